@@ -1,0 +1,174 @@
+//! `goalpost init [DIR]`: scaffold a goals repository. Never overwrites a file.
+
+use super::{CmdResult, Ctx, Failure, exit};
+use clap::Args;
+use std::path::PathBuf;
+
+/// Scaffold goalpost.toml, an example goal file, the schema, .gitattributes and a CI workflow.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to scaffold (default: the current directory).
+    pub dir: Option<PathBuf>,
+}
+
+const CONFIG: &str = r#"# goalpost configuration. Every key is optional; the values below are the defaults.
+
+# Folders (relative to this file) whose *.yaml / *.yml files are goal files.
+roots = ["goals"]
+
+# Where `goalpost checkin` appends check-ins.
+checkin_log = "goals/checkins.yaml"
+
+# A key result with no check-in for this many days is stale.
+stale_days = 14
+
+[status]
+# A key result is at risk when it trails the expected pace by more than at_risk_gap,
+# off track when it trails by more than off_track_gap (fractions of the whole change).
+at_risk_gap = 0.10
+off_track_gap = 0.25
+
+[lints]
+# Practice lints are warnings by default; set any to "error", "warning" or "off".
+# `goalpost explain` lists them all.
+# too-many-kpis = "warning"
+
+# Named periods beyond 2026-Q4, 2026-H2, 2026 and 2026-11:
+# [periods.fy27-q1]
+# start = 2026-10-01
+# end = 2026-12-31
+"#;
+
+const GITATTRIBUTES_LINE: &str = "goals/**/checkins*.yaml merge=union";
+
+const WORKFLOW: &str = r#"# Checks goal files on every pull request, annotates problems on the diff,
+# and shows the goals report in the job summary.
+name: goals
+on:
+  pull_request:
+    paths: ["goals/**", "goalpost.toml"]
+  push:
+    branches: [main]
+jobs:
+  goalpost:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0   # diff and check --base need history
+      - run: cargo install --locked goalpost
+      - name: Validate goals
+        run: goalpost check --format github
+      - name: Block rewritten check-ins
+        if: github.event_name == 'pull_request'
+        run: goalpost check --base "origin/${{ github.base_ref }}"
+      - name: Report
+        if: always()
+        run: goalpost report --format markdown >> "$GITHUB_STEP_SUMMARY"
+"#;
+
+fn example(today: crate::date::Date) -> String {
+    let (y, q) = (today.year(), (today.month() - 1) / 3 + 1);
+    let first_month = 3 * q - 2;
+    let d = |day: i32| format!("{y:04}-{first_month:02}-{day:02}");
+    format!(
+        r#"# yaml-language-server: $schema=../goalpost.schema.json
+# An example goal file: edit it, then run `goalpost check` and `goalpost status`.
+team: example
+period: {y}-Q{q}
+objectives:
+  - id: onboarding
+    title: New users succeed on their own in the first week
+    owner: alice
+    key_results:
+      - id: support-tickets
+        title: Cut weekly support tickets from new users from 250 to 150
+        start: 250
+        target: 150
+        unit: tickets/week
+        checkins:
+          - {{ date: {}, value: 240, confidence: 0.8 }}
+      - id: completion
+        title: Raise onboarding completion from 60% to 80%
+        start: 60
+        target: 80
+        unit: "%"
+        checkins:
+          - {{ date: {}, value: 63 }}
+kpis:
+  - id: churn
+    title: Monthly customer churn
+    unit: "%"
+    better: lower
+    target: 5
+    critical: 7
+    cadence: monthly
+    checkins:
+      - {{ date: {}, value: 4.8 }}
+"#,
+        d(7),
+        d(7),
+        d(1)
+    )
+}
+
+pub fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
+    let dir = match args.dir {
+        Some(d) if d.is_absolute() => d,
+        Some(d) => ctx.cwd.join(d),
+        None => ctx.cwd.clone(),
+    };
+    let files: Vec<(&str, String)> = vec![
+        ("goalpost.toml", CONFIG.to_owned()),
+        ("goals/example.yaml", example(ctx.as_of)),
+        ("goalpost.schema.json", crate::schema::json()),
+        (".github/workflows/goals.yml", WORKFLOW.to_owned()),
+    ];
+    let existing: Vec<&str> = files
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| dir.join(p).exists())
+        .collect();
+    if !existing.is_empty() {
+        return Err(Failure::Usage(format!(
+            "{} already exists in {}; goalpost init never overwrites files (nothing was written)",
+            existing.join(", "),
+            dir.display()
+        )));
+    }
+    let io = |e: std::io::Error, p: &str| Failure::Io(format!("cannot write {p}: {e}"));
+    for (path, text) in &files {
+        let full = dir.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(e, path))?;
+        }
+        crate::fsutil::write_new(&full, text.as_bytes()).map_err(|e| io(e, path))?;
+        eprintln!("created {path}");
+    }
+    // .gitattributes is commonly present already: add our line to it rather than refuse.
+    let attrs = dir.join(".gitattributes");
+    let current = std::fs::read_to_string(&attrs).unwrap_or_default();
+    if !current.lines().any(|l| l.trim() == GITATTRIBUTES_LINE) {
+        let mut text = current.clone();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(
+            "# goalpost: check-in logs are append-only, so a union merge never conflicts\n",
+        );
+        text.push_str(GITATTRIBUTES_LINE);
+        text.push('\n');
+        crate::fsutil::write_atomic(&attrs, text.as_bytes())
+            .map_err(|e| io(e, ".gitattributes"))?;
+        eprintln!(
+            "{} .gitattributes",
+            if current.is_empty() {
+                "created"
+            } else {
+                "updated"
+            }
+        );
+    }
+    eprintln!("next: edit goals/example.yaml, then run `goalpost check` and `goalpost status`");
+    Ok(exit::OK)
+}

@@ -1,0 +1,288 @@
+//! The command line: global flags, the shared load → validate pipeline every command reads
+//! goals through, output helpers (colour, closed pipes) and dispatch. This is the only
+//! module that prints.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod check;
+mod init;
+mod schema;
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::diag::{Diagnostic, Severity};
+use crate::load::source::{Source, WorkTree};
+use crate::load::{self, LoadError, Sources};
+use crate::model::Goals;
+use crate::report::diagnostics;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Exit codes (SPEC 7.1).
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FINDINGS: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const IO: u8 = 3;
+}
+
+/// OKRs and KPIs as plain YAML in git: validate, score and report them.
+#[derive(Debug, Parser)]
+#[command(name = "goalpost", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Run as if started in DIR.
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+    /// When to use colour: auto honours NO_COLOR, CLICOLOR_FORCE and whether output is a terminal.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
+    /// Compute scores and statuses as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE", global = true, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Read goal files from this git revision instead of the work tree.
+    #[arg(long, value_name = "REV", global = true)]
+    pub at: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(init::InitArgs),
+    Check(check::CheckArgs),
+    Schema(schema::SchemaArgs),
+}
+
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a real date; write YYYY-MM-DD, for example 2026-11-15")
+    })
+}
+
+/// Runs goalpost with the process's arguments and returns the exit code.
+pub fn run() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let ctx = match Ctx::new(&cli) {
+        Ok(c) => c,
+        Err(f) => return f.report(),
+    };
+    let result = match cli.command {
+        Command::Init(a) => init::run(a, &ctx),
+        Command::Check(a) => check::run(a, &ctx),
+        Command::Schema(a) => schema::run(a, &ctx),
+    };
+    result.unwrap_or_else(Failure::report)
+}
+
+/// Why a command could not do its job.
+#[derive(Debug)]
+pub enum Failure {
+    /// A usage problem (exit 2): bad flag value, unknown ref on the command line, config.
+    Usage(String),
+    /// I/O or git failure (exit 3).
+    Io(String),
+    /// Already reported on stderr; exit with this code.
+    Reported(u8),
+}
+
+impl Failure {
+    fn report(self) -> u8 {
+        match self {
+            Failure::Usage(m) => {
+                eprintln!("error: {m}");
+                exit::USAGE
+            }
+            Failure::Io(m) => {
+                eprintln!("error: {m}");
+                exit::IO
+            }
+            Failure::Reported(c) => c,
+        }
+    }
+}
+
+pub type CmdResult = Result<u8, Failure>;
+
+/// What every command knows: where the project is, the date, colour and where files come from.
+pub struct Ctx {
+    pub cwd: PathBuf,
+    pub root: PathBuf,
+    pub as_of: Date,
+    pub at: Option<String>,
+    pub color_out: bool,
+    pub color_err: bool,
+}
+
+impl Ctx {
+    fn new(cli: &Cli) -> Result<Ctx, Failure> {
+        let cwd = match &cli.dir {
+            Some(d) => d.clone(),
+            None => std::env::current_dir()
+                .map_err(|e| Failure::Io(format!("cannot read the current directory: {e}")))?,
+        };
+        if !cwd.is_dir() {
+            return Err(Failure::Usage(format!(
+                "-C {}: no such directory",
+                cwd.display()
+            )));
+        }
+        let cwd = cwd.canonicalize().unwrap_or(cwd);
+        let root = load::find_root(&cwd);
+        Ok(Ctx {
+            root,
+            cwd,
+            as_of: cli.as_of.unwrap_or_else(Date::today),
+            at: cli.at.clone(),
+            color_out: use_color(cli.color, std::io::stdout().is_terminal()),
+            color_err: use_color(cli.color, std::io::stderr().is_terminal()),
+        })
+    }
+
+    /// The tree goal files are read from: the work tree, or `--at REV`.
+    pub fn source(&self) -> Result<Box<dyn Source>, Failure> {
+        match &self.at {
+            None => WorkTree::new(&self.root)
+                .map(|w| Box::new(w) as Box<dyn Source>)
+                .map_err(|e| Failure::Io(format!("cannot open {}: {e}", self.root.display()))),
+            Some(rev) => Err(Failure::Usage(format!(
+                "--at {rev}: reading from git revisions is not available in this build"
+            ))),
+        }
+    }
+}
+
+/// Decides colour for one stream (NO_COLOR: https://no-color.org, CLICOLOR_FORCE).
+pub fn use_color(when: ColorWhen, is_tty: bool) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                false
+            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0")
+            {
+                true
+            } else {
+                is_tty
+            }
+        }
+    }
+}
+
+/// Goals that were loaded and validated, with every diagnostic found on the way.
+pub struct Checked {
+    pub config: Config,
+    pub sources: Sources,
+    pub goals: Goals,
+    pub diags: Vec<Diagnostic>,
+    /// Number of goal files read.
+    pub files: usize,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Load → validate (→ lints) from a source. Config problems are usage failures (exit 2)
+/// with their diagnostics printed; unreadable files are I/O failures (exit 3).
+pub fn check_source(ctx: &Ctx, source: &dyn Source) -> Result<Checked, Failure> {
+    let loaded = match load::load(source) {
+        Ok(l) => l,
+        Err(LoadError::Config { sources, diags }) => {
+            eprint!("{}", diagnostics::human(&diags, &sources, ctx.color_err));
+            eprintln!("error: goalpost.toml is invalid; fix it before goals can be checked");
+            return Err(Failure::Reported(exit::USAGE));
+        }
+        Err(e @ LoadError::Io { .. }) => return Err(Failure::Io(e.to_string())),
+    };
+    let (goals, mut vdiags) = crate::validate::validate(&loaded.files, &loaded.config);
+    let mut diags = loaded.diags;
+    diags.append(&mut vdiags);
+    crate::diag::sort(&mut diags);
+    Ok(Checked {
+        files: loaded.files.len(),
+        config: loaded.config,
+        sources: loaded.sources,
+        goals,
+        diags,
+    })
+}
+
+/// For commands that score: load and validate, and refuse (exit 1, diagnostics on stderr)
+/// when anything is invalid.
+pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
+    let source = ctx.source()?;
+    let checked = check_source(ctx, source.as_ref())?;
+    if checked.has_errors() {
+        let errors: Vec<Diagnostic> = checked
+            .diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        eprint!(
+            "{}",
+            diagnostics::human(&errors, &checked.sources, ctx.color_err)
+        );
+        eprintln!(
+            "error: {} in the goal files; nothing was scored (run `goalpost check` for details)",
+            plural(errors.len(), "error")
+        );
+        return Err(Failure::Reported(exit::FINDINGS));
+    }
+    Ok(checked)
+}
+
+/// "1 error", "3 errors".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Writes to stdout; a closed pipe (`goalpost status | head -1`) is not an error.
+pub fn out(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::Reported(exit::OK)),
+        Err(e) => Err(Failure::Io(format!("cannot write output: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

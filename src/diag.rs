@@ -1,0 +1,298 @@
+//! Diagnostics as values: every problem goalpost finds is a [`Diagnostic`] with a stable
+//! [`Code`], a severity, a location and a message, built next to the data and rendered later
+//! (human, JSON or GitHub form). Codes form a closed enum; their kebab-case names are the
+//! contract used in output, `goalpost.toml [lints]`, `goalpost explain` and fixture names.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a finding is. Errors make `check` exit 1; warnings only with `--deny-warnings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sev:ident, $lint:literal; )*) => {
+        /// Every diagnostic code goalpost can emit.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $(#[$doc])* $variant, )* }
+
+        impl Code {
+            /// All codes, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The stable kebab-case name.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The severity a code has unless `goalpost.toml [lints]` says otherwise.
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$sev,)* }
+            }
+
+            /// Practice lints can be re-levelled or turned off in `[lints]`; errors cannot.
+            pub fn is_lint(self) -> bool {
+                match self { $(Code::$variant => $lint,)* }
+            }
+
+            /// Looks a code up by its kebab-case name.
+            pub fn from_name(name: &str) -> Option<Code> {
+                match name { $($name => Some(Code::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    // -- reading files ------------------------------------------------------------------
+    /// The file is not valid YAML (unclosed quote, tab indentation, several documents, ...).
+    YamlSyntax = "yaml-syntax", Error, false;
+    /// A size, count, nesting or alias-expansion bound was exceeded.
+    ResourceLimit = "resource-limit", Error, false;
+    /// The file is not UTF-8 text (UTF-16, Latin-1, NUL bytes).
+    InvalidEncoding = "invalid-encoding", Error, false;
+    /// The file is empty or holds only comments.
+    EmptyFile = "empty-file", Error, false;
+    /// A symlink under a goals root points outside the repository.
+    SymlinkEscape = "symlink-escape", Error, false;
+    // -- shape of the YAML ----------------------------------------------------------------
+    /// A mapping has the same key twice.
+    DuplicateKey = "duplicate-key", Error, false;
+    /// A key goalpost does not know (often a typo).
+    UnknownKey = "unknown-key", Error, false;
+    /// A value has the wrong type (a string where a number belongs, a list for a map, ...).
+    InvalidType = "invalid-type", Error, false;
+    /// A key is written with no value.
+    MissingValue = "missing-value", Error, false;
+    /// A required key is absent.
+    MissingField = "missing-field", Error, false;
+    /// A number is NaN, infinite or overflows.
+    NonFiniteNumber = "non-finite-number", Error, false;
+    // -- values -----------------------------------------------------------------------------
+    /// An id or team is not a slug.
+    InvalidSlug = "invalid-slug", Error, false;
+    /// A reference is not of the form `team/id` or `team/objective/kr`.
+    InvalidRef = "invalid-ref", Error, false;
+    /// A date is not a real `YYYY-MM-DD` calendar date.
+    InvalidDate = "invalid-date", Error, false;
+    /// A period is malformed or names no period defined in goalpost.toml.
+    InvalidPeriod = "invalid-period", Error, false;
+    /// A number is outside its allowed range (confidence, weight).
+    OutOfRange = "out-of-range", Error, false;
+    /// A metric key result with `start` equal to `target`.
+    StartEqualsTarget = "start-equals-target", Error, false;
+    /// A KPI's `critical` threshold is on the good side of its target.
+    CriticalWrongSide = "critical-wrong-side", Error, false;
+    /// A milestone key result with metric fields (start, target, unit, kpi).
+    MilestoneWithMetric = "milestone-with-metric", Error, false;
+    // -- references and identity -------------------------------------------------------------
+    /// Two items share an id where ids must be unique.
+    DuplicateId = "duplicate-id", Error, false;
+    /// A reference names nothing that is defined.
+    UnknownRef = "unknown-ref", Error, false;
+    /// Objectives' `parent` links form a cycle.
+    ParentCycle = "parent-cycle", Error, false;
+    // -- check-ins -------------------------------------------------------------------------
+    /// A check-in's fields do not fit its target (value vs done).
+    InvalidCheckin = "invalid-checkin", Error, false;
+    /// A key result linked to a KPI has check-ins of its own.
+    LinkedKrCheckin = "linked-kr-checkin", Error, false;
+    /// A key-result check-in dated outside its objective's period.
+    CheckinOutsidePeriod = "checkin-outside-period", Error, false;
+    /// The same check-in written twice (counted once).
+    DuplicateCheckin = "duplicate-checkin", Warning, false;
+    /// Two different check-ins of one item on one date.
+    ConflictingCheckin = "conflicting-checkin", Error, false;
+    // -- configuration -----------------------------------------------------------------------
+    /// goalpost.toml is malformed or has unknown keys or values.
+    InvalidConfig = "invalid-config", Error, false;
+    // -- practice lints ----------------------------------------------------------------------
+    /// More than 5 objectives for one team in one period.
+    ObjectiveCount = "objective-count", Warning, true;
+    /// An objective with fewer than 2 or more than 5 key results.
+    KrCount = "kr-count", Warning, true;
+    /// A team defines more than 8 KPIs.
+    TooManyKpis = "too-many-kpis", Warning, true;
+    /// Every key result of an objective is a milestone.
+    AllMilestones = "all-milestones", Warning, true;
+    /// A milestone key result whose title starts with an output verb.
+    TaskLikeKr = "task-like-kr", Warning, true;
+    /// A key result or KPI has not been checked in recently.
+    StaleCheckin = "stale-checkin", Warning, true;
+    /// A closed period has a key result with no check-in inside it.
+    UnscoredPeriod = "unscored-period", Warning, true;
+    /// A team's aspirational objectives all scored 1.0 two closed periods in a row.
+    Sandbagging = "sandbagging", Warning, true;
+    /// A worsening KPI that no open key result works on.
+    PromoteKpi = "promote-kpi", Warning, true;
+    /// An open objective's guardrail KPI is critical.
+    GuardrailBreached = "guardrail-breached", Warning, true;
+    // -- history (check --base) --------------------------------------------------------------
+    /// A check-in that existed at the base revision was changed or deleted.
+    HistoryRewritten = "history-rewritten", Error, false;
+    /// A target or start moved while its period is open.
+    GoalpostMoved = "goalpost-moved", Warning, true;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// A place in a source file: 1-based line and column (in characters), plus the byte range
+/// of the node so renderers can underline it. `file` indexes [`crate::load::Sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub file: u32,
+    pub line: u32,
+    pub col: u32,
+    pub start: u32,
+    pub len: u32,
+}
+
+/// Another place a diagnostic points at, such as the first definition of a duplicate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    pub span: Span,
+    pub label: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at its code's default severity.
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            span,
+            message: message.into(),
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            label: label.into(),
+        });
+        self
+    }
+}
+
+/// Sorts diagnostics by file, line, column and code, so output is deterministic.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.span.file, a.span.line, a.span.col, a.code, &a.message).cmp(&(
+            b.span.file,
+            b.span.line,
+            b.span.col,
+            b.code,
+            &b.message,
+        ))
+    });
+}
+
+/// The closest candidate within a small edit distance, for "did you mean" hints.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).clamp(1, 4);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// Edit distance over characters where swapping two neighbours counts as one edit
+/// (optimal string alignment), so `titel` is one step from `title`.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j - 1] + cost)
+                .min(d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_kebab_case() {
+        for &code in Code::ALL {
+            assert_eq!(Code::from_name(code.name()), Some(code));
+            assert!(
+                code.name()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-')
+            );
+        }
+    }
+
+    #[test]
+    fn suggestions_pick_the_closest() {
+        assert_eq!(suggest("titel", ["title", "team", "owner"]), Some("title"));
+        assert_eq!(suggest("zzzzzz", ["title", "team"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("titel", "title"), 1);
+    }
+}

@@ -1,0 +1,17 @@
+//! goalpost: OKRs and KPIs kept as plain YAML in a git repository, validated, scored and
+//! reported. The pipeline is load → validate → score → report; `cli` wires it together and
+//! is the only module that prints.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod config;
+pub mod date;
+pub mod diag;
+pub mod fsutil;
+pub mod load;
+pub mod model;
+pub mod period;
+pub mod report;
+pub mod schema;
+pub mod validate;

@@ -1,0 +1,499 @@
+//! Spanned YAML nodes → raw goal-file structs. Every shape problem in a file is reported
+//! (unknown keys with "did you mean", duplicate keys naming both places, wrong types with a
+//! hint, keys with no value), and conversion carries on past each one.
+
+use super::raw::*;
+use super::yaml::{Node, SNode, span_of};
+use crate::diag::{Code, Diagnostic, Span, suggest};
+
+/// Converts nodes of one file, collecting diagnostics.
+pub struct Converter<'a> {
+    pub file: u32,
+    pub text: &'a str,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// A mapping whose keys were checked against a known set.
+pub struct MapView<'n> {
+    pub span: Span,
+    entries: Vec<(&'n str, Span, &'n SNode)>,
+    /// Keys that were written but whose value was rejected, so that validation does not
+    /// also call them missing.
+    failed: std::cell::RefCell<Vec<&'static str>>,
+}
+
+impl<'n> MapView<'n> {
+    fn get(&self, key: &str) -> Option<(Span, &'n SNode)> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, s, n)| (*s, *n))
+    }
+}
+
+impl<'a> Converter<'a> {
+    pub fn new(file: u32, text: &'a str) -> Self {
+        Converter {
+            file,
+            text,
+            diags: Vec::new(),
+        }
+    }
+
+    fn span(&self, n: &SNode) -> Span {
+        span_of(n, self.file)
+    }
+
+    fn type_error(&mut self, n: &SNode, what: &str, expected: &str) {
+        let d = Diagnostic::new(
+            Code::InvalidType,
+            self.span(n),
+            format!("{what} must be {expected}, found {}", n.value.kind()),
+        );
+        self.diags.push(d);
+    }
+
+    /// Views `n` as a mapping with the given keys. Unknown and duplicate keys are reported
+    /// and left out of the view.
+    pub fn map<'n>(
+        &mut self,
+        n: &'n SNode,
+        what: &str,
+        known: &[&'static str],
+    ) -> Option<MapView<'n>> {
+        let Node::Map(entries) = &n.value else {
+            self.type_error(n, what, "a mapping");
+            return None;
+        };
+        let mut view = MapView {
+            span: self.span(n),
+            entries: Vec::with_capacity(entries.len()),
+            failed: Default::default(),
+        };
+        for (k, v) in entries {
+            let kspan = self.span(k);
+            let Node::Str(key) = &k.value else {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidType,
+                        kspan,
+                        format!("keys of {what} must be names, found {}", k.value.kind()),
+                    )
+                    .help(format!("known keys are: {}", known.join(", "))),
+                );
+                continue;
+            };
+            if let Some((first, _)) = view.get(key) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateKey,
+                        kspan,
+                        format!("`{key}` is written twice in {what}"),
+                    )
+                    .related(first, "first written here")
+                    .help("keep one of them: YAML readers disagree on which one wins"),
+                );
+                continue;
+            }
+            if !known.contains(&key.as_str()) {
+                let help = match suggest(key, known.iter().copied()) {
+                    Some(s) => {
+                        // The misspelt key stands for `s`: don't also call `s` missing.
+                        view.failed.borrow_mut().push(s);
+                        format!("did you mean `{s}`?")
+                    }
+                    None => format!("known keys are: {}", known.join(", ")),
+                };
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::UnknownKey,
+                        kspan,
+                        format!("unknown key `{key}` in {what}"),
+                    )
+                    .help(help),
+                );
+                continue;
+            }
+            view.entries.push((key.as_str(), kspan, v));
+        }
+        Some(view)
+    }
+
+    /// The value of `key`, reporting a key written with no value.
+    fn value<'n>(&mut self, m: &MapView<'n>, key: &'static str) -> Option<&'n SNode> {
+        let (kspan, v) = m.get(key)?;
+        // Assume failure until a getter succeeds; `ok` removes the mark.
+        m.failed.borrow_mut().push(key);
+        if matches!(v.value, Node::Null) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::MissingValue,
+                    kspan,
+                    format!("`{key}` is written with no value"),
+                )
+                .help(format!("give `{key}` a value, or remove the line")),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A string. Plain numbers and booleans are taken as written (`owner: 2024` is the
+    /// string "2024"), using the source text so nothing is lost to number formatting.
+    pub fn string(&mut self, m: &MapView<'_>, key: &'static str) -> Option<Sp<String>> {
+        let v = self.value(m, key)?;
+        let span = self.span(v);
+        match &v.value {
+            Node::Str(s) => ok(m, key, Sp::new(s.clone(), span)),
+            Node::Int(_) | Node::Float(_) | Node::Bool(_) => {
+                let start = span.start as usize;
+                let text = self
+                    .text
+                    .get(start..start + span.len as usize)
+                    .unwrap_or_default();
+                ok(m, key, Sp::new(text.trim().to_owned(), span))
+            }
+            _ => {
+                self.type_error(v, &format!("`{key}`"), "a string");
+                None
+            }
+        }
+    }
+
+    /// A finite number.
+    pub fn number(&mut self, m: &MapView<'_>, key: &'static str) -> Option<Sp<f64>> {
+        let v = self.value(m, key)?;
+        let span = self.span(v);
+        match &v.value {
+            Node::Int(i) => ok(m, key, Sp::new(*i as f64, span)),
+            Node::Float(f) if f.is_finite() => ok(m, key, Sp::new(*f, span)),
+            Node::Float(f) => {
+                let what = if f.is_nan() {
+                    "not a number (NaN)"
+                } else {
+                    "infinite or too large to represent"
+                };
+                self.diags.push(
+                    Diagnostic::new(Code::NonFiniteNumber, span, format!("`{key}` is {what}"))
+                        .help("write a finite number such as 42 or 0.5"),
+                );
+                None
+            }
+            Node::Str(s) => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidType,
+                        span,
+                        format!("`{key}` must be a number, found the string \"{s}\""),
+                    )
+                    .help(number_hint(s)),
+                );
+                None
+            }
+            _ => {
+                self.type_error(v, &format!("`{key}`"), "a number");
+                None
+            }
+        }
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&mut self, m: &MapView<'_>, key: &'static str) -> Option<Sp<bool>> {
+        let v = self.value(m, key)?;
+        match &v.value {
+            Node::Bool(b) => ok(m, key, Sp::new(*b, self.span(v))),
+            Node::Str(s) => {
+                let d = Diagnostic::new(
+                    Code::InvalidType,
+                    self.span(v),
+                    format!("`{key}` must be true or false, found \"{s}\""),
+                )
+                .help("write `true` or `false` (YAML 1.1 words such as yes/no/on/off are not booleans here)");
+                self.diags.push(d);
+                None
+            }
+            _ => {
+                self.type_error(v, &format!("`{key}`"), "true or false");
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of words.
+    pub fn keyword<T>(
+        &mut self,
+        m: &MapView<'_>,
+        key: &'static str,
+        names: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<Sp<T>> {
+        let s = self.string(m, key)?;
+        match parse(&s.value) {
+            Some(t) => Some(Sp::new(t, s.span)),
+            None => {
+                m.failed.borrow_mut().push(key);
+                let help = match suggest(&s.value, names.iter().copied()) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => format!("use one of: {}", names.join(", ")),
+                };
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidType,
+                        s.span,
+                        format!(
+                            "`{key}` must be one of {}, found `{}`",
+                            names.join(", "),
+                            s.value
+                        ),
+                    )
+                    .help(help),
+                );
+                None
+            }
+        }
+    }
+
+    /// A list, each element converted by `f`.
+    pub fn list<T>(
+        &mut self,
+        m: &MapView<'_>,
+        key: &'static str,
+        mut f: impl FnMut(&mut Self, &SNode) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let v = self.value(m, key)?;
+        let Node::Seq(items) = &v.value else {
+            self.type_error(v, &format!("`{key}`"), "a list");
+            return None;
+        };
+        let items = items.iter().filter_map(|i| f(self, i)).collect();
+        ok(m, key, items)
+    }
+
+    /// The whole file.
+    pub fn file(&mut self, root: &SNode) -> Option<RawFile> {
+        let span = self.span(root);
+        match &root.value {
+            Node::Null => {
+                self.diags.push(
+                    Diagnostic::new(Code::EmptyFile, span, "the goal file is empty")
+                        .help("add `team:` with `objectives:` or `kpis:`, or a `checkins:` log; or delete the file"),
+                );
+                return None;
+            }
+            Node::Map(_) => {}
+            _ => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidType,
+                        span,
+                        format!("a goal file must be a mapping, found {}", root.value.kind()),
+                    )
+                    .help("start the file with keys such as `team:`, `period:`, `objectives:`, `kpis:` or `checkins:`"),
+                );
+                return None;
+            }
+        }
+        let m = self.map(
+            root,
+            "the goal file",
+            &["team", "period", "objectives", "kpis", "checkins"],
+        )?;
+        if m.entries.is_empty() {
+            self.diags.push(
+                Diagnostic::new(Code::EmptyFile, span, "the goal file defines nothing")
+                    .help("add `objectives:`, `kpis:` or `checkins:`"),
+            );
+        }
+        Some(RawFile {
+            team: self.string(&m, "team"),
+            period: self.string(&m, "period"),
+            objectives: self.list(&m, "objectives", Self::objective),
+            kpis: self.list(&m, "kpis", Self::kpi),
+            checkins: self.list(&m, "checkins", Self::checkin),
+            span,
+            invalid: m.failed.take(),
+        })
+    }
+
+    fn objective(&mut self, n: &SNode) -> Option<RawObjective> {
+        let m = self.map(
+            n,
+            "an objective",
+            &[
+                "id",
+                "title",
+                "owner",
+                "commitment",
+                "parent",
+                "guardrails",
+                "key_results",
+            ],
+        )?;
+        Some(RawObjective {
+            id: self.string(&m, "id"),
+            title: self.string(&m, "title"),
+            owner: self.string(&m, "owner"),
+            commitment: self.keyword(&m, "commitment", Commitment::NAMES, Commitment::parse),
+            parent: self.string(&m, "parent"),
+            guardrails: self.list(&m, "guardrails", Self::ref_item),
+            key_results: self.list(&m, "key_results", Self::key_result),
+            span: m.span,
+            invalid: m.failed.take(),
+        })
+    }
+
+    fn ref_item(&mut self, n: &SNode) -> Option<Sp<String>> {
+        match &n.value {
+            Node::Str(s) => Some(Sp::new(s.clone(), self.span(n))),
+            _ => {
+                self.type_error(n, "a guardrail", "a KPI reference such as `growth/churn`");
+                None
+            }
+        }
+    }
+
+    fn key_result(&mut self, n: &SNode) -> Option<RawKeyResult> {
+        let m = self.map(
+            n,
+            "a key result",
+            &[
+                "id", "title", "kind", "start", "target", "unit", "weight", "kpi", "checkins",
+            ],
+        )?;
+        Some(RawKeyResult {
+            id: self.string(&m, "id"),
+            title: self.string(&m, "title"),
+            kind: self.keyword(&m, "kind", KrKind::NAMES, KrKind::parse),
+            start: self.number(&m, "start"),
+            target: self.number(&m, "target"),
+            unit: self.string(&m, "unit"),
+            weight: self.number(&m, "weight"),
+            kpi: self.string(&m, "kpi"),
+            checkins: self.list(&m, "checkins", Self::checkin),
+            span: m.span,
+            invalid: m.failed.take(),
+        })
+    }
+
+    fn kpi(&mut self, n: &SNode) -> Option<RawKpi> {
+        let m = self.map(
+            n,
+            "a KPI",
+            &[
+                "id", "title", "unit", "better", "target", "critical", "cadence", "owner",
+                "checkins",
+            ],
+        )?;
+        Some(RawKpi {
+            id: self.string(&m, "id"),
+            title: self.string(&m, "title"),
+            unit: self.string(&m, "unit"),
+            better: self.keyword(&m, "better", Better::NAMES, Better::parse),
+            target: self.number(&m, "target"),
+            critical: self.number(&m, "critical"),
+            cadence: self.keyword(&m, "cadence", Cadence::NAMES, Cadence::parse),
+            owner: self.string(&m, "owner"),
+            checkins: self.list(&m, "checkins", Self::checkin),
+            span: m.span,
+            invalid: m.failed.take(),
+        })
+    }
+
+    fn checkin(&mut self, n: &SNode) -> Option<RawCheckin> {
+        let m = self.map(
+            n,
+            "a check-in",
+            &["ref", "date", "value", "done", "confidence", "note", "by"],
+        )?;
+        Some(RawCheckin {
+            reference: self.string(&m, "ref"),
+            date: self.string(&m, "date"),
+            value: self.number(&m, "value"),
+            done: self.boolean(&m, "done"),
+            confidence: self.number(&m, "confidence"),
+            note: self.string(&m, "note"),
+            by: self.string(&m, "by"),
+            span: m.span,
+            invalid: m.failed.take(),
+        })
+    }
+}
+
+/// Marks `key` as successfully read.
+fn ok<T>(m: &MapView<'_>, key: &'static str, value: T) -> Option<T> {
+    m.failed.borrow_mut().retain(|k| *k != key);
+    Some(value)
+}
+
+/// A hint for a string written where a number belongs.
+fn number_hint(s: &str) -> String {
+    let t = s.trim();
+    if let Some(n) = t.strip_suffix('%') {
+        format!(
+            "write the number without the percent sign, `{}`, and put `unit: \"%\"` on the key result or KPI",
+            n.trim()
+        )
+    } else if t.contains(',') && t.replace(',', "").parse::<f64>().is_ok() {
+        format!(
+            "write the number without separators: `{}`",
+            t.replace(',', "")
+        )
+    } else if t.parse::<f64>().is_ok() {
+        format!("remove the quotes: `{t}`")
+    } else {
+        "write a plain number such as 42 or 0.5".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::yaml::parse;
+
+    fn convert(src: &str) -> (Option<RawFile>, Vec<Diagnostic>) {
+        let root = parse(src, 0).unwrap();
+        let mut c = Converter::new(0, src);
+        let f = c.file(&root);
+        (f, c.diags)
+    }
+
+    fn codes(src: &str) -> Vec<&'static str> {
+        convert(src).1.iter().map(|d| d.code.name()).collect()
+    }
+
+    #[test]
+    fn reports_every_shape_problem_in_one_pass() {
+        let src = "team: growth\nkpis:\n  - id: churn\n    titel: x\n    target: \"60%\"\n    better: lowr\n  - id: nps\n    id: nps2\n";
+        assert_eq!(
+            codes(src),
+            [
+                "unknown-key",
+                "invalid-type",
+                "invalid-type",
+                "duplicate-key"
+            ]
+        );
+        let (_, d) = convert(src);
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!((d[0].span.line, d[0].span.col), (4, 5));
+        assert!(d[1].help.as_deref().unwrap().contains("`60`"));
+        assert_eq!(d[3].related[0].span.line, 7);
+    }
+
+    #[test]
+    fn empty_and_valueless() {
+        assert_eq!(codes("# just a comment\n"), ["empty-file"]);
+        assert_eq!(codes("team: a\nkpis:\n"), ["missing-value"]);
+        assert_eq!(codes("- a\n- b\n"), ["invalid-type"]);
+        assert_eq!(codes("team: a\nkpis: []\n"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn plain_scalars_keep_their_text_as_strings() {
+        let (f, d) = convert("team: 2024\nperiod: 2026\n");
+        assert!(d.is_empty());
+        let f = f.unwrap();
+        assert_eq!(f.team.unwrap().value, "2024");
+        assert_eq!(f.period.unwrap().value, "2026");
+    }
+}

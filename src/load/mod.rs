@@ -1,0 +1,381 @@
+//! Loading: find the project, read goalpost.toml, discover goal files under the configured
+//! roots, and parse each into a [`raw::RawFile`] with spans. Files are parsed in parallel and
+//! merged in path order, so output never depends on thread timing. Nothing here judges
+//! meaning across files; that is `validate`'s job.
+
+pub mod convert;
+pub mod raw;
+pub mod source;
+pub mod yaml;
+
+use crate::config::{self, Config};
+use crate::diag::{Code, Diagnostic, Span};
+use raw::RawFile;
+use source::{Entry, Read, Source};
+use std::path::{Path, PathBuf};
+
+/// Largest goal file read (bytes). A check-in log of years of weekly check-ins for hundreds
+/// of items is a few megabytes.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Most goal files read in one run.
+pub const MAX_FILES: usize = 100_000;
+/// Most bytes read in one run.
+pub const MAX_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// One file goalpost read, kept for rendering diagnostics and for git blame.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Repo-relative, forward slashes.
+    pub path: String,
+    pub text: String,
+}
+
+/// Everything read in one run, indexed by `Span::file`.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn path(&self, file: u32) -> &str {
+        self.files
+            .get(file as usize)
+            .map_or("<unknown>", |f| f.path.as_str())
+    }
+    pub fn text(&self, file: u32) -> &str {
+        self.files
+            .get(file as usize)
+            .map_or("", |f| f.text.as_str())
+    }
+}
+
+/// The result of loading: raw files plus every problem found while reading them.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub config: Config,
+    pub sources: Sources,
+    /// Parsed files with their index into `sources`.
+    pub files: Vec<(u32, RawFile)>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Why loading could not run at all (as opposed to finding problems in files).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// goalpost.toml is invalid: usage error (exit 2), with located diagnostics.
+    #[error("goalpost.toml is invalid")]
+    Config {
+        sources: Sources,
+        diags: Vec<Diagnostic>,
+    },
+    /// A file could not be read (exit 3).
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Finds the project root like git does: the nearest ancestor holding goalpost.toml, else
+/// the git work tree root, else `start` itself.
+pub fn find_root(start: &Path) -> PathBuf {
+    for dir in start.ancestors() {
+        if dir.join("goalpost.toml").is_file() {
+            return dir.to_owned();
+        }
+    }
+    for dir in start.ancestors() {
+        if dir.join(".git").exists() {
+            return dir.to_owned();
+        }
+    }
+    start.to_owned()
+}
+
+/// Reads goalpost.toml from `source` (defaults when missing). Config problems are usage
+/// errors, returned as [`LoadError::Config`].
+pub fn load_config(source: &dyn Source, sources: &mut Sources) -> Result<Config, LoadError> {
+    let read = source
+        .read("goalpost.toml", 1024 * 1024)
+        .map_err(|e| LoadError::Io {
+            path: "goalpost.toml".into(),
+            source: e,
+        })?;
+    let bytes = match read {
+        Read::Missing => return Ok(Config::default()),
+        Read::TooLarge(n) => {
+            sources.files.push(SourceFile {
+                path: "goalpost.toml".into(),
+                text: String::new(),
+            });
+            let d = Diagnostic::new(
+                Code::InvalidConfig,
+                Span::default(),
+                format!("goalpost.toml is {n} bytes; the limit is 1 MiB"),
+            );
+            return Err(LoadError::Config {
+                sources: sources.clone(),
+                diags: vec![d],
+            });
+        }
+        Read::Bytes(b) => b,
+    };
+    let file = sources.files.len() as u32;
+    let text = match decode(&bytes, file) {
+        Ok(t) => t,
+        Err(mut d) => {
+            d.code = Code::InvalidConfig;
+            sources.files.push(SourceFile {
+                path: "goalpost.toml".into(),
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+            return Err(LoadError::Config {
+                sources: sources.clone(),
+                diags: vec![d],
+            });
+        }
+    };
+    sources.files.push(SourceFile {
+        path: "goalpost.toml".into(),
+        text,
+    });
+    config::parse(sources.text(file), file).map_err(|diags| LoadError::Config {
+        sources: sources.clone(),
+        diags,
+    })
+}
+
+/// Loads the configuration and every goal file from `source`.
+pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
+    let mut loaded = Loaded::default();
+    loaded.config = load_config(source, &mut loaded.sources)?;
+    let mut paths: Vec<String> = Vec::new();
+    for root in &loaded.config.roots {
+        let entries = source.walk(root).map_err(|e| LoadError::Io {
+            path: root.clone(),
+            source: e,
+        })?;
+        for entry in entries {
+            match entry {
+                Entry::File(p) => paths.push(p),
+                Entry::Escape { path, target } => {
+                    let file = push_source(&mut loaded.sources, path.clone(), String::new());
+                    loaded.diags.push(
+                        Diagnostic::new(
+                            Code::SymlinkEscape,
+                            Span { file, line: 1, col: 1, ..Span::default() },
+                            format!("`{path}` is a symlink to `{target}`, outside the repository"),
+                        )
+                        .help("goal files must live inside the repository: copy the file in, or remove the link"),
+                    );
+                }
+            }
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    if paths.len() > MAX_FILES {
+        let file = push_source(&mut loaded.sources, paths[MAX_FILES].clone(), String::new());
+        loaded.diags.push(
+            Diagnostic::new(
+                Code::ResourceLimit,
+                Span {
+                    file,
+                    line: 1,
+                    col: 1,
+                    ..Span::default()
+                },
+                format!(
+                    "{} goal files found; goalpost reads at most {MAX_FILES}",
+                    paths.len()
+                ),
+            )
+            .help("narrow `roots` in goalpost.toml to the folders that hold goals"),
+        );
+        paths.truncate(MAX_FILES);
+    }
+
+    // Read sequentially (cheap, and keeps the total-size bound exact), parse in parallel.
+    let mut texts: Vec<(u32, String)> = Vec::with_capacity(paths.len());
+    let mut total: u64 = 0;
+    for path in paths {
+        let read = source
+            .read(&path, MAX_FILE_BYTES)
+            .map_err(|e| LoadError::Io {
+                path: path.clone(),
+                source: e,
+            })?;
+        match read {
+            Read::Missing => continue,
+            Read::TooLarge(n) => {
+                let file = push_source(&mut loaded.sources, path.clone(), String::new());
+                loaded.diags.push(
+                    Diagnostic::new(
+                        Code::ResourceLimit,
+                        Span { file, line: 1, col: 1, ..Span::default() },
+                        format!("`{path}` is {n} bytes; goal files may be at most {MAX_FILE_BYTES} bytes"),
+                    )
+                    .help("split the file (for example one check-in log per team or per year)"),
+                );
+            }
+            Read::Bytes(bytes) => {
+                total += bytes.len() as u64;
+                let file = loaded.sources.files.len() as u32;
+                if total > MAX_TOTAL_BYTES {
+                    push_source(&mut loaded.sources, path.clone(), String::new());
+                    loaded.diags.push(Diagnostic::new(
+                        Code::ResourceLimit,
+                        Span { file, line: 1, col: 1, ..Span::default() },
+                        format!("goal files add up to more than {MAX_TOTAL_BYTES} bytes; `{path}` and later files were not read"),
+                    ));
+                    break;
+                }
+                match decode(&bytes, file) {
+                    Ok(text) => {
+                        push_source(&mut loaded.sources, path, String::new());
+                        texts.push((file, text));
+                    }
+                    Err(d) => {
+                        push_source(
+                            &mut loaded.sources,
+                            path,
+                            String::from_utf8_lossy(&bytes).into_owned(),
+                        );
+                        loaded.diags.push(d);
+                    }
+                }
+            }
+        }
+    }
+
+    let results = parse_all(&texts);
+    for ((file, text), (raw, diags)) in texts.into_iter().zip(results) {
+        loaded.sources.files[file as usize].text = text;
+        loaded.diags.extend(diags);
+        if let Some(raw) = raw {
+            loaded.files.push((file, raw));
+        }
+    }
+    Ok(loaded)
+}
+
+fn push_source(sources: &mut Sources, path: String, text: String) -> u32 {
+    sources.files.push(SourceFile { path, text });
+    (sources.files.len() - 1) as u32
+}
+
+type Parsed = (Option<RawFile>, Vec<Diagnostic>);
+
+/// Parses one file's text into a raw file and its diagnostics.
+pub fn parse_file(file: u32, text: &str) -> Parsed {
+    match yaml::parse(text, file) {
+        Err(d) => (None, vec![d]),
+        Ok(root) => {
+            let mut c = convert::Converter::new(file, text);
+            let raw = c.file(&root);
+            (raw, c.diags)
+        }
+    }
+}
+
+/// Parses files on all cores; results come back in input order.
+fn parse_all(texts: &[(u32, String)]) -> Vec<Parsed> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(16);
+    if threads <= 1 || texts.len() < 4 {
+        return texts.iter().map(|(f, t)| parse_file(*f, t)).collect();
+    }
+    let chunk = texts.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| {
+                std::thread::Builder::new()
+                    .stack_size(16 * 1024 * 1024)
+                    .spawn_scoped(scope, move || {
+                        part.iter()
+                            .map(|(f, t)| parse_file(*f, t))
+                            .collect::<Vec<_>>()
+                    })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(texts.len());
+        for (h, part) in handles.into_iter().zip(texts.chunks(chunk)) {
+            match h.ok().map(|h| h.join()) {
+                Some(Ok(r)) => out.extend(r),
+                // A thread that could not start or panicked: parse its part here instead.
+                _ => out.extend(part.iter().map(|(f, t)| parse_file(*f, t))),
+            }
+        }
+        out
+    })
+}
+
+/// Checks that bytes are UTF-8 text (dropping a UTF-8 byte-order mark), with a located
+/// diagnostic when they are not.
+pub fn decode(bytes: &[u8], file: u32) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let at = |offset: usize, line: u32, col: u32| Span {
+        file,
+        line,
+        col,
+        start: offset as u32,
+        len: 1,
+    };
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Diagnostic::new(
+            Code::InvalidEncoding,
+            at(0, 1, 1),
+            "the file is UTF-16; goal files must be UTF-8",
+        )
+        .help("re-save the file as UTF-8 (for example `iconv -f UTF-16 -t UTF-8`)"));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let ok = &bytes[..e.valid_up_to()];
+            let text = std::str::from_utf8(ok).unwrap_or_default();
+            let (line, col) = config::line_col(text, text.len());
+            return Err(Diagnostic::new(
+                Code::InvalidEncoding,
+                at(e.valid_up_to(), line, col),
+                format!("byte 0x{:02X} is not valid UTF-8", bytes[e.valid_up_to()]),
+            )
+            .help("goal files must be UTF-8: re-save the file as UTF-8"));
+        }
+    };
+    if let Some(i) = text.find('\0') {
+        let (line, col) = config::line_col(text, i);
+        return Err(Diagnostic::new(
+            Code::InvalidEncoding,
+            at(i, line, col),
+            "the file contains a NUL byte",
+        )
+        .help("goal files are text: remove the NUL byte (is this a binary file?)"));
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_locates_bad_bytes() {
+        let d = decode(b"a: 1\nb: caf\xe9\n", 0).unwrap_err();
+        assert_eq!(
+            (d.code, d.span.line, d.span.col),
+            (Code::InvalidEncoding, 2, 7)
+        );
+        assert_eq!(decode(b"\xEF\xBB\xBFa: 1\n", 0).unwrap(), "a: 1\n");
+        assert!(
+            decode(b"\xFF\xFEa\0", 0)
+                .unwrap_err()
+                .message
+                .contains("UTF-16")
+        );
+        assert!(decode(b"a: 1\0", 0).unwrap_err().message.contains("NUL"));
+    }
+}

@@ -1,0 +1,249 @@
+//! YAML text → a tree of spanned nodes, through serde-saphyr with goalpost's safety options
+//! (strict booleans, alias and depth budgets, duplicate keys passed through so that the
+//! validator can name both places). Every parse failure becomes one located diagnostic.
+
+use crate::diag::{Code, Diagnostic, Span};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// A YAML node as written, with the span of every child.
+#[derive(Debug)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<SNode>),
+    Map(Vec<(SNode, SNode)>),
+}
+
+/// A node and where it stands.
+pub type SNode = Spanned<Node>;
+
+impl Node {
+    /// A short name of the node's type, for "expected X, found Y" messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Node::Null => "nothing",
+            Node::Bool(_) => "a boolean",
+            Node::Int(_) | Node::Float(_) => "a number",
+            Node::Str(_) => "a string",
+            Node::Seq(_) => "a list",
+            Node::Map(_) => "a mapping",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Node;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_none<E>(self) -> Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+                Node::deserialize(d)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+                Ok(Node::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+                Ok(Node::Int(i128::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+                Ok(Node::Int(i128::from(v)))
+            }
+            fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
+                Ok(Node::Int(v))
+            }
+            fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
+                Ok(i128::try_from(v).map_or(Node::Float(v as f64), Node::Int))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+                Ok(Node::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+                Ok(Node::Str(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Node, E> {
+                Ok(Node::Str(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = a.next_element::<SNode>()? {
+                    v.push(x);
+                }
+                Ok(Node::Seq(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+                let mut v = Vec::new();
+                while let Some(k) = a.next_key::<SNode>()? {
+                    let val = a.next_value::<SNode>()?;
+                    v.push((k, val));
+                }
+                Ok(Node::Map(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Maximum nesting of lists and mappings. Goal files need 6; the bound stops stack and
+/// memory exhaustion from hostile input.
+pub const MAX_DEPTH: usize = 32;
+
+fn options() -> serde_saphyr::Options {
+    let mut o = serde_saphyr::Options::default();
+    o.strict_booleans = true;
+    o.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+    o.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
+    o.with_snippet = false;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_aliases = 1_000;
+    budget.max_documents = 1;
+    budget.max_events = 4_000_000;
+    budget.max_nodes = 2_000_000;
+    o.budget = Some(budget);
+    o.alias_limits.max_total_replayed_events = 100_000;
+    o
+}
+
+/// The span of a spanned value inside file `file`.
+pub fn span_of<T>(node: &Spanned<T>, file: u32) -> Span {
+    let loc = node.referenced;
+    let sp = loc.span();
+    Span {
+        file,
+        line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
+        col: u32::try_from(loc.column()).unwrap_or(u32::MAX),
+        start: sp.byte_offset().unwrap_or(0).try_into().unwrap_or(u32::MAX),
+        len: sp.byte_len().unwrap_or(0).try_into().unwrap_or(u32::MAX),
+    }
+}
+
+/// Parses one YAML document. `text` must already be checked to be UTF-8.
+pub fn parse(text: &str, file: u32) -> Result<SNode, Diagnostic> {
+    serde_saphyr::from_str_with_options::<SNode>(text, options())
+        .map_err(|e| to_diag(&e, text, file))
+}
+
+fn to_diag(e: &serde_saphyr::Error, text: &str, file: u32) -> Diagnostic {
+    let (line, col) = e
+        .location()
+        .map(|l| {
+            let c = |x: u64| u32::try_from(x.max(1)).unwrap_or(u32::MAX);
+            (c(l.line()), c(l.column()))
+        })
+        .unwrap_or((1, 1));
+    let start = byte_of(text, line, col);
+    let span = Span {
+        file,
+        line,
+        col,
+        start,
+        len: 0,
+    };
+    let raw = e.without_snippet().to_string();
+    let message = strip_location(&raw);
+    let lower = message.to_lowercase();
+    let (code, help) = if lower.contains("budget")
+        || lower.contains("recursion limit")
+        || lower.contains("alias") && lower.contains("limit")
+    {
+        (
+            Code::ResourceLimit,
+            "goal files are small and flat: remove deep nesting or repeated alias expansion (anchors that expand into huge trees)",
+        )
+    } else if lower.contains("tab") {
+        (
+            Code::YamlSyntax,
+            "YAML indents with spaces only: replace the tab with spaces",
+        )
+    } else if lower.contains("multiple yaml documents") {
+        (
+            Code::YamlSyntax,
+            "a goal file holds one YAML document: remove the `---` separator or split the file",
+        )
+    } else {
+        (Code::YamlSyntax, "fix the YAML syntax at this place")
+    };
+    let message = if code == Code::ResourceLimit {
+        format!("input exceeds a safety limit: {message}")
+    } else {
+        format!("invalid YAML: {message}")
+    };
+    Diagnostic::new(code, span, message).help(help)
+}
+
+/// serde-saphyr appends " at line L, column C" (and alias details); the diagnostic carries
+/// the location separately, so drop it from the message.
+fn strip_location(msg: &str) -> String {
+    let first = msg.lines().next().unwrap_or(msg);
+    match first.find(" at line ") {
+        Some(i) => first[..i].trim().to_owned(),
+        None => first.trim().to_owned(),
+    }
+}
+
+/// The byte offset of 1-based (line, column-in-characters) in `text`, clamped to its end.
+pub fn byte_of(text: &str, line: u32, col: u32) -> u32 {
+    let mut offset = 0usize;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            let col_bytes: usize = l
+                .chars()
+                .take(col.saturating_sub(1) as usize)
+                .map(char::len_utf8)
+                .sum();
+            return u32::try_from(offset + col_bytes).unwrap_or(u32::MAX);
+        }
+        offset += l.len();
+    }
+    u32::try_from(text.len()).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_one_based_and_point_at_values() {
+        let n = parse("a: 1\nbb: [x, y]\n", 0).unwrap();
+        let Node::Map(entries) = &n.value else {
+            panic!("a mapping")
+        };
+        let (k, v) = &entries[1];
+        assert_eq!(span_of(k, 0).line, 2);
+        assert_eq!(span_of(v, 0).col, 5);
+        assert_eq!(span_of(v, 0).start, 9);
+    }
+
+    #[test]
+    fn limits_become_diagnostics() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(parse(&deep, 0).unwrap_err().code, Code::ResourceLimit);
+        let tab = parse("a:\n\tb: 1\n", 0).unwrap_err();
+        assert_eq!((tab.code, tab.span.line), (Code::YamlSyntax, 2));
+    }
+
+    #[test]
+    fn strict_booleans_and_non_finite_pass_through() {
+        let n = parse("a: yes\nb: .nan\nc: 1e400\n", 0).unwrap();
+        let Node::Map(e) = n.value else {
+            panic!("a mapping")
+        };
+        assert!(matches!(e[0].1.value, Node::Str(_)));
+        assert!(matches!(e[1].1.value, Node::Float(f) if f.is_nan()));
+        assert!(matches!(e[2].1.value, Node::Float(f) if f.is_infinite()));
+    }
+}

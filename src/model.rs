@@ -1,0 +1,116 @@
+//! The validated goal model: what scoring and reports read. Everything here has passed
+//! validation: ids are slugs, references resolve (as indexes), check-ins are sorted by date
+//! with one per date, numbers are finite. It depends on nothing else in the crate but plain
+//! value types.
+
+pub use crate::date::Date;
+pub use crate::diag::Span;
+pub use crate::load::raw::{Better, Cadence, Commitment, KrKind};
+pub use crate::period::Period;
+
+/// All goals of a repository.
+#[derive(Debug, Clone, Default)]
+pub struct Goals {
+    /// Sorted by period (start, end, name), team, id.
+    pub objectives: Vec<Objective>,
+    /// Sorted by team, id.
+    pub kpis: Vec<Kpi>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Objective {
+    pub team: String,
+    pub id: String,
+    pub period: Period,
+    pub title: String,
+    pub owner: Option<String>,
+    pub commitment: Commitment,
+    /// The parent's ref (`team/objective`) and its index in `Goals::objectives`.
+    pub parent: Option<(String, usize)>,
+    /// Indexes into `Goals::kpis`.
+    pub guardrails: Vec<usize>,
+    pub key_results: Vec<KeyResult>,
+    pub span: Span,
+}
+
+impl Objective {
+    pub fn reference(&self) -> String {
+        format!("{}/{}", self.team, self.id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyResult {
+    pub id: String,
+    pub title: String,
+    pub kind: KrMeasure,
+    pub unit: Option<String>,
+    pub weight: f64,
+    /// Index into `Goals::kpis` when the KR takes its values from a KPI.
+    pub kpi: Option<usize>,
+    /// Own check-ins (inline and from logs), sorted by date, one per date. Empty for a
+    /// KPI-linked KR: its observations are the KPI's.
+    pub checkins: Vec<Checkin>,
+    pub span: Span,
+}
+
+/// What a key result measures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum KrMeasure {
+    Metric { start: f64, target: f64 },
+    Milestone,
+}
+
+impl KrMeasure {
+    pub fn kind(&self) -> KrKind {
+        match self {
+            KrMeasure::Metric { .. } => KrKind::Metric,
+            KrMeasure::Milestone => KrKind::Milestone,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Kpi {
+    pub team: String,
+    pub id: String,
+    pub title: String,
+    pub unit: Option<String>,
+    pub better: Better,
+    pub target: f64,
+    pub critical: Option<f64>,
+    pub cadence: Cadence,
+    pub owner: Option<String>,
+    /// Sorted by date, one per date.
+    pub checkins: Vec<Checkin>,
+    pub span: Span,
+}
+
+impl Kpi {
+    pub fn reference(&self) -> String {
+        format!("{}/{}", self.team, self.id)
+    }
+}
+
+/// One dated observation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkin {
+    pub date: Date,
+    pub obs: Observation,
+    pub confidence: Option<f64>,
+    pub note: Option<String>,
+    pub by: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Observation {
+    Value(f64),
+    Done(bool),
+}
+
+/// The check-ins dated on or before `t` (a prefix, since check-ins are sorted).
+pub fn upto(checkins: &[Checkin], t: Date) -> &[Checkin] {
+    let n = checkins.partition_point(|c| c.date <= t);
+    &checkins[..n]
+}

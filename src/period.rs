@@ -1,0 +1,107 @@
+//! Periods: `YYYY-Qn`, `YYYY-Hn`, `YYYY`, `YYYY-MM`, or a name defined in goalpost.toml.
+//! A period covers its start and end days, both inclusive.
+
+use crate::date::Date;
+use std::collections::BTreeMap;
+
+/// A named span of days.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Period {
+    pub name: String,
+    pub start: Date,
+    pub end: Date,
+}
+
+impl Period {
+    pub fn contains(&self, d: Date) -> bool {
+        self.start <= d && d <= self.end
+    }
+
+    /// Resolves a period name: the built-in forms first, then the configured names.
+    pub fn resolve(name: &str, custom: &BTreeMap<String, (Date, Date)>) -> Option<Period> {
+        if let Some((start, end)) = builtin(name) {
+            return Some(Period {
+                name: name.to_owned(),
+                start,
+                end,
+            });
+        }
+        custom.get(name).map(|&(start, end)| Period {
+            name: name.to_owned(),
+            start,
+            end,
+        })
+    }
+}
+
+/// The dates of a built-in period name, if `name` is one.
+pub fn builtin(name: &str) -> Option<(Date, Date)> {
+    let b = name.as_bytes();
+    if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let year: i32 = name[..4].parse().ok()?;
+    let months = |first: i32, last: i32| -> Option<(Date, Date)> {
+        let start = Date::from_ymd(year, first, 1)?;
+        let end = Date::from_ymd(year, last, 1)?.last_of_month();
+        Some((start, end))
+    };
+    match &name[4..] {
+        "" => months(1, 12),
+        rest => {
+            let rest = rest.strip_prefix('-')?;
+            let (kind, num) = rest.split_at(rest.len().min(1));
+            match kind {
+                "Q" if num.len() == 1 => {
+                    let q: i32 = num.parse().ok().filter(|q| (1..=4).contains(q))?;
+                    months(3 * q - 2, 3 * q)
+                }
+                "H" if num.len() == 1 => {
+                    let h: i32 = num.parse().ok().filter(|h| (1..=2).contains(h))?;
+                    months(6 * h - 5, 6 * h)
+                }
+                _ if rest.len() == 2 && rest.bytes().all(|c| c.is_ascii_digit()) => {
+                    let m: i32 = rest.parse().ok().filter(|m| (1..=12).contains(m))?;
+                    months(m, m)
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(name: &str) -> Option<String> {
+        builtin(name).map(|(s, e)| format!("{s}..{e}"))
+    }
+
+    #[test]
+    fn builtin_forms() {
+        assert_eq!(span("2026-Q4").unwrap(), "2026-10-01..2026-12-31");
+        assert_eq!(span("2026-Q1").unwrap(), "2026-01-01..2026-03-31");
+        assert_eq!(span("2026-H2").unwrap(), "2026-07-01..2026-12-31");
+        assert_eq!(span("2026").unwrap(), "2026-01-01..2026-12-31");
+        assert_eq!(span("2028-02").unwrap(), "2028-02-01..2028-02-29");
+        for bad in [
+            "2026-Q5", "2026-Q0", "2026-H3", "2026-13", "2026-q4", "26-Q1", "2026-", "fy27",
+        ] {
+            assert!(builtin(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn custom_names_resolve() {
+        let mut custom = BTreeMap::new();
+        let (s, e) = (
+            Date::parse("2026-10-01").unwrap(),
+            Date::parse("2026-12-31").unwrap(),
+        );
+        custom.insert("fy27-q1".to_owned(), (s, e));
+        let p = Period::resolve("fy27-q1", &custom).unwrap();
+        assert!(p.contains(s) && p.contains(e) && !p.contains(e.add_days(1)));
+        assert!(Period::resolve("fy27-q2", &custom).is_none());
+    }
+}

@@ -1,0 +1,392 @@
+//! Check-in rules: inline and logged check-ins are resolved to their key result or KPI
+//! (a KR ref picks the objective whose period holds the check-in's date), checked for shape
+//! (value vs done, confidence range, real dates), and merged per item into one date-sorted
+//! history where identical repeats count once and conflicting ones are errors.
+
+use super::{Index, Pending, PendingObjective, Validator, fmt_num, parse_ref};
+use crate::date::Date;
+use crate::diag::{Code, Diagnostic};
+use crate::load::raw::RawCheckin;
+use crate::model::*;
+use std::collections::HashMap;
+
+/// What a check-in must carry.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Expect {
+    Value,
+    Done,
+}
+
+pub(super) fn attach(
+    v: &mut Validator,
+    objectives: Vec<(Objective, PendingObjective)>,
+    kpis: Vec<(Kpi, Pending)>,
+    logs: Vec<RawCheckin>,
+    index: &Index,
+) -> (Vec<Objective>, Vec<Kpi>) {
+    let mut kpi_cks: Vec<Vec<Checkin>> = vec![Vec::new(); kpis.len()];
+    let mut kr_cks: Vec<Vec<Vec<Checkin>>> = objectives
+        .iter()
+        .map(|(o, _)| vec![Vec::new(); o.key_results.len()])
+        .collect();
+
+    for (k, (_, pending)) in kpis.iter().enumerate() {
+        for raw in &pending.checkins {
+            no_ref_inline(v, raw);
+            if let Some(c) = convert(v, raw, Expect::Value) {
+                kpi_cks[k].push(c);
+            }
+        }
+    }
+    for (i, (o, pending)) in objectives.iter().enumerate() {
+        for (r, (kr, (_, p))) in o.key_results.iter().zip(&pending.krs).enumerate() {
+            if kr.kpi.is_some() {
+                if let Some(first) = p.checkins.first() {
+                    linked(v, first, kr, &objectives[i].0, index);
+                }
+                continue;
+            }
+            for raw in &p.checkins {
+                no_ref_inline(v, raw);
+                if let Some(c) = convert(v, raw, expect(kr)) {
+                    if o.period.contains(c.date) {
+                        kr_cks[i][r].push(c);
+                    } else {
+                        outside(v, &c, o);
+                    }
+                }
+            }
+        }
+    }
+
+    // Logged check-ins name their item by ref.
+    let mut kr_index: HashMap<(usize, &str), usize> = HashMap::new();
+    for (i, (o, _)) in objectives.iter().enumerate() {
+        for (r, kr) in o.key_results.iter().enumerate() {
+            kr_index.insert((i, kr.id.as_str()), r);
+        }
+    }
+    for raw in &logs {
+        let Some(reference) = &raw.reference else {
+            if !raw.invalid.contains(&"ref") {
+                v.push(
+                    Diagnostic::new(Code::MissingField, raw.span, "a logged check-in has no `ref`")
+                        .help("name the key result or KPI, for example `ref: growth/onboarding/completion` or `ref: growth/churn`"),
+                );
+            }
+            continue;
+        };
+        let Some(parts) = parse_ref(&reference.value) else {
+            v.bad_ref(
+                reference,
+                "`ref`",
+                "`team/kpi` or `team/objective/key-result`",
+            );
+            continue;
+        };
+        if parts.len() == 2 {
+            match v.kpi_ref(reference, index, "check-in") {
+                Some(k) => {
+                    if let Some(c) = convert(v, raw, Expect::Value) {
+                        kpi_cks[k].push(c);
+                    }
+                }
+                None => continue,
+            }
+            continue;
+        }
+        let Some(date) = raw.date.as_ref().and_then(|d| Date::parse(&d.value)) else {
+            convert(v, raw, Expect::Value); // reports the date problem
+            continue;
+        };
+        let key = (parts[0].to_owned(), parts[1].to_owned());
+        let Some(candidates) = index.objectives.get(&key) else {
+            let known = objectives.iter().flat_map(|(o, _)| {
+                o.key_results
+                    .iter()
+                    .map(move |kr| format!("{}/{}", o.reference(), kr.id))
+            });
+            v.unknown_ref(reference, "check-in names key result", known, None);
+            continue;
+        };
+        let holding: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&j| objectives[j].0.period.contains(date))
+            .collect();
+        let j = match holding.as_slice() {
+            [j] => *j,
+            [] => {
+                let periods: Vec<String> = candidates
+                    .iter()
+                    .map(|&j| {
+                        let p = &objectives[j].0.period;
+                        format!("{} ({} to {})", p.name, p.start, p.end)
+                    })
+                    .collect();
+                let span = raw.date.as_ref().map_or(raw.span, |d| d.span);
+                v.push(
+                    Diagnostic::new(Code::CheckinOutsidePeriod, span, format!("check-in for `{}` is dated {date}, outside the objective's period {}", reference.value, periods.join(", ")))
+                        .help("key-result check-ins belong inside their objective's period; fix the date, or record the value on a KPI instead"),
+                );
+                continue;
+            }
+            many => {
+                let names: Vec<&str> = many
+                    .iter()
+                    .map(|&j| objectives[j].0.period.name.as_str())
+                    .collect();
+                v.push(
+                    Diagnostic::new(
+                        Code::UnknownRef,
+                        reference.span,
+                        format!(
+                            "`{}` on {date} matches objectives in several periods: {}",
+                            reference.value,
+                            names.join(", ")
+                        ),
+                    )
+                    .help("give the objectives different ids in overlapping periods"),
+                );
+                continue;
+            }
+        };
+        let o = &objectives[j].0;
+        let Some(&r) = kr_index.get(&(j, parts[2])) else {
+            let known = o
+                .key_results
+                .iter()
+                .map(|kr| format!("{}/{}", o.reference(), kr.id));
+            v.unknown_ref(reference, "check-in names key result", known, None);
+            continue;
+        };
+        let kr = &o.key_results[r];
+        if kr.kpi.is_some() {
+            linked(v, raw, kr, o, index);
+            continue;
+        }
+        if let Some(c) = convert(v, raw, expect(kr)) {
+            kr_cks[j][r].push(c);
+        }
+    }
+
+    let kpis = kpis
+        .into_iter()
+        .zip(kpi_cks)
+        .map(|((mut k, _), cks)| {
+            k.checkins = merge(v, cks, &k.reference());
+            k
+        })
+        .collect();
+    let objectives = objectives
+        .into_iter()
+        .zip(kr_cks)
+        .map(|((mut o, _), per_kr)| {
+            let oref = o.reference();
+            for (kr, cks) in o.key_results.iter_mut().zip(per_kr) {
+                kr.checkins = merge(v, cks, &format!("{oref}/{}", kr.id));
+            }
+            o
+        })
+        .collect();
+    (objectives, kpis)
+}
+
+fn expect(kr: &KeyResult) -> Expect {
+    match kr.kind {
+        KrMeasure::Metric { .. } => Expect::Value,
+        KrMeasure::Milestone => Expect::Done,
+    }
+}
+
+fn no_ref_inline(v: &mut Validator, raw: &RawCheckin) {
+    if let Some(r) = &raw.reference {
+        v.push(
+            Diagnostic::new(Code::InvalidCheckin, r.span, "a check-in written under its item takes no `ref`")
+                .help("remove `ref:`; it is only for check-ins in a `checkins:` log at the top level of a file"),
+        );
+    }
+}
+
+fn linked(v: &mut Validator, raw: &RawCheckin, kr: &KeyResult, o: &Objective, index: &Index) {
+    let kpi = index
+        .kpis
+        .iter()
+        .find(|(_, k)| Some(**k) == kr.kpi)
+        .map_or("its KPI".to_owned(), |(r, _)| format!("`{r}`"));
+    v.push(
+        Diagnostic::new(
+            Code::LinkedKrCheckin,
+            raw.span,
+            format!(
+                "key result `{}/{}` takes its values from {kpi} and has no check-ins of its own",
+                o.reference(),
+                kr.id
+            ),
+        )
+        .help(format!(
+            "record the value as a check-in of {kpi} instead, or remove `kpi:` from the key result"
+        )),
+    );
+}
+
+fn outside(v: &mut Validator, c: &Checkin, o: &Objective) {
+    v.push(
+        Diagnostic::new(Code::CheckinOutsidePeriod, c.span, format!("check-in dated {} is outside the period of `{}`, {} ({} to {})", c.date, o.reference(), o.period.name, o.period.start, o.period.end))
+            .help("key-result check-ins belong inside their objective's period; fix the date, or record the value on a KPI instead"),
+    );
+}
+
+pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Option<Checkin> {
+    let date = match &raw.date {
+        None => {
+            if !raw.invalid.contains(&"date") {
+                v.push(
+                    Diagnostic::new(Code::MissingField, raw.span, "a check-in has no `date`")
+                        .help("add `date: YYYY-MM-DD`"),
+                );
+            }
+            None
+        }
+        Some(d) => match Date::parse(&d.value) {
+            Some(date) => Some(date),
+            None => {
+                v.push(
+                    Diagnostic::new(
+                        Code::InvalidDate,
+                        d.span,
+                        format!("`{}` is not a real date", d.value),
+                    )
+                    .help("write dates as YYYY-MM-DD, for example 2026-10-05"),
+                );
+                None
+            }
+        },
+    };
+    let mut ok = true;
+    let obs = match expect {
+        Expect::Value => {
+            if let Some(done) = &raw.done {
+                v.push(
+                    Diagnostic::new(
+                        Code::InvalidCheckin,
+                        done.span,
+                        "`done` is for milestone key results; this item is measured by a `value`",
+                    )
+                    .help("write `value: <number>` instead of `done:`"),
+                );
+                ok = false;
+            }
+            match &raw.value {
+                Some(x) => Some(Observation::Value(x.value)),
+                None => {
+                    if ok && !raw.invalid.contains(&"value") {
+                        v.push(
+                            Diagnostic::new(
+                                Code::InvalidCheckin,
+                                raw.span,
+                                "this check-in has no `value`",
+                            )
+                            .help("add `value: <number>`, the measurement on that date"),
+                        );
+                    }
+                    None
+                }
+            }
+        }
+        Expect::Done => {
+            if let Some(x) = &raw.value {
+                v.push(
+                    Diagnostic::new(
+                        Code::InvalidCheckin,
+                        x.span,
+                        format!(
+                            "a milestone is done or not; it takes no `value` ({})",
+                            fmt_num(x.value)
+                        ),
+                    )
+                    .help("write `done: true` or `done: false` instead"),
+                );
+                ok = false;
+            }
+            match &raw.done {
+                Some(d) => Some(Observation::Done(d.value)),
+                None => {
+                    if ok && !raw.invalid.contains(&"done") {
+                        v.push(
+                            Diagnostic::new(
+                                Code::InvalidCheckin,
+                                raw.span,
+                                "a milestone check-in needs `done: true` or `done: false`",
+                            )
+                            .help("add `done: true` once the milestone is reached"),
+                        );
+                    }
+                    None
+                }
+            }
+        }
+    };
+    if let Some(c) = &raw.confidence
+        && !(0.0..=1.0).contains(&c.value)
+    {
+        v.push(
+            Diagnostic::new(
+                Code::OutOfRange,
+                c.span,
+                format!(
+                    "`confidence` must be between 0 and 1, found {}",
+                    fmt_num(c.value)
+                ),
+            )
+            .help("confidence is a probability: 0.7 means \"7 in 10 that we reach the target\""),
+        );
+        ok = false;
+    }
+    let date = date?;
+    if !ok {
+        return None;
+    }
+    Some(Checkin {
+        date,
+        obs: obs?,
+        confidence: raw.confidence.as_ref().map(|c| c.value),
+        note: raw.note.as_ref().map(|n| n.value.clone()),
+        by: raw.by.as_ref().map(|b| b.value.clone()),
+        span: raw.span,
+    })
+}
+
+/// Sorts one item's check-ins by date and folds same-date repeats.
+fn merge(v: &mut Validator, mut cks: Vec<Checkin>, reference: &str) -> Vec<Checkin> {
+    cks.sort_by_key(|c| c.date); // stable: file order within a date
+    let mut out: Vec<Checkin> = Vec::with_capacity(cks.len());
+    for c in cks {
+        if let Some(last) = out.last()
+            && last.date == c.date
+        {
+            let same = last.obs == c.obs
+                && last.confidence == c.confidence
+                && last.note == c.note
+                && last.by == c.by;
+            let d = if same {
+                Diagnostic::new(
+                    Code::DuplicateCheckin,
+                    c.span,
+                    format!(
+                        "the check-in of `{reference}` on {} is written twice; it counts once",
+                        c.date
+                    ),
+                )
+                .help("remove one copy (a union merge of two branches can create such repeats)")
+            } else {
+                Diagnostic::new(Code::ConflictingCheckin, c.span, format!("`{reference}` has two different check-ins on {}", c.date))
+                    .help("keep one check-in per item and date: which one counts would depend on file order")
+            };
+            v.push(d.related(last.span, "the other check-in is here"));
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,745 @@
+//! Validation: raw files → the checked [`Goals`] model plus diagnostics. Every rule of the
+//! goal-file format that spans values or files lives here: required fields, slugs, periods,
+//! uniqueness (naming both places), references, parent cycles, KPI links and the check-in
+//! rules. Lookups go through hash maps, so validation stays linear in the input.
+
+mod checkins;
+
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic, Span, suggest};
+use crate::load::raw::*;
+use crate::model::*;
+use std::collections::HashMap;
+
+/// A slug: `^[a-z0-9][a-z0-9_-]{0,62}$`.
+pub fn is_slug(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-')
+}
+
+/// Splits a reference into its slug parts, if well formed with 2 or 3 parts.
+pub fn parse_ref(s: &str) -> Option<Vec<&str>> {
+    let parts: Vec<&str> = s.split('/').collect();
+    ((2..=3).contains(&parts.len()) && parts.iter().all(|p| is_slug(p))).then_some(parts)
+}
+
+/// Check-ins waiting for their target to be known.
+struct Pending {
+    checkins: Vec<RawCheckin>,
+}
+
+struct PendingObjective {
+    parent: Option<Sp<String>>,
+    guardrails: Vec<Sp<String>>,
+    /// Per key result: its `kpi:` link and inline check-ins.
+    krs: Vec<(Option<Sp<String>>, Pending)>,
+}
+
+/// Validates raw files into the model. The model holds every item that could be built even
+/// when there are errors (so lints can still run); callers must not score it when any
+/// diagnostic is an error.
+pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagnostic>) {
+    let mut v = Validator {
+        config,
+        diags: Vec::new(),
+    };
+    let mut kpis: Vec<(Kpi, Pending)> = Vec::new();
+    let mut objectives: Vec<(Objective, PendingObjective)> = Vec::new();
+    let mut logs: Vec<RawCheckin> = Vec::new();
+
+    for (_, f) in files {
+        let team = f.team.as_ref().and_then(|t| v.slug(t, "team"));
+        let has_items = f.objectives.as_ref().is_some_and(|o| !o.is_empty())
+            || f.kpis.as_ref().is_some_and(|k| !k.is_empty());
+        if has_items && f.team.is_none() && !f.invalid.contains(&"team") {
+            v.push(
+                Diagnostic::new(
+                    Code::MissingField,
+                    f.span,
+                    "`team` is required when a file defines objectives or KPIs",
+                )
+                .help("add a line such as `team: growth` at the top of the file"),
+            );
+        }
+        let period = match &f.period {
+            Some(p) => v.period(p),
+            None => {
+                if f.objectives.as_ref().is_some_and(|o| !o.is_empty())
+                    && !f.invalid.contains(&"period")
+                {
+                    v.push(
+                        Diagnostic::new(
+                            Code::MissingField,
+                            f.span,
+                            "`period` is required when a file defines objectives",
+                        )
+                        .help("add a line such as `period: 2026-Q4`"),
+                    );
+                }
+                None
+            }
+        };
+        for raw in f.kpis.iter().flatten() {
+            if let Some(team) = &team
+                && let Some(k) = v.kpi(raw, team)
+            {
+                kpis.push((
+                    k,
+                    Pending {
+                        checkins: raw.checkins.clone().unwrap_or_default(),
+                    },
+                ));
+            }
+        }
+        for raw in f.objectives.iter().flatten() {
+            if let (Some(team), Some(period)) = (&team, &period)
+                && let Some(o) = v.objective(raw, team, period)
+            {
+                objectives.push(o);
+            }
+        }
+        logs.extend(f.checkins.iter().flatten().cloned());
+    }
+
+    kpis.sort_by(|a, b| (&a.0.team, &a.0.id).cmp(&(&b.0.team, &b.0.id)));
+    objectives.sort_by(|a, b| {
+        let (a, b) = (&a.0, &b.0);
+        (a.period.start, a.period.end, &a.period.name, &a.team, &a.id).cmp(&(
+            b.period.start,
+            b.period.end,
+            &b.period.name,
+            &b.team,
+            &b.id,
+        ))
+    });
+
+    // Uniqueness, naming both places.
+    let mut kpi_index: HashMap<String, usize> = HashMap::with_capacity(kpis.len());
+    for (i, (k, _)) in kpis.iter().enumerate() {
+        match kpi_index.get(&k.reference()) {
+            Some(&first) => v.duplicate("KPI", &k.reference(), k.span, kpis[first].0.span),
+            None => {
+                kpi_index.insert(k.reference(), i);
+            }
+        }
+    }
+    let mut obj_index: HashMap<(String, String), Vec<usize>> =
+        HashMap::with_capacity(objectives.len());
+    for (i, (o, _)) in objectives.iter().enumerate() {
+        let same = obj_index.entry((o.team.clone(), o.id.clone())).or_default();
+        if let Some(&first) = same
+            .iter()
+            .find(|&&j| objectives[j].0.period.name == o.period.name)
+        {
+            v.duplicate(
+                &format!("objective (in period {})", o.period.name),
+                &o.reference(),
+                o.span,
+                objectives[first].0.span,
+            );
+        } else {
+            same.push(i);
+        }
+        if let Some(&k) = kpi_index.get(&o.reference()) {
+            v.push(
+                Diagnostic::new(Code::DuplicateId, o.span, format!("objective id `{}` is also a KPI of team `{}`", o.id, o.team))
+                    .related(kpis[k].0.span, "the KPI is defined here")
+                    .help("objective and KPI ids of a team share one namespace, so `team/id` refs stay unambiguous: rename one"),
+            );
+        }
+    }
+
+    // References: parents, guardrails, KPI links.
+    let index = Index {
+        kpis: &kpi_index,
+        objectives: &obj_index,
+    };
+    for i in 0..objectives.len() {
+        let (parent, guardrails, links) = {
+            let p = &objectives[i].1;
+            (
+                p.parent.clone(),
+                p.guardrails.clone(),
+                p.krs.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(),
+            )
+        };
+        if let Some(p) = parent {
+            let period = objectives[i].0.period.name.clone();
+            let found = v.objective_ref(&p, &period, &index, &objectives);
+            objectives[i].0.parent = found.map(|j| (p.value.clone(), j));
+        }
+        let mut guards = Vec::new();
+        for g in &guardrails {
+            if let Some(k) = v.kpi_ref(g, &index, "guardrail") {
+                guards.push(k);
+            }
+        }
+        objectives[i].0.guardrails = guards;
+        for (kr, link) in links.iter().enumerate() {
+            if let Some(link) = link {
+                objectives[i].0.key_results[kr].kpi = v.kpi_ref(link, &index, "key result's `kpi`");
+            }
+        }
+    }
+    v.parent_cycles(&objectives);
+
+    let (mut objectives, mut kpis) = checkins::attach(&mut v, objectives, kpis, logs, &index);
+    for o in &mut objectives {
+        for kr in &mut o.key_results {
+            kr.checkins.shrink_to_fit();
+        }
+    }
+    kpis.shrink_to_fit();
+    let mut diags = v.diags;
+    crate::diag::sort(&mut diags);
+    (Goals { objectives, kpis }, diags)
+}
+
+/// Lookup tables for references.
+pub(crate) struct Index<'a> {
+    pub kpis: &'a HashMap<String, usize>,
+    /// (team, id) → indexes of objectives with that id, one per period.
+    pub objectives: &'a HashMap<(String, String), Vec<usize>>,
+}
+
+pub(crate) struct Validator<'c> {
+    pub config: &'c Config,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn missing(&mut self, span: Span, invalid: &[&str], what: &str, key: &str, example: &str) {
+        if invalid.contains(&key) {
+            return; // written, but with a value already reported as wrong
+        }
+        self.push(
+            Diagnostic::new(Code::MissingField, span, format!("{what} has no `{key}`"))
+                .help(format!("add `{key}:`, for example `{key}: {example}`")),
+        );
+    }
+
+    fn slug(&mut self, s: &Sp<String>, what: &str) -> Option<String> {
+        if is_slug(&s.value) {
+            return Some(s.value.clone());
+        }
+        let fixed: String = s
+            .value
+            .trim()
+            .to_lowercase()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let help = if is_slug(&fixed) {
+            format!("use lowercase letters, digits, `-` and `_`, for example `{fixed}`")
+        } else {
+            "use 1–63 lowercase letters, digits, `-` and `_`, starting with a letter or digit"
+                .to_owned()
+        };
+        self.push(
+            Diagnostic::new(
+                Code::InvalidSlug,
+                s.span,
+                format!("{what} `{}` is not a valid id", s.value),
+            )
+            .help(help),
+        );
+        None
+    }
+
+    fn period(&mut self, p: &Sp<String>) -> Option<Period> {
+        if let Some(period) = Period::resolve(&p.value, &self.config.periods) {
+            return Some(period);
+        }
+        let custom: Vec<&str> = self.config.periods.keys().map(String::as_str).collect();
+        let help = match suggest(&p.value, custom.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "use `2026-Q4`, `2026-H2`, `2026`, `2026-11`, or define the name under `[periods]` in goalpost.toml".to_owned(),
+        };
+        self.push(
+            Diagnostic::new(
+                Code::InvalidPeriod,
+                p.span,
+                format!("`{}` is not a period", p.value),
+            )
+            .help(help),
+        );
+        None
+    }
+
+    fn duplicate(&mut self, what: &str, reference: &str, span: Span, first: Span) {
+        self.push(
+            Diagnostic::new(
+                Code::DuplicateId,
+                span,
+                format!("{what} `{reference}` is defined twice"),
+            )
+            .related(first, "first defined here")
+            .help("ids must be unique: rename or remove one of them"),
+        );
+    }
+
+    fn kpi(&mut self, raw: &RawKpi, team: &str) -> Option<Kpi> {
+        let id = match &raw.id {
+            Some(id) => self.slug(id, "KPI id"),
+            None => {
+                self.missing(raw.span, &raw.invalid, "a KPI", "id", "churn");
+                None
+            }
+        };
+        let title = raw.title.as_ref().map(|t| t.value.clone());
+        if title.is_none() {
+            self.missing(
+                raw.span,
+                &raw.invalid,
+                "a KPI",
+                "title",
+                "Monthly customer churn",
+            );
+        }
+        let better = raw.better.as_ref().map(|b| b.value);
+        if better.is_none() {
+            self.missing(
+                raw.span,
+                &raw.invalid,
+                "a KPI",
+                "better",
+                "higher   # or lower",
+            );
+        }
+        let target = raw.target.as_ref().map(|t| t.value);
+        if raw.target.is_none() {
+            self.missing(raw.span, &raw.invalid, "a KPI", "target", "5");
+        }
+        if let (Some(better), Some(target), Some(crit)) = (better, target, &raw.critical) {
+            let wrong = match better {
+                Better::Lower => crit.value <= target,
+                Better::Higher => crit.value >= target,
+            };
+            if wrong {
+                let (side, word) = match better {
+                    Better::Lower => ("above", "greater"),
+                    Better::Higher => ("below", "smaller"),
+                };
+                self.push(
+                    Diagnostic::new(
+                        Code::CriticalWrongSide,
+                        crit.span,
+                        format!("`critical` {} is on the good side of `target` {} for a KPI where {} is better", fmt_num(crit.value), fmt_num(target), better.as_str()),
+                    )
+                    .help(format!("critical marks the bad extreme: it must be {word} than the target ({side} {})", fmt_num(target))),
+                );
+            }
+        }
+        let Some(id) = id else {
+            self.orphan_checkins(raw.checkins.as_deref(), checkins::Expect::Value);
+            return None;
+        };
+        // Missing fields were reported; placeholders keep the rest of the item checkable.
+        Some(Kpi {
+            team: team.to_owned(),
+            id,
+            title: title.unwrap_or_default(),
+            unit: raw.unit.as_ref().map(|u| u.value.clone()),
+            better: better.unwrap_or(Better::Higher),
+            target: target.unwrap_or(0.0),
+            critical: raw.critical.as_ref().map(|c| c.value),
+            cadence: raw.cadence.as_ref().map_or(Cadence::Weekly, |c| c.value),
+            owner: raw.owner.as_ref().map(|o| o.value.clone()),
+            checkins: Vec::new(),
+            span: raw.id.as_ref().map_or(raw.span, |i| i.span),
+        })
+    }
+
+    fn objective(
+        &mut self,
+        raw: &RawObjective,
+        team: &str,
+        period: &Period,
+    ) -> Option<(Objective, PendingObjective)> {
+        let id = match &raw.id {
+            Some(id) => self.slug(id, "objective id"),
+            None => {
+                self.missing(raw.span, &raw.invalid, "an objective", "id", "onboarding");
+                None
+            }
+        };
+        let title = raw.title.as_ref().map(|t| t.value.clone());
+        if title.is_none() {
+            self.missing(
+                raw.span,
+                &raw.invalid,
+                "an objective",
+                "title",
+                "Make onboarding effortless",
+            );
+        }
+        let parent = raw.parent.as_ref().and_then(|p| {
+            if parse_ref(&p.value).is_some_and(|parts| parts.len() == 2) {
+                Some(p.clone())
+            } else {
+                self.bad_ref(
+                    p,
+                    "`parent`",
+                    "an objective reference `team/objective`, such as `company/activation`",
+                );
+                None
+            }
+        });
+        let mut guardrails = Vec::new();
+        for g in raw.guardrails.iter().flatten() {
+            if parse_ref(&g.value).is_some_and(|parts| parts.len() == 2) {
+                guardrails.push(g.clone());
+            } else {
+                self.bad_ref(
+                    g,
+                    "a guardrail",
+                    "a KPI reference `team/kpi`, such as `growth/churn`",
+                );
+            }
+        }
+        let mut krs = Vec::new();
+        let mut pending = Vec::new();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for raw_kr in raw.key_results.iter().flatten() {
+            if let Some((kr, link)) = self.key_result(raw_kr) {
+                if let Some(&first) = seen.get(raw_kr.id.as_ref().map_or("", |i| i.value.as_str()))
+                {
+                    self.duplicate(
+                        "key result",
+                        &format!("{team}/{}/{}", id.as_deref().unwrap_or("?"), kr.id),
+                        kr.span,
+                        first,
+                    );
+                    continue;
+                }
+                if let Some(i) = &raw_kr.id {
+                    seen.insert(i.value.as_str(), kr.span);
+                }
+                krs.push(kr);
+                pending.push((
+                    link,
+                    Pending {
+                        checkins: raw_kr.checkins.clone().unwrap_or_default(),
+                    },
+                ));
+            }
+        }
+        let id = id?;
+        Some((
+            Objective {
+                team: team.to_owned(),
+                id,
+                period: period.clone(),
+                title: title.unwrap_or_default(),
+                owner: raw.owner.as_ref().map(|o| o.value.clone()),
+                commitment: raw
+                    .commitment
+                    .as_ref()
+                    .map_or(Commitment::Aspirational, |c| c.value),
+                parent: None,
+                guardrails: Vec::new(),
+                key_results: krs,
+                span: raw.id.as_ref().map_or(raw.span, |i| i.span),
+            },
+            PendingObjective {
+                parent,
+                guardrails,
+                krs: pending,
+            },
+        ))
+    }
+
+    fn key_result(&mut self, raw: &RawKeyResult) -> Option<(KeyResult, Option<Sp<String>>)> {
+        let id = match &raw.id {
+            Some(id) => self.slug(id, "key result id"),
+            None => {
+                self.missing(
+                    raw.span,
+                    &raw.invalid,
+                    "a key result",
+                    "id",
+                    "support-tickets",
+                );
+                None
+            }
+        };
+        let title = raw.title.as_ref().map(|t| t.value.clone());
+        if title.is_none() {
+            self.missing(
+                raw.span,
+                &raw.invalid,
+                "a key result",
+                "title",
+                "Reduce weekly support tickets from 250 to 150",
+            );
+        }
+        let kind = raw.kind.as_ref().map_or(KrKind::Metric, |k| k.value);
+        let mut link = raw.kpi.clone();
+        if let Some(l) = &link
+            && !parse_ref(&l.value).is_some_and(|p| p.len() == 2)
+        {
+            self.bad_ref(
+                l,
+                "`kpi`",
+                "a KPI reference `team/kpi`, such as `growth/d7-retention`",
+            );
+            link = None;
+        }
+        let measure = match kind {
+            KrKind::Milestone => {
+                let extra = [
+                    ("start", raw.start.as_ref().map(|s| s.span)),
+                    ("target", raw.target.as_ref().map(|s| s.span)),
+                    ("unit", raw.unit.as_ref().map(|s| s.span)),
+                    ("kpi", raw.kpi.as_ref().map(|s| s.span)),
+                ];
+                for (key, span) in extra {
+                    if let Some(span) = span {
+                        self.push(
+                            Diagnostic::new(Code::MilestoneWithMetric, span, format!("a milestone key result has no `{key}`"))
+                                .help("a milestone is done or not: remove the line, or make it a metric key result (drop `kind: milestone`)"),
+                        );
+                    }
+                }
+                link = None;
+                Some(KrMeasure::Milestone)
+            }
+            KrKind::Metric => {
+                if raw.start.is_none() {
+                    self.missing(
+                        raw.span,
+                        &raw.invalid,
+                        "a metric key result",
+                        "start",
+                        "250",
+                    );
+                }
+                if raw.target.is_none() {
+                    self.missing(
+                        raw.span,
+                        &raw.invalid,
+                        "a metric key result",
+                        "target",
+                        "150",
+                    );
+                }
+                match (&raw.start, &raw.target) {
+                    (Some(s), Some(t)) if s.value == t.value => {
+                        self.push(
+                            Diagnostic::new(Code::StartEqualsTarget, t.span, format!("`target` equals `start` ({})", fmt_num(s.value)))
+                                .help("a key result describes a change; to keep a value steady, make it a KPI with a target and a critical threshold"),
+                        );
+                        None
+                    }
+                    (Some(s), Some(t)) => Some(KrMeasure::Metric {
+                        start: s.value,
+                        target: t.value,
+                    }),
+                    _ => None,
+                }
+            }
+        };
+        let weight = match &raw.weight {
+            Some(w) if w.value <= 0.0 => {
+                self.push(
+                    Diagnostic::new(Code::OutOfRange, w.span, format!("`weight` must be greater than 0, found {}", fmt_num(w.value)))
+                        .help("weights are relative (default 1); remove a key result that should not count at all"),
+                );
+                1.0
+            }
+            Some(w) => w.value,
+            None => 1.0,
+        };
+        let Some(id) = id else {
+            let expect = if kind == KrKind::Milestone {
+                checkins::Expect::Done
+            } else {
+                checkins::Expect::Value
+            };
+            self.orphan_checkins(raw.checkins.as_deref(), expect);
+            return None;
+        };
+        Some((
+            KeyResult {
+                id,
+                title: title.unwrap_or_default(),
+                kind: measure.unwrap_or(KrMeasure::Metric {
+                    start: 0.0,
+                    target: 1.0,
+                }),
+                unit: raw.unit.as_ref().map(|u| u.value.clone()),
+                weight,
+                kpi: None,
+                checkins: Vec::new(),
+                span: raw.id.as_ref().map_or(raw.span, |i| i.span),
+            },
+            link,
+        ))
+    }
+
+    /// Shape-checks the check-ins of an item that could not be built, so their problems are
+    /// reported in the same run.
+    fn orphan_checkins(&mut self, raws: Option<&[RawCheckin]>, expect: checkins::Expect) {
+        for raw in raws.unwrap_or_default() {
+            checkins::convert(self, raw, expect);
+        }
+    }
+
+    fn bad_ref(&mut self, r: &Sp<String>, what: &str, expected: &str) {
+        self.push(
+            Diagnostic::new(
+                Code::InvalidRef,
+                r.span,
+                format!("{what} `{}` is not a valid reference", r.value),
+            )
+            .help(format!("write {expected}")),
+        );
+    }
+
+    fn unknown_ref(
+        &mut self,
+        r: &Sp<String>,
+        what: &str,
+        candidates: impl Iterator<Item = String>,
+        extra: Option<String>,
+    ) {
+        let candidates: Vec<String> = candidates.collect();
+        let help = extra.or_else(|| {
+            suggest(&r.value, candidates.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+        });
+        self.push(
+            Diagnostic::new(
+                Code::UnknownRef,
+                r.span,
+                format!("{what} `{}`, which is not defined", r.value),
+            )
+            .maybe_help(help.or_else(|| Some("check the spelling, or define it".to_owned()))),
+        );
+    }
+
+    fn kpi_ref(&mut self, r: &Sp<String>, index: &Index, what: &str) -> Option<usize> {
+        if let Some(&k) = index.kpis.get(&r.value) {
+            return Some(k);
+        }
+        let extra = index
+            .objectives
+            .contains_key(&split2(&r.value))
+            .then(|| format!("`{}` is an objective; a {what} must name a KPI", r.value));
+        self.unknown_ref(
+            r,
+            &format!("{what} names KPI"),
+            index.kpis.keys().cloned(),
+            extra,
+        );
+        None
+    }
+
+    fn objective_ref(
+        &mut self,
+        r: &Sp<String>,
+        period: &str,
+        index: &Index,
+        objectives: &[(Objective, PendingObjective)],
+    ) -> Option<usize> {
+        let key = split2(&r.value);
+        if let Some(js) = index.objectives.get(&key) {
+            if let Some(&j) = js.iter().find(|&&j| objectives[j].0.period.name == period) {
+                return Some(j);
+            }
+            let others: Vec<&str> = js
+                .iter()
+                .map(|&j| objectives[j].0.period.name.as_str())
+                .collect();
+            let extra = format!(
+                "`{}` exists in period {}; a parent must be in the same period ({period})",
+                r.value,
+                others.join(", ")
+            );
+            self.unknown_ref(
+                r,
+                "`parent` names objective",
+                std::iter::empty(),
+                Some(extra),
+            );
+            return None;
+        }
+        let same_period = objectives
+            .iter()
+            .filter(|(o, _)| o.period.name == period)
+            .map(|(o, _)| o.reference());
+        self.unknown_ref(r, "`parent` names objective", same_period, None);
+        None
+    }
+
+    fn parent_cycles(&mut self, objectives: &[(Objective, PendingObjective)]) {
+        for start in 0..objectives.len() {
+            let mut path = vec![start];
+            let mut cur = start;
+            while let Some((_, next)) = &objectives[cur].0.parent {
+                if *next == start {
+                    // Report each cycle once, at its first member.
+                    if path.iter().all(|&p| p >= start) {
+                        let names: Vec<String> = path
+                            .iter()
+                            .chain(std::iter::once(&start))
+                            .map(|&p| objectives[p].0.reference())
+                            .collect();
+                        let mut d = Diagnostic::new(
+                            Code::ParentCycle,
+                            objectives[start].1.parent.as_ref().map_or(objectives[start].0.span, |p| p.span),
+                            format!("objectives' parents form a cycle: {}", names.join(" → ")),
+                        )
+                        .help("alignment runs upward to a company objective: remove one `parent` link of the cycle");
+                        for &p in &path[1..] {
+                            if let Some(ps) = &objectives[p].1.parent {
+                                d = d.related(ps.span, "part of the cycle");
+                            }
+                        }
+                        self.push(d);
+                    }
+                    break;
+                }
+                if path.contains(next) || path.len() > objectives.len() {
+                    break;
+                }
+                path.push(*next);
+                cur = *next;
+            }
+        }
+    }
+}
+
+fn split2(r: &str) -> (String, String) {
+    let mut it = r.splitn(2, '/');
+    (
+        it.next().unwrap_or("").to_owned(),
+        it.next().unwrap_or("").to_owned(),
+    )
+}
+
+/// A number as a person writes it: no trailing `.0`.
+pub fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod tests;
