@@ -14,4 +14,5 @@ pub mod model;
 pub mod period;
 pub mod report;
 pub mod schema;
+pub mod score;
 pub mod validate;

@@ -1,0 +1,405 @@
+//! Scoring (SPEC 5): model + as-of date → [`Scorecard`]. Pure: no I/O, no clock; the same
+//! goals and date always give the same numbers. Items are referred to by index into
+//! [`Goals`], so nothing is cloned on the way.
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::model::*;
+use serde::Serialize;
+
+/// Floating-point slack for threshold comparisons, so that a gap of "exactly" 0.10 computed
+/// as 0.1000000000000001 still counts as 0.10.
+const EPS: f64 = 1e-9;
+
+/// Thresholds that shape statuses (from goalpost.toml).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    pub at_risk_gap: f64,
+    pub off_track_gap: f64,
+    pub stale_days: i64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            at_risk_gap: 0.10,
+            off_track_gap: 0.25,
+            stale_days: 14,
+        }
+    }
+}
+
+impl From<&Config> for Thresholds {
+    fn from(c: &Config) -> Self {
+        Thresholds {
+            at_risk_gap: c.at_risk_gap,
+            off_track_gap: c.off_track_gap,
+            stale_days: c.stale_days,
+        }
+    }
+}
+
+/// Status of a key result or objective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    NotStarted,
+    NoData,
+    OnTrack,
+    AtRisk,
+    OffTrack,
+    Done,
+    Achieved,
+    Missed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::NotStarted => "not_started",
+            Status::NoData => "no_data",
+            Status::OnTrack => "on_track",
+            Status::AtRisk => "at_risk",
+            Status::OffTrack => "off_track",
+            Status::Done => "done",
+            Status::Achieved => "achieved",
+            Status::Missed => "missed",
+        }
+    }
+    /// Words for people: "on track".
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::NotStarted => "not started",
+            Status::NoData => "no data",
+            Status::OnTrack => "on track",
+            Status::AtRisk => "at risk",
+            Status::OffTrack => "off track",
+            Status::Done => "done",
+            Status::Achieved => "achieved",
+            Status::Missed => "missed",
+        }
+    }
+    pub const ALL: [Status; 8] = [
+        Status::OnTrack,
+        Status::AtRisk,
+        Status::OffTrack,
+        Status::Done,
+        Status::NoData,
+        Status::NotStarted,
+        Status::Achieved,
+        Status::Missed,
+    ];
+}
+
+/// Health of a KPI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KpiStatus {
+    Healthy,
+    Warning,
+    Critical,
+    NoData,
+}
+
+impl KpiStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KpiStatus::Healthy => "healthy",
+            KpiStatus::Warning => "warning",
+            KpiStatus::Critical => "critical",
+            KpiStatus::NoData => "no_data",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            KpiStatus::NoData => "no data",
+            s => s.as_str(),
+        }
+    }
+}
+
+/// Direction of a KPI over its last three check-ins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    Improving,
+    Worsening,
+    Flat,
+}
+
+impl Trend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trend::Improving => "improving",
+            Trend::Worsening => "worsening",
+            Trend::Flat => "flat",
+        }
+    }
+}
+
+/// Everything computed for one as-of date.
+#[derive(Debug, Clone)]
+pub struct Scorecard {
+    pub as_of: Date,
+    /// Parallel to `Goals::objectives`.
+    pub objectives: Vec<ObjectiveScore>,
+    /// Parallel to `Goals::kpis`.
+    pub kpis: Vec<KpiScore>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectiveScore {
+    pub score: f64,
+    pub expected: f64,
+    pub status: Status,
+    pub guardrail_breached: bool,
+    /// Parallel to the objective's key results.
+    pub key_results: Vec<KrScore>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KrScore {
+    /// Latest value on or before the as-of date (metric KRs).
+    pub current: Option<f64>,
+    /// Latest done-ness on or before the as-of date (milestones).
+    pub done: Option<bool>,
+    pub progress: f64,
+    pub status: Status,
+    pub confidence: Option<f64>,
+    pub last_checkin: Option<Date>,
+    pub stale: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiScore {
+    pub value: Option<f64>,
+    pub status: KpiStatus,
+    pub trend: Option<Trend>,
+    pub last_checkin: Option<Date>,
+    pub stale: bool,
+}
+
+/// Scores every objective, key result and KPI as of `t`.
+pub fn score(goals: &Goals, t: Date, th: Thresholds) -> Scorecard {
+    let kpis: Vec<KpiScore> = goals.kpis.iter().map(|k| kpi(k, t)).collect();
+    let objectives = goals
+        .objectives
+        .iter()
+        .map(|o| objective(o, goals, &kpis, t, th))
+        .collect();
+    Scorecard {
+        as_of: t,
+        objectives,
+        kpis,
+    }
+}
+
+/// The observations a key result is scored from: its own, or its KPI's.
+pub fn observations<'g>(kr: &'g KeyResult, goals: &'g Goals) -> &'g [Checkin] {
+    match kr.kpi.and_then(|k| goals.kpis.get(k)) {
+        Some(k) => &k.checkins,
+        None => &kr.checkins,
+    }
+}
+
+/// Expected progress at `t` for a period: the share of its days elapsed, clamped to [0, 1].
+pub fn expected(p: &Period, t: Date) -> f64 {
+    let total = p.start.days_until(p.end);
+    if total <= 0 {
+        return if t >= p.start { 1.0 } else { 0.0 };
+    }
+    (p.start.days_until(t) as f64 / total as f64).clamp(0.0, 1.0)
+}
+
+/// Metric progress: how far `current` got from `start` toward `target`, clamped to [0, 1].
+pub fn metric_progress(start: f64, target: f64, current: Option<f64>) -> f64 {
+    match current {
+        Some(c) if target != start => ((c - start) / (target - start)).clamp(0.0, 1.0),
+        _ => 0.0,
+    }
+}
+
+/// The pace rule: status from the gap between expected and actual progress.
+pub fn pace_status(progress: f64, expected: f64, th: Thresholds) -> Status {
+    let gap = expected - progress;
+    if gap <= th.at_risk_gap + EPS {
+        Status::OnTrack
+    } else if gap <= th.off_track_gap + EPS {
+        Status::AtRisk
+    } else {
+        Status::OffTrack
+    }
+}
+
+/// Confidence can only lower a status: below 0.7 on track becomes at risk; below 0.4 the
+/// key result is off track.
+pub fn apply_confidence(status: Status, confidence: Option<f64>) -> Status {
+    match confidence {
+        Some(c) if c < 0.4 => Status::OffTrack,
+        Some(c) if c < 0.7 && status == Status::OnTrack => Status::AtRisk,
+        _ => status,
+    }
+}
+
+/// The grade of a closed period.
+pub fn grade(score: f64, commitment: Commitment) -> Status {
+    let bar = match commitment {
+        Commitment::Aspirational => 0.7,
+        Commitment::Committed => 1.0,
+    };
+    if score + EPS >= bar {
+        Status::Achieved
+    } else {
+        Status::Missed
+    }
+}
+
+fn kr(kr: &KeyResult, o: &Objective, goals: &Goals, t: Date, th: Thresholds) -> KrScore {
+    let seen = upto(observations(kr, goals), t);
+    let latest = seen.last();
+    let (current, done, progress) = match kr.kind {
+        KrMeasure::Metric { start, target } => {
+            let current = latest.and_then(|c| match c.obs {
+                Observation::Value(v) => Some(v),
+                Observation::Done(_) => None,
+            });
+            (current, None, metric_progress(start, target, current))
+        }
+        KrMeasure::Milestone => {
+            let done = latest.and_then(|c| match c.obs {
+                Observation::Done(d) => Some(d),
+                Observation::Value(_) => None,
+            });
+            (None, done, if done == Some(true) { 1.0 } else { 0.0 })
+        }
+    };
+    let p = &o.period;
+    let confidence = latest.and_then(|c| c.confidence);
+    let status = if t < p.start {
+        Status::NotStarted
+    } else if t > p.end {
+        grade(progress, o.commitment)
+    } else if progress >= 1.0 {
+        Status::Done
+    } else if latest.is_none() {
+        Status::NoData
+    } else {
+        apply_confidence(pace_status(progress, expected(p, t), th), confidence)
+    };
+    let stale = p.contains(t)
+        && match latest {
+            Some(c) => c.date.days_until(t) > th.stale_days,
+            None => p.start.days_until(t) > th.stale_days,
+        };
+    KrScore {
+        current,
+        done,
+        progress,
+        status,
+        confidence,
+        last_checkin: latest.map(|c| c.date),
+        stale,
+    }
+}
+
+fn objective(
+    o: &Objective,
+    goals: &Goals,
+    kpis: &[KpiScore],
+    t: Date,
+    th: Thresholds,
+) -> ObjectiveScore {
+    let key_results: Vec<KrScore> = o
+        .key_results
+        .iter()
+        .map(|k| kr(k, o, goals, t, th))
+        .collect();
+    let total: f64 = o.key_results.iter().map(|k| k.weight).sum();
+    let score = if total > 0.0 {
+        o.key_results
+            .iter()
+            .zip(&key_results)
+            .map(|(k, s)| k.weight * s.progress)
+            .sum::<f64>()
+            / total
+    } else {
+        0.0
+    };
+    let exp = expected(&o.period, t);
+    let status = if t < o.period.start {
+        Status::NotStarted
+    } else if t > o.period.end {
+        grade(score, o.commitment)
+    } else if !key_results.is_empty() && key_results.iter().all(|k| k.progress >= 1.0) {
+        Status::Done
+    } else if key_results.iter().all(|k| k.last_checkin.is_none()) {
+        Status::NoData
+    } else {
+        pace_status(score, exp, th)
+    };
+    let guardrail_breached = o
+        .guardrails
+        .iter()
+        .any(|&k| kpis.get(k).is_some_and(|s| s.status == KpiStatus::Critical));
+    ObjectiveScore {
+        score,
+        expected: exp,
+        status,
+        guardrail_breached,
+        key_results,
+    }
+}
+
+/// KPI health of one value.
+pub fn kpi_status(k: &Kpi, v: f64) -> KpiStatus {
+    let (good, bad) = match k.better {
+        Better::Lower => (v <= k.target, k.critical.is_some_and(|c| v >= c)),
+        Better::Higher => (v >= k.target, k.critical.is_some_and(|c| v <= c)),
+    };
+    if good {
+        KpiStatus::Healthy
+    } else if bad {
+        KpiStatus::Critical
+    } else {
+        KpiStatus::Warning
+    }
+}
+
+fn kpi(k: &Kpi, t: Date) -> KpiScore {
+    let seen = upto(&k.checkins, t);
+    let values: Vec<f64> = seen
+        .iter()
+        .rev()
+        .take(3)
+        .filter_map(|c| match c.obs {
+            Observation::Value(v) => Some(v),
+            Observation::Done(_) => None,
+        })
+        .collect();
+    let latest = seen.last();
+    let value = values.first().copied();
+    let trend = match values.as_slice() {
+        [c, b, a] => {
+            let sign = |x: f64, y: f64| match k.better {
+                Better::Higher => (y - x).signum(),
+                Better::Lower => (x - y).signum(),
+            } * f64::from(u8::from(x != y));
+            match (sign(*a, *b), sign(*b, *c)) {
+                (s1, s2) if s1 > 0.0 && s2 > 0.0 => Some(Trend::Improving),
+                (s1, s2) if s1 < 0.0 && s2 < 0.0 => Some(Trend::Worsening),
+                _ => Some(Trend::Flat),
+            }
+        }
+        _ => None,
+    };
+    KpiScore {
+        value,
+        status: value.map_or(KpiStatus::NoData, |v| kpi_status(k, v)),
+        trend,
+        last_checkin: latest.map(|c| c.date),
+        stale: latest.is_some_and(|c| c.date.days_until(t) > k.cadence.days()),
+    }
+}
+
+#[cfg(test)]
+mod tests;
