@@ -7,6 +7,8 @@
 mod check;
 mod init;
 mod schema;
+mod show;
+mod status;
 
 use crate::config::Config;
 use crate::date::Date;
@@ -58,6 +60,8 @@ pub enum ColorWhen {
 pub enum Command {
     Init(init::InitArgs),
     Check(check::CheckArgs),
+    Status(status::StatusArgs),
+    Show(show::ShowArgs),
     Schema(schema::SchemaArgs),
 }
 
@@ -88,6 +92,8 @@ pub fn run() -> u8 {
     let result = match cli.command {
         Command::Init(a) => init::run(a, &ctx),
         Command::Check(a) => check::run(a, &ctx),
+        Command::Status(a) => status::run(a, &ctx),
+        Command::Show(a) => show::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),
     };
     result.unwrap_or_else(Failure::report)

@@ -1,4 +1,10 @@
 //! Reports: values computed by `score` rendered for people and programs, one module per
 //! output format. Nothing here reads files or prints; `cli` writes what these return.
 
+pub mod csv;
 pub mod diagnostics;
+pub mod json;
+pub mod markdown;
+pub mod show;
+pub mod table;
+pub mod text;

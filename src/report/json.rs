@@ -1,0 +1,190 @@
+//! `status --format json` (SPEC 7.3): full-precision numbers, `null` for absent values (never
+//! a missing key), objectives by period, team, id; key results in file order; KPIs by team, id.
+
+use crate::model::*;
+use crate::score::{KpiScore, KrScore, ObjectiveScore, Scorecard};
+use serde::Serialize;
+
+/// Serializes whole numbers without a fractional part (`250`, not `250.0`); others in full.
+pub mod num {
+    use serde::Serializer;
+
+    pub fn one<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
+            s.serialize_i64(*x as i64)
+        } else {
+            s.serialize_f64(*x)
+        }
+    }
+
+    pub fn opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match x {
+            Some(x) => one(x, s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct StatusJson<'a> {
+    pub as_of: Date,
+    pub objectives: Vec<ObjectiveJson<'a>>,
+    pub kpis: Vec<KpiJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ObjectiveJson<'a> {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub team: &'a str,
+    pub period: &'a str,
+    pub title: &'a str,
+    pub owner: Option<&'a str>,
+    pub commitment: Commitment,
+    pub parent: Option<&'a str>,
+    #[serde(serialize_with = "num::one")]
+    pub score: f64,
+    #[serde(serialize_with = "num::one")]
+    pub expected: f64,
+    pub status: crate::score::Status,
+    pub guardrail_breached: bool,
+    pub guardrails: Vec<String>,
+    pub key_results: Vec<KrJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct KrJson<'a> {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub title: &'a str,
+    pub kind: KrKind,
+    #[serde(serialize_with = "num::opt")]
+    pub start: Option<f64>,
+    #[serde(serialize_with = "num::opt")]
+    pub target: Option<f64>,
+    pub unit: Option<&'a str>,
+    #[serde(serialize_with = "num::opt")]
+    pub current: Option<f64>,
+    pub done: Option<bool>,
+    #[serde(serialize_with = "num::one")]
+    pub progress: f64,
+    #[serde(serialize_with = "num::one")]
+    pub weight: f64,
+    pub kpi: Option<String>,
+    pub status: crate::score::Status,
+    #[serde(serialize_with = "num::opt")]
+    pub confidence: Option<f64>,
+    pub last_checkin: Option<Date>,
+    pub stale: bool,
+}
+
+#[derive(Serialize)]
+pub struct KpiJson<'a> {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub team: &'a str,
+    pub title: &'a str,
+    pub unit: Option<&'a str>,
+    pub better: Better,
+    #[serde(serialize_with = "num::one")]
+    pub target: f64,
+    #[serde(serialize_with = "num::opt")]
+    pub critical: Option<f64>,
+    pub cadence: Cadence,
+    pub owner: Option<&'a str>,
+    #[serde(serialize_with = "num::opt")]
+    pub value: Option<f64>,
+    pub status: crate::score::KpiStatus,
+    pub trend: Option<crate::score::Trend>,
+    pub last_checkin: Option<Date>,
+    pub stale: bool,
+}
+
+pub fn objective<'a>(o: &'a Objective, s: &ObjectiveScore, goals: &Goals) -> ObjectiveJson<'a> {
+    ObjectiveJson {
+        reference: o.reference(),
+        team: &o.team,
+        period: &o.period.name,
+        title: &o.title,
+        owner: o.owner.as_deref(),
+        commitment: o.commitment,
+        parent: o.parent.as_ref().map(|(r, _)| r.as_str()),
+        score: s.score,
+        expected: s.expected,
+        status: s.status,
+        guardrail_breached: s.guardrail_breached,
+        guardrails: o
+            .guardrails
+            .iter()
+            .filter_map(|&k| goals.kpis.get(k))
+            .map(Kpi::reference)
+            .collect(),
+        key_results: o
+            .key_results
+            .iter()
+            .zip(&s.key_results)
+            .map(|(k, ks)| kr(o, k, ks, goals))
+            .collect(),
+    }
+}
+
+pub fn kr<'a>(o: &Objective, k: &'a KeyResult, s: &KrScore, goals: &Goals) -> KrJson<'a> {
+    let (start, target) = match k.kind {
+        KrMeasure::Metric { start, target } => (Some(start), Some(target)),
+        KrMeasure::Milestone => (None, None),
+    };
+    KrJson {
+        reference: format!("{}/{}", o.reference(), k.id),
+        title: &k.title,
+        kind: k.kind.kind(),
+        start,
+        target,
+        unit: k.unit.as_deref(),
+        current: s.current,
+        done: s.done,
+        progress: s.progress,
+        weight: k.weight,
+        kpi: k.kpi.and_then(|i| goals.kpis.get(i)).map(Kpi::reference),
+        status: s.status,
+        confidence: s.confidence,
+        last_checkin: s.last_checkin,
+        stale: s.stale,
+    }
+}
+
+pub fn kpi<'a>(k: &'a Kpi, s: &KpiScore) -> KpiJson<'a> {
+    KpiJson {
+        reference: k.reference(),
+        team: &k.team,
+        title: &k.title,
+        unit: k.unit.as_deref(),
+        better: k.better,
+        target: k.target,
+        critical: k.critical,
+        cadence: k.cadence,
+        owner: k.owner.as_deref(),
+        value: s.value,
+        status: s.status,
+        trend: s.trend,
+        last_checkin: s.last_checkin,
+        stale: s.stale,
+    }
+}
+
+/// The status document for the selected objectives and KPIs (indexes into `goals`).
+pub fn status(goals: &Goals, card: &Scorecard, objectives: &[usize], kpis: &[usize]) -> String {
+    let doc = StatusJson {
+        as_of: card.as_of,
+        objectives: objectives
+            .iter()
+            .map(|&i| objective(&goals.objectives[i], &card.objectives[i], goals))
+            .collect(),
+        kpis: kpis
+            .iter()
+            .map(|&i| kpi(&goals.kpis[i], &card.kpis[i]))
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_owned());
+    s.push('\n');
+    s
+}

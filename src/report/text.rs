@@ -1,0 +1,138 @@
+//! Small text pieces shared by the human-facing reports: numbers as people write them,
+//! progress bars, sparklines and trend arrows.
+
+use crate::model::{Checkin, Observation};
+use crate::score::{KpiStatus, Status, Trend};
+
+/// A number without float noise: `250`, `6.1`, `0.333`.
+pub fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        return format!("{}", x as i64);
+    }
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// A score with two decimals, as SPEC 5 asks of human output.
+pub fn score(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+/// A bar of `width` cells for a fraction in [0, 1].
+pub fn bar(fraction: f64, width: usize) -> String {
+    let filled = (fraction.clamp(0.0, 1.0) * width as f64).round() as usize;
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+/// A sparkline of the last `n` values.
+pub fn sparkline(values: &[f64], n: usize) -> String {
+    const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let values = &values[values.len().saturating_sub(n)..];
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    values
+        .iter()
+        .map(|&v| {
+            if hi > lo {
+                TICKS[(((v - lo) / (hi - lo)) * 7.0).round() as usize]
+            } else {
+                TICKS[3]
+            }
+        })
+        .collect()
+}
+
+/// The numeric values of check-ins (done-ness as 0/1).
+pub fn values(checkins: &[Checkin]) -> Vec<f64> {
+    checkins
+        .iter()
+        .map(|c| match c.obs {
+            Observation::Value(v) => v,
+            Observation::Done(d) => f64::from(u8::from(d)),
+        })
+        .collect()
+}
+
+pub fn trend_arrow(t: Option<Trend>) -> &'static str {
+    match t {
+        Some(Trend::Improving) => "↗ improving",
+        Some(Trend::Worsening) => "↘ worsening",
+        Some(Trend::Flat) => "→ flat",
+        None => "",
+    }
+}
+
+/// A status word with an emoji, for Markdown.
+pub fn status_emoji(s: Status) -> &'static str {
+    match s {
+        Status::OnTrack => "🟢 on track",
+        Status::AtRisk => "🟡 at risk",
+        Status::OffTrack => "🔴 off track",
+        Status::Done => "✅ done",
+        Status::NoData => "⚪ no data",
+        Status::NotStarted => "⏳ not started",
+        Status::Achieved => "🏆 achieved",
+        Status::Missed => "❌ missed",
+    }
+}
+
+pub fn kpi_emoji(s: KpiStatus) -> &'static str {
+    match s {
+        KpiStatus::Healthy => "🟢 healthy",
+        KpiStatus::Warning => "🟡 warning",
+        KpiStatus::Critical => "🔴 critical",
+        KpiStatus::NoData => "⚪ no data",
+    }
+}
+
+/// ANSI colour of a status (comfy-table colours).
+pub fn status_color(s: Status) -> comfy_table::Color {
+    use comfy_table::Color;
+    match s {
+        Status::OnTrack | Status::Done | Status::Achieved => Color::Green,
+        Status::AtRisk => Color::Yellow,
+        Status::OffTrack | Status::Missed => Color::Red,
+        Status::NoData | Status::NotStarted => Color::DarkGrey,
+    }
+}
+
+pub fn kpi_color(s: KpiStatus) -> comfy_table::Color {
+    use comfy_table::Color;
+    match s {
+        KpiStatus::Healthy => Color::Green,
+        KpiStatus::Warning => Color::Yellow,
+        KpiStatus::Critical => Color::Red,
+        KpiStatus::NoData => Color::DarkGrey,
+    }
+}
+
+/// Shortens `s` to at most `max` characters, with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces() {
+        assert_eq!(num(250.0), "250");
+        assert_eq!(num(6.1), "6.1");
+        assert_eq!(num(1.0 / 3.0), "0.333");
+        assert_eq!(score(0.425), "0.42");
+        assert_eq!(bar(0.5, 10), "█████░░░░░");
+        assert_eq!(sparkline(&[1.0, 2.0, 3.0], 8), "▁▄█");
+        assert_eq!(sparkline(&[5.0, 5.0], 8), "▄▄");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+}
