@@ -78,9 +78,9 @@ pub fn status(goals: &Goals, card: &Scorecard, objectives: &[usize], kpis: &[usi
             } else {
                 "≥"
             };
-            let mut th = format!("{cmp} {}{}", num(k.target), cell(unit));
+            let mut th = format!("{cmp} {}", cell(&with_unit(k.target, unit)));
             if let Some(c) = k.critical {
-                th.push_str(&format!(" / {}{}", num(c), cell(unit)));
+                th.push_str(&format!(" / {}", cell(&with_unit(c, unit))));
             }
             let mut last = s.last_checkin.map_or(String::new(), |d| d.to_string());
             if s.stale {

@@ -30,7 +30,7 @@ fn history(out: &mut String, checkins: &[Checkin], as_of: Date, unit: &str) {
     ));
     for c in checkins {
         let what = match c.obs {
-            Observation::Value(v) => format!("{}{unit}", num(v)),
+            Observation::Value(v) => with_unit(v, unit.trim()),
             Observation::Done(true) => "done".to_owned(),
             Observation::Done(false) => "not done".to_owned(),
         };
@@ -159,9 +159,9 @@ pub fn render(goals: &Goals, card: &Scorecard, target: Target) -> String {
             let unit = kp.unit.as_deref().unwrap_or("");
             out.push_str(&format!("KPI {}\n{}\n\n", kp.reference(), kp.title));
             field(&mut out, "better", kp.better.as_str());
-            field(&mut out, "target", format!("{}{unit}", num(kp.target)));
+            field(&mut out, "target", with_unit(kp.target, unit));
             if let Some(c) = kp.critical {
-                field(&mut out, "critical", format!("{}{unit}", num(c)));
+                field(&mut out, "critical", with_unit(c, unit));
             }
             field(&mut out, "cadence", kp.cadence.as_str());
             field(&mut out, "owner", kp.owner.as_deref().unwrap_or("–"));

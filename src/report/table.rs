@@ -18,7 +18,13 @@ pub struct TableOptions {
 
 fn new_table(opts: TableOptions, header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_style(presets::UTF8_NO_BORDERS);
+    // A rule under the header, no other lines: easy to read and to paste.
+    t.load_style(
+        presets::NOTHING
+            .header_separator(comfy_table::LineStyle::none().fill('─').junction(' '))
+            .header_lines(comfy_table::ContentLineStyle::none().junction(' '))
+            .content_lines(comfy_table::ContentLineStyle::none().junction(' ')),
+    );
     match opts.width {
         Some(w) => {
             t.set_content_arrangement(ContentArrangement::Dynamic);
@@ -247,9 +253,9 @@ pub fn status(
             } else {
                 "≥"
             };
-            let mut thresholds = format!("{cmp} {}{unit}", num(k.target));
+            let mut thresholds = format!("{cmp} {}", with_unit(k.target, unit));
             if let Some(c) = k.critical {
-                thresholds.push_str(&format!(" / {}{unit}", num(c)));
+                thresholds.push_str(&format!(" / {}", with_unit(c, unit)));
             }
             let seen = upto(&k.checkins, card.as_of);
             let mut last = s.last_checkin.map_or(String::new(), |d| d.to_string());

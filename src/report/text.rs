@@ -13,6 +13,15 @@ pub fn num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// A value with its unit: `99.5%`, `329 ms`.
+pub fn with_unit(x: f64, unit: &str) -> String {
+    match unit.chars().next() {
+        None => num(x),
+        Some(c) if c.is_alphanumeric() => format!("{} {unit}", num(x)),
+        Some(_) => format!("{}{unit}", num(x)),
+    }
+}
+
 /// A score with two decimals, as SPEC 5 asks of human output.
 pub fn score(x: f64) -> String {
     format!("{x:.2}")
