@@ -16,3 +16,4 @@ pub mod report;
 pub mod schema;
 pub mod score;
 pub mod validate;
+pub mod explain;

@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod explain;
 mod init;
 mod schema;
 mod show;
@@ -63,6 +64,7 @@ pub enum Command {
     Status(status::StatusArgs),
     Show(show::ShowArgs),
     Schema(schema::SchemaArgs),
+    Explain(explain::ExplainArgs),
 }
 
 pub fn parse_date(s: &str) -> Result<Date, String> {
@@ -95,6 +97,7 @@ pub fn run() -> u8 {
         Command::Status(a) => status::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),
+        Command::Explain(a) => explain::run(a, &ctx),
     };
     result.unwrap_or_else(Failure::report)
 }
