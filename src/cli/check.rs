@@ -26,6 +26,14 @@ pub enum CheckFormat {
 pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
     let source = ctx.source()?;
     let mut checked = super::check_source(ctx, source.as_ref())?;
+    // Lints judge practice, so they only run on goals that are valid to score.
+    if !checked.has_errors() {
+        let card = crate::score::score(&checked.goals, ctx.as_of, (&checked.config).into());
+        checked
+            .diags
+            .extend(crate::lint::lint(&checked.goals, &card, &checked.config));
+        crate::diag::sort(&mut checked.diags);
+    }
     if args.deny_warnings {
         for d in &mut checked.diags {
             d.severity = Severity::Error;

@@ -23,7 +23,11 @@ pub fn run(args: ExplainArgs, _ctx: &Ctx) -> CmdResult {
             "`{name}` is not a goalpost diagnostic code{hint} (run `goalpost explain` for the list)"
         )));
     };
-    let kind = if code.is_lint() { "practice lint" } else { "check" };
+    let kind = if code.is_lint() {
+        "practice lint"
+    } else {
+        "check"
+    };
     out(&format!(
         "{} ({kind}, {} by default)\n\n{}\n",
         code.name(),

@@ -274,8 +274,15 @@ impl<'a> Converter<'a> {
         let span = self.span(root);
         match &root.value {
             Node::Null => {
+                let start = Span {
+                    line: 1,
+                    col: 1,
+                    start: 0,
+                    len: 0,
+                    ..span
+                };
                 self.diags.push(
-                    Diagnostic::new(Code::EmptyFile, span, "the goal file is empty")
+                    Diagnostic::new(Code::EmptyFile, start, "the goal file is empty")
                         .help("add `team:` with `objectives:` or `kpis:`, or a `checkins:` log; or delete the file"),
                 );
                 return None;

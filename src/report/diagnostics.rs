@@ -159,7 +159,7 @@ pub fn github(diags: &[Diagnostic], sources: &Sources) -> String {
         };
         let mut message = d.message.clone();
         if let Some(h) = &d.help {
-            message.push_str("\n");
+            message.push('\n');
             message.push_str(h);
         }
         out.push_str(&format!(

@@ -277,5 +277,10 @@ pub fn status(
     if objectives.is_empty() && kpis.is_empty() {
         out.push_str("no objectives or KPIs match\n");
     }
-    out
+    // comfy-table pads the last column; trailing blanks only get in the way of diffs.
+    let mut trimmed: String = out.lines().map(|l| format!("{}\n", l.trim_end())).collect();
+    if !out.ends_with('\n') {
+        trimmed.pop();
+    }
+    trimmed
 }

@@ -1,1 +1,368 @@
 use super::*;
+use proptest::prelude::*;
+
+fn d(s: &str) -> Date {
+    Date::parse(s).expect("a test date")
+}
+
+fn q4() -> Period {
+    Period {
+        name: "2026-Q4".into(),
+        start: d("2026-10-01"),
+        end: d("2026-12-31"),
+    }
+}
+
+fn ck(date: &str, obs: Observation, confidence: Option<f64>) -> Checkin {
+    Checkin {
+        date: d(date),
+        obs,
+        confidence,
+        note: None,
+        by: None,
+        span: Span::default(),
+    }
+}
+
+fn v(date: &str, x: f64) -> Checkin {
+    ck(date, Observation::Value(x), None)
+}
+
+fn metric(id: &str, start: f64, target: f64, checkins: Vec<Checkin>) -> KeyResult {
+    KeyResult {
+        id: id.into(),
+        title: id.into(),
+        kind: KrMeasure::Metric { start, target },
+        unit: None,
+        weight: 1.0,
+        kpi: None,
+        checkins,
+        span: Span::default(),
+    }
+}
+
+fn objective(krs: Vec<KeyResult>) -> Objective {
+    Objective {
+        team: "t".into(),
+        id: "o".into(),
+        period: q4(),
+        title: "o".into(),
+        owner: None,
+        commitment: Commitment::Aspirational,
+        parent: None,
+        guardrails: Vec::new(),
+        key_results: krs,
+        span: Span::default(),
+    }
+}
+
+fn kpi(better: Better, target: f64, critical: Option<f64>, checkins: Vec<Checkin>) -> Kpi {
+    Kpi {
+        team: "t".into(),
+        id: "k".into(),
+        title: "k".into(),
+        unit: None,
+        better,
+        target,
+        critical,
+        cadence: Cadence::Weekly,
+        owner: None,
+        checkins,
+        span: Span::default(),
+    }
+}
+
+fn one(o: Objective, t: &str) -> ObjectiveScore {
+    let goals = Goals {
+        objectives: vec![o],
+        kpis: Vec::new(),
+    };
+    score(&goals, d(t), Thresholds::default())
+        .objectives
+        .remove(0)
+}
+
+#[test]
+fn metric_progress_both_directions_and_clamped() {
+    assert_eq!(metric_progress(60.0, 80.0, Some(70.0)), 0.5);
+    assert_eq!(metric_progress(250.0, 150.0, Some(210.0)), 0.4); // decrease
+    assert_eq!(metric_progress(250.0, 150.0, Some(100.0)), 1.0); // overshoot
+    assert_eq!(metric_progress(250.0, 150.0, Some(300.0)), 0.0); // undershoot
+    assert_eq!(metric_progress(60.0, 80.0, None), 0.0);
+}
+
+#[test]
+fn expected_pace_over_the_period() {
+    let p = q4();
+    assert_eq!(expected(&p, d("2026-09-30")), 0.0);
+    assert_eq!(expected(&p, d("2026-10-01")), 0.0);
+    assert_eq!(expected(&p, d("2026-12-31")), 1.0);
+    assert_eq!(expected(&p, d("2027-01-01")), 1.0);
+    assert!((expected(&p, d("2026-11-15")) - 45.0 / 91.0).abs() < 1e-12);
+}
+
+#[test]
+fn gap_thresholds_are_inclusive() {
+    let th = Thresholds::default();
+    // gap exactly 0.10 is on track; exactly 0.25 is at risk.
+    assert_eq!(pace_status(0.4, 0.5, th), Status::OnTrack);
+    assert_eq!(pace_status(0.3, 0.55, th), Status::AtRisk);
+    assert_eq!(pace_status(0.29, 0.55, th), Status::OffTrack);
+    assert_eq!(pace_status(0.7, 0.8, th), Status::OnTrack); // 0.8 - 0.7 = 0.10000000000000009
+    assert_eq!(pace_status(0.9, 0.5, th), Status::OnTrack); // ahead of pace
+}
+
+#[test]
+fn confidence_only_lowers() {
+    assert_eq!(
+        apply_confidence(Status::OnTrack, Some(0.7)),
+        Status::OnTrack
+    );
+    assert_eq!(
+        apply_confidence(Status::OnTrack, Some(0.69)),
+        Status::AtRisk
+    );
+    assert_eq!(apply_confidence(Status::OnTrack, Some(0.4)), Status::AtRisk);
+    assert_eq!(
+        apply_confidence(Status::OnTrack, Some(0.39)),
+        Status::OffTrack
+    );
+    assert_eq!(apply_confidence(Status::AtRisk, Some(0.5)), Status::AtRisk);
+    assert_eq!(
+        apply_confidence(Status::AtRisk, Some(0.1)),
+        Status::OffTrack
+    );
+    assert_eq!(
+        apply_confidence(Status::OffTrack, Some(1.0)),
+        Status::OffTrack
+    );
+    assert_eq!(apply_confidence(Status::AtRisk, None), Status::AtRisk);
+}
+
+#[test]
+fn statuses_across_the_period_boundaries() {
+    let o = || {
+        objective(vec![
+            metric("a", 0.0, 100.0, vec![v("2026-10-01", 10.0)]),
+            metric("b", 0.0, 10.0, vec![]),
+        ])
+    };
+    assert_eq!(one(o(), "2026-09-30").status, Status::NotStarted);
+    assert_eq!(
+        one(o(), "2026-09-30").key_results[0].status,
+        Status::NotStarted
+    );
+    // first day: expected 0, a check-in that day → on track
+    let s = one(o(), "2026-10-01");
+    assert_eq!(s.key_results[0].status, Status::OnTrack);
+    assert_eq!(s.key_results[1].status, Status::NoData);
+    assert_eq!(s.status, Status::OnTrack);
+    // last day: still open, graded by pace (expected 1.0)
+    assert_eq!(one(o(), "2026-12-31").status, Status::OffTrack);
+    // the day after: closed and graded
+    assert_eq!(one(o(), "2027-01-01").status, Status::Missed);
+    assert_eq!(one(o(), "2027-01-01").key_results[1].status, Status::Missed);
+}
+
+#[test]
+fn no_data_and_done() {
+    let s = one(
+        objective(vec![
+            metric("a", 0.0, 1.0, vec![]),
+            metric("b", 0.0, 1.0, vec![]),
+        ]),
+        "2026-11-01",
+    );
+    assert_eq!(s.status, Status::NoData);
+    let s = one(
+        objective(vec![
+            metric("a", 0.0, 1.0, vec![v("2026-10-02", 1.0)]),
+            metric("b", 5.0, 1.0, vec![v("2026-10-02", 0.0)]),
+        ]),
+        "2026-11-01",
+    );
+    assert_eq!(s.status, Status::Done);
+    assert!(s.key_results.iter().all(|k| k.status == Status::Done));
+}
+
+#[test]
+fn future_checkins_are_ignored() {
+    let s = one(
+        objective(vec![metric(
+            "a",
+            0.0,
+            10.0,
+            vec![v("2026-10-05", 2.0), v("2026-12-01", 9.0)],
+        )]),
+        "2026-11-01",
+    );
+    assert_eq!(s.key_results[0].current, Some(2.0));
+    assert_eq!(s.key_results[0].last_checkin, Some(d("2026-10-05")));
+}
+
+#[test]
+fn milestone_done_then_undone() {
+    let mut m = metric(
+        "m",
+        0.0,
+        1.0,
+        vec![
+            ck("2026-10-10", Observation::Done(true), None),
+            ck("2026-10-20", Observation::Done(false), None),
+        ],
+    );
+    m.kind = KrMeasure::Milestone;
+    let o = objective(vec![m]);
+    assert_eq!(one(o.clone(), "2026-10-15").key_results[0].progress, 1.0);
+    let later = one(o, "2026-10-25");
+    assert_eq!(later.key_results[0].progress, 0.0);
+    assert_eq!(later.key_results[0].done, Some(false));
+}
+
+#[test]
+fn weights_shape_the_objective_score() {
+    let mut a = metric("a", 0.0, 10.0, vec![v("2026-10-05", 10.0)]);
+    a.weight = 3.0;
+    let b = metric("b", 0.0, 10.0, vec![v("2026-10-05", 0.0)]);
+    let s = one(objective(vec![a, b]), "2026-10-06");
+    assert!((s.score - 0.75).abs() < 1e-12);
+}
+
+#[test]
+fn committed_objectives_need_a_full_score() {
+    let mut o = objective(vec![metric("a", 0.0, 100.0, vec![v("2026-12-30", 99.0)])]);
+    assert_eq!(one(o.clone(), "2027-01-02").status, Status::Achieved); // aspirational: 0.99 ≥ 0.7
+    o.commitment = Commitment::Committed;
+    let s = one(o, "2027-01-02");
+    assert_eq!(s.status, Status::Missed); // committed: 0.99 < 1.0
+    assert_eq!(s.key_results[0].status, Status::Missed); // KRs inherit the commitment
+    let exact = one(
+        objective(vec![metric("a", 0.0, 10.0, vec![v("2026-12-30", 7.0)])]),
+        "2027-01-02",
+    );
+    assert_eq!(exact.status, Status::Achieved); // exactly 0.7
+}
+
+#[test]
+fn kpi_linked_kr_uses_kpi_checkins_even_before_the_period() {
+    let mut kr = metric("r", 38.0, 50.0, vec![]);
+    kr.kpi = Some(0);
+    let goals = Goals {
+        objectives: vec![objective(vec![kr])],
+        kpis: vec![kpi(
+            Better::Higher,
+            45.0,
+            Some(35.0),
+            vec![v("2026-09-20", 41.0)],
+        )],
+    };
+    let card = score(&goals, d("2026-10-02"), Thresholds::default());
+    let ks = &card.objectives[0].key_results[0];
+    assert_eq!(ks.current, Some(41.0));
+    assert!((ks.progress - 0.25).abs() < 1e-12);
+    assert_eq!(ks.last_checkin, Some(d("2026-09-20")));
+    assert_eq!(ks.status, Status::OnTrack);
+}
+
+#[test]
+fn staleness() {
+    let o = || {
+        objective(vec![
+            metric("a", 0.0, 10.0, vec![v("2026-10-01", 1.0)]),
+            metric("b", 0.0, 10.0, vec![]),
+        ])
+    };
+    let s = one(o(), "2026-10-15");
+    assert!(!s.key_results[0].stale); // exactly 14 days
+    assert!(!s.key_results[1].stale); // 14 days of the period passed
+    let s = one(o(), "2026-10-16");
+    assert!(s.key_results[0].stale && s.key_results[1].stale);
+    assert!(!one(o(), "2027-01-10").key_results[0].stale); // closed periods are not stale
+}
+
+#[test]
+fn kpi_health_trend_and_staleness() {
+    let k = kpi(
+        Better::Lower,
+        5.0,
+        Some(7.0),
+        vec![
+            v("2026-09-30", 4.8),
+            v("2026-10-31", 6.1),
+            v("2026-11-07", 7.0),
+        ],
+    );
+    let goals = Goals {
+        objectives: vec![],
+        kpis: vec![k],
+    };
+    let s = &score(&goals, d("2026-11-07"), Thresholds::default()).kpis[0];
+    assert_eq!(s.status, KpiStatus::Critical); // on the critical line counts as critical
+    assert_eq!(s.trend, Some(Trend::Worsening));
+    assert!(!s.stale);
+    assert!(score(&goals, d("2026-11-15"), Thresholds::default()).kpis[0].stale); // 8 days, weekly
+    let early = &score(&goals, d("2026-10-31"), Thresholds::default()).kpis[0];
+    assert_eq!((early.status, early.trend), (KpiStatus::Warning, None));
+    let k = &goals.kpis[0];
+    assert_eq!(kpi_status(k, 5.0), KpiStatus::Healthy); // target is inclusive
+    let flat = kpi(
+        Better::Higher,
+        45.0,
+        None,
+        vec![
+            v("2026-10-01", 40.0),
+            v("2026-10-08", 42.0),
+            v("2026-10-15", 42.0),
+        ],
+    );
+    let goals = Goals {
+        objectives: vec![],
+        kpis: vec![flat],
+    };
+    let s = &score(&goals, d("2026-10-16"), Thresholds::default()).kpis[0];
+    assert_eq!((s.trend, s.status), (Some(Trend::Flat), KpiStatus::Warning));
+    let none = Goals {
+        objectives: vec![],
+        kpis: vec![kpi(Better::Higher, 1.0, None, vec![])],
+    };
+    let s = &score(&none, d("2026-10-16"), Thresholds::default()).kpis[0];
+    assert_eq!((s.status, s.stale), (KpiStatus::NoData, false));
+}
+
+#[test]
+fn guardrail_breach_follows_kpi_health() {
+    let mut o = objective(vec![metric("a", 0.0, 1.0, vec![v("2026-10-02", 0.5)])]);
+    o.guardrails = vec![0];
+    let goals = Goals {
+        objectives: vec![o],
+        kpis: vec![kpi(
+            Better::Lower,
+            5.0,
+            Some(7.0),
+            vec![v("2026-10-01", 7.5)],
+        )],
+    };
+    assert!(score(&goals, d("2026-10-05"), Thresholds::default()).objectives[0].guardrail_breached);
+}
+
+proptest! {
+    #[test]
+    fn progress_stays_in_unit_interval(start in -1e6f64..1e6, target in -1e6f64..1e6, cur in -1e7f64..1e7) {
+        let p = metric_progress(start, target, Some(cur));
+        prop_assert!((0.0..=1.0).contains(&p));
+    }
+
+    #[test]
+    fn moving_toward_target_never_lowers_progress(start in -1e6f64..1e6, target in -1e6f64..1e6, cur in -1e7f64..1e7, step in 0.0f64..1.0) {
+        prop_assume!(start != target);
+        let closer = cur + (target - cur) * step;
+        prop_assert!(metric_progress(start, target, Some(closer)) + 1e-12 >= metric_progress(start, target, Some(cur)));
+    }
+
+    #[test]
+    fn expected_is_monotonic(a in 0i64..200, b in 0i64..200) {
+        let p = q4();
+        let (x, y) = (d("2026-09-01").add_days(a.min(b)), d("2026-09-01").add_days(a.max(b)));
+        prop_assert!(expected(&p, x) <= expected(&p, y));
+    }
+}

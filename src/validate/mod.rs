@@ -490,7 +490,7 @@ impl Validator<'_> {
         let kind = raw.kind.as_ref().map_or(KrKind::Metric, |k| k.value);
         let mut link = raw.kpi.clone();
         if let Some(l) = &link
-            && !parse_ref(&l.value).is_some_and(|p| p.len() == 2)
+            && parse_ref(&l.value).is_none_or(|p| p.len() != 2)
         {
             self.bad_ref(
                 l,

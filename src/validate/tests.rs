@@ -1,1 +1,119 @@
 use super::*;
+use crate::load::parse_file;
+
+/// Validates goal files given as (path, text) and returns the codes found, in order.
+fn check(files: &[&str]) -> (Goals, Vec<String>) {
+    let parsed: Vec<(u32, RawFile)> = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, text)| {
+            let (raw, diags) = parse_file(i as u32, text);
+            assert!(diags.is_empty(), "parse: {diags:?}");
+            raw.map(|r| (i as u32, r))
+        })
+        .collect();
+    let (goals, diags) = validate(&parsed, &Config::default());
+    (
+        goals,
+        diags.iter().map(|d| d.code.name().to_owned()).collect(),
+    )
+}
+
+const KPI: &str = "team: growth\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: 5\n    critical: 7\n";
+
+#[test]
+fn slugs_and_refs() {
+    assert!(is_slug("d7-retention") && is_slug("a") && is_slug("0_x"));
+    assert!(
+        !is_slug("")
+            && !is_slug("-a")
+            && !is_slug("A")
+            && !is_slug(&"a".repeat(64))
+            && !is_slug("a b")
+    );
+    assert_eq!(parse_ref("growth/churn").map(|p| p.len()), Some(2));
+    assert_eq!(
+        parse_ref("growth/onboarding/tickets").map(|p| p.len()),
+        Some(3)
+    );
+    assert!(
+        parse_ref("growth").is_none()
+            && parse_ref("a/b/c/d").is_none()
+            && parse_ref("a//b").is_none()
+    );
+}
+
+#[test]
+fn duplicates_name_both_places() {
+    let (_, codes) = check(&[KPI, KPI]);
+    assert_eq!(codes, ["duplicate-id"]);
+}
+
+#[test]
+fn log_checkins_resolve_by_date_to_the_period() {
+    let q3 = "team: g\nperiod: 2026-Q3\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - { id: k, title: K, start: 0, target: 10 }\n";
+    let q4 = q3.replace("2026-Q3", "2026-Q4");
+    let log = "checkins:\n  - { ref: g/o/k, date: 2026-09-01, value: 3 }\n  - { ref: g/o/k, date: 2026-11-01, value: 7 }\n  - { ref: g/o/k, date: 2027-02-01, value: 9 }\n";
+    let (goals, codes) = check(&[q3, &q4, log]);
+    assert_eq!(codes, ["checkin-outside-period"]);
+    assert_eq!(goals.objectives[0].key_results[0].checkins.len(), 1);
+    assert_eq!(goals.objectives[1].key_results[0].checkins.len(), 1);
+}
+
+#[test]
+fn identical_repeats_warn_and_count_once_conflicts_error() {
+    let base = format!("{KPI}checkins:\n  - {{ ref: growth/churn, date: 2026-11-01, value: 4 }}\n");
+    let (goals, codes) = check(&[&format!(
+        "{base}  - {{ ref: growth/churn, date: 2026-11-01, value: 4 }}\n"
+    )]);
+    assert_eq!(codes, ["duplicate-checkin"]);
+    assert_eq!(goals.kpis[0].checkins.len(), 1);
+    let (_, codes) = check(&[&format!(
+        "{base}  - {{ ref: growth/churn, date: 2026-11-01, value: 5 }}\n"
+    )]);
+    assert_eq!(codes, ["conflicting-checkin"]);
+}
+
+#[test]
+fn parent_cycles_are_found_once() {
+    let f = "team: g\nperiod: 2026-Q4\nobjectives:\n  - { id: a, title: A, parent: g/b, key_results: [] }\n  - { id: b, title: B, parent: g/c, key_results: [] }\n  - { id: c, title: C, parent: g/a, key_results: [] }\n";
+    let (_, codes) = check(&[f]);
+    assert_eq!(codes, ["parent-cycle"]);
+}
+
+#[test]
+fn parent_must_share_the_period() {
+    let company =
+        "team: company\nperiod: 2026-Q3\nobjectives:\n  - { id: a, title: A, key_results: [] }\n";
+    let team = "team: g\nperiod: 2026-Q4\nobjectives:\n  - { id: b, title: B, parent: company/a, key_results: [] }\n";
+    let (_, codes) = check(&[company, team]);
+    assert_eq!(codes, ["unknown-ref"]);
+}
+
+#[test]
+fn linked_kr_takes_no_checkins_and_milestones_take_done() {
+    let f = format!(
+        "{KPI}period: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - {{ id: r, title: R, start: 1, target: 2, kpi: growth/churn, checkins: [{{ date: 2026-11-01, value: 1 }}] }}\n      - {{ id: m, title: M, kind: milestone, checkins: [{{ date: 2026-11-01, value: 1 }}] }}\n"
+    );
+    let (_, codes) = check(&[&f]);
+    assert_eq!(codes, ["linked-kr-checkin", "invalid-checkin"]);
+}
+
+#[test]
+fn kpi_thresholds_and_kr_shape() {
+    let (_, codes) = check(&[
+        "team: g\nkpis:\n  - { id: a, title: A, better: higher, target: 45, critical: 50 }\n",
+    ]);
+    assert_eq!(codes, ["critical-wrong-side"]);
+    let (_, codes) = check(&[
+        "team: g\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - { id: a, title: A, start: 3, target: 3 }\n      - { id: b, title: B, start: 3, target: 4, weight: 0 }\n      - { id: c, title: C, kind: milestone, target: 4 }\n",
+    ]);
+    assert_eq!(
+        codes,
+        [
+            "start-equals-target",
+            "out-of-range",
+            "milestone-with-metric"
+        ]
+    );
+}

@@ -1,0 +1,365 @@
+//! `goalpost check`, `schema` and `init`: formats, exit codes, and hostile input.
+
+use crate::common::*;
+
+const GOOD: &str = "team: growth\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: 5\n    checkins:\n      - { date: 2026-11-14, value: 4 }\n";
+
+#[test]
+fn exit_codes_follow_the_spec() {
+    let ok = repo(&[("goals/a.yaml", GOOD)]);
+    assert_eq!(
+        run(ok.path(), &["check", "--as-of", "2026-11-15"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let bad = repo(&[(
+        "goals/a.yaml",
+        "team: growth\nkpis:\n  - id: churn\n    titel: x\n",
+    )]);
+    assert_eq!(run(bad.path(), &["check"]).status.code(), Some(1));
+    // usage: a bad flag, a malformed date, an invalid config
+    assert_eq!(
+        run(ok.path(), &["check", "--no-such-flag"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(ok.path(), &["status", "--as-of", "2026-02-30"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let cfg = repo(&[
+        ("goalpost.toml", "stale_dayz = 3\n"),
+        ("goals/a.yaml", GOOD),
+    ]);
+    let o = run(cfg.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `stale_days`?"),
+        "{}",
+        stderr(&o)
+    );
+    // -C to a directory that does not exist is a usage error
+    assert_eq!(
+        run(&ok.path().join("nope"), &["check"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn deny_warnings_fails_on_warnings() {
+    let stale = "team: growth\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: 5\n    checkins:\n      - { date: 2026-10-01, value: 4 }\n";
+    let r = repo(&[("goals/a.yaml", stale)]);
+    let o = run(r.path(), &["check", "--as-of", "2026-11-15"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("warning[stale-checkin]"));
+    let o = run(
+        r.path(),
+        &["check", "--as-of", "2026-11-15", "--deny-warnings"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn lint_levels_come_from_config() {
+    let stale = "team: growth\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: 5\n    checkins:\n      - { date: 2026-10-01, value: 4 }\n";
+    let off = repo(&[
+        ("goals/a.yaml", stale),
+        ("goalpost.toml", "[lints]\nstale-checkin = \"off\"\n"),
+    ]);
+    let (code, v) = check_json(off.path(), &[]);
+    assert_eq!((code, codes(&v).len()), (0, 0));
+    let err = repo(&[
+        ("goals/a.yaml", stale),
+        ("goalpost.toml", "[lints]\nstale-checkin = \"error\"\n"),
+    ]);
+    let (code, v) = check_json(err.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["diagnostics"][0]["severity"], "error");
+    let unknown = repo(&[
+        ("goals/a.yaml", stale),
+        ("goalpost.toml", "[lints]\nstale-chekin = \"off\"\n"),
+    ]);
+    let o = run(unknown.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `stale-checkin`?"));
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let r = repo(&[(
+        "goals/a.yaml",
+        "team: growth\nkpis:\n  - id: churn\n    titel: Churn\n    better: lower\n    target: 5\n",
+    )]);
+    let (code, v) = check_json(r.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["valid"], false);
+    // `titel` stands for `title`, so title is not also reported missing
+    assert_eq!(v["errors"], 1);
+    assert_eq!(v["warnings"], 0);
+    let d = &v["diagnostics"][0];
+    for key in [
+        "code", "severity", "message", "file", "line", "column", "help",
+    ] {
+        assert!(d.get(key).is_some(), "missing {key}: {d}");
+    }
+    assert_eq!(d["file"], "goals/a.yaml");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(5))
+    );
+    assert_eq!(d["code"], "unknown-key");
+    assert_eq!(d["help"], "did you mean `title`?");
+}
+
+#[test]
+fn human_output_is_rustc_style() {
+    let r = repo(&[(
+        "goals/growth.yaml",
+        "team: growth\nperiod: 2026-Q4\nobjectives:\n  - id: onboarding\n    title: Onboarding\n    key_results:\n      - id: retention\n        title: Retention\n        start: 38\n        target: 50\n        kpi: growth/d7-retentoin\n      - id: tickets\n        title: Tickets\n        start: 250\n        target: 150\n        checkins:\n          - { date: 2026-11-10, value: 200 }\nkpis:\n  - id: d7-retention\n    title: D7\n    better: higher\n    target: 45\n    checkins:\n      - { date: 2026-11-10, value: 40 }\n",
+    )]);
+    let o = run(r.path(), &["check", "--as-of", "2026-11-15"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&o), @r"
+    error[unknown-ref]: key result's `kpi` names KPI `growth/d7-retentoin`, which is not defined
+      --> goals/growth.yaml:11:14
+       |
+    11 |         kpi: growth/d7-retentoin
+       |              ^^^^^^^^^^^^^^^^^^^
+       |
+       = help: did you mean `growth/d7-retention`?
+
+    error: 1 error and 0 warnings in 1 file (1 objective, 2 key results, 1 KPI)
+    ");
+}
+
+#[test]
+fn github_format_prints_workflow_commands() {
+    let r = repo(&[(
+        "goals/a.yaml",
+        "team: growth\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: \"5%\"\n",
+    )]);
+    let o = run(r.path(), &["check", "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("::error file=goals/a.yaml,line=6,col=13,title=invalid-type::"),
+        "{out}"
+    );
+    assert!(out.contains("\"5%25\""), "% is escaped: {out}");
+    assert!(
+        out.contains("%0A"),
+        "the help joins with an escaped newline: {out}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let r = repo(&[
+        (
+            "goals/a.yaml",
+            "team: growth\nkpis:\n  - id: churn\n    titel: x\n    better: lower\n    target: 5\n",
+        ),
+        ("goals/b.yaml", "team: Growth Team\nkpis: \n"),
+        (
+            "goals/c.yaml",
+            "team: ok\nperiod: 2026-Q5\nobjectives: []\n",
+        ),
+    ]);
+    let (_, v) = check_json(r.path(), &[]);
+    let got = codes(&v);
+    for want in [
+        "unknown-key",
+        "invalid-slug",
+        "missing-value",
+        "invalid-period",
+    ] {
+        assert!(got.iter().any(|c| c == want), "{want} missing from {got:?}");
+    }
+}
+
+/// Every hostile or broken input exits 1 with a located message: never a panic or hang.
+#[test]
+fn bad_input_is_a_located_error() {
+    let nest = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let bomb = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n";
+    let big = format!("team: growth\n# {}\n", "x".repeat(50 * 1024 * 1024));
+    let cases: Vec<(&str, Vec<u8>, &str, u64)> = vec![
+        ("empty", Vec::new(), "empty-file", 1),
+        (
+            "comments only",
+            b"# nothing here\n# at all\n".to_vec(),
+            "empty-file",
+            1,
+        ),
+        ("top-level list", b"- a\n- b\n".to_vec(), "invalid-type", 1),
+        (
+            "tab indentation",
+            b"team: x\nkpis:\n\t- id: a\n".to_vec(),
+            "yaml-syntax",
+            3,
+        ),
+        (
+            "non-UTF-8",
+            b"team: x\ntitle: caf\xe9\n".to_vec(),
+            "invalid-encoding",
+            2,
+        ),
+        ("alias bomb", bomb.as_bytes().to_vec(), "resource-limit", 6),
+        ("deep nesting", nest.into_bytes(), "resource-limit", 1),
+        (
+            "1e400",
+            b"team: x\nkpis:\n  - id: a\n    title: A\n    better: lower\n    target: 1e400\n"
+                .to_vec(),
+            "non-finite-number",
+            6,
+        ),
+        (
+            ".nan",
+            b"team: x\nkpis:\n  - id: a\n    title: A\n    better: lower\n    target: .nan\n"
+                .to_vec(),
+            "non-finite-number",
+            6,
+        ),
+        (
+            "duplicate keys",
+            b"team: x\nteam: y\n".to_vec(),
+            "duplicate-key",
+            2,
+        ),
+        ("50 MB", big.into_bytes(), "resource-limit", 1),
+    ];
+    for (name, bytes, code, line) in cases {
+        let r = repo(&[]);
+        write(r.path(), "goals/x.yaml", &bytes);
+        let (exit, v) = check_json(r.path(), &[]);
+        assert_eq!(exit, 1, "{name}: {v:#}");
+        let d = &v["diagnostics"][0];
+        assert_eq!(d["code"], code, "{name}: {v:#}");
+        assert_eq!(d["file"], "goals/x.yaml", "{name}");
+        assert_eq!(d["line"].as_u64(), Some(line), "{name}: {d}");
+    }
+}
+
+#[test]
+fn bom_and_crlf_are_accepted_with_true_line_numbers() {
+    let text = "team: growth\r\nkpis:\r\n  - id: churn\r\n    title: Churn\r\n    titel: x\r\n";
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(text.as_bytes());
+    let r = repo(&[]);
+    write(r.path(), "goals/x.yaml", &bom);
+    let (_, v) = check_json(r.path(), &[]);
+    let d = v["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["code"] == "unknown-key")
+        .expect("unknown-key");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(5), Some(5)),
+        "{d}"
+    );
+    let ok = repo(&[]);
+    write(
+        ok.path(),
+        "goals/x.yaml",
+        format!("\u{feff}{}", GOOD.replace('\n', "\r\n")).as_bytes(),
+    );
+    assert_eq!(check_json(ok.path(), &[]).0, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_leaving_the_repository_is_refused() {
+    let outside = repo(&[("secret.yaml", GOOD)]);
+    let r = repo(&[("goals/a.yaml", GOOD)]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.yaml"),
+        r.path().join("goals/link.yaml"),
+    )
+    .expect("symlink");
+    let (exit, v) = check_json(r.path(), &[]);
+    assert_eq!(exit, 1);
+    assert_eq!(codes(&v), ["symlink-escape"]);
+    assert_eq!(v["diagnostics"][0]["file"], "goals/link.yaml");
+    // a link that stays inside is followed
+    let inside = repo(&[
+        ("goals/a.yaml", GOOD),
+        ("other/b.yaml", GOOD.replace("growth", "ops").as_str()),
+    ]);
+    std::os::unix::fs::symlink(
+        inside.path().join("other/b.yaml"),
+        inside.path().join("goals/b.yaml"),
+    )
+    .expect("symlink");
+    assert_eq!(check_json(inside.path(), &[]).0, 0);
+}
+
+#[test]
+fn root_is_found_like_git() {
+    let r = repo(&[
+        ("goalpost.toml", "roots = [\"okrs\"]\n"),
+        ("okrs/a.yaml", GOOD),
+        ("okrs/deep/er/x.txt", ""),
+    ]);
+    let o = run(
+        &r.path().join("okrs/deep/er"),
+        &["check", "--as-of", "2026-11-15"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 file"), "{}", stderr(&o));
+}
+
+#[test]
+fn schema_is_committed_and_current() {
+    let o = run(&root(), &["schema"]);
+    assert_eq!(o.status.code(), Some(0));
+    let committed =
+        std::fs::read_to_string(root().join("schema/goalpost.schema.json")).unwrap_or_default();
+    assert!(
+        committed == stdout(&o),
+        "schema/goalpost.schema.json is out of date: run `cargo run -- schema > schema/goalpost.schema.json`"
+    );
+    let v: serde_json::Value = serde_json::from_str(&committed).expect("valid JSON");
+    assert!(v["properties"]["objectives"].is_object());
+}
+
+#[test]
+fn init_scaffolds_and_never_overwrites() {
+    let r = repo(&[]);
+    let o = run(r.path(), &["init", "--as-of", "2026-11-15"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for f in [
+        "goalpost.toml",
+        "goals/example.yaml",
+        ".gitattributes",
+        ".github/workflows/goals.yml",
+        "goalpost.schema.json",
+    ] {
+        assert!(r.path().join(f).is_file(), "{f}");
+    }
+    let example = std::fs::read_to_string(r.path().join("goals/example.yaml")).expect("example");
+    assert!(example.starts_with("# yaml-language-server: $schema="));
+    assert!(
+        std::fs::read_to_string(r.path().join(".gitattributes"))
+            .expect("attrs")
+            .contains("merge=union")
+    );
+    let o = run(r.path(), &["check", "--as-of", "2026-11-15"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the scaffold is valid: {}",
+        stderr(&o)
+    );
+    let before = std::fs::read(r.path().join("goalpost.toml")).expect("toml");
+    let o = run(r.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("goalpost.toml"));
+    assert_eq!(
+        std::fs::read(r.path().join("goalpost.toml")).expect("toml"),
+        before
+    );
+}

@@ -1,0 +1,88 @@
+//! Shared helpers: run the real binary in temporary repositories.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_goalpost"))
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs goalpost with `args` in `dir`, no colour, a fixed environment.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("the goalpost binary runs")
+}
+
+/// A temporary repository holding `files` (path, contents).
+pub fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for (path, text) in files {
+        write(dir.path(), path, text.as_bytes());
+    }
+    dir
+}
+
+pub fn write(dir: &Path, path: &str, bytes: &[u8]) {
+    let full = dir.join(path);
+    std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(full, bytes).expect("write");
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The parsed `check --format json` document.
+pub fn check_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = vec!["check", "--format", "json", "--as-of", "2026-11-15"];
+    args.extend_from_slice(extra);
+    let o = run(dir, &args);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "JSON from check: {e}\nstdout: {}\nstderr: {}",
+            stdout(&o),
+            stderr(&o)
+        )
+    });
+    (o.status.code().unwrap_or(-1), v)
+}
+
+/// The codes in a check JSON document.
+pub fn codes(v: &serde_json::Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|d| d["code"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the real `goalpost` binary on temporary repositories.
+
+mod check;
+mod common;
+mod fixtures;
+mod status;
