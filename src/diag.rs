@@ -288,6 +288,31 @@ mod tests {
         }
     }
 
+    /// The README's table of codes is the documentation users read: it must list exactly
+    /// the real codes, with their default severities.
+    #[test]
+    fn readme_lists_every_code() {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split("## Diagnostic codes")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .expect("README has a Diagnostic codes section");
+        let listed: Vec<(String, String)> = section
+            .lines()
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                let code = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+                Some((code.to_owned(), cells.get(2)?.to_string()))
+            })
+            .collect();
+        let real: Vec<(String, String)> = Code::ALL
+            .iter()
+            .map(|c| (c.name().to_owned(), c.default_severity().to_string()))
+            .collect();
+        assert_eq!(listed, real);
+    }
+
     #[test]
     fn suggestions_pick_the_closest() {
         assert_eq!(suggest("titel", ["title", "team", "owner"]), Some("title"));
