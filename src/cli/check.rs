@@ -25,7 +25,18 @@ pub enum CheckFormat {
 
 pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
     let source = ctx.source()?;
-    let mut checked = super::check_source(ctx, source.as_ref())?;
+    let mut checked = match super::check_source(source.as_ref()) {
+        Err(super::Failure::Config { sources, diags }) => {
+            // Still answer in the requested format, so scripts see the problem too.
+            match args.format {
+                CheckFormat::Json => out(&diagnostics::json(&diags, &sources, false))?,
+                CheckFormat::Github => out(&diagnostics::github(&diags, &sources))?,
+                CheckFormat::Human => {}
+            }
+            return Err(super::Failure::Config { sources, diags });
+        }
+        other => other?,
+    };
     // Lints judge practice, so they only run on goals that are valid to score.
     if !checked.has_errors() {
         let card = crate::score::score(&checked.goals, ctx.as_of, (&checked.config).into());

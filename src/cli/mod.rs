@@ -89,8 +89,9 @@ pub fn run() -> u8 {
     };
     let ctx = match Ctx::new(&cli) {
         Ok(c) => c,
-        Err(f) => return f.report(),
+        Err(f) => return f.report(false),
     };
+    let color_err = ctx.color_err;
     let result = match cli.command {
         Command::Init(a) => init::run(a, &ctx),
         Command::Check(a) => check::run(a, &ctx),
@@ -99,7 +100,7 @@ pub fn run() -> u8 {
         Command::Schema(a) => schema::run(a, &ctx),
         Command::Explain(a) => explain::run(a, &ctx),
     };
-    result.unwrap_or_else(Failure::report)
+    result.unwrap_or_else(|f| f.report(color_err))
 }
 
 /// Why a command could not do its job.
@@ -109,13 +110,23 @@ pub enum Failure {
     Usage(String),
     /// I/O or git failure (exit 3).
     Io(String),
+    /// goalpost.toml is invalid (exit 2); rendered by the caller, in its format.
+    Config {
+        sources: Sources,
+        diags: Vec<Diagnostic>,
+    },
     /// Already reported on stderr; exit with this code.
     Reported(u8),
 }
 
 impl Failure {
-    fn report(self) -> u8 {
+    fn report(self, color: bool) -> u8 {
         match self {
+            Failure::Config { sources, diags } => {
+                eprint!("{}", diagnostics::human(&diags, &sources, color));
+                eprintln!("error: goalpost.toml is invalid; fix it before goals can be read");
+                exit::USAGE
+            }
             Failure::Usage(m) => {
                 eprintln!("error: {m}");
                 exit::USAGE
@@ -215,13 +226,11 @@ impl Checked {
 
 /// Load → validate (→ lints) from a source. Config problems are usage failures (exit 2)
 /// with their diagnostics printed; unreadable files are I/O failures (exit 3).
-pub fn check_source(ctx: &Ctx, source: &dyn Source) -> Result<Checked, Failure> {
+pub fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
     let loaded = match load::load(source) {
         Ok(l) => l,
         Err(LoadError::Config { sources, diags }) => {
-            eprint!("{}", diagnostics::human(&diags, &sources, ctx.color_err));
-            eprintln!("error: goalpost.toml is invalid; fix it before goals can be checked");
-            return Err(Failure::Reported(exit::USAGE));
+            return Err(Failure::Config { sources, diags });
         }
         Err(e @ LoadError::Io { .. }) => return Err(Failure::Io(e.to_string())),
     };
@@ -242,7 +251,7 @@ pub fn check_source(ctx: &Ctx, source: &dyn Source) -> Result<Checked, Failure> 
 /// when anything is invalid.
 pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
     let source = ctx.source()?;
-    let checked = check_source(ctx, source.as_ref())?;
+    let checked = check_source(source.as_ref())?;
     if checked.has_errors() {
         let errors: Vec<Diagnostic> = checked
             .diags

@@ -379,3 +379,6 @@ mod tests {
         assert!(decode(b"a: 1\0", 0).unwrap_err().message.contains("NUL"));
     }
 }
+
+#[cfg(test)]
+mod proptests;
