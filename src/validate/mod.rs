@@ -292,24 +292,35 @@ impl Validator<'_> {
         );
     }
 
-    fn kpi(&mut self, raw: &RawKpi, team: &str) -> Option<Kpi> {
-        let id = match &raw.id {
-            Some(id) => self.slug(id, "KPI id"),
+    /// Checks the `id` (a slug) and `title` every item has; reports what is missing.
+    fn id_and_title(
+        &mut self,
+        (id, title): (&Option<Sp<String>>, &Option<Sp<String>>),
+        (span, invalid): (Span, &[&str]),
+        (what, id_what): (&str, &str),
+        (id_example, title_example): (&str, &str),
+    ) -> (Option<String>, Option<String>) {
+        let id = match id {
+            Some(id) => self.slug(id, id_what),
             None => {
-                self.missing(raw.span, &raw.invalid, "a KPI", "id", "churn");
+                self.missing(span, invalid, what, "id", id_example);
                 None
             }
         };
-        let title = raw.title.as_ref().map(|t| t.value.clone());
+        let title = title.as_ref().map(|t| t.value.clone());
         if title.is_none() {
-            self.missing(
-                raw.span,
-                &raw.invalid,
-                "a KPI",
-                "title",
-                "Monthly customer churn",
-            );
+            self.missing(span, invalid, what, "title", title_example);
         }
+        (id, title)
+    }
+
+    fn kpi(&mut self, raw: &RawKpi, team: &str) -> Option<Kpi> {
+        let (id, title) = self.id_and_title(
+            (&raw.id, &raw.title),
+            (raw.span, &raw.invalid),
+            ("a KPI", "KPI id"),
+            ("churn", "Monthly customer churn"),
+        );
         let better = raw.better.as_ref().map(|b| b.value);
         if better.is_none() {
             self.missing(
@@ -370,23 +381,12 @@ impl Validator<'_> {
         team: &str,
         period: &Period,
     ) -> Option<(Objective, PendingObjective)> {
-        let id = match &raw.id {
-            Some(id) => self.slug(id, "objective id"),
-            None => {
-                self.missing(raw.span, &raw.invalid, "an objective", "id", "onboarding");
-                None
-            }
-        };
-        let title = raw.title.as_ref().map(|t| t.value.clone());
-        if title.is_none() {
-            self.missing(
-                raw.span,
-                &raw.invalid,
-                "an objective",
-                "title",
-                "Make onboarding effortless",
-            );
-        }
+        let (id, title) = self.id_and_title(
+            (&raw.id, &raw.title),
+            (raw.span, &raw.invalid),
+            ("an objective", "objective id"),
+            ("onboarding", "Make onboarding effortless"),
+        );
         let parent = raw.parent.as_ref().and_then(|p| {
             if parse_ref(&p.value).is_some_and(|parts| parts.len() == 2) {
                 Some(p.clone())
@@ -464,29 +464,15 @@ impl Validator<'_> {
     }
 
     fn key_result(&mut self, raw: &RawKeyResult) -> Option<(KeyResult, Option<Sp<String>>)> {
-        let id = match &raw.id {
-            Some(id) => self.slug(id, "key result id"),
-            None => {
-                self.missing(
-                    raw.span,
-                    &raw.invalid,
-                    "a key result",
-                    "id",
-                    "support-tickets",
-                );
-                None
-            }
-        };
-        let title = raw.title.as_ref().map(|t| t.value.clone());
-        if title.is_none() {
-            self.missing(
-                raw.span,
-                &raw.invalid,
-                "a key result",
-                "title",
+        let (id, title) = self.id_and_title(
+            (&raw.id, &raw.title),
+            (raw.span, &raw.invalid),
+            ("a key result", "key result id"),
+            (
+                "support-tickets",
                 "Reduce weekly support tickets from 250 to 150",
-            );
-        }
+            ),
+        );
         let kind = raw.kind.as_ref().map_or(KrKind::Metric, |k| k.value);
         let mut link = raw.kpi.clone();
         if let Some(l) = &link
