@@ -217,7 +217,7 @@ pub fn starts_with_output_verb(title: &str) -> bool {
         first == *v
             || first
                 .strip_prefix(v)
-                .is_some_and(|rest| ["s", "es", "ed", "d", "ing", "ping"].contains(&rest))
+                .is_some_and(|rest| ["s", "es", "ed", "d", "ing", "ped", "ping"].contains(&rest))
             || (*v == "write" && first == "writing")
             || (*v == "create" && first == "creating")
             || (*v == "build" && first == "built")

@@ -483,7 +483,11 @@ mod tests {
         let (_, d) = convert(src);
         assert_eq!(d[0].help.as_deref(), Some("did you mean `title`?"));
         assert_eq!((d[0].span.line, d[0].span.col), (4, 5));
-        assert!(d[1].help.as_deref().unwrap().contains("`60`"));
+        let pct = d
+            .iter()
+            .find(|d| d.message.contains("60%"))
+            .expect("the 60% value");
+        assert!(pct.help.as_deref().unwrap_or("").contains("`60`"));
         assert_eq!(d[3].related[0].span.line, 7);
     }
 

@@ -140,7 +140,7 @@ mod tests {
         assert_eq!(num(1.0 / 3.0), "0.333");
         assert_eq!(score(0.425), "0.42");
         assert_eq!(bar(0.5, 10), "█████░░░░░");
-        assert_eq!(sparkline(&[1.0, 2.0, 3.0], 8), "▁▄█");
+        assert_eq!(sparkline(&[1.0, 2.0, 3.0], 8), "▁▅█");
         assert_eq!(sparkline(&[5.0, 5.0], 8), "▄▄");
         assert_eq!(truncate("abcdef", 4), "abc…");
     }
