@@ -64,7 +64,7 @@ pub fn lint(goals: &Goals, card: &Scorecard, config: &Config) -> Vec<Diagnostic>
             } else {
                 (
                     "with this many, no single result matters and the team spreads thin",
-                    "keep the 3–5 key results that best show the objective was reached; track the rest as KPIs",
+                    "keep the few key results (at most 5) that best show the objective was reached; track the rest as KPIs",
                 )
             };
             l.push(

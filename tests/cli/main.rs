@@ -2,5 +2,6 @@
 
 mod check;
 mod common;
+mod explain;
 mod fixtures;
 mod status;
