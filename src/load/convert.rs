@@ -274,8 +274,17 @@ impl<'a> Converter<'a> {
         let span = self.span(root);
         match &root.value {
             Node::Null => {
+                // The empty document's span is the end of the file; the file as a whole is
+                // what is wrong, so point at its start.
+                let start = Span {
+                    line: 1,
+                    col: 1,
+                    start: 0,
+                    len: 0,
+                    ..span
+                };
                 self.diags.push(
-                    Diagnostic::new(Code::EmptyFile, span, "the goal file is empty")
+                    Diagnostic::new(Code::EmptyFile, start, "the goal file is empty")
                         .help("add `team:` with `objectives:` or `kpis:`, or a `checkins:` log; or delete the file"),
                 );
                 return None;
@@ -483,6 +492,7 @@ mod tests {
     #[test]
     fn empty_and_valueless() {
         assert_eq!(codes("# just a comment\n"), ["empty-file"]);
+        assert_eq!(convert("\n# just a comment\n").1[0].span.line, 1);
         assert_eq!(codes("team: a\nkpis:\n"), ["missing-value"]);
         assert_eq!(codes("- a\n- b\n"), ["invalid-type"]);
         assert_eq!(codes("team: a\nkpis: []\n"), Vec::<&str>::new());
