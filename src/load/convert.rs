@@ -485,7 +485,8 @@ mod tests {
         let (_, d) = convert(src);
         assert_eq!(d[0].help.as_deref(), Some("did you mean `title`?"));
         assert_eq!((d[0].span.line, d[0].span.col), (4, 5));
-        assert!(d[1].help.as_deref().unwrap().contains("`60`"));
+        // `better` is read before `target`, so the percentage is the third finding.
+        assert!(d[2].help.as_deref().unwrap().contains("`60`"), "{d:#?}");
         assert_eq!(d[3].related[0].span.line, 7);
     }
 
