@@ -233,11 +233,22 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
+/// Words longer than this get no "did you mean": every name goalpost knows is shorter, and
+/// the edit distance costs time and memory proportional to the product of the two lengths.
+pub const MAX_SUGGEST_CHARS: usize = 128;
+
 /// The closest candidate within a small edit distance, for "did you mean" hints.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).clamp(1, 4);
+    let len = word.chars().count();
+    if len > MAX_SUGGEST_CHARS {
+        return None;
+    }
+    let limit = (len / 3).clamp(1, 4);
     candidates
         .into_iter()
+        // The distance is at least the difference in length: skip the hopeless (and the huge)
+        // without computing it.
+        .filter(|c| c.len() <= 4 * (len + limit) && c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
@@ -319,5 +330,15 @@ mod tests {
         assert_eq!(suggest("zzzzzz", ["title", "team"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("titel", "title"), 1);
+    }
+
+    #[test]
+    fn suggestions_stay_cheap_for_huge_words() {
+        // A 16 MiB misspelt key once made a (16 Mi × 6)-cell table: gigabytes.
+        let huge = "t".repeat(16 << 20);
+        assert_eq!(suggest(&huge, ["title", "team"]), None);
+        assert_eq!(suggest("title", [huge.as_str(), "titel"]), Some("titel"));
+        let long = "x".repeat(MAX_SUGGEST_CHARS + 1);
+        assert_eq!(suggest(&long, [long.as_str()]), None);
     }
 }

@@ -274,6 +274,8 @@ impl<'a> Converter<'a> {
         let span = self.span(root);
         match &root.value {
             Node::Null => {
+                // The empty document's span is the end of the file; the file as a whole is
+                // what is wrong, so point at its start.
                 let start = Span {
                     line: 1,
                     col: 1,
@@ -483,17 +485,15 @@ mod tests {
         let (_, d) = convert(src);
         assert_eq!(d[0].help.as_deref(), Some("did you mean `title`?"));
         assert_eq!((d[0].span.line, d[0].span.col), (4, 5));
-        let pct = d
-            .iter()
-            .find(|d| d.message.contains("60%"))
-            .expect("the 60% value");
-        assert!(pct.help.as_deref().unwrap_or("").contains("`60`"));
+        // `better` is read before `target`, so the percentage is the third finding.
+        assert!(d[2].help.as_deref().unwrap().contains("`60`"), "{d:#?}");
         assert_eq!(d[3].related[0].span.line, 7);
     }
 
     #[test]
     fn empty_and_valueless() {
         assert_eq!(codes("# just a comment\n"), ["empty-file"]);
+        assert_eq!(convert("\n# just a comment\n").1[0].span.line, 1);
         assert_eq!(codes("team: a\nkpis:\n"), ["missing-value"]);
         assert_eq!(codes("- a\n- b\n"), ["invalid-type"]);
         assert_eq!(codes("team: a\nkpis: []\n"), Vec::<&str>::new());

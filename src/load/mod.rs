@@ -22,6 +22,24 @@ pub const MAX_FILES: usize = 100_000;
 /// Most bytes read in one run.
 pub const MAX_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
 
+/// The resource bounds of one load (the `MAX_*` constants unless a test shrinks them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub file_bytes: u64,
+    pub files: usize,
+    pub total_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            file_bytes: MAX_FILE_BYTES,
+            files: MAX_FILES,
+            total_bytes: MAX_TOTAL_BYTES,
+        }
+    }
+}
+
 /// One file goalpost read, kept for rendering diagnostics and for git blame.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -148,6 +166,16 @@ pub fn load_config(source: &dyn Source, sources: &mut Sources) -> Result<Config,
 
 /// Loads the configuration and every goal file from `source`.
 pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
+    load_with(source, Limits::default())
+}
+
+/// [`load`] with explicit resource bounds.
+pub fn load_with(source: &dyn Source, limits: Limits) -> Result<Loaded, LoadError> {
+    let Limits {
+        file_bytes: max_file_bytes,
+        files: max_files,
+        total_bytes: max_total_bytes,
+    } = limits;
     let mut loaded = Loaded::default();
     loaded.config = load_config(source, &mut loaded.sources)?;
     let mut paths: Vec<String> = Vec::new();
@@ -175,8 +203,8 @@ pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
     }
     paths.sort();
     paths.dedup();
-    if paths.len() > MAX_FILES {
-        let file = push_source(&mut loaded.sources, paths[MAX_FILES].clone(), String::new());
+    if paths.len() > max_files {
+        let file = push_source(&mut loaded.sources, paths[max_files].clone(), String::new());
         loaded.diags.push(
             Diagnostic::new(
                 Code::ResourceLimit,
@@ -187,13 +215,13 @@ pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
                     ..Span::default()
                 },
                 format!(
-                    "{} goal files found; goalpost reads at most {MAX_FILES}",
+                    "{} goal files found; goalpost reads at most {max_files}",
                     paths.len()
                 ),
             )
             .help("narrow `roots` in goalpost.toml to the folders that hold goals"),
         );
-        paths.truncate(MAX_FILES);
+        paths.truncate(max_files);
     }
 
     // Read sequentially (cheap, and keeps the total-size bound exact), parse in parallel.
@@ -201,7 +229,7 @@ pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
     let mut total: u64 = 0;
     for path in paths {
         let read = source
-            .read(&path, MAX_FILE_BYTES)
+            .read(&path, max_file_bytes)
             .map_err(|e| LoadError::Io {
                 path: path.clone(),
                 source: e,
@@ -214,7 +242,7 @@ pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
                     Diagnostic::new(
                         Code::ResourceLimit,
                         Span { file, line: 1, col: 1, ..Span::default() },
-                        format!("`{path}` is {n} bytes; goal files may be at most {MAX_FILE_BYTES} bytes"),
+                        format!("`{path}` is {n} bytes; goal files may be at most {max_file_bytes} bytes"),
                     )
                     .help("split the file (for example one check-in log per team or per year)"),
                 );
@@ -222,12 +250,12 @@ pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
             Read::Bytes(bytes) => {
                 total += bytes.len() as u64;
                 let file = loaded.sources.files.len() as u32;
-                if total > MAX_TOTAL_BYTES {
+                if total > max_total_bytes {
                     push_source(&mut loaded.sources, path.clone(), String::new());
                     loaded.diags.push(Diagnostic::new(
                         Code::ResourceLimit,
                         Span { file, line: 1, col: 1, ..Span::default() },
-                        format!("goal files add up to more than {MAX_TOTAL_BYTES} bytes; `{path}` and later files were not read"),
+                        format!("goal files add up to more than {max_total_bytes} bytes; `{path}` and later files were not read"),
                     ));
                     break;
                 }
@@ -377,6 +405,74 @@ mod tests {
                 .contains("UTF-16")
         );
         assert!(decode(b"a: 1\0", 0).unwrap_err().message.contains("NUL"));
+    }
+
+    /// A tree of `n` tiny goal files, in memory.
+    struct Many(usize);
+
+    impl Source for Many {
+        fn walk(&self, root: &str) -> std::io::Result<Vec<Entry>> {
+            Ok((0..self.0)
+                .map(|i| Entry::File(format!("{root}/f{i:06}.yaml")))
+                .collect())
+        }
+        fn read(&self, path: &str, max: u64) -> std::io::Result<Read> {
+            if path == "goalpost.toml" {
+                return Ok(Read::Missing);
+            }
+            let text = b"team: a\nkpis: []\n".to_vec();
+            Ok(if text.len() as u64 > max {
+                Read::TooLarge(text.len() as u64)
+            } else {
+                Read::Bytes(text)
+            })
+        }
+        fn describe(&self) -> String {
+            "memory".to_owned()
+        }
+    }
+
+    fn limits(files: usize, total_bytes: u64, file_bytes: u64) -> Limits {
+        Limits {
+            file_bytes,
+            files,
+            total_bytes,
+        }
+    }
+
+    fn limit_diags(l: &Loaded) -> Vec<(&str, &str)> {
+        l.diags
+            .iter()
+            .filter(|d| d.code == Code::ResourceLimit)
+            .map(|d| (l.sources.path(d.span.file), d.message.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn the_file_count_is_bounded() {
+        let l = load_with(&Many(12), limits(10, u64::MAX, 100)).unwrap();
+        assert_eq!(l.files.len(), 10);
+        let d = limit_diags(&l);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].0, "goals/f000010.yaml");
+        assert!(d[0].1.contains("12 goal files found"), "{}", d[0].1);
+    }
+
+    #[test]
+    fn the_total_size_is_bounded() {
+        // Each file is 17 bytes: the fourth one passes 60.
+        let l = load_with(&Many(6), limits(100, 60, 100)).unwrap();
+        assert_eq!(l.files.len(), 3);
+        let d = limit_diags(&l);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].0, "goals/f000003.yaml");
+    }
+
+    #[test]
+    fn each_file_size_is_bounded() {
+        let l = load_with(&Many(2), limits(100, u64::MAX, 10)).unwrap();
+        assert!(l.files.is_empty());
+        assert_eq!(limit_diags(&l).len(), 2);
     }
 }
 

@@ -156,7 +156,14 @@ fn to_diag(e: &serde_saphyr::Error, text: &str, file: u32) -> Diagnostic {
     let raw = e.without_snippet().to_string();
     let message = strip_location(&raw);
     let lower = message.to_lowercase();
-    let (code, help) = if lower.contains("budget")
+    // Several documents trip the one-document budget, but they are a syntax problem with
+    // its own advice, not a hostile input.
+    let (code, help) = if several_documents(e) || lower.contains("multiple yaml documents") {
+        (
+            Code::YamlSyntax,
+            "a goal file holds one YAML document: remove the `---` separator or split the file",
+        )
+    } else if lower.contains("budget")
         || lower.contains("recursion limit")
         || lower.contains("alias") && lower.contains("limit")
     {
@@ -169,20 +176,29 @@ fn to_diag(e: &serde_saphyr::Error, text: &str, file: u32) -> Diagnostic {
             Code::YamlSyntax,
             "YAML indents with spaces only: replace the tab with spaces",
         )
-    } else if lower.contains("multiple yaml documents") {
-        (
-            Code::YamlSyntax,
-            "a goal file holds one YAML document: remove the `---` separator or split the file",
-        )
     } else {
         (Code::YamlSyntax, "fix the YAML syntax at this place")
     };
-    let message = if code == Code::ResourceLimit {
+    let message = if several_documents(e) {
+        "invalid YAML: the file holds more than one document".to_owned()
+    } else if code == Code::ResourceLimit {
         format!("input exceeds a safety limit: {message}")
     } else {
         format!("invalid YAML: {message}")
     };
     Diagnostic::new(code, span, message).help(help)
+}
+
+fn several_documents(e: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::budget::BudgetBreach;
+    matches!(
+        e,
+        serde_saphyr::Error::MultipleDocuments { .. }
+            | serde_saphyr::Error::Budget {
+                breach: BudgetBreach::Documents { .. },
+                ..
+            }
+    )
 }
 
 /// serde-saphyr appends " at line L, column C" (and alias details); the diagnostic carries
@@ -234,6 +250,13 @@ mod tests {
         assert_eq!(parse(&deep, 0).unwrap_err().code, Code::ResourceLimit);
         let tab = parse("a:\n\tb: 1\n", 0).unwrap_err();
         assert_eq!((tab.code, tab.span.line), (Code::YamlSyntax, 2));
+        let two = parse("a: 1\n---\nb: 2\n", 0).unwrap_err();
+        assert_eq!((two.code, two.span.line), (Code::YamlSyntax, 2));
+        assert!(
+            two.message.contains("more than one document"),
+            "{}",
+            two.message
+        );
     }
 
     #[test]

@@ -212,9 +212,20 @@ pub fn expected(p: &Period, t: Date) -> f64 {
 }
 
 /// Metric progress: how far `current` got from `start` toward `target`, clamped to [0, 1].
+/// Finite inputs always give a finite result, even when the differences overflow.
 pub fn metric_progress(start: f64, target: f64, current: Option<f64>) -> f64 {
     match current {
-        Some(c) if target != start => ((c - start) / (target - start)).clamp(0.0, 1.0),
+        Some(c) if target != start => {
+            let (num, den) = (c - start, target - start);
+            let p = if num.is_finite() && den.is_finite() {
+                num / den
+            } else {
+                // A difference overflowed (start = -1e308, target = 1e308): halving every
+                // term first is exact and keeps the differences finite.
+                (c / 2.0 - start / 2.0) / (target / 2.0 - start / 2.0)
+            };
+            if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) }
+        }
         _ => 0.0,
     }
 }
@@ -314,17 +325,12 @@ fn objective(
         .iter()
         .map(|k| kr(k, o, goals, t, th))
         .collect();
-    let total: f64 = o.key_results.iter().map(|k| k.weight).sum();
-    let score = if total > 0.0 {
+    let score = weighted_score(
         o.key_results
             .iter()
             .zip(&key_results)
-            .map(|(k, s)| k.weight * s.progress)
-            .sum::<f64>()
-            / total
-    } else {
-        0.0
-    };
+            .map(|(k, s)| (k.weight, s.progress)),
+    );
     let exp = expected(&o.period, t);
     let status = if t < o.period.start {
         Status::NotStarted
@@ -347,6 +353,22 @@ fn objective(
         status,
         guardrail_breached,
         key_results,
+    }
+}
+
+/// Σ weight·progress / Σ weight, with weights scaled by the largest first so that huge
+/// weights (1e308 twice) cannot overflow the sums into inf / inf = NaN.
+pub fn weighted_score(items: impl Iterator<Item = (f64, f64)> + Clone) -> f64 {
+    let max = items.clone().map(|(w, _)| w).fold(0.0, f64::max);
+    if max <= 0.0 || !max.is_finite() {
+        return 0.0;
+    }
+    let total: f64 = items.clone().map(|(w, _)| w / max).sum();
+    let score = items.map(|(w, p)| w / max * p).sum::<f64>() / total;
+    if score.is_nan() {
+        0.0
+    } else {
+        score.clamp(0.0, 1.0)
     }
 }
 

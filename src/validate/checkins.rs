@@ -42,7 +42,7 @@ pub(super) fn attach(
         for (r, (kr, (_, p))) in o.key_results.iter().zip(&pending.krs).enumerate() {
             if kr.kpi.is_some() {
                 if let Some(first) = p.checkins.first() {
-                    linked(v, first, kr, &objectives[i].0, index);
+                    linked(v, first, kr, &objectives[i].0, &kpis);
                 }
                 continue;
             }
@@ -162,7 +162,7 @@ pub(super) fn attach(
         };
         let kr = &o.key_results[r];
         if kr.kpi.is_some() {
-            linked(v, raw, kr, o, index);
+            linked(v, raw, kr, o, &kpis);
             continue;
         }
         if let Some(c) = convert(v, raw, expect(kr)) {
@@ -208,12 +208,20 @@ fn no_ref_inline(v: &mut Validator, raw: &RawCheckin) {
     }
 }
 
-fn linked(v: &mut Validator, raw: &RawCheckin, kr: &KeyResult, o: &Objective, index: &Index) {
-    let kpi = index
-        .kpis
-        .iter()
-        .find(|(_, k)| Some(**k) == kr.kpi)
-        .map_or("its KPI".to_owned(), |(r, _)| format!("`{r}`"));
+fn linked(
+    v: &mut Validator,
+    raw: &RawCheckin,
+    kr: &KeyResult,
+    o: &Objective,
+    kpis: &[(Kpi, Pending)],
+) {
+    // By index, not a search of all KPIs: a log can name linked key results many times.
+    let kpi = kr
+        .kpi
+        .and_then(|k| kpis.get(k))
+        .map_or("its KPI".to_owned(), |(k, _)| {
+            format!("`{}`", k.reference())
+        });
     v.push(
         Diagnostic::new(
             Code::LinkedKrCheckin,

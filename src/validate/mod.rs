@@ -46,6 +46,7 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
     let mut v = Validator {
         config,
         diags: Vec::new(),
+        suggest_budget: SUGGEST_BUDGET,
     };
     let mut kpis: Vec<(Kpi, Pending)> = Vec::new();
     let mut objectives: Vec<(Objective, PendingObjective)> = Vec::new();
@@ -129,12 +130,13 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
     }
     let mut obj_index: HashMap<(String, String), Vec<usize>> =
         HashMap::with_capacity(objectives.len());
+    // (team, id, period) → first definition; a hash, not a scan of `obj_index`, so that one
+    // id defined in thousands of periods stays linear.
+    let mut obj_first: HashMap<(&str, &str, &str), usize> =
+        HashMap::with_capacity(objectives.len());
     for (i, (o, _)) in objectives.iter().enumerate() {
-        let same = obj_index.entry((o.team.clone(), o.id.clone())).or_default();
-        if let Some(&first) = same
-            .iter()
-            .find(|&&j| objectives[j].0.period.name == o.period.name)
-        {
+        let key = (o.team.as_str(), o.id.as_str(), o.period.name.as_str());
+        if let Some(&first) = obj_first.get(&key) {
             v.duplicate(
                 &format!("objective (in period {})", o.period.name),
                 &o.reference(),
@@ -142,7 +144,11 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
                 objectives[first].0.span,
             );
         } else {
-            same.push(i);
+            obj_first.insert(key, i);
+            obj_index
+                .entry((o.team.clone(), o.id.clone()))
+                .or_default()
+                .push(i);
         }
         if let Some(&k) = kpi_index.get(&o.reference()) {
             v.push(
@@ -206,9 +212,17 @@ pub(crate) struct Index<'a> {
     pub objectives: &'a HashMap<(String, String), Vec<usize>>,
 }
 
+/// How much "did you mean" work (roughly, character pairs compared) one run may do for
+/// unknown references. Each suggestion compares against every defined item, so thousands of
+/// unknown refs against thousands of items would be quadratic; once the budget is spent,
+/// unknown refs are still reported, without a suggestion.
+const SUGGEST_BUDGET: usize = 10_000_000;
+
 pub(crate) struct Validator<'c> {
     pub config: &'c Config,
     pub diags: Vec<Diagnostic>,
+    /// What is left of [`SUGGEST_BUDGET`].
+    pub suggest_budget: usize,
 }
 
 impl Validator<'_> {
@@ -603,9 +617,8 @@ impl Validator<'_> {
         candidates: impl Iterator<Item = String>,
         extra: Option<String>,
     ) {
-        let candidates: Vec<String> = candidates.collect();
         let help = extra.or_else(|| {
-            suggest(&r.value, candidates.iter().map(String::as_str))
+            self.suggestion(&r.value, candidates)
                 .map(|s| format!("did you mean `{s}`?"))
         });
         self.push(
@@ -616,6 +629,30 @@ impl Validator<'_> {
             )
             .maybe_help(help.or_else(|| Some("check the spelling, or define it".to_owned()))),
         );
+    }
+
+    /// The closest candidate to `word`, while the run's suggestion budget lasts. Candidates
+    /// are only built while it does.
+    fn suggestion(
+        &mut self,
+        word: &str,
+        candidates: impl Iterator<Item = String>,
+    ) -> Option<String> {
+        if self.suggest_budget == 0 {
+            return None;
+        }
+        let candidates: Vec<String> = candidates.collect();
+        let per = word.len().min(crate::diag::MAX_SUGGEST_CHARS) + 1;
+        let cost = candidates
+            .iter()
+            .map(|c| per * (c.len().min(crate::diag::MAX_SUGGEST_CHARS) + 1))
+            .sum::<usize>();
+        let Some(left) = self.suggest_budget.checked_sub(cost) else {
+            self.suggest_budget = 0;
+            return None;
+        };
+        self.suggest_budget = left;
+        suggest(word, candidates.iter().map(String::as_str)).map(str::to_owned)
     }
 
     fn kpi_ref(&mut self, r: &Sp<String>, index: &Index, what: &str) -> Option<usize> {
@@ -672,41 +709,74 @@ impl Validator<'_> {
         None
     }
 
+    /// Reports every cycle of `parent` links once, at its member that sorts first. Each
+    /// objective is walked once (a parent chain of n objectives once cost O(n³)).
     fn parent_cycles(&mut self, objectives: &[(Objective, PendingObjective)]) {
-        for start in 0..objectives.len() {
-            let mut path = vec![start];
-            let mut cur = start;
-            while let Some((_, next)) = &objectives[cur].0.parent {
-                if *next == start {
-                    // Report each cycle once, at its first member.
-                    if path.iter().all(|&p| p >= start) {
-                        let names: Vec<String> = path
-                            .iter()
-                            .chain(std::iter::once(&start))
-                            .map(|&p| objectives[p].0.reference())
-                            .collect();
-                        let mut d = Diagnostic::new(
-                            Code::ParentCycle,
-                            objectives[start].1.parent.as_ref().map_or(objectives[start].0.span, |p| p.span),
-                            format!("objectives' parents form a cycle: {}", names.join(" → ")),
-                        )
-                        .help("alignment runs upward to a company objective: remove one `parent` link of the cycle");
-                        for &p in &path[1..] {
-                            if let Some(ps) = &objectives[p].1.parent {
-                                d = d.related(ps.span, "part of the cycle");
-                            }
-                        }
-                        self.push(d);
-                    }
-                    break;
+        const UNSEEN: usize = usize::MAX;
+        const DONE: usize = usize::MAX - 1;
+        // For each objective: UNSEEN, DONE, or the walk that is visiting it.
+        let mut state = vec![UNSEEN; objectives.len()];
+        let mut path = Vec::new();
+        for walk in 0..objectives.len() {
+            path.clear();
+            let mut cur = walk;
+            while state[cur] == UNSEEN {
+                state[cur] = walk;
+                path.push(cur);
+                match &objectives[cur].0.parent {
+                    Some((_, next)) => cur = *next,
+                    None => break,
                 }
-                if path.contains(next) || path.len() > objectives.len() {
-                    break;
-                }
-                path.push(*next);
-                cur = *next;
+            }
+            if state[cur] == walk
+                && objectives[cur].0.parent.is_some()
+                && let Some(pos) = path.iter().position(|&p| p == cur)
+            {
+                self.parent_cycle(objectives, &path[pos..]);
+            }
+            for &p in &path {
+                state[p] = DONE;
             }
         }
+    }
+
+    /// One diagnostic for the cycle `members` (each one's parent is the next; the last
+    /// one's is the first), placed at its lowest-indexed member.
+    fn parent_cycle(&mut self, objectives: &[(Objective, PendingObjective)], members: &[usize]) {
+        let first = members
+            .iter()
+            .enumerate()
+            .min_by_key(|&(_, &m)| m)
+            .map_or(0, |(i, _)| i);
+        let order: Vec<usize> = members[first..]
+            .iter()
+            .chain(&members[..first])
+            .copied()
+            .collect();
+        let start = order[0];
+        let names: Vec<String> = order
+            .iter()
+            .chain(std::iter::once(&start))
+            .map(|&p| objectives[p].0.reference())
+            .collect();
+        let mut d = Diagnostic::new(
+            Code::ParentCycle,
+            objectives[start]
+                .1
+                .parent
+                .as_ref()
+                .map_or(objectives[start].0.span, |p| p.span),
+            format!("objectives' parents form a cycle: {}", names.join(" → ")),
+        )
+        .help(
+            "alignment runs upward to a company objective: remove one `parent` link of the cycle",
+        );
+        for &p in &order[1..] {
+            if let Some(ps) = &objectives[p].1.parent {
+                d = d.related(ps.span, "part of the cycle");
+            }
+        }
+        self.push(d);
     }
 }
 

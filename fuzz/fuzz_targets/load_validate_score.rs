@@ -1,0 +1,41 @@
+//! Bytes → one goal file through the whole pipeline: parse and convert (any UTF-8 text, a
+//! superset of what `load` lets through), validate, score at a fixed date, and render the
+//! diagnostics (spans are input-derived and the renderer slices text with them). Any panic,
+//! hang or runaway allocation is a bug: goalpost validates untrusted pull requests.
+#![no_main]
+
+use goalpost::config::Config;
+use goalpost::date::Date;
+use goalpost::load::{SourceFile, Sources};
+use goalpost::report::diagnostics;
+use goalpost::score::{Thresholds, score};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (raw, mut diags) = goalpost::load::parse_file(0, text);
+    if let Some(raw) = raw {
+        let config = Config::default();
+        let (goals, vdiags) = goalpost::validate::validate(&[(0, raw)], &config);
+        diags.extend(vdiags);
+        if let Some(as_of) = Date::parse("2026-11-15") {
+            let card = score(&goals, as_of, Thresholds::from(&config));
+            // Scores are fractions whatever the (finite) input: NaN or 1e308 is a bug.
+            let fraction = |x: f64| (0.0..=1.0).contains(&x);
+            for o in &card.objectives {
+                assert!(fraction(o.score) && fraction(o.expected), "{o:?}");
+                assert!(o.key_results.iter().all(|k| fraction(k.progress)), "{o:?}");
+            }
+        }
+    }
+    let sources = Sources {
+        files: vec![SourceFile {
+            path: "goals/x.yaml".to_owned(),
+            text: text.to_owned(),
+        }],
+    };
+    let _ = diagnostics::human(&diags, &sources, false);
+    let _ = diagnostics::json(&diags, &sources, diags.is_empty());
+});
