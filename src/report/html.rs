@@ -57,7 +57,7 @@ svg.chart{display:block;width:100%;height:auto;max-width:100%}
 svg .axis{stroke:var(--fg);stroke-width:1}
 svg .tick{stroke:var(--fg)}
 svg .grid{stroke:var(--line);stroke-width:1}
-svg text{font:12px system-ui,sans-serif;fill:var(--muted)}
+svg text{font:13px system-ui,sans-serif;fill:var(--muted)}
 svg .axis-title{fill:var(--fg);font-weight:600}
 svg .pace{stroke:var(--grey);stroke-width:1.5;stroke-dasharray:6 4}
 svg .target{stroke:var(--green);stroke-width:1.5;stroke-dasharray:6 4}

@@ -9,12 +9,12 @@ use super::text::num;
 use crate::date::Date;
 use crate::model::Better;
 
-const W: f64 = 640.0;
-const H: f64 = 260.0;
-const LEFT: f64 = 64.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 14.0;
-const BOTTOM: f64 = 46.0;
+const W: f64 = 480.0;
+const H: f64 = 270.0;
+const LEFT: f64 = 62.0;
+const RIGHT: f64 = 14.0;
+const TOP: f64 = 30.0;
+const BOTTOM: f64 = 52.0;
 
 /// Maps dates and values to chart coordinates.
 struct Frame {
@@ -62,11 +62,15 @@ fn x_axis(f: &Frame, x1: Date, out: &mut String) {
     // Month starts strictly inside the range, kept when they leave room for their label.
     let end_x = f.x(x1);
     let mut ticks = vec![f.x0];
+    // Labels are about 75 units wide: the first is anchored at its start, the last at its
+    // end and the others at their middle.
     let mut prev = f.x(f.x0);
+    let mut gap = 120.0;
     let mut d = f.x0.last_of_month().add_days(1);
     while d < x1 {
         let x = f.x(d);
-        if x - prev >= 72.0 && end_x - x >= 72.0 {
+        if x - prev >= gap && end_x - x >= 120.0 {
+            gap = 85.0;
             ticks.push(d);
             prev = x;
         }
@@ -89,7 +93,7 @@ fn x_axis(f: &Frame, x1: Date, out: &mut String) {
             "<line class=\"tick\" x1=\"{x:.1}\" y1=\"{base}\" x2=\"{x:.1}\" y2=\"{}\"/>\
              <text class=\"xlabel\" x=\"{x:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{t}</text>\n",
             base + 5.0,
-            base + 18.0
+            base + 21.0
         ));
     }
     out.push_str(&format!(
@@ -118,8 +122,8 @@ fn y_axis(f: &Frame, ticks: &[f64], fmt: impl Fn(f64) -> String, title: &str, ou
     }
     let cy = (TOP + H - BOTTOM) / 2.0;
     out.push_str(&format!(
-        "<text class=\"axis-title\" x=\"14\" y=\"{cy}\" text-anchor=\"middle\" \
-         transform=\"rotate(-90 14 {cy})\">{}</text>\n",
+        "<text class=\"axis-title\" x=\"15\" y=\"{cy}\" text-anchor=\"middle\" \
+         transform=\"rotate(-90 15 {cy})\">{}</text>\n",
         esc(title)
     ));
 }
@@ -225,6 +229,14 @@ pub fn kpi_chart(c: &KpiChart) -> String {
         lo = lo.min(v);
         hi = hi.max(v);
     }
+    // Leave room beyond the critical threshold so the shaded zone is visible.
+    if let Some(crit) = c.critical {
+        let pad = (hi - lo).max(crit.abs() * 0.01).max(f64::MIN_POSITIVE) * 0.15;
+        match c.better {
+            Better::Lower => hi = hi.max(crit + pad),
+            Better::Higher => lo = lo.min(crit - pad),
+        }
+    }
     let ticks = nice_ticks(lo, hi);
     let (y0, y1) = match (ticks.first(), ticks.last()) {
         (Some(&a), Some(&b)) => (a.min(lo), b.max(hi)),
@@ -243,10 +255,10 @@ pub fn kpi_chart(c: &KpiChart) -> String {
         };
         out.push_str(&format!(
             "<rect class=\"critical\" x=\"{LEFT}\" y=\"{a:.1}\" width=\"{}\" height=\"{:.1}\"/>\
-             <text class=\"band-label\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">critical</text>\n",
+             <text class=\"band-label\" x=\"{}\" y=\"{:.1}\">critical</text>\n",
             W - LEFT - RIGHT,
             (b - a).max(0.0),
-            W - RIGHT - 4.0,
+            LEFT + 4.0,
             match c.better {
                 Better::Lower => a + 12.0,
                 Better::Higher => b - 4.0,
@@ -305,7 +317,7 @@ pub fn kpi_chart(c: &KpiChart) -> String {
 fn legend(items: &[(&str, &str)]) -> String {
     let mut out = String::from("<g class=\"legend\">");
     let mut x = LEFT + 8.0;
-    let y = TOP + 4.0;
+    let y = 12.0;
     for (class, text) in items {
         if *class == "critical" {
             out.push_str(&format!(
@@ -324,7 +336,7 @@ fn legend(items: &[(&str, &str)]) -> String {
             y + 4.0,
             esc(text)
         ));
-        x += 28.0 + 7.0 * text.len() as f64;
+        x += 30.0 + 7.5 * text.len() as f64;
     }
     out.push_str("</g>\n");
     out
