@@ -5,8 +5,11 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod completions;
 mod explain;
 mod init;
+mod man;
+mod report;
 mod schema;
 mod show;
 mod status;
@@ -63,8 +66,11 @@ pub enum Command {
     Check(check::CheckArgs),
     Status(status::StatusArgs),
     Show(show::ShowArgs),
+    Report(report::ReportArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
+    Completions(completions::CompletionsArgs),
+    Man(man::ManArgs),
 }
 
 pub fn parse_date(s: &str) -> Result<Date, String> {
@@ -97,8 +103,11 @@ pub fn run() -> u8 {
         Command::Check(a) => check::run(a, &ctx),
         Command::Status(a) => status::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),
+        Command::Report(a) => report::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),
         Command::Explain(a) => explain::run(a, &ctx),
+        Command::Completions(a) => completions::run(a, &ctx),
+        Command::Man(a) => man::run(a, &ctx),
     };
     result.unwrap_or_else(|f| f.report(color_err))
 }

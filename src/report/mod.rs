@@ -3,8 +3,10 @@
 
 pub mod csv;
 pub mod diagnostics;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod show;
+pub mod svg;
 pub mod table;
 pub mod text;

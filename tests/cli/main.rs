@@ -4,4 +4,5 @@ mod check;
 mod common;
 mod explain;
 mod fixtures;
+mod report;
 mod status;

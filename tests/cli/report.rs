@@ -1,0 +1,534 @@
+//! `report` (Markdown and HTML, rendered in headless Chromium), `completions`, `man`,
+//! `check --format github` escaping, and terminal manners: colour rules, data on stdout and
+//! diagnostics on stderr, and a quiet exit when the reader of a pipe goes away.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const AS_OF: &str = "2026-11-22";
+
+fn acme() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
+}
+
+/// `goalpost -C DIR --as-of AS_OF ARGS…` with colour-related variables cleared.
+fn goalpost(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_goalpost"));
+    cmd.arg("-C")
+        .arg(dir)
+        .args(["--as-of", AS_OF])
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR");
+    cmd
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    goalpost(dir, args)
+        .output()
+        .expect("the goalpost binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Writes `files` (path, text) under a new temporary directory.
+fn repo(files: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("files live in a folder")).expect("mkdir");
+        std::fs::write(p, text).expect("write a goal file");
+    }
+    dir
+}
+
+/// A large, valid repository: `teams` teams, each with three objectives of three key
+/// results and one KPI, all checked in recently. Long titles make its reports big.
+fn big_repo(teams: usize) -> tempfile::TempDir {
+    let mut files = Vec::new();
+    for t in 0..teams {
+        let mut y = format!("team: t{t:03}\nperiod: 2026-Q4\nobjectives:\n");
+        for o in 0..3 {
+            y.push_str(&format!(
+                "  - id: o{o}\n    title: Objective {o} of team {t}, written long enough to make the reports of this repository realistically wide\n    owner: owner{t}\n    key_results:\n"
+            ));
+            for k in 0..3 {
+                y.push_str(&format!(
+                    "      - id: k{k}\n        title: Key result {k} moves a metric of team {t} from 100 to 200 over the quarter\n        start: 100\n        target: 200\n        unit: widgets/week\n        checkins:\n          - {{ date: 2026-10-15, value: {} }}\n          - {{ date: 2026-11-15, value: {} }}\n",
+                    110 + k * 10,
+                    130 + k * 15 + o * 5
+                ));
+            }
+        }
+        y.push_str(&format!(
+            "kpis:\n  - id: health\n    title: Health of team {t}\n    unit: \"%\"\n    better: higher\n    target: 90\n    critical: 80\n    checkins:\n      - {{ date: 2026-11-16, value: {} }}\n",
+            75 + t % 20
+        ));
+        files.push((format!("goals/t{t:03}/2026-Q4.yaml"), y));
+    }
+    let files: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    repo(&files)
+}
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+// ---------------------------------------------------------------------------------------
+// HTML
+
+/// Number of key results and KPIs in examples/acme, from `status --format json`.
+fn acme_chart_count() -> usize {
+    let o = run(&acme(), &["status", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("status JSON");
+    let krs: usize = v["objectives"]
+        .as_array()
+        .expect("objectives")
+        .iter()
+        .map(|o| o["key_results"].as_array().map_or(0, Vec::len))
+        .sum();
+    krs + v["kpis"].as_array().expect("kpis").len()
+}
+
+#[test]
+fn html_report_is_one_self_contained_page_with_a_chart_per_kr_and_kpi() {
+    let o = run(&acme(), &["report", "--format", "html"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = stdout(&o);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+    assert_eq!(count(&html, "<svg class=\"chart "), acme_chart_count());
+    assert!(acme_chart_count() > 20);
+    // Nothing is fetched: no script, no external resource of any kind.
+    for banned in [
+        "<script", "src=", "href=", "url(", "@import", "<link", "<img", "https:",
+    ] {
+        assert!(!html.contains(banned), "the page contains {banned}");
+    }
+    for part in [
+        "@media print",
+        "viewport",
+        "viewBox=",
+        "Goals as of 2026-11-22",
+    ] {
+        assert!(html.contains(part), "the page lacks {part}");
+    }
+}
+
+#[test]
+fn html_report_escapes_text_from_goal_files() {
+    let dir = repo(&[(
+        "goals/x/2026-Q4.yaml",
+        "team: x\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: \"<script>alert(1)</script> & 'friends'\"\n    key_results:\n      - id: a\n        title: \"<img src=x onerror=alert(1)>\"\n        start: 0\n        target: 10\n        checkins:\n          - { date: 2026-11-01, value: 4, note: \"</figure><b>bold\\\"</b>\" }\n      - id: b\n        title: B \"quoted\"\n        start: 0\n        target: 10\n".to_owned(),
+    )]);
+    let o = run(dir.path(), &["report", "--format", "html"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = stdout(&o);
+    assert!(!html.contains("<script"));
+    assert!(!html.contains("<img"));
+    assert!(!html.contains("<b>bold"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;friends&#39;"));
+    assert!(html.contains("&lt;/figure&gt;&lt;b&gt;bold&quot;&lt;/b&gt;"));
+}
+
+#[test]
+fn html_report_with_output_replaces_the_file_atomically() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = tmp.path().join("report.html");
+    std::fs::write(&file, "old").expect("write");
+    let f = file.to_str().expect("utf-8 temp path");
+    let o = run(&acme(), &["report", "--format", "html", "-o", f]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "nothing on stdout with -o");
+    let html = std::fs::read_to_string(&file).expect("the report was written");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+    // Only the report is left: no temporary file next to it.
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, ["report.html"]);
+
+    // A folder that does not exist: an I/O failure (exit 3), and no file.
+    let missing = tmp.path().join("no/such/dir/report.html");
+    let o = run(
+        &acme(),
+        &[
+            "report",
+            "--format",
+            "html",
+            "-o",
+            missing.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot write"));
+    assert!(!missing.exists());
+}
+
+#[test]
+fn report_respects_the_status_filters() {
+    let o = run(
+        &acme(),
+        &["report", "--format", "html", "--team", "platform"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = stdout(&o);
+    assert!(html.contains("platform/"));
+    assert!(!html.contains("growth/"));
+    let o = run(&acme(), &["report", "--format", "markdown", "--kpis"]);
+    let md = stdout(&o);
+    assert!(md.contains("## KPIs") && !md.contains("<details>"));
+    let o = run(&acme(), &["report", "--team", "growht"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `growth`"));
+}
+
+/// The Chromium binary, if installed.
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for name in ["chromium", "chromium-browser", "google-chrome"] {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// Runs headless Chromium with `args` and a fresh profile, killing it after two minutes.
+fn headless(browser: &Path, profile: &Path, args: &[String]) -> Output {
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("chromium starts");
+    let mut out = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = out.read_to_end(&mut buf);
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait for chromium") {
+            break s;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("chromium did not finish within two minutes");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut err = Vec::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_end(&mut err);
+    }
+    Output {
+        status,
+        stdout: reader.join().expect("reader thread"),
+        stderr: err,
+    }
+}
+
+#[test]
+fn html_report_renders_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true but chromium is not installed: apt-get install -y chromium");
+        }
+        eprintln!("SKIPPED html_report_renders_in_headless_chromium: chromium is not installed");
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let page = tmp.path().join("acme.html");
+    let o = run(
+        &acme(),
+        &[
+            "report",
+            "--format",
+            "html",
+            "-o",
+            page.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let url = format!("file://{}", page.display());
+
+    let dom = headless(
+        &browser,
+        &tmp.path().join("profile-dom"),
+        &["--dump-dom".to_owned(), url.clone()],
+    );
+    assert!(dom.status.success(), "{}", stderr(&dom));
+    let dom = stdout(&dom);
+    let charts = acme_chart_count();
+    assert_eq!(
+        count(&dom, "<svg class=\"chart kr-chart\""),
+        charts - 5,
+        "{dom}"
+    );
+    assert_eq!(count(&dom, "<svg class=\"chart kpi-chart\""), 5);
+    assert!(dom.contains("Goals as of 2026-11-22"));
+
+    for (name, size) in [("wide", "1280,2000"), ("phone", "390,2000")] {
+        let png = tmp.path().join(format!("{name}.png"));
+        let shot = headless(
+            &browser,
+            &tmp.path().join(format!("profile-{name}")),
+            &[
+                format!("--screenshot={}", png.display()),
+                format!("--window-size={size}"),
+                url.clone(),
+            ],
+        );
+        assert!(shot.status.success(), "{}", stderr(&shot));
+        let bytes = std::fs::read(&png).expect("chromium wrote the screenshot");
+        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+        // A blank page compresses to a few kilobytes; charts and text do not.
+        assert!(
+            bytes.len() > 50_000,
+            "{name} screenshot is only {} bytes",
+            bytes.len()
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown
+
+#[test]
+fn markdown_report_is_a_whole_document() {
+    let o = run(&acme(), &["report", "--format", "markdown"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(md.starts_with("# Goals report as of 2026-11-22\n"));
+    assert!(md.contains("| Objectives | 9 |"));
+    assert!(md.contains("## 2026-Q4 · growth"));
+    assert!(md.contains("🟢 on track"));
+    assert!(md.contains("## KPIs"));
+    assert_eq!(count(&md, "<details>"), count(&md, "</details>"));
+    assert!(count(&md, "<details>") >= 4);
+    assert!(!md.contains("Truncated"));
+}
+
+#[test]
+fn markdown_report_truncates_at_a_section_boundary_under_github_limit() {
+    let teams = 150;
+    let dir = big_repo(teams);
+    let o = run(dir.path(), &["report", "--format", "markdown"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(md.len() <= 65_536, "{} bytes", md.len());
+    assert!(
+        md.len() > 50_000,
+        "it uses the room it has: {} bytes",
+        md.len()
+    );
+    assert_eq!(count(&md, "<details>"), count(&md, "</details>"));
+    let shown = count(&md, "\n## 2026-Q4 · ");
+    assert!(shown > 0 && shown < teams);
+    let note = md
+        .lines()
+        .find(|l| l.contains("Truncated"))
+        .expect("a truncation note");
+    // Every team has three objectives and one KPI; all KPI sections come after the teams.
+    let expected = format!(
+        "{} objectives and {teams} KPIs left out ({} sections)",
+        3 * (teams - shown),
+        2 * teams - shown
+    );
+    assert!(note.contains(&expected), "{note}\nexpected: {expected}");
+}
+
+// ---------------------------------------------------------------------------------------
+// check --format github
+
+#[test]
+fn check_github_escapes_workflow_command_values() {
+    // The file name has `,` `:` and `%` (escaped as a property); the message has `%`, `:`
+    // and `,` (only `%` is escaped in data) and a help line after a newline.
+    let dir = repo(&[(
+        "goals/q4,v2:50%.yaml",
+        "team: x\nkpis:\n  - id: k\n    title: K\n    better: higher\n    target: 5\n    \"50%: a,b\": 1\n".to_owned(),
+    )]);
+    let o = run(dir.path(), &["check", "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = stdout(&o);
+    let line = text
+        .lines()
+        .find(|l| l.contains("title=unknown-key"))
+        .unwrap_or_else(|| panic!("no unknown-key annotation in:\n{text}"));
+    assert!(
+        line.starts_with(
+            "::error file=goals/q4%2Cv2%3A50%25.yaml,line=7,col=5,title=unknown-key::"
+        ),
+        "{line}"
+    );
+    let (_, data) = line.split_once("::unknown key").expect("the message");
+    assert!(data.contains("`50%25: a,b`"), "{data}");
+    assert!(
+        data.contains("%0A"),
+        "the help follows an escaped newline: {data}"
+    );
+    assert!(!data.contains('\r'));
+    assert_eq!(text.lines().count(), 1, "one annotation, one line: {text}");
+}
+
+// ---------------------------------------------------------------------------------------
+// completions and man
+
+#[test]
+fn completions_for_every_shell_mention_the_subcommands() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = run(&acme(), &["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let text = stdout(&o);
+        assert!(!text.trim().is_empty(), "{shell}");
+        assert!(text.contains("status"), "{shell}");
+        assert!(text.contains("report"), "{shell}");
+    }
+    let o = run(&acme(), &["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn man_prints_a_roff_page() {
+    let o = run(&acme(), &["man"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with(".TH"), "{}", &text[..text.len().min(200)]);
+    assert!(text.contains("goalpost"));
+}
+
+// ---------------------------------------------------------------------------------------
+// terminal manners
+
+const ESC: &str = "\u{1b}[";
+
+#[test]
+fn status_colour_follows_the_flag_and_environment() {
+    let plain = run(&acme(), &["status"]);
+    assert!(plain.status.success());
+    assert!(!stdout(&plain).contains(ESC), "a pipe gets no escape codes");
+    assert!(stdout(&plain).contains("on track"));
+
+    let always = run(&acme(), &["--color", "always", "status"]);
+    assert!(
+        stdout(&always).contains(ESC),
+        "--color always colours a pipe"
+    );
+
+    let forced = goalpost(&acme(), &["status"])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .expect("runs");
+    assert!(
+        stdout(&forced).contains(ESC),
+        "CLICOLOR_FORCE colours a pipe"
+    );
+
+    let no_color = goalpost(&acme(), &["status"])
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(
+        !stdout(&no_color).contains(ESC),
+        "NO_COLOR wins over CLICOLOR_FORCE"
+    );
+
+    let never = goalpost(&acme(), &["--color", "never", "status"])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .expect("runs");
+    assert!(!stdout(&never).contains(ESC), "--color never wins");
+
+    // Reports are files: never coloured.
+    let md = run(&acme(), &["--color", "always", "report"]);
+    assert!(!stdout(&md).contains(ESC));
+}
+
+#[test]
+fn data_goes_to_stdout_and_diagnostics_to_stderr() {
+    let dir = repo(&[(
+        "goals/a.yaml",
+        "team: x\nkpis:\n  - id: k\n    title: K\n    better: sideways\n    target: 5\n".to_owned(),
+    )]);
+    for args in [
+        &["status"][..],
+        &["report"],
+        &["report", "--format", "html"],
+    ] {
+        let o = run(dir.path(), args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}: {}", stdout(&o));
+        assert!(stderr(&o).contains("error["), "{args:?}: {}", stderr(&o));
+    }
+    let ok = run(&acme(), &["status"]);
+    assert!(ok.status.success());
+    assert!(!ok.stdout.is_empty());
+    assert!(!stderr(&ok).contains("error"), "{}", stderr(&ok));
+}
+
+#[test]
+fn status_into_a_pipe_closed_early_ends_quietly_with_exit_0() {
+    let dir = big_repo(200);
+    // The output must be far bigger than a pipe buffer, or nothing would notice the close.
+    let full = run(dir.path(), &["status"]);
+    assert!(
+        full.stdout.len() > 256 * 1024,
+        "{} bytes",
+        full.stdout.len()
+    );
+
+    let mut child = goalpost(dir.path(), &["status"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("goalpost starts");
+    let mut first = String::new();
+    {
+        let out = child.stdout.take().expect("piped stdout");
+        let mut reader = BufReader::new(out);
+        reader.read_line(&mut first).expect("read the first line");
+        // Dropping the reader closes the pipe, as `head -1` does.
+    }
+    assert!(first.starts_with("2026-Q4 · t000"), "{first}");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped stderr")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    let status = child.wait().expect("goalpost exits");
+    assert_eq!(status.code(), Some(0), "stderr: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.to_lowercase().contains("broken pipe"), "{err}");
+}
