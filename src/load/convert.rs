@@ -406,13 +406,13 @@ impl<'a> Converter<'a> {
             &["ref", "date", "value", "done", "confidence", "note", "by"],
         )?;
         Some(RawCheckin {
-            reference: self.string(&m, "ref"),
+            reference: self.string(&m, "ref").map(Box::new),
             date: self.string(&m, "date"),
             value: self.number(&m, "value"),
-            done: self.boolean(&m, "done"),
-            confidence: self.number(&m, "confidence"),
-            note: self.string(&m, "note"),
-            by: self.string(&m, "by"),
+            done: self.boolean(&m, "done").map(Box::new),
+            confidence: self.number(&m, "confidence").map(Box::new),
+            note: self.string(&m, "note").map(Box::new),
+            by: self.string(&m, "by").map(Box::new),
             span: m.span,
             invalid: m.failed.take(),
         })
