@@ -16,14 +16,14 @@ pub struct Converter<'a> {
 /// A mapping whose keys were checked against a known set.
 pub struct MapView<'n> {
     pub span: Span,
-    entries: Vec<(&'n str, Span, &'n SNode)>,
+    entries: Vec<(&'n str, Span, &'n SNode<'n>)>,
     /// Keys that were written but whose value was rejected, so that validation does not
     /// also call them missing.
     failed: std::cell::RefCell<Vec<&'static str>>,
 }
 
 impl<'n> MapView<'n> {
-    fn get(&self, key: &str) -> Option<(Span, &'n SNode)> {
+    fn get(&self, key: &str) -> Option<(Span, &'n SNode<'n>)> {
         self.entries
             .iter()
             .find(|(k, _, _)| *k == key)
@@ -40,11 +40,11 @@ impl<'a> Converter<'a> {
         }
     }
 
-    fn span(&self, n: &SNode) -> Span {
+    fn span(&self, n: &SNode<'_>) -> Span {
         span_of(n, self.file)
     }
 
-    fn type_error(&mut self, n: &SNode, what: &str, expected: &str) {
+    fn type_error(&mut self, n: &SNode<'_>, what: &str, expected: &str) {
         let d = Diagnostic::new(
             Code::InvalidType,
             self.span(n),
@@ -57,7 +57,7 @@ impl<'a> Converter<'a> {
     /// and left out of the view.
     pub fn map<'n>(
         &mut self,
-        n: &'n SNode,
+        n: &'n SNode<'n>,
         what: &str,
         known: &[&'static str],
     ) -> Option<MapView<'n>> {
@@ -95,7 +95,7 @@ impl<'a> Converter<'a> {
                 );
                 continue;
             }
-            if !known.contains(&key.as_str()) {
+            if !known.contains(&key.as_ref()) {
                 let help = match suggest(key, known.iter().copied()) {
                     Some(s) => {
                         // The misspelt key stands for `s`: don't also call `s` missing.
@@ -114,13 +114,13 @@ impl<'a> Converter<'a> {
                 );
                 continue;
             }
-            view.entries.push((key.as_str(), kspan, v));
+            view.entries.push((key.as_ref(), kspan, v));
         }
         Some(view)
     }
 
     /// The value of `key`, reporting a key written with no value.
-    fn value<'n>(&mut self, m: &MapView<'n>, key: &'static str) -> Option<&'n SNode> {
+    fn value<'n>(&mut self, m: &MapView<'n>, key: &'static str) -> Option<&'n SNode<'n>> {
         let (kspan, v) = m.get(key)?;
         // Assume failure until a getter succeeds; `ok` removes the mark.
         m.failed.borrow_mut().push(key);
@@ -144,7 +144,7 @@ impl<'a> Converter<'a> {
         let v = self.value(m, key)?;
         let span = self.span(v);
         match &v.value {
-            Node::Str(s) => ok(m, key, Sp::new(s.clone(), span)),
+            Node::Str(s) => ok(m, key, Sp::new(s.to_string(), span)),
             Node::Int(_) | Node::Float(_) | Node::Bool(_) => {
                 let start = span.start as usize;
                 let text = self
@@ -258,7 +258,7 @@ impl<'a> Converter<'a> {
         &mut self,
         m: &MapView<'_>,
         key: &'static str,
-        mut f: impl FnMut(&mut Self, &SNode) -> Option<T>,
+        mut f: impl FnMut(&mut Self, &SNode<'_>) -> Option<T>,
     ) -> Option<Vec<T>> {
         let v = self.value(m, key)?;
         let Node::Seq(items) = &v.value else {
@@ -270,7 +270,7 @@ impl<'a> Converter<'a> {
     }
 
     /// The whole file.
-    pub fn file(&mut self, root: &SNode) -> Option<RawFile> {
+    pub fn file(&mut self, root: &SNode<'_>) -> Option<RawFile> {
         let span = self.span(root);
         match &root.value {
             Node::Null => {
@@ -324,7 +324,7 @@ impl<'a> Converter<'a> {
         })
     }
 
-    fn objective(&mut self, n: &SNode) -> Option<RawObjective> {
+    fn objective(&mut self, n: &SNode<'_>) -> Option<RawObjective> {
         let m = self.map(
             n,
             "an objective",
@@ -351,9 +351,9 @@ impl<'a> Converter<'a> {
         })
     }
 
-    fn ref_item(&mut self, n: &SNode) -> Option<Sp<String>> {
+    fn ref_item(&mut self, n: &SNode<'_>) -> Option<Sp<String>> {
         match &n.value {
-            Node::Str(s) => Some(Sp::new(s.clone(), self.span(n))),
+            Node::Str(s) => Some(Sp::new(s.to_string(), self.span(n))),
             _ => {
                 self.type_error(n, "a guardrail", "a KPI reference such as `growth/churn`");
                 None
@@ -361,7 +361,7 @@ impl<'a> Converter<'a> {
         }
     }
 
-    fn key_result(&mut self, n: &SNode) -> Option<RawKeyResult> {
+    fn key_result(&mut self, n: &SNode<'_>) -> Option<RawKeyResult> {
         let m = self.map(
             n,
             "a key result",
@@ -384,7 +384,7 @@ impl<'a> Converter<'a> {
         })
     }
 
-    fn kpi(&mut self, n: &SNode) -> Option<RawKpi> {
+    fn kpi(&mut self, n: &SNode<'_>) -> Option<RawKpi> {
         let m = self.map(
             n,
             "a KPI",
@@ -408,20 +408,20 @@ impl<'a> Converter<'a> {
         })
     }
 
-    fn checkin(&mut self, n: &SNode) -> Option<RawCheckin> {
+    fn checkin(&mut self, n: &SNode<'_>) -> Option<RawCheckin> {
         let m = self.map(
             n,
             "a check-in",
             &["ref", "date", "value", "done", "confidence", "note", "by"],
         )?;
         Some(RawCheckin {
-            reference: self.string(&m, "ref"),
+            reference: self.string(&m, "ref").map(Box::new),
             date: self.string(&m, "date"),
             value: self.number(&m, "value"),
-            done: self.boolean(&m, "done"),
-            confidence: self.number(&m, "confidence"),
-            note: self.string(&m, "note"),
-            by: self.string(&m, "by"),
+            done: self.boolean(&m, "done").map(Box::new),
+            confidence: self.number(&m, "confidence").map(Box::new),
+            note: self.string(&m, "note").map(Box::new),
+            by: self.string(&m, "by").map(Box::new),
             span: m.span,
             invalid: m.failed.take(),
         })

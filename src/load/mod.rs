@@ -308,37 +308,56 @@ pub fn parse_file(file: u32, text: &str) -> Parsed {
 }
 
 /// Parses files on all cores; results come back in input order.
+///
+/// Threads take the next unparsed file from a shared counter rather than a fixed share of
+/// the list, so one slow file or a descheduled thread does not leave the others idle.
 fn parse_all(texts: &[(u32, String)]) -> Vec<Parsed> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(16);
     if threads <= 1 || texts.len() < 4 {
         return texts.iter().map(|(f, t)| parse_file(*f, t)).collect();
     }
-    let chunk = texts.len().div_ceil(threads);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((f, t)) = texts.get(i) else {
+                return done;
+            };
+            done.push((i, parse_file(*f, t)));
+        }
+    };
+    let mut slots: Vec<Option<Parsed>> =
+        std::iter::repeat_with(|| None).take(texts.len()).collect();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = texts
-            .chunks(chunk)
-            .map(|part| {
+        let handles: Vec<_> = (1..threads)
+            .filter_map(|_| {
                 std::thread::Builder::new()
                     .stack_size(16 * 1024 * 1024)
-                    .spawn_scoped(scope, move || {
-                        part.iter()
-                            .map(|(f, t)| parse_file(*f, t))
-                            .collect::<Vec<_>>()
-                    })
+                    .spawn_scoped(scope, work)
+                    .ok()
             })
             .collect();
-        let mut out = Vec::with_capacity(texts.len());
-        for (h, part) in handles.into_iter().zip(texts.chunks(chunk)) {
-            match h.ok().map(|h| h.join()) {
-                Some(Ok(r)) => out.extend(r),
-                // A thread that could not start or panicked: parse its part here instead.
-                _ => out.extend(part.iter().map(|(f, t)| parse_file(*f, t))),
+        // This thread works too (with its own, main-thread stack).
+        for (i, p) in work() {
+            slots[i] = Some(p);
+        }
+        for h in handles {
+            // A panicked thread's files stay `None` and are parsed again below.
+            for (i, p) in h.join().unwrap_or_default() {
+                slots[i] = Some(p);
             }
         }
-        out
-    })
+    });
+    slots
+        .into_iter()
+        .zip(texts)
+        .map(|(p, (f, t))| p.unwrap_or_else(|| parse_file(*f, t)))
+        .collect()
 }
 
 /// Checks that bytes are UTF-8 text (dropping a UTF-8 byte-order mark), with a located

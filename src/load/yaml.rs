@@ -5,24 +5,27 @@
 use crate::diag::{Code, Diagnostic, Span};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
+use std::borrow::Cow;
 use std::fmt;
 
-/// A YAML node as written, with the span of every child.
+/// A YAML node as written, with the span of every child. Plain scalars borrow from the
+/// file's text (`Cow::Borrowed`): most nodes of a goal file are short scalars such as keys
+/// and dates, and allocating each was a large part of parsing time.
 #[derive(Debug)]
-pub enum Node {
+pub enum Node<'a> {
     Null,
     Bool(bool),
     Int(i128),
     Float(f64),
-    Str(String),
-    Seq(Vec<SNode>),
-    Map(Vec<(SNode, SNode)>),
+    Str(Cow<'a, str>),
+    Seq(Vec<SNode<'a>>),
+    Map(Vec<(SNode<'a>, SNode<'a>)>),
 }
 
 /// A node and where it stands.
-pub type SNode = Spanned<Node>;
+pub type SNode<'a> = Spanned<Node<'a>>;
 
-impl Node {
+impl Node<'_> {
     /// A short name of the node's type, for "expected X, found Y" messages.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -36,55 +39,58 @@ impl Node {
     }
 }
 
-impl<'de> Deserialize<'de> for Node {
+impl<'de> Deserialize<'de> for Node<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Node;
+            type Value = Node<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("any YAML value")
             }
-            fn visit_unit<E>(self) -> Result<Node, E> {
+            fn visit_unit<E>(self) -> Result<Node<'de>, E> {
                 Ok(Node::Null)
             }
-            fn visit_none<E>(self) -> Result<Node, E> {
+            fn visit_none<E>(self) -> Result<Node<'de>, E> {
                 Ok(Node::Null)
             }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node<'de>, D::Error> {
                 Node::deserialize(d)
             }
-            fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+            fn visit_bool<E>(self, v: bool) -> Result<Node<'de>, E> {
                 Ok(Node::Bool(v))
             }
-            fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+            fn visit_i64<E>(self, v: i64) -> Result<Node<'de>, E> {
                 Ok(Node::Int(i128::from(v)))
             }
-            fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+            fn visit_u64<E>(self, v: u64) -> Result<Node<'de>, E> {
                 Ok(Node::Int(i128::from(v)))
             }
-            fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
+            fn visit_i128<E>(self, v: i128) -> Result<Node<'de>, E> {
                 Ok(Node::Int(v))
             }
-            fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
+            fn visit_u128<E>(self, v: u128) -> Result<Node<'de>, E> {
                 Ok(i128::try_from(v).map_or(Node::Float(v as f64), Node::Int))
             }
-            fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+            fn visit_f64<E>(self, v: f64) -> Result<Node<'de>, E> {
                 Ok(Node::Float(v))
             }
-            fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-                Ok(Node::Str(v.to_owned()))
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Node<'de>, E> {
+                Ok(Node::Str(Cow::Borrowed(v)))
             }
-            fn visit_string<E>(self, v: String) -> Result<Node, E> {
-                Ok(Node::Str(v))
+            fn visit_str<E>(self, v: &str) -> Result<Node<'de>, E> {
+                Ok(Node::Str(Cow::Owned(v.to_owned())))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+            fn visit_string<E>(self, v: String) -> Result<Node<'de>, E> {
+                Ok(Node::Str(Cow::Owned(v)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Node<'de>, A::Error> {
                 let mut v = Vec::new();
                 while let Some(x) = a.next_element::<SNode>()? {
                     v.push(x);
                 }
                 Ok(Node::Seq(v))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Node<'de>, A::Error> {
                 let mut v = Vec::new();
                 while let Some(k) = a.next_key::<SNode>()? {
                     let val = a.next_value::<SNode>()?;
@@ -132,7 +138,7 @@ pub fn span_of<T>(node: &Spanned<T>, file: u32) -> Span {
 }
 
 /// Parses one YAML document. `text` must already be checked to be UTF-8.
-pub fn parse(text: &str, file: u32) -> Result<SNode, Diagnostic> {
+pub fn parse(text: &str, file: u32) -> Result<SNode<'_>, Diagnostic> {
     serde_saphyr::from_str_with_options::<SNode>(text, options())
         .map_err(|e| to_diag(&e, text, file))
 }

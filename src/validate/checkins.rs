@@ -21,7 +21,7 @@ pub(super) fn attach(
     v: &mut Validator,
     objectives: Vec<(Objective, PendingObjective)>,
     kpis: Vec<(Kpi, Pending)>,
-    logs: Vec<RawCheckin>,
+    logs: Vec<&RawCheckin>,
     index: &Index,
 ) -> (Vec<Objective>, Vec<Kpi>) {
     let mut kpi_cks: Vec<Vec<Checkin>> = vec![Vec::new(); kpis.len()];
@@ -31,7 +31,7 @@ pub(super) fn attach(
         .collect();
 
     for (k, (_, pending)) in kpis.iter().enumerate() {
-        for raw in &pending.checkins {
+        for raw in pending.checkins {
             no_ref_inline(v, raw);
             if let Some(c) = convert(v, raw, Expect::Value) {
                 kpi_cks[k].push(c);
@@ -46,7 +46,7 @@ pub(super) fn attach(
                 }
                 continue;
             }
-            for raw in &p.checkins {
+            for raw in p.checkins {
                 no_ref_inline(v, raw);
                 if let Some(c) = convert(v, raw, expect(kr)) {
                     if o.period.contains(c.date) {
@@ -66,7 +66,7 @@ pub(super) fn attach(
             kr_index.insert((i, kr.id.as_str()), r);
         }
     }
-    for raw in &logs {
+    for &raw in &logs {
         let Some(reference) = &raw.reference else {
             if !raw.invalid.contains(&"ref") {
                 v.push(

@@ -27,16 +27,17 @@ pub fn parse_ref(s: &str) -> Option<Vec<&str>> {
     ((2..=3).contains(&parts.len()) && parts.iter().all(|p| is_slug(p))).then_some(parts)
 }
 
-/// Check-ins waiting for their target to be known.
-struct Pending {
-    checkins: Vec<RawCheckin>,
+/// Check-ins waiting for their target to be known. Borrowed from the raw files: copying
+/// them would double the memory of the largest part of the input (benches/, BENCHMARKS.md).
+struct Pending<'r> {
+    checkins: &'r [RawCheckin],
 }
 
-struct PendingObjective {
+struct PendingObjective<'r> {
     parent: Option<Sp<String>>,
     guardrails: Vec<Sp<String>>,
     /// Per key result: its `kpi:` link and inline check-ins.
-    krs: Vec<(Option<Sp<String>>, Pending)>,
+    krs: Vec<(Option<Sp<String>>, Pending<'r>)>,
 }
 
 /// Validates raw files into the model. The model holds every item that could be built even
@@ -50,7 +51,7 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
     };
     let mut kpis: Vec<(Kpi, Pending)> = Vec::new();
     let mut objectives: Vec<(Objective, PendingObjective)> = Vec::new();
-    let mut logs: Vec<RawCheckin> = Vec::new();
+    let mut logs: Vec<&RawCheckin> = Vec::new();
 
     for (_, f) in files {
         let team = f.team.as_ref().and_then(|t| v.slug(t, "team"));
@@ -91,7 +92,7 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
                 kpis.push((
                     k,
                     Pending {
-                        checkins: raw.checkins.clone().unwrap_or_default(),
+                        checkins: raw.checkins.as_deref().unwrap_or_default(),
                     },
                 ));
             }
@@ -103,7 +104,7 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
                 objectives.push(o);
             }
         }
-        logs.extend(f.checkins.iter().flatten().cloned());
+        logs.extend(f.checkins.iter().flatten());
     }
 
     kpis.sort_by(|a, b| (&a.0.team, &a.0.id).cmp(&(&b.0.team, &b.0.id)));
@@ -389,12 +390,12 @@ impl Validator<'_> {
         })
     }
 
-    fn objective(
+    fn objective<'r>(
         &mut self,
-        raw: &RawObjective,
+        raw: &'r RawObjective,
         team: &str,
         period: &Period,
-    ) -> Option<(Objective, PendingObjective)> {
+    ) -> Option<(Objective, PendingObjective<'r>)> {
         let (id, title) = self.id_and_title(
             (&raw.id, &raw.title),
             (raw.span, &raw.invalid),
@@ -447,7 +448,7 @@ impl Validator<'_> {
                 pending.push((
                     link,
                     Pending {
-                        checkins: raw_kr.checkins.clone().unwrap_or_default(),
+                        checkins: raw_kr.checkins.as_deref().unwrap_or_default(),
                     },
                 ));
             }
