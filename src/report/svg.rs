@@ -353,7 +353,8 @@ pub fn nice_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
         .map(|m| m * mag)
-        .find(|s| span / s <= 5.0)
+        // At most four intervals: five labels fit the narrowest chart.
+        .find(|s| span / s <= 4.0 + 1e-9)
         .unwrap_or(10.0 * mag);
     let (lo, hi) = if hi > lo {
         (lo, hi)
@@ -365,8 +366,11 @@ pub fn nice_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let mut k = 0.0;
     while ticks.len() < 12 {
         let v = first + k * step;
-        // Snap away float noise such as 0.30000000000000004.
+        // Snap away float noise such as 0.6000000000000001: round to the step's decimals.
         let v = (v / step).round() * step;
+        let scale = 10f64.powi((2.0 - step.log10().floor()).max(0.0) as i32);
+        let snapped = (v * scale).round() / scale;
+        let v = if snapped.is_finite() && scale <= 1e12 { snapped } else { v };
         ticks.push(v);
         if v >= hi - step * 1e-9 {
             break;
