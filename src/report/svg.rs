@@ -370,7 +370,11 @@ pub fn nice_ticks(lo: f64, hi: f64) -> Vec<f64> {
         let v = (v / step).round() * step;
         let scale = 10f64.powi((2.0 - step.log10().floor()).max(0.0) as i32);
         let snapped = (v * scale).round() / scale;
-        let v = if snapped.is_finite() && scale <= 1e12 { snapped } else { v };
+        let v = if snapped.is_finite() && scale <= 1e12 {
+            snapped
+        } else {
+            v
+        };
         ticks.push(v);
         if v >= hi - step * 1e-9 {
             break;
