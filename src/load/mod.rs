@@ -371,7 +371,11 @@ pub fn decode(bytes: &[u8], file: u32) -> Result<String, Diagnostic> {
         start: offset as u32,
         len: 1,
     };
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+    // UTF-16 with a byte-order mark, or without one: text whose first two bytes hold one
+    // NUL (ASCII in UTF-16BE or UTF-16LE) is not UTF-8 with a stray NUL.
+    let bomless_utf16 =
+        bytes.len() >= 2 && ((bytes[0] == 0) != (bytes[1] == 0)) && !bytes[..2].contains(&b'\n');
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || bomless_utf16 {
         return Err(Diagnostic::new(
             Code::InvalidEncoding,
             at(0, 1, 1),

@@ -106,6 +106,8 @@ impl<'de> Deserialize<'de> for Node<'de> {
 /// Maximum nesting of lists and mappings. Goal files need 6; the bound stops stack and
 /// memory exhaustion from hostile input.
 pub const MAX_DEPTH: usize = 32;
+/// Most alias uses (`*name`) in one file.
+pub const MAX_ALIASES: usize = 1_000;
 
 fn options() -> serde_saphyr::Options {
     let mut o = serde_saphyr::Options::default();
@@ -115,7 +117,7 @@ fn options() -> serde_saphyr::Options {
     o.with_snippet = false;
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = MAX_DEPTH;
-    budget.max_aliases = 1_000;
+    budget.max_aliases = MAX_ALIASES;
     budget.max_documents = 1;
     budget.max_events = 4_000_000;
     budget.max_nodes = 2_000_000;
@@ -188,11 +190,34 @@ fn to_diag(e: &serde_saphyr::Error, text: &str, file: u32) -> Diagnostic {
     let message = if several_documents(e) {
         "invalid YAML: the file holds more than one document".to_owned()
     } else if code == Code::ResourceLimit {
-        format!("input exceeds a safety limit: {message}")
+        format!("input exceeds a safety limit: {}", limit_words(e, &message))
     } else {
         format!("invalid YAML: {message}")
     };
     Diagnostic::new(code, span, message).help(help)
+}
+
+/// Says which bound was hit in the user's words, not the parser's (`Depth { depth: 33 }`).
+fn limit_words(e: &serde_saphyr::Error, message: &str) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match e {
+        serde_saphyr::Error::Budget { breach, .. } => match breach {
+            B::Depth { .. } => format!("nesting is deeper than {MAX_DEPTH} levels"),
+            B::Aliases { .. } => format!("more than {MAX_ALIASES} aliases"),
+            B::Anchors { .. } => "too many anchors".to_owned(),
+            B::Events { .. } | B::Nodes { .. } => {
+                "too many YAML nodes (the file expands to millions of values)".to_owned()
+            }
+            _ => message.to_owned(),
+        },
+        _ if message.to_lowercase().contains("recursion limit") => {
+            "nesting is too deep to read".to_owned()
+        }
+        _ if message.contains("alias replay limit") => {
+            "aliases expand to more than 100,000 values (an alias bomb?)".to_owned()
+        }
+        _ => message.to_owned(),
+    }
 }
 
 fn several_documents(e: &serde_saphyr::Error) -> bool {

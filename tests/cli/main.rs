@@ -2,6 +2,8 @@
 
 mod check;
 mod common;
+mod corpus;
+
 mod explain;
 mod fixtures;
 mod report;
