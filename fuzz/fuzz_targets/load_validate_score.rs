@@ -1,13 +1,13 @@
 //! Bytes → one goal file through the whole pipeline: parse and convert (any UTF-8 text, a
-//! superset of what `load` lets through), validate, score at a fixed date, and render the
-//! diagnostics (spans are input-derived and the renderer slices text with them). Any panic,
+//! superset of what `load` lets through), validate, score at a fixed date, lint, render every
+//! report format and the diagnostics (spans are input-derived and the renderer slices text with them). Any panic,
 //! hang or runaway allocation is a bug: goalpost validates untrusted pull requests.
 #![no_main]
 
 use goalpost::config::Config;
 use goalpost::date::Date;
 use goalpost::load::{SourceFile, Sources};
-use goalpost::report::diagnostics;
+use goalpost::report::{self, diagnostics};
 use goalpost::score::{Thresholds, score};
 use libfuzzer_sys::fuzz_target;
 
@@ -27,6 +27,23 @@ fuzz_target!(|data: &[u8]| {
             for o in &card.objectives {
                 assert!(fraction(o.score) && fraction(o.expected), "{o:?}");
                 assert!(o.key_results.iter().all(|k| fraction(k.progress)), "{o:?}");
+            }
+            // Lints and every renderer read the scorecard: they must not panic either.
+            diags.extend(goalpost::lint::lint(&goals, &card, &config));
+            let objectives: Vec<usize> = (0..goals.objectives.len()).collect();
+            let kpis: Vec<usize> = (0..goals.kpis.len()).collect();
+            let _ = report::json::status(&goals, &card, &objectives, &kpis);
+            let _ = report::csv::status(&goals, &card, &objectives, &kpis);
+            let _ = report::markdown::status(&goals, &card, &objectives, &kpis);
+            let _ = report::markdown::report(&goals, &card, &objectives, &kpis, 65_536);
+            let _ = report::html::report(&goals, &card, &objectives, &kpis);
+            for tree in [false, true] {
+                let opts = report::table::TableOptions {
+                    color: true,
+                    width: Some(80),
+                    tree,
+                };
+                let _ = report::table::status(&goals, &card, &objectives, &kpis, opts);
             }
         }
     }

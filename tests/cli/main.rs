@@ -3,8 +3,9 @@
 mod check;
 mod common;
 mod corpus;
-
 mod explain;
 mod fixtures;
+mod recipes;
 mod report;
+mod security;
 mod status;

@@ -1,0 +1,125 @@
+//! The claims of SECURITY.md, one test each: goalpost validating an untrusted pull request
+//! runs nothing, reaches no network, reads nothing outside the repository and stays bounded.
+//! Resource bounds on hostile YAML are proven in `corpus.rs`; symlinks in `check.rs`.
+
+use crate::common::*;
+use std::path::Path;
+
+/// Every `.rs` file below `dir`.
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_program_has_no_code_that_spawns_processes_or_opens_sockets() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    assert!(files.len() > 20, "found {} source files", files.len());
+    let forbidden = [
+        "process::Command",
+        "Command::new(",
+        "std::net",
+        "TcpStream",
+        "UdpSocket",
+        "libc::exec",
+        "libc::fork",
+    ];
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("source is UTF-8");
+        for word in forbidden {
+            assert!(
+                !text.contains(word),
+                "{} uses `{word}`: goalpost must not run commands or open connections",
+                f.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn no_dependency_can_speak_a_network_protocol() {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
+    let names: Vec<&str> = lock
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .map(|l| l.trim_end_matches('"'))
+        .collect();
+    assert!(names.contains(&"git2"), "the lock file lists packages");
+    for net in [
+        "openssl-sys",
+        "libssh2-sys",
+        "curl",
+        "curl-sys",
+        "reqwest",
+        "hyper",
+        "ureq",
+        "native-tls",
+        "rustls",
+        "tokio",
+    ] {
+        assert!(!names.contains(&net), "`{net}` is in Cargo.lock");
+    }
+    // git2 is built without its https and ssh transports.
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");
+    let git2 = manifest
+        .lines()
+        .find(|l| l.starts_with("git2 "))
+        .expect("git2 dependency");
+    assert!(git2.contains("default-features = false"), "{git2}");
+    assert!(!git2.contains("https") && !git2.contains("ssh"), "{git2}");
+}
+
+#[test]
+fn roots_and_the_checkin_log_must_stay_inside_the_repository() {
+    for config in [
+        "roots = [\"../elsewhere\"]\n",
+        "roots = [\"/etc\"]\n",
+        "roots = [\"goals/../../x\"]\n",
+        "checkin_log = \"../log.yaml\"\n",
+        "checkin_log = \"/tmp/log.yaml\"\n",
+    ] {
+        let r = repo(&[("goalpost.toml", config)]);
+        let (exit, v) = check_json(r.path(), &[]);
+        assert_eq!(exit, 2, "{config}: {v:#}");
+        assert_eq!(codes(&v), ["invalid-config"], "{config}");
+        assert_eq!(v["diagnostics"][0]["file"], "goalpost.toml");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_root_that_is_a_symlink_out_of_the_repository_is_not_read() {
+    let outside = repo(&[(
+        "x.yaml",
+        "team: secret\nkpis:\n  - id: k\n    title: K\n    better: lower\n    target: 5\n",
+    )]);
+    let r = repo(&[("README", "")]);
+    std::os::unix::fs::symlink(outside.path(), r.path().join("goals")).expect("symlink");
+    let (exit, v) = check_json(r.path(), &[]);
+    assert_eq!(exit, 1, "{v:#}");
+    assert_eq!(codes(&v), ["symlink-escape"]);
+    let o = run(r.path(), &["status", "--format", "json"]);
+    assert!(!stdout(&o).contains("secret"), "{}", stdout(&o));
+}
+
+#[test]
+fn tags_and_paths_in_goal_files_are_only_text() {
+    let r = repo(&[(
+        "goals/x.yaml",
+        "team: growth\nkpis:\n  - id: a\n    title: !include /etc/hostname\n    better: lower\n    target: 5\n    owner: !!python/object/apply:os.system \"touch pwned\"\n",
+    )]);
+    let o = run(r.path(), &["status", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The tag is dropped and the scalar kept: nothing is included, loaded or run.
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["kpis"][0]["title"], "/etc/hostname");
+    assert_eq!(v["kpis"][0]["owner"], "touch pwned");
+    assert!(!r.path().join("pwned").exists());
+}
