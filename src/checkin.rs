@@ -223,21 +223,18 @@ pub struct Overlay<'a> {
     pub bytes: Vec<u8>,
 }
 
-impl Overlay<'_> {
-    /// Whether a walk of `root` would list `self.path` (below it, no hidden component, a
-    /// goal-file name).
-    fn under(&self, root: &str) -> bool {
-        let root = root.trim_end_matches('/');
-        self.path
-            .strip_prefix(root)
-            .and_then(|r| r.strip_prefix('/'))
-            .is_some_and(|rest| {
-                source::is_goal_file(rest)
-                    && rest
-                        .split('/')
-                        .all(|part| !part.is_empty() && !part.starts_with('.'))
-            })
-    }
+/// Whether a walk of goal root `root` lists `path` (below it, no hidden component, a
+/// goal-file name): the check-in log must be such a path, or goalpost would never read it.
+pub fn is_walked(path: &str, root: &str) -> bool {
+    let root = root.trim_end_matches('/');
+    path.strip_prefix(root)
+        .and_then(|r| r.strip_prefix('/'))
+        .is_some_and(|rest| {
+            source::is_goal_file(rest)
+                && rest
+                    .split('/')
+                    .all(|part| !part.is_empty() && !part.starts_with('.'))
+        })
 }
 
 impl Source for Overlay<'_> {
@@ -246,7 +243,7 @@ impl Source for Overlay<'_> {
         let listed = entries
             .iter()
             .any(|e| matches!(e, Entry::File(p) if *p == self.path));
-        if !listed && self.under(root) {
+        if !listed && is_walked(&self.path, root) {
             entries.push(Entry::File(self.path.clone()));
             entries.sort_by(|a, b| entry_path(a).cmp(entry_path(b)));
         }

@@ -218,9 +218,9 @@ fn the_overlay_lists_and_reads_the_new_log() {
         o.read("goals/log/checkins.yaml", 3),
         Ok(Read::TooLarge(10))
     ));
-    let hidden = Overlay {
-        path: "goals/.hidden/checkins.yaml".to_owned(),
-        ..o
-    };
-    assert!(!hidden.under("goals"));
+    assert!(is_walked("goals/checkins.yaml", "goals"));
+    assert!(is_walked("goals/log/checkins.yml", "goals/"));
+    assert!(!is_walked("goals/.hidden/checkins.yaml", "goals"));
+    assert!(!is_walked("goals/checkins.txt", "goals"));
+    assert!(!is_walked("goalsx/checkins.yaml", "goals"));
 }

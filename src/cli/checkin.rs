@@ -3,11 +3,11 @@
 //! before anything is written; an invalid check-in is refused with the file untouched.
 
 use super::show::resolve;
-use super::{CmdResult, Ctx, Failure, check_source, exit, load_valid, out, parse_date, plural};
+use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, parse_date, plural};
 use crate::checkin::commit::Committer;
 use crate::checkin::{self, NewCheckin, Overlay, store};
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::load::source::{WorkTree, is_goal_file};
+use crate::load::source::WorkTree;
 use crate::model::{Date, KrMeasure, Observation};
 use crate::report::diagnostics;
 use crate::report::show::Target;
@@ -60,8 +60,70 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
             "--at: checkin writes to the work tree and cannot write to a revision".to_owned(),
         ));
     }
-    let checked = load_valid(ctx)?;
-    let date = args.date.unwrap_or(ctx.as_of);
+    let checked = check_source(ctx.source()?.as_ref())?;
+    if checked.has_errors() {
+        refuse(
+            ctx,
+            &checked,
+            "the goal files are invalid already; fix them first (nothing was written)",
+        );
+        return Err(Failure::Reported(exit::FINDINGS));
+    }
+    let commit = args.commit;
+    let new = new_checkin(args, &checked, ctx.as_of)?;
+    let log_rel = checked.config.checkin_log.clone();
+    let roots = &checked.config.roots;
+    if !roots.iter().any(|r| checkin::is_walked(&log_rel, r)) {
+        return Err(not_walked(&log_rel, roots));
+    }
+    let log = ctx.root.join(&log_rel);
+    if std::fs::symlink_metadata(&log).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Failure::Usage(format!(
+            "checkin_log `{log_rel}` is a symlink; set checkin_log to the file it points to"
+        )));
+    }
+    if let Some(dir) = log.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    // Before anything is written: a missing identity must not leave an uncommitted line.
+    let committer = if commit {
+        Some(Committer::prepare(&log).map_err(|e| Failure::Io(e.to_string()))?)
+    } else {
+        None
+    };
+    let said = format!("{} = {} ({})", new.reference, new.value_text(), new.date);
+
+    let _lock = store::lock(&log, LOCK_TIMEOUT).map_err(|e| Failure::Io(e.to_string()))?;
+    let Some(text) = validated_append(ctx, &log_rel, roots, &new)? else {
+        out(&format!("already recorded: {said}; nothing written\n"))?;
+        return Ok(exit::OK);
+    };
+    store::replace(&ctx.root.join(&log_rel), text.as_bytes())
+        .map_err(|e| Failure::Io(format!("cannot write {log_rel}: {e}")))?;
+    let mut report = format!("appended to {log_rel}: {said}\n");
+    if let Some(c) = committer {
+        match c.commit(text.as_bytes(), &format!("checkin: {said}")) {
+            Ok(oid) => {
+                let id = oid.to_string();
+                report.push_str(&format!("committed {}\n", &id[..7.min(id.len())]));
+            }
+            Err(e) => {
+                out(&report)?;
+                return Err(Failure::Io(format!(
+                    "{e} (the check-in was appended but not committed)"
+                )));
+            }
+        }
+    }
+    out(&report)?;
+    Ok(exit::OK)
+}
+
+/// The check-in the arguments describe, for an item that exists (unknown refs and values
+/// that are not numbers are usage errors).
+fn new_checkin(args: CheckinArgs, checked: &Checked, as_of: Date) -> Result<NewCheckin, Failure> {
+    let date = args.date.unwrap_or(as_of);
     let milestone = match resolve(&checked.goals, &args.reference, None, date)? {
         Target::Kpi(_) => false,
         Target::KeyResult(o, r) => {
@@ -98,119 +160,80 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
             "--confidence {c}: write a number between 0 and 1, such as 0.7"
         )));
     }
-    let new = NewCheckin {
-        reference: args.reference.clone(),
+    Ok(NewCheckin {
+        reference: args.reference,
         date,
         obs,
         confidence: args.confidence,
         note: args.note,
         by: args.by,
-    };
-    let log_rel = checked.config.checkin_log.clone();
-    if !is_goal_file(&log_rel) {
-        return Err(Failure::Usage(format!(
-            "checkin_log `{log_rel}` in goalpost.toml must be a .yaml or .yml file"
-        )));
-    }
-    let log = ctx.root.join(&log_rel);
-    if let Some(dir) = log.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
-    }
-    // Before anything is written: a missing identity must not leave an uncommitted line.
-    let committer = if args.commit {
-        Some(Committer::prepare(&log).map_err(|e| Failure::Io(e.to_string()))?)
-    } else {
-        None
-    };
+    })
+}
 
-    let _lock = store::lock(&log, LOCK_TIMEOUT).map_err(|e| Failure::Io(e.to_string()))?;
-    // Read under the lock: a concurrent checkin may have appended since `load_valid`.
-    let existing = store::read(&log)
+/// Called holding the lock: the log's new text, after validating the whole repository as
+/// it would be with that text. `None` when the same check-in is already recorded.
+fn validated_append(
+    ctx: &Ctx,
+    log_rel: &str,
+    roots: &[String],
+    new: &NewCheckin,
+) -> Result<Option<String>, Failure> {
+    // Read under the lock: a concurrent checkin may have appended since the first load.
+    let existing = store::read(&ctx.root.join(log_rel))
         .map_err(|e| Failure::Io(format!("cannot read {log_rel}: {e}")))?
         .map(String::from_utf8)
         .transpose()
         .map_err(|_| Failure::Io(format!("{log_rel} is not UTF-8 text")))?;
-    let text = checkin::append(existing.as_deref(), &new)
+    let text = checkin::append(existing.as_deref(), new)
         .map_err(|e| Failure::Usage(format!("cannot append to {log_rel}: {e}")))?;
     let new_line = u32::try_from(text.lines().count()).unwrap_or(u32::MAX);
-
     let tree = WorkTree::new(&ctx.root)
         .map_err(|e| Failure::Io(format!("cannot open {}: {e}", ctx.root.display())))?;
     let overlay = Overlay {
         inner: &tree,
-        path: log_rel.clone(),
+        path: log_rel.to_owned(),
         bytes: text.clone().into_bytes(),
     };
     let after = check_source(&overlay)?;
     let Some(file) = after.sources.files.iter().position(|f| f.path == log_rel) else {
-        return Err(Failure::Usage(format!(
-            "checkin_log `{log_rel}` is not below any of the goal roots ({}), so goalpost would never read it; move it below a root in goalpost.toml",
-            checked.config.roots.join(", ")
-        )));
+        return Err(not_walked(log_rel, roots));
     };
-    let on_new_line = |d: &Diagnostic| d.span.file as usize == file && d.span.line == new_line;
-    if after
-        .diags
-        .iter()
-        .any(|d| d.code == Code::DuplicateCheckin && on_new_line(d))
-    {
-        out(&format!(
-            "already recorded: {} = {} ({}); nothing written\n",
-            new.reference,
-            new.value_text(),
-            new.date
-        ))?;
-        return Ok(exit::OK);
+    let repeats = |d: &Diagnostic| {
+        d.code == Code::DuplicateCheckin && d.span.file as usize == file && d.span.line == new_line
+    };
+    if after.diags.iter().any(repeats) {
+        return Ok(None);
     }
-    let errors: Vec<Diagnostic> = after
+    if after.has_errors() {
+        refuse(ctx, &after, &format!("{log_rel} was not changed"));
+        return Err(Failure::Reported(exit::FINDINGS));
+    }
+    Ok(Some(text))
+}
+
+/// Prints the errors of `checked` and a closing line: "check-in refused (2 errors); ...".
+fn refuse(ctx: &Ctx, checked: &Checked, then: &str) {
+    let errors: Vec<Diagnostic> = checked
         .diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .cloned()
         .collect();
-    if !errors.is_empty() {
-        eprint!(
-            "{}",
-            diagnostics::human(&errors, &after.sources, ctx.color_err)
-        );
-        eprintln!(
-            "error: check-in refused ({}); {log_rel} was not changed",
-            plural(errors.len(), "error")
-        );
-        return Err(Failure::Reported(exit::FINDINGS));
-    }
-
-    store::replace(&log, text.as_bytes())
-        .map_err(|e| Failure::Io(format!("cannot write {log_rel}: {e}")))?;
-    let mut report = format!(
-        "appended to {log_rel}: {} = {} ({})\n",
-        new.reference,
-        new.value_text(),
-        new.date
+    eprint!(
+        "{}",
+        diagnostics::human(&errors, &checked.sources, ctx.color_err)
     );
-    if let Some(c) = committer {
-        let message = format!(
-            "checkin: {} = {} ({})",
-            new.reference,
-            new.value_text(),
-            new.date
-        );
-        match c.commit(text.as_bytes(), &message) {
-            Ok(oid) => {
-                let id = oid.to_string();
-                report.push_str(&format!("committed {}\n", &id[..7.min(id.len())]));
-            }
-            Err(e) => {
-                out(&report)?;
-                return Err(Failure::Io(format!(
-                    "{e} (the check-in was appended but not committed)"
-                )));
-            }
-        }
-    }
-    out(&report)?;
-    Ok(exit::OK)
+    eprintln!(
+        "error: check-in refused ({}); {then}",
+        plural(errors.len(), "error")
+    );
+}
+
+fn not_walked(log_rel: &str, roots: &[String]) -> Failure {
+    Failure::Usage(format!(
+        "checkin_log `{log_rel}` is not a goal file below any goal root ({}), so goalpost would never read it; set checkin_log in goalpost.toml to a .yaml path below a root",
+        roots.join(", ")
+    ))
 }
 
 /// VALUE as a finite number; anything else is a usage error with a hint.

@@ -295,6 +295,23 @@ fn invalid_checkins_are_refused_and_nothing_is_written() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("written inline"), "{}", stderr(&o));
     assert_eq!(read(dir.path(), "goals/checkins.yaml"), "checkins: []\n");
+    // A log outside the goal roots would never be read.
+    let dir = repo(&[
+        ("goalpost.toml", "checkin_log = \"logs/checkins.yaml\"\n"),
+        ("goals/growth/2026-Q4.yaml", GOALS),
+    ]);
+    let o = goalpost(
+        dir.path(),
+        &["checkin", "growth/churn", "5", "--date", "2026-11-20"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not a goal file below any goal root (goals)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("logs").exists());
     let broken = GOALS.replace("target: 45", "target: \"45%\"");
     let dir = repo(&[("goals/growth/2026-Q4.yaml", &broken)]);
     let o = goalpost(
@@ -303,6 +320,8 @@ fn invalid_checkins_are_refused_and_nothing_is_written() {
         &[],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error[invalid-type]"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("invalid already"), "{}", stderr(&o));
     assert!(!dir.path().join("goals/checkins.yaml").exists());
 }
 
