@@ -1,16 +1,17 @@
 //! The check-in log on disk: an exclusive lock and a crash-safe replace.
 //!
-//! The lock is an OS lock (`flock`/`LockFileEx` through `File::try_lock`) on a sidecar file
+//! The lock is an OS lock (`flock`/`LockFileEx` through `File::lock`) on a sidecar file
 //! `.NAME.lock` next to the log. The kernel drops it when its holder exits, even on
 //! SIGKILL, so a left-over lock file is never stale: it is only ever a file to lock, and it
 //! is never deleted (deleting it would let two processes lock two different files).
 //! Writes go to a temporary file in the same directory, are fsynced, renamed over the log
 //! and the directory is fsynced: a reader sees the old log or the new one, never half.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// Holds the log's lock until dropped.
 #[derive(Debug)]
@@ -38,7 +39,12 @@ pub fn lock_path(log: &Path) -> PathBuf {
     log.with_file_name(format!(".{}.lock", file_name(log)))
 }
 
-/// Takes the exclusive lock on `log`, retrying with backoff for up to `timeout`.
+/// Takes the exclusive lock on `log`, waiting up to `timeout` for its holder.
+///
+/// The wait is a blocking lock on a helper thread rather than polling, so waiters get the
+/// lock as soon as it is free (50 concurrent runs do not starve one another). After a
+/// timeout the thread keeps waiting; when it gets the lock nobody receives it, and dropping
+/// the file releases it at once.
 pub fn lock(log: &Path, timeout: Duration) -> Result<LogLock, LockError> {
     let path = lock_path(log);
     let io_err = |source| LockError::Io {
@@ -51,27 +57,22 @@ pub fn lock(log: &Path, timeout: Duration) -> Result<LogLock, LockError> {
         .write(true)
         .open(&path)
         .map_err(io_err)?;
-    let start = Instant::now();
-    let mut wait = Duration::from_millis(1);
-    loop {
-        // `File::try_lock` is stable since Rust 1.89. Cargo.toml still says 1.85, but the
-        // crate already needs 1.88 (let chains); raising rust-version is left to a commit that
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        // `File::lock` is stable since Rust 1.89. Cargo.toml still says 1.85, but the crate
+        // already needs 1.88 (let chains); raising rust-version is left to a commit that
         // also takes the lints a newer MSRV turns on elsewhere.
         #[allow(clippy::incompatible_msrv)]
-        let attempt = file.try_lock();
-        match attempt {
-            Ok(()) => return Ok(LogLock { _file: file }),
-            Err(TryLockError::WouldBlock) => {}
-            Err(TryLockError::Error(e)) => return Err(io_err(e)),
-        }
-        if start.elapsed() >= timeout {
-            return Err(LockError::Timeout {
-                path: path.display().to_string(),
-                secs: timeout.as_secs(),
-            });
-        }
-        std::thread::sleep(wait);
-        wait = (wait * 2).min(Duration::from_millis(50));
+        let locked = file.lock().map(|()| file);
+        let _ = tx.send(locked);
+    });
+    match rx.recv_timeout(timeout) {
+        Ok(Ok(file)) => Ok(LogLock { _file: file }),
+        Ok(Err(e)) => Err(io_err(e)),
+        Err(_) => Err(LockError::Timeout {
+            path: path.display().to_string(),
+            secs: timeout.as_secs(),
+        }),
     }
 }
 
