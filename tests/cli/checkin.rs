@@ -568,3 +568,38 @@ fn commit_without_an_identity_writes_nothing() {
     );
     assert_eq!(read(outside.path(), "goals/checkins.yaml"), LOG);
 }
+
+#[test]
+fn commit_works_from_a_subdirectory_project_and_an_unborn_branch() {
+    let dir = repo(&[
+        ("sub/goalpost.toml", "stale_days = 14\n"),
+        ("sub/goals/growth/2026-Q4.yaml", GOALS),
+    ]);
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    git(d, &["config", "user.name", "Ada Lovelace"]);
+    git(d, &["config", "user.email", "ada@example.com"]);
+    git(d, &["add", "sub/goalpost.toml"]);
+    let o = goalpost(
+        &d.join("sub"),
+        &[
+            "checkin",
+            "growth/churn",
+            "4.9",
+            "--date",
+            "2026-10-31",
+            "--commit",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        git(d, &["show", "--name-only", "--format=%s", "HEAD"]),
+        "checkin: growth/churn = 4.9 (2026-10-31)\n\nsub/goals/checkins.yaml\n"
+    );
+    assert_eq!(git(d, &["rev-list", "--count", "HEAD"]), "1\n");
+    assert_eq!(
+        git(d, &["status", "--porcelain", "--untracked-files=no"]),
+        "A  sub/goalpost.toml\n"
+    );
+}
