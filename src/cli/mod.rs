@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod checkin;
 mod completions;
 mod explain;
 mod init;
@@ -64,6 +65,7 @@ pub enum ColorWhen {
 pub enum Command {
     Init(init::InitArgs),
     Check(check::CheckArgs),
+    Checkin(checkin::CheckinArgs),
     Status(status::StatusArgs),
     Show(show::ShowArgs),
     Report(report::ReportArgs),
@@ -101,6 +103,7 @@ pub fn run() -> u8 {
     let result = match cli.command {
         Command::Init(a) => init::run(a, &ctx),
         Command::Check(a) => check::run(a, &ctx),
+        Command::Checkin(a) => checkin::run(a, &ctx),
         Command::Status(a) => status::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),
         Command::Report(a) => report::run(a, &ctx),

@@ -1,6 +1,7 @@
 //! Integration tests: the real `goalpost` binary on temporary repositories.
 
 mod check;
+mod checkin;
 mod common;
 mod corpus;
 mod explain;

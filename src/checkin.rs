@@ -1,0 +1,276 @@
+//! `goalpost checkin`'s library side: one check-in as one YAML flow-mapping line, appended to
+//! the text of a check-in log without re-serialising it (comments and formatting survive).
+//! Every appended text is parsed back with the real loader and must hold exactly the old
+//! check-ins plus the new one, or it is refused. Locking and durable writes are in [`store`],
+//! the git commit in [`commit`].
+
+pub mod commit;
+pub mod store;
+
+use crate::date::Date;
+use crate::load::raw::RawCheckin;
+use crate::load::source::{self, Entry, Read, Source};
+use crate::model::Observation;
+use std::io;
+
+/// The first lines of a log that `goalpost checkin` creates.
+pub const HEADER: &str = "\
+# Check-in log: an append-only history, one check-in per line, written by `goalpost checkin`.
+# Add lines at the end; never edit or delete old ones. Git merges it with `merge=union`
+# (see .gitattributes), so check-ins from parallel branches are all kept.
+checkins:
+";
+
+/// A check-in to append.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCheckin {
+    /// `team/objective/kr` or `team/kpi`.
+    pub reference: String,
+    pub date: Date,
+    pub obs: Observation,
+    pub confidence: Option<f64>,
+    pub note: Option<String>,
+    pub by: Option<String>,
+}
+
+impl NewCheckin {
+    /// The check-in as a flow mapping, `{ ref: ..., date: ..., value: ... }`, without
+    /// indentation or newline. `None` when a number is not finite.
+    pub fn flow(&self) -> Option<String> {
+        let mut s = format!("{{ ref: {}, date: {}, ", scalar(&self.reference), self.date);
+        match self.obs {
+            Observation::Value(v) => {
+                s.push_str("value: ");
+                s.push_str(&number(v)?);
+            }
+            Observation::Done(d) => s.push_str(if d { "done: true" } else { "done: false" }),
+        }
+        if let Some(c) = self.confidence {
+            s.push_str(", confidence: ");
+            s.push_str(&number(c)?);
+        }
+        if let Some(n) = &self.note {
+            s.push_str(", note: ");
+            s.push_str(&scalar(n));
+        }
+        if let Some(b) = &self.by {
+            s.push_str(", by: ");
+            s.push_str(&scalar(b));
+        }
+        s.push_str(" }");
+        Some(s)
+    }
+
+    /// The observation as people say it: `75`, `done`, `not done`.
+    pub fn value_text(&self) -> String {
+        match self.obs {
+            Observation::Value(v) => number(v).unwrap_or_else(|| v.to_string()),
+            Observation::Done(true) => "done".to_owned(),
+            Observation::Done(false) => "not done".to_owned(),
+        }
+    }
+
+    /// Whether a check-in read back from a file says exactly this.
+    fn matches(&self, raw: &RawCheckin) -> bool {
+        let obs = match (&raw.value, &raw.done) {
+            (Some(v), None) => Observation::Value(v.value),
+            (None, Some(d)) => Observation::Done(d.value),
+            _ => return false,
+        };
+        raw.reference.as_ref().map(|r| r.value.as_str()) == Some(self.reference.as_str())
+            && raw.date.as_ref().map(|d| d.value.as_str()) == Some(self.date.to_string().as_str())
+            && obs == self.obs
+            && raw.confidence.as_ref().map(|c| c.value) == self.confidence
+            && raw.note.as_ref().map(|n| n.value.as_str()) == self.note.as_deref()
+            && raw.by.as_ref().map(|b| b.value.as_str()) == self.by.as_deref()
+            && raw.invalid.is_empty()
+    }
+}
+
+/// A number as YAML text that reads back as the same `f64`: the shortest round-trip form,
+/// in exponent notation only when plain digits would be long. `None` for NaN and infinities.
+pub fn number(x: f64) -> Option<String> {
+    if !x.is_finite() {
+        return None;
+    }
+    let plain = format!("{x}");
+    let exp = format!("{x:e}");
+    // YAML 1.2 reads `1e300` as a float; a 301-digit integer would overflow the loader's
+    // integers. Plain form whenever it is not longer, so `75`, `0.6`, `1200` stay readable.
+    Some(if plain.len() <= exp.len() + 4 {
+        plain
+    } else {
+        exp
+    })
+}
+
+/// A string as a YAML scalar that reads back as exactly that string inside a flow mapping:
+/// plain when it is a safe plain scalar, double-quoted with escapes otherwise.
+pub fn scalar(s: &str) -> String {
+    if is_plain_safe(s) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            '\u{feff}' => out.push_str("\\uFEFF"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Conservative: starts with a letter, holds only letters, digits, spaces and `_-./()'`,
+/// does not end in a space, and is not a word YAML reads as a boolean, null or number.
+fn is_plain_safe(s: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf", "infinity",
+    ];
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || " _-./()'".contains(c))
+        && !s.ends_with(' ')
+        && !WORDS.contains(&s.to_ascii_lowercase().as_str())
+}
+
+/// Why a check-in cannot be appended to a log's text.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AppendError {
+    #[error("a number of the check-in is not finite")]
+    NotFinite,
+    #[error("it has no top-level `checkins:` key; add a line `checkins:` at the end of the file")]
+    NoCheckinsKey,
+    #[error(
+        "its `checkins:` is written inline (`checkins: [...]`); goalpost appends one line per check-in, so write `checkins:` alone on its line with the check-ins below it as `  - {{ ... }}` lines"
+    )]
+    InlineList,
+    #[error(
+        "the line would not land in its top-level `checkins:` list; make `checkins:` the last key of the file"
+    )]
+    NotLast,
+}
+
+/// The log's text with `c` appended as one line. `existing` is `None` for a log that does
+/// not exist yet (it gets [`HEADER`]). A missing final newline is added first; the line's
+/// indentation and line ending follow the existing entries.
+pub fn append(existing: Option<&str>, c: &NewCheckin) -> Result<String, AppendError> {
+    let flow = c.flow().ok_or(AppendError::NotFinite)?;
+    let Some(text) = existing else {
+        let out = format!("{HEADER}  - {flow}\n");
+        return verify(None, out, c);
+    };
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(key) = lines.iter().rposition(|l| l.starts_with("checkins:")) else {
+        return Err(AppendError::NoCheckinsKey);
+    };
+    let rest = lines[key]["checkins:".len()..].trim();
+    if !(rest.is_empty() || rest.starts_with('#')) {
+        return Err(AppendError::InlineList);
+    }
+    let indent = lines[key + 1..]
+        .iter()
+        .find(|l| l.trim_start().starts_with('-'))
+        .map_or("  ", |l| &l[..l.len() - l.trim_start().len()]);
+    let mut out = String::with_capacity(text.len() + flow.len() + 8);
+    out.push_str(text);
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push_str(eol);
+    }
+    out.push_str(indent);
+    out.push_str("- ");
+    out.push_str(&flow);
+    out.push_str(eol);
+    verify(Some(text), out, c)
+}
+
+/// Parses the old and new text with the real loader: the new one must hold every old
+/// top-level check-in plus `c` as the last.
+fn verify(old: Option<&str>, new: String, c: &NewCheckin) -> Result<String, AppendError> {
+    let count = |text: &str| -> Option<Vec<RawCheckin>> {
+        crate::load::parse_file(0, text)
+            .0
+            .map(|f| f.checkins.unwrap_or_default())
+    };
+    let before = old.map_or(Some(Vec::new()), count);
+    let after = count(&new);
+    match (before, after) {
+        (Some(b), Some(a)) if a.len() == b.len() + 1 && a.last().is_some_and(|l| c.matches(l)) => {
+            Ok(new)
+        }
+        _ => Err(AppendError::NotLast),
+    }
+}
+
+/// A [`Source`] that reads one file's bytes from memory: the repository as it would be
+/// after an append, so it can be validated before anything is written.
+pub struct Overlay<'a> {
+    pub inner: &'a dyn Source,
+    /// Repo-relative, forward slashes.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Whether a walk of goal root `root` lists `path` (below it, no hidden component, a
+/// goal-file name): the check-in log must be such a path, or goalpost would never read it.
+pub fn is_walked(path: &str, root: &str) -> bool {
+    let root = root.trim_end_matches('/');
+    path.strip_prefix(root)
+        .and_then(|r| r.strip_prefix('/'))
+        .is_some_and(|rest| {
+            source::is_goal_file(rest)
+                && rest
+                    .split('/')
+                    .all(|part| !part.is_empty() && !part.starts_with('.'))
+        })
+}
+
+impl Source for Overlay<'_> {
+    fn walk(&self, root: &str) -> io::Result<Vec<Entry>> {
+        let mut entries = self.inner.walk(root)?;
+        let listed = entries
+            .iter()
+            .any(|e| matches!(e, Entry::File(p) if *p == self.path));
+        if !listed && is_walked(&self.path, root) {
+            entries.push(Entry::File(self.path.clone()));
+            entries.sort_by(|a, b| entry_path(a).cmp(entry_path(b)));
+        }
+        Ok(entries)
+    }
+
+    fn read(&self, path: &str, max: u64) -> io::Result<Read> {
+        if path != self.path {
+            return self.inner.read(path, max);
+        }
+        Ok(if self.bytes.len() as u64 > max {
+            Read::TooLarge(self.bytes.len() as u64)
+        } else {
+            Read::Bytes(self.bytes.clone())
+        })
+    }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
+
+fn entry_path(e: &Entry) -> &str {
+    match e {
+        Entry::File(p) | Entry::Escape { path: p, .. } => p,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,109 @@
+//! `checkin --commit`: commits one file onto HEAD with the user's git identity, through
+//! libgit2. The new tree is HEAD's tree with only that file's blob replaced, and only that
+//! path's index entry is updated, so whatever else is staged stays staged and uncommitted.
+
+use git2::{Oid, Repository, Signature, build::TreeUpdateBuilder};
+use std::path::Path;
+
+/// A repository ready to commit one file.
+pub struct Committer {
+    repo: Repository,
+    /// The file, relative to the work tree, with `/`.
+    path: String,
+    author: Signature<'static>,
+    committer: Signature<'static>,
+}
+
+/// Why the commit cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    #[error("--commit: {0} is not inside a git work tree")]
+    NoRepository(String),
+    #[error(
+        "--commit: no git identity is configured; set one with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`"
+    )]
+    NoIdentity,
+    #[error("--commit: {0}")]
+    Git(#[from] git2::Error),
+}
+
+impl Committer {
+    /// Finds the repository holding `file` (an absolute path whose directory exists) and the
+    /// user's identity (git config, overridden by GIT_AUTHOR_* / GIT_COMMITTER_* as git does).
+    pub fn prepare(file: &Path) -> Result<Committer, CommitError> {
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let shown = || dir.display().to_string();
+        let repo = Repository::discover(dir).map_err(|_| CommitError::NoRepository(shown()))?;
+        let workdir = repo
+            .workdir()
+            .ok_or_else(|| CommitError::NoRepository(shown()))?;
+        let workdir = workdir
+            .canonicalize()
+            .unwrap_or_else(|_| workdir.to_owned());
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
+        let rel_dir = dir
+            .strip_prefix(&workdir)
+            .map_err(|_| CommitError::NoRepository(shown()))?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut parts: Vec<String> = rel_dir
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        parts.push(name);
+        let identity = |e: git2::Error| {
+            if e.code() == git2::ErrorCode::NotFound {
+                CommitError::NoIdentity
+            } else {
+                CommitError::Git(e)
+            }
+        };
+        let author = repo.author_from_env().map_err(identity)?;
+        let committer = repo.committer_from_env().map_err(identity)?;
+        Ok(Committer {
+            repo,
+            path: parts.join("/"),
+            author,
+            committer,
+        })
+    }
+
+    /// Commits `bytes` as the file's content onto HEAD (a first commit on an unborn
+    /// branch) and stages the same content for that path only.
+    pub fn commit(&self, bytes: &[u8], message: &str) -> Result<Oid, CommitError> {
+        let repo = &self.repo;
+        let parent = match repo.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
+            Err(e) => return Err(e.into()),
+        };
+        let base = match &parent {
+            Some(c) => c.tree()?,
+            None => {
+                let empty = repo.treebuilder(None)?.write()?;
+                repo.find_tree(empty)?
+            }
+        };
+        let blob = repo.blob(bytes)?;
+        let tree = TreeUpdateBuilder::new()
+            .upsert(self.path.as_str(), blob, git2::FileMode::Blob)
+            .create_updated(repo, &base)?;
+        let tree = repo.find_tree(tree)?;
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        // libgit2 refuses to move HEAD if it changed since `parent` was read.
+        let oid = repo.commit(
+            Some("HEAD"),
+            &self.author,
+            &self.committer,
+            message,
+            &tree,
+            &parents,
+        )?;
+        let mut index = repo.index()?;
+        index.add_path(Path::new(&self.path))?;
+        index.write()?;
+        Ok(oid)
+    }
+}

@@ -1,0 +1,226 @@
+use super::*;
+use crate::load::parse_file;
+
+fn ck(note: Option<&str>) -> NewCheckin {
+    NewCheckin {
+        reference: "growth/onboarding/completion".to_owned(),
+        date: Date::parse("2026-11-20").unwrap(),
+        obs: Observation::Value(75.0),
+        confidence: Some(0.6),
+        note: note.map(str::to_owned),
+        by: None,
+    }
+}
+
+/// Parses `text` with the project's loader and returns its top-level check-ins.
+fn read_back(text: &str) -> Vec<RawCheckin> {
+    let (file, diags) = parse_file(0, text);
+    assert!(diags.is_empty(), "{text}\n{diags:?}");
+    file.expect("a file").checkins.expect("checkins")
+}
+
+#[test]
+fn the_line_reads_as_written() {
+    assert_eq!(
+        ck(Some("new FAQ live")).flow().unwrap(),
+        "{ ref: growth/onboarding/completion, date: 2026-11-20, value: 75, confidence: 0.6, note: new FAQ live }"
+    );
+    let done = NewCheckin {
+        obs: Observation::Done(true),
+        confidence: None,
+        by: Some("alice".to_owned()),
+        ..ck(None)
+    };
+    assert_eq!(
+        done.flow().unwrap(),
+        "{ ref: growth/onboarding/completion, date: 2026-11-20, done: true, by: alice }"
+    );
+    assert_eq!(done.value_text(), "done");
+}
+
+#[test]
+fn awkward_strings_round_trip_through_the_loader() {
+    let strings = [
+        "plain words",
+        "# not a comment",
+        "key: value",
+        "a, b, c",
+        "{braces} and [brackets]",
+        "  leading and trailing  ",
+        "trailing ",
+        "say \"hi\"",
+        "back\\slash",
+        "line one\nline two",
+        "tab\there",
+        "true",
+        "No",
+        "null",
+        "~",
+        "42",
+        "0.5",
+        "1e3",
+        ".inf",
+        "-dash first",
+        "- list-like",
+        "? question",
+        "& anchor",
+        "* alias",
+        "! tag",
+        "| block",
+        "> folded",
+        "% directive",
+        "@ at",
+        "` backtick",
+        "'single'",
+        "don't",
+        "café ünïcode ✓",
+        "",
+        "\u{2028}separator\u{85}next",
+        "bell\u{7}",
+        "a: b # c",
+    ];
+    for s in strings {
+        let c = NewCheckin {
+            by: Some(s.to_owned()),
+            ..ck(Some(s))
+        };
+        let text = append(None, &c).unwrap_or_else(|e| panic!("{s:?}: {e}"));
+        let back = read_back(&text);
+        assert_eq!(back.len(), 1, "{s:?}");
+        assert_eq!(back[0].note.as_ref().unwrap().value, s, "{text}");
+        assert_eq!(back[0].by.as_ref().unwrap().value, s, "{text}");
+        assert_eq!(text.lines().count(), HEADER.lines().count() + 1, "{text}");
+    }
+}
+
+#[test]
+fn numbers_round_trip_through_the_loader() {
+    let values = [
+        0.0,
+        75.0,
+        -3.0,
+        0.6,
+        0.1 + 0.2,
+        1200.5,
+        1e15,
+        123456789012345680.0,
+        1e300,
+        -1e300,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        5e-324,
+        1.5e-7,
+        std::f64::consts::PI,
+    ];
+    for v in values {
+        let text = number(v).unwrap();
+        assert!(!text.contains("inf") && text.len() < 30, "{v}: {text}");
+        let c = NewCheckin {
+            obs: Observation::Value(v),
+            confidence: Some(v),
+            ..ck(None)
+        };
+        let back = read_back(&append(None, &c).unwrap());
+        assert_eq!(back[0].value.as_ref().unwrap().value, v, "{v}: {text}");
+        assert_eq!(back[0].confidence.as_ref().unwrap().value, v, "{v}: {text}");
+    }
+    assert_eq!(number(75.0).unwrap(), "75");
+    assert_eq!(number(0.6).unwrap(), "0.6");
+    assert_eq!(number(f64::NAN), None);
+    assert_eq!(number(f64::INFINITY), None);
+    assert_eq!(
+        append(
+            None,
+            &NewCheckin {
+                obs: Observation::Value(f64::INFINITY),
+                ..ck(None)
+            }
+        ),
+        Err(AppendError::NotFinite)
+    );
+}
+
+#[test]
+fn appending_keeps_every_byte_and_follows_the_indentation() {
+    let old = "# my log\ncheckins:   # keep me\n- { ref: a/b, date: 2026-10-01, value: 1 }   # odd spacing\n\n# trailing comment";
+    let new = append(Some(old), &ck(None)).unwrap();
+    assert!(new.starts_with(old));
+    assert_eq!(
+        &new[old.len()..],
+        "\n- { ref: growth/onboarding/completion, date: 2026-11-20, value: 75, confidence: 0.6 }\n"
+    );
+    assert_eq!(read_back(&new).len(), 2);
+
+    let crlf = "checkins:\r\n    - { ref: a/b, date: 2026-10-01, value: 1 }\r\n";
+    let new = append(Some(crlf), &ck(None)).unwrap();
+    assert!(new.starts_with(crlf));
+    assert!(new[crlf.len()..].starts_with("    - { ref: growth"));
+    assert!(new.ends_with(" }\r\n"));
+
+    let bare = "checkins:\n";
+    assert_eq!(
+        append(Some(bare), &ck(None)).unwrap(),
+        "checkins:\n  - { ref: growth/onboarding/completion, date: 2026-11-20, value: 75, confidence: 0.6 }\n"
+    );
+}
+
+#[test]
+fn logs_that_cannot_take_a_line_are_refused() {
+    let c = ck(None);
+    assert_eq!(
+        append(Some("checkins: []\n"), &c),
+        Err(AppendError::InlineList)
+    );
+    assert_eq!(
+        append(Some("team: growth\nkpis: []\n"), &c),
+        Err(AppendError::NoCheckinsKey)
+    );
+    let not_last = "checkins:\n  - { ref: a/b, date: 2026-10-01, value: 1 }\nteam: growth\nkpis:\n  - id: churn\n";
+    assert_eq!(append(Some(not_last), &c), Err(AppendError::NotLast));
+    let block_items = "checkins:\n  - ref: a/b\n    date: 2026-10-01\n    value: 1\n";
+    let new = append(Some(block_items), &c).unwrap();
+    assert_eq!(read_back(&new).len(), 2);
+}
+
+#[test]
+fn the_overlay_lists_and_reads_the_new_log() {
+    struct Empty;
+    impl Source for Empty {
+        fn walk(&self, _: &str) -> io::Result<Vec<Entry>> {
+            Ok(vec![Entry::File("goals/a.yaml".to_owned())])
+        }
+        fn read(&self, _: &str, _: u64) -> io::Result<Read> {
+            Ok(Read::Missing)
+        }
+        fn describe(&self) -> String {
+            "empty".to_owned()
+        }
+    }
+    let o = Overlay {
+        inner: &Empty,
+        path: "goals/log/checkins.yaml".to_owned(),
+        bytes: b"checkins:\n".to_vec(),
+    };
+    let listed = |root: &str| -> Vec<String> {
+        o.walk(root)
+            .unwrap()
+            .into_iter()
+            .map(|e| entry_path(&e).to_owned())
+            .collect()
+    };
+    assert_eq!(listed("goals"), ["goals/a.yaml", "goals/log/checkins.yaml"]);
+    assert_eq!(listed("goals/"), listed("goals"));
+    assert_eq!(listed("go"), ["goals/a.yaml"]);
+    assert!(
+        matches!(o.read("goals/log/checkins.yaml", 100), Ok(Read::Bytes(b)) if b == b"checkins:\n")
+    );
+    assert!(matches!(
+        o.read("goals/log/checkins.yaml", 3),
+        Ok(Read::TooLarge(10))
+    ));
+    assert!(is_walked("goals/checkins.yaml", "goals"));
+    assert!(is_walked("goals/log/checkins.yml", "goals/"));
+    assert!(!is_walked("goals/.hidden/checkins.yaml", "goals"));
+    assert!(!is_walked("goals/checkins.txt", "goals"));
+    assert!(!is_walked("goalsx/checkins.yaml", "goals"));
+}

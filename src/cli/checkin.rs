@@ -1,0 +1,268 @@
+//! `goalpost checkin REF VALUE`: appends one check-in line to the check-in log. The
+//! repository is validated as it would be after the append, under the log's lock and
+//! before anything is written; an invalid check-in is refused with the file untouched.
+
+use super::show::resolve;
+use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, parse_date, plural};
+use crate::checkin::commit::Committer;
+use crate::checkin::{self, NewCheckin, Overlay, store};
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::load::source::WorkTree;
+use crate::model::{Date, KrMeasure, Observation};
+use crate::report::diagnostics;
+use crate::report::show::Target;
+use clap::Args;
+use std::time::Duration;
+
+/// How long to wait for another `goalpost checkin` to finish with the log.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Append a check-in to the check-in log (`checkin_log` in goalpost.toml).
+#[derive(Debug, Args)]
+pub struct CheckinArgs {
+    /// The key result (`team/objective/kr`) or KPI (`team/kpi`).
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// The measured value, a plain number; milestones take --done or --not-done instead.
+    #[arg(
+        value_name = "VALUE",
+        allow_negative_numbers = true,
+        required_unless_present_any = ["done", "not_done"],
+        conflicts_with_all = ["done", "not_done"],
+    )]
+    pub value: Option<String>,
+    /// The date observed (YYYY-MM-DD); default --as-of, else today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<Date>,
+    /// How sure the team is of reaching the target, 0 to 1.
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    pub confidence: Option<f64>,
+    /// A short note.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Who checked in (default: none written; reports take the author from git).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    /// The milestone is done.
+    #[arg(long, conflicts_with = "not_done")]
+    pub done: bool,
+    /// The milestone is not done (yet).
+    #[arg(long)]
+    pub not_done: bool,
+    /// Commit the log (only that file) with your git identity.
+    #[arg(long)]
+    pub commit: bool,
+}
+
+pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
+    if ctx.at.is_some() {
+        return Err(Failure::Usage(
+            "--at: checkin writes to the work tree and cannot write to a revision".to_owned(),
+        ));
+    }
+    let checked = check_source(ctx.source()?.as_ref())?;
+    if checked.has_errors() {
+        refuse(
+            ctx,
+            &checked,
+            "the goal files are invalid already; fix them first (nothing was written)",
+        );
+        return Err(Failure::Reported(exit::FINDINGS));
+    }
+    let commit = args.commit;
+    let new = new_checkin(args, &checked, ctx.as_of)?;
+    let log_rel = checked.config.checkin_log.clone();
+    let roots = &checked.config.roots;
+    if !roots.iter().any(|r| checkin::is_walked(&log_rel, r)) {
+        return Err(not_walked(&log_rel, roots));
+    }
+    let log = ctx.root.join(&log_rel);
+    if std::fs::symlink_metadata(&log).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Failure::Usage(format!(
+            "checkin_log `{log_rel}` is a symlink; set checkin_log to the file it points to"
+        )));
+    }
+    if let Some(dir) = log.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    // Before anything is written: a missing identity must not leave an uncommitted line.
+    let committer = if commit {
+        Some(Committer::prepare(&log).map_err(|e| Failure::Io(e.to_string()))?)
+    } else {
+        None
+    };
+    let said = format!("{} = {} ({})", new.reference, new.value_text(), new.date);
+
+    let _lock = store::lock(&log, LOCK_TIMEOUT).map_err(|e| Failure::Io(e.to_string()))?;
+    let Some(text) = validated_append(ctx, &log_rel, roots, &new)? else {
+        out(&format!("already recorded: {said}; nothing written\n"))?;
+        return Ok(exit::OK);
+    };
+    store::replace(&ctx.root.join(&log_rel), text.as_bytes())
+        .map_err(|e| Failure::Io(format!("cannot write {log_rel}: {e}")))?;
+    let mut report = format!("appended to {log_rel}: {said}\n");
+    if let Some(c) = committer {
+        match c.commit(text.as_bytes(), &format!("checkin: {said}")) {
+            Ok(oid) => {
+                let id = oid.to_string();
+                report.push_str(&format!("committed {}\n", &id[..7.min(id.len())]));
+            }
+            Err(e) => {
+                out(&report)?;
+                return Err(Failure::Io(format!(
+                    "{e} (the check-in was appended but not committed)"
+                )));
+            }
+        }
+    }
+    out(&report)?;
+    Ok(exit::OK)
+}
+
+/// The check-in the arguments describe, for an item that exists (unknown refs and values
+/// that are not numbers are usage errors).
+fn new_checkin(args: CheckinArgs, checked: &Checked, as_of: Date) -> Result<NewCheckin, Failure> {
+    let date = args.date.unwrap_or(as_of);
+    let milestone = match resolve(&checked.goals, &args.reference, None, date)? {
+        Target::Kpi(_) => false,
+        Target::KeyResult(o, r) => {
+            checked.goals.objectives[o].key_results[r].kind == KrMeasure::Milestone
+        }
+        Target::Objective(o) => {
+            let o = &checked.goals.objectives[o];
+            let krs: Vec<String> = o
+                .key_results
+                .iter()
+                .map(|k| format!("`{}/{}`", o.reference(), k.id))
+                .collect();
+            return Err(Failure::Usage(format!(
+                "`{}` is an objective; check in on one of its key results: {}",
+                args.reference,
+                krs.join(", ")
+            )));
+        }
+    };
+    let obs = match (args.done, args.not_done, &args.value) {
+        (true, _, _) => Observation::Done(true),
+        (_, true, _) => Observation::Done(false),
+        (_, _, Some(v)) => Observation::Value(parse_value(v, &args.reference, milestone)?),
+        (false, false, None) => {
+            return Err(Failure::Usage(
+                "give a VALUE, or --done / --not-done for a milestone".to_owned(),
+            ));
+        }
+    };
+    if let Some(c) = args.confidence
+        && !c.is_finite()
+    {
+        return Err(Failure::Usage(format!(
+            "--confidence {c}: write a number between 0 and 1, such as 0.7"
+        )));
+    }
+    Ok(NewCheckin {
+        reference: args.reference,
+        date,
+        obs,
+        confidence: args.confidence,
+        note: args.note,
+        by: args.by,
+    })
+}
+
+/// Called holding the lock: the log's new text, after validating the whole repository as
+/// it would be with that text. `None` when the same check-in is already recorded.
+fn validated_append(
+    ctx: &Ctx,
+    log_rel: &str,
+    roots: &[String],
+    new: &NewCheckin,
+) -> Result<Option<String>, Failure> {
+    // Read under the lock: a concurrent checkin may have appended since the first load.
+    let existing = store::read(&ctx.root.join(log_rel))
+        .map_err(|e| Failure::Io(format!("cannot read {log_rel}: {e}")))?
+        .map(String::from_utf8)
+        .transpose()
+        .map_err(|_| Failure::Io(format!("{log_rel} is not UTF-8 text")))?;
+    let text = checkin::append(existing.as_deref(), new)
+        .map_err(|e| Failure::Usage(format!("cannot append to {log_rel}: {e}")))?;
+    let new_line = u32::try_from(text.lines().count()).unwrap_or(u32::MAX);
+    let tree = WorkTree::new(&ctx.root)
+        .map_err(|e| Failure::Io(format!("cannot open {}: {e}", ctx.root.display())))?;
+    let overlay = Overlay {
+        inner: &tree,
+        path: log_rel.to_owned(),
+        bytes: text.clone().into_bytes(),
+    };
+    let after = check_source(&overlay)?;
+    let Some(file) = after.sources.files.iter().position(|f| f.path == log_rel) else {
+        return Err(not_walked(log_rel, roots));
+    };
+    let repeats = |d: &Diagnostic| {
+        d.code == Code::DuplicateCheckin && d.span.file as usize == file && d.span.line == new_line
+    };
+    if after.diags.iter().any(repeats) {
+        return Ok(None);
+    }
+    if after.has_errors() {
+        refuse(ctx, &after, &format!("{log_rel} was not changed"));
+        return Err(Failure::Reported(exit::FINDINGS));
+    }
+    Ok(Some(text))
+}
+
+/// Prints the errors of `checked` and a closing line: "check-in refused (2 errors); ...".
+fn refuse(ctx: &Ctx, checked: &Checked, then: &str) {
+    let errors: Vec<Diagnostic> = checked
+        .diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    eprint!(
+        "{}",
+        diagnostics::human(&errors, &checked.sources, ctx.color_err)
+    );
+    eprintln!(
+        "error: check-in refused ({}); {then}",
+        plural(errors.len(), "error")
+    );
+}
+
+fn not_walked(log_rel: &str, roots: &[String]) -> Failure {
+    Failure::Usage(format!(
+        "checkin_log `{log_rel}` is not a goal file below any goal root ({}), so goalpost would never read it; set checkin_log in goalpost.toml to a .yaml path below a root",
+        roots.join(", ")
+    ))
+}
+
+/// VALUE as a finite number; anything else is a usage error with a hint.
+fn parse_value(v: &str, reference: &str, milestone: bool) -> Result<f64, Failure> {
+    let t = v.trim();
+    let looks_numeric = t.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+        && t.chars().any(|c| c.is_ascii_digit());
+    if looks_numeric && let Ok(x) = t.parse::<f64>() {
+        if x.is_finite() {
+            return Ok(x);
+        }
+        return Err(Failure::Usage(format!(
+            "VALUE `{v}` is too large to be a finite number"
+        )));
+    }
+    let hint = if milestone {
+        format!("`{reference}` is a milestone: use --done or --not-done instead of a value")
+    } else if let Some(n) = t.strip_suffix('%') {
+        format!(
+            "write the number without the percent sign, `{}`; the unit belongs on the key result or KPI",
+            n.trim()
+        )
+    } else if t.contains(',') && t.replace(',', "").parse::<f64>().is_ok() {
+        format!(
+            "write the number without separators: `{}`",
+            t.replace(',', "")
+        )
+    } else {
+        "VALUE is a plain number such as 42, -3 or 0.5".to_owned()
+    };
+    Err(Failure::Usage(format!("`{v}` is not a number; {hint}")))
+}
