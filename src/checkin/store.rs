@@ -59,10 +59,7 @@ pub fn lock(log: &Path, timeout: Duration) -> Result<LogLock, LockError> {
         .map_err(io_err)?;
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        // `File::lock` is stable since Rust 1.89. Cargo.toml still says 1.85, but the crate
-        // already needs 1.88 (let chains); raising rust-version is left to a commit that
-        // also takes the lints a newer MSRV turns on elsewhere.
-        #[allow(clippy::incompatible_msrv)]
+        // `File::lock` (Rust 1.89) blocks; the caller waits on the channel with a timeout.
         let locked = file.lock().map(|()| file);
         let _ = tx.send(locked);
     });

@@ -323,10 +323,10 @@ pub fn kr_points(kr: &KeyResult, goals: &Goals, period: &Period, as_of: Date) ->
             points.push((c.date, p));
         }
     }
-    if let Some(p) = before {
-        if points.first().is_none_or(|f| f.0 > period.start) {
-            points.insert(0, (period.start, p));
-        }
+    if let Some(p) = before
+        && points.first().is_none_or(|f| f.0 > period.start)
+    {
+        points.insert(0, (period.start, p));
     }
     points
 }

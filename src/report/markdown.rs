@@ -277,10 +277,10 @@ fn team_section(goals: &Goals, card: &Scorecard, group: &[usize]) -> String {
         let s = &card.objectives[i];
         let mut notes = Vec::new();
         for &g in &o.guardrails {
-            if let (Some(k), Some(ks)) = (goals.kpis.get(g), card.kpis.get(g)) {
-                if ks.status == crate::score::KpiStatus::Critical {
-                    notes.push(format!("⚠️ guardrail `{}` breached", k.reference()));
-                }
+            if let (Some(k), Some(ks)) = (goals.kpis.get(g), card.kpis.get(g))
+                && ks.status == crate::score::KpiStatus::Critical
+            {
+                notes.push(format!("⚠️ guardrail `{}` breached", k.reference()));
             }
         }
         if o.commitment == Commitment::Committed {

@@ -137,10 +137,10 @@ fn steps(f: &Frame, points: &[(Date, f64)], until: Date, class: &str, out: &mut 
     for &(date, v) in &points[1..] {
         d.push_str(&format!(" H{:.1} V{:.1}", f.x(date), f.y(v)));
     }
-    if let Some(&(last, _)) = points.last() {
-        if until > last {
-            d.push_str(&format!(" H{:.1}", f.x(until)));
-        }
+    if let Some(&(last, _)) = points.last()
+        && until > last
+    {
+        d.push_str(&format!(" H{:.1}", f.x(until)));
     }
     out.push_str(&format!("<path class=\"{class}\" d=\"{d}\"/>\n"));
     for &(date, v) in points {
