@@ -149,6 +149,16 @@ impl Failure {
     }
 }
 
+impl From<crate::git::GitError> for Failure {
+    fn from(e: crate::git::GitError) -> Self {
+        if e.is_usage() {
+            Failure::Usage(e.to_string())
+        } else {
+            Failure::Io(e.to_string())
+        }
+    }
+}
+
 pub type CmdResult = Result<u8, Failure>;
 
 /// What every command knows: where the project is, the date, colour and where files come from.
@@ -192,9 +202,11 @@ impl Ctx {
             None => WorkTree::new(&self.root)
                 .map(|w| Box::new(w) as Box<dyn Source>)
                 .map_err(|e| Failure::Io(format!("cannot open {}: {e}", self.root.display()))),
-            Some(rev) => Err(Failure::Usage(format!(
-                "--at {rev}: reading from git revisions is not available in this build"
-            ))),
+            Some(rev) => {
+                let repo = crate::git::Repo::discover(&self.root)?;
+                let rev = repo.resolve(rev)?;
+                Ok(Box::new(repo.tree(&rev)?))
+            }
         }
     }
 }
