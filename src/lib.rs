@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod date;
 pub mod diag;
+pub mod diff;
 pub mod explain;
 pub mod fsutil;
 pub mod git;

@@ -6,6 +6,7 @@
 
 mod check;
 mod completions;
+mod diff;
 mod explain;
 mod init;
 mod man;
@@ -67,6 +68,7 @@ pub enum Command {
     Status(status::StatusArgs),
     Show(show::ShowArgs),
     Report(report::ReportArgs),
+    Diff(diff::DiffArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
     Completions(completions::CompletionsArgs),
@@ -104,6 +106,7 @@ pub fn run() -> u8 {
         Command::Status(a) => status::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),
         Command::Report(a) => report::run(a, &ctx),
+        Command::Diff(a) => diff::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),
         Command::Explain(a) => explain::run(a, &ctx),
         Command::Completions(a) => completions::run(a, &ctx),
