@@ -112,3 +112,26 @@ pub fn load_side(source: &dyn Source, side: &str, ctx: &Ctx) -> Result<Checked, 
     }
     Ok(checked)
 }
+
+/// Loads the base side of `check --base`. Its own problems are not reported (they belong to
+/// the past), but an unreadable goalpost.toml stops the check, and a base with errors is
+/// mentioned: items that could not be read there are not compared.
+pub fn load_base(source: &dyn Source, ctx: &Ctx) -> Result<Checked, Failure> {
+    let what = format!("the base side, {}", source.describe());
+    let checked = match check_source(source) {
+        Err(Failure::Config { sources, diags }) => {
+            eprint!("{}", diagnostics::human(&diags, &sources, ctx.color_err));
+            eprintln!("error: goalpost.toml in {what} is invalid");
+            return Err(Failure::Reported(exit::USAGE));
+        }
+        other => other?,
+    };
+    let errors = diagnostics::count(&checked.diags).errors;
+    if errors > 0 {
+        eprintln!(
+            "note: {what} has {}; the history rules compare only the items that could be read there",
+            plural(errors, "error")
+        );
+    }
+    Ok(checked)
+}

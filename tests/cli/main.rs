@@ -4,5 +4,6 @@ mod check;
 mod common;
 mod explain;
 mod fixtures;
+mod git;
 mod report;
 mod status;
