@@ -383,3 +383,146 @@ fn entry_path(e: &Entry) -> &str {
         Entry::File(p) | Entry::Escape { path: p, .. } => p,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A blob or a nested tree, by path, to build a commit from.
+    enum Node<'a> {
+        File(&'a str),
+        Link(&'a str),
+    }
+
+    /// A repository (in a temp dir) whose HEAD commit holds `files`; nothing is checked out.
+    fn repo_with(files: &[(&str, Node)]) -> (tempfile::TempDir, Repo) {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let repo = Repository::init(dir.path()).expect("git init");
+        let tree = build(&repo, files, "");
+        let sig = git2::Signature::now("Test", "test@example.com").expect("a signature");
+        {
+            let tree = repo.find_tree(tree).expect("the tree");
+            repo.commit(Some("HEAD"), &sig, &sig, "goals", &tree, &[])
+                .expect("a commit");
+        }
+        let r = Repo::discover(dir.path()).expect("the repository");
+        (dir, r)
+    }
+
+    fn build(repo: &Repository, files: &[(&str, Node)], under: &str) -> Oid {
+        let mut b = repo.treebuilder(None).expect("a tree builder");
+        let mut dirs: Vec<&str> = Vec::new();
+        for (path, node) in files {
+            let Some(rest) = path.strip_prefix(under) else {
+                continue;
+            };
+            match rest.split_once('/') {
+                Some((dir, _)) => {
+                    if !dirs.contains(&dir) {
+                        dirs.push(dir);
+                    }
+                }
+                None => {
+                    let (bytes, mode) = match node {
+                        Node::File(t) => (t.as_bytes(), 0o100644),
+                        Node::Link(t) => (t.as_bytes(), MODE_LINK),
+                    };
+                    let blob = repo.blob(bytes).expect("a blob");
+                    b.insert(rest, blob, mode).expect("an entry");
+                }
+            }
+        }
+        for dir in dirs {
+            let sub = build(repo, files, &format!("{under}{dir}/"));
+            b.insert(dir, sub, 0o040000).expect("a subtree");
+        }
+        b.write().expect("the tree")
+    }
+
+    fn head_tree(r: &Repo) -> GitTree {
+        let rev = r.resolve("HEAD").expect("HEAD");
+        r.tree(&rev).expect("its tree")
+    }
+
+    #[test]
+    fn walks_like_the_work_tree() {
+        let (_dir, r) = repo_with(&[
+            ("goals/b.yaml", Node::File("team: b\n")),
+            ("goals/a/z.yml", Node::File("team: z\n")),
+            ("goals/a.yaml", Node::File("team: a\n")),
+            ("goals/.hidden.yaml", Node::File("team: h\n")),
+            ("goals/.git-like/x.yaml", Node::File("team: x\n")),
+            ("goals/notes.md", Node::File("not a goal file\n")),
+            ("goals/link.yaml", Node::Link("../../etc/passwd")),
+            ("other/c.yaml", Node::File("team: c\n")),
+        ]);
+        let t = head_tree(&r);
+        let entries = t.walk("goals").expect("a walk");
+        assert_eq!(
+            entries,
+            vec![
+                Entry::File("goals/a.yaml".into()),
+                Entry::File("goals/a/z.yml".into()),
+                Entry::File("goals/b.yaml".into()),
+                Entry::Escape {
+                    path: "goals/link.yaml".into(),
+                    target: "../../etc/passwd".into()
+                },
+            ]
+        );
+        assert!(t.walk("missing").expect("a walk").is_empty());
+        assert_eq!(
+            t.walk("other/c.yaml").expect("a walk"),
+            vec![Entry::File("other/c.yaml".into())]
+        );
+    }
+
+    #[test]
+    fn reads_with_a_size_bound() {
+        let (_dir, r) = repo_with(&[("goals/a.yaml", Node::File("team: a\n"))]);
+        let t = head_tree(&r);
+        assert!(matches!(t.read("goals/a.yaml", 100), Ok(Read::Bytes(b)) if b == b"team: a\n"));
+        assert!(matches!(t.read("goals/a.yaml", 3), Ok(Read::TooLarge(8))));
+        assert!(matches!(t.read("goalpost.toml", 100), Ok(Read::Missing)));
+        assert!(matches!(t.read("goals", 100), Ok(Read::Missing)));
+        assert!(t.describe().starts_with("revision `HEAD` ("));
+    }
+
+    #[test]
+    fn paths_are_relative_to_a_project_in_a_subdirectory() {
+        let (dir, _) = repo_with(&[
+            ("examples/acme/goals/a.yaml", Node::File("team: a\n")),
+            (
+                "examples/acme/goalpost.toml",
+                Node::File("stale_days = 7\n"),
+            ),
+            ("goals/top.yaml", Node::File("team: top\n")),
+        ]);
+        let sub = dir.path().join("examples/acme");
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        let r = Repo::discover(&sub).expect("the repository");
+        assert_eq!(r.prefix(), "examples/acme/");
+        let t = head_tree(&r);
+        assert_eq!(
+            t.walk("goals").expect("a walk"),
+            vec![Entry::File("goals/a.yaml".into())]
+        );
+        assert!(
+            matches!(t.read("goalpost.toml", 100), Ok(Read::Bytes(b)) if b == b"stale_days = 7\n")
+        );
+    }
+
+    #[test]
+    fn unknown_revisions_are_usage_errors() {
+        let (_dir, r) = repo_with(&[("goals/a.yaml", Node::File("team: a\n"))]);
+        let e = r.resolve("no-such-branch").expect_err("unknown");
+        assert!(e.is_usage(), "{e}");
+        assert!(!r.is_shallow());
+        // libgit2 names the first branch `master` unless init.defaultBranch says otherwise.
+        let branch = r.default_branch().expect("a default branch");
+        assert!(["main", "master"].contains(&branch.as_str()), "{branch}");
+        let base = r.default_base().expect("a merge base");
+        assert_eq!(base.commit, r.resolve("HEAD").expect("HEAD").commit);
+        assert_eq!(base.name, format!("merge-base(HEAD, {branch})"));
+    }
+}

@@ -681,3 +681,21 @@ fn a_shallow_clone_without_the_base_says_to_fetch_history() {
     let o = run(&clone, &["--at", "HEAD", "check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn without_a_local_main_the_default_branch_is_the_remotes_head() {
+    let origin = goals_repo();
+    let parent = tempfile::tempdir().expect("a temp dir");
+    let url = format!("file://{}", origin.path().display());
+    git(parent.path(), &["clone", "-q", &url, "clone"]);
+    let clone = parent.path().join("clone");
+    git(&clone, &["checkout", "-q", "-b", "feature"]);
+    git(&clone, &["branch", "-q", "-D", "main"]);
+    edit(&clone, "goals/growth.yaml", "target: 80", "target: 70");
+    let v = diff_json(&clone, &["--as-of", AS_OF]);
+    assert_eq!(v["base"], "merge-base(HEAD, origin/main)");
+    assert_eq!(
+        change(&v, "growth/onboarding/completion")["goalpost_moved"],
+        true
+    );
+}
