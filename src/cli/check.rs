@@ -14,6 +14,11 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also apply the history rules against this git revision: check-ins present there may
+    /// not be changed or deleted (history-rewritten), and targets or starts should not move
+    /// inside an open period (goalpost-moved).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -24,6 +29,15 @@ pub enum CheckFormat {
 }
 
 pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
+    // Resolve the base first, so a mistyped revision fails before any output.
+    let base = match &args.base {
+        Some(rev) => {
+            let repo = crate::git::Repo::discover(&ctx.root)?;
+            let rev = repo.resolve(rev)?;
+            Some((repo.tree(&rev)?, rev))
+        }
+        None => None,
+    };
     let source = ctx.source()?;
     let mut checked = match super::check_source(source.as_ref()) {
         Err(super::Failure::Config { sources, diags }) => {
@@ -43,6 +57,23 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
         checked
             .diags
             .extend(crate::lint::lint(&checked.goals, &card, &checked.config));
+        // History rules compare item by item, so like lints they need goals that were read
+        // completely: a file with a syntax error would look like deleted check-ins.
+        if let Some((tree, rev)) = &base {
+            let old = super::diff::load_base(tree, ctx)?;
+            let diags = crate::diff::rules::history(
+                crate::diff::rules::Tree {
+                    goals: &old.goals,
+                    sources: &old.sources,
+                },
+                &checked.goals,
+                &mut checked.sources,
+                &format!("{} ({})", rev.name, rev.short()),
+                ctx.as_of,
+                &checked.config,
+            );
+            checked.diags.extend(diags);
+        }
         crate::diag::sort(&mut checked.diags);
     }
     if args.deny_warnings {

@@ -7,6 +7,7 @@
 mod check;
 mod checkin;
 mod completions;
+mod diff;
 mod explain;
 mod init;
 mod man;
@@ -69,6 +70,7 @@ pub enum Command {
     Status(status::StatusArgs),
     Show(show::ShowArgs),
     Report(report::ReportArgs),
+    Diff(diff::DiffArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
     Completions(completions::CompletionsArgs),
@@ -107,6 +109,7 @@ pub fn run() -> u8 {
         Command::Status(a) => status::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),
         Command::Report(a) => report::run(a, &ctx),
+        Command::Diff(a) => diff::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),
         Command::Explain(a) => explain::run(a, &ctx),
         Command::Completions(a) => completions::run(a, &ctx),
@@ -148,6 +151,16 @@ impl Failure {
                 exit::IO
             }
             Failure::Reported(c) => c,
+        }
+    }
+}
+
+impl From<crate::git::GitError> for Failure {
+    fn from(e: crate::git::GitError) -> Self {
+        if e.is_usage() {
+            Failure::Usage(e.to_string())
+        } else {
+            Failure::Io(e.to_string())
         }
     }
 }
@@ -195,9 +208,11 @@ impl Ctx {
             None => WorkTree::new(&self.root)
                 .map(|w| Box::new(w) as Box<dyn Source>)
                 .map_err(|e| Failure::Io(format!("cannot open {}: {e}", self.root.display()))),
-            Some(rev) => Err(Failure::Usage(format!(
-                "--at {rev}: reading from git revisions is not available in this build"
-            ))),
+            Some(rev) => {
+                let repo = crate::git::Repo::discover(&self.root)?;
+                let rev = repo.resolve(rev)?;
+                Ok(Box::new(repo.tree(&rev)?))
+            }
         }
     }
 }

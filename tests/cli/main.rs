@@ -6,6 +6,7 @@ mod common;
 mod corpus;
 mod explain;
 mod fixtures;
+mod git;
 mod recipes;
 mod report;
 mod security;

@@ -1,0 +1,137 @@
+//! `goalpost diff [BASE [HEAD]]`: what changed in the goals between two revisions, or a
+//! revision and the work tree, with both sides scored as of one date. A diff is not a
+//! failure: exit 0 whatever changed; 1 only when a side is invalid (said which).
+
+use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, plural};
+use crate::diag::{Diagnostic, Severity};
+use crate::diff::{Side, compare};
+use crate::git::Repo;
+use crate::load::source::Source;
+use crate::report::diagnostics;
+use crate::report::diff::{self, Header};
+use crate::score::{Thresholds, score};
+use clap::{Args, ValueEnum};
+
+/// Show what changed in the goals between two revisions: items added, removed or edited,
+/// moved targets, new check-ins, and scores and statuses before → after.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older side (default: the merge base of HEAD and the default branch: main, master
+    /// or the remote's HEAD).
+    #[arg(value_name = "BASE")]
+    pub base: Option<String>,
+    /// The newer side (default: the work tree, or `--at REV`).
+    #[arg(value_name = "HEAD")]
+    pub head: Option<String>,
+    /// Output format: text (terminal), markdown (pull-request comment) or json.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
+    let repo = Repo::discover(&ctx.root)?;
+    let base_rev = match &args.base {
+        Some(r) => repo.resolve(r)?,
+        None => repo.default_base()?,
+    };
+    let base_tree = repo.tree(&base_rev)?;
+    let head_rev = match args.head.as_ref().or(ctx.at.as_ref()) {
+        Some(r) => Some(repo.resolve(r)?),
+        None => None,
+    };
+    let head_source: Box<dyn Source> = match &head_rev {
+        Some(rev) => Box::new(repo.tree(rev)?),
+        None => ctx.source()?,
+    };
+    let header = Header {
+        base: base_rev.name.clone(),
+        base_commit: base_rev.commit.to_string(),
+        head: head_rev
+            .as_ref()
+            .map_or_else(|| "work tree".to_owned(), |r| r.name.clone()),
+        head_commit: head_rev.as_ref().map(|r| r.commit.to_string()),
+        as_of: ctx.as_of,
+    };
+    let base = load_side(&base_tree, "base", ctx)?;
+    let head = load_side(head_source.as_ref(), "head", ctx)?;
+    let base_card = score(&base.goals, ctx.as_of, Thresholds::from(&base.config));
+    let head_card = score(&head.goals, ctx.as_of, Thresholds::from(&head.config));
+    let changes = compare(
+        Side {
+            goals: &base.goals,
+            card: &base_card,
+        },
+        Side {
+            goals: &head.goals,
+            card: &head_card,
+        },
+    );
+    out(&match args.format {
+        DiffFormat::Text => diff::text(&header, &changes, ctx.color_out),
+        DiffFormat::Markdown => diff::markdown(&header, &changes),
+        DiffFormat::Json => diff::json(&header, &changes),
+    })?;
+    Ok(exit::OK)
+}
+
+/// Loads and validates one side; an invalid side is reported (saying which) and stops the
+/// diff: comparing half-read goals would list phantom removals.
+pub fn load_side(source: &dyn Source, side: &str, ctx: &Ctx) -> Result<Checked, Failure> {
+    let what = format!("the {side} side, {}", source.describe());
+    let checked = match check_source(source) {
+        Err(Failure::Config { sources, diags }) => {
+            eprint!("{}", diagnostics::human(&diags, &sources, ctx.color_err));
+            eprintln!("error: goalpost.toml in {what} is invalid");
+            return Err(Failure::Reported(exit::USAGE));
+        }
+        other => other?,
+    };
+    if checked.has_errors() {
+        let errors: Vec<Diagnostic> = checked
+            .diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        eprint!(
+            "{}",
+            diagnostics::human(&errors, &checked.sources, ctx.color_err)
+        );
+        eprintln!(
+            "error: {} in {what}; nothing was compared",
+            plural(errors.len(), "error")
+        );
+        return Err(Failure::Reported(exit::FINDINGS));
+    }
+    Ok(checked)
+}
+
+/// Loads the base side of `check --base`. Its own problems are not reported (they belong to
+/// the past), but an unreadable goalpost.toml stops the check, and a base with errors is
+/// mentioned: items that could not be read there are not compared.
+pub fn load_base(source: &dyn Source, ctx: &Ctx) -> Result<Checked, Failure> {
+    let what = format!("the base side, {}", source.describe());
+    let checked = match check_source(source) {
+        Err(Failure::Config { sources, diags }) => {
+            eprint!("{}", diagnostics::human(&diags, &sources, ctx.color_err));
+            eprintln!("error: goalpost.toml in {what} is invalid");
+            return Err(Failure::Reported(exit::USAGE));
+        }
+        other => other?,
+    };
+    let errors = diagnostics::count(&checked.diags).errors;
+    if errors > 0 {
+        eprintln!(
+            "note: {what} has {}; the history rules compare only the items that could be read there",
+            plural(errors, "error")
+        );
+    }
+    Ok(checked)
+}

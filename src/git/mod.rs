@@ -1,0 +1,528 @@
+//! The git side of goalpost, behind a small interface over libgit2 (git2): open the
+//! repository holding the project, resolve revisions, find the default branch's merge base,
+//! and [`GitTree`], a [`Source`] that reads a revision's files straight from the object
+//! database (no checkout, so a dirty work tree does not matter). Paths are relative to the
+//! project root, which may be a subdirectory of the git work tree. Nothing here panics on a
+//! missing or corrupt object: every git problem is a [`GitError`].
+
+use crate::load::source::{Entry, Read, Source, is_goal_file};
+use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository};
+use std::io;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Why a git operation could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// The project is not inside a git work tree (exit 3).
+    #[error("not a git repository: {dir}; --at/diff/log need one")]
+    NotARepo { dir: String },
+    /// A revision named on the command line does not exist (a usage error, exit 2).
+    #[error("unknown revision `{rev}`: {reason}")]
+    UnknownRevision { rev: String, reason: String },
+    /// History that is needed was not fetched (exit 3).
+    #[error(
+        "{what}: this is a shallow clone and the history needed is missing; fetch more history (git fetch --unshallow)"
+    )]
+    Shallow { what: String },
+    /// Any other git failure: a corrupt or missing object, a bare repository (exit 3).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl GitError {
+    /// Whether this is a usage error (exit 2) rather than a git failure (exit 3).
+    pub fn is_usage(&self) -> bool {
+        matches!(self, GitError::UnknownRevision { .. })
+    }
+}
+
+/// A resolved revision: the commit and how it was named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// What the user wrote (or how goalpost chose it).
+    pub name: String,
+    pub commit: Oid,
+}
+
+impl Revision {
+    /// The abbreviated commit id, for messages.
+    pub fn short(&self) -> String {
+        let s = self.commit.to_string();
+        s[..s.len().min(10)].to_owned()
+    }
+}
+
+/// The repository that holds a project.
+#[derive(Clone)]
+pub struct Repo {
+    repo: Arc<Mutex<Repository>>,
+    /// The project root relative to the work tree, with `/` and a trailing `/`, or "".
+    prefix: String,
+}
+
+fn lock(repo: &Mutex<Repository>) -> MutexGuard<'_, Repository> {
+    // A panic while holding the lock leaves no half-made state: libgit2 reads only.
+    repo.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Repo {
+    /// Opens the repository containing `project_root`.
+    pub fn discover(project_root: &Path) -> Result<Repo, GitError> {
+        let not_a_repo = || GitError::NotARepo {
+            dir: project_root.display().to_string(),
+        };
+        let repo = Repository::discover(project_root).map_err(|_| not_a_repo())?;
+        let workdir = repo.workdir().ok_or_else(|| {
+            GitError::Other(format!(
+                "{} is inside a bare git repository; goalpost needs a work tree",
+                project_root.display()
+            ))
+        })?;
+        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_owned());
+        let (workdir, root) = (canon(workdir), canon(project_root));
+        let rel = root.strip_prefix(&workdir).map_err(|_| not_a_repo())?;
+        let mut prefix = String::new();
+        for part in rel.components() {
+            let part = part.as_os_str().to_str().ok_or_else(|| {
+                GitError::Other(format!("the path {} is not UTF-8", root.display()))
+            })?;
+            prefix.push_str(part);
+            prefix.push('/');
+        }
+        Ok(Repo {
+            repo: Arc::new(Mutex::new(repo)),
+            prefix,
+        })
+    }
+
+    /// The project root relative to the git work tree ("" at the top).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    pub fn is_shallow(&self) -> bool {
+        lock(&self.repo).is_shallow()
+    }
+
+    /// Resolves a revision (`main`, `HEAD~2`, a commit id, a tag) to a commit.
+    pub fn resolve(&self, rev: &str) -> Result<Revision, GitError> {
+        let repo = lock(&self.repo);
+        let found = repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id());
+        match found {
+            Ok(commit) => Ok(Revision {
+                name: rev.to_owned(),
+                commit,
+            }),
+            Err(e) if repo.is_shallow() && may_be_history(rev, &e) => Err(GitError::Shallow {
+                what: format!("cannot resolve `{rev}`"),
+            }),
+            // A broken object behind a name that exists is a git failure, not a typo.
+            Err(e)
+                if !is_hex(rev)
+                    && matches!(
+                        e.class(),
+                        ErrorClass::Odb | ErrorClass::Object | ErrorClass::Os | ErrorClass::Zlib
+                    ) =>
+            {
+                Err(GitError::Other(format!(
+                    "cannot read revision `{rev}`: {} (is the repository corrupt? try `git fsck`)",
+                    e.message()
+                )))
+            }
+            Err(e) => Err(GitError::UnknownRevision {
+                rev: rev.to_owned(),
+                reason: e.message().to_owned(),
+            }),
+        }
+    }
+
+    /// The default branch: local `main`, local `master`, the target of `origin/HEAD`, then
+    /// `origin/main` or `origin/master`. Its short name.
+    pub fn default_branch(&self) -> Result<String, GitError> {
+        let repo = lock(&self.repo);
+        for name in ["refs/heads/main", "refs/heads/master"] {
+            if repo.find_reference(name).is_ok() {
+                return Ok(name.trim_start_matches("refs/heads/").to_owned());
+            }
+        }
+        if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD")
+            && let Ok(Some(target)) = r.symbolic_target()
+        {
+            return Ok(target.trim_start_matches("refs/remotes/").to_owned());
+        }
+        for name in ["refs/remotes/origin/main", "refs/remotes/origin/master"] {
+            if repo.find_reference(name).is_ok() {
+                return Ok(name.trim_start_matches("refs/remotes/").to_owned());
+            }
+        }
+        Err(GitError::Other(
+            "no default branch found (no `main`, `master` or `origin/HEAD`); name the base revision".to_owned(),
+        ))
+    }
+
+    /// The merge base of HEAD and the default branch, named `merge-base(HEAD, BRANCH)`.
+    pub fn default_base(&self) -> Result<Revision, GitError> {
+        let branch = self.default_branch()?;
+        let head = self.resolve("HEAD").map_err(|e| match e {
+            GitError::UnknownRevision { .. } => {
+                GitError::Other("HEAD has no commit yet; commit the goal files first".to_owned())
+            }
+            e => e,
+        })?;
+        let other = self.resolve(&branch)?;
+        let repo = lock(&self.repo);
+        match repo.merge_base(head.commit, other.commit) {
+            Ok(commit) => Ok(Revision {
+                name: format!("merge-base(HEAD, {branch})"),
+                commit,
+            }),
+            Err(_) if repo.is_shallow() => Err(GitError::Shallow {
+                what: format!("cannot find the merge base of HEAD and `{branch}`"),
+            }),
+            Err(e) => Err(GitError::Other(format!(
+                "cannot find the merge base of HEAD and `{branch}`: {}; name the base revision",
+                e.message()
+            ))),
+        }
+    }
+
+    /// The files of a revision.
+    pub fn tree(&self, rev: &Revision) -> Result<GitTree, GitError> {
+        let repo = lock(&self.repo);
+        let tree = repo
+            .find_commit(rev.commit)
+            .and_then(|c| c.tree())
+            .map(|t| t.id())
+            .map_err(|e| {
+                if repo.is_shallow() {
+                    GitError::Shallow {
+                        what: format!("cannot read revision `{}`", rev.name),
+                    }
+                } else {
+                    GitError::Other(format!(
+                        "cannot read the tree of `{}` ({}): {}",
+                        rev.name,
+                        rev.short(),
+                        e.message()
+                    ))
+                }
+            })?;
+        Ok(GitTree {
+            repo: Arc::clone(&self.repo),
+            tree,
+            prefix: self.prefix.clone(),
+            rev: rev.clone(),
+        })
+    }
+}
+
+/// Whether a failed revision may name a commit that a shallow clone lacks: a commit id or a
+/// walk back through history (`HEAD~3`, `main^`), rather than an unknown name.
+fn may_be_history(rev: &str, e: &git2::Error) -> bool {
+    is_hex(rev) || rev.contains(['~', '^', '@']) || e.class() == ErrorClass::Odb
+}
+
+fn is_hex(rev: &str) -> bool {
+    rev.len() >= 4 && rev.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// A revision's files, read from the object database.
+pub struct GitTree {
+    repo: Arc<Mutex<Repository>>,
+    tree: Oid,
+    prefix: String,
+    rev: Revision,
+}
+
+/// A git file mode of a symbolic link.
+const MODE_LINK: i32 = 0o120000;
+
+impl GitTree {
+    pub fn revision(&self) -> &Revision {
+        &self.rev
+    }
+
+    fn broken(&self, path: &str, e: &git2::Error) -> io::Error {
+        io::Error::other(format!(
+            "`{path}` in revision `{}` ({}): {} (is the repository corrupt? try `git fsck`)",
+            self.rev.name,
+            self.rev.short(),
+            e.message()
+        ))
+    }
+
+    /// The repository path of a project-relative path, without `.` parts.
+    fn repo_path(&self, path: &str) -> String {
+        let mut full = self.prefix.clone();
+        for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
+            full.push_str(part);
+            full.push('/');
+        }
+        full.pop();
+        full
+    }
+
+    fn walk_tree(
+        &self,
+        repo: &Repository,
+        tree: Oid,
+        rel: &str,
+        out: &mut Vec<Entry>,
+        depth: u32,
+    ) -> io::Result<()> {
+        if depth > 64 {
+            return Ok(());
+        }
+        let tree = repo.find_tree(tree).map_err(|e| self.broken(rel, &e))?;
+        for entry in tree.iter() {
+            let Ok(name) = entry.name() else { continue };
+            if name.starts_with('.') {
+                continue;
+            }
+            let child = format!("{rel}/{name}");
+            match entry.kind() {
+                Some(ObjectType::Tree) => {
+                    self.walk_tree(repo, entry.id(), &child, out, depth + 1)?;
+                }
+                Some(ObjectType::Blob) if entry.filemode() == MODE_LINK => {
+                    out.push(self.link(repo, entry.id(), child)?);
+                }
+                Some(ObjectType::Blob) if is_goal_file(name) => out.push(Entry::File(child)),
+                // Submodules (commits) and anything else are not goal files.
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// A symlink stored in a revision is never followed: resolving it safely would mean
+    /// re-implementing path resolution inside the tree, and goal files need no links.
+    fn link(&self, repo: &Repository, blob: Oid, path: String) -> io::Result<Entry> {
+        let target = repo.find_blob(blob).map_err(|e| self.broken(&path, &e))?;
+        Ok(Entry::Escape {
+            target: String::from_utf8_lossy(target.content()).into_owned(),
+            path,
+        })
+    }
+}
+
+impl Source for GitTree {
+    fn walk(&self, root: &str) -> io::Result<Vec<Entry>> {
+        let repo = lock(&self.repo);
+        let rel = root.trim_end_matches('/');
+        let mut out = Vec::new();
+        let full = self.repo_path(root);
+        let tree = repo
+            .find_tree(self.tree)
+            .map_err(|e| self.broken(root, &e))?;
+        if full.is_empty() {
+            self.walk_tree(&repo, self.tree, rel, &mut out, 0)?;
+        } else {
+            let entry = match tree.get_path(Path::new(&full)) {
+                Ok(e) => e,
+                Err(e) if e.code() == ErrorCode::NotFound => return Ok(out),
+                Err(e) => return Err(self.broken(root, &e)),
+            };
+            match entry.kind() {
+                Some(ObjectType::Tree) => self.walk_tree(&repo, entry.id(), rel, &mut out, 0)?,
+                Some(ObjectType::Blob) if entry.filemode() == MODE_LINK => {
+                    out.push(self.link(&repo, entry.id(), rel.to_owned())?);
+                }
+                Some(ObjectType::Blob) if is_goal_file(rel) => out.push(Entry::File(rel.into())),
+                _ => {}
+            }
+        }
+        out.sort_by(|a, b| entry_path(a).cmp(entry_path(b)));
+        Ok(out)
+    }
+
+    fn read(&self, path: &str, max: u64) -> io::Result<Read> {
+        let repo = lock(&self.repo);
+        let tree = repo
+            .find_tree(self.tree)
+            .map_err(|e| self.broken(path, &e))?;
+        let entry = match tree.get_path(Path::new(&self.repo_path(path))) {
+            Ok(e) => e,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Read::Missing),
+            Err(e) => return Err(self.broken(path, &e)),
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Ok(Read::Missing);
+        }
+        if entry.filemode() == MODE_LINK {
+            return Err(io::Error::other(format!(
+                "`{path}` is a symbolic link in revision `{}`; goalpost does not follow links in revisions",
+                self.rev.name
+            )));
+        }
+        // The header gives the size without inflating a huge blob.
+        let odb = repo.odb().map_err(|e| self.broken(path, &e))?;
+        let (size, _) = odb
+            .read_header(entry.id())
+            .map_err(|e| self.broken(path, &e))?;
+        if size as u64 > max {
+            return Ok(Read::TooLarge(size as u64));
+        }
+        let blob = repo
+            .find_blob(entry.id())
+            .map_err(|e| self.broken(path, &e))?;
+        Ok(Read::Bytes(blob.content().to_vec()))
+    }
+
+    fn describe(&self) -> String {
+        format!("revision `{}` ({})", self.rev.name, self.rev.short())
+    }
+}
+
+fn entry_path(e: &Entry) -> &str {
+    match e {
+        Entry::File(p) | Entry::Escape { path: p, .. } => p,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A blob or a nested tree, by path, to build a commit from.
+    enum Node<'a> {
+        File(&'a str),
+        Link(&'a str),
+    }
+
+    /// A repository (in a temp dir) whose HEAD commit holds `files`; nothing is checked out.
+    fn repo_with(files: &[(&str, Node)]) -> (tempfile::TempDir, Repo) {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let repo = Repository::init(dir.path()).expect("git init");
+        let tree = build(&repo, files, "");
+        let sig = git2::Signature::now("Test", "test@example.com").expect("a signature");
+        {
+            let tree = repo.find_tree(tree).expect("the tree");
+            repo.commit(Some("HEAD"), &sig, &sig, "goals", &tree, &[])
+                .expect("a commit");
+        }
+        let r = Repo::discover(dir.path()).expect("the repository");
+        (dir, r)
+    }
+
+    fn build(repo: &Repository, files: &[(&str, Node)], under: &str) -> Oid {
+        let mut b = repo.treebuilder(None).expect("a tree builder");
+        let mut dirs: Vec<&str> = Vec::new();
+        for (path, node) in files {
+            let Some(rest) = path.strip_prefix(under) else {
+                continue;
+            };
+            match rest.split_once('/') {
+                Some((dir, _)) => {
+                    if !dirs.contains(&dir) {
+                        dirs.push(dir);
+                    }
+                }
+                None => {
+                    let (bytes, mode) = match node {
+                        Node::File(t) => (t.as_bytes(), 0o100644),
+                        Node::Link(t) => (t.as_bytes(), MODE_LINK),
+                    };
+                    let blob = repo.blob(bytes).expect("a blob");
+                    b.insert(rest, blob, mode).expect("an entry");
+                }
+            }
+        }
+        for dir in dirs {
+            let sub = build(repo, files, &format!("{under}{dir}/"));
+            b.insert(dir, sub, 0o040000).expect("a subtree");
+        }
+        b.write().expect("the tree")
+    }
+
+    fn head_tree(r: &Repo) -> GitTree {
+        let rev = r.resolve("HEAD").expect("HEAD");
+        r.tree(&rev).expect("its tree")
+    }
+
+    #[test]
+    fn walks_like_the_work_tree() {
+        let (_dir, r) = repo_with(&[
+            ("goals/b.yaml", Node::File("team: b\n")),
+            ("goals/a/z.yml", Node::File("team: z\n")),
+            ("goals/a.yaml", Node::File("team: a\n")),
+            ("goals/.hidden.yaml", Node::File("team: h\n")),
+            ("goals/.git-like/x.yaml", Node::File("team: x\n")),
+            ("goals/notes.md", Node::File("not a goal file\n")),
+            ("goals/link.yaml", Node::Link("../../etc/passwd")),
+            ("other/c.yaml", Node::File("team: c\n")),
+        ]);
+        let t = head_tree(&r);
+        let entries = t.walk("goals").expect("a walk");
+        assert_eq!(
+            entries,
+            vec![
+                Entry::File("goals/a.yaml".into()),
+                Entry::File("goals/a/z.yml".into()),
+                Entry::File("goals/b.yaml".into()),
+                Entry::Escape {
+                    path: "goals/link.yaml".into(),
+                    target: "../../etc/passwd".into()
+                },
+            ]
+        );
+        assert!(t.walk("missing").expect("a walk").is_empty());
+        assert_eq!(
+            t.walk("other/c.yaml").expect("a walk"),
+            vec![Entry::File("other/c.yaml".into())]
+        );
+    }
+
+    #[test]
+    fn reads_with_a_size_bound() {
+        let (_dir, r) = repo_with(&[("goals/a.yaml", Node::File("team: a\n"))]);
+        let t = head_tree(&r);
+        assert!(matches!(t.read("goals/a.yaml", 100), Ok(Read::Bytes(b)) if b == b"team: a\n"));
+        assert!(matches!(t.read("goals/a.yaml", 3), Ok(Read::TooLarge(8))));
+        assert!(matches!(t.read("goalpost.toml", 100), Ok(Read::Missing)));
+        assert!(matches!(t.read("goals", 100), Ok(Read::Missing)));
+        assert!(t.describe().starts_with("revision `HEAD` ("));
+    }
+
+    #[test]
+    fn paths_are_relative_to_a_project_in_a_subdirectory() {
+        let (dir, _) = repo_with(&[
+            ("examples/acme/goals/a.yaml", Node::File("team: a\n")),
+            (
+                "examples/acme/goalpost.toml",
+                Node::File("stale_days = 7\n"),
+            ),
+            ("goals/top.yaml", Node::File("team: top\n")),
+        ]);
+        let sub = dir.path().join("examples/acme");
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        let r = Repo::discover(&sub).expect("the repository");
+        assert_eq!(r.prefix(), "examples/acme/");
+        let t = head_tree(&r);
+        assert_eq!(
+            t.walk("goals").expect("a walk"),
+            vec![Entry::File("goals/a.yaml".into())]
+        );
+        assert!(
+            matches!(t.read("goalpost.toml", 100), Ok(Read::Bytes(b)) if b == b"stale_days = 7\n")
+        );
+    }
+
+    #[test]
+    fn unknown_revisions_are_usage_errors() {
+        let (_dir, r) = repo_with(&[("goals/a.yaml", Node::File("team: a\n"))]);
+        let e = r.resolve("no-such-branch").expect_err("unknown");
+        assert!(e.is_usage(), "{e}");
+        assert!(!r.is_shallow());
+        // libgit2 names the first branch `master` unless init.defaultBranch says otherwise.
+        let branch = r.default_branch().expect("a default branch");
+        assert!(["main", "master"].contains(&branch.as_str()), "{branch}");
+        let base = r.default_base().expect("a merge base");
+        assert_eq!(base.commit, r.resolve("HEAD").expect("HEAD").commit);
+        assert_eq!(base.name, format!("merge-base(HEAD, {branch})"));
+    }
+}
