@@ -1,7 +1,9 @@
 //! What changed in the goals between two sides (two revisions, or a revision and the work
 //! tree): pure, from two validated [`Goals`] and their scorecards (both as of one date) to a
 //! list of [`Change`]s. Items are matched by ref: objectives by (period, team, id), key
-//! results within their objective, KPIs by (team, id). Unchanged items are not listed.
+//! results within their objective, KPIs by (team, id). An item that disappeared under one id
+//! and appeared under another with the same title in the same place is a rename, not a removal
+//! plus an addition. Unchanged items are not listed.
 //! [`rules`] holds the `check --base` history rules built on the same matching.
 
 pub mod rules;
@@ -27,6 +29,8 @@ pub enum ItemKind {
 pub enum ChangeKind {
     Added,
     Removed,
+    /// The id changed (and the ref with it); the title and place stayed.
+    Renamed,
     Modified,
 }
 
@@ -94,6 +98,8 @@ pub struct Change {
     pub reference: String,
     pub kind: ItemKind,
     pub change: ChangeKind,
+    /// The ref on the base side of a renamed item.
+    pub renamed_from: Option<String>,
     pub team: String,
     /// The objective's period (objectives and key results).
     pub period: Option<String>,
@@ -121,6 +127,7 @@ impl Change {
             reference,
             kind,
             change,
+            renamed_from: None,
             team: team.to_owned(),
             period: None,
             title: String::new(),
@@ -234,15 +241,66 @@ pub(crate) fn pair_objectives(base: &Goals, head: &Goals) -> Vec<Pair> {
     all.into_values().collect()
 }
 
+/// Pairs items that are only on the base side with items only on the head side when they
+/// share a group (the team and period, or the objective) and a title, and nothing else in that
+/// group has that title on either side: the id was renamed. `key(side_is_head, index)` gives
+/// an item's group and title.
+pub(crate) fn pair_renames<'a>(
+    pairs: &mut Vec<Pair>,
+    key: impl Fn(bool, usize) -> (String, &'a str),
+) {
+    let mut gone: HashMap<(String, &str), Vec<usize>> = HashMap::new();
+    let mut new: HashMap<(String, &str), Vec<usize>> = HashMap::new();
+    for (n, pair) in pairs.iter().enumerate() {
+        match *pair {
+            (Some(b), None) => gone.entry(key(false, b)).or_default().push(n),
+            (None, Some(h)) => new.entry(key(true, h)).or_default().push(n),
+            _ => {}
+        }
+    }
+    let mut drop = Vec::new();
+    for (k, g) in &gone {
+        if let ([g], Some([n])) = (g.as_slice(), new.get(k).map(Vec::as_slice)) {
+            pairs[*n].0 = pairs[*g].0;
+            drop.push(*g);
+        }
+    }
+    drop.sort_unstable();
+    for g in drop.into_iter().rev() {
+        pairs.remove(g);
+    }
+}
+
+/// Marks a change whose two sides have different refs as a rename.
+fn mark_rename(c: &mut Change, base_ref: Option<String>) {
+    if let Some(old) = base_ref
+        && c.change == ChangeKind::Modified
+        && old != c.reference
+    {
+        c.change = ChangeKind::Renamed;
+        c.renamed_from = Some(old);
+    }
+}
+
 /// Compares two sides scored as of the same date (`head.card.as_of`).
 pub fn compare(base: Side, head: Side) -> Vec<Change> {
     let as_of = head.card.as_of;
     let mut out = Vec::new();
-    for (b, h) in pair_objectives(base.goals, head.goals) {
+    let mut pairs = pair_objectives(base.goals, head.goals);
+    pair_renames(&mut pairs, |is_head, i| {
+        let o = if is_head {
+            &head.goals.objectives[i]
+        } else {
+            &base.goals.objectives[i]
+        };
+        (format!("{}\0{}", o.period.name, o.team), o.title.as_str())
+    });
+    for (b, h) in pairs {
         let bo = b.map(|i| (&base.goals.objectives[i], &base.card.objectives[i]));
         let ho = h.map(|i| (&head.goals.objectives[i], &head.card.objectives[i]));
         let Some((o, _)) = ho.or(bo) else { continue };
         let mut c = Change::new(o.reference(), ItemKind::Objective, kind_of(b, h), &o.team);
+        mark_rename(&mut c, bo.map(|(o, _)| o.reference()));
         c.period = Some(o.period.name.clone());
         c.title = o.title.clone();
         if let (Some((bo, _)), Some((ho, _))) = (bo, ho) {
@@ -338,6 +396,16 @@ fn key_results(
             }
         }
     }
+    if let (Some((bo, _)), Some((ho, _))) = (bo, ho) {
+        pair_renames(&mut pairs, |is_head, j| {
+            let kr = if is_head {
+                &ho.key_results[j]
+            } else {
+                &bo.key_results[j]
+            };
+            (String::new(), kr.title.as_str())
+        });
+    }
     let mut out = Vec::new();
     for (bj, hj) in pairs {
         let bk = bj.and_then(|j| bo.map(|(o, s)| (o, &o.key_results[j], &s.key_results[j])));
@@ -347,6 +415,12 @@ fn key_results(
         };
         let reference = format!("{}/{}", o.reference(), kr.id);
         let mut c = Change::new(reference, ItemKind::KeyResult, kind_of(bj, hj), &o.team);
+        // A key result is renamed when its own id changed, not when its objective's did.
+        if let (Some((_, bkr, _)), Some((ho, hkr, _))) = (bk, hk)
+            && bkr.id != hkr.id
+        {
+            mark_rename(&mut c, Some(format!("{}/{}", ho.reference(), bkr.id)));
+        }
         c.period = Some(o.period.name.clone());
         c.title = kr.title.clone();
         if let (Some((_, bk, _)), Some((_, hk, _))) = (bk, hk) {
@@ -419,12 +493,22 @@ fn kpis(base: Side, head: Side) -> Vec<Change> {
     for (i, k) in head.goals.kpis.iter().enumerate() {
         all.entry((&k.team, &k.id)).or_default().1 = Some(i);
     }
+    let mut pairs: Vec<Pair> = all.into_values().collect();
+    pair_renames(&mut pairs, |is_head, i| {
+        let k = if is_head {
+            &head.goals.kpis[i]
+        } else {
+            &base.goals.kpis[i]
+        };
+        (k.team.clone(), k.title.as_str())
+    });
     let mut out = Vec::new();
-    for (b, h) in all.into_values() {
+    for (b, h) in pairs {
         let bk = b.map(|i| (&base.goals.kpis[i], &base.card.kpis[i]));
         let hk = h.map(|i| (&head.goals.kpis[i], &head.card.kpis[i]));
         let Some((k, _)) = hk.or(bk) else { continue };
         let mut c = Change::new(k.reference(), ItemKind::Kpi, kind_of(b, h), &k.team);
+        mark_rename(&mut c, bk.map(|(k, _)| k.reference()));
         c.title = k.title.clone();
         if let (Some((bk, _)), Some((hk, _))) = (bk, hk) {
             if bk.title != hk.title {

@@ -250,3 +250,63 @@ fn a_moved_target_is_located_at_the_target() {
     assert!(rules(BASE, &head, "2027-01-15").is_empty(), "closed period");
     assert!(rules(BASE, BASE, "2026-11-15").is_empty());
 }
+
+#[test]
+fn a_new_id_with_the_same_title_in_the_same_place_is_a_rename() {
+    let head = BASE
+        .replace("id: completion", "id: completion-rate")
+        .replace("id: onboarding", "id: self-serve-onboarding")
+        .replace("id: churn", "id: monthly-churn");
+    let c = diff_at(BASE, &head, "2026-11-15");
+    let got: Vec<_> = c
+        .iter()
+        .map(|c| (c.reference.as_str(), c.change, c.renamed_from.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "growth/self-serve-onboarding",
+                ChangeKind::Renamed,
+                Some("growth/onboarding")
+            ),
+            (
+                "growth/self-serve-onboarding/completion-rate",
+                ChangeKind::Renamed,
+                Some("growth/self-serve-onboarding/completion")
+            ),
+            (
+                "growth/monthly-churn",
+                ChangeKind::Renamed,
+                Some("growth/churn")
+            ),
+        ]
+    );
+    // A key result that kept its id under a renamed objective is not listed: it did not
+    // change, and its check-ins were compared across the rename.
+    assert!(!c.iter().any(|c| c.reference.ends_with("/tickets")));
+}
+
+#[test]
+fn a_rename_needs_an_unambiguous_title() {
+    // Two removed key results with one title: no way to tell which was renamed.
+    let base = BASE.replace("title: Completion 60 to 80", "title: Fewer tickets");
+    let head = base
+        .replace("id: completion", "id: completion-rate")
+        .replace("id: tickets", "id: tickets-2");
+    let c = diff_at(&base, &head, "2026-11-15");
+    assert!(c.iter().all(|c| c.change != ChangeKind::Renamed), "{c:#?}");
+    // A different title is a removal and an addition.
+    let head = BASE.replace(
+        "id: completion\n        title: Completion 60 to 80",
+        "id: completion-rate\n        title: Completion rate",
+    );
+    let c = diff_at(BASE, &head, "2026-11-15");
+    assert_eq!(
+        refs(&c),
+        vec![
+            ("growth/onboarding/completion-rate", ChangeKind::Added),
+            ("growth/onboarding/completion", ChangeKind::Removed),
+        ]
+    );
+}

@@ -44,6 +44,7 @@ fn short(commit: &str) -> &str {
 pub struct Summary {
     pub added: usize,
     pub removed: usize,
+    pub renamed: usize,
     pub modified: usize,
     pub goalpost_moved: usize,
 }
@@ -54,6 +55,7 @@ pub fn summary(changes: &[Change]) -> Summary {
         match c.change {
             ChangeKind::Added => s.added += 1,
             ChangeKind::Removed => s.removed += 1,
+            ChangeKind::Renamed => s.renamed += 1,
             ChangeKind::Modified => s.modified += 1,
         }
         s.goalpost_moved += usize::from(c.goalpost_moved);
@@ -62,12 +64,17 @@ pub fn summary(changes: &[Change]) -> Summary {
 }
 
 fn summary_line(s: Summary) -> String {
-    let total = s.added + s.removed + s.modified;
+    let total = s.added + s.removed + s.renamed + s.modified;
     if total == 0 {
         return "no goal changed".to_owned();
     }
+    let renamed = if s.renamed > 0 {
+        format!(", {} renamed", s.renamed)
+    } else {
+        String::new()
+    };
     format!(
-        "{} changed: {} added, {} removed, {} modified",
+        "{} changed: {} added, {} removed{renamed}, {} modified",
         crate::cli::plural(total, "item"),
         s.added,
         s.removed,
@@ -133,6 +140,9 @@ fn kind_word(k: ItemKind) -> &'static str {
 /// The detail lines of one change, without decoration.
 fn details(c: &Change) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(old) = &c.renamed_from {
+        out.push(format!("renamed from `{old}`"));
+    }
     for m in &c.moved {
         let mut line = format!("{} moved {} → {}", m.field, num(m.from), num(m.to));
         if c.goalpost_moved {
@@ -188,6 +198,7 @@ fn sigil(c: ChangeKind) -> char {
     match c {
         ChangeKind::Added => '+',
         ChangeKind::Removed => '-',
+        ChangeKind::Renamed => '>',
         ChangeKind::Modified => '~',
     }
 }
@@ -228,7 +239,7 @@ pub fn text(h: &Header, changes: &[Change], color: bool) -> String {
         let style = match c.change {
             ChangeKind::Added => green,
             ChangeKind::Removed => red,
-            ChangeKind::Modified => bold,
+            ChangeKind::Renamed | ChangeKind::Modified => bold,
         };
         let period = c
             .period
@@ -257,6 +268,7 @@ fn change_word(c: ChangeKind) -> &'static str {
     match c {
         ChangeKind::Added => "added",
         ChangeKind::Removed => "removed",
+        ChangeKind::Renamed => "renamed",
         ChangeKind::Modified => "modified",
     }
 }
@@ -314,6 +326,7 @@ pub fn markdown(h: &Header, changes: &[Change]) -> String {
             let icon = match c.change {
                 ChangeKind::Added => "➕",
                 ChangeKind::Removed => "➖",
+                ChangeKind::Renamed => "🔀",
                 ChangeKind::Modified if c.goalpost_moved => "⚠️",
                 ChangeKind::Modified => "✏️",
             };
