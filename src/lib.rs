@@ -10,6 +10,7 @@ pub mod date;
 pub mod diag;
 pub mod explain;
 pub mod fsutil;
+pub mod history;
 pub mod lint;
 pub mod load;
 pub mod model;

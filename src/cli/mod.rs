@@ -8,6 +8,7 @@ mod check;
 mod completions;
 mod explain;
 mod init;
+mod log;
 mod man;
 mod report;
 mod schema;
@@ -66,6 +67,7 @@ pub enum Command {
     Check(check::CheckArgs),
     Status(status::StatusArgs),
     Show(show::ShowArgs),
+    Log(log::LogArgs),
     Report(report::ReportArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
@@ -103,6 +105,7 @@ pub fn run() -> u8 {
         Command::Check(a) => check::run(a, &ctx),
         Command::Status(a) => status::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),
+        Command::Log(a) => log::run(a, &ctx),
         Command::Report(a) => report::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),
         Command::Explain(a) => explain::run(a, &ctx),
