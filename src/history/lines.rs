@@ -178,12 +178,8 @@ mod tests {
         assert_eq!((strs(r), strs(a)), (vec![], vec!["- a".into()]));
         // Long files: the chunked comparison finds the same boundaries.
         let base: String = (0..500).map(|i| format!("- line {i}\n")).collect();
-        let (r, a) = changed_lines(
-            base.as_bytes(),
-            format!("{base}- new\n")
-                .replace("- line 7\n", "- line 7b\n")
-                .as_bytes(),
-        );
+        let changed = format!("{base}- new\n").replace("- line 7\n", "- line 7b\n");
+        let (r, a) = changed_lines(base.as_bytes(), changed.as_bytes());
         assert_eq!(
             (strs(r), strs(a)),
             (
