@@ -188,7 +188,7 @@ mod tests {
             )
         );
         let (r, a) = changed_lines(b"", b"");
-        assert_eq!((strs(r), strs(a)), (vec![], vec!["- a".into()]));
+        assert!(r.is_empty() && a.is_empty());
     }
 
     #[test]
