@@ -4,5 +4,6 @@ mod check;
 mod common;
 mod explain;
 mod fixtures;
+mod log;
 mod report;
 mod status;
