@@ -479,6 +479,27 @@ mod tests {
     }
 
     #[test]
+    fn kpi_thresholds_and_logged_checkins() {
+        let key = ItemKey::Kpi {
+            team: "growth".into(),
+            id: "churn".into(),
+        };
+        let file = "team: growth\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: 5\nEXTRAcheckins:\n  - { ref: growth/churn, date: 2020-01-31, value: 4.8 }\n  - { ref: growth/other, date: 2020-01-31, value: 1 }\n";
+        let a = snap(&file.replace("EXTRA", ""), &key);
+        let b = snap(
+            &file.replace("EXTRA", "    critical: 7\n    cadence: weekly\n"),
+            &key,
+        );
+        assert_eq!(definition_changes(&a, &b), vec!["critical none → 7"]);
+        // Any date counts for a KPI; other refs do not.
+        assert_eq!(a.checkins.keys().collect::<Vec<_>>(), vec!["2020-01-31"]);
+        // A file that only logs check-ins holds no definition.
+        let (raw, _) = parse_file(0, &file.replace("EXTRA", ""));
+        let log = Snapshot::of(&raw.unwrap(), &key, false);
+        assert!(log.fields.is_none() && !log.is_empty());
+    }
+
+    #[test]
     fn checkins_pair_by_date() {
         let mut c = view("2026-11-20", 75.0);
         c.confidence = Some(0.6);
