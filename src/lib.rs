@@ -13,6 +13,7 @@ pub mod diff;
 pub mod explain;
 pub mod fsutil;
 pub mod git;
+pub mod history;
 pub mod lint;
 pub mod load;
 pub mod model;

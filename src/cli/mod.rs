@@ -10,6 +10,7 @@ mod completions;
 mod diff;
 mod explain;
 mod init;
+mod log;
 mod man;
 mod report;
 mod schema;
@@ -69,6 +70,7 @@ pub enum Command {
     Checkin(checkin::CheckinArgs),
     Status(status::StatusArgs),
     Show(show::ShowArgs),
+    Log(log::LogArgs),
     Report(report::ReportArgs),
     Diff(diff::DiffArgs),
     Schema(schema::SchemaArgs),
@@ -108,6 +110,7 @@ pub fn run() -> u8 {
         Command::Checkin(a) => checkin::run(a, &ctx),
         Command::Status(a) => status::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),
+        Command::Log(a) => log::run(a, &ctx),
         Command::Report(a) => report::run(a, &ctx),
         Command::Diff(a) => diff::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),

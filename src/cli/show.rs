@@ -1,10 +1,12 @@
 //! `goalpost show REF`: one objective, key result or KPI in depth.
 
 use super::{CmdResult, Ctx, Failure, exit, load_valid, out};
+use crate::history::blame::Blamer;
 use crate::model::*;
 use crate::report::show;
 use crate::score::{self, Thresholds};
 use clap::Args;
+use std::collections::HashMap;
 
 /// Show one objective, key result or KPI: fields, figures and check-in history.
 #[derive(Debug, Args)]
@@ -22,7 +24,20 @@ pub fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
     let goals = &checked.goals;
     let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
     let target = resolve(goals, &args.reference, args.period.as_deref(), ctx.as_of)?;
-    out(&show::render(goals, &card, target))?;
+    // Authors from git blame for check-ins without `by`, one blame per file.
+    let mut blamer = Blamer::open(&ctx.root);
+    let mut authors: HashMap<(u32, u32), String> = HashMap::new();
+    for c in show::checkins_of(goals, target) {
+        if c.by.is_none() {
+            let (file, line) = (c.span.file, c.span.line);
+            let path = checked.sources.path(file);
+            if let Some(a) = blamer.author(path, checked.sources.text(file), line) {
+                authors.insert((file, line), a);
+            }
+        }
+    }
+    let lookup = |c: &Checkin| authors.get(&(c.span.file, c.span.line)).cloned();
+    out(&show::render_with(goals, &card, target, &lookup))?;
     Ok(exit::OK)
 }
 

@@ -17,7 +17,10 @@ fn field(out: &mut String, name: &str, value: impl std::fmt::Display) {
     out.push_str(&format!("  {name:<14}{value}\n"));
 }
 
-fn history(out: &mut String, checkins: &[Checkin], as_of: Date, unit: &str) {
+/// Who made a check-in written without `by` (from git blame), if known.
+pub type Authors<'a> = &'a dyn Fn(&Checkin) -> Option<String>;
+
+fn history(out: &mut String, checkins: &[Checkin], as_of: Date, unit: &str, authors: Authors) {
     if checkins.is_empty() {
         out.push_str("\ncheck-ins: none yet\n");
         return;
@@ -40,6 +43,8 @@ fn history(out: &mut String, checkins: &[Checkin], as_of: Date, unit: &str) {
         }
         if let Some(by) = &c.by {
             line.push_str(&format!("  by {by}"));
+        } else if let Some(by) = authors(c) {
+            line.push_str(&format!("  by {by} (git)"));
         }
         if let Some(note) = &c.note {
             line.push_str(&format!("  — {note}"));
@@ -53,6 +58,20 @@ fn history(out: &mut String, checkins: &[Checkin], as_of: Date, unit: &str) {
 }
 
 pub fn render(goals: &Goals, card: &Scorecard, target: Target) -> String {
+    render_with(goals, card, target, &|_| None)
+}
+
+/// The check-ins `show` lists for a target (a KPI-linked key result shows its KPI's).
+pub fn checkins_of(goals: &Goals, target: Target) -> &[Checkin] {
+    match target {
+        Target::Objective(_) => &[],
+        Target::KeyResult(i, r) => observations(&goals.objectives[i].key_results[r], goals),
+        Target::Kpi(k) => &goals.kpis[k].checkins,
+    }
+}
+
+/// [`render`], naming the authors of check-ins without `by` through `authors`.
+pub fn render_with(goals: &Goals, card: &Scorecard, target: Target, authors: Authors) -> String {
     let mut out = String::new();
     match target {
         Target::Objective(i) => {
@@ -151,7 +170,13 @@ pub fn render(goals: &Goals, card: &Scorecard, target: Target) -> String {
                 .as_deref()
                 .map(|u| format!(" {u}"))
                 .unwrap_or_default();
-            history(&mut out, observations(kr, goals), card.as_of, &unit);
+            history(
+                &mut out,
+                observations(kr, goals),
+                card.as_of,
+                &unit,
+                authors,
+            );
         }
         Target::Kpi(k) => {
             let kp = &goals.kpis[k];
@@ -189,7 +214,7 @@ pub fn render(goals: &Goals, card: &Scorecard, target: Target) -> String {
             if !users.is_empty() {
                 field(&mut out, "metric of", users.join(", "));
             }
-            history(&mut out, &kp.checkins, card.as_of, unit);
+            history(&mut out, &kp.checkins, card.as_of, unit, authors);
         }
     }
     out

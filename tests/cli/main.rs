@@ -7,6 +7,7 @@ mod corpus;
 mod explain;
 mod fixtures;
 mod git;
+mod log;
 mod recipes;
 mod report;
 mod security;

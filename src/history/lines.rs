@@ -1,0 +1,224 @@
+//! The fast path through a check-in log: which lines one commit removed and added, and the
+//! one-line check-ins among them. Logs grow by appended lines, so trimming the common
+//! prefix and suffix leaves a handful of lines; comparing what is left as multisets is
+//! exact for our purpose (a moved line is no change) and far cheaper than a line diff.
+
+use crate::load::raw::RawCheckin;
+use std::collections::HashMap;
+
+/// The lines only in `old` and only in `new`, each side in file order.
+pub fn changed_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (Vec<&'a [u8]>, Vec<&'a [u8]>) {
+    let mut p = common_prefix(old, new);
+    // Back up to the start of the line the difference is in.
+    while p > 0 && old[p - 1] != b'\n' {
+        p -= 1;
+    }
+    let max = old.len().min(new.len()) - p;
+    let mut s = common_suffix(&old[p..], &new[p..]).min(max);
+    // The suffix must start at a line start on both sides.
+    let at_line_start = |t: &[u8], s: usize| t.len() - s == p || t[t.len() - s - 1] == b'\n';
+    while s > 0 && !(at_line_start(old, s) && at_line_start(new, s)) {
+        s -= 1;
+    }
+    let lines = |t: &'a [u8]| -> Vec<&'a [u8]> {
+        let mid = &t[p..t.len() - s];
+        mid.split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let (old_mid, new_mid) = (lines(old), lines(new));
+    let mut count: HashMap<&[u8], i64> = HashMap::new();
+    for l in &new_mid {
+        *count.entry(l).or_default() += 1;
+    }
+    for l in &old_mid {
+        *count.entry(l).or_default() -= 1;
+    }
+    let mut take = |mid: Vec<&'a [u8]>, sign: i64| -> Vec<&'a [u8]> {
+        mid.into_iter()
+            .filter(|l| {
+                let c = count.get_mut(l).expect("every middle line was counted");
+                if *c * sign > 0 {
+                    *c -= sign;
+                    true
+                } else {
+                    false
+                }
+            })
+            .collect()
+    };
+    let removed = take(old_mid, -1);
+    let added = take(new_mid, 1);
+    (removed, added)
+}
+
+/// Bytes compared at a time before narrowing down byte by byte: slice equality is a
+/// `memcmp`, many times faster than comparing byte pairs.
+const CHUNK: usize = 256;
+
+/// The length of the longest common prefix.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {
+        i += CHUNK;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The length of the longest common suffix.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + CHUNK <= n && a[n - i - CHUNK..n - i] == b[n - i - CHUNK..n - i] {
+        i += CHUNK;
+    }
+    i + a[..n - i]
+        .iter()
+        .rev()
+        .zip(b[..n - i].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// What one changed line of a log is.
+#[derive(Debug)]
+pub enum Line {
+    /// Blank or a comment: no change to anything.
+    Nothing,
+    /// A one-line check-in of some other ref.
+    Other,
+    /// A one-line check-in that names the ref.
+    Checkin(Box<RawCheckin>),
+    /// Anything else (a block-style check-in, the `checkins:` key, ...): the caller must
+    /// compare whole files.
+    Unknown,
+}
+
+/// Classifies one changed line of a log for the item whose ref is `reference`.
+pub fn classify(line: &[u8], reference: &str) -> Line {
+    let Ok(text) = std::str::from_utf8(line) else {
+        return Line::Unknown;
+    };
+    let t = text.trim();
+    if t.is_empty() || t.starts_with('#') {
+        return Line::Nothing;
+    }
+    let Some(rest) = t.strip_prefix('-') else {
+        return Line::Unknown;
+    };
+    let rest = rest.trim_start();
+    if !rest.starts_with('{') || !(rest.ends_with('}') || rest.contains("} #")) {
+        return Line::Unknown;
+    }
+    if !text.contains(reference) {
+        return Line::Other;
+    }
+    // One flow mapping: parse it as the single entry of a log with the project's loader.
+    let doc = format!("checkins:\n  - {rest}\n");
+    let (raw, diags) = crate::load::parse_file(0, &doc);
+    let Some(mut raw) = raw else {
+        return Line::Unknown;
+    };
+    match raw.checkins.take() {
+        Some(mut list) if list.len() == 1 && diags.is_empty() => {
+            let c = list.remove(0);
+            if c.reference.as_ref().is_some_and(|r| r.value == reference) {
+                Line::Checkin(Box::new(c))
+            } else {
+                Line::Other
+            }
+        }
+        _ => Line::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strs(v: Vec<&[u8]>) -> Vec<String> {
+        v.into_iter()
+            .map(|l| String::from_utf8_lossy(l).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn an_append_is_one_added_line() {
+        let (r, a) = changed_lines(b"checkins:\n  - a\n", b"checkins:\n  - a\n  - b\n");
+        assert!(r.is_empty());
+        assert_eq!(strs(a), vec!["  - b"]);
+        let (r, a) = changed_lines(b"x\n- a\n- b\n", b"x\n- a\n");
+        assert_eq!((strs(r), strs(a)), (vec!["- b".to_owned()], vec![]));
+    }
+
+    #[test]
+    fn edits_and_moves() {
+        let (r, a) = changed_lines(b"- a\n- v: 60\n- c\n", b"- a\n- v: 62\n- c\n");
+        assert_eq!(
+            (strs(r), strs(a)),
+            (vec!["- v: 60".into()], vec!["- v: 62".into()])
+        );
+        // A moved line is in neither list.
+        let (r, a) = changed_lines(b"- a\n- b\n- c\n", b"- b\n- a\n- c\n");
+        assert!(r.is_empty() && a.is_empty());
+        // A file without a final newline, and a shared suffix inside a line.
+        let (r, a) = changed_lines(b"- x: 10", b"- x: 110");
+        assert_eq!(
+            (strs(r), strs(a)),
+            (vec!["- x: 10".into()], vec!["- x: 110".into()])
+        );
+        let (r, a) = changed_lines(b"", b"- a\r\n");
+        assert_eq!((strs(r), strs(a)), (vec![], vec!["- a".into()]));
+        // Long files: the chunked comparison finds the same boundaries.
+        let base: String = (0..500).map(|i| format!("- line {i}\n")).collect();
+        let changed = format!("{base}- new\n").replace("- line 7\n", "- line 7b\n");
+        let (r, a) = changed_lines(base.as_bytes(), changed.as_bytes());
+        assert_eq!(
+            (strs(r), strs(a)),
+            (
+                vec!["- line 7".into()],
+                vec!["- line 7b".into(), "- new".into()]
+            )
+        );
+        let (r, a) = changed_lines(b"", b"");
+        assert!(r.is_empty() && a.is_empty());
+    }
+
+    #[test]
+    fn lines_are_classified() {
+        let r = "growth/churn";
+        assert!(matches!(classify(b"  # note", r), Line::Nothing));
+        assert!(matches!(
+            classify(b"  - { ref: growth/nps, date: 2026-10-01, value: 1 }", r),
+            Line::Other
+        ));
+        // A longer ref that starts with this one is another item.
+        assert!(matches!(
+            classify(
+                b"- { ref: growth/churn-b2b, date: 2026-10-01, value: 1 }",
+                r
+            ),
+            Line::Other
+        ));
+        match classify(
+            b"  - { ref: growth/churn, date: 2026-10-01, value: 4.5 } # late",
+            r,
+        ) {
+            Line::Checkin(c) => assert_eq!(c.value.map(|v| v.value), Some(4.5)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(classify(b"checkins:", r), Line::Unknown));
+        assert!(matches!(classify(b"    value: 4", r), Line::Unknown));
+        assert!(matches!(
+            classify(b"  - ref: growth/churn", r),
+            Line::Unknown
+        ));
+    }
+}

@@ -1,0 +1,371 @@
+//! An item's history through git (`goalpost log`) and check-in authors from blame. Commits
+//! are walked newest first from a start revision; a commit counts only when the item itself
+//! changed in one of the files that hold it now, compared with its first parent (merges:
+//! only what is new against every parent). Check-in logs take a fast line-level path
+//! (`lines`); definition files are parsed, once per blob.
+
+pub mod blame;
+pub mod item;
+pub mod lines;
+
+use git2::{Blob, Commit, Oid, Repository, Sort};
+use item::{CheckinView, ItemKey, Snapshot};
+use lines::Line;
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+
+/// Why a history could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("{0} is not inside a git repository, so it has no history")]
+    NotARepo(String),
+    /// A revision named on the command line does not exist (usage error).
+    #[error("unknown revision `{0}`")]
+    UnknownRevision(String),
+    #[error(
+        "history is incomplete: this is a shallow clone; fetch more history with `git fetch --unshallow`"
+    )]
+    Shallow,
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+/// The files that hold an item, project-relative, and how to read them.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub key: ItemKey,
+    /// The file that defines it.
+    pub definition: String,
+    /// Other files that hold (or mention) its check-ins.
+    pub logs: Vec<String>,
+}
+
+/// One commit that changed the item.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Change {
+    /// The full commit id.
+    pub commit: String,
+    pub author: String,
+    pub email: String,
+    /// The author date, `YYYY-MM-DD`, in the author's time zone.
+    pub date: String,
+    /// The author time, RFC 3339 with the author's offset.
+    pub time: String,
+    /// One-line summaries, definition changes first, then check-ins by date.
+    pub changes: Vec<String>,
+}
+
+/// A git repository opened for a project root that may sit below the work tree's top.
+pub struct Repo {
+    pub repo: Repository,
+    /// The project root relative to the work tree, `""` or ending in `/`.
+    prefix: String,
+}
+
+impl Repo {
+    pub fn open(root: &Path) -> Result<Repo, HistoryError> {
+        let not_repo = || HistoryError::NotARepo(root.display().to_string());
+        // libgit2 hashes every object it reads again to verify it; git does not, and for a
+        // walk that reads thousands of blobs it was a tenth of the time.
+        git2::opts::strict_hash_verification(false);
+        let repo = Repository::discover(root).map_err(|_| not_repo())?;
+        let workdir = repo.workdir().ok_or_else(not_repo)?;
+        let workdir = workdir
+            .canonicalize()
+            .unwrap_or_else(|_| workdir.to_owned());
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+        let rel = root.strip_prefix(&workdir).map_err(|_| not_repo())?;
+        let mut prefix = String::new();
+        for c in rel.components() {
+            prefix.push_str(&c.as_os_str().to_string_lossy());
+            prefix.push('/');
+        }
+        Ok(Repo { repo, prefix })
+    }
+
+    /// A project-relative path as a path in the repository's trees.
+    pub fn git_path(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
+    }
+}
+
+/// How each file is compared.
+struct Tracked {
+    git_path: String,
+    /// The definition file: parse and compare the whole item. Logs: changed lines only.
+    define: bool,
+}
+
+/// Walks the history from `start` (a revision, default HEAD) and returns the commits that
+/// changed the item, newest first, at most `max` of them.
+pub fn log(
+    repo: &Repo,
+    start: Option<&str>,
+    item: &Item,
+    max: Option<usize>,
+) -> Result<Vec<Change>, HistoryError> {
+    let git = &repo.repo;
+    let start = match start {
+        Some(rev) => git
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map_err(|_| HistoryError::UnknownRevision(rev.to_owned()))?
+            .id(),
+        None => match git.head().and_then(|h| h.peel_to_commit()) {
+            Ok(c) => c.id(),
+            // An unborn branch: nothing committed yet, so no history.
+            Err(e) if e.code() == git2::ErrorCode::UnbornBranch => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let mut files = vec![Tracked {
+        git_path: repo.git_path(&item.definition),
+        define: true,
+    }];
+    for l in &item.logs {
+        if *l != item.definition {
+            files.push(Tracked {
+                git_path: repo.git_path(l),
+                define: false,
+            });
+        }
+    }
+    let shallow = shallow_commits(git);
+    let mut walk = Walker {
+        git,
+        item,
+        files,
+        entries: HashMap::new(),
+        blobs: Vec::new(),
+        snapshots: HashMap::new(),
+        reference: item.key.reference(),
+    };
+    let mut revwalk = git.revwalk()?;
+    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    revwalk.push(start)?;
+    let mut out = Vec::new();
+    for id in revwalk {
+        if max.is_some_and(|m| out.len() >= m) {
+            break;
+        }
+        let id = id.map_err(|e| shallow_or(git, e))?;
+        let commit = git.find_commit(id).map_err(|e| shallow_or(git, e))?;
+        let mine = walk.entries_of(&commit)?;
+        let mut parents = Vec::new();
+        for i in 0..commit.parent_count() {
+            let p = commit.parent(i).map_err(|e| shallow_or(git, e))?;
+            parents.push(walk.entries_of(&p)?);
+        }
+        if parents.is_empty() && shallow.contains(&id) {
+            // The history stops here: complete only if the item did not exist yet.
+            if walk.holds_item(&mine)? {
+                return Err(HistoryError::Shallow);
+            }
+            continue;
+        }
+        if parents.contains(&mine) {
+            continue;
+        }
+        let none = vec![None; mine.len()];
+        let mut changes = match parents.first() {
+            None => walk.changes(&none, &mine)?,
+            Some(first) => walk.changes(first, &mine)?,
+        };
+        for p in parents.iter().skip(1) {
+            if changes.is_empty() {
+                break;
+            }
+            let other = walk.changes(p, &mine)?;
+            changes.retain(|c| other.contains(c));
+        }
+        if !changes.is_empty() {
+            out.push(change(&commit, changes));
+        }
+    }
+    Ok(out)
+}
+
+fn change(commit: &Commit<'_>, changes: Vec<String>) -> Change {
+    let author = commit.author();
+    let when = author.when();
+    let offset =
+        jiff::tz::Offset::from_seconds(when.offset_minutes() * 60).unwrap_or(jiff::tz::Offset::UTC);
+    let zoned = jiff::Timestamp::from_second(when.seconds())
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned(jiff::tz::TimeZone::fixed(offset));
+    Change {
+        commit: commit.id().to_string(),
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        date: zoned.strftime("%Y-%m-%d").to_string(),
+        time: zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        changes,
+    }
+}
+
+/// The commits a shallow clone was cut at (`.git/shallow`); empty for a full clone.
+fn shallow_commits(git: &Repository) -> Vec<Oid> {
+    if !git.is_shallow() {
+        return Vec::new();
+    }
+    std::fs::read_to_string(git.path().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| Oid::from_str(l.trim()).ok())
+        .collect()
+}
+
+/// A missing object in a shallow clone is missing history; anywhere else a git failure.
+fn shallow_or(git: &Repository, e: git2::Error) -> HistoryError {
+    if git.is_shallow() && e.code() == git2::ErrorCode::NotFound {
+        HistoryError::Shallow
+    } else {
+        HistoryError::Git(e)
+    }
+}
+
+struct Walker<'r> {
+    git: &'r Repository,
+    item: &'r Item,
+    files: Vec<Tracked>,
+    /// Commit → the blob of each tracked file in its tree.
+    entries: HashMap<Oid, Vec<Option<Oid>>>,
+    /// The last blobs read: a log's old side in one commit is its new side in the next.
+    blobs: Vec<(Oid, Rc<Blob<'r>>)>,
+    /// (blob, file index) → the item in that blob; a blob is parsed once.
+    snapshots: HashMap<(Oid, usize), Snapshot>,
+    reference: String,
+}
+
+impl<'r> Walker<'r> {
+    fn blob(&mut self, id: Oid) -> Result<Rc<Blob<'r>>, HistoryError> {
+        if let Some((_, b)) = self.blobs.iter().find(|(o, _)| *o == id) {
+            return Ok(Rc::clone(b));
+        }
+        let b = Rc::new(self.git.find_blob(id)?);
+        if self.blobs.len() >= 4 {
+            self.blobs.remove(0);
+        }
+        self.blobs.push((id, Rc::clone(&b)));
+        Ok(b)
+    }
+
+    fn entries_of(&mut self, commit: &Commit<'_>) -> Result<Vec<Option<Oid>>, HistoryError> {
+        if let Some(e) = self.entries.get(&commit.id()) {
+            return Ok(e.clone());
+        }
+        let tree = commit.tree()?;
+        let e: Vec<Option<Oid>> = self
+            .files
+            .iter()
+            .map(|f| {
+                tree.get_path(Path::new(&f.git_path))
+                    .ok()
+                    .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+                    .map(|e| e.id())
+            })
+            .collect();
+        self.entries.insert(commit.id(), e.clone());
+        Ok(e)
+    }
+
+    fn snapshot(&mut self, blob: Option<Oid>, file: usize) -> Result<Snapshot, HistoryError> {
+        let Some(blob) = blob else {
+            return Ok(Snapshot::default());
+        };
+        if let Some(s) = self.snapshots.get(&(blob, file)) {
+            return Ok(s.clone());
+        }
+        let b = self.blob(blob)?;
+        let s = match crate::load::decode(b.content(), 0) {
+            Err(_) => Snapshot::default(),
+            Ok(text) => match crate::load::parse_file(0, &text).0 {
+                Some(raw) => Snapshot::of(&raw, &self.item.key, self.files[file].define),
+                None => Snapshot::default(),
+            },
+        };
+        // Walking newest first, a blob is needed as the new side and then once more as
+        // the old side: a small cache is enough.
+        if self.snapshots.len() > 64 {
+            self.snapshots.clear();
+        }
+        self.snapshots.insert((blob, file), s.clone());
+        Ok(s)
+    }
+
+    /// Whether any tracked file in this tree says something about the item.
+    fn holds_item(&mut self, entries: &[Option<Oid>]) -> Result<bool, HistoryError> {
+        for (i, &e) in entries.iter().enumerate() {
+            if !self.snapshot(e, i)?.is_empty() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The summaries of what changed for the item between two trees.
+    fn changes(
+        &mut self,
+        old: &[Option<Oid>],
+        new: &[Option<Oid>],
+    ) -> Result<Vec<String>, HistoryError> {
+        let mut defs = Vec::new();
+        let mut removed: Vec<CheckinView> = Vec::new();
+        let mut added: Vec<CheckinView> = Vec::new();
+        for i in 0..self.files.len() {
+            if old[i] == new[i] {
+                continue;
+            }
+            if !self.files[i].define
+                && let (Some(a), Some(b)) = (old[i], new[i])
+                && self.log_lines(a, b, &mut removed, &mut added)?
+            {
+                continue;
+            }
+            let a = self.snapshot(old[i], i)?;
+            let b = self.snapshot(new[i], i)?;
+            defs.extend(item::definition_changes(&a, &b));
+            removed.extend(
+                a.checkins
+                    .iter()
+                    .filter(|(d, c)| b.checkins.get(*d) != Some(c))
+                    .map(|(_, c)| c.clone()),
+            );
+            added.extend(
+                b.checkins
+                    .iter()
+                    .filter(|(d, c)| a.checkins.get(*d) != Some(c))
+                    .map(|(_, c)| c.clone()),
+            );
+        }
+        defs.extend(item::checkin_changes(&removed, &added));
+        Ok(defs)
+    }
+
+    /// The fast path for a log: the check-ins on changed lines. `false` when a changed line
+    /// is not a one-line check-in, and the caller must compare whole files.
+    fn log_lines(
+        &mut self,
+        old: Oid,
+        new: Oid,
+        removed: &mut Vec<CheckinView>,
+        added: &mut Vec<CheckinView>,
+    ) -> Result<bool, HistoryError> {
+        let (a, b) = (self.blob(old)?, self.blob(new)?);
+        let (gone, came) = lines::changed_lines(a.content(), b.content());
+        let mut found = (Snapshot::default(), Snapshot::default());
+        for (list, snap) in [(gone, &mut found.0), (came, &mut found.1)] {
+            for l in list {
+                match lines::classify(l, &self.reference) {
+                    Line::Nothing | Line::Other => {}
+                    Line::Checkin(c) => snap.add_logged(&c, &self.item.key),
+                    Line::Unknown => return Ok(false),
+                }
+            }
+        }
+        removed.extend(found.0.checkins.into_values());
+        added.extend(found.1.checkins.into_values());
+        Ok(true)
+    }
+}
