@@ -2,12 +2,13 @@
 //! libgit2. The new tree is HEAD's tree with only that file's blob replaced, and only that
 //! path's index entry is updated, so whatever else is staged stays staged and uncommitted.
 
-use git2::{Oid, Repository, Signature, build::TreeUpdateBuilder};
+use crate::git::Repo;
+use git2::{Oid, Signature, build::TreeUpdateBuilder};
 use std::path::Path;
 
 /// A repository ready to commit one file.
 pub struct Committer {
-    repo: Repository,
+    repo: Repo,
     /// The file, relative to the work tree, with `/`.
     path: String,
     author: Signature<'static>,
@@ -32,27 +33,14 @@ impl Committer {
     /// user's identity (git config, overridden by GIT_AUTHOR_* / GIT_COMMITTER_* as git does).
     pub fn prepare(file: &Path) -> Result<Committer, CommitError> {
         let dir = file.parent().unwrap_or(Path::new("."));
-        let shown = || dir.display().to_string();
-        let repo = Repository::discover(dir).map_err(|_| CommitError::NoRepository(shown()))?;
-        let workdir = repo
-            .workdir()
-            .ok_or_else(|| CommitError::NoRepository(shown()))?;
-        let workdir = workdir
-            .canonicalize()
-            .unwrap_or_else(|_| workdir.to_owned());
-        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
-        let rel_dir = dir
-            .strip_prefix(&workdir)
-            .map_err(|_| CommitError::NoRepository(shown()))?;
+        let repo = Repo::discover(dir)
+            .map_err(|_| CommitError::NoRepository(dir.display().to_string()))?;
         let name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut parts: Vec<String> = rel_dir
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        parts.push(name);
+        let path = repo.git_path(&name);
+        let git = repo.lock();
         let identity = |e: git2::Error| {
             if e.code() == git2::ErrorCode::NotFound {
                 CommitError::NoIdentity
@@ -60,11 +48,12 @@ impl Committer {
                 CommitError::Git(e)
             }
         };
-        let author = repo.author_from_env().map_err(identity)?;
-        let committer = repo.committer_from_env().map_err(identity)?;
+        let author = git.author_from_env().map_err(identity)?;
+        let committer = git.committer_from_env().map_err(identity)?;
+        drop(git);
         Ok(Committer {
             repo,
-            path: parts.join("/"),
+            path,
             author,
             committer,
         })
@@ -73,7 +62,8 @@ impl Committer {
     /// Commits `bytes` as the file's content onto HEAD (a first commit on an unborn
     /// branch) and stages the same content for that path only.
     pub fn commit(&self, bytes: &[u8], message: &str) -> Result<Oid, CommitError> {
-        let repo = &self.repo;
+        let guard = self.repo.lock();
+        let repo = &*guard;
         let parent = match repo.head() {
             Ok(head) => Some(head.peel_to_commit()?),
             Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,

@@ -38,10 +38,10 @@ pub fn run(args: LogArgs, ctx: &Ctx) -> CmdResult {
     let target = resolve(goals, &args.reference, args.period.as_deref(), ctx.as_of)?;
     let item = item_of(&checked, target);
     let fail = |e: HistoryError| match e {
-        HistoryError::UnknownRevision(_) => Failure::Usage(e.to_string()),
+        HistoryError::Revision(e) => Failure::from(e),
         _ => Failure::Io(e.to_string()),
     };
-    let repo = Repo::open(&ctx.root).map_err(fail)?;
+    let repo = Repo::discover(&ctx.root)?;
     let changes = history::log(&repo, ctx.at.as_deref(), &item, args.max_count).map_err(fail)?;
     match args.format {
         LogFormat::Json => {

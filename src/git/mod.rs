@@ -101,6 +101,16 @@ impl Repo {
         &self.prefix
     }
 
+    /// A project-relative path as a path in the repository's trees.
+    pub fn git_path(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
+    }
+
+    /// The libgit2 repository itself, for the history walk, blame and `checkin --commit`.
+    pub fn lock(&self) -> MutexGuard<'_, Repository> {
+        lock(&self.repo)
+    }
+
     pub fn is_shallow(&self) -> bool {
         lock(&self.repo).is_shallow()
     }

@@ -18,7 +18,7 @@ impl Blamer {
     /// Opens the repository holding `root`, if any.
     pub fn open(root: &Path) -> Blamer {
         Blamer {
-            repo: Repo::open(root).ok(),
+            repo: Repo::discover(root).ok(),
             cache: HashMap::new(),
         }
     }
@@ -37,7 +37,8 @@ impl Blamer {
     fn blame(&self, path: &str, text: &str) -> Option<Vec<Option<String>>> {
         let repo = self.repo.as_ref()?;
         let git_path = repo.git_path(path);
-        let committed = repo.repo.blame_file(Path::new(&git_path), None).ok()?;
+        let git = repo.lock();
+        let committed = git.blame_file(Path::new(&git_path), None).ok()?;
         let blame = committed.blame_buffer(text.as_bytes()).ok()?;
         let mut authors = vec![None; text.lines().count()];
         for hunk in blame.iter() {

@@ -15,14 +15,14 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::rc::Rc;
 
+pub use crate::git::Repo;
+
 /// Why a history could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
-    #[error("{0} is not inside a git repository, so it has no history")]
-    NotARepo(String),
-    /// A revision named on the command line does not exist (usage error).
-    #[error("unknown revision `{0}`")]
-    UnknownRevision(String),
+    /// The start revision could not be resolved (unknown: exit 2; broken or shallow: 3).
+    #[error(transparent)]
+    Revision(#[from] crate::git::GitError),
     #[error(
         "history is incomplete: this is a shallow clone; fetch more history with `git fetch --unshallow`"
     )]
@@ -56,40 +56,6 @@ pub struct Change {
     pub changes: Vec<String>,
 }
 
-/// A git repository opened for a project root that may sit below the work tree's top.
-pub struct Repo {
-    pub repo: Repository,
-    /// The project root relative to the work tree, `""` or ending in `/`.
-    prefix: String,
-}
-
-impl Repo {
-    pub fn open(root: &Path) -> Result<Repo, HistoryError> {
-        let not_repo = || HistoryError::NotARepo(root.display().to_string());
-        // libgit2 hashes every object it reads again to verify it; git does not, and for a
-        // walk that reads thousands of blobs it was a tenth of the time.
-        git2::opts::strict_hash_verification(false);
-        let repo = Repository::discover(root).map_err(|_| not_repo())?;
-        let workdir = repo.workdir().ok_or_else(not_repo)?;
-        let workdir = workdir
-            .canonicalize()
-            .unwrap_or_else(|_| workdir.to_owned());
-        let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
-        let rel = root.strip_prefix(&workdir).map_err(|_| not_repo())?;
-        let mut prefix = String::new();
-        for c in rel.components() {
-            prefix.push_str(&c.as_os_str().to_string_lossy());
-            prefix.push('/');
-        }
-        Ok(Repo { repo, prefix })
-    }
-
-    /// A project-relative path as a path in the repository's trees.
-    pub fn git_path(&self, path: &str) -> String {
-        format!("{}{path}", self.prefix)
-    }
-}
-
 /// How each file is compared.
 struct Tracked {
     git_path: String,
@@ -105,13 +71,14 @@ pub fn log(
     item: &Item,
     max: Option<usize>,
 ) -> Result<Vec<Change>, HistoryError> {
-    let git = &repo.repo;
+    let start = start.map(|rev| repo.resolve(rev)).transpose()?;
+    // libgit2 hashes every object it reads again to verify it; git does not, and for a
+    // walk that reads thousands of blobs it was a tenth of the time.
+    git2::opts::strict_hash_verification(false);
+    let guard = repo.lock();
+    let git: &Repository = &guard;
     let start = match start {
-        Some(rev) => git
-            .revparse_single(rev)
-            .and_then(|o| o.peel_to_commit())
-            .map_err(|_| HistoryError::UnknownRevision(rev.to_owned()))?
-            .id(),
+        Some(rev) => rev.commit,
         None => match git.head().and_then(|h| h.peel_to_commit()) {
             Ok(c) => c.id(),
             // An unborn branch: nothing committed yet, so no history.
