@@ -99,6 +99,7 @@ pub fn run() -> u8 {
             return code;
         }
     };
+    crate::git::watchdog::set_handler(git_stalled);
     let ctx = match Ctx::new(&cli) {
         Ok(c) => c,
         Err(f) => return f.report(false),
@@ -119,6 +120,16 @@ pub fn run() -> u8 {
         Command::Man(a) => man::run(a, &ctx),
     };
     result.unwrap_or_else(|f| f.report(color_err))
+}
+
+/// What happens when libgit2 stops making progress (see `git::watchdog`): say so and exit
+/// 3 while the stuck thread is still inside libgit2.
+fn git_stalled(limit: std::time::Duration) {
+    eprintln!(
+        "error: reading the git repository made no progress for {} s; it probably holds a corrupt object (libgit2 cannot read a truncated loose object); run `git fsck` to find it",
+        limit.as_secs()
+    );
+    std::process::exit(i32::from(exit::IO));
 }
 
 /// Why a command could not do its job.

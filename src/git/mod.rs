@@ -11,6 +11,8 @@ use std::io;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+pub mod watchdog;
+
 /// Why a git operation could not be done.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -61,9 +63,26 @@ pub struct Repo {
     prefix: String,
 }
 
-fn lock(repo: &Mutex<Repository>) -> MutexGuard<'_, Repository> {
+/// The repository, held for one stretch of git work (watched for stalls, see [`watchdog`]).
+pub struct Locked<'a> {
+    guard: MutexGuard<'a, Repository>,
+    _busy: watchdog::Busy,
+}
+
+impl std::ops::Deref for Locked<'_> {
+    type Target = Repository;
+    fn deref(&self) -> &Repository {
+        &self.guard
+    }
+}
+
+fn lock(repo: &Mutex<Repository>) -> Locked<'_> {
     // A panic while holding the lock leaves no half-made state: libgit2 reads only.
-    repo.lock().unwrap_or_else(|p| p.into_inner())
+    let guard = repo.lock().unwrap_or_else(|p| p.into_inner());
+    Locked {
+        guard,
+        _busy: watchdog::busy(),
+    }
 }
 
 impl Repo {
@@ -107,7 +126,7 @@ impl Repo {
     }
 
     /// The libgit2 repository itself, for the history walk, blame and `checkin --commit`.
-    pub fn lock(&self) -> MutexGuard<'_, Repository> {
+    pub fn lock(&self) -> Locked<'_> {
         lock(&self.repo)
     }
 
@@ -287,6 +306,7 @@ impl GitTree {
         if depth > 64 {
             return Ok(());
         }
+        watchdog::tick();
         let tree = repo.find_tree(tree).map_err(|e| self.broken(rel, &e))?;
         for entry in tree.iter() {
             let Ok(name) = entry.name() else { continue };

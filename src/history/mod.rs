@@ -113,6 +113,7 @@ pub fn log(
     revwalk.push(start)?;
     let mut out = Vec::new();
     for id in revwalk {
+        crate::git::watchdog::tick();
         if max.is_some_and(|m| out.len() >= m) {
             break;
         }

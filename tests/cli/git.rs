@@ -235,6 +235,76 @@ fn a_missing_object_exits_3_without_a_panic() {
 }
 
 #[test]
+fn a_corrupt_object_exits_3_without_a_panic() {
+    // Three kinds of damage to the goal file's blob: not zlib at all, valid zlib holding a
+    // bad object header, and a truncated file. Also a damaged tree.
+    let compress = |bytes: &[u8]| {
+        // A stored (uncompressed) deflate block inside a zlib wrapper, so no zlib crate is
+        // needed: header, one final stored block, then the Adler-32 checksum.
+        let mut out = vec![0x78, 0x01, 0x01];
+        let n = bytes.len() as u16;
+        out.extend(n.to_le_bytes());
+        out.extend((!n).to_le_bytes());
+        out.extend(bytes);
+        let (mut a, mut b) = (1u32, 0u32);
+        for &x in bytes {
+            a = (a + u32::from(x)) % 65521;
+            b = (b + a) % 65521;
+        }
+        out.extend(((b << 16) | a).to_be_bytes());
+        out
+    };
+    for (what, damage) in [
+        ("garbage", b"this is not zlib data".to_vec()),
+        ("bad header", compress(b"blob nonsense\0team: x\n")),
+        ("truncated", Vec::new()),
+    ] {
+        for object in ["HEAD:goals/growth.yaml", "HEAD:goals"] {
+            let dir = goals_repo();
+            let d = dir.path();
+            let id = git(d, &["rev-parse", object]);
+            let path = d.join(".git/objects").join(&id[..2]).join(&id[2..]);
+            let mut perms = std::fs::metadata(&path)
+                .expect("a loose object")
+                .permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            std::fs::set_permissions(&path, perms).expect("writable");
+            let bytes = if what == "truncated" {
+                std::fs::read(&path).expect("read")[..10].to_vec()
+            } else {
+                damage.clone()
+            };
+            std::fs::write(&path, bytes).expect("damage the object");
+            for args in [
+                &["--at", "HEAD", "check"][..],
+                &["--at", "HEAD", "status"][..],
+                &["diff", "HEAD", "--as-of", AS_OF][..],
+                &["check", "--base", "HEAD"][..],
+                &["--at", "HEAD", "log", "growth/onboarding"][..],
+            ] {
+                // libgit2 loops forever on a truncated loose object; goalpost's watchdog
+                // ends the run (after 60 s by default, 2 s here).
+                let o = std::process::Command::new(bin())
+                    .arg("-C")
+                    .arg(d)
+                    .args(args)
+                    .env("GOALPOST_GIT_STALL_SECS", "2")
+                    .output()
+                    .expect("goalpost runs");
+                let err = stderr(&o);
+                assert_eq!(o.status.code(), Some(3), "{what} {object} {args:?}: {err}");
+                assert!(
+                    err.starts_with("error: "),
+                    "{what} {object} {args:?}: {err}"
+                );
+                assert!(!err.contains("panicked"), "{what} {object} {args:?}: {err}");
+            }
+        }
+    }
+}
+
+#[test]
 fn the_project_may_be_a_subdirectory_of_the_repository() {
     let dir = git_repo(&[
         ("README.md", "a bigger repository\n"),
