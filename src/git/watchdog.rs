@@ -72,10 +72,11 @@ pub fn busy() -> Busy {
                 loop {
                     std::thread::sleep(limit / 4);
                     let quiet = now_ms().saturating_sub(LAST.load(Ordering::Relaxed));
-                    if BUSY.load(Ordering::SeqCst) > 0 && quiet > limit_ms {
-                        if let Some(handler) = HANDLER.get() {
-                            handler(limit);
-                        }
+                    if BUSY.load(Ordering::SeqCst) > 0
+                        && quiet > limit_ms
+                        && let Some(handler) = HANDLER.get()
+                    {
+                        handler(limit);
                     }
                 }
             });
