@@ -123,3 +123,45 @@ fn tags_and_paths_in_goal_files_are_only_text() {
     assert_eq!(v["kpis"][0]["owner"], "touch pwned");
     assert!(!r.path().join("pwned").exists());
 }
+
+#[test]
+fn every_test_named_in_security_md_exists() {
+    let doc = std::fs::read_to_string(root().join("SECURITY.md")).expect("SECURITY.md");
+    let mut sources = String::new();
+    for dir in ["src", "tests"] {
+        let mut files = Vec::new();
+        rust_files(&root().join(dir), &mut files);
+        for f in files {
+            sources.push_str(&std::fs::read_to_string(f).expect("UTF-8 source"));
+        }
+    }
+    let mut named = 0;
+    // Backticked `module::test_name` (or `module::*`) in the table's last column.
+    for cell in doc.split('`').skip(1).step_by(2) {
+        let Some((module, name)) = cell.rsplit_once("::") else {
+            continue;
+        };
+        if !module
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_' || c == ':')
+        {
+            continue;
+        }
+        if name == "*" {
+            assert!(
+                sources.contains(&format!(
+                    "mod {}",
+                    module.rsplit("::").next().unwrap_or(module)
+                )),
+                "{cell}"
+            );
+        } else {
+            assert!(
+                sources.contains(&format!("fn {name}()")),
+                "SECURITY.md names `{cell}`, which is not a test"
+            );
+        }
+        named += 1;
+    }
+    assert!(named >= 20, "only {named} tests named");
+}
