@@ -1,7 +1,8 @@
 //! The check-in log on disk: an exclusive lock and a crash-safe replace.
 //!
-//! The lock is an OS lock (`flock`/`LockFileEx` through `File::lock`) on a sidecar file
-//! `.NAME.lock` next to the log. The kernel drops it when its holder exits, even on
+//! The lock is an OS lock (`flock`/`LockFileEx` through `File::lock`) on a sidecar file: in
+//! the git directory when the project is in a repository (so `git status` never shows it),
+//! else `.NAME.lock` next to the log. The kernel drops it when its holder exits, even on
 //! SIGKILL, so a left-over lock file is never stale: it is only ever a file to lock, and it
 //! is never deleted (deleting it would let two processes lock two different files).
 //! Writes go to a temporary file in the same directory, are fsynced, renamed over the log
@@ -34,19 +35,27 @@ pub enum LockError {
     Timeout { path: String, secs: u64 },
 }
 
-/// The sidecar lock file of a log: `goals/.checkins.yaml.lock` for `goals/checkins.yaml`.
-pub fn lock_path(log: &Path) -> PathBuf {
-    log.with_file_name(format!(".{}.lock", file_name(log)))
+/// The sidecar lock file of a log. In a git repository: `<git dir>/goalpost-checkin-<log path
+/// with `/` as `-`>.lock`; elsewhere `goals/.checkins.yaml.lock` for `goals/checkins.yaml`.
+/// Every run on one log computes the same path, which is all the lock needs.
+pub fn lock_path(log: &Path, log_rel: &str, git_dir: Option<&Path>) -> PathBuf {
+    match git_dir {
+        Some(dir) => dir.join(format!(
+            "goalpost-checkin-{}.lock",
+            log_rel.replace(['/', '\\'], "-")
+        )),
+        None => log.with_file_name(format!(".{}.lock", file_name(log))),
+    }
 }
 
-/// Takes the exclusive lock on `log`, waiting up to `timeout` for its holder.
+/// Takes the exclusive lock `path` (see [`lock_path`]), waiting up to `timeout` for its holder.
 ///
 /// The wait is a blocking lock on a helper thread rather than polling, so waiters get the
 /// lock as soon as it is free (50 concurrent runs do not starve one another). After a
 /// timeout the thread keeps waiting; when it gets the lock nobody receives it, and dropping
 /// the file releases it at once.
-pub fn lock(log: &Path, timeout: Duration) -> Result<LogLock, LockError> {
-    let path = lock_path(log);
+pub fn lock(path: &Path, timeout: Duration) -> Result<LogLock, LockError> {
+    let path = path.to_owned();
     let io_err = |source| LockError::Io {
         path: path.display().to_string(),
         source,
@@ -167,12 +176,13 @@ mod tests {
     fn the_lock_is_exclusive_and_released_on_drop() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("checkins.yaml");
-        let held = lock(&log, Duration::from_secs(1)).unwrap();
+        let at = lock_path(&log, "goals/checkins.yaml", None);
+        let held = lock(&at, Duration::from_secs(1)).unwrap();
         assert!(dir.path().join(".checkins.yaml.lock").is_file());
-        let err = lock(&log, Duration::from_millis(100)).unwrap_err();
+        let err = lock(&at, Duration::from_millis(100)).unwrap_err();
         assert!(matches!(err, LockError::Timeout { .. }), "{err}");
         drop(held);
-        lock(&log, Duration::from_millis(100)).unwrap();
+        lock(&at, Duration::from_millis(100)).unwrap();
     }
 
     #[test]

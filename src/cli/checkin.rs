@@ -94,7 +94,11 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
     };
     let said = format!("{} = {} ({})", new.reference, new.value_text(), new.date);
 
-    let _lock = store::lock(&log, LOCK_TIMEOUT).map_err(|e| Failure::Io(e.to_string()))?;
+    let git_dir = crate::git::Repo::discover(&ctx.root)
+        .ok()
+        .map(|r| r.git_dir());
+    let lock_at = store::lock_path(&log, &log_rel, git_dir.as_deref());
+    let _lock = store::lock(&lock_at, LOCK_TIMEOUT).map_err(|e| Failure::Io(e.to_string()))?;
     let Some(text) = validated_append(ctx, &log_rel, roots, &new)? else {
         out(&format!("already recorded: {said}; nothing written\n"))?;
         return Ok(exit::OK);

@@ -130,6 +130,11 @@ impl Repo {
         lock(&self.repo)
     }
 
+    /// The repository's git directory (`.git`, or a linked work tree's own directory).
+    pub fn git_dir(&self) -> std::path::PathBuf {
+        lock(&self.repo).path().to_owned()
+    }
+
     pub fn is_shallow(&self) -> bool {
         lock(&self.repo).is_shallow()
     }

@@ -308,7 +308,7 @@ pub fn markdown(h: &Header, changes: &[Change]) -> String {
     teams.dedup();
     for team in teams {
         out.push_str(&format!(
-            "\n### {}\n\n| | item | what changed | score | status |\n|---|---|---|---|---|\n",
+            "\n### {}\n\n| | item | what changed | score or value | status |\n|---|---|---|---|---|\n",
             cell(team)
         ));
         for c in changes.iter().filter(|c| c.team == team) {

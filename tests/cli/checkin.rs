@@ -511,10 +511,12 @@ fn commit_records_only_the_log_with_the_users_identity() {
         "goals/checkins.yaml\n"
     );
     assert_eq!(git(d, &["rev-list", "--count", "HEAD"]), "2\n");
-    // NOTES.md is still staged and uncommitted; the log is clean in index and work tree.
-    assert_eq!(
-        git(d, &["status", "--porcelain"]),
-        "A  NOTES.md\n?? goals/.checkins.yaml.lock\n"
+    // NOTES.md is still staged and uncommitted; the log is clean in index and work tree,
+    // and the lock file lives in the git directory, out of `git status`.
+    assert_eq!(git(d, &["status", "--porcelain"]), "A  NOTES.md\n");
+    assert!(
+        d.join(".git/goalpost-checkin-goals-checkins.yaml.lock")
+            .is_file()
     );
     assert_eq!(
         git(d, &["show", "HEAD:goals/checkins.yaml"]),
