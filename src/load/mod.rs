@@ -4,6 +4,7 @@
 //! meaning across files; that is `validate`'s job.
 
 pub mod convert;
+pub mod fastyaml;
 pub mod raw;
 pub mod source;
 pub mod yaml;
