@@ -303,6 +303,16 @@ pub fn out(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Streams to stdout through a buffer (for large outputs); a closed pipe is not an error.
+pub fn out_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    match write(&mut stdout).and_then(|_| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::Reported(exit::OK)),
+        Err(e) => Err(Failure::Io(format!("cannot write output: {e}"))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -265,8 +265,11 @@ impl<'a> Converter<'a> {
             self.type_error(v, &format!("`{key}`"), "a list");
             return None;
         };
-        let items = items.iter().filter_map(|i| f(self, i)).collect();
-        ok(m, key, items)
+        // Exact capacity: a repository holds hundreds of thousands of check-ins, and a
+        // growing vector would leave up to half of each list unused.
+        let mut out = Vec::with_capacity(items.len());
+        out.extend(items.iter().filter_map(|i| f(self, i)));
+        ok(m, key, out)
     }
 
     /// The whole file.
