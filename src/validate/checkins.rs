@@ -30,7 +30,10 @@ pub(super) fn attach(
         .map(|(o, _)| vec![Vec::new(); o.key_results.len()])
         .collect();
 
+    // Inline check-ins are most of them: room for them up front, so that the growing
+    // vectors don't hold slack while the raw check-ins are still in memory.
     for (k, (_, pending)) in kpis.iter().enumerate() {
+        kpi_cks[k].reserve_exact(pending.checkins.len());
         for raw in pending.checkins {
             no_ref_inline(v, raw);
             if let Some(c) = convert(v, raw, Expect::Value) {
@@ -46,6 +49,7 @@ pub(super) fn attach(
                 }
                 continue;
             }
+            kr_cks[i][r].reserve_exact(p.checkins.len());
             for raw in p.checkins {
                 no_ref_inline(v, raw);
                 if let Some(c) = convert(v, raw, expect(kr)) {
