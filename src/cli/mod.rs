@@ -243,12 +243,13 @@ pub fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
         }
         Err(e @ LoadError::Io { .. }) => return Err(Failure::Io(e.to_string())),
     };
-    let (goals, mut vdiags) = crate::validate::validate(&loaded.files, &loaded.config);
+    let files = loaded.files.len();
+    let (goals, mut vdiags) = crate::validate::validate_owned(loaded.files, &loaded.config);
     let mut diags = loaded.diags;
     diags.append(&mut vdiags);
     crate::diag::sort(&mut diags);
     Ok(Checked {
-        files: loaded.files.len(),
+        files,
         config: loaded.config,
         sources: loaded.sources,
         goals,
