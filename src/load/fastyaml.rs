@@ -18,15 +18,19 @@ const MAX_KEY: usize = 1024;
 
 /// Parses `text` when it stays inside the shapes this parser knows; `None` otherwise.
 pub fn parse(text: &str) -> Option<SNode<'_>> {
-    if !plain_text(text.as_bytes()) {
-        return None;
-    }
+    let ascii = plain_text(text.as_bytes())?;
     let mut p = Parser {
         t: text,
         b: text.as_bytes(),
         pos: 0,
         line: 1,
         line_start: 0,
+        // In an all-ASCII file (the usual case) every column is a byte distance.
+        ascii: if ascii {
+            (usize::MAX, usize::MAX)
+        } else {
+            (usize::MAX - 1, 0)
+        },
         nodes: 0,
     };
     if p.next_content()? != 0 {
@@ -40,29 +44,33 @@ pub fn parse(text: &str) -> Option<SNode<'_>> {
 }
 
 /// No control characters, tabs, carriage returns, Unicode line breaks or byte-order marks,
-/// and no directives or document markers at the start of a line.
-fn plain_text(b: &[u8]) -> bool {
-    let mut line_start = true;
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if line_start && (c == b'%' || b[i..].starts_with(b"---") || b[i..].starts_with(b"...")) {
-            return false;
-        }
-        line_start = c == b'\n';
-        match c {
-            b'\n' | 0x20..=0x7E => {}
-            0x00..=0x1F | 0x7F => return false,
-            0xC2 if matches!(b.get(i + 1), Some(0x80..=0xA0)) => return false,
-            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
-                return false;
-            }
-            0xEF if b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF) => return false,
-            _ => {}
-        }
-        i += 1;
+/// and no directives or document markers at the start of a line: `Some(all bytes are ASCII)`.
+fn plain_text(b: &[u8]) -> Option<bool> {
+    let marker = |rest: &[u8]| {
+        rest.first() == Some(&b'%') || rest.starts_with(b"---") || rest.starts_with(b"...")
+    };
+    if marker(b) {
+        return None;
     }
-    true
+    let mut ascii = true;
+    for (i, &c) in b.iter().enumerate() {
+        // Printable ASCII, the bulk of every file, in one comparison.
+        if c.wrapping_sub(0x20) < 0x5F {
+            continue;
+        }
+        match c {
+            b'\n' if marker(&b[i + 1..]) => return None,
+            b'\n' => {}
+            0x00..=0x1F | 0x7F => return None,
+            0xC2 if matches!(b.get(i + 1), Some(0x80..=0xA0)) => return None,
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
+                return None;
+            }
+            0xEF if b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF) => return None,
+            _ => ascii = false,
+        }
+    }
+    Some(ascii)
 }
 
 struct Parser<'a> {
@@ -71,6 +79,9 @@ struct Parser<'a> {
     pos: usize,
     line: u32,
     line_start: usize,
+    /// On the line starting at `ascii.0`, bytes before `ascii.1` are ASCII, so a column
+    /// there is a byte distance.
+    ascii: (usize, usize),
     nodes: usize,
 }
 
@@ -107,9 +118,21 @@ impl<'a> Parser<'a> {
         self.b.get(i).copied()
     }
 
-    fn span(&self, start: usize, len: usize) -> Span {
-        let prefix = &self.b[self.line_start..start];
-        let chars = prefix.iter().filter(|&&c| c & 0xC0 != 0x80).count();
+    fn span(&mut self, start: usize, len: usize) -> Span {
+        if self.ascii.0 != self.line_start && self.ascii.0 != usize::MAX {
+            let line = &self.b[self.line_start..];
+            let end = line
+                .iter()
+                .position(|&c| c == b'\n' || !c.is_ascii())
+                .unwrap_or(line.len());
+            self.ascii = (self.line_start, self.line_start + end);
+        }
+        let chars = if start <= self.ascii.1 {
+            start - self.line_start
+        } else {
+            let prefix = &self.b[self.line_start..start];
+            prefix.iter().filter(|&&c| c & 0xC0 != 0x80).count()
+        };
         Span {
             file: 0,
             line: self.line,
@@ -520,17 +543,19 @@ fn resolve(s: &str) -> Option<Node<'_>> {
         b'0'..=b'9' | b'-' => number_or_date(s),
         b'.' | b'+' | b'~' => (s == "~").then_some(Node::Null),
         _ => {
-            if b.len() <= 8 {
-                let lower = s.to_ascii_lowercase();
-                match lower.as_str() {
-                    "true" | "false" | "null" if s != lower => return None,
-                    "true" => return Some(Node::Bool(true)),
-                    "false" => return Some(Node::Bool(false)),
-                    "null" => return Some(Node::Null),
-                    // With strict booleans, yes/no/on/off/y/n stay strings, as do inf and nan.
-                    "infinity" => return None,
-                    _ => {}
-                }
+            match s {
+                "true" => return Some(Node::Bool(true)),
+                "false" => return Some(Node::Bool(false)),
+                "null" => return Some(Node::Null),
+                _ => {}
+            }
+            // Other spellings (True, NULL, …) are left to serde-saphyr. With strict booleans,
+            // yes/no/on/off/y/n stay strings, as do inf and nan.
+            if ["true", "false", "null", "infinity"]
+                .iter()
+                .any(|w| s.eq_ignore_ascii_case(w))
+            {
+                return None;
             }
             Some(Node::Str(Cow::Borrowed(s)))
         }

@@ -182,8 +182,8 @@ pub fn status(goals: &Goals, card: &Scorecard, objectives: &[usize], kpis: &[usi
 
 /// [`status`], written to `w` as it is serialized (through a `BufWriter` on stdout, the
 /// document is never held in memory whole).
-pub fn write_status(
-    w: &mut dyn std::io::Write,
+pub fn write_status<W: std::io::Write + ?Sized>(
+    w: &mut W,
     goals: &Goals,
     card: &Scorecard,
     objectives: &[usize],
