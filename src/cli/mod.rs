@@ -275,12 +275,13 @@ pub fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
         }
         Err(e @ LoadError::Io { .. }) => return Err(Failure::Io(e.to_string())),
     };
-    let (goals, mut vdiags) = crate::validate::validate(&loaded.files, &loaded.config);
+    let files = loaded.files.len();
+    let (goals, mut vdiags) = crate::validate::validate_owned(loaded.files, &loaded.config);
     let mut diags = loaded.diags;
     diags.append(&mut vdiags);
     crate::diag::sort(&mut diags);
     Ok(Checked {
-        files: loaded.files.len(),
+        files,
         config: loaded.config,
         sources: loaded.sources,
         goals,
@@ -329,6 +330,16 @@ pub fn out(text: &str) -> Result<(), Failure> {
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush())
     {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::Reported(exit::OK)),
+        Err(e) => Err(Failure::Io(format!("cannot write output: {e}"))),
+    }
+}
+
+/// Streams to stdout through a buffer (for large outputs); a closed pipe is not an error.
+pub fn out_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    match write(&mut stdout).and_then(|_| stdout.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::Reported(exit::OK)),
         Err(e) => Err(Failure::Io(format!("cannot write output: {e}"))),

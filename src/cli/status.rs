@@ -1,6 +1,6 @@
 //! `goalpost status`: scores and statuses of objectives, key results and KPIs.
 
-use super::{CmdResult, Ctx, Failure, exit, load_valid, out};
+use super::{CmdResult, Ctx, Failure, exit, load_valid, out, out_with};
 use crate::model::Goals;
 use crate::report::{csv, json, markdown, table};
 use crate::score::{self, Thresholds};
@@ -118,7 +118,11 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
     let (objectives, kpis) = args.filter.select(goals)?;
     let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
     let text = match args.format {
-        StatusFormat::Json => json::status(goals, &card, &objectives, &kpis),
+        // Streamed: at thousands of teams the document is megabytes.
+        StatusFormat::Json => {
+            out_with(|w| json::write_status(w, goals, &card, &objectives, &kpis))?;
+            return Ok(exit::OK);
+        }
         StatusFormat::Markdown => markdown::status(goals, &card, &objectives, &kpis),
         StatusFormat::Csv => csv::status(goals, &card, &objectives, &kpis),
         StatusFormat::Table => {

@@ -4,6 +4,7 @@
 //! meaning across files; that is `validate`'s job.
 
 pub mod convert;
+pub mod fastyaml;
 pub mod raw;
 pub mod source;
 pub mod yaml;
@@ -259,12 +260,12 @@ pub fn load_with(source: &dyn Source, limits: Limits) -> Result<Loaded, LoadErro
                     ));
                     break;
                 }
-                match decode(&bytes, file) {
+                match decode_owned(bytes, file) {
                     Ok(text) => {
                         push_source(&mut loaded.sources, path, String::new());
                         texts.push((file, text));
                     }
-                    Err(d) => {
+                    Err((d, bytes)) => {
                         push_source(
                             &mut loaded.sources,
                             path,
@@ -360,9 +361,29 @@ fn parse_all(texts: &[(u32, String)]) -> Vec<Parsed> {
         .collect()
 }
 
+/// [`decode`] without copying the text (the bytes come back with the diagnostic).
+fn decode_owned(mut bytes: Vec<u8>, file: u32) -> Result<String, (Diagnostic, Vec<u8>)> {
+    if let Err(d) = decode_check(&bytes, file) {
+        return Err((d, bytes));
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let d = Diagnostic::new(Code::InvalidEncoding, Span::default(), "invalid UTF-8");
+        (d, e.into_bytes())
+    })
+}
+
 /// Checks that bytes are UTF-8 text (dropping a UTF-8 byte-order mark), with a located
 /// diagnostic when they are not.
 pub fn decode(bytes: &[u8], file: u32) -> Result<String, Diagnostic> {
+    decode_check(bytes, file)?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    Ok(std::str::from_utf8(bytes).unwrap_or_default().to_owned())
+}
+
+fn decode_check(bytes: &[u8], file: u32) -> Result<(), Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let at = |offset: usize, line: u32, col: u32| Span {
         file,
@@ -406,7 +427,7 @@ pub fn decode(bytes: &[u8], file: u32) -> Result<String, Diagnostic> {
         )
         .help("goal files are text: remove the NUL byte (is this a binary file?)"));
     }
-    Ok(text.to_owned())
+    Ok(())
 }
 
 #[cfg(test)]

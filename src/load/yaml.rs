@@ -22,8 +22,31 @@ pub enum Node<'a> {
     Map(Vec<(SNode<'a>, SNode<'a>)>),
 }
 
-/// A node and where it stands.
-pub type SNode<'a> = Spanned<Node<'a>>;
+/// A node and where it stands (`span.file` is 0; [`span_of`] sets the file).
+#[derive(Debug)]
+pub struct SNode<'a> {
+    pub value: Node<'a>,
+    pub span: Span,
+}
+
+impl<'de> Deserialize<'de> for SNode<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Spanned::<Node<'de>>::deserialize(d)?;
+        let loc = s.referenced;
+        let sp = loc.span();
+        let span = Span {
+            file: 0,
+            line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
+            col: u32::try_from(loc.column()).unwrap_or(u32::MAX),
+            start: sp.byte_offset().unwrap_or(0).try_into().unwrap_or(u32::MAX),
+            len: sp.byte_len().unwrap_or(0).try_into().unwrap_or(u32::MAX),
+        };
+        Ok(SNode {
+            value: s.value,
+            span,
+        })
+    }
+}
 
 impl Node<'_> {
     /// A short name of the node's type, for "expected X, found Y" messages.
@@ -126,21 +149,25 @@ fn options() -> serde_saphyr::Options {
     o
 }
 
-/// The span of a spanned value inside file `file`.
-pub fn span_of<T>(node: &Spanned<T>, file: u32) -> Span {
-    let loc = node.referenced;
-    let sp = loc.span();
-    Span {
-        file,
-        line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
-        col: u32::try_from(loc.column()).unwrap_or(u32::MAX),
-        start: sp.byte_offset().unwrap_or(0).try_into().unwrap_or(u32::MAX),
-        len: sp.byte_len().unwrap_or(0).try_into().unwrap_or(u32::MAX),
-    }
+/// The span of a node inside file `file`.
+pub fn span_of(node: &SNode<'_>, file: u32) -> Span {
+    Span { file, ..node.span }
 }
 
 /// Parses one YAML document. `text` must already be checked to be UTF-8.
+///
+/// The plain shapes goal files are written in go through [`super::fastyaml`], which builds
+/// the same tree as serde-saphyr several times faster; anything else (and every error) is
+/// left to serde-saphyr.
 pub fn parse(text: &str, file: u32) -> Result<SNode<'_>, Diagnostic> {
+    if let Some(n) = super::fastyaml::parse(text) {
+        return Ok(n);
+    }
+    parse_saphyr(text, file)
+}
+
+/// [`parse`] without the fast path.
+pub fn parse_saphyr(text: &str, file: u32) -> Result<SNode<'_>, Diagnostic> {
     serde_saphyr::from_str_with_options::<SNode>(text, options())
         .map_err(|e| to_diag(&e, text, file))
 }

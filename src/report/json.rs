@@ -173,6 +173,22 @@ pub fn kpi<'a>(k: &'a Kpi, s: &KpiScore) -> KpiJson<'a> {
 
 /// The status document for the selected objectives and KPIs (indexes into `goals`).
 pub fn status(goals: &Goals, card: &Scorecard, objectives: &[usize], kpis: &[usize]) -> String {
+    let mut buf = Vec::new();
+    if write_status(&mut buf, goals, card, objectives, kpis).is_err() {
+        return "{}\n".to_owned();
+    }
+    String::from_utf8(buf).unwrap_or_else(|_| "{}\n".to_owned())
+}
+
+/// [`status`], written to `w` as it is serialized (through a `BufWriter` on stdout, the
+/// document is never held in memory whole).
+pub fn write_status<W: std::io::Write + ?Sized>(
+    w: &mut W,
+    goals: &Goals,
+    card: &Scorecard,
+    objectives: &[usize],
+    kpis: &[usize],
+) -> std::io::Result<()> {
     let doc = StatusJson {
         as_of: card.as_of,
         objectives: objectives
@@ -184,7 +200,6 @@ pub fn status(goals: &Goals, card: &Scorecard, objectives: &[usize], kpis: &[usi
             .map(|&i| kpi(&goals.kpis[i], &card.kpis[i]))
             .collect(),
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_owned());
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    w.write_all(b"\n")
 }

@@ -19,9 +19,9 @@ pub(super) enum Expect {
 
 pub(super) fn attach(
     v: &mut Validator,
-    objectives: Vec<(Objective, PendingObjective)>,
-    kpis: Vec<(Kpi, Pending)>,
-    logs: Vec<&RawCheckin>,
+    mut objectives: Vec<(Objective, PendingObjective)>,
+    mut kpis: Vec<(Kpi, Pending)>,
+    logs: Vec<Vec<RawCheckin>>,
     index: &Index,
 ) -> (Vec<Objective>, Vec<Kpi>) {
     let mut kpi_cks: Vec<Vec<Checkin>> = vec![Vec::new(); kpis.len()];
@@ -30,23 +30,39 @@ pub(super) fn attach(
         .map(|(o, _)| vec![Vec::new(); o.key_results.len()])
         .collect();
 
-    for (k, (_, pending)) in kpis.iter().enumerate() {
-        for raw in pending.checkins {
+    // Inline check-ins are most of them: room for them up front, so that the growing
+    // vectors don't hold slack while the raw check-ins are still in memory.
+    // Each item's raw check-ins are dropped once converted.
+    for (k, (_, pending)) in kpis.iter_mut().enumerate() {
+        let raws = std::mem::take(&mut pending.checkins);
+        kpi_cks[k].reserve_exact(raws.len());
+        for raw in &raws {
             no_ref_inline(v, raw);
             if let Some(c) = convert(v, raw, Expect::Value) {
                 kpi_cks[k].push(c);
             }
         }
     }
-    for (i, (o, pending)) in objectives.iter().enumerate() {
-        for (r, (kr, (_, p))) in o.key_results.iter().zip(&pending.krs).enumerate() {
+    let inline: Vec<Vec<Vec<RawCheckin>>> = objectives
+        .iter_mut()
+        .map(|(_, p)| {
+            p.krs
+                .iter_mut()
+                .map(|(_, p)| std::mem::take(&mut p.checkins))
+                .collect()
+        })
+        .collect();
+    for (i, per_kr) in inline.into_iter().enumerate() {
+        let o = &objectives[i].0;
+        for (r, (kr, raws)) in o.key_results.iter().zip(per_kr).enumerate() {
             if kr.kpi.is_some() {
-                if let Some(first) = p.checkins.first() {
-                    linked(v, first, kr, &objectives[i].0, &kpis);
+                if let Some(first) = raws.first() {
+                    linked(v, first, kr, o, &kpis);
                 }
                 continue;
             }
-            for raw in p.checkins {
+            kr_cks[i][r].reserve_exact(raws.len());
+            for raw in &raws {
                 no_ref_inline(v, raw);
                 if let Some(c) = convert(v, raw, expect(kr)) {
                     if o.period.contains(c.date) {
@@ -66,107 +82,110 @@ pub(super) fn attach(
             kr_index.insert((i, kr.id.as_str()), r);
         }
     }
-    for &raw in &logs {
-        let Some(reference) = &raw.reference else {
-            if !raw.invalid.contains(&"ref") {
-                v.push(
+    // One file's log at a time, dropped once converted.
+    for log in logs {
+        for raw in &log {
+            let Some(reference) = &raw.reference else {
+                if !raw.invalid.contains(&"ref") {
+                    v.push(
                     Diagnostic::new(Code::MissingField, raw.span, "a logged check-in has no `ref`")
                         .help("name the key result or KPI, for example `ref: growth/onboarding/completion` or `ref: growth/churn`"),
                 );
-            }
-            continue;
-        };
-        let Some(parts) = parse_ref(&reference.value) else {
-            v.bad_ref(
-                reference,
-                "`ref`",
-                "`team/kpi` or `team/objective/key-result`",
-            );
-            continue;
-        };
-        if parts.len() == 2 {
-            match v.kpi_ref(reference, index, "check-in") {
-                Some(k) => {
-                    if let Some(c) = convert(v, raw, Expect::Value) {
-                        kpi_cks[k].push(c);
-                    }
                 }
-                None => continue,
+                continue;
+            };
+            let Some(parts) = parse_ref(&reference.value) else {
+                v.bad_ref(
+                    reference,
+                    "`ref`",
+                    "`team/kpi` or `team/objective/key-result`",
+                );
+                continue;
+            };
+            if parts.len() == 2 {
+                match v.kpi_ref(reference, index, "check-in") {
+                    Some(k) => {
+                        if let Some(c) = convert(v, raw, Expect::Value) {
+                            kpi_cks[k].push(c);
+                        }
+                    }
+                    None => continue,
+                }
+                continue;
             }
-            continue;
-        }
-        let Some(date) = raw.date.as_ref().and_then(|d| Date::parse(&d.value)) else {
-            convert(v, raw, Expect::Value); // reports the date problem
-            continue;
-        };
-        let key = (parts[0].to_owned(), parts[1].to_owned());
-        let Some(candidates) = index.objectives.get(&key) else {
-            let known = objectives.iter().flat_map(|(o, _)| {
-                o.key_results
-                    .iter()
-                    .map(move |kr| format!("{}/{}", o.reference(), kr.id))
-            });
-            v.unknown_ref(reference, "check-in names key result", known, None);
-            continue;
-        };
-        let holding: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|&j| objectives[j].0.period.contains(date))
-            .collect();
-        let j = match holding.as_slice() {
-            [j] => *j,
-            [] => {
-                let periods: Vec<String> = candidates
-                    .iter()
-                    .map(|&j| {
-                        let p = &objectives[j].0.period;
-                        format!("{} ({} to {})", p.name, p.start, p.end)
-                    })
-                    .collect();
-                let span = raw.date.as_ref().map_or(raw.span, |d| d.span);
-                v.push(
+            let Some(date) = raw.date.as_ref().and_then(|d| Date::parse(&d.value)) else {
+                convert(v, raw, Expect::Value); // reports the date problem
+                continue;
+            };
+            let key = (parts[0].to_owned(), parts[1].to_owned());
+            let Some(candidates) = index.objectives.get(&key) else {
+                let known = objectives.iter().flat_map(|(o, _)| {
+                    o.key_results
+                        .iter()
+                        .map(move |kr| format!("{}/{}", o.reference(), kr.id))
+                });
+                v.unknown_ref(reference, "check-in names key result", known, None);
+                continue;
+            };
+            let holding: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&j| objectives[j].0.period.contains(date))
+                .collect();
+            let j = match holding.as_slice() {
+                [j] => *j,
+                [] => {
+                    let periods: Vec<String> = candidates
+                        .iter()
+                        .map(|&j| {
+                            let p = &objectives[j].0.period;
+                            format!("{} ({} to {})", p.name, p.start, p.end)
+                        })
+                        .collect();
+                    let span = raw.date.as_ref().map_or(raw.span, |d| d.span);
+                    v.push(
                     Diagnostic::new(Code::CheckinOutsidePeriod, span, format!("check-in for `{}` is dated {date}, outside the objective's period {}", reference.value, periods.join(", ")))
                         .help("key-result check-ins belong inside their objective's period; fix the date, or record the value on a KPI instead"),
                 );
-                continue;
-            }
-            many => {
-                let names: Vec<&str> = many
+                    continue;
+                }
+                many => {
+                    let names: Vec<&str> = many
+                        .iter()
+                        .map(|&j| objectives[j].0.period.name.as_str())
+                        .collect();
+                    v.push(
+                        Diagnostic::new(
+                            Code::UnknownRef,
+                            reference.span,
+                            format!(
+                                "`{}` on {date} matches objectives in several periods: {}",
+                                reference.value,
+                                names.join(", ")
+                            ),
+                        )
+                        .help("give the objectives different ids in overlapping periods"),
+                    );
+                    continue;
+                }
+            };
+            let o = &objectives[j].0;
+            let Some(&r) = kr_index.get(&(j, parts[2])) else {
+                let known = o
+                    .key_results
                     .iter()
-                    .map(|&j| objectives[j].0.period.name.as_str())
-                    .collect();
-                v.push(
-                    Diagnostic::new(
-                        Code::UnknownRef,
-                        reference.span,
-                        format!(
-                            "`{}` on {date} matches objectives in several periods: {}",
-                            reference.value,
-                            names.join(", ")
-                        ),
-                    )
-                    .help("give the objectives different ids in overlapping periods"),
-                );
+                    .map(|kr| format!("{}/{}", o.reference(), kr.id));
+                v.unknown_ref(reference, "check-in names key result", known, None);
+                continue;
+            };
+            let kr = &o.key_results[r];
+            if kr.kpi.is_some() {
+                linked(v, raw, kr, o, &kpis);
                 continue;
             }
-        };
-        let o = &objectives[j].0;
-        let Some(&r) = kr_index.get(&(j, parts[2])) else {
-            let known = o
-                .key_results
-                .iter()
-                .map(|kr| format!("{}/{}", o.reference(), kr.id));
-            v.unknown_ref(reference, "check-in names key result", known, None);
-            continue;
-        };
-        let kr = &o.key_results[r];
-        if kr.kpi.is_some() {
-            linked(v, raw, kr, o, &kpis);
-            continue;
-        }
-        if let Some(c) = convert(v, raw, expect(kr)) {
-            kr_cks[j][r].push(c);
+            if let Some(c) = convert(v, raw, expect(kr)) {
+                kr_cks[j][r].push(c);
+            }
         }
     }
 

@@ -27,23 +27,32 @@ pub fn parse_ref(s: &str) -> Option<Vec<&str>> {
     ((2..=3).contains(&parts.len()) && parts.iter().all(|p| is_slug(p))).then_some(parts)
 }
 
-/// Check-ins waiting for their target to be known. Borrowed from the raw files: copying
-/// them would double the memory of the largest part of the input (benches/, BENCHMARKS.md).
-struct Pending<'r> {
-    checkins: &'r [RawCheckin],
+/// Check-ins waiting for their target to be known. Moved out of the raw files (never
+/// copied: they are the largest part of the input), and dropped as soon as they are
+/// converted, so raw and validated check-ins are not all in memory at once (BENCHMARKS.md).
+struct Pending {
+    checkins: Vec<RawCheckin>,
 }
 
-struct PendingObjective<'r> {
+struct PendingObjective {
     parent: Option<Sp<String>>,
     guardrails: Vec<Sp<String>>,
     /// Per key result: its `kpi:` link and inline check-ins.
-    krs: Vec<(Option<Sp<String>>, Pending<'r>)>,
+    krs: Vec<(Option<Sp<String>>, Pending)>,
 }
 
 /// Validates raw files into the model. The model holds every item that could be built even
 /// when there are errors (so lints can still run); callers must not score it when any
 /// diagnostic is an error.
+///
+/// This copies the raw files; [`validate_owned`] does not.
 pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagnostic>) {
+    validate_owned(files.to_vec(), config)
+}
+
+/// [`validate`], consuming the raw files: their check-ins are freed as they are converted,
+/// which keeps peak memory down on large repositories.
+pub fn validate_owned(mut files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Vec<Diagnostic>) {
     let mut v = Validator {
         config,
         diags: Vec::new(),
@@ -51,9 +60,9 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
     };
     let mut kpis: Vec<(Kpi, Pending)> = Vec::new();
     let mut objectives: Vec<(Objective, PendingObjective)> = Vec::new();
-    let mut logs: Vec<&RawCheckin> = Vec::new();
+    let mut logs: Vec<Vec<RawCheckin>> = Vec::new();
 
-    for (_, f) in files {
+    for (_, f) in &mut files {
         let team = f.team.as_ref().and_then(|t| v.slug(t, "team"));
         let has_items = f.objectives.as_ref().is_some_and(|o| !o.is_empty())
             || f.kpis.as_ref().is_some_and(|k| !k.is_empty());
@@ -85,26 +94,23 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
                 None
             }
         };
-        for raw in f.kpis.iter().flatten() {
-            if let Some(team) = &team
-                && let Some(k) = v.kpi(raw, team)
-            {
-                kpis.push((
-                    k,
-                    Pending {
-                        checkins: raw.checkins.as_deref().unwrap_or_default(),
-                    },
-                ));
+        for raw in f.kpis.iter_mut().flatten() {
+            if let Some(team) = &team {
+                let checkins = raw.checkins.take().unwrap_or_default();
+                match v.kpi(raw, team) {
+                    Some(k) => kpis.push((k, Pending { checkins })),
+                    None => v.orphan_checkins(&checkins, checkins::Expect::Value),
+                }
             }
         }
-        for raw in f.objectives.iter().flatten() {
+        for raw in f.objectives.iter_mut().flatten() {
             if let (Some(team), Some(period)) = (&team, &period)
                 && let Some(o) = v.objective(raw, team, period)
             {
                 objectives.push(o);
             }
         }
-        logs.extend(f.checkins.iter().flatten());
+        logs.extend(f.checkins.take());
     }
 
     kpis.sort_by(|a, b| (&a.0.team, &a.0.id).cmp(&(&b.0.team, &b.0.id)));
@@ -370,10 +376,8 @@ impl Validator<'_> {
                 );
             }
         }
-        let Some(id) = id else {
-            self.orphan_checkins(raw.checkins.as_deref(), checkins::Expect::Value);
-            return None;
-        };
+        // The caller shape-checks the check-ins of a KPI that could not be built.
+        let id = id?;
         // Missing fields were reported; placeholders keep the rest of the item checkable.
         Some(Kpi {
             team: team.to_owned(),
@@ -390,12 +394,20 @@ impl Validator<'_> {
         })
     }
 
-    fn objective<'r>(
+    fn objective(
         &mut self,
-        raw: &'r RawObjective,
+        raw: &mut RawObjective,
         team: &str,
         period: &Period,
-    ) -> Option<(Objective, PendingObjective<'r>)> {
+    ) -> Option<(Objective, PendingObjective)> {
+        // The check-ins move into the pending list; everything else is only read.
+        let mut inline: Vec<Vec<RawCheckin>> = raw
+            .key_results
+            .iter_mut()
+            .flatten()
+            .map(|kr| kr.checkins.take().unwrap_or_default())
+            .collect();
+        let raw: &RawObjective = raw;
         let (id, title) = self.id_and_title(
             (&raw.id, &raw.title),
             (raw.span, &raw.invalid),
@@ -429,8 +441,22 @@ impl Validator<'_> {
         let mut krs = Vec::new();
         let mut pending = Vec::new();
         let mut seen: HashMap<&str, Span> = HashMap::new();
-        for raw_kr in raw.key_results.iter().flatten() {
-            if let Some((kr, link)) = self.key_result(raw_kr) {
+        for (raw_kr, checkins) in raw.key_results.iter().flatten().zip(&mut inline) {
+            let checkins = std::mem::take(checkins);
+            let Some((kr, link)) = self.key_result(raw_kr) else {
+                let expect = if raw_kr
+                    .kind
+                    .as_ref()
+                    .is_some_and(|k| k.value == KrKind::Milestone)
+                {
+                    checkins::Expect::Done
+                } else {
+                    checkins::Expect::Value
+                };
+                self.orphan_checkins(&checkins, expect);
+                continue;
+            };
+            {
                 if let Some(&first) = seen.get(raw_kr.id.as_ref().map_or("", |i| i.value.as_str()))
                 {
                     self.duplicate(
@@ -445,12 +471,7 @@ impl Validator<'_> {
                     seen.insert(i.value.as_str(), kr.span);
                 }
                 krs.push(kr);
-                pending.push((
-                    link,
-                    Pending {
-                        checkins: raw_kr.checkins.as_deref().unwrap_or_default(),
-                    },
-                ));
+                pending.push((link, Pending { checkins }));
             }
         }
         let id = id?;
@@ -565,15 +586,8 @@ impl Validator<'_> {
             Some(w) => w.value,
             None => 1.0,
         };
-        let Some(id) = id else {
-            let expect = if kind == KrKind::Milestone {
-                checkins::Expect::Done
-            } else {
-                checkins::Expect::Value
-            };
-            self.orphan_checkins(raw.checkins.as_deref(), expect);
-            return None;
-        };
+        // The caller shape-checks the check-ins of a key result that could not be built.
+        let id = id?;
         Some((
             KeyResult {
                 id,
@@ -594,8 +608,8 @@ impl Validator<'_> {
 
     /// Shape-checks the check-ins of an item that could not be built, so their problems are
     /// reported in the same run.
-    fn orphan_checkins(&mut self, raws: Option<&[RawCheckin]>, expect: checkins::Expect) {
-        for raw in raws.unwrap_or_default() {
+    fn orphan_checkins(&mut self, raws: &[RawCheckin], expect: checkins::Expect) {
+        for raw in raws {
             checkins::convert(self, raw, expect);
         }
     }
