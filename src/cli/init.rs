@@ -7,7 +7,9 @@ use std::path::PathBuf;
 /// Scaffold goalpost.toml, an example goal file, the schema, .gitattributes and a CI workflow.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Where to scaffold (default: the current directory).
+    /// Where to scaffold (default: the current directory); created when missing.
+    // Its own id: `dir` is the global `-C DIR`, and clap would give this value to it.
+    #[arg(id = "init_dir", value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }
 

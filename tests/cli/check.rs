@@ -363,3 +363,20 @@ fn init_scaffolds_and_never_overwrites() {
         before
     );
 }
+
+#[test]
+fn init_into_a_new_directory_creates_it() {
+    let r = repo(&[]);
+    // A relative DIR is taken from where goalpost runs (here `-C`), and created.
+    let o = run(r.path(), &["init", "team-goals", "--as-of", "2026-11-15"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let made = r.path().join("team-goals");
+    assert!(made.join("goalpost.toml").is_file());
+    assert!(made.join("goals/example.yaml").is_file());
+    assert!(
+        !r.path().join("goalpost.toml").exists(),
+        "nothing in the parent"
+    );
+    let o = run(&made, &["check", "--as-of", "2026-11-15"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
