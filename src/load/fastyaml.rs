@@ -5,6 +5,9 @@
 //! numbers or any error, so that serde-saphyr parses the file and reports its problems.
 //! Differential tests against serde-saphyr keep the two in step.
 
+#[doc(hidden)]
+pub mod differential;
+
 use super::yaml::{Node, SNode};
 use crate::diag::Span;
 use std::borrow::Cow;
