@@ -331,7 +331,9 @@ impl<'a> Parser<'a> {
         let end = key_end(self.b, start)?;
         let k = &self.t[start..end];
         let first = *k.as_bytes().first()?;
+        // `<<` is YAML's merge key, which serde-saphyr expands: leave it to serde-saphyr.
         if is_indicator(first)
+            || k == "<<"
             || k.len() > MAX_KEY
             || k.ends_with(' ')
             || k.bytes()
@@ -500,7 +502,7 @@ impl<'a> Parser<'a> {
         while trimmed > start && self.b[trimmed - 1] == b' ' {
             trimmed -= 1;
         }
-        if key && (trimmed != end || end - start > MAX_KEY) {
+        if key && (trimmed != end || end - start > MAX_KEY || &self.b[start..end] == b"<<") {
             return None;
         }
         let value = plain(&self.t[start..trimmed])?;

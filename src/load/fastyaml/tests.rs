@@ -67,6 +67,12 @@ fn agrees_on_the_shapes_of_goal_files() {
     }
     let left_to_saphyr = [
         "",
+        // Merge keys (found by the fastyaml_agrees fuzz target): serde-saphyr expands or
+        // rejects them, so the fast path must not read `<<` as a plain key.
+        "a:\n  <<: x\n",
+        "a: {<<: x}\n",
+        "b: &b {x: 1}\na:\n  <<: *b\n",
+        "k:\n  - <<: support-tickets\n",
         "# only a comment\n",
         "- a\n- b\n",
         "  a: 1\n",
