@@ -141,6 +141,10 @@ fn options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = MAX_DEPTH;
     budget.max_aliases = MAX_ALIASES;
+    // goalpost reads no comments, but the parser buffers them while it looks ahead; its
+    // default of 32 made a valid file with a long commented-out block (say, old key results
+    // right after `key_results:`) "invalid YAML". They are bounded by the file size anyway.
+    budget.max_buffered_comment_events = usize::MAX;
     budget.max_documents = 1;
     budget.max_events = 4_000_000;
     budget.max_nodes = 2_000_000;
