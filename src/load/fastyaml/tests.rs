@@ -66,7 +66,7 @@ fn agrees_on_the_shapes_of_goal_files() {
         &format!("k:\n{}  - a\n", "  # c\n".repeat(40)),
     ];
     for t in taken {
-        assert_eq!(agrees(&t), Ok(true), "{t:?}");
+        assert_eq!(agrees(t), Ok(true), "{t:?}");
     }
     let left_to_saphyr = [
         "",
