@@ -85,7 +85,7 @@ pub(super) fn attach(
     // One file's log at a time, dropped once converted.
     for log in logs {
         for raw in &log {
-            let Some(reference) = &raw.reference else {
+            let Some(reference) = raw.reference() else {
                 if !raw.invalid.contains(&"ref") {
                     v.push(
                     Diagnostic::new(Code::MissingField, raw.span, "a logged check-in has no `ref`")
@@ -219,7 +219,7 @@ fn expect(kr: &KeyResult) -> Expect {
 }
 
 fn no_ref_inline(v: &mut Validator, raw: &RawCheckin) {
-    if let Some(r) = &raw.reference {
+    if let Some(r) = raw.reference() {
         v.push(
             Diagnostic::new(Code::InvalidCheckin, r.span, "a check-in written under its item takes no `ref`")
                 .help("remove `ref:`; it is only for check-ins in a `checkins:` log at the top level of a file"),
@@ -293,7 +293,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
     let mut ok = true;
     let obs = match expect {
         Expect::Value => {
-            if let Some(done) = &raw.done {
+            if let Some(done) = raw.done() {
                 v.push(
                     Diagnostic::new(
                         Code::InvalidCheckin,
@@ -336,7 +336,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
                 );
                 ok = false;
             }
-            match &raw.done {
+            match raw.done() {
                 Some(d) => Some(Observation::Done(d.value)),
                 None => {
                     if ok && !raw.invalid.contains(&"done") {
@@ -354,7 +354,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
             }
         }
     };
-    if let Some(c) = &raw.confidence
+    if let Some(c) = raw.confidence()
         && !(0.0..=1.0).contains(&c.value)
     {
         v.push(
@@ -377,9 +377,9 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
     Some(Checkin {
         date,
         obs: obs?,
-        confidence: raw.confidence.as_ref().map(|c| c.value),
-        note: raw.note.as_ref().map(|n| n.value.clone()),
-        by: raw.by.as_ref().map(|b| b.value.clone()),
+        confidence: raw.confidence().map(|c| c.value),
+        note: raw.note().map(|n| n.value.clone()),
+        by: raw.by().map(|b| b.value.clone()),
         span: raw.span,
     })
 }
