@@ -401,6 +401,7 @@ impl<'a> Converter<'a> {
             weight: self.number(&m, "weight"),
             kpi: self.string(&m, "kpi"),
             checkins: self.list(&m, "checkins", Self::checkin),
+            lowered: Default::default(),
             span: m.span,
             invalid: m.invalid(),
         })
@@ -425,6 +426,7 @@ impl<'a> Converter<'a> {
             cadence: self.keyword(&m, "cadence", Cadence::NAMES, Cadence::parse),
             owner: self.string(&m, "owner"),
             checkins: self.list(&m, "checkins", Self::checkin),
+            lowered: Default::default(),
             span: m.span,
             invalid: m.invalid(),
         })

@@ -103,6 +103,9 @@ pub struct RawKeyResult {
     /// A KPI (`team/kpi`) whose check-ins give this key result's current value.
     pub kpi: Option<Sp<String>>,
     pub checkins: Option<Vec<RawCheckin>>,
+    /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
+    #[schemars(skip)]
+    pub lowered: super::lower::Lowered,
     #[schemars(skip)]
     pub span: Span,
     /// Keys that were written with a value that could not be read (already reported).
@@ -129,6 +132,9 @@ pub struct RawKpi {
     pub cadence: Option<Sp<Cadence>>,
     pub owner: Option<Sp<String>>,
     pub checkins: Option<Vec<RawCheckin>>,
+    /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
+    #[schemars(skip)]
+    pub lowered: super::lower::Lowered,
     #[schemars(skip)]
     pub span: Span,
     /// Keys that were written with a value that could not be read (already reported).

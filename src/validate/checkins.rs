@@ -5,7 +5,8 @@
 
 use super::{Index, Pending, PendingObjective, Validator, fmt_num, parse_ref};
 use crate::date::Date;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Span};
+use crate::load::lower::Lowered;
 use crate::load::raw::RawCheckin;
 use crate::model::*;
 use std::collections::HashMap;
@@ -30,20 +31,13 @@ pub(super) fn attach(
         .map(|(o, _)| vec![Vec::new(); o.key_results.len()])
         .collect();
 
-    // Inline check-ins are most of them: room for them up front, so that the growing
-    // vectors don't hold slack while the raw check-ins are still in memory.
-    // Each item's raw check-ins are dropped once converted.
+    // Inline check-ins are most of them, and mostly lowered to `Checkin`s already: those
+    // vectors become the items' own, and only the rest are converted here.
     for (k, (_, pending)) in kpis.iter_mut().enumerate() {
-        let raws = std::mem::take(&mut pending.checkins);
-        kpi_cks[k].reserve_exact(raws.len());
-        for raw in &raws {
-            no_ref_inline(v, raw);
-            if let Some(c) = convert(v, raw, Expect::Value) {
-                kpi_cks[k].push(c);
-            }
-        }
+        let lowered = std::mem::take(&mut pending.checkins);
+        kpi_cks[k] = inline_checkins(v, lowered, Expect::Value);
     }
-    let inline: Vec<Vec<Vec<RawCheckin>>> = objectives
+    let inline: Vec<Vec<Lowered>> = objectives
         .iter_mut()
         .map(|(_, p)| {
             p.krs
@@ -54,24 +48,22 @@ pub(super) fn attach(
         .collect();
     for (i, per_kr) in inline.into_iter().enumerate() {
         let o = &objectives[i].0;
-        for (r, (kr, raws)) in o.key_results.iter().zip(per_kr).enumerate() {
+        for (r, (kr, lowered)) in o.key_results.iter().zip(per_kr).enumerate() {
             if kr.kpi.is_some() {
-                if let Some(first) = raws.first() {
+                if let Some(first) = lowered.first_span() {
                     linked(v, first, kr, o, &kpis);
                 }
                 continue;
             }
-            kr_cks[i][r].reserve_exact(raws.len());
-            for raw in &raws {
-                no_ref_inline(v, raw);
-                if let Some(c) = convert(v, raw, expect(kr)) {
-                    if o.period.contains(c.date) {
-                        kr_cks[i][r].push(c);
-                    } else {
-                        outside(v, &c, o);
-                    }
+            let mut cks = inline_checkins(v, lowered, expect(kr));
+            cks.retain(|c| {
+                let inside = o.period.contains(c.date);
+                if !inside {
+                    outside(v, c, o);
                 }
-            }
+                inside
+            });
+            kr_cks[i][r] = cks;
         }
     }
 
@@ -180,7 +172,7 @@ pub(super) fn attach(
             };
             let kr = &o.key_results[r];
             if kr.kpi.is_some() {
-                linked(v, raw, kr, o, &kpis);
+                linked(v, raw.span, kr, o, &kpis);
                 continue;
             }
             if let Some(c) = convert(v, raw, expect(kr)) {
@@ -218,6 +210,22 @@ fn expect(kr: &KeyResult) -> Expect {
     }
 }
 
+/// An item's inline check-ins in file order: the clean ones as lowered, the rest converted
+/// (with their diagnostics) and put back in their places.
+fn inline_checkins(v: &mut Validator, lowered: Lowered, expect: Expect) -> Vec<Checkin> {
+    let Lowered { mut clean, rest } = lowered;
+    let mut dropped = 0;
+    for (i, raw) in &rest {
+        no_ref_inline(v, raw);
+        match convert(v, raw, expect) {
+            // Every earlier check-in is in place already, or was dropped.
+            Some(c) => clean.insert(*i as usize - dropped, c),
+            None => dropped += 1,
+        }
+    }
+    clean
+}
+
 fn no_ref_inline(v: &mut Validator, raw: &RawCheckin) {
     if let Some(r) = raw.reference() {
         v.push(
@@ -227,13 +235,7 @@ fn no_ref_inline(v: &mut Validator, raw: &RawCheckin) {
     }
 }
 
-fn linked(
-    v: &mut Validator,
-    raw: &RawCheckin,
-    kr: &KeyResult,
-    o: &Objective,
-    kpis: &[(Kpi, Pending)],
-) {
+fn linked(v: &mut Validator, span: Span, kr: &KeyResult, o: &Objective, kpis: &[(Kpi, Pending)]) {
     // By index, not a search of all KPIs: a log can name linked key results many times.
     let kpi = kr
         .kpi
@@ -244,7 +246,7 @@ fn linked(
     v.push(
         Diagnostic::new(
             Code::LinkedKrCheckin,
-            raw.span,
+            span,
             format!(
                 "key result `{}/{}` takes its values from {kpi} and has no check-ins of its own",
                 o.reference(),
@@ -384,14 +386,13 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
     })
 }
 
-/// Sorts one item's check-ins by date and folds same-date repeats.
+/// Sorts one item's check-ins by date and folds same-date repeats (in place).
 fn merge(v: &mut Validator, mut cks: Vec<Checkin>, reference: &str) -> Vec<Checkin> {
     cks.sort_by_key(|c| c.date); // stable: file order within a date
-    let mut out: Vec<Checkin> = Vec::with_capacity(cks.len());
-    for c in cks {
-        if let Some(last) = out.last()
-            && last.date == c.date
-        {
+    let mut kept = 0;
+    for i in 0..cks.len() {
+        if kept > 0 && cks[kept - 1].date == cks[i].date {
+            let (last, c) = (&cks[kept - 1], &cks[i]);
             let same = last.obs == c.obs
                 && last.confidence == c.confidence
                 && last.note == c.note
@@ -413,7 +414,9 @@ fn merge(v: &mut Validator, mut cks: Vec<Checkin>, reference: &str) -> Vec<Check
             v.push(d.related(last.span, "the other check-in is here"));
             continue;
         }
-        out.push(c);
+        cks.swap(kept, i);
+        kept += 1;
     }
-    out
+    cks.truncate(kept);
+    cks
 }

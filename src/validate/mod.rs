@@ -7,6 +7,7 @@ mod checkins;
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Span, suggest};
+use crate::load::lower::{Lowered, lower_file};
 use crate::load::raw::*;
 use crate::model::*;
 use std::collections::HashMap;
@@ -31,7 +32,7 @@ pub fn parse_ref(s: &str) -> Option<Vec<&str>> {
 /// copied: they are the largest part of the input), and dropped as soon as they are
 /// converted, so raw and validated check-ins are not all in memory at once (BENCHMARKS.md).
 struct Pending {
-    checkins: Vec<RawCheckin>,
+    checkins: Lowered,
 }
 
 struct PendingObjective {
@@ -63,6 +64,8 @@ pub fn validate_owned(mut files: Vec<(u32, RawFile)>, config: &Config) -> (Goals
     let mut logs: Vec<Vec<RawCheckin>> = Vec::new();
 
     for (_, f) in &mut files {
+        // Already done while loading; raw files from elsewhere are lowered here.
+        lower_file(f);
         let team = f.team.as_ref().and_then(|t| v.slug(t, "team"));
         let has_items = f.objectives.as_ref().is_some_and(|o| !o.is_empty())
             || f.kpis.as_ref().is_some_and(|k| !k.is_empty());
@@ -96,7 +99,7 @@ pub fn validate_owned(mut files: Vec<(u32, RawFile)>, config: &Config) -> (Goals
         };
         for raw in f.kpis.iter_mut().flatten() {
             if let Some(team) = &team {
-                let checkins = raw.checkins.take().unwrap_or_default();
+                let checkins = std::mem::take(&mut raw.lowered);
                 match v.kpi(raw, team) {
                     Some(k) => kpis.push((k, Pending { checkins })),
                     None => v.orphan_checkins(&checkins, checkins::Expect::Value),
@@ -401,11 +404,11 @@ impl Validator<'_> {
         period: &Period,
     ) -> Option<(Objective, PendingObjective)> {
         // The check-ins move into the pending list; everything else is only read.
-        let mut inline: Vec<Vec<RawCheckin>> = raw
+        let mut inline: Vec<Lowered> = raw
             .key_results
             .iter_mut()
             .flatten()
-            .map(|kr| kr.checkins.take().unwrap_or_default())
+            .map(|kr| std::mem::take(&mut kr.lowered))
             .collect();
         let raw: &RawObjective = raw;
         let (id, title) = self.id_and_title(
@@ -608,8 +611,9 @@ impl Validator<'_> {
 
     /// Shape-checks the check-ins of an item that could not be built, so their problems are
     /// reported in the same run.
-    fn orphan_checkins(&mut self, raws: &[RawCheckin], expect: checkins::Expect) {
-        for raw in raws {
+    /// (The clean ones have nothing to report.)
+    fn orphan_checkins(&mut self, lowered: &Lowered, expect: checkins::Expect) {
+        for (_, raw) in &lowered.rest {
             checkins::convert(self, raw, expect);
         }
     }
