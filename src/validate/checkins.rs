@@ -74,6 +74,10 @@ pub(super) fn attach(
             kr_index.insert((i, kr.id.as_str()), r);
         }
     }
+    // Logged check-ins come after the inline ones; they are kept apart until then, so that
+    // the items' exactly sized vectors grow once, not by doubling.
+    let mut kpi_log: HashMap<usize, Vec<Checkin>> = HashMap::new();
+    let mut kr_log: HashMap<(usize, usize), Vec<Checkin>> = HashMap::new();
     // One file's log at a time, dropped once converted.
     for log in logs {
         for raw in &log {
@@ -98,7 +102,7 @@ pub(super) fn attach(
                 match v.kpi_ref(reference, index, "check-in") {
                     Some(k) => {
                         if let Some(c) = convert(v, raw, Expect::Value) {
-                            kpi_cks[k].push(c);
+                            kpi_log.entry(k).or_default().push(c);
                         }
                     }
                     None => continue,
@@ -176,7 +180,7 @@ pub(super) fn attach(
                 continue;
             }
             if let Some(c) = convert(v, raw, expect(kr)) {
-                kr_cks[j][r].push(c);
+                kr_log.entry((j, r)).or_default().push(c);
             }
         }
     }
@@ -184,7 +188,9 @@ pub(super) fn attach(
     let kpis = kpis
         .into_iter()
         .zip(kpi_cks)
-        .map(|((mut k, _), cks)| {
+        .enumerate()
+        .map(|(i, ((mut k, _), cks))| {
+            let cks = append(cks, kpi_log.remove(&i));
             k.checkins = merge(v, cks, &k.reference());
             k
         })
@@ -192,15 +198,26 @@ pub(super) fn attach(
     let objectives = objectives
         .into_iter()
         .zip(kr_cks)
-        .map(|((mut o, _), per_kr)| {
+        .enumerate()
+        .map(|(j, ((mut o, _), per_kr))| {
             let oref = o.reference();
-            for (kr, cks) in o.key_results.iter_mut().zip(per_kr) {
+            for (r, (kr, cks)) in o.key_results.iter_mut().zip(per_kr).enumerate() {
+                let cks = append(cks, kr_log.remove(&(j, r)));
                 kr.checkins = merge(v, cks, &format!("{oref}/{}", kr.id));
             }
             o
         })
         .collect();
     (objectives, kpis)
+}
+
+/// `cks` followed by `more`, growing `cks` by exactly what it needs.
+fn append(mut cks: Vec<Checkin>, more: Option<Vec<Checkin>>) -> Vec<Checkin> {
+    if let Some(mut more) = more {
+        cks.reserve_exact(more.len());
+        cks.append(&mut more);
+    }
+    cks
 }
 
 fn expect(kr: &KeyResult) -> Expect {
