@@ -7,7 +7,7 @@
 use super::raw::{KrKind, RawCheckin, RawFile};
 use crate::date::Date;
 use crate::diag::Span;
-use crate::model::{Checkin, Observation};
+use crate::model::{Checkin, CheckinText, Observation};
 
 /// One item's inline check-ins after lowering, in file order once merged back.
 #[derive(Debug, Clone, Default)]
@@ -99,8 +99,7 @@ fn lower(raw: RawCheckin, date: Date, obs: Observation) -> Checkin {
         date,
         obs,
         confidence: extra.confidence.map(|c| c.value),
-        note: extra.note.map(|n| n.value),
-        by: extra.by.map(|b| b.value),
+        text: CheckinText::boxed(extra.note.map(|n| n.value), extra.by.map(|b| b.value)),
         span: raw.span,
     }
 }

@@ -397,8 +397,10 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
         date,
         obs: obs?,
         confidence: raw.confidence().map(|c| c.value),
-        note: raw.note().map(|n| n.value.clone()),
-        by: raw.by().map(|b| b.value.clone()),
+        text: CheckinText::boxed(
+            raw.note().map(|n| n.value.clone()),
+            raw.by().map(|b| b.value.clone()),
+        ),
         span: raw.span,
     })
 }
@@ -410,10 +412,7 @@ fn merge(v: &mut Validator, mut cks: Vec<Checkin>, reference: &str) -> Vec<Check
     for i in 0..cks.len() {
         if kept > 0 && cks[kept - 1].date == cks[i].date {
             let (last, c) = (&cks[kept - 1], &cks[i]);
-            let same = last.obs == c.obs
-                && last.confidence == c.confidence
-                && last.note == c.note
-                && last.by == c.by;
+            let same = last.obs == c.obs && last.confidence == c.confidence && last.text == c.text;
             let d = if same {
                 Diagnostic::new(
                     Code::DuplicateCheckin,
