@@ -53,7 +53,7 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
 
 /// [`validate`], consuming the raw files: their check-ins are freed as they are converted,
 /// which keeps peak memory down on large repositories.
-pub fn validate_owned(mut files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Vec<Diagnostic>) {
+pub fn validate_owned(files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Vec<Diagnostic>) {
     let mut v = Validator {
         config,
         diags: Vec::new(),
@@ -63,7 +63,9 @@ pub fn validate_owned(mut files: Vec<(u32, RawFile)>, config: &Config) -> (Goals
     let mut objectives: Vec<(Objective, PendingObjective)> = Vec::new();
     let mut logs: Vec<Vec<RawCheckin>> = Vec::new();
 
-    for (_, f) in &mut files {
+    // Each raw file is dropped once its items are built.
+    for (_, mut f) in files {
+        let f = &mut f;
         // Already done while loading; raw files from elsewhere are lowered here.
         lower_file(f);
         let team = f.team.as_ref().and_then(|t| v.slug(t, "team"));
