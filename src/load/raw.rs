@@ -352,3 +352,33 @@ impl Cadence {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_keeps_any_text() {
+        for s in [
+            "",
+            "2026-10-01",
+            "é-2026-10-0",
+            "exactly-14-byt",
+            "a longer text, boxed",
+        ] {
+            let t = ShortText::new(s);
+            assert_eq!(t.as_str(), s);
+            assert_eq!(ShortText::from(s.to_owned()), t);
+            assert_eq!(matches!(t, ShortText::Inline { .. }), s.len() <= 14, "{s}");
+        }
+        assert_eq!(std::mem::size_of::<ShortText>(), 16);
+    }
+
+    #[test]
+    fn checkin_keys_is_a_set_of_check_in_keys() {
+        let k = CheckinKeys::from_keys(&["date", "by", "nonsense"]);
+        assert!(k.contains(&"date") && k.contains(&"by"));
+        assert!(!k.contains(&"value") && !k.contains(&"nonsense"));
+        assert!(!k.is_empty() && CheckinKeys::from_keys(&[]).is_empty());
+    }
+}
