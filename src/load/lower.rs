@@ -205,6 +205,35 @@ mod tests {
     }
 
     #[test]
+    fn the_first_of_same_date_repeats_wins_whichever_way_it_was_read() {
+        // `note: [x]` keeps a check-in raw (validation still accepts it); an out-of-range
+        // confidence drops one. Within each date the first in the file must be kept.
+        let f = kr_file(
+            "metric",
+            &[
+                "{ date: 2026-10-01, value: 1, note: [x] }",
+                "{ date: 2026-10-01, value: 2 }",
+                "{ date: 2026-10-02, value: 3 }",
+                "{ date: 2026-10-02, value: 4, note: [x] }",
+                "{ date: 2026-10-03, value: 9, confidence: 5 }",
+                "{ date: 2026-10-03, value: 5 }",
+                "{ date: 2026-10-03, value: 6, note: [x] }",
+                "{ date: 2026-10-04, value: 7, note: [x] }",
+                "{ date: 2026-10-04, value: 8, note: [x] }",
+                "{ date: 2026-10-04, value: 10 }",
+            ],
+        );
+        let (goals, _) = crate::validate::validate(&[(0, f)], &Config::default());
+        let kept: Vec<_> = goals.objectives[0].key_results[0]
+            .checkins
+            .iter()
+            .map(|c| c.obs)
+            .collect();
+        let want = [1.0, 3.0, 5.0, 7.0].map(Observation::Value);
+        assert_eq!(kept, want);
+    }
+
+    #[test]
     #[cfg(target_pointer_width = "64")]
     fn check_ins_stay_small() {
         // BENCHMARKS.md's memory figures depend on these.

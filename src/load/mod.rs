@@ -1,7 +1,8 @@
 //! Loading: find the project, read goalpost.toml, discover goal files under the configured
-//! roots, and parse each into a [`raw::RawFile`] with spans. Files are parsed in parallel and
-//! merged in path order, so output never depends on thread timing. Nothing here judges
-//! meaning across files; that is `validate`'s job.
+//! roots, and parse each into a [`raw::RawFile`] with spans, its inline check-ins lowered
+//! ([`lower`]). Files are parsed in parallel and merged in path order, so output never
+//! depends on thread timing. Nothing here judges meaning across files; that is `validate`'s
+//! job.
 
 pub mod convert;
 pub mod fastyaml;

@@ -143,7 +143,7 @@ pub struct RawKpi {
 }
 
 // A repository can hold hundreds of thousands of check-ins, so a typical one (a date and a
-// value) is 104 bytes with no allocation of its own: the date text is stored inline, the
+// value) is 112 bytes with no allocation of its own: the date text is stored inline, the
 // fields most check-ins leave out share one optional box, and the keys whose value could
 // not be read are a bitmask (176 bytes plus a date allocation before; BENCHMARKS.md). (A
 // `//` comment: `///` would go into the JSON Schema.)

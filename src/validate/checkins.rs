@@ -230,17 +230,25 @@ fn expect(kr: &KeyResult) -> Expect {
 /// An item's inline check-ins in file order: the clean ones as lowered, the rest converted
 /// (with their diagnostics) and put back in their places.
 fn inline_checkins(v: &mut Validator, lowered: Lowered, expect: Expect) -> Vec<Checkin> {
-    let Lowered { mut clean, rest } = lowered;
-    let mut dropped = 0;
-    for (i, raw) in &rest {
+    let Lowered { clean, rest } = lowered;
+    if rest.is_empty() {
+        return clean; // the usual case: the lowered vector becomes the item's own
+    }
+    let mut out = Vec::with_capacity(clean.len() + rest.len());
+    let mut clean = clean.into_iter();
+    let mut taken = 0;
+    for (k, (i, raw)) in rest.iter().enumerate() {
+        // The clean check-ins before index `i` are the `i - k` first ones.
+        let before = (*i as usize).saturating_sub(k);
+        out.extend(clean.by_ref().take(before.saturating_sub(taken)));
+        taken = taken.max(before);
         no_ref_inline(v, raw);
-        match convert(v, raw, expect) {
-            // Every earlier check-in is in place already, or was dropped.
-            Some(c) => clean.insert(*i as usize - dropped, c),
-            None => dropped += 1,
+        if let Some(c) = convert(v, raw, expect) {
+            out.push(c);
         }
     }
-    clean
+    out.extend(clean);
+    out
 }
 
 fn no_ref_inline(v: &mut Validator, raw: &RawCheckin) {

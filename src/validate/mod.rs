@@ -28,9 +28,9 @@ pub fn parse_ref(s: &str) -> Option<Vec<&str>> {
     ((2..=3).contains(&parts.len()) && parts.iter().all(|p| is_slug(p))).then_some(parts)
 }
 
-/// Check-ins waiting for their target to be known. Moved out of the raw files (never
-/// copied: they are the largest part of the input), and dropped as soon as they are
-/// converted, so raw and validated check-ins are not all in memory at once (BENCHMARKS.md).
+/// Inline check-ins waiting for their item to be built. Moved out of the raw files (never
+/// copied: they are the largest part of the input), mostly lowered already; the lowered
+/// vector becomes the item's own (BENCHMARKS.md).
 struct Pending {
     checkins: Lowered,
 }
