@@ -72,17 +72,17 @@ impl NewCheckin {
 
     /// Whether a check-in read back from a file says exactly this.
     fn matches(&self, raw: &RawCheckin) -> bool {
-        let obs = match (&raw.value, &raw.done) {
+        let obs = match (&raw.value, raw.done()) {
             (Some(v), None) => Observation::Value(v.value),
             (None, Some(d)) => Observation::Done(d.value),
             _ => return false,
         };
-        raw.reference.as_ref().map(|r| r.value.as_str()) == Some(self.reference.as_str())
+        raw.reference().map(|r| r.value.as_str()) == Some(self.reference.as_str())
             && raw.date.as_ref().map(|d| d.value.as_str()) == Some(self.date.to_string().as_str())
             && obs == self.obs
-            && raw.confidence.as_ref().map(|c| c.value) == self.confidence
-            && raw.note.as_ref().map(|n| n.value.as_str()) == self.note.as_deref()
-            && raw.by.as_ref().map(|b| b.value.as_str()) == self.by.as_deref()
+            && raw.confidence().map(|c| c.value) == self.confidence
+            && raw.note().map(|n| n.value.as_str()) == self.note.as_deref()
+            && raw.by().map(|b| b.value.as_str()) == self.by.as_deref()
             && raw.invalid.is_empty()
     }
 }

@@ -92,15 +92,39 @@ impl Kpi {
     }
 }
 
-/// One dated observation.
+/// One dated observation. 64 bytes: there can be hundreds of thousands (BENCHMARKS.md).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checkin {
     pub date: Date,
     pub obs: Observation,
     pub confidence: Option<f64>,
+    /// `note` and `by`, boxed together since most check-ins have neither: `None` then
+    /// (never a box of two `None`s; build it with [`CheckinText::boxed`]).
+    pub text: Option<Box<CheckinText>>,
+    pub span: Span,
+}
+
+/// The words of a check-in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckinText {
     pub note: Option<String>,
     pub by: Option<String>,
-    pub span: Span,
+}
+
+impl CheckinText {
+    /// `None` when both are missing.
+    pub fn boxed(note: Option<String>, by: Option<String>) -> Option<Box<CheckinText>> {
+        (note.is_some() || by.is_some()).then(|| Box::new(CheckinText { note, by }))
+    }
+}
+
+impl Checkin {
+    pub fn note(&self) -> Option<&str> {
+        self.text.as_ref()?.note.as_deref()
+    }
+    pub fn by(&self) -> Option<&str> {
+        self.text.as_ref()?.by.as_deref()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -87,8 +87,8 @@ fn awkward_strings_round_trip_through_the_loader() {
         let text = append(None, &c).unwrap_or_else(|e| panic!("{s:?}: {e}"));
         let back = read_back(&text);
         assert_eq!(back.len(), 1, "{s:?}");
-        assert_eq!(back[0].note.as_ref().unwrap().value, s, "{text}");
-        assert_eq!(back[0].by.as_ref().unwrap().value, s, "{text}");
+        assert_eq!(back[0].note().unwrap().value, s, "{text}");
+        assert_eq!(back[0].by().unwrap().value, s, "{text}");
         assert_eq!(text.lines().count(), HEADER.lines().count() + 1, "{text}");
     }
 }
@@ -122,7 +122,7 @@ fn numbers_round_trip_through_the_loader() {
         };
         let back = read_back(&append(None, &c).unwrap());
         assert_eq!(back[0].value.as_ref().unwrap().value, v, "{v}: {text}");
-        assert_eq!(back[0].confidence.as_ref().unwrap().value, v, "{v}: {text}");
+        assert_eq!(back[0].confidence().unwrap().value, v, "{v}: {text}");
     }
     assert_eq!(number(75.0).unwrap(), "75");
     assert_eq!(number(0.6).unwrap(), "0.6");

@@ -28,7 +28,7 @@ pub fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
     let mut blamer = Blamer::open(&ctx.root);
     let mut authors: HashMap<(u32, u32), String> = HashMap::new();
     for c in show::checkins_of(goals, target) {
-        if c.by.is_none() {
+        if c.by().is_none() {
             let (file, line) = (c.span.file, c.span.line);
             let path = checked.sources.path(file);
             if let Some(a) = blamer.author(path, checked.sources.text(file), line) {

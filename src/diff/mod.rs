@@ -85,8 +85,8 @@ impl From<&Checkin> for CheckinData {
             value,
             done,
             confidence: c.confidence,
-            note: c.note.clone(),
-            by: c.by.clone(),
+            note: c.note().map(str::to_owned),
+            by: c.by().map(str::to_owned),
         }
     }
 }
@@ -187,10 +187,10 @@ pub fn checkin_differences(a: &Checkin, b: &Checkin) -> Vec<&'static str> {
     if a.confidence != b.confidence {
         out.push("confidence");
     }
-    if a.note != b.note {
+    if a.note() != b.note() {
         out.push("note");
     }
-    if a.by != b.by {
+    if a.by() != b.by() {
         out.push("by");
     }
     out
@@ -205,10 +205,10 @@ pub fn describe_checkin(c: &Checkin) -> String {
     if let Some(x) = c.confidence {
         parts.push(format!("confidence {}", crate::report::text::num(x)));
     }
-    if let Some(n) = &c.note {
+    if let Some(n) = c.note() {
         parts.push(format!("note {n:?}"));
     }
-    if let Some(b) = &c.by {
+    if let Some(b) = c.by() {
         parts.push(format!("by {b}"));
     }
     parts.join(", ")

@@ -190,7 +190,7 @@ fn checkin_comparison_names_the_fields() {
     let mut b = a.clone();
     assert!(same_checkin(a, &b));
     b.obs = Observation::Value(5.1);
-    b.note = Some("fixed".into());
+    b.text = crate::model::CheckinText::boxed(Some("fixed".into()), None);
     assert_eq!(checkin_differences(a, &b), vec!["value", "note"]);
     assert_eq!(describe_checkin(a), "value 6.1");
 }

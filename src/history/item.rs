@@ -73,12 +73,12 @@ pub struct CheckinView {
 impl CheckinView {
     pub fn from_raw(c: &RawCheckin) -> Option<CheckinView> {
         Some(CheckinView {
-            date: c.date.as_ref()?.value.clone(),
+            date: c.date.as_ref()?.value.to_string(),
             value: c.value.as_ref().map(|v| v.value),
-            done: c.done.as_ref().map(|v| v.value),
-            confidence: c.confidence.as_ref().map(|v| v.value),
-            note: c.note.as_ref().map(|v| v.value.clone()),
-            by: c.by.as_ref().map(|v| v.value.clone()),
+            done: c.done().map(|v| v.value),
+            confidence: c.confidence().map(|v| v.value),
+            note: c.note().map(|v| v.value.clone()),
+            by: c.by().map(|v| v.value.clone()),
         })
     }
 
@@ -120,7 +120,7 @@ impl Snapshot {
         }
         let reference = key.reference();
         for c in raw.checkins.iter().flatten() {
-            if c.reference.as_ref().is_some_and(|r| r.value == reference) {
+            if c.reference().is_some_and(|r| r.value == reference) {
                 s.add_logged(c, key);
             }
         }

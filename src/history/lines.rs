@@ -129,7 +129,7 @@ pub fn classify(line: &[u8], reference: &str) -> Line {
     match raw.checkins.take() {
         Some(mut list) if list.len() == 1 && diags.is_empty() => {
             let c = list.remove(0);
-            if c.reference.as_ref().is_some_and(|r| r.value == reference) {
+            if c.reference().is_some_and(|r| r.value == reference) {
                 Line::Checkin(Box::new(c))
             } else {
                 Line::Other

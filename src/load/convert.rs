@@ -150,17 +150,27 @@ impl<'a> Converter<'a> {
     /// A string. Plain numbers and booleans are taken as written (`owner: 2024` is the
     /// string "2024"), using the source text so nothing is lost to number formatting.
     pub fn string(&mut self, m: &MapView<'_>, key: &'static str) -> Option<Sp<String>> {
+        self.text_as(m, key, str::to_owned)
+    }
+
+    /// A string (see [`Converter::string`]), stored as `make` builds it from the text.
+    fn text_as<T>(
+        &mut self,
+        m: &MapView<'_>,
+        key: &'static str,
+        make: impl Fn(&str) -> T,
+    ) -> Option<Sp<T>> {
         let v = self.value(m, key)?;
         let span = self.span(v);
         match &v.value {
-            Node::Str(s) => ok(m, key, Sp::new(s.to_string(), span)),
+            Node::Str(s) => ok(m, key, Sp::new(make(s), span)),
             Node::Int(_) | Node::Float(_) | Node::Bool(_) => {
                 let start = span.start as usize;
                 let text = self
                     .text
                     .get(start..start + span.len as usize)
                     .unwrap_or_default();
-                ok(m, key, Sp::new(text.trim().to_owned(), span))
+                ok(m, key, Sp::new(make(text.trim()), span))
             }
             _ => {
                 self.type_error(v, &format!("`{key}`"), "a string");
@@ -391,6 +401,7 @@ impl<'a> Converter<'a> {
             weight: self.number(&m, "weight"),
             kpi: self.string(&m, "kpi"),
             checkins: self.list(&m, "checkins", Self::checkin),
+            lowered: Default::default(),
             span: m.span,
             invalid: m.invalid(),
         })
@@ -415,27 +426,36 @@ impl<'a> Converter<'a> {
             cadence: self.keyword(&m, "cadence", Cadence::NAMES, Cadence::parse),
             owner: self.string(&m, "owner"),
             checkins: self.list(&m, "checkins", Self::checkin),
+            lowered: Default::default(),
             span: m.span,
             invalid: m.invalid(),
         })
     }
 
     fn checkin(&mut self, n: &SNode<'_>) -> Option<RawCheckin> {
-        let m = self.map(
-            n,
-            "a check-in",
-            &["ref", "date", "value", "done", "confidence", "note", "by"],
-        )?;
-        Some(RawCheckin {
-            reference: self.string(&m, "ref").map(Box::new),
-            date: self.string(&m, "date"),
-            value: self.number(&m, "value"),
-            done: self.boolean(&m, "done").map(Box::new),
-            confidence: self.number(&m, "confidence").map(Box::new),
+        let m = self.map(n, "a check-in", &CHECKIN_KEYS)?;
+        // In the order of the keys, so that diagnostics come in the same order as ever.
+        let reference = self.string(&m, "ref");
+        let date = self.text_as(&m, "date", ShortText::new);
+        let value = self.number(&m, "value");
+        let extra = CheckinExtra {
+            reference,
+            done: self.boolean(&m, "done"),
+            confidence: self.number(&m, "confidence"),
             note: self.string(&m, "note").map(Box::new),
             by: self.string(&m, "by").map(Box::new),
+        };
+        let any = extra.reference.is_some()
+            || extra.done.is_some()
+            || extra.confidence.is_some()
+            || extra.note.is_some()
+            || extra.by.is_some();
+        Some(RawCheckin {
+            date,
+            value,
+            extra: any.then(|| Box::new(extra)),
             span: m.span,
-            invalid: m.invalid(),
+            invalid: CheckinKeys::from_keys(&m.failed.borrow()),
         })
     }
 }

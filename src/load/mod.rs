@@ -1,10 +1,12 @@
 //! Loading: find the project, read goalpost.toml, discover goal files under the configured
-//! roots, and parse each into a [`raw::RawFile`] with spans. Files are parsed in parallel and
-//! merged in path order, so output never depends on thread timing. Nothing here judges
-//! meaning across files; that is `validate`'s job.
+//! roots, and parse each into a [`raw::RawFile`] with spans, its inline check-ins lowered
+//! ([`lower`]). Files are parsed in parallel and merged in path order, so output never
+//! depends on thread timing. Nothing here judges meaning across files; that is `validate`'s
+//! job.
 
 pub mod convert;
 pub mod fastyaml;
+pub mod lower;
 pub mod raw;
 pub mod source;
 pub mod yaml;
@@ -308,6 +310,16 @@ pub fn parse_file(file: u32, text: &str) -> Parsed {
     }
 }
 
+/// [`parse_file`], then [`lower::lower_file`]: done in the parse threads, so that a
+/// file's raw check-ins are freed before the next file is parsed.
+fn parse_and_lower(file: u32, text: &str) -> Parsed {
+    let (mut raw, diags) = parse_file(file, text);
+    if let Some(raw) = &mut raw {
+        lower::lower_file(raw);
+    }
+    (raw, diags)
+}
+
 /// Parses files on all cores; results come back in input order.
 ///
 /// Threads take the next unparsed file from a shared counter rather than a fixed share of
@@ -319,7 +331,7 @@ fn parse_all(texts: &[(u32, String)]) -> Vec<Parsed> {
         .map_or(1, |n| n.get())
         .min(16);
     if threads <= 1 || texts.len() < 4 {
-        return texts.iter().map(|(f, t)| parse_file(*f, t)).collect();
+        return texts.iter().map(|(f, t)| parse_and_lower(*f, t)).collect();
     }
     let next = AtomicUsize::new(0);
     let work = || {
@@ -329,7 +341,7 @@ fn parse_all(texts: &[(u32, String)]) -> Vec<Parsed> {
             let Some((f, t)) = texts.get(i) else {
                 return done;
             };
-            done.push((i, parse_file(*f, t)));
+            done.push((i, parse_and_lower(*f, t)));
         }
     };
     let mut slots: Vec<Option<Parsed>> =
@@ -357,7 +369,7 @@ fn parse_all(texts: &[(u32, String)]) -> Vec<Parsed> {
     slots
         .into_iter()
         .zip(texts)
-        .map(|(p, (f, t))| p.unwrap_or_else(|| parse_file(*f, t)))
+        .map(|(p, (f, t))| p.unwrap_or_else(|| parse_and_lower(*f, t)))
         .collect()
 }
 

@@ -103,6 +103,9 @@ pub struct RawKeyResult {
     /// A KPI (`team/kpi`) whose check-ins give this key result's current value.
     pub kpi: Option<Sp<String>>,
     pub checkins: Option<Vec<RawCheckin>>,
+    /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
+    #[schemars(skip)]
+    pub lowered: super::lower::Lowered,
     #[schemars(skip)]
     pub span: Span,
     /// Keys that were written with a value that could not be read (already reported).
@@ -129,6 +132,9 @@ pub struct RawKpi {
     pub cadence: Option<Sp<Cadence>>,
     pub owner: Option<Sp<String>>,
     pub checkins: Option<Vec<RawCheckin>>,
+    /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
+    #[schemars(skip)]
+    pub lowered: super::lower::Lowered,
     #[schemars(skip)]
     pub span: Span,
     /// Keys that were written with a value that could not be read (already reported).
@@ -136,35 +142,168 @@ pub struct RawKpi {
     pub invalid: Vec<&'static str>,
 }
 
-// Fields that most check-ins leave out are boxed: a repository can hold hundreds of
-// thousands of check-ins, and an unboxed absent field costs as much as a present one
-// (344 → 176 bytes per check-in; BENCHMARKS.md). (A `//` comment: `///` would go into the
-// JSON Schema.)
+// A repository can hold hundreds of thousands of check-ins, so a typical one (a date and a
+// value) is 112 bytes with no allocation of its own: the date text is stored inline, the
+// fields most check-ins leave out share one optional box, and the keys whose value could
+// not be read are a bitmask (176 bytes plus a date allocation before; BENCHMARKS.md). (A
+// `//` comment: `///` would go into the JSON Schema.)
 /// A dated observation of a key result or KPI.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCheckin {
-    /// In a check-in log: `team/kpi` or `team/objective/kr`. Not allowed inline.
-    #[serde(rename = "ref")]
-    pub reference: Option<Box<Sp<String>>>,
     /// `YYYY-MM-DD`.
     #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
-    pub date: Option<Sp<String>>,
+    pub date: Option<Sp<ShortText>>,
     /// The measured value (metric key results and KPIs).
     pub value: Option<Sp<f64>>,
-    /// Whether the milestone is done (milestone key results).
-    pub done: Option<Box<Sp<bool>>>,
-    /// How sure the team is of reaching the target, 0–1.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub confidence: Option<Box<Sp<f64>>>,
-    pub note: Option<Box<Sp<String>>>,
-    /// Who checked in; when missing, reports can take it from git.
-    pub by: Option<Box<Sp<String>>>,
+    /// The other fields, boxed together: `None` when none of them is written.
+    #[serde(flatten)]
+    pub extra: Option<Box<CheckinExtra>>,
     #[schemars(skip)]
     pub span: Span,
     /// Keys that were written with a value that could not be read (already reported).
     #[schemars(skip)]
-    pub invalid: Vec<&'static str>,
+    pub invalid: CheckinKeys,
+}
+
+/// The fields of a check-in that most check-ins leave out.
+#[derive(Debug, Clone, Default, JsonSchema)]
+pub struct CheckinExtra {
+    /// In a check-in log: `team/kpi` or `team/objective/kr`. Not allowed inline.
+    #[serde(rename = "ref")]
+    pub reference: Option<Sp<String>>,
+    /// Whether the milestone is done (milestone key results).
+    pub done: Option<Sp<bool>>,
+    /// How sure the team is of reaching the target, 0–1.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub confidence: Option<Sp<f64>>,
+    pub note: Option<Box<Sp<String>>>,
+    /// Who checked in; when missing, reports can take it from git.
+    pub by: Option<Box<Sp<String>>>,
+}
+
+impl RawCheckin {
+    pub fn reference(&self) -> Option<&Sp<String>> {
+        self.extra.as_ref()?.reference.as_ref()
+    }
+    pub fn done(&self) -> Option<&Sp<bool>> {
+        self.extra.as_ref()?.done.as_ref()
+    }
+    pub fn confidence(&self) -> Option<&Sp<f64>> {
+        self.extra.as_ref()?.confidence.as_ref()
+    }
+    pub fn note(&self) -> Option<&Sp<String>> {
+        self.extra.as_ref()?.note.as_deref()
+    }
+    pub fn by(&self) -> Option<&Sp<String>> {
+        self.extra.as_ref()?.by.as_deref()
+    }
+}
+
+/// The keys a check-in may have, in the order `CheckinKeys` numbers them.
+pub const CHECKIN_KEYS: [&str; 7] = ["ref", "date", "value", "done", "confidence", "note", "by"];
+
+/// A set of check-in keys (of [`CHECKIN_KEYS`]) as a bitmask.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CheckinKeys(u8);
+
+impl CheckinKeys {
+    /// The set of the given keys; keys that are not check-in keys are left out.
+    pub fn from_keys(keys: &[&str]) -> Self {
+        let mut bits = 0u8;
+        for k in keys {
+            if let Some(i) = CHECKIN_KEYS.iter().position(|c| c == k) {
+                bits |= 1 << i;
+            }
+        }
+        CheckinKeys(bits)
+    }
+    pub fn contains(&self, key: &&str) -> bool {
+        CHECKIN_KEYS
+            .iter()
+            .position(|c| c == key)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// A short string stored without an allocation when it fits in 14 bytes (a check-in's date
+/// is 10), and in a box otherwise. 16 bytes either way.
+#[derive(Clone, PartialEq, Eq)]
+pub enum ShortText {
+    Inline { len: u8, bytes: [u8; 14] },
+    Boxed(Box<String>),
+}
+
+impl ShortText {
+    pub fn new(s: &str) -> ShortText {
+        let mut bytes = [0u8; 14];
+        match bytes.get_mut(..s.len()) {
+            Some(head) => {
+                head.copy_from_slice(s.as_bytes());
+                ShortText::Inline {
+                    len: s.len() as u8,
+                    bytes,
+                }
+            }
+            None => ShortText::Boxed(Box::new(s.to_owned())),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Always the bytes of a `&str` up to `len`, so a char boundary.
+            ShortText::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..*len as usize]).unwrap_or_default()
+            }
+            ShortText::Boxed(s) => s,
+        }
+    }
+}
+
+impl From<String> for ShortText {
+    fn from(s: String) -> ShortText {
+        if s.len() <= 14 {
+            ShortText::new(&s)
+        } else {
+            ShortText::Boxed(Box::new(s))
+        }
+    }
+}
+
+impl std::ops::Deref for ShortText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for ShortText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for ShortText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl JsonSchema for ShortText {
+    fn schema_name() -> Cow<'static, str> {
+        String::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        String::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+    fn inline_schema() -> bool {
+        String::inline_schema()
+    }
 }
 
 macro_rules! keyword_enum {
@@ -211,5 +350,35 @@ impl Cadence {
             Cadence::Monthly => 31,
             Cadence::Quarterly => 92,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_keeps_any_text() {
+        for s in [
+            "",
+            "2026-10-01",
+            "é-2026-10-0",
+            "exactly-14-byt",
+            "a longer text, boxed",
+        ] {
+            let t = ShortText::new(s);
+            assert_eq!(t.as_str(), s);
+            assert_eq!(ShortText::from(s.to_owned()), t);
+            assert_eq!(matches!(t, ShortText::Inline { .. }), s.len() <= 14, "{s}");
+        }
+        assert_eq!(std::mem::size_of::<ShortText>(), 16);
+    }
+
+    #[test]
+    fn checkin_keys_is_a_set_of_check_in_keys() {
+        let k = CheckinKeys::from_keys(&["date", "by", "nonsense"]);
+        assert!(k.contains(&"date") && k.contains(&"by"));
+        assert!(!k.contains(&"value") && !k.contains(&"nonsense"));
+        assert!(!k.is_empty() && CheckinKeys::from_keys(&[]).is_empty());
     }
 }

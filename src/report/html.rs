@@ -274,7 +274,7 @@ fn objective(goals: &Goals, card: &Scorecard, i: usize, out: &mut String) {
         let seen = upto(observations(kr, goals), card.as_of);
         let note = seen
             .last()
-            .and_then(|c| c.note.as_ref())
+            .and_then(|c| c.note())
             .map_or(String::new(), |n| {
                 format!("<br><span class=\"detail\">“{}”</span>", esc(n))
             });

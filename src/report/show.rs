@@ -41,12 +41,12 @@ fn history(out: &mut String, checkins: &[Checkin], as_of: Date, unit: &str, auth
         if let Some(conf) = c.confidence {
             line.push_str(&format!("  confidence {}", num(conf)));
         }
-        if let Some(by) = &c.by {
+        if let Some(by) = c.by() {
             line.push_str(&format!("  by {by}"));
         } else if let Some(by) = authors(c) {
             line.push_str(&format!("  by {by} (git)"));
         }
-        if let Some(note) = &c.note {
+        if let Some(note) = c.note() {
             line.push_str(&format!("  — {note}"));
         }
         if c.date > as_of {

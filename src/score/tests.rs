@@ -18,8 +18,7 @@ fn ck(date: &str, obs: Observation, confidence: Option<f64>) -> Checkin {
         date: d(date),
         obs,
         confidence,
-        note: None,
-        by: None,
+        text: None,
         span: Span::default(),
     }
 }

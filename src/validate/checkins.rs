@@ -5,7 +5,8 @@
 
 use super::{Index, Pending, PendingObjective, Validator, fmt_num, parse_ref};
 use crate::date::Date;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Span};
+use crate::load::lower::Lowered;
 use crate::load::raw::RawCheckin;
 use crate::model::*;
 use std::collections::HashMap;
@@ -30,20 +31,13 @@ pub(super) fn attach(
         .map(|(o, _)| vec![Vec::new(); o.key_results.len()])
         .collect();
 
-    // Inline check-ins are most of them: room for them up front, so that the growing
-    // vectors don't hold slack while the raw check-ins are still in memory.
-    // Each item's raw check-ins are dropped once converted.
+    // Inline check-ins are most of them, and mostly lowered to `Checkin`s already: those
+    // vectors become the items' own, and only the rest are converted here.
     for (k, (_, pending)) in kpis.iter_mut().enumerate() {
-        let raws = std::mem::take(&mut pending.checkins);
-        kpi_cks[k].reserve_exact(raws.len());
-        for raw in &raws {
-            no_ref_inline(v, raw);
-            if let Some(c) = convert(v, raw, Expect::Value) {
-                kpi_cks[k].push(c);
-            }
-        }
+        let lowered = std::mem::take(&mut pending.checkins);
+        kpi_cks[k] = inline_checkins(v, lowered, Expect::Value);
     }
-    let inline: Vec<Vec<Vec<RawCheckin>>> = objectives
+    let inline: Vec<Vec<Lowered>> = objectives
         .iter_mut()
         .map(|(_, p)| {
             p.krs
@@ -54,24 +48,22 @@ pub(super) fn attach(
         .collect();
     for (i, per_kr) in inline.into_iter().enumerate() {
         let o = &objectives[i].0;
-        for (r, (kr, raws)) in o.key_results.iter().zip(per_kr).enumerate() {
+        for (r, (kr, lowered)) in o.key_results.iter().zip(per_kr).enumerate() {
             if kr.kpi.is_some() {
-                if let Some(first) = raws.first() {
+                if let Some(first) = lowered.first_span() {
                     linked(v, first, kr, o, &kpis);
                 }
                 continue;
             }
-            kr_cks[i][r].reserve_exact(raws.len());
-            for raw in &raws {
-                no_ref_inline(v, raw);
-                if let Some(c) = convert(v, raw, expect(kr)) {
-                    if o.period.contains(c.date) {
-                        kr_cks[i][r].push(c);
-                    } else {
-                        outside(v, &c, o);
-                    }
+            let mut cks = inline_checkins(v, lowered, expect(kr));
+            cks.retain(|c| {
+                let inside = o.period.contains(c.date);
+                if !inside {
+                    outside(v, c, o);
                 }
-            }
+                inside
+            });
+            kr_cks[i][r] = cks;
         }
     }
 
@@ -82,10 +74,14 @@ pub(super) fn attach(
             kr_index.insert((i, kr.id.as_str()), r);
         }
     }
+    // Logged check-ins come after the inline ones; they are kept apart until then, so that
+    // the items' exactly sized vectors grow once, not by doubling.
+    let mut kpi_log: HashMap<usize, Vec<Checkin>> = HashMap::new();
+    let mut kr_log: HashMap<(usize, usize), Vec<Checkin>> = HashMap::new();
     // One file's log at a time, dropped once converted.
     for log in logs {
         for raw in &log {
-            let Some(reference) = &raw.reference else {
+            let Some(reference) = raw.reference() else {
                 if !raw.invalid.contains(&"ref") {
                     v.push(
                     Diagnostic::new(Code::MissingField, raw.span, "a logged check-in has no `ref`")
@@ -106,7 +102,7 @@ pub(super) fn attach(
                 match v.kpi_ref(reference, index, "check-in") {
                     Some(k) => {
                         if let Some(c) = convert(v, raw, Expect::Value) {
-                            kpi_cks[k].push(c);
+                            kpi_log.entry(k).or_default().push(c);
                         }
                     }
                     None => continue,
@@ -180,11 +176,11 @@ pub(super) fn attach(
             };
             let kr = &o.key_results[r];
             if kr.kpi.is_some() {
-                linked(v, raw, kr, o, &kpis);
+                linked(v, raw.span, kr, o, &kpis);
                 continue;
             }
             if let Some(c) = convert(v, raw, expect(kr)) {
-                kr_cks[j][r].push(c);
+                kr_log.entry((j, r)).or_default().push(c);
             }
         }
     }
@@ -192,7 +188,9 @@ pub(super) fn attach(
     let kpis = kpis
         .into_iter()
         .zip(kpi_cks)
-        .map(|((mut k, _), cks)| {
+        .enumerate()
+        .map(|(i, ((mut k, _), cks))| {
+            let cks = append(cks, kpi_log.remove(&i));
             k.checkins = merge(v, cks, &k.reference());
             k
         })
@@ -200,15 +198,26 @@ pub(super) fn attach(
     let objectives = objectives
         .into_iter()
         .zip(kr_cks)
-        .map(|((mut o, _), per_kr)| {
+        .enumerate()
+        .map(|(j, ((mut o, _), per_kr))| {
             let oref = o.reference();
-            for (kr, cks) in o.key_results.iter_mut().zip(per_kr) {
+            for (r, (kr, cks)) in o.key_results.iter_mut().zip(per_kr).enumerate() {
+                let cks = append(cks, kr_log.remove(&(j, r)));
                 kr.checkins = merge(v, cks, &format!("{oref}/{}", kr.id));
             }
             o
         })
         .collect();
     (objectives, kpis)
+}
+
+/// `cks` followed by `more`, growing `cks` by exactly what it needs.
+fn append(mut cks: Vec<Checkin>, more: Option<Vec<Checkin>>) -> Vec<Checkin> {
+    if let Some(mut more) = more {
+        cks.reserve_exact(more.len());
+        cks.append(&mut more);
+    }
+    cks
 }
 
 fn expect(kr: &KeyResult) -> Expect {
@@ -218,8 +227,32 @@ fn expect(kr: &KeyResult) -> Expect {
     }
 }
 
+/// An item's inline check-ins in file order: the clean ones as lowered, the rest converted
+/// (with their diagnostics) and put back in their places.
+fn inline_checkins(v: &mut Validator, lowered: Lowered, expect: Expect) -> Vec<Checkin> {
+    let Lowered { clean, rest } = lowered;
+    if rest.is_empty() {
+        return clean; // the usual case: the lowered vector becomes the item's own
+    }
+    let mut out = Vec::with_capacity(clean.len() + rest.len());
+    let mut clean = clean.into_iter();
+    let mut taken = 0;
+    for (k, (i, raw)) in rest.iter().enumerate() {
+        // The clean check-ins before index `i` are the `i - k` first ones.
+        let before = (*i as usize).saturating_sub(k);
+        out.extend(clean.by_ref().take(before.saturating_sub(taken)));
+        taken = taken.max(before);
+        no_ref_inline(v, raw);
+        if let Some(c) = convert(v, raw, expect) {
+            out.push(c);
+        }
+    }
+    out.extend(clean);
+    out
+}
+
 fn no_ref_inline(v: &mut Validator, raw: &RawCheckin) {
-    if let Some(r) = &raw.reference {
+    if let Some(r) = raw.reference() {
         v.push(
             Diagnostic::new(Code::InvalidCheckin, r.span, "a check-in written under its item takes no `ref`")
                 .help("remove `ref:`; it is only for check-ins in a `checkins:` log at the top level of a file"),
@@ -227,13 +260,7 @@ fn no_ref_inline(v: &mut Validator, raw: &RawCheckin) {
     }
 }
 
-fn linked(
-    v: &mut Validator,
-    raw: &RawCheckin,
-    kr: &KeyResult,
-    o: &Objective,
-    kpis: &[(Kpi, Pending)],
-) {
+fn linked(v: &mut Validator, span: Span, kr: &KeyResult, o: &Objective, kpis: &[(Kpi, Pending)]) {
     // By index, not a search of all KPIs: a log can name linked key results many times.
     let kpi = kr
         .kpi
@@ -244,7 +271,7 @@ fn linked(
     v.push(
         Diagnostic::new(
             Code::LinkedKrCheckin,
-            raw.span,
+            span,
             format!(
                 "key result `{}/{}` takes its values from {kpi} and has no check-ins of its own",
                 o.reference(),
@@ -293,7 +320,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
     let mut ok = true;
     let obs = match expect {
         Expect::Value => {
-            if let Some(done) = &raw.done {
+            if let Some(done) = raw.done() {
                 v.push(
                     Diagnostic::new(
                         Code::InvalidCheckin,
@@ -336,7 +363,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
                 );
                 ok = false;
             }
-            match &raw.done {
+            match raw.done() {
                 Some(d) => Some(Observation::Done(d.value)),
                 None => {
                     if ok && !raw.invalid.contains(&"done") {
@@ -354,7 +381,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
             }
         }
     };
-    if let Some(c) = &raw.confidence
+    if let Some(c) = raw.confidence()
         && !(0.0..=1.0).contains(&c.value)
     {
         v.push(
@@ -377,25 +404,23 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
     Some(Checkin {
         date,
         obs: obs?,
-        confidence: raw.confidence.as_ref().map(|c| c.value),
-        note: raw.note.as_ref().map(|n| n.value.clone()),
-        by: raw.by.as_ref().map(|b| b.value.clone()),
+        confidence: raw.confidence().map(|c| c.value),
+        text: CheckinText::boxed(
+            raw.note().map(|n| n.value.clone()),
+            raw.by().map(|b| b.value.clone()),
+        ),
         span: raw.span,
     })
 }
 
-/// Sorts one item's check-ins by date and folds same-date repeats.
+/// Sorts one item's check-ins by date and folds same-date repeats (in place).
 fn merge(v: &mut Validator, mut cks: Vec<Checkin>, reference: &str) -> Vec<Checkin> {
     cks.sort_by_key(|c| c.date); // stable: file order within a date
-    let mut out: Vec<Checkin> = Vec::with_capacity(cks.len());
-    for c in cks {
-        if let Some(last) = out.last()
-            && last.date == c.date
-        {
-            let same = last.obs == c.obs
-                && last.confidence == c.confidence
-                && last.note == c.note
-                && last.by == c.by;
+    let mut kept = 0;
+    for i in 0..cks.len() {
+        if kept > 0 && cks[kept - 1].date == cks[i].date {
+            let (last, c) = (&cks[kept - 1], &cks[i]);
+            let same = last.obs == c.obs && last.confidence == c.confidence && last.text == c.text;
             let d = if same {
                 Diagnostic::new(
                     Code::DuplicateCheckin,
@@ -413,7 +438,9 @@ fn merge(v: &mut Validator, mut cks: Vec<Checkin>, reference: &str) -> Vec<Check
             v.push(d.related(last.span, "the other check-in is here"));
             continue;
         }
-        out.push(c);
+        cks.swap(kept, i);
+        kept += 1;
     }
-    out
+    cks.truncate(kept);
+    cks
 }

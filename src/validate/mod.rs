@@ -7,6 +7,7 @@ mod checkins;
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Span, suggest};
+use crate::load::lower::{Lowered, lower_file};
 use crate::load::raw::*;
 use crate::model::*;
 use std::collections::HashMap;
@@ -27,11 +28,11 @@ pub fn parse_ref(s: &str) -> Option<Vec<&str>> {
     ((2..=3).contains(&parts.len()) && parts.iter().all(|p| is_slug(p))).then_some(parts)
 }
 
-/// Check-ins waiting for their target to be known. Moved out of the raw files (never
-/// copied: they are the largest part of the input), and dropped as soon as they are
-/// converted, so raw and validated check-ins are not all in memory at once (BENCHMARKS.md).
+/// Inline check-ins waiting for their item to be built. Moved out of the raw files (never
+/// copied: they are the largest part of the input), mostly lowered already; the lowered
+/// vector becomes the item's own (BENCHMARKS.md).
 struct Pending {
-    checkins: Vec<RawCheckin>,
+    checkins: Lowered,
 }
 
 struct PendingObjective {
@@ -52,7 +53,7 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
 
 /// [`validate`], consuming the raw files: their check-ins are freed as they are converted,
 /// which keeps peak memory down on large repositories.
-pub fn validate_owned(mut files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Vec<Diagnostic>) {
+pub fn validate_owned(files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Vec<Diagnostic>) {
     let mut v = Validator {
         config,
         diags: Vec::new(),
@@ -62,7 +63,11 @@ pub fn validate_owned(mut files: Vec<(u32, RawFile)>, config: &Config) -> (Goals
     let mut objectives: Vec<(Objective, PendingObjective)> = Vec::new();
     let mut logs: Vec<Vec<RawCheckin>> = Vec::new();
 
-    for (_, f) in &mut files {
+    // Each raw file is dropped once its items are built.
+    for (_, mut f) in files {
+        let f = &mut f;
+        // Already done while loading; raw files from elsewhere are lowered here.
+        lower_file(f);
         let team = f.team.as_ref().and_then(|t| v.slug(t, "team"));
         let has_items = f.objectives.as_ref().is_some_and(|o| !o.is_empty())
             || f.kpis.as_ref().is_some_and(|k| !k.is_empty());
@@ -96,7 +101,7 @@ pub fn validate_owned(mut files: Vec<(u32, RawFile)>, config: &Config) -> (Goals
         };
         for raw in f.kpis.iter_mut().flatten() {
             if let Some(team) = &team {
-                let checkins = raw.checkins.take().unwrap_or_default();
+                let checkins = std::mem::take(&mut raw.lowered);
                 match v.kpi(raw, team) {
                     Some(k) => kpis.push((k, Pending { checkins })),
                     None => v.orphan_checkins(&checkins, checkins::Expect::Value),
@@ -401,11 +406,11 @@ impl Validator<'_> {
         period: &Period,
     ) -> Option<(Objective, PendingObjective)> {
         // The check-ins move into the pending list; everything else is only read.
-        let mut inline: Vec<Vec<RawCheckin>> = raw
+        let mut inline: Vec<Lowered> = raw
             .key_results
             .iter_mut()
             .flatten()
-            .map(|kr| kr.checkins.take().unwrap_or_default())
+            .map(|kr| std::mem::take(&mut kr.lowered))
             .collect();
         let raw: &RawObjective = raw;
         let (id, title) = self.id_and_title(
@@ -608,8 +613,9 @@ impl Validator<'_> {
 
     /// Shape-checks the check-ins of an item that could not be built, so their problems are
     /// reported in the same run.
-    fn orphan_checkins(&mut self, raws: &[RawCheckin], expect: checkins::Expect) {
-        for raw in raws {
+    /// (The clean ones have nothing to report.)
+    fn orphan_checkins(&mut self, lowered: &Lowered, expect: checkins::Expect) {
+        for (_, raw) in &lowered.rest {
             checkins::convert(self, raw, expect);
         }
     }
