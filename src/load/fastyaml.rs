@@ -69,7 +69,11 @@ fn plain_text(b: &[u8]) -> Option<bool> {
             0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
                 return None;
             }
+            // A byte-order mark, and U+FFFE / U+FFFF, which YAML does not count as printable.
             0xEF if b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF) => return None,
+            0xEF if b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) => {
+                return None;
+            }
             _ => ascii = false,
         }
     }

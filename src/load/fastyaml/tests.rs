@@ -76,6 +76,10 @@ fn agrees_on_the_shapes_of_goal_files() {
         "a: {<<: x}\n",
         "b: &b {x: 1}\na:\n  <<: *b\n",
         "k:\n  - <<: support-tickets\n",
+        // Noncharacters YAML does not allow (found by fastyaml_agrees).
+        "a: x\u{ffff}\n",
+        "a: \u{fffe}\n",
+        "a: [\"\u{ffff}\"]\n",
         "# only a comment\n",
         "- a\n- b\n",
         "  a: 1\n",
