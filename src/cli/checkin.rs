@@ -6,10 +6,9 @@ use super::show::resolve;
 use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, parse_date, plural};
 use crate::checkin::commit::Committer;
 use crate::checkin::{self, NewCheckin, Overlay, store};
-use crate::diag::{Code, Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic};
 use crate::load::source::WorkTree;
 use crate::model::{Date, KrMeasure, Observation};
-use crate::report::diagnostics;
 use crate::report::show::Target;
 use clap::Args;
 use std::time::Duration;
@@ -217,20 +216,8 @@ fn validated_append(
 
 /// Prints the errors of `checked` and a closing line: "check-in refused (2 errors); ...".
 fn refuse(ctx: &Ctx, checked: &Checked, then: &str) {
-    let errors: Vec<Diagnostic> = checked
-        .diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .cloned()
-        .collect();
-    eprint!(
-        "{}",
-        diagnostics::human(&errors, &checked.sources, ctx.color_err)
-    );
-    eprintln!(
-        "error: check-in refused ({}); {then}",
-        plural(errors.len(), "error")
-    );
+    let n = super::print_errors(checked, ctx.color_err);
+    eprintln!("error: check-in refused ({}); {then}", plural(n, "error"));
 }
 
 fn not_walked(log_rel: &str, roots: &[String]) -> Failure {

@@ -3,7 +3,6 @@
 //! failure: exit 0 whatever changed; 1 only when a side is invalid (said which).
 
 use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, plural};
-use crate::diag::{Diagnostic, Severity};
 use crate::diff::{Side, compare};
 use crate::git::Repo;
 use crate::load::source::Source;
@@ -85,32 +84,29 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
 /// diff: comparing half-read goals would list phantom removals.
 pub fn load_side(source: &dyn Source, side: &str, ctx: &Ctx) -> Result<Checked, Failure> {
     let what = format!("the {side} side, {}", source.describe());
-    let checked = match check_source(source) {
-        Err(Failure::Config { sources, diags }) => {
-            eprint!("{}", diagnostics::human(&diags, &sources, ctx.color_err));
-            eprintln!("error: goalpost.toml in {what} is invalid");
-            return Err(Failure::Reported(exit::USAGE));
-        }
-        other => other?,
-    };
+    let checked = check_named(source, &what, ctx)?;
     if checked.has_errors() {
-        let errors: Vec<Diagnostic> = checked
-            .diags
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .cloned()
-            .collect();
-        eprint!(
-            "{}",
-            diagnostics::human(&errors, &checked.sources, ctx.color_err)
-        );
+        let n = super::print_errors(&checked, ctx.color_err);
         eprintln!(
             "error: {} in {what}; nothing was compared",
-            plural(errors.len(), "error")
+            plural(n, "error")
         );
         return Err(Failure::Reported(exit::FINDINGS));
     }
     Ok(checked)
+}
+
+/// Loads and validates one side; an invalid goalpost.toml there is reported, naming the
+/// side, and is a usage error.
+fn check_named(source: &dyn Source, what: &str, ctx: &Ctx) -> Result<Checked, Failure> {
+    match check_source(source) {
+        Err(Failure::Config { sources, diags }) => {
+            eprint!("{}", diagnostics::human(&diags, &sources, ctx.color_err));
+            eprintln!("error: goalpost.toml in {what} is invalid");
+            Err(Failure::Reported(exit::USAGE))
+        }
+        other => other,
+    }
 }
 
 /// Loads the base side of `check --base`. Its own problems are not reported (they belong to
@@ -118,14 +114,7 @@ pub fn load_side(source: &dyn Source, side: &str, ctx: &Ctx) -> Result<Checked, 
 /// mentioned: items that could not be read there are not compared.
 pub fn load_base(source: &dyn Source, ctx: &Ctx) -> Result<Checked, Failure> {
     let what = format!("the base side, {}", source.describe());
-    let checked = match check_source(source) {
-        Err(Failure::Config { sources, diags }) => {
-            eprint!("{}", diagnostics::human(&diags, &sources, ctx.color_err));
-            eprintln!("error: goalpost.toml in {what} is invalid");
-            return Err(Failure::Reported(exit::USAGE));
-        }
-        other => other?,
-    };
+    let checked = check_named(source, &what, ctx)?;
     let errors = diagnostics::count(&checked.diags).errors;
     if errors > 0 {
         eprintln!(

@@ -295,23 +295,27 @@ pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
     let source = ctx.source()?;
     let checked = check_source(source.as_ref())?;
     if checked.has_errors() {
-        let errors: Vec<Diagnostic> = checked
-            .diags
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .cloned()
-            .collect();
-        eprint!(
-            "{}",
-            diagnostics::human(&errors, &checked.sources, ctx.color_err)
-        );
+        let n = print_errors(&checked, ctx.color_err);
         eprintln!(
             "error: {} in the goal files; nothing was scored (run `goalpost check` for details)",
-            plural(errors.len(), "error")
+            plural(n, "error")
         );
         return Err(Failure::Reported(exit::FINDINGS));
     }
     Ok(checked)
+}
+
+/// Prints the errors (not the warnings) of `checked` on stderr and returns how many there
+/// were; the caller adds its own closing line.
+pub fn print_errors(checked: &Checked, color: bool) -> usize {
+    let errors: Vec<Diagnostic> = checked
+        .diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    eprint!("{}", diagnostics::human(&errors, &checked.sources, color));
+    errors.len()
 }
 
 /// "1 error", "3 errors".
