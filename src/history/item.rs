@@ -4,6 +4,7 @@
 //! applied, so writing `weight: 1` out is not a change) and its check-ins keyed by date.
 
 use crate::date::Date;
+pub use crate::diff::CheckinData;
 use crate::load::raw::{RawCheckin, RawFile, RawKeyResult};
 use std::collections::BTreeMap;
 
@@ -59,20 +60,10 @@ impl ItemKey {
     }
 }
 
-/// What one check-in says, as displayed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CheckinView {
-    pub date: String,
-    pub value: Option<f64>,
-    pub done: Option<bool>,
-    pub confidence: Option<f64>,
-    pub note: Option<String>,
-    pub by: Option<String>,
-}
-
-impl CheckinView {
-    pub fn from_raw(c: &RawCheckin) -> Option<CheckinView> {
-        Some(CheckinView {
+/// What one check-in of a file version says (the type `diff` reports check-ins with).
+impl CheckinData {
+    pub fn from_raw(c: &RawCheckin) -> Option<CheckinData> {
+        Some(CheckinData {
             date: c.date.as_ref()?.value.to_string(),
             value: c.value.as_ref().map(|v| v.value),
             done: c.done().map(|v| v.value),
@@ -102,7 +93,7 @@ pub struct Snapshot {
     /// For an objective: its key results' fields, by id, in file order.
     pub children: Vec<(String, Fields)>,
     /// By date; the first of duplicates wins (the validator reports the rest).
-    pub checkins: BTreeMap<String, CheckinView>,
+    pub checkins: BTreeMap<String, CheckinData>,
 }
 
 impl Snapshot {
@@ -129,7 +120,7 @@ impl Snapshot {
 
     /// Adds one logged check-in if it is this item's.
     pub fn add_logged(&mut self, c: &RawCheckin, key: &ItemKey) {
-        if let Some(v) = CheckinView::from_raw(c)
+        if let Some(v) = CheckinData::from_raw(c)
             && key.takes_log_date(&v.date)
         {
             self.checkins.entry(v.date.clone()).or_insert(v);
@@ -137,7 +128,7 @@ impl Snapshot {
     }
 
     fn add_inline(&mut self, list: &Option<Vec<RawCheckin>>) {
-        for v in list.iter().flatten().filter_map(CheckinView::from_raw) {
+        for v in list.iter().flatten().filter_map(CheckinData::from_raw) {
             self.checkins.entry(v.date.clone()).or_insert(v);
         }
     }
@@ -315,8 +306,8 @@ pub fn definition_changes(old: &Snapshot, new: &Snapshot) -> Vec<String> {
 /// Pairs removed and added check-ins by date: a date on both sides is a change (or nothing,
 /// when identical: a check-in moved between files or lines), one side only is an addition
 /// or a removal. Summaries come sorted by date.
-pub fn checkin_changes(removed: &[CheckinView], added: &[CheckinView]) -> Vec<String> {
-    let mut by_date: BTreeMap<&str, (Option<&CheckinView>, Option<&CheckinView>)> = BTreeMap::new();
+pub fn checkin_changes(removed: &[CheckinData], added: &[CheckinData]) -> Vec<String> {
+    let mut by_date: BTreeMap<&str, (Option<&CheckinData>, Option<&CheckinData>)> = BTreeMap::new();
     for r in removed {
         by_date.entry(&r.date).or_default().0.get_or_insert(r);
     }
@@ -336,7 +327,7 @@ pub fn checkin_changes(removed: &[CheckinView], added: &[CheckinView]) -> Vec<St
 }
 
 /// "check-in 2026-11-20 = 75 (confidence 0.6)", "check-in 2026-11-20 done".
-pub fn added_summary(c: &CheckinView) -> String {
+pub fn added_summary(c: &CheckinData) -> String {
     let mut s = match (c.value, c.done) {
         (Some(v), _) => format!("check-in {} = {}", c.date, number(v)),
         _ => format!("check-in {} {}", c.date, c.observation()),
@@ -358,7 +349,7 @@ pub fn added_summary(c: &CheckinView) -> String {
 }
 
 /// "check-in 2026-11-06 changed 60 → 62", listing every part that differs.
-pub fn changed_summary(old: &CheckinView, new: &CheckinView) -> String {
+pub fn changed_summary(old: &CheckinData, new: &CheckinData) -> String {
     let mut parts = Vec::new();
     if old.observation() != new.observation() {
         parts.push(format!("{} → {}", old.observation(), new.observation()));
@@ -390,8 +381,8 @@ mod tests {
     use super::*;
     use crate::load::parse_file;
 
-    fn view(date: &str, value: f64) -> CheckinView {
-        CheckinView {
+    fn view(date: &str, value: f64) -> CheckinData {
+        CheckinData {
             date: date.to_owned(),
             value: Some(value),
             done: None,

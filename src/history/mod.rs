@@ -9,7 +9,7 @@ pub mod item;
 pub mod lines;
 
 use git2::{Blob, Commit, Oid, Repository, Sort};
-use item::{CheckinView, ItemKey, Snapshot};
+use item::{CheckinData, ItemKey, Snapshot};
 use lines::Line;
 use std::collections::HashMap;
 use std::path::Path;
@@ -279,8 +279,8 @@ impl<'r> Walker<'r> {
         new: &[Option<Oid>],
     ) -> Result<Vec<String>, HistoryError> {
         let mut defs = Vec::new();
-        let mut removed: Vec<CheckinView> = Vec::new();
-        let mut added: Vec<CheckinView> = Vec::new();
+        let mut removed: Vec<CheckinData> = Vec::new();
+        let mut added: Vec<CheckinData> = Vec::new();
         for i in 0..self.files.len() {
             if old[i] == new[i] {
                 continue;
@@ -317,8 +317,8 @@ impl<'r> Walker<'r> {
         &mut self,
         old: Oid,
         new: Oid,
-        removed: &mut Vec<CheckinView>,
-        added: &mut Vec<CheckinView>,
+        removed: &mut Vec<CheckinData>,
+        added: &mut Vec<CheckinData>,
     ) -> Result<bool, HistoryError> {
         let (a, b) = (self.blob(old)?, self.blob(new)?);
         let (gone, came) = lines::changed_lines(a.content(), b.content());
