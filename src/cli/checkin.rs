@@ -247,11 +247,8 @@ fn parse_value(v: &str, reference: &str, milestone: bool) -> Result<f64, Failure
             "write the number without the percent sign, `{}`; the unit belongs on the key result or KPI",
             n.trim()
         )
-    } else if t.contains(',') && t.replace(',', "").parse::<f64>().is_ok() {
-        format!(
-            "write the number without separators: `{}`",
-            t.replace(',', "")
-        )
+    } else if let Some(hint) = crate::load::convert::comma_hint(t) {
+        hint
     } else {
         "VALUE is a plain number such as 42, -3 or 0.5".to_owned()
     };

@@ -466,6 +466,34 @@ fn ok<T>(m: &MapView<'_>, key: &'static str, value: T) -> Option<T> {
     Some(value)
 }
 
+/// A hint for a number written with commas: `1,200` has a thousands separator (`1200`), while
+/// `4,9` is a decimal comma (`4.9`). `None` when the text is no such number.
+pub fn comma_hint(t: &str) -> Option<String> {
+    if !t.contains(',') {
+        return None;
+    }
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let groups: Vec<&str> = whole.split(',').collect();
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let thousands = groups.len() > 1
+        && groups[0].len() <= 3
+        && groups.iter().all(|g| all_digits(g))
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && (fraction.is_empty() || all_digits(fraction));
+    if thousands {
+        return Some(format!(
+            "write the number without thousands separators: `{}`",
+            t.replace(',', "")
+        ));
+    }
+    let decimal = t.replacen(',', ".", 1);
+    if t.matches(',').count() == 1 && !t.contains('.') && decimal.parse::<f64>().is_ok() {
+        return Some(format!("write the decimal point as a dot: `{decimal}`"));
+    }
+    None
+}
+
 /// A hint for a string written where a number belongs.
 fn number_hint(s: &str) -> String {
     let t = s.trim();
@@ -474,11 +502,8 @@ fn number_hint(s: &str) -> String {
             "write the number without the percent sign, `{}`, and put `unit: \"%\"` on the key result or KPI",
             n.trim()
         )
-    } else if t.contains(',') && t.replace(',', "").parse::<f64>().is_ok() {
-        format!(
-            "write the number without separators: `{}`",
-            t.replace(',', "")
-        )
+    } else if let Some(hint) = comma_hint(t) {
+        hint
     } else if t.parse::<f64>().is_ok() {
         format!("remove the quotes: `{t}`")
     } else {
@@ -489,6 +514,19 @@ fn number_hint(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commas_are_thousands_or_a_decimal_point() {
+        let h = |s| comma_hint(s).unwrap_or_default();
+        assert!(h("1,200").ends_with("`1200`"), "{}", h("1,200"));
+        assert!(h("-12,345,678.5").ends_with("`-12345678.5`"));
+        assert!(h("4,9").ends_with("`4.9`"), "{}", h("4,9"));
+        assert!(h("0,75").ends_with("`0.75`"));
+        assert!(h("1,2345").ends_with("`1.2345`"));
+        assert_eq!(comma_hint("1,2,3"), None);
+        assert_eq!(comma_hint("a,b"), None);
+        assert_eq!(comma_hint("42"), None);
+    }
     use crate::load::yaml::parse;
 
     fn convert(src: &str) -> (Option<RawFile>, Vec<Diagnostic>) {

@@ -239,7 +239,12 @@ fn invalid_checkins_are_refused_and_nothing_is_written() {
             "error[out-of-range]",
         ),
         (&["growth/churn", "60%"], 2, "without the percent sign"),
-        (&["growth/churn", "1,200"], 2, "without separators: `1200`"),
+        (
+            &["growth/churn", "1,200"],
+            2,
+            "without thousands separators: `1200`",
+        ),
+        (&["growth/churn", "4,9"], 2, "decimal point as a dot: `4.9`"),
         (&["growth/churn", "abc"], 2, "`abc` is not a number"),
         (&["growth/churn", "1e400"], 2, "finite"),
         (&["growth/onboarding/guide", "done"], 2, "use --done"),
