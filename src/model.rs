@@ -62,6 +62,14 @@ pub enum KrMeasure {
 }
 
 impl KrMeasure {
+    /// A metric key result's `(start, target)`; `None` for a milestone.
+    pub fn start_target(&self) -> Option<(f64, f64)> {
+        match *self {
+            KrMeasure::Metric { start, target } => Some((start, target)),
+            KrMeasure::Milestone => None,
+        }
+    }
+
     pub fn kind(&self) -> KrKind {
         match self {
             KrMeasure::Metric { .. } => KrKind::Metric,

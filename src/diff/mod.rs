@@ -430,16 +430,8 @@ fn key_results(
                     to: hk.title.clone(),
                 });
             }
-            if let (
-                KrMeasure::Metric {
-                    start: s0,
-                    target: t0,
-                },
-                KrMeasure::Metric {
-                    start: s1,
-                    target: t1,
-                },
-            ) = (bk.kind, hk.kind)
+            if let (Some((s0, t0)), Some((s1, t1))) =
+                (bk.kind.start_target(), hk.kind.start_target())
             {
                 for (name, from, to) in [("start", s0, s1), ("target", t0, t1)] {
                     if from != to {

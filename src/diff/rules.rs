@@ -196,16 +196,8 @@ fn moved(
             let Some(old) = bo.key_results.iter().find(|k| k.id == kr.id) else {
                 continue;
             };
-            let (
-                KrMeasure::Metric {
-                    start: s0,
-                    target: t0,
-                },
-                KrMeasure::Metric {
-                    start: s1,
-                    target: t1,
-                },
-            ) = (old.kind, kr.kind)
+            let (Some((s0, t0)), Some((s1, t1))) =
+                (old.kind.start_target(), kr.kind.start_target())
             else {
                 continue;
             };

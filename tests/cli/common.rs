@@ -86,3 +86,26 @@ pub fn codes(v: &serde_json::Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Runs git in `dir` as `who` (author and committer, `who@example.com` with spaces as dots),
+/// with no machine or user configuration; returns stdout, trimmed.
+pub fn git_as(dir: &Path, who: &str, args: &[&str]) -> String {
+    let email = format!("{}@example.com", who.to_lowercase().replace(' ', "."));
+    let o = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", who)
+        .env("GIT_AUTHOR_EMAIL", &email)
+        .env("GIT_COMMITTER_NAME", who)
+        .env("GIT_COMMITTER_EMAIL", &email)
+        .output()
+        .expect("git runs");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}

@@ -4,27 +4,10 @@
 use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
-/// Runs git in `dir` with a fixed identity and no machine configuration; returns stdout.
+/// Runs git in `dir` as `Test <test@example.com>`; returns stdout.
 fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    git_as(dir, "Test", args)
 }
 
 fn commit(dir: &Path, message: &str) {

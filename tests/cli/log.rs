@@ -1,29 +1,12 @@
 //! `goalpost log REF` on repositories built commit by commit, and `show`'s blame authors.
 
-use super::common::{repo, run, stderr, stdout, write};
+use super::common::{git_as, repo, run, stderr, stdout, write};
 use std::path::Path;
 use std::process::Command;
 
 /// Runs `git` in `dir` with a clean configuration; `who` is the author and committer.
 fn git(dir: &Path, who: &str, args: &[&str]) -> String {
-    let email = format!("{}@example.com", who.to_lowercase().replace(' ', "."));
-    let o = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", who)
-        .env("GIT_AUTHOR_EMAIL", &email)
-        .env("GIT_COMMITTER_NAME", who)
-        .env("GIT_COMMITTER_EMAIL", &email)
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    git_as(dir, who, args)
 }
 
 /// Commits everything as `who`, dated `date` (noon UTC); returns the short id.
