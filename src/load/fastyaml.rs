@@ -422,17 +422,8 @@ impl<'a> Parser<'a> {
         if self.peek() != Some(b']') {
             loop {
                 items.push(self.flow_item(depth + 1)?);
-                self.skip_spaces();
-                match self.peek()? {
-                    b',' => {
-                        self.pos += 1;
-                        self.skip_spaces();
-                        if self.peek() == Some(b']') {
-                            return None;
-                        }
-                    }
-                    b']' => break,
-                    _ => return None,
+                if self.flow_next(b']')? {
+                    break;
                 }
             }
         }
@@ -458,22 +449,29 @@ impl<'a> Parser<'a> {
                 self.skip_spaces();
                 let v = self.flow_item(depth + 1)?;
                 entries.push((k, v));
-                self.skip_spaces();
-                match self.peek()? {
-                    b',' => {
-                        self.pos += 1;
-                        self.skip_spaces();
-                        if self.peek() == Some(b'}') {
-                            return None;
-                        }
-                    }
-                    b'}' => break,
-                    _ => return None,
+                if self.flow_next(b'}')? {
+                    break;
                 }
             }
         }
         self.pos += 1;
         Some(self.node(Node::Map(entries), start, 1))
+    }
+
+    /// After a flow entry: `Some(true)` at the closing bracket (not consumed), `Some(false)`
+    /// after a comma with another entry to come; `None` for anything else, including a
+    /// trailing comma.
+    fn flow_next(&mut self, close: u8) -> Option<bool> {
+        self.skip_spaces();
+        match self.peek()? {
+            b',' => {
+                self.pos += 1;
+                self.skip_spaces();
+                (self.peek() != Some(close)).then_some(false)
+            }
+            c if c == close => Some(true),
+            _ => None,
+        }
     }
 
     fn flow_item(&mut self, depth: usize) -> Option<SNode<'a>> {
