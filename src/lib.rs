@@ -21,4 +21,5 @@ pub mod period;
 pub mod report;
 pub mod schema;
 pub mod score;
+pub mod text;
 pub mod validate;

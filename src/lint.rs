@@ -86,7 +86,7 @@ pub fn lint(goals: &Goals, card: &Scorecard, config: &Config) -> Vec<Diagnostic>
         for (kr, ks) in o.key_results.iter().zip(&s.key_results) {
             if kr.kind == KrMeasure::Milestone && starts_with_output_verb(&kr.title) {
                 l.push(Code::TaskLikeKr, kr.span,
-                    format!("key result `{}/{}` reads as a task (\"{}\")", o.reference(), kr.id, crate::report::text::truncate(&kr.title, 60)),
+                    format!("key result `{}/{}` reads as a task (\"{}\")", o.reference(), kr.id, crate::text::truncate(&kr.title, 60)),
                     "shipping is output; a key result is the outcome the launch should produce: rewrite it as a measurable change, such as \"raise self-serve upgrades from 20 to 35 a week\"");
             }
             let kpi_stale = kr

@@ -199,11 +199,11 @@ pub fn checkin_differences(a: &Checkin, b: &Checkin) -> Vec<&'static str> {
 /// A check-in in words: `value 6.1, confidence 0.6, note "price change"`.
 pub fn describe_checkin(c: &Checkin) -> String {
     let mut parts = vec![match c.obs {
-        Observation::Value(v) => format!("value {}", crate::report::text::num(v)),
+        Observation::Value(v) => format!("value {}", crate::text::num(v)),
         Observation::Done(d) => format!("done {d}"),
     }];
     if let Some(x) = c.confidence {
-        parts.push(format!("confidence {}", crate::report::text::num(x)));
+        parts.push(format!("confidence {}", crate::text::num(x)));
     }
     if let Some(n) = c.note() {
         parts.push(format!("note {n:?}"));

@@ -9,7 +9,7 @@ use crate::diag::{Code, Diagnostic, Span};
 use crate::load::raw::RawFile;
 use crate::load::{SourceFile, Sources};
 use crate::model::*;
-use crate::report::text::num;
+use crate::text::num;
 use std::collections::HashMap;
 
 /// One side of the comparison: goals and the files they were read from.

@@ -4,14 +4,7 @@
 use crate::model::{Checkin, Observation};
 use crate::score::{KpiStatus, Status, Trend};
 
-/// A number without float noise: `250`, `6.1`, `0.333`.
-pub fn num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        return format!("{}", x as i64);
-    }
-    let s = format!("{x:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
+pub use crate::text::{num, truncate};
 
 /// A value with its unit: `99.5%`, `329 ms`.
 pub fn with_unit(x: f64, unit: &str) -> String {
@@ -115,17 +108,6 @@ pub fn kpi_color(s: KpiStatus) -> comfy_table::Color {
         KpiStatus::Warning => Color::Yellow,
         KpiStatus::Critical => Color::Red,
         KpiStatus::NoData => Color::DarkGrey,
-    }
-}
-
-/// Shortens `s` to at most `max` characters, with an ellipsis.
-pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
     }
 }
 

@@ -1,0 +1,220 @@
+//! Sanitisers for text taken from the repository (titles, notes, ids, period names, file
+//! names, git author names) on its way into an output another program reads (SPEC 10). One
+//! function per kind of output; renderers call the one for their output on every piece of
+//! repository text and on nothing else. JSON needs none: serde escapes exactly.
+//!
+//! - [`human`]: terminals and CI logs. Control characters (C0 but tab, DEL, C1, ESC) and
+//!   line breaks are shown escaped (`\n`, `\u{1b}`), so text cannot move the cursor, set the
+//!   clipboard (OSC 52), make links (OSC 8) or start a new line; `::` and `##[` get an
+//!   invisible word joiner, so no part of it can be read as a GitHub workflow command
+//!   (`::error::`, `::add-mask::`, `##[stop-commands]`) wherever a table wraps it.
+//! - [`markdown`]: inline Markdown (table cells, headings, list items) for GitHub: no line
+//!   breaks, no HTML, no images or links, no `@mentions`, no table or heading breakage.
+//! - [`csv_text`]: spreadsheet cells that cannot start a formula.
+//! - [`github_data`] / [`github_property`]: values inside a workflow command.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// U+2060 WORD JOINER: invisible, not whitespace (the Actions runner does not trim it), and
+/// it splits `::` and `##[` so that neither is recognised.
+const JOINER: char = '\u{2060}';
+
+/// Whether `c` would be interpreted by a terminal or a log viewer, or break a line.
+fn is_unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(
+            c,
+            // Line and paragraph separators, and the bidirectional controls that can make a
+            // line read differently from what it holds ("Trojan Source").
+            '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+fn escape_char(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        _ => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+}
+
+/// Whether [`human`] would change `s`.
+fn human_is_clean(s: &str) -> bool {
+    !s.chars().any(is_unsafe_char) && !s.contains("::") && !s.contains("##[")
+}
+
+/// Repository text for a terminal or a CI log (see the module docs).
+pub fn human(s: &str) -> Cow<'_, str> {
+    if human_is_clean(s) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev: Option<char> = None;
+    let mut prev2: Option<char> = None;
+    for c in s.chars() {
+        if is_unsafe_char(c) {
+            escape_char(&mut out, c);
+            prev2 = prev;
+            prev = Some(c);
+            continue;
+        }
+        // `::` → `:⁠:`; `##[` → `#⁠#[`.
+        if (c == ':' && prev == Some(':')) || (c == '[' && prev == Some('#') && prev2 == Some('#'))
+        {
+            if c == '[' {
+                // Put the joiner between the two `#`.
+                out.pop();
+                out.push(JOINER);
+                out.push('#');
+            } else {
+                out.push(JOINER);
+            }
+        }
+        out.push(c);
+        prev2 = prev;
+        prev = Some(c);
+    }
+    Cow::Owned(out)
+}
+
+/// Repository text as inline Markdown for GitHub (see the module docs). Markdown
+/// punctuation is backslash-escaped (invisible once rendered), `&` and `<`, `>` become
+/// entities, `@` is followed by a word joiner (no mention, no notification), line breaks
+/// become spaces and control characters are shown escaped.
+pub fn markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push(' ');
+                }
+            }
+            '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push(' '),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '@' => {
+                out.push('@');
+                out.push(JOINER);
+            }
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_unsafe_char(c) => escape_char(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A text cell for CSV: a leading `'` when the text starts with `=`, `+`, `-`, `@`, tab or
+/// CR, which spreadsheets would otherwise run as a formula (SPEC 10). Only for text
+/// columns; numeric columns hold numbers and nothing else.
+pub fn csv_text(s: &str) -> Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// A workflow command's message (after `::`): `%`, CR and LF escaped as GitHub requires,
+/// other control characters shown escaped, `##[` defused.
+pub fn github_data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev: Option<char> = None;
+    let mut prev2: Option<char> = None;
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if is_unsafe_char(c) => escape_char(&mut out, c),
+            '[' if prev == Some('#') && prev2 == Some('#') => {
+                out.pop();
+                out.push(JOINER);
+                out.push_str("#[");
+            }
+            c => out.push(c),
+        }
+        prev2 = prev;
+        prev = Some(c);
+    }
+    out
+}
+
+/// A workflow command's property value (`file=`, `title=`): as [`github_data`], plus `:`
+/// and `,`.
+pub fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_escapes_controls_and_line_breaks() {
+        assert_eq!(human("plain title"), "plain title");
+        assert!(matches!(human("plain"), Cow::Borrowed(_)));
+        assert_eq!(human("a\nb\r\nc"), "a\\nb\\r\\nc");
+        assert_eq!(
+            human("\u{1b}]52;c;ZXZpbA==\u{7}"),
+            "\\u{1b}]52;c;ZXZpbA==\\u{7}"
+        );
+        assert_eq!(human("x\u{9b}31m"), "x\\u{9b}31m");
+        assert_eq!(human("tab\tstays"), "tab\tstays");
+        assert_eq!(human("a\u{2028}b\u{202e}c"), "a\\u{2028}b\\u{202e}c");
+        assert_eq!(human("del\u{7f}"), "del\\u{7f}");
+    }
+
+    #[test]
+    fn human_defuses_workflow_commands() {
+        let s = human("x\n::error file=a::forged");
+        assert!(!s.contains('\n'));
+        assert!(!s.contains("::"), "{s}");
+        assert_eq!(human("::add-mask::x"), ":\u{2060}:add-mask:\u{2060}:x");
+        let s = human("note ##[stop-commands]tok");
+        assert!(!s.contains("##["), "{s}");
+        assert_eq!(s, "note #\u{2060}#[stop-commands]tok");
+        // Every split point is safe: no substring starts a command.
+        let s = human(":::::");
+        assert!(!s.contains("::"));
+    }
+
+    #[test]
+    fn markdown_cannot_ping_load_or_break() {
+        let m = markdown("hi @octocat ![x](https://e.example/p.png) <!-- | a\nb");
+        assert!(!m.contains("@o"), "{m}");
+        assert!(!m.contains("!["), "{m}");
+        assert!(!m.contains("<!"), "{m}");
+        assert!(!m.contains('\n'));
+        assert!(!m.contains(" | "), "{m}");
+        assert!(m.contains("\\|"));
+        assert_eq!(markdown("&#64;team"), "&amp;\\#64;team");
+        assert_eq!(markdown("2026-Q4"), "2026-Q4");
+        assert_eq!(markdown("a\r\nb"), "a b");
+    }
+
+    #[test]
+    fn csv_cells_cannot_start_formulas() {
+        assert_eq!(csv_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        for s in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(csv_text(s).starts_with('\''), "{s}");
+        }
+        assert_eq!(csv_text("Grow revenue"), "Grow revenue");
+    }
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(github_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(github_property("a:b,c%"), "a%3Ab%2Cc%25");
+        assert!(!github_data("x ##[group]y").contains("##["));
+        assert_eq!(github_data("\u{1b}[31m"), "\\u{1b}[31m");
+    }
+}
