@@ -31,7 +31,9 @@ impl Date {
         jiff::civil::Date::new(y, m, d).ok().map(Date)
     }
 
-    /// Today's date in the system time zone.
+    /// Today's date in the system time zone (`TZ`, else the system's setting; UTC only when
+    /// neither can be read). The command line honours `GOALPOST_TODAY` on top of this
+    /// (`cli::Ctx::today`).
     pub fn today() -> Date {
         Date(jiff::Zoned::now().date())
     }
@@ -67,6 +69,58 @@ impl Date {
         }
     }
 }
+
+/// Why `s` is not a date [`Date::parse`] accepts, in words that point at the fix: "February
+/// 2026 has 28 days", "there is no month 13", or the expected form with an example (the
+/// zero-padded date, when `s` is one written without padding).
+pub fn date_problem(s: &str) -> String {
+    let parts: Vec<&str> = s.trim().split(['-', '/', '.']).collect();
+    let nums: Option<Vec<i32>> = match parts.as_slice() {
+        [y, m, d]
+            if y.len() == 4
+                && (1..=2).contains(&m.len())
+                && (1..=2).contains(&d.len())
+                && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            parts.iter().map(|p| p.parse().ok()).collect()
+        }
+        _ => None,
+    };
+    let Some([y, m, d]) = nums.as_deref().map(|n| [n[0], n[1], n[2]]) else {
+        return "write dates as YYYY-MM-DD, for example 2026-10-05".to_owned();
+    };
+    if !(1..=12).contains(&m) {
+        return format!("there is no month {m}; months run from 01 to 12");
+    }
+    let last = Date::from_ymd(y, m, 1).map(|first| first.last_of_month().0.day());
+    match last {
+        Some(last) if d < 1 || d > i32::from(last) => {
+            let month = MONTHS[(m - 1) as usize];
+            if d < 1 {
+                format!("days run from 01 to {last} in {month} {y}")
+            } else {
+                format!("{month} {y} has {last} days")
+            }
+        }
+        Some(_) => format!("write dates as YYYY-MM-DD, here {y:04}-{m:02}-{d:02}"),
+        None => "write dates as YYYY-MM-DD, for example 2026-10-05".to_owned(),
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -108,5 +162,36 @@ mod tests {
         assert_eq!(b.days_until(a), -91);
         assert_eq!(a.add_days(91), b);
         assert_eq!(a.last_of_month().to_string(), "2026-10-31");
+    }
+
+    #[test]
+    fn problems_point_at_the_fix() {
+        assert_eq!(date_problem("2026-02-30"), "February 2026 has 28 days");
+        assert_eq!(date_problem("2028-02-30"), "February 2028 has 29 days");
+        assert_eq!(date_problem("2026-04-31"), "April 2026 has 30 days");
+        assert_eq!(
+            date_problem("2026-13-01"),
+            "there is no month 13; months run from 01 to 12"
+        );
+        assert_eq!(
+            date_problem("2026-00-01"),
+            "there is no month 0; months run from 01 to 12"
+        );
+        assert_eq!(
+            date_problem("2026-10-00"),
+            "days run from 01 to 31 in October 2026"
+        );
+        assert_eq!(
+            date_problem("2026-2-3"),
+            "write dates as YYYY-MM-DD, here 2026-02-03"
+        );
+        assert_eq!(
+            date_problem("2026/10/05"),
+            "write dates as YYYY-MM-DD, here 2026-10-05"
+        );
+        assert_eq!(
+            date_problem("next friday"),
+            "write dates as YYYY-MM-DD, for example 2026-10-05"
+        );
     }
 }

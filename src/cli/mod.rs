@@ -80,9 +80,25 @@ pub enum Command {
 }
 
 pub fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).ok_or_else(|| {
-        format!("`{s}` is not a real date; write YYYY-MM-DD, for example 2026-11-15")
-    })
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date: {}", crate::date::date_problem(s)))
+}
+
+/// Today as goalpost sees it (SPEC 3.2): the date in `GOALPOST_TODAY` when that is set and
+/// not empty (so tests and CI runs can pin the clock), else the local date. An unreadable
+/// value is a usage error naming it, never silently the real date.
+pub fn today() -> Result<Date, Failure> {
+    match std::env::var_os("GOALPOST_TODAY") {
+        Some(v) if !v.is_empty() => {
+            let s = v.to_string_lossy();
+            Date::parse(&s).ok_or_else(|| {
+                Failure::Usage(format!(
+                    "GOALPOST_TODAY=`{s}` is not a date: {}; set it to YYYY-MM-DD, or unset it to use the clock",
+                    crate::date::date_problem(&s)
+                ))
+            })
+        }
+        _ => Ok(Date::today()),
+    }
 }
 
 /// Runs goalpost with the process's arguments and returns the exit code.
@@ -185,6 +201,10 @@ pub type CmdResult = Result<u8, Failure>;
 pub struct Ctx {
     pub cwd: PathBuf,
     pub root: PathBuf,
+    /// Today's date: local, or `GOALPOST_TODAY` ([`today`]). Check-ins after it are
+    /// `future-checkin` warnings, whatever `--as-of` says.
+    pub today: Date,
+    /// `--as-of`, else today.
     pub as_of: Date,
     pub at: Option<String>,
     pub color_out: bool,
@@ -206,10 +226,12 @@ impl Ctx {
         }
         let cwd = cwd.canonicalize().unwrap_or(cwd);
         let root = load::find_root(&cwd);
+        let today = today()?;
         Ok(Ctx {
             root,
             cwd,
-            as_of: cli.as_of.unwrap_or_else(Date::today),
+            today,
+            as_of: cli.as_of.unwrap_or(today),
             at: cli.at.clone(),
             color_out: use_color(cli.color, std::io::stdout().is_terminal()),
             color_err: use_color(cli.color, std::io::stderr().is_terminal()),

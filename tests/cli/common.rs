@@ -11,16 +11,29 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs goalpost with `args` in `dir`, no colour, a fixed environment.
+/// The date tests pin the clock to (`GOALPOST_TODAY`): the test data is written around it,
+/// so a check-in dated after it is a `future-checkin` and a default `--as-of` is this date,
+/// whatever day the tests run on.
+pub const TODAY: &str = "2026-11-30";
+
+/// Runs goalpost with `args` in `dir`, no colour, a fixed environment (today is [`TODAY`]).
 pub fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .arg("-C")
+    command(dir, args)
+        .env("GOALPOST_TODAY", TODAY)
+        .output()
+        .expect("the goalpost binary runs")
+}
+
+/// The command [`run`] runs, without a pinned clock, for tests of the clock itself.
+pub fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(bin());
+    c.arg("-C")
         .arg(dir)
         .args(args)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
-        .output()
-        .expect("the goalpost binary runs")
+        .env_remove("GOALPOST_TODAY");
+    c
 }
 
 /// A temporary repository holding `files` (path, contents).

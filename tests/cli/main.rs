@@ -12,3 +12,4 @@ mod recipes;
 mod report;
 mod security;
 mod status;
+mod today;
