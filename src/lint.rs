@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::diag::{Code, Diagnostic};
 use crate::model::*;
 use crate::score::{KpiStatus, Scorecard, Trend, observations};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Most objectives a team should have in one period.
 pub const MAX_OBJECTIVES: usize = 5;
@@ -89,10 +89,9 @@ pub fn lint(goals: &Goals, card: &Scorecard, config: &Config) -> Vec<Diagnostic>
                     format!("key result `{}/{}` reads as a task (\"{}\")", o.reference(), kr.id, crate::text::truncate(&kr.title, 60)),
                     "shipping is output; a key result is the outcome the launch should produce: rewrite it as a measurable change, such as \"raise self-serve upgrades from 20 to 35 a week\"");
             }
-            let kpi_stale = kr
-                .kpi
-                .is_some_and(|k| card.kpis.get(k).is_some_and(|ks| ks.stale));
-            if ks.stale && !kpi_stale {
+            // A `kpi:` key result takes no check-ins: its staleness is the KPI's, reported
+            // once, on the KPI.
+            if ks.stale && kr.kpi.is_none() {
                 let since = ks.last_checkin.map_or("no check-in yet".to_owned(), |d| {
                     format!("last check-in {d}")
                 });
@@ -141,21 +140,35 @@ pub fn lint(goals: &Goals, card: &Scorecard, config: &Config) -> Vec<Diagnostic>
     }
 
     // KPI lints: staleness and worsening KPIs nobody works on.
-    let in_open_kr: HashSet<usize> = goals
-        .objectives
-        .iter()
-        .filter(|o| open(o))
-        .flat_map(|o| o.key_results.iter().filter_map(|k| k.kpi))
-        .collect();
+    // The open key results that take their values from each KPI.
+    let mut open_krs_of: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for o in goals.objectives.iter().filter(|o| open(o)) {
+        for kr in &o.key_results {
+            if let Some(k) = kr.kpi {
+                open_krs_of
+                    .entry(k)
+                    .or_default()
+                    .push(format!("`{}/{}`", o.reference(), kr.id));
+            }
+        }
+    }
     for (i, k) in goals.kpis.iter().enumerate() {
         let ks = &card.kpis[i];
         if ks.stale {
             let last = ks.last_checkin.map_or(String::new(), |d| d.to_string());
+            let krs = match open_krs_of.get(&i).map(Vec::as_slice) {
+                None | Some([]) => String::new(),
+                Some([one]) => format!("; key result {one} takes its value from it"),
+                Some(many) => format!(
+                    "; key results {} take their values from it",
+                    many.join(", ")
+                ),
+            };
             l.push(
                 Code::StaleCheckin,
                 k.span,
                 format!(
-                    "KPI `{}` is stale: last check-in {last}, more than {} days ({}) before {t}",
+                    "KPI `{}` is stale: last check-in {last}, more than {} days ({}) before {t}{krs}",
                     k.reference(),
                     k.cadence.days(),
                     k.cadence.as_str()
@@ -163,7 +176,7 @@ pub fn lint(goals: &Goals, card: &Scorecard, config: &Config) -> Vec<Diagnostic>
                 "record the latest value, or set `cadence:` to how often it is really measured",
             );
         }
-        if ks.trend == Some(Trend::Worsening) && !in_open_kr.contains(&i) {
+        if ks.trend == Some(Trend::Worsening) && !open_krs_of.contains_key(&i) {
             l.push(Code::PromoteKpi, k.span,
                 format!("KPI `{}` has worsened three check-ins in a row and no open key result works on it", k.reference()),
                 format!("consider a key result this period that takes its value from it (`kpi: {}`), with a target that restores it", k.reference()));

@@ -152,21 +152,27 @@ pub struct ObjectiveScore {
     pub score: f64,
     pub expected: f64,
     pub status: Status,
+    /// A guardrail KPI is critical as of T_K (for a closed objective: at its end).
     pub guardrail_breached: bool,
     /// Parallel to the objective's key results.
     pub key_results: Vec<KrScore>,
 }
 
+/// A key result's figures. `current`, `done`, `progress`, `confidence` and `last_checkin`
+/// are as of T_K = min(T, end of the period) ([`frozen_at`]): a closed period's figures no
+/// longer change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KrScore {
-    /// Latest value on or before the as-of date (metric KRs).
+    /// Latest value on or before T_K (metric KRs; a `kpi:` KR's from the KPI).
     pub current: Option<f64>,
-    /// Latest done-ness on or before the as-of date (milestones).
+    /// Latest done-ness on or before T_K (milestones).
     pub done: Option<bool>,
     pub progress: f64,
     pub status: Status,
     pub confidence: Option<f64>,
     pub last_checkin: Option<Date>,
+    /// Only while the period is open: no check-in for more than `stale_days` (never for a
+    /// milestone checked in as done); a `kpi:` KR is stale when its KPI is.
     pub stale: bool,
 }
 
@@ -265,8 +271,22 @@ pub fn grade(score: f64, commitment: Commitment) -> Status {
     }
 }
 
-fn kr(kr: &KeyResult, o: &Objective, goals: &Goals, t: Date, th: Thresholds) -> KrScore {
-    let seen = upto(observations(kr, goals), t);
+/// The date a key result of period `p` is scored at (SPEC 5: T_K = min(T, E)): a closed
+/// period's figures are frozen at its end, so a KPI measured after it changes nothing.
+pub fn frozen_at(p: &Period, t: Date) -> Date {
+    t.min(p.end)
+}
+
+fn kr(
+    kr: &KeyResult,
+    o: &Objective,
+    goals: &Goals,
+    kpis: &[KpiScore],
+    t: Date,
+    th: Thresholds,
+) -> KrScore {
+    let p = &o.period;
+    let seen = upto(observations(kr, goals), frozen_at(p, t));
     let latest = seen.last();
     let (current, done, progress) = match kr.kind {
         KrMeasure::Metric { start, target } => {
@@ -284,7 +304,6 @@ fn kr(kr: &KeyResult, o: &Objective, goals: &Goals, t: Date, th: Thresholds) -> 
             (None, done, if done == Some(true) { 1.0 } else { 0.0 })
         }
     };
-    let p = &o.period;
     let confidence = latest.and_then(|c| c.confidence);
     let status = if t < p.start {
         Status::NotStarted
@@ -297,10 +316,17 @@ fn kr(kr: &KeyResult, o: &Objective, goals: &Goals, t: Date, th: Thresholds) -> 
     } else {
         apply_confidence(pace_status(progress, expected(p, t), th), confidence)
     };
+    // Staleness asks for a check-in; it only means something while the period is open, not
+    // for a milestone already done, and for a KPI's key result it is the KPI's own (its
+    // cadence), since the key result takes no check-ins.
     let stale = p.contains(t)
-        && match latest {
-            Some(c) => c.date.days_until(t) > th.stale_days,
-            None => p.start.days_until(t) > th.stale_days,
+        && match kr.kpi {
+            Some(k) => kpis.get(k).is_some_and(|ks| ks.stale),
+            None => match latest {
+                Some(c) if c.obs == Observation::Done(true) => false,
+                Some(c) => c.date.days_until(t) > th.stale_days,
+                None => p.start.days_until(t) > th.stale_days,
+            },
         };
     KrScore {
         current,
@@ -323,7 +349,7 @@ fn objective(
     let key_results: Vec<KrScore> = o
         .key_results
         .iter()
-        .map(|k| kr(k, o, goals, t, th))
+        .map(|k| kr(k, o, goals, kpis, t, th))
         .collect();
     let score = weighted_score(
         o.key_results
@@ -343,10 +369,16 @@ fn objective(
     } else {
         pace_status(score, exp, th)
     };
-    let guardrail_breached = o
-        .guardrails
-        .iter()
-        .any(|&k| kpis.get(k).is_some_and(|s| s.status == KpiStatus::Critical));
+    // As of the objective's T_K: a guardrail of a closed objective is judged at its end.
+    let t_k = frozen_at(&o.period, t);
+    let guardrail_breached = o.guardrails.iter().any(|&k| {
+        let status = if t_k == t {
+            kpis.get(k).map(|s| s.status)
+        } else {
+            goals.kpis.get(k).map(|kpi_| kpi(kpi_, t_k).status)
+        };
+        status == Some(KpiStatus::Critical)
+    });
     ObjectiveScore {
         score,
         expected: exp,

@@ -344,6 +344,100 @@ fn guardrail_breach_follows_kpi_health() {
     assert!(score(&goals, d("2026-10-05"), Thresholds::default()).objectives[0].guardrail_breached);
 }
 
+/// SPEC 5: a closed period's figures are frozen at its end (T_K = min(T, E)). A KPI that
+/// improves in January must not turn a Q4 `missed` into `achieved`.
+#[test]
+fn closed_periods_are_frozen_at_their_end() {
+    let mut kr = metric("r", 38.0, 50.0, vec![]);
+    kr.kpi = Some(0);
+    let mut o = objective(vec![kr]);
+    o.guardrails = vec![0];
+    let goals = Goals {
+        objectives: vec![o],
+        kpis: vec![kpi(
+            Better::Higher,
+            45.0,
+            Some(35.0),
+            vec![
+                // before the period: counts
+                ck("2026-09-20", Observation::Value(34.0), Some(0.9)),
+                ck("2026-12-20", Observation::Value(40.0), Some(0.3)),
+                // after it: never counts for Q4
+                ck("2027-01-10", Observation::Value(55.0), Some(1.0)),
+            ],
+        )],
+    };
+    let card = score(&goals, d("2027-01-20"), Thresholds::default());
+    let os = &card.objectives[0];
+    let ks = &os.key_results[0];
+    assert_eq!(ks.current, Some(40.0));
+    assert!((ks.progress - 2.0 / 12.0).abs() < 1e-12);
+    assert_eq!(ks.confidence, Some(0.3));
+    assert_eq!(ks.last_checkin, Some(d("2026-12-20")));
+    assert_eq!((ks.status, os.status), (Status::Missed, Status::Missed));
+    // The KPI itself is scored as of T: healthy now.
+    assert_eq!(card.kpis[0].status, KpiStatus::Healthy);
+    // A guardrail of a closed objective is judged as of its end: not critical then.
+    assert!(!os.guardrail_breached);
+    // ... and was critical when the KPI was last measured critical before the end.
+    let mut g = goals.clone();
+    g.kpis[0].checkins[1].obs = Observation::Value(30.0);
+    let card = score(&g, d("2027-01-20"), Thresholds::default());
+    assert!(card.objectives[0].guardrail_breached);
+    assert_eq!(card.kpis[0].status, KpiStatus::Healthy);
+    // The same scores as on the last day of the period.
+    let at_end = score(&goals, d("2026-12-31"), Thresholds::default());
+    let ke = &at_end.objectives[0].key_results[0];
+    assert_eq!(
+        (ke.current, ke.progress, ke.confidence, ke.last_checkin),
+        (ks.current, ks.progress, ks.confidence, ks.last_checkin)
+    );
+}
+
+/// SPEC 5 "Stale": a milestone checked in as done is never stale.
+#[test]
+fn a_done_milestone_is_never_stale() {
+    let mut m = metric(
+        "m",
+        0.0,
+        1.0,
+        vec![ck("2026-10-02", Observation::Done(true), None)],
+    );
+    m.kind = KrMeasure::Milestone;
+    let mut not_yet = m.clone();
+    not_yet.checkins[0].obs = Observation::Done(false);
+    let s = one(objective(vec![m, not_yet]), "2026-12-01");
+    assert!(!s.key_results[0].stale);
+    assert!(s.key_results[1].stale);
+}
+
+/// SPEC 5 "Stale": a `kpi:` key result is stale exactly when its KPI is (the KPI's
+/// cadence), during the period.
+#[test]
+fn a_kpi_key_result_is_stale_when_its_kpi_is() {
+    let mut kr = metric("r", 38.0, 50.0, vec![]);
+    kr.kpi = Some(0);
+    let mut monthly = kpi(Better::Higher, 45.0, None, vec![v("2026-10-31", 40.0)]);
+    monthly.cadence = Cadence::Monthly;
+    let goals = Goals {
+        objectives: vec![objective(vec![kr])],
+        kpis: vec![monthly],
+    };
+    // 20 days after the KPI's last check-in: past stale_days (14), within its cadence (31).
+    let card = score(&goals, d("2026-11-20"), Thresholds::default());
+    assert!(!card.kpis[0].stale);
+    assert!(!card.objectives[0].key_results[0].stale);
+    // 32 days: the KPI is stale, and so is the key result.
+    let card = score(&goals, d("2026-12-02"), Thresholds::default());
+    assert!(card.kpis[0].stale);
+    assert!(card.objectives[0].key_results[0].stale);
+    // A KPI with no check-in is no data, not stale; so is its key result.
+    let mut empty = goals.clone();
+    empty.kpis[0].checkins.clear();
+    let card = score(&empty, d("2026-12-02"), Thresholds::default());
+    assert!(!card.objectives[0].key_results[0].stale);
+}
+
 proptest! {
     #[test]
     fn progress_stays_in_unit_interval(start in -1e6f64..1e6, target in -1e6f64..1e6, cur in -1e7f64..1e7) {

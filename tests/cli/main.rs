@@ -10,6 +10,7 @@ mod git;
 mod log;
 mod recipes;
 mod report;
+mod scoring;
 mod security;
 mod status;
 mod today;
