@@ -116,6 +116,8 @@ codes! {
     DuplicateCheckin = "duplicate-checkin", Warning, false;
     /// Two different check-ins of one item on one date.
     ConflictingCheckin = "conflicting-checkin", Error, false;
+    /// A check-in dated after today (the clock or `GOALPOST_TODAY`, not `--as-of`).
+    FutureCheckin = "future-checkin", Warning, false;
     // -- configuration -----------------------------------------------------------------------
     /// goalpost.toml is malformed or has unknown keys or values.
     InvalidConfig = "invalid-config", Error, false;

@@ -635,6 +635,24 @@ write:
     checkins:
       - { ref: growth/churn, date: 2026-10-31, value: 6.3, note: final figure }"#
         }
+        Code::FutureCheckin => {
+            r#"A check-in is dated after today
+
+A check-in records a value someone has already observed, so its date is today or in the
+past. A later date is almost always a typo: the wrong month or year, or a date copied from
+a plan. Scores ignore a check-in until its date comes (so today's report looks fine), and
+then it silently takes over, which is why it is flagged now. "Today" is the local date of
+the machine, or `GOALPOST_TODAY` when set; `--as-of` does not change it. Fix the date; to
+note a plan, write it in a check-in's `note:`.
+
+Instead of (on 2026-11-30):
+
+    - { ref: growth/churn, date: 2026-12-15, value: 6.4 }
+
+write:
+
+    - { ref: growth/churn, date: 2026-11-15, value: 6.4 }"#
+        }
         // -- configuration -----------------------------------------------------------------------
         Code::InvalidConfig => {
             r#"goalpost.toml is malformed or has unknown keys or values

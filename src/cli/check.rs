@@ -51,6 +51,10 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
         }
         other => other?,
     };
+    // Against the clock, not --as-of: a date after today is a typo whatever is scored.
+    checked
+        .diags
+        .extend(crate::validate::future_checkins(&checked.goals, ctx.today));
     // Lints judge practice, so they only run on goals that are valid to score.
     if !checked.has_errors() {
         let card = crate::score::score(&checked.goals, ctx.as_of, (&checked.config).into());
@@ -74,8 +78,8 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
             );
             checked.diags.extend(diags);
         }
-        crate::diag::sort(&mut checked.diags);
     }
+    crate::diag::sort(&mut checked.diags);
     if args.deny_warnings {
         for d in &mut checked.diags {
             d.severity = Severity::Error;

@@ -70,6 +70,12 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
     }
     let commit = args.commit;
     let new = new_checkin(args, &checked, ctx.as_of)?;
+    if new.date > ctx.today {
+        let (date, today) = (new.date, ctx.today);
+        eprintln!(
+            "warning[future-checkin]: the date {date} is after today ({today}); a check-in records a value already observed (a typo?)"
+        );
+    }
     let log_rel = checked.config.checkin_log.clone();
     let roots = &checked.config.roots;
     if !roots.iter().any(|r| checkin::is_walked(&log_rel, r)) {

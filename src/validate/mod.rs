@@ -4,6 +4,9 @@
 //! rules. Lookups go through hash maps, so validation stays linear in the input.
 
 mod checkins;
+mod future;
+
+pub use future::future_checkins;
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Span, suggest};

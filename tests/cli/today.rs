@@ -81,3 +81,48 @@ fn an_unreadable_goalpost_today_is_a_usage_error() {
         );
     }
 }
+
+/// SPEC 3.2: a check-in dated after today is a `future-checkin` warning, judged against the
+/// clock (here `GOALPOST_TODAY`), whatever `--as-of` says.
+#[test]
+fn a_check_in_after_today_is_a_warning() {
+    let r = repo(&[("goals/a.yaml", KPI)]);
+    let d = r.path();
+    let o = run(
+        d,
+        &["checkin", "growth/churn", "4.5", "--date", "2026-12-15"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("warning[future-checkin]: the date 2026-12-15 is after today (2026-11-30)"),
+        "{}",
+        stderr(&o)
+    );
+    // Today's date is fine.
+    let o = run(d, &["checkin", "growth/churn", "4.4"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("future-checkin"), "{}", stderr(&o));
+    for as_of in ["2026-11-15", "2026-12-01"] {
+        let o = run(d, &["check", "--format", "json", "--as-of", as_of]);
+        assert_eq!(o.status.code(), Some(0));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        assert_eq!(codes(&v), ["future-checkin"], "{v:#}");
+        let f = &v["diagnostics"][0];
+        assert_eq!(f["severity"], "warning");
+        assert_eq!(f["file"], "goals/checkins.yaml");
+        assert!(
+            f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("`growth/churn` is dated 2026-12-15")),
+            "{f}"
+        );
+    }
+    // The clock moved on: no longer in the future.
+    let o = command(d, &["check", "--as-of", "2026-12-20"])
+        .env("GOALPOST_TODAY", "2026-12-20")
+        .output()
+        .expect("goalpost runs");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stderr(&o).contains("future-checkin"), "{}", stderr(&o));
+}
