@@ -68,6 +68,8 @@ codes! {
     EmptyFile = "empty-file", Error, false;
     /// A symlink under a goals root points outside the repository.
     SymlinkEscape = "symlink-escape", Error, false;
+    /// No goal file under the configured roots (a run from the wrong directory).
+    NoGoalFiles = "no-goal-files", Error, false;
     // -- shape of the YAML ----------------------------------------------------------------
     /// A mapping has the same key twice.
     DuplicateKey = "duplicate-key", Error, false;
@@ -170,6 +172,22 @@ pub struct Span {
     pub col: u32,
     pub start: u32,
     pub len: u32,
+}
+
+impl Span {
+    /// No place: a run-level diagnostic (such as `no-goal-files` without a goalpost.toml).
+    /// Renderers show no location for it, and JSON has `file`, `line` and `column` null.
+    pub const NOWHERE: Span = Span {
+        file: u32::MAX,
+        line: 0,
+        col: 0,
+        start: 0,
+        len: 0,
+    };
+
+    pub fn is_nowhere(&self) -> bool {
+        *self == Span::NOWHERE
+    }
 }
 
 /// Another place a diagnostic points at, such as the first definition of a duplicate.

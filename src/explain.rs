@@ -111,6 +111,25 @@ keep a copy:
     $ rm goals/shared.yaml
     $ cp ../company-okrs/goals/shared.yaml goals/shared.yaml"#
         }
+        Code::NoGoalFiles => {
+            r#"No goal file under the configured roots
+
+goalpost reads every `*.yaml` and `*.yml` file below its roots (`goals/` unless
+`roots` in goalpost.toml says otherwise), relative to the project root: the nearest
+directory holding goalpost.toml, else the git work tree's root. Finding none is an error,
+not an empty success, so that a pre-commit hook or CI step run from the wrong directory,
+or a typo in `roots`, fails instead of passing silently. Run goalpost inside the
+repository that holds the goals (or point at it with `-C DIR`), fix `roots`, or create a
+first goal file with `goalpost init`.
+
+Instead of (the goals live in okrs/):
+
+    roots = ["goals"]
+
+write:
+
+    roots = ["okrs"]"#
+        }
         // -- shape of the YAML ----------------------------------------------------------------
         Code::DuplicateKey => {
             r#"A mapping has the same key twice

@@ -51,6 +51,7 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
         }
         other => other?,
     };
+    super::require_goal_files(&mut checked, ctx, source.as_ref());
     // Against the clock, not --as-of: a date after today is a typo whatever is scored.
     checked
         .diags
@@ -104,7 +105,9 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
                 plural(krs, "key result"),
                 plural(g.kpis.len(), "KPI")
             );
-            if counts.errors > 0 {
+            if checked.nothing_found {
+                eprintln!("error: no goal files, so nothing was checked");
+            } else if counts.errors > 0 {
                 eprintln!(
                     "error: {} and {} in {what}",
                     plural(counts.errors, "error"),

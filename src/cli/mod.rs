@@ -19,7 +19,7 @@ mod status;
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity, Span};
 use crate::load::source::{Source, WorkTree};
 use crate::load::{self, LoadError, Sources};
 use crate::model::Goals;
@@ -279,6 +279,8 @@ pub struct Checked {
     pub diags: Vec<Diagnostic>,
     /// Number of goal files read.
     pub files: usize,
+    /// No goal file was found under the roots: nothing was read and nothing reported.
+    pub nothing_found: bool,
 }
 
 impl Checked {
@@ -298,6 +300,8 @@ pub fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
         Err(e @ LoadError::Io { .. }) => return Err(Failure::Io(e.to_string())),
     };
     let files = loaded.files.len();
+    // A file that was found but could not be read is reported; with neither, none was found.
+    let nothing_found = loaded.files.is_empty() && loaded.diags.is_empty();
     let (goals, mut vdiags) = crate::validate::validate_owned(loaded.files, &loaded.config);
     let mut diags = loaded.diags;
     diags.append(&mut vdiags);
@@ -308,14 +312,88 @@ pub fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
         sources: loaded.sources,
         goals,
         diags,
+        nothing_found,
     })
+}
+
+/// SPEC 7: finding no goal file under the roots is an error (`no-goal-files`), so that a
+/// pre-commit hook or CI step run from the wrong directory fails instead of passing. Added
+/// to `checked` by the commands that read goals for the user (`check`, the reports); not by
+/// `diff` or `check --base`, whose base may predate the goals.
+pub fn require_goal_files(checked: &mut Checked, ctx: &Ctx, source: &dyn Source) {
+    if !checked.nothing_found {
+        return;
+    }
+    let roots: Vec<String> = checked
+        .config
+        .roots
+        .iter()
+        .map(|r| format!("`{r}`"))
+        .collect();
+    let place = match &ctx.at {
+        None => ctx.root.display().to_string(),
+        Some(_) => source.describe(),
+    };
+    let toml = checked
+        .sources
+        .files
+        .iter()
+        .position(|f| f.path == "goalpost.toml");
+    let (span, fix) = match toml {
+        Some(file) => (
+            roots_span(&checked.sources.files[file].text, file as u32),
+            "check `roots` in goalpost.toml, ",
+        ),
+        None => (Span::NOWHERE, ""),
+    };
+    let d = Diagnostic::new(
+        Code::NoGoalFiles,
+        span,
+        format!(
+            "no goal files (*.yaml, *.yml) under {} in {}",
+            roots.join(", "),
+            place
+        ),
+    )
+    .help(format!(
+        "{fix}run goalpost in the repository that holds the goals (or point at it with `goalpost -C DIR`), or start one with `goalpost init`"
+    ));
+    checked.diags.insert(0, d);
+}
+
+/// Where goalpost.toml sets `roots` (its first line when it does not).
+fn roots_span(text: &str, file: u32) -> Span {
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let key = line.trim_start();
+        if let Some(rest) = key.strip_prefix("roots")
+            && rest.trim_start().starts_with('=')
+        {
+            let indent = line.len() - key.len();
+            return Span {
+                file,
+                line: i as u32 + 1,
+                col: indent as u32 + 1,
+                start: (offset + indent) as u32,
+                len: "roots".len() as u32,
+            };
+        }
+        offset += line.len();
+    }
+    Span {
+        file,
+        line: 1,
+        col: 1,
+        ..Span::default()
+    }
 }
 
 /// For commands that score: load and validate, and refuse (exit 1, diagnostics on stderr)
 /// when anything is invalid.
 pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
     let source = ctx.source()?;
-    let checked = check_source(source.as_ref())?;
+    let mut checked = check_source(source.as_ref())?;
+    require_goal_files(&mut checked, ctx, source.as_ref());
     if checked.has_errors() {
         let n = print_errors(&checked, ctx.color_err);
         eprintln!(

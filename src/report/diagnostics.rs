@@ -73,6 +73,7 @@ pub fn human(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
         let title = level.primary_title(d.message.as_str()).id(d.code.name());
         let located = line_of(text, d.span);
         let mut group = match &located {
+            _ if d.span.is_nowhere() => Group::with_title(title),
             Some((body, _, range)) => title.element(
                 Snippet::source(*body)
                     .line_start(d.span.line as usize)
@@ -110,9 +111,10 @@ struct JsonDiag<'a> {
     code: &'static str,
     severity: Severity,
     message: &'a str,
-    file: &'a str,
-    line: u32,
-    column: u32,
+    /// Null for a run-level diagnostic with no place (SPEC 7.2), as are line and column.
+    file: Option<&'a str>,
+    line: Option<u32>,
+    column: Option<u32>,
     help: Option<&'a str>,
 }
 
@@ -133,14 +135,17 @@ pub fn json(diags: &[Diagnostic], sources: &Sources, valid: bool) -> String {
         warnings: c.warnings,
         diagnostics: diags
             .iter()
-            .map(|d| JsonDiag {
-                code: d.code.name(),
-                severity: d.severity,
-                message: &d.message,
-                file: sources.path(d.span.file),
-                line: d.span.line.max(1),
-                column: d.span.col.max(1),
-                help: d.help.as_deref(),
+            .map(|d| {
+                let placed = !d.span.is_nowhere();
+                JsonDiag {
+                    code: d.code.name(),
+                    severity: d.severity,
+                    message: &d.message,
+                    file: placed.then(|| sources.path(d.span.file)),
+                    line: placed.then(|| d.span.line.max(1)),
+                    column: placed.then(|| d.span.col.max(1)),
+                    help: d.help.as_deref(),
+                }
             })
             .collect(),
     };
@@ -162,11 +167,18 @@ pub fn github(diags: &[Diagnostic], sources: &Sources) -> String {
             message.push('\n');
             message.push_str(h);
         }
+        let place = if d.span.is_nowhere() {
+            String::new()
+        } else {
+            format!(
+                "file={},line={},col={},",
+                escape_property(sources.path(d.span.file)),
+                d.span.line.max(1),
+                d.span.col.max(1),
+            )
+        };
         out.push_str(&format!(
-            "::{kind} file={},line={},col={},title={}::{}\n",
-            escape_property(sources.path(d.span.file)),
-            d.span.line.max(1),
-            d.span.col.max(1),
+            "::{kind} {place}title={}::{}\n",
             escape_property(d.code.name()),
             escape_data(&message),
         ));

@@ -380,3 +380,94 @@ fn init_into_a_new_directory_creates_it() {
     let o = run(&made, &["check", "--as-of", "2026-11-15"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// SPEC 7: no goal file under the roots is an error, so a hook run from the wrong directory
+/// fails; run-level, it has no place in JSON unless goalpost.toml sets the roots.
+#[test]
+fn no_goal_files_is_an_error_that_says_where_it_looked() {
+    let empty = repo(&[("README.md", "not goals\n")]);
+    let d = empty.path();
+    let o = run(d, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error[no-goal-files]: no goal files (*.yaml, *.yml) under `goals` in "),
+        "{err}"
+    );
+    assert!(
+        err.contains("`goalpost -C DIR`") && err.contains("`goalpost init`"),
+        "{err}"
+    );
+    assert!(!err.contains("-->"), "no place to point at: {err}");
+    assert!(
+        err.contains("error: no goal files, so nothing was checked"),
+        "{err}"
+    );
+    let (code, v) = check_json(d, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["valid"], false);
+    let n = &v["diagnostics"][0];
+    assert_eq!(n["code"], "no-goal-files");
+    for key in ["file", "line", "column"] {
+        assert_eq!(n[key], serde_json::Value::Null, "{key}: {n}");
+    }
+    let o = run(d, &["check", "--format", "github"]);
+    assert!(
+        stdout(&o).starts_with("::error title=no-goal-files::no goal files"),
+        "{}",
+        stdout(&o)
+    );
+    // The reports refuse too, with the same error, rather than print an empty report.
+    for args in [
+        &["status"][..],
+        &["status", "--format", "json"],
+        &["report", "--format", "markdown"],
+        &["show", "growth/churn"],
+    ] {
+        let o = run(d, args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+        assert!(stderr(&o).contains("error[no-goal-files]"), "{args:?}");
+    }
+    // With a goalpost.toml, it points at `roots`.
+    let misrooted = repo(&[
+        ("goalpost.toml", "stale_days = 10\nroots = [\"okrs\"]\n"),
+        ("goals/a.yaml", GOOD),
+    ]);
+    let (code, v) = check_json(misrooted.path(), &[]);
+    assert_eq!(code, 1);
+    let n = &v["diagnostics"][0];
+    assert_eq!(
+        (&n["code"], &n["file"], &n["line"], &n["column"]),
+        (
+            &serde_json::json!("no-goal-files"),
+            &serde_json::json!("goalpost.toml"),
+            &serde_json::json!(2),
+            &serde_json::json!(1)
+        )
+    );
+    assert!(
+        n["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("under `okrs`")),
+        "{n}"
+    );
+}
+
+/// A base revision from before the goals existed is not a `no-goal-files` error: adding
+/// the first goal files is a change like any other.
+#[test]
+fn a_base_without_goal_files_can_be_compared() {
+    let dir = repo(&[("README.md", "before goals\n")]);
+    let d = dir.path();
+    git_as(d, "Test", &["init", "-q", "-b", "main"]);
+    git_as(d, "Test", &["add", "-A"]);
+    git_as(d, "Test", &["commit", "-q", "-m", "start"]);
+    write(d, "goals/a.yaml", GOOD.as_bytes());
+    let o = run(d, &["diff", "main", "--as-of", "2026-11-15"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(d, &["check", "--base", "main", "--as-of", "2026-11-15"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("no-goal-files"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("note:"), "{}", stderr(&o));
+}
