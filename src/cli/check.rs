@@ -66,18 +66,37 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
         // completely: a file with a syntax error would look like deleted check-ins.
         if let Some((tree, rev)) = &base {
             let old = super::diff::load_base(tree, ctx)?;
-            let diags = crate::diff::rules::history(
+            let base_name = format!("{} ({})", rev.name, rev.short());
+            let history = crate::diff::rules::history(
                 crate::diff::rules::Tree {
                     goals: &old.goals,
                     sources: &old.sources,
                 },
                 &checked.goals,
                 &mut checked.sources,
-                &format!("{} ({})", rev.name, rev.short()),
+                &base_name,
                 ctx.as_of,
                 &checked.config,
             );
-            checked.diags.extend(diags);
+            checked.diags.extend(history.diags);
+            let errors = diagnostics::count(&old.diags).errors;
+            if errors > 0 {
+                // Not a finding of this run, but it limits what was compared: say so.
+                let skipped = if history.skipped.is_empty() {
+                    "items that could not be read there are not compared".to_owned()
+                } else {
+                    let refs: Vec<String> =
+                        history.skipped.iter().map(|r| format!("`{r}`")).collect();
+                    format!(
+                        "items that could not be read there are not compared: {} (invalid there)",
+                        refs.join(", ")
+                    )
+                };
+                eprintln!(
+                    "note: the base {base_name} has {}; {skipped}",
+                    plural(errors, "error")
+                );
+            }
         }
     }
     crate::diag::sort(&mut checked.diags);

@@ -19,6 +19,16 @@ pub struct Tree<'a> {
     pub sources: &'a Sources,
 }
 
+/// What the history rules found.
+#[derive(Debug, Default)]
+pub struct History {
+    pub diags: Vec<Diagnostic>,
+    /// Refs of key results that were invalid at the base (read with placeholder values,
+    /// [`Goals::flawed`]) and so not compared for moved starts or targets. Their check-ins
+    /// that were read there are still compared.
+    pub skipped: Vec<String>,
+}
+
 /// Runs both history rules. `base_name` names the base revision in messages; new entries
 /// may be added to `head_sources` for files that no longer exist (so a deletion has a
 /// place to point at).
@@ -29,15 +39,16 @@ pub fn history(
     base_name: &str,
     as_of: Date,
     config: &Config,
-) -> Vec<Diagnostic> {
-    let mut out = rewritten(base, head, head_sources, base_name);
+) -> History {
+    let mut diags = rewritten(base, head, head_sources, base_name);
+    let (moves, skipped) = moved(base.goals, head, head_sources, base_name, as_of);
     if let Some(severity) = config.severity(Code::GoalpostMoved) {
-        for mut d in moved(base.goals, head, head_sources, base_name, as_of) {
+        for mut d in moves {
             d.severity = severity;
-            out.push(d);
+            diags.push(d);
         }
     }
-    out
+    History { diags, skipped }
 }
 
 /// A check-in's identity: the item's ref and the date.
@@ -176,15 +187,18 @@ fn deleted_at(sources: &mut Sources, old_path: &str, item: Option<Span>) -> Span
     }
 }
 
+/// `goalpost-moved` diagnostics, and the key results not compared because they were
+/// invalid at the base.
 fn moved(
     base: &Goals,
     head: &Goals,
     sources: &Sources,
     base_name: &str,
     as_of: Date,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Vec<String>) {
     let mut parsed: HashMap<u32, Option<RawFile>> = HashMap::new();
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for (b, h) in pair_objectives(base, head) {
         let (Some(b), Some(h)) = (b, h) else { continue };
         let (bo, ho) = (&base.objectives[b], &head.objectives[h]);
@@ -196,6 +210,11 @@ fn moved(
             let Some(old) = bo.key_results.iter().find(|k| k.id == kr.id) else {
                 continue;
             };
+            // Its start and target there were placeholders, not what was written.
+            if base.flawed.contains(&old.span) {
+                skipped.push(format!("{}/{}", ho.reference(), kr.id));
+                continue;
+            }
             let (Some((s0, t0)), Some((s1, t1))) =
                 (old.kind.start_target(), kr.kind.start_target())
             else {
@@ -224,7 +243,7 @@ fn moved(
             }
         }
     }
-    out
+    (out, skipped)
 }
 
 /// The span of a key result's `start` or `target` value, found by parsing its file again

@@ -209,7 +209,8 @@ fn rules(base: &str, head: &str, as_of: &str) -> Vec<(Code, u32, String)> {
         Date::parse(as_of).expect("a date"),
         &Config::default(),
     );
-    d.into_iter()
+    d.diags
+        .into_iter()
         .map(|d| (d.code, d.span.line, d.message))
         .collect()
 }
@@ -309,4 +310,36 @@ fn a_rename_needs_an_unambiguous_title() {
             ("growth/onboarding/completion", ChangeKind::Removed),
         ]
     );
+}
+
+#[test]
+fn a_key_result_invalid_at_the_base_is_not_compared() {
+    // At the base, `start` equals `target`: the model holds placeholders (0 → 1) for it.
+    let broken = BASE.replace("start: 60", "start: 80");
+    let raw = parse_file(0, &broken).0.expect("a parsed file");
+    let (b, diags) = crate::validate::validate(&[(0, raw)], &Config::default());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let bs = Sources {
+        files: vec![SourceFile {
+            path: "goals/growth.yaml".into(),
+            text: broken.clone(),
+        }],
+    };
+    let head = BASE.replace("target: 150", "target: 140");
+    let (h, mut hs) = goals(&head);
+    let found = history(
+        Tree {
+            goals: &b,
+            sources: &bs,
+        },
+        &h,
+        &mut hs,
+        "main",
+        Date::parse("2026-11-15").expect("a date"),
+        &Config::default(),
+    );
+    let messages: Vec<&str> = found.diags.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("`growth/onboarding/tickets` moved from 150 to 140"));
+    assert_eq!(found.skipped, ["growth/onboarding/completion"]);
 }

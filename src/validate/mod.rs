@@ -57,11 +57,7 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
 /// [`validate`], consuming the raw files: their check-ins are freed as they are converted,
 /// which keeps peak memory down on large repositories.
 pub fn validate_owned(files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Vec<Diagnostic>) {
-    let mut v = Validator {
-        config,
-        diags: Vec::new(),
-        suggest_budget: SUGGEST_BUDGET,
-    };
+    let mut v = Validator::new(config);
     let mut kpis: Vec<(Kpi, Pending)> = Vec::new();
     let mut objectives: Vec<(Objective, PendingObjective)> = Vec::new();
     let mut logs: Vec<Vec<RawCheckin>> = Vec::new();
@@ -217,7 +213,12 @@ pub fn validate_owned(files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Ve
     kpis.shrink_to_fit();
     let mut diags = v.diags;
     crate::diag::sort(&mut diags);
-    (Goals { objectives, kpis }, diags)
+    let goals = Goals {
+        objectives,
+        kpis,
+        flawed: v.flawed,
+    };
+    (goals, diags)
 }
 
 /// Lookup tables for references.
@@ -238,9 +239,20 @@ pub(crate) struct Validator<'c> {
     pub diags: Vec<Diagnostic>,
     /// What is left of [`SUGGEST_BUDGET`].
     pub suggest_budget: usize,
+    /// [`Goals::flawed`], filled as items are built.
+    pub flawed: std::collections::HashSet<Span>,
 }
 
-impl Validator<'_> {
+impl<'c> Validator<'c> {
+    pub fn new(config: &'c Config) -> Self {
+        Validator {
+            config,
+            diags: Vec::new(),
+            suggest_budget: SUGGEST_BUDGET,
+            flawed: Default::default(),
+        }
+    }
+
     pub fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
@@ -343,7 +355,16 @@ impl Validator<'_> {
         (id, title)
     }
 
+    /// Records the item at `span` as built with placeholders when an error was reported
+    /// since `before` (the length of `diags` then) or the loader found a value invalid.
+    fn flag(&mut self, span: Span, before: usize, invalid: &[&str]) {
+        if self.diags.len() > before || !invalid.is_empty() {
+            self.flawed.insert(span);
+        }
+    }
+
     fn kpi(&mut self, raw: &RawKpi, team: &str) -> Option<Kpi> {
+        let before = self.diags.len();
         let (id, title) = self.id_and_title(
             (&raw.id, &raw.title),
             (raw.span, &raw.invalid),
@@ -386,6 +407,8 @@ impl Validator<'_> {
         }
         // The caller shape-checks the check-ins of a KPI that could not be built.
         let id = id?;
+        let span = raw.id.as_ref().map_or(raw.span, |i| i.span);
+        self.flag(span, before, &raw.invalid);
         // Missing fields were reported; placeholders keep the rest of the item checkable.
         Some(Kpi {
             team: team.to_owned(),
@@ -398,7 +421,7 @@ impl Validator<'_> {
             cadence: raw.cadence.as_ref().map_or(Cadence::Weekly, |c| c.value),
             owner: raw.owner.as_ref().map(|o| o.value.clone()),
             checkins: Vec::new(),
-            span: raw.id.as_ref().map_or(raw.span, |i| i.span),
+            span,
         })
     }
 
@@ -416,6 +439,7 @@ impl Validator<'_> {
             .map(|kr| std::mem::take(&mut kr.lowered))
             .collect();
         let raw: &RawObjective = raw;
+        let before = self.diags.len();
         let (id, title) = self.id_and_title(
             (&raw.id, &raw.title),
             (raw.span, &raw.invalid),
@@ -446,6 +470,8 @@ impl Validator<'_> {
                 );
             }
         }
+        // Only the objective's own fields: its key results are flagged one by one.
+        let own_errors = self.diags.len();
         let mut krs = Vec::new();
         let mut pending = Vec::new();
         let mut seen: HashMap<&str, Span> = HashMap::new();
@@ -483,6 +509,10 @@ impl Validator<'_> {
             }
         }
         let id = id?;
+        let span = raw.id.as_ref().map_or(raw.span, |i| i.span);
+        if own_errors > before || !raw.invalid.is_empty() {
+            self.flawed.insert(span);
+        }
         Some((
             Objective {
                 team: team.to_owned(),
@@ -497,7 +527,7 @@ impl Validator<'_> {
                 parent: None,
                 guardrails: Vec::new(),
                 key_results: krs,
-                span: raw.id.as_ref().map_or(raw.span, |i| i.span),
+                span,
             },
             PendingObjective {
                 parent,
@@ -508,6 +538,7 @@ impl Validator<'_> {
     }
 
     fn key_result(&mut self, raw: &RawKeyResult) -> Option<(KeyResult, Option<Sp<String>>)> {
+        let before = self.diags.len();
         let (id, title) = self.id_and_title(
             (&raw.id, &raw.title),
             (raw.span, &raw.invalid),
@@ -596,6 +627,8 @@ impl Validator<'_> {
         };
         // The caller shape-checks the check-ins of a key result that could not be built.
         let id = id?;
+        let span = raw.id.as_ref().map_or(raw.span, |i| i.span);
+        self.flag(span, before, &raw.invalid);
         Some((
             KeyResult {
                 id,
@@ -608,7 +641,7 @@ impl Validator<'_> {
                 weight,
                 kpi: None,
                 checkins: Vec::new(),
-                span: raw.id.as_ref().map_or(raw.span, |i| i.span),
+                span,
             },
             link,
         ))

@@ -185,11 +185,8 @@ mod hostile {
     #[test]
     fn suggestions_stop_when_the_budget_is_spent() {
         let config = Config::default();
-        let mut v = Validator {
-            config: &config,
-            diags: Vec::new(),
-            suggest_budget: 1_000,
-        };
+        let mut v = Validator::new(&config);
+        v.suggest_budget = 1_000;
         let kpis = || ["a/churn".to_owned(), "a/nps".to_owned()].into_iter();
         assert_eq!(v.suggestion("a/chrun", kpis()).as_deref(), Some("a/churn"));
         let many = (0..1_000).map(|i| format!("a/k{i}"));
@@ -220,4 +217,40 @@ mod hostile {
         assert_eq!(dups.len(), 1, "{d:#?}");
         assert_eq!(dups[0].related[0].span.file, 1);
     }
+}
+
+/// Items built with placeholder values are listed in `Goals::flawed`, so that comparisons
+/// (`check --base`) do not take the placeholders for what was written.
+#[test]
+fn items_with_errors_are_flagged_as_flawed() {
+    let okrs = "team: g\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - { id: same, title: S, start: 5, target: 5 }\n      - { id: typed, title: T, start: x, target: 5 }\n      - { id: fine, title: F, start: 0, target: 5 }\n";
+    let kpis = "team: g\nkpis:\n  - { id: nobetter, title: N, target: 5 }\n  - { id: good, title: G, better: lower, target: 5 }\n";
+    // `start: x` is reported while loading; validation sees the key marked invalid.
+    let parsed: Vec<(u32, RawFile)> = [okrs, kpis]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, text)| parse_file(i as u32, text).0.map(|r| (i as u32, r)))
+        .collect();
+    let (goals, diags) = validate(&parsed, &Config::default());
+    assert!(
+        diags.iter().any(|d| d.code == Code::StartEqualsTarget),
+        "{diags:?}"
+    );
+    let flawed = |span: Span| goals.flawed.contains(&span);
+    let krs = &goals.objectives[0].key_results;
+    assert_eq!(
+        krs.iter().map(|k| flawed(k.span)).collect::<Vec<_>>(),
+        [true, true, false]
+    );
+    assert!(!flawed(goals.objectives[0].span), "its own fields are fine");
+    assert_eq!(
+        goals
+            .kpis
+            .iter()
+            .map(|k| flawed(k.span))
+            .collect::<Vec<_>>(),
+        [false, true] // sorted by id: good, nobetter
+    );
+    let (goals, codes) = check(&[KPI]);
+    assert!(codes.is_empty() && goals.flawed.is_empty());
 }

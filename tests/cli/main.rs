@@ -1,5 +1,6 @@
 //! Integration tests: the real `goalpost` binary on temporary repositories.
 
+mod base;
 mod check;
 mod checkin;
 mod common;
