@@ -240,16 +240,34 @@ impl Diagnostic {
     }
 }
 
-/// Sorts diagnostics by file, line, column and code, so output is deterministic.
+impl Code {
+    /// Whether this problem stops goalpost from reading a file (or any file) at all: the
+    /// root cause of whatever else looks missing, so it is listed first.
+    pub fn is_root_cause(self) -> bool {
+        matches!(
+            self,
+            Code::NoGoalFiles
+                | Code::YamlSyntax
+                | Code::InvalidEncoding
+                | Code::ResourceLimit
+                | Code::SymlinkEscape
+        )
+    }
+}
+
+/// Sorts diagnostics so output is deterministic: files that could not be read first (see
+/// [`Code::is_root_cause`]), then by file, line, column and code.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (a.span.file, a.span.line, a.span.col, a.code, &a.message).cmp(&(
-            b.span.file,
-            b.span.line,
-            b.span.col,
-            b.code,
-            &b.message,
-        ))
+        let key = |d: &Diagnostic| {
+            (
+                !d.code.is_root_cause(),
+                d.span.file,
+                d.span.line,
+                d.span.col,
+            )
+        };
+        (key(a), a.code, &a.message).cmp(&(key(b), b.code, &b.message))
     });
 }
 

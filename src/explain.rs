@@ -18,8 +18,9 @@ The YAML parser gave up at the place shown; the real slip is often a line or two
 Typical causes: a quote or bracket left open, a tab used for indentation (YAML indents
 with spaces only), a plain value that contains `: ` and needs quotes, or a second document
 after a `---` line (a goal file holds exactly one). Nothing else in the file is checked
-until it parses, so fix this first. An editor with YAML support, fed the schema modeline
-that `goalpost init` writes, points these out while you type.
+until it parses (and references to its items from other files are not reported as
+unknown meanwhile), so fix this first. An editor with YAML support, fed the schema
+modeline that `goalpost init` writes, points these out while you type.
 
 Instead of:
 

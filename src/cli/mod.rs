@@ -302,7 +302,16 @@ pub fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
     let files = loaded.files.len();
     // A file that was found but could not be read is reported; with neither, none was found.
     let nothing_found = loaded.files.is_empty() && loaded.diags.is_empty();
-    let (goals, mut vdiags) = crate::validate::validate_owned(loaded.files, &loaded.config);
+    // Goal files that did not parse: what they would have defined is not blamed elsewhere.
+    let parsed: std::collections::HashSet<u32> = loaded.files.iter().map(|(f, _)| *f).collect();
+    let mut unread = crate::validate::Unread::default();
+    for (i, f) in loaded.sources.files.iter().enumerate() {
+        if !parsed.contains(&(i as u32)) && (f.path.ends_with(".yaml") || f.path.ends_with(".yml"))
+        {
+            unread.scan(&f.text);
+        }
+    }
+    let (goals, mut vdiags) = crate::validate::validate_with(loaded.files, &loaded.config, unread);
     let mut diags = loaded.diags;
     diags.append(&mut vdiags);
     crate::diag::sort(&mut diags);

@@ -130,6 +130,7 @@ pub(super) fn attach(
                 .collect();
             let j = match holding.as_slice() {
                 [j] => *j,
+                [] if v.unread.covers(&reference.value) => continue,
                 [] => {
                     let periods: Vec<String> = candidates
                         .iter()

@@ -5,8 +5,10 @@
 
 mod checkins;
 mod future;
+mod unread;
 
 pub use future::future_checkins;
+pub use unread::Unread;
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Span, suggest};
@@ -57,7 +59,19 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
 /// [`validate`], consuming the raw files: their check-ins are freed as they are converted,
 /// which keeps peak memory down on large repositories.
 pub fn validate_owned(files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Vec<Diagnostic>) {
+    validate_with(files, config, Unread::default())
+}
+
+/// [`validate_owned`], knowing what the goal files that did not parse would have defined
+/// ([`Unread::scan`]): references into them are not reported, since the parse error is
+/// the problem.
+pub fn validate_with(
+    files: Vec<(u32, RawFile)>,
+    config: &Config,
+    unread: Unread,
+) -> (Goals, Vec<Diagnostic>) {
     let mut v = Validator::new(config);
+    v.unread = unread;
     let mut kpis: Vec<(Kpi, Pending)> = Vec::new();
     let mut objectives: Vec<(Objective, PendingObjective)> = Vec::new();
     let mut logs: Vec<Vec<RawCheckin>> = Vec::new();
@@ -68,8 +82,8 @@ pub fn validate_owned(files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Ve
         // Already done while loading; raw files from elsewhere are lowered here.
         lower_file(f);
         let team = f.team.as_ref().and_then(|t| v.slug(t, "team"));
-        let has_items = f.objectives.as_ref().is_some_and(|o| !o.is_empty())
-            || f.kpis.as_ref().is_some_and(|k| !k.is_empty());
+        let has_objectives = f.objectives.as_ref().is_some_and(|o| !o.is_empty());
+        let has_items = has_objectives || f.kpis.as_ref().is_some_and(|k| !k.is_empty());
         if has_items && f.team.is_none() && !f.invalid.contains(&"team") {
             v.push(
                 Diagnostic::new(
@@ -80,12 +94,19 @@ pub fn validate_owned(files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Ve
                 .help("add a line such as `team: growth` at the top of the file"),
             );
         }
+        if has_items && team.is_none() {
+            // Refs into this file would be blamed for its missing or invalid team.
+            let ids = f.objectives.iter().flatten().map(|o| &o.id);
+            let ids = ids.chain(f.kpis.iter().flatten().map(|k| &k.id));
+            v.unread.add(
+                None,
+                ids.flatten().map(|i| i.value.clone()).collect::<Vec<_>>(),
+            );
+        }
         let period = match &f.period {
             Some(p) => v.period(p),
             None => {
-                if f.objectives.as_ref().is_some_and(|o| !o.is_empty())
-                    && !f.invalid.contains(&"period")
-                {
+                if has_objectives && !f.invalid.contains(&"period") {
                     v.push(
                         Diagnostic::new(
                             Code::MissingField,
@@ -106,6 +127,11 @@ pub fn validate_owned(files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Ve
                     None => v.orphan_checkins(&checkins, checkins::Expect::Value),
                 }
             }
+        }
+        if let (Some(team), None, true) = (&team, &period, has_objectives) {
+            let ids = f.objectives.iter().flatten().filter_map(|o| o.id.as_ref());
+            v.unread
+                .add(Some(team), ids.map(|i| i.value.clone()).collect::<Vec<_>>());
         }
         for raw in f.objectives.iter_mut().flatten() {
             if let (Some(team), Some(period)) = (&team, &period)
@@ -241,6 +267,8 @@ pub(crate) struct Validator<'c> {
     pub suggest_budget: usize,
     /// [`Goals::flawed`], filled as items are built.
     pub flawed: std::collections::HashSet<Span>,
+    /// What unread files would have defined: references into them are not blamed.
+    pub unread: Unread,
 }
 
 impl<'c> Validator<'c> {
@@ -250,6 +278,7 @@ impl<'c> Validator<'c> {
             diags: Vec::new(),
             suggest_budget: SUGGEST_BUDGET,
             flawed: Default::default(),
+            unread: Unread::default(),
         }
     }
 
@@ -674,6 +703,9 @@ impl<'c> Validator<'c> {
         candidates: impl Iterator<Item = String>,
         extra: Option<String>,
     ) {
+        if self.unread.covers(&r.value) {
+            return; // its file did not read: that is the error to fix, and it is reported
+        }
         let help = extra.or_else(|| {
             self.suggestion(&r.value, candidates)
                 .map(|s| format!("did you mean `{s}`?"))

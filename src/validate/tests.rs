@@ -254,3 +254,26 @@ fn items_with_errors_are_flagged_as_flawed() {
     let (goals, codes) = check(&[KPI]);
     assert!(codes.is_empty() && goals.flawed.is_empty());
 }
+
+/// A file whose `team` or `period` is invalid is reported once, as itself: references into
+/// it are not also blamed as unknown.
+#[test]
+fn refs_into_a_file_with_a_bad_team_or_period_are_not_blamed() {
+    let log = "checkins:\n  - { ref: growth/churn, date: 2026-11-01, value: 5 }\n  - { ref: growth/onboarding/completion, date: 2026-11-01, value: 65 }\n  - { ref: growth/nope, date: 2026-11-01, value: 5 }\n";
+    let file = |team: &str, period: &str| {
+        format!(
+            "team: {team}\nperiod: {period}\nobjectives:\n  - id: onboarding\n    title: O\n    key_results:\n      - {{ id: completion, title: C, start: 0, target: 10 }}\n      - {{ id: other, title: D, start: 0, target: 10 }}\nkpis:\n  - {{ id: churn, title: C, better: lower, target: 5 }}\n"
+        )
+    };
+    let bad_team = file("Growth Team", "2026-Q4");
+    let (_, codes) = check(&[&bad_team, log]);
+    assert_eq!(codes, ["invalid-slug", "unknown-ref"], "only growth/nope");
+    // A bad period: the objectives were not built, the KPIs were.
+    let bad_period = file("growth", "2026-Q5");
+    let (goals, codes) = check(&[&bad_period, log]);
+    assert_eq!(codes, ["invalid-period", "unknown-ref"]);
+    assert_eq!(goals.kpis[0].checkins.len(), 1);
+    // Without the problem, growth/nope is the only unknown ref.
+    let (_, codes) = check(&[&file("growth", "2026-Q4"), log]);
+    assert_eq!(codes, ["unknown-ref"]);
+}

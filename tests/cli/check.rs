@@ -471,3 +471,40 @@ fn a_base_without_goal_files_can_be_compared() {
     assert!(!stderr(&o).contains("no-goal-files"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("note:"), "{}", stderr(&o));
 }
+
+/// One YAML error is reported once: first, as itself, and not again as every reference
+/// into the file that did not parse ("not defined").
+#[test]
+fn a_file_that_does_not_parse_is_the_one_error_reported_for_it() {
+    let growth = "team: growth\nperiod: 2026-Q4\nobjectives:\n  - id: onboarding\n    title: \"Onboarding\n    key_results:\n      - { id: completion, title: Completion, start: 60, target: 80 }\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: 5\n";
+    let log = "checkins:\n  - { ref: growth/churn, date: 2026-11-01, value: 5 }\n  - { ref: growth/onboarding/completion, date: 2026-11-01, value: 65 }\n  - { ref: sales/pipeline, date: 2026-11-01, value: 5 }\n";
+    let company = "team: company\nperiod: 2026-Q4\nobjectives:\n  - id: grow\n    title: Grow\n    guardrails: [growth/churn]\n    key_results:\n      - { id: a, title: A, start: 0, target: 1, kpi: growth/churn }\n      - { id: b, title: B, start: 0, target: 1 }\n";
+    let r = repo(&[
+        ("goals/a-checkins.yaml", log),
+        ("goals/company.yaml", company),
+        ("goals/growth.yaml", growth),
+    ]);
+    let (code, v) = check_json(r.path(), &[]);
+    assert_eq!(code, 1);
+    let found: Vec<(&str, &str)> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or(""),
+                d["message"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[0].0, "yaml-syntax", "the root cause first");
+    assert_eq!(
+        found[1],
+        (
+            "unknown-ref",
+            "check-in names KPI `sales/pipeline`, which is not defined"
+        ),
+        "a ref into no broken file is still unknown"
+    );
+}
