@@ -96,7 +96,7 @@ codes! {
     OutOfRange = "out-of-range", Error, false;
     /// A metric key result with `start` equal to `target`.
     StartEqualsTarget = "start-equals-target", Error, false;
-    /// A KPI's `critical` threshold is on the good side of its target.
+    /// A KPI's `critical` threshold is on the good side of its target, or equal to it.
     CriticalWrongSide = "critical-wrong-side", Error, false;
     /// A milestone key result with metric fields (start, target, unit, kpi).
     MilestoneWithMetric = "milestone-with-metric", Error, false;

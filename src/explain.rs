@@ -420,7 +420,7 @@ write:
         critical: 99.5"#
         }
         Code::CriticalWrongSide => {
-            r#"A KPI's critical threshold is on the good side of its target
+            r#"A KPI's critical threshold is not strictly on the bad side of its target
 
 A KPI is healthy on the good side of `target`, critical at or beyond `critical`, and in
 warning between the two. So `critical` must lie further towards the bad side than the

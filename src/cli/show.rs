@@ -90,6 +90,26 @@ pub fn resolve(
         }
         _ => {}
     }
+    // The ref exists, in other periods than the one asked for: name them, rather than
+    // suggest the same ref again.
+    if let (Some(p), [team, obj, kr @ ..]) = (period, parts.as_slice()) {
+        let elsewhere: Vec<&str> = goals
+            .objectives
+            .iter()
+            .filter(|o| o.team == *team && o.id == *obj)
+            .filter(|o| {
+                kr.iter()
+                    .all(|kr| o.key_results.iter().any(|k| k.id == *kr))
+            })
+            .map(|o| o.period.name.as_str())
+            .collect();
+        if !elsewhere.is_empty() {
+            return Err(Failure::Usage(format!(
+                "`{reference}` is not in period {p}; it exists in {}",
+                elsewhere.join(", ")
+            )));
+        }
+    }
     let mut known: Vec<String> = goals.kpis.iter().map(Kpi::reference).collect();
     for o in &goals.objectives {
         known.push(o.reference());

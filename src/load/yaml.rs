@@ -184,17 +184,22 @@ fn to_diag(e: &serde_saphyr::Error, text: &str, file: u32) -> Diagnostic {
             (c(l.line()), c(l.column()))
         })
         .unwrap_or((1, 1));
-    let start = byte_of(text, line, col);
+    let raw = e.without_snippet().to_string();
+    let message = strip_location(&raw);
+    let lower = message.to_lowercase();
+    // The parser reports a tab where it noticed it: often the end of the previous token, a
+    // line earlier. Point at the tab itself.
+    let (line, col, len) = match lower.contains("tab").then(|| find_tab(text, line, col)) {
+        Some(Some((l, c))) => (l, c, 1),
+        _ => (line, col, 0),
+    };
     let span = Span {
         file,
         line,
         col,
-        start,
-        len: 0,
+        start: byte_of(text, line, col),
+        len,
     };
-    let raw = e.without_snippet().to_string();
-    let message = strip_location(&raw);
-    let lower = message.to_lowercase();
     // Several documents trip the one-document budget, but they are a syntax problem with
     // its own advice, not a hostile input.
     let (code, help) = if several_documents(e) || lower.contains("multiple yaml documents") {
@@ -226,6 +231,37 @@ fn to_diag(e: &serde_saphyr::Error, text: &str, file: u32) -> Diagnostic {
         format!("invalid YAML: {message}")
     };
     Diagnostic::new(code, span, message).help(help)
+}
+
+/// The tab a parser error at (`line`, `col`) is about: on that line, the last one at or
+/// before `col` (else its first); else the first one after it.
+fn find_tab(text: &str, line: u32, col: u32) -> Option<(u32, u32)> {
+    let col_of = |l: &str, pred: &dyn Fn(usize) -> bool| {
+        l.chars()
+            .enumerate()
+            .filter(|&(i, c)| c == '\t' && pred(i + 1))
+            .map(|(i, _)| i as u32 + 1)
+            .collect::<Vec<u32>>()
+    };
+    for (i, l) in text
+        .lines()
+        .enumerate()
+        .skip(line.saturating_sub(1) as usize)
+    {
+        let n = i as u32 + 1;
+        if n == line {
+            let before = col_of(l, &|c| c <= col as usize);
+            if let Some(&c) = before.last() {
+                return Some((n, c));
+            }
+            if let Some(&c) = col_of(l, &|_| true).first() {
+                return Some((n, c));
+            }
+        } else if let Some(&c) = col_of(l, &|_| true).first() {
+            return Some((n, c));
+        }
+    }
+    None
 }
 
 /// Says which bound was hit in the user's words, not the parser's (`Depth { depth: 33 }`).
@@ -319,6 +355,26 @@ mod tests {
             "{}",
             two.message
         );
+    }
+
+    /// A tab is reported where it is, not where the parser noticed it (the end of the
+    /// previous line's value, once).
+    #[test]
+    fn a_tab_is_located_at_the_tab() {
+        let at = |text: &str| {
+            let d = parse(text, 0).unwrap_err();
+            assert!(d.message.contains("tab"), "{}", d.message);
+            let line = text.lines().nth(d.span.line as usize - 1).unwrap_or("");
+            let byte = d.span.start as usize;
+            assert_eq!(&text[byte..byte + 1], "\t", "the span covers the tab");
+            assert_eq!(d.span.len, 1);
+            (d.span.line, d.span.col, line.to_owned())
+        };
+        let kpi = "kpis:\n  - id: churn\n    target: 5\n\tcritical: 7\n";
+        assert_eq!(at(kpi), (4, 1, "\tcritical: 7".to_owned()));
+        let item = "kpis:\n  - id: churn\n    checkins:\n\t  - { date: 2026-10-31, value: 6 }\n";
+        let (line, col, _) = at(item);
+        assert_eq!((line, col), (4, 1));
     }
 
     #[test]

@@ -310,9 +310,13 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
                     Diagnostic::new(
                         Code::InvalidDate,
                         d.span,
-                        format!("`{}` is not a real date", d.value),
+                        format!(
+                            "`{}` is not a real date: {}",
+                            d.value,
+                            crate::date::date_problem(&d.value)
+                        ),
                     )
-                    .help("write dates as YYYY-MM-DD, for example 2026-10-05"),
+                    .help("write the day the value was observed, as YYYY-MM-DD"),
                 );
                 None
             }

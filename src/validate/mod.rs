@@ -424,13 +424,20 @@ impl<'c> Validator<'c> {
                     Better::Lower => ("above", "greater"),
                     Better::Higher => ("below", "smaller"),
                 };
-                self.push(
-                    Diagnostic::new(
-                        Code::CriticalWrongSide,
-                        crit.span,
-                        format!("`critical` {} is on the good side of `target` {} for a KPI where {} is better", fmt_num(crit.value), fmt_num(target), better.as_str()),
+                let (c, t) = (fmt_num(crit.value), fmt_num(target));
+                let message = if crit.value == target {
+                    format!(
+                        "`critical` equals `target` ({t}): a value of {t} would be healthy and critical at once"
                     )
-                    .help(format!("critical marks the bad extreme: it must be {word} than the target ({side} {})", fmt_num(target))),
+                } else {
+                    format!(
+                        "`critical` {c} is on the good side of `target` {t} for a KPI where {} is better",
+                        better.as_str()
+                    )
+                };
+                self.push(
+                    Diagnostic::new(Code::CriticalWrongSide, crit.span, message)
+                        .help(format!("critical marks the bad extreme: it must be strictly {word} than the target ({side} {t})")),
                 );
             }
         }

@@ -277,3 +277,41 @@ fn refs_into_a_file_with_a_bad_team_or_period_are_not_blamed() {
     let (_, codes) = check(&[&file("growth", "2026-Q4"), log]);
     assert_eq!(codes, ["unknown-ref"]);
 }
+
+#[test]
+fn messages_say_what_is_wrong() {
+    let message = |text: &str| {
+        let raw = parse_file(0, text).0.expect("parses");
+        let (_, diags) = validate(&[(0, raw)], &Config::default());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        (
+            diags[0].message.clone(),
+            diags[0].help.clone().unwrap_or_default(),
+        )
+    };
+    let (m, h) = message(&KPI.replace("critical: 7", "critical: 5"));
+    assert_eq!(
+        m,
+        "`critical` equals `target` (5): a value of 5 would be healthy and critical at once"
+    );
+    assert!(
+        h.contains("strictly greater than the target (above 5)"),
+        "{h}"
+    );
+    let (m, _) = message(&KPI.replace("critical: 7", "critical: 3"));
+    assert!(m.contains("is on the good side"), "{m}");
+    let dated = |date: &str| {
+        message(&format!(
+            "{KPI}    checkins:\n      - {{ date: {date}, value: 4 }}\n"
+        ))
+        .0
+    };
+    assert_eq!(
+        dated("2026-02-30"),
+        "`2026-02-30` is not a real date: February 2026 has 28 days"
+    );
+    assert_eq!(
+        dated("2026-13-01"),
+        "`2026-13-01` is not a real date: there is no month 13; months run from 01 to 12"
+    );
+}

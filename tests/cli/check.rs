@@ -508,3 +508,44 @@ fn a_file_that_does_not_parse_is_the_one_error_reported_for_it() {
         "a ref into no broken file is still unknown"
     );
 }
+
+/// Messages that point at the fix: the tab itself, the month's length, a critical line on
+/// the target, and the periods an objective exists in.
+#[test]
+fn messages_point_at_the_fix() {
+    let tabbed = GOOD.replace("    target: 5\n", "    target: 5\n\tcritical: 7\n");
+    let r = repo(&[("goals/a.yaml", &tabbed)]);
+    let (_, v) = check_json(r.path(), &[]);
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (&d["code"], &d["line"], &d["column"]),
+        (&"yaml-syntax".into(), &7.into(), &1.into()),
+        "{d}"
+    );
+
+    let feb = GOOD.replace("2026-11-14", "2026-02-30");
+    let r = repo(&[("goals/a.yaml", &feb)]);
+    let (_, v) = check_json(r.path(), &[]);
+    assert_eq!(
+        v["diagnostics"][0]["message"],
+        "`2026-02-30` is not a real date: February 2026 has 28 days"
+    );
+
+    let equal = GOOD.replace("    target: 5\n", "    target: 5\n    critical: 5\n");
+    let r = repo(&[("goals/a.yaml", &equal)]);
+    let (_, v) = check_json(r.path(), &[]);
+    let m = v["diagnostics"][0]["message"].as_str().unwrap_or("");
+    assert!(m.starts_with("`critical` equals `target` (5)"), "{m}");
+    assert!(!m.contains("good side"), "{m}");
+
+    let okr = "team: growth\nperiod: 2026-Q4\nobjectives:\n  - id: onboarding\n    title: O\n    key_results:\n      - { id: a, title: A, start: 0, target: 10 }\n      - { id: b, title: B, start: 0, target: 10 }\n";
+    let r = repo(&[("goals/a.yaml", GOOD), ("goals/q4.yaml", okr)]);
+    for reference in ["growth/onboarding", "growth/onboarding/a"] {
+        let o = run(r.path(), &["show", reference, "--period", "2026-Q3"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            stderr(&o),
+            format!("error: `{reference}` is not in period 2026-Q3; it exists in 2026-Q4\n")
+        );
+    }
+}

@@ -32,7 +32,7 @@ fn every_broken_file_is_a_located_error() {
         ("unclosed-flow-seq", b"team: growth\nkpis: [\n".to_vec(), "yaml-syntax", 2, 7),
         ("unclosed-flow-map", b"checkins:\n  - { ref: a/b, date: 2026-10-01, value: 3\n".to_vec(), "yaml-syntax", 2, 5),
         ("bad-indentation", b"team: growth\nkpis:\n  - id: a\n   title: x\n".to_vec(), "yaml-syntax", 4, 4),
-        ("tab-indentation", b"team: x\nkpis:\n\t- id: a\n".to_vec(), "yaml-syntax", 3, 2),
+        ("tab-indentation", b"team: x\nkpis:\n\t- id: a\n".to_vec(), "yaml-syntax", 3, 1),
         ("stray-colon", b"team: growth\nkpis:\n  - id: a: b\n".to_vec(), "yaml-syntax", 3, 10),
         ("several-documents", b"team: a\n---\nteam: b\n".to_vec(), "yaml-syntax", 2, 1),
         ("alias-undefined", b"team: *nothing\n".to_vec(), "yaml-syntax", 1, 7),
