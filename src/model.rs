@@ -7,7 +7,6 @@ pub use crate::date::Date;
 pub use crate::diag::Span;
 pub use crate::load::raw::{Better, Cadence, Commitment, KrKind};
 pub use crate::period::Period;
-use std::collections::HashSet;
 
 /// All goals of a repository.
 #[derive(Debug, Clone, Default)]
@@ -16,11 +15,6 @@ pub struct Goals {
     pub objectives: Vec<Objective>,
     /// Sorted by team, id.
     pub kpis: Vec<Kpi>,
-    /// Objectives, key results and KPIs (by their `span`) built with placeholder values
-    /// because validation reported an error in their own fields (a missing `target`,
-    /// `start` equal to `target`, ...). Empty when validation found no error; goals with
-    /// errors are never scored, and comparisons (`check --base`) skip these items.
-    pub flawed: HashSet<Span>,
 }
 
 #[derive(Debug, Clone)]

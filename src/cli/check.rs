@@ -71,6 +71,7 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
                 crate::diff::rules::Tree {
                     goals: &old.goals,
                     sources: &old.sources,
+                    flawed: &old.flawed,
                 },
                 &checked.goals,
                 &mut checked.sources,

@@ -279,6 +279,8 @@ pub struct Checked {
     pub diags: Vec<Diagnostic>,
     /// Number of goal files read.
     pub files: usize,
+    /// Items built with placeholder values ([`crate::validate::Validated::flawed`]).
+    pub flawed: std::collections::HashSet<crate::diag::Span>,
     /// No goal file was found under the roots: nothing was read and nothing reported.
     pub nothing_found: bool,
 }
@@ -311,16 +313,17 @@ pub fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
             unread.scan(&f.text);
         }
     }
-    let (goals, mut vdiags) = crate::validate::validate_with(loaded.files, &loaded.config, unread);
+    let mut v = crate::validate::validate_with(loaded.files, &loaded.config, unread);
     let mut diags = loaded.diags;
-    diags.append(&mut vdiags);
+    diags.append(&mut v.diags);
     crate::diag::sort(&mut diags);
     Ok(Checked {
         files,
         config: loaded.config,
         sources: loaded.sources,
-        goals,
+        goals: v.goals,
         diags,
+        flawed: v.flawed,
         nothing_found,
     })
 }

@@ -10,13 +10,15 @@ use crate::load::raw::RawFile;
 use crate::load::{SourceFile, Sources};
 use crate::model::*;
 use crate::text::num;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One side of the comparison: goals and the files they were read from.
 #[derive(Clone, Copy)]
 pub struct Tree<'a> {
     pub goals: &'a Goals,
     pub sources: &'a Sources,
+    /// Items built with placeholder values there ([`crate::validate::Validated::flawed`]).
+    pub flawed: &'a HashSet<Span>,
 }
 
 /// What the history rules found.
@@ -24,7 +26,7 @@ pub struct Tree<'a> {
 pub struct History {
     pub diags: Vec<Diagnostic>,
     /// Refs of key results that were invalid at the base (read with placeholder values,
-    /// [`Goals::flawed`]) and so not compared for moved starts or targets. Their check-ins
+    /// [`Tree::flawed`]) and so not compared for moved starts or targets. Their check-ins
     /// that were read there are still compared.
     pub skipped: Vec<String>,
 }
@@ -41,7 +43,7 @@ pub fn history(
     config: &Config,
 ) -> History {
     let mut diags = rewritten(base, head, head_sources, base_name);
-    let (moves, skipped) = moved(base.goals, head, head_sources, base_name, as_of);
+    let (moves, skipped) = moved(base, head, head_sources, base_name, as_of);
     if let Some(severity) = config.severity(Code::GoalpostMoved) {
         for mut d in moves {
             d.severity = severity;
@@ -190,7 +192,7 @@ fn deleted_at(sources: &mut Sources, old_path: &str, item: Option<Span>) -> Span
 /// `goalpost-moved` diagnostics, and the key results not compared because they were
 /// invalid at the base.
 fn moved(
-    base: &Goals,
+    base_tree: Tree,
     head: &Goals,
     sources: &Sources,
     base_name: &str,
@@ -199,6 +201,7 @@ fn moved(
     let mut parsed: HashMap<u32, Option<RawFile>> = HashMap::new();
     let mut out = Vec::new();
     let mut skipped = Vec::new();
+    let base = base_tree.goals;
     for (b, h) in pair_objectives(base, head) {
         let (Some(b), Some(h)) = (b, h) else { continue };
         let (bo, ho) = (&base.objectives[b], &head.objectives[h]);
@@ -211,7 +214,7 @@ fn moved(
                 continue;
             };
             // Its start and target there were placeholders, not what was written.
-            if base.flawed.contains(&old.span) {
+            if base_tree.flawed.contains(&old.span) {
                 skipped.push(format!("{}/{}", ho.reference(), kr.id));
                 continue;
             }

@@ -202,6 +202,7 @@ fn rules(base: &str, head: &str, as_of: &str) -> Vec<(Code, u32, String)> {
         Tree {
             goals: &b,
             sources: &bs,
+            flawed: &Default::default(),
         },
         &h,
         &mut hs,
@@ -317,8 +318,13 @@ fn a_key_result_invalid_at_the_base_is_not_compared() {
     // At the base, `start` equals `target`: the model holds placeholders (0 → 1) for it.
     let broken = BASE.replace("start: 60", "start: 80");
     let raw = parse_file(0, &broken).0.expect("a parsed file");
-    let (b, diags) = crate::validate::validate(&[(0, raw)], &Config::default());
-    assert_eq!(diags.len(), 1, "{diags:?}");
+    let v = crate::validate::validate_with(
+        vec![(0, raw)],
+        &Config::default(),
+        crate::validate::Unread::default(),
+    );
+    assert_eq!(v.diags.len(), 1, "{:?}", v.diags);
+    let b = v.goals;
     let bs = Sources {
         files: vec![SourceFile {
             path: "goals/growth.yaml".into(),
@@ -331,6 +337,7 @@ fn a_key_result_invalid_at_the_base_is_not_compared() {
         Tree {
             goals: &b,
             sources: &bs,
+            flawed: &v.flawed,
         },
         &h,
         &mut hs,

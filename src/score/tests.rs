@@ -75,7 +75,6 @@ fn one(o: Objective, t: &str) -> ObjectiveScore {
     let goals = Goals {
         objectives: vec![o],
         kpis: Vec::new(),
-        ..Default::default()
     };
     score(&goals, d(t), Thresholds::default())
         .objectives
@@ -255,7 +254,6 @@ fn kpi_linked_kr_uses_kpi_checkins_even_before_the_period() {
             Some(35.0),
             vec![v("2026-09-20", 41.0)],
         )],
-        ..Default::default()
     };
     let card = score(&goals, d("2026-10-02"), Thresholds::default());
     let ks = &card.objectives[0].key_results[0];
@@ -296,7 +294,6 @@ fn kpi_health_trend_and_staleness() {
     let goals = Goals {
         objectives: vec![],
         kpis: vec![k],
-        ..Default::default()
     };
     let s = &score(&goals, d("2026-11-07"), Thresholds::default()).kpis[0];
     assert_eq!(s.status, KpiStatus::Critical); // on the critical line counts as critical
@@ -320,14 +317,12 @@ fn kpi_health_trend_and_staleness() {
     let goals = Goals {
         objectives: vec![],
         kpis: vec![flat],
-        ..Default::default()
     };
     let s = &score(&goals, d("2026-10-16"), Thresholds::default()).kpis[0];
     assert_eq!((s.trend, s.status), (Some(Trend::Flat), KpiStatus::Warning));
     let none = Goals {
         objectives: vec![],
         kpis: vec![kpi(Better::Higher, 1.0, None, vec![])],
-        ..Default::default()
     };
     let s = &score(&none, d("2026-10-16"), Thresholds::default()).kpis[0];
     assert_eq!((s.status, s.stale), (KpiStatus::NoData, false));
@@ -345,7 +340,6 @@ fn guardrail_breach_follows_kpi_health() {
             Some(7.0),
             vec![v("2026-10-01", 7.5)],
         )],
-        ..Default::default()
     };
     assert!(score(&goals, d("2026-10-05"), Thresholds::default()).objectives[0].guardrail_breached);
 }
@@ -372,7 +366,6 @@ fn closed_periods_are_frozen_at_their_end() {
                 ck("2027-01-10", Observation::Value(55.0), Some(1.0)),
             ],
         )],
-        ..Default::default()
     };
     let card = score(&goals, d("2027-01-20"), Thresholds::default());
     let os = &card.objectives[0];
@@ -429,7 +422,6 @@ fn a_kpi_key_result_is_stale_when_its_kpi_is() {
     let goals = Goals {
         objectives: vec![objective(vec![kr])],
         kpis: vec![monthly],
-        ..Default::default()
     };
     // 20 days after the KPI's last check-in: past stale_days (14), within its cadence (31).
     let card = score(&goals, d("2026-11-20"), Thresholds::default());

@@ -70,7 +70,6 @@ mod tests {
                 checkins: vec![ck("2026-11-29"), ck("2026-11-30"), ck("2026-12-15")],
                 span: Span::default(),
             }],
-            ..Default::default()
         };
         let found = future_checkins(&goals, d("2026-11-30"));
         assert_eq!(found.len(), 1);

@@ -15,7 +15,7 @@ use crate::diag::{Code, Diagnostic, Span, suggest};
 use crate::load::lower::{Lowered, lower_file};
 use crate::load::raw::*;
 use crate::model::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A slug: `^[a-z0-9][a-z0-9_-]{0,62}$`.
 pub fn is_slug(s: &str) -> bool {
@@ -59,17 +59,27 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
 /// [`validate`], consuming the raw files: their check-ins are freed as they are converted,
 /// which keeps peak memory down on large repositories.
 pub fn validate_owned(files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Vec<Diagnostic>) {
-    validate_with(files, config, Unread::default())
+    let v = validate_with(files, config, Unread::default());
+    (v.goals, v.diags)
+}
+
+/// What [`validate_with`] found.
+#[derive(Debug, Default)]
+pub struct Validated {
+    /// Every item that could be built, even when there are errors.
+    pub goals: Goals,
+    pub diags: Vec<Diagnostic>,
+    /// Objectives, key results and KPIs (by their `span`) built with placeholder values
+    /// because an error was reported in their own fields (a missing `target`, `start` equal
+    /// to `target`, ...). Empty when there is no error. Comparisons (`check --base`) skip
+    /// these items rather than take the placeholders for what was written.
+    pub flawed: HashSet<Span>,
 }
 
 /// [`validate_owned`], knowing what the goal files that did not parse would have defined
 /// ([`Unread::scan`]): references into them are not reported, since the parse error is
-/// the problem.
-pub fn validate_with(
-    files: Vec<(u32, RawFile)>,
-    config: &Config,
-    unread: Unread,
-) -> (Goals, Vec<Diagnostic>) {
+/// the problem. Also says which items were built with placeholders.
+pub fn validate_with(files: Vec<(u32, RawFile)>, config: &Config, unread: Unread) -> Validated {
     let mut v = Validator::new(config);
     v.unread = unread;
     let mut kpis: Vec<(Kpi, Pending)> = Vec::new();
@@ -239,12 +249,11 @@ pub fn validate_with(
     kpis.shrink_to_fit();
     let mut diags = v.diags;
     crate::diag::sort(&mut diags);
-    let goals = Goals {
-        objectives,
-        kpis,
+    Validated {
+        goals: Goals { objectives, kpis },
+        diags,
         flawed: v.flawed,
-    };
-    (goals, diags)
+    }
 }
 
 /// Lookup tables for references.
@@ -265,8 +274,8 @@ pub(crate) struct Validator<'c> {
     pub diags: Vec<Diagnostic>,
     /// What is left of [`SUGGEST_BUDGET`].
     pub suggest_budget: usize,
-    /// [`Goals::flawed`], filled as items are built.
-    pub flawed: std::collections::HashSet<Span>,
+    /// [`Validated::flawed`], filled as items are built.
+    pub flawed: HashSet<Span>,
     /// What unread files would have defined: references into them are not blamed.
     pub unread: Unread,
 }

@@ -231,12 +231,16 @@ fn items_with_errors_are_flagged_as_flawed() {
         .enumerate()
         .filter_map(|(i, text)| parse_file(i as u32, text).0.map(|r| (i as u32, r)))
         .collect();
-    let (goals, diags) = validate(&parsed, &Config::default());
+    let Validated {
+        goals,
+        diags,
+        flawed,
+    } = validate_with(parsed, &Config::default(), Unread::default());
     assert!(
         diags.iter().any(|d| d.code == Code::StartEqualsTarget),
         "{diags:?}"
     );
-    let flawed = |span: Span| goals.flawed.contains(&span);
+    let flawed = |span: Span| flawed.contains(&span);
     let krs = &goals.objectives[0].key_results;
     assert_eq!(
         krs.iter().map(|k| flawed(k.span)).collect::<Vec<_>>(),
@@ -251,8 +255,9 @@ fn items_with_errors_are_flagged_as_flawed() {
             .collect::<Vec<_>>(),
         [false, true] // sorted by id: good, nobetter
     );
-    let (goals, codes) = check(&[KPI]);
-    assert!(codes.is_empty() && goals.flawed.is_empty());
+    let raw = parse_file(0, KPI).0.expect("parses");
+    let v = validate_with(vec![(0, raw)], &Config::default(), Unread::default());
+    assert!(v.diags.is_empty() && v.flawed.is_empty());
 }
 
 /// A file whose `team` or `period` is invalid is reported once, as itself: references into
