@@ -4,6 +4,7 @@
 
 use super::status::Filter;
 use super::{CmdResult, Ctx, Failure, exit, load_valid, out};
+use crate::report::view::StatusView;
 use crate::report::{html, markdown};
 use crate::score::{self, Thresholds};
 use clap::{Args, ValueEnum};
@@ -35,11 +36,10 @@ pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     let goals = &checked.goals;
     let (objectives, kpis) = args.filter.select(goals)?;
     let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
+    let view = StatusView::new(goals, &card, &objectives, &kpis);
     let text = match args.format {
-        ReportFormat::Markdown => {
-            markdown::report(goals, &card, &objectives, &kpis, markdown::GITHUB_LIMIT)
-        }
-        ReportFormat::Html => html::report(goals, &card, &objectives, &kpis),
+        ReportFormat::Markdown => markdown::report(&view, markdown::GITHUB_LIMIT),
+        ReportFormat::Html => html::report(&view),
     };
     match &args.output {
         None => out(&text)?,

@@ -301,7 +301,7 @@ pub fn kpi_chart(c: &KpiChart) -> String {
                 "<circle class=\"dot\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\"><title>{date}: {}</title></circle>\n",
                 f.x(date),
                 f.y(v),
-                esc(&super::text::with_unit(v, unit))
+                esc(&super::text::with_unit(v, Some(unit)))
             ));
         }
     }
