@@ -38,8 +38,10 @@ impl Frame {
         let f = (self.x0.days_until(d) as f64 / self.days).clamp(0.0, 1.0);
         LEFT + f * (W - LEFT - RIGHT)
     }
+    /// Always finite: `metric_progress` keeps the fraction finite even when the value
+    /// range overflows (KPI values near ±1e308).
     fn y(&self, v: f64) -> f64 {
-        let f = ((v - self.y0) / (self.y1 - self.y0)).clamp(0.0, 1.0);
+        let f = crate::score::metric_progress(self.y0, self.y1, Some(v));
         H - BOTTOM - f * (H - TOP - BOTTOM)
     }
 }
@@ -231,13 +233,18 @@ pub fn kpi_chart(c: &KpiChart) -> String {
     }
     // Leave room beyond the critical threshold so the shaded zone is visible.
     if let Some(crit) = c.critical {
-        let pad = (hi - lo).max(crit.abs() * 0.01).max(f64::MIN_POSITIVE) * 0.15;
+        // A range that overflows (values near ±1e308) counts as the largest finite one.
+        let range = finite(hi - lo);
+        let pad = range.max(crit.abs() * 0.01).max(f64::MIN_POSITIVE) * 0.15;
         match c.better {
-            Better::Lower => hi = hi.max(crit + pad),
-            Better::Higher => lo = lo.min(crit - pad),
+            Better::Lower => hi = finite(hi.max(crit + pad)),
+            Better::Higher => lo = finite(lo.min(crit - pad)),
         }
     }
-    let ticks = nice_ticks(lo, hi);
+    let ticks: Vec<f64> = nice_ticks(lo, hi)
+        .into_iter()
+        .filter(|t| t.is_finite())
+        .collect();
     let (y0, y1) = match (ticks.first(), ticks.last()) {
         (Some(&a), Some(&b)) => (a.min(lo), b.max(hi)),
         _ => (lo, hi),
@@ -342,12 +349,17 @@ fn legend(items: &[(&str, &str)]) -> String {
     out
 }
 
+/// `x` clamped to the finite range (NaN stays NaN, and is filtered by callers).
+fn finite(x: f64) -> f64 {
+    x.clamp(-f64::MAX, f64::MAX)
+}
+
 /// Round tick values (1, 2 or 5 × 10ⁿ apart) covering [lo, hi], about five of them.
 pub fn nice_ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !lo.is_finite() || !hi.is_finite() {
         return Vec::new();
     }
-    let span = if hi > lo { hi - lo } else { lo.abs().max(1.0) };
+    let span = finite(if hi > lo { hi - lo } else { lo.abs().max(1.0) });
     let raw = span / 4.0;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -396,6 +408,35 @@ mod tests {
         let t = nice_ticks(300.0, 500.0);
         assert_eq!(t, [300.0, 350.0, 400.0, 450.0, 500.0]);
         assert!(!nice_ticks(5.0, 5.0).is_empty());
+    }
+
+    /// SPEC 10: no non-finite number in the SVG, whatever the values.
+    #[test]
+    fn huge_values_give_finite_coordinates() {
+        let d = |s| Date::parse(s).unwrap();
+        for (target, critical, values) in [
+            (0.0, Some(1e308), vec![-1.7e308, 1.7e308]),
+            (-1e308, Some(1.7e308), vec![1e308, -1e308, 0.0]),
+            (1.7e308, None, vec![-1.7e308]),
+        ] {
+            let points: Vec<(Date, f64)> = values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| (d("2026-10-01").add_days(i as i64 * 7), v))
+                .collect();
+            let svg = kpi_chart(&KpiChart {
+                label: "huge",
+                unit: "x",
+                better: Better::Lower,
+                target,
+                critical,
+                as_of: d("2026-11-01"),
+                points: &points,
+            });
+            for bad in ["NaN", "inf", "=\"-\"", "e308"] {
+                assert!(!svg.contains(bad), "{bad} in {svg}");
+            }
+        }
     }
 
     #[test]

@@ -160,9 +160,10 @@ impl Grid {
                 if !shown.contains(&c) {
                     ColumnConstraint::Hidden
                 } else if self.columns[c].wraps {
-                    ColumnConstraint::LowerBoundary(Width::Fixed(to_u16(widths[c].1)))
+                    // comfy-table's widths include the padding.
+                    ColumnConstraint::LowerBoundary(Width::Fixed(to_u16(widths[c].1 + PAD)))
                 } else {
-                    ColumnConstraint::Absolute(Width::Fixed(to_u16(widths[c].0)))
+                    ColumnConstraint::Absolute(Width::Fixed(to_u16(widths[c].0 + PAD)))
                 }
             })
             .collect();
@@ -295,7 +296,7 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
             TCell::new(format!(
                 "{indent}  └ {} {}",
                 h(&kr.kr.id),
-                h(&truncate(&kr.kr.title, 60))
+                h(&crate::text::truncate_words(&kr.kr.title, 60))
             )),
             TCell::new(score(ks.progress)),
             TCell::new(""),

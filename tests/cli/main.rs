@@ -8,6 +8,7 @@ mod explain;
 mod fixtures;
 mod git;
 mod log;
+mod outputs;
 mod recipes;
 mod report;
 mod security;
