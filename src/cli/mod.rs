@@ -318,14 +318,7 @@ pub fn print_errors(checked: &Checked, color: bool) -> usize {
     errors.len()
 }
 
-/// "1 error", "3 errors".
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
+pub use crate::text::plural;
 
 /// Writes to stdout; a closed pipe (`goalpost status | head -1`) is not an error.
 pub fn out(text: &str) -> Result<(), Failure> {

@@ -76,7 +76,7 @@ fn summary_line(s: Summary) -> String {
     };
     format!(
         "{} changed: {} added, {} removed{renamed}, {} modified",
-        crate::cli::plural(total, "item"),
+        crate::text::plural(total, "item"),
         s.added,
         s.removed,
         s.modified
@@ -230,7 +230,7 @@ pub fn text(h: &Header, changes: &[Change], color: bool) -> String {
             yellow,
             &format!(
                 "; {} moved inside an open period (goalpost-moved)",
-                crate::cli::plural(s.goalpost_moved, "target")
+                crate::text::plural(s.goalpost_moved, "target")
             ),
         ));
     }
@@ -298,7 +298,7 @@ pub fn markdown_within(h: &Header, changes: &[Change], limit: usize) -> String {
         let mut out = String::new();
         out.push_str(&format!(
             "\n**⚠️ {} moved inside an open period** (`goalpost-moved`): changing a target mid-period hides a miss.\n\n",
-            crate::cli::plural(moved.len(), "target")
+            crate::text::plural(moved.len(), "target")
         ));
         for c in &moved {
             let what: Vec<String> = c
