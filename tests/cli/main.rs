@@ -12,6 +12,7 @@ mod outputs;
 mod recipes;
 mod report;
 mod security;
+mod snapshots_all;
 mod status;
 
 /// Arrows point down (STYLE.md): the library never reaches into `cli`, which is the only
@@ -41,5 +42,8 @@ fn only_cli_uses_cli() {
         })
         .map(|p| p.display().to_string())
         .collect();
-    assert!(offenders.is_empty(), "crate::cli used outside cli/: {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "crate::cli used outside cli/: {offenders:?}"
+    );
 }
