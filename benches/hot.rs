@@ -98,6 +98,8 @@ fn main() {
     let objectives: Vec<usize> = (0..goals.objectives.len()).collect();
     let kpis: Vec<usize> = (0..goals.kpis.len()).collect();
     bench("status_json", || {
-        json::status(&goals, &card, &objectives, &kpis).len()
+        let view = goalpost::report::view::StatusView::new(&goals, &card, &objectives, &kpis);
+        let mut buf = Vec::new();
+        json::write_status(&mut buf, &view).map(|_| buf.len())
     });
 }

@@ -54,7 +54,7 @@ pub fn run(args: LogArgs, ctx: &Ctx) -> CmdResult {
             if changes.is_empty() {
                 eprintln!(
                     "note: no commit changed `{}` (is it committed yet?)",
-                    item.key.reference()
+                    crate::text::safe::human(&item.key.reference())
                 );
             }
             out(&text(&changes, ctx.color_out))?;
@@ -126,9 +126,10 @@ fn item_of(checked: &super::Checked, target: Target) -> Item {
 
 /// One line per change: `a1b2c3d  2026-11-20  Alice Example  target 150 → 220`.
 fn text(changes: &[Change], color: bool) -> String {
+    use crate::text::safe::human;
     let width = changes
         .iter()
-        .map(|c| c.author.chars().count())
+        .map(|c| human(&c.author).chars().count())
         .max()
         .unwrap_or(0);
     let yellow = anstyle::AnsiColor::Yellow.on_default();
@@ -141,7 +142,12 @@ fn text(changes: &[Change], color: bool) -> String {
             short.to_owned()
         };
         for what in &c.changes {
-            s.push_str(&format!("{id}  {}  {:<width$}  {what}\n", c.date, c.author));
+            s.push_str(&format!(
+                "{id}  {}  {:<width$}  {}\n",
+                c.date,
+                human(&c.author),
+                human(what)
+            ));
         }
     }
     s

@@ -3,7 +3,8 @@
 //! atomically, so a reader never sees half a report.
 
 use super::status::Filter;
-use super::{CmdResult, Ctx, Failure, exit, load_valid, out};
+use super::{CmdResult, Ctx, Failure, exit, load_valid, out, out_with};
+use crate::report::view::StatusView;
 use crate::report::{html, markdown};
 use crate::score::{self, Thresholds};
 use clap::{Args, ValueEnum};
@@ -15,7 +16,8 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
     pub format: ReportFormat,
-    /// Write the report to FILE (replaced atomically) instead of standard output.
+    /// Write the report to FILE (replaced atomically) instead of standard output; with
+    /// `--format html`, `-o DIR/` writes a site: index.html and a page per team.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
@@ -30,23 +32,41 @@ pub enum ReportFormat {
     Html,
 }
 
+/// `-o DIR/` (a trailing slash, or an existing directory) writes a site.
+fn is_dir_target(path: &std::path::Path) -> bool {
+    path.as_os_str().to_string_lossy().ends_with('/') || path.is_dir()
+}
+
 pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
     let (objectives, kpis) = args.filter.select(goals)?;
     let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
-    let text = match args.format {
-        ReportFormat::Markdown => {
-            markdown::report(goals, &card, &objectives, &kpis, markdown::GITHUB_LIMIT)
-        }
-        ReportFormat::Html => html::report(goals, &card, &objectives, &kpis),
+    let view = StatusView::new(goals, &card, &objectives, &kpis);
+    let fail = |path: &std::path::Path, e: std::io::Error| {
+        Failure::Io(format!("cannot write {}: {e}", path.display()))
     };
-    match &args.output {
-        None => out(&text)?,
-        Some(path) => {
+    match (args.format, &args.output) {
+        (ReportFormat::Markdown, None) => out(&markdown::report(&view, markdown::GITHUB_LIMIT))?,
+        (ReportFormat::Markdown, Some(path)) => {
             let path = ctx.cwd.join(path);
-            crate::fsutil::write_atomic(&path, text.as_bytes())
-                .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
+            let text = markdown::report(&view, markdown::GITHUB_LIMIT);
+            crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|e| fail(&path, e))?;
+        }
+        // Streamed: at hundreds of teams the page is megabytes.
+        (ReportFormat::Html, None) => out_with(|w| html::write_page(w, &view))?,
+        (ReportFormat::Html, Some(path)) if is_dir_target(path) => {
+            let dir = ctx.cwd.join(path);
+            std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, e))?;
+            html::write_site(&view, &mut |name, write| {
+                crate::fsutil::write_atomic_with(&dir.join(name), |w| write(w))
+            })
+            .map_err(|e| fail(&dir, e))?;
+        }
+        (ReportFormat::Html, Some(path)) => {
+            let path = ctx.cwd.join(path);
+            crate::fsutil::write_atomic_with(&path, |w| html::write_page(w, &view))
+                .map_err(|e| fail(&path, e))?;
         }
     }
     Ok(exit::OK)

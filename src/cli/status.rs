@@ -2,6 +2,7 @@
 
 use super::{CmdResult, Ctx, Failure, exit, load_valid, out, out_with};
 use crate::model::Goals;
+use crate::report::view::StatusView;
 use crate::report::{csv, json, markdown, table};
 use crate::score::{self, Thresholds};
 use clap::{Args, ValueEnum};
@@ -15,7 +16,7 @@ pub struct StatusArgs {
     pub format: StatusFormat,
     #[command(flatten)]
     pub filter: Filter,
-    /// Show objectives under their parent objectives (table format).
+    /// Show objectives under their parent objectives (table format only).
     #[arg(long)]
     pub tree: bool,
 }
@@ -113,35 +114,52 @@ fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a str>) -> 
 }
 
 pub fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
+    if args.tree && args.format != StatusFormat::Table {
+        return Err(Failure::Usage(
+            "--tree lays out the table format only; drop --tree or use --format table".to_owned(),
+        ));
+    }
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
     let (objectives, kpis) = args.filter.select(goals)?;
     let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
+    let view = StatusView::new(goals, &card, &objectives, &kpis);
     let text = match args.format {
         // Streamed: at thousands of teams the document is megabytes.
         StatusFormat::Json => {
-            out_with(|w| json::write_status(w, goals, &card, &objectives, &kpis))?;
+            out_with(|w| json::write_status(w, &view))?;
             return Ok(exit::OK);
         }
-        StatusFormat::Markdown => markdown::status(goals, &card, &objectives, &kpis),
-        StatusFormat::Csv => csv::status(goals, &card, &objectives, &kpis),
+        StatusFormat::Markdown => markdown::status(&view, markdown::GITHUB_LIMIT),
+        StatusFormat::Csv => csv::status(&view),
         StatusFormat::Table => {
-            let width = std::io::stdout()
-                .is_terminal()
-                .then(|| terminal_width().unwrap_or(120));
             let opts = table::TableOptions {
                 color: ctx.color_out,
-                width,
+                width: terminal_width(),
                 tree: args.tree,
             };
-            table::status(goals, &card, &objectives, &kpis, opts)
+            table::status(&view, opts)
         }
     };
     out(&text)?;
     Ok(exit::OK)
 }
 
-/// The terminal's width from $COLUMNS, when set.
-fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS").ok()?.parse().ok()
+/// The width to fit when standard output is a terminal: `$COLUMNS` when set (as `ls`
+/// does), else what the terminal says, else 80. `None` for pipes and files, which are never
+/// wrapped.
+pub fn terminal_width() -> Option<u16> {
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
+        return None;
+    }
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<u16>().ok());
+    Some(
+        columns
+            .filter(|&c| c > 0)
+            .or_else(|| terminal_size::terminal_size_of(&stdout).map(|(w, _)| w.0))
+            .unwrap_or(80),
+    )
 }

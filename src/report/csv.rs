@@ -1,9 +1,15 @@
-//! `status --format csv`: one row per objective, key result and KPI, for spreadsheets.
-//! Columns are fixed (see [`HEADER`]); a value that does not apply is empty.
+//! `status --format csv`: one row per objective, key result and KPI, for spreadsheets and
+//! data tools (pandas, DuckDB). Columns are fixed ([`HEADER`]) and each has one type:
+//! numbers only in numeric columns (full precision), `true`/`false` in boolean columns,
+//! `YYYY-MM-DD` in date columns, words elsewhere. An empty cell is a null: the column has no
+//! value for that row, because it does not apply to the row's type (an objective has no
+//! `start`) or because nothing was recorded yet (a key result without check-ins has no
+//! `current`). It never stands for zero or false. Text cells that a spreadsheet would run as
+//! a formula get a leading `'` (SPEC 10). Written with the `csv` crate: RFC 4180 quoting,
+//! CRLF line ends.
 
-use super::text::num;
-use crate::model::*;
-use crate::score::Scorecard;
+use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView};
+use crate::text::{num_full, safe};
 
 pub const HEADER: &[&str] = &[
     "type",
@@ -17,6 +23,7 @@ pub const HEADER: &[&str] = &[
     "target",
     "unit",
     "current",
+    "done",
     "progress",
     "score",
     "expected",
@@ -31,149 +38,132 @@ pub const HEADER: &[&str] = &[
     "guardrail_breached",
 ];
 
-/// Quotes a field when it holds a comma, quote or line break (RFC 4180).
-pub fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
+/// One row, column by column (`HEADER` order), as cells.
+#[derive(Default)]
+struct Row {
+    cells: [String; HEADER.len()],
 }
 
-fn row(out: &mut String, cells: Vec<String>) {
-    let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
-    out.push_str(&line.join(","));
-    out.push_str("\r\n");
-}
-
-fn opt(x: Option<f64>) -> String {
-    x.map_or(String::new(), num_full)
-}
-
-/// Full precision, without float noise for whole numbers.
-fn num_full(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        num(x)
-    } else {
-        format!("{x}")
-    }
-}
-
-pub fn status(goals: &Goals, card: &Scorecard, objectives: &[usize], kpis: &[usize]) -> String {
-    let mut out = String::new();
-    row(&mut out, HEADER.iter().map(|s| s.to_string()).collect());
-    let s = |x: &str| x.to_owned();
-    for &i in objectives {
-        let o = &goals.objectives[i];
-        let os = &card.objectives[i];
-        row(
-            &mut out,
-            vec![
-                s("objective"),
-                o.reference(),
-                o.team.clone(),
-                o.period.name.clone(),
-                o.title.clone(),
-                o.owner.clone().unwrap_or_default(),
-                s(o.commitment.as_str()),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                num_full(os.score),
-                num_full(os.expected),
-                s(os.status.as_str()),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                os.guardrail_breached.to_string(),
-            ],
-        );
-        for (kr, ks) in o.key_results.iter().zip(&os.key_results) {
-            let (start, target) = match kr.kind {
-                KrMeasure::Metric { start, target } => (num_full(start), num_full(target)),
-                KrMeasure::Milestone => (String::new(), String::new()),
-            };
-            let current = match (ks.current, ks.done) {
-                (Some(v), _) => num_full(v),
-                (None, Some(d)) => d.to_string(),
-                _ => String::new(),
-            };
-            row(
-                &mut out,
-                vec![
-                    s("key_result"),
-                    format!("{}/{}", o.reference(), kr.id),
-                    o.team.clone(),
-                    o.period.name.clone(),
-                    kr.title.clone(),
-                    o.owner.clone().unwrap_or_default(),
-                    s(kr.kind.kind().as_str()),
-                    start,
-                    target,
-                    kr.unit.clone().unwrap_or_default(),
-                    current,
-                    num_full(ks.progress),
-                    String::new(),
-                    num_full(os.expected),
-                    s(ks.status.as_str()),
-                    opt(ks.confidence),
-                    ks.last_checkin.map_or(String::new(), |d| d.to_string()),
-                    ks.stale.to_string(),
-                    num_full(kr.weight),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ],
-            );
+impl Row {
+    fn set(&mut self, column: &str, value: String) {
+        if let Some(i) = HEADER.iter().position(|h| *h == column) {
+            self.cells[i] = value;
         }
     }
-    for &i in kpis {
-        let k = &goals.kpis[i];
-        let ks = &card.kpis[i];
-        row(
-            &mut out,
-            vec![
-                s("kpi"),
-                k.reference(),
-                k.team.clone(),
-                String::new(),
-                k.title.clone(),
-                k.owner.clone().unwrap_or_default(),
-                s(k.cadence.as_str()),
-                String::new(),
-                num_full(k.target),
-                k.unit.clone().unwrap_or_default(),
-                opt(ks.value),
-                String::new(),
-                String::new(),
-                String::new(),
-                s(ks.status.as_str()),
-                String::new(),
-                ks.last_checkin.map_or(String::new(), |d| d.to_string()),
-                ks.stale.to_string(),
-                String::new(),
-                s(k.better.as_str()),
-                opt(k.critical),
-                ks.trend.map_or(String::new(), |t| t.as_str().to_owned()),
-                String::new(),
-            ],
-        );
+    /// A text column: repository text, defused for spreadsheets.
+    fn text(&mut self, column: &str, value: &str) {
+        self.set(column, safe::csv_text(value).into_owned());
     }
-    out
+    fn num(&mut self, column: &str, value: Option<f64>) {
+        self.set(column, value.map_or(String::new(), num_full));
+    }
+    fn word(&mut self, column: &str, value: impl ToString) {
+        self.set(column, value.to_string());
+    }
+}
+
+fn objective(row: &ObjectiveRow) -> Row {
+    let (o, s) = (row.objective, row.score);
+    let mut r = Row::default();
+    r.word("type", "objective");
+    r.text("ref", &o.reference());
+    r.text("team", &o.team);
+    r.text("period", &o.period.name);
+    r.text("title", &o.title);
+    r.text("owner", o.owner.as_deref().unwrap_or(""));
+    r.word("kind", o.commitment.as_str());
+    r.num("score", Some(s.score));
+    r.num("expected", Some(s.expected));
+    r.word("status", s.status.as_str());
+    r.word("guardrail_breached", s.guardrail_breached);
+    r
+}
+
+fn key_result(row: &KrRow, expected: f64) -> Row {
+    let (o, kr, s) = (row.objective, row.kr, row.score);
+    let mut r = Row::default();
+    r.word("type", "key_result");
+    r.text("ref", &row.reference());
+    r.text("team", &o.team);
+    r.text("period", &o.period.name);
+    r.text("title", &kr.title);
+    r.text("owner", o.owner.as_deref().unwrap_or(""));
+    r.word("kind", kr.kind.kind().as_str());
+    if let Some((start, target)) = kr.kind.start_target() {
+        r.num("start", Some(start));
+        r.num("target", Some(target));
+    }
+    r.text("unit", kr.unit.as_deref().unwrap_or(""));
+    r.num("current", s.current);
+    if let Some(d) = s.done {
+        r.word("done", d);
+    }
+    r.num("progress", Some(s.progress));
+    r.num("expected", Some(expected));
+    r.word("status", s.status.as_str());
+    r.num("confidence", s.confidence);
+    if let Some(d) = s.last_checkin {
+        r.word("last_checkin", d);
+    }
+    r.word("stale", s.stale);
+    r.num("weight", Some(kr.weight));
+    r
+}
+
+fn kpi(row: &KpiRow) -> Row {
+    let (k, s) = (row.kpi, row.score);
+    let mut r = Row::default();
+    r.word("type", "kpi");
+    r.text("ref", &k.reference());
+    r.text("team", &k.team);
+    r.text("title", &k.title);
+    r.text("owner", k.owner.as_deref().unwrap_or(""));
+    r.word("kind", k.cadence.as_str());
+    r.num("target", Some(k.target));
+    r.text("unit", k.unit.as_deref().unwrap_or(""));
+    r.num("current", s.value);
+    r.word("status", s.status.as_str());
+    if let Some(d) = s.last_checkin {
+        r.word("last_checkin", d);
+    }
+    r.word("stale", s.stale);
+    r.word("better", k.better.as_str());
+    r.num("critical", k.critical);
+    if let Some(t) = s.trend {
+        r.word("trend", t.as_str());
+    }
+    r
+}
+
+/// The CSV document.
+pub fn status(view: &StatusView) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    // Writing to a Vec cannot fail; a failure would only lose the rest of the document.
+    let _ = w.write_record(HEADER);
+    for o in &view.objectives {
+        let _ = w.write_record(&objective(o).cells);
+        for kr in &o.key_results {
+            let _ = w.write_record(&key_result(kr, o.score.expected).cells);
+        }
+    }
+    for k in &view.kpis {
+        let _ = w.write_record(&kpi(k).cells);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn quotes_only_when_needed() {
-        assert_eq!(super::field("plain"), "plain");
-        assert_eq!(super::field("a, \"b\""), "\"a, \"\"b\"\"\"");
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        w.write_record(["plain", "a, \"b\"", ""]).unwrap();
+        let out = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        assert_eq!(out, "plain,\"a, \"\"b\"\"\",\r\n");
     }
 }

@@ -3,10 +3,11 @@
 //! for scripts (the shape is documented in the README). Input is the value
 //! [`crate::diff::compare`] returns; nothing here computes.
 
-use super::markdown::cell;
+use super::markdown::{GITHUB_LIMIT, Section, fit};
 use super::text::{num, score};
 use crate::diff::{Change, ChangeKind, CheckinData, FieldChange, FromTo, ItemKind};
 use crate::model::Date;
+use crate::text::safe;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -75,7 +76,7 @@ fn summary_line(s: Summary) -> String {
     };
     format!(
         "{} changed: {} added, {} removed{renamed}, {} modified",
-        crate::cli::plural(total, "item"),
+        crate::text::plural(total, "item"),
         s.added,
         s.removed,
         s.modified
@@ -219,8 +220,8 @@ pub fn text(h: &Header, changes: &[Change], color: bool) -> String {
     let s = summary(changes);
     let mut out = format!(
         "{} → {}, as of {}\n{}",
-        h.base_label(),
-        h.head_label(),
+        safe::human(&h.base_label()),
+        safe::human(&h.head_label()),
         h.as_of,
         summary_line(s)
     );
@@ -229,13 +230,13 @@ pub fn text(h: &Header, changes: &[Change], color: bool) -> String {
             yellow,
             &format!(
                 "; {} moved inside an open period (goalpost-moved)",
-                crate::cli::plural(s.goalpost_moved, "target")
+                crate::text::plural(s.goalpost_moved, "target")
             ),
         ));
     }
     out.push('\n');
     for c in changes {
-        let head = format!("{} {}", sigil(c.change), c.reference);
+        let head = format!("{} {}", sigil(c.change), safe::human(&c.reference));
         let style = match c.change {
             ChangeKind::Added => green,
             ChangeKind::Removed => red,
@@ -244,15 +245,16 @@ pub fn text(h: &Header, changes: &[Change], color: bool) -> String {
         let period = c
             .period
             .as_ref()
-            .map_or(String::new(), |p| format!(" ({p})"));
+            .map_or(String::new(), |p| format!(" ({})", safe::human(p)));
         out.push_str(&format!(
             "\n{}  {}{period}, {}: {}\n",
             paint(style, &head),
             kind_word(c.kind),
             change_word(c.change),
-            c.title
+            safe::human(&c.title)
         ));
         for line in details(c) {
+            let line = safe::human(&line).into_owned();
             let line = if line.contains("[goalpost-moved") {
                 paint(yellow, &line)
             } else {
@@ -273,23 +275,32 @@ fn change_word(c: ChangeKind) -> &'static str {
     }
 }
 
-/// Markdown for a pull-request comment.
+/// Markdown for a pull-request comment, within GitHub's comment limit.
 pub fn markdown(h: &Header, changes: &[Change]) -> String {
+    markdown_within(h, changes, GITHUB_LIMIT)
+}
+
+/// [`markdown`] within `limit` bytes: whole sections (the moved targets, then one per
+/// team) are left out when they do not fit, with a note.
+pub fn markdown_within(h: &Header, changes: &[Change], limit: usize) -> String {
+    let cell = safe::markdown;
     let s = summary(changes);
-    let mut out = format!(
+    let head = format!(
         "## Goal changes: {} → {}\n\nAs of {}: {}.\n",
         cell(&h.base_label()),
         cell(&h.head_label()),
         h.as_of,
         summary_line(s)
     );
+    let mut sections = Vec::new();
     let moved: Vec<&Change> = changes.iter().filter(|c| c.goalpost_moved).collect();
     if !moved.is_empty() {
+        let mut out = String::new();
         out.push_str(&format!(
             "\n**⚠️ {} moved inside an open period** (`goalpost-moved`): changing a target mid-period hides a miss.\n\n",
-            crate::cli::plural(moved.len(), "target")
+            crate::text::plural(moved.len(), "target")
         ));
-        for c in moved {
+        for c in &moved {
             let what: Vec<String> = c
                 .moved
                 .iter()
@@ -298,17 +309,24 @@ pub fn markdown(h: &Header, changes: &[Change]) -> String {
             out.push_str(&format!(
                 "- `{}` ({}): {}\n",
                 c.reference,
-                c.period.as_deref().unwrap_or(""),
+                cell(c.period.as_deref().unwrap_or("")),
                 what.join(", ")
             ));
         }
+        // Trim the blank line the section separator adds back.
+        let text = out.trim_start_matches('\n').to_owned();
+        sections.push(Section {
+            text,
+            items: vec![(moved.len(), "moved target")],
+        });
     }
     let mut teams: Vec<&str> = changes.iter().map(|c| c.team.as_str()).collect();
     teams.sort_unstable();
     teams.dedup();
     for team in teams {
+        let mut out = String::new();
         out.push_str(&format!(
-            "\n### {}\n\n| | item | what changed | score or value | status |\n|---|---|---|---|---|\n",
+            "### {}\n\n| | item | what changed | score or value | status |\n|---|---|---|---|---|\n",
             cell(team)
         ));
         for c in changes.iter().filter(|c| c.team == team) {
@@ -342,8 +360,18 @@ pub fn markdown(h: &Header, changes: &[Change]) -> String {
                 cell(&pair(&c.status, |s| status_label(*s)))
             ));
         }
+        let n = changes.iter().filter(|c| c.team == team).count();
+        sections.push(Section {
+            text: out,
+            items: vec![(n, "changed item")],
+        });
     }
-    out
+    fit(
+        head,
+        sections,
+        limit,
+        "Run `goalpost diff` or `goalpost diff --format json` for every change.",
+    )
 }
 
 /// The JSON document (README, "goalpost diff").

@@ -1,407 +1,456 @@
-//! `goalpost report --format html`: one self-contained page (inline CSS and SVG, no script,
-//! no font, no image, nothing fetched; a Content-Security-Policy says so to the browser).
-//! Every string that came from a goal file goes through [`esc`]. The layout is one column on
-//! a phone, a grid of charts on a wide screen, and unclipped black-on-white on paper.
+//! `goalpost report --format html`: self-contained pages (inline CSS and SVG; no script, no
+//! font, no image, nothing fetched — a Content-Security-Policy tells the browser so), built
+//! with maud, which escapes every piece of text. A summary comes first, then a table of
+//! contents, then per period and team the objectives: for an open period each objective
+//! has one chart of its key results against the expected pace; a closed period shows its
+//! final grades. KPIs follow per team in tables with sparklines.
+//!
+//! The page is written section by section to the writer, so memory stays flat however
+//! large the organisation ([`write_page`]); [`write_site`] writes the same content as an
+//! index page and one page per team. Layout: one column on a phone, unclipped
+//! black-on-white on paper.
 
-use super::svg::{self, KpiChart};
-use super::table::kr_detail;
-use super::text::{num, score, with_unit};
+use super::svg;
+use super::text::{num, score};
+use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView, Summary};
 use crate::model::*;
-use crate::score::{KpiStatus, Scorecard, Status, metric_progress, observations};
-
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::score::{KpiStatus, Status};
+use crate::text::plural;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use std::io::{self, Write};
 
 const CSS: &str = r#"
 :root{--fg:#1d232b;--muted:#5b6573;--line:#d5dae1;--bg:#fff;--card:#f7f8fa;
 --green:#1a7f37;--yellow:#9a6700;--red:#cf222e;--grey:#6e7781;--blue:#0969da}
 *{box-sizing:border-box}
 body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-header,main,footer{max-width:1200px;margin:0 auto;padding:0 16px}
+header,nav,main,footer{max-width:1200px;margin:0 auto;padding:0 16px}
 h1{font-size:1.6rem;margin:20px 0 4px}
 h2{font-size:1.3rem;margin:32px 0 4px;padding-bottom:4px;border-bottom:2px solid var(--line)}
-h3{font-size:1.08rem;margin:0 0 6px}
+h3{font-size:1.05rem;margin:0 0 6px}
+a{color:var(--blue)}
 code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted)}
 .muted,.period{color:var(--muted);margin:0 0 12px}
 .summary{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:12px;margin:12px 0}
 .summary div{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
 .summary h2{font-size:1rem;margin:0 0 6px;border:0;padding:0}
-.summary ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:6px}
-.objective{border:1px solid var(--line);border-radius:10px;padding:14px;margin:14px 0;background:var(--bg)}
-.badges{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 10px;padding:0;list-style:none}
-.badge{display:inline-block;border-radius:999px;padding:1px 9px;font-size:.82rem;border:1px solid currentColor;white-space:nowrap}
-.st-on_track,.st-done,.st-achieved,.st-healthy{color:var(--green)}
-.st-at_risk,.st-warning{color:var(--yellow)}
-.st-off_track,.st-missed,.st-critical,.st-breached{color:var(--red)}
-.st-no_data,.st-not_started,.st-info{color:var(--grey)}
-.st-breached{font-weight:600}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,360px),1fr));gap:12px}
-figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px}
-figcaption{margin:0 0 6px;font-size:.92rem}
-figcaption .title{font-weight:600}
-figcaption .detail{color:var(--muted);font-size:.85rem}
-svg.chart{display:block;width:100%;height:auto;max-width:100%}
-svg .axis{stroke:var(--fg);stroke-width:1}
-svg .tick{stroke:var(--fg)}
+ul.b{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 8px;padding:0;list-style:none}
+.b li,.s{display:inline-block;border-radius:999px;padding:0 8px;font-size:.82rem;border:1px solid currentColor;white-space:nowrap}
+.on_track,.done,.achieved,.healthy{color:var(--green)}
+.at_risk,.warning{color:var(--yellow)}
+.off_track,.missed,.critical,.breached{color:var(--red)}
+.no_data,.not_started,.info{color:var(--grey)}
+.breached{font-weight:600}
+nav ol{columns:2 260px;padding-left:20px}
+nav li{break-inside:avoid;margin:0 0 4px}
+main>section{content-visibility:auto;contain-intrinsic-size:auto 900px}
+.o{border:1px solid var(--line);border-radius:10px;padding:12px 14px;margin:12px 0}
+.og{display:grid;grid-template-columns:minmax(0,320px) minmax(0,1fr);gap:14px;align-items:start}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th{text-align:left;color:var(--muted);font-weight:600;border-bottom:1px solid var(--line)}
+td,th{padding:3px 6px;vertical-align:top}
+tr+tr td{border-top:1px solid var(--card)}
+td.n{text-align:right;white-space:nowrap}
+td.d,.o td:nth-child(2),.o td:nth-child(4),.o td:nth-child(5),th{white-space:nowrap}
+i.k{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}
+.k0{--c:#0969da}.k1{--c:#bf3989}.k2{--c:#1a7f37}.k3{--c:#9a6700}.k4{--c:#8250df}.k5{--c:#cf222e}
+i.k{background:var(--c)}
+svg{display:block;width:100%;height:auto}
+svg.defs{position:absolute;width:0;height:0}
+svg text{font:11px system-ui,sans-serif;fill:var(--muted)}
 svg .grid{stroke:var(--line);stroke-width:1}
-svg text{font:13px system-ui,sans-serif;fill:var(--muted)}
-svg .axis-title{fill:var(--fg);font-weight:600}
-svg .pace{stroke:var(--grey);stroke-width:1.5;stroke-dasharray:6 4}
-svg .target{stroke:var(--green);stroke-width:1.5;stroke-dasharray:6 4}
+svg .axis{stroke:var(--fg);stroke-width:1;fill:none}
+svg .pace{stroke:var(--grey);stroke-width:1.2;stroke-dasharray:5 4}
 svg .today{stroke:var(--grey);stroke-width:1;stroke-dasharray:2 3}
-svg .line{fill:none;stroke:var(--blue);stroke-width:2.5}
+svg .l{fill:none;stroke:var(--c,var(--blue));stroke-width:2.2}
+svg.sl{width:100px}
+svg.sl .l{stroke-width:1.5}
+svg .target{stroke:var(--green);stroke-width:1;stroke-dasharray:3 2}
 svg .dot{fill:var(--blue)}
-svg .critical{fill:var(--red);fill-opacity:.13;stroke:none}
-svg .band-label{fill:var(--red)}
+.note{color:var(--muted);font-size:.85rem}
 footer{color:var(--muted);font-size:.85rem;margin:32px auto 24px}
-@media (max-width:600px){body{font-size:14px}h1{font-size:1.3rem}.objective{padding:10px}}
+@media (max-width:700px){body{font-size:14px}h1{font-size:1.3rem}.og{grid-template-columns:1fr}td.d,.o td:nth-child(2){white-space:normal}}
 @media print{
-body{font-size:11pt;color:#000;background:#fff}
-header,main,footer{max-width:none;padding:0}
-.objective,figure{break-inside:avoid;page-break-inside:avoid}
+body{font-size:10pt;color:#000;background:#fff}
+main>section{content-visibility:visible}
+header,nav,main,footer{max-width:none;padding:0}
+.o{break-inside:avoid}
 h2,h3{break-after:avoid}
-.charts{grid-template-columns:repeat(2,1fr)}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
 "#;
 
-fn badge(class: &str, text: &str) -> String {
-    format!("<li class=\"badge st-{class}\">{}</li>", esc(text))
+/// Where the table of contents and cross-page links point.
+#[derive(Clone, Copy)]
+enum Links {
+    /// One page: `#anchor`.
+    Page,
+    /// A site: `team-TEAM.html#anchor`.
+    Site,
 }
 
-fn status_badge(s: Status) -> String {
-    badge(s.as_str(), s.label())
+fn team_page(team: &str) -> String {
+    format!("team-{team}.html")
 }
 
-fn kpi_badge(s: KpiStatus) -> String {
-    badge(s.as_str(), s.label())
-}
-
-/// The whole page for the selected objectives and KPIs.
-pub fn report(goals: &Goals, card: &Scorecard, objectives: &[usize], kpis: &[usize]) -> String {
-    let mut out = String::with_capacity(64 * 1024);
-    out.push_str(&format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <meta name=\"generator\" content=\"goalpost {v}\">\n\
-         <title>Goals as of {d}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        v = env!("CARGO_PKG_VERSION"),
-        d = card.as_of
-    ));
-    out.push_str(&format!("<header>\n<h1>Goals as of {}</h1>\n", card.as_of));
-    summary(card, objectives, kpis, &mut out);
-    out.push_str("</header>\n<main>\n");
-    for group in groups(goals, objectives) {
-        let first = &goals.objectives[group[0]];
-        let p = &first.period;
-        out.push_str(&format!(
-            "<section class=\"team\">\n<h2>{} · {}</h2>\n<p class=\"period\">{} to {}, {:.0}% of the period elapsed</p>\n",
-            esc(&p.name),
-            esc(&first.team),
-            p.start,
-            p.end,
-            card.objectives[group[0]].expected * 100.0
-        ));
-        for &i in group {
-            objective(goals, card, i, &mut out);
-        }
-        out.push_str("</section>\n");
-    }
-    if !kpis.is_empty() {
-        out.push_str("<section class=\"kpis\">\n<h2>KPIs</h2>\n<div class=\"charts\">\n");
-        for &i in kpis {
-            kpi(goals, card, i, &mut out);
-        }
-        out.push_str("</div>\n</section>\n");
-    }
-    if objectives.is_empty() && kpis.is_empty() {
-        out.push_str("<p class=\"muted\">No objectives or KPIs match.</p>\n");
-    }
-    out.push_str(&format!(
-        "</main>\n<footer>Generated by goalpost {} from the goal files, scored as of {}.</footer>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION"),
-        card.as_of
-    ));
-    out
-}
-
-/// Consecutive runs of objectives with the same period and team (objectives are sorted so).
-fn groups<'a>(goals: &Goals, objectives: &'a [usize]) -> Vec<&'a [usize]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for n in 1..=objectives.len() {
-        let same = n < objectives.len() && {
-            let (a, b) = (
-                &goals.objectives[objectives[start]],
-                &goals.objectives[objectives[n]],
-            );
-            a.period.name == b.period.name && a.team == b.team
-        };
-        if !same {
-            out.push(&objectives[start..n]);
-            start = n;
-        }
-    }
-    out
-}
-
-fn summary(card: &Scorecard, objectives: &[usize], kpis: &[usize], out: &mut String) {
-    let count = |statuses: &[Status]| -> String {
-        Status::ALL
-            .iter()
-            .filter_map(|&s| {
-                let n = statuses.iter().filter(|&&x| x == s).count();
-                (n > 0).then(|| badge(s.as_str(), &format!("{n} {}", s.label())))
-            })
-            .collect()
-    };
-    let obj: Vec<Status> = objectives
-        .iter()
-        .map(|&i| card.objectives[i].status)
-        .collect();
-    let krs: Vec<Status> = objectives
-        .iter()
-        .flat_map(|&i| card.objectives[i].key_results.iter().map(|k| k.status))
-        .collect();
-    let breached = objectives
-        .iter()
-        .filter(|&&i| card.objectives[i].guardrail_breached)
-        .count();
-    out.push_str("<section class=\"summary\">\n");
-    out.push_str(&format!(
-        "<div><h2>{} objectives</h2><ul>{}{}</ul></div>\n",
-        obj.len(),
-        count(&obj),
-        if breached > 0 {
-            badge("breached", &format!("{breached} guardrail breached"))
-        } else {
-            String::new()
-        }
-    ));
-    out.push_str(&format!(
-        "<div><h2>{} key results</h2><ul>{}</ul></div>\n",
-        krs.len(),
-        count(&krs)
-    ));
-    let kstat: String = [
-        KpiStatus::Healthy,
-        KpiStatus::Warning,
-        KpiStatus::Critical,
-        KpiStatus::NoData,
-    ]
-    .iter()
-    .filter_map(|&s| {
-        let n = kpis.iter().filter(|&&i| card.kpis[i].status == s).count();
-        (n > 0).then(|| badge(s.as_str(), &format!("{n} {}", s.label())))
-    })
-    .collect();
-    out.push_str(&format!(
-        "<div><h2>{} KPIs</h2><ul>{kstat}</ul></div>\n</section>\n",
-        kpis.len()
-    ));
-}
-
-fn objective(goals: &Goals, card: &Scorecard, i: usize, out: &mut String) {
-    let o = &goals.objectives[i];
-    let s = &card.objectives[i];
-    out.push_str(&format!(
-        "<article class=\"objective\" id=\"{}\">\n<h3><code>{}</code> {}</h3>\n<ul class=\"badges\">",
-        esc(&format!("{}-{}", o.period.name, o.reference()).replace('/', "-")),
-        esc(&o.reference()),
-        esc(&o.title)
-    ));
-    out.push_str(&status_badge(s.status));
-    out.push_str(&badge(
-        "info",
-        &format!("score {} · expected {}", score(s.score), score(s.expected)),
-    ));
-    if o.commitment == Commitment::Committed {
-        out.push_str(&badge("info", "committed"));
-    }
-    for &g in &o.guardrails {
-        if let (Some(k), Some(ks)) = (goals.kpis.get(g), card.kpis.get(g)) {
-            let class = if ks.status == KpiStatus::Critical {
-                "breached"
+/// An anchor id for a period and team section (team ids are slugs; period names may be
+/// anything, so they are reduced to letters, digits and dashes).
+fn section_id(period: &str, team: &str) -> String {
+    let p: String = period
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
             } else {
-                ks.status.as_str()
-            };
-            let word = if ks.status == KpiStatus::Critical {
-                "breached"
-            } else {
-                ks.status.label()
-            };
-            out.push_str(&badge(
-                class,
-                &format!("guardrail {}: {word}", k.reference()),
-            ));
-        }
-    }
-    if let Some(owner) = &o.owner {
-        out.push_str(&badge("info", &format!("owner {owner}")));
-    }
-    if let Some((parent, _)) = &o.parent {
-        out.push_str(&badge("info", &format!("supports {parent}")));
-    }
-    out.push_str("</ul>\n<div class=\"charts\">\n");
-    for (kr, ks) in o.key_results.iter().zip(&s.key_results) {
-        let mut detail = vec![esc(&kr_detail(kr, ks))];
-        if let Some(k) = kr.kpi.and_then(|k| goals.kpis.get(k)) {
-            detail.push(format!("from KPI {}", esc(&k.reference())));
-        }
-        if let Some(c) = ks.confidence {
-            detail.push(format!("confidence {}", num(c)));
-        }
-        if let Some(d) = ks.last_checkin {
-            detail.push(format!("last check-in {d}"));
-        }
-        if ks.stale {
-            detail.push("<strong class=\"st-warning\">stale</strong>".to_owned());
-        }
-        let seen = upto(observations(kr, goals), card.as_of);
-        let note = seen
-            .last()
-            .and_then(|c| c.note())
-            .map_or(String::new(), |n| {
-                format!("<br><span class=\"detail\">“{}”</span>", esc(n))
-            });
-        let label = format!(
-            "Progress of {}/{} against the expected pace",
-            o.reference(),
-            kr.id
-        );
-        out.push_str(&format!(
-            "<figure class=\"kr\">\n<figcaption><ul class=\"badges\">{}{}</ul>\
-             <span class=\"title\"><code>{}</code> {}</span><br>\
-             <span class=\"detail\">{}</span>{note}</figcaption>\n{}\n</figure>\n",
-            status_badge(ks.status),
-            badge("info", &format!("progress {}", score(ks.progress))),
-            esc(&kr.id),
-            esc(&kr.title),
-            detail.join(" · "),
-            svg::kr_chart(
-                &label,
-                o.period.start,
-                o.period.end,
-                card.as_of,
-                &kr_points(kr, goals, &o.period, card.as_of)
-            )
-        ));
-    }
-    out.push_str("</div>\n</article>\n");
-}
-
-/// A key result's progress at each check-in inside its period, on or before `as_of`. A
-/// KPI-linked KR whose KPI was last measured before the period starts begins at that value.
-pub fn kr_points(kr: &KeyResult, goals: &Goals, period: &Period, as_of: Date) -> Vec<(Date, f64)> {
-    let mut points = Vec::new();
-    let mut before = None;
-    for c in upto(observations(kr, goals), as_of) {
-        let p = match (kr.kind, c.obs) {
-            (KrMeasure::Metric { start, target }, Observation::Value(v)) => {
-                metric_progress(start, target, Some(v))
+                '-'
             }
-            (KrMeasure::Milestone, Observation::Done(d)) => f64::from(u8::from(d)),
-            _ => continue,
-        };
-        if c.date < period.start {
-            before = Some(p);
-        } else if c.date <= period.end {
-            points.push((c.date, p));
-        }
-    }
-    if let Some(p) = before
-        && points.first().is_none_or(|f| f.0 > period.start)
-    {
-        points.insert(0, (period.start, p));
-    }
-    points
-}
-
-fn kpi(goals: &Goals, card: &Scorecard, i: usize, out: &mut String) {
-    let k = &goals.kpis[i];
-    let s = &card.kpis[i];
-    let unit = k.unit.as_deref().unwrap_or("");
-    let points: Vec<(Date, f64)> = upto(&k.checkins, card.as_of)
-        .iter()
-        .filter_map(|c| match c.obs {
-            Observation::Value(v) => Some((c.date, v)),
-            Observation::Done(_) => None,
         })
         .collect();
-    let cmp = if k.better == Better::Lower {
-        "≤"
-    } else {
-        "≥"
-    };
-    let mut detail = vec![format!(
-        "value {}",
-        s.value.map_or("–".to_owned(), |v| with_unit(v, unit))
-    )];
-    detail.push(format!("target {cmp} {}", with_unit(k.target, unit)));
-    if let Some(c) = k.critical {
-        let bad = if k.better == Better::Lower {
-            "≥"
-        } else {
-            "≤"
-        };
-        detail.push(format!("critical {bad} {}", with_unit(c, unit)));
-    }
-    if let Some(t) = s.trend {
-        detail.push(t.as_str().to_owned());
-    }
-    if let Some(d) = s.last_checkin {
-        detail.push(format!("last check-in {d}"));
-    }
-    let stale = if s.stale {
-        " · <strong class=\"st-warning\">stale</strong>"
-    } else {
-        ""
-    };
-    let label = format!("{} over time against its target", k.reference());
-    out.push_str(&format!(
-        "<figure class=\"kpi\" id=\"kpi-{}\">\n<figcaption><ul class=\"badges\">{}</ul>\
-         <span class=\"title\"><code>{}</code> {}</span><br>\
-         <span class=\"detail\">{}{stale}</span></figcaption>\n{}\n</figure>\n",
-        esc(&k.reference().replace('/', "-")),
-        kpi_badge(s.status),
-        esc(&k.reference()),
-        esc(&k.title),
-        esc(&detail.join(" · ")),
-        svg::kpi_chart(&KpiChart {
-            label: &label,
-            unit,
-            better: k.better,
-            target: k.target,
-            critical: k.critical,
-            as_of: card.as_of,
-            points: &points,
-        })
-    ));
+    format!("s-{p}-{team}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_quotes() {
-        assert_eq!(
-            esc(r#"<script>"x" & 'y'</script>"#),
-            "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;"
-        );
+fn head(title: &str) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
+                meta name="generator" content={ "goalpost " (env!("CARGO_PKG_VERSION")) };
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+        }
     }
+}
+
+/// The document's opening, up to `<body>`: maud closes what it opens, so the page is
+/// written as its head, then sections, then a fixed tail.
+fn open_page(w: &mut dyn Write, title: &str) -> io::Result<()> {
+    let h = head(title).into_string();
+    // `head()` renders `<html lang="en"><head>…</head></html>`: keep all but the close.
+    let h = h.strip_suffix("</html>").unwrap_or(&h);
+    w.write_all(h.as_bytes())?;
+    w.write_all(b"\n<body>\n")
+}
+
+fn close_page(w: &mut dyn Write, as_of: Date) -> io::Result<()> {
+    let foot = html! {
+        footer { "Generated by goalpost " (env!("CARGO_PKG_VERSION")) " from the goal files, scored as of " (as_of) "." }
+    };
+    w.write_all(foot.into_string().as_bytes())?;
+    w.write_all(b"\n</body>\n</html>\n")
+}
+
+fn badge(class: &str, text: &str) -> Markup {
+    html! { li class=(class) { (text) } }
+}
+
+fn kpi_status(s: KpiStatus) -> Markup {
+    html! { span class={ "s " (s.as_str()) } { (s.label()) } }
+}
+
+fn summary(s: &Summary, with_kpis: bool) -> Markup {
+    html! {
+        section class="summary" {
+            // A card only for what the report holds (no empty "0 KPIs" card under --okrs).
+            @if s.objectives > 0 || !with_kpis {
+                div {
+                    h2 { (plural(s.objectives, "objective")) }
+                    ul.b {
+                        @for (st, n) in &s.objective_statuses { (badge(st.as_str(), &format!("{n} {}", st.label()))) }
+                        @if s.breached > 0 { (badge("breached", &format!("{} guardrail breached", s.breached))) }
+                    }
+                }
+                div {
+                    h2 { (plural(s.key_results, "key result")) }
+                    ul.b { @for (st, n) in &s.kr_statuses { (badge(st.as_str(), &format!("{n} {}", st.label()))) } }
+                }
+            }
+            @if with_kpis || s.objectives == 0 {
+                div {
+                    h2 { (plural(s.kpis, "KPI")) }
+                    ul.b { @for (st, n) in &s.kpi_statuses { (badge(st.as_str(), &format!("{n} {}", st.label()))) } }
+                }
+            }
+        }
+    }
+}
+
+/// Per period, the teams with their objectives' statuses, linked to their sections.
+fn contents(view: &StatusView, links: Links) -> Markup {
+    let sections = view.sections();
+    let kpi_teams = view.kpi_sections();
+    let href = |period: &str, team: &str| match links {
+        Links::Page => format!("#{}", section_id(period, team)),
+        Links::Site => format!("{}#{}", team_page(team), section_id(period, team)),
+    };
+    let kpi_href = |team: &str| match links {
+        Links::Page => format!("#kpis-{team}"),
+        Links::Site => format!("{}#kpis-{team}", team_page(team)),
+    };
+    // Periods in report order, each with its team sections.
+    let mut periods: Vec<(&Period, String, Vec<&[ObjectiveRow]>)> = Vec::new();
+    for group in &sections {
+        let first = &group[0];
+        let p = &first.objective.period;
+        match periods.last_mut() {
+            Some((q, _, groups)) if q.name == p.name => groups.push(group),
+            _ => periods.push((p, first.elapsed(), vec![group])),
+        }
+    }
+    html! {
+        nav {
+            h2 { "Contents" }
+            @for (p, elapsed, groups) in &periods {
+                h3 { (p.name) " " span class="muted" { "(" (p.start) " to " (p.end) ", " (elapsed) " elapsed)" } }
+                ol {
+                    @for g in groups {
+                        @let t = &g[0].objective.team;
+                        li {
+                            a href=(href(&p.name, t)) { (t) }
+                            " — " (plural(g.len(), "objective")) " "
+                            @for (st, n) in counts(g) { span class={ "s " (st.as_str()) } { (n) " " (st.label()) } " " }
+                        }
+                    }
+                }
+            }
+            @if !kpi_teams.is_empty() {
+                h3 { "KPIs" }
+                ol {
+                    @for g in &kpi_teams {
+                        @let t = &g[0].kpi.team;
+                        li { a href=(kpi_href(t)) { (t) } " — " (plural(g.len(), "KPI")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn counts(group: &[ObjectiveRow]) -> Vec<(Status, usize)> {
+    Status::ALL
+        .iter()
+        .filter_map(|&s| {
+            let n = group.iter().filter(|o| o.score.status == s).count();
+            (n > 0).then_some((s, n))
+        })
+        .collect()
+}
+
+fn kr_row(i: usize, kr: &KrRow, colour: bool) -> Markup {
+    let s = kr.score;
+    let mut notes: Vec<String> = Vec::new();
+    if let Some(k) = kr.kpi {
+        notes.push(format!("from KPI {}", k.reference()));
+    }
+    if let Some(c) = s.confidence {
+        notes.push(format!("confidence {}", num(c)));
+    }
+    // Kept lean: at hundreds of teams there are thousands of these rows (BENCHMARKS.md).
+    html! {
+        tr {
+            td {
+                @if colour { i class={ "k k" (i % svg::COLOURS) } {} }
+                code { (kr.kr.id) } " " (kr.kr.title)
+                @if let Some(n) = kr.last_note() { br; span.note { "“" (n) "”" } }
+            }
+            td { (kr.measure()) @if !notes.is_empty() { br; span.note { (notes.join(" · ")) } } }
+            td.n { (score(s.progress)) }
+            td class=(s.status.as_str()) { (s.status.label()) @if s.stale { " " span class="s warning" { "stale" } } }
+            td { (s.last_checkin.map_or(String::new(), |d| d.to_string())) }
+        }
+    }
+}
+
+fn objective(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
+    let (o, s) = (row.objective, row.score);
+    let open = as_of >= o.period.start && as_of <= o.period.end;
+    html! {
+        article.o {
+            h3 { code { (o.reference()) } " " (o.title) }
+            ul.b {
+                li class=(s.status.as_str()) { (s.status.label()) }
+                @if open { li.info { "score " (score(s.score)) " · expected " (score(s.expected)) } }
+                @else { li.info { "score " (score(s.score)) } }
+                @if o.commitment == Commitment::Committed { li.info { "committed" } }
+                @for g in &row.guardrails {
+                    @if g.breached() {
+                        li.breached { "guardrail " (g.kpi.reference()) ": breached" }
+                    } @else {
+                        li class=(g.status.as_str()) { "guardrail " (g.kpi.reference()) ": " (g.status.label()) }
+                    }
+                }
+                @if let Some(owner) = &o.owner { li.info { "owner " (owner) } }
+                @if let Some((parent, _)) = &o.parent { li.info { "supports " (parent) } }
+            }
+            @let table = html! {
+                table {
+                    tr { th { "key result" } th { "measure" } th { "progress" } th { "status" } th { "last check-in" } }
+                    @for (i, kr) in row.key_results.iter().enumerate() { (kr_row(i, kr, open)) }
+                }
+            };
+            @if open {
+                div.og { (svg::objective_chart(row, as_of, frame)) div { (table) } }
+            } @else {
+                (table)
+            }
+        }
+    }
+}
+
+/// The chart frames defined so far on the page being written, by period.
+#[derive(Default)]
+struct Frames {
+    periods: Vec<String>,
+}
+
+impl Frames {
+    /// The frame id for `period`, and its definition when the page does not have it yet.
+    fn get(&mut self, period: &Period, as_of: Date) -> (String, Option<Markup>) {
+        match self.periods.iter().position(|p| *p == period.name) {
+            Some(n) => (svg::frame_id(n), None),
+            None => {
+                self.periods.push(period.name.clone());
+                let id = svg::frame_id(self.periods.len() - 1);
+                let defs = svg::frame_defs(period, as_of, &id);
+                (id, Some(defs))
+            }
+        }
+    }
+}
+
+fn team_section(group: &[ObjectiveRow], as_of: Date, frames: &mut Frames) -> Markup {
+    let first = &group[0];
+    let p = &first.objective.period;
+    let sid = section_id(&p.name, &first.objective.team);
+    let (frame, defs) = frames.get(p, as_of);
+    html! {
+        @if let Some(defs) = defs { (defs) }
+        section id=(sid) {
+            h2 { (p.name) " · " (first.objective.team) }
+            p.period { (p.start) " to " (p.end) ", " (first.elapsed()) " of the period elapsed"
+                @if as_of > p.end { " — closed: final grades" } }
+            @for row in group { (objective(row, as_of, &frame)) }
+        }
+    }
+}
+
+fn kpi_section(group: &[KpiRow]) -> Markup {
+    let team = &group[0].kpi.team;
+    html! {
+        section id={ "kpis-" (team) } {
+            h2 { "KPIs · " (team) }
+            table {
+                tr { th { "KPI" } th { "value" } th { "target / critical" } th { "status" } th { "trend" } th { "recent" } th { "last check-in" } }
+                @for k in group {
+                    tr {
+                        td { code { (k.reference()) } " " (k.kpi.title) }
+                        td.n { (k.value()) }
+                        td.d { (k.thresholds()) }
+                        td { (kpi_status(k.score.status)) }
+                        td.d { (super::text::trend_arrow(k.trend(), k.kpi.better)) }
+                        td { (svg::kpi_sparkline(k)) }
+                        td.d { (k.score.last_checkin.map_or(String::new(), |d| d.to_string()))
+                            @if k.score.stale { " " span class="s warning" { "stale" } } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The whole report as one page, written to `w` section by section.
+pub fn write_page(w: &mut dyn Write, view: &StatusView) -> io::Result<()> {
+    let title = format!("Goals as of {}", view.as_of);
+    open_page(w, &title)?;
+    let top = html! {
+        header { h1 { (title) } (summary(&view.summary(), !view.kpis.is_empty())) }
+        (contents(view, Links::Page))
+    };
+    w.write_all(top.into_string().as_bytes())?;
+    w.write_all(b"\n<main>\n")?;
+    let mut frames = Frames::default();
+    for group in view.sections() {
+        w.write_all(
+            team_section(group, view.as_of, &mut frames)
+                .into_string()
+                .as_bytes(),
+        )?;
+        w.write_all(b"\n")?;
+    }
+    for group in view.kpi_sections() {
+        w.write_all(kpi_section(group).into_string().as_bytes())?;
+        w.write_all(b"\n")?;
+    }
+    if view.objectives.is_empty() && view.kpis.is_empty() {
+        w.write_all(b"<p class=\"muted\">No objectives or KPIs match.</p>\n")?;
+    }
+    w.write_all(b"</main>\n")?;
+    close_page(w, view.as_of)
+}
+
+/// The whole report as one page, in memory (tests and small reports).
+pub fn report(view: &StatusView) -> String {
+    let mut buf = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_page(&mut buf, view);
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// Writes one page of a site: called with the page's file name and what writes it.
+pub type PageWriter<'a> = dyn FnMut(&mut dyn Write) -> io::Result<()> + 'a;
+/// Where [`write_site`] puts its pages.
+pub type PageSink<'a> = dyn FnMut(&str, &mut PageWriter) -> io::Result<()> + 'a;
+
+/// The pages of a site: `index.html` (summary and contents) and `team-TEAM.html` per team
+/// (its objectives in every period, then its KPIs). Each is handed to `file` with its name.
+pub fn write_site(view: &StatusView, file: &mut PageSink) -> io::Result<()> {
+    let title = format!("Goals as of {}", view.as_of);
+    file("index.html", &mut |w| {
+        open_page(w, &title)?;
+        let top = html! {
+            header { h1 { (title) } (summary(&view.summary(), !view.kpis.is_empty())) }
+            (contents(view, Links::Site))
+        };
+        w.write_all(top.into_string().as_bytes())?;
+        close_page(w, view.as_of)
+    })?;
+    let mut teams: Vec<&str> = view
+        .objectives
+        .iter()
+        .map(|o| o.objective.team.as_str())
+        .chain(view.kpis.iter().map(|k| k.kpi.team.as_str()))
+        .collect();
+    teams.sort_unstable();
+    teams.dedup();
+    let sections = view.sections();
+    let kpi_sections = view.kpi_sections();
+    for team in teams {
+        file(&team_page(team), &mut |w| {
+            let title = format!("{team}: goals as of {}", view.as_of);
+            open_page(w, &title)?;
+            let top =
+                html! { header { p { a href="index.html" { "← all teams" } } h1 { (title) } } };
+            w.write_all(top.into_string().as_bytes())?;
+            w.write_all(b"\n<main>\n")?;
+            let mut frames = Frames::default();
+            for group in sections.iter().filter(|g| g[0].objective.team == team) {
+                w.write_all(
+                    team_section(group, view.as_of, &mut frames)
+                        .into_string()
+                        .as_bytes(),
+                )?;
+                w.write_all(b"\n")?;
+            }
+            for group in kpi_sections.iter().filter(|g| g[0].kpi.team == team) {
+                w.write_all(kpi_section(group).into_string().as_bytes())?;
+                w.write_all(b"\n")?;
+            }
+            w.write_all(b"</main>\n")?;
+            close_page(w, view.as_of)
+        })?;
+    }
+    Ok(())
 }

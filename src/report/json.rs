@@ -1,8 +1,8 @@
 //! `status --format json` (SPEC 7.3): full-precision numbers, `null` for absent values (never
 //! a missing key), objectives by period, team, id; key results in file order; KPIs by team, id.
 
+use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView};
 use crate::model::*;
-use crate::score::{KpiScore, KrScore, ObjectiveScore, Scorecard};
 use serde::Serialize;
 
 /// Serializes whole numbers without a fractional part (`250`, not `250.0`); others in full.
@@ -100,7 +100,9 @@ pub struct KpiJson<'a> {
     pub stale: bool,
 }
 
-pub fn objective<'a>(o: &'a Objective, s: &ObjectiveScore, goals: &Goals) -> ObjectiveJson<'a> {
+fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
+    let o = row.objective;
+    let s = row.score;
     ObjectiveJson {
         reference: o.reference(),
         team: &o.team,
@@ -113,28 +115,19 @@ pub fn objective<'a>(o: &'a Objective, s: &ObjectiveScore, goals: &Goals) -> Obj
         expected: s.expected,
         status: s.status,
         guardrail_breached: s.guardrail_breached,
-        guardrails: o
-            .guardrails
-            .iter()
-            .filter_map(|&k| goals.kpis.get(k))
-            .map(Kpi::reference)
-            .collect(),
-        key_results: o
-            .key_results
-            .iter()
-            .zip(&s.key_results)
-            .map(|(k, ks)| kr(o, k, ks, goals))
-            .collect(),
+        guardrails: row.guardrails.iter().map(|g| g.kpi.reference()).collect(),
+        key_results: row.key_results.iter().map(kr).collect(),
     }
 }
 
-pub fn kr<'a>(o: &Objective, k: &'a KeyResult, s: &KrScore, goals: &Goals) -> KrJson<'a> {
+fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
+    let (k, s) = (row.kr, row.score);
     let (start, target) = match k.kind {
         KrMeasure::Metric { start, target } => (Some(start), Some(target)),
         KrMeasure::Milestone => (None, None),
     };
     KrJson {
-        reference: format!("{}/{}", o.reference(), k.id),
+        reference: row.reference(),
         title: &k.title,
         kind: k.kind.kind(),
         start,
@@ -144,7 +137,7 @@ pub fn kr<'a>(o: &Objective, k: &'a KeyResult, s: &KrScore, goals: &Goals) -> Kr
         done: s.done,
         progress: s.progress,
         weight: k.weight,
-        kpi: k.kpi.and_then(|i| goals.kpis.get(i)).map(Kpi::reference),
+        kpi: row.kpi.map(Kpi::reference),
         status: s.status,
         confidence: s.confidence,
         last_checkin: s.last_checkin,
@@ -152,7 +145,8 @@ pub fn kr<'a>(o: &Objective, k: &'a KeyResult, s: &KrScore, goals: &Goals) -> Kr
     }
 }
 
-pub fn kpi<'a>(k: &'a Kpi, s: &KpiScore) -> KpiJson<'a> {
+fn kpi<'a>(row: &KpiRow<'a>) -> KpiJson<'a> {
+    let (k, s) = (row.kpi, row.score);
     KpiJson {
         reference: k.reference(),
         team: &k.team,
@@ -171,34 +165,16 @@ pub fn kpi<'a>(k: &'a Kpi, s: &KpiScore) -> KpiJson<'a> {
     }
 }
 
-/// The status document for the selected objectives and KPIs (indexes into `goals`).
-pub fn status(goals: &Goals, card: &Scorecard, objectives: &[usize], kpis: &[usize]) -> String {
-    let mut buf = Vec::new();
-    if write_status(&mut buf, goals, card, objectives, kpis).is_err() {
-        return "{}\n".to_owned();
-    }
-    String::from_utf8(buf).unwrap_or_else(|_| "{}\n".to_owned())
-}
-
-/// [`status`], written to `w` as it is serialized (through a `BufWriter` on stdout, the
-/// document is never held in memory whole).
+/// The status document, written to `w` as it is serialized (through a `BufWriter` on
+/// stdout, the document is never held in memory whole).
 pub fn write_status<W: std::io::Write + ?Sized>(
     w: &mut W,
-    goals: &Goals,
-    card: &Scorecard,
-    objectives: &[usize],
-    kpis: &[usize],
+    view: &StatusView,
 ) -> std::io::Result<()> {
     let doc = StatusJson {
-        as_of: card.as_of,
-        objectives: objectives
-            .iter()
-            .map(|&i| objective(&goals.objectives[i], &card.objectives[i], goals))
-            .collect(),
-        kpis: kpis
-            .iter()
-            .map(|&i| kpi(&goals.kpis[i], &card.kpis[i]))
-            .collect(),
+        as_of: view.as_of,
+        objectives: view.objectives.iter().map(objective).collect(),
+        kpis: view.kpis.iter().map(kpi).collect(),
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     w.write_all(b"\n")

@@ -1,9 +1,12 @@
-//! `goalpost show`: one item in depth, as text.
+//! `goalpost show`: one item in depth, as text: its fields and figures (from the view
+//! model's rows), what it is linked to, and its check-in history. Repository text goes
+//! through [`safe::human`].
 
-use super::table::kr_detail;
 use super::text::*;
+use super::view::{KpiRow, KrRow, ObjectiveRow};
 use crate::model::*;
-use crate::score::{Scorecard, observations};
+use crate::score::Scorecard;
+use crate::text::safe;
 
 /// What `show` displays (indexes into `Goals`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +16,11 @@ pub enum Target {
     Kpi(usize),
 }
 
+/// Repository text for the terminal.
+fn h(s: &str) -> String {
+    safe::human(s).into_owned()
+}
+
 fn field(out: &mut String, name: &str, value: impl std::fmt::Display) {
     out.push_str(&format!("  {name:<14}{value}\n"));
 }
@@ -20,7 +28,13 @@ fn field(out: &mut String, name: &str, value: impl std::fmt::Display) {
 /// Who made a check-in written without `by` (from git blame), if known.
 pub type Authors<'a> = &'a dyn Fn(&Checkin) -> Option<String>;
 
-fn history(out: &mut String, checkins: &[Checkin], as_of: Date, unit: &str, authors: Authors) {
+fn history(
+    out: &mut String,
+    checkins: &[Checkin],
+    as_of: Date,
+    unit: Option<&str>,
+    authors: Authors,
+) {
     if checkins.is_empty() {
         out.push_str("\ncheck-ins: none yet\n");
         return;
@@ -33,7 +47,7 @@ fn history(out: &mut String, checkins: &[Checkin], as_of: Date, unit: &str, auth
     ));
     for c in checkins {
         let what = match c.obs {
-            Observation::Value(v) => with_unit(v, unit.trim()),
+            Observation::Value(v) => h(&with_unit(v, unit)),
             Observation::Done(true) => "done".to_owned(),
             Observation::Done(false) => "not done".to_owned(),
         };
@@ -42,12 +56,12 @@ fn history(out: &mut String, checkins: &[Checkin], as_of: Date, unit: &str, auth
             line.push_str(&format!("  confidence {}", num(conf)));
         }
         if let Some(by) = c.by() {
-            line.push_str(&format!("  by {by}"));
+            line.push_str(&format!("  by {}", h(by)));
         } else if let Some(by) = authors(c) {
-            line.push_str(&format!("  by {by} (git)"));
+            line.push_str(&format!("  by {} (git)", h(&by)));
         }
         if let Some(note) = c.note() {
-            line.push_str(&format!("  — {note}"));
+            line.push_str(&format!("  — {}", h(note)));
         }
         if c.date > as_of {
             line.push_str("  (after the as-of date: ignored)");
@@ -65,7 +79,9 @@ pub fn render(goals: &Goals, card: &Scorecard, target: Target) -> String {
 pub fn checkins_of(goals: &Goals, target: Target) -> &[Checkin] {
     match target {
         Target::Objective(_) => &[],
-        Target::KeyResult(i, r) => observations(&goals.objectives[i].key_results[r], goals),
+        Target::KeyResult(i, r) => {
+            crate::score::observations(&goals.objectives[i].key_results[r], goals)
+        }
         Target::Kpi(k) => &goals.kpis[k].checkins,
     }
 }
@@ -74,148 +90,155 @@ pub fn checkins_of(goals: &Goals, target: Target) -> &[Checkin] {
 pub fn render_with(goals: &Goals, card: &Scorecard, target: Target, authors: Authors) -> String {
     let mut out = String::new();
     match target {
-        Target::Objective(i) => {
-            let o = &goals.objectives[i];
-            let s = &card.objectives[i];
-            out.push_str(&format!("objective {}\n{}\n\n", o.reference(), o.title));
-            field(
-                &mut out,
-                "period",
-                format!("{} ({} to {})", o.period.name, o.period.start, o.period.end),
-            );
-            field(&mut out, "owner", o.owner.as_deref().unwrap_or("–"));
-            field(&mut out, "commitment", o.commitment.as_str());
-            if let Some((p, _)) = &o.parent {
-                field(&mut out, "parent", p);
-            }
-            let children: Vec<String> = goals
-                .objectives
-                .iter()
-                .filter(|c| c.parent.as_ref().is_some_and(|(_, j)| *j == i))
-                .map(Objective::reference)
-                .collect();
-            if !children.is_empty() {
-                field(&mut out, "children", children.join(", "));
-            }
-            field(
-                &mut out,
-                "score",
-                format!("{}  {}", score(s.score), bar(s.score, 20)),
-            );
-            field(&mut out, "expected", score(s.expected));
-            field(&mut out, "status", s.status.label());
-            for &k in &o.guardrails {
-                let kp = &goals.kpis[k];
-                field(
-                    &mut out,
-                    "guardrail",
-                    format!("{} ({})", kp.reference(), card.kpis[k].status.label()),
-                );
-            }
-            out.push_str("\nkey results\n");
-            for (kr, ks) in o.key_results.iter().zip(&s.key_results) {
-                out.push_str(&format!(
-                    "  {:<20} {}  {:<10} {}{}\n",
-                    kr.id,
-                    score(ks.progress),
-                    ks.status.label(),
-                    kr_detail(kr, ks),
-                    if ks.stale { "  ⚠ stale" } else { "" }
-                ));
-            }
-        }
+        Target::Objective(i) => objective(&mut out, goals, &ObjectiveRow::new(goals, card, i)),
         Target::KeyResult(i, r) => {
-            let o = &goals.objectives[i];
-            let kr = &o.key_results[r];
-            let ks = &card.objectives[i].key_results[r];
-            out.push_str(&format!(
-                "key result {}/{}\n{}\n\n",
-                o.reference(),
-                kr.id,
-                kr.title
-            ));
-            field(
-                &mut out,
-                "objective",
-                format!("{} ({})", o.reference(), o.period.name),
-            );
-            field(&mut out, "kind", kr.kind.kind().as_str());
-            field(&mut out, "measure", kr_detail(kr, ks));
-            field(&mut out, "weight", num(kr.weight));
-            if let Some(k) = kr.kpi {
-                field(&mut out, "from KPI", goals.kpis[k].reference());
-            }
-            field(
-                &mut out,
-                "progress",
-                format!("{}  {}", score(ks.progress), bar(ks.progress, 20)),
-            );
-            field(&mut out, "expected", score(card.objectives[i].expected));
-            field(&mut out, "status", ks.status.label());
-            field(
-                &mut out,
-                "confidence",
-                ks.confidence.map_or("–".to_owned(), num),
-            );
-            field(
-                &mut out,
-                "last check-in",
-                ks.last_checkin.map_or("–".to_owned(), |d| d.to_string()),
-            );
-            if ks.stale {
-                field(&mut out, "stale", "yes: check in soon");
-            }
-            let unit = kr
-                .unit
-                .as_deref()
-                .map(|u| format!(" {u}"))
-                .unwrap_or_default();
-            history(
-                &mut out,
-                observations(kr, goals),
-                card.as_of,
-                &unit,
-                authors,
-            );
+            let row = ObjectiveRow::new(goals, card, i);
+            key_result(&mut out, &row, &row.key_results[r], authors);
         }
         Target::Kpi(k) => {
-            let kp = &goals.kpis[k];
-            let s = &card.kpis[k];
-            let unit = kp.unit.as_deref().unwrap_or("");
-            out.push_str(&format!("KPI {}\n{}\n\n", kp.reference(), kp.title));
-            field(&mut out, "better", kp.better.as_str());
-            field(&mut out, "target", with_unit(kp.target, unit));
-            if let Some(c) = kp.critical {
-                field(&mut out, "critical", with_unit(c, unit));
-            }
-            field(&mut out, "cadence", kp.cadence.as_str());
-            field(&mut out, "owner", kp.owner.as_deref().unwrap_or("–"));
-            field(
-                &mut out,
-                "value",
-                s.value
-                    .map_or("–".to_owned(), |v| format!("{}{unit}", num(v))),
-            );
-            field(&mut out, "status", s.status.label());
-            field(&mut out, "trend", trend_arrow(s.trend));
-            if s.stale {
-                field(&mut out, "stale", "yes: check in soon");
-            }
-            let users: Vec<String> = goals
-                .objectives
-                .iter()
-                .flat_map(|o| {
-                    o.key_results
-                        .iter()
-                        .filter(|kr| kr.kpi == Some(k))
-                        .map(move |kr| format!("{}/{}", o.reference(), kr.id))
-                })
-                .collect();
-            if !users.is_empty() {
-                field(&mut out, "metric of", users.join(", "));
-            }
-            history(&mut out, &kp.checkins, card.as_of, unit, authors);
+            let row = KpiRow {
+                index: k,
+                kpi: &goals.kpis[k],
+                score: &card.kpis[k],
+                as_of: card.as_of,
+            };
+            kpi(&mut out, goals, &row, authors);
         }
     }
     out
+}
+
+fn objective(out: &mut String, goals: &Goals, row: &ObjectiveRow) {
+    let (o, s) = (row.objective, row.score);
+    out.push_str(&format!(
+        "objective {}\n{}\n\n",
+        h(&o.reference()),
+        h(&o.title)
+    ));
+    let p = &o.period;
+    field(
+        out,
+        "period",
+        format!("{} ({} to {})", h(&p.name), p.start, p.end),
+    );
+    field(out, "owner", o.owner.as_deref().map_or("–".to_owned(), h));
+    field(out, "commitment", o.commitment.as_str());
+    if let Some((p, _)) = &o.parent {
+        field(out, "parent", h(p));
+    }
+    let children: Vec<String> = goals
+        .objectives
+        .iter()
+        .filter(|c| c.parent.as_ref().is_some_and(|(_, j)| *j == row.index))
+        .map(|c| h(&c.reference()))
+        .collect();
+    if !children.is_empty() {
+        field(out, "children", children.join(", "));
+    }
+    field(
+        out,
+        "score",
+        format!("{}  {}", score(s.score), bar(s.score, 20)),
+    );
+    field(out, "expected", score(s.expected));
+    field(out, "status", s.status.label());
+    for g in &row.guardrails {
+        field(
+            out,
+            "guardrail",
+            format!("{} ({})", h(&g.kpi.reference()), g.status.label()),
+        );
+    }
+    out.push_str("\nkey results\n");
+    for kr in &row.key_results {
+        let ks = kr.score;
+        out.push_str(&format!(
+            "  {:<20} {}  {:<10} {}{}\n",
+            h(&kr.kr.id),
+            score(ks.progress),
+            ks.status.label(),
+            h(&kr.measure()),
+            if ks.stale { "  ⚠ stale" } else { "" }
+        ));
+    }
+}
+
+fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors) {
+    let (o, k, ks) = (row.objective, kr.kr, kr.score);
+    out.push_str(&format!(
+        "key result {}\n{}\n\n",
+        h(&kr.reference()),
+        h(&k.title)
+    ));
+    field(
+        out,
+        "objective",
+        format!("{} ({})", h(&o.reference()), h(&o.period.name)),
+    );
+    field(out, "kind", k.kind.kind().as_str());
+    field(out, "measure", h(&kr.measure()));
+    field(out, "weight", num(k.weight));
+    if let Some(kpi) = kr.kpi {
+        field(out, "from KPI", h(&kpi.reference()));
+    }
+    field(
+        out,
+        "progress",
+        format!("{}  {}", score(ks.progress), bar(ks.progress, 20)),
+    );
+    field(out, "expected", score(row.score.expected));
+    field(out, "status", ks.status.label());
+    field(out, "confidence", ks.confidence.map_or("–".to_owned(), num));
+    field(
+        out,
+        "last check-in",
+        ks.last_checkin.map_or("–".to_owned(), |d| d.to_string()),
+    );
+    if ks.stale {
+        field(out, "stale", "yes: check in soon");
+    }
+    history(out, kr.observations, kr.as_of, k.unit.as_deref(), authors);
+}
+
+fn kpi(out: &mut String, goals: &Goals, row: &KpiRow, authors: Authors) {
+    let (kp, s) = (row.kpi, row.score);
+    out.push_str(&format!("KPI {}\n{}\n\n", h(&kp.reference()), h(&kp.title)));
+    field(out, "better", kp.better.as_str());
+    field(out, "target", h(&row.value_of(kp.target)));
+    if let Some(c) = kp.critical {
+        field(out, "critical", h(&row.value_of(c)));
+    }
+    field(out, "cadence", kp.cadence.as_str());
+    field(out, "owner", kp.owner.as_deref().map_or("–".to_owned(), h));
+    field(out, "value", h(&row.value()));
+    field(out, "status", s.status.label());
+    field(out, "trend", trend_arrow(s.trend, kp.better));
+    if s.stale {
+        field(out, "stale", "yes: check in soon");
+    }
+    // Where the KPI is used: as the metric of key results, and as a guardrail.
+    let metric_of: Vec<String> = goals
+        .objectives
+        .iter()
+        .flat_map(|o| {
+            o.key_results
+                .iter()
+                .filter(|kr| kr.kpi == Some(row.index))
+                .map(move |kr| format!("{}/{} ({})", o.reference(), kr.id, o.period.name))
+        })
+        .map(|r| h(&r))
+        .collect();
+    if !metric_of.is_empty() {
+        field(out, "metric of", metric_of.join(", "));
+    }
+    let guardrail_of: Vec<String> = goals
+        .objectives
+        .iter()
+        .filter(|o| o.guardrails.contains(&row.index))
+        .map(|o| h(&format!("{} ({})", o.reference(), o.period.name)))
+        .collect();
+    if !guardrail_of.is_empty() {
+        field(out, "guardrail of", guardrail_of.join(", "));
+    }
+    history(out, &kp.checkins, row.as_of, kp.unit.as_deref(), authors);
 }

@@ -1,416 +1,277 @@
-//! Inline SVG charts for the HTML report: a key result's progress against the expected pace,
-//! and a KPI's values against its target and critical band. Pure string building; every
-//! chart has a `viewBox` (it scales to its container), labelled axes, and honest scales: the
-//! x axis is time to scale, progress always spans 0–1, a KPI's value axis covers every value,
-//! the target and the critical threshold.
+//! Inline SVG for the HTML report, built with maud (every text escaped): an objective's
+//! chart (each key result's progress over the period against the expected pace) and
+//! sparklines (a KPI's recent values against its target). Coordinates are whole numbers or
+//! one decimal in a fixed `viewBox`, so the charts scale to their container and stay small;
+//! every coordinate is finite whatever the values (SPEC 10).
 
-use super::html::esc;
-use super::text::num;
+use super::view::{KpiRow, ObjectiveRow};
 use crate::date::Date;
-use crate::model::Better;
+use crate::model::{KrMeasure, Observation, Period};
+use crate::score::metric_progress;
+use maud::{Markup, html};
+use std::fmt::Write as _;
 
-const W: f64 = 480.0;
-const H: f64 = 270.0;
-const LEFT: f64 = 62.0;
-const RIGHT: f64 = 14.0;
-const TOP: f64 = 30.0;
-const BOTTOM: f64 = 52.0;
+/// Objective chart size (viewBox units).
+const W: f64 = 320.0;
+const H: f64 = 132.0;
+const LEFT: f64 = 28.0;
+const RIGHT: f64 = 8.0;
+const TOP: f64 = 8.0;
+const BOTTOM: f64 = 24.0;
 
-/// Maps dates and values to chart coordinates.
+/// How many key-result colours the stylesheet defines (`.k0` … `.k5`).
+pub const COLOURS: usize = 6;
+
+/// Maps dates and progress to chart coordinates.
 struct Frame {
     x0: Date,
     days: f64,
-    y0: f64,
-    y1: f64,
 }
 
 impl Frame {
-    fn new(x0: Date, x1: Date, y0: f64, y1: f64) -> Frame {
-        let days = x0.days_until(x1).max(1) as f64;
-        let (y0, y1) = if y1 > y0 {
-            (y0, y1)
-        } else {
-            (y0 - 1.0, y0 + 1.0)
-        };
-        Frame { x0, days, y0, y1 }
-    }
     fn x(&self, d: Date) -> f64 {
         let f = (self.x0.days_until(d) as f64 / self.days).clamp(0.0, 1.0);
         LEFT + f * (W - LEFT - RIGHT)
     }
-    fn y(&self, v: f64) -> f64 {
-        let f = ((v - self.y0) / (self.y1 - self.y0)).clamp(0.0, 1.0);
-        H - BOTTOM - f * (H - TOP - BOTTOM)
-    }
-}
-
-fn open(class: &str, label: &str) -> String {
-    format!(
-        "<svg class=\"chart {class}\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{l}\" \
-         xmlns=\"http://www.w3.org/2000/svg\" preserveAspectRatio=\"xMidYMid meet\"><title>{l}</title>\n",
-        l = esc(label)
-    )
-}
-
-/// Date ticks: the first and last day, and month starts in between when they leave room.
-fn x_axis(f: &Frame, x1: Date, out: &mut String) {
-    let base = H - BOTTOM;
-    out.push_str(&format!(
-        "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\"/>\n",
-        W - RIGHT
-    ));
-    // Month starts strictly inside the range, kept when they leave room for their label.
-    let end_x = f.x(x1);
-    let mut ticks = vec![f.x0];
-    // Labels are about 75 units wide: the first is anchored at its start, the last at its
-    // end and the others at their middle.
-    let mut prev = f.x(f.x0);
-    let mut gap = 120.0;
-    let mut d = f.x0.last_of_month().add_days(1);
-    while d < x1 {
-        let x = f.x(d);
-        if x - prev >= gap && end_x - x >= 120.0 {
-            gap = 85.0;
-            ticks.push(d);
-            prev = x;
-        }
-        d = d.last_of_month().add_days(1);
-    }
-    if x1 > f.x0 {
-        ticks.push(x1);
-    }
-    let n = ticks.len();
-    for (i, t) in ticks.into_iter().enumerate() {
-        let x = f.x(t);
-        let anchor = if i == 0 {
-            "start"
-        } else if i + 1 == n {
-            "end"
+    fn y(&self, progress: f64) -> f64 {
+        let p = if progress.is_finite() {
+            progress.clamp(0.0, 1.0)
         } else {
-            "middle"
+            0.0
         };
-        out.push_str(&format!(
-            "<line class=\"tick\" x1=\"{x:.1}\" y1=\"{base}\" x2=\"{x:.1}\" y2=\"{}\"/>\
-             <text class=\"xlabel\" x=\"{x:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{t}</text>\n",
-            base + 5.0,
-            base + 21.0
-        ));
+        H - BOTTOM - p * (H - TOP - BOTTOM)
     }
-    out.push_str(&format!(
-        "<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">date</text>\n",
-        (LEFT + W - RIGHT) / 2.0,
-        H - 6.0
-    ));
 }
 
-/// Value ticks with grid lines, and the axis title written up the left side.
-fn y_axis(f: &Frame, ticks: &[f64], fmt: impl Fn(f64) -> String, title: &str, out: &mut String) {
-    out.push_str(&format!(
-        "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{}\"/>\n",
-        H - BOTTOM
-    ));
-    for &v in ticks {
-        let y = f.y(v);
-        out.push_str(&format!(
-            "<line class=\"grid\" x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\"/>\
-             <text class=\"ylabel\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
-            W - RIGHT,
-            LEFT - 6.0,
-            y + 4.0,
-            esc(&fmt(v))
-        ));
+/// A key result's progress at each observation inside its period, on or before the as-of
+/// date. A KPI-linked KR whose KPI was last measured before the period starts begins at
+/// that value.
+pub fn kr_points(row: &super::view::KrRow) -> Vec<(Date, f64)> {
+    let (kr, period) = (row.kr, &row.objective.period);
+    let mut points = Vec::new();
+    let mut before = None;
+    for c in row.seen() {
+        let p = match (kr.kind, c.obs) {
+            (KrMeasure::Metric { start, target }, Observation::Value(v)) => {
+                metric_progress(start, target, Some(v))
+            }
+            (KrMeasure::Milestone, Observation::Done(d)) => f64::from(u8::from(d)),
+            _ => continue,
+        };
+        if c.date < period.start {
+            before = Some(p);
+        } else if c.date <= period.end {
+            points.push((c.date, p));
+        }
     }
-    let cy = (TOP + H - BOTTOM) / 2.0;
-    out.push_str(&format!(
-        "<text class=\"axis-title\" x=\"15\" y=\"{cy}\" text-anchor=\"middle\" \
-         transform=\"rotate(-90 15 {cy})\">{}</text>\n",
-        esc(title)
-    ));
+    if let Some(p) = before
+        && points.first().is_none_or(|f| f.0 > period.start)
+    {
+        points.insert(0, (period.start, p));
+    }
+    points
 }
 
-/// A step line (a value holds until the next check-in) with a dot on each check-in.
-fn steps(f: &Frame, points: &[(Date, f64)], until: Date, class: &str, out: &mut String) {
-    let Some(&(first_d, first_v)) = points.first() else {
-        return;
-    };
-    let mut d = format!("M{:.1},{:.1}", f.x(first_d), f.y(first_v));
-    for &(date, v) in &points[1..] {
-        d.push_str(&format!(" H{:.1} V{:.1}", f.x(date), f.y(v)));
+/// A step path (a value holds until the next observation): `M28,108H60V90H120…`.
+fn step_path(f: &Frame, points: &[(Date, f64)], until: Date) -> String {
+    let mut d = String::new();
+    let mut last_y = f64::NAN;
+    for (i, &(date, p)) in points.iter().enumerate() {
+        let (x, y) = (f.x(date).round(), f.y(p).round());
+        if i == 0 {
+            let _ = write!(d, "M{x},{y}");
+        } else if y != last_y {
+            let _ = write!(d, "H{x}V{y}");
+        }
+        last_y = y;
     }
     if let Some(&(last, _)) = points.last()
         && until > last
     {
-        d.push_str(&format!(" H{:.1}", f.x(until)));
+        let _ = write!(d, "H{:.0}", f.x(until));
     }
-    out.push_str(&format!("<path class=\"{class}\" d=\"{d}\"/>\n"));
-    for &(date, v) in points {
-        out.push_str(&format!(
-            "<circle class=\"dot\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\"><title>{date}: {}</title></circle>\n",
-            f.x(date),
-            f.y(v),
-            num(v)
-        ));
-    }
+    d
 }
 
-fn as_of_marker(f: &Frame, as_of: Date, x1: Date, out: &mut String) {
-    if as_of < f.x0 || as_of > x1 {
-        return;
-    }
-    let x = f.x(as_of);
-    out.push_str(&format!(
-        "<line class=\"today\" x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{}\"/>\
-         <text class=\"note\" x=\"{:.1}\" y=\"{}\" text-anchor=\"{}\">as of</text>\n",
-        H - BOTTOM,
-        if x > W / 2.0 { x - 4.0 } else { x + 4.0 },
-        TOP + 10.0,
-        if x > W / 2.0 { "end" } else { "start" }
-    ));
+/// The id of the chart frame [`frame_defs`] defines for a period.
+pub fn frame_id(n: usize) -> String {
+    format!("f{n}")
 }
 
-/// A key result's progress (0–1) at each check-in, against the straight line from 0 at the
-/// period's start to 1 at its end. `points` are inside the period and on or before `as_of`.
-pub fn kr_chart(
-    label: &str,
-    start: Date,
-    end: Date,
-    as_of: Date,
-    points: &[(Date, f64)],
-) -> String {
-    let f = Frame::new(start, end, 0.0, 1.0);
-    let mut out = open("kr-chart", label);
-    y_axis(
-        &f,
-        &[0.0, 0.25, 0.5, 0.75, 1.0],
-        |v| format!("{v:.2}"),
-        "progress",
-        &mut out,
-    );
-    x_axis(&f, end, &mut out);
-    out.push_str(&format!(
-        "<line class=\"pace\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>\n",
-        f.x(start),
-        f.y(0.0),
-        f.x(end),
-        f.y(1.0)
-    ));
-    as_of_marker(&f, as_of, end, &mut out);
-    if points.is_empty() {
-        out.push_str(&format!(
-            "<text class=\"note\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">no check-ins yet</text>\n",
-            (LEFT + W - RIGHT) / 2.0,
-            (TOP + H - BOTTOM) / 2.0
-        ));
-    } else {
-        steps(&f, points, as_of.min(end), "line", &mut out);
-    }
-    out.push_str(&legend(&[("line", "progress"), ("pace", "expected pace")]));
-    out.push_str("</svg>");
-    out
-}
-
-/// What a KPI chart shows.
-pub struct KpiChart<'a> {
-    pub label: &'a str,
-    pub unit: &'a str,
-    pub better: Better,
-    pub target: f64,
-    pub critical: Option<f64>,
-    pub as_of: Date,
-    /// Values on or before `as_of`, by date.
-    pub points: &'a [(Date, f64)],
-}
-
-/// A KPI's values over time, the target as a dashed line and the critical zone shaded.
-pub fn kpi_chart(c: &KpiChart) -> String {
-    let mut lo = c.target;
-    let mut hi = c.target;
-    for v in c.points.iter().map(|p| p.1).chain(c.critical) {
-        lo = lo.min(v);
-        hi = hi.max(v);
-    }
-    // Leave room beyond the critical threshold so the shaded zone is visible.
-    if let Some(crit) = c.critical {
-        let pad = (hi - lo).max(crit.abs() * 0.01).max(f64::MIN_POSITIVE) * 0.15;
-        match c.better {
-            Better::Lower => hi = hi.max(crit + pad),
-            Better::Higher => lo = lo.min(crit - pad),
-        }
-    }
-    let ticks = nice_ticks(lo, hi);
-    let (y0, y1) = match (ticks.first(), ticks.last()) {
-        (Some(&a), Some(&b)) => (a.min(lo), b.max(hi)),
-        _ => (lo, hi),
+/// The parts every objective chart of one period shares — grid, axes, their labels, the
+/// expected pace and the as-of line — defined once per page in a hidden `<svg>` and drawn
+/// by each chart with `<use>` (at hundreds of teams this halves the charts' size). Colours
+/// are attributes, not classes, since `<use>` copies do not match page styles everywhere.
+pub fn frame_defs(period: &Period, as_of: Date, id: &str) -> Markup {
+    let f = Frame {
+        x0: period.start,
+        days: period.start.days_until(period.end).max(1) as f64,
     };
-    let (x0, x1) = match (c.points.first(), c.points.last()) {
-        (Some(a), Some(b)) => (a.0, b.0.max(c.as_of)),
-        _ => (c.as_of.add_days(-28), c.as_of),
-    };
-    let f = Frame::new(x0, x1, y0, y1);
-    let mut out = open("kpi-chart", c.label);
-    if let Some(crit) = c.critical {
-        let (a, b) = match c.better {
-            Better::Lower => (f.y(f.y1), f.y(crit)),
-            Better::Higher => (f.y(crit), f.y(f.y0)),
-        };
-        out.push_str(&format!(
-            "<rect class=\"critical\" x=\"{LEFT}\" y=\"{a:.1}\" width=\"{}\" height=\"{:.1}\"/>\
-             <text class=\"band-label\" x=\"{}\" y=\"{:.1}\">critical</text>\n",
-            W - LEFT - RIGHT,
-            (b - a).max(0.0),
-            LEFT + 4.0,
-            match c.better {
-                Better::Lower => a + 12.0,
-                Better::Higher => b - 4.0,
+    let (base, top) = (f.y(0.0), f.y(1.0));
+    let (x0, x1) = (f.x(period.start), f.x(period.end));
+    let mid = f.y(0.5);
+    let now = (as_of >= period.start && as_of <= period.end).then(|| f.x(as_of).round());
+    html! {
+        svg class="defs" width="0" height="0" aria-hidden="true" {
+            defs {
+                g id=(id) font-size="11" fill="#5b6573" font-family="system-ui,sans-serif" {
+                    path stroke="#d5dae1" fill="none" d={ "M" (x0) "," (top) "H" (x1) "M" (x0) "," (mid) "H" (x1) } {}
+                    path stroke="#1d232b" fill="none" d={ "M" (x0) "," (top - 4.0) "V" (base) "H" (x1) } {}
+                    text x=(x0 - 4.0) y=(top + 4.0) text-anchor="end" { "1" }
+                    text x=(x0 - 4.0) y=(base + 4.0) text-anchor="end" { "0" }
+                    text x=(x0) y=(H - 6.0) { (period.start) }
+                    text x=(x1) y=(H - 6.0) text-anchor="end" { (period.end) }
+                    path stroke="#6e7781" stroke-width="1.2" stroke-dasharray="5 4" d={ "M" (x0) "," (base) "L" (x1) "," (top) } {}
+                    @if let Some(x) = now {
+                        path stroke="#6e7781" stroke-dasharray="2 3" d={ "M" (x) "," (top - 4.0) "V" (base) } {}
+                    }
+                }
             }
-        ));
+        }
     }
-    let unit = c.unit;
-    let title = if unit.is_empty() {
-        "value".to_owned()
-    } else {
-        format!("value ({unit})")
+}
+
+/// One chart per objective: its period's frame (`frame`, from [`frame_defs`]), then every
+/// key result's progress as a step line in its colour (`.k0`…).
+pub fn objective_chart(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
+    let p = &row.objective.period;
+    let f = Frame {
+        x0: p.start,
+        days: p.start.days_until(p.end).max(1) as f64,
     };
-    y_axis(&f, &ticks, num, &title, &mut out);
-    x_axis(&f, x1, &mut out);
-    let ty = f.y(c.target);
-    out.push_str(&format!(
-        "<line class=\"target\" x1=\"{LEFT}\" y1=\"{ty:.1}\" x2=\"{}\" y2=\"{ty:.1}\"/>\n",
-        W - RIGHT
-    ));
-    as_of_marker(&f, c.as_of, x1, &mut out);
-    if c.points.is_empty() {
-        out.push_str(&format!(
-            "<text class=\"note\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">no check-ins yet</text>\n",
-            (LEFT + W - RIGHT) / 2.0,
-            (TOP + H - BOTTOM) / 2.0
-        ));
-    } else {
-        let mut d = String::new();
-        for (i, &(date, v)) in c.points.iter().enumerate() {
-            d.push_str(&format!(
-                "{}{:.1},{:.1}",
-                if i == 0 { "M" } else { " L" },
-                f.x(date),
-                f.y(v)
-            ));
-        }
-        out.push_str(&format!("<path class=\"line\" d=\"{d}\"/>\n"));
-        for &(date, v) in c.points {
-            out.push_str(&format!(
-                "<circle class=\"dot\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\"><title>{date}: {}</title></circle>\n",
-                f.x(date),
-                f.y(v),
-                esc(&super::text::with_unit(v, unit))
-            ));
+    let label = format!(
+        "Progress of the key results of {} against the expected pace",
+        row.objective.reference()
+    );
+    let until = as_of.min(p.end);
+    html! {
+        // The <title> names the chart for assistive technology.
+        svg class="oc" viewBox={ "0 0 " (W) " " (H) } role="img" {
+            title { (label) }
+            use href={ "#" (frame) } {}
+            @for (i, kr) in row.key_results.iter().enumerate() {
+                @let points = kr_points(kr);
+                @if !points.is_empty() {
+                    path class={ "l k" (i % COLOURS) } d=(step_path(&f, &points, until)) {
+                        title { (kr.kr.id) ": " (format!("{:.2}", kr.score.progress)) }
+                    }
+                }
+            }
         }
     }
-    let mut items = vec![("line", "value"), ("target", "target")];
-    if c.critical.is_some() {
-        items.push(("critical", "critical zone"));
-    }
-    out.push_str(&legend(&items));
-    out.push_str("</svg>");
-    out
 }
 
-fn legend(items: &[(&str, &str)]) -> String {
-    let mut out = String::from("<g class=\"legend\">");
-    let mut x = LEFT + 8.0;
-    let y = 12.0;
-    for (class, text) in items {
-        if *class == "critical" {
-            out.push_str(&format!(
-                "<rect class=\"critical\" x=\"{x:.0}\" y=\"{:.0}\" width=\"16\" height=\"8\"/>",
-                y - 4.0
-            ));
-        } else {
-            out.push_str(&format!(
-                "<line class=\"{class}\" x1=\"{x:.0}\" y1=\"{y:.0}\" x2=\"{:.0}\" y2=\"{y:.0}\"/>",
-                x + 16.0
-            ));
-        }
-        out.push_str(&format!(
-            "<text class=\"note\" x=\"{:.0}\" y=\"{:.0}\">{}</text>",
-            x + 20.0,
-            y + 4.0,
-            esc(text)
-        ));
-        x += 30.0 + 7.5 * text.len() as f64;
-    }
-    out.push_str("</g>\n");
-    out
-}
-
-/// Round tick values (1, 2 or 5 × 10ⁿ apart) covering [lo, hi], about five of them.
-pub fn nice_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    if !lo.is_finite() || !hi.is_finite() {
-        return Vec::new();
-    }
-    let span = if hi > lo { hi - lo } else { lo.abs().max(1.0) };
-    let raw = span / 4.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+/// A KPI's recent values (the last 12 on or before the as-of date) as a line, with its
+/// target as a dashed line when the target is inside the values' range.
+pub fn kpi_sparkline(row: &KpiRow) -> Markup {
+    let seen = row.seen();
+    let values: Vec<f64> = seen
         .iter()
-        .map(|m| m * mag)
-        // At most four intervals: five labels fit the narrowest chart.
-        .find(|s| span / s <= 4.0 + 1e-9)
-        .unwrap_or(10.0 * mag);
-    let (lo, hi) = if hi > lo {
-        (lo, hi)
-    } else {
-        (lo - step, hi + step)
-    };
-    let first = (lo / step).floor() * step;
-    let mut ticks = Vec::new();
-    let mut k = 0.0;
-    while ticks.len() < 12 {
-        let v = first + k * step;
-        // Snap away float noise such as 0.6000000000000001: round to the step's decimals.
-        let v = (v / step).round() * step;
-        let scale = 10f64.powi((2.0 - step.log10().floor()).max(0.0) as i32);
-        let snapped = (v * scale).round() / scale;
-        let v = if snapped.is_finite() && scale <= 1e12 {
-            snapped
+        .rev()
+        .take(12)
+        .rev()
+        .filter_map(|c| match c.obs {
+            Observation::Value(v) => Some(v),
+            Observation::Done(_) => None,
+        })
+        .collect();
+    let (sw, sh) = (96.0, 22.0);
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    // Always finite: metric_progress handles ranges that overflow.
+    let y = |v: f64| {
+        let f = if hi > lo {
+            metric_progress(lo, hi, Some(v))
         } else {
-            v
+            0.5
         };
-        ticks.push(v);
-        if v >= hi - step * 1e-9 {
-            break;
-        }
-        k += 1.0;
+        sh - 2.0 - f * (sh - 4.0)
+    };
+    let step = if values.len() > 1 {
+        sw / (values.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let mut points = String::new();
+    for (i, &v) in values.iter().enumerate() {
+        let sep = if i == 0 { "" } else { " " };
+        let _ = write!(points, "{sep}{:.0},{:.0}", i as f64 * step, y(v));
     }
-    ticks
+    let target = row.kpi.target;
+    let target_y = (hi > lo && target >= lo && target <= hi).then(|| y(target));
+    html! {
+        // Decorative: the value and the trend stand in the cells beside it.
+        svg class="sl" viewBox={ "-2 0 " (sw + 4.0) " " (sh) } aria-hidden="true" {
+            @if let Some(ty) = target_y {
+                path class="target" d={ "M0," (format!("{ty:.1}")) "H" (sw) } {}
+            }
+            @if values.len() == 1 {
+                circle class="dot" cx=(sw / 2.0) cy=(y(values[0])) r="2" {}
+            } @else if !values.is_empty() {
+                polyline class="l" points=(points) {}
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::*;
+    use crate::report::view::StatusView;
+    use crate::score::{Thresholds, score};
 
-    #[test]
-    fn ticks_are_round_and_cover_the_range() {
-        assert_eq!(nice_ticks(0.0, 1.0), [0.0, 0.25, 0.5, 0.75, 1.0]);
-        let t = nice_ticks(99.5, 99.98);
-        assert!(t[0] <= 99.5 && *t.last().unwrap() >= 99.98, "{t:?}");
-        let t = nice_ticks(300.0, 500.0);
-        assert_eq!(t, [300.0, 350.0, 400.0, 450.0, 500.0]);
-        assert!(!nice_ticks(5.0, 5.0).is_empty());
+    fn goals(values: &[f64], target: f64) -> Goals {
+        let d = Date::parse("2026-10-01").unwrap();
+        let checkins = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| Checkin {
+                date: d.add_days(i as i64 * 7),
+                obs: Observation::Value(v),
+                confidence: None,
+                text: None,
+                span: Span::default(),
+            })
+            .collect();
+        Goals {
+            objectives: Vec::new(),
+            kpis: vec![Kpi {
+                team: "t".into(),
+                id: "k".into(),
+                title: "<K> & \"k\"".into(),
+                unit: None,
+                better: Better::Lower,
+                target,
+                critical: None,
+                cadence: Cadence::Weekly,
+                owner: None,
+                checkins,
+                span: Span::default(),
+            }],
+        }
     }
 
+    /// SPEC 10: no non-finite number in the SVG, whatever the values.
     #[test]
-    fn charts_escape_labels_and_scale() {
-        let d = |s| Date::parse(s).unwrap();
-        let svg = kr_chart(
-            "a <b> & c",
-            d("2026-10-01"),
-            d("2026-12-31"),
-            d("2026-11-22"),
-            &[(d("2026-10-05"), 0.1), (d("2026-11-16"), 0.74)],
-        );
-        assert!(svg.starts_with("<svg class=\"chart kr-chart\" viewBox="));
-        assert!(svg.contains("a &lt;b&gt; &amp; c"));
-        assert!(!svg.contains("<b>"));
-        assert!(svg.contains("2026-10-01") && svg.contains("2026-12-31"));
+    fn huge_values_give_finite_coordinates() {
+        for (values, target) in [
+            (vec![-1.7e308, 1.7e308], 0.0),
+            (vec![1e308, -1e308, 0.0], -1e308),
+            (vec![1.7e308], 1.7e308),
+        ] {
+            let g = goals(&values, target);
+            let card = score(
+                &g,
+                Date::parse("2026-12-01").unwrap(),
+                Thresholds::default(),
+            );
+            let view = StatusView::new(&g, &card, &[], &[0]);
+            let svg = kpi_sparkline(&view.kpis[0]).into_string();
+            for bad in ["NaN", "inf"] {
+                assert!(!svg.contains(bad), "{bad} in {svg}");
+            }
+            assert!(svg.starts_with("<svg class=\"sl\""));
+        }
     }
 }

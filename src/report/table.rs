@@ -1,78 +1,260 @@
 //! `goalpost status` as terminal tables (comfy-table): objectives grouped by period and team
 //! with their key results beneath, or as a parent/child tree; then the KPIs.
+//!
+//! On a terminal the tables fit its width without breaking a token: optional columns are
+//! dropped first (the progress bar, then the expected score, ...), then the wide text
+//! columns wrap between words, never inside a ref, a word or a date ([`Grid::render`]).
+//! Piped output is never wrapped. Repository text goes through [`safe::human`].
 
 use super::text::*;
+use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView};
 use crate::model::*;
-use crate::score::{KrScore, Scorecard};
-use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
+use crate::text::safe;
+use comfy_table::{
+    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
+use std::collections::{HashMap, HashSet};
+use unicode_width::UnicodeWidthStr;
 
 /// How to draw.
 #[derive(Debug, Clone, Copy)]
 pub struct TableOptions {
     pub color: bool,
-    /// Wrap to this width (a terminal); `None` never wraps (pipes, files).
+    /// Fit this width (a terminal); `None` never wraps (pipes, files).
     pub width: Option<u16>,
     /// Show objectives under their parents instead of grouped by team.
     pub tree: bool,
 }
 
-fn new_table(opts: TableOptions, header: &[&str]) -> Table {
-    let mut t = Table::new();
-    // A rule under the header, no other lines: easy to read and to paste.
-    t.load_style(
-        presets::NOTHING
-            .header_separator(comfy_table::LineStyle::none().fill('─').junction(' '))
-            .header_lines(comfy_table::ContentLineStyle::none().junction(' '))
-            .content_lines(comfy_table::ContentLineStyle::none().junction(' ')),
-    );
-    match opts.width {
-        Some(w) => {
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-            t.set_width(w);
-        }
-        None => {
-            t.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
-    if opts.color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
-    t.set_header(
-        header
-            .iter()
-            .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
-    );
-    t
+/// Repository text for the terminal.
+fn h(s: &str) -> String {
+    safe::human(s).into_owned()
 }
 
-fn colored(text: String, color: comfy_table::Color, opts: TableOptions) -> Cell {
-    let c = Cell::new(text);
-    if opts.color { c.fg(color) } else { c }
+/// One cell before layout.
+#[derive(Clone)]
+struct TCell {
+    text: String,
+    color: Option<comfy_table::Color>,
+    bold: bool,
 }
 
-/// Describes a KR's numbers: "250 → 210 → 150 tickets/week".
-pub fn kr_detail(kr: &KeyResult, s: &KrScore) -> String {
-    match kr.kind {
-        KrMeasure::Metric { start, target } => {
-            let cur = s.current.map_or("–".to_owned(), num);
-            let unit = kr
-                .unit
-                .as_deref()
-                .map_or(String::new(), |u| format!(" {u}"));
-            format!("{} → {cur} → {}{unit}", num(start), num(target))
+impl TCell {
+    fn new(text: impl Into<String>) -> TCell {
+        TCell {
+            text: text.into(),
+            color: None,
+            bold: false,
         }
-        KrMeasure::Milestone => match s.done {
-            Some(true) => "milestone: done".to_owned(),
-            Some(false) => "milestone: not done".to_owned(),
-            None => "milestone".to_owned(),
-        },
+    }
+    fn bold(mut self) -> TCell {
+        self.bold = true;
+        self
+    }
+    fn color(mut self, c: comfy_table::Color) -> TCell {
+        self.color = Some(c);
+        self
     }
 }
 
-fn kr_notes(s: &KrScore) -> String {
-    let mut notes = Vec::new();
+/// A column: its header, whether it is right-aligned, whether its text may wrap between
+/// words, and when it is dropped to fit a narrow terminal (lower goes first; `None` never).
+struct Column {
+    header: &'static str,
+    right: bool,
+    wraps: bool,
+    drop: Option<u8>,
+}
+
+const fn col(header: &'static str, right: bool, wraps: bool, drop: Option<u8>) -> Column {
+    Column {
+        header,
+        right,
+        wraps,
+        drop,
+    }
+}
+
+/// A table's cells, laid out only when the width is known.
+struct Grid {
+    columns: &'static [Column],
+    rows: Vec<Vec<TCell>>,
+}
+
+/// Cell padding comfy-table adds on each side.
+const PAD: usize = 2;
+/// The narrowest a wrapping column is made while other columns can still be dropped.
+const COMFORT: usize = 28;
+
+impl Grid {
+    fn new(columns: &'static [Column]) -> Grid {
+        Grid {
+            columns,
+            rows: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, row: Vec<TCell>) {
+        self.rows.push(row);
+    }
+
+    /// Widest content of column `c` (header included), and its longest single word.
+    fn widths(&self, c: usize) -> (usize, usize) {
+        let mut widest = self.columns[c].header.width();
+        let mut word = widest;
+        for row in &self.rows {
+            if let Some(cell) = row.get(c) {
+                for line in cell.text.lines() {
+                    widest = widest.max(line.width());
+                }
+                for w in cell.text.split_whitespace() {
+                    word = word.max(w.width());
+                }
+            }
+        }
+        (widest, word)
+    }
+
+    /// Lays the table out within `width` (see the module docs).
+    fn render(&self, opts: TableOptions) -> String {
+        let n = self.columns.len();
+        let mut shown: Vec<usize> = (0..n).collect();
+        let Some(width) = opts.width.map(usize::from) else {
+            return self.table(&shown, None, opts).to_string();
+        };
+        let widths: Vec<(usize, usize)> = (0..n).map(|c| self.widths(c)).collect();
+        let natural = |shown: &[usize]| shown.iter().map(|&c| widths[c].0 + PAD).sum::<usize>();
+        // The least width with wrapping columns at `floor` (or their longest word).
+        let wrapped = |shown: &[usize], floor: usize| {
+            shown
+                .iter()
+                .map(|&c| {
+                    let (widest, word) = widths[c];
+                    PAD + if self.columns[c].wraps {
+                        word.max(floor.min(widest))
+                    } else {
+                        widest
+                    }
+                })
+                .sum::<usize>()
+        };
+        let mut order: Vec<usize> = (0..n).filter(|&c| self.columns[c].drop.is_some()).collect();
+        order.sort_by_key(|&c| self.columns[c].drop);
+        let mut order = order.into_iter();
+        loop {
+            if natural(&shown) <= width {
+                return self.table(&shown, None, opts).to_string();
+            }
+            if wrapped(&shown, COMFORT) <= width {
+                break;
+            }
+            match order.next() {
+                Some(c) => shown.retain(|&x| x != c),
+                None => break,
+            }
+        }
+        // Wrap the text columns between words: every other column keeps its width, and a
+        // wrapping column is never narrower than its longest word.
+        let constraints: Vec<ColumnConstraint> = (0..n)
+            .map(|c| {
+                if !shown.contains(&c) {
+                    ColumnConstraint::Hidden
+                } else if self.columns[c].wraps {
+                    // comfy-table's widths include the padding.
+                    ColumnConstraint::LowerBoundary(Width::Fixed(to_u16(widths[c].1 + PAD)))
+                } else {
+                    ColumnConstraint::Absolute(Width::Fixed(to_u16(widths[c].0 + PAD)))
+                }
+            })
+            .collect();
+        self.table(
+            &(0..n).collect::<Vec<_>>(),
+            Some((width, constraints)),
+            opts,
+        )
+        .to_string()
+    }
+
+    fn table(
+        &self,
+        shown: &[usize],
+        fit: Option<(usize, Vec<ColumnConstraint>)>,
+        opts: TableOptions,
+    ) -> Table {
+        let mut t = Table::new();
+        // A rule under the header, no other lines: easy to read and to paste.
+        t.load_style(
+            presets::NOTHING
+                .header_separator(comfy_table::LineStyle::none().fill('─').junction(' '))
+                .header_lines(comfy_table::ContentLineStyle::none().junction(' '))
+                .content_lines(comfy_table::ContentLineStyle::none().junction(' ')),
+        );
+        if opts.color {
+            t.enforce_styling();
+        } else {
+            t.force_no_tty();
+        }
+        t.set_header(
+            shown
+                .iter()
+                .map(|&c| Cell::new(self.columns[c].header).add_attribute(Attribute::Bold)),
+        );
+        for row in &self.rows {
+            t.add_row(shown.iter().map(|&c| {
+                let cell = row.get(c).cloned().unwrap_or_else(|| TCell::new(""));
+                let mut out = Cell::new(cell.text);
+                if cell.bold {
+                    out = out.add_attribute(Attribute::Bold);
+                }
+                if let (Some(color), true) = (cell.color, opts.color) {
+                    out = out.fg(color);
+                }
+                if self.columns[c].right {
+                    out = out.set_alignment(CellAlignment::Right);
+                }
+                out
+            }));
+        }
+        match fit {
+            None => {
+                t.set_content_arrangement(ContentArrangement::Disabled);
+            }
+            Some((width, constraints)) => {
+                t.set_content_arrangement(ContentArrangement::Dynamic);
+                t.set_width(to_u16(width));
+                t.set_constraints(constraints);
+            }
+        }
+        t
+    }
+}
+
+fn to_u16(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
+const OKR_COLUMNS: &[Column] = &[
+    col("objective / key result", false, true, None),
+    col("score", true, false, None),
+    col("expected", true, false, Some(2)),
+    col("status", false, false, None),
+    col("progress", false, false, Some(1)),
+    col("detail", false, true, Some(3)),
+];
+
+const KPI_COLUMNS: &[Column] = &[
+    col("kpi", false, true, None),
+    col("value", true, false, None),
+    col("target / critical", false, false, Some(3)),
+    col("status", false, false, None),
+    col("trend", false, false, Some(2)),
+    col("recent", false, false, Some(1)),
+    col("last check-in", false, false, Some(4)),
+];
+
+fn kr_notes(kr: &KrRow) -> String {
+    let s = kr.score;
+    let mut notes = vec![h(&kr.measure())];
     if let Some(c) = s.confidence {
         notes.push(format!("conf {}", num(c)));
     }
@@ -85,196 +267,96 @@ fn kr_notes(s: &KrScore) -> String {
     notes.join(" · ")
 }
 
-fn objective_rows(
-    t: &mut Table,
-    goals: &Goals,
-    card: &Scorecard,
-    i: usize,
-    depth: usize,
-    opts: TableOptions,
-) {
-    let o = &goals.objectives[i];
-    let s = &card.objectives[i];
+fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
+    let (o, s) = (row.objective, row.score);
     let indent = "  ".repeat(depth);
-    let mut title = format!("{indent}{} {}", o.reference(), o.title);
+    let mut title = format!("{indent}{} {}", h(&o.reference()), h(&o.title));
     if o.commitment == Commitment::Committed {
         title.push_str(" [committed]");
     }
     let mut notes = Vec::new();
-    if s.guardrail_breached {
-        let breached: Vec<String> = o
-            .guardrails
-            .iter()
-            .filter(|&&k| {
-                card.kpis
-                    .get(k)
-                    .is_some_and(|ks| ks.status == crate::score::KpiStatus::Critical)
-            })
-            .map(|&k| goals.kpis[k].reference())
-            .collect();
+    let breached: Vec<String> = row.breached().map(|g| h(&g.kpi.reference())).collect();
+    if !breached.is_empty() {
         notes.push(format!("⚠ guardrail breached: {}", breached.join(", ")));
     }
     if let Some(owner) = &o.owner {
-        notes.push(format!("owner {owner}"));
+        notes.push(format!("owner {}", h(owner)));
     }
-    t.add_row(vec![
-        Cell::new(title).add_attribute(Attribute::Bold),
-        Cell::new(score(s.score)).set_alignment(CellAlignment::Right),
-        Cell::new(score(s.expected)).set_alignment(CellAlignment::Right),
-        colored(s.status.label().to_owned(), status_color(s.status), opts),
-        Cell::new(bar(s.score, 10)),
-        Cell::new(notes.join(" · ")),
+    grid.push(vec![
+        TCell::new(title).bold(),
+        TCell::new(score(s.score)),
+        TCell::new(score(s.expected)),
+        TCell::new(s.status.label()).color(status_color(s.status)),
+        TCell::new(bar(s.score, 10)),
+        TCell::new(notes.join(" · ")),
     ]);
-    for (kr, ks) in o.key_results.iter().zip(&s.key_results) {
-        let detail = kr_detail(kr, ks);
-        let notes = kr_notes(ks);
-        t.add_row(vec![
-            Cell::new(format!("{indent}  └ {} {}", kr.id, truncate(&kr.title, 60))),
-            Cell::new(score(ks.progress)).set_alignment(CellAlignment::Right),
-            Cell::new(""),
-            colored(ks.status.label().to_owned(), status_color(ks.status), opts),
-            Cell::new(bar(ks.progress, 10)),
-            Cell::new(if notes.is_empty() {
-                detail
-            } else {
-                format!("{detail} · {notes}")
-            }),
+    for kr in &row.key_results {
+        let ks = kr.score;
+        grid.push(vec![
+            TCell::new(format!(
+                "{indent}  └ {} {}",
+                h(&kr.kr.id),
+                h(&crate::text::truncate_words(&kr.kr.title, 60))
+            )),
+            TCell::new(score(ks.progress)),
+            TCell::new(""),
+            TCell::new(ks.status.label()).color(status_color(ks.status)),
+            TCell::new(bar(ks.progress, 10)),
+            TCell::new(kr_notes(kr)),
         ]);
     }
 }
 
-const OKR_HEADER: [&str; 6] = [
-    "objective / key result",
-    "score",
-    "expected",
-    "status",
-    "progress",
-    "detail",
-];
+fn kpi_grid(kpis: &[KpiRow]) -> Grid {
+    let mut grid = Grid::new(KPI_COLUMNS);
+    for k in kpis {
+        let s = k.score;
+        let mut last = s.last_checkin.map_or(String::new(), |d| d.to_string());
+        if s.stale {
+            last.push_str(" ⚠ stale");
+        }
+        grid.push(vec![
+            TCell::new(format!("{} {}", h(&k.reference()), h(&k.kpi.title))),
+            TCell::new(h(&k.value())),
+            TCell::new(h(&k.thresholds())),
+            TCell::new(s.status.label()).color(kpi_color(s.status)),
+            TCell::new(trend_arrow(k.trend(), k.kpi.better)),
+            TCell::new(sparkline(&k.recent_values(), 12)),
+            TCell::new(last),
+        ]);
+    }
+    grid
+}
 
 /// The OKR and KPI tables.
-pub fn status(
-    goals: &Goals,
-    card: &Scorecard,
-    objectives: &[usize],
-    kpis: &[usize],
-    opts: TableOptions,
-) -> String {
+pub fn status(view: &StatusView, opts: TableOptions) -> String {
     let mut out = String::new();
     if opts.tree {
-        let selected: std::collections::HashSet<usize> = objectives.iter().copied().collect();
-        let mut children: std::collections::HashMap<usize, Vec<usize>> =
-            std::collections::HashMap::new();
-        let mut roots = Vec::new();
-        for &i in objectives {
-            match goals.objectives[i].parent {
-                Some((_, p)) if selected.contains(&p) => children.entry(p).or_default().push(i),
-                _ => roots.push(i),
-            }
-        }
-        let mut period: Option<&str> = None;
-        let mut table: Option<Table> = None;
-        for &r in &roots {
-            let name = goals.objectives[r].period.name.as_str();
-            if period != Some(name) {
-                if let Some(t) = table.take() {
-                    out.push_str(&format!("{t}\n\n"));
-                }
-                out.push_str(&format!("{name}\n"));
-                period = Some(name);
-                table = Some(new_table(opts, &OKR_HEADER));
-            }
-            if let Some(t) = table.as_mut() {
-                let mut stack = vec![(r, 0usize)];
-                while let Some((i, depth)) = stack.pop() {
-                    objective_rows(t, goals, card, i, depth, opts);
-                    if depth < 32 {
-                        for &c in children.get(&i).into_iter().flatten().rev() {
-                            stack.push((c, depth + 1));
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(t) = table {
-            out.push_str(&format!("{t}\n\n"));
-        }
+        tree(view, opts, &mut out);
     } else {
-        let mut start = 0;
-        while start < objectives.len() {
-            let first = &goals.objectives[objectives[start]];
-            let end = objectives[start..]
-                .iter()
-                .position(|&i| {
-                    goals.objectives[i].period.name != first.period.name
-                        || goals.objectives[i].team != first.team
-                })
-                .map_or(objectives.len(), |n| start + n);
-            let p = &first.period;
+        for group in view.sections() {
+            let first = &group[0];
+            let p = &first.objective.period;
             out.push_str(&format!(
-                "{} · {}  ({} to {}, {:.0}% elapsed)\n",
-                p.name,
-                first.team,
+                "{} · {}  ({} to {}, {} elapsed)\n",
+                h(&p.name),
+                h(&first.objective.team),
                 p.start,
                 p.end,
-                card.objectives[objectives[start]].expected * 100.0
+                first.elapsed()
             ));
-            let mut t = new_table(opts, &OKR_HEADER);
-            for &i in &objectives[start..end] {
-                objective_rows(&mut t, goals, card, i, 0, opts);
+            let mut grid = Grid::new(OKR_COLUMNS);
+            for row in group {
+                objective_rows(&mut grid, row, 0);
             }
-            out.push_str(&format!("{t}\n\n"));
-            start = end;
+            out.push_str(&format!("{}\n\n", grid.render(opts)));
         }
     }
-    if !kpis.is_empty() {
+    if !view.kpis.is_empty() {
         out.push_str("KPIs\n");
-        let mut t = new_table(
-            opts,
-            &[
-                "kpi",
-                "value",
-                "target / critical",
-                "status",
-                "trend",
-                "recent",
-                "last check-in",
-            ],
-        );
-        for &i in kpis {
-            let k = &goals.kpis[i];
-            let s = &card.kpis[i];
-            let unit = k.unit.as_deref().unwrap_or("");
-            let value = s
-                .value
-                .map_or("–".to_owned(), |v| format!("{}{unit}", num(v)));
-            let cmp = if k.better == Better::Lower {
-                "≤"
-            } else {
-                "≥"
-            };
-            let mut thresholds = format!("{cmp} {}", with_unit(k.target, unit));
-            if let Some(c) = k.critical {
-                thresholds.push_str(&format!(" / {}", with_unit(c, unit)));
-            }
-            let seen = upto(&k.checkins, card.as_of);
-            let mut last = s.last_checkin.map_or(String::new(), |d| d.to_string());
-            if s.stale {
-                last.push_str(" ⚠ stale");
-            }
-            t.add_row(vec![
-                Cell::new(format!("{} {}", k.reference(), k.title)),
-                Cell::new(value).set_alignment(CellAlignment::Right),
-                Cell::new(thresholds),
-                colored(s.status.label().to_owned(), kpi_color(s.status), opts),
-                Cell::new(trend_arrow(s.trend)),
-                Cell::new(sparkline(&values(seen), 12)),
-                Cell::new(last),
-            ]);
-        }
-        out.push_str(&format!("{t}\n"));
+        out.push_str(&format!("{}\n", kpi_grid(&view.kpis).render(opts)));
     }
-    if objectives.is_empty() && kpis.is_empty() {
+    if view.objectives.is_empty() && view.kpis.is_empty() {
         out.push_str("no objectives or KPIs match\n");
     }
     // comfy-table pads the last column; trailing blanks only get in the way of diffs.
@@ -283,4 +365,46 @@ pub fn status(
         trimmed.pop();
     }
     trimmed
+}
+
+/// Objectives under their parents, one table per period.
+fn tree(view: &StatusView, opts: TableOptions, out: &mut String) {
+    let by_index: HashMap<usize, &ObjectiveRow> =
+        view.objectives.iter().map(|o| (o.index, o)).collect();
+    let selected: HashSet<usize> = by_index.keys().copied().collect();
+    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut roots = Vec::new();
+    for row in &view.objectives {
+        match row.objective.parent {
+            Some((_, p)) if selected.contains(&p) => children.entry(p).or_default().push(row.index),
+            _ => roots.push(row.index),
+        }
+    }
+    let mut period: Option<&str> = None;
+    let mut grid: Option<Grid> = None;
+    for &r in &roots {
+        let name = by_index[&r].objective.period.name.as_str();
+        if period != Some(name) {
+            if let Some(g) = grid.take() {
+                out.push_str(&format!("{}\n\n", g.render(opts)));
+            }
+            out.push_str(&format!("{}\n", h(name)));
+            period = Some(name);
+            grid = Some(Grid::new(OKR_COLUMNS));
+        }
+        if let Some(g) = grid.as_mut() {
+            let mut stack = vec![(r, 0usize)];
+            while let Some((i, depth)) = stack.pop() {
+                objective_rows(g, by_index[&i], depth);
+                if depth < 32 {
+                    for &c in children.get(&i).into_iter().flatten().rev() {
+                        stack.push((c, depth + 1));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(g) = grid {
+        out.push_str(&format!("{}\n\n", g.render(opts)));
+    }
 }

@@ -1,19 +1,10 @@
 //! Small text pieces shared by the human-facing reports: numbers as people write them,
 //! progress bars, sparklines and trend arrows.
 
-use crate::model::{Checkin, Observation};
+use crate::model::Better;
 use crate::score::{KpiStatus, Status, Trend};
 
-pub use crate::text::{num, truncate};
-
-/// A value with its unit: `99.5%`, `329 ms`.
-pub fn with_unit(x: f64, unit: &str) -> String {
-    match unit.chars().next() {
-        None => num(x),
-        Some(c) if c.is_alphanumeric() => format!("{} {unit}", num(x)),
-        Some(_) => format!("{}{unit}", num(x)),
-    }
-}
+pub use crate::text::{num, truncate, with_unit};
 
 /// A score with two decimals, as SPEC 5 asks of human output.
 pub fn score(x: f64) -> String {
@@ -47,23 +38,18 @@ pub fn sparkline(values: &[f64], n: usize) -> String {
         .collect()
 }
 
-/// The numeric values of check-ins (done-ness as 0/1).
-pub fn values(checkins: &[Checkin]) -> Vec<f64> {
-    checkins
-        .iter()
-        .map(|c| match c.obs {
-            Observation::Value(v) => v,
-            Observation::Done(d) => f64::from(u8::from(d)),
-        })
-        .collect()
-}
+pub use super::view::values;
 
-pub fn trend_arrow(t: Option<Trend>) -> &'static str {
-    match t {
-        Some(Trend::Improving) => "↗ improving",
-        Some(Trend::Worsening) => "↘ worsening",
-        Some(Trend::Flat) => "→ flat",
-        None => "",
+/// A KPI's trend: the arrow shows which way the value moved, the word whether that is good.
+/// Falling latency is "↘ improving"; falling revenue is "↘ worsening".
+pub fn trend_arrow(t: Option<Trend>, better: Better) -> &'static str {
+    match (t, better) {
+        (Some(Trend::Improving), Better::Higher) => "↗ improving",
+        (Some(Trend::Improving), Better::Lower) => "↘ improving",
+        (Some(Trend::Worsening), Better::Higher) => "↘ worsening",
+        (Some(Trend::Worsening), Better::Lower) => "↗ worsening",
+        (Some(Trend::Flat), _) => "→ flat",
+        (None, _) => "",
     }
 }
 

@@ -66,6 +66,20 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
+/// [`truncate`] at a word boundary: cut after the last whole word that fits, so that no
+/// word is broken ("Cut the share of small-team deals…"). A single word longer than `max`
+/// is cut as [`truncate`] does.
+pub fn truncate_words(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let head: String = s.chars().take(max.saturating_sub(1)).collect();
+    match head.rfind(' ') {
+        Some(i) if i > 0 => format!("{}…", head[..i].trim_end()),
+        _ => truncate(s, max),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +102,8 @@ mod tests {
         assert_eq!(plural(0, "objective"), "0 objectives");
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(truncate_words("Cut the share of deals", 12), "Cut the…");
+        assert_eq!(truncate_words("abcdefghij", 5), "abcd…");
+        assert_eq!(truncate_words("short", 12), "short");
     }
 }

@@ -219,7 +219,7 @@ mod hostile {
     }
 }
 
-/// Items built with placeholder values are listed in `Goals::flawed`, so that comparisons
+/// Items built with placeholder values are listed in `Validated::flawed`, so that comparisons
 /// (`check --base`) do not take the placeholders for what was written.
 #[test]
 fn items_with_errors_are_flagged_as_flawed() {

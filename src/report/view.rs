@@ -1,0 +1,342 @@
+//! The report view model: the rows every status-like output shows (table, Markdown, CSV,
+//! JSON, HTML, `show`), computed once from the model and its scorecard. Formats only lay
+//! these rows out, so a figure is added in one place and two formats cannot disagree about
+//! it. Cells that need words (a value with its unit, thresholds, a trend) are made here, by
+//! one formatter each; formats choose where to put them and pass repository text through
+//! their own sanitiser (`crate::text::safe`).
+
+use crate::model::*;
+use crate::score::{KpiScore, KpiStatus, KrScore, ObjectiveScore, Scorecard, Status, Trend};
+use crate::text::{num, with_unit};
+
+/// What a status-like report shows: the selected objectives (with their key results) and
+/// KPIs, in output order.
+pub struct StatusView<'a> {
+    pub as_of: Date,
+    pub goals: &'a Goals,
+    pub objectives: Vec<ObjectiveRow<'a>>,
+    pub kpis: Vec<KpiRow<'a>>,
+}
+
+/// One objective and its figures.
+pub struct ObjectiveRow<'a> {
+    /// Index into `Goals::objectives` (for parent/child links).
+    pub index: usize,
+    pub objective: &'a Objective,
+    pub score: &'a ObjectiveScore,
+    pub guardrails: Vec<GuardrailCell<'a>>,
+    pub key_results: Vec<KrRow<'a>>,
+}
+
+/// A guardrail KPI of an objective and its health.
+pub struct GuardrailCell<'a> {
+    pub kpi: &'a Kpi,
+    pub status: KpiStatus,
+}
+
+impl GuardrailCell<'_> {
+    pub fn breached(&self) -> bool {
+        self.status == KpiStatus::Critical
+    }
+}
+
+/// One key result and its figures.
+pub struct KrRow<'a> {
+    pub objective: &'a Objective,
+    pub kr: &'a KeyResult,
+    pub score: &'a KrScore,
+    /// The KPI it takes its values from.
+    pub kpi: Option<&'a Kpi>,
+    /// Its observations (its own, or its KPI's), all of them.
+    pub observations: &'a [Checkin],
+    pub as_of: Date,
+}
+
+/// One KPI and its figures.
+pub struct KpiRow<'a> {
+    pub index: usize,
+    pub kpi: &'a Kpi,
+    pub score: &'a KpiScore,
+    pub as_of: Date,
+}
+
+impl<'a> StatusView<'a> {
+    /// The rows of the selected objectives and KPIs (indexes into `goals`, in output order).
+    pub fn new(
+        goals: &'a Goals,
+        card: &'a Scorecard,
+        objectives: &[usize],
+        kpis: &[usize],
+    ) -> StatusView<'a> {
+        let objectives = objectives
+            .iter()
+            .map(|&i| ObjectiveRow::new(goals, card, i))
+            .collect();
+        let kpis = kpis
+            .iter()
+            .map(|&i| KpiRow {
+                index: i,
+                kpi: &goals.kpis[i],
+                score: &card.kpis[i],
+                as_of: card.as_of,
+            })
+            .collect();
+        StatusView {
+            as_of: card.as_of,
+            goals,
+            objectives,
+            kpis,
+        }
+    }
+
+    /// Runs of objectives that share a period and team (objectives are sorted so), each run
+    /// a section of a report.
+    pub fn sections(&self) -> Vec<&[ObjectiveRow<'a>]> {
+        let rows = &self.objectives;
+        let mut out = Vec::new();
+        let mut start = 0;
+        for n in 1..=rows.len() {
+            let same = n < rows.len() && {
+                let (a, b) = (rows[start].objective, rows[n].objective);
+                a.period.name == b.period.name && a.team == b.team
+            };
+            if !same {
+                out.push(&rows[start..n]);
+                start = n;
+            }
+        }
+        out
+    }
+
+    /// Runs of KPIs of one team.
+    pub fn kpi_sections(&self) -> Vec<&[KpiRow<'a>]> {
+        let rows = &self.kpis;
+        let mut out = Vec::new();
+        let mut start = 0;
+        for n in 1..=rows.len() {
+            if n == rows.len() || rows[n].kpi.team != rows[start].kpi.team {
+                out.push(&rows[start..n]);
+                start = n;
+            }
+        }
+        out
+    }
+
+    /// Statuses of the objectives, of their key results, and of the KPIs, with counts, in
+    /// the order summaries show them.
+    pub fn summary(&self) -> Summary {
+        let objectives = count(&Status::ALL, self.objectives.iter().map(|o| o.score.status));
+        let key_results = count(
+            &Status::ALL,
+            self.objectives
+                .iter()
+                .flat_map(|o| o.key_results.iter().map(|k| k.score.status)),
+        );
+        let kpis = count(&KPI_ORDER, self.kpis.iter().map(|k| k.score.status));
+        Summary {
+            objectives: self.objectives.len(),
+            key_results: self.objectives.iter().map(|o| o.key_results.len()).sum(),
+            kpis: self.kpis.len(),
+            objective_statuses: objectives,
+            kr_statuses: key_results,
+            kpi_statuses: kpis,
+            breached: self
+                .objectives
+                .iter()
+                .filter(|o| o.score.guardrail_breached)
+                .count(),
+        }
+    }
+}
+
+/// The order summaries list KPI statuses in.
+pub const KPI_ORDER: [KpiStatus; 4] = [
+    KpiStatus::Healthy,
+    KpiStatus::Warning,
+    KpiStatus::Critical,
+    KpiStatus::NoData,
+];
+
+fn count<S: Copy + PartialEq>(order: &[S], items: impl Iterator<Item = S>) -> Vec<(S, usize)> {
+    let all: Vec<S> = items.collect();
+    order
+        .iter()
+        .filter_map(|&s| {
+            let n = all.iter().filter(|&&x| x == s).count();
+            (n > 0).then_some((s, n))
+        })
+        .collect()
+}
+
+/// Counts for the head of a report.
+pub struct Summary {
+    pub objectives: usize,
+    pub key_results: usize,
+    pub kpis: usize,
+    /// Non-zero counts, in [`Status::ALL`] order.
+    pub objective_statuses: Vec<(Status, usize)>,
+    pub kr_statuses: Vec<(Status, usize)>,
+    pub kpi_statuses: Vec<(KpiStatus, usize)>,
+    /// Objectives with a breached guardrail.
+    pub breached: usize,
+}
+
+impl<'a> ObjectiveRow<'a> {
+    pub fn new(goals: &'a Goals, card: &'a Scorecard, i: usize) -> ObjectiveRow<'a> {
+        let o = &goals.objectives[i];
+        let s = &card.objectives[i];
+        let guardrails = o
+            .guardrails
+            .iter()
+            .filter_map(|&k| {
+                Some(GuardrailCell {
+                    kpi: goals.kpis.get(k)?,
+                    status: card.kpis.get(k)?.status,
+                })
+            })
+            .collect();
+        let key_results = o
+            .key_results
+            .iter()
+            .zip(&s.key_results)
+            .map(|(kr, ks)| {
+                let kpi = kr.kpi.and_then(|k| goals.kpis.get(k));
+                KrRow {
+                    objective: o,
+                    kr,
+                    score: ks,
+                    kpi,
+                    observations: kpi.map_or(&kr.checkins, |k| &k.checkins),
+                    as_of: card.as_of,
+                }
+            })
+            .collect();
+        ObjectiveRow {
+            index: i,
+            objective: o,
+            score: s,
+            guardrails,
+            key_results,
+        }
+    }
+
+    pub fn reference(&self) -> String {
+        self.objective.reference()
+    }
+
+    /// The guardrails that are critical.
+    pub fn breached(&self) -> impl Iterator<Item = &GuardrailCell<'a>> {
+        self.guardrails.iter().filter(|g| g.breached())
+    }
+
+    /// The share of the period elapsed, as a whole percentage ("49%").
+    pub fn elapsed(&self) -> String {
+        format!("{:.0}%", self.score.expected * 100.0)
+    }
+}
+
+impl<'a> KrRow<'a> {
+    pub fn reference(&self) -> String {
+        format!("{}/{}", self.objective.reference(), self.kr.id)
+    }
+
+    /// Observations dated on or before the as-of date.
+    pub fn seen(&self) -> &'a [Checkin] {
+        upto(self.observations, self.as_of)
+    }
+
+    /// The KR's numbers in its unit: "250 → 210 → 150 tickets/week", or a milestone's state.
+    pub fn measure(&self) -> String {
+        let s = self.score;
+        match self.kr.kind {
+            KrMeasure::Metric { start, target } => {
+                let cur = s.current.map_or("–".to_owned(), num);
+                let line = format!("{} → {cur} → {}", num(start), num(target));
+                crate::text::unit_after(line, self.kr.unit.as_deref())
+            }
+            KrMeasure::Milestone => match s.done {
+                Some(true) => "milestone: done".to_owned(),
+                Some(false) => "milestone: not done".to_owned(),
+                None => "milestone".to_owned(),
+            },
+        }
+    }
+
+    /// A value of this KR in its unit ("210 tickets/week").
+    pub fn value(&self, v: f64) -> String {
+        with_unit(v, self.kr.unit.as_deref())
+    }
+
+    /// The note of the latest observation on or before the as-of date.
+    pub fn last_note(&self) -> Option<&'a str> {
+        self.seen().last().and_then(|c| c.note())
+    }
+}
+
+impl<'a> KpiRow<'a> {
+    pub fn reference(&self) -> String {
+        self.kpi.reference()
+    }
+
+    /// Check-ins dated on or before the as-of date.
+    pub fn seen(&self) -> &'a [Checkin] {
+        upto(&self.kpi.checkins, self.as_of)
+    }
+
+    /// A value of this KPI in its unit ("329 ms", "99.5%").
+    pub fn value_of(&self, v: f64) -> String {
+        with_unit(v, self.kpi.unit.as_deref())
+    }
+
+    /// The current value in its unit, or "–".
+    pub fn value(&self) -> String {
+        self.score
+            .value
+            .map_or("–".to_owned(), |v| self.value_of(v))
+    }
+
+    /// The good-side comparison: `≤` when lower is better.
+    pub fn good_side(&self) -> &'static str {
+        match self.kpi.better {
+            Better::Lower => "≤",
+            Better::Higher => "≥",
+        }
+    }
+
+    /// The bad-side comparison of the critical threshold.
+    pub fn bad_side(&self) -> &'static str {
+        match self.kpi.better {
+            Better::Lower => "≥",
+            Better::Higher => "≤",
+        }
+    }
+
+    /// "≤ 5% / 7%": target, then critical when there is one.
+    pub fn thresholds(&self) -> String {
+        let mut t = format!("{} {}", self.good_side(), self.value_of(self.kpi.target));
+        if let Some(c) = self.kpi.critical {
+            t.push_str(&format!(" / {}", self.value_of(c)));
+        }
+        t
+    }
+
+    /// The values of the check-ins seen, oldest first (for sparklines and charts).
+    pub fn recent_values(&self) -> Vec<f64> {
+        values(self.seen())
+    }
+
+    pub fn trend(&self) -> Option<Trend> {
+        self.score.trend
+    }
+}
+
+/// The numeric values of check-ins (done-ness as 0/1).
+pub fn values(checkins: &[Checkin]) -> Vec<f64> {
+    checkins
+        .iter()
+        .map(|c| match c.obs {
+            Observation::Value(v) => v,
+            Observation::Done(d) => f64::from(u8::from(d)),
+        })
+        .collect()
+}

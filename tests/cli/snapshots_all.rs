@@ -1,0 +1,175 @@
+//! Every output format of every reporting command on the example repository, snapshotted
+//! (insta), so that a change in what a person or a program reads shows as a diff in review,
+//! and two formats cannot drift apart unnoticed. `diff` and `log` run on a git repository
+//! made at test time from the example: a first commit, then a second that moves a target,
+//! adds check-ins and renames a title.
+
+use crate::common::*;
+use std::path::Path;
+
+const AS_OF: &str = "2026-11-15";
+
+fn snap(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["--as-of", AS_OF];
+    all.extend_from_slice(args);
+    let o = std::process::Command::new(bin())
+        .arg("-C")
+        .arg(dir)
+        .args(&all)
+        .env("NO_COLOR", "1")
+        // Today is after the as-of date: the example holds check-ins dated after AS_OF, and a
+        // check-in after today would be a `future-checkin`.
+        .env("GOALPOST_TODAY", TODAY)
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("goalpost runs");
+    format!(
+        "exit {}\n--- stdout\n{}--- stderr\n{}",
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn status_in_every_format() {
+    let acme = root().join("examples/acme");
+    insta::assert_snapshot!("status_table", snap(&acme, &["status"]));
+    insta::assert_snapshot!("status_tree", snap(&acme, &["status", "--tree"]));
+    insta::assert_snapshot!("status_json", snap(&acme, &["status", "--format", "json"]));
+    insta::assert_snapshot!(
+        "status_markdown",
+        snap(&acme, &["status", "--format", "markdown"])
+    );
+    insta::assert_snapshot!("status_csv", snap(&acme, &["status", "--format", "csv"]));
+}
+
+#[test]
+fn show_of_every_kind() {
+    let acme = root().join("examples/acme");
+    insta::assert_snapshot!(
+        "show_objective",
+        snap(&acme, &["show", "growth/onboarding"])
+    );
+    insta::assert_snapshot!(
+        "show_key_result",
+        snap(&acme, &["show", "growth/onboarding/completion"])
+    );
+    insta::assert_snapshot!(
+        "show_kpi_linked_key_result",
+        snap(&acme, &["show", "growth/onboarding/retention-d7"])
+    );
+    insta::assert_snapshot!("show_kpi", snap(&acme, &["show", "growth/nps"]));
+}
+
+#[test]
+fn report_in_every_format() {
+    let acme = root().join("examples/acme");
+    insta::assert_snapshot!(
+        "report_markdown",
+        snap(&acme, &["report", "--format", "markdown"])
+    );
+    insta::assert_snapshot!("report_html", snap(&acme, &["report", "--format", "html"]));
+}
+
+#[test]
+fn check_in_every_format() {
+    let acme = root().join("examples/acme");
+    insta::assert_snapshot!("check_human", snap(&acme, &["check"]));
+    insta::assert_snapshot!("check_json", snap(&acme, &["check", "--format", "json"]));
+    insta::assert_snapshot!(
+        "check_github",
+        snap(&acme, &["check", "--format", "github"])
+    );
+}
+
+/// A git repository holding the example, with a second commit that changes it.
+fn acme_history() -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("tempdir");
+    copy_dir(&root().join("examples/acme"), d.path());
+    git_as(d.path(), "Dana Lead", &["init", "-q", "-b", "main"]);
+    git_as(d.path(), "Dana Lead", &["add", "-A"]);
+    git_as(
+        d.path(),
+        "Dana Lead",
+        &[
+            "commit",
+            "-qm",
+            "Acme goals",
+            "--date",
+            "2026-10-01T09:00:00Z",
+        ],
+    );
+    let edit = |path: &str, from: &str, to: &str| {
+        let p = d.path().join(path);
+        let text = std::fs::read_to_string(&p).expect("read");
+        assert!(text.contains(from), "{path} lacks {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).expect("write");
+    };
+    edit("goals/company/2026-Q4.yaml", "target: 200", "target: 180");
+    let log = d.path().join("goals/checkins.yaml");
+    let mut text = std::fs::read_to_string(&log).expect("log");
+    text.push_str(
+        "  - { ref: company/activation/activated-teams, date: 2026-11-14, value: 170, by: dana }\n",
+    );
+    std::fs::write(&log, text).expect("write log");
+    git_as(
+        d.path(),
+        "Sam Ops",
+        &[
+            "commit",
+            "-qam",
+            "Mid-quarter update",
+            "--date",
+            "2026-11-14T17:00:00Z",
+        ],
+    );
+    d
+}
+
+#[test]
+fn diff_and_log_in_every_format() {
+    let d = acme_history();
+    let p = d.path();
+    let redact = |s: String| {
+        // Commit ids change with every run (dates of the second commit): mask them.
+        let mut out = String::new();
+        for word in s.split_inclusive(|c: char| !c.is_ascii_hexdigit()) {
+            let hex = word.trim_end_matches(|c: char| !c.is_ascii_hexdigit());
+            if hex.len() >= 7 && hex.chars().any(|c| c.is_ascii_alphabetic()) {
+                out.push_str(&"x".repeat(hex.len()));
+                out.push_str(&word[hex.len()..]);
+            } else {
+                out.push_str(word);
+            }
+        }
+        out
+    };
+    for (name, format) in [
+        ("diff_text", "text"),
+        ("diff_markdown", "markdown"),
+        ("diff_json", "json"),
+    ] {
+        insta::assert_snapshot!(
+            name,
+            redact(snap(p, &["diff", "HEAD~1", "HEAD", "--format", format]))
+        );
+    }
+    insta::assert_snapshot!(
+        "log_text",
+        redact(snap(p, &["log", "company/activation/activated-teams"]))
+    );
+    insta::assert_snapshot!(
+        "log_json",
+        redact(snap(
+            p,
+            &[
+                "log",
+                "company/activation/activated-teams",
+                "--format",
+                "json"
+            ]
+        ))
+    );
+}
