@@ -112,12 +112,8 @@ pub fn lint(goals: &Goals, card: &Scorecard, config: &Config) -> Vec<Diagnostic>
         }
         if open(o) {
             for &k in &o.guardrails {
-                if card
-                    .kpis
-                    .get(k)
-                    .is_some_and(|ks| ks.status == KpiStatus::Critical)
-                {
-                    let kpi = &goals.kpis[k];
+                if card.kpi(k).status == KpiStatus::Critical {
+                    let kpi = goals.kpi(k);
                     l.push(Code::GuardrailBreached, o.span,
                         format!("guardrail `{}` of objective `{}` is critical", kpi.reference(), o.reference()),
                         "a guardrail is the health the team promised not to trade away: pause and restore it before pushing the objective further");
@@ -145,10 +141,11 @@ pub fn lint(goals: &Goals, card: &Scorecard, config: &Config) -> Vec<Diagnostic>
     for o in goals.objectives.iter().filter(|o| open(o)) {
         for kr in &o.key_results {
             if let Some(k) = kr.kpi {
-                open_krs_of
-                    .entry(k)
-                    .or_default()
-                    .push(format!("`{}/{}`", o.reference(), kr.id));
+                open_krs_of.entry(k.index()).or_default().push(format!(
+                    "`{}/{}`",
+                    o.reference(),
+                    kr.id
+                ));
             }
         }
     }

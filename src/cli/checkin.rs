@@ -2,14 +2,13 @@
 //! repository is validated as it would be after the append, under the log's lock and
 //! before anything is written; an invalid check-in is refused with the file untouched.
 
-use super::show::resolve;
 use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, parse_date, plural};
 use crate::checkin::commit::Committer;
 use crate::checkin::{self, NewCheckin, Overlay, store};
 use crate::diag::{Code, Diagnostic};
 use crate::load::source::WorkTree;
 use crate::model::{Date, KrMeasure, Observation};
-use crate::report::show::Target;
+use crate::select::{Target, resolve};
 use clap::Args;
 use std::time::Duration;
 
@@ -135,15 +134,13 @@ fn new_checkin(args: CheckinArgs, checked: &Checked, as_of: Date) -> Result<NewC
     let date = args.date.unwrap_or(as_of);
     let milestone = match resolve(&checked.goals, &args.reference, None, date)? {
         Target::Kpi(_) => false,
-        Target::KeyResult(o, r) => {
-            checked.goals.objectives[o].key_results[r].kind == KrMeasure::Milestone
-        }
+        Target::KeyResult(id) => checked.goals.kr(id).1.kind == KrMeasure::Milestone,
         Target::Objective(o) => {
-            let o = &checked.goals.objectives[o];
+            let o = checked.goals.objective(o);
             let krs: Vec<String> = o
                 .key_results
                 .iter()
-                .map(|k| format!("`{}/{}`", o.reference(), k.id))
+                .map(|k| format!("`{}`", o.kr_ref(k)))
                 .collect();
             return Err(Failure::Usage(format!(
                 "`{}` is an objective; check in on one of its key results: {}",

@@ -28,6 +28,44 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+/// Which items `status` and `report` include (`crate::select::Filter` as flags).
+#[derive(Debug, clap::Args, Default, Clone)]
+pub struct FilterArgs {
+    /// Only this team (repeatable).
+    #[arg(long = "team", value_name = "TEAM")]
+    pub teams: Vec<String>,
+    /// Only this period, such as 2026-Q4 (repeatable).
+    #[arg(long = "period", value_name = "PERIOD")]
+    pub periods: Vec<String>,
+    /// Only items with this owner.
+    #[arg(long, value_name = "OWNER")]
+    pub owner: Option<String>,
+    /// Only KPIs.
+    #[arg(long, conflicts_with = "okrs")]
+    pub kpis: bool,
+    /// Only objectives and key results.
+    #[arg(long)]
+    pub okrs: bool,
+}
+
+impl FilterArgs {
+    pub fn to_filter(&self) -> crate::select::Filter {
+        crate::select::Filter {
+            teams: self.teams.clone(),
+            periods: self.periods.clone(),
+            owner: self.owner.clone(),
+            kpis_only: self.kpis,
+            okrs_only: self.okrs,
+        }
+    }
+}
+
+impl From<crate::select::SelectError> for Failure {
+    fn from(e: crate::select::SelectError) -> Self {
+        Failure::Usage(e.0)
+    }
+}
+
 /// Exit codes (SPEC 7.1).
 pub mod exit {
     pub const OK: u8 = 0;

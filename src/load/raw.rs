@@ -306,52 +306,7 @@ impl JsonSchema for ShortText {
     }
 }
 
-macro_rules! keyword_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, JsonSchema, serde::Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const NAMES: &'static [&'static str] = &[$($text),*];
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($text => Some($name::$variant),)* _ => None }
-            }
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text,)* }
-            }
-        }
-    };
-}
-
-keyword_enum!(
-    /// How an objective is graded when its period closes.
-    Commitment { Aspirational = "aspirational", Committed = "committed" }
-);
-keyword_enum!(
-    /// The kind of a key result.
-    KrKind { Metric = "metric", Milestone = "milestone" }
-);
-keyword_enum!(
-    /// The good direction of a KPI.
-    Better { Higher = "higher", Lower = "lower" }
-);
-keyword_enum!(
-    /// How often a KPI is measured.
-    Cadence { Weekly = "weekly", Monthly = "monthly", Quarterly = "quarterly" }
-);
-
-impl Cadence {
-    /// Days without a check-in after which the KPI is stale.
-    pub fn days(self) -> i64 {
-        match self {
-            Cadence::Weekly => 7,
-            Cadence::Monthly => 31,
-            Cadence::Quarterly => 92,
-        }
-    }
-}
+pub use crate::model::{Better, Cadence, Commitment, KrKind};
 
 #[cfg(test)]
 mod tests {
