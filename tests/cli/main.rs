@@ -10,5 +10,7 @@ mod git;
 mod log;
 mod recipes;
 mod report;
+mod schema;
 mod security;
 mod status;
+mod tools;
