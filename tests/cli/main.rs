@@ -8,6 +8,7 @@ mod explain;
 mod fixtures;
 mod git;
 mod log;
+mod man;
 mod recipes;
 mod report;
 mod schema;
