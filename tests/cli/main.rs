@@ -3,6 +3,7 @@
 mod check;
 mod checkin;
 mod common;
+mod completion;
 mod corpus;
 mod explain;
 mod fixtures;
