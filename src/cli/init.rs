@@ -1,5 +1,7 @@
 //! `goalpost init [DIR]`: scaffold a goals repository. Never overwrites a file.
 
+mod workflow;
+
 use super::{CmdResult, Ctx, Failure, exit};
 use clap::Args;
 use std::path::PathBuf;
@@ -44,32 +46,6 @@ off_track_gap = 0.25
 "#;
 
 const GITATTRIBUTES_LINE: &str = "goals/**/checkins*.yaml merge=union";
-
-const WORKFLOW: &str = r#"# Checks goal files on every pull request, annotates problems on the diff,
-# and shows the goals report in the job summary.
-name: goals
-on:
-  pull_request:
-    paths: ["goals/**", "goalpost.toml"]
-  push:
-    branches: [main]
-jobs:
-  goalpost:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0   # diff and check --base need history
-      - run: cargo install --locked goalpost
-      - name: Validate goals
-        run: goalpost check --format github
-      - name: Block rewritten check-ins
-        if: github.event_name == 'pull_request'
-        run: goalpost check --base "origin/${{ github.base_ref }}"
-      - name: Report
-        if: always()
-        run: goalpost report --format markdown >> "$GITHUB_STEP_SUMMARY"
-"#;
 
 const EXAMPLE: &str = "goals/example.yaml";
 
@@ -126,12 +102,13 @@ pub fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
         None => ctx.cwd.clone(),
     };
     use crate::schema::{CONFIG_SCHEMA, GOAL_FILE_SCHEMA};
+    let workflow = workflow::workflow();
     let files: Vec<(&str, String)> = vec![
         ("goalpost.toml", CONFIG.to_owned()),
         (EXAMPLE, example(ctx.as_of)),
         (GOAL_FILE_SCHEMA, crate::schema::json()),
         (CONFIG_SCHEMA, crate::schema::config_json()),
-        (".github/workflows/goals.yml", WORKFLOW.to_owned()),
+        (workflow::PATH, workflow.text),
     ];
     // `symlink_metadata`: a dangling symlink is a file that exists, too.
     let existing: Vec<&str> = files
@@ -207,6 +184,9 @@ pub fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
                 "updated"
             }
         );
+    }
+    if let Some(todo) = &workflow.todo {
+        eprintln!("note: {todo}");
     }
     eprintln!("next: edit goals/example.yaml, then run `goalpost check` and `goalpost status`");
     Ok(exit::OK)
