@@ -36,11 +36,6 @@ pub fn modeline(file: &str) -> String {
     )
 }
 
-/// The Taplo (Even Better TOML) directive for goalpost.toml at the project root.
-pub fn toml_directive() -> String {
-    format!("#:schema ./{CONFIG_SCHEMA}")
-}
-
 /// `target` as seen from the directory of `file`; both relative to one root.
 fn relative_from(file: &str, target: &str) -> String {
     let depth = file.split('/').filter(|c| !c.is_empty()).count();
