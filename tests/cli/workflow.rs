@@ -141,6 +141,8 @@ struct Runner {
     dir: tempfile::TempDir,
     inputs: BTreeMap<&'static str, String>,
     outputs: BTreeMap<String, BTreeMap<String, String>>,
+    /// Extra environment of every step (what GitHub sets that a test varies).
+    env: BTreeMap<&'static str, String>,
 }
 
 impl Runner {
@@ -162,6 +164,9 @@ impl Runner {
                     .and_then(|o| o.get(name))
                     .cloned()
                     .unwrap_or_default()
+            } else if expr == "github.action_repository" {
+                // Empty, as it can be inside a composite action (actions/runner#2473).
+                String::new()
             } else {
                 panic!("the test runner does not know `{expr}`")
             };
@@ -190,10 +195,11 @@ impl Runner {
         );
         let output_file = self.file("github_output");
         std::fs::write(&output_file, "").expect("write");
+        // A fake `cargo` (in `fake-bin`) comes first, then the goalpost under test.
         let bin_dir = bin().parent().expect("a directory").to_owned();
-        let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )))
+        let path = std::env::join_paths([self.file("fake-bin"), bin_dir].into_iter().chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ))
         .expect("PATH");
         let mut cmd = Command::new("bash");
         cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
@@ -205,7 +211,11 @@ impl Runner {
             .env("GITHUB_PATH", self.file("github_path"))
             .env("GITHUB_STEP_SUMMARY", self.file("summary.md"))
             .env("RUNNER_TEMP", self.dir.path())
-            .env("RUNNER_TOOL_CACHE", self.file("tool-cache"));
+            .env("RUNNER_TOOL_CACHE", self.file("tool-cache"))
+            .env("GITHUB_SERVER_URL", "https://github.com")
+            // Should a real cargo ever run here, it must not reach for the network.
+            .env("CARGO_NET_OFFLINE", "true")
+            .envs(&self.env);
         for (k, v) in step["env"].as_object().into_iter().flatten() {
             cmd.env(k, self.expand(v.as_str().expect("a string")));
         }
@@ -241,6 +251,7 @@ fn the_actions_shell_steps_check_annotate_and_summarise() {
             ("report", "true".to_owned()),
         ]),
         outputs: BTreeMap::new(),
+        env: BTreeMap::from([("GITHUB_ACTION_PATH", root().to_string_lossy().into_owned())]),
     };
 
     // The cache key is a digest of the action's own source.
@@ -248,10 +259,63 @@ fn the_actions_shell_steps_check_annotate_and_summarise() {
     assert!(o.status.success(), "{}", stderr(&o));
     let key = runner.outputs["build"]["key"].clone();
     assert!(key.starts_with("src-") && key.len() == 20, "{key}");
-    // What `cargo install --root ROOT` leaves: ROOT/bin/goalpost.
+    // Installing runs `cargo install` (here a fake one that records its arguments and leaves
+    // what the real one does: ROOT/bin/goalpost): from the action's own source...
     let root_dir = PathBuf::from(&runner.outputs["build"]["root"]);
-    std::fs::create_dir_all(root_dir.join("bin")).expect("mkdir");
-    std::fs::copy(bin(), root_dir.join("bin/goalpost")).expect("copy");
+    write(
+        runner.dir.path(),
+        "fake-bin/cargo",
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \"{}\"\nmkdir -p \"{}/bin\"\ncp \"{}\" \"{}/bin/goalpost\"\n",
+            runner.file("cargo-args").display(),
+            root_dir.display(),
+            bin().display(),
+            root_dir.display()
+        )
+        .as_bytes(),
+    );
+    make_executable(&runner.file("fake-bin/cargo"));
+    let which = Command::new("bash")
+        .args(["--noprofile", "--norc", "-c", "command -v cargo"])
+        .env(
+            "PATH",
+            std::env::join_paths([runner.file("fake-bin")].into_iter().chain(
+                std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+            ))
+            .expect("PATH"),
+        )
+        .output()
+        .expect("bash runs");
+    assert_eq!(
+        stdout(&which).trim(),
+        runner.file("fake-bin/cargo").to_string_lossy(),
+        "the steps must find the fake cargo"
+    );
+    let o = runner.step(&steps, "Install goalpost", work.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    // ... or a release of the action's repository, read from the action's path when
+    // github.action_repository is empty (as it can be in composite actions).
+    runner.inputs.insert("version", "v9.9.9".to_owned());
+    runner.env.insert(
+        "GITHUB_ACTION_PATH",
+        "/home/runner/work/_actions/acme/goalpost/v9.9.9".to_owned(),
+    );
+    let o = runner.step(&steps, "Install goalpost", work.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let args = std::fs::read_to_string(runner.file("cargo-args")).expect("cargo ran");
+    assert_eq!(
+        args,
+        format!(
+            "install --locked --root {root} --path {src}\n\
+             install --locked --root {root} --git https://github.com/acme/goalpost --tag v9.9.9 goalpost\n",
+            root = root_dir.display(),
+            src = root().display()
+        )
+    );
+    runner.inputs.insert("version", String::new());
+    runner
+        .env
+        .insert("GITHUB_ACTION_PATH", root().to_string_lossy().into_owned());
     let o = runner.step(&steps, "Put goalpost on PATH", work.path());
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
@@ -294,4 +358,10 @@ fn the_actions_shell_steps_check_annotate_and_summarise() {
     assert_eq!(o.status.code(), Some(1), "the job fails: {}", stderr(&o));
     let summary = std::fs::read_to_string(runner.file("summary.md")).expect("summary");
     assert!(summary.contains("goalpost check failed"), "{summary}");
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
