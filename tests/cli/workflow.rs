@@ -42,6 +42,24 @@ fn init_writes_the_example_workflow_and_marks_the_action_line_without_a_reposito
     );
     let tag = concat!("@v", env!("CARGO_PKG_VERSION"));
     assert!(uses[0].ends_with(tag), "{}", uses[0]);
+    // What the workflow passes to the action are the action's inputs.
+    let wf: serde_json::Value = serde_saphyr::from_str(&written).expect("YAML");
+    let action: serde_json::Value = serde_saphyr::from_str(
+        &std::fs::read_to_string(root().join("action.yml")).expect("action.yml"),
+    )
+    .expect("YAML");
+    let step = wf["jobs"]["goalpost"]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["uses"].as_str().is_some_and(|u| u.contains("/goalpost@")))
+        .expect("a step uses the action");
+    for key in step["with"].as_object().expect("with").keys() {
+        assert!(
+            action["inputs"][key].is_object(),
+            "action.yml has no input `{key}`"
+        );
+    }
     let repository = env!("CARGO_PKG_REPOSITORY");
     if repository.is_empty() {
         // No URL to name: the line is marked, and init says what to put there.
