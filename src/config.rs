@@ -3,6 +3,7 @@
 
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Severity, Span, suggest};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -43,28 +44,55 @@ impl Config {
     }
 }
 
-#[derive(Deserialize)]
+// The `///` lines of these types are the descriptions in goalpost.toml's JSON Schema
+// (`crate::schema::config_json`), which editors show on hover.
+/// goalpost configuration. Every key is optional; no file means every default.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
+#[schemars(title = "goalpost.toml")]
+pub(crate) struct RawConfig {
+    /// Folders (relative to this file, inside the repository) whose `*.yaml` / `*.yml` files
+    /// are goal files. Default `["goals"]`.
     roots: Option<Vec<String>>,
+    /// Where `goalpost checkin` appends check-ins. Default `"goals/checkins.yaml"`.
     checkin_log: Option<String>,
+    /// A key result with no check-in for this many days is stale. Default 14.
+    #[schemars(range(min = 1))]
     stale_days: Option<i64>,
+    /// When a key result or objective is at risk or off track.
     status: Option<RawStatus>,
+    /// Severity of each practice lint: "error", "warning" or "off".
+    #[schemars(with = "Option<crate::schema::shape::LintLevels>")]
     lints: Option<BTreeMap<String, String>>,
+    /// Named periods beyond the built-in forms (2026-Q4, 2026-H2, 2026, 2026-11), usable as
+    /// a goal file's `period`.
     periods: Option<BTreeMap<String, RawPeriod>>,
 }
 
-#[derive(Deserialize)]
+/// Status thresholds, as fractions of a key result's whole change (0–1).
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Status")]
 struct RawStatus {
+    /// At risk when progress trails the expected pace by more than this. Default 0.10.
+    #[schemars(range(min = 0.0, max = 1.0))]
     at_risk_gap: Option<f64>,
+    /// Off track when progress trails the expected pace by more than this (at least
+    /// `at_risk_gap`). Default 0.25.
+    #[schemars(range(min = 0.0, max = 1.0))]
     off_track_gap: Option<f64>,
 }
 
-#[derive(Deserialize)]
+/// A named period: its first and last day, both inclusive.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Period")]
 struct RawPeriod {
+    /// First day, a TOML date such as `2026-10-01` (no quotes).
+    #[schemars(with = "crate::schema::shape::Date")]
     start: toml::value::Datetime,
+    /// Last day, a TOML date such as `2026-12-31` (no quotes).
+    #[schemars(with = "crate::schema::shape::Date")]
     end: toml::value::Datetime,
 }
 

@@ -190,8 +190,12 @@ fn validated_append(
         .map(String::from_utf8)
         .transpose()
         .map_err(|_| Failure::Io(format!("{log_rel} is not UTF-8 text")))?;
-    let text = checkin::append(existing.as_deref(), new)
+    let mut text = checkin::append(existing.as_deref(), new)
         .map_err(|e| Failure::Usage(format!("cannot append to {log_rel}: {e}")))?;
+    // A new log points editors at the schema, where the project keeps one (`goalpost init`).
+    if existing.is_none() && ctx.root.join(crate::schema::GOAL_FILE_SCHEMA).is_file() {
+        text = format!("{}\n{text}", crate::schema::modeline(log_rel));
+    }
     let new_line = u32::try_from(text.lines().count()).unwrap_or(u32::MAX);
     let tree = WorkTree::new(&ctx.root)
         .map_err(|e| Failure::Io(format!("cannot open {}: {e}", ctx.root.display())))?;

@@ -141,6 +141,7 @@ pub fn today() -> Result<Date, Failure> {
 
 /// Runs goalpost with the process's arguments and returns the exit code.
 pub fn run() -> u8 {
+    completions::complete_if_asked();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
