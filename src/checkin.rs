@@ -226,26 +226,30 @@ pub struct Overlay<'a> {
 /// Whether a walk of goal root `root` lists `path` (below it, no hidden component, a
 /// goal-file name): the check-in log must be such a path, or goalpost would never read it.
 pub fn is_walked(path: &str, root: &str) -> bool {
-    let root = root.trim_end_matches('/');
-    path.strip_prefix(root)
-        .and_then(|r| r.strip_prefix('/'))
-        .is_some_and(|rest| {
-            source::is_goal_file(rest)
-                && rest
-                    .split('/')
-                    .all(|part| !part.is_empty() && !part.starts_with('.'))
-        })
+    let root = crate::load::resolve::normalize(root);
+    let rest = if root.is_empty() {
+        Some(path)
+    } else {
+        path.strip_prefix(root.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+    };
+    rest.is_some_and(|rest| {
+        source::is_goal_file(rest)
+            && rest
+                .split('/')
+                .all(|part| !part.is_empty() && !part.starts_with('.'))
+    })
 }
 
 impl Source for Overlay<'_> {
-    fn walk(&self, root: &str) -> io::Result<Vec<Entry>> {
-        let mut entries = self.inner.walk(root)?;
+    fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
+        let mut entries = self.inner.walk(roots, max)?;
         let listed = entries
             .iter()
             .any(|e| matches!(e, Entry::File(p) if *p == self.path));
-        if !listed && is_walked(&self.path, root) {
+        if !listed && roots.iter().any(|r| is_walked(&self.path, r)) {
             entries.push(Entry::File(self.path.clone()));
-            entries.sort_by(|a, b| entry_path(a).cmp(entry_path(b)));
+            entries.sort_by(|a, b| a.path().cmp(b.path()));
         }
         Ok(entries)
     }
@@ -263,12 +267,6 @@ impl Source for Overlay<'_> {
 
     fn describe(&self) -> String {
         self.inner.describe()
-    }
-}
-
-fn entry_path(e: &Entry) -> &str {
-    match e {
-        Entry::File(p) | Entry::Escape { path: p, .. } => p,
     }
 }
 

@@ -186,7 +186,7 @@ fn logs_that_cannot_take_a_line_are_refused() {
 fn the_overlay_lists_and_reads_the_new_log() {
     struct Empty;
     impl Source for Empty {
-        fn walk(&self, _: &str) -> io::Result<Vec<Entry>> {
+        fn walk(&self, _: &[String], _: usize) -> io::Result<Vec<Entry>> {
             Ok(vec![Entry::File("goals/a.yaml".to_owned())])
         }
         fn read(&self, _: &str, _: u64) -> io::Result<Read> {
@@ -202,10 +202,10 @@ fn the_overlay_lists_and_reads_the_new_log() {
         bytes: b"checkins:\n".to_vec(),
     };
     let listed = |root: &str| -> Vec<String> {
-        o.walk(root)
+        o.walk(&[root.to_owned()], 100)
             .unwrap()
             .into_iter()
-            .map(|e| entry_path(&e).to_owned())
+            .map(|e| e.path().to_owned())
             .collect()
     };
     assert_eq!(listed("goals"), ["goals/a.yaml", "goals/log/checkins.yaml"]);
@@ -223,4 +223,6 @@ fn the_overlay_lists_and_reads_the_new_log() {
     assert!(!is_walked("goals/.hidden/checkins.yaml", "goals"));
     assert!(!is_walked("goals/checkins.txt", "goals"));
     assert!(!is_walked("goalsx/checkins.yaml", "goals"));
+    assert!(is_walked("goals/checkins.yaml", "./goals/."));
+    assert!(is_walked("goals/checkins.yaml", "."));
 }
