@@ -24,6 +24,7 @@ use crate::load::source::{Source, WorkTree};
 use crate::load::{self, LoadError, Sources};
 use crate::model::Goals;
 use crate::report::diagnostics;
+use crate::text::safe;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -156,12 +157,14 @@ impl Failure {
                 eprintln!("error: goalpost.toml is invalid; fix it before goals can be read");
                 exit::USAGE
             }
+            // Messages echo paths, refs, revision names and git's own words: all may come
+            // from the repository, so they are escaped like any repository text.
             Failure::Usage(m) => {
-                eprintln!("error: {m}");
+                eprintln!("error: {}", safe::human(&m));
                 exit::USAGE
             }
             Failure::Io(m) => {
-                eprintln!("error: {m}");
+                eprintln!("error: {}", safe::human(&m));
                 exit::IO
             }
             Failure::Reported(c) => c,

@@ -155,6 +155,18 @@ impl Repo {
                 name: rev.to_owned(),
                 commit,
             }),
+            // libgit2 sometimes fails a lookup (`@{-1}` with no previous branch) without
+            // setting a message, so the message is a stale one from an earlier call (about
+            // `.git/shallow`): say plainly that the name was not found.
+            Err(e)
+                if e.code() == ErrorCode::NotFound
+                    && matches!(e.class(), ErrorClass::None | ErrorClass::Os) =>
+            {
+                Err(GitError::UnknownRevision {
+                    rev: rev.to_owned(),
+                    reason: "no branch, tag, commit or reflog entry has that name".to_owned(),
+                })
+            }
             Err(e) if repo.is_shallow() && may_be_history(rev, &e) => Err(GitError::Shallow {
                 what: format!("cannot resolve `{rev}`"),
             }),
@@ -611,6 +623,10 @@ mod tests {
         let (_dir, r) = repo_with(&[("goals/a.yaml", Node::File("team: a\n"))]);
         let e = r.resolve("no-such-branch").expect_err("unknown");
         assert!(e.is_usage(), "{e}");
+        let _ = r.is_shallow();
+        let e = r.resolve("@{-1}").expect_err("no previous branch");
+        assert!(e.is_usage(), "{e}");
+        assert!(!e.to_string().contains("shallow"), "{e}");
         assert!(!r.is_shallow());
         // libgit2 names the first branch `master` unless init.defaultBranch says otherwise.
         let branch = r.default_branch().expect("a default branch");
