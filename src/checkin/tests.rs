@@ -226,3 +226,20 @@ fn the_overlay_lists_and_reads_the_new_log() {
     assert!(is_walked("goals/checkins.yaml", "./goals/."));
     assert!(is_walked("goals/checkins.yaml", "."));
 }
+
+#[test]
+fn lines_end_where_yaml_ends_them() {
+    assert_eq!(yaml_lines("a\r\nb\rc\nd"), ["a", "b", "c", "d"]);
+    assert_eq!(yaml_lines("a\n"), ["a"]);
+    assert!(yaml_lines("").is_empty());
+    assert_eq!(line_count("checkins:\r  - x\r"), 2);
+    // A log with CR line endings gets a CR-ended line, and reads back with it.
+    let cr = "checkins:\r  - { ref: a/b, date: 2026-10-01, value: 1 }\r";
+    let out = append(Some(cr), &ck(None)).unwrap();
+    assert_eq!(
+        out,
+        format!(
+            "{cr}  - {{ ref: growth/onboarding/completion, date: 2026-11-20, value: 75, confidence: 0.6 }}\r"
+        )
+    );
+}

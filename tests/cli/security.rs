@@ -318,6 +318,58 @@ fn a_symlink_in_the_middle_of_a_path_is_refused_for_reading_and_writing() {
         !outside.path().join("empty/checkins.yaml").exists(),
         "checkin wrote outside the repository"
     );
+
+    // Links the walk passes over quietly (their names are not goal-like) are refused when
+    // the log's path goes through them: out of the repository, or into a hidden directory.
+    for (link, target) in [
+        ("goals/out.d", outside.path().join("empty")),
+        ("goals/private.d", "../.private".into()),
+    ] {
+        let r = repo(&[
+            (
+                "goalpost.toml",
+                &format!("checkin_log = \"{link}/checkins.yaml\"\n"),
+            ),
+            ("goals/a.yaml", &kpi_file("growth")),
+        ]);
+        std::fs::create_dir_all(r.path().join(".private")).expect("mkdir");
+        symlink(&target, r.path().join(link));
+        let o = run(
+            r.path(),
+            &["checkin", "growth/churn", "4", "--date", "2026-11-01"],
+        );
+        assert_eq!(o.status.code(), Some(1), "{link}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("error[symlink-escape]"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains(link), "{}", stderr(&o));
+        assert!(!r.path().join(".private/checkins.yaml").exists(), "{link}");
+        assert!(
+            !outside.path().join("empty/checkins.yaml").exists(),
+            "{link}"
+        );
+    }
+
+    // A link that stays inside is followed for writing: the file it names is replaced, the
+    // link stays a link.
+    let r = repo(&[
+        ("goals/a.yaml", &kpi_file("growth")),
+        ("data/log.yaml", LOG),
+    ]);
+    symlink("../data/log.yaml", r.path().join("goals/checkins.yaml"));
+    let o = run(
+        r.path(),
+        &["checkin", "growth/churn", "4", "--date", "2026-11-01"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let link = r.path().join("goals/checkins.yaml");
+    assert!(std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()));
+    assert_eq!(
+        std::fs::read_to_string(r.path().join("data/log.yaml")).expect("the log"),
+        format!("{LOG}  - {{ ref: growth/churn, date: 2026-11-01, value: 4 }}\n")
+    );
 }
 
 #[cfg(unix)]
