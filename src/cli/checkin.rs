@@ -10,10 +10,9 @@ use super::show::resolve;
 use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, parse_date, plural};
 use crate::checkin::commit::Committer;
 use crate::checkin::{self, NewCheckin, Overlay, store};
-use crate::diag::{Code, Diagnostic, Span};
-use crate::load::resolve::{Hidden, Node, Refused, Resolved};
+use crate::diag::{Code, Diagnostic};
+use crate::load::resolve::{Hidden, Node, Resolved};
 use crate::load::source::WorkTree;
-use crate::load::{SourceFile, Sources};
 use crate::model::{Date, KrMeasure, Observation};
 use crate::report::show::Target;
 use crate::text::safe;
@@ -102,10 +101,7 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
                 "checkin_log `{shown}` cannot be a file (a directory or something else is in the way)"
             )));
         }
-        Resolved::Refused(r) => {
-            refuse_link(ctx, &r);
-            return Err(Failure::Reported(exit::FINDINGS));
-        }
+        Resolved::Refused(r) => return Err(super::refused_link(&r, ctx.color_err)),
     };
     // The path the goal-file walk reads the log by: its real path when a root holds that,
     // else the path through the link.
@@ -180,32 +176,6 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
     }
     out(&report)?;
     Ok(exit::OK)
-}
-
-/// Prints the `symlink-escape` error of a check-in log whose path goes through a link that
-/// may not be followed.
-fn refuse_link(ctx: &Ctx, r: &Refused) {
-    let sources = Sources {
-        files: vec![SourceFile {
-            path: r.link.clone(),
-            text: String::new(),
-        }],
-    };
-    let d = Diagnostic::new(
-        Code::SymlinkEscape,
-        Span {
-            line: 1,
-            col: 1,
-            ..Span::default()
-        },
-        r.describe(),
-    )
-    .help(r.help());
-    eprint!(
-        "{}",
-        crate::report::diagnostics::human(&[d], &sources, ctx.color_err)
-    );
-    eprintln!("error: check-in refused (1 error); nothing was written");
 }
 
 /// The check-in the arguments describe, for an item that exists (unknown refs and values

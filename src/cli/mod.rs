@@ -308,6 +308,31 @@ pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
     Ok(checked)
 }
 
+/// Prints the `symlink-escape` error of a path this command was to write through a link
+/// that may not be followed (SPEC 10), and says nothing was written; exit 1, like the same
+/// link met by `check`.
+pub fn refused_link(r: &crate::load::source::Refused, color: bool) -> Failure {
+    let sources = Sources {
+        files: vec![load::SourceFile {
+            path: r.link.clone(),
+            text: String::new(),
+        }],
+    };
+    let d = Diagnostic::new(
+        crate::diag::Code::SymlinkEscape,
+        crate::diag::Span {
+            line: 1,
+            col: 1,
+            ..Default::default()
+        },
+        r.describe(),
+    )
+    .help(r.help());
+    eprint!("{}", diagnostics::human(&[d], &sources, color));
+    eprintln!("error: refused (1 error); nothing was written");
+    Failure::Reported(exit::FINDINGS)
+}
+
 /// Prints the errors (not the warnings) of `checked` on stderr and returns how many there
 /// were; the caller adds its own closing line.
 pub fn print_errors(checked: &Checked, color: bool) -> usize {

@@ -993,3 +993,53 @@ fn a_log_with_cr_line_endings_that_check_accepts_takes_checkins() {
     let o = run(d, &["status", "--format", "json", "--as-of", "2026-11-25"]);
     assert!(stdout(&o).contains("\"value\": 4"), "{}", stdout(&o));
 }
+
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_link_out_of_its_directory() {
+    for (link, is_dir) in [
+        ("goals", true),
+        (".github", true),
+        (".github/workflows", true),
+        (".gitattributes", false),
+        ("goalpost.toml", false),
+    ] {
+        let outside = repo(&[("attributes", "* text=auto\n")]);
+        let dir = repo(&[]);
+        let target = if is_dir {
+            outside.path().to_owned()
+        } else {
+            outside.path().join(if link == ".gitattributes" {
+                "attributes"
+            } else {
+                "new.toml"
+            })
+        };
+        symlink(&target, dir.path().join(link));
+        let o = run(dir.path(), &["init"]);
+        assert_eq!(o.status.code(), Some(1), "{link}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("symlink-escape"),
+            "{link}: {}",
+            stderr(&o)
+        );
+        let mut there: Vec<String> = std::fs::read_dir(outside.path())
+            .expect("outside")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        there.sort();
+        assert_eq!(there, ["attributes"], "{link}: init wrote outside");
+        assert_eq!(
+            std::fs::read_to_string(outside.path().join("attributes")).expect("read"),
+            "* text=auto\n"
+        );
+        // Nothing was written inside either: the refusal comes first.
+        assert!(!dir.path().join("goalpost.schema.json").exists(), "{link}");
+    }
+    // Links that stay inside are followed.
+    let dir = repo(&[("real/.keep", "")]);
+    symlink("real", dir.path().join("goals"));
+    let o = run(dir.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.path().join("real/example.yaml").is_file());
+}
