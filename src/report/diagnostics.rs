@@ -51,7 +51,8 @@ impl<'s> LineIndex<'s> {
         });
         let i = line.checked_sub(1)? as usize;
         let start = *starts.get(i)?;
-        if start >= text.len() && i > 0 {
+        if start >= text.len() {
+            // Past the last line (an empty file has none).
             return None;
         }
         let end = starts.get(i + 1).map_or(text.len(), |&e| e);
@@ -161,26 +162,25 @@ pub fn human(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
         };
         let path = safe::human(sources.path(d.span.file));
         let message = safe::human(&d.message);
-
         let title = level.primary_title(message).id(d.code.name());
         let at = format!("{path}:{}:{}", d.span.line.max(1), d.span.col.max(1));
-        let Some((body, offset)) = lines.line(d.span.file, d.span.line) else {
-            // No line to quote (a run-level problem, or a file whose text is not kept).
-            let origin = annotate_snippets::Origin::path(at);
-            out.push_str(&renderer.render(&[title.element(origin)]));
-            out.push_str("\n\n");
-            continue;
-        };
         // The quoted line has no path: annotate-snippets would take the column from the
-        // shown text, which escaping and cutting change. The `-->` line is added below,
-        // with the span's own line and column.
-        let shown = show(body, offset, d.span);
+        // shown text, which escaping and cutting change. The `-->` line is added after
+        // rendering, with the span's own line and column. With no line to quote (a run-level
+        // problem, or a file whose text is not kept), the place is an origin as usual.
+        let quoted = lines.line(d.span.file, d.span.line);
         let mut widest = d.span.line;
-        let mut group = title.element(
-            Snippet::source(shown.text)
-                .line_start(d.span.line as usize)
-                .annotation(AnnotationKind::Primary.span(shown.range)),
-        );
+        let mut group = match quoted {
+            Some((body, offset)) => {
+                let shown = show(body, offset, d.span);
+                title.element(
+                    Snippet::source(shown.text)
+                        .line_start(d.span.line as usize)
+                        .annotation(AnnotationKind::Primary.span(shown.range)),
+                )
+            }
+            None => title.element(annotate_snippets::Origin::path(at.clone())),
+        };
         for r in &d.related {
             if let Some((body, offset)) = lines.line(r.span.file, r.span.line) {
                 // Here annotate-snippets gives the column: exact unless the line had to be
@@ -203,17 +203,21 @@ pub fn human(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
             group = group.element(Level::HELP.message(safe::human(help)));
         }
         let rendered = renderer.render(&[group]);
-        let (first, rest) = rendered.split_once('\n').unwrap_or((&rendered, ""));
-        let pad = " ".repeat(widest.to_string().len());
-        out.push_str(first);
-        out.push('\n');
-        if color {
-            let style = annotate_snippets::renderer::DEFAULT_LINE_NUM_STYLE;
-            out.push_str(&format!("{pad}{style}-->{style:#} {at}\n"));
+        if quoted.is_none() {
+            out.push_str(&rendered);
         } else {
-            out.push_str(&format!("{pad}--> {at}\n"));
+            let (first, rest) = rendered.split_once('\n').unwrap_or((&rendered, ""));
+            let pad = " ".repeat(widest.to_string().len());
+            out.push_str(first);
+            out.push('\n');
+            if color {
+                let style = annotate_snippets::renderer::DEFAULT_LINE_NUM_STYLE;
+                out.push_str(&format!("{pad}{style}-->{style:#} {at}\n"));
+            } else {
+                out.push_str(&format!("{pad}--> {at}\n"));
+            }
+            out.push_str(rest);
         }
-        out.push_str(rest);
         out.push_str("\n\n");
     }
     out
@@ -420,6 +424,32 @@ mod tests {
         assert_eq!(lines.line(0, 4), Some(("four", 10)));
         assert_eq!(lines.line(0, 5), None);
         assert_eq!(lines.line(0, 0), None);
-        assert_eq!(lines.line(7, 1), Some(("", 0)));
+        assert_eq!(lines.line(7, 1), None);
+    }
+
+    #[test]
+    fn a_file_without_text_is_named_without_a_quote() {
+        let sources = Sources {
+            files: vec![SourceFile {
+                path: "goals/link.yaml".into(),
+                text: String::new(),
+            }],
+        };
+        let d = Diagnostic::new(
+            Code::SymlinkEscape,
+            Span {
+                file: 0,
+                line: 1,
+                col: 1,
+                ..Span::default()
+            },
+            "`goals/link.yaml` is a symlink to `/etc/passwd`, outside the repository",
+        )
+        .help("remove the link");
+        insta::assert_snapshot!(human(&[d], &sources, false), @r"
+        error[symlink-escape]: `goals/link.yaml` is a symlink to `/etc/passwd`, outside the repository
+         --> goals/link.yaml:1:1
+          = help: remove the link
+        ");
     }
 }
