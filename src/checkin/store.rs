@@ -68,6 +68,12 @@ pub fn lock(path: &Path, timeout: Duration) -> Result<LogLock, LockError> {
         path: path.display().to_string(),
         source,
     };
+    // Outside a git repository the lock file sits in the repository, where a pull request
+    // could have put a symlink by that name: never open one (it could create a file
+    // anywhere).
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(io_err(io::Error::other("it is a symbolic link")));
+    }
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -183,11 +189,8 @@ pub fn replace(log: &Path, bytes: &[u8], read: &Snapshot) -> io::Result<Replaced
     remove_stale_temps(log, dir);
     let tmp = log.with_file_name(format!("{}{}.tmp", temp_prefix(log), std::process::id()));
     let written = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)?;
+        // A new file: stale ones (and anything planted under that name) were removed above.
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         f.write_all(bytes)?;
         if let Some(p) = &read.permissions {
             f.set_permissions(p.clone())?;
@@ -331,5 +334,17 @@ mod tests {
         assert_eq!(replace(&log, b"x\n", &read).unwrap(), Replaced::Changed);
         std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o444)).unwrap();
         assert!(snapshot(&log).unwrap().read_only());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_file_that_is_a_link_is_never_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        let at = dir.path().join(".checkins.yaml.lock");
+        std::os::unix::fs::symlink(&elsewhere, &at).unwrap();
+        let err = lock(&at, Duration::from_millis(100)).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(!elsewhere.exists());
     }
 }
