@@ -228,11 +228,11 @@ pub fn resolve(tree: &dyn Tree, path: &str, hidden: Hidden) -> io::Result<Resolv
                     if name == ".." {
                         return Ok(Resolved::Missing { real: None });
                     }
-                    if hidden == Hidden::Refuse && is_hidden(&name) {
-                        let here = out.join("/");
-                        return refuse(&links, from, &here, Why::Hidden);
-                    }
+                    let hide = hidden == Hidden::Refuse && is_hidden(&name);
                     out.push(name);
+                    if hide {
+                        return refuse(&links, from, &out.join("/"), Why::Hidden);
+                    }
                 }
                 return Ok(Resolved::Missing {
                     real: Some(out.join("/")),
@@ -291,7 +291,7 @@ pub fn walk(tree: &dyn Tree, roots: &[String], max: usize) -> io::Result<Vec<Ent
     roots.dedup();
     // First the real tree: roots that name real directories, then what links lead to.
     for root in &roots {
-        w.link_or_dir(root, root, 0, true)?;
+        w.root(root)?;
     }
     let mut next = 0;
     while let Some((path, real, depth)) = w.links.get(next).cloned() {
@@ -324,22 +324,21 @@ impl Walker<'_> {
         self.out.len() > self.max
     }
 
-    /// A root: walked now when its path is real, else queued like a link (or refused).
-    fn link_or_dir(&mut self, path: &str, real: &str, depth: usize, root: bool) -> io::Result<()> {
-        match resolve(self.tree, real, Hidden::Refuse)? {
-            Resolved::Found { real: r, node } if r == real => self.found(path, &r, node, depth),
+    /// A root: walked now when its path is real, queued like a link when it goes through
+    /// one, reported when it may not be followed.
+    fn root(&mut self, root: &str) -> io::Result<()> {
+        match resolve(self.tree, root, Hidden::Refuse)? {
+            Resolved::Found { real, node } if real == root => self.found(root, &real, node, 0),
             Resolved::Found { .. } => {
-                self.links.push((path.to_owned(), real.to_owned(), depth));
+                self.links.push((root.to_owned(), root.to_owned(), 0));
                 Ok(())
             }
             Resolved::Missing { .. } => Ok(()),
             Resolved::Refused(refused) => {
-                if root {
-                    self.out.push(Entry::Refused {
-                        path: refused.link.clone(),
-                        refused,
-                    });
-                }
+                self.out.push(Entry::Refused {
+                    path: refused.link.clone(),
+                    refused,
+                });
                 Ok(())
             }
         }

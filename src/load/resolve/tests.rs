@@ -240,10 +240,10 @@ fn missing_paths_say_where_they_would_be_created() {
         }
     );
     assert_eq!(res(&t, "goals/new/../x"), Resolved::Missing { real: None });
-    assert!(matches!(
+    assert_eq!(
         res(&t, "goals/new/.hidden/x"),
-        Resolved::Refused(r) if r.why == Why::Hidden
-    ));
+        refused("goals/new/.hidden", "", Why::Hidden)
+    );
 }
 
 fn paths(entries: &[Entry]) -> Vec<&str> {
