@@ -16,6 +16,9 @@ use std::io;
 pub const MAX_LINKS: usize = 40;
 /// Directories nested deeper than this below a root are not walked.
 const MAX_DEPTH: usize = 64;
+/// A real path of more components than this is taken as missing (no file system takes
+/// paths this deep; a git tree can nest without end), so one resolution stays cheap.
+const MAX_COMPONENTS: usize = 256;
 
 /// What a tree holds at a path, without following a link there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,6 +242,9 @@ pub fn resolve(tree: &dyn Tree, path: &str, hidden: Hidden) -> io::Result<Resolv
                 });
             }
             found => {
+                if real.len() >= MAX_COMPONENTS {
+                    return Ok(Resolved::Missing { real: None });
+                }
                 real.push(name);
                 node = found;
             }

@@ -355,6 +355,22 @@ fn roots_through_links_are_refused_or_followed() {
 }
 
 #[test]
+fn resolving_stays_cheap_in_absurdly_deep_trees() {
+    let deep = vec!["d"; 2_000].join("/");
+    let mut t = Mem::new(&[(&format!("{deep}/x.yaml"), "file")]);
+    // 40 links, each 2,000 components deep, chained.
+    for i in 0..MAX_LINKS {
+        t.add(&format!("l{i}"), &format!("-> {deep}/../../l{}", i + 1));
+    }
+    assert!(matches!(res(&t, "l0"), Resolved::Missing { real: None }));
+    assert!(
+        t.node_calls.get() <= MAX_COMPONENTS + 2,
+        "{}",
+        t.node_calls.get()
+    );
+}
+
+#[test]
 fn normalize_drops_empty_and_dot_parts() {
     assert_eq!(normalize("./goals//a/"), "goals/a");
     assert_eq!(normalize("."), "");
