@@ -84,7 +84,10 @@ impl Tree for WorkTree {
             Err(e)
                 if matches!(
                     e.kind(),
-                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                    io::ErrorKind::NotFound
+                        | io::ErrorKind::NotADirectory
+                        // A name or path too long for the system: nothing can be there.
+                        | io::ErrorKind::InvalidFilename
                 ) =>
             {
                 Ok(Node::Missing)
