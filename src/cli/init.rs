@@ -1,8 +1,12 @@
-//! `goalpost init [DIR]`: scaffold a goals repository. Never overwrites a file.
+//! `goalpost init [DIR]`: scaffold a goals repository. Never overwrites a file, and never
+//! writes through a link that leaves DIR: every path is resolved first (the same resolver as
+//! for reading, hidden paths allowed), and nothing is written unless all of them are free.
 
 mod workflow;
 
 use super::{CmdResult, Ctx, Failure, exit};
+use crate::load::resolve::{Hidden, Node, Resolved};
+use crate::load::source::WorkTree;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -110,12 +114,44 @@ pub fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
         (CONFIG_SCHEMA, crate::schema::config_json()),
         (workflow::PATH, workflow.text),
     ];
-    // `symlink_metadata`: a dangling symlink is a file that exists, too.
-    let existing: Vec<&str> = files
-        .iter()
-        .map(|(p, _)| *p)
-        .filter(|p| dir.join(p).symlink_metadata().is_ok())
-        .collect();
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
+    let tree = WorkTree::new(&dir)
+        .map_err(|e| Failure::Io(format!("cannot open {}: {e}", dir.display())))?;
+    let io = |e: std::io::Error, p: &str| Failure::Io(format!("cannot write {p}: {e}"));
+    let resolve = |path: &str| -> Result<Resolved, Failure> {
+        match tree.resolve(path, Hidden::Allow) {
+            Ok(Resolved::Refused(r)) => Err(super::refused_link(&r, ctx.color_err)),
+            Ok(Resolved::Missing { real: None }) => Err(Failure::Usage(format!(
+                "cannot create {path} in {}: a file is in the way of its directory (nothing was written)",
+                dir.display()
+            ))),
+            Ok(r) => Ok(r),
+            Err(e) => Err(io(e, path)),
+        }
+    };
+    // Where each file goes, before anything is written. A dangling symlink is a file that
+    // exists, too (the resolver reports it as found or refused, never missing).
+    let mut plan = Vec::new();
+    let mut existing = Vec::new();
+    for (path, text) in &files {
+        match resolve(path)? {
+            Resolved::Missing { real: Some(real) } => plan.push((*path, real, text)),
+            _ => existing.push(*path),
+        }
+    }
+    let attrs = match resolve(".gitattributes")? {
+        Resolved::Found {
+            real,
+            node: Node::File,
+        }
+        | Resolved::Missing { real: Some(real) } => real,
+        _ => {
+            return Err(Failure::Usage(
+                ".gitattributes is not a file; nothing was written".to_owned(),
+            ));
+        }
+    };
     if !existing.is_empty() {
         let (names, verb) = match existing.as_slice() {
             [one] => (format!("`{one}`"), "exists"),
@@ -137,8 +173,8 @@ pub fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
         )));
     }
     let mut written: Vec<&str> = Vec::new();
-    for (path, text) in &files {
-        let full = dir.join(path);
+    for (path, real, text) in plan {
+        let full = tree.absolute(&real);
         let result = match full.parent() {
             Some(parent) => std::fs::create_dir_all(parent),
             None => Ok(()),
@@ -160,9 +196,8 @@ pub fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
         written.push(path);
         eprintln!("created {path}");
     }
-    let io = |e: std::io::Error, p: &str| Failure::Io(format!("cannot write {p}: {e}"));
     // .gitattributes is commonly present already: add our line to it rather than refuse.
-    let attrs = dir.join(".gitattributes");
+    let attrs = tree.absolute(&attrs);
     let current = std::fs::read_to_string(&attrs).unwrap_or_default();
     if !current.lines().any(|l| l.trim() == GITATTRIBUTES_LINE) {
         let mut text = current.clone();

@@ -24,6 +24,7 @@ use crate::load::source::{Source, WorkTree};
 use crate::load::{self, LoadError, Sources};
 use crate::model::Goals;
 use crate::report::diagnostics;
+use crate::text::safe;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -211,12 +212,14 @@ impl Failure {
                 eprintln!("error: goalpost.toml is invalid; fix it before goals can be read");
                 exit::USAGE
             }
+            // Messages echo paths, refs, revision names and git's own words: all may come
+            // from the repository, so they are escaped like any repository text.
             Failure::Usage(m) => {
-                eprintln!("error: {m}");
+                eprintln!("error: {}", safe::human(&m));
                 exit::USAGE
             }
             Failure::Io(m) => {
-                eprintln!("error: {m}");
+                eprintln!("error: {}", safe::human(&m));
                 exit::IO
             }
             Failure::Reported(c) => c,
@@ -454,6 +457,31 @@ pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
         return Err(Failure::Reported(exit::FINDINGS));
     }
     Ok(checked)
+}
+
+/// Prints the `symlink-escape` error of a path this command was to write through a link
+/// that may not be followed (SPEC 10), and says nothing was written; exit 1, like the same
+/// link met by `check`.
+pub fn refused_link(r: &crate::load::source::Refused, color: bool) -> Failure {
+    let sources = Sources {
+        files: vec![load::SourceFile {
+            path: r.link.clone(),
+            text: String::new(),
+        }],
+    };
+    let d = Diagnostic::new(
+        crate::diag::Code::SymlinkEscape,
+        crate::diag::Span {
+            line: 1,
+            col: 1,
+            ..Default::default()
+        },
+        r.describe(),
+    )
+    .help(r.help());
+    eprint!("{}", diagnostics::human(&[d], &sources, color));
+    eprintln!("error: refused (1 error); nothing was written");
+    Failure::Reported(exit::FINDINGS)
 }
 
 /// Prints the errors (not the warnings) of `checked` on stderr and returns how many there

@@ -39,29 +39,33 @@ fn init_names_each_existing_file_and_writes_nothing() {
 
 #[cfg(unix)]
 #[test]
-fn a_dangling_symlink_counts_as_an_existing_file() {
+fn a_dangling_symlink_is_refused_and_nothing_is_written() {
     let r = repo(&[]);
     std::os::unix::fs::symlink("nowhere", r.path().join("goalpost.toml")).expect("symlink");
     let o = run(r.path(), &["init"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("`goalpost.toml` already exists"),
+        stderr(&o).contains("error[symlink-escape]"),
         "{}",
         stderr(&o)
     );
+    assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
     assert!(!r.path().join("goals").exists());
 }
 
+/// Every path is resolved before the first write, so a file in the way of a directory
+/// stops init with nothing written (rather than half a scaffold).
 #[test]
-fn a_write_that_fails_midway_says_what_was_written() {
-    // `schema` is a file, so schema/… cannot be created, after two files were written.
+fn a_file_in_the_way_stops_init_before_anything_is_written() {
     let r = repo(&[("schema", "not a directory\n")]);
     let o = run(r.path(), &["init"]);
-    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.contains("cannot write schema/goalpost.schema.json (")
-            && err.contains("already written: goalpost.toml, goals/example.yaml"),
+        err.contains("cannot create schema/goalpost.schema.json")
+            && err.contains("a file is in the way of its directory (nothing was written)"),
         "{err}"
     );
+    assert!(!r.path().join("goalpost.toml").exists());
+    assert!(!r.path().join("goals").exists());
 }
