@@ -36,6 +36,10 @@ pub const HEADER: &[&str] = &[
     "critical",
     "trend",
     "guardrail_breached",
+    "forecast_progress",
+    "forecast_value",
+    "forecast_low",
+    "forecast_high",
 ];
 
 /// One row, column by column (`HEADER` order), as cells.
@@ -76,6 +80,7 @@ fn objective(row: &ObjectiveRow) -> Row {
     r.num("expected", Some(s.expected));
     r.word("status", s.status.as_str());
     r.word("guardrail_breached", s.guardrail_breached);
+    r.num("forecast_progress", s.forecast);
     r
 }
 
@@ -107,6 +112,12 @@ fn key_result(row: &KrRow, expected: f64) -> Row {
     }
     r.word("stale", s.stale);
     r.num("weight", Some(kr.weight));
+    if let Some(f) = s.forecast {
+        r.num("forecast_progress", Some(f.progress));
+        r.num("forecast_value", Some(f.value));
+        r.num("forecast_low", f.low);
+        r.num("forecast_high", f.high);
+    }
     r
 }
 

@@ -52,9 +52,11 @@ td,th{padding:3px 6px;vertical-align:top}
 tr+tr td{border-top:1px solid var(--card)}
 td.n{text-align:right;white-space:nowrap}
 td.d,.o td:nth-child(2),.o td:nth-child(4),.o td:nth-child(5),th{white-space:nowrap}
-i.k{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}
-.k0{--c:#0969da}.k1{--c:#bf3989}.k2{--c:#1a7f37}.k3{--c:#9a6700}.k4{--c:#8250df}.k5{--c:#cf222e}
-i.k{background:var(--c)}
+.k0,.og tr:nth-child(6n+2){--c:#0969da}.k1,.og tr:nth-child(6n+3){--c:#bf3989}
+.k2,.og tr:nth-child(6n+4){--c:#1a7f37}.k3,.og tr:nth-child(6n+5){--c:#9a6700}
+.k4,.og tr:nth-child(6n+6){--c:#8250df}.k5,.og tr:nth-child(6n+7){--c:#cf222e}
+.og td:first-child::before{content:"";display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;background:var(--c)}
+.o td:nth-child(3){text-align:right;white-space:nowrap}
 svg{display:block;width:100%;height:auto}
 svg.defs{position:absolute;width:0;height:0}
 svg text{font:11px system-ui,sans-serif;fill:var(--muted)}
@@ -63,6 +65,8 @@ svg .axis{stroke:var(--fg);stroke-width:1;fill:none}
 svg .pace{stroke:var(--grey);stroke-width:1.2;stroke-dasharray:5 4}
 svg .today{stroke:var(--grey);stroke-width:1;stroke-dasharray:2 3}
 svg .l{fill:none;stroke:var(--c,var(--blue));stroke-width:2.2}
+svg .fc{fill:none;stroke:var(--c);stroke-width:1.5;stroke-dasharray:4 3}
+svg .band{fill:var(--c);fill-opacity:.12;stroke:none}
 svg.sl{width:100px}
 svg.sl .l{stroke-width:1.5}
 svg .target{stroke:var(--green);stroke-width:1;stroke-dasharray:3 2}
@@ -239,7 +243,9 @@ fn counts(group: &[ObjectiveRow]) -> Vec<(Status, usize)> {
         .collect()
 }
 
-fn kr_row(i: usize, kr: &KrRow, colour: bool) -> Markup {
+/// A key result's row. In an open period its colour swatch (that of its line in the chart)
+/// comes from the stylesheet by row position, so thousands of rows carry no extra markup.
+fn kr_row(kr: &KrRow) -> Markup {
     let s = kr.score;
     let mut notes: Vec<String> = Vec::new();
     if let Some(k) = kr.kpi {
@@ -252,12 +258,13 @@ fn kr_row(i: usize, kr: &KrRow, colour: bool) -> Markup {
     html! {
         tr {
             td {
-                @if colour { i class={ "k k" (i % svg::COLOURS) } {} }
                 code { (kr.kr.id) } " " (kr.kr.title)
                 @if let Some(n) = kr.last_note() { br; span.note { "“" (n) "”" } }
             }
             td { (kr.measure()) @if !notes.is_empty() { br; span.note { (notes.join(" · ")) } } }
-            td.n { (score(s.progress)) }
+            td { (score(s.progress))
+                @let fc = kr.forecast_cell();
+                @if !fc.is_empty() { " → " (fc) } }
             td class=(s.status.as_str()) { (s.status.label()) @if s.stale { " " span class="s warning" { "stale" } } }
             td { (s.last_checkin.map_or(String::new(), |d| d.to_string())) }
         }
@@ -272,23 +279,28 @@ fn objective(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
             h3 { code { (o.reference()) } " " (o.title) }
             ul.b {
                 li class=(s.status.as_str()) { (s.status.label()) }
-                @if open { li.info { "score " (score(s.score)) " · expected " (score(s.expected)) } }
+                @if open { li.info { "score " (score(s.score)) " · expected " (score(s.expected))
+                    @if let Some(f) = s.forecast { " · forecast " (score(f)) } } }
                 @else { li.info { "score " (score(s.score)) } }
                 @if o.commitment == Commitment::Committed { li.info { "committed" } }
-                @for g in &row.guardrails {
+                // Guardrails that need attention by name; healthy ones counted (the KPI
+                // tables have them in full).
+                @for g in row.guardrails.iter().filter(|g| g.status != KpiStatus::Healthy) {
                     @if g.breached() {
                         li.breached { "guardrail " (g.kpi.reference()) ": breached" }
                     } @else {
                         li class=(g.status.as_str()) { "guardrail " (g.kpi.reference()) ": " (g.status.label()) }
                     }
                 }
+                @let healthy = row.guardrails.iter().filter(|g| g.status == KpiStatus::Healthy).count();
+                @if healthy > 0 { li.healthy { (plural(healthy, "guardrail")) " healthy" } }
                 @if let Some(owner) = &o.owner { li.info { "owner " (owner) } }
                 @if let Some(parent) = row.parent { li.info { "supports " (parent.reference()) } }
             }
             @let table = html! {
                 table {
-                    tr { th { "key result" } th { "measure" } th { "progress" } th { "status" } th { "last check-in" } }
-                    @for (i, kr) in row.key_results.iter().enumerate() { (kr_row(i, kr, open)) }
+                    tr { th { "key result" } th { "measure" } th { "progress" @if open { " → forecast" } } th { "status" } th { "last check-in" } }
+                    @for kr in &row.key_results { (kr_row(kr)) }
                 }
             };
             @if open {

@@ -47,6 +47,8 @@ pub struct ObjectiveJson<'a> {
     #[serde(serialize_with = "num::one")]
     pub expected: f64,
     pub status: crate::score::Status,
+    #[serde(serialize_with = "num::opt")]
+    pub forecast: Option<f64>,
     pub guardrail_breached: bool,
     pub guardrails: Vec<Ref>,
     pub key_results: Vec<KrJson<'a>>,
@@ -76,6 +78,21 @@ pub struct KrJson<'a> {
     pub confidence: Option<f64>,
     pub last_checkin: Option<Date>,
     pub stale: bool,
+    pub forecast: Option<ForecastJson>,
+}
+
+/// A key result's forecast (SPEC 5): the projected value at the period's end, its progress,
+/// and the ±1 standard-error band (null with two points).
+#[derive(Serialize)]
+pub struct ForecastJson {
+    #[serde(serialize_with = "num::one")]
+    pub value: f64,
+    #[serde(serialize_with = "num::one")]
+    pub progress: f64,
+    #[serde(serialize_with = "num::opt")]
+    pub low: Option<f64>,
+    #[serde(serialize_with = "num::opt")]
+    pub high: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -114,6 +131,7 @@ fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
         score: s.score,
         expected: s.expected,
         status: s.status,
+        forecast: s.forecast,
         guardrail_breached: s.guardrail_breached,
         guardrails: row.guardrails.iter().map(|g| g.kpi.reference()).collect(),
         key_results: row.key_results.iter().map(kr).collect(),
@@ -142,6 +160,12 @@ fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
         confidence: s.confidence,
         last_checkin: s.last_checkin,
         stale: s.stale,
+        forecast: s.forecast.map(|f| ForecastJson {
+            value: f.value,
+            progress: f.progress,
+            low: f.low,
+            high: f.high,
+        }),
     }
 }
 

@@ -70,7 +70,8 @@ pub fn fit(head: String, sections: Vec<Section>, limit: usize, hint: &str) -> St
     out
 }
 
-/// The detail cell of a key result: its numbers, confidence, last check-in, staleness.
+/// The detail cell of a key result: its numbers, confidence, last check-in, staleness, and
+/// the forecast in its units.
 fn kr_detail(kr: &KrRow) -> String {
     let s = kr.score;
     let mut d = vec![md(&kr.measure())];
@@ -82,6 +83,9 @@ fn kr_detail(kr: &KrRow) -> String {
     }
     if s.stale {
         d.push("⚠️ stale".to_owned());
+    }
+    if let Some(f) = kr.forecast_words() {
+        d.push(format!("forecast {}", md(&f)));
     }
     d.join(" · ")
 }
@@ -103,11 +107,12 @@ fn objective_notes(o: &ObjectiveRow) -> String {
 
 fn objective_row(o: &ObjectiveRow) -> String {
     format!(
-        "| **{}** {} | **{}** | {} | {} | {} |\n",
+        "| **{}** {} | **{}** | {} | {} | {} | {} |\n",
         o.reference(),
         md(&o.objective.title),
         score(o.score.score),
         score(o.score.expected),
+        o.forecast_cell(),
         status_emoji(o.score.status),
         objective_notes(o)
     )
@@ -153,7 +158,7 @@ pub fn status(view: &StatusView, limit: usize) -> String {
     for group in view.sections() {
         let first = &group[0];
         let mut text = format!(
-            "### {} · {}\n\n{}\n\n| Objective / key result | Score | Expected | Status | Detail |\n|---|---:|---:|---|---|\n",
+            "### {} · {}\n\n{}\n\n| Objective / key result | Score | Expected | Forecast | Status | Detail |\n|---|---:|---:|---:|---|---|\n",
             md(&first.objective.period.name),
             md(&first.objective.team),
             period_line(first),
@@ -162,10 +167,11 @@ pub fn status(view: &StatusView, limit: usize) -> String {
             text.push_str(&objective_row(o));
             for kr in &o.key_results {
                 text.push_str(&format!(
-                    "| ↳ `{}` {} | {} | | {} | {} |\n",
+                    "| ↳ `{}` {} | {} | | {} | {} | {} |\n",
                     kr.kr.id,
                     md(&kr.kr.title),
                     score(kr.score.progress),
+                    kr.forecast_cell(),
                     status_emoji(kr.score.status),
                     kr_detail(kr)
                 ));
@@ -272,7 +278,7 @@ fn team_section(group: &[ObjectiveRow]) -> String {
     let first = &group[0];
     let mut out = format!(
         "## {} · {}\n\n{}\n\n\
-         | Objective | Score | Expected | Status | Notes |\n|---|---:|---:|---|---|\n",
+         | Objective | Score | Expected | Forecast | Status | Notes |\n|---|---:|---:|---:|---|---|\n",
         md(&first.objective.period.name),
         md(&first.objective.team),
         period_line(first),
@@ -283,15 +289,16 @@ fn team_section(group: &[ObjectiveRow]) -> String {
     let krs: usize = group.iter().map(|o| o.key_results.len()).sum();
     out.push_str(&format!(
         "\n<details><summary>Key results ({krs})</summary>\n\n\
-         | Key result | Progress | Status | Detail |\n|---|---:|---|---|\n"
+         | Key result | Progress | Forecast | Status | Detail |\n|---|---:|---:|---|---|\n"
     ));
     for o in group {
         for kr in &o.key_results {
             out.push_str(&format!(
-                "| `{}` {} | {} | {} | {} |\n",
+                "| `{}` {} | {} | {} | {} | {} |\n",
                 kr.reference(),
                 md(&kr.kr.title),
                 score(kr.score.progress),
+                kr.forecast_cell(),
                 status_emoji(kr.score.status),
                 kr_detail(kr)
             ));

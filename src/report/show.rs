@@ -129,6 +129,16 @@ fn objective(out: &mut String, goals: &Goals, row: &ObjectiveRow) {
         format!("{}  {}", score(s.score), bar(s.score, 20)),
     );
     field(out, "expected", score(s.expected));
+    if let Some(f) = s.forecast {
+        field(
+            out,
+            "forecast",
+            format!(
+                "{}  (at the period's end, if every key result keeps its trend)",
+                score(f)
+            ),
+        );
+    }
     field(out, "status", s.status.label());
     for g in &row.guardrails {
         field(
@@ -175,6 +185,14 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
         format!("{}  {}", score(ks.progress), bar(ks.progress, 20)),
     );
     field(out, "expected", score(row.score.expected));
+    if let Some(words) = kr.forecast_words() {
+        let f = ks.forecast.map_or(0.0, |f| f.progress);
+        field(
+            out,
+            "forecast",
+            format!("{}, progress {}", h(&words), score(f)),
+        );
+    }
     field(out, "status", ks.status.label());
     field(out, "confidence", ks.confidence.map_or("–".to_owned(), num));
     field(

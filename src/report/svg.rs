@@ -140,7 +140,7 @@ pub fn objective_chart(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
         days: p.start.days_until(p.end).max(1) as f64,
     };
     let label = format!(
-        "Progress of the key results of {} against the expected pace",
+        "Key results of {}: progress and forecast against the expected pace",
         row.objective.reference()
     );
     let until = as_of.min(p.end);
@@ -152,9 +152,19 @@ pub fn objective_chart(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
             @for (i, kr) in row.key_results.iter().enumerate() {
                 @let points = kr_points(kr);
                 @if !points.is_empty() {
-                    path class={ "l k" (i % COLOURS) } d=(step_path(&f, &points, until)) {
-                        title { (kr.kr.id) ": " (format!("{:.2}", kr.score.progress)) }
+                    // Named by its colour: the table beside the chart has the same swatch.
+                    path class={ "l k" (i % COLOURS) } d=(step_path(&f, &points, until)) {}
+                }
+                // The forecast: a dashed line from today's progress to the projected
+                // progress at the period's end, in a shaded wedge up to the band's ends.
+                @if let (Some(fc), Some((start, target))) = (kr.score.forecast, kr.kr.kind.bounds()) {
+                    @let (x0, y0) = (f.x(until).round(), f.y(kr.score.progress).round());
+                    @let x1 = f.x(p.end).round();
+                    @if let Some((lo, hi)) = fc.progress_band(start, target) {
+                        path class={ "band k" (i % COLOURS) }
+                            d={ "M" (x0) "," (y0) "L" (x1) "," (f.y(lo).round()) "V" (f.y(hi).round()) "Z" } {}
                     }
+                    path class={ "fc k" (i % COLOURS) } d={ "M" (x0) "," (y0) "L" (x1) "," (f.y(fc.progress).round()) } {}
                 }
             }
         }

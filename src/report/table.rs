@@ -122,7 +122,16 @@ impl Grid {
     /// Lays the table out within `width` (see the module docs).
     fn render(&self, opts: TableOptions) -> String {
         let n = self.columns.len();
-        let mut shown: Vec<usize> = (0..n).collect();
+        // A column with nothing in it (the forecast of a closed period) is not shown.
+        let mut shown: Vec<usize> = (0..n)
+            .filter(|&c| {
+                c == 0
+                    || self
+                        .rows
+                        .iter()
+                        .any(|r| r.get(c).is_some_and(|cell| !cell.text.is_empty()))
+            })
+            .collect();
         let Some(width) = opts.width.map(usize::from) else {
             return self.table(&shown, None, opts).to_string();
         };
@@ -241,9 +250,10 @@ const OKR_COLUMNS: &[Column] = &[
     col("objective / key result", false, true, None),
     col("score", true, false, None),
     col("expected", true, false, Some(2)),
+    col("forecast", true, false, Some(3)),
     col("status", false, false, None),
     col("progress", false, false, Some(1)),
-    col("detail", false, true, Some(3)),
+    col("detail", false, true, Some(4)),
 ];
 
 const KPI_COLUMNS: &[Column] = &[
@@ -290,6 +300,7 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
         TCell::new(title).bold(),
         TCell::new(score(s.score)),
         TCell::new(score(s.expected)),
+        TCell::new(row.forecast_cell()),
         TCell::new(s.status.label()).color(status_color(s.status)),
         TCell::new(bar(s.score, 10)),
         TCell::new(notes.join(" · ")),
@@ -304,6 +315,7 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
             )),
             TCell::new(score(ks.progress)),
             TCell::new(""),
+            TCell::new(kr.forecast_cell()),
             TCell::new(ks.status.label()).color(status_color(ks.status)),
             TCell::new(bar(ks.progress, 10)),
             TCell::new(kr_notes(kr)),

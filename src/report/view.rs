@@ -224,6 +224,13 @@ impl<'a> ObjectiveRow<'a> {
         self.guardrails.iter().filter(|g| g.breached())
     }
 
+    /// The objective's forecast for tables ("0.85"); empty outside its period.
+    pub fn forecast_cell(&self) -> String {
+        self.score
+            .forecast
+            .map_or(String::new(), |f| format!("{f:.2}"))
+    }
+
     /// The share of the period elapsed, as a whole percentage ("49%").
     pub fn elapsed(&self) -> String {
         format!("{:.0}%", self.score.expected * 100.0)
@@ -256,6 +263,41 @@ impl<'a> KrRow<'a> {
     /// A value of this KR in its unit ("210 tickets/week").
     pub fn value(&self, v: f64) -> String {
         with_unit(v, self.kr.unit.as_deref())
+    }
+
+    /// The pass mark of its objective's commitment (0.7, or 1.0 committed).
+    pub fn pass_mark(&self) -> f64 {
+        self.objective.commitment.pass_mark()
+    }
+
+    /// The forecast progress for tables, two decimals; `?` marks a forecast whose ±1
+    /// standard-error band reaches both sides of the pass mark (it could end either way).
+    /// Empty without a forecast.
+    pub fn forecast_cell(&self) -> String {
+        let (Some(f), Some((start, target))) = (self.score.forecast, self.kr.kind.bounds()) else {
+            return String::new();
+        };
+        let mark = if f.straddles(start, target, self.pass_mark()) {
+            "?"
+        } else {
+            ""
+        };
+        format!("{:.2}{mark}", f.progress)
+    }
+
+    /// The forecast in the key result's units: "13.3% on 2026-12-31 (band 12.99–13.56%)".
+    pub fn forecast_words(&self) -> Option<String> {
+        let f = self.score.forecast?;
+        let mut out = format!("{} on {}", self.value(f.value), self.objective.period.end);
+        if let (Some(lo), Some(hi)) = (f.low, f.high) {
+            let unit = self.kr.unit.as_deref();
+            out.push_str(&format!(
+                " (band {}–{})",
+                num(lo),
+                crate::text::unit_after(num(hi), unit)
+            ));
+        }
+        Some(out)
     }
 
     /// The note of the latest observation on or before the as-of date.

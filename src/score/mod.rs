@@ -170,6 +170,9 @@ pub struct ObjectiveScore {
     pub status: Status,
     /// A guardrail KPI is critical as of T_K (for a closed objective: at its end).
     pub guardrail_breached: bool,
+    /// The weighted mean of the key results' forecast progress (their current progress
+    /// where they have no forecast); `None` outside the period (SPEC 5).
+    pub forecast: Option<f64>,
     /// Parallel to the objective's key results.
     pub key_results: Vec<KrScore>,
 }
@@ -192,6 +195,8 @@ pub struct KrScore {
     /// Only while the period is open: no check-in for more than `stale_days` (never for a
     /// milestone checked in as done); a `kpi:` KR is stale when its KPI is.
     pub stale: bool,
+    /// Where the trend so far ends at the period's end ([`forecast::forecast`]).
+    pub forecast: Option<Forecast>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -236,7 +241,10 @@ pub fn expected(p: &Period, t: Date) -> f64 {
     (p.start.days_until(t) as f64 / total as f64).clamp(0.0, 1.0)
 }
 
+pub mod forecast;
+
 pub use crate::model::metric_progress;
+pub use forecast::Forecast;
 
 /// The pace rule: status from the gap between expected and actual progress.
 pub fn pace_status(progress: f64, expected: f64, th: Thresholds) -> Status {
@@ -319,6 +327,7 @@ fn kr(
         };
     KrScore {
         id,
+        forecast: forecast::forecast(kr.kind, p, goals.observations(kr), t),
         current,
         done,
         progress,
@@ -371,8 +380,17 @@ fn objective(
         };
         status == Some(KpiStatus::Critical)
     });
+    let forecast = o.period.contains(t).then(|| {
+        weighted_score(
+            o.key_results
+                .iter()
+                .zip(&key_results)
+                .map(|(k, s)| (k.weight, s.forecast.map_or(s.progress, |f| f.progress))),
+        )
+    });
     ObjectiveScore {
         id,
+        forecast,
         score,
         expected: exp,
         status,
@@ -381,15 +399,22 @@ fn objective(
     }
 }
 
-/// Σ weight·progress / Σ weight, with weights scaled by the largest first so that huge
-/// weights (1e308 twice) cannot overflow the sums into inf / inf = NaN.
+/// Σ weight·progress / Σ weight (SPEC 5), summed in key-result order. Only when a sum
+/// overflows (weights near 1e308) are the weights scaled by the largest first, so that the
+/// result stays finite instead of inf / inf = NaN.
 pub fn weighted_score(items: impl Iterator<Item = (f64, f64)> + Clone) -> f64 {
-    let max = items.clone().map(|(w, _)| w).fold(0.0, f64::max);
-    if max <= 0.0 || !max.is_finite() {
-        return 0.0;
-    }
-    let total: f64 = items.clone().map(|(w, _)| w / max).sum();
-    let score = items.map(|(w, p)| w / max * p).sum::<f64>() / total;
+    let total: f64 = items.clone().map(|(w, _)| w).sum();
+    let weighted: f64 = items.clone().map(|(w, p)| w * p).sum();
+    let score = if total.is_finite() && weighted.is_finite() {
+        weighted / total
+    } else {
+        let max = items.clone().map(|(w, _)| w).fold(0.0, f64::max);
+        if max <= 0.0 || !max.is_finite() {
+            return 0.0;
+        }
+        let total: f64 = items.clone().map(|(w, _)| w / max).sum();
+        items.map(|(w, p)| w / max * p).sum::<f64>() / total
+    };
     if score.is_nan() {
         0.0
     } else {

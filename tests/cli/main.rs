@@ -8,6 +8,7 @@ mod completion;
 mod corpus;
 mod explain;
 mod fixtures;
+mod forecast;
 mod git;
 mod init;
 mod log;
