@@ -95,8 +95,8 @@ fn main() {
     bench("score", || score::score(&goals, as_of, th));
 
     let card = score::score(&goals, as_of, th);
-    let objectives: Vec<usize> = (0..goals.objectives.len()).collect();
-    let kpis: Vec<usize> = (0..goals.kpis.len()).collect();
+    let objectives: Vec<_> = goals.objective_ids().collect();
+    let kpis: Vec<_> = goals.kpi_ids().collect();
     bench("status_json", || {
         let view = goalpost::report::view::StatusView::new(&goals, &card, &objectives, &kpis);
         let mut buf = Vec::new();

@@ -171,8 +171,15 @@ pub fn append(existing: Option<&str>, c: &NewCheckin) -> Result<String, AppendEr
         let out = format!("{HEADER}  - {flow}\n");
         return verify(None, out, c);
     };
-    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let lines: Vec<&str> = text.lines().collect();
+    // The line ending the file already uses; YAML also takes a lone CR as a line break.
+    let eol = if text.contains("\r\n") {
+        "\r\n"
+    } else if text.contains('\r') {
+        "\r"
+    } else {
+        "\n"
+    };
+    let lines = yaml_lines(text);
     let Some(key) = lines.iter().rposition(|l| l.starts_with("checkins:")) else {
         return Err(AppendError::NoCheckinsKey);
     };
@@ -186,7 +193,7 @@ pub fn append(existing: Option<&str>, c: &NewCheckin) -> Result<String, AppendEr
         .map_or("  ", |l| &l[..l.len() - l.trim_start().len()]);
     let mut out = String::with_capacity(text.len() + flow.len() + 8);
     out.push_str(text);
-    if !text.is_empty() && !text.ends_with('\n') {
+    if !text.is_empty() && !text.ends_with(['\n', '\r']) {
         out.push_str(eol);
     }
     out.push_str(indent);
@@ -194,6 +201,32 @@ pub fn append(existing: Option<&str>, c: &NewCheckin) -> Result<String, AppendEr
     out.push_str(&flow);
     out.push_str(eol);
     verify(Some(text), out, c)
+}
+
+/// The lines of `text` without their line breaks, split where YAML splits them (`\r\n`,
+/// `\r` or `\n`), like [`str::lines`] otherwise.
+fn yaml_lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        match rest.find(['\r', '\n']) {
+            Some(i) => {
+                out.push(&rest[..i]);
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = &rest[i + skip..];
+            }
+            None => {
+                out.push(rest);
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// How many lines YAML sees in `text` (the line number of its last line).
+pub fn line_count(text: &str) -> usize {
+    yaml_lines(text).len()
 }
 
 /// Parses the old and new text with the real loader: the new one must hold every old
@@ -226,26 +259,30 @@ pub struct Overlay<'a> {
 /// Whether a walk of goal root `root` lists `path` (below it, no hidden component, a
 /// goal-file name): the check-in log must be such a path, or goalpost would never read it.
 pub fn is_walked(path: &str, root: &str) -> bool {
-    let root = root.trim_end_matches('/');
-    path.strip_prefix(root)
-        .and_then(|r| r.strip_prefix('/'))
-        .is_some_and(|rest| {
-            source::is_goal_file(rest)
-                && rest
-                    .split('/')
-                    .all(|part| !part.is_empty() && !part.starts_with('.'))
-        })
+    let root = crate::load::resolve::normalize(root);
+    let rest = if root.is_empty() {
+        Some(path)
+    } else {
+        path.strip_prefix(root.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+    };
+    rest.is_some_and(|rest| {
+        source::is_goal_file(rest)
+            && rest
+                .split('/')
+                .all(|part| !part.is_empty() && !part.starts_with('.'))
+    })
 }
 
 impl Source for Overlay<'_> {
-    fn walk(&self, root: &str) -> io::Result<Vec<Entry>> {
-        let mut entries = self.inner.walk(root)?;
+    fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
+        let mut entries = self.inner.walk(roots, max)?;
         let listed = entries
             .iter()
             .any(|e| matches!(e, Entry::File(p) if *p == self.path));
-        if !listed && is_walked(&self.path, root) {
+        if !listed && roots.iter().any(|r| is_walked(&self.path, r)) {
             entries.push(Entry::File(self.path.clone()));
-            entries.sort_by(|a, b| entry_path(a).cmp(entry_path(b)));
+            entries.sort_by(|a, b| a.path().cmp(b.path()));
         }
         Ok(entries)
     }
@@ -263,12 +300,6 @@ impl Source for Overlay<'_> {
 
     fn describe(&self) -> String {
         self.inner.describe()
-    }
-}
-
-fn entry_path(e: &Entry) -> &str {
-    match e {
-        Entry::File(p) | Entry::Escape { path: p, .. } => p,
     }
 }
 

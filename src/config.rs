@@ -3,6 +3,7 @@
 
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Severity, Span, suggest};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -43,28 +44,55 @@ impl Config {
     }
 }
 
-#[derive(Deserialize)]
+// The `///` lines of these types are the descriptions in goalpost.toml's JSON Schema
+// (`crate::schema::config_json`), which editors show on hover.
+/// goalpost configuration. Every key is optional; no file means every default.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
+#[schemars(title = "goalpost.toml")]
+pub(crate) struct RawConfig {
+    /// Folders (relative to this file, inside the repository) whose `*.yaml` / `*.yml` files
+    /// are goal files. Default `["goals"]`.
     roots: Option<Vec<String>>,
+    /// Where `goalpost checkin` appends check-ins. Default `"goals/checkins.yaml"`.
     checkin_log: Option<String>,
+    /// A key result with no check-in for this many days is stale. Default 14.
+    #[schemars(range(min = 1))]
     stale_days: Option<i64>,
+    /// When a key result or objective is at risk or off track.
     status: Option<RawStatus>,
+    /// Severity of each practice lint: "error", "warning" or "off".
+    #[schemars(with = "Option<crate::schema::shape::LintLevels>")]
     lints: Option<BTreeMap<String, String>>,
+    /// Named periods beyond the built-in forms (2026-Q4, 2026-H2, 2026, 2026-11), usable as
+    /// a goal file's `period`.
     periods: Option<BTreeMap<String, RawPeriod>>,
 }
 
-#[derive(Deserialize)]
+/// Status thresholds, as fractions of a key result's whole change (0–1).
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Status")]
 struct RawStatus {
+    /// At risk when progress trails the expected pace by more than this. Default 0.10.
+    #[schemars(range(min = 0.0, max = 1.0))]
     at_risk_gap: Option<f64>,
+    /// Off track when progress trails the expected pace by more than this (at least
+    /// `at_risk_gap`). Default 0.25.
+    #[schemars(range(min = 0.0, max = 1.0))]
     off_track_gap: Option<f64>,
 }
 
-#[derive(Deserialize)]
+/// A named period: its first and last day, both inclusive.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Period")]
 struct RawPeriod {
+    /// First day, a TOML date such as `2026-10-01` (no quotes).
+    #[schemars(with = "crate::schema::shape::Date")]
     start: toml::value::Datetime,
+    /// Last day, a TOML date such as `2026-12-31` (no quotes).
+    #[schemars(with = "crate::schema::shape::Date")]
     end: toml::value::Datetime,
 }
 
@@ -122,15 +150,29 @@ pub fn parse(text: &str, file: u32) -> Result<Config, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut cfg = Config::default();
     if let Some(roots) = raw.roots {
+        // Roots are written in order: search each from where the last was found, so that a
+        // list of 60,000 bad roots is not 60,000 searches of the whole file.
+        let mut from = 0;
         for r in &roots {
-            if !is_contained(r) {
+            let problem = if !is_contained(r) {
+                Some("leaves the repository")
+            } else if r.split('/').any(crate::load::resolve::is_hidden) {
+                Some("is hidden; goalpost never reads hidden files or directories")
+            } else {
+                None
+            };
+            let found = text.get(from..).and_then(|t| t.find(r.as_str()));
+            if let Some(i) = found {
+                from += i + r.len();
+            }
+            if let Some(problem) = problem {
+                let span = match found {
+                    Some(_) => at(Some(from - r.len()..from)),
+                    None => find(r),
+                };
                 diags.push(
-                    Diagnostic::new(
-                        Code::InvalidConfig,
-                        find(r),
-                        format!("root `{r}` leaves the repository"),
-                    )
-                    .help("roots are relative paths inside the repository, such as \"goals\""),
+                    Diagnostic::new(Code::InvalidConfig, span, format!("root `{r}` {problem}"))
+                        .help("roots are relative paths inside the repository, such as \"goals\""),
                 );
             }
         }

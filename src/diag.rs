@@ -66,7 +66,8 @@ codes! {
     InvalidEncoding = "invalid-encoding", Error, false;
     /// The file is empty or holds only comments.
     EmptyFile = "empty-file", Error, false;
-    /// A symlink under a goals root points outside the repository.
+    /// A symlink that is not followed: it leaves the repository, leads to a hidden file,
+    /// loops or dangles (SPEC 10).
     SymlinkEscape = "symlink-escape", Error, false;
     /// No goal file under the configured roots (a run from the wrong directory).
     NoGoalFiles = "no-goal-files", Error, false;

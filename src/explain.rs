@@ -8,11 +8,25 @@
 //! as a block both in a terminal and in Markdown.
 
 use crate::diag::Code;
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// The explanation of `code`: its summary line, a blank line, then [`details`].
-pub fn explain(code: Code) -> String {
-    format!("{}\n\n{}", summary(code), details(code))
+pub fn explain(code: Code) -> &'static str {
+    match LINT_TEXTS.get(&code) {
+        Some(text) => text,
+        None => check_text(code),
+    }
 }
+
+/// The whole texts of the practice lints, put together once from their registry entries
+/// (which keep the summary and the details apart).
+static LINT_TEXTS: LazyLock<HashMap<Code, String>> = LazyLock::new(|| {
+    crate::lint::REGISTRY
+        .iter()
+        .map(|l| (l.code, format!("{}\n\n{}", l.summary, l.explain)))
+        .collect()
+});
 
 /// The one-line summary of `code`, without a final period.
 pub fn summary(code: Code) -> &'static str {

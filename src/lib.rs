@@ -21,5 +21,6 @@ pub mod period;
 pub mod report;
 pub mod schema;
 pub mod score;
+pub mod select;
 pub mod text;
 pub mod validate;

@@ -1,22 +1,64 @@
-//! The JSON Schema of goal files, generated from the raw types so it cannot drift from what
-//! the loader accepts. `schema/goalpost.schema.json` is this output, committed.
+//! The JSON Schemas of goal files and of goalpost.toml, generated from the raw types so they
+//! cannot drift from what the loader accepts; `schema/goalpost.schema.json` and
+//! `schema/goalpost.toml.schema.json` are these outputs, committed.
+//!
+//! The schemas say what `check` says wherever a JSON Schema can: required keys, value
+//! shapes, closed sets, unknown keys, and the rules across keys of one mapping (a milestone
+//! takes no `start`; `team` is required once a file defines items). What needs other files
+//! or arithmetic (unknown refs, duplicate ids, `start == target`) is `check`'s alone. They
+//! are plain JSON Schema 2020-12 (no vendor formats), so strict validators compile them.
 
 use crate::load::raw::RawFile;
+use serde_json::{Value, json};
 
-/// The schema as pretty JSON with a trailing newline.
+/// The goal-file schema as pretty JSON with a trailing newline.
 pub fn json() -> String {
-    let schema = schemars::schema_for!(RawFile);
+    let mut value = generate::<RawFile>();
+    goal_file_rules(&mut value);
+    pretty(&value)
+}
+
+/// The goalpost.toml schema as pretty JSON with a trailing newline.
+pub fn config_json() -> String {
+    pretty(&generate::<crate::config::RawConfig>())
+}
+
+/// Where `goalpost init` puts the schemas, relative to the project root.
+pub const GOAL_FILE_SCHEMA: &str = "schema/goalpost.schema.json";
+pub const CONFIG_SCHEMA: &str = "schema/goalpost.toml.schema.json";
+
+/// The yaml-language-server modeline for a goal file at `file` (relative to the project
+/// root, `/`-separated) that points at [`GOAL_FILE_SCHEMA`].
+pub fn modeline(file: &str) -> String {
+    format!(
+        "# yaml-language-server: $schema={}",
+        relative_from(file, GOAL_FILE_SCHEMA)
+    )
+}
+
+/// `target` as seen from the directory of `file`; both relative to one root.
+fn relative_from(file: &str, target: &str) -> String {
+    let depth = file.split('/').filter(|c| !c.is_empty()).count();
+    format!("{}{target}", "../".repeat(depth.saturating_sub(1)))
+}
+
+fn generate<T: schemars::JsonSchema>() -> Value {
+    let schema = schemars::schema_for!(T);
     let mut value = serde_json::to_value(&schema).unwrap_or_default();
     no_nulls(&mut value);
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_owned());
+    standard_formats(&mut value);
+    value
+}
+
+fn pretty(value: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_owned());
     s.push('\n');
     s
 }
 
 /// Optional keys are `Option`s in the raw types, which schemars renders as "or null"; but a
 /// key written with no value is an error in goal files, so the schema must not allow null.
-fn no_nulls(v: &mut serde_json::Value) {
-    use serde_json::Value;
+fn no_nulls(v: &mut Value) {
     match v {
         Value::Object(map) => {
             if let Some(Value::Array(types)) = map.get_mut("type") {
@@ -46,5 +88,324 @@ fn no_nulls(v: &mut serde_json::Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(no_nulls),
         _ => {}
+    }
+}
+
+/// schemars labels numbers with OpenAPI formats (`"format": "double"`), which JSON Schema
+/// does not define and strict validators (Ajv) refuse; the type says enough.
+fn standard_formats(v: &mut Value) {
+    const OPENAPI: &[&str] = &[
+        "double", "float", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
+        "uint32", "uint64",
+    ];
+    match v {
+        Value::Object(map) => {
+            if map
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| OPENAPI.contains(&f))
+            {
+                map.remove("format");
+            }
+            map.values_mut().for_each(standard_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(standard_formats),
+        _ => {}
+    }
+}
+
+/// The rules across the keys of one mapping, which the field types cannot state. Each
+/// mirrors a `check` diagnostic (named in the comment).
+fn goal_file_rules(v: &mut Value) {
+    let Value::Object(root) = v else { return };
+    // empty-file: a mapping that defines nothing.
+    root.insert("minProperties".into(), json!(1));
+    // missing-field: `team` once objectives or KPIs are defined, `period` with objectives.
+    let non_empty = |key: &str| {
+        let mut s = needs(&[key]);
+        s["properties"][key] = json!({ "type": "array", "minItems": 1 });
+        s
+    };
+    root.insert(
+        "allOf".into(),
+        json!([
+            { "if": non_empty("objectives"), "then": needs(&["team", "period"]) },
+            { "if": non_empty("kpis"), "then": needs(&["team"]) }
+        ]),
+    );
+    if let Some(Value::Object(kr)) = root.get_mut("$defs").and_then(|d| d.get_mut("KeyResult")) {
+        // milestone-with-metric, missing-field (start, target), invalid-checkin (value vs
+        // done) and linked-kr-checkin.
+        let mut metric = needs(&["start", "target"]);
+        metric["properties"]["checkins"] =
+            json!({ "type": "array", "items": { "$ref": "#/$defs/ValueCheckin" } });
+        kr.insert(
+            "allOf".into(),
+            json!([
+                {
+                    "if": {
+                        "properties": { "kind": { "const": "milestone" } },
+                        "required": ["kind"]
+                    },
+                    "then": {
+                        "properties": {
+                            "start": false,
+                            "target": false,
+                            "unit": false,
+                            "kpi": false,
+                            "checkins": { "type": "array", "items": { "$ref": "#/$defs/DoneCheckin" } }
+                        }
+                    },
+                    "else": metric
+                },
+                { "if": needs(&["kpi"]), "then": { "properties": { "checkins": false } } }
+            ]),
+        );
+    }
+}
+
+/// `{"required": keys}`. Each key is also declared (`"key": true`) where it is required:
+/// Ajv's strict mode wants a required key defined beside it, and the object's own
+/// `properties` are not seen from inside `allOf`.
+fn needs(keys: &[&str]) -> Value {
+    let props: serde_json::Map<String, Value> = keys
+        .iter()
+        .map(|k| ((*k).to_owned(), json!(true)))
+        .collect();
+    json!({ "required": keys, "properties": props })
+}
+
+/// Schema-only types: the shapes of values in goal files and goalpost.toml. The raw types
+/// name them with `#[schemars(with = ...)]`; nothing is ever built from them.
+pub mod shape {
+    use crate::load::raw::RawCheckin;
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+    use std::borrow::Cow;
+
+    const SLUG: &str = "[a-z0-9][a-z0-9_-]{0,62}";
+
+    /// Declares a schema-only type: `Name, "description", |generator| schema`. `inline`
+    /// types are written where they are used instead of under `$defs`.
+    macro_rules! shape {
+        ($name:ident, $doc:literal, |$g:ident| $schema:expr) => {
+            shape!(@ $name, $doc, false, |$g| $schema);
+        };
+        (inline $name:ident, $doc:literal, |$g:ident| $schema:expr) => {
+            shape!(@ $name, $doc, true, |$g| $schema);
+        };
+        (@ $name:ident, $doc:literal, $inline:expr, |$g:ident| $schema:expr) => {
+            #[doc = $doc]
+            pub struct $name;
+            impl JsonSchema for $name {
+                fn schema_name() -> Cow<'static, str> {
+                    stringify!($name).into()
+                }
+                fn inline_schema() -> bool {
+                    $inline
+                }
+                fn json_schema($g: &mut SchemaGenerator) -> Schema {
+                    let mut s: Schema = $schema;
+                    s.insert("description".into(), $doc.into());
+                    s
+                }
+            }
+        };
+    }
+
+    shape!(
+        Text,
+        "Text. A plain YAML number or boolean (`owner: 2024`) is read as the text written.",
+        |_g| json_schema!({
+            "anyOf": [{ "type": "string" }, { "type": "number" }, { "type": "boolean" }]
+        })
+    );
+    shape!(
+        Slug,
+        "An id: 1-63 lowercase letters, digits, `-` and `_`, starting with a letter or digit (a plain number such as `2024` is read as its digits).",
+        |_g| json_schema!({
+            "anyOf": [
+                { "type": "string", "pattern": format!("^{SLUG}$") },
+                { "type": "integer", "minimum": 0 }
+            ]
+        })
+    );
+    shape!(
+        PeriodName,
+        "A period: `2026-Q4`, `2026-H2`, `2026` (also as a plain number), `2026-11`, or a name defined under `[periods]` in goalpost.toml (which only `goalpost check` can tell).",
+        |_g| json_schema!({
+            "anyOf": [{ "type": "string" }, { "type": "integer" }]
+        })
+    );
+    shape!(Date, "A calendar date, `YYYY-MM-DD`.", |_g| json_schema!({
+        "type": "string",
+        "format": "date",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+    }));
+    shape!(KpiRef, "A KPI reference, `team/kpi`.", |_g| json_schema!({
+        "type": "string",
+        "pattern": format!("^{SLUG}/{SLUG}$")
+    }));
+    shape!(
+        ObjectiveRef,
+        "An objective reference, `team/objective`.",
+        |_g| json_schema!({
+            "type": "string",
+            "pattern": format!("^{SLUG}/{SLUG}$")
+        })
+    );
+    shape!(
+        ItemRef,
+        "A KPI (`team/kpi`) or key result (`team/objective/kr`) reference.",
+        |_g| json_schema!({
+            "type": "string",
+            "pattern": format!("^{SLUG}/{SLUG}(/{SLUG})?$")
+        })
+    );
+
+    /// A check-in as the raw type allows it, less the keys `drop`, with `required` keys.
+    fn checkin(g: &mut SchemaGenerator, drop: &[&str], required: &[&str]) -> Schema {
+        let mut s = RawCheckin::json_schema(g);
+        if let Some(props) = s.get_mut("properties").and_then(|p| p.as_object_mut()) {
+            for key in drop {
+                props.remove(*key);
+            }
+        }
+        s.insert("required".into(), required.into());
+        s
+    }
+
+    shape!(
+        LogCheckin,
+        "A check-in in a log: `ref` names the key result or KPI; it has a `value` (metric key result, KPI) or `done` (milestone).",
+        |g| {
+            let mut s = checkin(g, &[], &["ref", "date"]);
+            s.insert(
+                "oneOf".into(),
+                serde_json::json!([super::needs(&["value"]), super::needs(&["done"])]),
+            );
+            s
+        }
+    );
+    shape!(
+        ValueCheckin,
+        "A measurement of a KPI or metric key result, written under it: `date` and `value`.",
+        |g| checkin(g, &["ref", "done"], &["date", "value"])
+    );
+    shape!(
+        DoneCheckin,
+        "A check-in of a milestone key result, written under it: `date` and `done`.",
+        |g| checkin(g, &["ref", "value"], &["date", "done"])
+    );
+    shape!(
+        inline KrCheckins,
+        "A key result's check-ins: `ValueCheckin`s for a metric key result, `DoneCheckin`s for a milestone (the rule is on `KeyResult`).",
+        |g| {
+            g.subschema_for::<ValueCheckin>();
+            g.subschema_for::<DoneCheckin>();
+            json_schema!({ "type": "array" })
+        }
+    );
+    shape!(
+        inline LintLevels,
+        "goalpost.toml `[lints]`: one key per practice lint, each \"error\", \"warning\" or \"off\".",
+        |_g| {
+            let mut props = serde_json::Map::new();
+            for code in crate::diag::Code::ALL.iter().filter(|c| c.is_lint()) {
+                let summary = crate::explain::explain(*code).lines().next().unwrap_or_default();
+                let doc = format!(
+                    "{summary} ({} by default; `goalpost explain {}`)",
+                    code.default_severity(),
+                    code.name()
+                );
+                props.insert(
+                    code.name().to_owned(),
+                    serde_json::json!({ "description": doc, "enum": ["error", "warning", "off"] }),
+                );
+            }
+            json_schema!({
+                "type": "object",
+                "properties": props,
+                "additionalProperties": false
+            })
+        }
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modelines_point_at_the_schema_from_where_the_file_is() {
+        assert_eq!(
+            modeline("goals/checkins.yaml"),
+            "# yaml-language-server: $schema=../schema/goalpost.schema.json"
+        );
+        assert_eq!(
+            modeline("okrs/growth/2026-Q4.yaml"),
+            "# yaml-language-server: $schema=../../schema/goalpost.schema.json"
+        );
+        assert_eq!(
+            modeline("top.yaml"),
+            "# yaml-language-server: $schema=schema/goalpost.schema.json"
+        );
+    }
+
+    /// Every entry of every `properties` map below `v`, with its path.
+    fn properties<'a>(v: &'a Value, at: &str, out: &mut Vec<(String, &'a Value)>) {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    if k == "properties" {
+                        for (name, p) in child.as_object().into_iter().flatten() {
+                            out.push((format!("{at}.{name}"), p));
+                        }
+                    }
+                    properties(child, &format!("{at}/{k}"), out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| properties(i, at, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_schemas_have_no_vendor_formats_and_every_property_is_described() {
+        for (name, text, min) in [("goal file", json(), 30), ("config", config_json(), 15)] {
+            let v: Value = serde_json::from_str(&text).expect("JSON");
+            assert!(!text.contains("\"double\""), "{name}: {text}");
+            assert!(text.contains("\"format\": \"date\""), "{name}: {text}");
+            let mut all = Vec::new();
+            properties(&v, "", &mut all);
+            // Inside `if`/`then`/`else`, properties restate a rule; the definition is described.
+            let defined: Vec<_> = all
+                .iter()
+                .filter(|(at, _)| {
+                    !["/if", "/then", "/else", "/oneOf"]
+                        .iter()
+                        .any(|r| at.contains(r))
+                })
+                .collect();
+            assert!(defined.len() >= min, "{name}: {}", defined.len());
+            for (at, p) in defined {
+                assert!(
+                    p.get("description")
+                        .and_then(Value::as_str)
+                        .is_some_and(|d| !d.is_empty()),
+                    "{name}: {at} has no description"
+                );
+            }
+        }
+        let v: Value = serde_json::from_str(&json()).expect("JSON");
+        for def in [
+            "Objective",
+            "KeyResult",
+            "Kpi",
+            "LogCheckin",
+            "ValueCheckin",
+            "DoneCheckin",
+        ] {
+            assert!(v["$defs"][def].is_object(), "{def}");
+        }
     }
 }

@@ -1,9 +1,12 @@
 //! `checkin --commit`: commits one file onto HEAD with the user's git identity, through
 //! libgit2. The new tree is HEAD's tree with only that file's blob replaced, and only that
 //! path's index entry is updated, so whatever else is staged stays staged and uncommitted.
+//! It refuses, before anything is written, where a commit by `git` itself would do more than
+//! goalpost can: during a merge, rebase, cherry-pick or revert (the commit would silently
+//! drop that state) and when `commit.gpgsign` asks for signed commits (libgit2 cannot sign).
 
 use crate::git::Repo;
-use git2::{Oid, Signature, build::TreeUpdateBuilder};
+use git2::{Oid, RepositoryState, Signature, build::TreeUpdateBuilder};
 use std::path::Path;
 
 /// A repository ready to commit one file.
@@ -24,8 +27,33 @@ pub enum CommitError {
         "--commit: no git identity is configured; set one with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`"
     )]
     NoIdentity,
+    #[error(
+        "--commit: {0} is in progress in this repository; finish or abort it first, then check in again (nothing was written)"
+    )]
+    InProgress(&'static str),
+    #[error(
+        "--commit: commit.gpgsign is set and goalpost cannot sign commits; check in without --commit and commit the log with git (nothing was written)"
+    )]
+    MustSign,
     #[error("--commit: {0}")]
     Git(#[from] git2::Error),
+}
+
+/// What a repository state other than a plain one is called, for messages; `None` when a
+/// commit is fine (no operation in progress, or a bisect, which commits do not disturb).
+fn operation(state: RepositoryState) -> Option<&'static str> {
+    match state {
+        RepositoryState::Clean | RepositoryState::Bisect => None,
+        RepositoryState::Merge => Some("a merge"),
+        RepositoryState::Revert | RepositoryState::RevertSequence => Some("a revert"),
+        RepositoryState::CherryPick | RepositoryState::CherryPickSequence => Some("a cherry-pick"),
+        RepositoryState::Rebase
+        | RepositoryState::RebaseInteractive
+        | RepositoryState::RebaseMerge => Some("a rebase"),
+        RepositoryState::ApplyMailbox | RepositoryState::ApplyMailboxOrRebase => {
+            Some("a rebase or `git am`")
+        }
+    }
 }
 
 impl Committer {
@@ -41,6 +69,12 @@ impl Committer {
             .unwrap_or_default();
         let path = repo.git_path(&name);
         let git = repo.lock();
+        if let Some(what) = operation(git.state()) {
+            return Err(CommitError::InProgress(what));
+        }
+        if git.config()?.get_bool("commit.gpgsign").unwrap_or(false) {
+            return Err(CommitError::MustSign);
+        }
         let identity = |e: git2::Error| {
             if e.code() == git2::ErrorCode::NotFound {
                 CommitError::NoIdentity

@@ -186,7 +186,7 @@ fn logs_that_cannot_take_a_line_are_refused() {
 fn the_overlay_lists_and_reads_the_new_log() {
     struct Empty;
     impl Source for Empty {
-        fn walk(&self, _: &str) -> io::Result<Vec<Entry>> {
+        fn walk(&self, _: &[String], _: usize) -> io::Result<Vec<Entry>> {
             Ok(vec![Entry::File("goals/a.yaml".to_owned())])
         }
         fn read(&self, _: &str, _: u64) -> io::Result<Read> {
@@ -202,10 +202,10 @@ fn the_overlay_lists_and_reads_the_new_log() {
         bytes: b"checkins:\n".to_vec(),
     };
     let listed = |root: &str| -> Vec<String> {
-        o.walk(root)
+        o.walk(&[root.to_owned()], 100)
             .unwrap()
             .into_iter()
-            .map(|e| entry_path(&e).to_owned())
+            .map(|e| e.path().to_owned())
             .collect()
     };
     assert_eq!(listed("goals"), ["goals/a.yaml", "goals/log/checkins.yaml"]);
@@ -223,4 +223,23 @@ fn the_overlay_lists_and_reads_the_new_log() {
     assert!(!is_walked("goals/.hidden/checkins.yaml", "goals"));
     assert!(!is_walked("goals/checkins.txt", "goals"));
     assert!(!is_walked("goalsx/checkins.yaml", "goals"));
+    assert!(is_walked("goals/checkins.yaml", "./goals/."));
+    assert!(is_walked("goals/checkins.yaml", "."));
+}
+
+#[test]
+fn lines_end_where_yaml_ends_them() {
+    assert_eq!(yaml_lines("a\r\nb\rc\nd"), ["a", "b", "c", "d"]);
+    assert_eq!(yaml_lines("a\n"), ["a"]);
+    assert!(yaml_lines("").is_empty());
+    assert_eq!(line_count("checkins:\r  - x\r"), 2);
+    // A log with CR line endings gets a CR-ended line, and reads back with it.
+    let cr = "checkins:\r  - { ref: a/b, date: 2026-10-01, value: 1 }\r";
+    let out = append(Some(cr), &ck(None)).unwrap();
+    assert_eq!(
+        out,
+        format!(
+            "{cr}  - {{ ref: growth/onboarding/completion, date: 2026-11-20, value: 75, confidence: 0.6 }}\r"
+        )
+    );
 }

@@ -1,20 +1,27 @@
 //! `goalpost checkin REF VALUE`: appends one check-in line to the check-in log. The
 //! repository is validated as it would be after the append, under the log's lock and
 //! before anything is written; an invalid check-in is refused with the file untouched.
+//! Everything that can refuse does so before the write: the log's path (resolved like every
+//! path, so a link out of the repository is refused), a read-only log, and `--commit`'s
+//! repository state and signing. A log changed by another program between the read and the
+//! write is read again and the check-in appended to the new content (SPEC 10).
 
-use super::show::resolve;
 use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, parse_date, plural};
 use crate::checkin::commit::Committer;
 use crate::checkin::{self, NewCheckin, Overlay, store};
 use crate::diag::{Code, Diagnostic};
+use crate::load::resolve::{Hidden, Node, Resolved};
 use crate::load::source::WorkTree;
 use crate::model::{Date, KrMeasure, Observation};
-use crate::report::show::Target;
+use crate::select::{Target, resolve};
+use crate::text::safe;
 use clap::Args;
 use std::time::Duration;
 
 /// How long to wait for another `goalpost checkin` to finish with the log.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many times the log is read again when another program keeps changing it.
+const ATTEMPTS: usize = 5;
 
 /// Append a check-in to the check-in log (`checkin_log` in goalpost.toml).
 #[derive(Debug, Args)]
@@ -81,17 +88,40 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
     if !roots.iter().any(|r| checkin::is_walked(&log_rel, r)) {
         return Err(not_walked(&log_rel, roots));
     }
-    let log = ctx.root.join(&log_rel);
-    if std::fs::symlink_metadata(&log).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(Failure::Usage(format!(
-            "checkin_log `{log_rel}` is a symlink; set checkin_log to the file it points to"
-        )));
-    }
+    let tree = WorkTree::new(&ctx.root)
+        .map_err(|e| Failure::Io(format!("cannot open {}: {e}", ctx.root.display())))?;
+    let shown = safe::human(&log_rel).into_owned();
+    // Where the log really is: through links inside the repository, never outside.
+    let real = match tree
+        .resolve(&log_rel, Hidden::Refuse)
+        .map_err(|e| Failure::Io(format!("cannot read {shown}: {e}")))?
+    {
+        Resolved::Found {
+            real,
+            node: Node::File,
+        } => real,
+        Resolved::Missing { real: Some(real) } => real,
+        Resolved::Found { .. } | Resolved::Missing { real: None } => {
+            return Err(Failure::Usage(format!(
+                "checkin_log `{shown}` cannot be a file (a directory or something else is in the way)"
+            )));
+        }
+        Resolved::Refused(r) => return Err(super::refused_link(&r, ctx.color_err)),
+    };
+    // The path the goal-file walk reads the log by: its real path when a root holds that,
+    // else the path through the link.
+    let walked = if roots.iter().any(|r| checkin::is_walked(&real, r)) {
+        real.clone()
+    } else {
+        log_rel.clone()
+    };
+    let log = tree.absolute(&real);
     if let Some(dir) = log.parent() {
         std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
+            .map_err(|e| Failure::Io(format!("cannot create the directory of {shown}: {e}")))?;
     }
-    // Before anything is written: a missing identity must not leave an uncommitted line.
+    // Before anything is written: a missing identity, a merge in progress or required
+    // signing must not leave an uncommitted line.
     let committer = if commit {
         Some(Committer::prepare(&log).map_err(|e| Failure::Io(e.to_string()))?)
     } else {
@@ -102,15 +132,39 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
     let git_dir = crate::git::Repo::discover(&ctx.root)
         .ok()
         .map(|r| r.git_dir());
-    let lock_at = store::lock_path(&log, &log_rel, git_dir.as_deref());
+    let lock_at = store::lock_path(&log, &real, git_dir.as_deref());
     let _lock = store::lock(&lock_at, LOCK_TIMEOUT).map_err(|e| Failure::Io(e.to_string()))?;
-    let Some(text) = validated_append(ctx, &log_rel, roots, &new)? else {
-        out(&format!("already recorded: {said}; nothing written\n"))?;
-        return Ok(exit::OK);
+    let mut written = None;
+    for _ in 0..ATTEMPTS {
+        // Read under the lock: a concurrent checkin may have appended since the first load.
+        let read =
+            store::snapshot(&log).map_err(|e| Failure::Io(format!("cannot read {shown}: {e}")))?;
+        if read.read_only() {
+            return Err(Failure::Io(format!(
+                "{shown} is read-only; make it writable (chmod u+w) to check in (nothing was written)"
+            )));
+        }
+        let Some(text) = validated_append(&tree, &walked, &shown, roots, &new, &read, ctx)? else {
+            out(&format!("already recorded: {said}; nothing written\n"))?;
+            return Ok(exit::OK);
+        };
+        match store::replace(&log, text.as_bytes(), &read)
+            .map_err(|e| Failure::Io(format!("cannot write {shown}: {e}")))?
+        {
+            store::Replaced::Done => {
+                written = Some(text);
+                break;
+            }
+            // Another program changed the log: start again from what it holds now.
+            store::Replaced::Changed => continue,
+        }
+    }
+    let Some(text) = written else {
+        return Err(Failure::Io(format!(
+            "{shown} kept changing while goalpost was writing to it; nothing was written, try again"
+        )));
     };
-    store::replace(&ctx.root.join(&log_rel), text.as_bytes())
-        .map_err(|e| Failure::Io(format!("cannot write {log_rel}: {e}")))?;
-    let mut report = format!("appended to {log_rel}: {said}\n");
+    let mut report = format!("appended to {shown}: {said}\n");
     if let Some(c) = committer {
         match c.commit(text.as_bytes(), &format!("checkin: {said}")) {
             Ok(oid) => {
@@ -135,15 +189,13 @@ fn new_checkin(args: CheckinArgs, checked: &Checked, as_of: Date) -> Result<NewC
     let date = args.date.unwrap_or(as_of);
     let milestone = match resolve(&checked.goals, &args.reference, None, date)? {
         Target::Kpi(_) => false,
-        Target::KeyResult(o, r) => {
-            checked.goals.objectives[o].key_results[r].kind == KrMeasure::Milestone
-        }
+        Target::KeyResult(id) => checked.goals.kr(id).1.kind == KrMeasure::Milestone,
         Target::Objective(o) => {
-            let o = &checked.goals.objectives[o];
+            let o = checked.goals.objective(o);
             let krs: Vec<String> = o
                 .key_results
                 .iter()
-                .map(|k| format!("`{}/{}`", o.reference(), k.id))
+                .map(|k| format!("`{}`", o.kr_ref(k)))
                 .collect();
             return Err(Failure::Usage(format!(
                 "`{}` is an objective; check in on one of its key results: {}",
@@ -180,32 +232,38 @@ fn new_checkin(args: CheckinArgs, checked: &Checked, as_of: Date) -> Result<NewC
 }
 
 /// Called holding the lock: the log's new text, after validating the whole repository as
-/// it would be with that text. `None` when the same check-in is already recorded.
+/// it would be with that text. `None` when the same check-in is already recorded. `walked`
+/// is the log's path as the goal-file walk reads it, `read` the log as just read.
 fn validated_append(
-    ctx: &Ctx,
-    log_rel: &str,
+    tree: &WorkTree,
+    walked: &str,
+    shown: &str,
     roots: &[String],
     new: &NewCheckin,
+    read: &store::Snapshot,
+    ctx: &Ctx,
 ) -> Result<Option<String>, Failure> {
-    // Read under the lock: a concurrent checkin may have appended since the first load.
-    let existing = store::read(&ctx.root.join(log_rel))
-        .map_err(|e| Failure::Io(format!("cannot read {log_rel}: {e}")))?
+    let existing = read
+        .bytes
+        .clone()
         .map(String::from_utf8)
         .transpose()
-        .map_err(|_| Failure::Io(format!("{log_rel} is not UTF-8 text")))?;
-    let text = checkin::append(existing.as_deref(), new)
-        .map_err(|e| Failure::Usage(format!("cannot append to {log_rel}: {e}")))?;
-    let new_line = u32::try_from(text.lines().count()).unwrap_or(u32::MAX);
-    let tree = WorkTree::new(&ctx.root)
-        .map_err(|e| Failure::Io(format!("cannot open {}: {e}", ctx.root.display())))?;
+        .map_err(|_| Failure::Io(format!("{shown} is not UTF-8 text")))?;
+    let mut text = checkin::append(existing.as_deref(), new)
+        .map_err(|e| Failure::Usage(format!("cannot append to {shown}: {e}")))?;
+    // A new log points editors at the schema, where the project keeps one (`goalpost init`).
+    if existing.is_none() && ctx.root.join(crate::schema::GOAL_FILE_SCHEMA).is_file() {
+        text = format!("{}\n{text}", crate::schema::modeline(walked));
+    }
+    let new_line = u32::try_from(checkin::line_count(&text)).unwrap_or(u32::MAX);
     let overlay = Overlay {
-        inner: &tree,
-        path: log_rel.to_owned(),
+        inner: tree,
+        path: walked.to_owned(),
         bytes: text.clone().into_bytes(),
     };
     let after = check_source(&overlay)?;
-    let Some(file) = after.sources.files.iter().position(|f| f.path == log_rel) else {
-        return Err(not_walked(log_rel, roots));
+    let Some(file) = after.sources.files.iter().position(|f| f.path == walked) else {
+        return Err(not_walked(walked, roots));
     };
     let repeats = |d: &Diagnostic| {
         d.code == Code::DuplicateCheckin && d.span.file as usize == file && d.span.line == new_line
@@ -214,7 +272,7 @@ fn validated_append(
         return Ok(None);
     }
     if after.has_errors() {
-        refuse(ctx, &after, &format!("{log_rel} was not changed"));
+        refuse(ctx, &after, &format!("{shown} was not changed"));
         return Err(Failure::Reported(exit::FINDINGS));
     }
     Ok(Some(text))
@@ -227,6 +285,7 @@ fn refuse(ctx: &Ctx, checked: &Checked, then: &str) {
 }
 
 fn not_walked(log_rel: &str, roots: &[String]) -> Failure {
+    // The whole message is escaped when it is printed (`Failure::report`).
     Failure::Usage(format!(
         "checkin_log `{log_rel}` is not a goal file below any goal root ({}), so goalpost would never read it; set checkin_log in goalpost.toml to a .yaml path below a root",
         roots.join(", ")

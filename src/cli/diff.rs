@@ -83,7 +83,8 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
 /// Loads and validates one side; an invalid side is reported (saying which) and stops the
 /// diff: comparing half-read goals would list phantom removals.
 pub fn load_side(source: &dyn Source, side: &str, ctx: &Ctx) -> Result<Checked, Failure> {
-    let what = format!("the {side} side, {}", source.describe());
+    let what =
+        crate::text::safe::human(&format!("the {side} side, {}", source.describe())).into_owned();
     let checked = check_named(source, &what, ctx)?;
     if checked.has_errors() {
         let n = super::print_errors(&checked, ctx.color_err);
@@ -113,6 +114,7 @@ fn check_named(source: &dyn Source, what: &str, ctx: &Ctx) -> Result<Checked, Fa
 /// the past), but an unreadable goalpost.toml stops the check. The caller says when the
 /// base has errors (`check` names the items it did not compare).
 pub fn load_base(source: &dyn Source, ctx: &Ctx) -> Result<Checked, Failure> {
-    let what = format!("the base side, {}", source.describe());
+    let what =
+        crate::text::safe::human(&format!("the base side, {}", source.describe())).into_owned();
     check_named(source, &what, ctx)
 }

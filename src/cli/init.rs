@@ -1,10 +1,16 @@
-//! `goalpost init [DIR]`: scaffold a goals repository. Never overwrites a file.
+//! `goalpost init [DIR]`: scaffold a goals repository. Never overwrites a file, and never
+//! writes through a link that leaves DIR: every path is resolved first (the same resolver as
+//! for reading, hidden paths allowed), and nothing is written unless all of them are free.
+
+mod workflow;
 
 use super::{CmdResult, Ctx, Failure, exit};
+use crate::load::resolve::{Hidden, Node, Resolved};
+use crate::load::source::WorkTree;
 use clap::Args;
 use std::path::PathBuf;
 
-/// Scaffold goalpost.toml, an example goal file, the schema, .gitattributes and a CI workflow.
+/// Scaffold goalpost.toml, an example goal file, the schemas, .gitattributes and a CI workflow.
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Where to scaffold (default: the current directory); created when missing.
@@ -13,7 +19,9 @@ pub struct InitArgs {
     pub dir: Option<PathBuf>,
 }
 
-const CONFIG: &str = r#"# goalpost configuration. Every key is optional; the values below are the defaults.
+/// goalpost.toml; its first line is the schema directive for Taplo / Even Better TOML.
+const CONFIG: &str = r#"#:schema ./schema/goalpost.toml.schema.json
+# goalpost configuration. Every key is optional; the values below are the defaults.
 
 # Folders (relative to this file) whose *.yaml / *.yml files are goal files.
 roots = ["goals"]
@@ -43,38 +51,14 @@ off_track_gap = 0.25
 
 const GITATTRIBUTES_LINE: &str = "goals/**/checkins*.yaml merge=union";
 
-const WORKFLOW: &str = r#"# Checks goal files on every pull request, annotates problems on the diff,
-# and shows the goals report in the job summary.
-name: goals
-on:
-  pull_request:
-    paths: ["goals/**", "goalpost.toml"]
-  push:
-    branches: [main]
-jobs:
-  goalpost:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0   # diff and check --base need history
-      - run: cargo install --locked goalpost
-      - name: Validate goals
-        run: goalpost check --format github
-      - name: Block rewritten check-ins
-        if: github.event_name == 'pull_request'
-        run: goalpost check --base "origin/${{ github.base_ref }}"
-      - name: Report
-        if: always()
-        run: goalpost report --format markdown >> "$GITHUB_STEP_SUMMARY"
-"#;
+const EXAMPLE: &str = "goals/example.yaml";
 
 fn example(today: crate::date::Date) -> String {
     let (y, q) = (today.year(), (today.month() - 1) / 3 + 1);
     let first_month = 3 * q - 2;
     let d = |day: i32| format!("{y:04}-{first_month:02}-{day:02}");
     format!(
-        r#"# yaml-language-server: $schema=../goalpost.schema.json
+        r#"{}
 # An example goal file: edit it, then run `goalpost check` and `goalpost status`.
 team: example
 period: {y}-Q{q}
@@ -108,6 +92,7 @@ kpis:
     checkins:
       - {{ date: {}, value: 4.8 }}
 "#,
+        crate::schema::modeline(EXAMPLE),
         d(7),
         d(7),
         d(1)
@@ -120,35 +105,99 @@ pub fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
         Some(d) => ctx.cwd.join(d),
         None => ctx.cwd.clone(),
     };
+    use crate::schema::{CONFIG_SCHEMA, GOAL_FILE_SCHEMA};
+    let workflow = workflow::workflow();
     let files: Vec<(&str, String)> = vec![
         ("goalpost.toml", CONFIG.to_owned()),
-        ("goals/example.yaml", example(ctx.as_of)),
-        ("goalpost.schema.json", crate::schema::json()),
-        (".github/workflows/goals.yml", WORKFLOW.to_owned()),
+        (EXAMPLE, example(ctx.as_of)),
+        (GOAL_FILE_SCHEMA, crate::schema::json()),
+        (CONFIG_SCHEMA, crate::schema::config_json()),
+        (workflow::PATH, workflow.text),
     ];
-    let existing: Vec<&str> = files
-        .iter()
-        .map(|(p, _)| *p)
-        .filter(|p| dir.join(p).exists())
-        .collect();
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
+    let tree = WorkTree::new(&dir)
+        .map_err(|e| Failure::Io(format!("cannot open {}: {e}", dir.display())))?;
+    let io = |e: std::io::Error, p: &str| Failure::Io(format!("cannot write {p}: {e}"));
+    let resolve = |path: &str| -> Result<Resolved, Failure> {
+        match tree.resolve(path, Hidden::Allow) {
+            Ok(Resolved::Refused(r)) => Err(super::refused_link(&r, ctx.color_err)),
+            Ok(Resolved::Missing { real: None }) => Err(Failure::Usage(format!(
+                "cannot create {path} in {}: a file is in the way of its directory (nothing was written)",
+                dir.display()
+            ))),
+            Ok(r) => Ok(r),
+            Err(e) => Err(io(e, path)),
+        }
+    };
+    // Where each file goes, before anything is written. A dangling symlink is a file that
+    // exists, too (the resolver reports it as found or refused, never missing).
+    let mut plan = Vec::new();
+    let mut existing = Vec::new();
+    for (path, text) in &files {
+        match resolve(path)? {
+            Resolved::Missing { real: Some(real) } => plan.push((*path, real, text)),
+            _ => existing.push(*path),
+        }
+    }
+    let attrs = match resolve(".gitattributes")? {
+        Resolved::Found {
+            real,
+            node: Node::File,
+        }
+        | Resolved::Missing { real: Some(real) } => real,
+        _ => {
+            return Err(Failure::Usage(
+                ".gitattributes is not a file; nothing was written".to_owned(),
+            ));
+        }
+    };
     if !existing.is_empty() {
+        let (names, verb) = match existing.as_slice() {
+            [one] => (format!("`{one}`"), "exists"),
+            [init @ .., last] => (
+                format!(
+                    "{} and `{last}`",
+                    init.iter()
+                        .map(|p| format!("`{p}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                "exist",
+            ),
+            [] => unreachable!("`existing` is not empty"),
+        };
         return Err(Failure::Usage(format!(
-            "{} already exists in {}; goalpost init never overwrites files (nothing was written)",
-            existing.join(", "),
+            "{names} already {verb} in {}; goalpost init never overwrites a file, so nothing was written",
             dir.display()
         )));
     }
-    let io = |e: std::io::Error, p: &str| Failure::Io(format!("cannot write {p}: {e}"));
-    for (path, text) in &files {
-        let full = dir.join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io(e, path))?;
+    let mut written: Vec<&str> = Vec::new();
+    for (path, real, text) in plan {
+        let full = tree.absolute(&real);
+        let result = match full.parent() {
+            Some(parent) => std::fs::create_dir_all(parent),
+            None => Ok(()),
         }
-        crate::fsutil::write_new(&full, text.as_bytes()).map_err(|e| io(e, path))?;
+        .and_then(|()| crate::fsutil::write_new(&full, text.as_bytes()));
+        if let Err(e) = result {
+            let what = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                "it appeared while init was writing".to_owned()
+            } else {
+                e.to_string()
+            };
+            let done = if written.is_empty() {
+                "nothing was written".to_owned()
+            } else {
+                format!("already written: {}", written.join(", "))
+            };
+            return Err(Failure::Io(format!("cannot write {path} ({what}); {done}")));
+        }
+        written.push(path);
         eprintln!("created {path}");
     }
     // .gitattributes is commonly present already: add our line to it rather than refuse.
-    let attrs = dir.join(".gitattributes");
+    let attrs = tree.absolute(&attrs);
     let current = std::fs::read_to_string(&attrs).unwrap_or_default();
     if !current.lines().any(|l| l.trim() == GITATTRIBUTES_LINE) {
         let mut text = current.clone();
@@ -170,6 +219,9 @@ pub fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
                 "updated"
             }
         );
+    }
+    if let Some(todo) = &workflow.todo {
+        eprintln!("note: {todo}");
     }
     eprintln!("next: edit goals/example.yaml, then run `goalpost check` and `goalpost status`");
     Ok(exit::OK)

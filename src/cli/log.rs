@@ -2,11 +2,10 @@
 //! first, with author, date and what changed. The item is resolved in the current goals;
 //! its history is searched in the files that hold it now (`crate::history`).
 
-use super::show::resolve;
 use super::{CmdResult, Ctx, Failure, exit, load_valid, out};
 use crate::history::item::ItemKey;
 use crate::history::{self, Change, HistoryError, Item, Repo};
-use crate::report::show::Target;
+use crate::select::{Target, resolve};
 use clap::{Args, ValueEnum};
 
 /// Show the commits that changed one objective, key result or KPI: who, when and what.
@@ -69,7 +68,7 @@ fn item_of(checked: &super::Checked, target: Target) -> Item {
     let sources = &checked.sources;
     let (key, span, checkins) = match target {
         Target::Objective(i) => {
-            let o = &goals.objectives[i];
+            let o = goals.objective(i);
             let key = ItemKey::Objective {
                 team: o.team.clone(),
                 period: o.period.name.clone(),
@@ -77,9 +76,8 @@ fn item_of(checked: &super::Checked, target: Target) -> Item {
             };
             (key, o.span, &[][..])
         }
-        Target::KeyResult(i, r) => {
-            let o = &goals.objectives[i];
-            let kr = &o.key_results[r];
+        Target::KeyResult(id) => {
+            let (o, kr) = goals.kr(id);
             let key = ItemKey::KeyResult {
                 team: o.team.clone(),
                 period: o.period.name.clone(),
@@ -91,7 +89,7 @@ fn item_of(checked: &super::Checked, target: Target) -> Item {
             (key, o.span, &kr.checkins[..])
         }
         Target::Kpi(k) => {
-            let kp = &goals.kpis[k];
+            let kp = goals.kpi(k);
             let key = ItemKey::Kpi {
                 team: kp.team.clone(),
                 id: kp.id.clone(),

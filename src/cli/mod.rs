@@ -24,9 +24,48 @@ use crate::load::source::{Source, WorkTree};
 use crate::load::{self, LoadError, Sources};
 use crate::model::Goals;
 use crate::report::diagnostics;
+use crate::text::safe;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+
+/// Which items `status` and `report` include (`crate::select::Filter` as flags).
+#[derive(Debug, clap::Args, Default, Clone)]
+pub struct FilterArgs {
+    /// Only this team (repeatable).
+    #[arg(long = "team", value_name = "TEAM")]
+    pub teams: Vec<String>,
+    /// Only this period, such as 2026-Q4 (repeatable).
+    #[arg(long = "period", value_name = "PERIOD")]
+    pub periods: Vec<String>,
+    /// Only items with this owner.
+    #[arg(long, value_name = "OWNER")]
+    pub owner: Option<String>,
+    /// Only KPIs.
+    #[arg(long, conflicts_with = "okrs")]
+    pub kpis: bool,
+    /// Only objectives and key results.
+    #[arg(long)]
+    pub okrs: bool,
+}
+
+impl FilterArgs {
+    pub fn to_filter(&self) -> crate::select::Filter {
+        crate::select::Filter {
+            teams: self.teams.clone(),
+            periods: self.periods.clone(),
+            owner: self.owner.clone(),
+            kpis_only: self.kpis,
+            okrs_only: self.okrs,
+        }
+    }
+}
+
+impl From<crate::select::SelectError> for Failure {
+    fn from(e: crate::select::SelectError) -> Self {
+        Failure::Usage(e.0)
+    }
+}
 
 /// Exit codes (SPEC 7.1).
 pub mod exit {
@@ -103,6 +142,7 @@ pub fn today() -> Result<Date, Failure> {
 
 /// Runs goalpost with the process's arguments and returns the exit code.
 pub fn run() -> u8 {
+    completions::complete_if_asked();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -172,12 +212,14 @@ impl Failure {
                 eprintln!("error: goalpost.toml is invalid; fix it before goals can be read");
                 exit::USAGE
             }
+            // Messages echo paths, refs, revision names and git's own words: all may come
+            // from the repository, so they are escaped like any repository text.
             Failure::Usage(m) => {
-                eprintln!("error: {m}");
+                eprintln!("error: {}", safe::human(&m));
                 exit::USAGE
             }
             Failure::Io(m) => {
-                eprintln!("error: {m}");
+                eprintln!("error: {}", safe::human(&m));
                 exit::IO
             }
             Failure::Reported(c) => c,
@@ -415,6 +457,31 @@ pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
         return Err(Failure::Reported(exit::FINDINGS));
     }
     Ok(checked)
+}
+
+/// Prints the `symlink-escape` error of a path this command was to write through a link
+/// that may not be followed (SPEC 10), and says nothing was written; exit 1, like the same
+/// link met by `check`.
+pub fn refused_link(r: &crate::load::source::Refused, color: bool) -> Failure {
+    let sources = Sources {
+        files: vec![load::SourceFile {
+            path: r.link.clone(),
+            text: String::new(),
+        }],
+    };
+    let d = Diagnostic::new(
+        crate::diag::Code::SymlinkEscape,
+        crate::diag::Span {
+            line: 1,
+            col: 1,
+            ..Default::default()
+        },
+        r.describe(),
+    )
+    .help(r.help());
+    eprint!("{}", diagnostics::human(&[d], &sources, color));
+    eprintln!("error: refused (1 error); nothing was written");
+    Failure::Reported(exit::FINDINGS)
 }
 
 /// Prints the errors (not the warnings) of `checked` on stderr and returns how many there

@@ -2,7 +2,6 @@
 //! summary, or one self-contained HTML page with charts. With `-o FILE` the file is replaced
 //! atomically, so a reader never sees half a report.
 
-use super::status::Filter;
 use super::{CmdResult, Ctx, Failure, exit, load_valid, out, out_with};
 use crate::report::view::StatusView;
 use crate::report::{html, markdown};
@@ -21,7 +20,7 @@ pub struct ReportArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
-    pub filter: Filter,
+    pub filter: super::FilterArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -40,7 +39,7 @@ fn is_dir_target(path: &std::path::Path) -> bool {
 pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
-    let (objectives, kpis) = args.filter.select(goals)?;
+    let (objectives, kpis) = args.filter.to_filter().select(goals)?;
     let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
     let view = StatusView::new(goals, &card, &objectives, &kpis);
     let fail = |path: &std::path::Path, e: std::io::Error| {

@@ -299,8 +299,13 @@ pub fn compare(base: Side, head: Side) -> Vec<Change> {
         let bo = b.map(|i| (&base.goals.objectives[i], &base.card.objectives[i]));
         let ho = h.map(|i| (&head.goals.objectives[i], &head.card.objectives[i]));
         let Some((o, _)) = ho.or(bo) else { continue };
-        let mut c = Change::new(o.reference(), ItemKind::Objective, kind_of(b, h), &o.team);
-        mark_rename(&mut c, bo.map(|(o, _)| o.reference()));
+        let mut c = Change::new(
+            o.reference().to_string(),
+            ItemKind::Objective,
+            kind_of(b, h),
+            &o.team,
+        );
+        mark_rename(&mut c, bo.map(|(o, _)| o.reference().to_string()));
         c.period = Some(o.period.name.clone());
         c.title = o.title.clone();
         if let (Some((bo, _)), Some((ho, _))) = (bo, ho) {
@@ -317,13 +322,18 @@ pub fn compare(base: Side, head: Side) -> Vec<Change> {
                 json!(bo.commitment.as_str()),
                 json!(ho.commitment.as_str()),
             );
-            let parent = |o: &Objective| json!(o.parent.as_ref().map(|p| &p.0));
-            field(&mut c, "parent", parent(bo), parent(ho));
+            let parent = |g: &Goals, o: &Objective| json!(g.parent_ref(o));
+            field(
+                &mut c,
+                "parent",
+                parent(base.goals, bo),
+                parent(head.goals, ho),
+            );
             let guards = |g: &Goals, o: &Objective| -> Value {
                 json!(
                     o.guardrails
                         .iter()
-                        .map(|&k| g.kpis[k].reference())
+                        .map(|&k| g.kpi(k).reference().to_string())
                         .collect::<Vec<_>>()
                 )
             };
@@ -452,7 +462,8 @@ fn key_results(
             );
             field(&mut c, "weight", json!(bk.weight), json!(hk.weight));
             field(&mut c, "unit", json!(bk.unit), json!(hk.unit));
-            let link = |g: &Goals, k: &KeyResult| json!(k.kpi.map(|i| g.kpis[i].reference()));
+            let link =
+                |g: &Goals, k: &KeyResult| json!(k.kpi.map(|i| g.kpi(i).reference().to_string()));
             field(&mut c, "kpi", link(base.goals, bk), link(head.goals, hk));
             checkins(&mut c, &bk.checkins, &hk.checkins);
         } else if let Some((_, k, _)) = hk {
@@ -499,8 +510,13 @@ fn kpis(base: Side, head: Side) -> Vec<Change> {
         let bk = b.map(|i| (&base.goals.kpis[i], &base.card.kpis[i]));
         let hk = h.map(|i| (&head.goals.kpis[i], &head.card.kpis[i]));
         let Some((k, _)) = hk.or(bk) else { continue };
-        let mut c = Change::new(k.reference(), ItemKind::Kpi, kind_of(b, h), &k.team);
-        mark_rename(&mut c, bk.map(|(k, _)| k.reference()));
+        let mut c = Change::new(
+            k.reference().to_string(),
+            ItemKind::Kpi,
+            kind_of(b, h),
+            &k.team,
+        );
+        mark_rename(&mut c, bk.map(|(k, _)| k.reference().to_string()));
         c.title = k.title.clone();
         if let (Some((bk, _)), Some((hk, _))) = (bk, hk) {
             if bk.title != hk.title {

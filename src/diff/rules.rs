@@ -73,7 +73,7 @@ fn all_checkins(g: &Goals) -> Vec<(Key, &Checkin, Span)> {
         out.extend(
             k.checkins
                 .iter()
-                .map(|c| ((k.reference(), c.date), c, k.span)),
+                .map(|c| ((k.reference().to_string(), c.date), c, k.span)),
         );
     }
     out
@@ -99,7 +99,7 @@ fn rewritten(
         }
     }
     for k in &head.kpis {
-        items.insert(k.reference(), k.span);
+        items.insert(k.reference().to_string(), k.span);
     }
     let mut out = Vec::new();
     for ((reference, date), old, _) in all_checkins(base.goals) {

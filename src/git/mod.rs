@@ -5,10 +5,11 @@
 //! project root, which may be a subdirectory of the git work tree. Nothing here panics on a
 //! missing or corrupt object: every git problem is a [`GitError`].
 
-use crate::load::source::{Entry, Read, Source, is_goal_file};
-use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository};
+use crate::load::resolve::{self, Hidden, Node, Resolved};
+use crate::load::source::{Entry, Read, Source};
+use git2::{Blob, ErrorClass, ErrorCode, ObjectType, Oid, Repository, TreeEntry};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub mod watchdog;
@@ -61,6 +62,8 @@ pub struct Repo {
     repo: Arc<Mutex<Repository>>,
     /// The project root relative to the work tree, with `/` and a trailing `/`, or "".
     prefix: String,
+    /// The project root on disk (canonical), for links in a revision with absolute targets.
+    root: PathBuf,
 }
 
 /// The repository, held for one stretch of git work (watched for stalls, see [`watchdog`]).
@@ -112,6 +115,7 @@ impl Repo {
         Ok(Repo {
             repo: Arc::new(Mutex::new(repo)),
             prefix,
+            root,
         })
     }
 
@@ -151,6 +155,18 @@ impl Repo {
                 name: rev.to_owned(),
                 commit,
             }),
+            // libgit2 sometimes fails a lookup (`@{-1}` with no previous branch) without
+            // setting a message, so the message is a stale one from an earlier call (about
+            // `.git/shallow`): say plainly that the name was not found.
+            Err(e)
+                if e.code() == ErrorCode::NotFound
+                    && matches!(e.class(), ErrorClass::None | ErrorClass::Os) =>
+            {
+                Err(GitError::UnknownRevision {
+                    rev: rev.to_owned(),
+                    reason: "no branch, tag, commit or reflog entry has that name".to_owned(),
+                })
+            }
             Err(e) if repo.is_shallow() && may_be_history(rev, &e) => Err(GitError::Shallow {
                 what: format!("cannot resolve `{rev}`"),
             }),
@@ -249,6 +265,7 @@ impl Repo {
             repo: Arc::clone(&self.repo),
             tree,
             prefix: self.prefix.clone(),
+            root: self.root.clone(),
             rev: rev.clone(),
         })
     }
@@ -264,11 +281,34 @@ fn is_hex(rev: &str) -> bool {
     rev.len() >= 4 && rev.chars().all(|c| c.is_ascii_hexdigit())
 }
 
+/// Reads a blob whose size (from the object header, without inflating it) is at most `max`
+/// bytes; `Ok(None)` when it is larger. Every blob goalpost reads from git goes through
+/// here or checks the header the same way, so a pull request cannot make it inflate a 1.5 GB
+/// blob that packs into a megabyte.
+pub fn bounded_blob(repo: &Repository, id: Oid, max: u64) -> Result<Option<Blob<'_>>, git2::Error> {
+    watchdog::tick();
+    if blob_size(repo, id)? > max {
+        return Ok(None);
+    }
+    repo.find_blob(id).map(Some)
+}
+
+/// A blob's size from its header.
+pub fn blob_size(repo: &Repository, id: Oid) -> Result<u64, git2::Error> {
+    let (size, _) = repo.odb()?.read_header(id)?;
+    Ok(size as u64)
+}
+
+/// Largest symlink blob read for its target: a target is a path, and no system takes
+/// paths longer than this.
+const MAX_LINK_BYTES: u64 = 4096;
+
 /// A revision's files, read from the object database.
 pub struct GitTree {
     repo: Arc<Mutex<Repository>>,
     tree: Oid,
     prefix: String,
+    root: PathBuf,
     rev: Revision,
 }
 
@@ -289,133 +329,160 @@ impl GitTree {
         ))
     }
 
-    /// The repository path of a project-relative path, without `.` parts.
-    fn repo_path(&self, path: &str) -> String {
-        let mut full = self.prefix.clone();
-        for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
-            full.push_str(part);
-            full.push('/');
-        }
-        full.pop();
-        full
-    }
-
-    fn walk_tree(
-        &self,
-        repo: &Repository,
-        tree: Oid,
-        rel: &str,
-        out: &mut Vec<Entry>,
-        depth: u32,
-    ) -> io::Result<()> {
-        if depth > 64 {
-            return Ok(());
-        }
-        watchdog::tick();
-        let tree = repo.find_tree(tree).map_err(|e| self.broken(rel, &e))?;
-        for entry in tree.iter() {
-            let Ok(name) = entry.name() else { continue };
-            if name.starts_with('.') {
-                continue;
-            }
-            let child = format!("{rel}/{name}");
-            match entry.kind() {
-                Some(ObjectType::Tree) => {
-                    self.walk_tree(repo, entry.id(), &child, out, depth + 1)?;
+    /// The revision's tree seen from the project root, for the resolver.
+    fn view<'r>(&'r self, repo: &'r Repository) -> io::Result<View<'r>> {
+        let top = repo.find_tree(self.tree).map_err(|e| self.broken("", &e))?;
+        let prefix = self.prefix.trim_end_matches('/');
+        let root = if prefix.is_empty() {
+            Some(top)
+        } else {
+            match top.get_path(Path::new(prefix)) {
+                Ok(e) if e.kind() == Some(ObjectType::Tree) => {
+                    Some(repo.find_tree(e.id()).map_err(|e| self.broken("", &e))?)
                 }
-                Some(ObjectType::Blob) if entry.filemode() == MODE_LINK => {
-                    out.push(self.link(repo, entry.id(), child)?);
-                }
-                Some(ObjectType::Blob) if is_goal_file(name) => out.push(Entry::File(child)),
-                // Submodules (commits) and anything else are not goal files.
-                _ => {}
+                Ok(_) => None,
+                Err(e) if e.code() == ErrorCode::NotFound => None,
+                Err(e) => return Err(self.broken("", &e)),
             }
-        }
-        Ok(())
-    }
-
-    /// A symlink stored in a revision is never followed: resolving it safely would mean
-    /// re-implementing path resolution inside the tree, and goal files need no links.
-    fn link(&self, repo: &Repository, blob: Oid, path: String) -> io::Result<Entry> {
-        let target = repo.find_blob(blob).map_err(|e| self.broken(&path, &e))?;
-        Ok(Entry::Escape {
-            target: String::from_utf8_lossy(target.content()).into_owned(),
-            path,
+        };
+        Ok(View {
+            git: self,
+            repo,
+            root,
         })
     }
 }
 
-impl Source for GitTree {
-    fn walk(&self, root: &str) -> io::Result<Vec<Entry>> {
-        let repo = lock(&self.repo);
-        let rel = root.trim_end_matches('/');
-        let mut out = Vec::new();
-        let full = self.repo_path(root);
-        let tree = repo
-            .find_tree(self.tree)
-            .map_err(|e| self.broken(root, &e))?;
-        if full.is_empty() {
-            self.walk_tree(&repo, self.tree, rel, &mut out, 0)?;
-        } else {
-            let entry = match tree.get_path(Path::new(&full)) {
-                Ok(e) => e,
-                Err(e) if e.code() == ErrorCode::NotFound => return Ok(out),
-                Err(e) => return Err(self.broken(root, &e)),
-            };
-            match entry.kind() {
-                Some(ObjectType::Tree) => self.walk_tree(&repo, entry.id(), rel, &mut out, 0)?,
-                Some(ObjectType::Blob) if entry.filemode() == MODE_LINK => {
-                    out.push(self.link(&repo, entry.id(), rel.to_owned())?);
-                }
-                Some(ObjectType::Blob) if is_goal_file(rel) => out.push(Entry::File(rel.into())),
-                _ => {}
-            }
+/// A revision's tree below the project root, while the repository is locked: what the
+/// resolver walks, exactly as it walks the work tree.
+struct View<'r> {
+    git: &'r GitTree,
+    repo: &'r Repository,
+    /// `None` when the project directory does not exist in the revision.
+    root: Option<git2::Tree<'r>>,
+}
+
+impl View<'_> {
+    fn entry(&self, real: &str) -> io::Result<Option<TreeEntry<'_>>> {
+        let Some(root) = &self.root else {
+            return Ok(None);
+        };
+        watchdog::tick();
+        match root.get_path(Path::new(real)) {
+            Ok(e) => Ok(Some(e)),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(self.git.broken(real, &e)),
         }
-        out.sort_by(|a, b| entry_path(a).cmp(entry_path(b)));
+    }
+
+    fn node_of(&self, entry: &TreeEntry<'_>, path: &str) -> io::Result<Node> {
+        let broken = |e: git2::Error| self.git.broken(path, &e);
+        Ok(match entry.kind() {
+            Some(ObjectType::Tree) => Node::Dir,
+            Some(ObjectType::Blob) if entry.filemode() == MODE_LINK => {
+                match bounded_blob(self.repo, entry.id(), MAX_LINK_BYTES).map_err(broken)? {
+                    Some(blob) => match std::str::from_utf8(blob.content()) {
+                        Ok(target) => Node::Link(target.to_owned()),
+                        Err(_) => Node::Other,
+                    },
+                    None => Node::Other,
+                }
+            }
+            Some(ObjectType::Blob) => Node::File,
+            // Submodules (commits) and anything else are not goal files.
+            _ => Node::Other,
+        })
+    }
+}
+
+impl resolve::Tree for View<'_> {
+    fn node(&self, real: &str) -> io::Result<Node> {
+        if real.is_empty() {
+            return Ok(if self.root.is_some() {
+                Node::Dir
+            } else {
+                Node::Missing
+            });
+        }
+        match self.entry(real)? {
+            Some(e) => self.node_of(&e, real),
+            None => Ok(Node::Missing),
+        }
+    }
+
+    fn list(&self, real: &str) -> io::Result<Vec<(String, Node)>> {
+        let tree = if real.is_empty() {
+            match &self.root {
+                Some(t) => t.clone(),
+                None => return Ok(Vec::new()),
+            }
+        } else {
+            match self.entry(real)? {
+                Some(e) if e.kind() == Some(ObjectType::Tree) => self
+                    .repo
+                    .find_tree(e.id())
+                    .map_err(|e| self.git.broken(real, &e))?,
+                _ => return Ok(Vec::new()),
+            }
+        };
+        let mut out = Vec::new();
+        for entry in tree.iter() {
+            let Ok(name) = entry.name() else { continue };
+            let path = if real.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{real}/{name}")
+            };
+            out.push((name.to_owned(), self.node_of(&entry, &path)?));
+        }
+        // Git sorts a directory `a` as `a/`; the walk wants plain name order.
+        out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
+    }
+
+    fn inside(&self, absolute: &str) -> Option<String> {
+        // As in the checked-out work tree: an absolute link is inside when it names a path
+        // below the project root on this machine.
+        Path::new(absolute)
+            .strip_prefix(&self.git.root)
+            .ok()
+            .and_then(|rel| rel.to_str())
+            .map(str::to_owned)
+    }
+}
+
+impl Source for GitTree {
+    fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
+        let repo = lock(&self.repo);
+        let view = self.view(&repo)?;
+        resolve::walk(&view, roots, max)
     }
 
     fn read(&self, path: &str, max: u64) -> io::Result<Read> {
         let repo = lock(&self.repo);
-        let tree = repo
-            .find_tree(self.tree)
-            .map_err(|e| self.broken(path, &e))?;
-        let entry = match tree.get_path(Path::new(&self.repo_path(path))) {
-            Ok(e) => e,
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Read::Missing),
-            Err(e) => return Err(self.broken(path, &e)),
+        let view = self.view(&repo)?;
+        let real = match resolve::resolve(&view, path, Hidden::Refuse)? {
+            Resolved::Found {
+                real,
+                node: Node::File,
+            } => real,
+            Resolved::Found { .. } | Resolved::Missing { .. } => return Ok(Read::Missing),
+            Resolved::Refused(r) => return Ok(Read::Refused(r)),
         };
-        if entry.kind() != Some(ObjectType::Blob) {
+        let Some(entry) = view.entry(&real)? else {
             return Ok(Read::Missing);
+        };
+        let broken = |e: git2::Error| self.broken(path, &e);
+        match bounded_blob(&repo, entry.id(), max).map_err(broken)? {
+            Some(blob) => Ok(Read::Bytes(blob.content().to_vec())),
+            None => Ok(Read::TooLarge(
+                blob_size(&repo, entry.id()).map_err(broken)?,
+            )),
         }
-        if entry.filemode() == MODE_LINK {
-            return Err(io::Error::other(format!(
-                "`{path}` is a symbolic link in revision `{}`; goalpost does not follow links in revisions",
-                self.rev.name
-            )));
-        }
-        // The header gives the size without inflating a huge blob.
-        let odb = repo.odb().map_err(|e| self.broken(path, &e))?;
-        let (size, _) = odb
-            .read_header(entry.id())
-            .map_err(|e| self.broken(path, &e))?;
-        if size as u64 > max {
-            return Ok(Read::TooLarge(size as u64));
-        }
-        let blob = repo
-            .find_blob(entry.id())
-            .map_err(|e| self.broken(path, &e))?;
-        Ok(Read::Bytes(blob.content().to_vec()))
     }
 
     fn describe(&self) -> String {
         format!("revision `{}` ({})", self.rev.name, self.rev.short())
-    }
-}
-
-fn entry_path(e: &Entry) -> &str {
-    match e {
-        Entry::File(p) | Entry::Escape { path: p, .. } => p,
     }
 }
 
@@ -492,22 +559,26 @@ mod tests {
             ("other/c.yaml", Node::File("team: c\n")),
         ]);
         let t = head_tree(&r);
-        let entries = t.walk("goals").expect("a walk");
+        let walk = |root: &str| t.walk(&[root.to_owned()], 100).expect("a walk");
         assert_eq!(
-            entries,
+            walk("goals"),
             vec![
                 Entry::File("goals/a.yaml".into()),
                 Entry::File("goals/a/z.yml".into()),
                 Entry::File("goals/b.yaml".into()),
-                Entry::Escape {
+                Entry::Refused {
                     path: "goals/link.yaml".into(),
-                    target: "../../etc/passwd".into()
+                    refused: resolve::Refused {
+                        link: "goals/link.yaml".into(),
+                        target: "../../etc/passwd".into(),
+                        why: resolve::Why::Outside,
+                    }
                 },
             ]
         );
-        assert!(t.walk("missing").expect("a walk").is_empty());
+        assert!(walk("missing").is_empty());
         assert_eq!(
-            t.walk("other/c.yaml").expect("a walk"),
+            walk("other/c.yaml"),
             vec![Entry::File("other/c.yaml".into())]
         );
     }
@@ -539,7 +610,7 @@ mod tests {
         assert_eq!(r.prefix(), "examples/acme/");
         let t = head_tree(&r);
         assert_eq!(
-            t.walk("goals").expect("a walk"),
+            t.walk(&["goals".to_owned()], 100).expect("a walk"),
             vec![Entry::File("goals/a.yaml".into())]
         );
         assert!(
@@ -552,6 +623,10 @@ mod tests {
         let (_dir, r) = repo_with(&[("goals/a.yaml", Node::File("team: a\n"))]);
         let e = r.resolve("no-such-branch").expect_err("unknown");
         assert!(e.is_usage(), "{e}");
+        let _ = r.is_shallow();
+        let e = r.resolve("@{-1}").expect_err("no previous branch");
+        assert!(e.is_usage(), "{e}");
+        assert!(!e.to_string().contains("shallow"), "{e}");
         assert!(!r.is_shallow());
         // libgit2 names the first branch `master` unless init.defaultBranch says otherwise.
         let branch = r.default_branch().expect("a default branch");

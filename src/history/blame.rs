@@ -1,10 +1,13 @@
 //! Check-in authors from git blame, for check-ins written without `by`. The work-tree text
 //! is blamed against HEAD (`blame_buffer`), so a line that is not committed yet has no
 //! author rather than someone else's. Outside a repository every author is unknown; that
-//! is not an error. One blame per file per run.
+//! is not an error. One blame per file per run. libgit2 reads every version of a file whole
+//! and offers no bound, so a file with a version larger than a goal file may be (a 1.5 GB
+//! blob that packs into a megabyte) is not blamed: its authors are unknown.
 
 use super::Repo;
-use std::collections::HashMap;
+use git2::Repository;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Blames files of one project, caching one result per file.
@@ -38,6 +41,9 @@ impl Blamer {
         let repo = self.repo.as_ref()?;
         let git_path = repo.git_path(path);
         let git = repo.lock();
+        if !history_fits(&git, &git_path) {
+            return None;
+        }
         let committed = git.blame_file(Path::new(&git_path), None).ok()?;
         let blame = committed.blame_buffer(text.as_bytes()).ok()?;
         let mut authors = vec![None; text.lines().count()];
@@ -55,4 +61,32 @@ impl Blamer {
         }
         Some(authors)
     }
+}
+
+/// Whether every version of `path` in HEAD's history is at most the goal-file size limit
+/// (from object headers, without reading the blobs). Anything unreadable says no.
+fn history_fits(git: &Repository, path: &str) -> bool {
+    let Ok(mut walk) = git.revwalk() else {
+        return false;
+    };
+    if walk.push_head().is_err() {
+        return false;
+    }
+    let mut seen = HashSet::new();
+    for id in walk {
+        crate::git::watchdog::tick();
+        let Ok(tree) = id.and_then(|id| git.find_commit(id)).and_then(|c| c.tree()) else {
+            return false;
+        };
+        let Ok(entry) = tree.get_path(Path::new(path)) else {
+            continue;
+        };
+        if seen.insert(entry.id())
+            && !crate::git::blob_size(git, entry.id())
+                .is_ok_and(|n| n <= crate::load::MAX_FILE_BYTES)
+        {
+            return false;
+        }
+    }
+    true
 }

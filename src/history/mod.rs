@@ -200,22 +200,26 @@ struct Walker<'r> {
     /// Commit → the blob of each tracked file in its tree.
     entries: HashMap<Oid, Vec<Option<Oid>>>,
     /// The last blobs read: a log's old side in one commit is its new side in the next.
-    blobs: Vec<(Oid, Rc<Blob<'r>>)>,
+    /// `None`: larger than a goal file may be, so not read.
+    blobs: Vec<(Oid, Option<Rc<Blob<'r>>>)>,
     /// (blob, file index) → the item in that blob; a blob is parsed once.
     snapshots: HashMap<(Oid, usize), Snapshot>,
     reference: String,
 }
 
 impl<'r> Walker<'r> {
-    fn blob(&mut self, id: Oid) -> Result<Rc<Blob<'r>>, HistoryError> {
+    /// A blob of a tracked file, or `None` when it is larger than a goal file may be: such
+    /// a version is read as if it held nothing, like a version that does not parse (the
+    /// header is read, never the content, so a 1.5 GB blob costs nothing).
+    fn blob(&mut self, id: Oid) -> Result<Option<Rc<Blob<'r>>>, HistoryError> {
         if let Some((_, b)) = self.blobs.iter().find(|(o, _)| *o == id) {
-            return Ok(Rc::clone(b));
+            return Ok(b.clone());
         }
-        let b = Rc::new(self.git.find_blob(id)?);
+        let b = crate::git::bounded_blob(self.git, id, crate::load::MAX_FILE_BYTES)?.map(Rc::new);
         if self.blobs.len() >= 4 {
             self.blobs.remove(0);
         }
-        self.blobs.push((id, Rc::clone(&b)));
+        self.blobs.push((id, b.clone()));
         Ok(b)
     }
 
@@ -245,7 +249,9 @@ impl<'r> Walker<'r> {
         if let Some(s) = self.snapshots.get(&(blob, file)) {
             return Ok(s.clone());
         }
-        let b = self.blob(blob)?;
+        let Some(b) = self.blob(blob)? else {
+            return Ok(Snapshot::default());
+        };
         let s = match crate::load::decode(b.content(), 0) {
             Err(_) => Snapshot::default(),
             Ok(text) => match crate::load::parse_file(0, &text).0 {
@@ -320,7 +326,9 @@ impl<'r> Walker<'r> {
         removed: &mut Vec<CheckinData>,
         added: &mut Vec<CheckinData>,
     ) -> Result<bool, HistoryError> {
-        let (a, b) = (self.blob(old)?, self.blob(new)?);
+        let (Some(a), Some(b)) = (self.blob(old)?, self.blob(new)?) else {
+            return Ok(false);
+        };
         let (gone, came) = lines::changed_lines(a.content(), b.content());
         let mut found = (Snapshot::default(), Snapshot::default());
         for (list, snap) in [(gone, &mut found.0), (came, &mut found.1)] {

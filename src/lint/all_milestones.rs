@@ -3,7 +3,7 @@
 
 use super::{Finding, Input, Lint, Report};
 use crate::diag::{Code, Severity};
-use crate::model::KrMeasure;
+use crate::model::{KrMeasure, Ref};
 use std::fmt;
 
 pub const LINT: Lint = Lint {
@@ -16,7 +16,7 @@ pub const LINT: Lint = Lint {
 
 /// An objective measured by milestones only.
 struct AllMilestones {
-    objective: String,
+    objective: Ref,
 }
 
 impl fmt::Display for AllMilestones {

@@ -4,6 +4,7 @@
 
 use super::{Finding, Input, Lint, Report};
 use crate::diag::{Code, Severity};
+use crate::model::Ref;
 use crate::score::KpiStatus;
 use std::fmt;
 
@@ -17,8 +18,8 @@ pub const LINT: Lint = Lint {
 
 /// A critical guardrail of an open objective.
 struct Breached {
-    kpi: String,
-    objective: String,
+    kpi: Ref,
+    objective: Ref,
 }
 
 impl fmt::Display for Breached {
@@ -45,13 +46,9 @@ fn check(input: &Input, out: &mut Report) {
         .filter(|o| o.period.contains(card.as_of))
     {
         for &k in &o.guardrails {
-            if card
-                .kpis
-                .get(k)
-                .is_some_and(|ks| ks.status == KpiStatus::Critical)
-            {
+            if card.kpi(k).status == KpiStatus::Critical {
                 let finding = Breached {
-                    kpi: goals.kpis[k].reference(),
+                    kpi: goals.kpi(k).reference(),
                     objective: o.reference(),
                 };
                 out.push(o.span, &finding);

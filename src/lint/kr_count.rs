@@ -4,6 +4,7 @@
 
 use super::{Finding, Input, Lint, Report};
 use crate::diag::{Code, Severity};
+use crate::model::Ref;
 use std::fmt;
 
 pub const LINT: Lint = Lint {
@@ -19,7 +20,7 @@ pub const KR_RANGE: (usize, usize) = (2, 5);
 
 /// An objective whose number of key results is outside [`KR_RANGE`].
 struct KrCount {
-    objective: String,
+    objective: Ref,
     count: usize,
 }
 
@@ -95,7 +96,7 @@ mod tests {
     #[test]
     fn wording_follows_the_count() {
         let one = KrCount {
-            objective: "growth/onboarding".to_owned(),
+            objective: Ref::item("growth", "onboarding"),
             count: 1,
         };
         assert_eq!(
@@ -105,7 +106,7 @@ mod tests {
         );
         assert!(one.help().starts_with("add key results"));
         let six = KrCount {
-            objective: "growth/onboarding".to_owned(),
+            objective: Ref::item("growth", "onboarding"),
             count: 6,
         };
         assert!(

@@ -4,6 +4,7 @@
 
 use super::{Finding, Input, Lint, Report};
 use crate::diag::{Code, Severity};
+use crate::model::{KpiId, Ref};
 use crate::score::Trend;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -18,7 +19,7 @@ pub const LINT: Lint = Lint {
 
 /// A worsening KPI that no open key result works on.
 struct PromoteKpi {
-    kpi: String,
+    kpi: Ref,
 }
 
 impl fmt::Display for PromoteKpi {
@@ -43,14 +44,15 @@ impl Finding for PromoteKpi {
 fn check(input: &Input, out: &mut Report) {
     let Input { goals, card, .. } = *input;
     // KPIs that a key result of an open period takes its values from.
-    let worked_on: BTreeSet<usize> = goals
+    let worked_on: BTreeSet<KpiId> = goals
         .objectives
         .iter()
         .filter(|o| o.period.contains(card.as_of))
         .flat_map(|o| o.key_results.iter().filter_map(|kr| kr.kpi))
         .collect();
-    for (i, (k, ks)) in goals.kpis.iter().zip(&card.kpis).enumerate() {
-        if ks.trend == Some(Trend::Worsening) && !worked_on.contains(&i) {
+    for id in goals.kpi_ids() {
+        let k = goals.kpi(id);
+        if card.kpi(id).trend == Some(Trend::Worsening) && !worked_on.contains(&id) {
             out.push(k.span, &PromoteKpi { kpi: k.reference() });
         }
     }

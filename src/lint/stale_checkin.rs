@@ -6,7 +6,7 @@
 
 use super::{Finding, Input, Lint, Report};
 use crate::diag::{Code, Severity};
-use crate::model::{Cadence, Date};
+use crate::model::{Cadence, Date, KpiId, Ref};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -21,19 +21,18 @@ pub const LINT: Lint = Lint {
 /// A stale key result or KPI, as of `as_of`.
 enum Stale<'a> {
     KeyResult {
-        objective: String,
-        kr: &'a str,
+        kr: Ref,
         last: Option<Date>,
         stale_days: i64,
         as_of: Date,
     },
     Kpi {
-        kpi: String,
+        kpi: Ref,
         last: Option<Date>,
         cadence: Cadence,
         as_of: Date,
         /// Refs of the open key results that take their values from it.
-        linked: &'a [String],
+        linked: &'a [Ref],
     },
 }
 
@@ -41,13 +40,12 @@ impl fmt::Display for Stale<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Stale::KeyResult {
-                objective,
                 kr,
                 last,
                 stale_days,
                 as_of,
             } => {
-                write!(f, "key result `{objective}/{kr}` is stale: ")?;
+                write!(f, "key result `{kr}` is stale: ")?;
                 match last {
                     Some(d) => write!(f, "last check-in {d}")?,
                     None => f.write_str("no check-in yet")?,
@@ -106,8 +104,7 @@ fn check(input: &Input, out: &mut Report) {
         for (kr, ks) in o.key_results.iter().zip(&s.key_results) {
             if ks.stale && kr.kpi.is_none() {
                 let finding = Stale::KeyResult {
-                    objective: o.reference(),
-                    kr: &kr.id,
+                    kr: o.kr_ref(kr),
                     last: ks.last_checkin,
                     stale_days: config.stale_days,
                     as_of,
@@ -117,25 +114,23 @@ fn check(input: &Input, out: &mut Report) {
         }
     }
     // The open key results that take their values from each KPI.
-    let mut linked: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut linked: BTreeMap<KpiId, Vec<Ref>> = BTreeMap::new();
     for o in goals.objectives.iter().filter(|o| o.period.contains(as_of)) {
         for kr in &o.key_results {
             if let Some(k) = kr.kpi {
-                linked
-                    .entry(k)
-                    .or_default()
-                    .push(format!("{}/{}", o.reference(), kr.id));
+                linked.entry(k).or_default().push(o.kr_ref(kr));
             }
         }
     }
-    for (i, (k, ks)) in goals.kpis.iter().zip(&card.kpis).enumerate() {
+    for id in goals.kpi_ids() {
+        let (k, ks) = (goals.kpi(id), card.kpi(id));
         if ks.stale {
             let finding = Stale::Kpi {
                 kpi: k.reference(),
                 last: ks.last_checkin,
                 cadence: k.cadence,
                 as_of,
-                linked: linked.get(&i).map_or(&[], Vec::as_slice),
+                linked: linked.get(&id).map_or(&[], Vec::as_slice),
             };
             out.push(k.span, &finding);
         }
@@ -171,8 +166,7 @@ mod tests {
     #[test]
     fn key_result_wording() {
         let mut stale = Stale::KeyResult {
-            objective: "growth/onboarding".to_owned(),
-            kr: "completion",
+            kr: Ref::key_result("growth", "onboarding", "completion"),
             last: Some(date("2026-10-01")),
             stale_days: 14,
             as_of: date("2026-11-15"),
@@ -195,7 +189,7 @@ mod tests {
     #[test]
     fn kpi_wording_names_the_linked_key_results() {
         let kpi = |linked| Stale::Kpi {
-            kpi: "growth/churn".to_owned(),
+            kpi: Ref::item("growth", "churn"),
             last: Some(date("2026-09-30")),
             cadence: Cadence::Monthly,
             as_of: date("2026-11-15"),
@@ -207,12 +201,15 @@ mod tests {
             "KPI `growth/churn` is stale: last check-in 2026-09-30, more than 31 days \
              (monthly) before 2026-11-15"
         );
-        let one = ["growth/win-back/churn".to_owned()];
+        let one = [Ref::key_result("growth", "win-back", "churn")];
         assert_eq!(
             kpi(&one).to_string(),
             format!("{none}; key result `growth/win-back/churn` takes its value from it")
         );
-        let two = ["a/b/c".to_owned(), "d/e/f".to_owned()];
+        let two = [
+            Ref::key_result("a", "b", "c"),
+            Ref::key_result("d", "e", "f"),
+        ];
         assert_eq!(
             kpi(&two).to_string(),
             format!("{none}; key results `a/b/c`, `d/e/f` take their values from it")

@@ -4,7 +4,7 @@
 
 use super::{Finding, Input, Lint, Report};
 use crate::diag::{Code, Severity};
-use crate::model::KrMeasure;
+use crate::model::{KrMeasure, Ref};
 use std::fmt;
 
 pub const LINT: Lint = Lint {
@@ -48,23 +48,15 @@ pub fn starts_with_output_verb(title: &str) -> bool {
 
 /// A milestone key result titled like a task.
 struct TaskLike<'a> {
-    objective: String,
-    kr: &'a str,
+    kr: Ref,
     title: &'a str,
 }
 
 impl fmt::Display for TaskLike<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            objective,
-            kr,
-            title,
-        } = self;
+        let Self { kr, title } = self;
         let title = crate::text::truncate(title, 60);
-        write!(
-            f,
-            "key result `{objective}/{kr}` reads as a task (\"{title}\")"
-        )
+        write!(f, "key result `{kr}` reads as a task (\"{title}\")")
     }
 }
 
@@ -79,8 +71,7 @@ fn check(input: &Input, out: &mut Report) {
         for kr in &o.key_results {
             if kr.kind == KrMeasure::Milestone && starts_with_output_verb(&kr.title) {
                 let finding = TaskLike {
-                    objective: o.reference(),
-                    kr: &kr.id,
+                    kr: o.kr_ref(kr),
                     title: &kr.title,
                 };
                 out.push(kr.span, &finding);

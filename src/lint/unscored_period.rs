@@ -4,7 +4,7 @@
 
 use super::{Finding, Input, Lint, Report};
 use crate::diag::{Code, Severity};
-use crate::score::observations;
+use crate::model::Ref;
 use std::fmt;
 
 pub const LINT: Lint = Lint {
@@ -17,21 +17,16 @@ pub const LINT: Lint = Lint {
 
 /// A key result with no check-in inside its closed period.
 struct Unscored<'a> {
-    objective: String,
-    kr: &'a str,
+    kr: Ref,
     period: &'a str,
 }
 
 impl fmt::Display for Unscored<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            objective,
-            kr,
-            period,
-        } = self;
+        let Self { kr, period } = self;
         write!(
             f,
-            "key result `{objective}/{kr}` has no check-in inside {period}, which has closed"
+            "key result `{kr}` has no check-in inside {period}, which has closed"
         )
     }
 }
@@ -50,13 +45,13 @@ fn check(input: &Input, out: &mut Report) {
         .filter(|o| input.card.as_of > o.period.end)
     {
         for kr in &o.key_results {
-            let inside = observations(kr, goals)
+            let inside = goals
+                .observations(kr)
                 .iter()
                 .any(|c| o.period.contains(c.date));
             if !inside {
                 let finding = Unscored {
-                    objective: o.reference(),
-                    kr: &kr.id,
+                    kr: o.kr_ref(kr),
                     period: &o.period.name,
                 };
                 out.push(kr.span, &finding);

@@ -8,13 +8,14 @@ pub mod convert;
 pub mod fastyaml;
 pub mod lower;
 pub mod raw;
+pub mod resolve;
 pub mod source;
 pub mod yaml;
 
 use crate::config::{self, Config};
 use crate::diag::{Code, Diagnostic, Span};
 use raw::RawFile;
-use source::{Entry, Read, Source};
+use source::{Entry, Read, Refused, Source};
 use std::path::{Path, PathBuf};
 
 /// Largest goal file read (bytes). A check-in log of years of weekly check-ins for hundreds
@@ -99,10 +100,11 @@ pub enum LoadError {
 }
 
 /// Finds the project root like git does: the nearest ancestor holding goalpost.toml, else
-/// the git work tree root, else `start` itself.
+/// the git work tree root, else `start` itself. A goalpost.toml that is a symlink marks the
+/// root too, without being followed: where it leads is checked when it is read.
 pub fn find_root(start: &Path) -> PathBuf {
     for dir in start.ancestors() {
-        if dir.join("goalpost.toml").is_file() {
+        if std::fs::symlink_metadata(dir.join("goalpost.toml")).is_ok_and(|m| !m.is_dir()) {
             return dir.to_owned();
         }
     }
@@ -125,6 +127,14 @@ pub fn load_config(source: &dyn Source, sources: &mut Sources) -> Result<Config,
         })?;
     let bytes = match read {
         Read::Missing => return Ok(Config::default()),
+        Read::Refused(r) => {
+            // Nothing of the file is kept: its text must never be quoted.
+            let file = push_source(sources, "goalpost.toml".into(), String::new());
+            return Err(LoadError::Config {
+                sources: sources.clone(),
+                diags: vec![refused(file, &r)],
+            });
+        }
         Read::TooLarge(n) => {
             sources.files.push(SourceFile {
                 path: "goalpost.toml".into(),
@@ -181,51 +191,45 @@ pub fn load_with(source: &dyn Source, limits: Limits) -> Result<Loaded, LoadErro
     } = limits;
     let mut loaded = Loaded::default();
     loaded.config = load_config(source, &mut loaded.sources)?;
-    let mut paths: Vec<String> = Vec::new();
-    for root in &loaded.config.roots {
-        let entries = source.walk(root).map_err(|e| LoadError::Io {
-            path: root.clone(),
+    // One walk over every root: roots are deduplicated, each real file listed once, and the
+    // walk stops after `max_files + 1` entries.
+    let entries = source
+        .walk(&loaded.config.roots, max_files)
+        .map_err(|e| LoadError::Io {
+            path: loaded.config.roots.join(", "),
             source: e,
         })?;
-        for entry in entries {
-            match entry {
-                Entry::File(p) => paths.push(p),
-                Entry::Escape { path, target } => {
-                    let file = push_source(&mut loaded.sources, path.clone(), String::new());
-                    loaded.diags.push(
-                        Diagnostic::new(
-                            Code::SymlinkEscape,
-                            Span { file, line: 1, col: 1, ..Span::default() },
-                            format!("`{path}` is a symlink to `{target}`, outside the repository"),
-                        )
-                        .help("goal files must live inside the repository: copy the file in, or remove the link"),
-                    );
-                }
+    let mut paths: Vec<String> = Vec::new();
+    for (i, entry) in entries.into_iter().enumerate() {
+        if i == max_files {
+            let file = push_source(&mut loaded.sources, entry.path().to_owned(), String::new());
+            loaded.diags.push(
+                Diagnostic::new(
+                    Code::ResourceLimit,
+                    Span {
+                        file,
+                        line: 1,
+                        col: 1,
+                        ..Span::default()
+                    },
+                    format!(
+                        "more than {max_files} goal files found; goalpost reads at most {max_files}"
+                    ),
+                )
+                .help("narrow `roots` in goalpost.toml to the folders that hold goals"),
+            );
+            break;
+        }
+        match entry {
+            Entry::File(p) => paths.push(p),
+            Entry::Refused { path, refused: r } => {
+                let file = push_source(&mut loaded.sources, path, String::new());
+                loaded.diags.push(refused(file, &r));
             }
         }
     }
     paths.sort();
     paths.dedup();
-    if paths.len() > max_files {
-        let file = push_source(&mut loaded.sources, paths[max_files].clone(), String::new());
-        loaded.diags.push(
-            Diagnostic::new(
-                Code::ResourceLimit,
-                Span {
-                    file,
-                    line: 1,
-                    col: 1,
-                    ..Span::default()
-                },
-                format!(
-                    "{} goal files found; goalpost reads at most {max_files}",
-                    paths.len()
-                ),
-            )
-            .help("narrow `roots` in goalpost.toml to the folders that hold goals"),
-        );
-        paths.truncate(max_files);
-    }
 
     // Read sequentially (cheap, and keeps the total-size bound exact), parse in parallel.
     let mut texts: Vec<(u32, String)> = Vec::with_capacity(paths.len());
@@ -239,6 +243,10 @@ pub fn load_with(source: &dyn Source, limits: Limits) -> Result<Loaded, LoadErro
             })?;
         match read {
             Read::Missing => continue,
+            Read::Refused(r) => {
+                let file = push_source(&mut loaded.sources, path, String::new());
+                loaded.diags.push(refused(file, &r));
+            }
             Read::TooLarge(n) => {
                 let file = push_source(&mut loaded.sources, path.clone(), String::new());
                 loaded.diags.push(
@@ -289,6 +297,22 @@ pub fn load_with(source: &dyn Source, limits: Limits) -> Result<Loaded, LoadErro
         }
     }
     Ok(loaded)
+}
+
+/// The `symlink-escape` diagnostic of a path that was not followed, at line 1 of a file
+/// whose text is never kept (so no line of what the link points at can be quoted).
+fn refused(file: u32, r: &Refused) -> Diagnostic {
+    Diagnostic::new(
+        Code::SymlinkEscape,
+        Span {
+            file,
+            line: 1,
+            col: 1,
+            ..Span::default()
+        },
+        r.describe(),
+    )
+    .help(r.help())
 }
 
 fn push_source(sources: &mut Sources, path: String, text: String) -> u32 {
@@ -467,9 +491,13 @@ mod tests {
     struct Many(usize);
 
     impl Source for Many {
-        fn walk(&self, root: &str) -> std::io::Result<Vec<Entry>> {
-            Ok((0..self.0)
-                .map(|i| Entry::File(format!("{root}/f{i:06}.yaml")))
+        fn walk(&self, roots: &[String], max: usize) -> std::io::Result<Vec<Entry>> {
+            Ok(roots
+                .iter()
+                .flat_map(|root| {
+                    (0..self.0).map(move |i| Entry::File(format!("{root}/f{i:06}.yaml")))
+                })
+                .take(max + 1)
                 .collect())
         }
         fn read(&self, path: &str, max: u64) -> std::io::Result<Read> {
@@ -511,7 +539,7 @@ mod tests {
         let d = limit_diags(&l);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].0, "goals/f000010.yaml");
-        assert!(d[0].1.contains("12 goal files found"), "{}", d[0].1);
+        assert!(d[0].1.contains("more than 10 goal files"), "{}", d[0].1);
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! Raw goal-file types: exactly what a file says, with the span of every value, before any
 //! cross-file validation. They also define the JSON Schema (`goalpost schema`) through
-//! schemars, so the editor schema and the loader cannot disagree.
+//! schemars, so the editor schema and the loader cannot disagree: each field names its value's
+//! shape (`crate::schema::shape`) and whether `check` requires it; the rules across keys are
+//! added in `crate::schema`.
 
 use crate::diag::Span;
+use crate::schema::shape;
 use schemars::JsonSchema;
 use std::borrow::Cow;
 
@@ -40,17 +43,20 @@ impl<T: JsonSchema> JsonSchema for Sp<T> {
 #[serde(deny_unknown_fields)]
 #[schemars(title = "goalpost goal file")]
 pub struct RawFile {
-    /// The team that owns the objectives and KPIs in this file (a slug).
-    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$"))]
+    /// The team that owns the objectives and KPIs in this file (a slug); required when the
+    /// file defines objectives or KPIs.
+    #[schemars(with = "Option<shape::Slug>")]
     pub team: Option<Sp<String>>,
     /// The period of the objectives: `2026-Q4`, `2026-H2`, `2026`, `2026-11`, or a name from
-    /// `[periods]` in goalpost.toml.
+    /// `[periods]` in goalpost.toml; required when the file defines objectives.
+    #[schemars(with = "Option<shape::PeriodName>")]
     pub period: Option<Sp<String>>,
     /// Qualitative, ambitious goals for this period, each with 2–5 measurable key results.
     pub objectives: Option<Vec<RawObjective>>,
     /// Long-lived health metrics judged against thresholds.
     pub kpis: Option<Vec<RawKpi>>,
     /// An append-only log of check-ins, each naming its key result or KPI by `ref`.
+    #[schemars(with = "Option<Vec<shape::LogCheckin>>")]
     pub checkins: Option<Vec<RawCheckin>>,
     #[schemars(skip)]
     pub span: Span,
@@ -62,18 +68,26 @@ pub struct RawFile {
 /// An objective: where the team wants to be at the end of the period.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Objective")]
 pub struct RawObjective {
     /// Slug, unique within the team and period.
-    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$"))]
+    #[schemars(with = "shape::Slug")]
     pub id: Option<Sp<String>>,
+    /// What the team wants to achieve, in words that inspire: qualitative, no numbers.
+    #[schemars(with = "shape::Text")]
     pub title: Option<Sp<String>>,
+    /// Who answers for the objective (free text: a name or handle).
+    #[schemars(with = "Option<shape::Text>")]
     pub owner: Option<Sp<String>>,
     /// `aspirational` (default; 0.7 is a good score) or `committed` (expected to reach 1.0).
     pub commitment: Option<Sp<Commitment>>,
     /// The objective this one supports: `team/objective`, in the same period.
+    #[schemars(with = "Option<shape::ObjectiveRef>")]
     pub parent: Option<Sp<String>>,
     /// KPIs (`team/kpi`) that must stay healthy while the objective is pursued.
+    #[schemars(with = "Option<Vec<shape::KpiRef>>")]
     pub guardrails: Option<Vec<Sp<String>>>,
+    /// The measurable outcomes that say how far the objective got (2–5).
     pub key_results: Option<Vec<RawKeyResult>>,
     #[schemars(skip)]
     pub span: Span,
@@ -85,23 +99,32 @@ pub struct RawObjective {
 /// A key result: a measurable outcome, scored 0.0–1.0.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "KeyResult")]
 pub struct RawKeyResult {
     /// Slug, unique within the objective.
-    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$"))]
+    #[schemars(with = "shape::Slug")]
     pub id: Option<Sp<String>>,
+    /// The outcome and its numbers, such as "Reduce weekly support tickets from 250 to 150".
+    #[schemars(with = "shape::Text")]
     pub title: Option<Sp<String>>,
     /// `metric` (default): a change from `start` to `target`; `milestone`: done or not.
     pub kind: Option<Sp<KrKind>>,
-    /// Value when the period started (metric key results).
+    /// Value when the period started (required for metric key results).
     pub start: Option<Sp<f64>>,
-    /// Value to reach; below `start` means "decrease".
+    /// Value to reach (required for metric key results); below `start` means "decrease".
     pub target: Option<Sp<f64>>,
     /// Display unit, such as `%` or `tickets/week`.
+    #[schemars(with = "Option<shape::Text>")]
     pub unit: Option<Sp<String>>,
     /// Relative weight in the objective's score (> 0, default 1).
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub weight: Option<Sp<f64>>,
-    /// A KPI (`team/kpi`) whose check-ins give this key result's current value.
+    /// A KPI (`team/kpi`) whose check-ins give this key result's current value; the key
+    /// result then takes no check-ins of its own.
+    #[schemars(with = "Option<shape::KpiRef>")]
     pub kpi: Option<Sp<String>>,
+    /// Dated observations: `value` for a metric key result, `done` for a milestone.
+    #[schemars(with = "Option<shape::KrCheckins>")]
     pub checkins: Option<Vec<RawCheckin>>,
     /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
     #[schemars(skip)]
@@ -116,21 +139,32 @@ pub struct RawKeyResult {
 /// A KPI: a stable health metric with a target and an optional critical threshold.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Kpi")]
 pub struct RawKpi {
     /// Slug, unique within the team and distinct from its objective ids.
-    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$"))]
+    #[schemars(with = "shape::Slug")]
     pub id: Option<Sp<String>>,
+    /// What is measured, such as "Monthly customer churn".
+    #[schemars(with = "shape::Text")]
     pub title: Option<Sp<String>>,
+    /// Display unit, such as `%` or `ms`.
+    #[schemars(with = "Option<shape::Text>")]
     pub unit: Option<Sp<String>>,
     /// Which direction is good.
+    #[schemars(required)]
     pub better: Option<Sp<Better>>,
     /// Healthy on the good side of this value (inclusive).
+    #[schemars(required)]
     pub target: Option<Sp<f64>>,
     /// Critical on the bad side of this value (inclusive).
     pub critical: Option<Sp<f64>>,
     /// How often it is measured; a KPI is stale after 7, 31 or 92 days without a check-in.
     pub cadence: Option<Sp<Cadence>>,
+    /// Who answers for the KPI (free text: a name or handle).
+    #[schemars(with = "Option<shape::Text>")]
     pub owner: Option<Sp<String>>,
+    /// Dated measurements, each with a `value`.
+    #[schemars(with = "Option<Vec<shape::ValueCheckin>>")]
     pub checkins: Option<Vec<RawCheckin>>,
     /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
     #[schemars(skip)]
@@ -151,8 +185,8 @@ pub struct RawKpi {
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCheckin {
-    /// `YYYY-MM-DD`.
-    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    /// The day of the observation, `YYYY-MM-DD`.
+    #[schemars(with = "shape::Date")]
     pub date: Option<Sp<ShortText>>,
     /// The measured value (metric key results and KPIs).
     pub value: Option<Sp<f64>>,
@@ -171,14 +205,18 @@ pub struct RawCheckin {
 pub struct CheckinExtra {
     /// In a check-in log: `team/kpi` or `team/objective/kr`. Not allowed inline.
     #[serde(rename = "ref")]
+    #[schemars(with = "Option<shape::ItemRef>")]
     pub reference: Option<Sp<String>>,
     /// Whether the milestone is done (milestone key results).
     pub done: Option<Sp<bool>>,
     /// How sure the team is of reaching the target, 0–1.
     #[schemars(range(min = 0.0, max = 1.0))]
     pub confidence: Option<Sp<f64>>,
+    /// A remark shown with the check-in, such as what changed.
+    #[schemars(with = "Option<shape::Text>")]
     pub note: Option<Box<Sp<String>>>,
     /// Who checked in; when missing, reports can take it from git.
+    #[schemars(with = "Option<shape::Text>")]
     pub by: Option<Box<Sp<String>>>,
 }
 
@@ -306,52 +344,7 @@ impl JsonSchema for ShortText {
     }
 }
 
-macro_rules! keyword_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, JsonSchema, serde::Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const NAMES: &'static [&'static str] = &[$($text),*];
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($text => Some($name::$variant),)* _ => None }
-            }
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text,)* }
-            }
-        }
-    };
-}
-
-keyword_enum!(
-    /// How an objective is graded when its period closes.
-    Commitment { Aspirational = "aspirational", Committed = "committed" }
-);
-keyword_enum!(
-    /// The kind of a key result.
-    KrKind { Metric = "metric", Milestone = "milestone" }
-);
-keyword_enum!(
-    /// The good direction of a KPI.
-    Better { Higher = "higher", Lower = "lower" }
-);
-keyword_enum!(
-    /// How often a KPI is measured.
-    Cadence { Weekly = "weekly", Monthly = "monthly", Quarterly = "quarterly" }
-);
-
-impl Cadence {
-    /// Days without a check-in after which the KPI is stale.
-    pub fn days(self) -> i64 {
-        match self {
-            Cadence::Weekly => 7,
-            Cadence::Monthly => 31,
-            Cadence::Quarterly => 92,
-        }
-    }
-}
+pub use crate::model::{Better, Cadence, Commitment, KrKind};
 
 #[cfg(test)]
 mod tests {

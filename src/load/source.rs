@@ -1,37 +1,37 @@
 //! Where goal-file bytes come from: the work tree, or (see `crate::git`) a revision's tree.
-//! Loading only ever sees this interface, so it does not care which.
+//! Loading only ever sees this interface, so it does not care which. Both resolve paths
+//! with [`crate::load::resolve`], so a revision gives the result of its checked-out work
+//! tree.
 
+use super::resolve::{self, Hidden, Node, Resolved, Tree};
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// A file found under a root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Entry {
-    /// A regular file (or a symlink to one inside the repository), repo-relative with `/`.
-    File(String),
-    /// A symlink whose target is outside the repository or cannot be resolved.
-    Escape { path: String, target: String },
-}
+pub use super::resolve::{Entry, Refused, is_goal_file};
 
 /// The outcome of reading one file with a size bound.
+#[derive(Debug)]
 pub enum Read {
     Bytes(Vec<u8>),
+    /// No file there (or a directory, or something that is not a regular file).
     Missing,
     TooLarge(u64),
+    /// The path goes through a link that may not be followed (SPEC 10).
+    Refused(Refused),
 }
 
 /// A tree of files: the work tree or a git revision.
 pub trait Source: Sync {
-    /// Every `*.yaml` / `*.yml` file below `root` (repo-relative), sorted, hidden entries
-    /// skipped. A missing root lists nothing.
-    fn walk(&self, root: &str) -> io::Result<Vec<Entry>>;
+    /// Every goal file below `roots` (repo-relative), sorted, hidden entries skipped, each
+    /// real file once (see [`resolve::walk`]); at most `max + 1` entries.
+    fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>>;
     /// Reads a repo-relative file, refusing ones larger than `max` bytes.
     fn read(&self, path: &str, max: u64) -> io::Result<Read>;
     /// A short description for messages ("the work tree", "revision abc123").
     fn describe(&self) -> String;
 }
 
-/// The files on disk below a repository root.
+/// The files on disk below a project root.
 pub struct WorkTree {
     pub root: PathBuf,
     canonical_root: PathBuf,
@@ -44,42 +44,114 @@ impl WorkTree {
             canonical_root: root.canonicalize()?,
         })
     }
-}
 
-/// Whether a file name is a goal file.
-pub fn is_goal_file(name: &str) -> bool {
-    name.ends_with(".yaml") || name.ends_with(".yml")
-}
+    /// Resolves a project-relative path (see [`resolve::resolve`]).
+    pub fn resolve(&self, path: &str, hidden: Hidden) -> io::Result<Resolved> {
+        resolve::resolve(self, path, hidden)
+    }
 
-impl Source for WorkTree {
-    fn walk(&self, root: &str) -> io::Result<Vec<Entry>> {
-        let mut out = Vec::new();
-        let start = self.root.join(root);
-        match std::fs::symlink_metadata(&start) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(e),
-            Ok(_) => {}
+    /// The absolute path of a real project-relative path (one [`WorkTree::resolve`] gave).
+    pub fn absolute(&self, real: &str) -> PathBuf {
+        if real.is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(real)
         }
-        self.walk_dir(&start, root.trim_end_matches('/'), &mut out, 0)?;
-        out.sort_by(|a, b| entry_path(a).cmp(entry_path(b)));
+    }
+}
+
+fn node_of(path: &Path, t: std::fs::FileType) -> io::Result<Node> {
+    Ok(if t.is_symlink() {
+        match std::fs::read_link(path)?.into_os_string().into_string() {
+            Ok(target) => Node::Link(target),
+            // A target that is not UTF-8 cannot name a goal file.
+            Err(_) => Node::Other,
+        }
+    } else if t.is_dir() {
+        Node::Dir
+    } else if t.is_file() {
+        Node::File
+    } else {
+        Node::Other
+    })
+}
+
+impl Tree for WorkTree {
+    fn node(&self, real: &str) -> io::Result<Node> {
+        let path = self.absolute(real);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) => node_of(&path, meta.file_type()),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound
+                        | io::ErrorKind::NotADirectory
+                        // A name or path too long for the system: nothing can be there.
+                        | io::ErrorKind::InvalidFilename
+                ) =>
+            {
+                Ok(Node::Missing)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn list(&self, real: &str) -> io::Result<Vec<(String, Node)>> {
+        let dir = self.absolute(real);
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&dir)? {
+            let Ok(entry) = entry else { continue };
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            // The type comes with the directory entry on most systems: no stat per file.
+            let node = match entry.file_type() {
+                Ok(t) => node_of(&entry.path(), t)?,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            out.push((name, node));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
     }
 
+    fn inside(&self, absolute: &str) -> Option<String> {
+        let target = Path::new(absolute);
+        [&self.root, &self.canonical_root]
+            .into_iter()
+            .find_map(|root| target.strip_prefix(root).ok())
+            .and_then(|rel| rel.to_str())
+            .map(|rel| rel.replace(std::path::MAIN_SEPARATOR, "/"))
+    }
+}
+
+impl Source for WorkTree {
+    fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
+        resolve::walk(self, roots, max)
+    }
+
     fn read(&self, path: &str, max: u64) -> io::Result<Read> {
-        let full = self.root.join(path);
-        let meta = match std::fs::metadata(&full) {
-            Ok(m) => m,
+        let real = match self.resolve(path, Hidden::Refuse)? {
+            Resolved::Found {
+                real,
+                node: Node::File,
+            } => real,
+            Resolved::Found { .. } | Resolved::Missing { .. } => return Ok(Read::Missing),
+            Resolved::Refused(r) => return Ok(Read::Refused(r)),
+        };
+        let file = match std::fs::File::open(self.absolute(&real)) {
+            Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Read::Missing),
             Err(e) => return Err(e),
         };
-        if meta.len() > max {
-            return Ok(Read::TooLarge(meta.len()));
+        let len = file.metadata()?.len();
+        if len > max {
+            return Ok(Read::TooLarge(len));
         }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        let mut bytes = Vec::with_capacity(len as usize);
         use std::io::Read as _;
-        std::fs::File::open(&full)?
-            .take(max + 1)
-            .read_to_end(&mut bytes)?;
+        file.take(max + 1).read_to_end(&mut bytes)?;
         if bytes.len() as u64 > max {
             return Ok(Read::TooLarge(bytes.len() as u64));
         }
@@ -88,81 +160,5 @@ impl Source for WorkTree {
 
     fn describe(&self) -> String {
         "the work tree".to_owned()
-    }
-}
-
-fn entry_path(e: &Entry) -> &str {
-    match e {
-        Entry::File(p) | Entry::Escape { path: p, .. } => p,
-    }
-}
-
-impl WorkTree {
-    fn walk_dir(&self, dir: &Path, rel: &str, out: &mut Vec<Entry>, depth: u32) -> io::Result<()> {
-        // Symlinked directories are not followed, so this bound only stops absurd trees.
-        if depth > 64 {
-            return Ok(());
-        }
-        let meta = std::fs::symlink_metadata(dir)?;
-        if meta.file_type().is_symlink() {
-            return self.symlink(dir, rel, out, depth);
-        }
-        if meta.is_file() {
-            if is_goal_file(rel) {
-                out.push(Entry::File(rel.to_owned()));
-            }
-            return Ok(());
-        }
-        let mut names: Vec<_> = std::fs::read_dir(dir)?
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name())
-            .collect();
-        names.sort();
-        for name in names {
-            let Some(name) = name.to_str() else { continue };
-            if name.starts_with('.') {
-                continue;
-            }
-            let child_rel = format!("{rel}/{name}");
-            let child = dir.join(name);
-            let meta = std::fs::symlink_metadata(&child)?;
-            if meta.file_type().is_symlink() {
-                self.symlink(&child, &child_rel, out, depth)?;
-            } else if meta.is_dir() {
-                self.walk_dir(&child, &child_rel, out, depth + 1)?;
-            } else if meta.is_file() && is_goal_file(name) {
-                out.push(Entry::File(child_rel));
-            }
-        }
-        Ok(())
-    }
-
-    /// A symlink is followed only when it resolves inside the repository; a link to a
-    /// directory inside is walked, a link to a goal file inside is read.
-    fn symlink(&self, link: &Path, rel: &str, out: &mut Vec<Entry>, depth: u32) -> io::Result<()> {
-        let target = std::fs::read_link(link)
-            .map(|t| t.display().to_string())
-            .unwrap_or_default();
-        match link.canonicalize() {
-            Ok(real) if real.starts_with(&self.canonical_root) => {
-                if real.is_dir() {
-                    self.walk_dir(&real, rel, out, depth + 1)
-                } else {
-                    if is_goal_file(rel) {
-                        out.push(Entry::File(rel.to_owned()));
-                    }
-                    Ok(())
-                }
-            }
-            _ => {
-                if is_goal_file(rel) || link.is_dir() || !link.exists() {
-                    out.push(Entry::Escape {
-                        path: rel.to_owned(),
-                        target,
-                    });
-                }
-                Ok(())
-            }
-        }
     }
 }

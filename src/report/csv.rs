@@ -66,7 +66,7 @@ fn objective(row: &ObjectiveRow) -> Row {
     let (o, s) = (row.objective, row.score);
     let mut r = Row::default();
     r.word("type", "objective");
-    r.text("ref", &o.reference());
+    r.word("ref", o.reference());
     r.text("team", &o.team);
     r.text("period", &o.period.name);
     r.text("title", &o.title);
@@ -83,7 +83,7 @@ fn key_result(row: &KrRow, expected: f64) -> Row {
     let (o, kr, s) = (row.objective, row.kr, row.score);
     let mut r = Row::default();
     r.word("type", "key_result");
-    r.text("ref", &row.reference());
+    r.word("ref", row.reference());
     r.text("team", &o.team);
     r.text("period", &o.period.name);
     r.text("title", &kr.title);
@@ -114,7 +114,7 @@ fn kpi(row: &KpiRow) -> Row {
     let (k, s) = (row.kpi, row.score);
     let mut r = Row::default();
     r.word("type", "kpi");
-    r.text("ref", &k.reference());
+    r.word("ref", k.reference());
     r.text("team", &k.team);
     r.text("title", &k.title);
     r.text("owner", k.owner.as_deref().unwrap_or(""));

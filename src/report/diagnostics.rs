@@ -3,8 +3,10 @@
 
 use crate::diag::{Diagnostic, Severity, Span};
 use crate::load::Sources;
+use crate::text::safe;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Counts of a run's findings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,28 +26,107 @@ pub fn count(diags: &[Diagnostic]) -> Counts {
     }
 }
 
-/// The text of the line holding `span`, that line's byte offset, and the highlighted range
-/// relative to the line (at least one character, clamped to the line).
-fn line_of(text: &str, span: Span) -> Option<(&str, usize, std::ops::Range<usize>)> {
-    let line_idx = span.line.checked_sub(1)? as usize;
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        if i == line_idx {
-            let body = line.trim_end_matches(['\n', '\r']);
-            let start = (span.start as usize).saturating_sub(offset).min(body.len());
-            let start = floor_char(body, start);
-            let mut end = (start + span.len as usize).min(body.len());
-            if end <= start {
-                end = body[start..]
-                    .chars()
-                    .next()
-                    .map_or(start, |c| start + c.len_utf8());
-            }
-            return Some((body, offset, start..floor_char(body, end).max(start)));
+/// Byte offsets of the line starts of each file, built once per file on first use, so a
+/// diagnostic's line is found in constant time however many there are.
+struct LineIndex<'s> {
+    sources: &'s Sources,
+    starts: HashMap<u32, Vec<usize>>,
+}
+
+impl<'s> LineIndex<'s> {
+    fn new(sources: &'s Sources) -> Self {
+        LineIndex {
+            sources,
+            starts: HashMap::new(),
         }
-        offset += line.len();
     }
-    None
+
+    /// The text of 1-based `line` of `file` (without its line break) and its byte offset.
+    fn line(&mut self, file: u32, line: u32) -> Option<(&'s str, usize)> {
+        let text = self.sources.text(file);
+        let starts = self.starts.entry(file).or_insert_with(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let i = line.checked_sub(1)? as usize;
+        let start = *starts.get(i)?;
+        if start >= text.len() {
+            // Past the last line (an empty file has none).
+            return None;
+        }
+        let end = starts.get(i + 1).map_or(text.len(), |&e| e);
+        let body = text.get(start..end)?.trim_end_matches(['\n', '\r']);
+        Some((body, start))
+    }
+}
+
+/// How much of a long line is shown on each side of the highlighted part.
+const CONTEXT: usize = 50;
+/// Lines longer than this are shown as a window around the highlighted part.
+const LONG_LINE: usize = 140;
+/// Most of a highlighted part shown.
+const MAX_HIGHLIGHT: usize = 40;
+
+/// A source line ready to show: made safe for a terminal (`safe::human`), cut to a window
+/// around the highlight when long, and the highlight's byte range in the shown text.
+struct Shown {
+    text: String,
+    range: std::ops::Range<usize>,
+}
+
+/// The line `body` (at byte `offset` of its file) with the part `span` covers highlighted
+/// (at least one character, clamped to the line).
+fn show(body: &str, offset: usize, span: Span) -> Shown {
+    let start = floor_char(
+        body,
+        (span.start as usize).saturating_sub(offset).min(body.len()),
+    );
+    let mut end = floor_char(body, (start + span.len as usize).min(body.len()));
+    if end <= start {
+        end = body[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8());
+    }
+    let end = floor_char(body, end.min(start + MAX_HIGHLIGHT)).max(start);
+    // The window of the line that is shown, and the marks for what was cut.
+    let (from, to) = if body.len() > LONG_LINE {
+        (
+            floor_char(body, start.saturating_sub(CONTEXT)),
+            ceil_char(body, (end + CONTEXT).min(body.len())),
+        )
+    } else {
+        (0, body.len())
+    };
+    let mut text = String::new();
+    if from > 0 {
+        text.push('…');
+    }
+    let lead = text.len();
+    let window = &body[from..to];
+    text.push_str(&safe::human(window));
+    if to < body.len() {
+        text.push('…');
+    }
+    // Where the highlight lands once escaped: the escaped length of what precedes it.
+    let at = |i: usize| {
+        floor_char(
+            &text,
+            (lead + safe::human(&window[..i - from]).len()).min(text.len()),
+        )
+    };
+    let range = at(start)..at(end);
+    let range = if range.end > range.start {
+        range
+    } else {
+        let end = text[range.start..]
+            .chars()
+            .next()
+            .map_or(range.start, |c| range.start + c.len_utf8());
+        range.start..end
+    };
+    Shown { text, range }
 }
 
 fn floor_char(s: &str, mut i: usize) -> usize {
@@ -55,52 +136,94 @@ fn floor_char(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Renders diagnostics the way rustc does, one block each.
+fn ceil_char(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Renders diagnostics the way rustc does, one block each. Text from the repository (the
+/// quoted line, paths, and messages, which name ids, titles and refs) goes through
+/// [`safe::human`], and the place is given as the span's line and column, so it is the same
+/// as in JSON whatever the escaping did to the quoted line.
 pub fn human(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
+    let mut lines = LineIndex::new(sources);
     let mut out = String::new();
     for d in diags {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let path = sources.path(d.span.file);
-        let text = sources.text(d.span.file);
-        let title = level.primary_title(d.message.as_str()).id(d.code.name());
-        let located = line_of(text, d.span);
-        let mut group = match &located {
+        let path = safe::human(sources.path(d.span.file));
+        let message = safe::human(&d.message);
+        let title = level.primary_title(message).id(d.code.name());
+        let at = format!("{path}:{}:{}", d.span.line.max(1), d.span.col.max(1));
+        // The quoted line has no path: annotate-snippets would take the column from the
+        // shown text, which escaping and cutting change. The `-->` line is added after
+        // rendering, with the span's own line and column. With no line to quote (a run-level
+        // problem, or a file whose text is not kept), the place is an origin as usual.
+        // A run-level problem (no goal file at all) has no place to show.
+        let quoted = if d.span.is_nowhere() {
+            None
+        } else {
+            lines.line(d.span.file, d.span.line)
+        };
+        let mut widest = d.span.line;
+        let mut group = match quoted {
             _ if d.span.is_nowhere() => Group::with_title(title),
-            Some((body, _, range)) => title.element(
-                Snippet::source(*body)
-                    .line_start(d.span.line as usize)
-                    .path(path)
-                    .annotation(AnnotationKind::Primary.span(range.clone())),
-            ),
-            None => Group::with_title(title).element(
-                annotate_snippets::Origin::path(path)
-                    .line(d.span.line.max(1) as usize)
-                    .char_column(d.span.col.max(1) as usize),
-            ),
+            Some((body, offset)) => {
+                let shown = show(body, offset, d.span);
+                title.element(
+                    Snippet::source(shown.text)
+                        .line_start(d.span.line as usize)
+                        .annotation(AnnotationKind::Primary.span(shown.range)),
+                )
+            }
+            None => title.element(annotate_snippets::Origin::path(at.clone())),
         };
         for r in &d.related {
-            let rtext = sources.text(r.span.file);
-            if let Some((body, _, range)) = line_of(rtext, r.span) {
+            if let Some((body, offset)) = lines.line(r.span.file, r.span.line) {
+                // Here annotate-snippets gives the column: exact unless the line had to be
+                // escaped or cut before the span.
+                let shown = show(body, offset, r.span);
+                widest = widest.max(r.span.line);
                 group = group.element(
-                    Snippet::source(body)
+                    Snippet::source(shown.text)
                         .line_start(r.span.line as usize)
-                        .path(sources.path(r.span.file))
-                        .annotation(AnnotationKind::Context.span(range).label(r.label.as_str())),
+                        .path(safe::human(sources.path(r.span.file)))
+                        .annotation(
+                            AnnotationKind::Context
+                                .span(shown.range)
+                                .label(safe::human(&r.label)),
+                        ),
                 );
             }
         }
         if let Some(help) = &d.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+            group = group.element(Level::HELP.message(safe::human(help)));
         }
-        out.push_str(&renderer.render(&[group]));
+        let rendered = renderer.render(&[group]);
+        if quoted.is_none() {
+            out.push_str(&rendered);
+        } else {
+            let (first, rest) = rendered.split_once('\n').unwrap_or((&rendered, ""));
+            let pad = " ".repeat(widest.to_string().len());
+            out.push_str(first);
+            out.push('\n');
+            if color {
+                let style = annotate_snippets::renderer::DEFAULT_LINE_NUM_STYLE;
+                out.push_str(&format!("{pad}{style}-->{style:#} {at}\n"));
+            } else {
+                out.push_str(&format!("{pad}--> {at}\n"));
+            }
+            out.push_str(rest);
+        }
         out.push_str("\n\n");
     }
     out
@@ -172,30 +295,18 @@ pub fn github(diags: &[Diagnostic], sources: &Sources) -> String {
         } else {
             format!(
                 "file={},line={},col={},",
-                escape_property(sources.path(d.span.file)),
+                safe::github_property(sources.path(d.span.file)),
                 d.span.line.max(1),
                 d.span.col.max(1),
             )
         };
         out.push_str(&format!(
             "::{kind} {place}title={}::{}\n",
-            escape_property(d.code.name()),
-            escape_data(&message),
+            safe::github_property(d.code.name()),
+            safe::github_data(&message),
         ));
     }
     out
-}
-
-/// Escapes a workflow-command message: `%`, CR and LF.
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow-command property value: as data, plus `:` and `,`.
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]
@@ -211,12 +322,6 @@ mod tests {
                 text: "team: growth\nkpis:\n  - id: churn\n".into(),
             }],
         }
-    }
-
-    #[test]
-    fn escapes_as_github_requires() {
-        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
-        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
     }
 
     #[test]
@@ -242,6 +347,126 @@ mod tests {
           |       ^^^^^
           |
           = help: fix it
+        ");
+    }
+
+    #[test]
+    fn quoted_lines_are_escaped_and_the_underline_follows() {
+        let sources = Sources {
+            files: vec![SourceFile {
+                path: "goals/a\n::error::x.yaml".into(),
+                text: "team: x\u{1b}]52;c;Zm9v\u{7} ##[group]\n".into(),
+            }],
+        };
+        let d = Diagnostic::new(
+            Code::YamlSyntax,
+            Span {
+                file: 0,
+                line: 1,
+                col: 19,
+                start: 18,
+                len: 1,
+            },
+            "bad \u{9b}31m ::warning::x",
+        );
+        let text = human(&[d], &sources, false);
+        assert!(!text.contains(['\u{1b}', '\u{7}', '\u{9b}']), "{text:?}");
+        assert!(!text.contains("::") && !text.contains("##["), "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[1],
+            " --> goals/a\\n:\u{2060}:error:\u{2060}:x.yaml:1:19"
+        );
+        assert_eq!(
+            lines[3],
+            "1 | team: x\\u{1b}]52;c;Zm9v\\u{7} #\u{2060}#[group]"
+        );
+        // The underline is under the escaped BEL, at the same character column.
+        let col = |l: &str, pat: &str| l[..l.find(pat).expect(pat)].chars().count();
+        assert_eq!(col(lines[4], "^"), col(lines[3], "\\u{7}"), "{text}");
+        assert_eq!(
+            lines[4].trim_end().len() - lines[4].find('^').unwrap_or(0),
+            5
+        );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let line = format!("{}BAD{}", "a".repeat(10_000), "b".repeat(10_000));
+        let sources = Sources {
+            files: vec![SourceFile {
+                path: "goals/a.yaml".into(),
+                text: format!("x: 1\n{line}\n"),
+            }],
+        };
+        let d = Diagnostic::new(
+            Code::YamlSyntax,
+            Span {
+                file: 0,
+                line: 2,
+                col: 10_001,
+                start: 5 + 10_000,
+                len: 3,
+            },
+            "bad",
+        );
+        let text = human(&[d], &sources, false);
+        assert!(text.contains(" --> goals/a.yaml:2:10001\n"), "{text}");
+        assert!(text.len() < 1_000, "{}", text.len());
+        let quoted = text.lines().find(|l| l.contains("BAD")).expect("the line");
+        let marks = text
+            .lines()
+            .find(|l| l.contains("^^^"))
+            .expect("the underline");
+        assert!(
+            quoted.starts_with("2 | …a") && quoted.ends_with('…'),
+            "{quoted}"
+        );
+        let col = |l: &str, pat: &str| l[..l.find(pat).expect(pat)].chars().count();
+        assert_eq!(col(quoted, "BAD"), col(marks, "^^^"), "{text}");
+    }
+
+    #[test]
+    fn the_line_index_finds_every_line() {
+        let sources = Sources {
+            files: vec![SourceFile {
+                path: "a".into(),
+                text: "one\r\ntwo\n\nfour".into(),
+            }],
+        };
+        let mut lines = LineIndex::new(&sources);
+        assert_eq!(lines.line(0, 1), Some(("one", 0)));
+        assert_eq!(lines.line(0, 2), Some(("two", 5)));
+        assert_eq!(lines.line(0, 3), Some(("", 9)));
+        assert_eq!(lines.line(0, 4), Some(("four", 10)));
+        assert_eq!(lines.line(0, 5), None);
+        assert_eq!(lines.line(0, 0), None);
+        assert_eq!(lines.line(7, 1), None);
+    }
+
+    #[test]
+    fn a_file_without_text_is_named_without_a_quote() {
+        let sources = Sources {
+            files: vec![SourceFile {
+                path: "goals/link.yaml".into(),
+                text: String::new(),
+            }],
+        };
+        let d = Diagnostic::new(
+            Code::SymlinkEscape,
+            Span {
+                file: 0,
+                line: 1,
+                col: 1,
+                ..Span::default()
+            },
+            "`goals/link.yaml` is a symlink to `/etc/passwd`, outside the repository",
+        )
+        .help("remove the link");
+        insta::assert_snapshot!(human(&[d], &sources, false), @r"
+        error[symlink-escape]: `goals/link.yaml` is a symlink to `/etc/passwd`, outside the repository
+         --> goals/link.yaml:1:1
+          = help: remove the link
         ");
     }
 }

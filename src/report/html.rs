@@ -283,7 +283,7 @@ fn objective(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
                     }
                 }
                 @if let Some(owner) = &o.owner { li.info { "owner " (owner) } }
-                @if let Some((parent, _)) = &o.parent { li.info { "supports " (parent) } }
+                @if let Some(parent) = row.parent { li.info { "supports " (parent.reference()) } }
             }
             @let table = html! {
                 table {

@@ -35,27 +35,27 @@ pub struct StatusJson<'a> {
 #[derive(Serialize)]
 pub struct ObjectiveJson<'a> {
     #[serde(rename = "ref")]
-    pub reference: String,
+    pub reference: Ref,
     pub team: &'a str,
     pub period: &'a str,
     pub title: &'a str,
     pub owner: Option<&'a str>,
     pub commitment: Commitment,
-    pub parent: Option<&'a str>,
+    pub parent: Option<Ref>,
     #[serde(serialize_with = "num::one")]
     pub score: f64,
     #[serde(serialize_with = "num::one")]
     pub expected: f64,
     pub status: crate::score::Status,
     pub guardrail_breached: bool,
-    pub guardrails: Vec<String>,
+    pub guardrails: Vec<Ref>,
     pub key_results: Vec<KrJson<'a>>,
 }
 
 #[derive(Serialize)]
 pub struct KrJson<'a> {
     #[serde(rename = "ref")]
-    pub reference: String,
+    pub reference: Ref,
     pub title: &'a str,
     pub kind: KrKind,
     #[serde(serialize_with = "num::opt")]
@@ -70,7 +70,7 @@ pub struct KrJson<'a> {
     pub progress: f64,
     #[serde(serialize_with = "num::one")]
     pub weight: f64,
-    pub kpi: Option<String>,
+    pub kpi: Option<Ref>,
     pub status: crate::score::Status,
     #[serde(serialize_with = "num::opt")]
     pub confidence: Option<f64>,
@@ -81,7 +81,7 @@ pub struct KrJson<'a> {
 #[derive(Serialize)]
 pub struct KpiJson<'a> {
     #[serde(rename = "ref")]
-    pub reference: String,
+    pub reference: Ref,
     pub team: &'a str,
     pub title: &'a str,
     pub unit: Option<&'a str>,
@@ -110,7 +110,7 @@ fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
         title: &o.title,
         owner: o.owner.as_deref(),
         commitment: o.commitment,
-        parent: o.parent.as_ref().map(|(r, _)| r.as_str()),
+        parent: row.parent.map(Objective::reference),
         score: s.score,
         expected: s.expected,
         status: s.status,

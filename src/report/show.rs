@@ -8,17 +8,15 @@ use crate::model::*;
 use crate::score::Scorecard;
 use crate::text::safe;
 
-/// What `show` displays (indexes into `Goals`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    Objective(usize),
-    KeyResult(usize, usize),
-    Kpi(usize),
-}
+pub use crate::select::Target;
 
-/// Repository text for the terminal.
-fn h(s: &str) -> String {
-    safe::human(s).into_owned()
+/// Repository text for the terminal (refs are slugs and pass unchanged).
+fn h<T: std::fmt::Display + ?Sized>(s: &T) -> String {
+    let s = s.to_string();
+    match safe::human(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(o) => o,
+    }
 }
 
 fn field(out: &mut String, name: &str, value: impl std::fmt::Display) {
@@ -79,10 +77,8 @@ pub fn render(goals: &Goals, card: &Scorecard, target: Target) -> String {
 pub fn checkins_of(goals: &Goals, target: Target) -> &[Checkin] {
     match target {
         Target::Objective(_) => &[],
-        Target::KeyResult(i, r) => {
-            crate::score::observations(&goals.objectives[i].key_results[r], goals)
-        }
-        Target::Kpi(k) => &goals.kpis[k].checkins,
+        Target::KeyResult(id) => goals.observations(goals.kr(id).1),
+        Target::Kpi(k) => &goals.kpi(k).checkins,
     }
 }
 
@@ -91,19 +87,11 @@ pub fn render_with(goals: &Goals, card: &Scorecard, target: Target, authors: Aut
     let mut out = String::new();
     match target {
         Target::Objective(i) => objective(&mut out, goals, &ObjectiveRow::new(goals, card, i)),
-        Target::KeyResult(i, r) => {
-            let row = ObjectiveRow::new(goals, card, i);
-            key_result(&mut out, &row, &row.key_results[r], authors);
+        Target::KeyResult(id) => {
+            let row = ObjectiveRow::new(goals, card, id.objective);
+            key_result(&mut out, &row, &row.key_results[id.index as usize], authors);
         }
-        Target::Kpi(k) => {
-            let row = KpiRow {
-                index: k,
-                kpi: &goals.kpis[k],
-                score: &card.kpis[k],
-                as_of: card.as_of,
-            };
-            kpi(&mut out, goals, &row, authors);
-        }
+        Target::Kpi(k) => kpi(&mut out, goals, &KpiRow::new(goals, card, k), authors),
     }
     out
 }
@@ -123,13 +111,13 @@ fn objective(out: &mut String, goals: &Goals, row: &ObjectiveRow) {
     );
     field(out, "owner", o.owner.as_deref().map_or("–".to_owned(), h));
     field(out, "commitment", o.commitment.as_str());
-    if let Some((p, _)) = &o.parent {
-        field(out, "parent", h(p));
+    if let Some(p) = goals.parent_ref(o) {
+        field(out, "parent", h(&p.to_string()));
     }
     let children: Vec<String> = goals
         .objectives
         .iter()
-        .filter(|c| c.parent.as_ref().is_some_and(|(_, j)| *j == row.index))
+        .filter(|c| c.parent == Some(row.id))
         .map(|c| h(&c.reference()))
         .collect();
     if !children.is_empty() {
@@ -223,7 +211,7 @@ fn kpi(out: &mut String, goals: &Goals, row: &KpiRow, authors: Authors) {
         .flat_map(|o| {
             o.key_results
                 .iter()
-                .filter(|kr| kr.kpi == Some(row.index))
+                .filter(|kr| kr.kpi == Some(row.id))
                 .map(move |kr| format!("{}/{} ({})", o.reference(), kr.id, o.period.name))
         })
         .map(|r| h(&r))
@@ -234,7 +222,7 @@ fn kpi(out: &mut String, goals: &Goals, row: &KpiRow, authors: Authors) {
     let guardrail_of: Vec<String> = goals
         .objectives
         .iter()
-        .filter(|o| o.guardrails.contains(&row.index))
+        .filter(|o| o.guardrails.contains(&row.id))
         .map(|o| h(&format!("{} ({})", o.reference(), o.period.name)))
         .collect();
     if !guardrail_of.is_empty() {

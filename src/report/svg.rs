@@ -266,7 +266,7 @@ mod tests {
                 Date::parse("2026-12-01").unwrap(),
                 Thresholds::default(),
             );
-            let view = StatusView::new(&g, &card, &[], &[0]);
+            let view = StatusView::new(&g, &card, &[], &[KpiId::new(0)]);
             let svg = kpi_sparkline(&view.kpis[0]).into_string();
             for bad in ["NaN", "inf"] {
                 assert!(!svg.contains(bad), "{bad} in {svg}");

@@ -26,9 +26,13 @@ pub struct TableOptions {
     pub tree: bool,
 }
 
-/// Repository text for the terminal.
-fn h(s: &str) -> String {
-    safe::human(s).into_owned()
+/// Repository text for the terminal (refs are slugs and pass unchanged).
+fn h<T: std::fmt::Display + ?Sized>(s: &T) -> String {
+    let s = s.to_string();
+    match safe::human(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(o) => o,
+    }
 }
 
 /// One cell before layout.
@@ -369,15 +373,15 @@ pub fn status(view: &StatusView, opts: TableOptions) -> String {
 
 /// Objectives under their parents, one table per period.
 fn tree(view: &StatusView, opts: TableOptions, out: &mut String) {
-    let by_index: HashMap<usize, &ObjectiveRow> =
-        view.objectives.iter().map(|o| (o.index, o)).collect();
-    let selected: HashSet<usize> = by_index.keys().copied().collect();
-    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+    let by_index: HashMap<ObjectiveId, &ObjectiveRow> =
+        view.objectives.iter().map(|o| (o.id, o)).collect();
+    let selected: HashSet<ObjectiveId> = by_index.keys().copied().collect();
+    let mut children: HashMap<ObjectiveId, Vec<ObjectiveId>> = HashMap::new();
     let mut roots = Vec::new();
     for row in &view.objectives {
         match row.objective.parent {
-            Some((_, p)) if selected.contains(&p) => children.entry(p).or_default().push(row.index),
-            _ => roots.push(row.index),
+            Some(p) if selected.contains(&p) => children.entry(p).or_default().push(row.id),
+            _ => roots.push(row.id),
         }
     }
     let mut period: Option<&str> = None;
@@ -393,7 +397,7 @@ fn tree(view: &StatusView, opts: TableOptions, out: &mut String) {
             grid = Some(Grid::new(OKR_COLUMNS));
         }
         if let Some(g) = grid.as_mut() {
-            let mut stack = vec![(r, 0usize)];
+            let mut stack: Vec<(ObjectiveId, usize)> = vec![(r, 0)];
             while let Some((i, depth)) = stack.pop() {
                 objective_rows(g, by_index[&i], depth);
                 if depth < 32 {

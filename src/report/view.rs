@@ -20,10 +20,11 @@ pub struct StatusView<'a> {
 
 /// One objective and its figures.
 pub struct ObjectiveRow<'a> {
-    /// Index into `Goals::objectives` (for parent/child links).
-    pub index: usize,
+    pub id: ObjectiveId,
     pub objective: &'a Objective,
     pub score: &'a ObjectiveScore,
+    /// The objective it supports.
+    pub parent: Option<&'a Objective>,
     pub guardrails: Vec<GuardrailCell<'a>>,
     pub key_results: Vec<KrRow<'a>>,
 }
@@ -54,32 +55,27 @@ pub struct KrRow<'a> {
 
 /// One KPI and its figures.
 pub struct KpiRow<'a> {
-    pub index: usize,
+    pub id: KpiId,
     pub kpi: &'a Kpi,
     pub score: &'a KpiScore,
     pub as_of: Date,
 }
 
 impl<'a> StatusView<'a> {
-    /// The rows of the selected objectives and KPIs (indexes into `goals`, in output order).
+    /// The rows of the selected objectives and KPIs, in output order.
     pub fn new(
         goals: &'a Goals,
         card: &'a Scorecard,
-        objectives: &[usize],
-        kpis: &[usize],
+        objectives: &[ObjectiveId],
+        kpis: &[KpiId],
     ) -> StatusView<'a> {
         let objectives = objectives
             .iter()
-            .map(|&i| ObjectiveRow::new(goals, card, i))
+            .map(|&id| ObjectiveRow::new(goals, card, id))
             .collect();
         let kpis = kpis
             .iter()
-            .map(|&i| KpiRow {
-                index: i,
-                kpi: &goals.kpis[i],
-                score: &card.kpis[i],
-                as_of: card.as_of,
-            })
+            .map(|&id| KpiRow::new(goals, card, id))
             .collect();
         StatusView {
             as_of: card.as_of,
@@ -182,17 +178,15 @@ pub struct Summary {
 }
 
 impl<'a> ObjectiveRow<'a> {
-    pub fn new(goals: &'a Goals, card: &'a Scorecard, i: usize) -> ObjectiveRow<'a> {
-        let o = &goals.objectives[i];
-        let s = &card.objectives[i];
+    pub fn new(goals: &'a Goals, card: &'a Scorecard, id: ObjectiveId) -> ObjectiveRow<'a> {
+        let o = goals.objective(id);
+        let s = card.objective(id);
         let guardrails = o
             .guardrails
             .iter()
-            .filter_map(|&k| {
-                Some(GuardrailCell {
-                    kpi: goals.kpis.get(k)?,
-                    status: card.kpis.get(k)?.status,
-                })
+            .map(|&k| GuardrailCell {
+                kpi: goals.kpi(k),
+                status: card.kpi(k).status,
             })
             .collect();
         let key_results = o
@@ -200,7 +194,7 @@ impl<'a> ObjectiveRow<'a> {
             .iter()
             .zip(&s.key_results)
             .map(|(kr, ks)| {
-                let kpi = kr.kpi.and_then(|k| goals.kpis.get(k));
+                let kpi = kr.kpi.map(|k| goals.kpi(k));
                 KrRow {
                     objective: o,
                     kr,
@@ -212,7 +206,8 @@ impl<'a> ObjectiveRow<'a> {
             })
             .collect();
         ObjectiveRow {
-            index: i,
+            id,
+            parent: o.parent.map(|p| goals.objective(p)),
             objective: o,
             score: s,
             guardrails,
@@ -220,7 +215,7 @@ impl<'a> ObjectiveRow<'a> {
         }
     }
 
-    pub fn reference(&self) -> String {
+    pub fn reference(&self) -> Ref {
         self.objective.reference()
     }
 
@@ -236,8 +231,8 @@ impl<'a> ObjectiveRow<'a> {
 }
 
 impl<'a> KrRow<'a> {
-    pub fn reference(&self) -> String {
-        format!("{}/{}", self.objective.reference(), self.kr.id)
+    pub fn reference(&self) -> Ref {
+        self.objective.kr_ref(self.kr)
     }
 
     /// Observations dated on or before the as-of date.
@@ -248,18 +243,14 @@ impl<'a> KrRow<'a> {
     /// The KR's numbers in its unit: "250 → 210 → 150 tickets/week", or a milestone's state.
     pub fn measure(&self) -> String {
         let s = self.score;
-        match self.kr.kind {
-            KrMeasure::Metric { start, target } => {
-                let cur = s.current.map_or("–".to_owned(), num);
-                let line = format!("{} → {cur} → {}", num(start), num(target));
-                crate::text::unit_after(line, self.kr.unit.as_deref())
-            }
-            KrMeasure::Milestone => match s.done {
-                Some(true) => "milestone: done".to_owned(),
-                Some(false) => "milestone: not done".to_owned(),
-                None => "milestone".to_owned(),
-            },
-        }
+        let latest = match (s.current, s.done) {
+            (Some(v), _) => Some(Observation::Value(v)),
+            (None, Some(d)) => Some(Observation::Done(d)),
+            (None, None) => None,
+        };
+        self.kr.kind.describe(latest, num, |line| {
+            crate::text::unit_after(line, self.kr.unit.as_deref())
+        })
     }
 
     /// A value of this KR in its unit ("210 tickets/week").
@@ -274,7 +265,16 @@ impl<'a> KrRow<'a> {
 }
 
 impl<'a> KpiRow<'a> {
-    pub fn reference(&self) -> String {
+    pub fn new(goals: &'a Goals, card: &'a Scorecard, id: KpiId) -> KpiRow<'a> {
+        KpiRow {
+            id,
+            kpi: goals.kpi(id),
+            score: card.kpi(id),
+            as_of: card.as_of,
+        }
+    }
+
+    pub fn reference(&self) -> Ref {
         self.kpi.reference()
     }
 

@@ -141,14 +141,30 @@ impl Trend {
 #[derive(Debug, Clone)]
 pub struct Scorecard {
     pub as_of: Date,
-    /// Parallel to `Goals::objectives`.
+    /// One per objective, in the order of `Goals::objectives`.
     pub objectives: Vec<ObjectiveScore>,
-    /// Parallel to `Goals::kpis`.
+    /// One per KPI, in the order of `Goals::kpis`.
     pub kpis: Vec<KpiScore>,
+}
+
+impl Scorecard {
+    pub fn objective(&self, id: ObjectiveId) -> &ObjectiveScore {
+        &self.objectives[id.index()]
+    }
+
+    pub fn kpi(&self, id: KpiId) -> &KpiScore {
+        &self.kpis[id.index()]
+    }
+
+    pub fn kr(&self, id: KrId) -> &KrScore {
+        &self.objective(id.objective).key_results[id.index as usize]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectiveScore {
+    /// The objective scored.
+    pub id: ObjectiveId,
     pub score: f64,
     pub expected: f64,
     pub status: Status,
@@ -163,6 +179,8 @@ pub struct ObjectiveScore {
 /// longer change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KrScore {
+    /// The key result scored.
+    pub id: KrId,
     /// Latest value on or before T_K (metric KRs; a `kpi:` KR's from the KPI).
     pub current: Option<f64>,
     /// Latest done-ness on or before T_K (milestones).
@@ -178,6 +196,8 @@ pub struct KrScore {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct KpiScore {
+    /// The KPI scored.
+    pub id: KpiId,
     pub value: Option<f64>,
     pub status: KpiStatus,
     pub trend: Option<Trend>,
@@ -187,11 +207,13 @@ pub struct KpiScore {
 
 /// Scores every objective, key result and KPI as of `t`.
 pub fn score(goals: &Goals, t: Date, th: Thresholds) -> Scorecard {
-    let kpis: Vec<KpiScore> = goals.kpis.iter().map(|k| kpi(k, t)).collect();
+    let kpis: Vec<KpiScore> = goals
+        .kpi_ids()
+        .map(|id| kpi(id, goals.kpi(id), t))
+        .collect();
     let objectives = goals
-        .objectives
-        .iter()
-        .map(|o| objective(o, goals, &kpis, t, th))
+        .objective_ids()
+        .map(|id| objective(id, goals, &kpis, t, th))
         .collect();
     Scorecard {
         as_of: t,
@@ -202,10 +224,7 @@ pub fn score(goals: &Goals, t: Date, th: Thresholds) -> Scorecard {
 
 /// The observations a key result is scored from: its own, or its KPI's.
 pub fn observations<'g>(kr: &'g KeyResult, goals: &'g Goals) -> &'g [Checkin] {
-    match kr.kpi.and_then(|k| goals.kpis.get(k)) {
-        Some(k) => &k.checkins,
-        None => &kr.checkins,
-    }
+    goals.observations(kr)
 }
 
 /// Expected progress at `t` for a period: the share of its days elapsed, clamped to [0, 1].
@@ -217,24 +236,7 @@ pub fn expected(p: &Period, t: Date) -> f64 {
     (p.start.days_until(t) as f64 / total as f64).clamp(0.0, 1.0)
 }
 
-/// Metric progress: how far `current` got from `start` toward `target`, clamped to [0, 1].
-/// Finite inputs always give a finite result, even when the differences overflow.
-pub fn metric_progress(start: f64, target: f64, current: Option<f64>) -> f64 {
-    match current {
-        Some(c) if target != start => {
-            let (num, den) = (c - start, target - start);
-            let p = if num.is_finite() && den.is_finite() {
-                num / den
-            } else {
-                // A difference overflowed (start = -1e308, target = 1e308): halving every
-                // term first is exact and keeps the differences finite.
-                (c / 2.0 - start / 2.0) / (target / 2.0 - start / 2.0)
-            };
-            if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) }
-        }
-        _ => 0.0,
-    }
-}
+pub use crate::model::metric_progress;
 
 /// The pace rule: status from the gap between expected and actual progress.
 pub fn pace_status(progress: f64, expected: f64, th: Thresholds) -> Status {
@@ -260,11 +262,7 @@ pub fn apply_confidence(status: Status, confidence: Option<f64>) -> Status {
 
 /// The grade of a closed period.
 pub fn grade(score: f64, commitment: Commitment) -> Status {
-    let bar = match commitment {
-        Commitment::Aspirational => 0.7,
-        Commitment::Committed => 1.0,
-    };
-    if score + EPS >= bar {
+    if score + EPS >= commitment.pass_mark() {
         Status::Achieved
     } else {
         Status::Missed
@@ -278,6 +276,7 @@ pub fn frozen_at(p: &Period, t: Date) -> Date {
 }
 
 fn kr(
+    id: KrId,
     kr: &KeyResult,
     o: &Objective,
     goals: &Goals,
@@ -286,23 +285,13 @@ fn kr(
     th: Thresholds,
 ) -> KrScore {
     let p = &o.period;
-    let seen = upto(observations(kr, goals), frozen_at(p, t));
+    let seen = upto(goals.observations(kr), frozen_at(p, t));
     let latest = seen.last();
-    let (current, done, progress) = match kr.kind {
-        KrMeasure::Metric { start, target } => {
-            let current = latest.and_then(|c| match c.obs {
-                Observation::Value(v) => Some(v),
-                Observation::Done(_) => None,
-            });
-            (current, None, metric_progress(start, target, current))
-        }
-        KrMeasure::Milestone => {
-            let done = latest.and_then(|c| match c.obs {
-                Observation::Done(d) => Some(d),
-                Observation::Value(_) => None,
-            });
-            (None, done, if done == Some(true) { 1.0 } else { 0.0 })
-        }
+    let progress = kr.kind.progress(latest.map(|c| c.obs));
+    let (current, done) = match (kr.kind, latest.map(|c| c.obs)) {
+        (KrMeasure::Metric { .. }, Some(Observation::Value(v))) => (Some(v), None),
+        (KrMeasure::Milestone, Some(Observation::Done(d))) => (None, Some(d)),
+        _ => (None, None),
     };
     let confidence = latest.and_then(|c| c.confidence);
     let status = if t < p.start {
@@ -321,7 +310,7 @@ fn kr(
     // cadence), since the key result takes no check-ins.
     let stale = p.contains(t)
         && match kr.kpi {
-            Some(k) => kpis.get(k).is_some_and(|ks| ks.stale),
+            Some(k) => kpis.get(k.index()).is_some_and(|ks| ks.stale),
             None => match latest {
                 Some(c) if c.obs == Observation::Done(true) => false,
                 Some(c) => c.date.days_until(t) > th.stale_days,
@@ -329,6 +318,7 @@ fn kr(
             },
         };
     KrScore {
+        id,
         current,
         done,
         progress,
@@ -340,16 +330,18 @@ fn kr(
 }
 
 fn objective(
-    o: &Objective,
+    id: ObjectiveId,
     goals: &Goals,
     kpis: &[KpiScore],
     t: Date,
     th: Thresholds,
 ) -> ObjectiveScore {
+    let o = goals.objective(id);
     let key_results: Vec<KrScore> = o
         .key_results
         .iter()
-        .map(|k| kr(k, o, goals, kpis, t, th))
+        .enumerate()
+        .map(|(n, k)| kr(id.kr(n), k, o, goals, kpis, t, th))
         .collect();
     let score = weighted_score(
         o.key_results
@@ -373,13 +365,14 @@ fn objective(
     let t_k = frozen_at(&o.period, t);
     let guardrail_breached = o.guardrails.iter().any(|&k| {
         let status = if t_k == t {
-            kpis.get(k).map(|s| s.status)
+            kpis.get(k.index()).map(|s| s.status)
         } else {
-            goals.kpis.get(k).map(|kpi_| kpi(kpi_, t_k).status)
+            Some(kpi(k, goals.kpi(k), t_k).status)
         };
         status == Some(KpiStatus::Critical)
     });
     ObjectiveScore {
+        id,
         score,
         expected: exp,
         status,
@@ -419,7 +412,7 @@ pub fn kpi_status(k: &Kpi, v: f64) -> KpiStatus {
     }
 }
 
-fn kpi(k: &Kpi, t: Date) -> KpiScore {
+fn kpi(id: KpiId, k: &Kpi, t: Date) -> KpiScore {
     let seen = upto(&k.checkins, t);
     let values: Vec<f64> = seen
         .iter()
@@ -447,6 +440,7 @@ fn kpi(k: &Kpi, t: Date) -> KpiScore {
         _ => None,
     };
     KpiScore {
+        id,
         value,
         status: value.map_or(KpiStatus::NoData, |v| kpi_status(k, v)),
         trend,

@@ -245,7 +245,7 @@ fn committed_objectives_need_a_full_score() {
 #[test]
 fn kpi_linked_kr_uses_kpi_checkins_even_before_the_period() {
     let mut kr = metric("r", 38.0, 50.0, vec![]);
-    kr.kpi = Some(0);
+    kr.kpi = Some(KpiId::new(0));
     let goals = Goals {
         objectives: vec![objective(vec![kr])],
         kpis: vec![kpi(
@@ -331,7 +331,7 @@ fn kpi_health_trend_and_staleness() {
 #[test]
 fn guardrail_breach_follows_kpi_health() {
     let mut o = objective(vec![metric("a", 0.0, 1.0, vec![v("2026-10-02", 0.5)])]);
-    o.guardrails = vec![0];
+    o.guardrails = vec![KpiId::new(0)];
     let goals = Goals {
         objectives: vec![o],
         kpis: vec![kpi(
@@ -349,9 +349,9 @@ fn guardrail_breach_follows_kpi_health() {
 #[test]
 fn closed_periods_are_frozen_at_their_end() {
     let mut kr = metric("r", 38.0, 50.0, vec![]);
-    kr.kpi = Some(0);
+    kr.kpi = Some(KpiId::new(0));
     let mut o = objective(vec![kr]);
-    o.guardrails = vec![0];
+    o.guardrails = vec![KpiId::new(0)];
     let goals = Goals {
         objectives: vec![o],
         kpis: vec![kpi(
@@ -416,7 +416,7 @@ fn a_done_milestone_is_never_stale() {
 #[test]
 fn a_kpi_key_result_is_stale_when_its_kpi_is() {
     let mut kr = metric("r", 38.0, 50.0, vec![]);
-    kr.kpi = Some(0);
+    kr.kpi = Some(KpiId::new(0));
     let mut monthly = kpi(Better::Higher, 45.0, None, vec![v("2026-10-31", 40.0)]);
     monthly.cadence = Cadence::Monthly;
     let goals = Goals {

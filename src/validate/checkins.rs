@@ -192,7 +192,7 @@ pub(super) fn attach(
         .enumerate()
         .map(|(i, ((mut k, _), cks))| {
             let cks = append(cks, kpi_log.remove(&i));
-            k.checkins = merge(v, cks, &k.reference());
+            k.checkins = merge(v, cks, &k.reference().to_string());
             k
         })
         .collect();
@@ -265,7 +265,7 @@ fn linked(v: &mut Validator, span: Span, kr: &KeyResult, o: &Objective, kpis: &[
     // By index, not a search of all KPIs: a log can name linked key results many times.
     let kpi = kr
         .kpi
-        .and_then(|k| kpis.get(k))
+        .and_then(|k| kpis.get(k.index()))
         .map_or("its KPI".to_owned(), |(k, _)| {
             format!("`{}`", k.reference())
         });

@@ -33,7 +33,7 @@ pub fn future_checkins(goals: &Goals, today: Date) -> Vec<Diagnostic> {
         }
     }
     for k in &goals.kpis {
-        check(&|| k.reference(), &k.checkins);
+        check(&|| k.reference().to_string(), &k.checkins);
     }
     out
 }

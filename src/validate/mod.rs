@@ -168,10 +168,15 @@ pub fn validate_with(files: Vec<(u32, RawFile)>, config: &Config, unread: Unread
     // Uniqueness, naming both places.
     let mut kpi_index: HashMap<String, usize> = HashMap::with_capacity(kpis.len());
     for (i, (k, _)) in kpis.iter().enumerate() {
-        match kpi_index.get(&k.reference()) {
-            Some(&first) => v.duplicate("KPI", &k.reference(), k.span, kpis[first].0.span),
+        match kpi_index.get(&k.reference().to_string()) {
+            Some(&first) => v.duplicate(
+                "KPI",
+                &k.reference().to_string(),
+                k.span,
+                kpis[first].0.span,
+            ),
             None => {
-                kpi_index.insert(k.reference(), i);
+                kpi_index.insert(k.reference().to_string(), i);
             }
         }
     }
@@ -186,7 +191,7 @@ pub fn validate_with(files: Vec<(u32, RawFile)>, config: &Config, unread: Unread
         if let Some(&first) = obj_first.get(&key) {
             v.duplicate(
                 &format!("objective (in period {})", o.period.name),
-                &o.reference(),
+                &o.reference().to_string(),
                 o.span,
                 objectives[first].0.span,
             );
@@ -197,7 +202,7 @@ pub fn validate_with(files: Vec<(u32, RawFile)>, config: &Config, unread: Unread
                 .or_default()
                 .push(i);
         }
-        if let Some(&k) = kpi_index.get(&o.reference()) {
+        if let Some(&k) = kpi_index.get(&o.reference().to_string()) {
             v.push(
                 Diagnostic::new(Code::DuplicateId, o.span, format!("objective id `{}` is also a KPI of team `{}`", o.id, o.team))
                     .related(kpis[k].0.span, "the KPI is defined here")
@@ -223,18 +228,20 @@ pub fn validate_with(files: Vec<(u32, RawFile)>, config: &Config, unread: Unread
         if let Some(p) = parent {
             let period = objectives[i].0.period.name.clone();
             let found = v.objective_ref(&p, &period, &index, &objectives);
-            objectives[i].0.parent = found.map(|j| (p.value.clone(), j));
+            objectives[i].0.parent = found.map(ObjectiveId::new);
         }
         let mut guards = Vec::new();
         for g in &guardrails {
             if let Some(k) = v.kpi_ref(g, &index, "guardrail") {
-                guards.push(k);
+                guards.push(KpiId::new(k));
             }
         }
         objectives[i].0.guardrails = guards;
         for (kr, link) in links.iter().enumerate() {
             if let Some(link) = link {
-                objectives[i].0.key_results[kr].kpi = v.kpi_ref(link, &index, "key result's `kpi`");
+                objectives[i].0.key_results[kr].kpi = v
+                    .kpi_ref(link, &index, "key result's `kpi`")
+                    .map(KpiId::new);
             }
         }
     }
@@ -809,7 +816,7 @@ impl<'c> Validator<'c> {
         let same_period = objectives
             .iter()
             .filter(|(o, _)| o.period.name == period)
-            .map(|(o, _)| o.reference());
+            .map(|(o, _)| o.reference().to_string());
         self.unknown_ref(r, "`parent` names objective", same_period, None);
         None
     }
@@ -829,7 +836,7 @@ impl<'c> Validator<'c> {
                 state[cur] = walk;
                 path.push(cur);
                 match &objectives[cur].0.parent {
-                    Some((_, next)) => cur = *next,
+                    Some(next) => cur = next.index(),
                     None => break,
                 }
             }
@@ -862,7 +869,7 @@ impl<'c> Validator<'c> {
         let names: Vec<String> = order
             .iter()
             .chain(std::iter::once(&start))
-            .map(|&p| objectives[p].0.reference())
+            .map(|&p| objectives[p].0.reference().to_string())
             .collect();
         let mut d = Diagnostic::new(
             Code::ParentCycle,

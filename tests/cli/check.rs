@@ -336,7 +336,8 @@ fn init_scaffolds_and_never_overwrites() {
         "goals/example.yaml",
         ".gitattributes",
         ".github/workflows/goals.yml",
-        "goalpost.schema.json",
+        "schema/goalpost.schema.json",
+        "schema/goalpost.toml.schema.json",
     ] {
         assert!(r.path().join(f).is_file(), "{f}");
     }

@@ -4,19 +4,25 @@ mod base;
 mod check;
 mod checkin;
 mod common;
+mod completion;
 mod corpus;
 mod explain;
 mod fixtures;
 mod git;
+mod init;
 mod log;
+mod man;
 mod outputs;
 mod recipes;
 mod report;
+mod schema;
 mod scoring;
 mod security;
 mod snapshots_all;
 mod status;
 mod today;
+mod tools;
+mod workflow;
 
 /// Arrows point down (STYLE.md): the library never reaches into `cli`, which is the only
 /// module that prints and the edge where the process exits.

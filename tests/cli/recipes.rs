@@ -80,6 +80,7 @@ fn every_goalpost_command_in_the_recipes_parses() {
     let mut total = 0;
     for file in [
         "examples/ci/github-workflow.yml",
+        "action.yml",
         ".pre-commit-hooks.yaml",
         "README.md",
     ] {
@@ -96,21 +97,62 @@ fn every_goalpost_command_in_the_recipes_parses() {
 }
 
 #[test]
-fn the_workflow_uses_annotations_the_summary_and_the_diff_comment() {
+fn the_workflow_uses_the_action_for_annotations_the_summary_and_the_diff_comment() {
     let text =
         std::fs::read_to_string(root().join("examples/ci/github-workflow.yml")).expect("workflow");
     for needle in [
-        "goalpost check --format github",
-        "goalpost check --base",
+        "goalpost@v",
+        "base: ${{ github.event_name == 'pull_request'",
         "goalpost diff",
-        "--format markdown >> \"$GITHUB_STEP_SUMMARY\"",
         "fetch-depth: 0",
     ] {
         assert!(text.contains(needle), "the workflow lacks `{needle}`");
+    }
+    let action = std::fs::read_to_string(root().join("action.yml")).expect("action");
+    for needle in [
+        "check --format github",
+        "--base \"$BASE\"",
+        ">> \"$GITHUB_STEP_SUMMARY\"",
+        "uses: actions/cache@",
+        "-C \"$DIR\"",
+    ] {
+        assert!(action.contains(needle), "action.yml lacks `{needle}`");
     }
     let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).expect("hooks");
     assert!(
         hooks.contains("pass_filenames: false"),
         "whole-repository check"
     );
+}
+
+#[test]
+fn the_pre_commit_hook_checks_goals_in_a_subdirectory_with_the_documented_args() {
+    // pre-commit runs the hook's `entry` followed by its `args` from the repository root.
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    assert!(
+        readme.contains("args: [-C, team-goals]"),
+        "the README documents -C"
+    );
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).expect("hooks");
+    let entry = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("entry: "))
+        .expect("an entry");
+    let r = repo(&[]);
+    copy_dir(&root().join("examples/acme"), &{
+        let d = r.path().join("team-goals");
+        std::fs::create_dir(&d).expect("mkdir");
+        d
+    });
+    let mut words: Vec<&str> = entry.split_whitespace().collect();
+    assert_eq!(words.remove(0), "goalpost");
+    words.extend(["-C", "team-goals"]);
+    let o = std::process::Command::new(bin())
+        .args(&words)
+        .current_dir(r.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("7 files"), "{}", stderr(&o));
 }

@@ -1,0 +1,258 @@
+//! The validated goal model: what scoring and reports read. Everything here has passed
+//! validation: ids are slugs, references resolve (as typed ids, [`ids`]), check-ins are
+//! sorted by date with one per date, numbers are finite. It depends on nothing else in the
+//! crate but plain value types (dates, periods, spans).
+
+mod ids;
+mod keywords;
+
+pub use crate::date::Date;
+pub use crate::diag::Span;
+pub use crate::period::Period;
+pub use ids::{KpiId, KrId, ObjectiveId, Ref, RefError, is_slug};
+pub use keywords::{Better, Cadence, Commitment, KrKind};
+
+/// All goals of a repository.
+#[derive(Debug, Clone, Default)]
+pub struct Goals {
+    /// Sorted by period (start, end, name), team, id.
+    pub objectives: Vec<Objective>,
+    /// Sorted by team, id.
+    pub kpis: Vec<Kpi>,
+}
+
+impl Goals {
+    pub fn objective(&self, id: ObjectiveId) -> &Objective {
+        &self.objectives[id.index()]
+    }
+
+    pub fn kpi(&self, id: KpiId) -> &Kpi {
+        &self.kpis[id.index()]
+    }
+
+    /// A key result and its objective.
+    pub fn kr(&self, id: KrId) -> (&Objective, &KeyResult) {
+        let o = self.objective(id.objective);
+        (o, &o.key_results[id.index as usize])
+    }
+
+    /// Every objective's id, in order.
+    pub fn objective_ids(&self) -> impl Iterator<Item = ObjectiveId> + use<> {
+        (0..self.objectives.len()).map(ObjectiveId::new)
+    }
+
+    /// Every KPI's id, in order.
+    pub fn kpi_ids(&self) -> impl Iterator<Item = KpiId> + use<> {
+        (0..self.kpis.len()).map(KpiId::new)
+    }
+
+    /// The observations a key result is scored from: its own, or its KPI's.
+    pub fn observations<'g>(&'g self, kr: &'g KeyResult) -> &'g [Checkin] {
+        match kr.kpi {
+            Some(k) => &self.kpi(k).checkins,
+            None => &kr.checkins,
+        }
+    }
+
+    /// The ref of an objective's parent.
+    pub fn parent_ref(&self, o: &Objective) -> Option<Ref> {
+        o.parent.map(|p| self.objective(p).reference())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Objective {
+    pub team: String,
+    pub id: String,
+    pub period: Period,
+    pub title: String,
+    pub owner: Option<String>,
+    pub commitment: Commitment,
+    /// The objective this one supports (same period).
+    pub parent: Option<ObjectiveId>,
+    pub guardrails: Vec<KpiId>,
+    pub key_results: Vec<KeyResult>,
+    pub span: Span,
+}
+
+impl Objective {
+    /// `team/objective`.
+    pub fn reference(&self) -> Ref {
+        Ref::item(&self.team, &self.id)
+    }
+
+    /// `team/objective/kr` of one of its key results.
+    pub fn kr_ref(&self, kr: &KeyResult) -> Ref {
+        Ref::key_result(&self.team, &self.id, &kr.id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyResult {
+    pub id: String,
+    pub title: String,
+    pub kind: KrMeasure,
+    pub unit: Option<String>,
+    pub weight: f64,
+    /// The KPI the key result takes its values from.
+    pub kpi: Option<KpiId>,
+    /// Own check-ins (inline and from logs), sorted by date, one per date. Empty for a
+    /// KPI-linked KR: its observations are the KPI's.
+    pub checkins: Vec<Checkin>,
+    pub span: Span,
+}
+
+/// What a key result measures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum KrMeasure {
+    Metric { start: f64, target: f64 },
+    Milestone,
+}
+
+impl KrMeasure {
+    /// A metric key result's `(start, target)`; `None` for a milestone.
+    pub fn bounds(&self) -> Option<(f64, f64)> {
+        match *self {
+            KrMeasure::Metric { start, target } => Some((start, target)),
+            KrMeasure::Milestone => None,
+        }
+    }
+
+    /// [`KrMeasure::bounds`] (its older name).
+    pub fn start_target(&self) -> Option<(f64, f64)> {
+        self.bounds()
+    }
+
+    /// Progress (SPEC 5) from the latest observation on or before the as-of date: a metric's
+    /// value moved from start toward target (clamped to [0, 1]), a milestone's done-ness.
+    pub fn progress(&self, latest: Option<Observation>) -> f64 {
+        match (*self, latest) {
+            (KrMeasure::Metric { start, target }, Some(Observation::Value(v))) => {
+                metric_progress(start, target, Some(v))
+            }
+            (KrMeasure::Milestone, Some(Observation::Done(true))) => 1.0,
+            _ => 0.0,
+        }
+    }
+
+    /// The measure in words with the current state: "250 → 210 → 150 tickets/week",
+    /// "milestone: done". `unit_after` writes a number with the unit (one formatter for
+    /// every output, `crate::text`).
+    pub fn describe(
+        &self,
+        latest: Option<Observation>,
+        num: impl Fn(f64) -> String,
+        unit_after: impl Fn(String) -> String,
+    ) -> String {
+        match (*self, latest) {
+            (KrMeasure::Metric { start, target }, latest) => {
+                let current = match latest {
+                    Some(Observation::Value(v)) => num(v),
+                    _ => "–".to_owned(),
+                };
+                unit_after(format!("{} → {current} → {}", num(start), num(target)))
+            }
+            (KrMeasure::Milestone, Some(Observation::Done(true))) => "milestone: done".to_owned(),
+            (KrMeasure::Milestone, Some(Observation::Done(false))) => {
+                "milestone: not done".to_owned()
+            }
+            (KrMeasure::Milestone, _) => "milestone".to_owned(),
+        }
+    }
+
+    pub fn kind(&self) -> KrKind {
+        match self {
+            KrMeasure::Metric { .. } => KrKind::Metric,
+            KrMeasure::Milestone => KrKind::Milestone,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Kpi {
+    pub team: String,
+    pub id: String,
+    pub title: String,
+    pub unit: Option<String>,
+    pub better: Better,
+    pub target: f64,
+    pub critical: Option<f64>,
+    pub cadence: Cadence,
+    pub owner: Option<String>,
+    /// Sorted by date, one per date.
+    pub checkins: Vec<Checkin>,
+    pub span: Span,
+}
+
+impl Kpi {
+    /// `team/kpi`.
+    pub fn reference(&self) -> Ref {
+        Ref::item(&self.team, &self.id)
+    }
+}
+
+/// One dated observation. 64 bytes: there can be hundreds of thousands (BENCHMARKS.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkin {
+    pub date: Date,
+    pub obs: Observation,
+    pub confidence: Option<f64>,
+    /// `note` and `by`, boxed together since most check-ins have neither: `None` then
+    /// (never a box of two `None`s; build it with [`CheckinText::boxed`]).
+    pub text: Option<Box<CheckinText>>,
+    pub span: Span,
+}
+
+/// The words of a check-in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckinText {
+    pub note: Option<String>,
+    pub by: Option<String>,
+}
+
+impl CheckinText {
+    /// `None` when both are missing.
+    pub fn boxed(note: Option<String>, by: Option<String>) -> Option<Box<CheckinText>> {
+        (note.is_some() || by.is_some()).then(|| Box::new(CheckinText { note, by }))
+    }
+}
+
+impl Checkin {
+    pub fn note(&self) -> Option<&str> {
+        self.text.as_ref()?.note.as_deref()
+    }
+    pub fn by(&self) -> Option<&str> {
+        self.text.as_ref()?.by.as_deref()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Observation {
+    Value(f64),
+    Done(bool),
+}
+
+/// The check-ins dated on or before `t` (a prefix, since check-ins are sorted).
+pub fn upto(checkins: &[Checkin], t: Date) -> &[Checkin] {
+    let n = checkins.partition_point(|c| c.date <= t);
+    &checkins[..n]
+}
+
+/// Metric progress: how far `current` got from `start` toward `target`, clamped to [0, 1].
+/// Finite inputs always give a finite result, even when the differences overflow.
+pub fn metric_progress(start: f64, target: f64, current: Option<f64>) -> f64 {
+    match current {
+        Some(c) if target != start => {
+            let (num, den) = (c - start, target - start);
+            let p = if num.is_finite() && den.is_finite() {
+                num / den
+            } else {
+                // A difference overflowed (start = -1e308, target = 1e308): halving every
+                // term first is exact and keeps the differences finite.
+                (c / 2.0 - start / 2.0) / (target / 2.0 - start / 2.0)
+            };
+            if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) }
+        }
+        _ => 0.0,
+    }
+}

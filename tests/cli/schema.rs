@@ -1,0 +1,440 @@
+//! The JSON Schemas, checked by real validators: check-jsonschema (Python `jsonschema`, the
+//! pre-commit hook many repositories run) and Ajv in strict mode (draft 2020-12, formats
+//! asserted; YAML read by the `yaml` package, as yaml-language-server reads it). Every
+//! valid goal file must pass both; every invalid fixture whose problem a schema can express
+//! must fail both. goalpost.toml files are parsed with Python's `tomllib` and validated the
+//! same way. Missing validators skip these tests, except under `CI=true` (see `tools`).
+
+use crate::common::*;
+use crate::tools;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Invalid fixtures that the schema itself rejects: each problem is a key, type, pattern,
+/// format, range or a rule across the keys of one mapping.
+const SCHEMA_REJECTS: &[&str] = &[
+    "empty-file",
+    "invalid-checkin",
+    "invalid-date",
+    "invalid-ref",
+    "invalid-slug",
+    "invalid-type",
+    "linked-kr-checkin",
+    "milestone-with-metric",
+    "missing-field",
+    "missing-value",
+    "out-of-range",
+    "unknown-key",
+];
+
+/// Invalid fixtures that a validator's YAML reader refuses before any schema applies.
+const PARSER_REJECTS: &[&str] = &["duplicate-key", "yaml-syntax"];
+
+/// Invalid fixtures no JSON Schema can catch, and why; only `goalpost check` does.
+const NOT_STRUCTURAL: &[(&str, &str)] = &[
+    (
+        "invalid-encoding",
+        "bytes, not structure: Node reads them with replacement characters",
+    ),
+    (
+        "non-finite-number",
+        "`.nan` is a YAML float; JSON Schema has no finiteness keyword",
+    ),
+    (
+        "invalid-period",
+        "a period may be any name defined in goalpost.toml",
+    ),
+    ("resource-limit", "a bound on alias expansion, not a shape"),
+    ("start-equals-target", "compares two values"),
+    ("critical-wrong-side", "compares two values"),
+    ("duplicate-id", "needs every item of the repository"),
+    ("unknown-ref", "needs every item of the repository"),
+    ("parent-cycle", "needs every item of the repository"),
+    ("checkin-outside-period", "needs the period's dates"),
+    ("conflicting-checkin", "compares check-ins"),
+    ("duplicate-checkin", "compares check-ins"),
+    (
+        "invalid-config",
+        "a goalpost.toml problem: see the config schema test",
+    ),
+    ("all-milestones", "practice lint"),
+    ("future-checkin", "depends on today's date"),
+    (
+        "no-goal-files",
+        "about where goalpost.toml's roots point, not a goal file",
+    ),
+    ("guardrail-breached", "practice lint"),
+    ("kr-count", "practice lint"),
+    ("objective-count", "practice lint"),
+    ("promote-kpi", "practice lint"),
+    ("sandbagging", "practice lint"),
+    ("stale-checkin", "practice lint"),
+    ("task-like-kr", "practice lint"),
+    ("too-many-kpis", "practice lint"),
+    ("unscored-period", "practice lint"),
+];
+
+/// Every `*.yaml` / `*.yml` file below `dir`, sorted.
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read_dir") {
+        let p = entry.expect("entry").path();
+        if p.is_dir() {
+            out.extend(yaml_files(&p));
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A repository from `goalpost init` with a check-in log made by `goalpost checkin`.
+fn scaffolded() -> tempfile::TempDir {
+    let r = repo(&[]);
+    let o = run(r.path(), &["init", "--as-of", "2026-11-15"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(
+        r.path(),
+        &[
+            "checkin",
+            "example/onboarding/completion",
+            "65",
+            "--date",
+            "2026-11-10",
+            "--as-of",
+            "2026-11-15",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    r
+}
+
+/// The goal files that must be valid: the valid fixtures, the examples, and what `init`
+/// and `checkin` write.
+fn valid_goal_files(scaffold: &Path) -> Vec<PathBuf> {
+    let mut files = yaml_files(&root().join("tests/fixtures/valid"));
+    files.extend(yaml_files(&root().join("examples/acme/goals")));
+    files.push(scaffold.join("goals/example.yaml"));
+    files.push(scaffold.join("goals/checkins.yaml"));
+    files
+}
+
+/// The invalid fixtures (files, not the directory ones), by code.
+fn invalid_fixtures() -> Vec<(String, PathBuf)> {
+    let mut v: Vec<(String, PathBuf)> = std::fs::read_dir(root().join("tests/fixtures/invalid"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            (name.split('.').next().unwrap_or("").to_owned(), p)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_invalid_fixture_is_classified_for_the_schema() {
+    for (code, _) in invalid_fixtures() {
+        let n = usize::from(SCHEMA_REJECTS.contains(&code.as_str()))
+            + usize::from(PARSER_REJECTS.contains(&code.as_str()))
+            + usize::from(NOT_STRUCTURAL.iter().any(|(c, _)| *c == code));
+        assert_eq!(
+            n, 1,
+            "invalid fixture `{code}` must be in exactly one of SCHEMA_REJECTS, PARSER_REJECTS \
+             and NOT_STRUCTURAL (tests/cli/schema.rs)"
+        );
+    }
+}
+
+/// Files a validator found invalid, by path; parse failures separately.
+struct Verdict {
+    schema_errors: BTreeSet<PathBuf>,
+    parse_errors: BTreeSet<PathBuf>,
+    output: String,
+}
+
+fn check_jsonschema(cj: &Path, schema: &Path, files: &[PathBuf]) -> Verdict {
+    let o = std::process::Command::new(cj)
+        .args(["--output-format", "json", "--schemafile"])
+        .arg(schema)
+        .args(files)
+        .output()
+        .expect("check-jsonschema runs");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check-jsonschema printed no JSON ({e}):\n{}\n{}",
+            stdout(&o),
+            stderr(&o)
+        )
+    });
+    let names = |key: &str| -> BTreeSet<PathBuf> {
+        v[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["filename"].as_str().map(PathBuf::from))
+            .collect()
+    };
+    Verdict {
+        schema_errors: names("errors"),
+        parse_errors: names("parse_errors"),
+        output: format!("{v:#}"),
+    }
+}
+
+fn ajv(node: &tools::Node, schema: &Path, files: &[PathBuf]) -> Verdict {
+    let mut args: Vec<&Path> = vec![schema];
+    args.extend(files.iter().map(PathBuf::as_path));
+    let o = node.script("ajv.cjs", &args);
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "Ajv (strict) refuses the schema:\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let text = stdout(&o);
+    let pick = |prefix: &str| -> BTreeSet<PathBuf> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix(prefix))
+            .map(|rest| PathBuf::from(rest.split(": ").next().unwrap_or(rest)))
+            .collect()
+    };
+    Verdict {
+        schema_errors: pick("invalid "),
+        parse_errors: pick("unreadable "),
+        output: text,
+    }
+}
+
+/// Valid files pass; SCHEMA_REJECTS fail by the schema; PARSER_REJECTS fail either way.
+fn assert_verdicts(validator: &str, valid: &[PathBuf], run: impl Fn(&[PathBuf]) -> Verdict) {
+    let v = run(valid);
+    assert!(
+        v.schema_errors.is_empty() && v.parse_errors.is_empty(),
+        "{validator}: valid goal files are refused:\n{}",
+        v.output
+    );
+    let invalid = invalid_fixtures();
+    let files: Vec<PathBuf> = invalid
+        .iter()
+        .filter(|(c, _)| {
+            SCHEMA_REJECTS.contains(&c.as_str()) || PARSER_REJECTS.contains(&c.as_str())
+        })
+        .map(|(_, p)| p.clone())
+        .collect();
+    let v = run(&files);
+    for (code, path) in &invalid {
+        if SCHEMA_REJECTS.contains(&code.as_str()) {
+            assert!(
+                v.schema_errors.contains(path),
+                "{validator}: the schema does not reject {code}:\n{}",
+                v.output
+            );
+        } else if PARSER_REJECTS.contains(&code.as_str()) {
+            assert!(
+                v.schema_errors.contains(path) || v.parse_errors.contains(path),
+                "{validator}: {code} is accepted:\n{}",
+                v.output
+            );
+        }
+    }
+}
+
+#[test]
+fn goal_files_pass_and_structural_mistakes_fail_check_jsonschema() {
+    let Some(cj) = tools::check_jsonschema() else {
+        return tools::missing(
+            "goal_files_pass_and_structural_mistakes_fail_check_jsonschema",
+            "check-jsonschema (PyPI)",
+        );
+    };
+    let scaffold = scaffolded();
+    let schema = root().join("schema/goalpost.schema.json");
+    assert_verdicts(
+        "check-jsonschema",
+        &valid_goal_files(scaffold.path()),
+        |f| check_jsonschema(&cj, &schema, f),
+    );
+    // The copy `init` writes is the same schema.
+    assert_eq!(
+        std::fs::read(scaffold.path().join("schema/goalpost.schema.json")).expect("init's copy"),
+        std::fs::read(&schema).expect("committed schema")
+    );
+}
+
+#[test]
+fn goal_files_pass_and_structural_mistakes_fail_ajv_strict() {
+    let Some(node) = tools::node(&["ajv", "ajv-formats", "yaml"]) else {
+        return tools::missing(
+            "goal_files_pass_and_structural_mistakes_fail_ajv_strict",
+            "node with ajv, ajv-formats and yaml (npm)",
+        );
+    };
+    let scaffold = scaffolded();
+    let schema = root().join("schema/goalpost.schema.json");
+    assert_verdicts("Ajv", &valid_goal_files(scaffold.path()), |f| {
+        ajv(&node, &schema, f)
+    });
+}
+
+#[test]
+fn config_schema_is_committed_and_current() {
+    let o = run(&root(), &["schema", "--config"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let committed = std::fs::read_to_string(root().join("schema/goalpost.toml.schema.json"))
+        .unwrap_or_default();
+    assert!(
+        committed == stdout(&o),
+        "schema/goalpost.toml.schema.json is out of date: run \
+         `cargo run -- schema --config > schema/goalpost.toml.schema.json`"
+    );
+}
+
+/// goalpost.toml as JSON, through Python's `tomllib` (dates become `YYYY-MM-DD` strings, as
+/// Taplo hands them to its validator).
+fn toml_as_json(python: &Path, toml: &Path, out: &Path) {
+    let o = std::process::Command::new(python)
+        .args([
+            "-c",
+            "import json, sys, tomllib\n\
+             with open(sys.argv[1], 'rb') as f: data = tomllib.load(f)\n\
+             with open(sys.argv[2], 'w') as f: json.dump(data, f, default=str)",
+        ])
+        .arg(toml)
+        .arg(out)
+        .output()
+        .expect("python runs");
+    assert!(o.status.success(), "tomllib: {}", stderr(&o));
+}
+
+#[test]
+fn config_files_pass_and_an_unknown_key_fails_the_config_schema() {
+    let Some(python) = tools::python() else {
+        return tools::missing("config schema test", "python3 (3.11+, for tomllib)");
+    };
+    let cj = tools::check_jsonschema();
+    let node = tools::node(&["ajv", "ajv-formats", "yaml"]);
+    if cj.is_none() || node.is_none() {
+        return tools::missing(
+            "config_files_pass_and_an_unknown_key_fails_the_config_schema",
+            "check-jsonschema (PyPI) and node with ajv, ajv-formats and yaml (npm)",
+        );
+    }
+    let scaffold = scaffolded();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let convert = |toml: PathBuf, name: &str| -> PathBuf {
+        let out = tmp.path().join(format!("{name}.json"));
+        toml_as_json(&python, &toml, &out);
+        out
+    };
+    let valid = vec![
+        convert(root().join("examples/acme/goalpost.toml"), "acme"),
+        convert(
+            root().join("tests/fixtures/valid/custom-period/goalpost.toml"),
+            "custom-period",
+        ),
+        convert(scaffold.path().join("goalpost.toml"), "init"),
+    ];
+    // Every key set, one lint of each level, a named period; goalpost accepts it too.
+    let full = repo(&[
+        (
+            "goalpost.toml",
+            "roots = [\"goals\", \"okrs\"]\ncheckin_log = \"goals/checkins.yaml\"\n\
+             stale_days = 7\n[status]\nat_risk_gap = 0.1\noff_track_gap = 0.3\n\
+             [lints]\nkr-count = \"off\"\ntoo-many-kpis = \"error\"\nsandbagging = \"warning\"\n\
+             [periods.fy27-q1]\nstart = 2026-10-01\nend = 2026-12-31\n",
+        ),
+        ("goals/a.yaml", "checkins: []\n"),
+        ("okrs/b.yaml", "checkins: []\n"),
+    ]);
+    let o = run(full.path(), &["check"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "goalpost refuses it: {}",
+        stderr(&o)
+    );
+    let mut valid = valid;
+    valid.push(convert(full.path().join("goalpost.toml"), "full"));
+    let invalid = [
+        convert(
+            root().join("tests/fixtures/invalid/invalid-config/goalpost.toml"),
+            "unknown-key",
+        ),
+        {
+            let bad = tmp.path().join("bad-level.toml");
+            std::fs::write(&bad, "[lints]\nkr-count = \"loud\"\n").expect("write");
+            convert(bad, "bad-level")
+        },
+        {
+            let bad = tmp.path().join("not-a-lint.toml");
+            std::fs::write(&bad, "[lints]\nyaml-syntax = \"off\"\n").expect("write");
+            convert(bad, "not-a-lint")
+        },
+    ];
+    let schema = root().join("schema/goalpost.toml.schema.json");
+    let (cj, node) = (cj.expect("checked"), node.expect("checked"));
+    for (name, verdict) in [
+        ("check-jsonschema", check_jsonschema(&cj, &schema, &valid)),
+        ("Ajv", ajv(&node, &schema, &valid)),
+    ] {
+        assert!(
+            verdict.schema_errors.is_empty() && verdict.parse_errors.is_empty(),
+            "{name} refuses a valid goalpost.toml:\n{}",
+            verdict.output
+        );
+    }
+    for (name, verdict) in [
+        ("check-jsonschema", check_jsonschema(&cj, &schema, &invalid)),
+        ("Ajv", ajv(&node, &schema, &invalid)),
+    ] {
+        for f in &invalid {
+            assert!(
+                verdict.schema_errors.contains(f),
+                "{name} accepts {}:\n{}",
+                f.display(),
+                verdict.output
+            );
+        }
+    }
+}
+
+#[test]
+fn every_modeline_and_schema_directive_points_at_the_schema() {
+    let scaffold = scaffolded();
+    let mut files = yaml_files(&root().join("examples"));
+    files.retain(|f| f.components().any(|c| c.as_os_str() == "goals"));
+    files.push(scaffold.path().join("goals/example.yaml"));
+    files.push(scaffold.path().join("goals/checkins.yaml"));
+    assert!(files.len() >= 9, "{files:?}");
+    let check = |file: &Path, prefix: &str, schema: &Path| {
+        let text = std::fs::read_to_string(file).expect("readable");
+        let first = text.lines().next().unwrap_or("");
+        let target = first
+            .strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("{}: the first line is not `{prefix}...`", file.display()));
+        let resolved = file.parent().expect("a parent").join(target.trim());
+        assert!(
+            resolved.is_file()
+                && std::fs::read(&resolved).expect("schema")
+                    == std::fs::read(schema).expect("committed"),
+            "{}: `{first}` does not lead to {}",
+            file.display(),
+            schema.display()
+        );
+    };
+    let goal_schema = root().join("schema/goalpost.schema.json");
+    for f in &files {
+        check(f, "# yaml-language-server: $schema=", &goal_schema);
+    }
+    let config_schema = root().join("schema/goalpost.toml.schema.json");
+    for f in [
+        root().join("examples/acme/goalpost.toml"),
+        scaffold.path().join("goalpost.toml"),
+    ] {
+        check(&f, "#:schema ", &config_schema);
+    }
+}

@@ -1,0 +1,196 @@
+//! No lost writes (SPEC 10): `checkin` and a log changed by another program, file modes,
+//! read-only logs, `--commit` in the middle of a merge or with signing required, CR line
+//! endings.
+
+use super::*;
+
+const GOALS: &str =
+    "team: growth\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: 5\n";
+
+/// goalpost with git configuration isolated from the machine's.
+fn isolated(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut c = Command::new(bin());
+    c.arg("-C").arg(dir).args(args);
+    c.env("NO_COLOR", "1")
+        .env("HOME", dir.join(".home"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("CLICOLOR_FORCE");
+    for v in [
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+    ] {
+        c.env_remove(v);
+    }
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c
+}
+
+fn log_of(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("goals/checkins.yaml")).expect("the log")
+}
+
+/// Temporary files a checkin writes next to the log.
+fn temps(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join("goals"))
+        .expect("goals/")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        })
+        .count()
+}
+
+#[test]
+fn checkin_retries_when_another_program_changes_the_log_before_the_rename() {
+    let r = repo(&[("goals/a.yaml", GOALS), ("goals/checkins.yaml", LOG)]);
+    let d = r.path();
+    let child = isolated(
+        d,
+        &["checkin", "growth/churn", "4", "--date", "2026-11-20"],
+        &[("GOALPOST_TEST_PAUSE_BEFORE_RENAME_MS", "1500")],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("spawn goalpost");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while temps(d) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the writer never wrote its temp file"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // An editor (or `git pull`) saves the log meanwhile.
+    let edited = format!("{LOG}  - {{ ref: growth/churn, date: 2026-10-15, value: 5.5 }}\n");
+    std::fs::write(d.join("goals/checkins.yaml"), &edited).expect("edit");
+    let o = child.wait_with_output().expect("the writer ends");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let log = log_of(d);
+    assert!(
+        log.starts_with(&edited),
+        "the other program's edit was lost:\n{log}"
+    );
+    assert!(
+        log.ends_with("  - { ref: growth/churn, date: 2026-11-20, value: 4 }\n"),
+        "{log}"
+    );
+    assert_eq!(temps(d), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn checkin_keeps_the_log_mode_and_refuses_a_read_only_log() {
+    use std::os::unix::fs::PermissionsExt;
+    let r = repo(&[("goals/a.yaml", GOALS), ("goals/checkins.yaml", LOG)]);
+    let d = r.path();
+    let log = d.join("goals/checkins.yaml");
+    let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o7777;
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let o = run(d, &["checkin", "growth/churn", "4", "--date", "2026-11-20"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(mode(&log), 0o755);
+
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let before = log_of(d);
+    let o = run(d, &["checkin", "growth/churn", "3", "--date", "2026-11-21"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+    assert_eq!(log_of(d), before);
+    assert_eq!(mode(&log), 0o444);
+}
+
+/// A repository on `main` with the goals committed and an identity configured.
+fn committed() -> tempfile::TempDir {
+    let r = repo(&[("goals/a.yaml", GOALS), ("goals/checkins.yaml", LOG)]);
+    commit_all(r.path());
+    git_as(r.path(), "Test", &["config", "user.name", "Ada"]);
+    git_as(
+        r.path(),
+        "Test",
+        &["config", "user.email", "ada@example.com"],
+    );
+    r
+}
+
+#[test]
+fn checkin_commit_refuses_during_a_merge_rebase_or_cherry_pick() {
+    for (state, what) in [
+        ("MERGE_HEAD", "merge"),
+        ("CHERRY_PICK_HEAD", "cherry-pick"),
+        ("rebase-merge/head-name", "rebase"),
+        ("rebase-apply/applying", "rebase"),
+    ] {
+        let r = committed();
+        let d = r.path();
+        let head = git_as(d, "Test", &["rev-parse", "HEAD"]);
+        write(d, &format!(".git/{state}"), format!("{head}\n").as_bytes());
+        let o = isolated(
+            d,
+            &[
+                "checkin",
+                "growth/churn",
+                "4",
+                "--date",
+                "2026-11-20",
+                "--commit",
+            ],
+            &[],
+        )
+        .output()
+        .expect("goalpost runs");
+        assert_eq!(o.status.code(), Some(3), "{state}: {}", stderr(&o));
+        assert!(stderr(&o).contains(what), "{state}: {}", stderr(&o));
+        assert_eq!(log_of(d), LOG, "{state}: written anyway");
+        assert_eq!(git_as(d, "Test", &["rev-list", "--count", "HEAD"]), "1");
+    }
+}
+
+#[test]
+fn checkin_commit_refuses_when_commits_must_be_signed() {
+    let r = committed();
+    let d = r.path();
+    git_as(d, "Test", &["config", "commit.gpgsign", "true"]);
+    let o = isolated(
+        d,
+        &[
+            "checkin",
+            "growth/churn",
+            "4",
+            "--date",
+            "2026-11-20",
+            "--commit",
+        ],
+        &[],
+    )
+    .output()
+    .expect("goalpost runs");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("commit.gpgsign"), "{}", stderr(&o));
+    assert_eq!(log_of(d), LOG);
+    assert_eq!(git_as(d, "Test", &["rev-list", "--count", "HEAD"]), "1");
+}
+
+#[test]
+fn a_log_with_cr_line_endings_that_check_accepts_takes_checkins() {
+    let cr = LOG.replace('\n', "\r");
+    let r = repo(&[("goals/a.yaml", GOALS), ("goals/checkins.yaml", &cr)]);
+    let d = r.path();
+    let o = run(d, &["check", "--as-of", "2026-11-25"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(d, &["checkin", "growth/churn", "4", "--date", "2026-11-20"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        log_of(d),
+        format!("{cr}  - {{ ref: growth/churn, date: 2026-11-20, value: 4 }}\r")
+    );
+    let o = run(d, &["status", "--format", "json", "--as-of", "2026-11-25"]);
+    assert!(stdout(&o).contains("\"value\": 4"), "{}", stdout(&o));
+}

