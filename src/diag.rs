@@ -125,6 +125,7 @@ codes! {
     /// goalpost.toml is malformed or has unknown keys or values.
     InvalidConfig = "invalid-config", Error, false;
     // -- practice lints ----------------------------------------------------------------------
+    // Each also has a file in src/lint/ and a line in `lint::REGISTRY` (a test checks).
     /// More than 5 objectives for one team in one period.
     ObjectiveCount = "objective-count", Warning, true;
     /// An objective with fewer than 2 or more than 5 key results.

@@ -1,14 +1,53 @@
 //! `goalpost explain CODE`: what each diagnostic means, why it matters and how to fix it,
-//! with a short example. Every code in [`Code::ALL`] has an entry (a test checks).
+//! with a short example. Every code in [`Code::ALL`] has an entry (a test checks). The
+//! texts of practice lints live beside their checks, in [`crate::lint::REGISTRY`]; this
+//! module holds those of the other codes and answers for all of them.
 //!
 //! Each text is: a one-line summary (shown by `goalpost explain` without a code), a blank
 //! line, a paragraph, a blank line and an example indented by four spaces, so that it reads
 //! as a block both in a terminal and in Markdown.
 
 use crate::diag::Code;
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
-/// The explanation of `code`: a summary line, a paragraph, then an example.
+/// The explanation of `code`: its summary line, a blank line, then [`details`].
 pub fn explain(code: Code) -> &'static str {
+    match LINT_TEXTS.get(&code) {
+        Some(text) => text,
+        None => check_text(code),
+    }
+}
+
+/// The whole texts of the practice lints, put together once from their registry entries
+/// (which keep the summary and the details apart).
+static LINT_TEXTS: LazyLock<HashMap<Code, String>> = LazyLock::new(|| {
+    crate::lint::REGISTRY
+        .iter()
+        .map(|l| (l.code, format!("{}\n\n{}", l.summary, l.explain)))
+        .collect()
+});
+
+/// The one-line summary of `code`, without a final period.
+pub fn summary(code: Code) -> &'static str {
+    parts(code).0
+}
+
+/// What follows the summary: a paragraph, a blank line and an example.
+pub fn details(code: Code) -> &'static str {
+    parts(code).1
+}
+
+fn parts(code: Code) -> (&'static str, &'static str) {
+    if let Some(lint) = crate::lint::entry(code) {
+        return (lint.summary, lint.explain);
+    }
+    let text = check_text(code);
+    text.split_once("\n\n").unwrap_or((text, ""))
+}
+
+/// The text of a code that is not a practice lint: its summary, a blank line, its details.
+fn check_text(code: Code) -> &'static str {
     match code {
         // -- reading files ------------------------------------------------------------------
         Code::YamlSyntax => {
@@ -698,232 +737,6 @@ write:
     [lints]
     kr-count = "off""#
         }
-        // -- practice lints ----------------------------------------------------------------------
-        Code::ObjectiveCount => {
-            r#"A team has more than 5 objectives in one period
-
-Objectives state priorities, and their worth lies in what they leave out. A team with six
-or more objectives in one quarter has not chosen: effort spreads thin and none of them
-gets the push it needs. Keep the three to five that matter most this period and let the
-rest wait. Work that keeps things running is not an objective at all: watch it as a KPI.
-
-Instead of a sixth objective for routine work:
-
-    objectives:
-      - id: reliable-api
-        title: Keep the API reliable
-
-track it as a KPI:
-
-    kpis:
-      - id: uptime
-        title: Monthly API uptime
-        better: higher
-        target: 99.9"#
-        }
-        Code::KrCount => {
-            r#"An objective has fewer than 2 or more than 5 key results
-
-Key results are how the team will know the objective was reached. One number rarely
-captures a qualitative objective, and a lone metric invites hitting it while missing the
-point; add measures from other angles, such as a quality check beside a speed metric.
-Beyond five, no single result matters and routine work creeps in. Aim for three to five,
-and move numbers that only need watching to KPIs.
-
-Instead of:
-
-    - id: onboarding
-      title: Make onboarding so good that users don't need support
-      key_results:
-        - { id: completion, title: Completion from 60% to 80%, start: 60, target: 80 }
-
-write:
-
-    - id: onboarding
-      title: Make onboarding so good that users don't need support
-      key_results:
-        - { id: completion, title: Completion from 60% to 80%, start: 60, target: 80 }
-        - { id: tickets, title: Weekly tickets from 250 to 150, start: 250, target: 150 }"#
-        }
-        Code::TooManyKpis => {
-            r#"A team defines more than 8 KPIs
-
-KPIs are a team's few vital signs: each should be a number that would make the team act
-if it moved. Past a handful the list turns into a dashboard nobody reads, warnings drown,
-and watching everything amounts to watching nothing. Keep the five to eight that would
-change what you do; leave the rest on a general dashboard or with the team that owns
-them. A team can still protect another team's KPI by naming it as a guardrail.
-
-Instead of (in team growth):
-
-    kpis:
-      - id: p95-latency
-        title: p95 API latency
-
-write, in the platform team's file:
-
-    team: platform
-    kpis:
-      - id: p95-latency
-        title: p95 API latency
-
-and, where growth depends on it: `guardrails: [platform/p95-latency]`"#
-        }
-        Code::AllMilestones => {
-            r#"Every key result of an objective is a milestone: outputs, not outcomes
-
-Milestones record that work was delivered; they do not show that it made a difference.
-An objective measured only by milestones can be fully achieved by shipping everything
-while nothing improves for users or the business. Key results should describe outcomes:
-the change in a number that the work is supposed to cause. Keep a milestone where a
-delivery truly matters, but give the objective at least one metric key result.
-
-Instead of:
-
-    key_results:
-      - { id: faq, title: Onboarding FAQ published, kind: milestone }
-      - { id: guide, title: Setup guide live, kind: milestone }
-
-write:
-
-    key_results:
-      - { id: faq, title: Onboarding FAQ published, kind: milestone }
-      - id: tickets
-        title: Weekly support tickets from new users down from 250 to 150
-        start: 250
-        target: 150"#
-        }
-        Code::TaskLikeKr => {
-            r#"A milestone key result's title starts with an output verb, like a task
-
-A milestone title beginning with launch, ship, build, release, implement, create or write
-(in any tense) names something the team will do, not what will change because of it.
-Such key results turn OKRs into a to-do list, scored done the day the thing ships whether
-or not anyone benefits. Ask what measurable result the work should bring, and make that
-the key result; the delivery itself belongs in the team's plan, not in its OKRs.
-
-Instead of:
-
-    - id: pricing-page
-      title: Launch the new pricing page
-      kind: milestone
-
-write:
-
-    - id: self-serve-upgrades
-      title: Raise self-serve upgrades from 20 to 35 a week
-      start: 20
-      target: 35
-      unit: upgrades/week"#
-        }
-        Code::StaleCheckin => {
-            r#"A key result or KPI has not been checked in recently
-
-Scores and statuses come from the latest check-in, so when check-ins stop, reports keep
-showing an old picture and trouble surfaces only when the period is over. A key result is
-stale when, during its period, its latest check-in is more than `stale_days` (default 14)
-old, or it has none though more than `stale_days` of the period have passed. A KPI is
-stale when its latest check-in is older than its cadence (weekly 7, monthly 31, quarterly
-92 days). Check in regularly, even when nothing moved.
-
-Record the current value:
-
-    $ goalpost checkin growth/onboarding/completion 66 --note "flat this week"
-
-and for a KPI that is only measured monthly, say so:
-
-    kpis:
-      - id: churn
-        cadence: monthly"#
-        }
-        Code::UnscoredPeriod => {
-            r#"A closed period has a key result with no check-in inside it
-
-When a period ends, each key result is graded achieved or missed from its check-ins; one
-that never got a check-in inside the period scores 0 by default, and nobody learns from
-it. The end-of-period scoring conversation is where OKRs teach: skipping it leaves them
-as decoration. Record the final value with the real date it was measured, inside the
-period, and review the result. For a key result linked to a KPI, a check-in of the KPI
-inside the period counts.
-
-Record the final value, dated inside the period:
-
-    $ goalpost checkin growth/onboarding/completion 74 --date 2026-12-31
-
-which appends to the log:
-
-    - { ref: growth/onboarding/completion, date: 2026-12-31, value: 74 }"#
-        }
-        Code::Sandbagging => {
-            r#"A team's aspirational objectives all scored 1.0 two closed periods in a row
-
-Aspirational objectives are meant to stretch: ending around 0.7 is a good result, and
-falling short now and then is expected. A team that fully meets every aspirational
-objective period after period is setting targets it knows it can hit, which hides what it
-could really achieve and empties the scores of meaning. Aim higher next period. Goals that
-truly must be met in full (a legal deadline, a contract) should say `commitment:
-committed`: for them 1.0 is the expectation, and this lint ignores them.
-
-Instead of:
-
-    - id: onboarding
-      key_results:
-        - { id: completion, start: 60, target: 65 }
-
-write:
-
-    - id: onboarding
-      key_results:
-        - { id: completion, start: 60, target: 80 }
-    - id: soc2-audit
-      commitment: committed"#
-        }
-        Code::PromoteKpi => {
-            r#"A KPI keeps worsening and no open key result works on it
-
-A KPI's job is to raise the alarm; tracking churn does not reduce it. When its last three
-check-ins each moved the bad way and no key result of a current period takes its value
-from it, nobody has been asked to turn it around. That is the time to make it a key
-result: a focused push for one period from the current value back to a healthy one. Once
-it is healthy again, it goes back to being watched as a KPI.
-
-Add a key result that takes its value from the KPI:
-
-    objectives:
-      - id: win-back
-        title: Customers stay because the product keeps earning it
-        key_results:
-          - id: churn
-            title: Bring monthly churn from 6.4% back under 5%
-            start: 6.4
-            target: 4.5
-            kpi: growth/churn"#
-        }
-        Code::GuardrailBreached => {
-            r#"An open objective's guardrail KPI is critical
-
-Guardrails are the KPIs a team promised to keep healthy while it chases an objective:
-sign-ups must not grow at the cost of churn, speed not at the cost of quality. When a
-guardrail reaches its `critical` threshold during the period, the objective is being paid
-for with the health of the business. Pause and restore the KPI first, then ask whether
-the work on the objective caused the damage and change course if so. Only a KPI with a
-`critical:` threshold can trigger this.
-
-With this guardrail:
-
-    objectives:
-      - { id: signups, title: Double self-serve sign-ups, guardrails: [growth/churn] }
-    kpis:
-      - { id: churn, title: Monthly churn, better: lower, target: 5, critical: 7 }
-
-instead of pushing on while it reads:
-
-    - { ref: growth/churn, date: 2026-11-30, value: 7.4 }
-
-bring churn back under 7 and record it:
-
-    - { ref: growth/churn, date: 2026-12-14, value: 6.2 }"#
-        }
         // -- history (check --base) --------------------------------------------------------------
         Code::HistoryRewritten => {
             r#"A check-in that existed at the base revision was changed or deleted
@@ -945,25 +758,9 @@ append a correction:
        - { ref: growth/churn, date: 2026-10-31, value: 6.1 }
     +  - { ref: growth/churn, date: 2026-11-03, value: 5.1, note: fixes 10-31 }"#
         }
-        Code::GoalpostMoved => {
-            r#"A key result's target or start moved while its period is open
-
-Changing a key result's target or start during its period changes what the score means:
-lowering the bar late turns a likely miss into a success, and reports stop showing what
-the team set out to do. `check --base` and `goalpost diff` flag such changes so they are
-discussed in review instead of slipping through. Edits before the period starts are fine.
-If the target still stands but looks out of reach, say so with a low `confidence` on a
-check-in and let the final score tell the story; missing a stretch goal is normal.
-
-Instead of:
-
-    -    target: 80
-    +    target: 70
-
-keep the target and report honestly:
-
-    - { ref: growth/onboarding/completion, date: 2026-11-16, value: 66, confidence: 0.4 }"#
-        }
+        // Practice lints are explained in their own files (`parts` asks the registry); a
+        // test fails when a code has no text.
+        _ => "",
     }
 }
 
@@ -988,7 +785,13 @@ mod tests {
                 !summary.ends_with('.'),
                 "{name}: summary ends with a period"
             );
+            assert_eq!(
+                summary,
+                super::summary(code),
+                "{name}: the summary is one line"
+            );
             assert_eq!(lines[1], "", "{name}: blank line after the summary");
+            assert_ne!(lines[2], "", "{name}: one blank line after the summary");
             assert!(
                 lines.iter().any(|l| l.starts_with("    ")),
                 "{name}: an example indented by four spaces"
@@ -1005,8 +808,11 @@ mod tests {
     fn summaries_are_distinct() {
         let mut seen = std::collections::HashSet::new();
         for &code in Code::ALL {
-            let summary = explain(code).lines().next().unwrap_or("");
-            assert!(seen.insert(summary), "{}: repeated summary", code.name());
+            assert!(
+                seen.insert(summary(code)),
+                "{}: repeated summary",
+                code.name()
+            );
         }
     }
 }

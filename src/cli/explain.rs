@@ -41,13 +41,12 @@ pub fn run(args: ExplainArgs, _ctx: &Ctx) -> CmdResult {
 pub fn list() -> String {
     let mut s = String::from("code                     severity  configurable  summary\n");
     for &c in Code::ALL {
-        let summary = crate::explain::explain(c).lines().next().unwrap_or("");
         s.push_str(&format!(
             "{:<24} {:<9} {:<13} {}\n",
             c.name(),
             c.default_severity().to_string(),
             if c.is_lint() { "yes" } else { "no" },
-            summary
+            crate::explain::summary(c)
         ));
     }
     s

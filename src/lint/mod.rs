@@ -1,0 +1,208 @@
+//! Practice lints (SPEC 8): the known ways teams misuse OKRs and KPIs, caught as of a date.
+//! A rule is a file: each `src/lint/<code>.rs` holds one lint's code, default severity,
+//! summary, check, the typed wording of its findings and its `goalpost explain` text, and
+//! [`REGISTRY`] lists them all. [`lint`] runs every registered check that `goalpost.toml
+//! [lints]` does not turn off, at its configured severity. `goalpost-moved` is run by
+//! `check --base` (the history rules, [`crate::diff::rules`]): it is registered here for its
+//! metadata and explanation, with no check.
+
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic, Severity, Span};
+use crate::model::Goals;
+use crate::score::Scorecard;
+use std::fmt;
+
+mod all_milestones;
+mod goalpost_moved;
+mod guardrail_breached;
+mod kr_count;
+mod objective_count;
+mod promote_kpi;
+mod sandbagging;
+mod stale_checkin;
+mod task_like_kr;
+mod too_many_kpis;
+mod unscored_period;
+
+pub use kr_count::KR_RANGE;
+pub use objective_count::MAX_OBJECTIVES;
+pub use task_like_kr::{OUTPUT_VERBS, starts_with_output_verb};
+pub use too_many_kpis::MAX_KPIS;
+
+/// Every practice lint, in documentation order (the order of [`Code::ALL`], the README's
+/// table and `goalpost explain`).
+pub static REGISTRY: &[Lint] = &[
+    objective_count::LINT,
+    kr_count::LINT,
+    too_many_kpis::LINT,
+    all_milestones::LINT,
+    task_like_kr::LINT,
+    stale_checkin::LINT,
+    unscored_period::LINT,
+    sandbagging::LINT,
+    promote_kpi::LINT,
+    guardrail_breached::LINT,
+    goalpost_moved::LINT,
+];
+
+/// One practice lint: what `goalpost explain` and the README say about it, and its check.
+#[derive(Debug, Clone, Copy)]
+pub struct Lint {
+    pub code: Code,
+    /// Its severity unless `goalpost.toml [lints]` says otherwise (agrees with
+    /// [`Code::default_severity`]; a test checks).
+    pub default_severity: Severity,
+    /// One line, no final period: the `goalpost explain` list and the README's table.
+    pub summary: &'static str,
+    /// Finds the problems in valid goals; `None` for a lint raised elsewhere (see the
+    /// module documentation).
+    pub check: Option<fn(&Input, &mut Report)>,
+    /// What `goalpost explain CODE` prints after the summary and a blank line: a paragraph,
+    /// a blank line and an example indented by four spaces.
+    pub explain: &'static str,
+}
+
+/// The registry entry of `code`, if it is a practice lint.
+pub fn entry(code: Code) -> Option<&'static Lint> {
+    REGISTRY.iter().find(|l| l.code == code)
+}
+
+/// What a check reads: valid goals, their scorecard as of `card.as_of`, the configuration.
+pub struct Input<'a> {
+    pub goals: &'a Goals,
+    pub card: &'a Scorecard,
+    pub config: &'a Config,
+}
+
+/// A lint's finding, worded in one place: the message is its `Display`, built from typed
+/// fields, and [`Finding::help`] says what to do instead.
+pub trait Finding: fmt::Display {
+    fn help(&self) -> String;
+}
+
+/// Where a check reports its findings, as diagnostics of its lint's code.
+pub struct Report<'o> {
+    code: Code,
+    severity: Severity,
+    out: &'o mut Vec<Diagnostic>,
+}
+
+impl Report<'_> {
+    /// Reports `finding`, located at `span`.
+    pub fn push(&mut self, span: Span, finding: &impl Finding) {
+        let mut d = Diagnostic::new(self.code, span, finding.to_string()).help(finding.help());
+        d.severity = self.severity;
+        self.out.push(d);
+    }
+}
+
+/// Runs every registered lint that is not turned off. The diagnostics come lint by lint in
+/// registry order; callers sort them ([`crate::diag::sort`]).
+pub fn lint(goals: &Goals, card: &Scorecard, config: &Config) -> Vec<Diagnostic> {
+    let input = Input {
+        goals,
+        card,
+        config,
+    };
+    let mut out = Vec::new();
+    for l in REGISTRY {
+        let (Some(check), Some(severity)) = (l.check, config.severity(l.code)) else {
+            continue;
+        };
+        check(
+            &input,
+            &mut Report {
+                code: l.code,
+                severity,
+                out: &mut out,
+            },
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Code` (diag.rs) and the registry describe the same lints: every lint code has
+    /// exactly one entry, with the same default severity, and every entry is a lint code.
+    #[test]
+    fn registry_agrees_with_codes() {
+        for &code in Code::ALL.iter().filter(|c| c.is_lint()) {
+            let entries: Vec<&Lint> = REGISTRY.iter().filter(|l| l.code == code).collect();
+            assert_eq!(
+                entries.len(),
+                1,
+                "{code}: {} registry entries",
+                entries.len()
+            );
+            assert_eq!(
+                entries[0].default_severity,
+                code.default_severity(),
+                "{code}"
+            );
+        }
+        for l in REGISTRY {
+            assert!(
+                l.code.is_lint(),
+                "{}: registered but not a lint code",
+                l.code
+            );
+        }
+    }
+
+    #[test]
+    fn registry_is_in_code_order() {
+        let codes: Vec<Code> = REGISTRY.iter().map(|l| l.code).collect();
+        let lints: Vec<Code> = Code::ALL.iter().copied().filter(|c| c.is_lint()).collect();
+        assert_eq!(codes, lints);
+    }
+
+    /// `goalpost explain` answers for a lint from its registry entry.
+    #[test]
+    fn explain_comes_from_the_registry() {
+        for l in REGISTRY {
+            assert_eq!(crate::explain::summary(l.code), l.summary, "{}", l.code);
+            assert_eq!(crate::explain::details(l.code), l.explain, "{}", l.code);
+        }
+    }
+
+    /// Only `goalpost-moved` is checked outside this module (by `check --base`).
+    #[test]
+    fn every_lint_but_goalpost_moved_has_a_check() {
+        for l in REGISTRY {
+            assert_eq!(
+                l.check.is_none(),
+                l.code == Code::GoalpostMoved,
+                "{}",
+                l.code
+            );
+        }
+    }
+
+    /// The README's table of practice lints lists exactly the registry's, with their
+    /// summaries.
+    #[test]
+    fn readme_lists_every_lint() {
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split("\n## Practice lints\n")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .expect("README has a Practice lints section");
+        let listed: Vec<(String, String)> = section
+            .lines()
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                let code = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+                Some((code.to_owned(), cells.get(2)?.to_string()))
+            })
+            .collect();
+        let registered: Vec<(String, String)> = REGISTRY
+            .iter()
+            .map(|l| (l.code.name().to_owned(), l.summary.to_owned()))
+            .collect();
+        assert_eq!(listed, registered);
+    }
+}

@@ -1,0 +1,77 @@
+//! `unscored-period`: a key result of a closed period with no check-in inside it was never
+//! scored, so the period taught nothing. A `kpi:` key result counts its KPI's check-ins.
+//! Reported at the key result.
+
+use super::{Finding, Input, Lint, Report};
+use crate::diag::{Code, Severity};
+use crate::model::Ref;
+use std::fmt;
+
+pub const LINT: Lint = Lint {
+    code: Code::UnscoredPeriod,
+    default_severity: Severity::Warning,
+    summary: "A closed period has a key result with no check-in inside it",
+    check: Some(check),
+    explain: EXPLAIN,
+};
+
+/// A key result with no check-in inside its closed period.
+struct Unscored<'a> {
+    kr: Ref,
+    period: &'a str,
+}
+
+impl fmt::Display for Unscored<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self { kr, period } = self;
+        write!(
+            f,
+            "key result `{kr}` has no check-in inside {period}, which has closed"
+        )
+    }
+}
+
+impl Finding for Unscored<'_> {
+    fn help(&self) -> String {
+        "an OKR that is never scored teaches nothing: record the final value (with its real date inside the period) and review the result".to_owned()
+    }
+}
+
+fn check(input: &Input, out: &mut Report) {
+    let goals = input.goals;
+    for o in goals
+        .objectives
+        .iter()
+        .filter(|o| input.card.as_of > o.period.end)
+    {
+        for kr in &o.key_results {
+            let inside = goals
+                .observations(kr)
+                .iter()
+                .any(|c| o.period.contains(c.date));
+            if !inside {
+                let finding = Unscored {
+                    kr: o.kr_ref(kr),
+                    period: &o.period.name,
+                };
+                out.push(kr.span, &finding);
+            }
+        }
+    }
+}
+
+/// `goalpost explain unscored-period`, after the summary line and a blank line.
+const EXPLAIN: &str = r#"When a period ends, each key result is graded achieved or missed from its check-ins; one
+that never got a check-in inside the period scores 0 by default, and nobody learns from
+it. The end-of-period scoring conversation is where OKRs teach: skipping it leaves them
+as decoration. Record the final value with the real date it was measured, inside the
+period, and review the result. For a key result linked to a KPI, a check-in of the KPI
+inside the period counts.
+
+Record the final value, dated inside the period:
+
+    $ goalpost checkin growth/onboarding/completion 74 --date 2026-12-31
+
+which appends to the log:
+
+    - { ref: growth/onboarding/completion, date: 2026-12-31, value: 74 }"#;
