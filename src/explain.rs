@@ -132,14 +132,16 @@ write:
         target: 5"#
         }
         Code::SymlinkEscape => {
-            r#"A symlink under a goals root points outside the repository
+            r#"A symlink is not followed: it leaves the repository, is hidden, loops or dangles
 
-goalpost only reads files that belong to the repository, so that validating a pull
-request can never read something else on the machine, such as a home directory or another
-checkout. A symbolic link under a goals root whose target lies outside the repository is
-therefore refused, and its content is not read. Links that stay inside the repository are
-fine. Copy the file into the repository (or vendor it as a submodule or subtree), or
-remove the link.
+goalpost only reads files of the repository, so validating a pull request can never read
+something else on the machine (a credentials file, `/proc/self/environ`) or a hidden file
+an earlier CI step wrote (`.env`, `.git/config`). Every path it reads or writes is resolved
+one component at a time; a link on the way is followed only when its target stays inside
+and is not hidden. A link that leaves, leads to a hidden file, points at nothing or loops
+(after 40 links) is refused, and its target is not read. Links inside are fine; each linked
+directory is walked once; a git revision follows the same rules. Copy the file into the
+repository (or vendor it as a submodule or subtree), or remove the link.
 
 Instead of a link:
 
