@@ -23,6 +23,66 @@ pub fn config_json() -> String {
     pretty(&generate::<crate::config::RawConfig>())
 }
 
+/// The JSON outputs that have a schema (`goalpost schema --output NAME`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Status,
+    Check,
+}
+
+impl Output {
+    pub const ALL: &'static [Output] = &[Output::Status, Output::Check];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Status => "status",
+            Output::Check => "check",
+        }
+    }
+
+    /// Where the schema is committed, relative to the repository root.
+    pub fn path(self) -> String {
+        format!("schema/output/{}.schema.json", self.name())
+    }
+}
+
+/// The JSON Schema of one JSON output, as pretty JSON with a trailing newline. Generated
+/// from the output's wire types, so it cannot drift from what the command prints; every key
+/// is required (absent values are `null`, never missing keys) and no other key appears.
+pub fn output_json(which: Output) -> String {
+    let value = match which {
+        Output::Status => output::<crate::report::json::StatusJson>(),
+        Output::Check => output::<crate::report::diagnostics::JsonReport>(),
+    };
+    pretty(&value)
+}
+
+fn output<T: schemars::JsonSchema>() -> Value {
+    let schema = schemars::schema_for!(T);
+    let mut value = serde_json::to_value(&schema).unwrap_or_default();
+    standard_formats(&mut value);
+    every_key_required(&mut value);
+    value
+}
+
+/// In every object schema: all properties required, none other allowed.
+fn every_key_required(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Object(props)) = map.get("properties") {
+                let keys: Vec<Value> = props.keys().map(|k| json!(k)).collect();
+                map.insert("required".into(), Value::Array(keys));
+                map.insert("additionalProperties".into(), json!(false));
+            }
+            for (_, child) in map.iter_mut() {
+                every_key_required(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(every_key_required),
+        _ => {}
+    }
+}
+
 /// Where `goalpost init` puts the schemas, relative to the project root.
 pub const GOAL_FILE_SCHEMA: &str = "schema/goalpost.schema.json";
 pub const CONFIG_SCHEMA: &str = "schema/goalpost.toml.schema.json";

@@ -2,21 +2,36 @@
 //! generated from the raw types.
 
 use super::{CmdResult, Ctx, exit, out};
-use clap::Args;
+use clap::{Args, ValueEnum};
 
-/// Print the JSON Schema of goal files (for editors: yaml-language-server, VS Code).
+/// Print the JSON Schema of goal files (for editors: yaml-language-server, VS Code), of
+/// goalpost.toml, or of a command's JSON output.
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Print the schema of goalpost.toml instead (for Taplo / Even Better TOML).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "output")]
     pub config: bool,
+    /// Print the schema of this command's `--format json` output instead.
+    #[arg(long, value_enum, value_name = "COMMAND")]
+    pub output: Option<OutputArg>,
+}
+
+/// The commands whose JSON output has a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    Status,
+    Check,
 }
 
 pub fn run(args: SchemaArgs, _ctx: &Ctx) -> CmdResult {
-    if args.config {
-        out(&crate::schema::config_json())?;
-    } else {
-        out(&crate::schema::json())?;
+    use crate::schema::Output;
+    match (args.config, args.output) {
+        (true, _) => out(&crate::schema::config_json())?,
+        (false, Some(o)) => out(&crate::schema::output_json(match o {
+            OutputArg::Status => Output::Status,
+            OutputArg::Check => Output::Check,
+        }))?,
+        (false, None) => out(&crate::schema::json())?,
     }
     Ok(exit::OK)
 }

@@ -162,6 +162,19 @@ impl serde::Serialize for Ref {
     }
 }
 
+impl schemars::JsonSchema for Ref {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Ref".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}(/[a-z0-9][a-z0-9_-]{0,62}){1,2}$",
+            "description": "`team/objective`, `team/objective/kr` or `team/kpi`."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

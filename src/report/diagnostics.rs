@@ -229,30 +229,41 @@ pub fn human(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
     out
 }
 
-#[derive(Serialize)]
-struct JsonDiag<'a> {
-    code: &'static str,
-    severity: Severity,
-    message: &'a str,
-    /// Null for a run-level diagnostic with no place (SPEC 7.2), as are line and column.
-    file: Option<&'a str>,
-    line: Option<u32>,
-    column: Option<u32>,
-    help: Option<&'a str>,
+/// One diagnostic in `check --format json`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct JsonDiag<'a> {
+    /// The stable kebab-case code (`goalpost explain CODE`).
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: &'a str,
+    /// Repo-relative, `/`-separated; null for a run-level diagnostic with no place
+    /// (SPEC 7.2), as are line and column.
+    pub file: Option<&'a str>,
+    /// 1-based.
+    pub line: Option<u32>,
+    /// 1-based, in characters.
+    pub column: Option<u32>,
+    pub help: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    valid: bool,
-    errors: usize,
-    warnings: usize,
-    diagnostics: Vec<JsonDiag<'a>>,
+/// `goalpost check --format json` (SPEC 7.2).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(title = "goalpost check --format json")]
+pub struct JsonReport<'a> {
+    pub format_version: super::FormatVersion,
+    /// No errors (warnings allowed, unless `--deny-warnings` made them errors).
+    pub valid: bool,
+    pub errors: usize,
+    pub warnings: usize,
+    pub diagnostics: Vec<JsonDiag<'a>>,
 }
 
-/// `{"valid", "errors", "warnings", "diagnostics": [...]}` as SPEC 7.2 describes.
+/// `{"format_version": 1, "valid", "errors", "warnings", "diagnostics": [...]}` as SPEC
+/// 7.2 describes.
 pub fn json(diags: &[Diagnostic], sources: &Sources, valid: bool) -> String {
     let c = count(diags);
     let report = JsonReport {
+        format_version: super::FormatVersion,
         valid,
         errors: c.errors,
         warnings: c.warnings,

@@ -3,6 +3,7 @@
 
 use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView};
 use crate::model::*;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Serializes whole numbers without a fractional part (`250`, not `250.0`); others in full.
@@ -25,14 +26,19 @@ pub mod num {
     }
 }
 
-#[derive(Serialize)]
+/// `goalpost status --format json` (SPEC 7.3).
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "goalpost status --format json")]
 pub struct StatusJson<'a> {
+    pub format_version: super::FormatVersion,
+    /// The date the figures are computed as of.
     pub as_of: Date,
     pub objectives: Vec<ObjectiveJson<'a>>,
     pub kpis: Vec<KpiJson<'a>>,
 }
 
-#[derive(Serialize)]
+/// An objective and its figures.
+#[derive(Serialize, JsonSchema)]
 pub struct ObjectiveJson<'a> {
     #[serde(rename = "ref")]
     pub reference: Ref,
@@ -54,7 +60,8 @@ pub struct ObjectiveJson<'a> {
     pub key_results: Vec<KrJson<'a>>,
 }
 
-#[derive(Serialize)]
+/// A key result and its figures.
+#[derive(Serialize, JsonSchema)]
 pub struct KrJson<'a> {
     #[serde(rename = "ref")]
     pub reference: Ref,
@@ -83,7 +90,7 @@ pub struct KrJson<'a> {
 
 /// A key result's forecast (SPEC 5): the projected value at the period's end, its progress,
 /// and the ±1 standard-error band (null with two points).
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ForecastJson {
     #[serde(serialize_with = "num::one")]
     pub value: f64,
@@ -95,7 +102,8 @@ pub struct ForecastJson {
     pub high: Option<f64>,
 }
 
-#[derive(Serialize)]
+/// A KPI and its figures.
+#[derive(Serialize, JsonSchema)]
 pub struct KpiJson<'a> {
     #[serde(rename = "ref")]
     pub reference: Ref,
@@ -196,6 +204,7 @@ pub fn write_status<W: std::io::Write + ?Sized>(
     view: &StatusView,
 ) -> std::io::Result<()> {
     let doc = StatusJson {
+        format_version: super::FormatVersion,
         as_of: view.as_of,
         objectives: view.objectives.iter().map(objective).collect(),
         kpis: view.kpis.iter().map(kpi).collect(),

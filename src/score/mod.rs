@@ -40,7 +40,9 @@ impl From<&Config> for Thresholds {
 }
 
 /// Status of a key result or objective.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     NotStarted,
@@ -92,7 +94,7 @@ impl Status {
 }
 
 /// Health of a KPI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum KpiStatus {
     Healthy,
@@ -119,7 +121,7 @@ impl KpiStatus {
 }
 
 /// Direction of a KPI over its last three check-ins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Trend {
     Improving,

@@ -5,6 +5,7 @@ mod check;
 mod checkin;
 mod common;
 mod completion;
+mod contracts;
 mod corpus;
 mod explain;
 mod fixtures;

@@ -1,0 +1,171 @@
+//! Output contracts (SPEC 7): every JSON output is an object that starts with
+//! `"format_version": 1`; `goalpost schema --output NAME` prints its JSON Schema, committed
+//! under `schema/output/`; and real outputs — on the example, on hostile text, with nulls
+//! in every nullable place — validate against the committed schemas with real validators
+//! (check-jsonschema and Ajv 2020 in strict mode; see `tools`).
+
+use crate::common::*;
+use crate::tools;
+use std::path::{Path, PathBuf};
+
+/// The outputs with a schema, and a command line that produces each.
+const OUTPUTS: &[&str] = &["status", "check"];
+
+fn committed(name: &str) -> PathBuf {
+    root().join(format!("schema/output/{name}.schema.json"))
+}
+
+#[test]
+fn output_schemas_are_committed_and_current() {
+    for name in OUTPUTS {
+        let o = run(&root(), &["schema", "--output", name]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let on_disk = std::fs::read_to_string(committed(name)).unwrap_or_default();
+        assert!(
+            on_disk == stdout(&o),
+            "schema/output/{name}.schema.json is out of date: run \
+             `cargo run -- schema --output {name} > schema/output/{name}.schema.json`"
+        );
+    }
+}
+
+/// Real outputs of each command, written to `dir`: (schema name, file).
+fn outputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
+    let acme = root().join("examples/acme");
+    let broken = repo(&[
+        (
+            "goals/a.yaml",
+            "team: a\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: \"::error::x\\n\\u001b[31m\"\n    key_results:\n      - { id: k, title: K, start: 5, target: 5 }\n",
+        ),
+        ("goals/b.yaml", "team: [unclosed\n"),
+    ]);
+    let empty = repo(&[("goalpost.toml", "roots = [\"nowhere\"]\n")]);
+    let bare = tempfile::tempdir().expect("tempdir");
+    let hostile = repo(&[(
+        "goals/h.yaml",
+        "team: h\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: \"<!-- @all \\u0007\"\n    owner: \"=1+1\"\n    key_results:\n      - { id: k, title: K, kind: milestone }\n      - { id: m, title: M, start: 0, target: 10, checkins: [{ date: 2026-10-01, value: 1 }] }\nkpis:\n  - { id: x, title: X, better: lower, target: 5 }\n",
+    )]);
+    let runs: Vec<(&'static str, &Path, Vec<&str>)> = vec![
+        ("status", &acme, vec!["status", "--format", "json"]),
+        (
+            "status",
+            &acme,
+            vec!["--as-of", "2027-03-01", "status", "--format", "json"],
+        ),
+        ("status", hostile.path(), vec!["status", "--format", "json"]),
+        ("check", &acme, vec!["check", "--format", "json"]),
+        ("check", broken.path(), vec!["check", "--format", "json"]),
+        ("check", empty.path(), vec!["check", "--format", "json"]),
+        ("check", bare.path(), vec!["check", "--format", "json"]),
+    ];
+    let mut files = Vec::new();
+    for (n, (name, repo_dir, args)) in runs.into_iter().enumerate() {
+        let mut all = vec!["--as-of", "2026-11-15"];
+        if args.first() == Some(&"--as-of") {
+            all.clear();
+        }
+        all.extend(args.iter().copied());
+        let o = run(repo_dir, &all);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {}", stdout(&o)));
+        // The first key, as printed (serde_json's Value would sort the keys).
+        let text = stdout(&o);
+        let first = text
+            .trim_start_matches(['{', ' ', '\n'])
+            .split('"')
+            .nth(1)
+            .unwrap_or_default();
+        assert_eq!(first, "format_version", "{args:?}: the first key");
+        assert_eq!(v["format_version"], 1, "{args:?}");
+        let file = dir.join(format!("{n}-{name}.json"));
+        std::fs::write(&file, &o.stdout).expect("write");
+        files.push((name, file));
+    }
+    files
+}
+
+#[test]
+fn real_outputs_validate_against_their_schemas_with_check_jsonschema() {
+    let Some(cj) = tools::check_jsonschema() else {
+        return tools::missing(
+            "real_outputs_validate_against_their_schemas_with_check_jsonschema",
+            "check-jsonschema (PyPI)",
+        );
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, file) in outputs(dir.path()) {
+        let o = std::process::Command::new(&cj)
+            .arg("--schemafile")
+            .arg(committed(name))
+            .arg(&file)
+            .output()
+            .expect("check-jsonschema runs");
+        assert!(
+            o.status.success(),
+            "{name} output {} does not match its schema:\n{}{}",
+            file.display(),
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn real_outputs_validate_against_their_schemas_with_ajv_strict() {
+    let Some(node) = tools::node(&["ajv", "ajv-formats", "yaml"]) else {
+        return tools::missing(
+            "real_outputs_validate_against_their_schemas_with_ajv_strict",
+            "node with ajv, ajv-formats and yaml (npm)",
+        );
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, file) in outputs(dir.path()) {
+        let schema = committed(name);
+        let o = node.script("ajv.cjs", &[schema.as_path(), file.as_path()]);
+        assert!(
+            o.status.success(),
+            "Ajv: {name} output {} does not match its schema:\n{}{}",
+            file.display(),
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+}
+
+/// A schema that accepted anything would pass the tests above: a wrong output must fail.
+#[test]
+fn a_wrong_output_fails_its_schema() {
+    let Some(cj) = tools::check_jsonschema() else {
+        return tools::missing("a_wrong_output_fails_its_schema", "check-jsonschema (PyPI)");
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (doc, name) in [
+        (
+            r#"{"format_version": 2, "as_of": "2026-11-15", "objectives": [], "kpis": []}"#,
+            "status",
+        ),
+        (
+            r#"{"format_version": 1, "objectives": [], "kpis": []}"#,
+            "status",
+        ),
+        (
+            r#"{"format_version": 1, "valid": true, "errors": 0, "warnings": 0, "diagnostics": [{"code": "x", "severity": "fatal", "message": "m", "file": null, "line": null, "column": null, "help": null}]}"#,
+            "check",
+        ),
+    ] {
+        let file = dir.path().join("wrong.json");
+        std::fs::write(&file, doc).expect("write");
+        let o = std::process::Command::new(&cj)
+            .arg("--schemafile")
+            .arg(committed(name))
+            .arg(&file)
+            .output()
+            .expect("check-jsonschema runs");
+        assert!(!o.status.success(), "{doc} passed the {name} schema");
+    }
+}
