@@ -26,10 +26,14 @@ fn field(out: &mut String, name: &str, value: impl std::fmt::Display) {
 /// Who made a check-in written without `by` (from git blame), if known.
 pub type Authors<'a> = &'a dyn Fn(&Checkin) -> Option<String>;
 
+/// The check-in history. `frozen` is the last date that counts: the as-of date, or for a
+/// key result of a closed period its end (SPEC 5: a closed period's figures are frozen, so
+/// a linked KPI's later check-ins do not count for it).
 fn history(
     out: &mut String,
     checkins: &[Checkin],
     as_of: Date,
+    frozen: Date,
     unit: Option<&str>,
     authors: Authors,
 ) {
@@ -37,7 +41,7 @@ fn history(
         out.push_str("\ncheck-ins: none yet\n");
         return;
     }
-    let seen = upto(checkins, as_of);
+    let seen = upto(checkins, frozen.min(as_of));
     out.push_str(&format!(
         "\ncheck-ins ({})  {}\n",
         checkins.len(),
@@ -63,6 +67,8 @@ fn history(
         }
         if c.date > as_of {
             line.push_str("  (after the as-of date: ignored)");
+        } else if c.date > frozen {
+            line.push_str("  (after the period's end: does not count)");
         }
         out.push_str(line.trim_end());
         out.push('\n');
@@ -203,7 +209,15 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
     if ks.stale {
         field(out, "stale", "yes: check in soon");
     }
-    history(out, kr.observations, kr.as_of, k.unit.as_deref(), authors);
+    let frozen = crate::score::frozen_at(&o.period, kr.as_of);
+    history(
+        out,
+        kr.observations,
+        kr.as_of,
+        frozen,
+        k.unit.as_deref(),
+        authors,
+    );
 }
 
 fn kpi(out: &mut String, goals: &Goals, row: &KpiRow, authors: Authors) {
@@ -246,5 +260,12 @@ fn kpi(out: &mut String, goals: &Goals, row: &KpiRow, authors: Authors) {
     if !guardrail_of.is_empty() {
         field(out, "guardrail of", guardrail_of.join(", "));
     }
-    history(out, &kp.checkins, row.as_of, kp.unit.as_deref(), authors);
+    history(
+        out,
+        &kp.checkins,
+        row.as_of,
+        row.as_of,
+        kp.unit.as_deref(),
+        authors,
+    );
 }

@@ -358,3 +358,29 @@ fn tables_fit_a_real_terminal_without_breaking_tokens() {
         "{narrow}"
     );
 }
+
+/// A closed period's figures are frozen at its end (SPEC 5): `show` of a `kpi:` key result
+/// says which of its KPI's check-ins came after the period and do not count.
+#[test]
+fn show_marks_kpi_checkins_after_a_closed_period() {
+    let d = repo(&[(
+        "goals/g.yaml",
+        "team: g\nperiod: 2026-Q3\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - { id: a, title: A, start: 30, target: 40, kpi: g/nps }\n      - { id: b, title: B, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 5 }] }\nkpis:\n  - id: nps\n    title: NPS\n    better: higher\n    target: 40\n    checkins:\n      - { date: 2026-09-15, value: 33 }\n      - { date: 2026-10-15, value: 41 }\n",
+    )]);
+    let show = ok(d.path(), &["show", "g/o/a"]);
+    let line = |date: &str| {
+        show.lines()
+            .find(|l| l.trim_start().starts_with(date))
+            .unwrap_or_else(|| panic!("no {date} in {show}"))
+            .to_owned()
+    };
+    assert!(!line("2026-09-15").contains("does not count"), "{show}");
+    assert!(
+        line("2026-10-15").ends_with("(after the period's end: does not count)"),
+        "{show}"
+    );
+    assert!(
+        show.contains("30 → 33 → 40"),
+        "the frozen current value: {show}"
+    );
+}
