@@ -6,6 +6,7 @@ mod checkin;
 mod common;
 mod completion;
 mod corpus;
+mod corrections;
 mod explain;
 mod fixtures;
 mod git;
