@@ -48,6 +48,8 @@ pub struct ObjectiveJson<'a> {
     pub expected: f64,
     pub status: crate::score::Status,
     pub guardrail_breached: bool,
+    /// The period the objective was carried over from (`carried_from`).
+    pub carried_from: Option<&'a str>,
     pub guardrails: Vec<Ref>,
     pub key_results: Vec<KrJson<'a>>,
 }
@@ -115,6 +117,7 @@ fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
         expected: s.expected,
         status: s.status,
         guardrail_breached: s.guardrail_breached,
+        carried_from: o.carried_from.as_deref(),
         guardrails: row.guardrails.iter().map(|g| g.kpi.reference()).collect(),
         key_results: row.key_results.iter().map(kr).collect(),
     }
