@@ -261,7 +261,8 @@ fn header(sources: &Sources, first: &str, path: &str, from: &str, to: &str, all:
     };
     format!(
         "{modeline}\n\
-         # Carried over from {from} by `goalpost rollover {from} {to}`: {what}.\n\
+         # Carried over from {from} by `goalpost rollover {from} {to}`:\n\
+         # {what}.\n\
          # Each metric key result starts where it ended in {from}, so a title that names the\n\
          # old start needs an edit; check-ins start afresh. Rewrite or drop what no longer fits.\n"
     )
@@ -304,9 +305,9 @@ fn objective(
 ) {
     let (o, s) = (goals.objective(i), card.objective(i));
     out.push_str(&format!(
-        "  # scored {} in {from} (pass mark {})\n",
-        num(s.score),
-        num(o.commitment.pass_mark())
+        "  # scored {:.2} in {from} (pass mark {:.1})\n",
+        s.score,
+        o.commitment.pass_mark()
     ));
     out.push_str(&format!("  - id: {}\n", yaml_text(&o.id)));
     out.push_str(&format!("    title: {}\n", yaml_text(&o.title)));

@@ -16,6 +16,8 @@ mod man;
 mod outputs;
 mod recipes;
 mod report;
+mod review;
+mod rollover;
 mod schema;
 mod scoring;
 mod security;

@@ -74,6 +74,26 @@ fn report_in_every_format() {
 }
 
 #[test]
+fn review_and_rollover_of_the_closed_quarter() {
+    let acme = root().join("examples/acme");
+    // As of AS_OF, after 2026-Q3 ended: the review is final, the rollover scores Q3 frozen.
+    let run = |args: &[&str]| snap(&acme, args);
+    insta::assert_snapshot!("review_text", run(&["review", "2026-Q3"]));
+    insta::assert_snapshot!(
+        "review_markdown",
+        run(&["review", "2026-Q3", "--format", "markdown"])
+    );
+    insta::assert_snapshot!(
+        "review_json",
+        run(&["review", "2026-Q3", "--format", "json"])
+    );
+    insta::assert_snapshot!(
+        "rollover_dry_run",
+        run(&["rollover", "2026-Q3", "2026-Q4", "--dry-run"])
+    );
+}
+
+#[test]
 fn check_in_every_format() {
     let acme = root().join("examples/acme");
     insta::assert_snapshot!("check_human", snap(&acme, &["check"]));

@@ -195,10 +195,10 @@ fn team(r: &Review, t: &TeamReview) -> String {
             .filter_map(|&i| t.objectives.iter().find(|o| o.id == i))
             .map(|o| {
                 format!(
-                    "`{}` ({} of {})",
+                    "`{}` ({} of {:.1})",
                     o.objective.reference(),
                     score(o.score),
-                    num(o.objective.commitment.pass_mark())
+                    o.objective.commitment.pass_mark()
                 )
             })
             .collect();
@@ -261,8 +261,14 @@ fn questions(r: &Review) -> Option<String> {
         ));
     }
     if let Some(worst) = r.calibration.ranked().last().filter(|w| w.1 > 0.25) {
+        let lean = r.calibration.by_owner[worst.0].lean().unwrap_or(0.0);
+        let how = if lean > 0.0 {
+            "too hopeful: confidence was high on key results that were missed"
+        } else {
+            "too cautious: confidence was low on key results that were achieved"
+        };
         qs.push(format!(
-            "**{}**'s confidences scored {} (always answering 0.5 scores 0.25). Were the check-ins too hopeful, or too cautious?",
+            "**{}**'s confidences scored a Brier of {}, worse than always answering 0.5 (0.25), and leaned {how}. What would have told us sooner?",
             md(worst.0),
             score(worst.1)
         ));

@@ -79,6 +79,8 @@ impl Band {
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Brier {
     sum: f64,
+    /// Σ (confidence − outcome): which way the confidences leaned.
+    lean: f64,
     pub n: usize,
 }
 
@@ -87,7 +89,14 @@ impl Brier {
     pub fn add(&mut self, confidence: f64, achieved: bool) {
         let o = if achieved { 1.0 } else { 0.0 };
         self.sum += (confidence - o) * (confidence - o);
+        self.lean += confidence - o;
         self.n += 1;
+    }
+
+    /// The mean of (confidence − outcome): above 0 the confidences were too hopeful, below
+    /// 0 too cautious; `None` when no confidence was given.
+    pub fn lean(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.lean / self.n as f64)
     }
 
     /// The score; `None` when no confidence was given.
@@ -97,6 +106,7 @@ impl Brier {
 
     fn merge(&mut self, other: Brier) {
         self.sum += other.sum;
+        self.lean += other.lean;
         self.n += other.n;
     }
 }

@@ -219,3 +219,39 @@ objectives:
         "{e}"
     );
 }
+
+#[test]
+fn the_lean_says_which_way_confidences_erred() {
+    let mut b = Brier::default();
+    assert_eq!(b.lean(), None);
+    b.add(0.9, false);
+    b.add(0.8, true);
+    assert!((b.lean().unwrap() - 0.35).abs() < 1e-12);
+}
+
+#[test]
+fn the_json_schema_names_every_key() {
+    let v: serde_json::Value = serde_json::from_str(&json::schema()).expect("a schema");
+    let required: Vec<&str> = v["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(|k| k.as_str())
+        .collect();
+    for key in ["format_version", "period", "teams", "calibration"] {
+        assert!(required.contains(&key), "{key}: {v:#}");
+    }
+    let defs = &v["$defs"];
+    for (def, key) in [
+        ("TeamJson", "carry_over"),
+        ("ObjectiveJson", "band"),
+        ("KrJson", "grade"),
+        ("CalibrationJson", "by_owner"),
+        ("BrierJson", "n"),
+    ] {
+        assert!(
+            defs[def]["properties"][key].is_object(),
+            "{def}.{key}: {v:#}"
+        );
+    }
+}

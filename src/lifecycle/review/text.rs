@@ -132,10 +132,10 @@ fn team(out: &mut String, t: &TeamReview, color: bool) {
         if let Some(o) = t.objectives.iter().find(|o| o.id == i) {
             let _ = writeln!(
                 out,
-                "  carry over: {} ({} of the pass mark {})",
+                "  carry over: {} ({} of the pass mark {:.1})",
                 h(&o.objective.reference().to_string()),
                 score(o.score),
-                num(o.objective.commitment.pass_mark())
+                o.objective.commitment.pass_mark()
             );
         }
     }

@@ -126,13 +126,14 @@ fn below_the_pass_mark_is_carried_and_ids_in_to_are_not() {
     );
     let want = "\
 # yaml-language-server: $schema=../../schema/goalpost.schema.json
-# Carried over from 2026-Q3 by `goalpost rollover 2026-Q3 2026-Q4`: the objectives that ended below their pass mark, with the key results not yet done.
+# Carried over from 2026-Q3 by `goalpost rollover 2026-Q3 2026-Q4`:
+# the objectives that ended below their pass mark, with the key results not yet done.
 # Each metric key result starts where it ended in 2026-Q3, so a title that names the
 # old start needs an edit; check-ins start afresh. Rewrite or drop what no longer fits.
 team: growth
 period: 2026-Q4
 objectives:
-  # scored 0.5 in 2026-Q3 (pass mark 0.7)
+  # scored 0.50 in 2026-Q3 (pass mark 0.7)
   - id: nurture
     title: \"Trials: find what makes them stay\"
     owner: alice
