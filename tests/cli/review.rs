@@ -366,3 +366,74 @@ fn the_example_quarter_has_something_to_show() {
         stdout(&o)
     );
 }
+
+#[test]
+fn hostile_text_stays_inert_in_every_format() {
+    let dir = repo(&[
+        (
+            "goalpost.toml",
+            "[periods.\"q<!--\\n::error::p\"]\nstart = 2026-07-01\nend = 2026-09-30\n",
+        ),
+        (
+            "goals/growth.yaml",
+            r#"team: growth
+period: "q<!--\n::error::p"
+objectives:
+  - id: onboarding
+    title: "Grow\n::error file=a,line=1::forged \e]52;c;ZXZpbA==\a ##[stop-commands]tok @octocat ![x](https://e.example/p.png) <!-- hidden"
+    owner: "x\n::add-mask::secret @everyone"
+    key_results:
+      - id: signups
+        title: "\e]8;;https://e.example\alink\e]8;;\a"
+        start: 0
+        target: 10
+        unit: "\e[31mred"
+        checkins:
+          - { date: 2026-08-05, value: 5, confidence: 0.5 }
+      - { id: b, title: B, start: 0, target: 10, checkins: [{ date: 2026-08-05, value: 1 }] }
+"#,
+        ),
+    ]);
+    let d = dir.path();
+    let period = "q<!--\n::error::p";
+    for args in [
+        &["review", period][..],
+        &["review", period, "--format", "markdown"],
+        &["rollover", period, "2026-Q4", "--dry-run"],
+    ] {
+        let o = run(d, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        for (what, out) in [("stdout", stdout(&o)), ("stderr", stderr(&o))] {
+            for line in out.lines() {
+                assert!(
+                    !line.trim_start().starts_with("::") && !line.contains("##["),
+                    "{args:?} {what}: forged line {line:?}"
+                );
+            }
+            let raw = out
+                .chars()
+                .find(|&c| c.is_control() && c != '\n' && c != '\t');
+            assert_eq!(raw, None, "{args:?} {what}:\n{out}");
+        }
+        if args.contains(&"markdown") {
+            let md = stdout(&o);
+            for bad in ["@octocat", "@everyone", "![", "<!--"] {
+                assert!(!md.contains(bad), "holds {bad:?}:\n{md}");
+            }
+            assert!(
+                md.lines().next().is_some_and(|h| h.starts_with("# q&lt;")),
+                "{md}"
+            );
+        }
+    }
+    // JSON keeps the text exactly (serde escapes it).
+    let o = run(d, &["review", period, "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["period"], period);
+    assert_eq!(
+        v["calibration"]["by_owner"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect::<Vec<_>>()),
+        Some(vec!["x\n::add-mask::secret @everyone".to_owned()])
+    );
+}

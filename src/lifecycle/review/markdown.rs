@@ -16,10 +16,13 @@ fn md(s: &str) -> String {
     safe::markdown(s)
 }
 
-/// Text inside a code span (a command line): no backtick can end it early, no line break;
-/// Markdown is not interpreted there, so nothing else needs escaping.
-fn code(s: &str) -> String {
-    safe::human(s).replace('`', "'")
+/// Whether `s` can be written into a command line in a code span as it is: only letters,
+/// digits and `-_./` (built-in period names, slugs). Other period names are not quoted
+/// into commands at all.
+fn plain_word(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
 }
 
 fn score(x: f64) -> String {
@@ -202,14 +205,17 @@ fn team(r: &Review, t: &TeamReview) -> String {
                 )
             })
             .collect();
-        let next = r.next_period().unwrap_or_else(|| "NEXT".to_owned());
+        let command = match r.next_period() {
+            Some(next) if plain_word(&r.period.name) && plain_word(&t.team) => format!(
+                "`goalpost rollover {} {next} --team {} --dry-run`",
+                r.period.name, t.team
+            ),
+            _ => "`goalpost rollover` from this period to the next, with `--dry-run`,".to_owned(),
+        };
         let _ = writeln!(
             out,
-            "**Carry over** (below the pass mark): {}. `goalpost rollover {} {} --team {} --dry-run` shows what would be carried, each unfinished key result starting where it ended.",
+            "**Carry over** (below the pass mark): {}. {command} shows what would be carried, each unfinished key result starting where it ended.",
             list.join(", "),
-            code(&r.period.name),
-            code(&next),
-            code(&t.team)
         );
     }
     let (b, bn) = brier(&t.calibration.all);
