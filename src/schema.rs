@@ -221,10 +221,10 @@ pub mod shape {
     );
     shape!(
         Reason,
-        "Text that may not be empty. A plain YAML number or boolean is read as the text written.",
+        "Text that says something: not empty, not only spaces. A plain YAML number or boolean is read as the text written.",
         |_g| json_schema!({
             "anyOf": [
-                { "type": "string", "minLength": 1 },
+                { "type": "string", "pattern": "\\S" },
                 { "type": "number" },
                 { "type": "boolean" }
             ]
