@@ -31,6 +31,9 @@ pub struct NewCheckin {
     pub confidence: Option<f64>,
     pub note: Option<String>,
     pub by: Option<String>,
+    /// The reason, when the check-in corrects the check-in of the same ref and date
+    /// (SPEC 3.2); written last, as `correction: <reason>`.
+    pub correction: Option<String>,
 }
 
 impl NewCheckin {
@@ -56,6 +59,10 @@ impl NewCheckin {
         if let Some(b) = &self.by {
             s.push_str(", by: ");
             s.push_str(&scalar(b));
+        }
+        if let Some(r) = &self.correction {
+            s.push_str(", correction: ");
+            s.push_str(&scalar(r));
         }
         s.push_str(" }");
         Some(s)
@@ -83,6 +90,7 @@ impl NewCheckin {
             && raw.confidence().map(|c| c.value) == self.confidence
             && raw.note().map(|n| n.value.as_str()) == self.note.as_deref()
             && raw.by().map(|b| b.value.as_str()) == self.by.as_deref()
+            && raw.correction().map(|r| r.value.as_str()) == self.correction.as_deref()
             && raw.invalid.is_empty()
     }
 }

@@ -119,8 +119,10 @@ codes! {
     CheckinOutsidePeriod = "checkin-outside-period", Error, false;
     /// The same check-in written twice (counted once).
     DuplicateCheckin = "duplicate-checkin", Warning, false;
-    /// Two different check-ins of one item on one date.
+    /// Two different check-ins of one item on one date, and no correction settles them.
     ConflictingCheckin = "conflicting-checkin", Error, false;
+    /// A correction with no check-in of the same item and date to correct.
+    OrphanCorrection = "orphan-correction", Error, false;
     /// A check-in dated after today (the clock or `GOALPOST_TODAY`, not `--as-of`).
     FutureCheckin = "future-checkin", Warning, false;
     // -- configuration -----------------------------------------------------------------------

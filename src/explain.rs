@@ -683,7 +683,9 @@ Scores use the latest check-in on or before a date, and two different check-ins 
 day leave no single latest: which one counted would depend on the order files are read.
 goalpost refuses to guess. A different note, confidence or author is enough to make them
 differ. It happens when two people record the same day, or when a merge joins two logs.
-Decide which observation is right and keep only that one, with context in `note:`.
+Check-ins are an append-only history, so settle them with a correction (`goalpost checkin
+REF VALUE --date DATE --correct REASON`): it replaces every check-in of that item and
+date, and the originals stay as history. Before they are merged, keep only the right one.
 
 Instead of:
 
@@ -691,10 +693,29 @@ Instead of:
       - { ref: growth/churn, date: 2026-10-31, value: 6.1 }
       - { ref: growth/churn, date: 2026-10-31, value: 6.3, by: carol }
 
+add:
+
+      - { ref: growth/churn, date: 2026-10-31, value: 6.3, correction: billing export }"#
+        }
+        Code::OrphanCorrection => {
+            r#"A correction names a date on which its item has no check-in to correct
+
+A check-in with `correction: <reason>` replaces the check-in of the same item and date
+for every computation, while the original stays in the file as history. With no original
+there is nothing to replace, so it is almost always a wrong date (or the wrong ref): the
+correction was meant for a nearby check-in, and as written the wrong figure still counts.
+The help names the nearest dates that have check-ins. Fix the date; if the value is new
+rather than a fix, drop `correction:` to make it a plain check-in.
+
+Instead of (the original is dated 2026-10-26):
+
+    - { ref: growth/onboarding/completion, date: 2026-10-25, value: 65,
+        correction: dashboard counted reopened sign-ups twice }
+
 write:
 
-    checkins:
-      - { ref: growth/churn, date: 2026-10-31, value: 6.3, note: final figure }"#
+    - { ref: growth/onboarding/completion, date: 2026-10-26, value: 65,
+        correction: dashboard counted reopened sign-ups twice }"#
         }
         Code::FutureCheckin => {
             r#"A check-in is dated after today

@@ -14,6 +14,7 @@ pub mod explain;
 pub mod fsutil;
 pub mod git;
 pub mod history;
+pub mod lifecycle;
 pub mod lint;
 pub mod load;
 pub mod model;

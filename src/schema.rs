@@ -280,6 +280,17 @@ pub mod shape {
         })
     );
     shape!(
+        Reason,
+        "Text that says something: not empty, not only spaces. A plain YAML number or boolean is read as the text written.",
+        |_g| json_schema!({
+            "anyOf": [
+                { "type": "string", "pattern": "\\S" },
+                { "type": "number" },
+                { "type": "boolean" }
+            ]
+        })
+    );
+    shape!(
         Slug,
         "An id: 1-63 lowercase letters, digits, `-` and `_`, starting with a letter or digit (a plain number such as `2024` is read as its digits).",
         |_g| json_schema!({

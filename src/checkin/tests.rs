@@ -9,6 +9,7 @@ fn ck(note: Option<&str>) -> NewCheckin {
         confidence: Some(0.6),
         note: note.map(str::to_owned),
         by: None,
+        correction: None,
     }
 }
 
@@ -36,6 +37,14 @@ fn the_line_reads_as_written() {
         "{ ref: growth/onboarding/completion, date: 2026-11-20, done: true, by: alice }"
     );
     assert_eq!(done.value_text(), "done");
+    let fix = NewCheckin {
+        correction: Some("typo: 75 for 57".to_owned()),
+        ..ck(None)
+    };
+    assert_eq!(
+        fix.flow().unwrap(),
+        "{ ref: growth/onboarding/completion, date: 2026-11-20, value: 75, confidence: 0.6, correction: \"typo: 75 for 57\" }"
+    );
 }
 
 #[test]
@@ -82,6 +91,7 @@ fn awkward_strings_round_trip_through_the_loader() {
     for s in strings {
         let c = NewCheckin {
             by: Some(s.to_owned()),
+            correction: Some(s.to_owned()),
             ..ck(Some(s))
         };
         let text = append(None, &c).unwrap_or_else(|e| panic!("{s:?}: {e}"));
@@ -89,6 +99,7 @@ fn awkward_strings_round_trip_through_the_loader() {
         assert_eq!(back.len(), 1, "{s:?}");
         assert_eq!(back[0].note().unwrap().value, s, "{text}");
         assert_eq!(back[0].by().unwrap().value, s, "{text}");
+        assert_eq!(back[0].correction().unwrap().value, s, "{text}");
         assert_eq!(text.lines().count(), HEADER.lines().count() + 1, "{text}");
     }
 }

@@ -12,7 +12,7 @@ use crate::checkin::{self, NewCheckin, Overlay, store};
 use crate::diag::{Code, Diagnostic};
 use crate::load::resolve::{Hidden, Node, Resolved};
 use crate::load::source::WorkTree;
-use crate::model::{Date, KrMeasure, Observation};
+use crate::model::{Date, Goals, KrMeasure, Observation};
 use crate::select::{Target, resolve};
 use crate::text::safe;
 use clap::Args;
@@ -55,6 +55,10 @@ pub struct CheckinArgs {
     /// The milestone is not done (yet).
     #[arg(long)]
     pub not_done: bool,
+    /// Correct the check-in of REF on --date: the new one replaces it for every computation
+    /// and the original stays in the log as history. REASON says what was wrong.
+    #[arg(long, value_name = "REASON")]
+    pub correct: Option<String>,
     /// Commit the log (only that file) with your git identity.
     #[arg(long)]
     pub commit: bool,
@@ -67,7 +71,16 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
         ));
     }
     let checked = check_source(ctx.source()?.as_ref())?;
-    if checked.has_errors() {
+    // A correction is how two different check-ins of one date (a union merge's) are
+    // settled: it may be appended when those conflicts are the only errors, and the
+    // validation after the append says whether it settled them.
+    let settles = args.correct.is_some()
+        && checked
+            .diags
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .all(|d| d.code == Code::ConflictingCheckin);
+    if checked.has_errors() && !settles {
         refuse(
             ctx,
             &checked,
@@ -76,7 +89,7 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
         return Err(Failure::Reported(exit::FINDINGS));
     }
     let commit = args.commit;
-    let new = new_checkin(args, &checked, ctx.as_of)?;
+    let (new, was) = new_checkin(args, &checked, ctx.as_of)?;
     if new.date > ctx.today {
         let (date, today) = (new.date, ctx.today);
         eprintln!(
@@ -127,7 +140,10 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
     } else {
         None
     };
-    let said = format!("{} = {} ({})", new.reference, new.value_text(), new.date);
+    let mut said = format!("{} = {} ({})", new.reference, new.value_text(), new.date);
+    if let Some(reason) = &new.correction {
+        said.push_str(&format!(", correcting {was}: {}", safe::human(reason)));
+    }
 
     let git_dir = crate::git::Repo::discover(&ctx.root)
         .ok()
@@ -184,12 +200,19 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
 }
 
 /// The check-in the arguments describe, for an item that exists (unknown refs and values
-/// that are not numbers are usage errors).
-fn new_checkin(args: CheckinArgs, checked: &Checked, as_of: Date) -> Result<NewCheckin, Failure> {
+/// that are not numbers are usage errors), and what the item's check-in of that date says
+/// now (a correction needs one; `"–"` without one).
+fn new_checkin(
+    args: CheckinArgs,
+    checked: &Checked,
+    as_of: Date,
+) -> Result<(NewCheckin, String), Failure> {
     let date = args.date.unwrap_or(as_of);
-    let milestone = match resolve(&checked.goals, &args.reference, None, date)? {
+    let goals = &checked.goals;
+    let target = resolve(goals, &args.reference, None, date)?;
+    let milestone = match target {
         Target::Kpi(_) => false,
-        Target::KeyResult(id) => checked.goals.kr(id).1.kind == KrMeasure::Milestone,
+        Target::KeyResult(id) => goals.kr(id).1.kind == KrMeasure::Milestone,
         Target::Objective(o) => {
             let o = checked.goals.objective(o);
             let krs: Vec<String> = o
@@ -221,14 +244,91 @@ fn new_checkin(args: CheckinArgs, checked: &Checked, as_of: Date) -> Result<NewC
             "--confidence {c}: write a number between 0 and 1, such as 0.7"
         )));
     }
-    Ok(NewCheckin {
-        reference: args.reference,
+    let was = same_date(
+        goals,
+        target,
+        &args.reference,
         date,
-        obs,
-        confidence: args.confidence,
-        note: args.note,
-        by: args.by,
-    })
+        args.correct.as_deref(),
+    )?;
+    Ok((
+        NewCheckin {
+            reference: args.reference,
+            date,
+            obs,
+            confidence: args.confidence,
+            note: args.note,
+            by: args.by,
+            correction: args.correct,
+        },
+        was,
+    ))
+}
+
+/// The rules of corrections a repository cannot state by itself (SPEC 3.2): `--correct`
+/// needs a check-in of the item on that date to correct (and a reason), and a plain check-in
+/// on a date that is already corrected would not count, so it is refused with the way to
+/// change that figure. Returns the value the item's check-in of that date has now.
+fn same_date(
+    goals: &Goals,
+    target: Target,
+    reference: &str,
+    date: Date,
+    correct: Option<&str>,
+) -> Result<String, Failure> {
+    let (checkins, unit, kpi) = match target {
+        Target::Kpi(k) => {
+            let k = goals.kpi(k);
+            (&k.checkins[..], k.unit.as_deref(), None)
+        }
+        Target::KeyResult(id) => {
+            let kr = goals.kr(id).1;
+            (&kr.checkins[..], kr.unit.as_deref(), kr.kpi)
+        }
+        Target::Objective(_) => return Ok(String::new()),
+    };
+    let existing = checkins.iter().find(|c| c.date == date);
+    let was = existing.map_or("–".to_owned(), |c| match c.obs {
+        Observation::Value(v) => crate::text::with_unit(v, unit),
+        Observation::Done(true) => "done".to_owned(),
+        Observation::Done(false) => "not done".to_owned(),
+    });
+    match (correct, existing) {
+        (Some(reason), _) if reason.trim().is_empty() => Err(Failure::Usage(
+            "--correct needs a reason: say what was wrong with the recorded figure".to_owned(),
+        )),
+        (Some(_), None) => {
+            let hint = match kpi {
+                Some(k) => format!(
+                    "`{reference}` takes its values from the KPI `{}`: correct the KPI's check-in",
+                    goals.kpi(k).reference()
+                ),
+                None => {
+                    let dates: Vec<String> = checkins
+                        .iter()
+                        .rev()
+                        .take(3)
+                        .map(|c| c.date.to_string())
+                        .collect();
+                    if dates.is_empty() {
+                        format!("`{reference}` has no check-in yet: record one without --correct")
+                    } else {
+                        format!(
+                            "its latest check-ins are on {}; a correction takes the date of the check-in it corrects (--date)",
+                            dates.join(", ")
+                        )
+                    }
+                }
+            };
+            Err(Failure::Usage(format!(
+                "`{reference}` has no check-in on {date} to correct ({hint}); nothing was written"
+            )))
+        }
+        (None, Some(c)) if c.correction().is_some() => Err(Failure::Usage(format!(
+            "the check-in of `{reference}` on {date} is corrected already, so a plain check-in of that date would not count; to change the figure, add another correction: `goalpost checkin {reference} VALUE --date {date} --correct REASON` (nothing was written)"
+        ))),
+        _ => Ok(was),
+    }
 }
 
 /// Called holding the lock: the log's new text, after validating the whole repository as

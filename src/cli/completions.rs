@@ -74,6 +74,7 @@ fn kind_of(subcommand: &str, value_name: &str) -> Option<Kind> {
         "REF" => Some(Kind::Refs),
         "TEAM" => Some(Kind::Teams),
         "PERIOD" => Some(Kind::Periods),
+        "FROM" | "TO" if subcommand == "rollover" => Some(Kind::Periods),
         "OWNER" => Some(Kind::Owners),
         _ => None,
     }

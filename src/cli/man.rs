@@ -235,6 +235,16 @@ fn examples(sub: Option<&str>) -> Vec<(&'static str, &'static str)> {
             "goalpost report --format html -o goals.html",
         ),
         (
+            "review",
+            "Grade last quarter and see how well the confidences matched, for the retrospective.",
+            "goalpost review 2026-Q3 --format markdown",
+        ),
+        (
+            "rollover",
+            "See which unfinished objectives would move into the new quarter, then do it.",
+            "goalpost rollover 2026-Q3 2026-Q4 --dry-run",
+        ),
+        (
             "diff",
             "What this branch changes in the goals, as a pull-request comment.",
             "goalpost diff main --format markdown",

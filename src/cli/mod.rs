@@ -13,6 +13,8 @@ mod init;
 mod log;
 mod man;
 mod report;
+mod review;
+mod rollover;
 mod schema;
 mod show;
 mod status;
@@ -111,6 +113,8 @@ pub enum Command {
     Show(show::ShowArgs),
     Log(log::LogArgs),
     Report(report::ReportArgs),
+    Review(review::ReviewArgs),
+    Rollover(rollover::RolloverArgs),
     Diff(diff::DiffArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
@@ -169,6 +173,8 @@ pub fn run() -> u8 {
         Command::Show(a) => show::run(a, &ctx),
         Command::Log(a) => log::run(a, &ctx),
         Command::Report(a) => report::run(a, &ctx),
+        Command::Review(a) => review::run(a, &ctx),
+        Command::Rollover(a) => rollover::run(a, &ctx),
         Command::Diff(a) => diff::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),
         Command::Explain(a) => explain::run(a, &ctx),

@@ -358,6 +358,7 @@ impl<'a> Converter<'a> {
                 "parent",
                 "guardrails",
                 "key_results",
+                "carried_from",
             ],
         )?;
         Some(RawObjective {
@@ -368,6 +369,7 @@ impl<'a> Converter<'a> {
             parent: self.string(&m, "parent"),
             guardrails: self.list(&m, "guardrails", Self::ref_item),
             key_results: self.list(&m, "key_results", Self::key_result),
+            carried_from: self.string(&m, "carried_from"),
             span: m.span,
             invalid: m.invalid(),
         })
@@ -444,12 +446,14 @@ impl<'a> Converter<'a> {
             confidence: self.number(&m, "confidence"),
             note: self.string(&m, "note").map(Box::new),
             by: self.string(&m, "by").map(Box::new),
+            correction: self.string(&m, "correction").map(Box::new),
         };
         let any = extra.reference.is_some()
             || extra.done.is_some()
             || extra.confidence.is_some()
             || extra.note.is_some()
-            || extra.by.is_some();
+            || extra.by.is_some()
+            || extra.correction.is_some();
         Some(RawCheckin {
             date,
             value,

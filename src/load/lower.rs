@@ -73,7 +73,8 @@ pub fn lower_file(f: &mut RawFile) {
 
 /// The date and observation of a check-in that validation would convert without a
 /// diagnostic for an item expecting `done` (or `value`): a real date, exactly the expected
-/// observation, a confidence in range, no `ref`, and no key whose value was rejected.
+/// observation, a confidence in range, a correction's reason not empty, no `ref`, and no key
+/// whose value was rejected.
 fn clean(raw: &RawCheckin, done: bool) -> Option<(Date, Observation)> {
     if !raw.invalid.is_empty() || raw.reference().is_some() {
         return None;
@@ -81,6 +82,7 @@ fn clean(raw: &RawCheckin, done: bool) -> Option<(Date, Observation)> {
     if raw
         .confidence()
         .is_some_and(|c| !(0.0..=1.0).contains(&c.value))
+        || raw.correction().is_some_and(|r| r.value.trim().is_empty())
     {
         return None;
     }
@@ -99,7 +101,11 @@ fn lower(raw: RawCheckin, date: Date, obs: Observation) -> Checkin {
         date,
         obs,
         confidence: extra.confidence.map(|c| c.value),
-        text: CheckinText::boxed(extra.note.map(|n| n.value), extra.by.map(|b| b.value)),
+        text: CheckinText::boxed_with(
+            extra.note.map(|n| n.value),
+            extra.by.map(|b| b.value),
+            extra.correction.map(|r| r.value),
+        ),
         span: raw.span,
     }
 }

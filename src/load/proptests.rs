@@ -42,6 +42,11 @@ fn fragment() -> impl Strategy<Value = String> {
         "  - { ref: growth/o/k, date: 2026-11-02, value: 3 }\n",
         "  - { ref: growth/churn, date: 2026-11-02, value: .nan }\n",
         "  - { ref: growth/o/k, date: 2026-11-02, value: 4, confidence: 2 }\n",
+        "  - { ref: growth/o/k, date: 2026-11-02, value: 5, correction: typo }\n",
+        "  - { ref: growth/churn, date: 2026-11-03, value: 6, correction: \"\" }\n",
+        "          - { date: 2026-11-01, value: 2, correction: x, confidence: 0.5 }\n",
+        "    carried_from: 2026-Q3\n",
+        "    carried_from: 2026-Q4\n",
         "    cadence: monthly\n",
         "a: &x [1, 2]\n",
         "b: *x\n",
@@ -80,6 +85,21 @@ proptest! {
         let t = Date::parse("2026-11-15").expect("a date");
         let card = crate::score::score(&goals, t, (&config).into());
         let _ = crate::lint::lint(&goals, &card, &config);
+        // The end of a period: a review after it, a rollover into the next.
+        let after = Date::parse("2027-01-15").expect("a date");
+        let late = crate::score::score(&goals, after, (&config).into());
+        let _ = crate::lifecycle::review::review(&goals, &late, "2026-Q4", &[])
+            .map(|r| crate::lifecycle::review::markdown::render(&r, 2000));
+        let sources = crate::load::Sources {
+            files: vec![
+                crate::load::SourceFile { path: "goals/2026-Q4.yaml".into(), text: text[..split].to_owned() },
+                crate::load::SourceFile { path: "goals/log.yaml".into(), text: text[split..].to_owned() },
+            ],
+        };
+        if let Some(to) = crate::period::Period::resolve("2027-Q1", &Default::default()) {
+            let opts = crate::lifecycle::rollover::Options { from: "2026-Q4", to: &to, teams: &[], all: cut % 2 == 0 };
+            let _ = crate::lifecycle::rollover::plan(&goals, &late, &sources, &opts, &|_| false);
+        }
         for d in &diags {
             prop_assert!(d.span.line >= 1, "{d:?}");
         }

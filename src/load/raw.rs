@@ -89,6 +89,10 @@ pub struct RawObjective {
     pub guardrails: Option<Vec<Sp<String>>>,
     /// The measurable outcomes that say how far the objective got (2–5).
     pub key_results: Option<Vec<RawKeyResult>>,
+    /// The period this objective was carried over from (`goalpost rollover` writes it); the
+    /// team must have an objective of the same id there.
+    #[schemars(with = "Option<shape::PeriodName>")]
+    pub carried_from: Option<Sp<String>>,
     #[schemars(skip)]
     pub span: Span,
     /// Keys that were written with a value that could not be read (already reported).
@@ -218,6 +222,11 @@ pub struct CheckinExtra {
     /// Who checked in; when missing, reports can take it from git.
     #[schemars(with = "Option<shape::Text>")]
     pub by: Option<Box<Sp<String>>>,
+    /// Why this check-in corrects the check-in of the same ref and date: it replaces that
+    /// check-in (however many there are) for every computation, and the original stays in
+    /// the file as history. A correction needs an original (`orphan-correction`).
+    #[schemars(with = "Option<shape::Reason>")]
+    pub correction: Option<Box<Sp<String>>>,
 }
 
 impl RawCheckin {
@@ -236,10 +245,22 @@ impl RawCheckin {
     pub fn by(&self) -> Option<&Sp<String>> {
         self.extra.as_ref()?.by.as_deref()
     }
+    pub fn correction(&self) -> Option<&Sp<String>> {
+        self.extra.as_ref()?.correction.as_deref()
+    }
 }
 
 /// The keys a check-in may have, in the order `CheckinKeys` numbers them.
-pub const CHECKIN_KEYS: [&str; 7] = ["ref", "date", "value", "done", "confidence", "note", "by"];
+pub const CHECKIN_KEYS: [&str; 8] = [
+    "ref",
+    "date",
+    "value",
+    "done",
+    "confidence",
+    "note",
+    "by",
+    "correction",
+];
 
 /// A set of check-in keys (of [`CHECKIN_KEYS`]) as a bitmask.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -72,6 +72,9 @@ pub struct Objective {
     pub parent: Option<ObjectiveId>,
     pub guardrails: Vec<KpiId>,
     pub key_results: Vec<KeyResult>,
+    /// The period this objective was carried over from (`carried_from`, written by
+    /// `goalpost rollover`); an objective of the same team and id exists there.
+    pub carried_from: Option<String>,
     pub span: Span,
 }
 
@@ -192,28 +195,78 @@ impl Kpi {
 }
 
 /// One dated observation. 64 bytes: there can be hundreds of thousands (BENCHMARKS.md).
+///
+/// A check-in that corrects others (SPEC 3.2) is the one the item's list holds for its date:
+/// its [`Correction`] (in the boxed `text`) has the reason and the check-ins it replaces.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checkin {
     pub date: Date,
     pub obs: Observation,
     pub confidence: Option<f64>,
-    /// `note` and `by`, boxed together since most check-ins have neither: `None` then
-    /// (never a box of two `None`s; build it with [`CheckinText::boxed`]).
+    /// `note`, `by` and a correction, boxed together since most check-ins have none: `None`
+    /// then (never a box of `None`s; build it with [`CheckinText::boxed`]).
     pub text: Option<Box<CheckinText>>,
     pub span: Span,
 }
 
-/// The words of a check-in.
+/// The words of a check-in, and what it corrects.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckinText {
     pub note: Option<String>,
     pub by: Option<String>,
+    /// Set when the check-in is a correction (`correction: <reason>`).
+    pub correction: Option<Correction>,
+}
+
+/// What a correction says and what it replaced (SPEC 3.2). The originals stay in the files
+/// as history; every computation uses the correction instead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correction {
+    /// Why the figure was corrected (never empty).
+    pub reason: String,
+    /// The check-ins of the same item and date it replaces, in reading order (files in path
+    /// order, entries in file order), each distinct one once: the plain check-ins (the
+    /// originals) and earlier corrections it overrides (their own `correction` says so).
+    /// Empty only for an orphan correction (an error) or while validation merges.
+    pub replaced: Vec<Checkin>,
+}
+
+impl Correction {
+    /// The plain check-ins it replaces: what was first recorded for that date.
+    pub fn originals(&self) -> impl Iterator<Item = &Checkin> {
+        self.replaced.iter().filter(|c| c.correction().is_none())
+    }
+
+    /// Earlier corrections of the same date that this one overrides.
+    pub fn overridden(&self) -> impl Iterator<Item = &Checkin> {
+        self.replaced.iter().filter(|c| c.correction().is_some())
+    }
 }
 
 impl CheckinText {
     /// `None` when both are missing.
     pub fn boxed(note: Option<String>, by: Option<String>) -> Option<Box<CheckinText>> {
-        (note.is_some() || by.is_some()).then(|| Box::new(CheckinText { note, by }))
+        CheckinText::boxed_with(note, by, None)
+    }
+
+    /// [`CheckinText::boxed`] with a correction's reason (its `replaced` is filled when
+    /// validation merges the item's check-ins).
+    pub fn boxed_with(
+        note: Option<String>,
+        by: Option<String>,
+        correction: Option<String>,
+    ) -> Option<Box<CheckinText>> {
+        let correction = correction.map(|reason| Correction {
+            reason,
+            replaced: Vec::new(),
+        });
+        (note.is_some() || by.is_some() || correction.is_some()).then(|| {
+            Box::new(CheckinText {
+                note,
+                by,
+                correction,
+            })
+        })
     }
 }
 
@@ -223,6 +276,18 @@ impl Checkin {
     }
     pub fn by(&self) -> Option<&str> {
         self.text.as_ref()?.by.as_deref()
+    }
+    /// The correction this check-in makes, if it is one.
+    pub fn correction(&self) -> Option<&Correction> {
+        self.text.as_ref()?.correction.as_ref()
+    }
+
+    /// Every distinct check-in written for this one's item and date: the ones it replaces
+    /// (when it is a correction), in reading order, then itself. The history as written, for
+    /// comparisons across revisions (`check --base`) and for `log` and `diff`.
+    pub fn as_written(&self) -> impl Iterator<Item = &Checkin> {
+        let replaced = self.correction().map_or(&[][..], |c| &c.replaced[..]);
+        replaced.iter().chain(std::iter::once(self))
     }
 }
 

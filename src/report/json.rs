@@ -56,6 +56,8 @@ pub struct ObjectiveJson<'a> {
     #[serde(serialize_with = "num::opt")]
     pub forecast: Option<f64>,
     pub guardrail_breached: bool,
+    /// The period the objective was carried over from (`carried_from`).
+    pub carried_from: Option<&'a str>,
     pub guardrails: Vec<Ref>,
     pub key_results: Vec<KrJson<'a>>,
 }
@@ -141,6 +143,7 @@ fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
         status: s.status,
         forecast: s.forecast,
         guardrail_breached: s.guardrail_breached,
+        carried_from: o.carried_from.as_deref(),
         guardrails: row.guardrails.iter().map(|g| g.kpi.reference()).collect(),
         key_results: row.key_results.iter().map(kr).collect(),
     }

@@ -72,6 +72,25 @@ fn history(
         }
         out.push_str(line.trim_end());
         out.push('\n');
+        if let Some(k) = c.correction() {
+            let was = |cs: &mut dyn Iterator<Item = &Checkin>| -> Vec<String> {
+                cs.map(|o| match o.obs {
+                    Observation::Value(v) => h(&with_unit(v, unit)),
+                    Observation::Done(d) => (if d { "done" } else { "not done" }).to_owned(),
+                })
+                .collect()
+            };
+            let mut from = was(&mut k.originals()).join(" / ");
+            let earlier = was(&mut k.overridden());
+            if !earlier.is_empty() {
+                from.push_str(&format!(" (then {})", earlier.join(", ")));
+            }
+            out.push_str(&format!(
+                "{:14}↳ corrected from {from}: {}\n",
+                "",
+                h(&k.reason)
+            ));
+        }
     }
 }
 

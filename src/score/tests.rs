@@ -51,6 +51,7 @@ fn objective(krs: Vec<KeyResult>) -> Objective {
         parent: None,
         guardrails: Vec::new(),
         key_results: krs,
+        carried_from: None,
         span: Span::default(),
     }
 }

@@ -386,6 +386,19 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
             }
         }
     };
+    if let Some(r) = raw.correction()
+        && r.value.trim().is_empty()
+    {
+        v.push(
+            Diagnostic::new(
+                Code::InvalidCheckin,
+                r.span,
+                "a correction needs a reason: `correction:` is empty",
+            )
+            .help("say why the figure was wrong, for example `correction: the export counted test accounts`"),
+        );
+        ok = false;
+    }
     if let Some(c) = raw.confidence()
         && !(0.0..=1.0).contains(&c.value)
     {
@@ -410,42 +423,157 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
         date,
         obs: obs?,
         confidence: raw.confidence().map(|c| c.value),
-        text: CheckinText::boxed(
+        text: CheckinText::boxed_with(
             raw.note().map(|n| n.value.clone()),
             raw.by().map(|b| b.value.clone()),
+            raw.correction().map(|r| r.value.clone()),
         ),
         span: raw.span,
     })
 }
 
-/// Sorts one item's check-ins by date and folds same-date repeats (in place).
+/// Sorts one item's check-ins by date and folds same-date repeats (in place): identical
+/// ones count once (a warning), different ones are an error unless a correction of that
+/// date settles them ([`settle`]).
 fn merge(v: &mut Validator, mut cks: Vec<Checkin>, reference: &str) -> Vec<Checkin> {
     cks.sort_by_key(|c| c.date); // stable: file order within a date
-    let mut kept = 0;
-    for i in 0..cks.len() {
-        if kept > 0 && cks[kept - 1].date == cks[i].date {
-            let (last, c) = (&cks[kept - 1], &cks[i]);
-            let same = last.obs == c.obs && last.confidence == c.confidence && last.text == c.text;
-            let d = if same {
-                Diagnostic::new(
-                    Code::DuplicateCheckin,
-                    c.span,
-                    format!(
-                        "the check-in of `{reference}` on {} is written twice; it counts once",
-                        c.date
-                    ),
-                )
-                .help("remove one copy (a union merge of two branches can create such repeats)")
-            } else {
-                Diagnostic::new(Code::ConflictingCheckin, c.span, format!("`{reference}` has two different check-ins on {}", c.date))
-                    .help("keep one check-in per item and date: which one counts would depend on file order")
-            };
-            v.push(d.related(last.span, "the other check-in is here"));
+    let n = cks.len();
+    let mut kept: usize = 0;
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        while j < n && cks[j].date == cks[i].date {
+            j += 1;
+        }
+        if j - i > 1 && cks[i..j].iter().any(|c| c.correction().is_some()) {
+            // Rare: the group is cloned. The slots before `i` from `kept` on hold check-ins
+            // already moved or settled, so the settled one may take `kept`.
+            let around = (
+                kept.checked_sub(1).map(|k| cks[k].date),
+                cks.get(j).map(|c| c.date),
+            );
+            let settled = settle(v, &cks[i..j], reference, around);
+            cks[kept] = settled;
+            kept += 1;
+            i = j;
             continue;
+        }
+        if let Some(c) = cks[i].correction().filter(|_| j - i == 1) {
+            // A lone correction: nothing of that date to correct.
+            debug_assert!(c.replaced.is_empty());
+            let around = (
+                kept.checked_sub(1).map(|k| cks[k].date),
+                cks.get(j).map(|c| c.date),
+            );
+            orphan(v, &cks[i], reference, around);
         }
         cks.swap(kept, i);
         kept += 1;
+        for k in i + 1..j {
+            let (last, c) = (&cks[kept - 1], &cks[k]);
+            let d = if same(last, c) {
+                duplicate(c, last, reference)
+            } else {
+                Diagnostic::new(Code::ConflictingCheckin, c.span, format!("`{reference}` has two different check-ins on {}", c.date))
+                    .help(format!("keep one check-in per item and date (which one counts would depend on file order), or settle them with a correction: `goalpost checkin {reference} VALUE --date {} --correct REASON`", c.date))
+                    .related(last.span, "the other check-in is here")
+            };
+            v.push(d);
+        }
+        i = j;
     }
     cks.truncate(kept);
     cks
+}
+
+/// Whether two check-ins of one item and date say exactly the same.
+fn same(a: &Checkin, b: &Checkin) -> bool {
+    a.obs == b.obs && a.confidence == b.confidence && a.text == b.text
+}
+
+fn duplicate(c: &Checkin, first: &Checkin, reference: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicateCheckin,
+        c.span,
+        format!(
+            "the check-in of `{reference}` on {} is written twice; it counts once",
+            c.date
+        ),
+    )
+    .help("remove one copy (a union merge of two branches can create such repeats)")
+    .related(first.span, "the other check-in is here")
+}
+
+/// The check-in that counts for one date whose check-ins (`group`, two or more) include a
+/// correction (SPEC 3.2): the last correction in reading order (files in path order,
+/// entries in file order), carrying every other distinct check-in of the date as what it
+/// replaced. Identical copies count once (a warning); different originals are settled by
+/// the correction. A date with corrections only is an orphan. `around` is the nearest dates
+/// with check-ins before and after, for the orphan's help.
+fn settle(
+    v: &mut Validator,
+    group: &[Checkin],
+    reference: &str,
+    around: (Option<Date>, Option<Date>),
+) -> Checkin {
+    let mut order: Vec<&Checkin> = group.iter().collect();
+    order.sort_by_key(|c| (c.span.file, c.span.start));
+    let mut distinct: Vec<&Checkin> = Vec::with_capacity(order.len());
+    for c in order {
+        match distinct.iter().find(|d| same(d, c)) {
+            Some(first) => v.push(duplicate(c, first, reference)),
+            None => distinct.push(c),
+        }
+    }
+    let winner = distinct
+        .iter()
+        .rposition(|c| c.correction().is_some())
+        .unwrap_or(distinct.len() - 1);
+    if distinct.iter().all(|c| c.correction().is_some()) {
+        orphan(v, distinct[0], reference, around);
+    }
+    let replaced: Vec<Checkin> = distinct
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != winner)
+        .map(|(_, c)| (*c).clone())
+        .collect();
+    let mut settled = distinct[winner].clone();
+    if let Some(c) = settled.text.as_mut().and_then(|t| t.correction.as_mut()) {
+        c.replaced = replaced;
+    }
+    settled
+}
+
+/// `orphan-correction`: a correction of a date on which the item has no other check-in.
+fn orphan(
+    v: &mut Validator,
+    c: &Checkin,
+    reference: &str,
+    (before, after): (Option<Date>, Option<Date>),
+) {
+    let near: Vec<String> = [before, after]
+        .into_iter()
+        .flatten()
+        .map(|d| d.to_string())
+        .collect();
+    let near = match near.as_slice() {
+        [] => format!("`{reference}` has no other check-in"),
+        [one] => format!("the nearest check-in of `{reference}` is on {one}"),
+        [a, b] => format!("the nearest check-ins of `{reference}` are on {a} and {b}"),
+        _ => unreachable!("at most two dates"),
+    };
+    v.push(
+        Diagnostic::new(
+            Code::OrphanCorrection,
+            c.span,
+            format!(
+                "the correction of `{reference}` on {} has no check-in of that date to correct",
+                c.date
+            ),
+        )
+        .help(format!(
+            "a correction replaces the check-in of the same item and date; {near}: fix the date, or drop `correction:` to record a plain check-in"
+        )),
+    );
 }

@@ -42,6 +42,7 @@ struct Pending {
 
 struct PendingObjective {
     parent: Option<Sp<String>>,
+    carried_from: Option<Sp<String>>,
     guardrails: Vec<Sp<String>>,
     /// Per key result: its `kpi:` link and inline check-ins.
     krs: Vec<(Option<Sp<String>>, Pending)>,
@@ -217,10 +218,11 @@ pub fn validate_with(files: Vec<(u32, RawFile)>, config: &Config, unread: Unread
         objectives: &obj_index,
     };
     for i in 0..objectives.len() {
-        let (parent, guardrails, links) = {
+        let (parent, carried_from, guardrails, links) = {
             let p = &objectives[i].1;
             (
                 p.parent.clone(),
+                p.carried_from.clone(),
                 p.guardrails.clone(),
                 p.krs.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(),
             )
@@ -229,6 +231,11 @@ pub fn validate_with(files: Vec<(u32, RawFile)>, config: &Config, unread: Unread
             let period = objectives[i].0.period.name.clone();
             let found = v.objective_ref(&p, &period, &index, &objectives);
             objectives[i].0.parent = found.map(ObjectiveId::new);
+        }
+        if let Some(c) = carried_from
+            && v.carried_from(&c, i, &index, &objectives)
+        {
+            objectives[i].0.carried_from = Some(c.value);
         }
         let mut guards = Vec::new();
         for g in &guardrails {
@@ -579,10 +586,12 @@ impl<'c> Validator<'c> {
                 parent: None,
                 guardrails: Vec::new(),
                 key_results: krs,
+                carried_from: None,
                 span,
             },
             PendingObjective {
                 parent,
+                carried_from: raw.carried_from.clone(),
                 guardrails,
                 krs: pending,
             },
@@ -819,6 +828,54 @@ impl<'c> Validator<'c> {
             .map(|(o, _)| o.reference().to_string());
         self.unknown_ref(r, "`parent` names objective", same_period, None);
         None
+    }
+
+    /// Whether `carried_from` (of objective `i`) names another period in which the team has
+    /// an objective of the same id; reports `unknown-ref` when it does not.
+    fn carried_from(
+        &mut self,
+        c: &Sp<String>,
+        i: usize,
+        index: &Index,
+        objectives: &[(Objective, PendingObjective)],
+    ) -> bool {
+        let o = &objectives[i].0;
+        let reference = o.reference().to_string();
+        let periods: Vec<&str> = index
+            .objectives
+            .get(&(o.team.clone(), o.id.clone()))
+            .into_iter()
+            .flatten()
+            .filter(|&&j| j != i)
+            .map(|&j| objectives[j].0.period.name.as_str())
+            .collect();
+        if periods.contains(&c.value.as_str()) || self.unread.covers(&reference) {
+            return true;
+        }
+        let help = if c.value == o.period.name {
+            "an objective is carried over from an earlier period, not from its own: remove `carried_from` or name the period it came from".to_owned()
+        } else if periods.is_empty() {
+            format!(
+                "no other period has an objective `{reference}`: `carried_from` names the period an objective with the same id was carried over from; remove it, or fix the id"
+            )
+        } else {
+            format!(
+                "`{reference}` exists in period {}: did you mean that?",
+                periods.join(", ")
+            )
+        };
+        self.push(
+            Diagnostic::new(
+                Code::UnknownRef,
+                c.span,
+                format!(
+                    "`carried_from` names period `{}`, which has no objective `{reference}`",
+                    c.value
+                ),
+            )
+            .help(help),
+        );
+        false
     }
 
     /// Reports every cycle of `parent` links once, at its member that sorts first. Each

@@ -320,3 +320,148 @@ fn messages_say_what_is_wrong() {
         "`2026-13-01` is not a real date: there is no month 13; months run from 01 to 12"
     );
 }
+
+/// The check-ins of the KPI `growth/churn` after validating it with `log` lines.
+fn churn_with(log: &[&str]) -> (Vec<Checkin>, Vec<String>) {
+    let mut text = format!("{KPI}checkins:\n");
+    for l in log {
+        text.push_str(&format!("  - {{ ref: growth/churn, {l} }}\n"));
+    }
+    let (goals, codes) = check(&[&text]);
+    (goals.kpis[0].checkins.clone(), codes)
+}
+
+#[test]
+fn a_correction_replaces_the_check_in_of_its_date_and_keeps_it() {
+    let (cks, codes) = churn_with(&[
+        "date: 2026-10-31, value: 6.1, note: from the dashboard",
+        "date: 2026-11-30, value: 6.4",
+        "date: 2026-10-31, value: 5.9, correction: the dashboard counted paused accounts",
+    ]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(cks.len(), 2);
+    let c = &cks[0];
+    assert_eq!(c.obs, Observation::Value(5.9));
+    let corr = c.correction().expect("a correction");
+    assert_eq!(corr.reason, "the dashboard counted paused accounts");
+    let originals: Vec<_> = corr.originals().map(|o| o.obs).collect();
+    assert_eq!(originals, [Observation::Value(6.1)]);
+    assert_eq!(corr.replaced[0].note(), Some("from the dashboard"));
+    let written: Vec<_> = c.as_written().map(|o| o.obs).collect();
+    assert_eq!(written, [6.1, 5.9].map(Observation::Value));
+    assert!(cks[1].correction().is_none());
+    assert_eq!(cks[1].as_written().count(), 1);
+}
+
+#[test]
+fn a_correction_settles_a_conflict_and_the_last_correction_wins() {
+    // A union merge brought two different figures together; a correction settles them.
+    let (cks, codes) = churn_with(&[
+        "date: 2026-10-31, value: 6.1",
+        "date: 2026-10-31, value: 6.3, by: carol",
+        "date: 2026-10-31, value: 6.2, correction: billing export",
+    ]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(cks.len(), 1);
+    assert_eq!(cks[0].obs, Observation::Value(6.2));
+    assert_eq!(
+        cks[0].correction().expect("corrected").originals().count(),
+        2
+    );
+
+    // A wrong correction is corrected by another: the last in reading order wins, and the
+    // overridden one is kept with the originals.
+    let (cks, codes) = churn_with(&[
+        "date: 2026-10-31, value: 6.1",
+        "date: 2026-10-31, value: 6.2, correction: billing export",
+        "date: 2026-10-31, value: 6.25, correction: \"billing export, rounded wrongly\"",
+    ]);
+    assert!(codes.is_empty(), "{codes:?}");
+    let c = cks[0].correction().expect("corrected");
+    assert_eq!(cks[0].obs, Observation::Value(6.25));
+    assert_eq!(c.originals().count(), 1);
+    let overridden: Vec<_> = c.overridden().map(|o| o.obs).collect();
+    assert_eq!(overridden, [Observation::Value(6.2)]);
+}
+
+#[test]
+fn reading_order_is_files_in_path_order_then_entries() {
+    // The inline original is in the second file, the log with two corrections in the first
+    // and third: the correction of the third file wins, whatever the date sort did.
+    let kpi = format!("{KPI}    checkins:\n      - {{ date: 2026-10-31, value: 6.1 }}\n");
+    let log = |v: &str| {
+        format!(
+            "checkins:\n  - {{ ref: growth/churn, date: 2026-10-31, value: {v}, correction: c{v} }}\n"
+        )
+    };
+    let (goals, codes) = check(&[&log("1"), &kpi, &log("3")]);
+    assert!(codes.is_empty(), "{codes:?}");
+    let c = &goals.kpis[0].checkins[0];
+    assert_eq!(c.obs, Observation::Value(3.0));
+    let replaced: Vec<_> = c
+        .correction()
+        .expect("corrected")
+        .replaced
+        .iter()
+        .map(|r| r.obs)
+        .collect();
+    assert_eq!(replaced, [1.0, 6.1].map(Observation::Value));
+}
+
+#[test]
+fn identical_corrections_count_once_and_orphans_are_errors() {
+    let (cks, codes) = churn_with(&[
+        "date: 2026-10-31, value: 6.1",
+        "date: 2026-10-31, value: 6.1",
+        "date: 2026-10-31, value: 6.2, correction: export",
+        "date: 2026-10-31, value: 6.2, correction: export",
+    ]);
+    assert_eq!(codes, ["duplicate-checkin", "duplicate-checkin"]);
+    assert_eq!(cks[0].correction().expect("corrected").replaced.len(), 1);
+
+    let (cks, codes) = churn_with(&[
+        "date: 2026-10-30, value: 6.1",
+        "date: 2026-10-31, value: 6.2, correction: export",
+        "date: 2026-11-30, value: 6.4",
+    ]);
+    assert_eq!(codes, ["orphan-correction"]);
+    assert_eq!(cks.len(), 3);
+    let (_, diags) = {
+        let text = format!(
+            "{KPI}checkins:\n  - {{ ref: growth/churn, date: 2026-10-30, value: 6.1 }}\n  - {{ ref: growth/churn, date: 2026-10-31, value: 6.2, correction: x }}\n  - {{ ref: growth/churn, date: 2026-10-31, value: 6.3, correction: y }}\n"
+        );
+        let (raw, _) = parse_file(0, &text);
+        validate(&[(0, raw.expect("a file"))], &Config::default())
+    };
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, Code::OrphanCorrection);
+    let help = diags[0].help.as_deref().unwrap_or("");
+    assert!(help.contains("on 2026-10-30"), "{help}");
+
+    let (_, codes) = churn_with(&["date: 2026-10-31, value: 6.2, correction: \"  \""]);
+    assert_eq!(codes, ["invalid-checkin"]);
+}
+
+#[test]
+fn carried_from_names_a_period_with_the_same_objective() {
+    let q = |p: &str, extra: &str| {
+        format!(
+            "team: g\nperiod: {p}\nobjectives:\n  - id: o\n    title: O\n{extra}    key_results:\n      - {{ id: k, title: K, start: 0, target: 10 }}\n"
+        )
+    };
+    let (goals, codes) = check(&[
+        &q("2026-Q3", ""),
+        &q("2026-Q4", "    carried_from: 2026-Q3\n"),
+    ]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(goals.objectives[1].carried_from.as_deref(), Some("2026-Q3"));
+    assert_eq!(goals.objectives[0].carried_from, None);
+    for from in ["2026-Q2", "2026-Q4"] {
+        let (goals, codes) = check(&[
+            &q("2026-Q3", ""),
+            &q("2026-Q4", &format!("    carried_from: {from}\n")),
+        ]);
+        assert_eq!(codes, ["unknown-ref"], "{from}");
+        assert_eq!(goals.objectives[1].carried_from, None);
+    }
+}

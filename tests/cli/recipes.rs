@@ -154,5 +154,5 @@ fn the_pre_commit_hook_checks_goals_in_a_subdirectory_with_the_documented_args()
         .output()
         .expect("runs");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("7 files"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("8 files"), "{}", stderr(&o));
 }

@@ -442,7 +442,7 @@ fn markdown_report_is_a_whole_document() {
     assert!(o.status.success(), "{}", stderr(&o));
     let md = stdout(&o);
     assert!(md.starts_with("# Goals report as of 2026-11-22\n"));
-    assert!(md.contains("| Objectives | 9 |"));
+    assert!(md.contains("| Objectives | 13 |"));
     assert!(md.contains("## 2026-Q4 · growth"));
     assert!(md.contains("🟢 on track"));
     assert!(md.contains("## KPIs"));

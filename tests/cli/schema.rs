@@ -53,6 +53,7 @@ const NOT_STRUCTURAL: &[(&str, &str)] = &[
     ("checkin-outside-period", "needs the period's dates"),
     ("conflicting-checkin", "compares check-ins"),
     ("duplicate-checkin", "compares check-ins"),
+    ("orphan-correction", "compares check-ins"),
     (
         "invalid-config",
         "a goalpost.toml problem: see the config schema test",

@@ -74,6 +74,26 @@ fn report_in_every_format() {
 }
 
 #[test]
+fn review_and_rollover_of_the_closed_quarter() {
+    let acme = root().join("examples/acme");
+    // As of AS_OF, after 2026-Q3 ended: the review is final, the rollover scores Q3 frozen.
+    let run = |args: &[&str]| snap(&acme, args);
+    insta::assert_snapshot!("review_text", run(&["review", "2026-Q3"]));
+    insta::assert_snapshot!(
+        "review_markdown",
+        run(&["review", "2026-Q3", "--format", "markdown"])
+    );
+    insta::assert_snapshot!(
+        "review_json",
+        run(&["review", "2026-Q3", "--format", "json"])
+    );
+    insta::assert_snapshot!(
+        "rollover_dry_run",
+        run(&["rollover", "2026-Q3", "2026-Q4", "--dry-run"])
+    );
+}
+
+#[test]
 fn check_in_every_format() {
     let acme = root().join("examples/acme");
     insta::assert_snapshot!("check_human", snap(&acme, &["check"]));
@@ -84,22 +104,39 @@ fn check_in_every_format() {
     );
 }
 
+/// `git commit` as `who` with `args`, authored and committed at `date`, so that commit ids
+/// are the same in every run (a committer date of "now" made them random, and the 1 in 27
+/// all-digit short id escaped the redaction).
+fn commit_at(dir: &Path, who: &str, args: &[&str], date: &str) {
+    let email = format!("{}@example.com", who.to_lowercase().replace(' ', "."));
+    let o = std::process::Command::new("git")
+        .current_dir(dir)
+        .arg("commit")
+        .args(args)
+        .args(["--date", date])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", who)
+        .env("GIT_AUTHOR_EMAIL", &email)
+        .env("GIT_COMMITTER_NAME", who)
+        .env("GIT_COMMITTER_EMAIL", &email)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(o.status.success(), "git commit {args:?}: {}", stderr(&o));
+}
+
 /// A git repository holding the example, with a second commit that changes it.
 fn acme_history() -> tempfile::TempDir {
     let d = tempfile::tempdir().expect("tempdir");
     copy_dir(&root().join("examples/acme"), d.path());
     git_as(d.path(), "Dana Lead", &["init", "-q", "-b", "main"]);
     git_as(d.path(), "Dana Lead", &["add", "-A"]);
-    git_as(
+    commit_at(
         d.path(),
         "Dana Lead",
-        &[
-            "commit",
-            "-qm",
-            "Acme goals",
-            "--date",
-            "2026-10-01T09:00:00Z",
-        ],
+        &["-qm", "Acme goals"],
+        "2026-10-01T09:00:00Z",
     );
     let edit = |path: &str, from: &str, to: &str| {
         let p = d.path().join(path);
@@ -114,16 +151,11 @@ fn acme_history() -> tempfile::TempDir {
         "  - { ref: company/activation/activated-teams, date: 2026-11-14, value: 170, by: dana }\n",
     );
     std::fs::write(&log, text).expect("write log");
-    git_as(
+    commit_at(
         d.path(),
         "Sam Ops",
-        &[
-            "commit",
-            "-qam",
-            "Mid-quarter update",
-            "--date",
-            "2026-11-14T17:00:00Z",
-        ],
+        &["-qam", "Mid-quarter update"],
+        "2026-11-14T17:00:00Z",
     );
     d
 }

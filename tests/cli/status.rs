@@ -30,6 +30,7 @@ fn json_follows_the_documented_shape() {
             "expected",
             "status",
             "guardrail_breached",
+            "carried_from",
             "key_results",
         ] {
             assert!(o.get(key).is_some(), "objective lacks {key}: {o}");

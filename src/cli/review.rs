@@ -1,0 +1,45 @@
+//! `goalpost review PERIOD`: the end-of-period review of a closed period (SPEC 7.0), as text,
+//! Markdown (a retrospective for a pull request or a wiki) or JSON. The review itself is
+//! `lifecycle::review`'s; this loads, scores as of --as-of (today by default) and prints.
+
+use super::{CmdResult, Ctx, Failure, exit, load_valid, out};
+use crate::lifecycle::review::{self, json, markdown, text};
+use crate::score::{self, Thresholds};
+use clap::{Args, ValueEnum};
+
+/// Review a closed period: final grades and colour bands, what to carry over, and how well
+/// the confidence given on check-ins matched what happened (Brier score).
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The period to review, such as 2026-Q3; it must have ended before --as-of (today).
+    #[arg(value_name = "PERIOD")]
+    pub period: String,
+    /// Only this team (repeatable).
+    #[arg(long = "team", value_name = "TEAM")]
+    pub teams: Vec<String>,
+    /// Output format: text (terminal), markdown (a retrospective document) or json.
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+    pub format: ReviewFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+pub fn run(args: ReviewArgs, ctx: &Ctx) -> CmdResult {
+    let checked = load_valid(ctx)?;
+    let goals = &checked.goals;
+    let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
+    let r = review::review(goals, &card, &args.period, &args.teams)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let doc = match args.format {
+        ReviewFormat::Text => text::render(&r, ctx.color_out),
+        ReviewFormat::Markdown => markdown::render(&r, crate::report::markdown::GITHUB_LIMIT),
+        ReviewFormat::Json => json::render(&r),
+    };
+    out(&doc)?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,186 @@
+//! `goalpost rollover FROM TO`: start period TO with FROM's unfinished objectives (SPEC
+//! 7.0). The plan is `lifecycle::rollover`'s; this writes it: every new file through the
+//! path resolver (no write through a link out of the repository), created new (never
+//! overwriting), all teams or none; then the repository is validated, and when it no longer
+//! validates the new files are removed again and the errors shown (exit 1).
+
+use super::{CmdResult, Ctx, Failure, check_source, exit, load_valid, out, plural};
+use crate::lifecycle::rollover::{self, Options};
+use crate::load::resolve::{Hidden, Resolved};
+use crate::load::source::WorkTree;
+use crate::model::Period;
+use crate::score::{self, Thresholds};
+use crate::text::safe;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Start period TO: carry FROM's objectives that ended below their pass mark (with their
+/// unfinished key results, each starting where it ended) into one new goal file per team.
+#[derive(Debug, Args)]
+pub struct RolloverArgs {
+    /// The period to carry from, such as 2026-Q3.
+    #[arg(value_name = "FROM")]
+    pub from: String,
+    /// The period to start, such as 2026-Q4.
+    #[arg(value_name = "TO")]
+    pub to: String,
+    /// Only this team (repeatable).
+    #[arg(long = "team", value_name = "TEAM")]
+    pub teams: Vec<String>,
+    /// Carry every objective and every key result, finished or not.
+    #[arg(long)]
+    pub all: bool,
+    /// Print the files that would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
+    if ctx.at.is_some() {
+        return Err(Failure::Usage(
+            "--at: rollover writes to the work tree and cannot write to a revision".to_owned(),
+        ));
+    }
+    let checked = load_valid(ctx)?;
+    let goals = &checked.goals;
+    let Some(to) = Period::resolve(&args.to, &checked.config.periods) else {
+        return Err(Failure::Usage(format!(
+            "TO `{}` is not a period: use 2026-Q4, 2026-H2, 2026, 2026-11, or a name defined under [periods] in goalpost.toml",
+            args.to
+        )));
+    };
+    let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
+    let tree = WorkTree::new(&ctx.root)
+        .map_err(|e| Failure::Io(format!("cannot open {}: {e}", ctx.root.display())))?;
+    // A path is free only when nothing is there and it can be created inside the
+    // repository; a link (even a dangling one) or a directory takes the name.
+    let taken = |p: &str| {
+        !matches!(
+            tree.resolve(p, Hidden::Refuse),
+            Ok(Resolved::Missing { real: Some(_) })
+        )
+    };
+    let opts = Options {
+        from: &args.from,
+        to: &to,
+        teams: &args.teams,
+        all: args.all,
+    };
+    let plan = rollover::plan(goals, &card, &checked.sources, &opts, &taken)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    for note in &plan.notes {
+        eprintln!("note: {}", safe::human(note));
+    }
+    if plan.files.is_empty() {
+        let why = if args.all {
+            "every objective of it is in TO already"
+        } else {
+            "every objective reached its pass mark, or is in TO already"
+        };
+        eprintln!(
+            "nothing to carry from {} to {}: {why}",
+            safe::human(&args.from),
+            safe::human(&to.name)
+        );
+        return Ok(exit::OK);
+    }
+    if args.dry_run {
+        let mut text = String::new();
+        for (n, f) in plan.files.iter().enumerate() {
+            if n > 0 {
+                text.push('\n');
+            }
+            text.push_str(&format!("==> {} <==\n", safe::human(&f.path)));
+            for line in f.text.lines() {
+                text.push_str(&safe::human(line));
+                text.push('\n');
+            }
+        }
+        out(&text)?;
+        eprintln!("dry run: {} not written", plural(plan.files.len(), "file"));
+        return Ok(exit::OK);
+    }
+
+    let mut written: Vec<PathBuf> = Vec::new();
+    for f in &plan.files {
+        let shown = safe::human(&f.path).into_owned();
+        let real = match tree.resolve(&f.path, Hidden::Refuse) {
+            Ok(Resolved::Missing { real: Some(real) }) => real,
+            Ok(Resolved::Refused(r)) => {
+                remove(&written);
+                return Err(super::refused_link(&r, ctx.color_err));
+            }
+            Ok(_) => {
+                remove(&written);
+                return Err(Failure::Io(format!(
+                    "{shown} appeared while rollover was writing; nothing was written"
+                )));
+            }
+            Err(e) => {
+                remove(&written);
+                return Err(Failure::Io(format!(
+                    "cannot write {shown}: {e}; nothing was written"
+                )));
+            }
+        };
+        let full = tree.absolute(&real);
+        let result = match full.parent() {
+            Some(dir) => std::fs::create_dir_all(dir),
+            None => Ok(()),
+        }
+        .and_then(|()| crate::fsutil::write_new(&full, f.text.as_bytes()));
+        if let Err(e) = result {
+            remove(&written);
+            let what = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                "it appeared while rollover was writing".to_owned()
+            } else {
+                e.to_string()
+            };
+            return Err(Failure::Io(format!(
+                "cannot write {shown} ({what}); nothing was written"
+            )));
+        }
+        written.push(full);
+    }
+
+    // The repository with the new files must validate, or they go again.
+    let after = match check_source(&tree) {
+        Ok(after) => after,
+        Err(e) => {
+            remove(&written);
+            return Err(e);
+        }
+    };
+    if after.has_errors() {
+        let n = super::print_errors(&after, ctx.color_err);
+        remove(&written);
+        eprintln!(
+            "error: with the carried objectives the goal files would have {}; the new files were removed, nothing was written",
+            plural(n, "error")
+        );
+        return Err(Failure::Reported(exit::FINDINGS));
+    }
+    let mut report = String::new();
+    for f in &plan.files {
+        let refs: Vec<String> = f.carried.iter().map(|r| format!("`{r}`")).collect();
+        report.push_str(&format!(
+            "wrote {}: {} carried from {} ({})\n",
+            safe::human(&f.path),
+            plural(f.carried.len(), "objective"),
+            safe::human(&args.from),
+            refs.join(", ")
+        ));
+    }
+    out(&report)?;
+    eprintln!(
+        "next: read the new files (a carried key result starts where it ended, so a title may name an old start), then run `goalpost check`"
+    );
+    Ok(exit::OK)
+}
+
+/// Removes files this run created (best effort: each was created new by this run).
+fn remove(written: &[PathBuf]) {
+    for p in written {
+        let _ = std::fs::remove_file(p);
+    }
+}

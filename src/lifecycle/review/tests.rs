@@ -1,0 +1,257 @@
+use super::*;
+use crate::lifecycle::testing::{goals_of, scored};
+
+#[test]
+fn bands_at_their_boundaries_allow_rounding() {
+    assert_eq!(Band::of(0.0), Band::Red);
+    assert_eq!(Band::of(0.399), Band::Red);
+    assert_eq!(Band::of(0.4 - 2e-9), Band::Red);
+    assert_eq!(Band::of(0.4 - 1e-10), Band::Yellow);
+    assert_eq!(Band::of(0.4), Band::Yellow);
+    assert_eq!(Band::of(0.6999999999999998), Band::Green);
+    assert_eq!(Band::of(0.69), Band::Yellow);
+    assert_eq!(Band::of(0.7), Band::Green);
+    assert_eq!(Band::of(1.0), Band::Green);
+}
+
+#[test]
+fn grades_follow_the_commitment() {
+    use Commitment::*;
+    assert_eq!(Grade::of(0.7, Aspirational), Grade::Achieved);
+    assert_eq!(Grade::of(0.6999999999999998, Aspirational), Grade::Achieved);
+    assert_eq!(Grade::of(0.69, Aspirational), Grade::Missed);
+    assert_eq!(Grade::of(0.99, Committed), Grade::Missed);
+    assert_eq!(Grade::of(1.0 - 1e-10, Committed), Grade::Achieved);
+}
+
+#[test]
+fn brier_is_the_mean_squared_gap() {
+    let mut b = Brier::default();
+    assert_eq!(b.score(), None);
+    b.add(0.8, true); // 0.04
+    b.add(0.6, false); // 0.36
+    b.add(0.5, true); // 0.25
+    assert_eq!(b.n, 3);
+    assert!((b.score().unwrap() - 0.65 / 3.0).abs() < 1e-12);
+}
+
+/// Two teams in 2026-Q3. Outcomes and confidences (achieved = progress ≥ 0.7; committed
+/// objectives need 1.0):
+///   alice (g/a): k1 0.8 achieved (0.04), k2 0.9 missed (0.81), k3 no confidence
+///   bob   (g/b, committed): k1 0.5 achieved at 1.0 (0.25), k2 0.7 missed at 0.8 (0.49)
+///   none  (g/c, no owner):  k1 0.2 missed (0.04)
+///   alice (p/d):            k1 1.0 achieved (0), k2 (from a KPI) 0.1 missed (0.01), k3 0.3
+///                           missed (0.09)
+const G: &str = "\
+team: g
+period: 2026-Q3
+objectives:
+  - id: a
+    title: A
+    owner: alice
+    key_results:
+      - { id: k1, title: K, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 7, confidence: 0.8 }] }
+      - { id: k2, title: K, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 5, confidence: 0.9 }] }
+      - { id: k3, title: K, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 10 }] }
+  - id: b
+    title: B
+    owner: bob
+    commitment: committed
+    key_results:
+      - { id: k1, title: K, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 10, confidence: 0.5 }] }
+      - { id: k2, title: K, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 8, confidence: 0.7 }] }
+  - id: c
+    title: C
+    key_results:
+      - { id: k1, title: K, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 1, confidence: 0.2 }] }
+";
+const P: &str = "\
+team: p
+period: 2026-Q3
+objectives:
+  - id: d
+    title: D
+    owner: alice
+    key_results:
+      - { id: k1, title: K, kind: milestone, checkins: [{ date: 2026-09-01, done: true, confidence: 1 }] }
+      - { id: k2, title: K, start: 0, target: 10, kpi: p/m }
+      - { id: k3, title: K, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 3, confidence: 0.3 }] }
+kpis:
+  - id: m
+    title: M
+    better: higher
+    target: 10
+    checkins:
+      - { date: 2026-09-01, value: 2, confidence: 0.1 }
+      # After the end: ignored, also for calibration.
+      - { date: 2026-10-01, value: 9, confidence: 0.9 }
+";
+const Q4: &str = "\
+team: g
+period: 2026-Q4
+objectives:
+  - id: a
+    title: A
+    key_results:
+      - { id: k1, title: K, start: 0, target: 10 }
+";
+
+fn close(a: Option<f64>, b: f64) {
+    let a = a.expect("a score");
+    assert!((a - b).abs() < 1e-12, "{a} != {b}");
+}
+
+#[test]
+fn calibration_per_owner_team_and_overall() {
+    let goals = goals_of(&[G, P, Q4]);
+    let card = scored(&goals, "2026-11-30");
+    let r = review(&goals, &card, "2026-Q3", &[]).expect("a review");
+    assert_eq!(r.teams.len(), 2);
+    let (g, p) = (&r.teams[0], &r.teams[1]);
+    close(
+        g.calibration.all.score(),
+        (0.04 + 0.81 + 0.25 + 0.49 + 0.04) / 5.0,
+    );
+    assert_eq!(g.calibration.all.n, 5);
+    close(g.calibration.by_owner["alice"].score(), (0.04 + 0.81) / 2.0);
+    close(g.calibration.by_owner["bob"].score(), (0.25 + 0.49) / 2.0);
+    assert_eq!(g.calibration.by_owner.len(), 2, "no owner, no entry");
+    close(p.calibration.all.score(), (0.0 + 0.01 + 0.09) / 3.0);
+    let all = &r.calibration;
+    assert_eq!(all.all.n, 8);
+    close(
+        all.all.score(),
+        (0.04 + 0.81 + 0.25 + 0.49 + 0.04 + 0.0 + 0.01 + 0.09) / 8.0,
+    );
+    assert_eq!(all.by_owner["alice"].n, 5);
+    close(
+        all.by_owner["alice"].score(),
+        (0.04 + 0.81 + 0.0 + 0.01 + 0.09) / 5.0,
+    );
+    // Grades, bands and carry-over candidates.
+    let a = &g.objectives[0];
+    assert_eq!((a.grade, a.band), (Grade::Achieved, Band::Green)); // (0.7 + 0.5 + 1) / 3
+    let b = &g.objectives[1];
+    assert_eq!((b.grade, b.band), (Grade::Missed, Band::Green)); // committed, 0.9
+    assert_eq!(b.key_results[1].grade, Grade::Missed); // 0.8 of a committed objective
+    assert_eq!(
+        g.carry_over
+            .iter()
+            .map(|&i| goals.objective(i).id.as_str())
+            .collect::<Vec<_>>(),
+        ["b", "c"]
+    );
+    assert!(!g.sandbagging && !p.sandbagging);
+    // Teams filter; the overall calibration is over the teams reviewed.
+    let r = review(&goals, &card, "2026-Q3", &["p".to_owned()]).expect("a review");
+    assert_eq!((r.teams.len(), r.calibration.all.n), (1, 3));
+}
+
+#[test]
+fn owners_are_ranked_from_five_confidences() {
+    let mut c = Calibration::default();
+    for _ in 0..5 {
+        c.add(Some("ann"), 0.9, true); // 0.01 each
+        c.add(Some("ben"), 0.9, false); // 0.81 each
+    }
+    for _ in 0..4 {
+        c.add(Some("cy"), 0.5, true); // 0.25, n = 4: listed, not ranked
+    }
+    let ranked: Vec<&str> = c.ranked().iter().map(|r| r.0).collect();
+    assert_eq!(ranked, ["ann", "ben"]);
+    let line = text::ranking(&c, str::to_owned).expect("a ranking");
+    assert_eq!(
+        line,
+        "Best calibrated: ann (0.01, n = 5); least well calibrated: ben (0.81, n = 5) (owners with fewer than 5 confidences are not ranked)."
+    );
+    c.by_owner.remove("ben");
+    let line = text::ranking(&c, str::to_owned).expect("one owner");
+    assert!(
+        line.starts_with("Only ann (0.01, n = 5) gave 5 or more"),
+        "{line}"
+    );
+    c.by_owner.remove("ann");
+    assert_eq!(text::ranking(&c, str::to_owned), None);
+}
+
+#[test]
+fn sandbagging_open_periods_and_unknown_names() {
+    let all_done = "\
+team: s
+period: 2026-Q3
+objectives:
+  - id: easy
+    title: E
+    key_results:
+      - { id: k, title: K, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 12 }] }
+  - id: must
+    title: M
+    commitment: committed
+    key_results:
+      - { id: k, title: K, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 3 }] }
+";
+    let goals = goals_of(&[all_done, Q4]);
+    let card = scored(&goals, "2026-11-30");
+    let r = review(&goals, &card, "2026-Q3", &[]).expect("a review");
+    // Every aspirational objective scored 1.0; the committed one does not count.
+    assert!(r.teams[0].sandbagging);
+    assert_eq!(r.calibration.all.score(), None);
+
+    let e = review(&goals, &card, "2026-Q4", &[]).expect_err("open");
+    assert_eq!(
+        e.to_string(),
+        "`2026-Q4` has not closed: it ends on 2026-12-31; a review grades a closed period (run it after 2026-12-31, or preview it with --as-of 2027-01-01)"
+    );
+    let card_end = scored(&goals, "2026-09-30");
+    assert!(matches!(
+        review(&goals, &card_end, "2026-Q3", &[]),
+        Err(ReviewError::Open { .. })
+    ));
+    let e = review(&goals, &card, "2026-Q2", &[]).expect_err("none");
+    assert!(
+        e.to_string()
+            .starts_with("no objectives in period `2026-Q2`"),
+        "{e}"
+    );
+    let e = review(&goals, &card, "2026-Q3", &["g".to_owned()]).expect_err("team");
+    assert!(
+        e.to_string().contains("teams with objectives there: s"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_lean_says_which_way_confidences_erred() {
+    let mut b = Brier::default();
+    assert_eq!(b.lean(), None);
+    b.add(0.9, false);
+    b.add(0.8, true);
+    assert!((b.lean().unwrap() - 0.35).abs() < 1e-12);
+}
+
+#[test]
+fn the_json_schema_names_every_key() {
+    let v: serde_json::Value = serde_json::from_str(&json::schema()).expect("a schema");
+    let required: Vec<&str> = v["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(|k| k.as_str())
+        .collect();
+    for key in ["format_version", "period", "teams", "calibration"] {
+        assert!(required.contains(&key), "{key}: {v:#}");
+    }
+    let defs = &v["$defs"];
+    for (def, key) in [
+        ("TeamJson", "carry_over"),
+        ("ObjectiveJson", "band"),
+        ("KrJson", "grade"),
+        ("CalibrationJson", "by_owner"),
+        ("BrierJson", "n"),
+    ] {
+        assert!(
+            defs[def]["properties"][key].is_object(),
+            "{def}.{key}: {v:#}"
+        );
+    }
+}

@@ -1,0 +1,344 @@
+//! Corrections (SPEC 3.2) end to end: `checkin --correct` appends one through the same
+//! validated append as any check-in, and refuses (exit 2, nothing written) what would not
+//! count; scores use the corrected figure; `show` lists the original, the corrected value
+//! and the reason; a union merge's conflict is settled by a correction.
+
+use crate::common::*;
+use std::path::Path;
+
+const GOALS: &str = "\
+team: growth
+period: 2026-Q4
+objectives:
+  - id: onboarding
+    title: Make onboarding so good that users don't need support
+    key_results:
+      - id: completion
+        title: Increase onboarding completion rate from 60% to 80%
+        start: 60
+        target: 80
+        unit: \"%\"
+      - id: retention-d7
+        title: Day-7 retention of 50% for new cohorts
+        start: 38
+        target: 50
+        kpi: growth/d7-retention
+kpis:
+  - id: d7-retention
+    title: Day-7 retention of new sign-ups
+    better: higher
+    target: 45
+    cadence: monthly
+";
+
+const LOG: &str = "\
+checkins:
+  - { ref: growth/onboarding/completion, date: 2026-10-12, value: 64 }
+  - { ref: growth/onboarding/completion, date: 2026-10-26, value: 76, by: alice }
+  - { ref: growth/d7-retention, date: 2026-10-31, value: 41 }
+  - { ref: growth/onboarding/completion, date: 2026-11-09, value: 70 }
+";
+
+fn fixture() -> tempfile::TempDir {
+    repo(&[
+        ("goals/growth/2026-Q4.yaml", GOALS),
+        ("goals/checkins.yaml", LOG),
+    ])
+}
+
+fn log(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("goals/checkins.yaml")).expect("log")
+}
+
+/// The KR's figures as of 2026-10-30, when the check-in of 2026-10-26 is the latest.
+fn completion(dir: &Path) -> serde_json::Value {
+    let o = run(
+        dir,
+        &["status", "--format", "json", "--as-of", "2026-10-30"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    v["objectives"][0]["key_results"][0].clone()
+}
+
+#[test]
+fn checkin_correct_appends_a_correction_that_every_figure_uses() {
+    let dir = fixture();
+    let d = dir.path();
+    assert_eq!(completion(d)["current"], 76);
+    let o = run(
+        d,
+        &[
+            "checkin",
+            "growth/onboarding/completion",
+            "67",
+            "--date",
+            "2026-10-26",
+            "--correct",
+            "dashboard counted reopened sign-ups twice",
+            "--as-of",
+            "2026-11-15",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "appended to goals/checkins.yaml: growth/onboarding/completion = 67 (2026-10-26), correcting 76%: dashboard counted reopened sign-ups twice\n"
+    );
+    let text = log(d);
+    assert!(text.starts_with(LOG), "the original stays: {text}");
+    assert!(
+        text.ends_with("  - { ref: growth/onboarding/completion, date: 2026-10-26, value: 67, correction: dashboard counted reopened sign-ups twice }\n"),
+        "{text}"
+    );
+    assert_eq!(completion(d)["current"], 67);
+    let (code, v) = check_json(d, &[]);
+    assert_eq!((code, codes(&v)), (0, Vec::<String>::new()), "{v:#}");
+
+    // `show` lists the original, the corrected value and the reason.
+    let o = run(
+        d,
+        &[
+            "show",
+            "growth/onboarding/completion",
+            "--as-of",
+            "2026-11-15",
+        ],
+    );
+    let shown = stdout(&o);
+    assert!(
+        shown.contains(
+            "  2026-10-26           67%\n              ↳ corrected from 76%: dashboard counted reopened sign-ups twice\n"
+        ),
+        "{shown}"
+    );
+
+    // The same correction again is already recorded; a wrong correction is corrected by
+    // another, which wins.
+    let again = |value: &str, reason: &str| {
+        run(
+            d,
+            &[
+                "checkin",
+                "growth/onboarding/completion",
+                value,
+                "--date",
+                "2026-10-26",
+                "--correct",
+                reason,
+                "--as-of",
+                "2026-11-15",
+            ],
+        )
+    };
+    let o = again("67", "dashboard counted reopened sign-ups twice");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("already recorded:"),
+        "{}",
+        stdout(&o)
+    );
+    let o = again("68", "the dashboard fix missed one cohort");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("correcting 67%"), "{}", stdout(&o));
+    assert_eq!(completion(d)["current"], 68);
+    let shown = stdout(&run(
+        d,
+        &[
+            "show",
+            "growth/onboarding/completion",
+            "--as-of",
+            "2026-11-15",
+        ],
+    ));
+    assert!(
+        shown.contains("↳ corrected from 76% (then 67%): the dashboard fix missed one cohort"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn checkin_refuses_what_a_correction_would_not_fix() {
+    let dir = fixture();
+    let d = dir.path();
+    let refused = |args: &[&str], says: &str| {
+        let mut all = vec!["checkin"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--as-of", "2026-11-15"]);
+        let o = run(d, &all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        assert_eq!(log(d), LOG, "{args:?}: nothing written");
+    };
+    // No check-in on that date: the help names the dates there are.
+    refused(
+        &[
+            "growth/onboarding/completion",
+            "65",
+            "--date",
+            "2026-10-27",
+            "--correct",
+            "typo",
+        ],
+        "has no check-in on 2026-10-27 to correct (its latest check-ins are on 2026-11-09, 2026-10-26, 2026-10-12;",
+    );
+    refused(
+        &[
+            "growth/onboarding/completion",
+            "65",
+            "--date",
+            "2026-10-26",
+            "--correct",
+            " ",
+        ],
+        "--correct needs a reason",
+    );
+    refused(
+        &[
+            "growth/onboarding/retention-d7",
+            "42",
+            "--date",
+            "2026-10-31",
+            "--correct",
+            "typo",
+        ],
+        "takes its values from the KPI `growth/d7-retention`",
+    );
+    // Once a date is corrected, a plain check-in of that date would not count.
+    let o = run(
+        d,
+        &[
+            "checkin",
+            "growth/d7-retention",
+            "40.5",
+            "--date",
+            "2026-10-31",
+            "--correct",
+            "survey weights were off",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let corrected = log(d);
+    let o = run(
+        d,
+        &[
+            "checkin",
+            "growth/d7-retention",
+            "40",
+            "--date",
+            "2026-10-31",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is corrected already") && stderr(&o).contains("--correct REASON"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(log(d), corrected);
+}
+
+#[test]
+fn a_correction_settles_what_a_union_merge_brought_together() {
+    let merged = format!(
+        "{LOG}  - {{ ref: growth/onboarding/completion, date: 2026-10-26, value: 74, by: bob }}\n"
+    );
+    let dir = repo(&[
+        ("goals/growth/2026-Q4.yaml", GOALS),
+        ("goals/checkins.yaml", &merged),
+    ]);
+    let d = dir.path();
+    let (code, v) = check_json(d, &[]);
+    assert_eq!(
+        (code, codes(&v)),
+        (1, vec!["conflicting-checkin".to_owned()])
+    );
+    let help = v["diagnostics"][0]["help"].as_str().unwrap_or("");
+    assert!(help.contains("--correct REASON"), "{help}");
+    // `checkin --correct` validates the repository as it would be after the append, so
+    // the correction that settles the conflict is accepted; a plain check-in is not.
+    let o = run(
+        d,
+        &[
+            "checkin",
+            "growth/onboarding/completion",
+            "75",
+            "--date",
+            "2026-10-26",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the goal files are invalid already"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        d,
+        &[
+            "checkin",
+            "growth/onboarding/completion",
+            "75",
+            "--date",
+            "2026-10-26",
+            "--correct",
+            "read different dashboards",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(log(d).starts_with(&merged));
+    let (code, v) = check_json(d, &[]);
+    assert_eq!((code, codes(&v)), (0, Vec::<String>::new()), "{v:#}");
+    assert_eq!(completion(d)["current"], 75);
+    let shown = stdout(&run(
+        d,
+        &[
+            "show",
+            "growth/onboarding/completion",
+            "--as-of",
+            "2026-11-15",
+        ],
+    ));
+    assert!(
+        shown.contains("↳ corrected from 76% / 74%: read different dashboards"),
+        "{shown}"
+    );
+}
+
+/// `check --base` must accept an appended correction: the base's original check-in is
+/// still there, unchanged. The history rule lives in the diff engine (`src/diff/rules.rs`),
+/// which compares each base check-in with the model's check-in of that item and date, now
+/// the correction; it must also accept a match among `Checkin::as_written()`.
+#[test]
+#[ignore = "needs src/diff/rules.rs to compare base check-ins with Checkin::as_written()"]
+fn check_base_accepts_an_appended_correction() {
+    let dir = fixture();
+    let d = dir.path();
+    git_as(d, "Test", &["init", "-q", "-b", "main"]);
+    git_as(d, "Test", &["add", "-A"]);
+    git_as(d, "Test", &["commit", "-q", "-m", "base"]);
+    let o = run(
+        d,
+        &[
+            "checkin",
+            "growth/onboarding/completion",
+            "67",
+            "--date",
+            "2026-10-26",
+            "--correct",
+            "typo",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (code, v) = check_json(d, &["--base", "main"]);
+    assert_eq!((code, codes(&v)), (0, Vec::<String>::new()), "{v:#}");
+    // Changing the original is still a rewrite, correction or not.
+    let text = log(d).replace("value: 76, by: alice", "value: 75, by: alice");
+    std::fs::write(d.join("goals/checkins.yaml"), text).expect("write");
+    let (code, v) = check_json(d, &["--base", "main"]);
+    assert_eq!(
+        (code, codes(&v)),
+        (1, vec!["history-rewritten".to_owned()]),
+        "{v:#}"
+    );
+}
