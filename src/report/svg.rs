@@ -246,6 +246,7 @@ mod tests {
                 critical: None,
                 cadence: Cadence::Weekly,
                 owner: None,
+                source: None,
                 checkins,
                 span: Span::default(),
             }],

@@ -19,6 +19,7 @@ mod schema;
 mod scoring;
 mod security;
 mod snapshots_all;
+mod sources;
 mod status;
 mod today;
 mod tools;
