@@ -4,6 +4,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod append;
 mod check;
 mod checkin;
 mod completions;

@@ -9,6 +9,7 @@ mod corpus;
 mod explain;
 mod fixtures;
 mod git;
+mod import;
 mod init;
 mod log;
 mod man;
