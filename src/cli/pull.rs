@@ -72,9 +72,9 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
     };
     let tree = crate::load::source::WorkTree::new(&ctx.root)
         .map_err(|e| Failure::Io(format!("cannot open {}: {e}", ctx.root.display())))?;
-    let now = std::time::SystemTime::now()
+    let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
     let env = |var: &str| std::env::var(var).ok();
     let request = pull::Request {
         goals,
@@ -82,7 +82,7 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
         files: &tree,
         date,
         since: args.since,
-        now,
+        now_ms,
         env: &env,
         get: &pull::http::get,
     };

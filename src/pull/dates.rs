@@ -42,10 +42,13 @@ fn quarter_start(d: Date) -> Date {
     Date::from_ymd(d.year(), month, 1).unwrap_or(d)
 }
 
-/// When the value "at the end of `d`" is asked for, in Unix seconds: the last second of
-/// local day `d`, or `now` when that is earlier (a day not over yet).
-pub fn query_time(d: Date, now: i64) -> i64 {
-    d.end_in_local_time().map_or(now, |end| end.min(now))
+/// When the value "at the end of `d`" is asked for, in Unix milliseconds: the last
+/// millisecond of local day `d`, or `now_ms` when that is earlier (a day not over yet; to the
+/// millisecond, so that a sample scraped a moment ago is seen).
+pub fn query_time(d: Date, now_ms: i64) -> i64 {
+    d.end_in_local_time().map_or(now_ms, |end| {
+        (end.saturating_mul(1000).saturating_add(999)).min(now_ms)
+    })
 }
 
 #[cfg(test)]
@@ -115,8 +118,9 @@ mod tests {
     #[test]
     fn the_query_time_is_the_end_of_the_local_day_or_now() {
         let end = d("2026-11-15").end_in_local_time().unwrap();
-        assert_eq!(query_time(d("2026-11-15"), end + 1000), end);
-        assert_eq!(query_time(d("2026-11-15"), end - 1000), end - 1000);
+        let end_ms = end * 1000 + 999;
+        assert_eq!(query_time(d("2026-11-15"), end_ms + 5000), end_ms);
+        assert_eq!(query_time(d("2026-11-15"), end_ms - 5000), end_ms - 5000);
         // A day is 23 to 25 hours long in any zone.
         let before = d("2026-11-14").end_in_local_time().unwrap();
         assert!(

@@ -58,8 +58,8 @@ pub struct Request<'a> {
     pub date: Date,
     /// ...and one per cadence step back to this one.
     pub since: Option<Date>,
-    /// Now, as Unix seconds: no instant after it is asked about.
-    pub now: i64,
+    /// Now, as Unix milliseconds: no instant after it is asked about.
+    pub now_ms: i64,
     /// The environment (where tokens are read).
     pub env: &'a dyn Fn(&str) -> Option<String>,
     /// The network ([`http::get`], or a fake in tests).
@@ -166,7 +166,7 @@ fn prometheus_values(
     };
     let timeout = Duration::from_secs(p.timeout_secs);
     for &d in asked {
-        let url = prometheus::query_url(&p.url, query, dates::query_time(d, req.now));
+        let url = prometheus::query_url(&p.url, query, dates::query_time(d, req.now_ms));
         let answer = match (req.get)(&url, token.as_deref(), timeout) {
             Ok(a) => a,
             Err(why) => {

@@ -3,12 +3,14 @@
 //! inside the query string of the URL goalpost.toml names: it cannot change the host, the
 //! path or add parameters. Everything the server says is data, and is shown only escaped.
 
-/// The URL of an instant query of `query` at `time` (Unix seconds) on the server at `base`
-/// (no trailing `/`).
-pub fn query_url(base: &str, query: &str, time: i64) -> String {
+/// The URL of an instant query of `query` at `time_ms` (Unix milliseconds) on the server at
+/// `base` (no trailing `/`).
+pub fn query_url(base: &str, query: &str, time_ms: i64) -> String {
     format!(
-        "{base}/api/v1/query?query={}&time={time}",
-        percent_encode(query)
+        "{base}/api/v1/query?query={}&time={}.{:03}",
+        percent_encode(query),
+        time_ms.div_euclid(1000),
+        time_ms.rem_euclid(1000)
     )
 }
 
@@ -168,18 +170,18 @@ mod tests {
             query_url(
                 "https://p:9090",
                 "sum(rate(x{job=\"a b\"}[5m]))",
-                1700000000
+                1700000000042
             ),
-            "https://p:9090/api/v1/query?query=sum%28rate%28x%7Bjob%3D%22a%20b%22%7D%5B5m%5D%29%29&time=1700000000"
+            "https://p:9090/api/v1/query?query=sum%28rate%28x%7Bjob%3D%22a%20b%22%7D%5B5m%5D%29%29&time=1700000000.042"
         );
         let u = query_url(
             "http://127.0.0.1:9090/prom",
             "up&time=0#x/../@evil.example/?",
-            5,
+            5000,
         );
         assert_eq!(
             u,
-            "http://127.0.0.1:9090/prom/api/v1/query?query=up%26time%3D0%23x%2F..%2F%40evil.example%2F%3F&time=5"
+            "http://127.0.0.1:9090/prom/api/v1/query?query=up%26time%3D0%23x%2F..%2F%40evil.example%2F%3F&time=5.000"
         );
         assert_eq!(percent_encode("é\n"), "%C3%A9%0A");
     }

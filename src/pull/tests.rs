@@ -51,9 +51,11 @@ fn sample(v: &str) -> http::Answer {
     }
 }
 
-/// The query string's `time` parameter.
+/// The query string's `time` parameter, in milliseconds.
 fn time_of(url: &str) -> i64 {
-    url.rsplit("time=").next().unwrap().parse().unwrap()
+    let t = url.rsplit("time=").next().unwrap();
+    let (s, ms) = t.split_once('.').unwrap();
+    s.parse::<i64>().unwrap() * 1000 + ms.parse::<i64>().unwrap()
 }
 
 #[test]
@@ -67,14 +69,14 @@ fn each_date_is_one_instant_query_at_the_end_of_its_day() {
         Ok(sample(&(time_of(url) % 1000).to_string()))
     };
     let env = |var: &str| (var == "PROM_TOKEN").then(|| "t0ken".to_owned());
-    let now = d("2026-11-30").end_in_local_time().unwrap() - 3600;
+    let now = d("2026-11-30").end_in_local_time().unwrap() * 1000 - 3_600_123;
     let req = Request {
         goals: &goals,
         sources: &sources,
         files: &Files(None),
         date: d("2026-11-30"),
         since: Some(d("2026-11-16")),
-        now,
+        now_ms: now,
         env: &env,
         get: &get,
     };
@@ -91,15 +93,10 @@ fn each_date_is_one_instant_query_at_the_end_of_its_day() {
         assert_eq!(token.as_deref(), Some("t0ken"));
         assert_eq!(*timeout, Duration::from_secs(3));
     }
-    // Past days at their last second; today no later than now.
-    assert_eq!(
-        time_of(&calls[0].0),
-        d("2026-11-16").end_in_local_time().unwrap()
-    );
-    assert_eq!(
-        time_of(&calls[1].0),
-        d("2026-11-23").end_in_local_time().unwrap()
-    );
+    // Past days at their last millisecond; today no later than now.
+    let end = |s: &str| d(s).end_in_local_time().unwrap() * 1000 + 999;
+    assert_eq!(time_of(&calls[0].0), end("2026-11-16"));
+    assert_eq!(time_of(&calls[1].0), end("2026-11-23"));
     assert_eq!(time_of(&calls[2].0), now);
     let p = &pulled[0];
     assert_eq!(p.source, "prom");
@@ -127,7 +124,7 @@ fn a_source_that_cannot_be_reached_is_asked_nothing_more() {
         files: &Files(None),
         date: d("2026-11-30"),
         since: Some(d("2026-10-01")),
-        now: i64::MAX,
+        now_ms: i64::MAX,
         env: &env,
         get: &get,
     };
@@ -168,7 +165,7 @@ fn a_missing_token_asks_nothing_and_query_problems_are_no_values() {
         files: &Files(None),
         date: d("2026-11-30"),
         since: None,
-        now: i64::MAX,
+        now_ms: i64::MAX,
         env: &no_env,
         get: &get,
     };
@@ -207,7 +204,7 @@ fn csv_sources_give_the_latest_row_on_or_before_each_date() {
         files: &Files(Some(csv)),
         date: d("2026-11-30"),
         since: Some(d("2026-08-01")),
-        now: i64::MAX,
+        now_ms: i64::MAX,
         env: &env,
         get: &get,
     };
@@ -246,7 +243,7 @@ fn too_many_dates_are_refused_before_anything_is_asked() {
         files: &Files(None),
         date: d("2026-11-30"),
         since: Some(d("1800-01-01")),
-        now: i64::MAX,
+        now_ms: i64::MAX,
         env: &env,
         get: &get,
     };

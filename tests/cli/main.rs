@@ -14,6 +14,7 @@ mod init;
 mod log;
 mod man;
 mod outputs;
+mod prometheus;
 mod pull;
 mod recipes;
 mod report;
