@@ -6,6 +6,7 @@
 use super::*;
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
 const GOALS: &str = "team: growth\nkpis:\n  - id: latency\n    title: p95 latency\n    better: lower\n    target: 250\n    source: { from: prom, query: 'histogram_quantile(0.95, sum by (le) (rate(x_bucket[5m])))' }\n";
@@ -244,4 +245,188 @@ fn what_the_server_says_reaches_the_terminal_escaped() {
         "{err}"
     );
     assert!(err.contains("bad_data\\u{1b}]52;c;aGk=\\u{7}"), "{err}");
+}
+
+/// An HTTPS server (Python's, on a loopback port) with a certificate for `localhost` signed by
+/// a CA made for the test; answers one sample of 42 when the bearer token is `tok`.
+struct TlsServer {
+    child: std::process::Child,
+    port: u16,
+    ca: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tls_server() -> Option<TlsServer> {
+    let (Some(openssl), Some(python)) = (
+        crate::tools::on_path("openssl"),
+        crate::tools::on_path("python3"),
+    ) else {
+        crate::tools::missing("the HTTPS test", "openssl and python3");
+        return None;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let openssl = |args: &[&str]| {
+        let o = Command::new(&openssl)
+            .args(args)
+            .current_dir(d)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            o.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=goalpost test CA",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req"][..],
+            &ec,
+            &[
+                "-keyout",
+                "srv.key",
+                "-out",
+                "srv.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+        ]
+        .concat(),
+    );
+    std::fs::write(d.join("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").expect("write");
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "srv.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "srv.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    let script = r#"
+import http.server, ssl, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ok = self.headers.get("Authorization") == "Bearer tok"
+        body = b'{"status":"success","data":{"resultType":"scalar","result":[1,"42"]}}' if ok else b"no"
+        self.send_response(200 if ok else 401)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+print(srv.server_address[1], flush=True)
+srv.serve_forever()
+"#;
+    let mut child = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(d.join("srv.pem"))
+        .arg(d.join("srv.key"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python runs");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut line,
+    )
+    .expect("the port");
+    let port = line.trim().parse().expect("a port number");
+    Some(TlsServer {
+        child,
+        port,
+        ca: d.join("ca.pem"),
+        _dir: dir,
+    })
+}
+
+#[test]
+fn https_trusts_the_system_store_so_an_internal_ca_works() {
+    let Some(server) = tls_server() else { return };
+    let r = repository(
+        &format!("https://localhost:{}", server.port),
+        Some("PROM_TOKEN"),
+    );
+    let ca = server.ca.to_string_lossy().into_owned();
+    // The CA in the trust store (here through SSL_CERT_FILE, as a CA installed on a runner):
+    // the answer is trusted, and the token goes over HTTPS.
+    let o = run_guarded(
+        r.path(),
+        &["pull", "--dry-run"],
+        &[
+            ("GOALPOST_TODAY", TODAY),
+            ("PROM_TOKEN", "tok"),
+            ("SSL_CERT_FILE", &ca),
+        ],
+        60,
+    );
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(out.contains("value: 42"), "{out}");
+    // Without it the certificate is not trusted: exit 3, nothing asked.
+    let empty = r.path().join("no-cas.pem");
+    std::fs::write(&empty, "").expect("write");
+    let o = run_guarded(
+        r.path(),
+        &["pull", "--dry-run"],
+        &[
+            ("GOALPOST_TODAY", TODAY),
+            ("PROM_TOKEN", "tok"),
+            ("SSL_CERT_FILE", &empty.to_string_lossy()),
+            ("SSL_CERT_DIR", &r.path().to_string_lossy()),
+        ],
+        60,
+    );
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+    assert!(!err.contains("tok\n") && !err.contains("Bearer"), "{err}");
 }
