@@ -8,7 +8,7 @@
 use super::append::{Appended, Log};
 use super::{CmdResult, Ctx, Failure, exit, load_valid, out, parse_date, plural};
 use crate::checkin::{self, NewCheckin};
-use crate::model::{Date, KpiId, Observation};
+use crate::model::{Date, Goals, KpiId, Observation};
 use crate::pull::{self, Trouble};
 use crate::select::{Target, resolve};
 use crate::text::safe;
@@ -87,95 +87,15 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
         get: &pull::http::get,
     };
     let pulled = pull::pull(&request, &kpis).map_err(Failure::Usage)?;
-
-    let mut rows = Vec::new();
-    let (mut skipped, mut differ, mut unreachable, mut no_value) = (0, 0, false, false);
-    for p in &pulled {
-        let kpi = goals.kpi(p.kpi);
-        let reference = kpi.reference().to_string();
-        for (when, trouble) in &p.troubles {
-            let at = when.map(|d| format!(" ({d})")).unwrap_or_default();
-            match trouble {
-                Trouble::Unreachable(m) => {
-                    unreachable = true;
-                    eprintln!("error: {}", safe::human(&format!("{reference}{at}: {m}")));
-                }
-                Trouble::NoValue(m) => {
-                    no_value = true;
-                    eprintln!("error: {}", safe::human(&format!("{reference}{at}: {m}")));
-                }
-                Trouble::Refused(r) => {
-                    no_value = true;
-                    eprintln!(
-                        "error[symlink-escape]: {}",
-                        safe::human(&format!(
-                            "{reference}: source `{}`: {}",
-                            p.source,
-                            r.describe()
-                        ))
-                    );
-                    eprintln!("  = help: {}", r.help());
-                }
-            }
-        }
-        for (&d, &value) in &p.values {
-            match kpi.checkins.iter().find(|c| c.date == d) {
-                Some(c) if c.obs == Observation::Value(value) => skipped += 1,
-                Some(c) => {
-                    differ += 1;
-                    let recorded = match c.obs {
-                        Observation::Value(v) => checkin::number(v).unwrap_or_default(),
-                        Observation::Done(_) => "a milestone state".to_owned(),
-                    };
-                    eprintln!(
-                        "warning: {}",
-                        safe::human(&format!(
-                            "{reference} ({d}): `{}` gives {}, but {recorded} is recorded; not written (to change it, check in a correction)",
-                            p.source,
-                            checkin::number(value).unwrap_or_default()
-                        ))
-                    );
-                }
-                None => rows.push(NewCheckin {
-                    reference: reference.clone(),
-                    date: d,
-                    obs: Observation::Value(value),
-                    confidence: None,
-                    note: Some(format!("pulled from {}", p.source)),
-                    by: Some("goalpost pull".to_owned()),
-                    correction: None,
-                }),
-            }
-        }
-    }
-    let code = if unreachable {
-        exit::IO
-    } else if no_value {
-        exit::FINDINGS
-    } else {
-        exit::OK
-    };
-    let tail = |skipped: usize| {
-        let mut parts = Vec::new();
-        if skipped > 0 {
-            parts.push(format!("{skipped} already recorded"));
-        }
-        if differ > 0 {
-            parts.push(format!("{differ} different from what is recorded"));
-        }
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", parts.join(", "))
-        }
-    };
+    let code = print_troubles(&pulled, goals);
+    let plan = plan(&pulled, goals);
     let Some(log) = log else {
         let mut text = format!(
             "would append {}{}; nothing written (--dry-run)\n",
-            plural(rows.len(), "check-in"),
-            tail(skipped)
+            plural(plan.rows.len(), "check-in"),
+            plan.tail(0)
         );
-        for r in &rows {
+        for (r, _) in &plan.rows {
             if let Some(flow) = r.flow() {
                 text.push_str(&format!("  - {}\n", safe::human(&flow)));
             }
@@ -183,16 +103,18 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
         out(&text)?;
         return Ok(code);
     };
-    if rows.is_empty() {
-        out(&format!("nothing new to append{}\n", tail(skipped)))?;
+    if plan.rows.is_empty() {
+        out(&format!("nothing new to append{}\n", plan.tail(0)))?;
         return Ok(code);
     }
-    let (text, also_there) = match log.append(ctx, &rows)? {
+    let rows: Vec<NewCheckin> = plan.rows.iter().map(|(r, _)| r.clone()).collect();
+    // Rows another run appended in the meantime are skipped by the writer.
+    let (text, also) = match log.append(ctx, &rows)? {
         Appended::Written { text, skipped, .. } => (text, skipped),
-        Appended::Nothing { skipped: s } => {
+        Appended::Nothing { skipped } => {
             out(&format!(
                 "nothing new to append{}\n",
-                tail(skipped + s.len())
+                plan.tail(skipped.len())
             ))?;
             return Ok(code);
         }
@@ -206,31 +128,32 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
             return Err(Failure::Reported(exit::FINDINGS));
         }
     };
-    // Rows that another run appended in the meantime were skipped by the writer.
-    let written = rows.len() - also_there.len();
-    let mut report = String::new();
-    for (_, r) in rows
+    let written: Vec<&(NewCheckin, &str)> = plan
+        .rows
         .iter()
         .enumerate()
-        .filter(|(i, _)| !also_there.contains(i))
-    {
+        .filter(|(i, _)| !also.contains(i))
+        .map(|(_, r)| r)
+        .collect();
+    let mut report = String::new();
+    for (r, _) in &written {
         let line = format!("{} = {} ({})", r.reference, r.value_text(), r.date);
         report.push_str(&safe::human(&line));
         report.push('\n');
     }
     report.push_str(&format!(
         "appended {} to {}{}\n",
-        plural(written, "check-in"),
+        plural(written.len(), "check-in"),
         log.shown,
-        tail(skipped + also_there.len())
+        plan.tail(also.len())
     ));
-    let mut names: Vec<&str> = pulled.iter().map(|p| p.source.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
+    let mut sources: Vec<&str> = written.iter().map(|(_, s)| *s).collect();
+    sources.sort_unstable();
+    sources.dedup();
     let message = format!(
         "pull: {} from {}",
-        plural(written, "check-in"),
-        names.join(", ")
+        plural(written.len(), "check-in"),
+        sources.join(", ")
     );
     match log.commit(&text, &message) {
         Ok(Some(id)) => report.push_str(&format!("committed {id}\n")),
@@ -244,12 +167,118 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
     Ok(code)
 }
 
+/// Prints what went wrong, KPI by KPI; the exit code it means (SPEC 11): 3 when a source
+/// could not be reached, else 1 when a query gave no usable value, else 0.
+fn print_troubles(pulled: &[pull::Pulled], goals: &Goals) -> u8 {
+    let (mut unreachable, mut no_value) = (false, false);
+    for p in pulled {
+        let reference = goals.kpi(p.kpi).reference();
+        for (when, trouble) in &p.troubles {
+            let at = when.map(|d| format!(" ({d})")).unwrap_or_default();
+            match trouble {
+                Trouble::Unreachable(m) | Trouble::NoValue(m) => {
+                    if matches!(trouble, Trouble::Unreachable(_)) {
+                        unreachable = true;
+                    } else {
+                        no_value = true;
+                    }
+                    eprintln!("error: {}", safe::human(&format!("{reference}{at}: {m}")));
+                }
+                Trouble::Refused(r) => {
+                    no_value = true;
+                    let m = format!("{reference}: source `{}`: {}", p.source, r.describe());
+                    eprintln!("error[symlink-escape]: {}", safe::human(&m));
+                    eprintln!("  = help: {}", r.help());
+                }
+            }
+        }
+    }
+    if unreachable {
+        exit::IO
+    } else if no_value {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
+}
+
+/// The check-ins the values become, each with its source's name; and how many values were
+/// left out: the same value already recorded on that date, or a different one (reported).
+struct Plan<'p> {
+    rows: Vec<(NewCheckin, &'p str)>,
+    skipped: usize,
+    differ: usize,
+}
+
+impl Plan<'_> {
+    /// " (2 already recorded, 1 different from what is recorded)", counting `more` skipped.
+    fn tail(&self, more: usize) -> String {
+        let mut parts = Vec::new();
+        if self.skipped + more > 0 {
+            parts.push(format!("{} already recorded", self.skipped + more));
+        }
+        if self.differ > 0 {
+            parts.push(format!("{} different from what is recorded", self.differ));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        }
+    }
+}
+
+fn plan<'p>(pulled: &'p [pull::Pulled], goals: &Goals) -> Plan<'p> {
+    let mut plan = Plan {
+        rows: Vec::new(),
+        skipped: 0,
+        differ: 0,
+    };
+    for p in pulled {
+        let kpi = goals.kpi(p.kpi);
+        let reference = kpi.reference().to_string();
+        for (&d, &value) in &p.values {
+            // Check-ins are sorted by date, one per date (after corrections).
+            let recorded = kpi
+                .checkins
+                .binary_search_by_key(&d, |c| c.date)
+                .ok()
+                .map(|i| kpi.checkins[i].obs);
+            match recorded {
+                Some(Observation::Value(v)) if v == value => plan.skipped += 1,
+                Some(other) => {
+                    plan.differ += 1;
+                    let recorded = match other {
+                        Observation::Value(v) => checkin::number(v).unwrap_or_default(),
+                        Observation::Done(_) => "a milestone state".to_owned(),
+                    };
+                    let m = format!(
+                        "{reference} ({d}): `{}` gives {}, but {recorded} is recorded; not written (to change it, check in a correction)",
+                        p.source,
+                        checkin::number(value).unwrap_or_default()
+                    );
+                    eprintln!("warning: {}", safe::human(&m));
+                }
+                None => plan.rows.push((
+                    NewCheckin {
+                        reference: reference.clone(),
+                        date: d,
+                        obs: Observation::Value(value),
+                        confidence: None,
+                        note: Some(format!("pulled from {}", p.source)),
+                        by: Some("goalpost pull".to_owned()),
+                        correction: None,
+                    },
+                    p.source.as_str(),
+                )),
+            }
+        }
+    }
+    plan
+}
+
 /// The KPIs to pull: those named (each must be a KPI with a source), or every KPI with one.
-fn targets(
-    refs: &[String],
-    goals: &crate::model::Goals,
-    date: Date,
-) -> Result<Vec<KpiId>, Failure> {
+fn targets(refs: &[String], goals: &Goals, date: Date) -> Result<Vec<KpiId>, Failure> {
     if refs.is_empty() {
         return Ok(goals
             .kpi_ids()
