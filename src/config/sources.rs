@@ -277,6 +277,17 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        // goalpost.toml is attacker-controlled: no URL makes the check panic.
+        #[test]
+        fn any_url_is_judged_without_a_panic(
+            scheme in proptest::sample::select(vec!["https://", "http://", "", "HTTP://"]),
+            rest in "\\PC{0,40}",
+        ) {
+            let _ = check_url(&format!("{scheme}{rest}"));
+        }
+    }
+
     #[test]
     fn environment_names() {
         assert!(is_env_name("PROM_TOKEN") && is_env_name("_x1"));

@@ -153,6 +153,24 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        // A Location header is the server's: no value makes the check panic, and what it
+        // allows stays on the origin.
+        #[test]
+        fn any_location_is_judged_without_a_panic(location in "\\PC{0,60}") {
+            let from = "https://p.internal:9090/api/v1/query";
+            if let Some(to) = same_origin(from, &location) {
+                let to = to.to_ascii_lowercase();
+                proptest::prop_assert!(
+                    to == "https://p.internal:9090" || to.starts_with("https://p.internal:9090/"),
+                    "{}",
+                    to
+                );
+            }
+            let _ = is_loopback(origin(&location));
+        }
+    }
+
     #[test]
     fn tokens_go_only_over_https_or_to_this_machine() {
         for url in [

@@ -190,6 +190,17 @@ mod tests {
         format!("{{\"status\":\"success\",\"data\":{{\"resultType\":\"{result_type}\",\"result\":{result}}}}}").into_bytes()
     }
 
+    proptest::proptest! {
+        // Answers are the server's: any bytes give a value or a problem, never a panic.
+        #[test]
+        fn any_answer_is_judged_without_a_panic(
+            status in 100u16..600,
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+        ) {
+            let _ = value(status, &body);
+        }
+    }
+
     #[test]
     fn one_sample_is_the_value() {
         let one = answer(
