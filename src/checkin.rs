@@ -5,6 +5,7 @@
 //! the git commit in [`commit`].
 
 pub mod commit;
+pub mod import;
 pub mod store;
 
 use crate::date::Date;
@@ -174,10 +175,24 @@ pub enum AppendError {
 /// not exist yet (it gets [`HEADER`]). A missing final newline is added first; the line's
 /// indentation and line ending follow the existing entries.
 pub fn append(existing: Option<&str>, c: &NewCheckin) -> Result<String, AppendError> {
-    let flow = c.flow().ok_or(AppendError::NotFinite)?;
+    append_many(existing, std::slice::from_ref(c))
+}
+
+/// The log's text with each of `cs` appended as one line, in order (see [`append`]): the
+/// last `cs.len()` lines of the result are the new check-ins.
+pub fn append_many(existing: Option<&str>, cs: &[NewCheckin]) -> Result<String, AppendError> {
+    let flows: Vec<String> = cs
+        .iter()
+        .map(|c| c.flow().ok_or(AppendError::NotFinite))
+        .collect::<Result<_, _>>()?;
     let Some(text) = existing else {
-        let out = format!("{HEADER}  - {flow}\n");
-        return verify(None, out, c);
+        let mut out = HEADER.to_owned();
+        for flow in &flows {
+            out.push_str("  - ");
+            out.push_str(flow);
+            out.push('\n');
+        }
+        return verify(None, out, cs);
     };
     // The line ending the file already uses; YAML also takes a lone CR as a line break.
     let eol = if text.contains("\r\n") {
@@ -199,16 +214,19 @@ pub fn append(existing: Option<&str>, c: &NewCheckin) -> Result<String, AppendEr
         .iter()
         .find(|l| l.trim_start().starts_with('-'))
         .map_or("  ", |l| &l[..l.len() - l.trim_start().len()]);
-    let mut out = String::with_capacity(text.len() + flow.len() + 8);
+    let added: usize = flows.iter().map(|f| f.len() + indent.len() + 4).sum();
+    let mut out = String::with_capacity(text.len() + added + 2);
     out.push_str(text);
     if !text.is_empty() && !text.ends_with(['\n', '\r']) {
         out.push_str(eol);
     }
-    out.push_str(indent);
-    out.push_str("- ");
-    out.push_str(&flow);
-    out.push_str(eol);
-    verify(Some(text), out, c)
+    for flow in &flows {
+        out.push_str(indent);
+        out.push_str("- ");
+        out.push_str(flow);
+        out.push_str(eol);
+    }
+    verify(Some(text), out, cs)
 }
 
 /// The lines of `text` without their line breaks, split where YAML splits them (`\r\n`,
@@ -238,8 +256,8 @@ pub fn line_count(text: &str) -> usize {
 }
 
 /// Parses the old and new text with the real loader: the new one must hold every old
-/// top-level check-in plus `c` as the last.
-fn verify(old: Option<&str>, new: String, c: &NewCheckin) -> Result<String, AppendError> {
+/// top-level check-in plus `cs` as the last ones, in order.
+fn verify(old: Option<&str>, new: String, cs: &[NewCheckin]) -> Result<String, AppendError> {
     let count = |text: &str| -> Option<Vec<RawCheckin>> {
         crate::load::parse_file(0, text)
             .0
@@ -248,7 +266,10 @@ fn verify(old: Option<&str>, new: String, c: &NewCheckin) -> Result<String, Appe
     let before = old.map_or(Some(Vec::new()), count);
     let after = count(&new);
     match (before, after) {
-        (Some(b), Some(a)) if a.len() == b.len() + 1 && a.last().is_some_and(|l| c.matches(l)) => {
+        (Some(b), Some(a))
+            if a.len() == b.len() + cs.len()
+                && a[b.len()..].iter().zip(cs).all(|(l, c)| c.matches(l)) =>
+        {
             Ok(new)
         }
         _ => Err(AppendError::NotLast),

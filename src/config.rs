@@ -1,5 +1,8 @@
 //! `goalpost.toml`: where goal files live, thresholds, lint severities and custom periods.
-//! Unknown keys are errors; no file means every default.
+//! Unknown keys are errors; no file means every default. `[sources]` (for `goalpost pull`)
+//! is checked in [`sources`].
+
+pub mod sources;
 
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Severity, Span, suggest};
@@ -18,6 +21,8 @@ pub struct Config {
     /// Per-code severity overrides; `None` turns a lint off.
     pub lints: BTreeMap<Code, Option<Severity>>,
     pub periods: BTreeMap<String, (Date, Date)>,
+    /// `[sources.NAME]`: where `goalpost pull` fetches KPI values.
+    pub sources: BTreeMap<String, sources::Source>,
 }
 
 impl Default for Config {
@@ -30,6 +35,7 @@ impl Default for Config {
             off_track_gap: 0.25,
             lints: BTreeMap::new(),
             periods: BTreeMap::new(),
+            sources: BTreeMap::new(),
         }
     }
 }
@@ -67,6 +73,10 @@ pub(crate) struct RawConfig {
     /// Named periods beyond the built-in forms (2026-Q4, 2026-H2, 2026, 2026-11), usable as
     /// a goal file's `period`.
     periods: Option<BTreeMap<String, RawPeriod>>,
+    /// Data sources of `goalpost pull`, by name: a Prometheus server or a CSV file in the
+    /// repository. A KPI names one with `source: { from: NAME }`.
+    #[schemars(extend("propertyNames" = { "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$" }))]
+    sources: Option<BTreeMap<String, sources::RawSource>>,
 }
 
 /// Status thresholds, as fractions of a key result's whole change (0–1).
@@ -103,6 +113,7 @@ const KEYS: &[&str] = &[
     "status",
     "lints",
     "periods",
+    "sources",
 ];
 
 /// Parses goalpost.toml (`file` is its index among the sources, for spans).
@@ -131,9 +142,22 @@ pub fn parse(text: &str, file: u32) -> Result<Config, Vec<Diagnostic>> {
                 .strip_prefix("unknown field `")
                 .and_then(|r| r.split('`').next())
             {
+                // A source's table is read as a whole (its `kind` picks the keys), so the
+                // error spans the table: point at the key itself.
+                if let Some(r) = e.span()
+                    && let Some(table) = text.get(r.start..)
+                    && let Some(i) = table.find(&format!("\n{key}"))
+                    && !table[..i].contains("\n[")
+                {
+                    let start = r.start + i + 1;
+                    d.span = at(Some(start..start + key.len()));
+                }
                 let pool: &[&str] = match () {
                     _ if msg.contains("at_risk_gap") => &["at_risk_gap", "off_track_gap"],
                     _ if msg.contains("`start`") => &["start", "end"],
+                    _ if msg.contains("`url`") || msg.contains("`path`") => {
+                        &["kind", "url", "token_env", "timeout_secs", "path"]
+                    }
                     _ => KEYS,
                 };
                 if let Some(s) = suggest(key, pool.iter().copied()) {
@@ -279,6 +303,9 @@ pub fn parse(text: &str, file: u32) -> Result<Config, Vec<Diagnostic>> {
         } else {
             cfg.periods.insert(name, (start, end));
         }
+    }
+    if let Some(raw) = raw.sources {
+        cfg.sources = sources::check(raw, &find, &mut diags);
     }
     if diags.is_empty() {
         Ok(cfg)

@@ -68,6 +68,20 @@ impl Date {
             Err(_) => self,
         }
     }
+
+    /// The first day of this date's month.
+    pub fn first_of_month(self) -> Date {
+        Date(self.0.first_of_month())
+    }
+
+    /// The last second of this day in the system time zone (see [`Date::today`]), as Unix
+    /// seconds: the start of the next day less one, so days of 23 or 25 hours end right.
+    /// `None` at the calendar's end.
+    pub fn end_in_local_time(self) -> Option<i64> {
+        let next = self.0.tomorrow().ok()?;
+        let start = next.to_zoned(jiff::tz::TimeZone::system()).ok()?;
+        Some(start.timestamp().as_second() - 1)
+    }
 }
 
 /// Why `s` is not a date [`Date::parse`] accepts, in words that point at the fix: "February

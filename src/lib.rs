@@ -19,6 +19,7 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod period;
+pub mod pull;
 pub mod report;
 pub mod schema;
 pub mod score;

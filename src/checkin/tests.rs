@@ -254,3 +254,45 @@ fn lines_end_where_yaml_ends_them() {
         )
     );
 }
+
+#[test]
+fn many_check_ins_are_appended_in_order_as_one_line_each() {
+    let old = "checkins:\n    - { ref: a/b, date: 2026-10-01, value: 1 }\n";
+    let cs: Vec<NewCheckin> = (0..3)
+        .map(|i| NewCheckin {
+            obs: Observation::Value(f64::from(i)),
+            ..ck(None)
+        })
+        .collect();
+    let new = append_many(Some(old), &cs).unwrap();
+    assert!(new.starts_with(old));
+    assert_eq!(line_count(&new), 5);
+    let back = read_back(&new);
+    assert_eq!(back.len(), 4);
+    for (i, b) in back[1..].iter().enumerate() {
+        assert_eq!(b.value.as_ref().unwrap().value, i as f64);
+    }
+    assert!(new.lines().skip(1).all(|l| l.starts_with("    - { ref: ")));
+    assert_eq!(append_many(None, &cs).unwrap().lines().count(), 4 + 3);
+    let bad = [
+        ck(None),
+        NewCheckin {
+            obs: Observation::Value(f64::NAN),
+            ..ck(None)
+        },
+    ];
+    assert_eq!(append_many(Some(old), &bad), Err(AppendError::NotFinite));
+}
+
+#[test]
+fn a_correction_is_written_as_its_own_key() {
+    let c = NewCheckin {
+        correction: Some("typo: 75, not 57".to_owned()),
+        confidence: None,
+        ..ck(None)
+    };
+    assert_eq!(
+        c.flow().unwrap(),
+        "{ ref: growth/onboarding/completion, date: 2026-11-20, value: 75, correction: \"typo: 75, not 57\" }"
+    );
+}

@@ -6,34 +6,29 @@
 //! repository state and signing. A log changed by another program between the read and the
 //! write is read again and the check-in appended to the new content (SPEC 10).
 
+use super::append::{Appended, Log};
 use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, parse_date, plural};
-use crate::checkin::commit::Committer;
-use crate::checkin::{self, NewCheckin, Overlay, store};
-use crate::diag::{Code, Diagnostic};
-use crate::load::resolve::{Hidden, Node, Resolved};
-use crate::load::source::WorkTree;
+use crate::checkin::NewCheckin;
+use crate::diag::Code;
 use crate::model::{Date, Goals, KrMeasure, Observation};
 use crate::select::{Target, resolve};
 use crate::text::safe;
 use clap::Args;
-use std::time::Duration;
 
-/// How long to wait for another `goalpost checkin` to finish with the log.
-const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
-/// How many times the log is read again when another program keeps changing it.
-const ATTEMPTS: usize = 5;
+mod import;
 
-/// Append a check-in to the check-in log (`checkin_log` in goalpost.toml).
+/// Append a check-in to the check-in log (`checkin_log` in goalpost.toml), or import many
+/// with --from.
 #[derive(Debug, Args)]
 pub struct CheckinArgs {
     /// The key result (`team/objective/kr`) or KPI (`team/kpi`).
-    #[arg(value_name = "REF")]
-    pub reference: String,
+    #[arg(value_name = "REF", required_unless_present = "from")]
+    pub reference: Option<String>,
     /// The measured value, a plain number; milestones take --done or --not-done instead.
     #[arg(
         value_name = "VALUE",
         allow_negative_numbers = true,
-        required_unless_present_any = ["done", "not_done"],
+        required_unless_present_any = ["done", "not_done", "from"],
         conflicts_with_all = ["done", "not_done"],
     )]
     pub value: Option<String>,
@@ -57,11 +52,24 @@ pub struct CheckinArgs {
     pub not_done: bool,
     /// Correct the check-in of REF on --date: the new one replaces it for every computation
     /// and the original stays in the log as history. REASON says what was wrong.
-    #[arg(long, value_name = "REASON")]
+    #[arg(long, value_name = "REASON", conflicts_with = "from")]
     pub correct: Option<String>,
     /// Commit the log (only that file) with your git identity.
     #[arg(long)]
     pub commit: bool,
+    /// Import the check-ins of FILE (`-`: standard input): CSV with a header `ref,date,value`
+    /// (also `done`, `confidence`, `note`, `by`, `correction`) or JSON Lines with those keys.
+    /// All or nothing; rows already recorded are skipped.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["reference", "value", "date", "confidence", "note", "by", "done", "not_done"],
+    )]
+    pub from: Option<std::path::PathBuf>,
+    /// The format of --from (default: by its extension, .csv or .jsonl; standard input is
+    /// JSON Lines when it starts with `{`, else CSV).
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "from")]
+    pub input_format: Option<import::InputFormat>,
 }
 
 pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
@@ -69,6 +77,9 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
         return Err(Failure::Usage(
             "--at: checkin writes to the work tree and cannot write to a revision".to_owned(),
         ));
+    }
+    if let Some(from) = &args.from {
+        return import::run(from, args.input_format, args.commit, ctx);
     }
     let checked = check_source(ctx.source()?.as_ref())?;
     // A correction is how two different check-ins of one date (a union merge's) are
@@ -96,103 +107,29 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
             "warning[future-checkin]: the date {date} is after today ({today}); a check-in records a value already observed (a typo?)"
         );
     }
-    let log_rel = checked.config.checkin_log.clone();
-    let roots = &checked.config.roots;
-    if !roots.iter().any(|r| checkin::is_walked(&log_rel, r)) {
-        return Err(not_walked(&log_rel, roots));
-    }
-    let tree = WorkTree::new(&ctx.root)
-        .map_err(|e| Failure::Io(format!("cannot open {}: {e}", ctx.root.display())))?;
-    let shown = safe::human(&log_rel).into_owned();
-    // Where the log really is: through links inside the repository, never outside.
-    let real = match tree
-        .resolve(&log_rel, Hidden::Refuse)
-        .map_err(|e| Failure::Io(format!("cannot read {shown}: {e}")))?
-    {
-        Resolved::Found {
-            real,
-            node: Node::File,
-        } => real,
-        Resolved::Missing { real: Some(real) } => real,
-        Resolved::Found { .. } | Resolved::Missing { real: None } => {
-            return Err(Failure::Usage(format!(
-                "checkin_log `{shown}` cannot be a file (a directory or something else is in the way)"
-            )));
-        }
-        Resolved::Refused(r) => return Err(super::refused_link(&r, ctx.color_err)),
-    };
-    // The path the goal-file walk reads the log by: its real path when a root holds that,
-    // else the path through the link.
-    let walked = if roots.iter().any(|r| checkin::is_walked(&real, r)) {
-        real.clone()
-    } else {
-        log_rel.clone()
-    };
-    let log = tree.absolute(&real);
-    if let Some(dir) = log.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::Io(format!("cannot create the directory of {shown}: {e}")))?;
-    }
-    // Before anything is written: a missing identity, a merge in progress or required
-    // signing must not leave an uncommitted line.
-    let committer = if commit {
-        Some(Committer::prepare(&log).map_err(|e| Failure::Io(e.to_string()))?)
-    } else {
-        None
-    };
+    let log = Log::open(ctx, &checked.config, commit)?;
     let mut said = format!("{} = {} ({})", new.reference, new.value_text(), new.date);
     if let Some(reason) = &new.correction {
         said.push_str(&format!(", correcting {was}: {}", safe::human(reason)));
     }
-
-    let git_dir = crate::git::Repo::discover(&ctx.root)
-        .ok()
-        .map(|r| r.git_dir());
-    let lock_at = store::lock_path(&log, &real, git_dir.as_deref());
-    let _lock = store::lock(&lock_at, LOCK_TIMEOUT).map_err(|e| Failure::Io(e.to_string()))?;
-    let mut written = None;
-    for _ in 0..ATTEMPTS {
-        // Read under the lock: a concurrent checkin may have appended since the first load.
-        let read =
-            store::snapshot(&log).map_err(|e| Failure::Io(format!("cannot read {shown}: {e}")))?;
-        if read.read_only() {
-            return Err(Failure::Io(format!(
-                "{shown} is read-only; make it writable (chmod u+w) to check in (nothing was written)"
-            )));
-        }
-        let Some(text) = validated_append(&tree, &walked, &shown, roots, &new, &read, ctx)? else {
+    let text = match log.append(ctx, std::slice::from_ref(&new))? {
+        Appended::Written { text, .. } => text,
+        Appended::Nothing { .. } => {
             out(&format!("already recorded: {said}; nothing written\n"))?;
             return Ok(exit::OK);
-        };
-        match store::replace(&log, text.as_bytes(), &read)
-            .map_err(|e| Failure::Io(format!("cannot write {shown}: {e}")))?
-        {
-            store::Replaced::Done => {
-                written = Some(text);
-                break;
-            }
-            // Another program changed the log: start again from what it holds now.
-            store::Replaced::Changed => continue,
         }
-    }
-    let Some(text) = written else {
-        return Err(Failure::Io(format!(
-            "{shown} kept changing while goalpost was writing to it; nothing was written, try again"
-        )));
+        Appended::Refused(r) => {
+            refuse(ctx, &r.after, &format!("{} was not changed", log.shown));
+            return Err(Failure::Reported(exit::FINDINGS));
+        }
     };
-    let mut report = format!("appended to {shown}: {said}\n");
-    if let Some(c) = committer {
-        match c.commit(text.as_bytes(), &format!("checkin: {said}")) {
-            Ok(oid) => {
-                let id = oid.to_string();
-                report.push_str(&format!("committed {}\n", &id[..7.min(id.len())]));
-            }
-            Err(e) => {
-                out(&report)?;
-                return Err(Failure::Io(format!(
-                    "{e} (the check-in was appended but not committed)"
-                )));
-            }
+    let mut report = format!("appended to {}: {said}\n", log.shown);
+    match log.commit(&text, &format!("checkin: {said}")) {
+        Ok(Some(id)) => report.push_str(&format!("committed {id}\n")),
+        Ok(None) => {}
+        Err(e) => {
+            out(&report)?;
+            return Err(e);
         }
     }
     out(&report)?;
@@ -208,8 +145,13 @@ fn new_checkin(
     as_of: Date,
 ) -> Result<(NewCheckin, String), Failure> {
     let date = args.date.unwrap_or(as_of);
+    let Some(reference) = args.reference else {
+        return Err(Failure::Usage(
+            "give a REF and a VALUE, or --from FILE".to_owned(),
+        ));
+    };
     let goals = &checked.goals;
-    let target = resolve(goals, &args.reference, None, date)?;
+    let target = resolve(goals, &reference, None, date)?;
     let milestone = match target {
         Target::Kpi(_) => false,
         Target::KeyResult(id) => goals.kr(id).1.kind == KrMeasure::Milestone,
@@ -222,7 +164,7 @@ fn new_checkin(
                 .collect();
             return Err(Failure::Usage(format!(
                 "`{}` is an objective; check in on one of its key results: {}",
-                args.reference,
+                reference,
                 krs.join(", ")
             )));
         }
@@ -230,7 +172,7 @@ fn new_checkin(
     let obs = match (args.done, args.not_done, &args.value) {
         (true, _, _) => Observation::Done(true),
         (_, true, _) => Observation::Done(false),
-        (_, _, Some(v)) => Observation::Value(parse_value(v, &args.reference, milestone)?),
+        (_, _, Some(v)) => Observation::Value(parse_value(v, &reference, milestone)?),
         (false, false, None) => {
             return Err(Failure::Usage(
                 "give a VALUE, or --done / --not-done for a milestone".to_owned(),
@@ -244,16 +186,10 @@ fn new_checkin(
             "--confidence {c}: write a number between 0 and 1, such as 0.7"
         )));
     }
-    let was = same_date(
-        goals,
-        target,
-        &args.reference,
-        date,
-        args.correct.as_deref(),
-    )?;
+    let was = same_date(goals, target, &reference, date, args.correct.as_deref())?;
     Ok((
         NewCheckin {
-            reference: args.reference,
+            reference,
             date,
             obs,
             confidence: args.confidence,
@@ -331,65 +267,10 @@ fn same_date(
     }
 }
 
-/// Called holding the lock: the log's new text, after validating the whole repository as
-/// it would be with that text. `None` when the same check-in is already recorded. `walked`
-/// is the log's path as the goal-file walk reads it, `read` the log as just read.
-fn validated_append(
-    tree: &WorkTree,
-    walked: &str,
-    shown: &str,
-    roots: &[String],
-    new: &NewCheckin,
-    read: &store::Snapshot,
-    ctx: &Ctx,
-) -> Result<Option<String>, Failure> {
-    let existing = read
-        .bytes
-        .clone()
-        .map(String::from_utf8)
-        .transpose()
-        .map_err(|_| Failure::Io(format!("{shown} is not UTF-8 text")))?;
-    let mut text = checkin::append(existing.as_deref(), new)
-        .map_err(|e| Failure::Usage(format!("cannot append to {shown}: {e}")))?;
-    // A new log points editors at the schema, where the project keeps one (`goalpost init`).
-    if existing.is_none() && ctx.root.join(crate::schema::GOAL_FILE_SCHEMA).is_file() {
-        text = format!("{}\n{text}", crate::schema::modeline(walked));
-    }
-    let new_line = u32::try_from(checkin::line_count(&text)).unwrap_or(u32::MAX);
-    let overlay = Overlay {
-        inner: tree,
-        path: walked.to_owned(),
-        bytes: text.clone().into_bytes(),
-    };
-    let after = check_source(&overlay)?;
-    let Some(file) = after.sources.files.iter().position(|f| f.path == walked) else {
-        return Err(not_walked(walked, roots));
-    };
-    let repeats = |d: &Diagnostic| {
-        d.code == Code::DuplicateCheckin && d.span.file as usize == file && d.span.line == new_line
-    };
-    if after.diags.iter().any(repeats) {
-        return Ok(None);
-    }
-    if after.has_errors() {
-        refuse(ctx, &after, &format!("{shown} was not changed"));
-        return Err(Failure::Reported(exit::FINDINGS));
-    }
-    Ok(Some(text))
-}
-
 /// Prints the errors of `checked` and a closing line: "check-in refused (2 errors); ...".
 fn refuse(ctx: &Ctx, checked: &Checked, then: &str) {
     let n = super::print_errors(checked, ctx.color_err);
     eprintln!("error: check-in refused ({}); {then}", plural(n, "error"));
-}
-
-fn not_walked(log_rel: &str, roots: &[String]) -> Failure {
-    // The whole message is escaped when it is printed (`Failure::report`).
-    Failure::Usage(format!(
-        "checkin_log `{log_rel}` is not a goal file below any goal root ({}), so goalpost would never read it; set checkin_log in goalpost.toml to a .yaml path below a root",
-        roots.join(", ")
-    ))
 }
 
 /// VALUE as a finite number; anything else is a usage error with a hint.

@@ -62,6 +62,8 @@ enum Kind {
     Refs,
     /// Key results and KPIs: what takes check-ins.
     Measured,
+    /// KPIs with a source: what `pull` fetches.
+    Sourced,
     Teams,
     Periods,
     Owners,
@@ -71,6 +73,7 @@ enum Kind {
 fn kind_of(subcommand: &str, value_name: &str) -> Option<Kind> {
     match value_name {
         "REF" if subcommand == "checkin" => Some(Kind::Measured),
+        "REF" if subcommand == "pull" => Some(Kind::Sourced),
         "REF" => Some(Kind::Refs),
         "TEAM" => Some(Kind::Teams),
         "PERIOD" => Some(Kind::Periods),
@@ -151,6 +154,7 @@ fn candidates(kind: Kind, current: &OsStr) -> Vec<CompletionCandidate> {
             }
             Kind::Teams => add(o.team.clone(), None),
             Kind::Periods => add(o.period.name.clone(), None),
+            Kind::Sourced => {}
             Kind::Owners => {
                 if let Some(owner) = &o.owner {
                     add(owner.clone(), None);
@@ -161,6 +165,10 @@ fn candidates(kind: Kind, current: &OsStr) -> Vec<CompletionCandidate> {
     for k in &goals.kpis {
         match kind {
             Kind::Refs | Kind::Measured => add(k.reference().to_string(), Some(&k.title)),
+            Kind::Sourced if k.source.is_some() => {
+                add(k.reference().to_string(), Some(&k.title));
+            }
+            Kind::Sourced => {}
             Kind::Teams => add(k.team.clone(), None),
             Kind::Owners => {
                 if let Some(owner) = &k.owner {
@@ -233,6 +241,7 @@ mod tests {
             ("show", "reference"),
             ("log", "reference"),
             ("checkin", "reference"),
+            ("pull", "refs"),
             ("status", "teams"),
             ("status", "periods"),
             ("status", "owner"),

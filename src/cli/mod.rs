@@ -4,6 +4,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod append;
 mod check;
 mod checkin;
 mod completions;
@@ -12,6 +13,7 @@ mod explain;
 mod init;
 mod log;
 mod man;
+mod pull;
 mod report;
 mod review;
 mod rollover;
@@ -109,6 +111,7 @@ pub enum Command {
     Init(init::InitArgs),
     Check(check::CheckArgs),
     Checkin(checkin::CheckinArgs),
+    Pull(pull::PullArgs),
     Status(status::StatusArgs),
     Show(show::ShowArgs),
     Log(log::LogArgs),
@@ -169,6 +172,7 @@ pub fn run() -> u8 {
         Command::Init(a) => init::run(a, &ctx),
         Command::Check(a) => check::run(a, &ctx),
         Command::Checkin(a) => checkin::run(a, &ctx),
+        Command::Pull(a) => pull::run(a, &ctx),
         Command::Status(a) => status::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),
         Command::Log(a) => log::run(a, &ctx),

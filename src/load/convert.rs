@@ -106,6 +106,9 @@ impl<'a> Converter<'a> {
             }
             if !known.contains(&key.as_ref()) {
                 let help = match suggest(key, known.iter().copied()) {
+                    _ if what == "a key result" && key == "source" => {
+                        "only KPIs take a `source`; a key result takes its KPI's values through `kpi: team/kpi`, so give the KPI the source".to_owned()
+                    }
                     Some(s) => {
                         // The misspelt key stands for `s`: don't also call `s` missing.
                         view.failed.borrow_mut().push(s);
@@ -415,7 +418,7 @@ impl<'a> Converter<'a> {
             "a KPI",
             &[
                 "id", "title", "unit", "better", "target", "critical", "cadence", "owner",
-                "checkins",
+                "source", "checkins",
             ],
         )?;
         Some(RawKpi {
@@ -427,11 +430,25 @@ impl<'a> Converter<'a> {
             critical: self.number(&m, "critical"),
             cadence: self.keyword(&m, "cadence", Cadence::NAMES, Cadence::parse),
             owner: self.string(&m, "owner"),
+            source: self.kpi_source(&m),
             checkins: self.list(&m, "checkins", Self::checkin),
             lowered: Default::default(),
             span: m.span,
             invalid: m.invalid(),
         })
+    }
+
+    /// A KPI's `source: { from: NAME, query: ... }`.
+    fn kpi_source(&mut self, m: &MapView<'_>) -> Option<RawKpiSource> {
+        let v = self.value(m, "source")?;
+        let s = self.map(v, "a KPI's `source`", &["from", "query"])?;
+        let source = RawKpiSource {
+            from: self.string(&s, "from"),
+            query: self.string(&s, "query"),
+            span: s.span,
+            invalid: s.invalid(),
+        };
+        ok(m, "source", source)
     }
 
     fn checkin(&mut self, n: &SNode<'_>) -> Option<RawCheckin> {

@@ -167,12 +167,36 @@ pub struct RawKpi {
     /// Who answers for the KPI (free text: a name or handle).
     #[schemars(with = "Option<shape::Text>")]
     pub owner: Option<Sp<String>>,
+    /// Where `goalpost pull` fetches the KPI's values: a source defined under `[sources]` in
+    /// goalpost.toml, with a PromQL `query` when it is a Prometheus server.
+    pub source: Option<RawKpiSource>,
     /// Dated measurements, each with a `value`.
     #[schemars(with = "Option<Vec<shape::ValueCheckin>>")]
     pub checkins: Option<Vec<RawCheckin>>,
     /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
     #[schemars(skip)]
     pub lowered: super::lower::Lowered,
+    #[schemars(skip)]
+    pub span: Span,
+    /// Keys that were written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub invalid: Vec<&'static str>,
+}
+
+/// Where `goalpost pull` fetches a KPI's values (only KPIs take a source; a key result takes
+/// its KPI's values through `kpi:`).
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "KpiSource")]
+pub struct RawKpiSource {
+    /// The name of a source defined under `[sources]` in goalpost.toml.
+    #[schemars(with = "shape::Slug")]
+    pub from: Option<Sp<String>>,
+    /// The PromQL query whose single sample is the KPI's value, such as
+    /// `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))`.
+    /// Required for a Prometheus source; a CSV source takes none (its rows name the KPI).
+    #[schemars(with = "Option<String>", length(min = 1))]
+    pub query: Option<Sp<String>>,
     #[schemars(skip)]
     pub span: Span,
     /// Keys that were written with a value that could not be read (already reported).

@@ -182,8 +182,22 @@ pub struct Kpi {
     pub critical: Option<f64>,
     pub cadence: Cadence,
     pub owner: Option<String>,
+    /// Where `goalpost pull` fetches its values.
+    pub source: Option<KpiSource>,
     /// Sorted by date, one per date.
     pub checkins: Vec<Checkin>,
+    pub span: Span,
+}
+
+/// A KPI's `source:` (SPEC 11): a source of goalpost.toml's `[sources]` that exists, with a
+/// query exactly when that source is a Prometheus server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiSource {
+    /// The source's name in `[sources]`.
+    pub from: String,
+    /// The PromQL query (Prometheus sources only).
+    pub query: Option<String>,
+    /// Where `source:` is written.
     pub span: Span,
 }
 

@@ -256,6 +256,7 @@ mod tests {
                 critical: None,
                 cadence: Cadence::Weekly,
                 owner: None,
+                source: None,
                 checkins,
                 span: Span::default(),
             }],

@@ -67,6 +67,7 @@ fn kpi(better: Better, target: f64, critical: Option<f64>, checkins: Vec<Checkin
         critical,
         cadence: Cadence::Weekly,
         owner: None,
+        source: None,
         checkins,
         span: Span::default(),
     }

@@ -67,6 +67,7 @@ mod tests {
                 critical: None,
                 cadence: Cadence::Weekly,
                 owner: None,
+                source: None,
                 checkins: vec![ck("2026-11-29"), ck("2026-11-30"), ck("2026-12-15")],
                 span: Span::default(),
             }],

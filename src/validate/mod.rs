@@ -5,6 +5,7 @@
 
 mod checkins;
 mod future;
+mod sources;
 mod unread;
 
 pub use future::future_checkins;
@@ -464,6 +465,7 @@ impl<'c> Validator<'c> {
                 );
             }
         }
+        let source = raw.source.as_ref().and_then(|s| self.kpi_source(s));
         // The caller shape-checks the check-ins of a KPI that could not be built.
         let id = id?;
         let span = raw.id.as_ref().map_or(raw.span, |i| i.span);
@@ -479,6 +481,7 @@ impl<'c> Validator<'c> {
             critical: raw.critical.as_ref().map(|c| c.value),
             cadence: raw.cadence.as_ref().map_or(Cadence::Weekly, |c| c.value),
             owner: raw.owner.as_ref().map(|o| o.value.clone()),
+            source,
             checkins: Vec::new(),
             span,
         })

@@ -189,3 +189,29 @@ fn zsh_and_fish_get_the_same_candidates_with_titles() {
         assert!(stdout(&o).contains("goalpost"), "{shell}");
     }
 }
+
+#[test]
+fn pull_completes_the_kpis_that_have_a_source() {
+    if tools::on_path("bash").is_none() {
+        return tools::missing("bash completion test", "bash");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&root().join("tests/fixtures/valid/sources"), dir.path());
+    write(
+        dir.path(),
+        "goals/more.yaml",
+        b"team: growth\nkpis:\n  - id: signups\n    title: Sign-ups\n    better: higher\n    target: 10\n",
+    );
+    let (got, err) = bash_complete(
+        dir.path(),
+        "source <(COMPLETE=bash \"$GOALPOST\")",
+        &[&["goalpost", "pull", "growth/"]],
+    );
+    assert_eq!(err, "", "completion prints nothing on stderr");
+    has(
+        &got[0],
+        &["growth/p95-latency", "growth/uptime", "growth/churn"],
+        &["growth/signups"],
+        "pull",
+    );
+}

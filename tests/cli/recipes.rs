@@ -80,6 +80,7 @@ fn every_goalpost_command_in_the_recipes_parses() {
     let mut total = 0;
     for file in [
         "examples/ci/github-workflow.yml",
+        "examples/ci/pull-workflow.yml",
         "action.yml",
         ".pre-commit-hooks.yaml",
         "README.md",

@@ -346,7 +346,10 @@ fn config_files_pass_and_an_unknown_key_fails_the_config_schema() {
             "roots = [\"goals\", \"okrs\"]\ncheckin_log = \"goals/checkins.yaml\"\n\
              stale_days = 7\n[status]\nat_risk_gap = 0.1\noff_track_gap = 0.3\n\
              [lints]\nkr-count = \"off\"\ntoo-many-kpis = \"error\"\nsandbagging = \"warning\"\n\
-             [periods.fy27-q1]\nstart = 2026-10-01\nend = 2026-12-31\n",
+             [periods.fy27-q1]\nstart = 2026-10-01\nend = 2026-12-31\n\
+             [sources.prom]\nkind = \"prometheus\"\nurl = \"https://prometheus.internal:9090\"\n\
+             token_env = \"PROM_TOKEN\"\ntimeout_secs = 20\n\
+             [sources.warehouse]\nkind = \"csv\"\npath = \"metrics/kpis.csv\"\n",
         ),
         ("goals/a.yaml", "checkins: []\n"),
         ("okrs/b.yaml", "checkins: []\n"),
@@ -369,6 +372,22 @@ fn config_files_pass_and_an_unknown_key_fails_the_config_schema() {
             let bad = tmp.path().join("bad-level.toml");
             std::fs::write(&bad, "[lints]\nkr-count = \"loud\"\n").expect("write");
             convert(bad, "bad-level")
+        },
+        {
+            // A key of one kind of source on the other.
+            let bad = tmp.path().join("csv-query.toml");
+            std::fs::write(
+                &bad,
+                "[sources.w]\nkind = \"csv\"\npath = \"m.csv\"\nurl = \"https://x\"\n",
+            )
+            .expect("write");
+            convert(bad, "csv-query")
+        },
+        {
+            let bad = tmp.path().join("bad-kind.toml");
+            std::fs::write(&bad, "[sources.w]\nkind = \"influx\"\npath = \"m.csv\"\n")
+                .expect("write");
+            convert(bad, "bad-kind")
         },
         {
             let bad = tmp.path().join("not-a-lint.toml");

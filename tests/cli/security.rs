@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 mod bounds;
 mod containment;
+mod network;
 mod outputs;
 mod writes;
 
@@ -52,28 +53,102 @@ fn the_program_has_no_code_that_spawns_processes_or_opens_sockets() {
     }
 }
 
-#[test]
-fn no_dependency_can_speak_a_network_protocol() {
+/// Cargo.lock's packages and, for each, the names of its dependencies.
+fn lock_graph() -> std::collections::BTreeMap<String, Vec<String>> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
-    let names: Vec<&str> = lock
-        .lines()
-        .filter_map(|l| l.strip_prefix("name = \""))
-        .map(|l| l.trim_end_matches('"'))
-        .collect();
-    assert!(names.contains(&"git2"), "the lock file lists packages");
-    for net in [
+    let mut graph = std::collections::BTreeMap::new();
+    for package in lock.split("[[package]]").skip(1) {
+        let name = package
+            .lines()
+            .find_map(|l| l.strip_prefix("name = \""))
+            .map(|l| l.trim_end_matches('"').to_owned())
+            .expect("a package has a name");
+        let deps = package
+            .split_once("dependencies = [")
+            .map(|(_, rest)| rest.split(']').next().unwrap_or(""))
+            .unwrap_or("")
+            .lines()
+            .map(|l| l.trim().trim_matches(|c| c == '"' || c == ','))
+            .filter(|l| !l.is_empty())
+            // "name 1.2.3" when the lock holds two versions of a package.
+            .map(|l| l.split(' ').next().unwrap_or(l).to_owned())
+            .collect();
+        graph.insert(name, deps);
+    }
+    graph
+}
+
+#[test]
+fn only_the_pull_module_reaches_the_http_client() {
+    // In the code: `ureq` only in src/pull/http.rs; `pull` only from src/cli/pull.rs.
+    let src = root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    for f in &files {
+        let rel = f
+            .strip_prefix(&src)
+            .expect("below src")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(f).expect("source is UTF-8");
+        if text.contains("ureq") {
+            assert_eq!(rel, "pull/http.rs", "{rel} uses the HTTP client");
+        }
+        let uses_pull = text.contains("crate::pull") || text.contains("goalpost::pull");
+        if uses_pull && !rel.starts_with("pull/") {
+            assert_eq!(rel, "cli/pull.rs", "{rel} reaches the pull module");
+        }
+    }
+    // In the dependency tree: every crate that speaks a network protocol comes in through
+    // ureq, which only goalpost depends on; none is reachable from goalpost without it.
+    let graph = lock_graph();
+    assert!(graph.contains_key("git2"), "the lock file lists packages");
+    for never in [
         "openssl-sys",
         "libssh2-sys",
         "curl",
         "curl-sys",
         "reqwest",
         "hyper",
-        "ureq",
         "native-tls",
-        "rustls",
         "tokio",
     ] {
-        assert!(!names.contains(&net), "`{net}` is in Cargo.lock");
+        assert!(!graph.contains_key(never), "`{never}` is in Cargo.lock");
+    }
+    let dependents: Vec<&String> = graph
+        .iter()
+        .filter(|(_, deps)| deps.iter().any(|d| d == "ureq"))
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(dependents, ["goalpost"], "only goalpost depends on ureq");
+    let mut reached = std::collections::BTreeSet::new();
+    let mut todo: Vec<String> = graph["goalpost"]
+        .iter()
+        .filter(|d| *d != "ureq")
+        .cloned()
+        .collect();
+    while let Some(p) = todo.pop() {
+        if reached.insert(p.clone()) {
+            todo.extend(graph.get(&p).into_iter().flatten().cloned());
+        }
+    }
+    for net in [
+        "ureq",
+        "ureq-proto",
+        "rustls",
+        "rustls-platform-verifier",
+        "rustls-native-certs",
+        "ring",
+        "webpki-roots",
+        "http",
+        "httparse",
+        "socket2",
+        "mio",
+    ] {
+        assert!(
+            !reached.contains(net),
+            "`{net}` is reachable from goalpost without going through ureq"
+        );
     }
     // git2 is built without its https and ssh transports.
     let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");

