@@ -28,15 +28,17 @@ pub fn config_json() -> String {
 pub enum Output {
     Status,
     Check,
+    Review,
 }
 
 impl Output {
-    pub const ALL: &'static [Output] = &[Output::Status, Output::Check];
+    pub const ALL: &'static [Output] = &[Output::Status, Output::Check, Output::Review];
 
     pub fn name(self) -> &'static str {
         match self {
             Output::Status => "status",
             Output::Check => "check",
+            Output::Review => "review",
         }
     }
 
@@ -53,6 +55,7 @@ pub fn output_json(which: Output) -> String {
     let value = match which {
         Output::Status => output::<crate::report::json::StatusJson>(),
         Output::Check => output::<crate::report::diagnostics::JsonReport>(),
+        Output::Review => output::<crate::lifecycle::review::json::ReviewJson>(),
     };
     pretty(&value)
 }

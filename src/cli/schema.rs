@@ -21,6 +21,7 @@ pub struct SchemaArgs {
 pub enum OutputArg {
     Status,
     Check,
+    Review,
 }
 
 pub fn run(args: SchemaArgs, _ctx: &Ctx) -> CmdResult {
@@ -30,6 +31,7 @@ pub fn run(args: SchemaArgs, _ctx: &Ctx) -> CmdResult {
         (false, Some(o)) => out(&crate::schema::output_json(match o {
             OutputArg::Status => Output::Status,
             OutputArg::Check => Output::Check,
+            OutputArg::Review => Output::Review,
         }))?,
         (false, None) => out(&crate::schema::json())?,
     }

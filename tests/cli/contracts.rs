@@ -9,7 +9,7 @@ use crate::tools;
 use std::path::{Path, PathBuf};
 
 /// The outputs with a schema, and a command line that produces each.
-const OUTPUTS: &[&str] = &["status", "check"];
+const OUTPUTS: &[&str] = &["status", "check", "review"];
 
 fn committed(name: &str) -> PathBuf {
     root().join(format!("schema/output/{name}.schema.json"))
@@ -57,6 +57,30 @@ fn outputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
         ("check", broken.path(), vec!["check", "--format", "json"]),
         ("check", empty.path(), vec!["check", "--format", "json"]),
         ("check", bare.path(), vec!["check", "--format", "json"]),
+        (
+            "review",
+            &acme,
+            vec![
+                "--as-of",
+                "2026-11-30",
+                "review",
+                "2026-Q3",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "review",
+            hostile.path(),
+            vec![
+                "--as-of",
+                "2027-01-05",
+                "review",
+                "2026-Q4",
+                "--format",
+                "json",
+            ],
+        ),
     ];
     let mut files = Vec::new();
     for (n, (name, repo_dir, args)) in runs.into_iter().enumerate() {

@@ -14,8 +14,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(title = "goalpost review")]
 pub struct ReviewJson {
-    /// 1; raised when a key is removed or renamed.
-    pub format_version: u32,
+    pub format_version: crate::report::FormatVersion,
     /// The period reviewed, such as `2026-Q3`.
     pub period: String,
     /// Its first day, `YYYY-MM-DD`.
@@ -123,7 +122,7 @@ fn calibration(c: &Calibration) -> CalibrationJson {
 /// The wire value of a review.
 pub fn document(r: &Review) -> ReviewJson {
     ReviewJson {
-        format_version: 1,
+        format_version: crate::report::FormatVersion,
         period: r.period.name.clone(),
         start: r.period.start.to_string(),
         end: r.period.end.to_string(),
@@ -180,14 +179,6 @@ pub fn document(r: &Review) -> ReviewJson {
 /// The review as pretty JSON with a trailing newline.
 pub fn render(r: &Review) -> String {
     let mut s = serde_json::to_string_pretty(&document(r)).unwrap_or_else(|_| "{}".to_owned());
-    s.push('\n');
-    s
-}
-
-/// The JSON Schema of [`ReviewJson`], pretty, with a trailing newline.
-pub fn schema() -> String {
-    let schema = schemars::schema_for!(ReviewJson);
-    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_else(|_| "{}".to_owned());
     s.push('\n');
     s
 }
