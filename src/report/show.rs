@@ -139,6 +139,9 @@ fn objective(out: &mut String, goals: &Goals, row: &ObjectiveRow) {
     if let Some(p) = goals.parent_ref(o) {
         field(out, "parent", h(&p.to_string()));
     }
+    if let Some(from) = &o.carried_from {
+        field(out, "carried from", h(from));
+    }
     let children: Vec<String> = goals
         .objectives
         .iter()

@@ -384,3 +384,19 @@ fn show_marks_kpi_checkins_after_a_closed_period() {
         "the frozen current value: {show}"
     );
 }
+
+#[test]
+fn show_names_where_a_carried_objective_came_from() {
+    let d = repo(&[
+        (
+            "goals/g.yaml",
+            "team: g\nperiod: 2026-Q3\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - { id: a, title: A, start: 0, target: 10 }\n      - { id: b, title: B, start: 0, target: 10 }\n",
+        ),
+        (
+            "goals/g-q4.yaml",
+            "team: g\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    carried_from: 2026-Q3\n    key_results:\n      - { id: a, title: A, start: 0, target: 10 }\n      - { id: b, title: B, start: 0, target: 10 }\n",
+        ),
+    ]);
+    let show = ok(d.path(), &["show", "g/o", "--period", "2026-Q4"]);
+    assert!(show.contains("carried from  2026-Q3"), "{show}");
+}
