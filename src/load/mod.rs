@@ -334,12 +334,13 @@ pub fn parse_file(file: u32, text: &str) -> Parsed {
     }
 }
 
-/// [`parse_file`], then [`lower::lower_file`]: done in the parse threads, so that a
+/// [`parse_file`], then validation's lowering of inline check-ins
+/// (`crate::validate::lower::lower_file`): done in the parse threads, so that a
 /// file's raw check-ins are freed before the next file is parsed.
 fn parse_and_lower(file: u32, text: &str) -> Parsed {
     let (mut raw, diags) = parse_file(file, text);
     if let Some(raw) = &mut raw {
-        lower::lower_file(raw);
+        crate::validate::lower::lower_file(raw);
     }
     (raw, diags)
 }

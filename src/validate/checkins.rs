@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 /// What a check-in must carry.
 #[derive(Clone, Copy, PartialEq)]
-pub(super) enum Expect {
+pub(crate) enum Expect {
     Value,
     Done,
 }
@@ -292,11 +292,17 @@ fn outside(v: &mut Validator, c: &Checkin, o: &Objective) {
     );
 }
 
-pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Option<Checkin> {
+/// The rules of SPEC 3.2 that need only the check-in and what its item expects: a real
+/// date, exactly the expected observation, a confidence in [0, 1], a correction with a
+/// reason. `Err` holds what is wrong (empty when the problem was reported already, while
+/// reading the file). The one copy of these rules: validation reports the problems
+/// ([`convert`]) and lowering keeps the check-ins with none ([`super::lower`]).
+pub(crate) fn judge(raw: &RawCheckin, expect: Expect) -> Result<(Date, Observation), Vec<Diagnostic>> {
+    let mut problems: Vec<Diagnostic> = Vec::new();
     let date = match &raw.date {
         None => {
             if !raw.invalid.contains(&"date") {
-                v.push(
+                problems.push(
                     Diagnostic::new(Code::MissingField, raw.span, "a check-in has no `date`")
                         .help("add `date: YYYY-MM-DD`"),
                 );
@@ -306,7 +312,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
         Some(d) => match Date::parse(&d.value) {
             Some(date) => Some(date),
             None => {
-                v.push(
+                problems.push(
                     Diagnostic::new(
                         Code::InvalidDate,
                         d.span,
@@ -326,7 +332,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
     let obs = match expect {
         Expect::Value => {
             if let Some(done) = raw.done() {
-                v.push(
+                problems.push(
                     Diagnostic::new(
                         Code::InvalidCheckin,
                         done.span,
@@ -340,7 +346,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
                 Some(x) => Some(Observation::Value(x.value)),
                 None => {
                     if ok && !raw.invalid.contains(&"value") {
-                        v.push(
+                        problems.push(
                             Diagnostic::new(
                                 Code::InvalidCheckin,
                                 raw.span,
@@ -355,7 +361,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
         }
         Expect::Done => {
             if let Some(x) = &raw.value {
-                v.push(
+                problems.push(
                     Diagnostic::new(
                         Code::InvalidCheckin,
                         x.span,
@@ -372,7 +378,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
                 Some(d) => Some(Observation::Done(d.value)),
                 None => {
                     if ok && !raw.invalid.contains(&"done") {
-                        v.push(
+                        problems.push(
                             Diagnostic::new(
                                 Code::InvalidCheckin,
                                 raw.span,
@@ -389,7 +395,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
     if let Some(r) = raw.correction()
         && r.value.trim().is_empty()
     {
-        v.push(
+        problems.push(
             Diagnostic::new(
                 Code::InvalidCheckin,
                 r.span,
@@ -402,7 +408,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
     if let Some(c) = raw.confidence()
         && !(0.0..=1.0).contains(&c.value)
     {
-        v.push(
+        problems.push(
             Diagnostic::new(
                 Code::OutOfRange,
                 c.span,
@@ -415,21 +421,33 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Op
         );
         ok = false;
     }
-    let date = date?;
-    if !ok {
-        return None;
+    match (date, obs) {
+        (Some(date), Some(obs)) if ok && problems.is_empty() => Ok((date, obs)),
+        _ => Err(problems),
     }
-    Some(Checkin {
-        date,
-        obs: obs?,
-        confidence: raw.confidence().map(|c| c.value),
-        text: CheckinText::boxed_with(
-            raw.note().map(|n| n.value.clone()),
-            raw.by().map(|b| b.value.clone()),
-            raw.correction().map(|r| r.value.clone()),
-        ),
-        span: raw.span,
-    })
+}
+
+/// A check-in of an item that expects `expect`, or `None` with its problems reported.
+pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Option<Checkin> {
+    match judge(raw, expect) {
+        Ok((date, obs)) => Some(Checkin {
+            date,
+            obs,
+            confidence: raw.confidence().map(|c| c.value),
+            text: CheckinText::boxed_with(
+                raw.note().map(|n| n.value.clone()),
+                raw.by().map(|b| b.value.clone()),
+                raw.correction().map(|r| r.value.clone()),
+            ),
+            span: raw.span,
+        }),
+        Err(problems) => {
+            for d in problems {
+                v.push(d);
+            }
+            None
+        }
+    }
 }
 
 /// Sorts one item's check-ins by date and folds same-date repeats (in place): identical

@@ -4,6 +4,7 @@
 //! rules. Lookups go through hash maps, so validation stays linear in the input.
 
 mod checkins;
+pub mod lower;
 mod future;
 mod sources;
 mod unread;
@@ -13,7 +14,8 @@ pub use unread::Unread;
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Span, suggest};
-use crate::load::lower::{Lowered, lower_file};
+use crate::load::lower::Lowered;
+use lower::lower_file;
 use crate::load::raw::*;
 use crate::model::*;
 use std::collections::{HashMap, HashSet};

@@ -1,0 +1,210 @@
+//! Lowering of inline check-ins: right after a file is parsed (in the parse threads, see
+//! `crate::load`), each KPI's and key result's check-ins that validation accepts without a
+//! word become the model's [`Checkin`], moving their text rather than copying it; the others
+//! stay raw, with their position, for validation to judge and report. Whether a check-in is
+//! accepted is decided by the one copy of the check-in rules, [`checkins::judge`].
+
+use super::checkins::{self, Expect};
+use crate::load::lower::Lowered;
+use crate::load::raw::{KrKind, RawCheckin, RawFile};
+use crate::model::{Checkin, CheckinText};
+
+/// Lowers one item's raw check-ins; `expect` is what the item takes.
+pub(crate) fn lower(raws: Vec<RawCheckin>, expect: Expect) -> Lowered {
+    // A key the reader rejected (already reported) or an inline `ref` (reported by
+    // validation) keeps the check-in raw for validation to report in its place.
+    let verdicts: Vec<_> = raws
+        .iter()
+        .map(|raw| {
+            (raw.invalid.is_empty() && raw.reference().is_none())
+                .then(|| checkins::judge(raw, expect).ok())
+                .flatten()
+        })
+        .collect();
+    // Exact capacities: there can be hundreds of thousands of check-ins (BENCHMARKS.md).
+    let n_clean = verdicts.iter().filter(|v| v.is_some()).count();
+    let mut l = Lowered {
+        clean: Vec::with_capacity(n_clean),
+        rest: Vec::with_capacity(raws.len() - n_clean),
+    };
+    for (i, (raw, verdict)) in raws.into_iter().zip(verdicts).enumerate() {
+        match verdict {
+            Some((date, obs)) => {
+                let extra = raw.extra.map(|e| *e).unwrap_or_default();
+                l.clean.push(Checkin {
+                    date,
+                    obs,
+                    confidence: extra.confidence.map(|c| c.value),
+                    text: CheckinText::boxed_with(
+                        extra.note.map(|n| n.value),
+                        extra.by.map(|b| b.value),
+                        extra.correction.map(|r| r.value),
+                    ),
+                    span: raw.span,
+                });
+            }
+            None => l.rest.push((u32::try_from(i).unwrap_or(u32::MAX), raw)),
+        }
+    }
+    l
+}
+
+/// Lowers the inline check-ins of every KPI and key result of a file (those not lowered yet).
+pub fn lower_file(f: &mut RawFile) {
+    for k in f.kpis.iter_mut().flatten() {
+        if let Some(raws) = k.checkins.take() {
+            k.lowered = lower(raws, Expect::Value);
+        }
+    }
+    for o in f.objectives.iter_mut().flatten() {
+        for kr in o.key_results.iter_mut().flatten() {
+            if let Some(raws) = kr.checkins.take() {
+                let milestone = kr
+                    .kind
+                    .as_ref()
+                    .is_some_and(|k| k.value == KrKind::Milestone);
+                let expect = if milestone { Expect::Done } else { Expect::Value };
+                kr.lowered = lower(raws, expect);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Observation;
+    use crate::config::Config;
+    use crate::diag::Code;
+    use crate::load::parse_file;
+
+    const KR: &str = "team: a\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - id: k\n        title: K\n        start: 0\n        target: 10\n";
+
+    fn kr_file(kind: &str, checkins: &[&str]) -> RawFile {
+        let mut text = format!("{KR}        kind: {kind}\n        checkins:\n");
+        for c in checkins {
+            text.push_str(&format!("          - {c}\n"));
+        }
+        // (`note: [x]` is reported here, as the wrong type; nothing else is.)
+        let (raw, diags) = parse_file(0, &text);
+        assert!(
+            diags.iter().all(|d| d.code == Code::InvalidType),
+            "{diags:?}"
+        );
+        raw.expect("a file")
+    }
+
+    fn lowered(mut f: RawFile) -> Lowered {
+        lower_file(&mut f);
+        let kr = &mut f.objectives.as_mut().expect("objectives")[0]
+            .key_results
+            .as_mut()
+            .expect("key results")[0];
+        assert!(kr.checkins.is_none());
+        std::mem::take(&mut kr.lowered)
+    }
+
+    #[test]
+    fn only_what_validation_accepts_silently_is_lowered() {
+        let l = lowered(kr_file(
+            "metric",
+            &[
+                "{ date: 2026-10-01, value: 1, confidence: 0.5, note: ok, by: ann }",
+                "{ date: 2026-10-02, done: true }", // wrong observation
+                "{ date: 2026-02-30, value: 1 }",   // not a real date
+                "{ date: 2026-10-03, value: 1, ref: a/o/k }", // `ref` inline
+                "{ date: 2026-10-04, value: 1, confidence: 2 }",
+                "{ date: 2026-10-05, value: 1, note: [x] }", // a rejected value
+                "{ date: 2026-10-06, value: 6 }",
+            ],
+        ));
+        let rest: Vec<u32> = l.rest.iter().map(|(i, _)| *i).collect();
+        assert_eq!(rest, [1, 2, 3, 4, 5]);
+        assert_eq!(l.clean.len(), 2);
+        let c = &l.clean[0];
+        assert_eq!(c.obs, Observation::Value(1.0));
+        assert_eq!(
+            (c.confidence, c.note(), c.by()),
+            (Some(0.5), Some("ok"), Some("ann"))
+        );
+        assert!(l.clean[1].text.is_none());
+        assert_eq!(l.first_span().map(|s| s.line), Some(c.span.line));
+
+        let m = lowered(kr_file(
+            "milestone",
+            &[
+                "{ date: 2026-10-02, value: 1 }",
+                "{ date: 2026-10-03, done: true }",
+            ],
+        ));
+        assert_eq!((m.rest.len(), m.clean.len()), (1, 1));
+        assert_eq!(m.clean[0].obs, Observation::Done(true));
+        assert_eq!(m.first_span(), Some(m.rest[0].1.span));
+    }
+
+    #[test]
+    fn converted_rest_goes_back_to_its_place() {
+        // The first check-in is not lowered (its note is rejected, already reported while
+        // parsing) but is accepted by validation: it stays first among same-date repeats,
+        // so the lowered second one is the repeat that is reported.
+        let f = kr_file(
+            "metric",
+            &[
+                "{ date: 2026-10-01, value: 1, note: [x] }",
+                "{ date: 2026-10-01, value: 2 }",
+                "{ date: 2026-10-02, value: 3 }",
+            ],
+        );
+        let first = lowered(f.clone()).rest[0].1.span;
+        let (goals, diags) = crate::validate::validate(&[(0, f)], &Config::default());
+        let conflicts: Vec<_> = diags
+            .iter()
+            .filter(|d| d.code == Code::ConflictingCheckin)
+            .collect();
+        assert_eq!(conflicts.len(), 1, "{diags:?}");
+        assert_eq!(conflicts[0].related[0].span, first);
+        assert_eq!(conflicts[0].span.line, first.line + 1);
+        let cks = &goals.objectives[0].key_results[0].checkins;
+        assert_eq!(
+            cks.iter().map(|c| c.obs).collect::<Vec<_>>(),
+            [Observation::Value(1.0), Observation::Value(3.0)]
+        );
+    }
+
+    #[test]
+    fn the_first_of_same_date_repeats_wins_whichever_way_it_was_read() {
+        // `note: [x]` keeps a check-in raw (validation still accepts it); an out-of-range
+        // confidence drops one. Within each date the first in the file must be kept.
+        let f = kr_file(
+            "metric",
+            &[
+                "{ date: 2026-10-01, value: 1, note: [x] }",
+                "{ date: 2026-10-01, value: 2 }",
+                "{ date: 2026-10-02, value: 3 }",
+                "{ date: 2026-10-02, value: 4, note: [x] }",
+                "{ date: 2026-10-03, value: 9, confidence: 5 }",
+                "{ date: 2026-10-03, value: 5 }",
+                "{ date: 2026-10-03, value: 6, note: [x] }",
+                "{ date: 2026-10-04, value: 7, note: [x] }",
+                "{ date: 2026-10-04, value: 8, note: [x] }",
+                "{ date: 2026-10-04, value: 10 }",
+            ],
+        );
+        let (goals, _) = crate::validate::validate(&[(0, f)], &Config::default());
+        let kept: Vec<_> = goals.objectives[0].key_results[0]
+            .checkins
+            .iter()
+            .map(|c| c.obs)
+            .collect();
+        let want = [1.0, 3.0, 5.0, 7.0].map(Observation::Value);
+        assert_eq!(kept, want);
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn check_ins_stay_small() {
+        // BENCHMARKS.md's memory figures depend on these.
+        assert!(std::mem::size_of::<RawCheckin>() <= 112);
+        assert_eq!(std::mem::size_of::<Checkin>(), 64);
+    }
+}
