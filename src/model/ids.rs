@@ -162,6 +162,38 @@ impl serde::Serialize for Ref {
     }
 }
 
+/// A ref written from borrowed parts, for outputs: like [`Ref`] but without allocating,
+/// so printing thousands of refs costs no memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefParts<'a> {
+    Item(&'a str, &'a str),
+    KeyResult(&'a str, &'a str, &'a str),
+}
+
+impl fmt::Display for RefParts<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RefParts::Item(team, id) => write!(f, "{team}/{id}"),
+            RefParts::KeyResult(team, objective, id) => write!(f, "{team}/{objective}/{id}"),
+        }
+    }
+}
+
+impl serde::Serialize for RefParts<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl schemars::JsonSchema for RefParts<'_> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        Ref::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Ref::json_schema(g)
+    }
+}
+
 impl schemars::JsonSchema for Ref {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Ref".into()

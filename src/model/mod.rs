@@ -9,7 +9,7 @@ mod keywords;
 pub use crate::date::Date;
 pub use crate::diag::Span;
 pub use crate::period::Period;
-pub use ids::{KpiId, KrId, ObjectiveId, Ref, RefError, is_slug};
+pub use ids::{KpiId, KrId, ObjectiveId, Ref, RefError, RefParts, is_slug};
 pub use keywords::{Better, Cadence, Commitment, KrKind};
 
 /// All goals of a repository.
@@ -87,6 +87,16 @@ impl Objective {
     /// `team/objective/kr` of one of its key results.
     pub fn kr_ref(&self, kr: &KeyResult) -> Ref {
         Ref::key_result(&self.team, &self.id, &kr.id)
+    }
+
+    /// [`Objective::reference`] without allocating.
+    pub fn ref_parts(&self) -> RefParts<'_> {
+        RefParts::Item(&self.team, &self.id)
+    }
+
+    /// [`Objective::kr_ref`] without allocating.
+    pub fn kr_ref_parts<'a>(&'a self, kr: &'a KeyResult) -> RefParts<'a> {
+        RefParts::KeyResult(&self.team, &self.id, &kr.id)
     }
 }
 
@@ -205,6 +215,11 @@ impl Kpi {
     /// `team/kpi`.
     pub fn reference(&self) -> Ref {
         Ref::item(&self.team, &self.id)
+    }
+
+    /// [`Kpi::reference`] without allocating.
+    pub fn ref_parts(&self) -> RefParts<'_> {
+        RefParts::Item(&self.team, &self.id)
     }
 }
 

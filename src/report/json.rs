@@ -33,21 +33,46 @@ pub struct StatusJson<'a> {
     pub format_version: super::FormatVersion,
     /// The date the figures are computed as of.
     pub as_of: Date,
-    pub objectives: Vec<ObjectiveJson<'a>>,
-    pub kpis: Vec<KpiJson<'a>>,
+    pub objectives: Rows<'a, ObjectiveRow<'a>, ObjectiveJson<'a>>,
+    pub kpis: Rows<'a, KpiRow<'a>, KpiJson<'a>>,
+}
+
+/// A list of rows serialised one at a time as `J` (built from each row, written, dropped):
+/// at thousands of teams the document is never held whole, not even as values.
+pub struct Rows<'a, R, J> {
+    rows: &'a [R],
+    to_json: fn(&'a R) -> J,
+}
+
+impl<'a, R, J: Serialize> Serialize for Rows<'a, R, J> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.rows.iter().map(self.to_json))
+    }
+}
+
+impl<R, J: JsonSchema> JsonSchema for Rows<'_, R, J> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        Vec::<J>::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Vec::<J>::json_schema(g)
+    }
+    fn inline_schema() -> bool {
+        true
+    }
 }
 
 /// An objective and its figures.
 #[derive(Serialize, JsonSchema)]
 pub struct ObjectiveJson<'a> {
     #[serde(rename = "ref")]
-    pub reference: Ref,
+    pub reference: RefParts<'a>,
     pub team: &'a str,
     pub period: &'a str,
     pub title: &'a str,
     pub owner: Option<&'a str>,
     pub commitment: Commitment,
-    pub parent: Option<Ref>,
+    pub parent: Option<RefParts<'a>>,
     #[serde(serialize_with = "num::one")]
     pub score: f64,
     #[serde(serialize_with = "num::one")]
@@ -58,7 +83,7 @@ pub struct ObjectiveJson<'a> {
     pub guardrail_breached: bool,
     /// The period the objective was carried over from (`carried_from`).
     pub carried_from: Option<&'a str>,
-    pub guardrails: Vec<Ref>,
+    pub guardrails: Vec<RefParts<'a>>,
     pub key_results: Vec<KrJson<'a>>,
 }
 
@@ -66,7 +91,7 @@ pub struct ObjectiveJson<'a> {
 #[derive(Serialize, JsonSchema)]
 pub struct KrJson<'a> {
     #[serde(rename = "ref")]
-    pub reference: Ref,
+    pub reference: RefParts<'a>,
     pub title: &'a str,
     pub kind: KrKind,
     #[serde(serialize_with = "num::opt")]
@@ -81,7 +106,7 @@ pub struct KrJson<'a> {
     pub progress: f64,
     #[serde(serialize_with = "num::one")]
     pub weight: f64,
-    pub kpi: Option<Ref>,
+    pub kpi: Option<RefParts<'a>>,
     pub status: crate::score::Status,
     #[serde(serialize_with = "num::opt")]
     pub confidence: Option<f64>,
@@ -108,7 +133,7 @@ pub struct ForecastJson {
 #[derive(Serialize, JsonSchema)]
 pub struct KpiJson<'a> {
     #[serde(rename = "ref")]
-    pub reference: Ref,
+    pub reference: RefParts<'a>,
     pub team: &'a str,
     pub title: &'a str,
     pub unit: Option<&'a str>,
@@ -131,20 +156,20 @@ fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
     let o = row.objective;
     let s = row.score;
     ObjectiveJson {
-        reference: o.reference(),
+        reference: o.ref_parts(),
         team: &o.team,
         period: &o.period.name,
         title: &o.title,
         owner: o.owner.as_deref(),
         commitment: o.commitment,
-        parent: row.parent.map(Objective::reference),
+        parent: row.parent.map(Objective::ref_parts),
         score: s.score,
         expected: s.expected,
         status: s.status,
         forecast: s.forecast,
         guardrail_breached: s.guardrail_breached,
         carried_from: o.carried_from.as_deref(),
-        guardrails: row.guardrails.iter().map(|g| g.kpi.reference()).collect(),
+        guardrails: row.guardrails.iter().map(|g| g.kpi.ref_parts()).collect(),
         key_results: row.key_results.iter().map(kr).collect(),
     }
 }
@@ -156,7 +181,7 @@ fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
         KrMeasure::Milestone => (None, None),
     };
     KrJson {
-        reference: row.reference(),
+        reference: row.objective.kr_ref_parts(row.kr),
         title: &k.title,
         kind: k.kind.kind(),
         start,
@@ -166,7 +191,7 @@ fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
         done: s.done,
         progress: s.progress,
         weight: k.weight,
-        kpi: row.kpi.map(Kpi::reference),
+        kpi: row.kpi.map(Kpi::ref_parts),
         status: s.status,
         confidence: s.confidence,
         last_checkin: s.last_checkin,
@@ -183,7 +208,7 @@ fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
 fn kpi<'a>(row: &KpiRow<'a>) -> KpiJson<'a> {
     let (k, s) = (row.kpi, row.score);
     KpiJson {
-        reference: k.reference(),
+        reference: k.ref_parts(),
         team: &k.team,
         title: &k.title,
         unit: k.unit.as_deref(),
@@ -209,8 +234,14 @@ pub fn write_status<W: std::io::Write + ?Sized>(
     let doc = StatusJson {
         format_version: super::FormatVersion,
         as_of: view.as_of,
-        objectives: view.objectives.iter().map(objective).collect(),
-        kpis: view.kpis.iter().map(kpi).collect(),
+        objectives: Rows {
+            rows: &view.objectives,
+            to_json: objective,
+        },
+        kpis: Rows {
+            rows: &view.kpis,
+            to_json: kpi,
+        },
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     w.write_all(b"\n")

@@ -297,7 +297,10 @@ fn outside(v: &mut Validator, c: &Checkin, o: &Objective) {
 /// reason. `Err` holds what is wrong (empty when the problem was reported already, while
 /// reading the file). The one copy of these rules: validation reports the problems
 /// ([`convert`]) and lowering keeps the check-ins with none ([`super::lower`]).
-pub(crate) fn judge(raw: &RawCheckin, expect: Expect) -> Result<(Date, Observation), Vec<Diagnostic>> {
+pub(crate) fn judge(
+    raw: &RawCheckin,
+    expect: Expect,
+) -> Result<(Date, Observation), Vec<Diagnostic>> {
     let mut problems: Vec<Diagnostic> = Vec::new();
     let date = match &raw.date {
         None => {

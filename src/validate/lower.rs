@@ -63,7 +63,11 @@ pub fn lower_file(f: &mut RawFile) {
                     .kind
                     .as_ref()
                     .is_some_and(|k| k.value == KrKind::Milestone);
-                let expect = if milestone { Expect::Done } else { Expect::Value };
+                let expect = if milestone {
+                    Expect::Done
+                } else {
+                    Expect::Value
+                };
                 kr.lowered = lower(raws, expect);
             }
         }
@@ -73,10 +77,10 @@ pub fn lower_file(f: &mut RawFile) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Observation;
     use crate::config::Config;
     use crate::diag::Code;
     use crate::load::parse_file;
+    use crate::model::Observation;
 
     const KR: &str = "team: a\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - id: k\n        title: K\n        start: 0\n        target: 10\n";
 

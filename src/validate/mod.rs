@@ -4,8 +4,8 @@
 //! rules. Lookups go through hash maps, so validation stays linear in the input.
 
 mod checkins;
-pub mod lower;
 mod future;
+pub mod lower;
 mod sources;
 mod unread;
 
@@ -15,9 +15,9 @@ pub use unread::Unread;
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Span, suggest};
 use crate::load::lower::Lowered;
-use lower::lower_file;
 use crate::load::raw::*;
 use crate::model::*;
+use lower::lower_file;
 use std::collections::{HashMap, HashSet};
 
 /// A slug: `^[a-z0-9][a-z0-9_-]{0,62}$`.
