@@ -63,14 +63,9 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
     let base_card = score(&base.goals, ctx.as_of, Thresholds::from(&base.config));
     let head_card = score(&head.goals, ctx.as_of, Thresholds::from(&head.config));
     let changes = compare(
-        Side {
-            goals: &base.goals,
-            card: &base_card,
-        },
-        Side {
-            goals: &head.goals,
-            card: &head_card,
-        },
+        Side::scored(&base.goals, &base_card),
+        Side::scored(&head.goals, &head_card),
+        ctx.as_of,
     );
     out(&match args.format {
         DiffFormat::Text => diff::text(&header, &changes, ctx.color_out),

@@ -1,15 +1,19 @@
 //! An item's history through git (`goalpost log`) and check-in authors from blame. Commits
 //! are walked newest first from a start revision; a commit counts only when the item itself
 //! changed in one of the files that hold it now, compared with its first parent (merges:
-//! only what is new against every parent). Check-in logs take a fast line-level path
+//! only what is new against every parent). What changed is the engine's answer
+//! ([`item::changes`], typed [`ItemChange`]s). Check-in logs take a fast line-level path
 //! (`lines`); definition files are parsed, once per blob.
 
 pub mod blame;
 pub mod item;
 pub mod lines;
 
+use crate::diff::ItemChange;
+use crate::model::Checkin;
+use crate::select::Target;
 use git2::{Blob, Commit, Oid, Repository, Sort};
-use item::{CheckinData, ItemKey, Snapshot};
+use item::{ItemKey, Version};
 use lines::Line;
 use std::collections::HashMap;
 use std::path::Path;
@@ -42,7 +46,7 @@ pub struct Item {
 }
 
 /// One commit that changed the item.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Change {
     /// The full commit id.
     pub commit: String,
@@ -52,8 +56,69 @@ pub struct Change {
     pub date: String,
     /// The author time, RFC 3339 with the author's offset.
     pub time: String,
-    /// One-line summaries, definition changes first, then check-ins by date.
-    pub changes: Vec<String>,
+    /// What changed: the item itself, then (for an objective) its key results.
+    pub changes: Vec<ItemChange>,
+}
+
+impl Item {
+    /// The files that hold a resolved item in the current goals (read from `sources`): the
+    /// file that defines it, the files that hold its check-ins, and any goal file naming its
+    /// ref (a log whose check-ins of it were all deleted still names it in a comment or
+    /// another line).
+    pub fn of(goals: &crate::model::Goals, sources: &crate::load::Sources, target: Target) -> Item {
+        let (key, span, checkins) = match target {
+            Target::Objective(i) => {
+                let o = goals.objective(i);
+                let key = ItemKey::Objective {
+                    team: o.team.clone(),
+                    period: o.period.name.clone(),
+                    id: o.id.clone(),
+                };
+                (key, o.span, &[][..])
+            }
+            Target::KeyResult(id) => {
+                let (o, kr) = goals.kr(id);
+                let key = ItemKey::KeyResult {
+                    team: o.team.clone(),
+                    period: o.period.name.clone(),
+                    objective: o.id.clone(),
+                    id: kr.id.clone(),
+                    start: o.period.start,
+                    end: o.period.end,
+                };
+                (key, o.span, &kr.checkins[..])
+            }
+            Target::Kpi(k) => {
+                let kp = goals.kpi(k);
+                let key = ItemKey::Kpi {
+                    team: kp.team.clone(),
+                    id: kp.id.clone(),
+                };
+                (key, kp.span, &kp.checkins[..])
+            }
+        };
+        let definition = sources.path(span.file).to_owned();
+        let mut logs: Vec<String> = Vec::new();
+        if !matches!(key, ItemKey::Objective { .. }) {
+            let reference = key.reference().to_string();
+            for c in checkins {
+                logs.push(sources.path(c.span.file).to_owned());
+            }
+            for f in &sources.files {
+                if f.path != "goalpost.toml" && f.text.contains(&reference) {
+                    logs.push(f.path.clone());
+                }
+            }
+        }
+        logs.sort();
+        logs.dedup();
+        logs.retain(|l| *l != definition);
+        Item {
+            key,
+            definition,
+            logs,
+        }
+    }
 }
 
 /// How each file is compared.
@@ -106,7 +171,7 @@ pub fn log(
         entries: HashMap::new(),
         blobs: Vec::new(),
         snapshots: HashMap::new(),
-        reference: item.key.reference(),
+        reference: item.key.reference().to_string(),
     };
     let mut revwalk = git.revwalk()?;
     revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
@@ -145,7 +210,7 @@ pub fn log(
                 break;
             }
             let other = walk.changes(p, &mine)?;
-            changes.retain(|c| other.contains(c));
+            changes = only_in_both(changes, &other);
         }
         if !changes.is_empty() {
             out.push(change(&commit, changes));
@@ -154,7 +219,42 @@ pub fn log(
     Ok(out)
 }
 
-fn change(commit: &Commit<'_>, changes: Vec<String>) -> Change {
+/// What a merge changed against every parent: the changes (and check-ins) that its first
+/// parent's comparison and another parent's comparison both report.
+fn only_in_both(mine: Vec<ItemChange>, other: &[ItemChange]) -> Vec<ItemChange> {
+    let mut out = Vec::new();
+    for mut c in mine {
+        let Some(o) = other
+            .iter()
+            .find(|o| o.reference == c.reference && o.change == c.change)
+        else {
+            continue;
+        };
+        c.fields.retain(|f| o.fields.contains(f));
+        let ch = &mut c.checkins;
+        ch.added
+            .retain(|x| o.checkins.added.iter().any(|y| same(x, y)));
+        ch.removed
+            .retain(|x| o.checkins.removed.iter().any(|y| same(x, y)));
+        ch.changed.retain(|x| {
+            o.checkins
+                .changed
+                .iter()
+                .any(|y| same(&x.to, &y.to) && same(&x.from, &y.from))
+        });
+        if c.change != crate::diff::ChangeKind::Modified || !c.fields.is_empty() || !ch.is_empty() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The same check-in, wherever it is written.
+fn same(a: &Checkin, b: &Checkin) -> bool {
+    a.date == b.date && crate::diff::same_checkin(a, b)
+}
+
+fn change(commit: &Commit<'_>, changes: Vec<ItemChange>) -> Change {
     let author = commit.author();
     let when = author.when();
     let offset =
@@ -203,7 +303,8 @@ struct Walker<'r> {
     /// `None`: larger than a goal file may be, so not read.
     blobs: Vec<(Oid, Option<Rc<Blob<'r>>>)>,
     /// (blob, file index) → the item in that blob; a blob is parsed once.
-    snapshots: HashMap<(Oid, usize), Snapshot>,
+    snapshots: HashMap<(Oid, usize), Rc<Version>>,
+    /// The item's ref as logs write it (to find its lines).
     reference: String,
 }
 
@@ -242,29 +343,29 @@ impl<'r> Walker<'r> {
         Ok(e)
     }
 
-    fn snapshot(&mut self, blob: Option<Oid>, file: usize) -> Result<Snapshot, HistoryError> {
+    fn snapshot(&mut self, blob: Option<Oid>, file: usize) -> Result<Rc<Version>, HistoryError> {
         let Some(blob) = blob else {
-            return Ok(Snapshot::default());
+            return Ok(Rc::default());
         };
         if let Some(s) = self.snapshots.get(&(blob, file)) {
-            return Ok(s.clone());
+            return Ok(Rc::clone(s));
         }
         let Some(b) = self.blob(blob)? else {
-            return Ok(Snapshot::default());
+            return Ok(Rc::default());
         };
-        let s = match crate::load::decode(b.content(), 0) {
-            Err(_) => Snapshot::default(),
+        let s = Rc::new(match crate::load::decode(b.content(), 0) {
+            Err(_) => Version::default(),
             Ok(text) => match crate::load::parse_file(0, &text).0 {
-                Some(raw) => Snapshot::of(&raw, &self.item.key, self.files[file].define),
-                None => Snapshot::default(),
+                Some(raw) => Version::of(&raw, &self.item.key, self.files[file].define),
+                None => Version::default(),
             },
-        };
+        });
         // Walking newest first, a blob is needed as the new side and then once more as
         // the old side: a small cache is enough.
         if self.snapshots.len() > 64 {
             self.snapshots.clear();
         }
-        self.snapshots.insert((blob, file), s.clone());
+        self.snapshots.insert((blob, file), Rc::clone(&s));
         Ok(s)
     }
 
@@ -278,15 +379,15 @@ impl<'r> Walker<'r> {
         Ok(false)
     }
 
-    /// The summaries of what changed for the item between two trees.
+    /// What changed for the item between two trees (the engine's answer).
     fn changes(
         &mut self,
         old: &[Option<Oid>],
         new: &[Option<Oid>],
-    ) -> Result<Vec<String>, HistoryError> {
-        let mut defs = Vec::new();
-        let mut removed: Vec<CheckinData> = Vec::new();
-        let mut added: Vec<CheckinData> = Vec::new();
+    ) -> Result<Vec<ItemChange>, HistoryError> {
+        let mut versions = (None, None);
+        let mut removed: Vec<Checkin> = Vec::new();
+        let mut added: Vec<Checkin> = Vec::new();
         for i in 0..self.files.len() {
             if old[i] == new[i] {
                 continue;
@@ -299,22 +400,28 @@ impl<'r> Walker<'r> {
             }
             let a = self.snapshot(old[i], i)?;
             let b = self.snapshot(new[i], i)?;
-            defs.extend(item::definition_changes(&a, &b));
             removed.extend(
                 a.checkins
-                    .iter()
-                    .filter(|(d, c)| b.checkins.get(*d) != Some(c))
-                    .map(|(_, c)| c.clone()),
+                    .values()
+                    .filter(|c| !b.checkins.get(&c.date).is_some_and(|d| same(c, d)))
+                    .cloned(),
             );
             added.extend(
                 b.checkins
-                    .iter()
-                    .filter(|(d, c)| a.checkins.get(*d) != Some(c))
-                    .map(|(_, c)| c.clone()),
+                    .values()
+                    .filter(|c| !a.checkins.get(&c.date).is_some_and(|d| same(c, d)))
+                    .cloned(),
             );
+            if self.files[i].define {
+                versions = (Some(a), Some(b));
+            }
         }
-        defs.extend(item::checkin_changes(&removed, &added));
-        Ok(defs)
+        let defs = match &versions {
+            (Some(a), Some(b)) => Some((a.as_ref(), b.as_ref())),
+            // The definition did not change: nothing to compare there.
+            _ => None,
+        };
+        Ok(item::changes(&self.item.key, defs, removed, added))
     }
 
     /// The fast path for a log: the check-ins on changed lines. `false` when a changed line
@@ -323,14 +430,14 @@ impl<'r> Walker<'r> {
         &mut self,
         old: Oid,
         new: Oid,
-        removed: &mut Vec<CheckinData>,
-        added: &mut Vec<CheckinData>,
+        removed: &mut Vec<Checkin>,
+        added: &mut Vec<Checkin>,
     ) -> Result<bool, HistoryError> {
         let (Some(a), Some(b)) = (self.blob(old)?, self.blob(new)?) else {
             return Ok(false);
         };
         let (gone, came) = lines::changed_lines(a.content(), b.content());
-        let mut found = (Snapshot::default(), Snapshot::default());
+        let mut found = (Version::default(), Version::default());
         for (list, snap) in [(gone, &mut found.0), (came, &mut found.1)] {
             for l in list {
                 match lines::classify(l, &self.reference) {

@@ -1,11 +1,13 @@
 //! Reports: values computed by `score` rendered for people and programs, one module per
 //! output format. Nothing here reads files or prints; `cli` writes what these return.
 
+pub mod changes;
 pub mod csv;
 pub mod diagnostics;
 pub mod diff;
 pub mod html;
 pub mod json;
+pub mod log;
 pub mod markdown;
 pub mod show;
 pub mod svg;
