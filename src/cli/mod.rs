@@ -156,6 +156,7 @@ pub fn run() -> u8 {
         }
     };
     crate::git::watchdog::set_handler(git_stalled);
+    crate::git::configure_process();
     let ctx = match Ctx::new(&cli) {
         Ok(c) => c,
         Err(f) => return f.report(false),

@@ -7,12 +7,17 @@
 
 use crate::load::resolve::{self, Hidden, Node, Resolved};
 use crate::load::source::{Entry, Read, Source};
-use git2::{Blob, ErrorClass, ErrorCode, ObjectType, Oid, Repository, TreeEntry};
+use git2::{Blob, ErrorClass, ErrorCode, ObjectType, Repository, TreeEntry};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+pub mod commit;
+pub mod read;
 pub mod watchdog;
+
+pub use git2::Oid;
+pub use read::{Author, CommitInfo, Reader};
 
 /// Why a git operation could not be done.
 #[derive(Debug, thiserror::Error)]
@@ -67,16 +72,19 @@ pub struct Repo {
 }
 
 /// The repository, held for one stretch of git work (watched for stalls, see [`watchdog`]).
-pub struct Locked<'a> {
+/// Only this module reaches the libgit2 repository inside: callers use the wrapper's
+/// methods ([`Reader`], [`commit`]).
+struct Locked<'a> {
     guard: MutexGuard<'a, Repository>,
     _busy: watchdog::Busy,
 }
 
-impl std::ops::Deref for Locked<'_> {
-    type Target = Repository;
-    fn deref(&self) -> &Repository {
-        &self.guard
-    }
+/// Settings of libgit2 that hold for the whole process, set once at start-up by the
+/// program (never by a library function on its way): objects read are not hashed again to
+/// verify them, as git itself does not (for a walk or a blame that reads thousands of blobs it
+/// was a tenth to a half of the time; a corrupt object still fails to inflate or parse).
+pub fn configure_process() {
+    git2::opts::strict_hash_verification(false);
 }
 
 fn lock(repo: &Mutex<Repository>) -> Locked<'_> {
@@ -129,23 +137,23 @@ impl Repo {
         format!("{}{path}", self.prefix)
     }
 
-    /// The libgit2 repository itself, for the history walk, blame and `checkin --commit`.
-    pub fn lock(&self) -> Locked<'_> {
+    fn lock(&self) -> Locked<'_> {
         lock(&self.repo)
     }
 
     /// The repository's git directory (`.git`, or a linked work tree's own directory).
     pub fn git_dir(&self) -> std::path::PathBuf {
-        lock(&self.repo).path().to_owned()
+        lock(&self.repo).guard.path().to_owned()
     }
 
     pub fn is_shallow(&self) -> bool {
-        lock(&self.repo).is_shallow()
+        lock(&self.repo).guard.is_shallow()
     }
 
     /// Resolves a revision (`main`, `HEAD~2`, a commit id, a tag) to a commit.
     pub fn resolve(&self, rev: &str) -> Result<Revision, GitError> {
-        let repo = lock(&self.repo);
+        let locked = lock(&self.repo);
+        let repo = &*locked.guard;
         let found = repo
             .revparse_single(rev)
             .and_then(|o| o.peel_to_commit())
@@ -193,7 +201,8 @@ impl Repo {
     /// The default branch: local `main`, local `master`, the target of `origin/HEAD`, then
     /// `origin/main` or `origin/master`. Its short name.
     pub fn default_branch(&self) -> Result<String, GitError> {
-        let repo = lock(&self.repo);
+        let locked = lock(&self.repo);
+        let repo = &*locked.guard;
         for name in ["refs/heads/main", "refs/heads/master"] {
             if repo.find_reference(name).is_ok() {
                 return Ok(name.trim_start_matches("refs/heads/").to_owned());
@@ -224,7 +233,8 @@ impl Repo {
             e => e,
         })?;
         let other = self.resolve(&branch)?;
-        let repo = lock(&self.repo);
+        let locked = lock(&self.repo);
+        let repo = &*locked.guard;
         match repo.merge_base(head.commit, other.commit) {
             Ok(commit) => Ok(Revision {
                 name: format!("merge-base(HEAD, {branch})"),
@@ -242,7 +252,8 @@ impl Repo {
 
     /// The files of a revision.
     pub fn tree(&self, rev: &Revision) -> Result<GitTree, GitError> {
-        let repo = lock(&self.repo);
+        let locked = lock(&self.repo);
+        let repo = &*locked.guard;
         let tree = repo
             .find_commit(rev.commit)
             .and_then(|c| c.tree())
@@ -285,7 +296,7 @@ fn is_hex(rev: &str) -> bool {
 /// bytes; `Ok(None)` when it is larger. Every blob goalpost reads from git goes through
 /// here or checks the header the same way, so a pull request cannot make it inflate a 1.5 GB
 /// blob that packs into a megabyte.
-pub fn bounded_blob(repo: &Repository, id: Oid, max: u64) -> Result<Option<Blob<'_>>, git2::Error> {
+fn bounded_blob(repo: &Repository, id: Oid, max: u64) -> Result<Option<Blob<'_>>, git2::Error> {
     watchdog::tick();
     if blob_size(repo, id)? > max {
         return Ok(None);
@@ -294,7 +305,7 @@ pub fn bounded_blob(repo: &Repository, id: Oid, max: u64) -> Result<Option<Blob<
 }
 
 /// A blob's size from its header.
-pub fn blob_size(repo: &Repository, id: Oid) -> Result<u64, git2::Error> {
+fn blob_size(repo: &Repository, id: Oid) -> Result<u64, git2::Error> {
     let (size, _) = repo.odb()?.read_header(id)?;
     Ok(size as u64)
 }
@@ -453,14 +464,16 @@ impl resolve::Tree for View<'_> {
 
 impl Source for GitTree {
     fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
-        let repo = lock(&self.repo);
-        let view = self.view(&repo)?;
+        let locked = lock(&self.repo);
+        let repo = &*locked.guard;
+        let view = self.view(repo)?;
         resolve::walk(&view, roots, max)
     }
 
     fn read(&self, path: &str, max: u64) -> io::Result<Read> {
-        let repo = lock(&self.repo);
-        let view = self.view(&repo)?;
+        let locked = lock(&self.repo);
+        let repo = &*locked.guard;
+        let view = self.view(repo)?;
         let real = match resolve::resolve(&view, path, Hidden::Refuse)? {
             Resolved::Found {
                 real,
@@ -473,10 +486,10 @@ impl Source for GitTree {
             return Ok(Read::Missing);
         };
         let broken = |e: git2::Error| self.broken(path, &e);
-        match bounded_blob(&repo, entry.id(), max).map_err(broken)? {
+        match bounded_blob(repo, entry.id(), max).map_err(broken)? {
             Some(blob) => Ok(Read::Bytes(blob.content().to_vec())),
             None => Ok(Read::TooLarge(
-                blob_size(&repo, entry.id()).map_err(broken)?,
+                blob_size(repo, entry.id()).map_err(broken)?,
             )),
         }
     }

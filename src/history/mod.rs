@@ -10,13 +10,12 @@ pub mod item;
 pub mod lines;
 
 use crate::diff::ItemChange;
+use crate::git::{CommitInfo, Oid, Reader};
 use crate::model::Checkin;
 use crate::select::Target;
-use git2::{Blob, Commit, Oid, Repository, Sort};
 use item::{ItemKey, Version};
 use lines::Line;
 use std::collections::HashMap;
-use std::path::Path;
 use std::rc::Rc;
 
 pub use crate::git::Repo;
@@ -137,18 +136,13 @@ pub fn log(
     max: Option<usize>,
 ) -> Result<Vec<Change>, HistoryError> {
     let start = start.map(|rev| repo.resolve(rev)).transpose()?;
-    // libgit2 hashes every object it reads again to verify it; git does not, and for a
-    // walk that reads thousands of blobs it was a tenth of the time.
-    git2::opts::strict_hash_verification(false);
-    let guard = repo.lock();
-    let git: &Repository = &guard;
+    let git = repo.reader();
     let start = match start {
         Some(rev) => rev.commit,
-        None => match git.head().and_then(|h| h.peel_to_commit()) {
-            Ok(c) => c.id(),
+        None => match git.head()? {
+            Some(id) => id,
             // An unborn branch: nothing committed yet, so no history.
-            Err(e) if e.code() == git2::ErrorCode::UnbornBranch => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
+            None => return Ok(Vec::new()),
         },
     };
     let mut files = vec![Tracked {
@@ -163,32 +157,32 @@ pub fn log(
             });
         }
     }
-    let shallow = shallow_commits(git);
+    let shallow = git.shallow_commits();
+    let paths: Vec<String> = files.iter().map(|f| f.git_path.clone()).collect();
     let mut walk = Walker {
-        git,
+        git: &git,
         item,
         files,
+        paths,
         entries: HashMap::new(),
         blobs: Vec::new(),
         snapshots: HashMap::new(),
         reference: item.key.reference().to_string(),
     };
-    let mut revwalk = git.revwalk()?;
-    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    revwalk.push(start)?;
     let mut out = Vec::new();
-    for id in revwalk {
-        crate::git::watchdog::tick();
+    for id in git.walk(start)? {
         if max.is_some_and(|m| out.len() >= m) {
             break;
         }
-        let id = id.map_err(|e| shallow_or(git, e))?;
-        let commit = git.find_commit(id).map_err(|e| shallow_or(git, e))?;
-        let mine = walk.entries_of(&commit)?;
+        let id = id.map_err(|e| shallow_or(&git, e))?;
+        let commit = git.commit(id).map_err(|e| shallow_or(&git, e))?;
+        let mine = walk.entries_of(id)?;
         let mut parents = Vec::new();
-        for i in 0..commit.parent_count() {
-            let p = commit.parent(i).map_err(|e| shallow_or(git, e))?;
-            parents.push(walk.entries_of(&p)?);
+        for &p in &commit.parents {
+            parents.push(walk.entries_of(p).map_err(|e| match e {
+                HistoryError::Git(e) => shallow_or(&git, e),
+                e => e,
+            })?);
         }
         if parents.is_empty() && shallow.contains(&id) {
             // The history stops here: complete only if the item did not exist yet.
@@ -254,38 +248,25 @@ fn same(a: &Checkin, b: &Checkin) -> bool {
     a.date == b.date && crate::diff::same_checkin(a, b)
 }
 
-fn change(commit: &Commit<'_>, changes: Vec<ItemChange>) -> Change {
-    let author = commit.author();
-    let when = author.when();
+fn change(commit: &CommitInfo, changes: Vec<ItemChange>) -> Change {
+    let author = &commit.author;
     let offset =
-        jiff::tz::Offset::from_seconds(when.offset_minutes() * 60).unwrap_or(jiff::tz::Offset::UTC);
-    let zoned = jiff::Timestamp::from_second(when.seconds())
+        jiff::tz::Offset::from_seconds(author.offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
+    let zoned = jiff::Timestamp::from_second(author.seconds)
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
         .to_zoned(jiff::tz::TimeZone::fixed(offset));
     Change {
-        commit: commit.id().to_string(),
-        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        commit: commit.id.to_string(),
+        author: author.name.clone(),
+        email: author.email.clone(),
         date: zoned.strftime("%Y-%m-%d").to_string(),
         time: zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
         changes,
     }
 }
 
-/// The commits a shallow clone was cut at (`.git/shallow`); empty for a full clone.
-fn shallow_commits(git: &Repository) -> Vec<Oid> {
-    if !git.is_shallow() {
-        return Vec::new();
-    }
-    std::fs::read_to_string(git.path().join("shallow"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| Oid::from_str(l.trim()).ok())
-        .collect()
-}
-
 /// A missing object in a shallow clone is missing history; anywhere else a git failure.
-fn shallow_or(git: &Repository, e: git2::Error) -> HistoryError {
+fn shallow_or(git: &Reader<'_>, e: git2::Error) -> HistoryError {
     if git.is_shallow() && e.code() == git2::ErrorCode::NotFound {
         HistoryError::Shallow
     } else {
@@ -294,14 +275,16 @@ fn shallow_or(git: &Repository, e: git2::Error) -> HistoryError {
 }
 
 struct Walker<'r> {
-    git: &'r Repository,
+    git: &'r Reader<'r>,
     item: &'r Item,
     files: Vec<Tracked>,
+    /// The tracked files' repository paths.
+    paths: Vec<String>,
     /// Commit → the blob of each tracked file in its tree.
     entries: HashMap<Oid, Vec<Option<Oid>>>,
     /// The last blobs read: a log's old side in one commit is its new side in the next.
     /// `None`: larger than a goal file may be, so not read.
-    blobs: Vec<(Oid, Option<Rc<Blob<'r>>>)>,
+    blobs: Vec<(Oid, Option<Rc<Vec<u8>>>)>,
     /// (blob, file index) → the item in that blob; a blob is parsed once.
     snapshots: HashMap<(Oid, usize), Rc<Version>>,
     /// The item's ref as logs write it (to find its lines).
@@ -312,11 +295,11 @@ impl<'r> Walker<'r> {
     /// A blob of a tracked file, or `None` when it is larger than a goal file may be: such
     /// a version is read as if it held nothing, like a version that does not parse (the
     /// header is read, never the content, so a 1.5 GB blob costs nothing).
-    fn blob(&mut self, id: Oid) -> Result<Option<Rc<Blob<'r>>>, HistoryError> {
+    fn blob(&mut self, id: Oid) -> Result<Option<Rc<Vec<u8>>>, HistoryError> {
         if let Some((_, b)) = self.blobs.iter().find(|(o, _)| *o == id) {
             return Ok(b.clone());
         }
-        let b = crate::git::bounded_blob(self.git, id, crate::load::MAX_FILE_BYTES)?.map(Rc::new);
+        let b = self.git.blob(id, crate::load::MAX_FILE_BYTES)?.map(Rc::new);
         if self.blobs.len() >= 4 {
             self.blobs.remove(0);
         }
@@ -324,22 +307,12 @@ impl<'r> Walker<'r> {
         Ok(b)
     }
 
-    fn entries_of(&mut self, commit: &Commit<'_>) -> Result<Vec<Option<Oid>>, HistoryError> {
-        if let Some(e) = self.entries.get(&commit.id()) {
+    fn entries_of(&mut self, commit: Oid) -> Result<Vec<Option<Oid>>, HistoryError> {
+        if let Some(e) = self.entries.get(&commit) {
             return Ok(e.clone());
         }
-        let tree = commit.tree()?;
-        let e: Vec<Option<Oid>> = self
-            .files
-            .iter()
-            .map(|f| {
-                tree.get_path(Path::new(&f.git_path))
-                    .ok()
-                    .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
-                    .map(|e| e.id())
-            })
-            .collect();
-        self.entries.insert(commit.id(), e.clone());
+        let e = self.git.entries(commit, &self.paths)?;
+        self.entries.insert(commit, e.clone());
         Ok(e)
     }
 
@@ -353,7 +326,7 @@ impl<'r> Walker<'r> {
         let Some(b) = self.blob(blob)? else {
             return Ok(Rc::default());
         };
-        let s = Rc::new(match crate::load::decode(b.content(), 0) {
+        let s = Rc::new(match crate::load::decode(&b, 0) {
             Err(_) => Version::default(),
             Ok(text) => match crate::load::parse_file(0, &text).0 {
                 Some(raw) => Version::of(&raw, &self.item.key, self.files[file].define),
@@ -436,7 +409,7 @@ impl<'r> Walker<'r> {
         let (Some(a), Some(b)) = (self.blob(old)?, self.blob(new)?) else {
             return Ok(false);
         };
-        let (gone, came) = lines::changed_lines(a.content(), b.content());
+        let (gone, came) = lines::changed_lines(&a, &b);
         let mut found = (Version::default(), Version::default());
         for (list, snap) in [(gone, &mut found.0), (came, &mut found.1)] {
             for l in list {
