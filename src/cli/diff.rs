@@ -2,11 +2,10 @@
 //! revision and the work tree, with both sides scored as of one date. A diff is not a
 //! failure: exit 0 whatever changed; 1 only when a side is invalid (said which).
 
-use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, plural};
+use super::{Checked, CmdResult, Ctx, Failure, check_named, exit, out, plural};
 use crate::diff::{Side, compare};
 use crate::git::Repo;
 use crate::load::source::Source;
-use crate::report::diagnostics;
 use crate::report::diff::{self, Header};
 use crate::score::{Thresholds, score};
 use clap::{Args, ValueEnum};
@@ -77,10 +76,10 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
 
 /// Loads and validates one side; an invalid side is reported (saying which) and stops the
 /// diff: comparing half-read goals would list phantom removals.
-pub fn load_side(source: &dyn Source, side: &str, ctx: &Ctx) -> Result<Checked, Failure> {
+fn load_side(source: &dyn Source, side: &str, ctx: &Ctx) -> Result<Checked, Failure> {
     let what =
         crate::text::safe::human(&format!("the {side} side, {}", source.describe())).into_owned();
-    let checked = check_named(source, &what, ctx)?;
+    let checked = check_named(source, &what, ctx.color_err)?;
     if checked.has_errors() {
         let n = super::print_errors(&checked, ctx.color_err);
         eprintln!(
@@ -90,26 +89,4 @@ pub fn load_side(source: &dyn Source, side: &str, ctx: &Ctx) -> Result<Checked, 
         return Err(Failure::Reported(exit::FINDINGS));
     }
     Ok(checked)
-}
-
-/// Loads and validates one side; an invalid goalpost.toml there is reported, naming the
-/// side, and is a usage error.
-fn check_named(source: &dyn Source, what: &str, ctx: &Ctx) -> Result<Checked, Failure> {
-    match check_source(source) {
-        Err(Failure::Config { sources, diags }) => {
-            eprint!("{}", diagnostics::human(&diags, &sources, ctx.color_err));
-            eprintln!("error: goalpost.toml in {what} is invalid");
-            Err(Failure::Reported(exit::USAGE))
-        }
-        other => other,
-    }
-}
-
-/// Loads the base side of `check --base`. Its own problems are not reported (they belong to
-/// the past), but an unreadable goalpost.toml stops the check. The caller says when the
-/// base has errors (`check` names the items it did not compare).
-pub fn load_base(source: &dyn Source, ctx: &Ctx) -> Result<Checked, Failure> {
-    let what =
-        crate::text::safe::human(&format!("the base side, {}", source.describe())).into_owned();
-    check_named(source, &what, ctx)
 }

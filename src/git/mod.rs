@@ -488,9 +488,7 @@ impl Source for GitTree {
         let broken = |e: git2::Error| self.broken(path, &e);
         match bounded_blob(repo, entry.id(), max).map_err(broken)? {
             Some(blob) => Ok(Read::Bytes(blob.content().to_vec())),
-            None => Ok(Read::TooLarge(
-                blob_size(repo, entry.id()).map_err(broken)?,
-            )),
+            None => Ok(Read::TooLarge(blob_size(repo, entry.id()).map_err(broken)?)),
         }
     }
 
