@@ -5,19 +5,18 @@
 //! project root, which may be a subdirectory of the git work tree. Nothing here panics on a
 //! missing or corrupt object: every git problem is a [`GitError`].
 
-use crate::load::resolve::{self, Hidden, Node, Resolved};
-use crate::load::source::{Entry, Read, Source};
-use git2::{Blob, ErrorClass, ErrorCode, ObjectType, Repository, TreeEntry};
-use std::io;
+use git2::{Blob, ErrorClass, ErrorCode, Repository};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub mod commit;
 pub mod read;
+mod tree;
 pub mod watchdog;
 
 pub use git2::Oid;
 pub use read::{Author, CommitInfo, Reader};
+pub use tree::GitTree;
 
 /// Why a git operation could not be done.
 #[derive(Debug, thiserror::Error)]
@@ -272,13 +271,13 @@ impl Repo {
                     ))
                 }
             })?;
-        Ok(GitTree {
-            repo: Arc::clone(&self.repo),
+        Ok(GitTree::new(
+            Arc::clone(&self.repo),
             tree,
-            prefix: self.prefix.clone(),
-            root: self.root.clone(),
-            rev: rev.clone(),
-        })
+            self.prefix.clone(),
+            self.root.clone(),
+            rev.clone(),
+        ))
     }
 }
 
@@ -310,196 +309,14 @@ fn blob_size(repo: &Repository, id: Oid) -> Result<u64, git2::Error> {
     Ok(size as u64)
 }
 
-/// Largest symlink blob read for its target: a target is a path, and no system takes
-/// paths longer than this.
-const MAX_LINK_BYTES: u64 = 4096;
-
-/// A revision's files, read from the object database.
-pub struct GitTree {
-    repo: Arc<Mutex<Repository>>,
-    tree: Oid,
-    prefix: String,
-    root: PathBuf,
-    rev: Revision,
-}
-
-/// A git file mode of a symbolic link.
-const MODE_LINK: i32 = 0o120000;
-
-impl GitTree {
-    pub fn revision(&self) -> &Revision {
-        &self.rev
-    }
-
-    fn broken(&self, path: &str, e: &git2::Error) -> io::Error {
-        io::Error::other(format!(
-            "`{path}` in revision `{}` ({}): {} (is the repository corrupt? try `git fsck`)",
-            self.rev.name,
-            self.rev.short(),
-            e.message()
-        ))
-    }
-
-    /// The revision's tree seen from the project root, for the resolver.
-    fn view<'r>(&'r self, repo: &'r Repository) -> io::Result<View<'r>> {
-        let top = repo.find_tree(self.tree).map_err(|e| self.broken("", &e))?;
-        let prefix = self.prefix.trim_end_matches('/');
-        let root = if prefix.is_empty() {
-            Some(top)
-        } else {
-            match top.get_path(Path::new(prefix)) {
-                Ok(e) if e.kind() == Some(ObjectType::Tree) => {
-                    Some(repo.find_tree(e.id()).map_err(|e| self.broken("", &e))?)
-                }
-                Ok(_) => None,
-                Err(e) if e.code() == ErrorCode::NotFound => None,
-                Err(e) => return Err(self.broken("", &e)),
-            }
-        };
-        Ok(View {
-            git: self,
-            repo,
-            root,
-        })
-    }
-}
-
-/// A revision's tree below the project root, while the repository is locked: what the
-/// resolver walks, exactly as it walks the work tree.
-struct View<'r> {
-    git: &'r GitTree,
-    repo: &'r Repository,
-    /// `None` when the project directory does not exist in the revision.
-    root: Option<git2::Tree<'r>>,
-}
-
-impl View<'_> {
-    fn entry(&self, real: &str) -> io::Result<Option<TreeEntry<'_>>> {
-        let Some(root) = &self.root else {
-            return Ok(None);
-        };
-        watchdog::tick();
-        match root.get_path(Path::new(real)) {
-            Ok(e) => Ok(Some(e)),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(self.git.broken(real, &e)),
-        }
-    }
-
-    fn node_of(&self, entry: &TreeEntry<'_>, path: &str) -> io::Result<Node> {
-        let broken = |e: git2::Error| self.git.broken(path, &e);
-        Ok(match entry.kind() {
-            Some(ObjectType::Tree) => Node::Dir,
-            Some(ObjectType::Blob) if entry.filemode() == MODE_LINK => {
-                match bounded_blob(self.repo, entry.id(), MAX_LINK_BYTES).map_err(broken)? {
-                    Some(blob) => match std::str::from_utf8(blob.content()) {
-                        Ok(target) => Node::Link(target.to_owned()),
-                        Err(_) => Node::Other,
-                    },
-                    None => Node::Other,
-                }
-            }
-            Some(ObjectType::Blob) => Node::File,
-            // Submodules (commits) and anything else are not goal files.
-            _ => Node::Other,
-        })
-    }
-}
-
-impl resolve::Tree for View<'_> {
-    fn node(&self, real: &str) -> io::Result<Node> {
-        if real.is_empty() {
-            return Ok(if self.root.is_some() {
-                Node::Dir
-            } else {
-                Node::Missing
-            });
-        }
-        match self.entry(real)? {
-            Some(e) => self.node_of(&e, real),
-            None => Ok(Node::Missing),
-        }
-    }
-
-    fn list(&self, real: &str) -> io::Result<Vec<(String, Node)>> {
-        let tree = if real.is_empty() {
-            match &self.root {
-                Some(t) => t.clone(),
-                None => return Ok(Vec::new()),
-            }
-        } else {
-            match self.entry(real)? {
-                Some(e) if e.kind() == Some(ObjectType::Tree) => self
-                    .repo
-                    .find_tree(e.id())
-                    .map_err(|e| self.git.broken(real, &e))?,
-                _ => return Ok(Vec::new()),
-            }
-        };
-        let mut out = Vec::new();
-        for entry in tree.iter() {
-            let Ok(name) = entry.name() else { continue };
-            let path = if real.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{real}/{name}")
-            };
-            out.push((name.to_owned(), self.node_of(&entry, &path)?));
-        }
-        // Git sorts a directory `a` as `a/`; the walk wants plain name order.
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(out)
-    }
-
-    fn inside(&self, absolute: &str) -> Option<String> {
-        // As in the checked-out work tree: an absolute link is inside when it names a path
-        // below the project root on this machine.
-        Path::new(absolute)
-            .strip_prefix(&self.git.root)
-            .ok()
-            .and_then(|rel| rel.to_str())
-            .map(str::to_owned)
-    }
-}
-
-impl Source for GitTree {
-    fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
-        let locked = lock(&self.repo);
-        let repo = &*locked.guard;
-        let view = self.view(repo)?;
-        resolve::walk(&view, roots, max)
-    }
-
-    fn read(&self, path: &str, max: u64) -> io::Result<Read> {
-        let locked = lock(&self.repo);
-        let repo = &*locked.guard;
-        let view = self.view(repo)?;
-        let real = match resolve::resolve(&view, path, Hidden::Refuse)? {
-            Resolved::Found {
-                real,
-                node: Node::File,
-            } => real,
-            Resolved::Found { .. } | Resolved::Missing { .. } => return Ok(Read::Missing),
-            Resolved::Refused(r) => return Ok(Read::Refused(r)),
-        };
-        let Some(entry) = view.entry(&real)? else {
-            return Ok(Read::Missing);
-        };
-        let broken = |e: git2::Error| self.broken(path, &e);
-        match bounded_blob(repo, entry.id(), max).map_err(broken)? {
-            Some(blob) => Ok(Read::Bytes(blob.content().to_vec())),
-            None => Ok(Read::TooLarge(blob_size(repo, entry.id()).map_err(broken)?)),
-        }
-    }
-
-    fn describe(&self) -> String {
-        format!("revision `{}` ({})", self.rev.name, self.rev.short())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::resolve;
+    use crate::load::source::{Entry, Read, Source};
+
+    /// A git file mode of a symbolic link.
+    const MODE_LINK: i32 = 0o120000;
 
     /// A blob or a nested tree, by path, to build a commit from.
     enum Node<'a> {

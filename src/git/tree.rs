@@ -1,0 +1,258 @@
+//! [`GitTree`]: a revision's files, read from the object database, seen from the project
+//! root exactly as the resolver sees the work tree (`crate::load::resolve`). Each directory
+//! of the revision is read once into a listing (name → what it is, and its object id), kept
+//! for the life of the tree: resolving a path is a lookup per component, and reading a file
+//! is one bounded blob read by id. (Looking every path up from the root tree instead parsed
+//! the `goals/` tree again for each of its thousands of files.)
+
+use super::{Locked, Revision, blob_size, bounded_blob, lock, watchdog};
+use crate::load::resolve::{self, Hidden, Node, Resolved};
+use crate::load::source::{Entry, Read, Source};
+use git2::{ErrorCode, ObjectType, Oid, Repository};
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Largest symlink blob read for its target: a target is a path, and no system takes
+/// paths longer than this.
+const MAX_LINK_BYTES: u64 = 4096;
+
+/// A git file mode of a symbolic link.
+const MODE_LINK: i32 = 0o120000;
+
+/// One directory of the revision: its entries sorted by name, each with what it is and its
+/// object id.
+type Listing = Arc<Vec<(String, Node, Oid)>>;
+
+/// A revision's files, read from the object database.
+pub struct GitTree {
+    repo: Arc<Mutex<Repository>>,
+    tree: Oid,
+    prefix: String,
+    root: PathBuf,
+    rev: Revision,
+    /// Directories read so far (real paths below the project root; `""` is the root), `None`
+    /// where there is no directory.
+    dirs: Mutex<HashMap<String, Option<Listing>>>,
+}
+
+impl GitTree {
+    pub(super) fn new(
+        repo: Arc<Mutex<Repository>>,
+        tree: Oid,
+        prefix: String,
+        root: PathBuf,
+        rev: Revision,
+    ) -> GitTree {
+        GitTree {
+            repo,
+            tree,
+            prefix,
+            root,
+            rev,
+            dirs: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn revision(&self) -> &Revision {
+        &self.rev
+    }
+
+    fn broken(&self, path: &str, e: &git2::Error) -> io::Error {
+        io::Error::other(format!(
+            "`{path}` in revision `{}` ({}): {} (is the repository corrupt? try `git fsck`)",
+            self.rev.name,
+            self.rev.short(),
+            e.message()
+        ))
+    }
+
+    /// The tree of the project root in the revision (`None`: the project directory does not
+    /// exist there).
+    fn root_tree(&self, repo: &Repository) -> io::Result<Option<Oid>> {
+        let prefix = self.prefix.trim_end_matches('/');
+        if prefix.is_empty() {
+            return Ok(Some(self.tree));
+        }
+        let top = repo.find_tree(self.tree).map_err(|e| self.broken("", &e))?;
+        match top.get_path(Path::new(prefix)) {
+            Ok(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(e.id())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(self.broken("", &e)),
+        }
+    }
+
+    /// The listing of directory `dir` (a real path), read once.
+    fn listing(&self, repo: &Repository, dir: &str) -> io::Result<Option<Listing>> {
+        if let Some(l) = self.cached(dir) {
+            return Ok(l);
+        }
+        let id = if dir.is_empty() {
+            self.root_tree(repo)?
+        } else {
+            let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir));
+            match self.listing(repo, parent)? {
+                Some(l) => find(&l, name).and_then(|(node, id)| (*node == Node::Dir).then_some(id)),
+                None => None,
+            }
+        };
+        let listing = match id {
+            None => None,
+            Some(id) => Some(Arc::new(self.read_dir(repo, id, dir)?)),
+        };
+        self.dirs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.to_owned(), listing.clone());
+        Ok(listing)
+    }
+
+    fn cached(&self, dir: &str) -> Option<Option<Listing>> {
+        self.dirs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(dir)
+            .cloned()
+    }
+
+    fn read_dir(
+        &self,
+        repo: &Repository,
+        id: Oid,
+        dir: &str,
+    ) -> io::Result<Vec<(String, Node, Oid)>> {
+        watchdog::tick();
+        let tree = repo.find_tree(id).map_err(|e| self.broken(dir, &e))?;
+        let mut out = Vec::with_capacity(tree.len());
+        for entry in tree.iter() {
+            let Ok(name) = entry.name() else { continue };
+            let path = if dir.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{dir}/{name}")
+            };
+            let broken = |e: git2::Error| self.broken(&path, &e);
+            let node = match entry.kind() {
+                Some(ObjectType::Tree) => Node::Dir,
+                Some(ObjectType::Blob) if entry.filemode() == MODE_LINK => {
+                    match bounded_blob(repo, entry.id(), MAX_LINK_BYTES).map_err(broken)? {
+                        Some(blob) => match std::str::from_utf8(blob.content()) {
+                            Ok(target) => Node::Link(target.to_owned()),
+                            Err(_) => Node::Other,
+                        },
+                        None => Node::Other,
+                    }
+                }
+                Some(ObjectType::Blob) => Node::File,
+                // Submodules (commits) and anything else are not goal files.
+                _ => Node::Other,
+            };
+            out.push((name.to_owned(), node, entry.id()));
+        }
+        // Git sorts a directory `a` as `a/`; lookups and the walk want plain name order.
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    /// What is at a real path, and its object id.
+    fn lookup(&self, repo: &Repository, real: &str) -> io::Result<Option<(Node, Oid)>> {
+        let (parent, name) = real.rsplit_once('/').unwrap_or(("", real));
+        Ok(self
+            .listing(repo, parent)?
+            .and_then(|l| find(&l, name).map(|(n, id)| (n.clone(), id))))
+    }
+}
+
+fn find<'l>(l: &'l [(String, Node, Oid)], name: &str) -> Option<(&'l Node, Oid)> {
+    l.binary_search_by(|e| e.0.as_str().cmp(name))
+        .ok()
+        .map(|i| (&l[i].1, l[i].2))
+}
+
+/// The revision's tree below the project root, while the repository is locked: what the
+/// resolver walks, exactly as it walks the work tree.
+struct View<'r> {
+    git: &'r GitTree,
+    repo: &'r Repository,
+}
+
+impl resolve::Tree for View<'_> {
+    fn node(&self, real: &str) -> io::Result<Node> {
+        if real.is_empty() {
+            return Ok(if self.git.listing(self.repo, "")?.is_some() {
+                Node::Dir
+            } else {
+                Node::Missing
+            });
+        }
+        Ok(self
+            .git
+            .lookup(self.repo, real)?
+            .map_or(Node::Missing, |(n, _)| n))
+    }
+
+    fn list(&self, real: &str) -> io::Result<Vec<(String, Node)>> {
+        Ok(match self.git.listing(self.repo, real)? {
+            Some(l) => l
+                .iter()
+                .map(|(n, node, _)| (n.clone(), node.clone()))
+                .collect(),
+            None => Vec::new(),
+        })
+    }
+
+    fn inside(&self, absolute: &str) -> Option<String> {
+        // As in the checked-out work tree: an absolute link is inside when it names a path
+        // below the project root on this machine.
+        Path::new(absolute)
+            .strip_prefix(&self.git.root)
+            .ok()
+            .and_then(|rel| rel.to_str())
+            .map(str::to_owned)
+    }
+}
+
+impl GitTree {
+    fn locked(&self) -> Locked<'_> {
+        lock(&self.repo)
+    }
+}
+
+impl Source for GitTree {
+    fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
+        let locked = self.locked();
+        let view = View {
+            git: self,
+            repo: &locked.guard,
+        };
+        resolve::walk(&view, roots, max)
+    }
+
+    fn read(&self, path: &str, max: u64) -> io::Result<Read> {
+        let locked = self.locked();
+        let repo = &*locked.guard;
+        let view = View { git: self, repo };
+        let real = match resolve::resolve(&view, path, Hidden::Refuse)? {
+            Resolved::Found {
+                real,
+                node: Node::File,
+            } => real,
+            Resolved::Found { .. } | Resolved::Missing { .. } => return Ok(Read::Missing),
+            Resolved::Refused(r) => return Ok(Read::Refused(r)),
+        };
+        let Some((_, id)) = self.lookup(repo, &real)? else {
+            return Ok(Read::Missing);
+        };
+        let broken = |e: git2::Error| self.broken(path, &e);
+        match bounded_blob(repo, id, max).map_err(broken)? {
+            Some(blob) => Ok(Read::Bytes(blob.content().to_vec())),
+            None => Ok(Read::TooLarge(blob_size(repo, id).map_err(broken)?)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("revision `{}` ({})", self.rev.name, self.rev.short())
+    }
+}
