@@ -9,6 +9,8 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Severity, Span};
 use crate::load::source::Source;
 use crate::load::{self, LoadError, Sources};
+
+pub use crate::load::ParseCache;
 use crate::model::{Date, Goals, Ref};
 use std::collections::HashSet;
 
@@ -31,6 +33,15 @@ impl Checked {
         self.diags.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// Frees the texts of the files read (their paths stay): for a side that is only compared
+    /// once its diagnostics are out of the way (a base revision: the history rules name its
+    /// files, never quote them).
+    pub fn drop_texts(&mut self) {
+        for f in &mut self.sources.files {
+            f.text = String::new();
+        }
+    }
+
     /// How many errors were found.
     pub fn errors(&self) -> usize {
         self.diags
@@ -43,7 +54,17 @@ impl Checked {
 /// Load → validate from a source. An invalid goalpost.toml or an unreadable file is a
 /// [`LoadError`]; problems in goal files are diagnostics.
 pub fn load(source: &dyn Source) -> Result<Checked, LoadError> {
-    let loaded = load::load(source)?;
+    Ok(validate(load::load(source)?))
+}
+
+/// [`load`] for one of two revisions that share most files (`diff`, `check --base`): the
+/// first load records its parses in `cache`, the second reuses those of identical files
+/// ([`ParseCache`]).
+pub fn load_sharing(source: &dyn Source, cache: &mut ParseCache) -> Result<Checked, LoadError> {
+    Ok(validate(load::load_sharing(source, cache)?))
+}
+
+fn validate(loaded: load::Loaded) -> Checked {
     let files = loaded.files.len();
     // A file that was found but could not be read is reported; with neither, none was found.
     let nothing_found = loaded.files.is_empty() && loaded.diags.is_empty();
@@ -60,7 +81,7 @@ pub fn load(source: &dyn Source) -> Result<Checked, LoadError> {
     let mut diags = loaded.diags;
     diags.append(&mut v.diags);
     crate::diag::sort(&mut diags);
-    Ok(Checked {
+    Checked {
         files,
         config: loaded.config,
         sources: loaded.sources,
@@ -68,7 +89,7 @@ pub fn load(source: &dyn Source) -> Result<Checked, LoadError> {
         diags,
         flawed: v.flawed,
         nothing_found,
-    })
+    }
 }
 
 /// The base revision `check --base` compares with.
@@ -127,4 +148,102 @@ pub fn judge(
         errors: base.checked.errors(),
         skipped: history.skipped,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::source::{Entry, Read};
+
+    /// Goal files in memory.
+    struct Files(Vec<(&'static str, String)>);
+
+    impl Source for Files {
+        fn walk(&self, _: &[String], _: usize) -> std::io::Result<Vec<Entry>> {
+            Ok(self
+                .0
+                .iter()
+                .map(|(p, _)| Entry::File((*p).to_owned()))
+                .collect())
+        }
+        fn read(&self, path: &str, _: u64) -> std::io::Result<Read> {
+            Ok(match self.0.iter().find(|(p, _)| *p == path) {
+                Some((_, t)) => Read::Bytes(t.clone().into_bytes()),
+                None => Read::Missing,
+            })
+        }
+        fn describe(&self) -> String {
+            "memory".to_owned()
+        }
+    }
+
+    const KPIS: &str = "team: growth\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: 5\n    checkins:\n      - { date: 2026-10-01, value: 6 }\n";
+    const LOG: &str = "checkins:\n  - { ref: growth/churn, date: 2026-10-08, value: 5.5 }\n";
+
+    fn same(a: &Checked, b: &Checked) {
+        assert_eq!(format!("{:?}", a.goals), format!("{:?}", b.goals));
+        assert_eq!(a.diags, b.diags);
+        assert_eq!(format!("{:?}", a.sources), format!("{:?}", b.sources));
+    }
+
+    #[test]
+    fn a_second_load_reuses_the_parses_of_identical_files_only() {
+        let base = Files(vec![
+            ("goals/checkins.yaml", LOG.to_owned()),
+            ("goals/growth.yaml", KPIS.to_owned()),
+        ]);
+        let head = Files(vec![
+            ("goals/checkins.yaml", LOG.replace("5.5", "5.4")),
+            ("goals/growth.yaml", KPIS.to_owned()),
+        ]);
+        let mut cache = ParseCache::default();
+        let b = load_sharing(&base, &mut cache).expect("loads");
+        let h = load_sharing(&head, &mut cache).expect("loads");
+        // The same as loading each alone: the changed log was parsed again.
+        same(&b, &load(&base).expect("loads"));
+        same(&h, &load(&head).expect("loads"));
+        let value = |c: &Checked| format!("{:?}", c.goals.kpis[0].checkins[1].obs);
+        assert_eq!(
+            (value(&b), value(&h)),
+            ("Value(5.5)".into(), "Value(5.4)".into())
+        );
+        // A file at another index is parsed for itself (spans name their file).
+        let moved = Files(vec![
+            ("goals/a.yaml", LOG.to_owned()),
+            ("goals/checkins.yaml", LOG.replace("5.5", "5.4")),
+            ("goals/growth.yaml", KPIS.to_owned()),
+        ]);
+        let mut cache = ParseCache::default();
+        load_sharing(&head, &mut cache).expect("loads");
+        let m = load_sharing(&moved, &mut cache).expect("loads");
+        same(&m, &load(&moved).expect("loads"));
+    }
+
+    #[test]
+    fn judging_against_a_base_reports_rewritten_history() {
+        let base = Files(vec![("goals/growth.yaml", KPIS.to_owned())]);
+        let head = Files(vec![(
+            "goals/growth.yaml",
+            KPIS.replace("value: 6", "value: 7"),
+        )]);
+        let old = load(&base).expect("loads");
+        let mut new = load(&head).expect("loads");
+        let t = Date::parse("2026-11-15").expect("a date");
+        let note = judge(
+            &mut new,
+            t,
+            t,
+            Some(Base {
+                checked: &old,
+                name: "main",
+            }),
+        )
+        .expect("judged against the base");
+        assert_eq!(note.errors, 0);
+        let codes: Vec<_> = new.diags.iter().map(|d| d.code).collect();
+        assert!(
+            codes.contains(&crate::diag::Code::HistoryRewritten),
+            "{codes:?}"
+        );
+    }
 }

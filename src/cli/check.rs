@@ -1,7 +1,7 @@
 //! `goalpost check`: validate everything and print every problem.
 
 use super::{CmdResult, Ctx, exit, out, plural};
-use crate::check::Base;
+use crate::check::{Base, ParseCache};
 use crate::diag::Severity;
 use crate::load::source::Source;
 use crate::report::diagnostics;
@@ -42,7 +42,22 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
         None => None,
     };
     let source = ctx.source()?;
-    let mut checked = match super::check_source(source.as_ref()) {
+    // With a base, it is read first and the head reuses the parses of the files the two
+    // share (nearly all): each is parsed once. Its problems wait until they matter.
+    let mut cache = ParseCache::default();
+    let old = base.as_ref().map(|(tree, _)| {
+        crate::check::load_sharing(tree, &mut cache).map(|mut old| {
+            // Only counted and compared from here on, never quoted.
+            old.drop_texts();
+            old
+        })
+    });
+    let loaded = match &base {
+        Some(_) => crate::check::load_sharing(source.as_ref(), &mut cache),
+        None => crate::check::load(source.as_ref()),
+    };
+    drop(cache);
+    let mut checked = match loaded.map_err(super::load_failure) {
         Err(super::Failure::Config { sources, diags }) => {
             // Still answer in the requested format, so scripts see the problem too.
             match args.format {
@@ -59,10 +74,10 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
     // error would look like deleted check-ins), so the base is read only then. Its own
     // problems are not reported (they belong to the past), but an unreadable goalpost.toml
     // there stops the check; its errors limit what is compared (said below).
-    let old = match &base {
-        Some((tree, _)) if !checked.has_errors() => {
+    let old = match (&base, old) {
+        (Some((tree, _)), Some(old)) if !checked.has_errors() => {
             let what = safe::human(&format!("the base side, {}", tree.describe())).into_owned();
-            Some(super::check_named(tree, &what, ctx.color_err)?)
+            Some(old.map_err(|e| super::side_failure(e, &what, ctx.color_err))?)
         }
         _ => None,
     };

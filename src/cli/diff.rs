@@ -2,9 +2,10 @@
 //! revision and the work tree, with both sides scored as of one date. A diff is not a
 //! failure: exit 0 whatever changed; 1 only when a side is invalid (said which).
 
-use super::{Checked, CmdResult, Ctx, Failure, check_named, exit, out, plural};
+use super::{Checked, CmdResult, Ctx, Failure, exit, out, plural, side_failure};
+use crate::check::ParseCache;
 use crate::diff::{Side, compare};
-use crate::git::Repo;
+use crate::git::{GitTree, Repo};
 use crate::load::source::Source;
 use crate::report::diff::{self, Header};
 use crate::score::{Thresholds, score};
@@ -39,13 +40,18 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
         Some(r) => repo.resolve(r)?,
         None => repo.default_base()?,
     };
-    let base_tree = repo.tree(&base_rev)?;
+    let mut base_tree = repo.tree(&base_rev)?;
     let head_rev = match args.head.as_ref().or(ctx.at.as_ref()) {
         Some(r) => Some(repo.resolve(r)?),
         None => None,
     };
     let head_source: Box<dyn Source> = match &head_rev {
-        Some(rev) => Box::new(repo.tree(rev)?),
+        Some(rev) => {
+            // Two revisions: the head takes the blobs the base read instead of reading them.
+            let mut head = repo.tree(rev)?;
+            GitTree::pair(&mut base_tree, &mut head);
+            Box::new(head)
+        }
         None => ctx.source()?,
     };
     let header = Header {
@@ -57,8 +63,12 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
         head_commit: head_rev.as_ref().map(|r| r.commit.to_string()),
         as_of: ctx.as_of,
     };
-    let base = load_side(&base_tree, "base", ctx)?;
-    let head = load_side(head_source.as_ref(), "head", ctx)?;
+    // The two sides share almost every file: each shared file is parsed once.
+    let mut cache = ParseCache::default();
+    let mut base = load_side(&base_tree, "base", ctx, &mut cache)?;
+    // Its diagnostics are out of the way: only its goals are compared.
+    base.drop_texts();
+    let head = load_side(head_source.as_ref(), "head", ctx, &mut cache)?;
     let base_card = score(&base.goals, ctx.as_of, Thresholds::from(&base.config));
     let head_card = score(&head.goals, ctx.as_of, Thresholds::from(&head.config));
     let changes = compare(
@@ -76,10 +86,16 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
 
 /// Loads and validates one side; an invalid side is reported (saying which) and stops the
 /// diff: comparing half-read goals would list phantom removals.
-fn load_side(source: &dyn Source, side: &str, ctx: &Ctx) -> Result<Checked, Failure> {
+fn load_side(
+    source: &dyn Source,
+    side: &str,
+    ctx: &Ctx,
+    cache: &mut ParseCache,
+) -> Result<Checked, Failure> {
     let what =
         crate::text::safe::human(&format!("the {side} side, {}", source.describe())).into_owned();
-    let checked = check_named(source, &what, ctx.color_err)?;
+    let checked = crate::check::load_sharing(source, cache)
+        .map_err(|e| side_failure(e, &what, ctx.color_err))?;
     if checked.has_errors() {
         let n = super::print_errors(&checked, ctx.color_err);
         eprintln!(

@@ -317,20 +317,25 @@ pub use crate::check::Checked;
 /// Load → validate from a source ([`crate::check::load`]). Config problems are usage
 /// failures (exit 2), rendered by the caller; unreadable files are I/O failures (exit 3).
 pub fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
-    crate::check::load(source).map_err(|e| match e {
-        LoadError::Config { sources, diags } => Failure::Config { sources, diags },
-        e @ LoadError::Io { .. } => Failure::Io(e.to_string()),
-    })
+    crate::check::load(source).map_err(load_failure)
 }
 
-/// [`check_source`] for a side named in messages (`the base side, revision ...`): an invalid
-/// goalpost.toml there is reported, naming the side, and is a usage error.
-pub fn check_named(source: &dyn Source, what: &str, color: bool) -> Result<Checked, Failure> {
-    match check_source(source) {
-        Err(Failure::Config { sources, diags }) => {
+/// Why goals could not be loaded, as a failure of the command.
+pub fn load_failure(e: LoadError) -> Failure {
+    match e {
+        LoadError::Config { sources, diags } => Failure::Config { sources, diags },
+        e @ LoadError::Io { .. } => Failure::Io(e.to_string()),
+    }
+}
+
+/// A side named in messages could not be loaded: an invalid goalpost.toml there is
+/// reported, naming the side (`the base side, revision ...`), and is a usage error.
+pub fn side_failure(e: LoadError, what: &str, color: bool) -> Failure {
+    match load_failure(e) {
+        Failure::Config { sources, diags } => {
             eprint!("{}", diagnostics::human(&diags, &sources, color));
             eprintln!("error: goalpost.toml in {what} is invalid");
-            Err(Failure::Reported(exit::USAGE))
+            Failure::Reported(exit::USAGE)
         }
         other => other,
     }

@@ -447,6 +447,31 @@ mod tests {
     }
 
     #[test]
+    fn a_pair_of_trees_hands_blobs_over() {
+        let (_dir, r) = repo_with(&[
+            ("goals/a.yaml", Node::File("team: a\n")),
+            ("goals/b.yaml", Node::File("team: b\n")),
+        ]);
+        let (mut older, mut newer) = (head_tree(&r), head_tree(&r));
+        GitTree::pair(&mut older, &mut newer);
+        let bytes = |t: &GitTree, p: &str| match t.read(p, 100) {
+            Ok(Read::Bytes(b)) => b,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(bytes(&older, "goals/a.yaml"), b"team: a\n");
+        // Taken from the older tree's copy, then read as usual.
+        assert_eq!(bytes(&newer, "goals/a.yaml"), b"team: a\n");
+        assert_eq!(bytes(&newer, "goals/a.yaml"), b"team: a\n");
+        assert_eq!(bytes(&newer, "goals/b.yaml"), b"team: b\n");
+        // The size bound holds for a handed-over blob too.
+        assert_eq!(bytes(&older, "goals/b.yaml"), b"team: b\n");
+        assert!(matches!(
+            newer.read("goals/b.yaml", 3),
+            Ok(Read::TooLarge(8))
+        ));
+    }
+
+    #[test]
     fn unknown_revisions_are_usage_errors() {
         let (_dir, r) = repo_with(&[("goals/a.yaml", Node::File("team: a\n"))]);
         let e = r.resolve("no-such-branch").expect_err("unknown");

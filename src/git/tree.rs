@@ -35,6 +35,17 @@ pub struct GitTree {
     /// Directories read so far (real paths below the project root; `""` is the root), `None`
     /// where there is no directory.
     dirs: Mutex<HashMap<String, Option<Listing>>>,
+    /// Blobs handed from one tree to another of the same run ([`GitTree::pair`]).
+    handoff: Option<Handoff>,
+}
+
+/// Blobs the older tree of a pair read, for the newer one to take instead of inflating them
+/// again (two revisions of one project share nearly every file).
+#[derive(Clone)]
+struct Handoff {
+    /// The older tree keeps a copy of each blob it reads; the newer takes them.
+    keep: bool,
+    blobs: Arc<Mutex<HashMap<Oid, Vec<u8>>>>,
 }
 
 impl GitTree {
@@ -52,7 +63,19 @@ impl GitTree {
             root,
             rev,
             dirs: Mutex::new(HashMap::new()),
+            handoff: None,
         }
+    }
+
+    /// Makes `older` keep the blobs it reads for `newer`, which takes each one it reads too
+    /// instead of reading it again. Read the older tree first.
+    pub fn pair(older: &mut GitTree, newer: &mut GitTree) {
+        let blobs = Arc::new(Mutex::new(HashMap::new()));
+        older.handoff = Some(Handoff {
+            keep: true,
+            blobs: Arc::clone(&blobs),
+        });
+        newer.handoff = Some(Handoff { keep: false, blobs });
     }
 
     pub fn revision(&self) -> &Revision {
@@ -245,9 +268,31 @@ impl Source for GitTree {
         let Some((_, id)) = self.lookup(repo, &real)? else {
             return Ok(Read::Missing);
         };
+        if let Some(h) = &self.handoff
+            && !h.keep
+            && let Some(bytes) = h
+                .blobs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&id)
+            && bytes.len() as u64 <= max
+        {
+            return Ok(Read::Bytes(bytes));
+        }
         let broken = |e: git2::Error| self.broken(path, &e);
         match bounded_blob(repo, id, max).map_err(broken)? {
-            Some(blob) => Ok(Read::Bytes(blob.content().to_vec())),
+            Some(blob) => {
+                let bytes = blob.content().to_vec();
+                if let Some(h) = &self.handoff
+                    && h.keep
+                {
+                    h.blobs
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(id, bytes.clone());
+                }
+                Ok(Read::Bytes(bytes))
+            }
             None => Ok(Read::TooLarge(blob_size(repo, id).map_err(broken)?)),
         }
     }
