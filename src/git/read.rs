@@ -5,7 +5,7 @@
 
 use super::{Locked, Repo, watchdog};
 use git2::{ErrorCode, ObjectType, Oid, Sort};
-use std::path::Path;
+use std::collections::HashMap;
 
 /// The author of a commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,16 +81,44 @@ impl Reader<'_> {
     /// is none (missing, or not a file).
     pub fn entries(&self, commit: Oid, paths: &[String]) -> Result<Vec<Option<Oid>>, git2::Error> {
         watchdog::tick();
-        let tree = self.git.guard.find_commit(commit)?.tree()?;
-        Ok(paths
-            .iter()
-            .map(|p| {
-                tree.get_path(Path::new(p))
-                    .ok()
+        let repo = &*self.git.guard;
+        let root = repo.find_commit(commit)?.tree()?;
+        // Each directory is read once for all the paths (they usually share `goals/`).
+        let mut dirs: HashMap<String, Option<git2::Tree<'_>>> = HashMap::new();
+        dirs.insert(String::new(), Some(root));
+        let mut out = Vec::with_capacity(paths.len());
+        for path in paths {
+            let parts: Vec<&str> = path.split('/').collect();
+            let (name, dir_parts) = parts.split_last().unwrap_or((&"", &[]));
+            let mut prefix = String::new();
+            for part in dir_parts {
+                let parent = prefix.clone();
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                if dirs.contains_key(&prefix) {
+                    continue;
+                }
+                let sub = match dirs.get(&parent).and_then(Option::as_ref) {
+                    Some(t) => match t.get_name(part) {
+                        Some(e) if e.kind() == Some(ObjectType::Tree) => {
+                            Some(repo.find_tree(e.id())?)
+                        }
+                        _ => None,
+                    },
+                    None => None,
+                };
+                dirs.insert(prefix.clone(), sub);
+            }
+            let found = dirs.get(&prefix).and_then(Option::as_ref).and_then(|t| {
+                t.get_name(name)
                     .filter(|e| e.kind() == Some(ObjectType::Blob))
                     .map(|e| e.id())
-            })
-            .collect())
+            });
+            out.push(found);
+        }
+        Ok(out)
     }
 
     /// A blob's bytes when it is at most `max` bytes (its header is read first, never the

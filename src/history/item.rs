@@ -7,7 +7,7 @@ use crate::diff::{
     ChangeKind, CheckinChanges, ItemChange, ItemFields, ItemKind, field_changes, pair_checkins,
 };
 use crate::load::raw::{RawCheckin, RawFile, RawKeyResult, Sp};
-use crate::model::{Checkin, CheckinText, Date, Observation, Ref};
+use crate::model::{Checkin, CheckinText, Date, Observation, Ref, Span};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -95,9 +95,42 @@ pub fn checkin_of(c: &RawCheckin) -> Option<Checkin> {
     })
 }
 
+/// Where an item is written in one version of its file: its bytes `start..end` (from its
+/// first key to the next item, check-in or the end of the file: never too short), and the
+/// end of what names it (`team`, `period`, its objective's `id`), which all come before it.
+/// A change outside `identity..start` and `end..` that does not write its ref cannot touch
+/// it, so the version on the other side of that change holds the same item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extent {
+    pub identity: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Extent {
+    /// The extent in the version on the other side of a change that replaced `p..new_end`
+    /// of this version with `p..old_end` of the other, when the change cannot touch the item.
+    pub fn across(self, p: usize, new_end: usize, old_end: usize) -> Option<Extent> {
+        if p >= self.end {
+            Some(self)
+        } else if new_end <= self.start && p >= self.identity {
+            let shift = |x: usize| x + old_end - new_end;
+            Some(Extent {
+                identity: self.identity,
+                start: shift(self.start),
+                end: shift(self.end),
+            })
+        } else {
+            None
+        }
+    }
+}
+
 /// An item in one version of a file. `fields` is `None` when the file does not define it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Version {
+    /// Where the definition is written, when it can be told (see [`Extent`]).
+    pub extent: Option<Extent>,
     pub fields: Option<ItemFields<'static>>,
     /// For an objective: its key results' fields, by id, in file order.
     pub children: Vec<(String, ItemFields<'static>)>,
@@ -131,12 +164,15 @@ impl Version {
         self.fields.is_none() && self.checkins.is_empty()
     }
 
-    /// Reads the item out of a parsed file: its definition (if `define`) and the check-ins
-    /// of its ref in the file's `checkins:` log.
-    pub fn of(raw: &RawFile, key: &ItemKey, define: bool) -> Version {
+    /// Reads the item out of a parsed file of `len` bytes: its definition (if `define`) and
+    /// the check-ins of its ref in the file's `checkins:` log.
+    pub fn of(raw: &RawFile, key: &ItemKey, define: bool, len: usize) -> Version {
         let mut s = Version::default();
         if define {
             s.define(raw, key);
+            if s.fields.is_some() {
+                s.extent = extent(raw, key, len);
+            }
         }
         if !matches!(key, ItemKey::Objective { .. }) {
             let reference = key.reference().to_string();
@@ -240,6 +276,61 @@ impl Version {
             _ => {}
         }
     }
+}
+
+/// Where the item `key` defines is written in `raw` (see [`Extent`]); `None` when something
+/// that names it comes after its start.
+fn extent(raw: &RawFile, key: &ItemKey, len: usize) -> Option<Extent> {
+    let end_of = |s: Span| (s.start + s.len) as usize;
+    let mut identity = [&raw.team, &raw.period]
+        .into_iter()
+        .flatten()
+        .map(|v| end_of(v.span))
+        .max()
+        .unwrap_or(0);
+    let id_is = |id: &Option<Sp<String>>, want: &str| id.as_ref().is_some_and(|i| i.value == want);
+    let objectives = || raw.objectives.iter().flatten();
+    let kpis = || raw.kpis.iter().flatten();
+    let start = match key {
+        ItemKey::Kpi { id, .. } => kpis().find(|k| id_is(&k.id, id))?.span.start,
+        ItemKey::Objective { id, .. } => objectives().find(|o| id_is(&o.id, id))?.span.start,
+        ItemKey::KeyResult { objective, id, .. } => {
+            let o = objectives().find(|o| id_is(&o.id, objective))?;
+            identity = identity.max(end_of(o.id.as_ref()?.span));
+            o.key_results
+                .iter()
+                .flatten()
+                .find(|k| id_is(&k.id, id))?
+                .span
+                .start
+        }
+    } as usize;
+    if identity > start {
+        return None;
+    }
+    // Everything else that starts somewhere: the next one after the item ends it. An
+    // objective's own key results are inside it.
+    let own = |o: &crate::load::raw::RawObjective| matches!(key, ItemKey::Objective { id, .. } if id_is(&o.id, id));
+    let mut starts: Vec<u32> = Vec::new();
+    for o in objectives() {
+        starts.push(o.span.start);
+        if !own(o) {
+            starts.extend(o.key_results.iter().flatten().map(|k| k.span.start));
+        }
+    }
+    starts.extend(kpis().map(|k| k.span.start));
+    starts.extend(raw.checkins.iter().flatten().map(|c| c.span.start));
+    let end = starts
+        .into_iter()
+        .map(|s| s as usize)
+        .filter(|&s| s > start)
+        .min()
+        .unwrap_or(len);
+    Some(Extent {
+        identity,
+        start,
+        end,
+    })
 }
 
 /// What one commit changed in the item, by the engine: the item's own change (its fields

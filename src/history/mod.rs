@@ -329,17 +329,50 @@ impl<'r> Walker<'r> {
         let s = Rc::new(match crate::load::decode(&b, 0) {
             Err(_) => Version::default(),
             Ok(text) => match crate::load::parse_file(0, &text).0 {
-                Some(raw) => Version::of(&raw, &self.item.key, self.files[file].define),
+                Some(raw) => Version::of(&raw, &self.item.key, self.files[file].define, text.len()),
                 None => Version::default(),
             },
         });
+        self.remember(blob, file, Rc::clone(&s));
+        Ok(s)
+    }
+
+    fn remember(&mut self, blob: Oid, file: usize, v: Rc<Version>) {
         // Walking newest first, a blob is needed as the new side and then once more as
         // the old side: a small cache is enough.
         if self.snapshots.len() > 64 {
             self.snapshots.clear();
         }
-        self.snapshots.insert((blob, file), Rc::clone(&s));
-        Ok(s)
+        self.snapshots.insert((blob, file), v);
+    }
+
+    /// Walking newest first, the newer version of a file has been read already: when the
+    /// bytes that differ from the older one cannot touch the item (one plain value edited
+    /// in place, outside the item's extent and what names it), the older version holds the
+    /// same item, and is not parsed. Anything else is parsed.
+    fn reuse_across(&mut self, old: Oid, new: Oid, file: usize) -> Result<(), HistoryError> {
+        if self.snapshots.contains_key(&(old, file)) {
+            return Ok(());
+        }
+        let Some(newer) = self.snapshots.get(&(new, file)).cloned() else {
+            return Ok(());
+        };
+        let Some(extent) = newer.extent else {
+            return Ok(());
+        };
+        let (Some(a), Some(b)) = (self.blob(old)?, self.blob(new)?) else {
+            return Ok(());
+        };
+        let (p, old_end, new_end) = lines::changed_region(&a, &b);
+        if !lines::value_edit(&b, p, &a[p..old_end], &b[p..new_end]) {
+            return Ok(());
+        }
+        if let Some(moved) = extent.across(p, new_end, old_end) {
+            let mut older = Version::clone(&newer);
+            older.extent = Some(moved);
+            self.remember(old, file, Rc::new(older));
+        }
+        Ok(())
     }
 
     /// Whether any tracked file in this tree says something about the item.
@@ -370,6 +403,11 @@ impl<'r> Walker<'r> {
                 && self.log_lines(a, b, &mut removed, &mut added)?
             {
                 continue;
+            }
+            if self.files[i].define
+                && let (Some(a), Some(b)) = (old[i], new[i])
+            {
+                self.reuse_across(a, b, i)?;
             }
             let a = self.snapshot(old[i], i)?;
             let b = self.snapshot(new[i], i)?;

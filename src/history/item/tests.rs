@@ -15,7 +15,7 @@ pub(crate) fn kr_key() -> ItemKey {
 
 pub(crate) fn version(text: &str, key: &ItemKey) -> Version {
     let (raw, _) = parse_file(0, text);
-    Version::of(&raw.unwrap(), key, true)
+    Version::of(&raw.unwrap(), key, true, text.len())
 }
 
 pub(crate) const FILE: &str = "team: growth\nperiod: 2026-Q4\nobjectives:\n  - id: onboarding\n    title: Onboard\n    key_results:\n      - id: tickets\n        title: Fewer tickets\n        start: 250\n        target: TARGET\n        checkins:\n          - { date: 2026-10-05, value: 240 }\n      - id: other\n        title: Other\n        start: 1\n        target: 2\ncheckins:\n  - { ref: growth/onboarding/tickets, date: 2026-11-20, value: 75, confidence: 0.6 }\n  - { ref: growth/onboarding/tickets, date: 2026-07-01, value: 1 }\n";
@@ -131,7 +131,7 @@ fn kpi_thresholds_and_logged_checkins() {
     );
     // A file that only logs check-ins holds no definition.
     let (raw, _) = parse_file(0, &file.replace("EXTRA", ""));
-    let log = Version::of(&raw.unwrap(), &key, false);
+    let log = Version::of(&raw.unwrap(), &key, false, 0);
     assert!(log.fields.is_none() && !log.is_empty());
 }
 
@@ -157,4 +157,23 @@ fn checkins_from_log_lines_pair_by_date() {
     assert_eq!(c[0].checkins.changed, vec![FromTo::new(c240, c242)]);
     // Moved between lines or files: nothing.
     assert!(changes(&key, None, vec![c75.clone()], vec![c75]).is_empty());
+}
+
+#[test]
+fn an_extent_says_which_changes_cannot_touch_the_item() {
+    let key = kr_key();
+    let text = FILE.replace("TARGET", "150");
+    let v = version(&text, &key);
+    let e = v.extent.expect("the key result has an extent");
+    assert_eq!(&text[e.start..e.start + 10], "id: ticket");
+    // It ends where the next key result starts.
+    assert_eq!(&text[e.end..e.end + 9], "id: other");
+    assert!(e.identity < e.start);
+    // A change after it keeps it in place; one before it (past what names it) moves it.
+    assert_eq!(e.across(e.end + 3, e.end + 4, e.end + 5), Some(e));
+    let moved = e.across(e.identity + 1, e.identity + 2, e.identity + 4);
+    assert_eq!(moved.map(|m| m.start), Some(e.start + 2));
+    // Inside it, or in what names it: no.
+    assert_eq!(e.across(e.start + 1, e.start + 2, e.start + 2), None);
+    assert_eq!(e.across(0, 1, 1), None);
 }
