@@ -32,6 +32,9 @@ fn field_summary(f: &Field) -> String {
         format!("{} → {}", show(&p.from), show(&p.to))
     }
     let refs = |r: &Vec<Ref>| {
+        if r.is_empty() {
+            return "none".to_owned();
+        }
         let r: Vec<String> = r.iter().map(Ref::to_string).collect();
         format!("[{}]", r.join(", "))
     };
@@ -371,6 +374,24 @@ mod tests {
             summaries(&objective, &[kr_change]),
             vec!["key result completion: target 80 → 85"]
         );
+    }
+
+    #[test]
+    fn the_schema_describes_what_is_printed() {
+        let schema = serde_json::to_value(schemars::schema_for!(LogJson)).expect("a schema");
+        let keys: Vec<&str> = schema["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for k in ["format_version", "ref", "kind", "commits"] {
+            assert!(keys.contains(&k), "{keys:?}");
+        }
+        let diff = serde_json::to_value(schemars::schema_for!(super::super::diff::DiffJson))
+            .expect("a schema");
+        assert!(diff["properties"]["format_version"].is_object(), "{diff:#}");
+        assert!(diff["properties"]["changes"].is_object(), "{diff:#}");
     }
 
     #[test]
