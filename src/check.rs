@@ -64,6 +64,45 @@ pub fn load_sharing(source: &dyn Source, cache: &mut ParseCache) -> Result<Check
     Ok(validate(load::load_sharing(source, cache)?))
 }
 
+/// Loads two revisions that share most files (`diff`, `check --base`): each shared file is
+/// parsed once ([`ParseCache`]), and the older side is validated on another thread while the
+/// newer one is read. The older side's texts are freed once it validates (only its goals are
+/// compared then; an invalid side keeps them for its diagnostics).
+pub fn load_pair(
+    base: &dyn Source,
+    head: &dyn Source,
+) -> (Result<Checked, LoadError>, Result<Checked, LoadError>) {
+    let mut cache = ParseCache::default();
+    // Taken by the thread that validates it (or by this one, when no thread can be had).
+    let base = std::sync::Mutex::new(Some(load::load_sharing(base, &mut cache)));
+    let validate_base = || {
+        let loaded = base
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .expect("the base is taken once");
+        loaded.map(|loaded| {
+            let mut c = validate(loaded);
+            if !c.has_errors() {
+                c.drop_texts();
+            }
+            c
+        })
+    };
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .stack_size(16 * 1024 * 1024)
+            .spawn_scoped(scope, validate_base);
+        let head = load_sharing(head, &mut cache);
+        drop(cache);
+        let base = match thread {
+            Ok(t) => t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => validate_base(),
+        };
+        (base, head)
+    })
+}
+
 fn validate(loaded: load::Loaded) -> Checked {
     let files = loaded.files.len();
     // A file that was found but could not be read is reported; with neither, none was found.
@@ -217,6 +256,33 @@ mod tests {
         load_sharing(&head, &mut cache).expect("loads");
         let m = load_sharing(&moved, &mut cache).expect("loads");
         same(&m, &load(&moved).expect("loads"));
+    }
+
+    #[test]
+    fn a_pair_loads_like_two_loads() {
+        let base = Files(vec![("goals/growth.yaml", KPIS.to_owned())]);
+        let head = Files(vec![(
+            "goals/growth.yaml",
+            KPIS.replace("target: 5", "target: 4"),
+        )]);
+        let (b, h) = load_pair(&base, &head);
+        let (b, h) = (b.expect("loads"), h.expect("loads"));
+        same(&h, &load(&head).expect("loads"));
+        assert_eq!(
+            format!("{:?}", b.goals),
+            format!("{:?}", load(&base).expect("loads").goals)
+        );
+        // A valid base keeps its paths, not its texts.
+        assert_eq!(b.sources.files[0].path, "goals/growth.yaml");
+        assert!(b.sources.files[0].text.is_empty());
+        // An invalid base keeps its texts, for its diagnostics.
+        let broken = Files(vec![(
+            "goals/growth.yaml",
+            KPIS.replace("better: lower", "better: up"),
+        )]);
+        let (b, _) = load_pair(&broken, &head);
+        let b = b.expect("loads");
+        assert!(b.has_errors() && !b.sources.files[0].text.is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `goalpost check`: validate everything and print every problem.
 
 use super::{CmdResult, Ctx, exit, out, plural};
-use crate::check::{Base, ParseCache};
+use crate::check::Base;
 use crate::diag::Severity;
 use crate::load::source::Source;
 use crate::report::diagnostics;
@@ -42,21 +42,15 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
         None => None,
     };
     let source = ctx.source()?;
-    // With a base, it is read first and the head reuses the parses of the files the two
-    // share (nearly all): each is parsed once. Its problems wait until they matter.
-    let mut cache = ParseCache::default();
-    let old = base.as_ref().map(|(tree, _)| {
-        crate::check::load_sharing(tree, &mut cache).map(|mut old| {
-            // Only counted and compared from here on, never quoted.
-            old.drop_texts();
-            old
-        })
-    });
-    let loaded = match &base {
-        Some(_) => crate::check::load_sharing(source.as_ref(), &mut cache),
-        None => crate::check::load(source.as_ref()),
+    // With a base, both are read together: each file they share is parsed once. The base's
+    // problems wait until they matter.
+    let (old, loaded) = match &base {
+        Some((tree, _)) => {
+            let (old, new) = crate::check::load_pair(tree, source.as_ref());
+            (Some(old), new)
+        }
+        None => (None, crate::check::load(source.as_ref())),
     };
-    drop(cache);
     let mut checked = match loaded.map_err(super::load_failure) {
         Err(super::Failure::Config { sources, diags }) => {
             // Still answer in the requested format, so scripts see the problem too.
@@ -77,7 +71,10 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
     let old = match (&base, old) {
         (Some((tree, _)), Some(old)) if !checked.has_errors() => {
             let what = safe::human(&format!("the base side, {}", tree.describe())).into_owned();
-            Some(old.map_err(|e| super::side_failure(e, &what, ctx.color_err))?)
+            let mut old = old.map_err(|e| super::side_failure(e, &what, ctx.color_err))?;
+            // Only counted and compared from here on, never quoted.
+            old.drop_texts();
+            Some(old)
         }
         _ => None,
     };

@@ -3,9 +3,9 @@
 //! failure: exit 0 whatever changed; 1 only when a side is invalid (said which).
 
 use super::{Checked, CmdResult, Ctx, Failure, exit, out, plural, side_failure};
-use crate::check::ParseCache;
 use crate::diff::{Side, compare};
 use crate::git::{GitTree, Repo};
+use crate::load::LoadError;
 use crate::load::source::Source;
 use crate::report::diff::{self, Header};
 use crate::score::{Thresholds, score};
@@ -64,11 +64,9 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
         as_of: ctx.as_of,
     };
     // The two sides share almost every file: each shared file is parsed once.
-    let mut cache = ParseCache::default();
-    let mut base = load_side(&base_tree, "base", ctx, &mut cache)?;
-    // Its diagnostics are out of the way: only its goals are compared.
-    base.drop_texts();
-    let head = load_side(head_source.as_ref(), "head", ctx, &mut cache)?;
+    let (base, head) = crate::check::load_pair(&base_tree, head_source.as_ref());
+    let base = side(base, &base_tree, "base", ctx)?;
+    let head = side(head, head_source.as_ref(), "head", ctx)?;
     let base_card = score(&base.goals, ctx.as_of, Thresholds::from(&base.config));
     let head_card = score(&head.goals, ctx.as_of, Thresholds::from(&head.config));
     let changes = compare(
@@ -84,18 +82,17 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
     Ok(exit::OK)
 }
 
-/// Loads and validates one side; an invalid side is reported (saying which) and stops the
+/// One loaded and validated side; an invalid side is reported (saying which) and stops the
 /// diff: comparing half-read goals would list phantom removals.
-fn load_side(
+fn side(
+    loaded: Result<Checked, LoadError>,
     source: &dyn Source,
     side: &str,
     ctx: &Ctx,
-    cache: &mut ParseCache,
 ) -> Result<Checked, Failure> {
     let what =
         crate::text::safe::human(&format!("the {side} side, {}", source.describe())).into_owned();
-    let checked = crate::check::load_sharing(source, cache)
-        .map_err(|e| side_failure(e, &what, ctx.color_err))?;
+    let checked = loaded.map_err(|e| side_failure(e, &what, ctx.color_err))?;
     if checked.has_errors() {
         let n = super::print_errors(&checked, ctx.color_err);
         eprintln!(
