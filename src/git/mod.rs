@@ -447,6 +447,34 @@ mod tests {
     }
 
     #[test]
+    fn many_files_are_read_ahead_and_read_once() {
+        let texts: Vec<(String, String)> = (0..150)
+            .map(|i| (format!("goals/f{i:03}.yaml"), format!("team: t{i}\n")))
+            .collect();
+        let files: Vec<(&str, Node)> = texts
+            .iter()
+            .map(|(p, t)| (p.as_str(), Node::File(t.as_str())))
+            .collect();
+        let (_dir, r) = repo_with(&files);
+        let t = head_tree(&r);
+        let walked = t.walk(&["goals".to_owned()], 1000).expect("a walk");
+        assert_eq!(walked.len(), 150);
+        // Loading reads them in order while the other thread reads from the last.
+        for (i, (p, text)) in texts.iter().enumerate() {
+            let max = if i == 120 { 3 } else { 100 };
+            match t.read(p, max) {
+                Ok(Read::Bytes(b)) => assert_eq!(b, text.as_bytes(), "{p}"),
+                Ok(Read::TooLarge(n)) => assert_eq!((i, n), (120, text.len() as u64)),
+                other => panic!("{p}: {other:?}"),
+            }
+        }
+        // Read again: from the object database, as usual.
+        assert!(
+            matches!(t.read(&texts[149].0, 100), Ok(Read::Bytes(b)) if b == texts[149].1.as_bytes())
+        );
+    }
+
+    #[test]
     fn a_pair_of_trees_hands_blobs_over() {
         let (_dir, r) = repo_with(&[
             ("goals/a.yaml", Node::File("team: a\n")),

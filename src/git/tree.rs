@@ -37,6 +37,85 @@ pub struct GitTree {
     dirs: Mutex<HashMap<String, Option<Listing>>>,
     /// Blobs handed from one tree to another of the same run ([`GitTree::pair`]).
     handoff: Option<Handoff>,
+    /// The files of the last walk, read ahead from the end by another thread.
+    ahead: Mutex<Option<Arc<Ahead>>>,
+}
+
+/// Fewest files worth a reading thread.
+const AHEAD_MIN_FILES: usize = 64;
+
+/// Reading ahead: while loading reads a walk's files in order from the first, another
+/// thread, with its own handle on the repository (so outside this tree's lock), reads them
+/// from the last; they meet in the middle. Each file is read once, by whichever thread
+/// claims it first.
+struct Ahead {
+    /// Path → (position, blob) of each file of the walk.
+    files: HashMap<String, (usize, Oid)>,
+    blobs: Vec<Oid>,
+    claims: Mutex<Claims>,
+    ready: std::sync::Condvar,
+}
+
+struct Claims {
+    /// Files before this are loading's to read.
+    front: usize,
+    /// Files from this on are the reading thread's.
+    back: usize,
+    /// What the reading thread read, by position (`None`: it could not read it, or it is
+    /// larger than a goal file may be: loading reads it itself and says why).
+    done: HashMap<usize, Option<Vec<u8>>>,
+    /// The reading thread stopped (no more claims).
+    finished: bool,
+}
+
+impl Ahead {
+    /// The reading thread: claims files from the back until it meets the front.
+    fn run(&self, git_dir: &Path) {
+        let repo = Repository::open(git_dir).ok();
+        loop {
+            let i = {
+                let mut c = self.claims.lock().unwrap_or_else(|p| p.into_inner());
+                if repo.is_none() || c.back <= c.front {
+                    c.finished = true;
+                    self.ready.notify_all();
+                    return;
+                }
+                c.back -= 1;
+                c.back
+            };
+            let bytes = repo.as_ref().and_then(|r| {
+                let _busy = watchdog::busy();
+                bounded_blob(r, self.blobs[i], crate::load::MAX_FILE_BYTES)
+                    .ok()
+                    .flatten()
+                    .map(|b| b.content().to_vec())
+            });
+            let mut c = self.claims.lock().unwrap_or_else(|p| p.into_inner());
+            c.done.insert(i, bytes);
+            self.ready.notify_all();
+        }
+    }
+
+    /// The bytes of `path` if the reading thread has claimed it (waiting for them if it is
+    /// reading them now); else marks it loading's own and returns `None`.
+    fn take(&self, path: &str) -> Option<(Oid, Vec<u8>)> {
+        let &(i, id) = self.files.get(path)?;
+        let mut c = self.claims.lock().unwrap_or_else(|p| p.into_inner());
+        if i < c.back {
+            c.front = c.front.max(i + 1);
+            return None;
+        }
+        loop {
+            if let Some(bytes) = c.done.remove(&i) {
+                return bytes.map(|b| (id, b));
+            }
+            if c.finished && !c.done.contains_key(&i) && i >= c.back {
+                // Claimed and never read: cannot happen, but never wait for it.
+                return None;
+            }
+            c = self.ready.wait(c).unwrap_or_else(|p| p.into_inner());
+        }
+    }
 }
 
 /// Blobs the older tree of a pair read, for the newer one to take instead of inflating them
@@ -64,6 +143,7 @@ impl GitTree {
             rev,
             dirs: Mutex::new(HashMap::new()),
             handoff: None,
+            ahead: Mutex::new(None),
         }
     }
 
@@ -243,6 +323,77 @@ impl GitTree {
     }
 }
 
+impl GitTree {
+    /// Keeps a copy of a blob read for the newer tree of a pair.
+    fn keep(&self, id: Oid, bytes: &[u8]) {
+        if let Some(h) = &self.handoff
+            && h.keep
+        {
+            h.blobs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(id, bytes.to_vec());
+        }
+    }
+
+    /// Starts reading the files of a walk ahead, from the last (see [`Ahead`]). Not for
+    /// the newer tree of a pair: the older one has read its blobs.
+    fn read_ahead(&self, repo: &Repository, entries: &[Entry]) -> io::Result<()> {
+        if self.handoff.as_ref().is_some_and(|h| !h.keep) {
+            return Ok(());
+        }
+        let view = View { git: self, repo };
+        let mut files = HashMap::new();
+        let mut blobs = Vec::new();
+        for e in entries {
+            let Entry::File(path) = e else { continue };
+            if let Resolved::Found {
+                real,
+                node: Node::File,
+            } = resolve::resolve(&view, path, Hidden::Refuse)?
+                && let Some((_, id)) = self.lookup(repo, &real)?
+            {
+                files.insert(path.clone(), (blobs.len(), id));
+                blobs.push(id);
+            }
+        }
+        if blobs.len() < AHEAD_MIN_FILES {
+            return Ok(());
+        }
+        let ahead = Arc::new(Ahead {
+            files,
+            claims: Mutex::new(Claims {
+                front: 0,
+                back: blobs.len(),
+                done: HashMap::new(),
+                finished: false,
+            }),
+            blobs,
+            ready: std::sync::Condvar::new(),
+        });
+        let (thread, git_dir) = (Arc::clone(&ahead), repo.path().to_owned());
+        // Without the thread, loading reads every file itself, as it would anyway.
+        if std::thread::Builder::new()
+            .name("git-read-ahead".into())
+            .spawn(move || thread.run(&git_dir))
+            .is_ok()
+        {
+            *self.ahead.lock().unwrap_or_else(|p| p.into_inner()) = Some(ahead);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for GitTree {
+    fn drop(&mut self) {
+        // The reading thread stops at its next claim.
+        if let Some(a) = self.ahead.get_mut().unwrap_or_else(|p| p.into_inner()) {
+            let mut c = a.claims.lock().unwrap_or_else(|p| p.into_inner());
+            c.front = c.back;
+        }
+    }
+}
+
 impl Source for GitTree {
     fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
         let locked = self.locked();
@@ -250,10 +401,19 @@ impl Source for GitTree {
             git: self,
             repo: &locked.guard,
         };
-        resolve::walk(&view, roots, max)
+        let entries = resolve::walk(&view, roots, max)?;
+        self.read_ahead(&locked.guard, &entries)?;
+        Ok(entries)
     }
 
     fn read(&self, path: &str, max: u64) -> io::Result<Read> {
+        let ahead = self.ahead.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some((id, bytes)) = ahead.and_then(|a| a.take(path))
+            && bytes.len() as u64 <= max
+        {
+            self.keep(id, &bytes);
+            return Ok(Read::Bytes(bytes));
+        }
         let locked = self.locked();
         let repo = &*locked.guard;
         let view = View { git: self, repo };
@@ -283,14 +443,7 @@ impl Source for GitTree {
         match bounded_blob(repo, id, max).map_err(broken)? {
             Some(blob) => {
                 let bytes = blob.content().to_vec();
-                if let Some(h) = &self.handoff
-                    && h.keep
-                {
-                    h.blobs
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .insert(id, bytes.clone());
-                }
+                self.keep(id, &bytes);
                 Ok(Read::Bytes(bytes))
             }
             None => Ok(Read::TooLarge(blob_size(repo, id).map_err(broken)?)),
