@@ -73,17 +73,28 @@ pub fn load_pair(
     head: &dyn Source,
 ) -> (Result<Checked, LoadError>, Result<Checked, LoadError>) {
     let mut cache = ParseCache::default();
+    // The texts of the files that parsed are not needed to validate: they are freed now,
+    // and read again only if the base turns out invalid (to show its errors).
+    let loaded = load::load_sharing(base, &mut cache).map(|mut loaded| {
+        for (f, _) in &loaded.files {
+            loaded.sources.files[*f as usize].text = String::new();
+        }
+        loaded
+    });
     // Taken by the thread that validates it (or by this one, when no thread can be had).
-    let base = std::sync::Mutex::new(Some(load::load_sharing(base, &mut cache)));
+    let slot = std::sync::Mutex::new(Some(loaded));
     let validate_base = || {
-        let loaded = base
+        let loaded = slot
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take()
             .expect("the base is taken once");
         loaded.map(|loaded| {
+            let parsed: Vec<u32> = loaded.files.iter().map(|(f, _)| *f).collect();
             let mut c = validate(loaded);
-            if !c.has_errors() {
+            if c.has_errors() {
+                reread(base, &mut c.sources, &parsed);
+            } else {
                 c.drop_texts();
             }
             c
@@ -101,6 +112,19 @@ pub fn load_pair(
         };
         (base, head)
     })
+}
+
+/// Reads the texts of files `which` again (for diagnostics), as loading read them; a file
+/// that cannot be read now keeps no text.
+fn reread(source: &dyn Source, sources: &mut Sources, which: &[u32]) {
+    for &f in which {
+        let file = &mut sources.files[f as usize];
+        if let Ok(load::source::Read::Bytes(bytes)) = source.read(&file.path, load::MAX_FILE_BYTES)
+            && let Ok(text) = load::decode(&bytes, f)
+        {
+            file.text = text;
+        }
+    }
 }
 
 fn validate(loaded: load::Loaded) -> Checked {
@@ -283,6 +307,22 @@ mod tests {
         let (b, _) = load_pair(&broken, &head);
         let b = b.expect("loads");
         assert!(b.has_errors() && !b.sources.files[0].text.is_empty());
+    }
+
+    #[test]
+    fn an_invalid_base_of_a_pair_shows_its_lines() {
+        let broken = Files(vec![
+            ("goals/checkins.yaml", LOG.to_owned()),
+            (
+                "goals/growth.yaml",
+                KPIS.replace("target: 5", "target: five"),
+            ),
+        ]);
+        let head = Files(vec![("goals/growth.yaml", KPIS.to_owned())]);
+        let (b, _) = load_pair(&broken, &head);
+        let b = b.expect("loads");
+        assert!(b.has_errors());
+        same(&b, &load(&broken).expect("loads"));
     }
 
     #[test]

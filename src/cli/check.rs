@@ -144,5 +144,8 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
             }
         }
     }
+    // The process ends here: freeing two revisions' goals item by item (a few percent of the
+    // run at 3,000 teams) is left to it.
+    std::mem::forget((checked, old));
     Ok(if valid { exit::OK } else { exit::FINDINGS })
 }

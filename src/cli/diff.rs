@@ -79,6 +79,8 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
         DiffFormat::Markdown => diff::markdown(&header, &changes),
         DiffFormat::Json => diff::json(&header, &changes),
     })?;
+    // The process ends here: freeing both sides item by item is left to it.
+    std::mem::forget((base, head, base_card, head_card, changes));
     Ok(exit::OK)
 }
 
