@@ -2,11 +2,11 @@
 //! revision and the work tree, with both sides scored as of one date. A diff is not a
 //! failure: exit 0 whatever changed; 1 only when a side is invalid (said which).
 
-use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, plural};
+use super::{Checked, CmdResult, Ctx, Failure, exit, out, plural, side_failure};
 use crate::diff::{Side, compare};
-use crate::git::Repo;
+use crate::git::{GitTree, Repo};
+use crate::load::LoadError;
 use crate::load::source::Source;
-use crate::report::diagnostics;
 use crate::report::diff::{self, Header};
 use crate::score::{Thresholds, score};
 use clap::{Args, ValueEnum};
@@ -40,13 +40,18 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
         Some(r) => repo.resolve(r)?,
         None => repo.default_base()?,
     };
-    let base_tree = repo.tree(&base_rev)?;
+    let mut base_tree = repo.tree(&base_rev)?;
     let head_rev = match args.head.as_ref().or(ctx.at.as_ref()) {
         Some(r) => Some(repo.resolve(r)?),
         None => None,
     };
     let head_source: Box<dyn Source> = match &head_rev {
-        Some(rev) => Box::new(repo.tree(rev)?),
+        Some(rev) => {
+            // Two revisions: the head takes the blobs the base read instead of reading them.
+            let mut head = repo.tree(rev)?;
+            GitTree::pair(&mut base_tree, &mut head);
+            Box::new(head)
+        }
         None => ctx.source()?,
     };
     let header = Header {
@@ -58,34 +63,38 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
         head_commit: head_rev.as_ref().map(|r| r.commit.to_string()),
         as_of: ctx.as_of,
     };
-    let base = load_side(&base_tree, "base", ctx)?;
-    let head = load_side(head_source.as_ref(), "head", ctx)?;
+    // The two sides share almost every file: each shared file is parsed once.
+    let (base, head) = crate::check::load_pair(&base_tree, head_source.as_ref());
+    let base = side(base, &base_tree, "base", ctx)?;
+    let head = side(head, head_source.as_ref(), "head", ctx)?;
     let base_card = score(&base.goals, ctx.as_of, Thresholds::from(&base.config));
     let head_card = score(&head.goals, ctx.as_of, Thresholds::from(&head.config));
     let changes = compare(
-        Side {
-            goals: &base.goals,
-            card: &base_card,
-        },
-        Side {
-            goals: &head.goals,
-            card: &head_card,
-        },
+        Side::scored(&base.goals, &base_card),
+        Side::scored(&head.goals, &head_card),
+        ctx.as_of,
     );
     out(&match args.format {
         DiffFormat::Text => diff::text(&header, &changes, ctx.color_out),
         DiffFormat::Markdown => diff::markdown(&header, &changes),
         DiffFormat::Json => diff::json(&header, &changes),
     })?;
+    // The process ends here: freeing both sides item by item is left to it.
+    std::mem::forget((base, head, base_card, head_card, changes));
     Ok(exit::OK)
 }
 
-/// Loads and validates one side; an invalid side is reported (saying which) and stops the
+/// One loaded and validated side; an invalid side is reported (saying which) and stops the
 /// diff: comparing half-read goals would list phantom removals.
-pub fn load_side(source: &dyn Source, side: &str, ctx: &Ctx) -> Result<Checked, Failure> {
+fn side(
+    loaded: Result<Checked, LoadError>,
+    source: &dyn Source,
+    side: &str,
+    ctx: &Ctx,
+) -> Result<Checked, Failure> {
     let what =
         crate::text::safe::human(&format!("the {side} side, {}", source.describe())).into_owned();
-    let checked = check_named(source, &what, ctx)?;
+    let checked = loaded.map_err(|e| side_failure(e, &what, ctx.color_err))?;
     if checked.has_errors() {
         let n = super::print_errors(&checked, ctx.color_err);
         eprintln!(
@@ -95,26 +104,4 @@ pub fn load_side(source: &dyn Source, side: &str, ctx: &Ctx) -> Result<Checked, 
         return Err(Failure::Reported(exit::FINDINGS));
     }
     Ok(checked)
-}
-
-/// Loads and validates one side; an invalid goalpost.toml there is reported, naming the
-/// side, and is a usage error.
-fn check_named(source: &dyn Source, what: &str, ctx: &Ctx) -> Result<Checked, Failure> {
-    match check_source(source) {
-        Err(Failure::Config { sources, diags }) => {
-            eprint!("{}", diagnostics::human(&diags, &sources, ctx.color_err));
-            eprintln!("error: goalpost.toml in {what} is invalid");
-            Err(Failure::Reported(exit::USAGE))
-        }
-        other => other,
-    }
-}
-
-/// Loads the base side of `check --base`. Its own problems are not reported (they belong to
-/// the past), but an unreadable goalpost.toml stops the check. The caller says when the
-/// base has errors (`check` names the items it did not compare).
-pub fn load_base(source: &dyn Source, ctx: &Ctx) -> Result<Checked, Failure> {
-    let what =
-        crate::text::safe::human(&format!("the base side, {}", source.describe())).into_owned();
-    check_named(source, &what, ctx)
 }

@@ -21,12 +21,10 @@ mod schema;
 mod show;
 mod status;
 
-use crate::config::Config;
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Severity, Span};
 use crate::load::source::{Source, WorkTree};
 use crate::load::{self, LoadError, Sources};
-use crate::model::Goals;
 use crate::report::diagnostics;
 use crate::text::safe;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -163,6 +161,7 @@ pub fn run() -> u8 {
         }
     };
     crate::git::watchdog::set_handler(git_stalled);
+    crate::git::configure_process();
     let ctx = match Ctx::new(&cli) {
         Ok(c) => c,
         Err(f) => return f.report(false),
@@ -323,61 +322,33 @@ pub fn use_color(when: ColorWhen, is_tty: bool) -> bool {
     }
 }
 
-/// Goals that were loaded and validated, with every diagnostic found on the way.
-pub struct Checked {
-    pub config: Config,
-    pub sources: Sources,
-    pub goals: Goals,
-    pub diags: Vec<Diagnostic>,
-    /// Number of goal files read.
-    pub files: usize,
-    /// Items built with placeholder values ([`crate::validate::Validated::flawed`]).
-    pub flawed: std::collections::HashSet<crate::diag::Span>,
-    /// No goal file was found under the roots: nothing was read and nothing reported.
-    pub nothing_found: bool,
-}
+pub use crate::check::Checked;
 
-impl Checked {
-    pub fn has_errors(&self) -> bool {
-        self.diags.iter().any(|d| d.severity == Severity::Error)
-    }
-}
-
-/// Load → validate (→ lints) from a source. Config problems are usage failures (exit 2)
-/// with their diagnostics printed; unreadable files are I/O failures (exit 3).
+/// Load → validate from a source ([`crate::check::load`]). Config problems are usage
+/// failures (exit 2), rendered by the caller; unreadable files are I/O failures (exit 3).
 pub fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
-    let loaded = match load::load(source) {
-        Ok(l) => l,
-        Err(LoadError::Config { sources, diags }) => {
-            return Err(Failure::Config { sources, diags });
-        }
-        Err(e @ LoadError::Io { .. }) => return Err(Failure::Io(e.to_string())),
-    };
-    let files = loaded.files.len();
-    // A file that was found but could not be read is reported; with neither, none was found.
-    let nothing_found = loaded.files.is_empty() && loaded.diags.is_empty();
-    // Goal files that did not parse: what they would have defined is not blamed elsewhere.
-    let parsed: std::collections::HashSet<u32> = loaded.files.iter().map(|(f, _)| *f).collect();
-    let mut unread = crate::validate::Unread::default();
-    for (i, f) in loaded.sources.files.iter().enumerate() {
-        if !parsed.contains(&(i as u32)) && (f.path.ends_with(".yaml") || f.path.ends_with(".yml"))
-        {
-            unread.scan(&f.text);
-        }
+    crate::check::load(source).map_err(load_failure)
+}
+
+/// Why goals could not be loaded, as a failure of the command.
+pub fn load_failure(e: LoadError) -> Failure {
+    match e {
+        LoadError::Config { sources, diags } => Failure::Config { sources, diags },
+        e @ LoadError::Io { .. } => Failure::Io(e.to_string()),
     }
-    let mut v = crate::validate::validate_with(loaded.files, &loaded.config, unread);
-    let mut diags = loaded.diags;
-    diags.append(&mut v.diags);
-    crate::diag::sort(&mut diags);
-    Ok(Checked {
-        files,
-        config: loaded.config,
-        sources: loaded.sources,
-        goals: v.goals,
-        diags,
-        flawed: v.flawed,
-        nothing_found,
-    })
+}
+
+/// A side named in messages could not be loaded: an invalid goalpost.toml there is
+/// reported, naming the side (`the base side, revision ...`), and is a usage error.
+pub fn side_failure(e: LoadError, what: &str, color: bool) -> Failure {
+    match load_failure(e) {
+        Failure::Config { sources, diags } => {
+            eprint!("{}", diagnostics::human(&diags, &sources, color));
+            eprintln!("error: goalpost.toml in {what} is invalid");
+            Failure::Reported(exit::USAGE)
+        }
+        other => other,
+    }
 }
 
 /// SPEC 7: finding no goal file under the roots is an error (`no-goal-files`), so that a

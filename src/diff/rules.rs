@@ -1,9 +1,13 @@
-//! The history rules of `check --base REV` (SPEC 9): check-ins are append-only, so one that
-//! existed at the base and is now changed or deleted is a `history-rewritten` error; a key
-//! result's start or target moved while its period is open is a `goalpost-moved` lint.
-//! Diagnostics are located in the newer side's files (its [`Sources`]).
+//! The history rules of `check --base REV` (SPEC 9), judged on what the engine
+//! ([`super::compare_with`], matching by ref: no renames) says changed: check-ins are
+//! append-only, so one that existed at the base and is now changed or deleted is a
+//! `history-rewritten` error; a key result's start or target moved while its period is open
+//! is a `goalpost-moved` lint. Key results that did not validate at the base are not judged
+//! for moves (their values there were placeholders). Diagnostics are located in the newer
+//! side's files (its [`Sources`]).
 
-use super::{checkin_differences, describe_checkin, objective_key, pair_objectives};
+use super::change::{Field, ItemChange, ItemKind};
+use super::{Options, Side, compare_with};
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Span};
 use crate::load::raw::RawFile;
@@ -28,8 +32,11 @@ pub struct History {
     /// Refs of key results that were invalid at the base (read with placeholder values,
     /// [`Tree::flawed`]) and so not compared for moved starts or targets. Their check-ins
     /// that were read there are still compared.
-    pub skipped: Vec<String>,
+    pub skipped: Vec<Ref>,
 }
+
+const REWRITTEN_HELP: &str = "check-ins are an append-only history: restore the old check-in and add a new, later one (with a note) to correct it";
+const MOVED_HELP: &str = "changing a target inside its period hides a miss: keep it, and report a low `confidence` on check-ins instead (or explain the change in review)";
 
 /// Runs both history rules. `base_name` names the base revision in messages; new entries
 /// may be added to `head_sources` for files that no longer exist (so a deletion has a
@@ -42,106 +49,135 @@ pub fn history(
     as_of: Date,
     config: &Config,
 ) -> History {
-    let mut diags = rewritten(base, head, head_sources, base_name);
-    let (moves, skipped) = moved(base, head, head_sources, base_name, as_of);
-    if let Some(severity) = config.severity(Code::GoalpostMoved) {
-        for mut d in moves {
+    let changes = compare_with(
+        Side::unscored(base.goals),
+        Side::unscored(head),
+        Options {
+            renames: false,
+            as_of,
+            flawed: Some(base.flawed),
+        },
+    );
+    let moved_severity = config.severity(Code::GoalpostMoved);
+    let mut out = History::default();
+    let mut parsed: HashMap<u32, Option<RawFile>> = HashMap::new();
+    for c in &changes {
+        rewritten(c, base.sources, head_sources, base_name, &mut out.diags);
+        if c.kind != ItemKind::KeyResult {
+            continue;
+        }
+        if c.base_flawed {
+            if period_open(head, c, as_of) {
+                out.skipped.push(c.reference.clone());
+            }
+            continue;
+        }
+        if !c.goalpost_moved {
+            continue;
+        }
+        let Some(severity) = moved_severity else {
+            continue;
+        };
+        let span = c.head_span.unwrap_or_default();
+        for f in &c.fields {
+            let (name, m) = match f {
+                Field::Start(m) => ("start", m),
+                Field::Target(m) => ("target", m),
+                _ => continue,
+            };
+            let at = value_span(head_sources, &mut parsed, span, name).unwrap_or(span);
+            let mut d = Diagnostic::new(
+                Code::GoalpostMoved,
+                at,
+                format!(
+                    "the {name} of `{}` moved from {} to {} since {base_name}, while {} is open",
+                    c.reference,
+                    num(m.from),
+                    num(m.to),
+                    c.period.as_deref().unwrap_or_default()
+                ),
+            )
+            .help(MOVED_HELP);
             d.severity = severity;
-            diags.push(d);
+            out.diags.push(d);
         }
-    }
-    History { diags, skipped }
-}
-
-/// A check-in's identity: the item's ref and the date.
-type Key = (String, Date);
-
-/// Every check-in of a side with its item's ref and the item's span.
-fn all_checkins(g: &Goals) -> Vec<(Key, &Checkin, Span)> {
-    let mut out = Vec::new();
-    for o in &g.objectives {
-        for kr in &o.key_results {
-            let r = format!("{}/{}", o.reference(), kr.id);
-            out.extend(
-                kr.checkins
-                    .iter()
-                    .map(|c| ((r.clone(), c.date), c, kr.span)),
-            );
-        }
-    }
-    for k in &g.kpis {
-        out.extend(
-            k.checkins
-                .iter()
-                .map(|c| ((k.reference().to_string(), c.date), c, k.span)),
-        );
     }
     out
 }
 
+/// Whether the period of a key result's objective (on the newer side) is open at `as_of`.
+fn period_open(head: &Goals, c: &ItemChange, as_of: Date) -> bool {
+    let Some(name) = &c.period else { return false };
+    head.objectives
+        .iter()
+        .find(|o| &o.period.name == name)
+        .is_some_and(|o| o.period.contains(as_of))
+}
+
+/// `history-rewritten` for each check-in of the base that is now changed or gone.
 fn rewritten(
-    base: Tree,
-    head: &Goals,
+    c: &ItemChange,
+    base_sources: &Sources,
     head_sources: &mut Sources,
     base_name: &str,
-) -> Vec<Diagnostic> {
-    let now: HashMap<Key, (&Checkin, Span)> = all_checkins(head)
-        .into_iter()
-        .map(|(k, c, s)| (k, (c, s)))
-        .collect();
-    // Where each item is now, for check-ins deleted from it.
-    let mut items: HashMap<String, Span> = HashMap::new();
-    for o in &head.objectives {
-        for kr in &o.key_results {
-            items
-                .entry(format!("{}/{}", o.reference(), kr.id))
-                .or_insert(kr.span);
-        }
+    out: &mut Vec<Diagnostic>,
+) {
+    let reference = c.reference_at_base();
+    for ch in &c.checkins.changed {
+        let (old, new) = (&ch.from, &ch.to);
+        let parts: Vec<&str> = super::checkin_differences(old, new)
+            .into_iter()
+            .map(|p| p.as_str())
+            .collect();
+        out.push(
+            Diagnostic::new(
+                Code::HistoryRewritten,
+                new.span,
+                format!(
+                    "the check-in of `{reference}` on {} was changed since {base_name} ({} changed; it was: {})",
+                    old.date,
+                    parts.join(", "),
+                    describe_checkin(old)
+                ),
+            )
+            .help(REWRITTEN_HELP),
+        );
     }
-    for k in &head.kpis {
-        items.insert(k.reference().to_string(), k.span);
+    for old in &c.checkins.removed {
+        let old_path = base_sources.path(old.span.file).to_owned();
+        let was = format!("{old_path}:{}", old.span.line);
+        let span = deleted_at(head_sources, &old_path, c.head_span);
+        out.push(
+            Diagnostic::new(
+                Code::HistoryRewritten,
+                span,
+                format!(
+                    "the check-in of `{reference}` on {} ({}) was deleted since {base_name} (it was at {was})",
+                    old.date,
+                    describe_checkin(old)
+                ),
+            )
+            .help(REWRITTEN_HELP),
+        );
     }
-    let mut out = Vec::new();
-    for ((reference, date), old, _) in all_checkins(base.goals) {
-        let was = format!("{}:{}", base.sources.path(old.span.file), old.span.line);
-        let help = "check-ins are an append-only history: restore the old check-in and add a new, later one (with a note) to correct it";
-        match now.get(&(reference.clone(), date)) {
-            Some((new, _)) => {
-                let fields = checkin_differences(old, new);
-                if fields.is_empty() {
-                    continue;
-                }
-                out.push(
-                    Diagnostic::new(
-                        Code::HistoryRewritten,
-                        new.span,
-                        format!(
-                            "the check-in of `{reference}` on {date} was changed since {base_name} ({} changed; it was: {})",
-                            fields.join(", "),
-                            describe_checkin(old)
-                        ),
-                    )
-                    .help(help),
-                );
-            }
-            None => {
-                let old_path = base.sources.path(old.span.file).to_owned();
-                let span = deleted_at(head_sources, &old_path, items.get(&reference).copied());
-                out.push(
-                    Diagnostic::new(
-                        Code::HistoryRewritten,
-                        span,
-                        format!(
-                            "the check-in of `{reference}` on {date} ({}) was deleted since {base_name} (it was at {was})",
-                            describe_checkin(old)
-                        ),
-                    )
-                    .help(help),
-                );
-            }
-        }
+}
+
+/// A check-in in the words of a diagnostic: `value 6.1, confidence 0.6, note "price change"`.
+pub fn describe_checkin(c: &Checkin) -> String {
+    let mut parts = vec![match c.obs {
+        Observation::Value(v) => format!("value {}", num(v)),
+        Observation::Done(d) => format!("done {d}"),
+    }];
+    if let Some(x) = c.confidence {
+        parts.push(format!("confidence {}", num(x)));
     }
-    out
+    if let Some(n) = c.note() {
+        parts.push(format!("note {n:?}"));
+    }
+    if let Some(b) = c.by() {
+        parts.push(format!("by {b}"));
+    }
+    parts.join(", ")
 }
 
 /// Where to report a check-in deleted from `old_path`: at its item when the item is still
@@ -187,66 +223,6 @@ fn deleted_at(sources: &mut Sources, old_path: &str, item: Option<Span>) -> Span
             }
         }
     }
-}
-
-/// `goalpost-moved` diagnostics, and the key results not compared because they were
-/// invalid at the base.
-fn moved(
-    base_tree: Tree,
-    head: &Goals,
-    sources: &Sources,
-    base_name: &str,
-    as_of: Date,
-) -> (Vec<Diagnostic>, Vec<String>) {
-    let mut parsed: HashMap<u32, Option<RawFile>> = HashMap::new();
-    let mut out = Vec::new();
-    let mut skipped = Vec::new();
-    let base = base_tree.goals;
-    for (b, h) in pair_objectives(base, head) {
-        let (Some(b), Some(h)) = (b, h) else { continue };
-        let (bo, ho) = (&base.objectives[b], &head.objectives[h]);
-        debug_assert_eq!(objective_key(bo), objective_key(ho));
-        if !ho.period.contains(as_of) {
-            continue;
-        }
-        for kr in &ho.key_results {
-            let Some(old) = bo.key_results.iter().find(|k| k.id == kr.id) else {
-                continue;
-            };
-            // Its start and target there were placeholders, not what was written.
-            if base_tree.flawed.contains(&old.span) {
-                skipped.push(format!("{}/{}", ho.reference(), kr.id));
-                continue;
-            }
-            let (Some((s0, t0)), Some((s1, t1))) =
-                (old.kind.start_target(), kr.kind.start_target())
-            else {
-                continue;
-            };
-            for (name, from, to) in [("start", s0, s1), ("target", t0, t1)] {
-                if from == to {
-                    continue;
-                }
-                let span = value_span(sources, &mut parsed, kr.span, name).unwrap_or(kr.span);
-                out.push(
-                    Diagnostic::new(
-                        Code::GoalpostMoved,
-                        span,
-                        format!(
-                            "the {name} of `{}/{}` moved from {} to {} since {base_name}, while {} is open",
-                            ho.reference(),
-                            kr.id,
-                            num(from),
-                            num(to),
-                            ho.period.name
-                        ),
-                    )
-                    .help("changing a target inside its period hides a miss: keep it, and report a low `confidence` on check-ins instead (or explain the change in review)"),
-                );
-            }
-        }
-    }
-    (out, skipped)
 }
 
 /// The span of a key result's `start` or `target` value, found by parsing its file again

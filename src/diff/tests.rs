@@ -48,7 +48,7 @@ kpis:
       - { date: 2026-10-31, value: 6.1 }
 ";
 
-fn diff_at(base: &str, head: &str, as_of: &str) -> Vec<Change> {
+fn diff_at(base: &str, head: &str, as_of: &str) -> Vec<ItemChange> {
     let t = Date::parse(as_of).expect("a date");
     let (b, _) = goals(base);
     let (h, _) = goals(head);
@@ -56,23 +56,25 @@ fn diff_at(base: &str, head: &str, as_of: &str) -> Vec<Change> {
         score(&b, t, Thresholds::default()),
         score(&h, t, Thresholds::default()),
     );
-    compare(
-        Side {
-            goals: &b,
-            card: &bc,
-        },
-        Side {
-            goals: &h,
-            card: &hc,
-        },
-    )
+    compare(Side::scored(&b, &bc), Side::scored(&h, &hc), t)
 }
 
-fn refs(changes: &[Change]) -> Vec<(&str, ChangeKind)> {
+fn refs(changes: &[ItemChange]) -> Vec<(String, ChangeKind)> {
     changes
         .iter()
-        .map(|c| (c.reference.as_str(), c.change))
+        .map(|c| (c.reference.to_string(), c.change))
         .collect()
+}
+
+fn find<'c>(changes: &'c [ItemChange], r: &str) -> &'c ItemChange {
+    changes
+        .iter()
+        .find(|c| c.reference.to_string() == r)
+        .unwrap_or_else(|| panic!("{r} is not listed: {changes:#?}"))
+}
+
+fn owned(v: Vec<(&str, ChangeKind)>) -> Vec<(String, ChangeKind)> {
+    v.into_iter().map(|(r, k)| (r.to_owned(), k)).collect()
 }
 
 #[test]
@@ -84,26 +86,13 @@ fn identical_sides_have_no_changes() {
 fn a_moved_target_in_an_open_period_is_flagged() {
     let head = BASE.replace("target: 80", "target: 70");
     let c = diff_at(BASE, &head, "2026-11-15");
-    let kr = c
-        .iter()
-        .find(|c| c.reference == "growth/onboarding/completion")
-        .expect("the KR is listed");
-    assert_eq!(
-        kr.moved,
-        vec![Moved {
-            field: "target",
-            from: 80.0,
-            to: 70.0
-        }]
-    );
+    let kr = find(&c, "growth/onboarding/completion");
+    assert_eq!(kr.fields, vec![Field::Target(FromTo::new(80.0, 70.0))]);
     assert!(kr.goalpost_moved);
     // The same move before the period starts is fine.
     let c = diff_at(BASE, &head, "2026-09-15");
-    let kr = c
-        .iter()
-        .find(|c| c.reference == "growth/onboarding/completion")
-        .expect("the KR is listed");
-    assert!(!kr.goalpost_moved && kr.moved.len() == 1);
+    let kr = find(&c, "growth/onboarding/completion");
+    assert!(!kr.goalpost_moved && kr.fields.len() == 1);
 }
 
 #[test]
@@ -117,22 +106,25 @@ fn added_removed_and_titles() {
     let c = diff_at(BASE, &head, "2026-11-15");
     assert_eq!(
         refs(&c),
-        vec![
+        owned(vec![
             ("growth/onboarding/tickets", ChangeKind::Modified),
             ("growth/onboarding/nps", ChangeKind::Added),
             ("growth/onboarding/completion", ChangeKind::Removed),
-        ]
+        ])
     );
     assert_eq!(
-        c[0].title_changed,
-        Some(FromTo {
-            from: "Fewer tickets".to_owned(),
-            to: "Far fewer tickets".to_owned()
-        })
+        c[0].title_changed(),
+        Some(&FromTo::new(
+            "Fewer tickets".to_owned(),
+            "Far fewer tickets".to_owned()
+        ))
     );
-    assert_eq!(c[1].status.from, None);
-    assert_eq!(c[1].status.to, Some("no_data"));
+    let status = &c[1].figures.as_ref().expect("scored").status;
+    assert_eq!(status.from, None);
+    assert_eq!(status.to.map(ItemStatus::as_str), Some("no_data"));
     assert_eq!(c[2].title, "Completion 60 to 80");
+    assert_eq!(c[2].base_span.map(|s| s.line), Some(13));
+    assert_eq!(c[2].head_span, None);
 }
 
 #[test]
@@ -144,19 +136,20 @@ fn checkins_and_scores_before_and_after() {
     let c = diff_at(BASE, &head, "2026-11-15");
     assert_eq!(
         refs(&c),
-        vec![
+        owned(vec![
             ("growth/onboarding", ChangeKind::Modified),
             ("growth/onboarding/tickets", ChangeKind::Modified),
-        ]
+        ])
     );
     let kr = &c[1];
-    assert_eq!(kr.checkins_added.len(), 1);
-    assert_eq!(kr.checkins_added[0].date, "2026-11-10");
-    assert_eq!(kr.checkins_added[0].note.as_deref(), Some("faq"));
-    let score = kr.score.as_ref().expect("a KR has a score");
+    assert_eq!(kr.checkins.added.len(), 1);
+    assert_eq!(kr.checkins.added[0].date.to_string(), "2026-11-10");
+    assert_eq!(kr.checkins.added[0].note(), Some("faq"));
+    let figures = kr.figures.as_ref().expect("scored");
+    let score = figures.score.as_ref().expect("a KR has a score");
     assert!((score.from.unwrap_or(0.0) - 0.1).abs() < 1e-9);
     assert!((score.to.unwrap_or(0.0) - 0.9).abs() < 1e-9);
-    assert!(kr.status.changed());
+    assert!(figures.status.changed());
 }
 
 #[test]
@@ -172,14 +165,22 @@ fn weight_commitment_parent_and_kpi_thresholds() {
         )
         .replace("critical: 7", "critical: 8");
     let c = diff_at(BASE, &head, "2026-11-15");
-    let find = |r: &str| c.iter().find(|c| c.reference == r).expect(r);
-    let o = find("growth/onboarding");
-    assert_eq!(o.fields[0].field, "commitment");
-    assert_eq!(o.fields[0].to, json!("committed"));
-    let kr = find("growth/onboarding/tickets");
-    assert_eq!(kr.fields[0].field, "weight");
-    let kpi = find("growth/churn");
-    assert_eq!(kpi.moved[0].field, "critical");
+    let o = find(&c, "growth/onboarding");
+    assert_eq!(
+        o.fields,
+        vec![Field::Commitment(FromTo::new(
+            Commitment::Aspirational,
+            Commitment::Committed
+        ))]
+    );
+    let kr = find(&c, "growth/onboarding/tickets");
+    assert_eq!(kr.fields, vec![Field::Weight(FromTo::new(1.0, 2.0))]);
+    let kpi = find(&c, "growth/churn");
+    assert_eq!(
+        kpi.fields,
+        vec![Field::Critical(FromTo::new(Some(7.0), Some(8.0)))]
+    );
+    assert_eq!(kpi.fields[0].moved(), Some(FromTo::new(7.0, 8.0)));
     assert!(!kpi.goalpost_moved, "KPIs have no period");
 }
 
@@ -191,8 +192,12 @@ fn checkin_comparison_names_the_fields() {
     assert!(same_checkin(a, &b));
     b.obs = Observation::Value(5.1);
     b.text = crate::model::CheckinText::boxed(Some("fixed".into()), None);
-    assert_eq!(checkin_differences(a, &b), vec!["value", "note"]);
-    assert_eq!(describe_checkin(a), "value 6.1");
+    assert!(!same_checkin(a, &b));
+    assert_eq!(
+        checkin_differences(a, &b),
+        vec![CheckinPart::Value, CheckinPart::Note]
+    );
+    assert_eq!(super::rules::describe_checkin(a), "value 6.1");
 }
 
 fn rules(base: &str, head: &str, as_of: &str) -> Vec<(Code, u32, String)> {
@@ -262,31 +267,55 @@ fn a_new_id_with_the_same_title_in_the_same_place_is_a_rename() {
     let c = diff_at(BASE, &head, "2026-11-15");
     let got: Vec<_> = c
         .iter()
-        .map(|c| (c.reference.as_str(), c.change, c.renamed_from.as_deref()))
+        .map(|c| {
+            (
+                c.reference.to_string(),
+                c.change,
+                c.renamed_from.as_ref().map(Ref::to_string),
+            )
+        })
         .collect();
+    let want = |r: &str, k, from: &str| (r.to_owned(), k, Some(from.to_owned()));
     assert_eq!(
         got,
         vec![
-            (
+            want(
                 "growth/self-serve-onboarding",
                 ChangeKind::Renamed,
-                Some("growth/onboarding")
+                "growth/onboarding"
             ),
-            (
+            want(
                 "growth/self-serve-onboarding/completion-rate",
                 ChangeKind::Renamed,
-                Some("growth/self-serve-onboarding/completion")
+                "growth/self-serve-onboarding/completion"
             ),
-            (
-                "growth/monthly-churn",
-                ChangeKind::Renamed,
-                Some("growth/churn")
-            ),
+            want("growth/monthly-churn", ChangeKind::Renamed, "growth/churn"),
         ]
     );
     // A key result that kept its id under a renamed objective is not listed: it did not
     // change, and its check-ins were compared across the rename.
-    assert!(!c.iter().any(|c| c.reference.ends_with("/tickets")));
+    assert!(
+        !c.iter()
+            .any(|c| c.reference.to_string().ends_with("/tickets"))
+    );
+    // Without rename matching (the history rules), the objective's key results are new.
+    let (b, _) = goals(BASE);
+    let (h, _) = goals(&head);
+    let t = Date::parse("2026-11-15").expect("a date");
+    let strict = compare_with(
+        Side::unscored(&b),
+        Side::unscored(&h),
+        Options {
+            renames: false,
+            as_of: t,
+            flawed: None,
+        },
+    );
+    assert!(strict.iter().all(|c| c.change != ChangeKind::Renamed));
+    assert!(strict.iter().all(|c| c.figures.is_none()), "unscored");
+    let gone = find(&strict, "growth/onboarding/tickets");
+    assert_eq!(gone.change, ChangeKind::Removed);
+    assert_eq!(gone.checkins.removed.len(), 1, "its check-in went with it");
 }
 
 #[test]
@@ -306,10 +335,10 @@ fn a_rename_needs_an_unambiguous_title() {
     let c = diff_at(BASE, &head, "2026-11-15");
     assert_eq!(
         refs(&c),
-        vec![
+        owned(vec![
             ("growth/onboarding/completion-rate", ChangeKind::Added),
             ("growth/onboarding/completion", ChangeKind::Removed),
-        ]
+        ])
     );
 }
 
@@ -348,5 +377,161 @@ fn a_key_result_invalid_at_the_base_is_not_compared() {
     let messages: Vec<&str> = found.diags.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(messages[0].contains("`growth/onboarding/tickets` moved from 150 to 140"));
-    assert_eq!(found.skipped, ["growth/onboarding/completion"]);
+    assert_eq!(
+        found.skipped,
+        ["growth/onboarding/completion".parse::<Ref>().unwrap()]
+    );
+}
+
+#[test]
+fn every_field_is_typed() {
+    let base = format!(
+        "{BASE}  - id: nps\n    title: NPS\n    better: higher\n    target: 30\n    checkins:\n      - {{ date: 2026-10-31, value: 31 }}\n"
+    );
+    let head = base
+        .replace(
+            "    title: Onboarding needs no support\n",
+            "    title: Onboarding needs no help\n    owner: dana\n    guardrails: [growth/churn]\n",
+        )
+        .replace(
+            "        target: 80\n",
+            "        target: 80\n        unit: \"%\"\n        kpi: growth/nps\n",
+        )
+        .replace(
+            "    better: lower\n    target: 5\n    critical: 7\n",
+            "    better: higher\n    target: 5\n    cadence: monthly\n",
+        );
+    let c = diff_at(&base, &head, "2026-11-15");
+    let o = find(&c, "growth/onboarding");
+    assert_eq!(
+        o.fields,
+        vec![
+            Field::Title(FromTo::new(
+                "Onboarding needs no support".to_owned(),
+                "Onboarding needs no help".to_owned()
+            )),
+            Field::Owner(FromTo::new(None, Some("dana".to_owned()))),
+            Field::Guardrails(FromTo::new(vec![], vec![Ref::item("growth", "churn")])),
+        ]
+    );
+    let kr = find(&c, "growth/onboarding/completion");
+    assert_eq!(
+        kr.fields,
+        vec![
+            Field::Unit(FromTo::new(None, Some("%".to_owned()))),
+            Field::Kpi(FromTo::new(None, Some(Ref::item("growth", "nps")))),
+        ]
+    );
+    let kpi = find(&c, "growth/churn");
+    assert_eq!(
+        kpi.fields,
+        vec![
+            Field::Critical(FromTo::new(Some(7.0), None)),
+            Field::Better(FromTo::new(Better::Lower, Better::Higher)),
+            Field::Cadence(FromTo::new(Cadence::Weekly, Cadence::Monthly)),
+        ]
+    );
+    assert_eq!(kpi.fields[0].moved(), None, "unset, not moved");
+    assert_eq!(kpi.kind, ItemKind::Kpi);
+    // A key result that became a milestone changes kind; its start and target are not
+    // compared with nothing.
+    let head = BASE.replace(
+        "        start: 60\n        target: 80\n",
+        "        kind: milestone\n",
+    );
+    let c = diff_at(BASE, &head, "2026-11-15");
+    assert_eq!(
+        find(&c, "growth/onboarding/completion").fields,
+        vec![Field::Kind(FromTo::new(KrKind::Metric, KrKind::Milestone))]
+    );
+}
+
+#[test]
+fn checkins_changed_and_removed_are_typed() {
+    let head = BASE
+        .replace("value: 6.1 }", "value: 5.9, note: recount }")
+        .replace(
+            "        checkins:\n          - { date: 2026-10-05, value: 240 }\n",
+            "",
+        );
+    let c = diff_at(BASE, &head, "2026-11-15");
+    let kpi = find(&c, "growth/churn");
+    assert_eq!(kpi.checkins.changed.len(), 1);
+    let ch = &kpi.checkins.changed[0];
+    assert_eq!(ch.from.obs, Observation::Value(6.1));
+    assert_eq!(
+        (ch.to.obs, ch.to.note()),
+        (Observation::Value(5.9), Some("recount"))
+    );
+    assert_eq!(
+        checkin_differences(&ch.from, &ch.to),
+        vec![CheckinPart::Value, CheckinPart::Note]
+    );
+    let kr = find(&c, "growth/onboarding/tickets");
+    assert_eq!(kr.checkins.removed.len(), 1);
+    assert_eq!(kr.checkins.removed[0].date.to_string(), "2026-10-05");
+}
+
+#[test]
+fn checkin_lists_pair_by_date() {
+    let (g, _) = goals(BASE);
+    let c = g.kpis[0].checkins[0].clone();
+    let at = |date: &str, v: f64| Checkin {
+        date: Date::parse(date).expect("a date"),
+        obs: Observation::Value(v),
+        ..c.clone()
+    };
+    let base = [
+        at("2026-10-01", 1.0),
+        at("2026-10-08", 2.0),
+        at("2026-10-15", 3.0),
+    ];
+    let head = [
+        at("2026-10-08", 2.0),
+        at("2026-10-15", 4.0),
+        at("2026-10-22", 5.0),
+    ];
+    let ch = compare_checkins(&base, &head);
+    assert_eq!(ch.removed, vec![base[0].clone()]);
+    assert_eq!(
+        ch.changed,
+        vec![FromTo::new(base[2].clone(), head[1].clone())]
+    );
+    assert_eq!(ch.added, vec![head[2].clone()]);
+    // Lines that left and came in any order, the first of a date counting: a check-in that
+    // moved between files is no change.
+    let ch = pair_checkins(
+        vec![at("2026-10-15", 3.0), at("2026-10-01", 1.0)],
+        vec![
+            at("2026-10-01", 1.0),
+            at("2026-10-15", 9.0),
+            at("2026-10-15", 3.0),
+        ],
+    );
+    assert!(ch.added.is_empty() && ch.removed.is_empty());
+    assert_eq!(ch.changed.len(), 1);
+    assert_eq!(ch.changed[0].to.obs, Observation::Value(9.0));
+}
+
+#[test]
+fn a_flawed_base_item_is_marked_and_its_fields_not_compared() {
+    let broken = BASE.replace("start: 60", "start: 80");
+    let raw = parse_file(0, &broken).0.expect("a parsed file");
+    let v = crate::validate::validate_with(
+        vec![(0, raw)],
+        &Config::default(),
+        crate::validate::Unread::default(),
+    );
+    let (h, _) = goals(BASE);
+    let c = compare_with(
+        Side::unscored(&v.goals),
+        Side::unscored(&h),
+        Options {
+            renames: false,
+            as_of: Date::parse("2026-11-15").expect("a date"),
+            flawed: Some(&v.flawed),
+        },
+    );
+    let kr = find(&c, "growth/onboarding/completion");
+    assert!(kr.base_flawed && kr.fields.is_empty() && !kr.goalpost_moved);
 }

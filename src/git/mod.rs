@@ -5,14 +5,18 @@
 //! project root, which may be a subdirectory of the git work tree. Nothing here panics on a
 //! missing or corrupt object: every git problem is a [`GitError`].
 
-use crate::load::resolve::{self, Hidden, Node, Resolved};
-use crate::load::source::{Entry, Read, Source};
-use git2::{Blob, ErrorClass, ErrorCode, ObjectType, Oid, Repository, TreeEntry};
-use std::io;
+use git2::{Blob, ErrorClass, ErrorCode, Repository};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+pub mod commit;
+pub mod read;
+mod tree;
 pub mod watchdog;
+
+pub use git2::Oid;
+pub use read::{Author, CommitInfo, Reader};
+pub use tree::GitTree;
 
 /// Why a git operation could not be done.
 #[derive(Debug, thiserror::Error)]
@@ -67,16 +71,19 @@ pub struct Repo {
 }
 
 /// The repository, held for one stretch of git work (watched for stalls, see [`watchdog`]).
-pub struct Locked<'a> {
+/// Only this module reaches the libgit2 repository inside: callers use the wrapper's
+/// methods ([`Reader`], [`commit`]).
+struct Locked<'a> {
     guard: MutexGuard<'a, Repository>,
     _busy: watchdog::Busy,
 }
 
-impl std::ops::Deref for Locked<'_> {
-    type Target = Repository;
-    fn deref(&self) -> &Repository {
-        &self.guard
-    }
+/// Settings of libgit2 that hold for the whole process, set once at start-up by the
+/// program (never by a library function on its way): objects read are not hashed again to
+/// verify them, as git itself does not (for a walk or a blame that reads thousands of blobs it
+/// was a tenth to a half of the time; a corrupt object still fails to inflate or parse).
+pub fn configure_process() {
+    git2::opts::strict_hash_verification(false);
 }
 
 fn lock(repo: &Mutex<Repository>) -> Locked<'_> {
@@ -129,23 +136,23 @@ impl Repo {
         format!("{}{path}", self.prefix)
     }
 
-    /// The libgit2 repository itself, for the history walk, blame and `checkin --commit`.
-    pub fn lock(&self) -> Locked<'_> {
+    fn lock(&self) -> Locked<'_> {
         lock(&self.repo)
     }
 
     /// The repository's git directory (`.git`, or a linked work tree's own directory).
     pub fn git_dir(&self) -> std::path::PathBuf {
-        lock(&self.repo).path().to_owned()
+        lock(&self.repo).guard.path().to_owned()
     }
 
     pub fn is_shallow(&self) -> bool {
-        lock(&self.repo).is_shallow()
+        lock(&self.repo).guard.is_shallow()
     }
 
     /// Resolves a revision (`main`, `HEAD~2`, a commit id, a tag) to a commit.
     pub fn resolve(&self, rev: &str) -> Result<Revision, GitError> {
-        let repo = lock(&self.repo);
+        let locked = lock(&self.repo);
+        let repo = &*locked.guard;
         let found = repo
             .revparse_single(rev)
             .and_then(|o| o.peel_to_commit())
@@ -193,7 +200,8 @@ impl Repo {
     /// The default branch: local `main`, local `master`, the target of `origin/HEAD`, then
     /// `origin/main` or `origin/master`. Its short name.
     pub fn default_branch(&self) -> Result<String, GitError> {
-        let repo = lock(&self.repo);
+        let locked = lock(&self.repo);
+        let repo = &*locked.guard;
         for name in ["refs/heads/main", "refs/heads/master"] {
             if repo.find_reference(name).is_ok() {
                 return Ok(name.trim_start_matches("refs/heads/").to_owned());
@@ -224,7 +232,8 @@ impl Repo {
             e => e,
         })?;
         let other = self.resolve(&branch)?;
-        let repo = lock(&self.repo);
+        let locked = lock(&self.repo);
+        let repo = &*locked.guard;
         match repo.merge_base(head.commit, other.commit) {
             Ok(commit) => Ok(Revision {
                 name: format!("merge-base(HEAD, {branch})"),
@@ -242,7 +251,8 @@ impl Repo {
 
     /// The files of a revision.
     pub fn tree(&self, rev: &Revision) -> Result<GitTree, GitError> {
-        let repo = lock(&self.repo);
+        let locked = lock(&self.repo);
+        let repo = &*locked.guard;
         let tree = repo
             .find_commit(rev.commit)
             .and_then(|c| c.tree())
@@ -261,13 +271,13 @@ impl Repo {
                     ))
                 }
             })?;
-        Ok(GitTree {
-            repo: Arc::clone(&self.repo),
+        Ok(GitTree::new(
+            Arc::clone(&self.repo),
             tree,
-            prefix: self.prefix.clone(),
-            root: self.root.clone(),
-            rev: rev.clone(),
-        })
+            self.prefix.clone(),
+            self.root.clone(),
+            rev.clone(),
+        ))
     }
 }
 
@@ -285,7 +295,7 @@ fn is_hex(rev: &str) -> bool {
 /// bytes; `Ok(None)` when it is larger. Every blob goalpost reads from git goes through
 /// here or checks the header the same way, so a pull request cannot make it inflate a 1.5 GB
 /// blob that packs into a megabyte.
-pub fn bounded_blob(repo: &Repository, id: Oid, max: u64) -> Result<Option<Blob<'_>>, git2::Error> {
+fn bounded_blob(repo: &Repository, id: Oid, max: u64) -> Result<Option<Blob<'_>>, git2::Error> {
     watchdog::tick();
     if blob_size(repo, id)? > max {
         return Ok(None);
@@ -294,201 +304,19 @@ pub fn bounded_blob(repo: &Repository, id: Oid, max: u64) -> Result<Option<Blob<
 }
 
 /// A blob's size from its header.
-pub fn blob_size(repo: &Repository, id: Oid) -> Result<u64, git2::Error> {
+fn blob_size(repo: &Repository, id: Oid) -> Result<u64, git2::Error> {
     let (size, _) = repo.odb()?.read_header(id)?;
     Ok(size as u64)
-}
-
-/// Largest symlink blob read for its target: a target is a path, and no system takes
-/// paths longer than this.
-const MAX_LINK_BYTES: u64 = 4096;
-
-/// A revision's files, read from the object database.
-pub struct GitTree {
-    repo: Arc<Mutex<Repository>>,
-    tree: Oid,
-    prefix: String,
-    root: PathBuf,
-    rev: Revision,
-}
-
-/// A git file mode of a symbolic link.
-const MODE_LINK: i32 = 0o120000;
-
-impl GitTree {
-    pub fn revision(&self) -> &Revision {
-        &self.rev
-    }
-
-    fn broken(&self, path: &str, e: &git2::Error) -> io::Error {
-        io::Error::other(format!(
-            "`{path}` in revision `{}` ({}): {} (is the repository corrupt? try `git fsck`)",
-            self.rev.name,
-            self.rev.short(),
-            e.message()
-        ))
-    }
-
-    /// The revision's tree seen from the project root, for the resolver.
-    fn view<'r>(&'r self, repo: &'r Repository) -> io::Result<View<'r>> {
-        let top = repo.find_tree(self.tree).map_err(|e| self.broken("", &e))?;
-        let prefix = self.prefix.trim_end_matches('/');
-        let root = if prefix.is_empty() {
-            Some(top)
-        } else {
-            match top.get_path(Path::new(prefix)) {
-                Ok(e) if e.kind() == Some(ObjectType::Tree) => {
-                    Some(repo.find_tree(e.id()).map_err(|e| self.broken("", &e))?)
-                }
-                Ok(_) => None,
-                Err(e) if e.code() == ErrorCode::NotFound => None,
-                Err(e) => return Err(self.broken("", &e)),
-            }
-        };
-        Ok(View {
-            git: self,
-            repo,
-            root,
-        })
-    }
-}
-
-/// A revision's tree below the project root, while the repository is locked: what the
-/// resolver walks, exactly as it walks the work tree.
-struct View<'r> {
-    git: &'r GitTree,
-    repo: &'r Repository,
-    /// `None` when the project directory does not exist in the revision.
-    root: Option<git2::Tree<'r>>,
-}
-
-impl View<'_> {
-    fn entry(&self, real: &str) -> io::Result<Option<TreeEntry<'_>>> {
-        let Some(root) = &self.root else {
-            return Ok(None);
-        };
-        watchdog::tick();
-        match root.get_path(Path::new(real)) {
-            Ok(e) => Ok(Some(e)),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(self.git.broken(real, &e)),
-        }
-    }
-
-    fn node_of(&self, entry: &TreeEntry<'_>, path: &str) -> io::Result<Node> {
-        let broken = |e: git2::Error| self.git.broken(path, &e);
-        Ok(match entry.kind() {
-            Some(ObjectType::Tree) => Node::Dir,
-            Some(ObjectType::Blob) if entry.filemode() == MODE_LINK => {
-                match bounded_blob(self.repo, entry.id(), MAX_LINK_BYTES).map_err(broken)? {
-                    Some(blob) => match std::str::from_utf8(blob.content()) {
-                        Ok(target) => Node::Link(target.to_owned()),
-                        Err(_) => Node::Other,
-                    },
-                    None => Node::Other,
-                }
-            }
-            Some(ObjectType::Blob) => Node::File,
-            // Submodules (commits) and anything else are not goal files.
-            _ => Node::Other,
-        })
-    }
-}
-
-impl resolve::Tree for View<'_> {
-    fn node(&self, real: &str) -> io::Result<Node> {
-        if real.is_empty() {
-            return Ok(if self.root.is_some() {
-                Node::Dir
-            } else {
-                Node::Missing
-            });
-        }
-        match self.entry(real)? {
-            Some(e) => self.node_of(&e, real),
-            None => Ok(Node::Missing),
-        }
-    }
-
-    fn list(&self, real: &str) -> io::Result<Vec<(String, Node)>> {
-        let tree = if real.is_empty() {
-            match &self.root {
-                Some(t) => t.clone(),
-                None => return Ok(Vec::new()),
-            }
-        } else {
-            match self.entry(real)? {
-                Some(e) if e.kind() == Some(ObjectType::Tree) => self
-                    .repo
-                    .find_tree(e.id())
-                    .map_err(|e| self.git.broken(real, &e))?,
-                _ => return Ok(Vec::new()),
-            }
-        };
-        let mut out = Vec::new();
-        for entry in tree.iter() {
-            let Ok(name) = entry.name() else { continue };
-            let path = if real.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{real}/{name}")
-            };
-            out.push((name.to_owned(), self.node_of(&entry, &path)?));
-        }
-        // Git sorts a directory `a` as `a/`; the walk wants plain name order.
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(out)
-    }
-
-    fn inside(&self, absolute: &str) -> Option<String> {
-        // As in the checked-out work tree: an absolute link is inside when it names a path
-        // below the project root on this machine.
-        Path::new(absolute)
-            .strip_prefix(&self.git.root)
-            .ok()
-            .and_then(|rel| rel.to_str())
-            .map(str::to_owned)
-    }
-}
-
-impl Source for GitTree {
-    fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
-        let repo = lock(&self.repo);
-        let view = self.view(&repo)?;
-        resolve::walk(&view, roots, max)
-    }
-
-    fn read(&self, path: &str, max: u64) -> io::Result<Read> {
-        let repo = lock(&self.repo);
-        let view = self.view(&repo)?;
-        let real = match resolve::resolve(&view, path, Hidden::Refuse)? {
-            Resolved::Found {
-                real,
-                node: Node::File,
-            } => real,
-            Resolved::Found { .. } | Resolved::Missing { .. } => return Ok(Read::Missing),
-            Resolved::Refused(r) => return Ok(Read::Refused(r)),
-        };
-        let Some(entry) = view.entry(&real)? else {
-            return Ok(Read::Missing);
-        };
-        let broken = |e: git2::Error| self.broken(path, &e);
-        match bounded_blob(&repo, entry.id(), max).map_err(broken)? {
-            Some(blob) => Ok(Read::Bytes(blob.content().to_vec())),
-            None => Ok(Read::TooLarge(
-                blob_size(&repo, entry.id()).map_err(broken)?,
-            )),
-        }
-    }
-
-    fn describe(&self) -> String {
-        format!("revision `{}` ({})", self.rev.name, self.rev.short())
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::resolve;
+    use crate::load::source::{Entry, Read, Source};
+
+    /// A git file mode of a symbolic link.
+    const MODE_LINK: i32 = 0o120000;
 
     /// A blob or a nested tree, by path, to build a commit from.
     enum Node<'a> {
@@ -616,6 +444,59 @@ mod tests {
         assert!(
             matches!(t.read("goalpost.toml", 100), Ok(Read::Bytes(b)) if b == b"stale_days = 7\n")
         );
+    }
+
+    #[test]
+    fn many_files_are_read_ahead_and_read_once() {
+        let texts: Vec<(String, String)> = (0..150)
+            .map(|i| (format!("goals/f{i:03}.yaml"), format!("team: t{i}\n")))
+            .collect();
+        let files: Vec<(&str, Node)> = texts
+            .iter()
+            .map(|(p, t)| (p.as_str(), Node::File(t.as_str())))
+            .collect();
+        let (_dir, r) = repo_with(&files);
+        let t = head_tree(&r);
+        let walked = t.walk(&["goals".to_owned()], 1000).expect("a walk");
+        assert_eq!(walked.len(), 150);
+        // Loading reads them in order while the other thread reads from the last.
+        for (i, (p, text)) in texts.iter().enumerate() {
+            let max = if i == 120 { 3 } else { 100 };
+            match t.read(p, max) {
+                Ok(Read::Bytes(b)) => assert_eq!(b, text.as_bytes(), "{p}"),
+                Ok(Read::TooLarge(n)) => assert_eq!((i, n), (120, text.len() as u64)),
+                other => panic!("{p}: {other:?}"),
+            }
+        }
+        // Read again: from the object database, as usual.
+        assert!(
+            matches!(t.read(&texts[149].0, 100), Ok(Read::Bytes(b)) if b == texts[149].1.as_bytes())
+        );
+    }
+
+    #[test]
+    fn a_pair_of_trees_hands_blobs_over() {
+        let (_dir, r) = repo_with(&[
+            ("goals/a.yaml", Node::File("team: a\n")),
+            ("goals/b.yaml", Node::File("team: b\n")),
+        ]);
+        let (mut older, mut newer) = (head_tree(&r), head_tree(&r));
+        GitTree::pair(&mut older, &mut newer);
+        let bytes = |t: &GitTree, p: &str| match t.read(p, 100) {
+            Ok(Read::Bytes(b)) => b,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(bytes(&older, "goals/a.yaml"), b"team: a\n");
+        // Taken from the older tree's copy, then read as usual.
+        assert_eq!(bytes(&newer, "goals/a.yaml"), b"team: a\n");
+        assert_eq!(bytes(&newer, "goals/a.yaml"), b"team: a\n");
+        assert_eq!(bytes(&newer, "goals/b.yaml"), b"team: b\n");
+        // The size bound holds for a handed-over blob too.
+        assert_eq!(bytes(&older, "goals/b.yaml"), b"team: b\n");
+        assert!(matches!(
+            newer.read("goals/b.yaml", 3),
+            Ok(Read::TooLarge(8))
+        ));
     }
 
     #[test]

@@ -1,11 +1,14 @@
-//! One item as written in one version of one file (a [`Snapshot`]), and the one-line
-//! summaries of what changed between two versions ("target 150 → 220", "check-in 2026-11-20
-//! = 75"). Pure: bytes in, values out. A snapshot holds the item's own fields (defaults
-//! applied, so writing `weight: 1` out is not a change) and its check-ins keyed by date.
+//! One item as written in one version of one file (a [`Version`]: its typed fields, defaults
+//! applied, and its check-ins by date), and what changed between two versions, computed by
+//! the engine ([`crate::diff::item`]) as [`ItemChange`]s. Pure: bytes in, values out.
 
-use crate::date::Date;
-pub use crate::diff::CheckinData;
-use crate::load::raw::{RawCheckin, RawFile, RawKeyResult};
+use crate::diff::item::{KpiFields, KrFields, ObjectiveFields};
+use crate::diff::{
+    ChangeKind, CheckinChanges, ItemChange, ItemFields, ItemKind, field_changes, pair_checkins,
+};
+use crate::load::raw::{RawCheckin, RawFile, RawKeyResult, Sp};
+use crate::model::{Checkin, CheckinText, Date, Observation, Ref, Span};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Which item a history is about, as it is named in goal files.
@@ -33,86 +36,150 @@ pub enum ItemKey {
 }
 
 impl ItemKey {
-    /// The ref check-in logs use (`team/kpi`, `team/objective/kr`; objectives take none).
-    pub fn reference(&self) -> String {
+    /// The item's ref (check-in logs name key results and KPIs by it).
+    pub fn reference(&self) -> Ref {
         match self {
-            ItemKey::Objective { team, id, .. } | ItemKey::Kpi { team, id } => {
-                format!("{team}/{id}")
-            }
+            ItemKey::Objective { team, id, .. } | ItemKey::Kpi { team, id } => Ref::item(team, id),
             ItemKey::KeyResult {
                 team,
                 objective,
                 id,
                 ..
-            } => format!("{team}/{objective}/{id}"),
+            } => Ref::key_result(team, objective, id),
+        }
+    }
+
+    pub fn kind(&self) -> ItemKind {
+        match self {
+            ItemKey::Objective { .. } => ItemKind::Objective,
+            ItemKey::KeyResult { .. } => ItemKind::KeyResult,
+            ItemKey::Kpi { .. } => ItemKind::Kpi,
+        }
+    }
+
+    fn period(&self) -> Option<&str> {
+        match self {
+            ItemKey::Objective { period, .. } | ItemKey::KeyResult { period, .. } => Some(period),
+            ItemKey::Kpi { .. } => None,
         }
     }
 
     /// Whether a logged check-in of this ref dated `date` belongs to this item.
-    fn takes_log_date(&self, date: &str) -> bool {
+    fn takes_log_date(&self, date: Date) -> bool {
         match self {
             ItemKey::Objective { .. } => false,
             ItemKey::Kpi { .. } => true,
-            ItemKey::KeyResult { start, end, .. } => {
-                Date::parse(date).is_some_and(|d| *start <= d && d <= *end)
-            }
+            ItemKey::KeyResult { start, end, .. } => *start <= date && date <= *end,
         }
     }
 }
 
-/// What one check-in of a file version says (the type `diff` reports check-ins with).
-impl CheckinData {
-    pub fn from_raw(c: &RawCheckin) -> Option<CheckinData> {
-        Some(CheckinData {
-            date: c.date.as_ref()?.value.to_string(),
-            value: c.value.as_ref().map(|v| v.value),
-            done: c.done().map(|v| v.value),
-            confidence: c.confidence().map(|v| v.value),
-            note: c.note().map(|v| v.value.clone()),
-            by: c.by().map(|v| v.value.clone()),
-        })
-    }
+/// A check-in as a past version wrote it: a real date and an observation (`value`, else
+/// `done`), or nothing (a version that did not validate).
+pub fn checkin_of(c: &RawCheckin) -> Option<Checkin> {
+    let date = Date::parse(c.date.as_ref()?.value.as_str())?;
+    let obs = match (&c.value, c.done()) {
+        (Some(v), _) => Observation::Value(v.value),
+        (None, Some(d)) => Observation::Done(d.value),
+        (None, None) => return None,
+    };
+    Some(Checkin {
+        date,
+        obs,
+        confidence: c.confidence().map(|v| v.value),
+        text: CheckinText::boxed(
+            c.note().map(|v| v.value.clone()),
+            c.by().map(|v| v.value.clone()),
+        ),
+        span: c.span,
+    })
+}
 
-    fn observation(&self) -> String {
-        match (self.value, self.done) {
-            (Some(v), _) => number(v),
-            (None, Some(true)) => "done".to_owned(),
-            (None, Some(false)) => "not done".to_owned(),
-            (None, None) => "no value".to_owned(),
+/// Where an item is written in one version of its file: its bytes `start..end` (from its
+/// first key to the next item, check-in or the end of the file: never too short), and the
+/// end of what names it (`team`, `period`, its objective's `id`), which all come before it.
+/// A change outside `identity..start` and `end..` that does not write its ref cannot touch
+/// it, so the version on the other side of that change holds the same item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extent {
+    pub identity: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Extent {
+    /// The extent in the version on the other side of a change that replaced `p..new_end`
+    /// of this version with `p..old_end` of the other, when the change cannot touch the item.
+    pub fn across(self, p: usize, new_end: usize, old_end: usize) -> Option<Extent> {
+        if p >= self.end {
+            Some(self)
+        } else if new_end <= self.start && p >= self.identity {
+            let shift = |x: usize| x + old_end - new_end;
+            Some(Extent {
+                identity: self.identity,
+                start: shift(self.start),
+                end: shift(self.end),
+            })
+        } else {
+            None
         }
     }
 }
-
-/// A field name and its displayed value.
-pub type Fields = Vec<(&'static str, String)>;
 
 /// An item in one version of a file. `fields` is `None` when the file does not define it.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Snapshot {
-    pub fields: Option<Fields>,
+pub struct Version {
+    /// Where the definition is written, when it can be told (see [`Extent`]).
+    pub extent: Option<Extent>,
+    pub fields: Option<ItemFields<'static>>,
     /// For an objective: its key results' fields, by id, in file order.
-    pub children: Vec<(String, Fields)>,
+    pub children: Vec<(String, ItemFields<'static>)>,
     /// By date; the first of duplicates wins (the validator reports the rest).
-    pub checkins: BTreeMap<String, CheckinData>,
+    pub checkins: BTreeMap<Date, Checkin>,
 }
 
-impl Snapshot {
+fn own(v: &Option<Sp<String>>) -> Option<Cow<'static, str>> {
+    v.as_ref().map(|v| Cow::Owned(v.value.clone()))
+}
+
+fn kr_fields(kr: &RawKeyResult) -> ItemFields<'static> {
+    ItemFields::KeyResult(KrFields {
+        title: own(&kr.title),
+        kind: Some(
+            kr.kind
+                .as_ref()
+                .map_or(crate::model::KrKind::Metric, |k| k.value),
+        ),
+        start: kr.start.as_ref().map(|v| v.value),
+        target: kr.target.as_ref().map(|v| v.value),
+        unit: own(&kr.unit),
+        weight: Some(kr.weight.as_ref().map_or(1.0, |w| w.value)),
+        kpi: kr.kpi.as_ref().and_then(|k| k.value.parse().ok()),
+    })
+}
+
+impl Version {
     /// Whether this version of the file says anything about the item.
     pub fn is_empty(&self) -> bool {
         self.fields.is_none() && self.checkins.is_empty()
     }
 
-    /// Reads the item out of a parsed file: its definition (if `define`) and the check-ins
-    /// of its ref in the file's `checkins:` log.
-    pub fn of(raw: &RawFile, key: &ItemKey, define: bool) -> Snapshot {
-        let mut s = Snapshot::default();
+    /// Reads the item out of a parsed file of `len` bytes: its definition (if `define`) and
+    /// the check-ins of its ref in the file's `checkins:` log.
+    pub fn of(raw: &RawFile, key: &ItemKey, define: bool, len: usize) -> Version {
+        let mut s = Version::default();
         if define {
             s.define(raw, key);
+            if s.fields.is_some() {
+                s.extent = extent(raw, key, len);
+            }
         }
-        let reference = key.reference();
-        for c in raw.checkins.iter().flatten() {
-            if c.reference().is_some_and(|r| r.value == reference) {
-                s.add_logged(c, key);
+        if !matches!(key, ItemKey::Objective { .. }) {
+            let reference = key.reference().to_string();
+            for c in raw.checkins.iter().flatten() {
+                if c.reference().is_some_and(|r| r.value == reference) {
+                    s.add_logged(c, key);
+                }
             }
         }
         s
@@ -120,42 +187,40 @@ impl Snapshot {
 
     /// Adds one logged check-in if it is this item's.
     pub fn add_logged(&mut self, c: &RawCheckin, key: &ItemKey) {
-        if let Some(v) = CheckinData::from_raw(c)
-            && key.takes_log_date(&v.date)
+        if let Some(v) = checkin_of(c)
+            && key.takes_log_date(v.date)
         {
-            self.checkins.entry(v.date.clone()).or_insert(v);
+            self.checkins.entry(v.date).or_insert(v);
         }
     }
 
     fn add_inline(&mut self, list: &Option<Vec<RawCheckin>>) {
-        for v in list.iter().flatten().filter_map(CheckinData::from_raw) {
-            self.checkins.entry(v.date.clone()).or_insert(v);
+        for v in list.iter().flatten().filter_map(checkin_of) {
+            self.checkins.entry(v.date).or_insert(v);
         }
     }
 
     fn define(&mut self, raw: &RawFile, key: &ItemKey) {
         let team = raw.team.as_ref().map(|t| t.value.as_str());
         let period = raw.period.as_ref().map(|p| p.value.as_str());
-        let id_is = |id: &Option<crate::load::raw::Sp<String>>, want: &str| {
-            id.as_ref().is_some_and(|i| i.value == want)
-        };
+        let id_is =
+            |id: &Option<Sp<String>>, want: &str| id.as_ref().is_some_and(|i| i.value == want);
         match key {
             ItemKey::Kpi { team: t, id } if team == Some(t.as_str()) => {
                 if let Some(k) = raw.kpis.iter().flatten().find(|k| id_is(&k.id, id)) {
-                    let mut f: Fields = Vec::new();
-                    push_str(&mut f, "title", &k.title);
-                    push_str(&mut f, "unit", &k.unit);
-                    push(
-                        &mut f,
-                        "better",
-                        k.better.as_ref().map(|b| b.value.as_str()),
-                    );
-                    push_num(&mut f, "target", &k.target);
-                    push_num(&mut f, "critical", &k.critical);
-                    let cadence = k.cadence.as_ref().map_or("weekly", |c| c.value.as_str());
-                    f.push(("cadence", cadence.to_owned()));
-                    push_str(&mut f, "owner", &k.owner);
-                    self.fields = Some(f);
+                    self.fields = Some(ItemFields::Kpi(KpiFields {
+                        title: own(&k.title),
+                        unit: own(&k.unit),
+                        better: k.better.as_ref().map(|b| b.value),
+                        target: k.target.as_ref().map(|v| v.value),
+                        critical: k.critical.as_ref().map(|v| v.value),
+                        cadence: Some(
+                            k.cadence
+                                .as_ref()
+                                .map_or(crate::model::Cadence::Weekly, |c| c.value),
+                        ),
+                        owner: own(&k.owner),
+                    }));
                     self.add_inline(&k.checkins);
                 }
             }
@@ -165,24 +230,22 @@ impl Snapshot {
                 id,
             } if team == Some(t.as_str()) && period == Some(p.as_str()) => {
                 if let Some(o) = raw.objectives.iter().flatten().find(|o| id_is(&o.id, id)) {
-                    let mut f: Fields = Vec::new();
-                    push_str(&mut f, "title", &o.title);
-                    push_str(&mut f, "owner", &o.owner);
-                    let commitment = o
-                        .commitment
-                        .as_ref()
-                        .map_or("aspirational", |c| c.value.as_str());
-                    f.push(("commitment", commitment.to_owned()));
-                    push(
-                        &mut f,
-                        "parent",
-                        o.parent.as_ref().map(|p| p.value.as_str()),
-                    );
-                    if let Some(g) = &o.guardrails {
-                        let g: Vec<&str> = g.iter().map(|r| r.value.as_str()).collect();
-                        f.push(("guardrails", format!("[{}]", g.join(", "))));
-                    }
-                    self.fields = Some(f);
+                    self.fields = Some(ItemFields::Objective(ObjectiveFields {
+                        title: own(&o.title),
+                        owner: own(&o.owner),
+                        commitment: Some(
+                            o.commitment
+                                .as_ref()
+                                .map_or(crate::model::Commitment::Aspirational, |c| c.value),
+                        ),
+                        parent: o.parent.as_ref().and_then(|p| p.value.parse().ok()),
+                        guardrails: o
+                            .guardrails
+                            .iter()
+                            .flatten()
+                            .filter_map(|r| r.value.parse().ok())
+                            .collect(),
+                    }));
                     for kr in o.key_results.iter().flatten() {
                         if let Some(id) = &kr.id
                             && !self.children.iter().any(|(c, _)| *c == id.value)
@@ -215,318 +278,148 @@ impl Snapshot {
     }
 }
 
-fn kr_fields(kr: &RawKeyResult) -> Fields {
-    let mut f: Fields = Vec::new();
-    push_str(&mut f, "title", &kr.title);
-    let kind = kr.kind.as_ref().map_or("metric", |k| k.value.as_str());
-    f.push(("kind", kind.to_owned()));
-    push_num(&mut f, "start", &kr.start);
-    push_num(&mut f, "target", &kr.target);
-    push_str(&mut f, "unit", &kr.unit);
-    f.push((
-        "weight",
-        number(kr.weight.as_ref().map_or(1.0, |w| w.value)),
-    ));
-    push(&mut f, "kpi", kr.kpi.as_ref().map(|k| k.value.as_str()));
-    f
-}
-
-fn push(f: &mut Fields, name: &'static str, v: Option<&str>) {
-    if let Some(v) = v {
-        f.push((name, v.to_owned()));
+/// Where the item `key` defines is written in `raw` (see [`Extent`]); `None` when something
+/// that names it comes after its start.
+fn extent(raw: &RawFile, key: &ItemKey, len: usize) -> Option<Extent> {
+    let end_of = |s: Span| (s.start + s.len) as usize;
+    let mut identity = [&raw.team, &raw.period]
+        .into_iter()
+        .flatten()
+        .map(|v| end_of(v.span))
+        .max()
+        .unwrap_or(0);
+    let id_is = |id: &Option<Sp<String>>, want: &str| id.as_ref().is_some_and(|i| i.value == want);
+    let objectives = || raw.objectives.iter().flatten();
+    let kpis = || raw.kpis.iter().flatten();
+    let start = match key {
+        ItemKey::Kpi { id, .. } => kpis().find(|k| id_is(&k.id, id))?.span.start,
+        ItemKey::Objective { id, .. } => objectives().find(|o| id_is(&o.id, id))?.span.start,
+        ItemKey::KeyResult { objective, id, .. } => {
+            let o = objectives().find(|o| id_is(&o.id, objective))?;
+            identity = identity.max(end_of(o.id.as_ref()?.span));
+            o.key_results
+                .iter()
+                .flatten()
+                .find(|k| id_is(&k.id, id))?
+                .span
+                .start
+        }
+    } as usize;
+    if identity > start {
+        return None;
     }
-}
-
-fn push_str(f: &mut Fields, name: &'static str, v: &Option<crate::load::raw::Sp<String>>) {
-    if let Some(v) = v {
-        f.push((name, format!("{:?}", v.value)));
-    }
-}
-
-fn push_num(f: &mut Fields, name: &'static str, v: &Option<crate::load::raw::Sp<f64>>) {
-    if let Some(v) = v {
-        f.push((name, number(v.value)));
-    }
-}
-
-/// A number at full precision without float noise: `150`, `6.1`, `0.125`.
-pub fn number(x: f64) -> String {
-    format!("{x}")
-}
-
-/// "target 150 → 220", "unit none → \"%\"": one entry per field that differs.
-pub fn field_changes(old: &Fields, new: &Fields) -> Vec<String> {
-    let get = |f: &Fields, name: &str| f.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
-    let mut names: Vec<&'static str> = new.iter().map(|(n, _)| *n).collect();
-    for (n, _) in old {
-        if !names.contains(n) {
-            names.push(n);
+    // Everything else that starts somewhere: the next one after the item ends it. An
+    // objective's own key results are inside it.
+    let own = |o: &crate::load::raw::RawObjective| matches!(key, ItemKey::Objective { id, .. } if id_is(&o.id, id));
+    let mut starts: Vec<u32> = Vec::new();
+    for o in objectives() {
+        starts.push(o.span.start);
+        if !own(o) {
+            starts.extend(o.key_results.iter().flatten().map(|k| k.span.start));
         }
     }
-    let mut out = Vec::new();
-    for name in names {
-        let (a, b) = (get(old, name), get(new, name));
-        if a != b {
-            let show = |v: Option<String>| v.unwrap_or_else(|| "none".to_owned());
-            out.push(format!("{name} {} → {}", show(a), show(b)));
-        }
-    }
-    out
+    starts.extend(kpis().map(|k| k.span.start));
+    starts.extend(raw.checkins.iter().flatten().map(|c| c.span.start));
+    let end = starts
+        .into_iter()
+        .map(|s| s as usize)
+        .filter(|&s| s > start)
+        .min()
+        .unwrap_or(len);
+    Some(Extent {
+        identity,
+        start,
+        end,
+    })
 }
 
-/// The summaries of the item's own changes between two snapshots ("created", "removed",
-/// field moves, key results added or changed). Check-ins are compared by [`checkin_changes`].
-pub fn definition_changes(old: &Snapshot, new: &Snapshot) -> Vec<String> {
-    match (&old.fields, &new.fields) {
-        (None, Some(_)) => vec!["created".to_owned()],
-        (Some(_), None) => vec!["removed".to_owned()],
-        (None, None) => Vec::new(),
-        (Some(a), Some(b)) => {
-            let mut out = field_changes(a, b);
-            for (id, f) in &new.children {
-                match old.children.iter().find(|(o, _)| o == id) {
-                    None => out.push(format!("key result {id} added")),
-                    Some((_, g)) => out.extend(
-                        field_changes(g, f)
-                            .into_iter()
-                            .map(|c| format!("key result {id}: {c}")),
-                    ),
-                }
-            }
-            for (id, _) in &old.children {
-                if !new.children.iter().any(|(n, _)| n == id) {
-                    out.push(format!("key result {id} removed"));
-                }
-            }
-            out
-        }
+/// What one commit changed in the item, by the engine: the item's own change (its fields
+/// between the old and new versions of its definition, `None` when that file did not change,
+/// and the check-ins that left and came from all its files), then for an objective its key
+/// results' changes (fields only: their check-ins are in each key result's own log).
+pub fn changes(
+    key: &ItemKey,
+    definition: Option<(&Version, &Version)>,
+    removed: Vec<Checkin>,
+    added: Vec<Checkin>,
+) -> Vec<ItemChange> {
+    let (old, new) = (definition.map(|d| d.0), definition.map(|d| d.1));
+    let (of, nf) = (
+        old.and_then(|v| v.fields.as_ref()),
+        new.and_then(|v| v.fields.as_ref()),
+    );
+    let mut own = ItemChange::new(key.reference(), key.kind(), ChangeKind::Modified);
+    own.period = key.period().map(str::to_owned);
+    own.title = nf
+        .or(of)
+        .and_then(ItemFields::title)
+        .unwrap_or_default()
+        .to_owned();
+    match (of, nf) {
+        (None, Some(_)) => own.change = ChangeKind::Added,
+        (Some(_), None) => own.change = ChangeKind::Removed,
+        (Some(a), Some(b)) => own.fields = field_changes(a, b),
+        (None, None) => {}
     }
-}
-
-/// Pairs removed and added check-ins by date: a date on both sides is a change (or nothing,
-/// when identical: a check-in moved between files or lines), one side only is an addition
-/// or a removal. Summaries come sorted by date.
-pub fn checkin_changes(removed: &[CheckinData], added: &[CheckinData]) -> Vec<String> {
-    let mut by_date: BTreeMap<&str, (Option<&CheckinData>, Option<&CheckinData>)> = BTreeMap::new();
-    for r in removed {
-        by_date.entry(&r.date).or_default().0.get_or_insert(r);
-    }
-    for a in added {
-        by_date.entry(&a.date).or_default().1.get_or_insert(a);
-    }
-    let mut out = Vec::new();
-    for (date, pair) in by_date {
-        match pair {
-            (None, Some(a)) => out.push(added_summary(a)),
-            (Some(_), None) => out.push(format!("check-in {date} removed")),
-            (Some(r), Some(a)) if r != a => out.push(changed_summary(r, a)),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// "check-in 2026-11-20 = 75 (confidence 0.6)", "check-in 2026-11-20 done".
-pub fn added_summary(c: &CheckinData) -> String {
-    let mut s = match (c.value, c.done) {
-        (Some(v), _) => format!("check-in {} = {}", c.date, number(v)),
-        _ => format!("check-in {} {}", c.date, c.observation()),
+    own.checkins = pair_checkins(removed, added);
+    let changed = match own.change {
+        ChangeKind::Modified => !own.fields.is_empty() || !own.checkins.is_empty(),
+        _ => true,
     };
-    let mut extra = Vec::new();
-    if let Some(conf) = c.confidence {
-        extra.push(format!("confidence {}", number(conf)));
+    let mut out = Vec::new();
+    if changed {
+        out.push(own);
     }
-    if let Some(by) = &c.by {
-        extra.push(format!("by {by}"));
+    if let (ItemKey::Objective { team, id, period }, Some(old), Some(new), Some(_), Some(_)) =
+        (key, old, new, of, nf)
+    {
+        out.extend(children(team, id, period, &old.children, &new.children));
     }
-    if !extra.is_empty() {
-        s.push_str(&format!(" ({})", extra.join(", ")));
-    }
-    if let Some(note) = &c.note {
-        s.push_str(&format!(" — {note}"));
-    }
-    s
+    out
 }
 
-/// "check-in 2026-11-06 changed 60 → 62", listing every part that differs.
-pub fn changed_summary(old: &CheckinData, new: &CheckinData) -> String {
-    let mut parts = Vec::new();
-    if old.observation() != new.observation() {
-        parts.push(format!("{} → {}", old.observation(), new.observation()));
+/// An objective's key results that changed between two versions of it.
+fn children(
+    team: &str,
+    objective: &str,
+    period: &str,
+    old: &[(String, ItemFields<'static>)],
+    new: &[(String, ItemFields<'static>)],
+) -> Vec<ItemChange> {
+    let pairs = crate::diff::pair_children(
+        old,
+        new,
+        |c| &c.0,
+        |c| c.1.title().unwrap_or_default(),
+        true,
+    );
+    let mut out = Vec::new();
+    for (b, h) in pairs {
+        let (bc, hc) = (b.map(|i| &old[i]), h.map(|i| &new[i]));
+        let Some((id, fields)) = hc.or(bc) else {
+            continue;
+        };
+        let mut c = ItemChange::new(
+            Ref::key_result(team, objective, id),
+            ItemKind::KeyResult,
+            crate::diff::kind_of(b, h),
+        );
+        c.period = Some(period.to_owned());
+        c.title = fields.title().unwrap_or_default().to_owned();
+        if let (Some((bid, bf)), Some((hid, hf))) = (bc, hc) {
+            if bid != hid {
+                c.change = ChangeKind::Renamed;
+                c.renamed_from = Some(Ref::key_result(team, objective, bid));
+            }
+            c.fields = field_changes(bf, hf);
+        }
+        c.checkins = CheckinChanges::default();
+        if c.is_interesting() {
+            out.push(c);
+        }
     }
-    let opt_num = |x: Option<f64>| x.map_or("none".to_owned(), number);
-    let opt_str = |x: &Option<String>| x.as_ref().map_or("none".to_owned(), |s| format!("{s:?}"));
-    if old.confidence != new.confidence {
-        parts.push(format!(
-            "confidence {} → {}",
-            opt_num(old.confidence),
-            opt_num(new.confidence)
-        ));
-    }
-    if old.note != new.note {
-        parts.push(format!(
-            "note {} → {}",
-            opt_str(&old.note),
-            opt_str(&new.note)
-        ));
-    }
-    if old.by != new.by {
-        parts.push(format!("by {} → {}", opt_str(&old.by), opt_str(&new.by)));
-    }
-    format!("check-in {} changed {}", new.date, parts.join(", "))
+    out
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::load::parse_file;
-
-    fn view(date: &str, value: f64) -> CheckinData {
-        CheckinData {
-            date: date.to_owned(),
-            value: Some(value),
-            done: None,
-            confidence: None,
-            note: None,
-            by: None,
-        }
-    }
-
-    fn kr_key() -> ItemKey {
-        ItemKey::KeyResult {
-            team: "growth".into(),
-            period: "2026-Q4".into(),
-            objective: "onboarding".into(),
-            id: "tickets".into(),
-            start: Date::parse("2026-10-01").unwrap(),
-            end: Date::parse("2026-12-31").unwrap(),
-        }
-    }
-
-    fn snap(text: &str, key: &ItemKey) -> Snapshot {
-        let (raw, _) = parse_file(0, text);
-        Snapshot::of(&raw.unwrap(), key, true)
-    }
-
-    const FILE: &str = "team: growth\nperiod: 2026-Q4\nobjectives:\n  - id: onboarding\n    title: Onboard\n    key_results:\n      - id: tickets\n        title: Fewer tickets\n        start: 250\n        target: TARGET\n        checkins:\n          - { date: 2026-10-05, value: 240 }\n      - id: other\n        title: Other\n        start: 1\n        target: 2\ncheckins:\n  - { ref: growth/onboarding/tickets, date: 2026-11-20, value: 75, confidence: 0.6 }\n  - { ref: growth/onboarding/tickets, date: 2026-07-01, value: 1 }\n";
-
-    #[test]
-    fn a_target_move_is_one_field_change() {
-        let key = kr_key();
-        let a = snap(&FILE.replace("TARGET", "150"), &key);
-        let b = snap(&FILE.replace("TARGET", "220"), &key);
-        assert_eq!(definition_changes(&a, &b), vec!["target 150 → 220"]);
-        assert!(checkin_changes(&[], &[]).is_empty());
-        // Inline and logged check-ins, the log one outside the period left out.
-        assert_eq!(
-            a.checkins.keys().collect::<Vec<_>>(),
-            vec!["2026-10-05", "2026-11-20"]
-        );
-        assert_eq!(
-            definition_changes(&Snapshot::default(), &a),
-            vec!["created"]
-        );
-        assert_eq!(
-            definition_changes(&a, &Snapshot::default()),
-            vec!["removed"]
-        );
-    }
-
-    #[test]
-    fn defaults_written_out_are_not_changes() {
-        let key = kr_key();
-        let a = snap(&FILE.replace("TARGET", "150"), &key);
-        let b = snap(
-            &FILE.replace("TARGET", "150\n        weight: 1\n        kind: metric"),
-            &key,
-        );
-        assert!(definition_changes(&a, &b).is_empty());
-        let c = snap(&FILE.replace("TARGET", "150\n        unit: \"%\""), &key);
-        assert_eq!(definition_changes(&a, &c), vec![r#"unit none → "%""#]);
-    }
-
-    #[test]
-    fn objectives_list_their_key_results_changes() {
-        let key = ItemKey::Objective {
-            team: "growth".into(),
-            period: "2026-Q4".into(),
-            id: "onboarding".into(),
-        };
-        let a = snap(&FILE.replace("TARGET", "150"), &key);
-        let b = snap(
-            &FILE
-                .replace("TARGET", "160")
-                .replace("title: Onboard", "title: Onboard all"),
-            &key,
-        );
-        assert_eq!(
-            definition_changes(&a, &b),
-            vec![
-                r#"title "Onboard" → "Onboard all""#,
-                "key result tickets: target 150 → 160"
-            ]
-        );
-        assert!(a.checkins.is_empty(), "objectives take no check-ins");
-    }
-
-    #[test]
-    fn kpi_thresholds_and_logged_checkins() {
-        let key = ItemKey::Kpi {
-            team: "growth".into(),
-            id: "churn".into(),
-        };
-        let file = "team: growth\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: 5\nEXTRAcheckins:\n  - { ref: growth/churn, date: 2020-01-31, value: 4.8 }\n  - { ref: growth/other, date: 2020-01-31, value: 1 }\n";
-        let a = snap(&file.replace("EXTRA", ""), &key);
-        let b = snap(
-            &file.replace("EXTRA", "    critical: 7\n    cadence: weekly\n"),
-            &key,
-        );
-        assert_eq!(definition_changes(&a, &b), vec!["critical none → 7"]);
-        // Any date counts for a KPI; other refs do not.
-        assert_eq!(a.checkins.keys().collect::<Vec<_>>(), vec!["2020-01-31"]);
-        // A file that only logs check-ins holds no definition.
-        let (raw, _) = parse_file(0, &file.replace("EXTRA", ""));
-        let log = Snapshot::of(&raw.unwrap(), &key, false);
-        assert!(log.fields.is_none() && !log.is_empty());
-    }
-
-    #[test]
-    fn checkins_pair_by_date() {
-        let mut c = view("2026-11-20", 75.0);
-        c.confidence = Some(0.6);
-        assert_eq!(
-            checkin_changes(&[], &[c.clone()]),
-            vec!["check-in 2026-11-20 = 75 (confidence 0.6)"]
-        );
-        assert_eq!(
-            checkin_changes(&[view("2026-11-06", 60.0)], &[]),
-            vec!["check-in 2026-11-06 removed"]
-        );
-        assert_eq!(
-            checkin_changes(&[view("2026-11-06", 60.0)], &[view("2026-11-06", 62.0)]),
-            vec!["check-in 2026-11-06 changed 60 → 62"]
-        );
-        // Moved, not changed.
-        assert!(checkin_changes(&[c.clone()], &[c.clone()]).is_empty());
-        let mut d = c.clone();
-        d.note = Some("late".into());
-        assert_eq!(
-            checkin_changes(&[c], &[d]),
-            vec![r#"check-in 2026-11-20 changed note none → "late""#]
-        );
-    }
-
-    #[test]
-    fn milestones_say_done() {
-        let mut c = view("2026-11-02", 0.0);
-        c.value = None;
-        c.done = Some(true);
-        assert_eq!(added_summary(&c), "check-in 2026-11-02 done");
-        let mut d = c.clone();
-        d.done = Some(false);
-        assert_eq!(
-            changed_summary(&d, &c),
-            "check-in 2026-11-02 changed not done → done"
-        );
-    }
-}
+mod tests;

@@ -53,6 +53,32 @@ pub fn changed_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (Vec<&'a [u8]>, Vec<&'
     (removed, added)
 }
 
+/// Where two versions differ: the length of their common prefix, and the ends of the
+/// differing middle in `old` and in `new` (what follows is their common suffix).
+pub fn changed_region(old: &[u8], new: &[u8]) -> (usize, usize, usize) {
+    let p = common_prefix(old, new);
+    let max = old.len().min(new.len()) - p;
+    let s = common_suffix(&old[p..], &new[p..]).min(max);
+    (p, old.len() - s, new.len() - s)
+}
+
+/// Whether a change (`old` replaced by `new` at byte `p` of the newer text `text`) only
+/// edits one plain scalar value in place: both sides are plain characters on one line (no
+/// quote, comment, anchor, alias, bracket or colon), after a `key: ` on that line. Such an
+/// edit cannot change how anything else in the file is read.
+pub fn value_edit(text: &[u8], p: usize, old: &[u8], new: &[u8]) -> bool {
+    let plain = |s: &[u8]| {
+        s.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'.' | b'_' | b'+' | b'-'))
+    };
+    let line_start = text[..p]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let before = &text[line_start..p];
+    plain(old) && plain(new) && before.windows(2).any(|w| w == b": ")
+}
+
 /// Bytes compared at a time before narrowing down byte by byte: slice equality is a
 /// `memcmp`, many times faster than comparing byte pairs.
 const CHUNK: usize = 256;
@@ -189,6 +215,23 @@ mod tests {
         );
         let (r, a) = changed_lines(b"", b"");
         assert!(r.is_empty() && a.is_empty());
+    }
+
+    #[test]
+    fn value_edits_are_told_from_structure() {
+        let text = b"a:\n  target: 211\n  title: x\n";
+        let (p, old_end, new_end) = changed_region(b"a:\n  target: 210\n  title: x\n", text);
+        assert!(value_edit(
+            text,
+            p,
+            &b"a:\n  target: 210\n"[p..old_end],
+            &text[p..new_end]
+        ));
+        // A new line, a key, a comment: structure.
+        assert!(!value_edit(text, 5, b"", b"\n  x"));
+        assert!(!value_edit(text, 0, b"", b"b"));
+        assert!(!value_edit(text, 15, b"", b" #"));
+        assert!(!value_edit(text, 15, b"", b"*a"));
     }
 
     #[test]

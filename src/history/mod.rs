@@ -1,18 +1,21 @@
 //! An item's history through git (`goalpost log`) and check-in authors from blame. Commits
 //! are walked newest first from a start revision; a commit counts only when the item itself
 //! changed in one of the files that hold it now, compared with its first parent (merges:
-//! only what is new against every parent). Check-in logs take a fast line-level path
+//! only what is new against every parent). What changed is the engine's answer
+//! ([`item::changes`], typed [`ItemChange`]s). Check-in logs take a fast line-level path
 //! (`lines`); definition files are parsed, once per blob.
 
 pub mod blame;
 pub mod item;
 pub mod lines;
 
-use git2::{Blob, Commit, Oid, Repository, Sort};
-use item::{CheckinData, ItemKey, Snapshot};
+use crate::diff::ItemChange;
+use crate::git::{CommitInfo, Oid, Reader};
+use crate::model::Checkin;
+use crate::select::Target;
+use item::{ItemKey, Version};
 use lines::Line;
 use std::collections::HashMap;
-use std::path::Path;
 use std::rc::Rc;
 
 pub use crate::git::Repo;
@@ -42,7 +45,7 @@ pub struct Item {
 }
 
 /// One commit that changed the item.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Change {
     /// The full commit id.
     pub commit: String,
@@ -52,8 +55,69 @@ pub struct Change {
     pub date: String,
     /// The author time, RFC 3339 with the author's offset.
     pub time: String,
-    /// One-line summaries, definition changes first, then check-ins by date.
-    pub changes: Vec<String>,
+    /// What changed: the item itself, then (for an objective) its key results.
+    pub changes: Vec<ItemChange>,
+}
+
+impl Item {
+    /// The files that hold a resolved item in the current goals (read from `sources`): the
+    /// file that defines it, the files that hold its check-ins, and any goal file naming its
+    /// ref (a log whose check-ins of it were all deleted still names it in a comment or
+    /// another line).
+    pub fn of(goals: &crate::model::Goals, sources: &crate::load::Sources, target: Target) -> Item {
+        let (key, span, checkins) = match target {
+            Target::Objective(i) => {
+                let o = goals.objective(i);
+                let key = ItemKey::Objective {
+                    team: o.team.clone(),
+                    period: o.period.name.clone(),
+                    id: o.id.clone(),
+                };
+                (key, o.span, &[][..])
+            }
+            Target::KeyResult(id) => {
+                let (o, kr) = goals.kr(id);
+                let key = ItemKey::KeyResult {
+                    team: o.team.clone(),
+                    period: o.period.name.clone(),
+                    objective: o.id.clone(),
+                    id: kr.id.clone(),
+                    start: o.period.start,
+                    end: o.period.end,
+                };
+                (key, o.span, &kr.checkins[..])
+            }
+            Target::Kpi(k) => {
+                let kp = goals.kpi(k);
+                let key = ItemKey::Kpi {
+                    team: kp.team.clone(),
+                    id: kp.id.clone(),
+                };
+                (key, kp.span, &kp.checkins[..])
+            }
+        };
+        let definition = sources.path(span.file).to_owned();
+        let mut logs: Vec<String> = Vec::new();
+        if !matches!(key, ItemKey::Objective { .. }) {
+            let reference = key.reference().to_string();
+            for c in checkins {
+                logs.push(sources.path(c.span.file).to_owned());
+            }
+            for f in &sources.files {
+                if f.path != "goalpost.toml" && f.text.contains(&reference) {
+                    logs.push(f.path.clone());
+                }
+            }
+        }
+        logs.sort();
+        logs.dedup();
+        logs.retain(|l| *l != definition);
+        Item {
+            key,
+            definition,
+            logs,
+        }
+    }
 }
 
 /// How each file is compared.
@@ -72,18 +136,13 @@ pub fn log(
     max: Option<usize>,
 ) -> Result<Vec<Change>, HistoryError> {
     let start = start.map(|rev| repo.resolve(rev)).transpose()?;
-    // libgit2 hashes every object it reads again to verify it; git does not, and for a
-    // walk that reads thousands of blobs it was a tenth of the time.
-    git2::opts::strict_hash_verification(false);
-    let guard = repo.lock();
-    let git: &Repository = &guard;
+    let git = repo.reader();
     let start = match start {
         Some(rev) => rev.commit,
-        None => match git.head().and_then(|h| h.peel_to_commit()) {
-            Ok(c) => c.id(),
+        None => match git.head()? {
+            Some(id) => id,
             // An unborn branch: nothing committed yet, so no history.
-            Err(e) if e.code() == git2::ErrorCode::UnbornBranch => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
+            None => return Ok(Vec::new()),
         },
     };
     let mut files = vec![Tracked {
@@ -98,32 +157,32 @@ pub fn log(
             });
         }
     }
-    let shallow = shallow_commits(git);
+    let shallow = git.shallow_commits();
+    let paths: Vec<String> = files.iter().map(|f| f.git_path.clone()).collect();
     let mut walk = Walker {
-        git,
+        git: &git,
         item,
         files,
+        paths,
         entries: HashMap::new(),
         blobs: Vec::new(),
         snapshots: HashMap::new(),
-        reference: item.key.reference(),
+        reference: item.key.reference().to_string(),
     };
-    let mut revwalk = git.revwalk()?;
-    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    revwalk.push(start)?;
     let mut out = Vec::new();
-    for id in revwalk {
-        crate::git::watchdog::tick();
+    for id in git.walk(start)? {
         if max.is_some_and(|m| out.len() >= m) {
             break;
         }
-        let id = id.map_err(|e| shallow_or(git, e))?;
-        let commit = git.find_commit(id).map_err(|e| shallow_or(git, e))?;
-        let mine = walk.entries_of(&commit)?;
+        let id = id.map_err(|e| shallow_or(&git, e))?;
+        let commit = git.commit(id).map_err(|e| shallow_or(&git, e))?;
+        let mine = walk.entries_of(id)?;
         let mut parents = Vec::new();
-        for i in 0..commit.parent_count() {
-            let p = commit.parent(i).map_err(|e| shallow_or(git, e))?;
-            parents.push(walk.entries_of(&p)?);
+        for &p in &commit.parents {
+            parents.push(walk.entries_of(p).map_err(|e| match e {
+                HistoryError::Git(e) => shallow_or(&git, e),
+                e => e,
+            })?);
         }
         if parents.is_empty() && shallow.contains(&id) {
             // The history stops here: complete only if the item did not exist yet.
@@ -145,7 +204,7 @@ pub fn log(
                 break;
             }
             let other = walk.changes(p, &mine)?;
-            changes.retain(|c| other.contains(c));
+            changes = only_in_both(changes, &other);
         }
         if !changes.is_empty() {
             out.push(change(&commit, changes));
@@ -154,38 +213,60 @@ pub fn log(
     Ok(out)
 }
 
-fn change(commit: &Commit<'_>, changes: Vec<String>) -> Change {
-    let author = commit.author();
-    let when = author.when();
+/// What a merge changed against every parent: the changes (and check-ins) that its first
+/// parent's comparison and another parent's comparison both report.
+fn only_in_both(mine: Vec<ItemChange>, other: &[ItemChange]) -> Vec<ItemChange> {
+    let mut out = Vec::new();
+    for mut c in mine {
+        let Some(o) = other
+            .iter()
+            .find(|o| o.reference == c.reference && o.change == c.change)
+        else {
+            continue;
+        };
+        c.fields.retain(|f| o.fields.contains(f));
+        let ch = &mut c.checkins;
+        ch.added
+            .retain(|x| o.checkins.added.iter().any(|y| same(x, y)));
+        ch.removed
+            .retain(|x| o.checkins.removed.iter().any(|y| same(x, y)));
+        ch.changed.retain(|x| {
+            o.checkins
+                .changed
+                .iter()
+                .any(|y| same(&x.to, &y.to) && same(&x.from, &y.from))
+        });
+        if c.change != crate::diff::ChangeKind::Modified || !c.fields.is_empty() || !ch.is_empty() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The same check-in, wherever it is written.
+fn same(a: &Checkin, b: &Checkin) -> bool {
+    a.date == b.date && crate::diff::same_checkin(a, b)
+}
+
+fn change(commit: &CommitInfo, changes: Vec<ItemChange>) -> Change {
+    let author = &commit.author;
     let offset =
-        jiff::tz::Offset::from_seconds(when.offset_minutes() * 60).unwrap_or(jiff::tz::Offset::UTC);
-    let zoned = jiff::Timestamp::from_second(when.seconds())
+        jiff::tz::Offset::from_seconds(author.offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
+    let zoned = jiff::Timestamp::from_second(author.seconds)
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
         .to_zoned(jiff::tz::TimeZone::fixed(offset));
     Change {
-        commit: commit.id().to_string(),
-        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        commit: commit.id.to_string(),
+        author: author.name.clone(),
+        email: author.email.clone(),
         date: zoned.strftime("%Y-%m-%d").to_string(),
         time: zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
         changes,
     }
 }
 
-/// The commits a shallow clone was cut at (`.git/shallow`); empty for a full clone.
-fn shallow_commits(git: &Repository) -> Vec<Oid> {
-    if !git.is_shallow() {
-        return Vec::new();
-    }
-    std::fs::read_to_string(git.path().join("shallow"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| Oid::from_str(l.trim()).ok())
-        .collect()
-}
-
 /// A missing object in a shallow clone is missing history; anywhere else a git failure.
-fn shallow_or(git: &Repository, e: git2::Error) -> HistoryError {
+fn shallow_or(git: &Reader<'_>, e: git2::Error) -> HistoryError {
     if git.is_shallow() && e.code() == git2::ErrorCode::NotFound {
         HistoryError::Shallow
     } else {
@@ -194,16 +275,19 @@ fn shallow_or(git: &Repository, e: git2::Error) -> HistoryError {
 }
 
 struct Walker<'r> {
-    git: &'r Repository,
+    git: &'r Reader<'r>,
     item: &'r Item,
     files: Vec<Tracked>,
+    /// The tracked files' repository paths.
+    paths: Vec<String>,
     /// Commit → the blob of each tracked file in its tree.
     entries: HashMap<Oid, Vec<Option<Oid>>>,
     /// The last blobs read: a log's old side in one commit is its new side in the next.
     /// `None`: larger than a goal file may be, so not read.
-    blobs: Vec<(Oid, Option<Rc<Blob<'r>>>)>,
+    blobs: Vec<(Oid, Option<Rc<Vec<u8>>>)>,
     /// (blob, file index) → the item in that blob; a blob is parsed once.
-    snapshots: HashMap<(Oid, usize), Snapshot>,
+    snapshots: HashMap<(Oid, usize), Rc<Version>>,
+    /// The item's ref as logs write it (to find its lines).
     reference: String,
 }
 
@@ -211,11 +295,11 @@ impl<'r> Walker<'r> {
     /// A blob of a tracked file, or `None` when it is larger than a goal file may be: such
     /// a version is read as if it held nothing, like a version that does not parse (the
     /// header is read, never the content, so a 1.5 GB blob costs nothing).
-    fn blob(&mut self, id: Oid) -> Result<Option<Rc<Blob<'r>>>, HistoryError> {
+    fn blob(&mut self, id: Oid) -> Result<Option<Rc<Vec<u8>>>, HistoryError> {
         if let Some((_, b)) = self.blobs.iter().find(|(o, _)| *o == id) {
             return Ok(b.clone());
         }
-        let b = crate::git::bounded_blob(self.git, id, crate::load::MAX_FILE_BYTES)?.map(Rc::new);
+        let b = self.git.blob(id, crate::load::MAX_FILE_BYTES)?.map(Rc::new);
         if self.blobs.len() >= 4 {
             self.blobs.remove(0);
         }
@@ -223,49 +307,72 @@ impl<'r> Walker<'r> {
         Ok(b)
     }
 
-    fn entries_of(&mut self, commit: &Commit<'_>) -> Result<Vec<Option<Oid>>, HistoryError> {
-        if let Some(e) = self.entries.get(&commit.id()) {
+    fn entries_of(&mut self, commit: Oid) -> Result<Vec<Option<Oid>>, HistoryError> {
+        if let Some(e) = self.entries.get(&commit) {
             return Ok(e.clone());
         }
-        let tree = commit.tree()?;
-        let e: Vec<Option<Oid>> = self
-            .files
-            .iter()
-            .map(|f| {
-                tree.get_path(Path::new(&f.git_path))
-                    .ok()
-                    .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
-                    .map(|e| e.id())
-            })
-            .collect();
-        self.entries.insert(commit.id(), e.clone());
+        let e = self.git.entries(commit, &self.paths)?;
+        self.entries.insert(commit, e.clone());
         Ok(e)
     }
 
-    fn snapshot(&mut self, blob: Option<Oid>, file: usize) -> Result<Snapshot, HistoryError> {
+    fn snapshot(&mut self, blob: Option<Oid>, file: usize) -> Result<Rc<Version>, HistoryError> {
         let Some(blob) = blob else {
-            return Ok(Snapshot::default());
+            return Ok(Rc::default());
         };
         if let Some(s) = self.snapshots.get(&(blob, file)) {
-            return Ok(s.clone());
+            return Ok(Rc::clone(s));
         }
         let Some(b) = self.blob(blob)? else {
-            return Ok(Snapshot::default());
+            return Ok(Rc::default());
         };
-        let s = match crate::load::decode(b.content(), 0) {
-            Err(_) => Snapshot::default(),
+        let s = Rc::new(match crate::load::decode(&b, 0) {
+            Err(_) => Version::default(),
             Ok(text) => match crate::load::parse_file(0, &text).0 {
-                Some(raw) => Snapshot::of(&raw, &self.item.key, self.files[file].define),
-                None => Snapshot::default(),
+                Some(raw) => Version::of(&raw, &self.item.key, self.files[file].define, text.len()),
+                None => Version::default(),
             },
-        };
+        });
+        self.remember(blob, file, Rc::clone(&s));
+        Ok(s)
+    }
+
+    fn remember(&mut self, blob: Oid, file: usize, v: Rc<Version>) {
         // Walking newest first, a blob is needed as the new side and then once more as
         // the old side: a small cache is enough.
         if self.snapshots.len() > 64 {
             self.snapshots.clear();
         }
-        self.snapshots.insert((blob, file), s.clone());
-        Ok(s)
+        self.snapshots.insert((blob, file), v);
+    }
+
+    /// Walking newest first, the newer version of a file has been read already: when the
+    /// bytes that differ from the older one cannot touch the item (one plain value edited
+    /// in place, outside the item's extent and what names it), the older version holds the
+    /// same item, and is not parsed. Anything else is parsed.
+    fn reuse_across(&mut self, old: Oid, new: Oid, file: usize) -> Result<(), HistoryError> {
+        if self.snapshots.contains_key(&(old, file)) {
+            return Ok(());
+        }
+        let Some(newer) = self.snapshots.get(&(new, file)).cloned() else {
+            return Ok(());
+        };
+        let Some(extent) = newer.extent else {
+            return Ok(());
+        };
+        let (Some(a), Some(b)) = (self.blob(old)?, self.blob(new)?) else {
+            return Ok(());
+        };
+        let (p, old_end, new_end) = lines::changed_region(&a, &b);
+        if !lines::value_edit(&b, p, &a[p..old_end], &b[p..new_end]) {
+            return Ok(());
+        }
+        if let Some(moved) = extent.across(p, new_end, old_end) {
+            let mut older = Version::clone(&newer);
+            older.extent = Some(moved);
+            self.remember(old, file, Rc::new(older));
+        }
+        Ok(())
     }
 
     /// Whether any tracked file in this tree says something about the item.
@@ -278,15 +385,15 @@ impl<'r> Walker<'r> {
         Ok(false)
     }
 
-    /// The summaries of what changed for the item between two trees.
+    /// What changed for the item between two trees (the engine's answer).
     fn changes(
         &mut self,
         old: &[Option<Oid>],
         new: &[Option<Oid>],
-    ) -> Result<Vec<String>, HistoryError> {
-        let mut defs = Vec::new();
-        let mut removed: Vec<CheckinData> = Vec::new();
-        let mut added: Vec<CheckinData> = Vec::new();
+    ) -> Result<Vec<ItemChange>, HistoryError> {
+        let mut versions = (None, None);
+        let mut removed: Vec<Checkin> = Vec::new();
+        let mut added: Vec<Checkin> = Vec::new();
         for i in 0..self.files.len() {
             if old[i] == new[i] {
                 continue;
@@ -297,24 +404,35 @@ impl<'r> Walker<'r> {
             {
                 continue;
             }
+            if self.files[i].define
+                && let (Some(a), Some(b)) = (old[i], new[i])
+            {
+                self.reuse_across(a, b, i)?;
+            }
             let a = self.snapshot(old[i], i)?;
             let b = self.snapshot(new[i], i)?;
-            defs.extend(item::definition_changes(&a, &b));
             removed.extend(
                 a.checkins
-                    .iter()
-                    .filter(|(d, c)| b.checkins.get(*d) != Some(c))
-                    .map(|(_, c)| c.clone()),
+                    .values()
+                    .filter(|c| !b.checkins.get(&c.date).is_some_and(|d| same(c, d)))
+                    .cloned(),
             );
             added.extend(
                 b.checkins
-                    .iter()
-                    .filter(|(d, c)| a.checkins.get(*d) != Some(c))
-                    .map(|(_, c)| c.clone()),
+                    .values()
+                    .filter(|c| !a.checkins.get(&c.date).is_some_and(|d| same(c, d)))
+                    .cloned(),
             );
+            if self.files[i].define {
+                versions = (Some(a), Some(b));
+            }
         }
-        defs.extend(item::checkin_changes(&removed, &added));
-        Ok(defs)
+        let defs = match &versions {
+            (Some(a), Some(b)) => Some((a.as_ref(), b.as_ref())),
+            // The definition did not change: nothing to compare there.
+            _ => None,
+        };
+        Ok(item::changes(&self.item.key, defs, removed, added))
     }
 
     /// The fast path for a log: the check-ins on changed lines. `false` when a changed line
@@ -323,14 +441,14 @@ impl<'r> Walker<'r> {
         &mut self,
         old: Oid,
         new: Oid,
-        removed: &mut Vec<CheckinData>,
-        added: &mut Vec<CheckinData>,
+        removed: &mut Vec<Checkin>,
+        added: &mut Vec<Checkin>,
     ) -> Result<bool, HistoryError> {
         let (Some(a), Some(b)) = (self.blob(old)?, self.blob(new)?) else {
             return Ok(false);
         };
-        let (gone, came) = lines::changed_lines(a.content(), b.content());
-        let mut found = (Snapshot::default(), Snapshot::default());
+        let (gone, came) = lines::changed_lines(&a, &b);
+        let mut found = (Version::default(), Version::default());
         for (list, snap) in [(gone, &mut found.0), (came, &mut found.1)] {
             for l in list {
                 match lines::classify(l, &self.reference) {

@@ -184,6 +184,38 @@ pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
 
 /// [`load`] with explicit resource bounds.
 pub fn load_with(source: &dyn Source, limits: Limits) -> Result<Loaded, LoadError> {
+    load_cached(source, limits, None)
+}
+
+/// Parses one load hands to the next, so that two revisions that share almost every file
+/// (`diff`, `check --base`) parse each shared file once. The first load records a copy of
+/// each file it parsed; the second takes the parse of every file whose index and text are
+/// the same instead of parsing it. Texts are compared by length and a keyed hash whose key is
+/// drawn at random for each cache, so no file can be written to collide with another.
+#[derive(Default)]
+pub struct ParseCache {
+    hasher: std::collections::hash_map::RandomState,
+    files: std::collections::HashMap<(u32, usize, u64), Parsed>,
+}
+
+impl ParseCache {
+    fn key(&self, file: u32, text: &str) -> (u32, usize, u64) {
+        use std::hash::BuildHasher;
+        (file, text.len(), self.hasher.hash_one(text))
+    }
+}
+
+/// [`load`] that records its parses in `cache`, or reuses the parses recorded there by an
+/// earlier load (see [`ParseCache`]).
+pub fn load_sharing(source: &dyn Source, cache: &mut ParseCache) -> Result<Loaded, LoadError> {
+    load_cached(source, Limits::default(), Some(cache))
+}
+
+fn load_cached(
+    source: &dyn Source,
+    limits: Limits,
+    cache: Option<&mut ParseCache>,
+) -> Result<Loaded, LoadError> {
     let Limits {
         file_bytes: max_file_bytes,
         files: max_files,
@@ -288,7 +320,10 @@ pub fn load_with(source: &dyn Source, limits: Limits) -> Result<Loaded, LoadErro
         }
     }
 
-    let results = parse_all(&texts);
+    let results = match cache {
+        None => parse_all(&texts),
+        Some(cache) => parse_cached(&texts, cache),
+    };
     for ((file, text), (raw, diags)) in texts.into_iter().zip(results) {
         loaded.sources.files[file as usize].text = text;
         loaded.diags.extend(diags);
@@ -332,6 +367,35 @@ pub fn parse_file(file: u32, text: &str) -> Parsed {
             (raw, c.diags)
         }
     }
+}
+
+/// [`parse_all`] through a [`ParseCache`]: an empty cache records a copy of every parse, a
+/// filled one gives up the parses of the same texts (and keeps nothing).
+fn parse_cached(texts: &[(u32, String)], cache: &mut ParseCache) -> Vec<Parsed> {
+    if cache.files.is_empty() {
+        let results = parse_all(texts);
+        for ((f, t), p) in texts.iter().zip(&results) {
+            let key = cache.key(*f, t);
+            cache.files.insert(key, p.clone());
+        }
+        return results;
+    }
+    let mut found: Vec<Option<Parsed>> = texts
+        .iter()
+        .map(|(f, t)| cache.files.remove(&cache.key(*f, t)))
+        .collect();
+    cache.files.clear();
+    let missing: Vec<(u32, String)> = texts
+        .iter()
+        .zip(&found)
+        .filter(|(_, p)| p.is_none())
+        .map(|(t, _)| t.clone())
+        .collect();
+    let mut parsed = parse_all(&missing).into_iter();
+    found
+        .iter_mut()
+        .map(|p| p.take().or_else(|| parsed.next()).unwrap_or_default())
+        .collect()
 }
 
 /// [`parse_file`], then validation's lowering of inline check-ins

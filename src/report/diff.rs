@@ -1,15 +1,19 @@
 //! `goalpost diff` rendered three ways: text for a terminal, Markdown for a pull-request
 //! comment (a heading, a summary line, moved targets called out, a table per team) and JSON
-//! for scripts (the shape is documented in the README). Input is the value
-//! [`crate::diff::compare`] returns; nothing here computes.
+//! for scripts ([`DiffJson`], the wire type: its schema is `goalpost schema --output diff`).
+//! Input is what the engine ([`crate::diff::compare`]) returns; each change is worded once
+//! ([`details`]) for text and Markdown; nothing here computes.
 
+use super::changes::{CheckinJson, FieldJson, FromToJson, from_to};
 use super::markdown::{GITHUB_LIMIT, Section, fit};
 use super::text::{num, score};
-use crate::diff::{Change, ChangeKind, CheckinData, FieldChange, FromTo, ItemKind};
-use crate::model::Date;
+use crate::diff::{ChangeKind, Field, FromTo, ItemChange, ItemKind, ItemStatus};
+use crate::model::{Checkin, Date, Observation, Ref};
 use crate::text::safe;
+use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::Value;
+
+pub use super::changes::{ChangeJsonKind, KindJson};
 
 /// What was compared, for headings.
 #[derive(Debug, Clone, Serialize)]
@@ -41,7 +45,7 @@ fn short(commit: &str) -> &str {
 }
 
 /// Counts for the summary line.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, JsonSchema)]
 pub struct Summary {
     pub added: usize,
     pub removed: usize,
@@ -50,7 +54,7 @@ pub struct Summary {
     pub goalpost_moved: usize,
 }
 
-pub fn summary(changes: &[Change]) -> Summary {
+pub fn summary(changes: &[ItemChange]) -> Summary {
     let mut s = Summary::default();
     for c in changes {
         match c.change {
@@ -87,36 +91,53 @@ fn opt_num(x: Option<f64>, f: fn(f64) -> String) -> String {
     x.map_or_else(|| "none".to_owned(), f)
 }
 
-fn status_label(s: Option<&str>) -> String {
-    s.map_or_else(|| "none".to_owned(), |s| s.replace('_', " "))
+fn status_label(s: Option<ItemStatus>) -> String {
+    s.map_or_else(|| "none".to_owned(), |s| s.as_str().replace('_', " "))
 }
 
-fn value_text(v: &Value) -> String {
-    match v {
-        Value::Null => "none".to_owned(),
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), num),
-        Value::Array(a) if a.is_empty() => "none".to_owned(),
-        Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
+fn opt_text(s: &Option<impl std::fmt::Display>) -> String {
+    s.as_ref()
+        .map_or_else(|| "none".to_owned(), ToString::to_string)
+}
+
+/// A field's value in words: text as written, numbers as people write them, `none`.
+fn field_text(f: &Field) -> (String, String) {
+    fn pair<T>(p: &FromTo<T>, show: impl Fn(&T) -> String) -> (String, String) {
+        (show(&p.from), show(&p.to))
+    }
+    let refs = |r: &Vec<Ref>| {
+        if r.is_empty() {
+            "none".to_owned()
+        } else {
+            r.iter().map(Ref::to_string).collect::<Vec<_>>().join(", ")
+        }
+    };
+    match f {
+        Field::Title(p) => pair(p, |t| format!("{t:?}")),
+        Field::Owner(p) | Field::Unit(p) => pair(p, opt_text),
+        Field::Commitment(p) => pair(p, ToString::to_string),
+        Field::Parent(p) | Field::Kpi(p) => pair(p, opt_text),
+        Field::Guardrails(p) => pair(p, refs),
+        Field::Start(p) | Field::Target(p) | Field::Weight(p) => pair(p, |x| num(*x)),
+        Field::Critical(p) => pair(p, |x| opt_num(*x, num)),
+        Field::Kind(p) => pair(p, ToString::to_string),
+        Field::Better(p) => pair(p, ToString::to_string),
+        Field::Cadence(p) => pair(p, ToString::to_string),
     }
 }
 
-fn checkin_text(c: &CheckinData) -> String {
-    let mut parts = Vec::new();
-    if let Some(v) = c.value {
-        parts.push(format!("value {}", num(v)));
-    }
-    if let Some(d) = c.done {
-        parts.push(format!("done {d}"));
-    }
+fn checkin_text(c: &Checkin) -> String {
+    let mut parts = vec![match c.obs {
+        Observation::Value(v) => format!("value {}", num(v)),
+        Observation::Done(d) => format!("done {d}"),
+    }];
     if let Some(x) = c.confidence {
         parts.push(format!("confidence {}", num(x)));
     }
-    if let Some(n) = &c.note {
+    if let Some(n) = c.note() {
         parts.push(format!("note {n:?}"));
     }
-    if let Some(b) = &c.by {
+    if let Some(b) = c.by() {
         parts.push(format!("by {b}"));
     }
     format!("{} {}", c.date, parts.join(", "))
@@ -138,59 +159,83 @@ fn kind_word(k: ItemKind) -> &'static str {
     }
 }
 
-/// The detail lines of one change, without decoration.
-fn details(c: &Change) -> Vec<String> {
+/// The thresholds that moved, in engine order: `target 200 → 180`.
+fn moves(c: &ItemChange) -> impl Iterator<Item = (&'static str, FromTo<f64>)> + '_ {
+    c.fields
+        .iter()
+        .filter_map(|f| f.moved().map(|m| (f.name(), m)))
+}
+
+/// The check-ins the diff lists: a removed item's check-ins go with it, unlisted.
+fn removed_checkins(c: &ItemChange) -> &[Checkin] {
+    if c.change == ChangeKind::Removed {
+        &[]
+    } else {
+        &c.checkins.removed
+    }
+}
+
+/// The detail lines of one change, without decoration: the one wording of each kind of
+/// change, for text and Markdown. The last line holds the figures.
+fn details(c: &ItemChange) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(old) = &c.renamed_from {
         out.push(format!("renamed from `{old}`"));
     }
-    for m in &c.moved {
-        let mut line = format!("{} moved {} → {}", m.field, num(m.from), num(m.to));
+    for (field, m) in moves(c) {
+        let mut line = format!("{field} moved {} → {}", num(m.from), num(m.to));
         if c.goalpost_moved {
             let period = c.period.as_deref().unwrap_or("its period");
             line.push_str(&format!(" [goalpost-moved: {period} is open]"));
         }
         out.push(line);
     }
-    if let Some(t) = &c.title_changed {
+    if let Some(t) = c.title_changed() {
         out.push(format!("title {:?} → {:?}", t.from, t.to));
     }
-    for FieldChange { field, from, to } in &c.fields {
-        out.push(format!("{field} {} → {}", value_text(from), value_text(to)));
+    for f in &c.fields {
+        if f.moved().is_some() || matches!(f, Field::Title(_)) {
+            continue;
+        }
+        let (from, to) = field_text(f);
+        out.push(format!("{} {from} → {to}", f.name()));
     }
+    let added = &c.checkins.added;
     if c.change == ChangeKind::Modified {
-        for k in &c.checkins_added {
+        for k in added {
             out.push(format!("check-in added: {}", checkin_text(k)));
         }
-    } else if !c.checkins_added.is_empty() {
+    } else if !added.is_empty() {
         out.push(format!(
             "{} check-in{}",
-            c.checkins_added.len(),
-            if c.checkins_added.len() == 1 { "" } else { "s" }
+            added.len(),
+            if added.len() == 1 { "" } else { "s" }
         ));
     }
-    for k in &c.checkins_changed {
+    for k in &c.checkins.changed {
         out.push(format!(
             "check-in changed: {} → {}",
             checkin_text(&k.from),
             checkin_text(&k.to)
         ));
     }
-    for k in &c.checkins_removed {
+    for k in removed_checkins(c) {
         out.push(format!("check-in removed: {}", checkin_text(k)));
     }
     let mut figures = Vec::new();
-    if let Some(s) = &c.score
-        && c.kind != ItemKind::Kpi
-    {
-        figures.push(format!("score {}", pair(s, |x| opt_num(*x, score))));
+    if let Some(f) = &c.figures {
+        if let Some(s) = &f.score
+            && c.kind != ItemKind::Kpi
+        {
+            figures.push(format!("score {}", pair(s, |x| opt_num(*x, score))));
+        }
+        if let Some(v) = &f.value
+            && (c.kind == ItemKind::Kpi || v.changed())
+        {
+            figures.push(format!("value {}", pair(v, |x| opt_num(*x, num))));
+        }
+        figures.push(format!("status {}", pair(&f.status, |s| status_label(*s))));
     }
-    if let Some(v) = &c.value
-        && (c.kind == ItemKind::Kpi || v.changed())
-    {
-        figures.push(format!("value {}", pair(v, |x| opt_num(*x, num))));
-    }
-    figures.push(format!("status {}", pair(&c.status, |s| status_label(*s))));
     out.push(figures.join(", "));
     out
 }
@@ -205,7 +250,7 @@ fn sigil(c: ChangeKind) -> char {
 }
 
 /// Text for a terminal.
-pub fn text(h: &Header, changes: &[Change], color: bool) -> String {
+pub fn text(h: &Header, changes: &[ItemChange], color: bool) -> String {
     let paint = |style: anstyle::Style, s: &str| -> String {
         if color {
             format!("{}{s}{}", style.render(), style.render_reset())
@@ -236,7 +281,11 @@ pub fn text(h: &Header, changes: &[Change], color: bool) -> String {
     }
     out.push('\n');
     for c in changes {
-        let head = format!("{} {}", sigil(c.change), safe::human(&c.reference));
+        let head = format!(
+            "{} {}",
+            sigil(c.change),
+            safe::human(&c.reference.to_string())
+        );
         let style = match c.change {
             ChangeKind::Added => green,
             ChangeKind::Removed => red,
@@ -276,13 +325,13 @@ fn change_word(c: ChangeKind) -> &'static str {
 }
 
 /// Markdown for a pull-request comment, within GitHub's comment limit.
-pub fn markdown(h: &Header, changes: &[Change]) -> String {
+pub fn markdown(h: &Header, changes: &[ItemChange]) -> String {
     markdown_within(h, changes, GITHUB_LIMIT)
 }
 
 /// [`markdown`] within `limit` bytes: whole sections (the moved targets, then one per
 /// team) are left out when they do not fit, with a note.
-pub fn markdown_within(h: &Header, changes: &[Change], limit: usize) -> String {
+pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> String {
     let cell = safe::markdown;
     let s = summary(changes);
     let head = format!(
@@ -293,7 +342,7 @@ pub fn markdown_within(h: &Header, changes: &[Change], limit: usize) -> String {
         summary_line(s)
     );
     let mut sections = Vec::new();
-    let moved: Vec<&Change> = changes.iter().filter(|c| c.goalpost_moved).collect();
+    let moved: Vec<&ItemChange> = changes.iter().filter(|c| c.goalpost_moved).collect();
     if !moved.is_empty() {
         let mut out = String::new();
         out.push_str(&format!(
@@ -301,10 +350,8 @@ pub fn markdown_within(h: &Header, changes: &[Change], limit: usize) -> String {
             crate::text::plural(moved.len(), "target")
         ));
         for c in &moved {
-            let what: Vec<String> = c
-                .moved
-                .iter()
-                .map(|m| format!("{} {} → {}", m.field, num(m.from), num(m.to)))
+            let what: Vec<String> = moves(c)
+                .map(|(field, m)| format!("{field} {} → {}", num(m.from), num(m.to)))
                 .collect();
             out.push_str(&format!(
                 "- `{}` ({}): {}\n",
@@ -320,7 +367,7 @@ pub fn markdown_within(h: &Header, changes: &[Change], limit: usize) -> String {
             items: vec![(moved.len(), "moved target")],
         });
     }
-    let mut teams: Vec<&str> = changes.iter().map(|c| c.team.as_str()).collect();
+    let mut teams: Vec<&str> = changes.iter().map(ItemChange::team).collect();
     teams.sort_unstable();
     teams.dedup();
     for team in teams {
@@ -329,18 +376,19 @@ pub fn markdown_within(h: &Header, changes: &[Change], limit: usize) -> String {
             "### {}\n\n| | item | what changed | score or value | status |\n|---|---|---|---|---|\n",
             cell(team)
         ));
-        for c in changes.iter().filter(|c| c.team == team) {
+        for c in changes.iter().filter(|c| c.team() == team) {
             let mut what = vec![format!("{} {}", kind_word(c.kind), change_word(c.change))];
             let lines = details(c);
             // The last detail line holds the figures, shown in their own columns.
             what.extend(lines[..lines.len().saturating_sub(1)].iter().cloned());
-            let sc = match &c.score {
+            let figures = c.figures.as_ref();
+            let sc = match figures.and_then(|f| f.score.as_ref()) {
                 Some(s) if c.kind != ItemKind::Kpi => pair(s, |x| opt_num(*x, score)),
-                _ => c
-                    .value
-                    .as_ref()
+                _ => figures
+                    .and_then(|f| f.value.as_ref())
                     .map_or(String::new(), |v| pair(v, |x| opt_num(*x, num))),
             };
+            let status = figures.map_or(String::new(), |f| pair(&f.status, |s| status_label(*s)));
             let icon = match c.change {
                 ChangeKind::Added => "➕",
                 ChangeKind::Removed => "➖",
@@ -350,17 +398,17 @@ pub fn markdown_within(h: &Header, changes: &[Change], limit: usize) -> String {
             };
             out.push_str(&format!(
                 "| {icon} | `{}` {} | {} | {} | {} |\n",
-                cell(&c.reference),
+                cell(&c.reference.to_string()),
                 cell(&super::text::truncate(&c.title, 60)),
                 what.iter()
                     .map(|w| cell(w))
                     .collect::<Vec<_>>()
                     .join("<br>"),
                 cell(&sc),
-                cell(&pair(&c.status, |s| status_label(*s)))
+                cell(&status)
             ));
         }
-        let n = changes.iter().filter(|c| c.team == team).count();
+        let n = changes.iter().filter(|c| c.team() == team).count();
         sections.push(Section {
             text: out,
             items: vec![(n, "changed item")],
@@ -374,21 +422,136 @@ pub fn markdown_within(h: &Header, changes: &[Change], limit: usize) -> String {
     )
 }
 
-/// The JSON document (README, "goalpost diff").
-pub fn json(h: &Header, changes: &[Change]) -> String {
-    #[derive(Serialize)]
-    struct Doc<'a> {
-        #[serde(flatten)]
-        header: &'a Header,
-        summary: Summary,
-        changes: &'a [Change],
+/// The JSON document of `diff --format json` (README, "goalpost diff").
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DiffJson {
+    /// 1; raised when a key is removed or renamed.
+    pub format_version: super::FormatVersion,
+    /// How the base side was named (`main`, `merge-base(HEAD, main)`).
+    pub base: String,
+    /// The base commit's full id.
+    pub base_commit: String,
+    /// How the head side was named (`work tree`, `HEAD`).
+    pub head: String,
+    /// The head commit's full id; null for the work tree.
+    pub head_commit: Option<String>,
+    /// Both sides are scored as of this date (YYYY-MM-DD).
+    pub as_of: String,
+    pub summary: Summary,
+    /// Objectives by period, team and id, each followed by its key results, then KPIs.
+    pub changes: Vec<ChangeJson>,
+}
+
+/// A threshold that moved: `start`/`target` (key results), `target`/`critical` (KPIs).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct MovedJson {
+    pub field: String,
+    pub from: f64,
+    pub to: f64,
+}
+
+/// One changed item.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ChangeJson {
+    /// The item's ref on the newer side (the old one for a removed item).
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub kind: KindJson,
+    pub change: ChangeJsonKind,
+    /// The ref on the base side of a renamed item.
+    pub renamed_from: Option<String>,
+    pub team: String,
+    /// The objective's period (objectives and key results).
+    pub period: Option<String>,
+    /// The title on the newer side (the old one for a removed item).
+    pub title: String,
+    pub title_changed: Option<FromToJson<String>>,
+    /// Starts and targets (key results), targets and critical thresholds (KPIs) that moved.
+    pub moved: Vec<MovedJson>,
+    /// A key result's start or target moved while its period is open at the as-of date.
+    pub goalpost_moved: bool,
+    pub fields: Vec<FieldJson>,
+    pub checkins_added: Vec<CheckinJson>,
+    pub checkins_changed: Vec<FromToJson<CheckinJson>>,
+    pub checkins_removed: Vec<CheckinJson>,
+    /// Objective score or key-result progress (null where the side has no such item).
+    pub score: Option<FromToJson<Option<f64>>>,
+    /// A key result's current value or a KPI's latest value.
+    pub value: Option<FromToJson<Option<f64>>>,
+    pub status: FromToJson<Option<String>>,
+}
+
+impl From<&ItemChange> for ChangeJson {
+    fn from(c: &ItemChange) -> Self {
+        let checkins = |l: &[Checkin]| l.iter().map(CheckinJson::from).collect();
+        let figures = c.figures.as_ref();
+        ChangeJson {
+            reference: c.reference.to_string(),
+            kind: c.kind.into(),
+            change: c.change.into(),
+            renamed_from: c.renamed_from.as_ref().map(Ref::to_string),
+            team: c.team().to_owned(),
+            period: c.period.clone(),
+            title: c.title.clone(),
+            title_changed: c.title_changed().map(|t| from_to(t, String::clone)),
+            moved: moves(c)
+                .map(|(field, m)| MovedJson {
+                    field: field.to_owned(),
+                    from: m.from,
+                    to: m.to,
+                })
+                .collect(),
+            goalpost_moved: c.goalpost_moved,
+            fields: c
+                .fields
+                .iter()
+                .filter(|f| f.moved().is_none() && !matches!(f, Field::Title(_)))
+                .map(FieldJson::of)
+                .collect(),
+            checkins_added: checkins(&c.checkins.added),
+            checkins_changed: c
+                .checkins
+                .changed
+                .iter()
+                .map(|p| from_to(p, |c| CheckinJson::from(c)))
+                .collect(),
+            checkins_removed: checkins(removed_checkins(c)),
+            score: figures
+                .and_then(|f| f.score.as_ref())
+                .map(|s| from_to(s, |x| *x)),
+            value: figures
+                .and_then(|f| f.value.as_ref())
+                .map(|s| from_to(s, |x| *x)),
+            status: figures.map_or(
+                FromToJson {
+                    from: None,
+                    to: None,
+                },
+                |f| from_to(&f.status, |s| s.map(|s| s.as_str().to_owned())),
+            ),
+        }
     }
-    let doc = Doc {
-        header: h,
-        summary: summary(changes),
-        changes,
-    };
-    let mut s = serde_json::to_string_pretty(&doc).expect("diff values serialise: finite numbers");
+}
+
+impl DiffJson {
+    pub fn new(h: &Header, changes: &[ItemChange]) -> DiffJson {
+        DiffJson {
+            format_version: super::FormatVersion,
+            base: h.base.clone(),
+            base_commit: h.base_commit.clone(),
+            head: h.head.clone(),
+            head_commit: h.head_commit.clone(),
+            as_of: h.as_of.to_string(),
+            summary: summary(changes),
+            changes: changes.iter().map(ChangeJson::from).collect(),
+        }
+    }
+}
+
+/// The JSON document ([`DiffJson`]).
+pub fn json(h: &Header, changes: &[ItemChange]) -> String {
+    let mut s = serde_json::to_string_pretty(&DiffJson::new(h, changes))
+        .expect("diff values serialise: finite numbers");
     s.push('\n');
     s
 }

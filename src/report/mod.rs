@@ -27,11 +27,13 @@ impl schemars::JsonSchema for FormatVersion {
     }
 }
 
+pub mod changes;
 pub mod csv;
 pub mod diagnostics;
 pub mod diff;
 pub mod html;
 pub mod json;
+pub mod log;
 pub mod markdown;
 pub mod show;
 pub mod svg;

@@ -196,12 +196,16 @@ fn title_changes_removed_and_changed_checkins() {
 }
 
 #[test]
-fn json_lists_commits_with_their_changes() {
+fn json_lists_commits_with_their_typed_changes() {
     let (dir, ids) = history();
     let (code, out, err) = log(dir.path(), &[KR, "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-    let a = v.as_array().expect("an array");
+    // An object that starts with its format version (SPEC 7), commits under a key.
+    assert!(out.starts_with("{\n  \"format_version\": 1,"), "{out}");
+    assert_eq!(v["ref"], KR);
+    assert_eq!(v["kind"], "key_result");
+    let a = v["commits"].as_array().expect("an array");
     assert_eq!(a.len(), 4);
     assert!(a[0]["commit"].as_str().unwrap().starts_with(&ids[5]));
     assert_eq!(a[0]["commit"].as_str().unwrap().len(), 40);
@@ -209,11 +213,26 @@ fn json_lists_commits_with_their_changes() {
     assert_eq!(a[0]["email"], "someone@example.com");
     assert_eq!(a[0]["date"], "2026-11-20");
     assert_eq!(a[0]["time"], "2026-11-20T12:00:00+00:00");
+    // Typed changes, not prose.
+    let c = &a[0]["changes"][0];
+    assert_eq!(c["ref"], KR);
+    assert_eq!(c["change"], "modified");
     assert_eq!(
-        a[0]["changes"],
-        serde_json::json!(["check-in 2026-11-20 = 75 (confidence 0.6)"])
+        c["checkins_added"],
+        serde_json::json!([{"date": "2026-11-20", "value": 75.0, "done": null, "confidence": 0.6, "note": null, "by": null}])
     );
-    assert_eq!(a[2]["changes"], serde_json::json!(["target 150 → 220"]));
+    assert_eq!(
+        a[2]["changes"][0]["fields"],
+        serde_json::json!([{"field": "target", "from": 150.0, "to": 220.0}])
+    );
+    assert_eq!(a[3]["changes"][0]["change"], "added");
+    // Nothing committed: no commits, still an object.
+    let plain = repo(&[("goals/growth/2026-Q4.yaml", GOALS)]);
+    git(plain.path(), "x", &["init", "-q", "-b", "main"]);
+    let (code, out, _) = log(plain.path(), &[KR, "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["commits"], serde_json::json!([]));
 }
 
 #[test]

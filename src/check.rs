@@ -1,0 +1,355 @@
+//! The check pipeline as a library: goal files from a [`Source`] are loaded and validated
+//! ([`load`], a [`Checked`]), then judged ([`judge`]): check-ins dated after today, the
+//! practice lints, and against a base revision the history rules of `check --base`
+//! (`crate::diff::rules`, on the engine's changes). Lints and history rules only run on goals
+//! that validate, since they compare item by item. Nothing here prints: the command line
+//! renders the diagnostics.
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity, Span};
+use crate::load::source::Source;
+use crate::load::{self, LoadError, Sources};
+
+pub use crate::load::ParseCache;
+use crate::model::{Date, Goals, Ref};
+use std::collections::HashSet;
+
+/// Goals that were loaded and validated, with every diagnostic found on the way.
+pub struct Checked {
+    pub config: Config,
+    pub sources: Sources,
+    pub goals: Goals,
+    pub diags: Vec<Diagnostic>,
+    /// Number of goal files read.
+    pub files: usize,
+    /// Items built with placeholder values ([`crate::validate::Validated::flawed`]).
+    pub flawed: HashSet<Span>,
+    /// No goal file was found under the roots: nothing was read and nothing reported.
+    pub nothing_found: bool,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Frees the texts of the files read (their paths stay): for a side that is only compared
+    /// once its diagnostics are out of the way (a base revision: the history rules name its
+    /// files, never quote them).
+    pub fn drop_texts(&mut self) {
+        for f in &mut self.sources.files {
+            f.text = String::new();
+        }
+    }
+
+    /// How many errors were found.
+    pub fn errors(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
+/// Load → validate from a source. An invalid goalpost.toml or an unreadable file is a
+/// [`LoadError`]; problems in goal files are diagnostics.
+pub fn load(source: &dyn Source) -> Result<Checked, LoadError> {
+    Ok(validate(load::load(source)?))
+}
+
+/// [`load`] for one of two revisions that share most files (`diff`, `check --base`): the
+/// first load records its parses in `cache`, the second reuses those of identical files
+/// ([`ParseCache`]).
+pub fn load_sharing(source: &dyn Source, cache: &mut ParseCache) -> Result<Checked, LoadError> {
+    Ok(validate(load::load_sharing(source, cache)?))
+}
+
+/// Loads two revisions that share most files (`diff`, `check --base`): each shared file is
+/// parsed once ([`ParseCache`]), and the older side is validated on another thread while the
+/// newer one is read. The older side's texts are freed once it validates (only its goals are
+/// compared then; an invalid side keeps them for its diagnostics).
+pub fn load_pair(
+    base: &dyn Source,
+    head: &dyn Source,
+) -> (Result<Checked, LoadError>, Result<Checked, LoadError>) {
+    let mut cache = ParseCache::default();
+    // The texts of the files that parsed are not needed to validate: they are freed now,
+    // and read again only if the base turns out invalid (to show its errors).
+    let loaded = load::load_sharing(base, &mut cache).map(|mut loaded| {
+        for (f, _) in &loaded.files {
+            loaded.sources.files[*f as usize].text = String::new();
+        }
+        loaded
+    });
+    // Taken by the thread that validates it (or by this one, when no thread can be had).
+    let slot = std::sync::Mutex::new(Some(loaded));
+    let validate_base = || {
+        let loaded = slot
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .expect("the base is taken once");
+        loaded.map(|loaded| {
+            let parsed: Vec<u32> = loaded.files.iter().map(|(f, _)| *f).collect();
+            let mut c = validate(loaded);
+            if c.has_errors() {
+                reread(base, &mut c.sources, &parsed);
+            } else {
+                c.drop_texts();
+            }
+            c
+        })
+    };
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .stack_size(16 * 1024 * 1024)
+            .spawn_scoped(scope, validate_base);
+        let head = load_sharing(head, &mut cache);
+        drop(cache);
+        let base = match thread {
+            Ok(t) => t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => validate_base(),
+        };
+        (base, head)
+    })
+}
+
+/// Reads the texts of files `which` again (for diagnostics), as loading read them; a file
+/// that cannot be read now keeps no text.
+fn reread(source: &dyn Source, sources: &mut Sources, which: &[u32]) {
+    for &f in which {
+        let file = &mut sources.files[f as usize];
+        if let Ok(load::source::Read::Bytes(bytes)) = source.read(&file.path, load::MAX_FILE_BYTES)
+            && let Ok(text) = load::decode(&bytes, f)
+        {
+            file.text = text;
+        }
+    }
+}
+
+fn validate(loaded: load::Loaded) -> Checked {
+    let files = loaded.files.len();
+    // A file that was found but could not be read is reported; with neither, none was found.
+    let nothing_found = loaded.files.is_empty() && loaded.diags.is_empty();
+    // Goal files that did not parse: what they would have defined is not blamed elsewhere.
+    let parsed: HashSet<u32> = loaded.files.iter().map(|(f, _)| *f).collect();
+    let mut unread = crate::validate::Unread::default();
+    for (i, f) in loaded.sources.files.iter().enumerate() {
+        if !parsed.contains(&(i as u32)) && (f.path.ends_with(".yaml") || f.path.ends_with(".yml"))
+        {
+            unread.scan(&f.text);
+        }
+    }
+    let mut v = crate::validate::validate_with(loaded.files, &loaded.config, unread);
+    let mut diags = loaded.diags;
+    diags.append(&mut v.diags);
+    crate::diag::sort(&mut diags);
+    Checked {
+        files,
+        config: loaded.config,
+        sources: loaded.sources,
+        goals: v.goals,
+        diags,
+        flawed: v.flawed,
+        nothing_found,
+    }
+}
+
+/// The base revision `check --base` compares with.
+pub struct Base<'a> {
+    pub checked: &'a Checked,
+    /// How messages name it: `main (1a2b3c4d5e)`.
+    pub name: &'a str,
+}
+
+/// What judging against a base found beyond diagnostics.
+#[derive(Debug, Default)]
+pub struct BaseNote {
+    /// Errors the base itself has (not findings of this run, but they limit what was
+    /// compared).
+    pub errors: usize,
+    /// Key results invalid at the base, so not compared for moved starts or targets.
+    pub skipped: Vec<Ref>,
+}
+
+/// Adds to `checked` what `check` reports beyond validation: check-ins dated after `today`
+/// (against the clock, not `as_of`: a date after today is a typo whatever is scored), and,
+/// when the goals validate, the lints scored as of `as_of` and the history rules against
+/// `base`. Returns what the caller should say about the base (`None` without one, or when
+/// the rules did not run).
+pub fn judge(
+    checked: &mut Checked,
+    today: Date,
+    as_of: Date,
+    base: Option<Base<'_>>,
+) -> Option<BaseNote> {
+    checked
+        .diags
+        .extend(crate::validate::future_checkins(&checked.goals, today));
+    if checked.has_errors() {
+        return None;
+    }
+    let card = crate::score::score(&checked.goals, as_of, (&checked.config).into());
+    checked
+        .diags
+        .extend(crate::lint::lint(&checked.goals, &card, &checked.config));
+    let base = base?;
+    let history = crate::diff::rules::history(
+        crate::diff::rules::Tree {
+            goals: &base.checked.goals,
+            sources: &base.checked.sources,
+            flawed: &base.checked.flawed,
+        },
+        &checked.goals,
+        &mut checked.sources,
+        base.name,
+        as_of,
+        &checked.config,
+    );
+    checked.diags.extend(history.diags);
+    Some(BaseNote {
+        errors: base.checked.errors(),
+        skipped: history.skipped,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::source::{Entry, Read};
+
+    /// Goal files in memory.
+    struct Files(Vec<(&'static str, String)>);
+
+    impl Source for Files {
+        fn walk(&self, _: &[String], _: usize) -> std::io::Result<Vec<Entry>> {
+            Ok(self
+                .0
+                .iter()
+                .map(|(p, _)| Entry::File((*p).to_owned()))
+                .collect())
+        }
+        fn read(&self, path: &str, _: u64) -> std::io::Result<Read> {
+            Ok(match self.0.iter().find(|(p, _)| *p == path) {
+                Some((_, t)) => Read::Bytes(t.clone().into_bytes()),
+                None => Read::Missing,
+            })
+        }
+        fn describe(&self) -> String {
+            "memory".to_owned()
+        }
+    }
+
+    const KPIS: &str = "team: growth\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: 5\n    checkins:\n      - { date: 2026-10-01, value: 6 }\n";
+    const LOG: &str = "checkins:\n  - { ref: growth/churn, date: 2026-10-08, value: 5.5 }\n";
+
+    fn same(a: &Checked, b: &Checked) {
+        assert_eq!(format!("{:?}", a.goals), format!("{:?}", b.goals));
+        assert_eq!(a.diags, b.diags);
+        assert_eq!(format!("{:?}", a.sources), format!("{:?}", b.sources));
+    }
+
+    #[test]
+    fn a_second_load_reuses_the_parses_of_identical_files_only() {
+        let base = Files(vec![
+            ("goals/checkins.yaml", LOG.to_owned()),
+            ("goals/growth.yaml", KPIS.to_owned()),
+        ]);
+        let head = Files(vec![
+            ("goals/checkins.yaml", LOG.replace("5.5", "5.4")),
+            ("goals/growth.yaml", KPIS.to_owned()),
+        ]);
+        let mut cache = ParseCache::default();
+        let b = load_sharing(&base, &mut cache).expect("loads");
+        let h = load_sharing(&head, &mut cache).expect("loads");
+        // The same as loading each alone: the changed log was parsed again.
+        same(&b, &load(&base).expect("loads"));
+        same(&h, &load(&head).expect("loads"));
+        let value = |c: &Checked| format!("{:?}", c.goals.kpis[0].checkins[1].obs);
+        assert_eq!(
+            (value(&b), value(&h)),
+            ("Value(5.5)".into(), "Value(5.4)".into())
+        );
+        // A file at another index is parsed for itself (spans name their file).
+        let moved = Files(vec![
+            ("goals/a.yaml", LOG.to_owned()),
+            ("goals/checkins.yaml", LOG.replace("5.5", "5.4")),
+            ("goals/growth.yaml", KPIS.to_owned()),
+        ]);
+        let mut cache = ParseCache::default();
+        load_sharing(&head, &mut cache).expect("loads");
+        let m = load_sharing(&moved, &mut cache).expect("loads");
+        same(&m, &load(&moved).expect("loads"));
+    }
+
+    #[test]
+    fn a_pair_loads_like_two_loads() {
+        let base = Files(vec![("goals/growth.yaml", KPIS.to_owned())]);
+        let head = Files(vec![(
+            "goals/growth.yaml",
+            KPIS.replace("target: 5", "target: 4"),
+        )]);
+        let (b, h) = load_pair(&base, &head);
+        let (b, h) = (b.expect("loads"), h.expect("loads"));
+        same(&h, &load(&head).expect("loads"));
+        assert_eq!(
+            format!("{:?}", b.goals),
+            format!("{:?}", load(&base).expect("loads").goals)
+        );
+        // A valid base keeps its paths, not its texts.
+        assert_eq!(b.sources.files[0].path, "goals/growth.yaml");
+        assert!(b.sources.files[0].text.is_empty());
+        // An invalid base keeps its texts, for its diagnostics.
+        let broken = Files(vec![(
+            "goals/growth.yaml",
+            KPIS.replace("better: lower", "better: up"),
+        )]);
+        let (b, _) = load_pair(&broken, &head);
+        let b = b.expect("loads");
+        assert!(b.has_errors() && !b.sources.files[0].text.is_empty());
+    }
+
+    #[test]
+    fn an_invalid_base_of_a_pair_shows_its_lines() {
+        let broken = Files(vec![
+            ("goals/checkins.yaml", LOG.to_owned()),
+            (
+                "goals/growth.yaml",
+                KPIS.replace("target: 5", "target: five"),
+            ),
+        ]);
+        let head = Files(vec![("goals/growth.yaml", KPIS.to_owned())]);
+        let (b, _) = load_pair(&broken, &head);
+        let b = b.expect("loads");
+        assert!(b.has_errors());
+        same(&b, &load(&broken).expect("loads"));
+    }
+
+    #[test]
+    fn judging_against_a_base_reports_rewritten_history() {
+        let base = Files(vec![("goals/growth.yaml", KPIS.to_owned())]);
+        let head = Files(vec![(
+            "goals/growth.yaml",
+            KPIS.replace("value: 6", "value: 7"),
+        )]);
+        let old = load(&base).expect("loads");
+        let mut new = load(&head).expect("loads");
+        let t = Date::parse("2026-11-15").expect("a date");
+        let note = judge(
+            &mut new,
+            t,
+            t,
+            Some(Base {
+                checked: &old,
+                name: "main",
+            }),
+        )
+        .expect("judged against the base");
+        assert_eq!(note.errors, 0);
+        let codes: Vec<_> = new.diags.iter().map(|d| d.code).collect();
+        assert!(
+            codes.contains(&crate::diag::Code::HistoryRewritten),
+            "{codes:?}"
+        );
+    }
+}

@@ -1,0 +1,303 @@
+//! What the engine says changed, as values: an [`ItemChange`] per item (its [`Ref`], kind,
+//! how it changed, each [`Field`] that moved with its typed values, its check-ins added,
+//! changed and removed, and its figures before → after). No text is made here: each output
+//! words these values once, at its edge (`report::diff`, `report::log`, the history rules).
+
+use crate::model::{Better, Cadence, Checkin, Commitment, KrKind, Observation, Ref, Span};
+use crate::score::{KpiStatus, Status};
+
+/// What an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemKind {
+    Objective,
+    KeyResult,
+    Kpi,
+}
+
+impl ItemKind {
+    /// The spelling in JSON output: `objective`, `key_result`, `kpi`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Objective => "objective",
+            ItemKind::KeyResult => "key_result",
+            ItemKind::Kpi => "kpi",
+        }
+    }
+}
+
+/// How an item changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    /// The id changed (and the ref with it); the title and place stayed.
+    Renamed,
+    Modified,
+}
+
+impl ChangeKind {
+    /// The spelling in output: `added`, `removed`, `renamed`, `modified`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Renamed => "renamed",
+            ChangeKind::Modified => "modified",
+        }
+    }
+}
+
+/// A value before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FromTo<T> {
+    pub from: T,
+    pub to: T,
+}
+
+impl<T: PartialEq> FromTo<T> {
+    pub fn new(from: T, to: T) -> FromTo<T> {
+        FromTo { from, to }
+    }
+
+    pub fn changed(&self) -> bool {
+        self.from != self.to
+    }
+
+    /// `Some` when the two differ.
+    pub fn if_changed(from: T, to: T) -> Option<FromTo<T>> {
+        (from != to).then_some(FromTo { from, to })
+    }
+}
+
+/// One field of an item that changed, with its typed values. Key results' `start` and
+/// `target` are compared only between two metric versions (a change of kind says the rest);
+/// `critical` may appear or disappear (`None`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field {
+    Title(FromTo<String>),
+    Owner(FromTo<Option<String>>),
+    Commitment(FromTo<Commitment>),
+    Parent(FromTo<Option<Ref>>),
+    Guardrails(FromTo<Vec<Ref>>),
+    Start(FromTo<f64>),
+    Target(FromTo<f64>),
+    Critical(FromTo<Option<f64>>),
+    Unit(FromTo<Option<String>>),
+    Weight(FromTo<f64>),
+    Kind(FromTo<KrKind>),
+    Kpi(FromTo<Option<Ref>>),
+    Better(FromTo<Better>),
+    Cadence(FromTo<Cadence>),
+}
+
+impl Field {
+    /// The field's name as goal files spell it (`kpi` for a key result's KPI link).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Field::Title(_) => "title",
+            Field::Owner(_) => "owner",
+            Field::Commitment(_) => "commitment",
+            Field::Parent(_) => "parent",
+            Field::Guardrails(_) => "guardrails",
+            Field::Start(_) => "start",
+            Field::Target(_) => "target",
+            Field::Critical(_) => "critical",
+            Field::Unit(_) => "unit",
+            Field::Weight(_) => "weight",
+            Field::Kind(_) => "kind",
+            Field::Kpi(_) => "kpi",
+            Field::Better(_) => "better",
+            Field::Cadence(_) => "cadence",
+        }
+    }
+
+    /// A threshold that moved from one number to another: a key result's start or target, a
+    /// KPI's target, or its critical threshold when it is set on both sides.
+    pub fn moved(&self) -> Option<FromTo<f64>> {
+        match self {
+            Field::Start(m) | Field::Target(m) => Some(m.clone()),
+            Field::Critical(FromTo {
+                from: Some(from),
+                to: Some(to),
+            }) => Some(FromTo::new(*from, *to)),
+            _ => None,
+        }
+    }
+}
+
+/// Which parts of a check-in differ between two versions of it (same item, same date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckinPart {
+    Value,
+    Done,
+    Confidence,
+    Note,
+    By,
+}
+
+impl CheckinPart {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckinPart::Value => "value",
+            CheckinPart::Done => "done",
+            CheckinPart::Confidence => "confidence",
+            CheckinPart::Note => "note",
+            CheckinPart::By => "by",
+        }
+    }
+}
+
+/// The parts in which two check-ins of one item on one date differ; the date and where they
+/// are written are not compared.
+pub fn checkin_differences(a: &Checkin, b: &Checkin) -> Vec<CheckinPart> {
+    let mut out = Vec::new();
+    match (a.obs, b.obs) {
+        (Observation::Value(x), Observation::Value(y)) if x == y => {}
+        (Observation::Done(x), Observation::Done(y)) if x == y => {}
+        (Observation::Done(_), Observation::Done(_)) => out.push(CheckinPart::Done),
+        _ => out.push(CheckinPart::Value),
+    }
+    if a.confidence != b.confidence {
+        out.push(CheckinPart::Confidence);
+    }
+    if a.note() != b.note() {
+        out.push(CheckinPart::Note);
+    }
+    if a.by() != b.by() {
+        out.push(CheckinPart::By);
+    }
+    out
+}
+
+/// Whether two check-ins of one item on one date say the same thing.
+pub fn same_checkin(a: &Checkin, b: &Checkin) -> bool {
+    a.obs == b.obs && a.confidence == b.confidence && a.text == b.text
+}
+
+/// An item's check-ins added, changed (same date, different content) and removed, each list
+/// by date.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckinChanges {
+    pub added: Vec<Checkin>,
+    pub changed: Vec<FromTo<Checkin>>,
+    pub removed: Vec<Checkin>,
+}
+
+impl CheckinChanges {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// A status of either scale: objectives and key results, or KPIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemStatus {
+    Goal(Status),
+    Kpi(KpiStatus),
+}
+
+impl ItemStatus {
+    /// `on_track`, `healthy`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Goal(s) => s.as_str(),
+            ItemStatus::Kpi(s) => s.as_str(),
+        }
+    }
+}
+
+/// An item's figures on both sides, scored as of one date (`None` where the side lacks it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    /// Objective score or key-result progress; `None` for KPIs.
+    pub score: Option<FromTo<Option<f64>>>,
+    /// A key result's current value or a KPI's latest value; `None` for objectives.
+    pub value: Option<FromTo<Option<f64>>>,
+    pub status: FromTo<Option<ItemStatus>>,
+}
+
+impl Figures {
+    fn changed(&self) -> bool {
+        self.score.as_ref().is_some_and(FromTo::changed)
+            || self.value.as_ref().is_some_and(FromTo::changed)
+            || self.status.changed()
+    }
+}
+
+/// One changed item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemChange {
+    /// The ref on the newer side (the older one for a removed item).
+    pub reference: Ref,
+    pub kind: ItemKind,
+    pub change: ChangeKind,
+    /// The ref on the older side of a renamed item.
+    pub renamed_from: Option<Ref>,
+    /// The objective's period (objectives and key results).
+    pub period: Option<String>,
+    /// The title on the newer side (the old one for a removed item).
+    pub title: String,
+    /// The fields that changed, in a fixed order per kind: moved thresholds first, then the
+    /// title, then the rest.
+    pub fields: Vec<Field>,
+    /// A key result's start or target moved while its period is open at the as-of date.
+    pub goalpost_moved: bool,
+    /// The base version was read with placeholder values (it did not validate there): its
+    /// fields were not compared, only its check-ins.
+    pub base_flawed: bool,
+    pub checkins: CheckinChanges,
+    /// Scores before → after (`diff`); `None` where nothing was scored (`log`).
+    pub figures: Option<Figures>,
+    /// Where the item is written on the older and the newer side.
+    pub base_span: Option<Span>,
+    pub head_span: Option<Span>,
+}
+
+impl ItemChange {
+    pub(crate) fn new(reference: Ref, kind: ItemKind, change: ChangeKind) -> ItemChange {
+        ItemChange {
+            reference,
+            kind,
+            change,
+            renamed_from: None,
+            period: None,
+            title: String::new(),
+            fields: Vec::new(),
+            goalpost_moved: false,
+            base_flawed: false,
+            checkins: CheckinChanges::default(),
+            figures: None,
+            base_span: None,
+            head_span: None,
+        }
+    }
+
+    /// The item's ref on the older side (the same as [`ItemChange::reference`] unless
+    /// renamed).
+    pub fn reference_at_base(&self) -> &Ref {
+        self.renamed_from.as_ref().unwrap_or(&self.reference)
+    }
+
+    /// The team the item belongs to.
+    pub fn team(&self) -> &str {
+        self.reference.team()
+    }
+
+    /// The title change, if the title changed.
+    pub fn title_changed(&self) -> Option<&FromTo<String>> {
+        self.fields.iter().find_map(|f| match f {
+            Field::Title(t) => Some(t),
+            _ => None,
+        })
+    }
+
+    /// Whether anything is reported for it: always for an added, removed or renamed item; for
+    /// a modified one, a field, a check-in or a figure that changed.
+    pub fn is_interesting(&self) -> bool {
+        self.change != ChangeKind::Modified
+            || self.base_flawed
+            || !self.fields.is_empty()
+            || !self.checkins.is_empty()
+            || self.figures.as_ref().is_some_and(Figures::changed)
+    }
+}

@@ -1,0 +1,278 @@
+//! The core of the engine: one item as one version has it ([`ItemFields`], typed, defaults
+//! applied) and what changed between two versions of it ([`field_changes`],
+//! [`compare_checkins`], [`pair_checkins`]). The validated model gives versions for `diff`
+//! and `check --base` ([`ItemFields::objective`], ...); a past version of a file gives them for
+//! `log` (`crate::history`). A field that a version could not read (`None` in a keyword or a
+//! number, from a file that did not validate then) is not compared.
+
+use super::change::{CheckinChanges, Field, FromTo, same_checkin};
+use crate::model::*;
+use std::borrow::Cow;
+
+/// An objective's own fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectiveFields<'a> {
+    pub title: Option<Cow<'a, str>>,
+    pub owner: Option<Cow<'a, str>>,
+    pub commitment: Option<Commitment>,
+    pub parent: Option<Ref>,
+    pub guardrails: Vec<Ref>,
+}
+
+/// A key result's own fields. `start` and `target` are `None` for a milestone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KrFields<'a> {
+    pub title: Option<Cow<'a, str>>,
+    pub kind: Option<KrKind>,
+    pub start: Option<f64>,
+    pub target: Option<f64>,
+    pub unit: Option<Cow<'a, str>>,
+    pub weight: Option<f64>,
+    pub kpi: Option<Ref>,
+}
+
+/// A KPI's own fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiFields<'a> {
+    pub title: Option<Cow<'a, str>>,
+    pub unit: Option<Cow<'a, str>>,
+    pub better: Option<Better>,
+    pub target: Option<f64>,
+    pub critical: Option<f64>,
+    pub cadence: Option<Cadence>,
+    pub owner: Option<Cow<'a, str>>,
+}
+
+/// An item's own fields, by kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemFields<'a> {
+    Objective(ObjectiveFields<'a>),
+    KeyResult(KrFields<'a>),
+    Kpi(KpiFields<'a>),
+}
+
+fn text(s: &str) -> Option<Cow<'_, str>> {
+    Some(Cow::Borrowed(s))
+}
+
+fn opt_text(s: &Option<String>) -> Option<Cow<'_, str>> {
+    s.as_deref().map(Cow::Borrowed)
+}
+
+impl<'a> ItemFields<'a> {
+    /// A validated objective's fields.
+    pub fn objective(goals: &Goals, o: &'a Objective) -> ItemFields<'a> {
+        ItemFields::Objective(ObjectiveFields {
+            title: text(&o.title),
+            owner: opt_text(&o.owner),
+            commitment: Some(o.commitment),
+            parent: goals.parent_ref(o),
+            guardrails: o
+                .guardrails
+                .iter()
+                .map(|&k| goals.kpi(k).reference())
+                .collect(),
+        })
+    }
+
+    /// A validated key result's fields.
+    pub fn key_result(goals: &Goals, kr: &'a KeyResult) -> ItemFields<'a> {
+        let bounds = kr.kind.bounds();
+        ItemFields::KeyResult(KrFields {
+            title: text(&kr.title),
+            kind: Some(kr.kind.kind()),
+            start: bounds.map(|b| b.0),
+            target: bounds.map(|b| b.1),
+            unit: opt_text(&kr.unit),
+            weight: Some(kr.weight),
+            kpi: kr.kpi.map(|k| goals.kpi(k).reference()),
+        })
+    }
+
+    /// A validated KPI's fields.
+    pub fn kpi(k: &'a Kpi) -> ItemFields<'a> {
+        ItemFields::Kpi(KpiFields {
+            title: text(&k.title),
+            unit: opt_text(&k.unit),
+            better: Some(k.better),
+            target: Some(k.target),
+            critical: k.critical,
+            cadence: Some(k.cadence),
+            owner: opt_text(&k.owner),
+        })
+    }
+
+    /// The same fields, owning their text (to keep a past version beyond its file).
+    pub fn into_owned(self) -> ItemFields<'static> {
+        let own = |c: Option<Cow<'_, str>>| c.map(|c| Cow::Owned(c.into_owned()));
+        match self {
+            ItemFields::Objective(o) => ItemFields::Objective(ObjectiveFields {
+                title: own(o.title),
+                owner: own(o.owner),
+                commitment: o.commitment,
+                parent: o.parent,
+                guardrails: o.guardrails,
+            }),
+            ItemFields::KeyResult(k) => ItemFields::KeyResult(KrFields {
+                title: own(k.title),
+                kind: k.kind,
+                start: k.start,
+                target: k.target,
+                unit: own(k.unit),
+                weight: k.weight,
+                kpi: k.kpi,
+            }),
+            ItemFields::Kpi(k) => ItemFields::Kpi(KpiFields {
+                title: own(k.title),
+                unit: own(k.unit),
+                better: k.better,
+                target: k.target,
+                critical: k.critical,
+                cadence: k.cadence,
+                owner: own(k.owner),
+            }),
+        }
+    }
+
+    /// The title, when the version has one.
+    pub fn title(&self) -> Option<&str> {
+        match self {
+            ItemFields::Objective(o) => o.title.as_deref(),
+            ItemFields::KeyResult(k) => k.title.as_deref(),
+            ItemFields::Kpi(k) => k.title.as_deref(),
+        }
+    }
+}
+
+/// Compares a field both versions could read.
+fn both<T: PartialEq>(
+    out: &mut Vec<Field>,
+    a: Option<T>,
+    b: Option<T>,
+    make: fn(FromTo<T>) -> Field,
+) {
+    if let (Some(a), Some(b)) = (a, b)
+        && a != b
+    {
+        out.push(make(FromTo::new(a, b)));
+    }
+}
+
+/// Compares a field whose absence is a value (an owner, a unit, a link).
+fn either<T: PartialEq>(
+    out: &mut Vec<Field>,
+    a: Option<T>,
+    b: Option<T>,
+    make: fn(FromTo<Option<T>>) -> Field,
+) {
+    if a != b {
+        out.push(make(FromTo::new(a, b)));
+    }
+}
+
+fn owned(c: &Option<Cow<'_, str>>) -> Option<String> {
+    c.as_deref().map(str::to_owned)
+}
+
+/// The fields that differ between two versions of one item, in the engine's order: moved
+/// thresholds (start, target, critical), the title, then the item's other fields. Versions of
+/// different kinds of item have nothing in common to compare.
+pub fn field_changes(base: &ItemFields, head: &ItemFields) -> Vec<Field> {
+    let mut out = Vec::new();
+    let title = |out: &mut Vec<Field>, a: &Option<Cow<str>>, b: &Option<Cow<str>>| {
+        both(out, a.as_deref(), b.as_deref(), |t| {
+            Field::Title(FromTo::new(t.from.to_owned(), t.to.to_owned()))
+        })
+    };
+    match (base, head) {
+        (ItemFields::Objective(a), ItemFields::Objective(b)) => {
+            title(&mut out, &a.title, &b.title);
+            either_text(&mut out, &a.owner, &b.owner, Field::Owner);
+            both(&mut out, a.commitment, b.commitment, Field::Commitment);
+            either(&mut out, a.parent.clone(), b.parent.clone(), Field::Parent);
+            if a.guardrails != b.guardrails {
+                out.push(Field::Guardrails(FromTo::new(
+                    a.guardrails.clone(),
+                    b.guardrails.clone(),
+                )));
+            }
+        }
+        (ItemFields::KeyResult(a), ItemFields::KeyResult(b)) => {
+            both(&mut out, a.start, b.start, Field::Start);
+            both(&mut out, a.target, b.target, Field::Target);
+            title(&mut out, &a.title, &b.title);
+            both(&mut out, a.kind, b.kind, Field::Kind);
+            both(&mut out, a.weight, b.weight, Field::Weight);
+            either_text(&mut out, &a.unit, &b.unit, Field::Unit);
+            either(&mut out, a.kpi.clone(), b.kpi.clone(), Field::Kpi);
+        }
+        (ItemFields::Kpi(a), ItemFields::Kpi(b)) => {
+            both(&mut out, a.target, b.target, Field::Target);
+            either(&mut out, a.critical, b.critical, Field::Critical);
+            title(&mut out, &a.title, &b.title);
+            both(&mut out, a.better, b.better, Field::Better);
+            both(&mut out, a.cadence, b.cadence, Field::Cadence);
+            either_text(&mut out, &a.unit, &b.unit, Field::Unit);
+            either_text(&mut out, &a.owner, &b.owner, Field::Owner);
+        }
+        _ => {}
+    }
+    out
+}
+
+fn either_text(
+    out: &mut Vec<Field>,
+    a: &Option<Cow<'_, str>>,
+    b: &Option<Cow<'_, str>>,
+    make: fn(FromTo<Option<String>>) -> Field,
+) {
+    if a.as_deref() != b.as_deref() {
+        out.push(make(FromTo::new(owned(a), owned(b))));
+    }
+}
+
+/// Check-ins added, changed and removed between two lists sorted by date with one per date
+/// (as the model keeps them): one pass over both.
+pub fn compare_checkins(base: &[Checkin], head: &[Checkin]) -> CheckinChanges {
+    let mut out = CheckinChanges::default();
+    let (mut i, mut j) = (0, 0);
+    while i < base.len() || j < head.len() {
+        match (base.get(i), head.get(j)) {
+            (Some(a), Some(b)) if a.date == b.date => {
+                if !same_checkin(a, b) {
+                    out.changed.push(FromTo::new(a.clone(), b.clone()));
+                }
+                i += 1;
+                j += 1;
+            }
+            (Some(a), Some(b)) if a.date < b.date => {
+                out.removed.push(a.clone());
+                i += 1;
+            }
+            (Some(a), None) => {
+                out.removed.push(a.clone());
+                i += 1;
+            }
+            (_, Some(b)) => {
+                out.added.push(b.clone());
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
+}
+
+/// Pairs check-ins that left an item's files with those that came, in any order: a date on
+/// both sides is a change (or nothing, when they say the same: a check-in moved between
+/// files or lines), one side only is an addition or a removal. The first check-in of a date
+/// on each side counts (the validator reports the others).
+pub fn pair_checkins(removed: Vec<Checkin>, added: Vec<Checkin>) -> CheckinChanges {
+    let first = |mut list: Vec<Checkin>| {
+        // A stable sort keeps file order among one date's check-ins: the first one stays.
+        list.sort_by_key(|c| c.date);
+        list.dedup_by_key(|c| c.date);
+        list
+    };
+    compare_checkins(&first(removed), &first(added))
+}

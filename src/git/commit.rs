@@ -1,0 +1,112 @@
+//! Writing through the wrapper, for `checkin --commit`: the repository's state, a config
+//! switch, the user's identity, and a commit of one file onto HEAD whose tree is HEAD's with
+//! only that file's blob replaced (only that path's index entry is updated, so whatever else
+//! is staged stays staged and uncommitted).
+
+use super::Repo;
+use git2::{Oid, RepositoryState, Signature, build::TreeUpdateBuilder};
+use std::path::Path;
+
+/// Who makes a commit: author and committer, from git config and the GIT_AUTHOR_* /
+/// GIT_COMMITTER_* variables, as git reads them.
+pub struct Identity {
+    author: Signature<'static>,
+    committer: Signature<'static>,
+}
+
+/// Why an identity could not be read.
+#[derive(Debug)]
+pub enum IdentityError {
+    /// None is configured.
+    Missing,
+    Git(git2::Error),
+}
+
+/// What a repository state other than a plain one is called, for messages; `None` when a
+/// commit is fine (no operation in progress, or a bisect, which commits do not disturb).
+fn operation(state: RepositoryState) -> Option<&'static str> {
+    match state {
+        RepositoryState::Clean | RepositoryState::Bisect => None,
+        RepositoryState::Merge => Some("a merge"),
+        RepositoryState::Revert | RepositoryState::RevertSequence => Some("a revert"),
+        RepositoryState::CherryPick | RepositoryState::CherryPickSequence => Some("a cherry-pick"),
+        RepositoryState::Rebase
+        | RepositoryState::RebaseInteractive
+        | RepositoryState::RebaseMerge => Some("a rebase"),
+        RepositoryState::ApplyMailbox | RepositoryState::ApplyMailboxOrRebase => {
+            Some("a rebase or `git am`")
+        }
+    }
+}
+
+impl Repo {
+    /// The operation in progress (`a merge`, `a rebase`, ...), if one is.
+    pub fn operation_in_progress(&self) -> Option<&'static str> {
+        operation(self.lock().guard.state())
+    }
+
+    /// A boolean from git config (false when unset or unreadable).
+    pub fn config_flag(&self, name: &str) -> Result<bool, git2::Error> {
+        Ok(self.lock().guard.config()?.get_bool(name).unwrap_or(false))
+    }
+
+    /// The user's identity.
+    pub fn identity(&self) -> Result<Identity, IdentityError> {
+        let git = self.lock();
+        let identity = |e: git2::Error| {
+            if e.code() == git2::ErrorCode::NotFound {
+                IdentityError::Missing
+            } else {
+                IdentityError::Git(e)
+            }
+        };
+        Ok(Identity {
+            author: git.guard.author_from_env().map_err(identity)?,
+            committer: git.guard.committer_from_env().map_err(identity)?,
+        })
+    }
+
+    /// Commits `bytes` as the content of `path` (a repository path) onto HEAD (a first
+    /// commit on an unborn branch) and stages the same content for that path only.
+    pub fn commit_file(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        message: &str,
+        who: &Identity,
+    ) -> Result<Oid, git2::Error> {
+        let guard = self.lock();
+        let repo = &*guard.guard;
+        let parent = match repo.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
+            Err(e) => return Err(e),
+        };
+        let base = match &parent {
+            Some(c) => c.tree()?,
+            None => {
+                let empty = repo.treebuilder(None)?.write()?;
+                repo.find_tree(empty)?
+            }
+        };
+        let blob = repo.blob(bytes)?;
+        let tree = TreeUpdateBuilder::new()
+            .upsert(path, blob, git2::FileMode::Blob)
+            .create_updated(repo, &base)?;
+        let tree = repo.find_tree(tree)?;
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        // libgit2 refuses to move HEAD if it changed since `parent` was read.
+        let oid = repo.commit(
+            Some("HEAD"),
+            &who.author,
+            &who.committer,
+            message,
+            &tree,
+            &parents,
+        )?;
+        let mut index = repo.index()?;
+        index.add_path(Path::new(path))?;
+        index.write()?;
+        Ok(oid)
+    }
+}

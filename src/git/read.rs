@@ -1,0 +1,146 @@
+//! Reading history through the wrapper: a [`Reader`] holds the repository for one stretch
+//! of work (a `log` walk, a blame) and offers what the history code needs as plain values:
+//! commits with their parents and author, the blob ids at given paths in a commit's tree,
+//! and blobs read with a size bound. No libgit2 object leaves this module.
+
+use super::{Locked, Repo, watchdog};
+use git2::{ErrorCode, ObjectType, Oid, Sort};
+use std::collections::HashMap;
+
+/// The author of a commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+    /// Seconds since the epoch.
+    pub seconds: i64,
+    /// The author's offset from UTC, in minutes.
+    pub offset_minutes: i32,
+}
+
+/// A commit as the history code sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub id: Oid,
+    pub parents: Vec<Oid>,
+    pub author: Author,
+}
+
+/// The repository, held for reading history.
+pub struct Reader<'r> {
+    git: Locked<'r>,
+}
+
+impl Repo {
+    /// Holds the repository for a stretch of history reading.
+    pub fn reader(&self) -> Reader<'_> {
+        Reader { git: self.lock() }
+    }
+}
+
+impl Reader<'_> {
+    /// The commit HEAD points at; `None` on an unborn branch (nothing committed yet).
+    pub fn head(&self) -> Result<Option<Oid>, git2::Error> {
+        match self.git.guard.head().and_then(|h| h.peel_to_commit()) {
+            Ok(c) => Ok(Some(c.id())),
+            Err(e) if e.code() == ErrorCode::UnbornBranch => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every commit reachable from `start`, children before parents, newest first among
+    /// unrelated ones (git's `--topo-order --date-order`).
+    pub fn walk(
+        &self,
+        start: Oid,
+    ) -> Result<impl Iterator<Item = Result<Oid, git2::Error>> + '_, git2::Error> {
+        let mut revwalk = self.git.guard.revwalk()?;
+        revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+        revwalk.push(start)?;
+        Ok(revwalk.inspect(|_| watchdog::tick()))
+    }
+
+    /// A commit's parents and author.
+    pub fn commit(&self, id: Oid) -> Result<CommitInfo, git2::Error> {
+        watchdog::tick();
+        let c = self.git.guard.find_commit(id)?;
+        let a = c.author();
+        Ok(CommitInfo {
+            id,
+            parents: c.parent_ids().collect(),
+            author: Author {
+                name: String::from_utf8_lossy(a.name_bytes()).into_owned(),
+                email: String::from_utf8_lossy(a.email_bytes()).into_owned(),
+                seconds: a.when().seconds(),
+                offset_minutes: a.when().offset_minutes(),
+            },
+        })
+    }
+
+    /// The blob at each of `paths` (repository paths) in a commit's tree; `None` where there
+    /// is none (missing, or not a file).
+    pub fn entries(&self, commit: Oid, paths: &[String]) -> Result<Vec<Option<Oid>>, git2::Error> {
+        watchdog::tick();
+        let repo = &*self.git.guard;
+        let root = repo.find_commit(commit)?.tree()?;
+        // Each directory is read once for all the paths (they usually share `goals/`).
+        let mut dirs: HashMap<String, Option<git2::Tree<'_>>> = HashMap::new();
+        dirs.insert(String::new(), Some(root));
+        let mut out = Vec::with_capacity(paths.len());
+        for path in paths {
+            let parts: Vec<&str> = path.split('/').collect();
+            let (name, dir_parts) = parts.split_last().unwrap_or((&"", &[]));
+            let mut prefix = String::new();
+            for part in dir_parts {
+                let parent = prefix.clone();
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                if dirs.contains_key(&prefix) {
+                    continue;
+                }
+                let sub = match dirs.get(&parent).and_then(Option::as_ref) {
+                    Some(t) => match t.get_name(part) {
+                        Some(e) if e.kind() == Some(ObjectType::Tree) => {
+                            Some(repo.find_tree(e.id())?)
+                        }
+                        _ => None,
+                    },
+                    None => None,
+                };
+                dirs.insert(prefix.clone(), sub);
+            }
+            let found = dirs.get(&prefix).and_then(Option::as_ref).and_then(|t| {
+                t.get_name(name)
+                    .filter(|e| e.kind() == Some(ObjectType::Blob))
+                    .map(|e| e.id())
+            });
+            out.push(found);
+        }
+        Ok(out)
+    }
+
+    /// A blob's bytes when it is at most `max` bytes (its header is read first, never the
+    /// content of a larger one); `None` when larger.
+    pub fn blob(&self, id: Oid, max: u64) -> Result<Option<Vec<u8>>, git2::Error> {
+        Ok(super::bounded_blob(&self.git.guard, id, max)?.map(|b| b.content().to_vec()))
+    }
+
+    /// Whether this is a shallow clone.
+    pub fn is_shallow(&self) -> bool {
+        self.git.guard.is_shallow()
+    }
+
+    /// The commits a shallow clone was cut at (`.git/shallow`); empty for a full clone.
+    pub fn shallow_commits(&self) -> Vec<Oid> {
+        if !self.is_shallow() {
+            return Vec::new();
+        }
+        std::fs::read_to_string(self.git.guard.path().join("shallow"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| Oid::from_str(l.trim()).ok())
+            .collect()
+    }
+}
