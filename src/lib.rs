@@ -16,6 +16,7 @@ pub mod git;
 pub mod history;
 pub mod lint;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod period;
 pub mod report;

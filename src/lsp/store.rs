@@ -1,0 +1,503 @@
+//! The document store: the project's files as the editor sees them. Open buffers overlay
+//! the files on disk ([`Layer`], a [`Source`] like the work tree), every goal file is kept
+//! parsed (raw, with spans) by path, and an edit re-parses only its own file; validation,
+//! scoring and lints then run again over the cached raw files ([`Workspace::analyse`]).
+//!
+//! Containment is the CLI's: every file is read through the work tree's resolver, a buffer
+//! counts only for a path the walk of the roots would list (or a new file there), and a
+//! document outside the project or hidden is neither read nor analysed.
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::diag::{Diagnostic, Severity};
+use crate::load::raw::RawFile;
+use crate::load::resolve::{Hidden, Resolved, is_hidden};
+use crate::load::source::{Entry, Read, Source, WorkTree};
+use crate::load::{self, Limits, LoadError, SourceFile, Sources};
+use crate::model::Goals;
+use crate::score::Scorecard;
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// An open document's text and version.
+#[derive(Debug, Clone)]
+pub struct Buffer {
+    pub text: String,
+    pub version: i32,
+    /// The URI the client named it by (diagnostics go back to that name).
+    pub uri: String,
+}
+
+/// The last validation of the whole workspace.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// Every item that could be built (also with errors: navigation still works).
+    pub goals: Arc<Goals>,
+    /// Every diagnostic, sorted ([`crate::diag::sort`]).
+    pub diags: Vec<Diagnostic>,
+    pub errors: usize,
+}
+
+/// Goals that validated without an error, and their scores as of today: what hover shows,
+/// also while later edits have errors.
+#[derive(Debug)]
+pub struct Valid {
+    pub goals: Arc<Goals>,
+    pub card: Scorecard,
+}
+
+/// The project as the editor sees it.
+pub struct Workspace {
+    pub root: PathBuf,
+    tree: WorkTree,
+    pub today: Date,
+    buffers: HashMap<String, Buffer>,
+    /// Every file read, indexed by `Span::file` (paths repo-relative).
+    pub sources: Sources,
+    ids: HashMap<String, u32>,
+    /// Per file: its raw form when it parsed, and the problems found reading it.
+    raw: Vec<Option<RawFile>>,
+    file_diags: Vec<Vec<Diagnostic>>,
+    /// The goal files in path order (validation reads them in that order).
+    order: Vec<u32>,
+    /// `Err` with its diagnostics when goalpost.toml is invalid: then, as for the CLI,
+    /// nothing else is read.
+    pub config: Result<Config, Vec<Diagnostic>>,
+    /// A problem that stopped the last load (an I/O error), for the log.
+    pub load_error: Option<String>,
+    pub analysis: Analysis,
+    pub valid: Option<Arc<Valid>>,
+    /// Per file: a number that changes whenever the file is read again (caches of things
+    /// computed from a file's text key on it).
+    stamps: Vec<u64>,
+    next_stamp: u64,
+    /// Files changed since the last [`Workspace::analyse`].
+    dirty: bool,
+}
+
+impl Workspace {
+    pub fn new(root: &Path, today: Date) -> io::Result<Workspace> {
+        Ok(Workspace {
+            root: root.to_owned(),
+            tree: WorkTree::new(root)?,
+            today,
+            buffers: HashMap::new(),
+            sources: Sources::default(),
+            ids: HashMap::new(),
+            raw: Vec::new(),
+            file_diags: Vec::new(),
+            order: Vec::new(),
+            config: Ok(Config::default()),
+            load_error: None,
+            analysis: Analysis::default(),
+            valid: None,
+            stamps: Vec::new(),
+            next_stamp: 0,
+            dirty: true,
+        })
+    }
+
+    /// The project-relative path of a document, when it is inside the project and no
+    /// component of it is hidden; `None` otherwise (such a document is never read).
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let canonical = self.root.canonicalize().ok();
+        let rest = path
+            .strip_prefix(&self.root)
+            .ok()
+            .or_else(|| canonical.as_deref().and_then(|c| path.strip_prefix(c).ok()))?;
+        let mut parts = Vec::new();
+        for c in rest.components() {
+            match c {
+                std::path::Component::Normal(n) => {
+                    let n = n.to_str()?;
+                    if is_hidden(n) {
+                        return None;
+                    }
+                    parts.push(n);
+                }
+                std::path::Component::CurDir => {}
+                _ => return None,
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join("/"))
+    }
+
+    /// Whether goalpost reads `path`: goalpost.toml, or a goal file the walk of the roots
+    /// would list.
+    pub fn is_tracked(&self, path: &str) -> bool {
+        path == "goalpost.toml" || self.is_goal_path(path)
+    }
+
+    fn is_goal_path(&self, path: &str) -> bool {
+        let roots = match &self.config {
+            Ok(c) => c.roots.clone(),
+            Err(_) => Config::default().roots,
+        };
+        roots.iter().any(|r| crate::checkin::is_walked(path, r))
+    }
+
+    /// The text goalpost sees at `path`: the open buffer, else what was read from disk.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        match self.buffers.get(path) {
+            Some(b) => Some(&b.text),
+            None => self.id(path).map(|f| self.sources.text(f)),
+        }
+    }
+
+    pub fn buffer(&self, path: &str) -> Option<&Buffer> {
+        self.buffers.get(path)
+    }
+
+    pub fn id(&self, path: &str) -> Option<u32> {
+        self.ids.get(path).copied()
+    }
+
+    /// The paths of the goal files, in path order.
+    pub fn goal_paths(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(|&f| self.sources.path(f))
+    }
+
+    /// Changes whenever the file at `path` is read again.
+    pub fn stamp(&self, path: &str) -> u64 {
+        self.id(path)
+            .and_then(|f| self.stamps.get(f as usize))
+            .copied()
+            .unwrap_or(u64::MAX)
+    }
+
+    fn new_stamp(&mut self) -> u64 {
+        self.next_stamp += 1;
+        self.next_stamp
+    }
+
+    /// The raw form of a goal file, when it parsed.
+    pub fn raw(&self, path: &str) -> Option<&RawFile> {
+        self.raw.get(self.id(path)? as usize)?.as_ref()
+    }
+
+    /// Opens (or re-opens) a buffer; returns whether goalpost reads that path.
+    pub fn open(&mut self, path: &str, uri: String, text: String, version: i32) -> bool {
+        self.buffers
+            .insert(path.to_owned(), Buffer { text, version, uri });
+        self.buffer_changed(path)
+    }
+
+    /// Replaces a buffer's text; returns whether goalpost reads that path.
+    pub fn change(&mut self, path: &str, text: String, version: i32) -> bool {
+        match self.buffers.get_mut(path) {
+            Some(b) => {
+                b.text = text;
+                b.version = version;
+            }
+            None => return false,
+        }
+        self.buffer_changed(path)
+    }
+
+    pub fn buffer_mut(&mut self, path: &str) -> Option<&mut Buffer> {
+        self.buffers.get_mut(path)
+    }
+
+    /// Closes a buffer: the file on disk counts again.
+    pub fn close(&mut self, path: &str) {
+        if self.buffers.remove(path).is_some() && self.is_tracked(path) {
+            self.reload_file(path);
+        }
+    }
+
+    /// Re-reads one tracked path after its buffer changed: goalpost.toml means everything
+    /// (the roots may have moved), a goal file only itself.
+    fn buffer_changed(&mut self, path: &str) -> bool {
+        if path == "goalpost.toml" {
+            self.reload();
+            return true;
+        }
+        if !self.is_goal_path(path) || self.config.is_err() {
+            return false;
+        }
+        self.reload_file(path);
+        true
+    }
+
+    /// Reads and parses one goal file again (its buffer, else the disk, through the
+    /// resolver). A path the resolver refuses keeps the refusal, whatever the buffer holds.
+    fn reload_file(&mut self, path: &str) {
+        let layer = Layer {
+            tree: &self.tree,
+            buffers: &self.buffers,
+        };
+        let read = layer.read(path, Limits::default().file_bytes);
+        let file = match self.id(path) {
+            Some(f) => f,
+            None => {
+                if matches!(read, Ok(Read::Missing)) {
+                    return;
+                }
+                let f = self.sources.files.len() as u32;
+                self.sources.files.push(SourceFile {
+                    path: path.to_owned(),
+                    text: String::new(),
+                });
+                self.raw.push(None);
+                self.file_diags.push(Vec::new());
+                self.stamps.push(0);
+                self.ids.insert(path.to_owned(), f);
+                self.order.push(f);
+                let sources = &self.sources;
+                self.order
+                    .sort_by(|a, b| sources.path(*a).cmp(sources.path(*b)));
+                f
+            }
+        };
+        let (text, raw, diags) = match read {
+            Ok(Read::Bytes(bytes)) => parse_bytes(file, bytes),
+            Ok(Read::Missing) => (String::new(), None, Vec::new()),
+            Ok(Read::TooLarge(n)) => {
+                let max = Limits::default().file_bytes;
+                (
+                    String::new(),
+                    None,
+                    vec![load::too_large(file, path, n, max)],
+                )
+            }
+            Ok(Read::Refused(r)) => (String::new(), None, vec![load::refused(file, &r)]),
+            Err(e) => {
+                self.load_error = Some(format!("cannot read {path}: {e}"));
+                (String::new(), None, Vec::new())
+            }
+        };
+        let i = file as usize;
+        self.sources.files[i].text = text;
+        self.raw[i] = raw;
+        self.file_diags[i] = diags;
+        self.stamps[i] = self.new_stamp();
+        self.dirty = true;
+    }
+
+    /// Reads everything again: goalpost.toml, the walk of the roots, every goal file (open
+    /// buffers over the disk). Parses on all cores, like the CLI.
+    pub fn reload(&mut self) {
+        let layer = Layer {
+            tree: &self.tree,
+            buffers: &self.buffers,
+        };
+        self.load_error = None;
+        let (sources, files, diags, config) = match load::load_with(&layer, Limits::default()) {
+            Ok(l) => (l.sources, l.files, l.diags, Ok(l.config)),
+            Err(LoadError::Config { sources, diags }) => {
+                (sources, Vec::new(), Vec::new(), Err(diags))
+            }
+            Err(e @ LoadError::Io { .. }) => {
+                self.load_error = Some(e.to_string());
+                (
+                    Sources::default(),
+                    Vec::new(),
+                    Vec::new(),
+                    Ok(Config::default()),
+                )
+            }
+        };
+        let n = sources.files.len();
+        self.ids = sources
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i as u32))
+            .collect();
+        self.raw = std::iter::repeat_with(|| None).take(n).collect();
+        self.file_diags = vec![Vec::new(); n];
+        self.stamps = (0..n).map(|_| self.new_stamp()).collect();
+        for (f, raw) in files {
+            self.raw[f as usize] = Some(raw);
+        }
+        for d in diags {
+            if let Some(v) = self.file_diags.get_mut(d.span.file as usize) {
+                v.push(d);
+            }
+        }
+        let mut order: Vec<u32> = (0..n as u32)
+            .filter(|&f| sources.path(f) != "goalpost.toml")
+            .collect();
+        order.sort_by(|a, b| sources.path(*a).cmp(sources.path(*b)));
+        self.order = order;
+        self.sources = sources;
+        self.config = config;
+        self.dirty = true;
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Validation, scores and lints over the cached files, as `goalpost check` runs them
+    /// (lints only when there is no error). Does nothing when nothing changed.
+    pub fn analyse(&mut self) {
+        if !self.dirty {
+            return;
+        }
+        self.dirty = false;
+        let config = match &self.config {
+            Ok(c) => c,
+            Err(diags) => {
+                self.analysis = Analysis {
+                    goals: Arc::default(),
+                    errors: diags.len(),
+                    diags: diags.clone(),
+                };
+                return;
+            }
+        };
+        let mut files = Vec::with_capacity(self.order.len());
+        let mut unread = crate::validate::Unread::default();
+        for &f in &self.order {
+            match &self.raw[f as usize] {
+                Some(raw) => files.push((f, raw.clone())),
+                None => {
+                    let path = self.sources.path(f);
+                    if path.ends_with(".yaml") || path.ends_with(".yml") {
+                        unread.scan(self.sources.text(f));
+                    }
+                }
+            }
+        }
+        let v = crate::validate::validate_with(files, config, unread);
+        let mut diags: Vec<Diagnostic> = self.file_diags.iter().flatten().cloned().collect();
+        diags.extend(v.diags);
+        // Against the clock, like `check`.
+        diags.extend(crate::validate::future_checkins(&v.goals, self.today));
+        let goals = Arc::new(v.goals);
+        let errors = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        if errors == 0 {
+            let card = crate::score::score(&goals, self.today, config.into());
+            diags.extend(crate::lint::lint(&goals, &card, config));
+            self.valid = Some(Arc::new(Valid {
+                goals: goals.clone(),
+                card,
+            }));
+        }
+        crate::diag::sort(&mut diags);
+        self.analysis = Analysis {
+            goals,
+            diags,
+            errors,
+        };
+    }
+
+    /// The paths of the files that currently have diagnostics, with them.
+    pub fn diagnostics_by_path(&self) -> HashMap<String, Vec<&Diagnostic>> {
+        let mut out: HashMap<String, Vec<&Diagnostic>> = HashMap::new();
+        for d in &self.analysis.diags {
+            if d.span.is_nowhere() {
+                continue;
+            }
+            let path = self.config_aware_path(d.span.file);
+            out.entry(path).or_default().push(d);
+        }
+        out
+    }
+
+    /// The path of `Span::file`; the config's own diagnostics index a one-file `Sources`.
+    fn config_aware_path(&self, file: u32) -> String {
+        if self.config.is_err() {
+            return "goalpost.toml".to_owned();
+        }
+        self.sources.path(file).to_owned()
+    }
+
+    /// The text of a file a diagnostic points into (the buffer when open).
+    pub fn text_of_file(&self, file: u32) -> &str {
+        let path = self.config_aware_path(file);
+        match self.buffers.get(&path) {
+            Some(b) => &b.text,
+            None if self.config.is_err() => self.sources.text(0),
+            None => self.sources.text(file),
+        }
+    }
+
+    /// The URI to publish a path's diagnostics under: the one the client opened it by,
+    /// else the file URI below the root.
+    pub fn uri_of(&self, path: &str) -> String {
+        match self.buffers.get(path) {
+            Some(b) => b.uri.clone(),
+            None => super::uri::from_path(&self.root.join(path)),
+        }
+    }
+
+    /// Paths of every open buffer.
+    pub fn open_paths(&self) -> HashSet<String> {
+        self.buffers.keys().cloned().collect()
+    }
+}
+
+/// Open buffers over the work tree: what `load` reads in the editor. A buffer counts only
+/// where the resolver would let goalpost read that path (a refused link stays refused),
+/// and a new, unsaved goal file is listed where the walk would have found it.
+pub struct Layer<'a> {
+    pub tree: &'a WorkTree,
+    pub buffers: &'a HashMap<String, Buffer>,
+}
+
+impl Source for Layer<'_> {
+    fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
+        let mut entries = self.tree.walk(roots, max)?;
+        let listed: HashSet<String> = entries.iter().map(|e| e.path().to_owned()).collect();
+        let mut added = false;
+        for path in self.buffers.keys() {
+            if !listed.contains(path)
+                && roots.iter().any(|r| crate::checkin::is_walked(path, r))
+                && matches!(
+                    self.tree.resolve(path, Hidden::Refuse)?,
+                    Resolved::Missing { .. }
+                )
+            {
+                entries.push(Entry::File(path.clone()));
+                added = true;
+            }
+        }
+        if added {
+            entries.sort_by(|a, b| a.path().cmp(b.path()));
+        }
+        Ok(entries)
+    }
+
+    fn read(&self, path: &str, max: u64) -> io::Result<Read> {
+        let Some(b) = self.buffers.get(path) else {
+            return self.tree.read(path, max);
+        };
+        match self.tree.resolve(path, Hidden::Refuse)? {
+            Resolved::Refused(r) => return Ok(Read::Refused(r)),
+            // A directory or a device under that name: the walk would not list it.
+            Resolved::Found {
+                node: crate::load::resolve::Node::Dir | crate::load::resolve::Node::Other,
+                ..
+            } => return Ok(Read::Missing),
+            _ => {}
+        }
+        Ok(if b.text.len() as u64 > max {
+            Read::TooLarge(b.text.len() as u64)
+        } else {
+            Read::Bytes(b.text.as_bytes().to_vec())
+        })
+    }
+
+    fn describe(&self) -> String {
+        "the editor's buffers over the work tree".to_owned()
+    }
+}
+
+/// Decodes and parses one goal file's bytes as `load` does (its text, raw form and
+/// problems).
+fn parse_bytes(file: u32, bytes: Vec<u8>) -> (String, Option<RawFile>, Vec<Diagnostic>) {
+    match load::decode(&bytes, file) {
+        Ok(text) => {
+            let (raw, diags) = load::parse_and_lower(file, &text);
+            (text, raw, diags)
+        }
+        Err(d) => (String::from_utf8_lossy(&bytes).into_owned(), None, vec![d]),
+    }
+}
