@@ -22,7 +22,10 @@ use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 /// The hover at byte `offset` of the file at `path`.
 pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<Hover> {
     let text = ws.text(path)?;
-    let loc = locate::locate(text, offset);
+    let loc = ws
+        .parses(path)
+        .then(|| locate::locate(text, offset))
+        .flatten();
     let mut parts: Vec<String> = Vec::new();
     if let Some(loc) = &loc {
         let role = locate::role(loc);

@@ -99,7 +99,10 @@ pub fn role(loc: &Located) -> Role {
     }
     let keys = loc.keys();
     let n = loc.path.len();
-    let last = loc.key_at(n - 1).unwrap_or("");
+    let Some(last) = n.checked_sub(1) else {
+        return Role::Other;
+    };
+    let last = loc.key_at(last).unwrap_or("");
     let in_checkin = loc.checkin.is_some();
     match keys.as_slice() {
         ["objectives", "id"] if n == 3 && loc.index_at(1) => Role::ObjectiveId,
@@ -315,6 +318,9 @@ checkins:
         assert_eq!(role(&l), Role::Other);
         assert!(locate(FILE, FILE.len()).is_none() || !locate(FILE, FILE.len()).unwrap().on_key);
         assert!(locate("team: [", 3).is_none());
+        // A document that is one scalar: nothing to navigate, no panic.
+        let l = locate("just text", 2).expect("the scalar");
+        assert_eq!(role(&l), Role::Other);
         assert!(locate("", 0).is_none());
     }
 }

@@ -134,7 +134,10 @@ impl Index {
             let stamp = ws.stamp(path);
             let entry = match self.cache.remove(path) {
                 Some((s, o)) if s == stamp => (s, o),
-                _ => (stamp, ws.text(path).and_then(outline).map(Arc::new)),
+                _ => {
+                    let text = ws.text(path).filter(|_| ws.parses(path));
+                    (stamp, text.and_then(outline).map(Arc::new))
+                }
             };
             if let Some(o) = &entry.1 {
                 out.push((path.to_owned(), o.clone()));

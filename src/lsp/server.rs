@@ -326,7 +326,11 @@ impl Server<'_> {
                 let Some(path) = self.path(&p.text_document.uri) else {
                     return Ok(Value::Null);
                 };
-                let Some(text) = self.ws.text(&path).filter(|_| self.ws.is_tracked(&path)) else {
+                let Some(text) = self
+                    .ws
+                    .text(&path)
+                    .filter(|_| self.ws.is_tracked(&path) && self.ws.parses(&path))
+                else {
                     return Ok(Value::Null);
                 };
                 json(serde_json::to_value(super::navigate::symbols(text)))
@@ -372,12 +376,19 @@ impl Server<'_> {
             return None;
         }
         let text = self.ws.text(&path)?;
+        // Past the size goalpost reads, a buffer is not analysed (nor is it on disk).
+        if text.len() as u64 > crate::load::Limits::default().file_bytes {
+            return None;
+        }
         let offset = LineIndex::new(text).offset(text, pos);
         Some((path, offset))
     }
 
     fn target(&self, uri: &Uri, pos: lsp_types::Position) -> Option<Target> {
         let (path, offset) = self.place(uri, pos)?;
+        if !self.ws.parses(&path) {
+            return None;
+        }
         let loc = super::locate::locate(self.ws.text(&path)?, offset)?;
         Target::at(&loc)
     }

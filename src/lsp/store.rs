@@ -172,6 +172,20 @@ impl Workspace {
         self.next_stamp
     }
 
+    /// Whether the text at `path` parses as YAML: a goal file whose raw form was built (or
+    /// failed only in its meaning), or any other document. The server asks before it parses
+    /// a buffer again for a request, so a hostile file (an alias bomb) is parsed once per
+    /// change, not once per request.
+    pub fn parses(&self, path: &str) -> bool {
+        let Some(f) = self.id(path) else {
+            return true;
+        };
+        self.raw[f as usize].is_some()
+            || !self.file_diags[f as usize]
+                .iter()
+                .any(|d| d.code.is_root_cause())
+    }
+
     /// The raw form of a goal file, when it parsed.
     pub fn raw(&self, path: &str) -> Option<&RawFile> {
         self.raw.get(self.id(path)? as usize)?.as_ref()

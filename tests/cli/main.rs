@@ -13,6 +13,7 @@ mod forecast;
 mod git;
 mod init;
 mod log;
+mod lsp;
 mod man;
 mod outputs;
 mod recipes;
