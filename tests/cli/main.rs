@@ -15,6 +15,7 @@ mod init;
 mod log;
 mod lsp;
 mod man;
+mod nvim;
 mod outputs;
 mod recipes;
 mod report;
