@@ -27,6 +27,8 @@ pub struct Published {
 impl Published {
     /// The `publishDiagnostics` notifications that bring the client up to date: every path
     /// whose diagnostics changed, and an empty list for each path that had some and has none.
+    /// Only the files whose diagnostics changed are converted (a fingerprint of goalpost's
+    /// own diagnostics tells), so an edit costs one file, not every file with warnings.
     pub fn update(&mut self, ws: &Workspace) -> Vec<PublishDiagnosticsParams> {
         let now = ws.diagnostics_by_path();
         let mut out = Vec::new();
@@ -35,14 +37,13 @@ impl Published {
         paths.sort();
         for path in paths {
             let diags = &now[path];
-            let lsp = convert(ws, diags);
-            let key = fingerprint(&lsp, ws.buffer(path).map(|b| b.version));
+            let key = fingerprint(diags, ws.buffer(path).map(|b| b.version));
             seen.insert(path.clone());
             if self.last.get(path) == Some(&key) {
                 continue;
             }
             self.last.insert(path.clone(), key);
-            if let Some(p) = params(ws, path, lsp) {
+            if let Some(p) = params(ws, path, convert(ws, diags)) {
                 out.push(p);
             }
         }
@@ -80,13 +81,16 @@ fn params(
     })
 }
 
-fn fingerprint(diags: &[lsp_types::Diagnostic], version: Option<i32>) -> u64 {
+fn fingerprint(diags: &[&Diagnostic], version: Option<i32>) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     version.hash(&mut h);
-    serde_json::to_string(diags)
-        .unwrap_or_default()
-        .hash(&mut h);
+    for d in diags {
+        (d.code, d.severity, &d.message, &d.help, d.span).hash(&mut h);
+        for r in &d.related {
+            (r.span, &r.label).hash(&mut h);
+        }
+    }
     h.finish()
 }
 

@@ -75,6 +75,8 @@ pub struct Workspace {
     next_stamp: u64,
     /// Files changed since the last [`Workspace::analyse`].
     dirty: bool,
+    /// Where the last analysis spent its time, for the log.
+    pub timings: String,
 }
 
 impl Workspace {
@@ -96,6 +98,7 @@ impl Workspace {
             stamps: Vec::new(),
             next_stamp: 0,
             dirty: true,
+            timings: String::new(),
         })
     }
 
@@ -363,6 +366,7 @@ impl Workspace {
                 return;
             }
         };
+        let t0 = std::time::Instant::now();
         let mut files = Vec::with_capacity(self.order.len());
         let mut unread = crate::validate::Unread::default();
         for &f in &self.order {
@@ -376,7 +380,9 @@ impl Workspace {
                 }
             }
         }
+        let t1 = std::time::Instant::now();
         let v = crate::validate::validate_with(files, config, unread);
+        let t2 = std::time::Instant::now();
         let mut diags: Vec<Diagnostic> = self.file_diags.iter().flatten().cloned().collect();
         diags.extend(v.diags);
         // Against the clock, like `check`.
@@ -395,6 +401,14 @@ impl Workspace {
             }));
         }
         crate::diag::sort(&mut diags);
+        let ms = |a: std::time::Instant, b: std::time::Instant| (b - a).as_millis();
+        let t3 = std::time::Instant::now();
+        self.timings = format!(
+            "copy {} ms, validate {} ms, score and lints {} ms",
+            ms(t0, t1),
+            ms(t1, t2),
+            ms(t2, t3)
+        );
         self.analysis = Analysis {
             goals,
             diags,
@@ -404,15 +418,16 @@ impl Workspace {
 
     /// The paths of the files that currently have diagnostics, with them.
     pub fn diagnostics_by_path(&self) -> HashMap<String, Vec<&Diagnostic>> {
-        let mut out: HashMap<String, Vec<&Diagnostic>> = HashMap::new();
+        let mut by_file: HashMap<u32, Vec<&Diagnostic>> = HashMap::new();
         for d in &self.analysis.diags {
-            if d.span.is_nowhere() {
-                continue;
+            if !d.span.is_nowhere() {
+                by_file.entry(d.span.file).or_default().push(d);
             }
-            let path = self.config_aware_path(d.span.file);
-            out.entry(path).or_default().push(d);
         }
-        out
+        by_file
+            .into_iter()
+            .map(|(f, d)| (self.config_aware_path(f), d))
+            .collect()
     }
 
     /// The path of `Span::file`; the config's own diagnostics index a one-file `Sources`.

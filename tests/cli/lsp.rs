@@ -49,10 +49,15 @@ impl Client {
     /// Starts `goalpost lsp` in `dir` (today pinned) and completes the handshake with
     /// `root` as the workspace folder.
     pub fn start(dir: &Path, root: &Path) -> Client {
+        Client::start_on(dir, root, TODAY)
+    }
+
+    /// [`Client::start`] with another date for today.
+    pub fn start_on(dir: &Path, root: &Path, today: &str) -> Client {
         let mut child = Command::new(bin())
             .arg("lsp")
             .current_dir(dir)
-            .env("GOALPOST_TODAY", TODAY)
+            .env("GOALPOST_TODAY", today)
             .env("NO_COLOR", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -753,4 +758,104 @@ fn unknown_requests_and_a_closed_input() {
         assert!(started.elapsed() < TIMEOUT, "the server did not end");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// The benchmark of `benches/lsp_bench.sh` (run with `--release --ignored`): on the
+/// generated organisation in `GOALPOST_BENCH_ORG`, the time from a `didChange` of one goal
+/// file to the `publishDiagnostics` of that file, over edits that alternately break the
+/// file (an unknown key) and fix it, and the server's memory.
+#[test]
+#[ignore = "a benchmark: benches/lsp_bench.sh"]
+fn bench_diagnostics_after_a_change() {
+    let Some(org) = std::env::var_os("GOALPOST_BENCH_ORG") else {
+        panic!("set GOALPOST_BENCH_ORG to a directory made by benches/gen_org.py");
+    };
+    let org = std::path::PathBuf::from(org);
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(40);
+    let started = Instant::now();
+    let mut c = Client::start_on(&org, &org, "2026-11-15");
+    let file = org.join("goals/team-0150/2026-Q4.yaml");
+    let file = if file.is_file() {
+        file
+    } else {
+        let mut teams: Vec<_> = std::fs::read_dir(org.join("goals"))
+            .expect("goals")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("2026-Q4.yaml").is_file())
+            .collect();
+        teams.sort();
+        teams[teams.len() / 2].join("2026-Q4.yaml")
+    };
+    let u = uri(&file);
+    let text = std::fs::read_to_string(&file).expect("read");
+    c.open(&u, &text);
+    // Ready: the first answer after the whole organisation was read and validated.
+    let _ = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let ready = started.elapsed();
+    let broken = text.replacen("    title: ", "    titel: ", 1);
+    let mut times = Vec::new();
+    for i in 0..rounds {
+        let (body, want_error) = if i % 2 == 0 {
+            (&broken, true)
+        } else {
+            (&text, false)
+        };
+        let t = Instant::now();
+        c.change(&u, i as i32 + 2, body);
+        let logged = |c: &Client| {
+            if std::env::var_os("GOALPOST_LSP_LOG").is_some() {
+                for n in &c.notifications {
+                    if n["method"] == "window/logMessage" {
+                        eprintln!("{}", n["params"]["message"]);
+                    }
+                }
+            }
+        };
+        logged(&c);
+        c.diagnostics(&u, |d| {
+            d.iter().any(|d| d["code"] == "unknown-key") == want_error
+        });
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        if std::env::var_os("GOALPOST_LSP_LOG").is_some() {
+            eprintln!("{:.0} ms", times[times.len() - 1]);
+        }
+        c.notifications.clear();
+    }
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", c.child.id())).unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let (rss, peak) = (kb("VmRSS:"), kb("VmHWM:"));
+    times.sort_by(f64::total_cmp);
+    let pick = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "lsp: {} goal files; ready after {:.0} ms; change -> diagnostics of {} over {} edits: best {:.0} ms, median {:.0} ms, p90 {:.0} ms, worst {:.0} ms; server RSS {} MiB (peak {} MiB)",
+        std::fs::read_dir(org.join("goals"))
+            .map(|d| d.count())
+            .unwrap_or(0),
+        ready.as_secs_f64() * 1000.0,
+        file.strip_prefix(&org).unwrap_or(&file).display(),
+        times.len(),
+        pick(0.0),
+        pick(0.5),
+        pick(0.9),
+        pick(1.0),
+        rss / 1024,
+        peak / 1024,
+    );
+    assert!(rss > 0, "no /proc status for the server");
+    c.shutdown();
 }

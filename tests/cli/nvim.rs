@@ -102,3 +102,15 @@ fn neovim_shows_goalposts_diagnostics() {
         "{lines}"
     );
 }
+
+/// The README's Neovim 0.7 set-up is the one this test runs.
+#[test]
+fn the_readme_gives_the_tested_neovim_configuration() {
+    let init = std::fs::read_to_string(root().join("tests/cli/nvim/init.lua")).expect("init.lua");
+    let body = &init[init.find("local goalpost").expect("the configuration")..];
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    assert!(
+        readme.contains(body.trim_end()),
+        "README.md must hold tests/cli/nvim/init.lua from `local goalpost` on"
+    );
+}
