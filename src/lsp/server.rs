@@ -275,8 +275,9 @@ impl Server<'_> {
                 self.ws.change(&path, text, p.text_document.version);
             }
             n::DidSaveTextDocument::METHOD | n::DidChangeWatchedFiles::METHOD => {
-                // Other files may have changed on disk too (a checkout, another program).
-                self.ws.reload();
+                // Other files may have changed on disk too (a checkout, another program):
+                // those whose time or length changed are read again.
+                self.ws.refresh();
             }
             n::DidCloseTextDocument::METHOD => {
                 let Ok(p) =

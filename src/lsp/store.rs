@@ -77,7 +77,15 @@ pub struct Workspace {
     dirty: bool,
     /// Where the last analysis spent its time, for the log.
     pub timings: String,
+    /// Per file: its modification time and length on disk when it was read (`None` for a
+    /// buffer), so that a save re-reads only the files that changed ([`Workspace::refresh`]).
+    meta: Vec<Option<Meta>>,
+    /// The same for goalpost.toml (`None` when missing or open).
+    config_meta: Option<Meta>,
 }
+
+/// When a file on disk last changed, and its length.
+type Meta = (Option<std::time::SystemTime>, u64);
 
 impl Workspace {
     pub fn new(root: &Path, today: Date) -> io::Result<Workspace> {
@@ -99,6 +107,8 @@ impl Workspace {
             next_stamp: 0,
             dirty: true,
             timings: String::new(),
+            meta: Vec::new(),
+            config_meta: None,
         })
     }
 
@@ -260,6 +270,7 @@ impl Workspace {
                 self.raw.push(None);
                 self.file_diags.push(Vec::new());
                 self.stamps.push(0);
+                self.meta.push(None);
                 self.ids.insert(path.to_owned(), f);
                 self.order.push(f);
                 let sources = &self.sources;
@@ -290,7 +301,71 @@ impl Workspace {
         self.raw[i] = raw;
         self.file_diags[i] = diags;
         self.stamps[i] = self.new_stamp();
+        self.meta[i] = self.disk_meta(path);
         self.dirty = true;
+    }
+
+    /// The modification time and length of the file at `path` on disk (through the
+    /// resolver), unless it is open in a buffer.
+    fn disk_meta(&self, path: &str) -> Option<Meta> {
+        if self.buffers.contains_key(path) {
+            return None;
+        }
+        match self.tree.resolve(path, Hidden::Refuse).ok()? {
+            Resolved::Found {
+                real,
+                node: crate::load::resolve::Node::File,
+            } => {
+                let m = std::fs::metadata(self.tree.absolute(&real)).ok()?;
+                Some((m.modified().ok(), m.len()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Brings the files on disk up to date after a save or a change outside the editor:
+    /// when goalpost.toml and the list of goal files are as they were, only the files whose
+    /// modification time or length changed are read again; otherwise everything is.
+    pub fn refresh(&mut self) {
+        if self.config_meta != self.disk_meta("goalpost.toml") {
+            self.reload();
+            return;
+        }
+        let roots = match &self.config {
+            Ok(c) => c.roots.clone(),
+            Err(_) => {
+                self.reload();
+                return;
+            }
+        };
+        let layer = Layer {
+            tree: &self.tree,
+            buffers: &self.buffers,
+        };
+        let Ok(entries) = layer.walk(&roots, Limits::default().files) else {
+            self.reload();
+            return;
+        };
+        let mut listed: Vec<&str> = entries.iter().map(|e| e.path()).collect();
+        listed.sort_unstable();
+        listed.dedup();
+        let known: Vec<&str> = self.goal_paths().collect();
+        if listed != known {
+            self.reload();
+            return;
+        }
+        let changed: Vec<String> = known
+            .iter()
+            .filter(|p| !self.buffers.contains_key(**p))
+            .filter(|p| {
+                let f = self.ids[**p] as usize;
+                self.meta[f] != self.disk_meta(p)
+            })
+            .map(|p| (*p).to_owned())
+            .collect();
+        for path in changed {
+            self.reload_file(&path);
+        }
     }
 
     /// Reads everything again: goalpost.toml, the walk of the roots, every goal file (open
@@ -326,6 +401,12 @@ impl Workspace {
         self.raw = std::iter::repeat_with(|| None).take(n).collect();
         self.file_diags = vec![Vec::new(); n];
         self.stamps = (0..n).map(|_| self.new_stamp()).collect();
+        self.meta = sources
+            .files
+            .iter()
+            .map(|f| self.disk_meta(&f.path))
+            .collect();
+        self.config_meta = self.disk_meta("goalpost.toml");
         for (f, raw) in files {
             self.raw[f as usize] = Some(raw);
         }

@@ -555,6 +555,58 @@ fn a_session_with_a_real_client() {
     c.shutdown();
 }
 
+/// A save, or a change the editor reports, reads again what changed on disk; goalpost.toml
+/// open in the editor is validated from its buffer.
+#[test]
+fn saves_read_what_changed_on_disk_and_the_config_is_checked() {
+    let r = acme();
+    let mut c = Client::start(r.path(), r.path());
+    let q4_path = r.path().join("goals/growth/2026-Q4.yaml");
+    let q4 = uri(&q4_path);
+    let text = std::fs::read_to_string(&q4_path).expect("read");
+    let kpis = uri(&r.path().join("goals/growth/kpis.yaml"));
+    let kpis_text = std::fs::read_to_string(r.path().join("goals/growth/kpis.yaml")).expect("read");
+    c.open(&kpis, &kpis_text);
+    // Another program breaks a file that is not open; the editor saves another one.
+    std::fs::write(
+        &q4_path,
+        text.replace("parent: company/activation", "parent: company/x"),
+    )
+    .expect("write");
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": kpis}}),
+    );
+    let d = c.diagnostics(&q4, |d| codes_of(d).contains(&"unknown-ref".to_owned()));
+    assert!(
+        d.iter()
+            .any(|d| d["message"].as_str().unwrap_or("").contains("company/x")),
+        "{d:?}"
+    );
+    // Fixed on disk: the editor's file watcher says so.
+    std::fs::write(&q4_path, &text).expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": q4, "type": 2}]}),
+    );
+    c.diagnostics(&q4, |d| !codes_of(d).contains(&"unknown-ref".to_owned()));
+
+    // goalpost.toml from its buffer.
+    let toml_path = r.path().join("goalpost.toml");
+    let toml = uri(&toml_path);
+    let toml_text = std::fs::read_to_string(&toml_path).expect("read");
+    c.open(
+        &toml,
+        &toml_text.replace("stale_days = 14", "stale_days = \"x\""),
+    );
+    let d = c.diagnostics(&toml, |d| !d.is_empty());
+    assert_eq!(codes_of(&d), ["invalid-config"], "{d:?}");
+    c.change(&toml, 2, &toml_text);
+    let d = c.diagnostics(&toml, |d| d.is_empty());
+    assert!(d.is_empty());
+    c.shutdown();
+}
+
 /// The same diagnostics as `goalpost check`: codes, messages (with the help on the next
 /// line), places.
 #[test]
