@@ -126,6 +126,8 @@ pub fn serve(conn: &Connection, options: Options) -> Result<(), String> {
             }
         }
         server.refresh();
+        // Idle until the next message: copy what the next validation will consume.
+        server.ws.prepare();
     }
 }
 

@@ -58,7 +58,12 @@ pub struct Workspace {
     pub sources: Sources,
     ids: HashMap<String, u32>,
     /// Per file: its raw form when it parsed, and the problems found reading it.
-    raw: Vec<Option<RawFile>>,
+    raw: Vec<Option<Arc<RawFile>>>,
+    /// Copies of raw files made on the other core while the server waits for the next
+    /// message, by file, with the stamp they were copied at: validation consumes its input,
+    /// and copying every file was a fifth of an update ([`Workspace::prepare`]).
+    spare: HashMap<u32, (u64, RawFile)>,
+    copying: Option<std::sync::mpsc::Receiver<Vec<(u32, u64, RawFile)>>>,
     file_diags: Vec<Vec<Diagnostic>>,
     /// The goal files in path order (validation reads them in that order).
     order: Vec<u32>,
@@ -97,6 +102,8 @@ impl Workspace {
             sources: Sources::default(),
             ids: HashMap::new(),
             raw: Vec::new(),
+            spare: HashMap::new(),
+            copying: None,
             file_diags: Vec::new(),
             order: Vec::new(),
             config: Ok(Config::default()),
@@ -201,7 +208,7 @@ impl Workspace {
 
     /// The raw form of a goal file, when it parsed.
     pub fn raw(&self, path: &str) -> Option<&RawFile> {
-        self.raw.get(self.id(path)? as usize)?.as_ref()
+        self.raw.get(self.id(path)? as usize)?.as_deref()
     }
 
     /// Opens (or re-opens) a buffer; returns whether goalpost reads that path.
@@ -255,6 +262,8 @@ impl Workspace {
             tree: &self.tree,
             buffers: &self.buffers,
         };
+        // Taken before reading: a change after it is seen by the next refresh.
+        let meta = self.disk_meta(path);
         let read = layer.read(path, Limits::default().file_bytes);
         let file = match self.id(path) {
             Some(f) => f,
@@ -298,10 +307,10 @@ impl Workspace {
         };
         let i = file as usize;
         self.sources.files[i].text = text;
-        self.raw[i] = raw;
+        self.raw[i] = raw.map(Arc::new);
         self.file_diags[i] = diags;
         self.stamps[i] = self.new_stamp();
-        self.meta[i] = self.disk_meta(path);
+        self.meta[i] = meta;
         self.dirty = true;
     }
 
@@ -376,6 +385,19 @@ impl Workspace {
             buffers: &self.buffers,
         };
         self.load_error = None;
+        // Times and lengths are taken before reading: a file changed while it is read is
+        // seen by the next refresh.
+        let config_meta = self.disk_meta("goalpost.toml");
+        let roots = match &self.config {
+            Ok(c) => c.roots.clone(),
+            Err(_) => Config::default().roots,
+        };
+        let before: HashMap<String, Meta> = layer
+            .walk(&roots, Limits::default().files)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| Some((e.path().to_owned(), self.disk_meta(e.path())?)))
+            .collect();
         let (sources, files, diags, config) = match load::load_with(&layer, Limits::default()) {
             Ok(l) => (l.sources, l.files, l.diags, Ok(l.config)),
             Err(LoadError::Config { sources, diags }) => {
@@ -399,16 +421,21 @@ impl Workspace {
             .map(|(i, f)| (f.path.clone(), i as u32))
             .collect();
         self.raw = std::iter::repeat_with(|| None).take(n).collect();
+        // File ids are handed out again: no copy made before matches them.
+        if let Some(rx) = self.copying.take() {
+            let _ = rx.recv();
+        }
+        self.spare.clear();
         self.file_diags = vec![Vec::new(); n];
         self.stamps = (0..n).map(|_| self.new_stamp()).collect();
         self.meta = sources
             .files
             .iter()
-            .map(|f| self.disk_meta(&f.path))
+            .map(|f| before.get(&f.path).copied())
             .collect();
-        self.config_meta = self.disk_meta("goalpost.toml");
+        self.config_meta = config_meta;
         for (f, raw) in files {
-            self.raw[f as usize] = Some(raw);
+            self.raw[f as usize] = Some(Arc::new(raw));
         }
         for d in diags {
             if let Some(v) = self.file_diags.get_mut(d.span.file as usize) {
@@ -448,11 +475,24 @@ impl Workspace {
             }
         };
         let t0 = std::time::Instant::now();
+        // Copies still being made are nearly done: waiting costs less than copying again.
+        if let Some(rx) = self.copying.take()
+            && let Ok(batch) = rx.recv()
+        {
+            self.spare
+                .extend(batch.into_iter().map(|(f, stamp, copy)| (f, (stamp, copy))));
+        }
         let mut files = Vec::with_capacity(self.order.len());
         let mut unread = crate::validate::Unread::default();
         for &f in &self.order {
             match &self.raw[f as usize] {
-                Some(raw) => files.push((f, raw.clone())),
+                Some(raw) => {
+                    let copy = match self.spare.remove(&f) {
+                        Some((stamp, copy)) if stamp == self.stamps[f as usize] => copy,
+                        _ => RawFile::clone(raw),
+                    };
+                    files.push((f, copy));
+                }
                 None => {
                     let path = self.sources.path(f);
                     if path.ends_with(".yaml") || path.ends_with(".yml") {
@@ -495,6 +535,41 @@ impl Workspace {
             diags,
             errors,
         };
+    }
+
+    /// Starts copying, on another thread, the raw files the next validation will consume
+    /// (those without a current copy), so that an edit is validated without copying the
+    /// whole project first. Called when the server is idle.
+    pub fn prepare(&mut self) {
+        if self.copying.is_some() || self.config.is_err() {
+            return;
+        }
+        let todo: Vec<(u32, u64, Arc<RawFile>)> = self
+            .order
+            .iter()
+            .filter_map(|&f| {
+                let raw = self.raw[f as usize].as_ref()?;
+                let stamp = self.stamps[f as usize];
+                let current = self.spare.get(&f).is_some_and(|(s, _)| *s == stamp);
+                (!current).then(|| (f, stamp, raw.clone()))
+            })
+            .collect();
+        if todo.is_empty() {
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("goalpost-copy".to_owned())
+            .spawn(move || {
+                let copies = todo
+                    .into_iter()
+                    .map(|(f, stamp, raw)| (f, stamp, RawFile::clone(&raw)))
+                    .collect();
+                let _ = tx.send(copies);
+            });
+        if spawned.is_ok() {
+            self.copying = Some(rx);
+        }
     }
 
     /// The paths of the files that currently have diagnostics, with them.
