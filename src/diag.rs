@@ -293,17 +293,20 @@ impl Code {
 /// Sorts diagnostics so output is deterministic: files that could not be read first (see
 /// [`Code::is_root_cause`]), then by file, line, column and code.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                !d.code.is_root_cause(),
-                d.span.file,
-                d.span.line,
-                d.span.col,
-            )
-        };
-        (key(a), a.code, &a.message).cmp(&(key(b), b.code, &b.message))
-    });
+    diags.sort_by(order);
+}
+
+/// The order of [`sort`], for sorting references to diagnostics too.
+pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    let key = |d: &Diagnostic| {
+        (
+            !d.code.is_root_cause(),
+            d.span.file,
+            d.span.line,
+            d.span.col,
+        )
+    };
+    (key(a), a.code, &a.message).cmp(&(key(b), b.code, &b.message))
 }
 
 /// Words longer than this get no "did you mean": every name goalpost knows is shorter, and

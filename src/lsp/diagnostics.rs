@@ -36,7 +36,9 @@ impl Published {
         let mut paths: Vec<&String> = now.keys().collect();
         paths.sort();
         for path in paths {
-            let diags = &now[path];
+            let mut diags = now[path].clone();
+            diags.sort_by(|a, b| crate::diag::order(a, b));
+            let diags = &diags;
             let key = fingerprint(diags, ws.buffer(path).map(|b| b.version));
             seen.insert(path.clone());
             if self.last.get(path) == Some(&key) {

@@ -35,7 +35,7 @@ pub struct Buffer {
 pub struct Analysis {
     /// Every item that could be built (also with errors: navigation still works).
     pub goals: Arc<Goals>,
-    /// Every diagnostic, sorted ([`crate::diag::sort`]).
+    /// Every diagnostic (in no particular order across files).
     pub diags: Vec<Diagnostic>,
     pub errors: usize,
 }
@@ -506,22 +506,36 @@ impl Workspace {
         let t2 = std::time::Instant::now();
         let mut diags: Vec<Diagnostic> = self.file_diags.iter().flatten().cloned().collect();
         diags.extend(v.diags);
-        // Against the clock, like `check`.
-        diags.extend(crate::validate::future_checkins(&v.goals, self.today));
         let goals = Arc::new(v.goals);
+        // `future-checkin` is a warning: the errors are known before it runs.
         let errors = diags
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        if errors == 0 {
-            let card = crate::score::score(&goals, self.today, config.into());
-            diags.extend(crate::lint::lint(&goals, &card, config));
+        // Against the clock, like `check`; lints only on goals without errors. Both only
+        // read the goals: they run side by side.
+        let today = self.today;
+        let (future, scored) = std::thread::scope(|s| {
+            let lints = (errors == 0).then(|| {
+                s.spawn(|| {
+                    let card = crate::score::score(&goals, today, config.into());
+                    let found = crate::lint::lint(&goals, &card, config);
+                    (card, found)
+                })
+            });
+            let future = crate::validate::future_checkins(&goals, today);
+            (future, lints.and_then(|h| h.join().ok()))
+        });
+        diags.extend(future);
+        if let Some((card, found)) = scored {
+            diags.extend(found);
             self.valid = Some(Arc::new(Valid {
                 goals: goals.clone(),
                 card,
             }));
         }
-        crate::diag::sort(&mut diags);
+        // Sorted per file when published ([`super::diagnostics`]): the order of a file's
+        // diagnostics is `check`'s, and nothing reads them across files in order.
         let ms = |a: std::time::Instant, b: std::time::Instant| (b - a).as_millis();
         let t3 = std::time::Instant::now();
         self.timings = format!(
