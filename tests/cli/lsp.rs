@@ -555,6 +555,33 @@ fn a_session_with_a_real_client() {
     c.shutdown();
 }
 
+/// Hover text is Markdown built from repository text: it goes through the Markdown
+/// sanitiser of the reports (no HTML, images, links or mentions).
+#[test]
+fn hover_text_from_the_repository_is_sanitised() {
+    let r = repo(&[(
+        "goals/k.yaml",
+        "team: t\nkpis:\n  - id: k\n    title: \"<img src=x onerror=alert(1)> [click](https://evil) @everyone **x**\"\n    owner: \"@boss <b>\"\n    better: lower\n    target: 5\n    checkins:\n      - { date: 2026-11-01, value: 4 }\n",
+    )]);
+    let mut c = Client::start(r.path(), r.path());
+    let k = uri(&r.path().join("goals/k.yaml"));
+    let text = std::fs::read_to_string(r.path().join("goals/k.yaml")).expect("read");
+    let h = c.request("textDocument/hover", doc_pos(&k, pos(&text, "id: k", 4)));
+    let md = h["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(md.contains("**KPI** t/k"), "{md}");
+    assert!(!md.contains("<img") && !md.contains("<b>"), "{md}");
+    assert!(md.contains("&lt;img"), "{md}");
+    assert!(!md.contains("[click](https://evil)"), "{md}");
+    assert!(
+        !md.contains("@everyone") && !md.contains("@boss"),
+        "mentions are defused: {md}"
+    );
+    c.shutdown();
+}
+
 /// A save, or a change the editor reports, reads again what changed on disk; goalpost.toml
 /// open in the editor is validated from its buffer.
 #[test]
