@@ -244,6 +244,37 @@ impl Diagnostic {
         });
         self
     }
+
+    /// The text that the help proposes in place of what the span covers, for tools that
+    /// apply fixes (the editor's code actions): "did you mean `X`?" and the hints for numbers
+    /// written as strings ("60%", "1,200", "4,9", "\"42\"") and for ids that are not slugs.
+    /// Read from the help, so that no message changes; a test in `crate::lsp::actions`
+    /// keeps these forms in step with the texts the loader and validator write.
+    pub fn suggestion(&self) -> Option<&str> {
+        let help = self.help.as_deref()?;
+        if let Some(rest) = help.strip_prefix("did you mean `") {
+            return rest.strip_suffix("`?").filter(|r| !r.contains('`'));
+        }
+        const NUMBER_HINTS: [&str; 4] = [
+            "write the number without the percent sign, ",
+            "write the number without thousands separators: ",
+            "write the decimal point as a dot: ",
+            "remove the quotes: ",
+        ];
+        if let Some(rest) = NUMBER_HINTS.iter().find_map(|p| help.strip_prefix(p)) {
+            return first_quoted(rest);
+        }
+        if self.code == Code::InvalidSlug {
+            return help.split("for example `").nth(1)?.strip_suffix('`');
+        }
+        None
+    }
+}
+
+/// The text of the first `` `…` `` in `s`.
+fn first_quoted(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix('`')?;
+    rest.split_once('`').map(|(q, _)| q)
 }
 
 impl Code {
@@ -264,17 +295,20 @@ impl Code {
 /// Sorts diagnostics so output is deterministic: files that could not be read first (see
 /// [`Code::is_root_cause`]), then by file, line, column and code.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                !d.code.is_root_cause(),
-                d.span.file,
-                d.span.line,
-                d.span.col,
-            )
-        };
-        (key(a), a.code, &a.message).cmp(&(key(b), b.code, &b.message))
-    });
+    diags.sort_by(order);
+}
+
+/// The order of [`sort`], for sorting references to diagnostics too.
+pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    let key = |d: &Diagnostic| {
+        (
+            !d.code.is_root_cause(),
+            d.span.file,
+            d.span.line,
+            d.span.col,
+        )
+    };
+    (key(a), a.code, &a.message).cmp(&(key(b), b.code, &b.message))
 }
 
 /// Words longer than this get no "did you mean": every name goalpost knows is shorter, and

@@ -18,6 +18,7 @@ pub mod history;
 pub mod lifecycle;
 pub mod lint;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod period;
 pub mod pull;

@@ -265,6 +265,11 @@ fn examples(sub: Option<&str>) -> Vec<(&'static str, &'static str)> {
             "source <(COMPLETE=bash goalpost)",
         ),
         (
+            "lsp",
+            "The language server an editor starts (set-up: the README's Editor integration).",
+            "goalpost lsp",
+        ),
+        (
             "man",
             "Install every manual page.",
             "goalpost man --dir ~/.local/share/man/man1",

@@ -12,6 +12,7 @@ mod diff;
 mod explain;
 mod init;
 mod log;
+mod lsp;
 mod man;
 mod pull;
 mod report;
@@ -121,6 +122,7 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
+    Lsp(lsp::LspArgs),
 }
 
 pub fn parse_date(s: &str) -> Result<Date, String> {
@@ -183,6 +185,7 @@ pub fn run() -> u8 {
         Command::Explain(a) => explain::run(a, &ctx),
         Command::Completions(a) => completions::run(a, &ctx),
         Command::Man(a) => man::run(a, &ctx),
+        Command::Lsp(a) => lsp::run(a, &ctx),
     };
     result.unwrap_or_else(|f| f.report(color_err))
 }

@@ -281,14 +281,7 @@ fn load_cached(
             }
             Read::TooLarge(n) => {
                 let file = push_source(&mut loaded.sources, path.clone(), String::new());
-                loaded.diags.push(
-                    Diagnostic::new(
-                        Code::ResourceLimit,
-                        Span { file, line: 1, col: 1, ..Span::default() },
-                        format!("`{path}` is {n} bytes; goal files may be at most {max_file_bytes} bytes"),
-                    )
-                    .help("split the file (for example one check-in log per team or per year)"),
-                );
+                loaded.diags.push(too_large(file, &path, n, max_file_bytes));
             }
             Read::Bytes(bytes) => {
                 total += bytes.len() as u64;
@@ -334,9 +327,24 @@ fn load_cached(
     Ok(loaded)
 }
 
+/// The `resource-limit` diagnostic of a goal file of `n` bytes, over the `max` allowed.
+pub fn too_large(file: u32, path: &str, n: u64, max: u64) -> Diagnostic {
+    Diagnostic::new(
+        Code::ResourceLimit,
+        Span {
+            file,
+            line: 1,
+            col: 1,
+            ..Span::default()
+        },
+        format!("`{path}` is {n} bytes; goal files may be at most {max} bytes"),
+    )
+    .help("split the file (for example one check-in log per team or per year)")
+}
+
 /// The `symlink-escape` diagnostic of a path that was not followed, at line 1 of a file
 /// whose text is never kept (so no line of what the link points at can be quoted).
-fn refused(file: u32, r: &Refused) -> Diagnostic {
+pub fn refused(file: u32, r: &Refused) -> Diagnostic {
     Diagnostic::new(
         Code::SymlinkEscape,
         Span {
@@ -400,8 +408,9 @@ fn parse_cached(texts: &[(u32, String)], cache: &mut ParseCache) -> Vec<Parsed> 
 
 /// [`parse_file`], then validation's lowering of inline check-ins
 /// (`crate::validate::lower::lower_file`): done in the parse threads, so that a
-/// file's raw check-ins are freed before the next file is parsed.
-fn parse_and_lower(file: u32, text: &str) -> Parsed {
+/// file's raw check-ins are freed before the next file is parsed. The editor's server
+/// (`crate::lsp`) parses an edited file the same way.
+pub fn parse_and_lower(file: u32, text: &str) -> Parsed {
     let (mut raw, diags) = parse_file(file, text);
     if let Some(raw) = &mut raw {
         crate::validate::lower::lower_file(raw);

@@ -22,8 +22,9 @@ fn first_diagnostic(name: &str, bytes: &[u8]) -> (i32, serde_json::Value) {
     (exit, v["diagnostics"][0].clone())
 }
 
-#[test]
-fn every_broken_file_is_a_located_error() {
+/// The corpus: (name, bytes, first code, its line, its column or 0 for any). Also replayed
+/// through the language server (`lsp.rs`).
+pub fn cases() -> Vec<(&'static str, Vec<u8>, &'static str, u64, u64)> {
     #[rustfmt::skip]
     let cases: Vec<(&str, Vec<u8>, &str, u64, u64)> = vec![
         // -- YAML syntax
@@ -74,6 +75,12 @@ fn every_broken_file_is_a_located_error() {
         ("3k-deep-block-maps", deep_block(3_000), "resource-limit", 33, 0),
         ("100k-deep-block-lists", format!("{}x\n", "- ".repeat(100_000)).into_bytes(), "resource-limit", 1, 0),
     ];
+    cases
+}
+
+#[test]
+fn every_broken_file_is_a_located_error() {
+    let cases = cases();
     assert!(cases.len() >= 30, "the corpus has {} cases", cases.len());
     for (name, bytes, code, line, col) in &cases {
         let (exit, d) = first_diagnostic(name, bytes);

@@ -1,0 +1,428 @@
+//! Hover: the figures of the item under the cursor (an id, or a ref to it) as of today,
+//! what a check-in contributes, and the `goalpost explain` text of the diagnostics there.
+//!
+//! Figures come from the report view model (`crate::report::view`: `measure()`,
+//! `forecast_words()`, `value()`, `thresholds()`), never recomputed here, and from the last
+//! state of the workspace that validated: while there are errors, that state is shown and
+//! marked as such. Repository text (titles, owners, ids, units) goes through
+//! `crate::text::safe::markdown`, as in the Markdown reports (SPEC 10).
+
+use super::locate::{self, Located, Role};
+use super::navigate::Target;
+use super::position::LineIndex;
+use super::store::{Valid, Workspace};
+use crate::date::Date;
+use crate::model::{Observation, upto};
+use crate::report::view::{KpiRow, ObjectiveRow};
+use crate::select::{self, Target as Found};
+use crate::text::safe::markdown as md;
+use crate::text::{num, plural};
+use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
+
+/// The hover at byte `offset` of the file at `path`.
+pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<Hover> {
+    let text = ws.text(path)?;
+    let loc = ws
+        .parses(path)
+        .then(|| locate::locate(text, offset))
+        .flatten();
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(loc) = &loc {
+        let role = locate::role(loc);
+        if let Some(target) = Target::at(loc) {
+            parts.push(item(ws, &target, loc));
+        }
+        if matches!(role, Role::Checkin | Role::LogRef)
+            && let Some(c) = checkin(ws, path, loc)
+        {
+            parts.push(c);
+        }
+    }
+    parts.extend(explanations(ws, path, text, offset));
+    if parts.is_empty() {
+        return None;
+    }
+    let range = loc.map(|l| LineIndex::new(text).range(text, &l.span));
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: parts.join("\n\n---\n\n"),
+        }),
+        range,
+    })
+}
+
+/// The `goalpost explain` texts of the diagnostics whose range holds `offset`.
+fn explanations(ws: &Workspace, path: &str, text: &str, offset: usize) -> Vec<String> {
+    let Some(file) = ws.id(path) else {
+        return Vec::new();
+    };
+    let index = LineIndex::new(text);
+    let mut codes = Vec::new();
+    for d in &ws.analysis.diags {
+        if d.span.file != file || d.span.is_nowhere() || codes.contains(&d.code) {
+            continue;
+        }
+        let start = index.offset_of_line_col(text, d.span.line, d.span.col.max(1));
+        if start <= offset && offset <= start + d.span.len as usize {
+            codes.push(d.code);
+        }
+    }
+    codes
+        .into_iter()
+        .map(|c| {
+            format!(
+                "**goalpost explain {}**\n\n{}",
+                c.name(),
+                crate::explain::explain(c)
+            )
+        })
+        .collect()
+}
+
+/// A line saying which state the figures come from.
+fn provenance(ws: &Workspace, valid: &Valid) -> String {
+    let mut s = format!("_As of {}", valid.card.as_of);
+    if ws.analysis.errors > 0 {
+        s.push_str(&format!(
+            "; the workspace has {} now: these are the figures of the last state that validated_",
+            plural(ws.analysis.errors, "error")
+        ));
+    } else {
+        s.push('_');
+    }
+    s
+}
+
+/// The as-of date a target is looked up at: a log check-in's date picks its period.
+fn lookup_date(target: &Target, today: Date) -> Date {
+    match target {
+        Target::Kr { date: Some(d), .. } => Date::parse(d).unwrap_or(today),
+        _ => today,
+    }
+}
+
+fn find(valid: &Valid, target: &Target, today: Date) -> Option<Found> {
+    let period = match target {
+        Target::Objective { period, .. } | Target::Kr { period, .. } => period.as_deref(),
+        _ => None,
+    };
+    let found = select::resolve(
+        &valid.goals,
+        &target.reference(),
+        period,
+        lookup_date(target, today),
+    )
+    .ok()?;
+    // `team/id` names an objective or a KPI; a KPI ref names only a KPI.
+    match (target, &found) {
+        (Target::Kpi { .. }, Found::Kpi(_))
+        | (Target::Objective { .. }, Found::Objective(_))
+        | (Target::Kr { .. }, Found::KeyResult(_))
+        | (Target::Item { .. }, _) => Some(found),
+        _ => None,
+    }
+}
+
+/// The hover of an item: what it is and its figures.
+fn item(ws: &Workspace, target: &Target, loc: &Located) -> String {
+    let what = match target {
+        Target::Objective { .. } => "Objective",
+        Target::Kr { .. } => "Key result",
+        Target::Kpi { .. } => "KPI",
+        Target::Item { .. } => "Item",
+    };
+    let head = format!("**{what}** {}", md(&target.reference()));
+    let Some(valid) = &ws.valid else {
+        return format!(
+            "{head}\n\n_No figures: the workspace has not validated yet ({})_",
+            plural(ws.analysis.errors, "error")
+        );
+    };
+    let _ = loc;
+    match find(valid, target, ws.today) {
+        Some(Found::Objective(id)) => objective(ws, valid, id),
+        Some(Found::KeyResult(id)) => key_result(ws, valid, id),
+        Some(Found::Kpi(id)) => kpi(ws, valid, id),
+        None if ws.analysis.errors > 0 => format!(
+            "{head}\n\n_Not in the last state that validated (the workspace has {} now)_",
+            plural(ws.analysis.errors, "error")
+        ),
+        None => format!("{head}\n\n_Not defined_"),
+    }
+}
+
+fn objective(ws: &Workspace, valid: &Valid, id: crate::model::ObjectiveId) -> String {
+    let row = ObjectiveRow::new(&valid.goals, &valid.card, id);
+    let o = row.objective;
+    let s = row.score;
+    let mut lines = vec![
+        format!(
+            "**Objective** {} · {}",
+            md(&row.reference().to_string()),
+            md(&o.period.name)
+        ),
+        md(&o.title),
+        String::new(),
+    ];
+    let mut who = Vec::new();
+    if let Some(owner) = &o.owner {
+        who.push(format!("owner {}", md(owner)));
+    }
+    who.push(o.commitment.as_str().to_owned());
+    lines.push(format!("- {}", who.join(" · ")));
+    lines.push(format!(
+        "- score **{:.2}** · expected {:.2} · **{}**",
+        s.score,
+        s.expected,
+        s.status.label()
+    ));
+    if let Some(f) = s.forecast {
+        lines.push(format!("- forecast {f:.2}"));
+    }
+    if let Some(p) = row.parent {
+        lines.push(format!("- parent {}", md(&p.reference().to_string())));
+    }
+    if !row.guardrails.is_empty() {
+        let g: Vec<String> = row
+            .guardrails
+            .iter()
+            .map(|g| {
+                format!(
+                    "{} ({})",
+                    md(&g.kpi.reference().to_string()),
+                    g.status.label()
+                )
+            })
+            .collect();
+        let breached = if s.guardrail_breached {
+            " · **breached**"
+        } else {
+            ""
+        };
+        lines.push(format!("- guardrails {}{breached}", g.join(", ")));
+    }
+    for kr in &row.key_results {
+        lines.push(format!(
+            "- {} {:.2} {}",
+            md(&kr.kr.id),
+            kr.score.progress,
+            kr.score.status.label()
+        ));
+    }
+    lines.push(String::new());
+    lines.push(provenance(ws, valid));
+    lines.join("\n")
+}
+
+fn key_result(ws: &Workspace, valid: &Valid, id: crate::model::KrId) -> String {
+    let row = ObjectiveRow::new(&valid.goals, &valid.card, id.objective);
+    let Some(kr) = row.key_results.get(id.index as usize) else {
+        return String::new();
+    };
+    let s = kr.score;
+    let mut lines = vec![
+        format!(
+            "**Key result** {} · {}",
+            md(&kr.reference().to_string()),
+            md(&kr.objective.period.name)
+        ),
+        md(&kr.kr.title),
+        String::new(),
+        format!("- progress {} (**{:.2}**)", md(&kr.measure()), s.progress),
+        format!(
+            "- **{}** · expected {:.2}",
+            s.status.label(),
+            row.score.expected
+        ),
+    ];
+    if let Some(c) = s.confidence {
+        lines.push(format!("- confidence {}", num(c)));
+    }
+    let last = s.last_checkin.map_or("no check-in yet".to_owned(), |d| {
+        format!("last check-in {d}")
+    });
+    let stale = if s.stale { " · **stale**" } else { "" };
+    lines.push(format!("- {last}{stale}"));
+    if let Some(f) = kr.forecast_words() {
+        lines.push(format!("- forecast {}", md(&f)));
+    }
+    if let Some(k) = kr.kpi {
+        lines.push(format!(
+            "- values from KPI {}",
+            md(&k.reference().to_string())
+        ));
+    }
+    if kr.kr.weight != 1.0 {
+        lines.push(format!("- weight {}", num(kr.kr.weight)));
+    }
+    lines.push(String::new());
+    lines.push(provenance(ws, valid));
+    lines.join("\n")
+}
+
+fn kpi(ws: &Workspace, valid: &Valid, id: crate::model::KpiId) -> String {
+    let row = KpiRow::new(&valid.goals, &valid.card, id);
+    let k = row.kpi;
+    let s = row.score;
+    let mut lines = vec![
+        format!("**KPI** {}", md(&row.reference().to_string())),
+        md(&k.title),
+        String::new(),
+        format!(
+            "- value {} · target {}",
+            md(&row.value()),
+            md(&row.thresholds())
+        ),
+    ];
+    let trend = s
+        .trend
+        .map_or(String::new(), |t| format!(" · {}", t.as_str()));
+    lines.push(format!("- **{}**{trend}", s.status.label()));
+    let last = s.last_checkin.map_or("no check-in yet".to_owned(), |d| {
+        format!("last check-in {d}")
+    });
+    let stale = if s.stale { " · **stale**" } else { "" };
+    lines.push(format!("- {last}{stale}"));
+    let mut who = Vec::new();
+    if let Some(owner) = &k.owner {
+        who.push(format!("owner {}", md(owner)));
+    }
+    who.push(format!("cadence {}", k.cadence.as_str()));
+    lines.push(format!("- {}", who.join(" · ")));
+    lines.push(String::new());
+    lines.push(provenance(ws, valid));
+    lines.join("\n")
+}
+
+/// What the check-in at `loc` contributes to its item.
+fn checkin(ws: &Workspace, path: &str, loc: &Located) -> Option<String> {
+    let c = loc.checkin.as_ref()?;
+    let target = match &c.reference {
+        Some(r) => Target::at(&Located {
+            path: vec![
+                locate::Seg::Key("checkins".into()),
+                locate::Seg::Index(0),
+                locate::Seg::Key("ref".into()),
+            ],
+            text: r.clone(),
+            ..loc.clone()
+        })?,
+        None => match (&loc.team, &loc.objective, &loc.kr, &loc.kpi) {
+            (Some(team), Some(o), Some(kr), _) => Target::Kr {
+                team: team.clone(),
+                objective: o.clone(),
+                id: kr.clone(),
+                period: loc.period.clone(),
+                date: None,
+            },
+            (Some(team), _, _, Some(k)) => Target::Kpi {
+                team: team.clone(),
+                id: k.clone(),
+            },
+            _ => return None,
+        },
+    };
+    let date_text = c.date.clone().unwrap_or_default();
+    let head = format!(
+        "**Check-in** {} of {}",
+        md(&date_text),
+        md(&target.reference())
+    );
+    let Some(date) = Date::parse(&date_text) else {
+        return Some(format!("{head}\n\n- not counted: `date` is not a date"));
+    };
+    if date > ws.today {
+        return Some(format!(
+            "{head}\n\n- not counted yet: dated after today ({})",
+            ws.today
+        ));
+    }
+    let valid = ws.valid.as_ref()?;
+    let target = match target {
+        Target::Kr {
+            team,
+            objective,
+            id,
+            period,
+            ..
+        } => Target::Kr {
+            team,
+            objective,
+            id,
+            period,
+            date: Some(date_text.clone()),
+        },
+        t => t,
+    };
+    let (observations, frozen, value_of): (_, Date, Box<dyn Fn(f64) -> String>) =
+        match find(valid, &target, ws.today)? {
+            Found::KeyResult(id) => {
+                let (o, kr) = valid.goals.kr(id);
+                let unit = kr.unit.clone();
+                (
+                    valid.goals.observations(kr),
+                    crate::score::frozen_at(&o.period, ws.today),
+                    Box::new(move |v| crate::text::with_unit(v, unit.as_deref())),
+                )
+            }
+            Found::Kpi(id) => {
+                let k = valid.goals.kpi(id);
+                let unit = k.unit.clone();
+                (
+                    k.checkins.as_slice(),
+                    ws.today,
+                    Box::new(move |v| crate::text::with_unit(v, unit.as_deref())),
+                )
+            }
+            Found::Objective(_) => return None,
+        };
+    let file = ws.id(path)?;
+    let counted = observations.iter().find(|o| o.date == date);
+    let mut lines = vec![head, String::new()];
+    let Some(counted) = counted else {
+        lines.push("- not in the last state that validated".to_owned());
+        lines.push(String::new());
+        lines.push(provenance(ws, valid));
+        return Some(lines.join("\n"));
+    };
+    let shown = match counted.obs {
+        Observation::Value(v) => value_of(v),
+        Observation::Done(d) => if d { "done" } else { "not done" }.to_owned(),
+    };
+    let here = counted.span.file == file
+        && counted.span.line == c.span.line
+        && counted.span.col == c.span.col;
+    if here {
+        lines.push(format!("- counts: {}", md(&shown)));
+    } else {
+        let at = format!(
+            "{}:{}",
+            md(ws.sources.path(counted.span.file)),
+            counted.span.line
+        );
+        lines.push(format!(
+            "- the check-in of this date that counts is at {at} ({})",
+            md(&shown)
+        ));
+    }
+    let seen = upto(observations, frozen);
+    if date > frozen {
+        lines.push(format!(
+            "- after the period's end ({frozen}): not used for the score"
+        ));
+    } else if seen.last().is_some_and(|l| l.date == date) {
+        lines.push("- the latest check-in: it sets the current value".to_owned());
+    } else if let Some(l) = seen.last() {
+        lines.push(format!(
+            "- not the latest: the check-in of {} sets the current value",
+            l.date
+        ));
+    }
+    if let Some(conf) = counted.confidence {
+        lines.push(format!("- confidence {}", num(conf)));
+    }
+    lines.push(String::new());
+    lines.push(provenance(ws, valid));
+    Some(lines.join("\n"))
+}

@@ -1,0 +1,34 @@
+//! `goalpost lsp`: a Language Server Protocol server over stdio, so editors show goalpost's
+//! diagnostics while typing, scores on hover, and navigate and complete refs.
+//!
+//! - [`server`]: the handshake and the message loop (one thread; validation after bursts);
+//! - [`store`]: the document store: open buffers over the work tree, per-file parse cache;
+//! - [`diagnostics`]: `check`'s diagnostics in LSP form, published per file and cleared;
+//! - [`locate`] and [`outline`]: what is at a place, and what each file defines and refers to;
+//! - [`hover`], [`navigate`] (definition, references, symbols), [`complete`], [`actions`].
+//!
+//! It reads only what the CLI reads (SPEC 10: the resolver, the roots, no hidden files),
+//! never writes, runs nothing and opens no connection: it talks to its client on stdio.
+
+pub mod actions;
+pub mod complete;
+pub mod diagnostics;
+pub mod hover;
+pub mod locate;
+pub mod navigate;
+pub mod outline;
+pub mod position;
+pub mod server;
+pub mod store;
+pub mod uri;
+
+pub use server::{Options, capabilities, serve};
+
+/// Runs the server on stdin and stdout until the client shuts it down (or goes away).
+pub fn stdio(options: Options) -> Result<(), String> {
+    let (conn, io) = lsp_server::Connection::stdio();
+    let served = serve(&conn, options);
+    drop(conn);
+    served?;
+    io.join().map_err(|e| e.to_string())
+}

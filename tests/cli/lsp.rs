@@ -1,0 +1,990 @@
+//! `goalpost lsp` driven through its stdio by a small JSON-RPC client written here, on
+//! temporary copies of the Acme example: the handshake, diagnostics on open and change
+//! (also in files that are not open, and cleared once fixed), hover, definition,
+//! references, completion, code actions, document symbols, containment, shutdown and exit;
+//! parity with `goalpost check`; and the bad-input corpus and the fuzz seeds replayed
+//! through the server.
+
+use crate::common::*;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+/// Generous: a bound against hangs, not a benchmark.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+pub struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    incoming: Receiver<Value>,
+    next_id: i64,
+    /// Notifications received while waiting for something else.
+    pub notifications: Vec<Value>,
+}
+
+fn read_message(r: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            length = v.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    r.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Client {
+    /// Starts `goalpost lsp` in `dir` (today pinned) and completes the handshake with
+    /// `root` as the workspace folder.
+    pub fn start(dir: &Path, root: &Path) -> Client {
+        Client::start_on(dir, root, TODAY)
+    }
+
+    /// [`Client::start`] with another date for today.
+    pub fn start_on(dir: &Path, root: &Path, today: &str) -> Client {
+        let mut child = Command::new(bin())
+            .arg("lsp")
+            .current_dir(dir)
+            .env("GOALPOST_TODAY", today)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("goalpost lsp starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(v) = read_message(&mut r) {
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut c = Client {
+            stdin: child.stdin.take(),
+            child,
+            incoming: rx,
+            next_id: 1,
+            notifications: Vec::new(),
+        };
+        let root_uri = uri(root);
+        let init = c.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root_uri,
+                "workspaceFolders": [{"uri": root_uri, "name": "repo"}],
+                "capabilities": {},
+            }),
+        );
+        assert_eq!(init["serverInfo"]["name"], "goalpost", "{init}");
+        assert!(
+            init["capabilities"]["hoverProvider"]
+                .as_bool()
+                .unwrap_or(false)
+        );
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn write(&mut self, v: &Value) {
+        let body = serde_json::to_string(v).expect("JSON");
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write to server");
+        stdin.flush().expect("flush");
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.write(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn next(&mut self, deadline: Instant) -> Value {
+        match self
+            .incoming
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            Ok(v) => v,
+            Err(RecvTimeoutError::Timeout) => panic!("the server did not answer in time"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+        }
+    }
+
+    /// Sends a request and returns its result (panics on an error answer).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let r = self.request_raw(method, params);
+        assert!(r.get("error").is_none(), "{method}: {r}");
+        r["result"].clone()
+    }
+
+    pub fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.write(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let v = self.next(deadline);
+            if v["id"] == id && v.get("method").is_none() {
+                return v;
+            }
+            if v.get("method").is_some() && v.get("id").is_some() {
+                // A request from the server: answer it empty.
+                let answer = json!({"jsonrpc": "2.0", "id": v["id"], "result": null});
+                self.write(&answer);
+                continue;
+            }
+            self.notifications.push(v);
+        }
+    }
+
+    /// Waits for the next `publishDiagnostics` of `uri` for which `done` holds, and returns
+    /// its diagnostics.
+    pub fn diagnostics(&mut self, uri: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut i = 0;
+        loop {
+            while i < self.notifications.len() {
+                let n = self.notifications[i].clone();
+                i += 1;
+                if n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri {
+                    let d = n["params"]["diagnostics"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                    if done(&d) {
+                        self.notifications.drain(..i);
+                        return d;
+                    }
+                }
+            }
+            let v = self.next(deadline);
+            self.notifications.push(v);
+        }
+    }
+
+    /// Every `publishDiagnostics` received so far, latest per URI.
+    pub fn latest_diagnostics(&self) -> std::collections::BTreeMap<String, Vec<Value>> {
+        let mut out = std::collections::BTreeMap::new();
+        for n in &self.notifications {
+            if n["method"] == "textDocument/publishDiagnostics" {
+                out.insert(
+                    n["params"]["uri"].as_str().unwrap_or_default().to_owned(),
+                    n["params"]["diagnostics"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+            }
+        }
+        out
+    }
+
+    pub fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+    }
+
+    pub fn change(&mut self, uri: &str, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    /// Shuts down and exits; asserts the process ends cleanly, promptly.
+    pub fn shutdown(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r, Value::Null);
+        self.notify("exit", Value::Null);
+        drop(self.stdin.take());
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                assert!(status.success(), "exit status {status}");
+                return;
+            }
+            assert!(started.elapsed() < TIMEOUT, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn uri(path: &Path) -> String {
+    let mut out = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A position `(line, character)` of the first `needle` in `text`, plus `skip` characters.
+fn pos(text: &str, needle: &str, skip: usize) -> Value {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} in the text"))
+        + skip;
+    let line = text[..at].matches('\n').count();
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": col})
+}
+
+fn doc_pos(uri: &str, p: Value) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": p})
+}
+
+fn acme() -> tempfile::TempDir {
+    let r = repo(&[]);
+    copy_dir(&root().join("examples/acme"), r.path());
+    r
+}
+
+fn codes_of(d: &[Value]) -> Vec<String> {
+    d.iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_session_with_a_real_client() {
+    let r = acme();
+    let mut c = Client::start(r.path(), r.path());
+    let q4_path = r.path().join("goals/growth/2026-Q4.yaml");
+    let kpis_path = r.path().join("goals/growth/kpis.yaml");
+    let (q4, kpis) = (uri(&q4_path), uri(&kpis_path));
+    let q4_text = std::fs::read_to_string(&q4_path).expect("read");
+    let kpis_text = std::fs::read_to_string(&kpis_path).expect("read");
+
+    c.open(&kpis, &kpis_text);
+    c.open(&q4, &q4_text);
+
+    // Hover on a key result's id: its figures as of today.
+    let h = c.request(
+        "textDocument/hover",
+        doc_pos(&q4, pos(&q4_text, "id: support-tickets", 5)),
+    );
+    let md = h["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        md.contains("**Key result** growth/onboarding/support-tickets"),
+        "{md}"
+    );
+    assert!(md.contains("250 → 176 → 150 tickets/week"), "{md}");
+    assert!(md.contains("As of 2026-11-30"), "{md}");
+    assert!(!md.contains("last state that validated"), "{md}");
+
+    // Rename a KPI in the open, unsaved buffer: the KR in the other file that links it is
+    // now an unknown ref, published for that file.
+    let renamed = kpis_text.replace("id: d7-retention", "id: d7-retentoin");
+    c.change(&kpis, 2, &renamed);
+    let d = c.diagnostics(&q4, |d| codes_of(d).contains(&"unknown-ref".to_owned()));
+    let bad = d
+        .iter()
+        .find(|d| d["code"] == "unknown-ref")
+        .expect("unknown-ref");
+    assert_eq!(bad["source"], "goalpost");
+    assert_eq!(bad["severity"], 1);
+    let message = bad["message"].as_str().unwrap_or_default();
+    assert!(message.contains("`growth/d7-retention`"), "{message}");
+    assert!(
+        message.contains("\nhelp: did you mean `growth/d7-retentoin`?"),
+        "{message}"
+    );
+    assert_eq!(
+        bad["range"]["start"],
+        pos(&q4_text, "kpi: growth/d7-retention", 5)
+    );
+    assert_eq!(bad["data"]["command"], "goalpost explain unknown-ref");
+
+    // While there are errors, hover shows the last figures that validated, marked.
+    let h = c.request(
+        "textDocument/hover",
+        doc_pos(&q4, pos(&q4_text, "id: support-tickets", 5)),
+    );
+    let md = h["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(md.contains("last state that validated"), "{md}");
+    assert!(md.contains("250 → 176 → 150"), "{md}");
+    // And on the diagnostic itself: the explain text.
+    let h = c.request(
+        "textDocument/hover",
+        doc_pos(&q4, pos(&q4_text, "kpi: growth/d7-retention", 8)),
+    );
+    let md = h["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(md.contains("**goalpost explain unknown-ref**"), "{md}");
+
+    // Code action: the did-you-mean replacement.
+    let range = &bad["range"];
+    let a = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": q4}, "range": range, "context": {"diagnostics": [bad]}}),
+    );
+    let edit = &a[0]["edit"]["changes"][&q4][0];
+    assert_eq!(edit["newText"], "growth/d7-retentoin", "{a}");
+    assert_eq!(a[0]["kind"], "quickfix");
+
+    // Fixed again: the other file's diagnostics are cleared.
+    c.change(&kpis, 3, &kpis_text);
+    let d = c.diagnostics(&q4, |d| !codes_of(d).contains(&"unknown-ref".to_owned()));
+    assert!(d.iter().all(|d| d["severity"] != 1), "{d:?}");
+
+    // Go to definition: `parent:` jumps to the parent objective.
+    let def = c.request(
+        "textDocument/definition",
+        doc_pos(&q4, pos(&q4_text, "parent: company/activation", 12)),
+    );
+    let company = uri(&r.path().join("goals/company/2026-Q4.yaml"));
+    let company_text =
+        std::fs::read_to_string(r.path().join("goals/company/2026-Q4.yaml")).expect("read");
+    assert_eq!(def[0]["uri"], company, "{def}");
+    assert_eq!(
+        def[0]["range"]["start"],
+        pos(&company_text, "id: activation", 4)
+    );
+    // A guardrail and a `kpi:` link jump to the KPI.
+    let def = c.request(
+        "textDocument/definition",
+        doc_pos(&q4, pos(&q4_text, "[growth/churn]", 3)),
+    );
+    assert_eq!(def[0]["uri"], kpis);
+    assert_eq!(def[0]["range"]["start"], pos(&kpis_text, "id: churn", 4));
+    // A check-in log's ref.
+    let log_path = r.path().join("goals/checkins.yaml");
+    let log_text = std::fs::read_to_string(&log_path).expect("read");
+    let log = uri(&log_path);
+    let def = c.request(
+        "textDocument/definition",
+        doc_pos(&log, pos(&log_text, "ref: growth/onboarding/completion", 8)),
+    );
+    assert_eq!(def[0]["uri"], q4, "{def}");
+    assert_eq!(def[0]["range"]["start"], pos(&q4_text, "id: completion", 4));
+
+    // Find references of a KPI from its definition: the guardrail and the log's refs.
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": kpis}, "position": pos(&kpis_text, "id: churn", 5),
+               "context": {"includeDeclaration": true}}),
+    );
+    let places: Vec<(String, u64)> = refs
+        .as_array()
+        .expect("locations")
+        .iter()
+        .map(|l| {
+            (
+                l["uri"].as_str().unwrap_or_default().to_owned(),
+                l["range"]["start"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert!(
+        places.contains(&(
+            kpis.clone(),
+            pos(&kpis_text, "id: churn", 0)["line"].as_u64().unwrap()
+        )),
+        "{places:?}"
+    );
+    assert!(
+        places.contains(&(
+            q4.clone(),
+            pos(&q4_text, "[growth/churn]", 0)["line"].as_u64().unwrap()
+        )),
+        "{places:?}"
+    );
+    assert_eq!(places.len(), 2, "{places:?}");
+    // A KPI that a key result links and the log checks in.
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": kpis}, "position": pos(&kpis_text, "id: nps", 5),
+               "context": {"includeDeclaration": false}}),
+    );
+    let uris: Vec<&str> = refs
+        .as_array()
+        .expect("locations")
+        .iter()
+        .filter_map(|l| l["uri"].as_str())
+        .collect();
+    assert!(uris.contains(&q4.as_str()), "{uris:?}");
+    assert!(uris.iter().filter(|u| **u == log).count() >= 2, "{uris:?}");
+    assert!(!uris.contains(&kpis.as_str()), "{uris:?}");
+
+    // Completion of KPIs after `kpi: `, of keys, of keyword values.
+    let typed = q4_text.replace("kpi: growth/d7-retention", "kpi: gro");
+    c.change(&q4, 2, &typed);
+    let items = c.request(
+        "textDocument/completion",
+        doc_pos(&q4, pos(&typed, "kpi: gro", 8)),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(
+        labels.contains(&"growth/churn") && labels.contains(&"growth/d7-retention"),
+        "{labels:?}"
+    );
+    assert!(labels.contains(&"platform/uptime"), "{labels:?}");
+    let typed = q4_text.replace("    owner: alice\n", "    owner: alice\n    commitment: \n");
+    c.change(&q4, 3, &typed);
+    let items = c.request(
+        "textDocument/completion",
+        doc_pos(&q4, pos(&typed, "commitment: ", 12)),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["aspirational", "committed"]);
+    let items = c.request(
+        "textDocument/completion",
+        doc_pos(&q4, pos(&typed, "    commitment: ", 4)),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(
+        labels.contains(&"guardrails") && labels.contains(&"key_results"),
+        "{labels:?}"
+    );
+    c.change(&q4, 4, &q4_text);
+
+    // Document symbols: objectives with their key results.
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": q4}}),
+    );
+    assert_eq!(symbols[0]["name"], "onboarding", "{symbols}");
+    assert_eq!(
+        symbols[0]["detail"],
+        "Make onboarding so good that new users don't need support"
+    );
+    assert_eq!(symbols[0]["children"][0]["name"], "support-tickets");
+
+    // A percentage written as a string: the diagnostic and its fix.
+    let pct_path = r.path().join("goals/growth/new.yaml");
+    let pct = uri(&pct_path);
+    let pct_text = "team: growth\nperiod: 2026-Q4\nobjectives:\n  - id: new\n    title: New\n    key_results:\n      - id: k\n        title: K\n        start: \"60%\"\n        target: 80\n      - id: k2\n        title: K2\n        start: 1\n        target: 2\n";
+    c.open(&pct, pct_text);
+    let d = c.diagnostics(&pct, |d| codes_of(d).contains(&"invalid-type".to_owned()));
+    let bad = d
+        .iter()
+        .find(|d| d["code"] == "invalid-type")
+        .expect("invalid-type")
+        .clone();
+    let a = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": pct}, "range": bad["range"], "context": {"diagnostics": [bad]}}),
+    );
+    let edits = a[0]["edit"]["changes"][&pct]
+        .as_array()
+        .expect("edits")
+        .clone();
+    assert_eq!(edits.len(), 2, "{a}");
+    assert_eq!(edits[0]["newText"], "60");
+    assert_eq!(edits[1]["newText"], "        unit: \"%\"\n");
+
+    // Hover on a check-in: what it contributes.
+    let h = c.request(
+        "textDocument/hover",
+        doc_pos(&q4, pos(&q4_text, "{ date: 2026-11-16, value: 176", 28)),
+    );
+    let md = h["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        md.contains("**Check-in** 2026-11-16 of growth/onboarding/support-tickets"),
+        "{md}"
+    );
+    assert!(md.contains("counts: 176 tickets/week"), "{md}");
+    assert!(md.contains("the latest check-in"), "{md}");
+
+    // Documents outside the project, or hidden, are neither read nor analysed.
+    let outside = repo(&[("x.yaml", "team: [\n")]);
+    let outside_uri = uri(&outside.path().join("x.yaml"));
+    c.open(&outside_uri, "team: [\n");
+    let hidden_uri = uri(&r.path().join("goals/.hidden/x.yaml"));
+    c.open(&hidden_uri, "team: [\n");
+    let h = c.request(
+        "textDocument/hover",
+        doc_pos(&outside_uri, json!({"line": 0, "character": 1})),
+    );
+    assert_eq!(h, Value::Null);
+    let latest = c.latest_diagnostics();
+    assert!(!latest.contains_key(&outside_uri), "{latest:?}");
+    assert!(!latest.contains_key(&hidden_uri), "{latest:?}");
+
+    c.shutdown();
+}
+
+/// Hover text is Markdown built from repository text: it goes through the Markdown
+/// sanitiser of the reports (no HTML, images, links or mentions).
+#[test]
+fn hover_text_from_the_repository_is_sanitised() {
+    let r = repo(&[(
+        "goals/k.yaml",
+        "team: t\nkpis:\n  - id: k\n    title: \"<img src=x onerror=alert(1)> [click](https://evil) @everyone **x**\"\n    owner: \"@boss <b>\"\n    better: lower\n    target: 5\n    checkins:\n      - { date: 2026-11-01, value: 4 }\n",
+    )]);
+    let mut c = Client::start(r.path(), r.path());
+    let k = uri(&r.path().join("goals/k.yaml"));
+    let text = std::fs::read_to_string(r.path().join("goals/k.yaml")).expect("read");
+    let h = c.request("textDocument/hover", doc_pos(&k, pos(&text, "id: k", 4)));
+    let md = h["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(md.contains("**KPI** t/k"), "{md}");
+    assert!(!md.contains("<img") && !md.contains("<b>"), "{md}");
+    assert!(md.contains("&lt;img"), "{md}");
+    assert!(!md.contains("[click](https://evil)"), "{md}");
+    assert!(
+        !md.contains("@everyone") && !md.contains("@boss"),
+        "mentions are defused: {md}"
+    );
+    c.shutdown();
+}
+
+/// A save, or a change the editor reports, reads again what changed on disk; goalpost.toml
+/// open in the editor is validated from its buffer.
+#[test]
+fn saves_read_what_changed_on_disk_and_the_config_is_checked() {
+    let r = acme();
+    let mut c = Client::start(r.path(), r.path());
+    let q4_path = r.path().join("goals/growth/2026-Q4.yaml");
+    let q4 = uri(&q4_path);
+    let text = std::fs::read_to_string(&q4_path).expect("read");
+    let kpis = uri(&r.path().join("goals/growth/kpis.yaml"));
+    let kpis_text = std::fs::read_to_string(r.path().join("goals/growth/kpis.yaml")).expect("read");
+    c.open(&kpis, &kpis_text);
+    // Another program breaks a file that is not open; the editor saves another one.
+    std::fs::write(
+        &q4_path,
+        text.replace("parent: company/activation", "parent: company/x"),
+    )
+    .expect("write");
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": kpis}}),
+    );
+    let d = c.diagnostics(&q4, |d| codes_of(d).contains(&"unknown-ref".to_owned()));
+    assert!(
+        d.iter()
+            .any(|d| d["message"].as_str().unwrap_or("").contains("company/x")),
+        "{d:?}"
+    );
+    // Fixed on disk: the editor's file watcher says so.
+    std::fs::write(&q4_path, &text).expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": q4, "type": 2}]}),
+    );
+    c.diagnostics(&q4, |d| !codes_of(d).contains(&"unknown-ref".to_owned()));
+
+    // goalpost.toml from its buffer.
+    let toml_path = r.path().join("goalpost.toml");
+    let toml = uri(&toml_path);
+    let toml_text = std::fs::read_to_string(&toml_path).expect("read");
+    c.open(
+        &toml,
+        &toml_text.replace("stale_days = 14", "stale_days = \"x\""),
+    );
+    let d = c.diagnostics(&toml, |d| !d.is_empty());
+    assert_eq!(codes_of(&d), ["invalid-config"], "{d:?}");
+    c.change(&toml, 2, &toml_text);
+    let d = c.diagnostics(&toml, |d| d.is_empty());
+    assert!(d.is_empty());
+    c.shutdown();
+}
+
+/// The same diagnostics as `goalpost check`: codes, messages (with the help on the next
+/// line), places.
+#[test]
+fn diagnostics_are_checks_own() {
+    let dir = root().join("tests/fixtures/invalid");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    for name in names.iter().take(40) {
+        let r = repo(&[]);
+        let bytes = std::fs::read(dir.join(name)).expect("read");
+        write(r.path(), "goals/x.yaml", &bytes);
+        let o = run(r.path(), &["check", "--format", "json"]);
+        let v: Value = serde_json::from_slice(&o.stdout).expect("check JSON");
+        let mut want: Vec<(String, String, u64, u64)> = v["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["file"] == "goals/x.yaml")
+            .map(|d| {
+                let mut m = d["message"].as_str().unwrap_or_default().to_owned();
+                if let Some(h) = d["help"].as_str() {
+                    m.push_str("\nhelp: ");
+                    m.push_str(h);
+                }
+                (
+                    d["code"].as_str().unwrap_or_default().to_owned(),
+                    m,
+                    d["line"].as_u64().unwrap_or(0),
+                    d["column"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        let mut c = Client::start(r.path(), r.path());
+        let x = uri(&r.path().join("goals/x.yaml"));
+        let got = if want.is_empty() {
+            Vec::new()
+        } else {
+            c.diagnostics(&x, |_| true)
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let mut got: Vec<(String, String, u64, u64)> = got
+            .iter()
+            .map(|d| {
+                let line = d["range"]["start"]["line"].as_u64().unwrap_or(0);
+                let units = d["range"]["start"]["character"].as_u64().unwrap_or(0);
+                // UTF-16 units → the characters `check` counts.
+                let l = text.lines().nth(line as usize).unwrap_or("");
+                let mut n = 0u64;
+                let mut chars = 0u64;
+                for ch in l.chars() {
+                    if n >= units {
+                        break;
+                    }
+                    n += ch.len_utf16() as u64;
+                    chars += 1;
+                }
+                (
+                    d["code"].as_str().unwrap_or_default().to_owned(),
+                    d["message"].as_str().unwrap_or_default().to_owned(),
+                    line + 1,
+                    chars + 1,
+                )
+            })
+            .collect();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{name}");
+        c.shutdown();
+    }
+}
+
+/// The seeds of the fuzz targets (fixtures, examples, the built-in seeds of
+/// `fuzz/seed.sh`), any local fuzz corpus, and the bad-input corpus.
+fn buffers() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    fn walk(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if (p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+                || p.parent()
+                    .is_some_and(|d| d.ends_with("load_validate_score")))
+                && let Ok(b) = std::fs::read(&p)
+                && b.len() <= 1 << 16
+            {
+                out.push((p.display().to_string(), b));
+            }
+        }
+    }
+    walk(&root().join("tests/fixtures"), &mut out);
+    walk(&root().join("examples"), &mut out);
+    walk(&root().join("fuzz/corpus/load_validate_score"), &mut out);
+    // The built-in seeds: every heredoc of fuzz/seed.sh that is YAML.
+    let seed = std::fs::read_to_string(root().join("fuzz/seed.sh")).expect("seed.sh");
+    for block in seed.split("<<'YAML'\n").skip(1) {
+        if let Some(text) = block.split("\nYAML\n").next() {
+            out.push(("seed.sh".to_owned(), text.as_bytes().to_vec()));
+        }
+    }
+    for (name, bytes, ..) in crate::corpus::cases() {
+        out.push((format!("corpus {name}"), bytes));
+    }
+    out
+}
+
+/// No buffer makes the server panic or hang: each is opened, asked everything at several
+/// places, changed and closed, and the server still answers and shuts down cleanly.
+#[test]
+fn no_buffer_breaks_the_server() {
+    let r = acme();
+    let mut c = Client::start(r.path(), r.path());
+    let x = uri(&r.path().join("goals/growth/x.yaml"));
+    let buffers = buffers();
+    assert!(buffers.len() >= 80, "only {} buffers", buffers.len());
+    for (i, (name, bytes)) in buffers.iter().enumerate() {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let started = Instant::now();
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": x, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+        let lines = text.matches('\n').count();
+        let mut places: Vec<Value> = vec![json!({"line": 0, "character": 0})];
+        for line in [1, lines / 2, lines, lines + 3] {
+            for character in [0, 3, 9, 40, 10_000] {
+                places.push(json!({"line": line, "character": character}));
+            }
+        }
+        // The first lines of short buffers too; a few places in the huge ones (each request
+        // parses the buffer again, which takes a while in a debug build).
+        places.extend((0..lines.min(12)).map(|l| json!({"line": l, "character": 6})));
+        if text.len() > 100_000 {
+            places.truncate(3);
+        }
+        for p in &places {
+            for method in [
+                "textDocument/hover",
+                "textDocument/definition",
+                "textDocument/completion",
+            ] {
+                let v = c.request_raw(method, doc_pos(&x, p.clone()));
+                assert!(v.get("error").is_none(), "{name}: {method} at {p}: {v}");
+            }
+            let refs = c.request_raw(
+                "textDocument/references",
+                json!({"textDocument": {"uri": x}, "position": p, "context": {"includeDeclaration": true}}),
+            );
+            assert!(refs.get("error").is_none(), "{name}: {refs}");
+        }
+        let v = c.request_raw(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": x}}),
+        );
+        assert!(v.get("error").is_none(), "{name}: {v}");
+        let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": lines + 1, "character": 0}});
+        let v = c.request_raw(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": x}, "range": whole, "context": {"diagnostics": []}}),
+        );
+        assert!(v.get("error").is_none(), "{name}: {v}");
+        // An incremental edit in the middle, then close.
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": x, "version": 2}, "contentChanges": [
+                {"range": {"start": {"line": lines / 2, "character": 2}, "end": {"line": lines / 2 + 1, "character": 1}}, "text": "é: [\n"}
+            ]}),
+        );
+        c.notify("textDocument/didClose", json!({"textDocument": {"uri": x}}));
+        assert!(
+            started.elapsed() < TIMEOUT,
+            "{name} ({i}): took {:?}",
+            started.elapsed()
+        );
+        c.notifications.clear();
+        if std::env::var_os("GOALPOST_LSP_TIMES").is_some() {
+            eprintln!("{:>8.3} s  {name}", started.elapsed().as_secs_f64());
+        }
+    }
+    c.shutdown();
+}
+
+/// The server reads nothing before `initialize`, ends when its input closes without
+/// `exit`, and answers unknown requests with an error instead of failing.
+#[test]
+fn unknown_requests_and_a_closed_input() {
+    let r = acme();
+    let mut c = Client::start(r.path(), r.path());
+    let v = c.request_raw("goalpost/unknown", json!({}));
+    assert_eq!(v["error"]["code"], -32601, "{v}");
+    drop(c.stdin.take());
+    let started = Instant::now();
+    while c.child.try_wait().expect("wait").is_none() {
+        assert!(started.elapsed() < TIMEOUT, "the server did not end");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The benchmark of `benches/lsp_bench.sh` (run with `--release --ignored`): on the
+/// generated organisation in `GOALPOST_BENCH_ORG`, the time from a `didChange` of one goal
+/// file to the `publishDiagnostics` of that file, over edits that alternately break the
+/// file (an unknown key) and fix it, and the server's memory.
+#[test]
+#[ignore = "a benchmark: benches/lsp_bench.sh"]
+fn bench_diagnostics_after_a_change() {
+    let Some(org) = std::env::var_os("GOALPOST_BENCH_ORG") else {
+        panic!("set GOALPOST_BENCH_ORG to a directory made by benches/gen_org.py");
+    };
+    let org = std::path::PathBuf::from(org);
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(40);
+    let started = Instant::now();
+    let today = std::env::var("TODAY").unwrap_or_else(|_| "2026-11-15".to_owned());
+    let mut c = Client::start_on(&org, &org, &today);
+    let file = org.join("goals/team-0150/2026-Q4.yaml");
+    let file = if file.is_file() {
+        file
+    } else {
+        let mut teams: Vec<_> = std::fs::read_dir(org.join("goals"))
+            .expect("goals")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("2026-Q4.yaml").is_file())
+            .collect();
+        teams.sort();
+        teams[teams.len() / 2].join("2026-Q4.yaml")
+    };
+    let u = uri(&file);
+    let text = std::fs::read_to_string(&file).expect("read");
+    c.open(&u, &text);
+    // Ready: the first answer after the whole organisation was read and validated.
+    let _ = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let ready = started.elapsed();
+    let rss_ready = rss_kib(c.child.id()).0;
+    let broken = text.replacen("    title: ", "    titel: ", 1);
+    // A person reads the result before the next edit; 0 sends edits back to back.
+    let pause: u64 = std::env::var("PAUSE_MS")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(250);
+    let mut times = Vec::new();
+    let mut cpu: Vec<f64> = Vec::new();
+    for i in 0..rounds {
+        let (body, want_error) = if i % 2 == 0 {
+            (&broken, true)
+        } else {
+            (&text, false)
+        };
+        std::thread::sleep(Duration::from_millis(pause));
+        let t = Instant::now();
+        c.change(&u, i as i32 + 2, body);
+        let logged = |c: &Client| {
+            if std::env::var_os("GOALPOST_LSP_LOG").is_some() {
+                for n in &c.notifications {
+                    if n["method"] == "window/logMessage" {
+                        eprintln!("{}", n["params"]["message"]);
+                    }
+                }
+            }
+        };
+        logged(&c);
+        c.diagnostics(&u, |d| {
+            d.iter().any(|d| d["code"] == "unknown-key") == want_error
+        });
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        // The server logs each update's timings right after its diagnostics.
+        let deadline = Instant::now() + TIMEOUT;
+        let log = loop {
+            if let Some(m) = c.notifications.iter().find_map(|n| {
+                n["params"]["message"]
+                    .as_str()
+                    .filter(|m| m.contains("validated"))
+                    .map(str::to_owned)
+            }) {
+                break m;
+            }
+            let v = c.next(deadline);
+            c.notifications.push(v);
+        };
+        if let Some(ms) = log
+            .split("on a CPU ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|ms| ms.parse::<f64>().ok())
+        {
+            cpu.push(ms);
+        }
+        if std::env::var_os("GOALPOST_LSP_LOG").is_some() {
+            eprintln!("{:.0} ms: {log}", times[times.len() - 1]);
+        }
+        c.notifications.clear();
+    }
+    let (rss, peak) = rss_kib(c.child.id());
+    times.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
+    let pick = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let cpu_median = cpu.get(cpu.len() / 2).copied().unwrap_or(f64::NAN);
+    fn count(dir: &Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |d| {
+            d.flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        count(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+    }
+    println!(
+        "lsp: {} goal files; ready after {:.0} ms; change -> diagnostics of {} over {} edits {pause} ms apart: best {:.0} ms, median {:.0} ms, p90 {:.0} ms, worst {:.0} ms; the server's thread on a CPU for {:.0} ms of an update (median); server RSS {} MiB when ready, {} MiB after the edits (peak {} MiB)",
+        count(&org.join("goals")),
+        ready.as_secs_f64() * 1000.0,
+        file.strip_prefix(&org).unwrap_or(&file).display(),
+        times.len(),
+        pick(0.0),
+        pick(0.5),
+        pick(0.9),
+        pick(1.0),
+        cpu_median,
+        rss_ready / 1024,
+        rss / 1024,
+        peak / 1024,
+    );
+    assert!(rss > 0, "no /proc status for the server");
+    c.shutdown();
+}
+
+/// The resident and peak resident memory of a process, in KiB (0 where /proc has none).
+fn rss_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (kb("VmRSS:"), kb("VmHWM:"))
+}
