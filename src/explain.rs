@@ -768,8 +768,9 @@ Check-ins are an append-only history: every past score and status is computed fr
 so editing or deleting an old one silently rewrites what the team reported, and a report
 for a past date would no longer match what people saw then. `check --base REV` compares
 with the base revision (in CI, the target branch) and rejects any check-in that was there
-and is now different or gone. If an old value was wrong, leave it and add a later
-check-in with the right value and a note saying what it corrects.
+and is now different or gone. If an old value was wrong, leave it and append a correction
+for its date (`goalpost checkin REF VALUE --date DATE --correct REASON`): every figure uses
+the correction, the original stays as history, and `check --base` accepts it.
 
 Instead of editing the old line:
 
@@ -779,7 +780,7 @@ Instead of editing the old line:
 append a correction:
 
        - { ref: growth/churn, date: 2026-10-31, value: 6.1 }
-    +  - { ref: growth/churn, date: 2026-11-03, value: 5.1, note: fixes 10-31 }"#
+    +  - { ref: growth/churn, date: 2026-10-31, value: 5.1, correction: paused accounts }"#
         }
         // Practice lints are explained in their own files (`parts` asks the registry); a
         // test fails when a code has no text.

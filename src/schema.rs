@@ -29,16 +29,26 @@ pub enum Output {
     Status,
     Check,
     Review,
+    Diff,
+    Log,
 }
 
 impl Output {
-    pub const ALL: &'static [Output] = &[Output::Status, Output::Check, Output::Review];
+    pub const ALL: &'static [Output] = &[
+        Output::Status,
+        Output::Check,
+        Output::Review,
+        Output::Diff,
+        Output::Log,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Output::Status => "status",
             Output::Check => "check",
             Output::Review => "review",
+            Output::Diff => "diff",
+            Output::Log => "log",
         }
     }
 
@@ -56,6 +66,8 @@ pub fn output_json(which: Output) -> String {
         Output::Status => output::<crate::report::json::StatusJson>(),
         Output::Check => output::<crate::report::diagnostics::JsonReport>(),
         Output::Review => output::<crate::lifecycle::review::json::ReviewJson>(),
+        Output::Diff => output::<crate::report::diff::DiffJson>(),
+        Output::Log => output::<crate::report::log::LogJson>(),
     };
     pretty(&value)
 }

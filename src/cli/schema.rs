@@ -22,6 +22,8 @@ pub enum OutputArg {
     Status,
     Check,
     Review,
+    Diff,
+    Log,
 }
 
 pub fn run(args: SchemaArgs, _ctx: &Ctx) -> CmdResult {
@@ -32,6 +34,8 @@ pub fn run(args: SchemaArgs, _ctx: &Ctx) -> CmdResult {
             OutputArg::Status => Output::Status,
             OutputArg::Check => Output::Check,
             OutputArg::Review => Output::Review,
+            OutputArg::Diff => Output::Diff,
+            OutputArg::Log => Output::Log,
         }))?,
         (false, None) => out(&crate::schema::json())?,
     }

@@ -174,18 +174,46 @@ pub fn same_checkin(a: &Checkin, b: &Checkin) -> bool {
     a.obs == b.obs && a.confidence == b.confidence && a.text == b.text
 }
 
-/// An item's check-ins added, changed (same date, different content) and removed, each list
-/// by date.
+/// Whether two check-ins were written the same: value, confidence, note, author and
+/// correction reason (what a correction replaced is not part of what was written).
+fn written_same(a: &Checkin, b: &Checkin) -> bool {
+    a.obs == b.obs
+        && a.confidence == b.confidence
+        && a.note() == b.note()
+        && a.by() == b.by()
+        && a.correction().map(|c| &c.reason) == b.correction().map(|c| &c.reason)
+}
+
+/// Whether `new` corrects `old` (SPEC 3.2): `new` is a correction and the history written
+/// for that item and date at `old` (its originals and earlier corrections, then itself) is
+/// still there, unchanged, in front of it. Anything else that differs is a rewrite.
+pub fn corrects(old: &Checkin, new: &Checkin) -> bool {
+    if new.correction().is_none() {
+        return false;
+    }
+    let (was, is): (Vec<&Checkin>, Vec<&Checkin>) =
+        (old.as_written().collect(), new.as_written().collect());
+    was.len() < is.len() && was.iter().zip(&is).all(|(a, b)| written_same(a, b))
+}
+
+/// An item's check-ins added, changed (same date, different content), corrected (a
+/// correction appended for a date, the earlier history kept) and removed, each list by
+/// date.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CheckinChanges {
     pub added: Vec<Checkin>,
     pub changed: Vec<FromTo<Checkin>>,
+    /// The figure in force for the date before → the correction now in force.
+    pub corrected: Vec<FromTo<Checkin>>,
     pub removed: Vec<Checkin>,
 }
 
 impl CheckinChanges {
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+        self.added.is_empty()
+            && self.changed.is_empty()
+            && self.corrected.is_empty()
+            && self.removed.is_empty()
     }
 }
 

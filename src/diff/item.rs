@@ -5,7 +5,7 @@
 //! `log` (`crate::history`). A field that a version could not read (`None` in a keyword or a
 //! number, from a file that did not validate then) is not compared.
 
-use super::change::{CheckinChanges, Field, FromTo, same_checkin};
+use super::change::{CheckinChanges, Field, FromTo, corrects, same_checkin};
 use crate::model::*;
 use std::borrow::Cow;
 
@@ -239,7 +239,9 @@ pub fn compare_checkins(base: &[Checkin], head: &[Checkin]) -> CheckinChanges {
     while i < base.len() || j < head.len() {
         match (base.get(i), head.get(j)) {
             (Some(a), Some(b)) if a.date == b.date => {
-                if !same_checkin(a, b) {
+                if corrects(a, b) {
+                    out.corrected.push(FromTo::new(a.clone(), b.clone()));
+                } else if !same_checkin(a, b) {
                     out.changed.push(FromTo::new(a.clone(), b.clone()));
                 }
                 i += 1;
@@ -266,13 +268,33 @@ pub fn compare_checkins(base: &[Checkin], head: &[Checkin]) -> CheckinChanges {
 /// Pairs check-ins that left an item's files with those that came, in any order: a date on
 /// both sides is a change (or nothing, when they say the same: a check-in moved between
 /// files or lines), one side only is an addition or a removal. The first check-in of a date
-/// on each side counts (the validator reports the others).
+/// on each side counts (the validator reports the others), except that a correction counts
+/// over the plain check-ins of its date (the last correction over earlier ones). A date
+/// whose check-in came as a correction is a correction of the one that left (the caller
+/// gives the one in force before as "left" when the original stayed where it was).
 pub fn pair_checkins(removed: Vec<Checkin>, added: Vec<Checkin>) -> CheckinChanges {
-    let first = |mut list: Vec<Checkin>| {
-        // A stable sort keeps file order among one date's check-ins: the first one stays.
+    let in_force = |mut list: Vec<Checkin>| {
+        // A stable sort keeps file order among one date's check-ins.
         list.sort_by_key(|c| c.date);
-        list.dedup_by_key(|c| c.date);
-        list
+        let mut out: Vec<Checkin> = Vec::with_capacity(list.len());
+        for c in list {
+            match out.last_mut() {
+                Some(last) if last.date == c.date => {
+                    if c.correction().is_some() {
+                        *last = c;
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        out
     };
-    compare_checkins(&first(removed), &first(added))
+    let mut out = compare_checkins(&in_force(removed), &in_force(added));
+    let (corrected, changed) = std::mem::take(&mut out.changed)
+        .into_iter()
+        .partition(|c| c.to.correction().is_some());
+    out.changed = changed;
+    out.corrected.extend(corrected);
+    out.corrected.sort_by_key(|c| c.to.date);
+    out
 }

@@ -35,7 +35,13 @@ pub struct History {
     pub skipped: Vec<Ref>,
 }
 
-const REWRITTEN_HELP: &str = "check-ins are an append-only history: restore the old check-in and add a new, later one (with a note) to correct it";
+/// The help of `history-rewritten`: put the old check-in back and correct it the one way
+/// that keeps it (SPEC 3.2).
+fn rewritten_help(reference: &Ref, date: Date) -> String {
+    format!(
+        "check-ins are an append-only history: restore the old check-in, then append a correction with `goalpost checkin {reference} VALUE --date {date} --correct REASON` (it keeps the original and records why)"
+    )
+}
 const MOVED_HELP: &str = "changing a target inside its period hides a miss: keep it, and report a low `confidence` on check-ins instead (or explain the change in review)";
 
 /// Runs both history rules. `base_name` names the base revision in messages; new entries
@@ -140,7 +146,7 @@ fn rewritten(
                     describe_checkin(old)
                 ),
             )
-            .help(REWRITTEN_HELP),
+            .help(rewritten_help(reference, old.date)),
         );
     }
     for old in &c.checkins.removed {
@@ -157,7 +163,7 @@ fn rewritten(
                     describe_checkin(old)
                 ),
             )
-            .help(REWRITTEN_HELP),
+            .help(rewritten_help(reference, old.date)),
         );
     }
 }

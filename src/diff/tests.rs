@@ -535,3 +535,59 @@ fn a_flawed_base_item_is_marked_and_its_fields_not_compared() {
     let kr = find(&c, "growth/onboarding/completion");
     assert!(kr.base_flawed && kr.fields.is_empty() && !kr.goalpost_moved);
 }
+
+#[test]
+fn a_correction_that_keeps_the_history_is_a_correction_and_anything_else_a_change() {
+    let original = Checkin {
+        date: Date::parse("2026-10-26").expect("a date"),
+        obs: Observation::Value(76.0),
+        confidence: None,
+        text: None,
+        span: Span::default(),
+    };
+    let correction = |of: &Checkin, v: f64, reason: &str| {
+        let mut c = Checkin {
+            obs: Observation::Value(v),
+            text: CheckinText::boxed_with(None, None, Some(reason.to_owned())),
+            ..original.clone()
+        };
+        if let Some(t) = &mut c.text
+            && let Some(k) = &mut t.correction
+        {
+            k.replaced = of.as_written().cloned().collect();
+        }
+        c
+    };
+    let first = correction(&original, 67.0, "typo");
+    let ch = compare_checkins(
+        std::slice::from_ref(&original),
+        std::slice::from_ref(&first),
+    );
+    assert!(ch.changed.is_empty() && ch.added.is_empty());
+    assert_eq!(
+        ch.corrected,
+        vec![FromTo::new(original.clone(), first.clone())]
+    );
+    // A second correction keeps the first in the history: a correction again.
+    let second = correction(&first, 68.0, "the export was late");
+    let ch = compare_checkins(std::slice::from_ref(&first), std::slice::from_ref(&second));
+    assert_eq!(ch.corrected.len(), 1);
+    // The original edited under the correction is a rewrite.
+    let edited = Checkin {
+        obs: Observation::Value(75.0),
+        ..original.clone()
+    };
+    let hiding = correction(&edited, 67.0, "typo");
+    let ch = compare_checkins(
+        std::slice::from_ref(&original),
+        std::slice::from_ref(&hiding),
+    );
+    assert!(ch.corrected.is_empty());
+    assert_eq!(ch.changed.len(), 1);
+    // A correction that is gone again, or replaced by a plain check-in, is a change too.
+    let ch = compare_checkins(
+        std::slice::from_ref(&first),
+        std::slice::from_ref(&original),
+    );
+    assert_eq!((ch.corrected.len(), ch.changed.len()), (0, 1));
+}

@@ -87,9 +87,10 @@ pub fn checkin_of(c: &RawCheckin) -> Option<Checkin> {
         date,
         obs,
         confidence: c.confidence().map(|v| v.value),
-        text: CheckinText::boxed(
+        text: CheckinText::boxed_with(
             c.note().map(|v| v.value.clone()),
             c.by().map(|v| v.value.clone()),
+            c.correction().map(|v| v.value.clone()),
         ),
         span: c.span,
     })
@@ -190,13 +191,23 @@ impl Version {
         if let Some(v) = checkin_of(c)
             && key.takes_log_date(v.date)
         {
+            self.add(v);
+        }
+    }
+
+    /// Keeps one check-in per date, the one in force: the first plain one, or the last
+    /// correction (SPEC 3.2).
+    fn add(&mut self, v: Checkin) {
+        if v.correction().is_some() {
+            self.checkins.insert(v.date, v);
+        } else {
             self.checkins.entry(v.date).or_insert(v);
         }
     }
 
     fn add_inline(&mut self, list: &Option<Vec<RawCheckin>>) {
         for v in list.iter().flatten().filter_map(checkin_of) {
-            self.checkins.entry(v.date).or_insert(v);
+            self.add(v);
         }
     }
 

@@ -427,6 +427,20 @@ impl<'r> Walker<'r> {
                 versions = (Some(a), Some(b));
             }
         }
+        // A correction that came while the check-in it corrects stayed where it was: the
+        // one in force for that date before (in any of the item's files) is what it corrects.
+        for c in added.iter().filter(|c| c.correction().is_some()) {
+            if removed.iter().any(|r| r.date == c.date) {
+                continue;
+            }
+            for (i, &e) in old.iter().enumerate() {
+                let before = self.snapshot(e, i)?;
+                if let Some(b) = before.checkins.get(&c.date) {
+                    removed.push(b.clone());
+                    break;
+                }
+            }
+        }
         let defs = match &versions {
             (Some(a), Some(b)) => Some((a.as_ref(), b.as_ref())),
             // The definition did not change: nothing to compare there.

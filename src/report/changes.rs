@@ -132,6 +132,8 @@ pub struct CheckinJson {
     pub confidence: Option<f64>,
     pub note: Option<String>,
     pub by: Option<String>,
+    /// The reason, when the check-in is a correction (SPEC 3.2).
+    pub correction: Option<String>,
 }
 
 impl From<&Checkin> for CheckinJson {
@@ -147,6 +149,7 @@ impl From<&Checkin> for CheckinJson {
             confidence: c.confidence,
             note: c.note().map(str::to_owned),
             by: c.by().map(str::to_owned),
+            correction: c.correction().map(|x| x.reason.clone()),
         }
     }
 }

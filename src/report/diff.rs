@@ -143,6 +143,17 @@ fn checkin_text(c: &Checkin) -> String {
     format!("{} {}", c.date, parts.join(", "))
 }
 
+/// `2026-10-26 76 → 67 (reason)`: a correction, from the figure in force before.
+pub(crate) fn corrected_text(k: &FromTo<Checkin>) -> String {
+    let obs = |c: &Checkin| match c.obs {
+        Observation::Value(v) => num(v),
+        Observation::Done(true) => "done".to_owned(),
+        Observation::Done(false) => "not done".to_owned(),
+    };
+    let reason = k.to.correction().map_or("", |c| c.reason.as_str());
+    format!("{} {} → {} ({reason})", k.to.date, obs(&k.from), obs(&k.to))
+}
+
 fn pair<T: PartialEq>(p: &FromTo<T>, show: impl Fn(&T) -> String) -> String {
     if p.changed() {
         format!("{} → {}", show(&p.from), show(&p.to))
@@ -218,6 +229,9 @@ fn details(c: &ItemChange) -> Vec<String> {
             checkin_text(&k.from),
             checkin_text(&k.to)
         ));
+    }
+    for k in &c.checkins.corrected {
+        out.push(format!("check-in corrected: {}", corrected_text(k)));
     }
     for k in removed_checkins(c) {
         out.push(format!("check-in removed: {}", checkin_text(k)));
@@ -473,6 +487,9 @@ pub struct ChangeJson {
     pub fields: Vec<FieldJson>,
     pub checkins_added: Vec<CheckinJson>,
     pub checkins_changed: Vec<FromToJson<CheckinJson>>,
+    /// Corrections appended for a date (SPEC 3.2): the check-in in force before → the
+    /// correction, whose `correction` says why.
+    pub checkins_corrected: Vec<FromToJson<CheckinJson>>,
     pub checkins_removed: Vec<CheckinJson>,
     /// Objective score or key-result progress (null where the side has no such item).
     pub score: Option<FromToJson<Option<f64>>>,
@@ -512,6 +529,12 @@ impl From<&ItemChange> for ChangeJson {
             checkins_changed: c
                 .checkins
                 .changed
+                .iter()
+                .map(|p| from_to(p, |c| CheckinJson::from(c)))
+                .collect(),
+            checkins_corrected: c
+                .checkins
+                .corrected
                 .iter()
                 .map(|p| from_to(p, |c| CheckinJson::from(c)))
                 .collect(),

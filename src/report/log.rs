@@ -138,6 +138,18 @@ pub fn summaries(item: &Ref, changes: &[ItemChange]) -> Vec<String> {
                     .iter()
                     .map(|k| (k.date, format!("check-in {} removed", k.date))),
             );
+            dated.extend(c.checkins.corrected.iter().map(|k| {
+                let reason = k.to.correction().map_or("", |c| c.reason.as_str());
+                (
+                    k.to.date,
+                    format!(
+                        "check-in {} corrected {} → {} ({reason})",
+                        k.to.date,
+                        observation(&k.from),
+                        observation(&k.to)
+                    ),
+                )
+            }));
             dated.extend(
                 c.checkins
                     .changed
@@ -236,6 +248,9 @@ pub struct LogChangeJson {
     pub fields: Vec<FieldJson>,
     pub checkins_added: Vec<CheckinJson>,
     pub checkins_changed: Vec<FromToJson<CheckinJson>>,
+    /// Corrections appended for a date (SPEC 3.2): the check-in in force before → the
+    /// correction, whose `correction` says why.
+    pub checkins_corrected: Vec<FromToJson<CheckinJson>>,
     pub checkins_removed: Vec<CheckinJson>,
 }
 
@@ -252,6 +267,12 @@ impl From<&ItemChange> for LogChangeJson {
             checkins_changed: c
                 .checkins
                 .changed
+                .iter()
+                .map(|p| from_to(p, |c| CheckinJson::from(c)))
+                .collect(),
+            checkins_corrected: c
+                .checkins
+                .corrected
                 .iter()
                 .map(|p| from_to(p, |c| CheckinJson::from(c)))
                 .collect(),
@@ -334,6 +355,7 @@ mod tests {
                 added: vec![c75],
                 changed: vec![FromTo::new(was, now)],
                 removed: vec![gone],
+                ..CheckinChanges::default()
             },
         );
         assert_eq!(

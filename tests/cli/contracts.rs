@@ -9,7 +9,7 @@ use crate::tools;
 use std::path::{Path, PathBuf};
 
 /// The outputs with a schema, and a command line that produces each.
-const OUTPUTS: &[&str] = &["status", "check", "review"];
+const OUTPUTS: &[&str] = &["status", "check", "review", "diff", "log"];
 
 fn committed(name: &str) -> PathBuf {
     root().join(format!("schema/output/{name}.schema.json"))
@@ -45,7 +45,89 @@ fn outputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
         "goals/h.yaml",
         "team: h\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: \"<!-- @all \\u0007\"\n    owner: \"=1+1\"\n    key_results:\n      - { id: k, title: K, kind: milestone }\n      - { id: m, title: M, start: 0, target: 10, checkins: [{ date: 2026-10-01, value: 1 }] }\nkpis:\n  - { id: x, title: X, better: lower, target: 5 }\n",
     )]);
+    // History for diff and log: the example and the hostile repository, each committed, then
+    // changed in every way the engine types (a moved target, a new check-in, an edited one,
+    // a correction, a new key result, a removed KPI) and committed again.
+    let history = tempfile::tempdir().expect("tempdir");
+    copy_dir(&acme, history.path());
+    for d in [history.path(), hostile.path()] {
+        git_as(d, "Test", &["init", "-q", "-b", "main"]);
+        git_as(d, "Test", &["add", "-A"]);
+        git_as(d, "Test", &["commit", "-q", "-m", "base"]);
+    }
+    let h = history.path();
+    let edit = |dir: &Path, file: &str, from: &str, to: &str| {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).expect("a file to edit");
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    };
+    edit(h, "goals/company/2026-Q4.yaml", "target: 12", "target: 10");
+    edit(
+        h,
+        "goals/checkins.yaml",
+        "value: 34, by: priya",
+        "value: 35, by: \"priya <!-- @all\"",
+    );
+    let correct = [
+        "checkin",
+        "growth/onboarding/completion",
+        "67",
+        "--date",
+        "2026-10-26",
+        "--correct",
+        "typo \u{1b}[31m",
+    ];
+    let corrected = run(h, &correct);
+    assert_eq!(corrected.status.code(), Some(0), "{}", stderr(&corrected));
+    git_as(h, "Test", &["commit", "-qam", "changes"]);
+    let hf = "goals/h.yaml";
+    edit(
+        hostile.path(),
+        hf,
+        "checkins: [{ date: 2026-10-01, value: 1 }]",
+        "checkins: [{ date: 2026-10-01, value: 1 }, { date: 2026-10-08, value: 2, note: \"::error::\" }]",
+    );
+    edit(
+        hostile.path(),
+        hf,
+        "kpis:\n  - { id: x, title: X, better: lower, target: 5 }\n",
+        "",
+    );
+    git_as(hostile.path(), "Test", &["commit", "-qam", "changes"]);
     let runs: Vec<(&'static str, &Path, Vec<&str>)> = vec![
+        (
+            "diff",
+            h,
+            vec!["diff", "HEAD~1", "HEAD", "--format", "json"],
+        ),
+        (
+            "diff",
+            hostile.path(),
+            vec!["diff", "HEAD~1", "HEAD", "--format", "json"],
+        ),
+        ("diff", h, vec!["diff", "HEAD", "--format", "json"]),
+        (
+            "log",
+            h,
+            vec!["log", "growth/onboarding/completion", "--format", "json"],
+        ),
+        (
+            "log",
+            h,
+            vec!["log", "company/activation", "--format", "json"],
+        ),
+        ("log", h, vec!["log", "growth/nps", "--format", "json"]),
+        (
+            "log",
+            hostile.path(),
+            vec!["log", "h/o/m", "--format", "json"],
+        ),
+        (
+            "log",
+            hostile.path(),
+            vec!["log", "h/o", "--format", "json"],
+        ),
         ("status", &acme, vec!["status", "--format", "json"]),
         (
             "status",
@@ -95,8 +177,13 @@ fn outputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
             "{args:?}: {}",
             stderr(&o)
         );
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
-            .unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {}", stdout(&o)));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?} printed no JSON ({e}): {}{}",
+                stdout(&o),
+                stderr(&o)
+            )
+        });
         // The first key, as printed (serde_json's Value would sort the keys).
         let text = stdout(&o);
         let first = text

@@ -305,12 +305,10 @@ fn a_correction_settles_what_a_union_merge_brought_together() {
     );
 }
 
-/// `check --base` must accept an appended correction: the base's original check-in is
-/// still there, unchanged. The history rule lives in the diff engine (`src/diff/rules.rs`),
-/// which compares each base check-in with the model's check-in of that item and date, now
-/// the correction; it must also accept a match among `Checkin::as_written()`.
+/// `check --base` accepts an appended correction: the base's original check-in is still
+/// there, unchanged (the engine compares the history as written, `Checkin::as_written()`).
+/// Editing the original is still a rewrite, and its help points at `--correct`.
 #[test]
-#[ignore = "needs src/diff/rules.rs to compare base check-ins with Checkin::as_written()"]
 fn check_base_accepts_an_appended_correction() {
     let dir = fixture();
     let d = dir.path();
@@ -339,6 +337,78 @@ fn check_base_accepts_an_appended_correction() {
     assert_eq!(
         (code, codes(&v)),
         (1, vec!["history-rewritten".to_owned()]),
+        "{v:#}"
+    );
+    let help = v["diagnostics"][0]["help"].as_str().unwrap_or_default();
+    assert!(help.contains("--correct"), "{help}");
+}
+
+/// A correction in `diff` and `log` is shown apart from new check-ins: what the figure was,
+/// what it is now and why, in text and JSON.
+#[test]
+fn diff_and_log_show_a_correction_apart_from_new_checkins() {
+    let dir = fixture();
+    let d = dir.path();
+    git_as(d, "Test", &["init", "-q", "-b", "main"]);
+    git_as(d, "Test", &["add", "-A"]);
+    git_as(d, "Test", &["commit", "-q", "-m", "base"]);
+    let correct = [
+        "checkin",
+        "growth/onboarding/completion",
+        "67",
+        "--date",
+        "2026-10-26",
+        "--correct",
+        "typo in the dashboard export",
+    ];
+    assert_eq!(run(d, &correct).status.code(), Some(0));
+    let text = stdout(&run(d, &["diff", "main", "--as-of", "2026-11-15"]));
+    assert!(
+        text.contains("check-in corrected: 2026-10-26 76 → 67 (typo in the dashboard export)"),
+        "{text}"
+    );
+    assert!(!text.contains("check-in added"), "{text}");
+    let o = run(
+        d,
+        &["diff", "main", "--format", "json", "--as-of", "2026-11-15"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let item = &v["changes"][0];
+    assert_eq!(item["checkins_added"], serde_json::json!([]), "{v:#}");
+    let c = &item["checkins_corrected"][0];
+    assert_eq!(
+        (&c["from"]["value"], &c["to"]["value"]),
+        (&serde_json::json!(76.0), &serde_json::json!(67.0)),
+        "{v:#}"
+    );
+    assert_eq!(
+        c["to"]["correction"], "typo in the dashboard export",
+        "{v:#}"
+    );
+
+    git_as(
+        d,
+        "Test",
+        &["commit", "-qam", "correct the figure of 26 October"],
+    );
+    let text = stdout(&run(d, &["log", "growth/onboarding/completion"]));
+    assert!(
+        text.contains("check-in 2026-10-26 corrected 76 → 67 (typo in the dashboard export)"),
+        "{text}"
+    );
+    let o = run(
+        d,
+        &["log", "growth/onboarding/completion", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let newest = &v["commits"][0]["changes"][0];
+    assert_eq!(newest["checkins_added"], serde_json::json!([]), "{v:#}");
+    assert_eq!(
+        newest["checkins_corrected"][0]["from"]["value"], 76.0,
+        "{v:#}"
+    );
+    assert_eq!(
+        newest["checkins_corrected"][0]["to"]["value"], 67.0,
         "{v:#}"
     );
 }

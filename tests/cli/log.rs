@@ -219,7 +219,7 @@ fn json_lists_commits_with_their_typed_changes() {
     assert_eq!(c["change"], "modified");
     assert_eq!(
         c["checkins_added"],
-        serde_json::json!([{"date": "2026-11-20", "value": 75.0, "done": null, "confidence": 0.6, "note": null, "by": null}])
+        serde_json::json!([{"date": "2026-11-20", "value": 75.0, "done": null, "confidence": 0.6, "note": null, "by": null, "correction": null}])
     );
     assert_eq!(
         a[2]["changes"][0]["fields"],

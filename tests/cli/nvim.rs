@@ -107,7 +107,9 @@ fn neovim_shows_goalposts_diagnostics() {
 #[test]
 fn the_readme_gives_the_tested_neovim_configuration() {
     let init = std::fs::read_to_string(root().join("tests/cli/nvim/init.lua")).expect("init.lua");
-    let body = &init[init.find("local goalpost_client").expect("the configuration")..];
+    let body = &init[init
+        .find("local goalpost_client")
+        .expect("the configuration")..];
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
     assert!(
         readme.contains(body.trim_end()),
