@@ -29,6 +29,11 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// The goals, for scoring, when nothing read or validated is an error.
+    pub fn valid(&self) -> Option<crate::validate::Valid<'_>> {
+        crate::validate::Valid::of(&self.goals, &self.diags)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diags.iter().any(|d| d.severity == Severity::Error)
     }
@@ -186,10 +191,7 @@ pub fn judge(
     checked
         .diags
         .extend(crate::validate::future_checkins(&checked.goals, today));
-    if checked.has_errors() {
-        return None;
-    }
-    let card = crate::score::score(&checked.goals, as_of, (&checked.config).into());
+    let card = crate::score::score(checked.valid()?, as_of, (&checked.config).into());
     checked
         .diags
         .extend(crate::lint::lint(&checked.goals, &card, &checked.config));

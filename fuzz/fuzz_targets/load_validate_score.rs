@@ -19,9 +19,11 @@ fuzz_target!(|data: &[u8]| {
     if let Some(raw) = raw {
         let config = Config::default();
         let (goals, vdiags) = goalpost::validate::validate(&[(0, raw)], &config);
+        // Only goals that validated can be scored: the type refuses the others.
+        let valid = goalpost::validate::Valid::of(&goals, &vdiags);
         diags.extend(vdiags);
-        if let Some(as_of) = Date::parse("2026-11-15") {
-            let card = score(&goals, as_of, Thresholds::from(&config));
+        if let (Some(as_of), Some(valid)) = (Date::parse("2026-11-15"), valid) {
+            let card = score(valid, as_of, Thresholds::from(&config));
             // Scores are fractions whatever the (finite) input: NaN or 1e308 is a bug.
             let fraction = |x: f64| (0.0..=1.0).contains(&x);
             for o in &card.objectives {
@@ -30,20 +32,22 @@ fuzz_target!(|data: &[u8]| {
             }
             // Lints and every renderer read the scorecard: they must not panic either.
             diags.extend(goalpost::lint::lint(&goals, &card, &config));
-            let objectives: Vec<usize> = (0..goals.objectives.len()).collect();
-            let kpis: Vec<usize> = (0..goals.kpis.len()).collect();
-            let _ = report::json::status(&goals, &card, &objectives, &kpis);
-            let _ = report::csv::status(&goals, &card, &objectives, &kpis);
-            let _ = report::markdown::status(&goals, &card, &objectives, &kpis);
-            let _ = report::markdown::report(&goals, &card, &objectives, &kpis, 65_536);
-            let _ = report::html::report(&goals, &card, &objectives, &kpis);
+            let objectives: Vec<_> = goals.objective_ids().collect();
+            let kpis: Vec<_> = goals.kpi_ids().collect();
+            let view = report::view::StatusView::new(&goals, &card, &objectives, &kpis);
+            let mut json = Vec::new();
+            let _ = report::json::write_status(&mut json, &view);
+            let _ = report::csv::status(&view);
+            let _ = report::markdown::status(&view, 65_536);
+            let _ = report::markdown::report(&view, 65_536);
+            let _ = report::html::report(&view);
             for tree in [false, true] {
                 let opts = report::table::TableOptions {
                     color: true,
                     width: Some(80),
                     tree,
                 };
-                let _ = report::table::status(&goals, &card, &objectives, &kpis, opts);
+                let _ = report::table::status(&view, opts);
             }
         }
     }

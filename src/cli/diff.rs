@@ -67,8 +67,16 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
     let (base, head) = crate::check::load_pair(&base_tree, head_source.as_ref());
     let base = side(base, &base_tree, "base", ctx)?;
     let head = side(head, head_source.as_ref(), "head", ctx)?;
-    let base_card = score(&base.goals, ctx.as_of, Thresholds::from(&base.config));
-    let head_card = score(&head.goals, ctx.as_of, Thresholds::from(&head.config));
+    let base_card = score(
+        super::valid(&base)?,
+        ctx.as_of,
+        Thresholds::from(&base.config),
+    );
+    let head_card = score(
+        super::valid(&head)?,
+        ctx.as_of,
+        Thresholds::from(&head.config),
+    );
     let changes = compare(
         Side::scored(&base.goals, &base_card),
         Side::scored(&head.goals, &head_card),

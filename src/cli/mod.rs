@@ -443,6 +443,12 @@ pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
     Ok(checked)
 }
 
+/// The goals of a [`load_valid`] result, for scoring. `load_valid` returned early on any
+/// error, so this is its guarantee in the type; were it broken, nothing is scored.
+pub fn valid(checked: &Checked) -> Result<crate::validate::Valid<'_>, Failure> {
+    checked.valid().ok_or(Failure::Reported(exit::FINDINGS))
+}
+
 /// Prints the `symlink-escape` error of a path this command was to write through a link
 /// that may not be followed (SPEC 10), and says nothing was written; exit 1, like the same
 /// link met by `check`.

@@ -40,7 +40,11 @@ pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
     let (objectives, kpis) = args.filter.to_filter().select(goals)?;
-    let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
+    let card = score::score(
+        super::valid(&checked)?,
+        ctx.as_of,
+        Thresholds::from(&checked.config),
+    );
     let view = StatusView::new(goals, &card, &objectives, &kpis);
     let fail = |path: &std::path::Path, e: std::io::Error| {
         Failure::Io(format!("cannot write {}: {e}", path.display()))

@@ -32,7 +32,11 @@ pub enum ReviewFormat {
 pub fn run(args: ReviewArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
-    let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
+    let card = score::score(
+        super::valid(&checked)?,
+        ctx.as_of,
+        Thresholds::from(&checked.config),
+    );
     let r = review::review(goals, &card, &args.period, &args.teams)
         .map_err(|e| Failure::Usage(e.to_string()))?;
     let doc = match args.format {

@@ -49,7 +49,11 @@ pub fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
             args.to
         )));
     };
-    let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
+    let card = score::score(
+        super::valid(&checked)?,
+        ctx.as_of,
+        Thresholds::from(&checked.config),
+    );
     let tree = WorkTree::new(&ctx.root)
         .map_err(|e| Failure::Io(format!("cannot open {}: {e}", ctx.root.display())))?;
     // A path is free only when nothing is there and it can be created inside the

@@ -22,7 +22,11 @@ pub struct ShowArgs {
 pub fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
-    let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
+    let card = score::score(
+        super::valid(&checked)?,
+        ctx.as_of,
+        Thresholds::from(&checked.config),
+    );
     let target = crate::select::resolve(goals, &args.reference, args.period.as_deref(), ctx.as_of)?;
     // Authors from git blame for check-ins without `by`, one blame per file.
     let mut blamer = Blamer::open(&ctx.root);

@@ -37,7 +37,11 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
     let (objectives, kpis) = args.filter.to_filter().select(goals)?;
-    let card = score::score(goals, ctx.as_of, Thresholds::from(&checked.config));
+    let card = score::score(
+        super::valid(&checked)?,
+        ctx.as_of,
+        Thresholds::from(&checked.config),
+    );
     let view = StatusView::new(goals, &card, &objectives, &kpis);
     let text = match args.format {
         // Streamed: at thousands of teams the document is megabytes.

@@ -82,23 +82,27 @@ proptest! {
             .collect();
         let config = Config::default();
         let (goals, diags) = crate::validate::validate(&files, &config);
-        let t = Date::parse("2026-11-15").expect("a date");
-        let card = crate::score::score(&goals, t, (&config).into());
-        let _ = crate::lint::lint(&goals, &card, &config);
-        // The end of a period: a review after it, a rollover into the next.
-        let after = Date::parse("2027-01-15").expect("a date");
-        let late = crate::score::score(&goals, after, (&config).into());
-        let _ = crate::lifecycle::review::review(&goals, &late, "2026-Q4", &[])
-            .map(|r| crate::lifecycle::review::markdown::render(&r, 2000));
-        let sources = crate::load::Sources {
-            files: vec![
-                crate::load::SourceFile { path: "goals/2026-Q4.yaml".into(), text: text[..split].to_owned() },
-                crate::load::SourceFile { path: "goals/log.yaml".into(), text: text[split..].to_owned() },
-            ],
-        };
-        if let Some(to) = crate::period::Period::resolve("2027-Q1", &Default::default()) {
-            let opts = crate::lifecycle::rollover::Options { from: "2026-Q4", to: &to, teams: &[], all: cut % 2 == 0 };
-            let _ = crate::lifecycle::rollover::plan(&goals, &late, &sources, &opts, &|_| false);
+        // Only goals that validated are scored (the type says so); on those, nothing after
+        // scoring may panic either.
+        if let Some(valid) = crate::validate::Valid::of(&goals, &diags) {
+            let t = Date::parse("2026-11-15").expect("a date");
+            let card = crate::score::score(valid, t, (&config).into());
+            let _ = crate::lint::lint(&goals, &card, &config);
+            // The end of a period: a review after it, a rollover into the next.
+            let after = Date::parse("2027-01-15").expect("a date");
+            let late = crate::score::score(valid, after, (&config).into());
+            let _ = crate::lifecycle::review::review(&goals, &late, "2026-Q4", &[])
+                .map(|r| crate::lifecycle::review::markdown::render(&r, 2000));
+            let sources = crate::load::Sources {
+                files: vec![
+                    crate::load::SourceFile { path: "goals/2026-Q4.yaml".into(), text: text[..split].to_owned() },
+                    crate::load::SourceFile { path: "goals/log.yaml".into(), text: text[split..].to_owned() },
+                ],
+            };
+            if let Some(to) = crate::period::Period::resolve("2027-Q1", &Default::default()) {
+                let opts = crate::lifecycle::rollover::Options { from: "2026-Q4", to: &to, teams: &[], all: cut % 2 == 0 };
+                let _ = crate::lifecycle::rollover::plan(&goals, &late, &sources, &opts, &|_| false);
+            }
         }
         for d in &diags {
             prop_assert!(d.span.line >= 1, "{d:?}");

@@ -515,11 +515,12 @@ impl Workspace {
         // Against the clock, like `check`; lints only on goals without errors. Both only
         // read the goals: they run side by side.
         let today = self.today;
+        let valid = crate::validate::Valid::of(&goals, &diags);
         let (future, scored) = std::thread::scope(|s| {
-            let lints = (errors == 0).then(|| {
-                s.spawn(|| {
-                    let card = crate::score::score(&goals, today, config.into());
-                    let found = crate::lint::lint(&goals, &card, config);
+            let lints = valid.map(|valid| {
+                s.spawn(move || {
+                    let card = crate::score::score(valid, today, config.into());
+                    let found = crate::lint::lint(valid.goals(), &card, config);
                     (card, found)
                 })
             });

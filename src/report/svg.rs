@@ -273,7 +273,7 @@ mod tests {
         ] {
             let g = goals(&values, target);
             let card = score(
-                &g,
+                crate::validate::Valid::assume(&g),
                 Date::parse("2026-12-01").unwrap(),
                 Thresholds::default(),
             );

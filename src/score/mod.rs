@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::date::Date;
 use crate::model::*;
+use crate::validate::Valid;
 use serde::Serialize;
 
 /// Floating-point slack for threshold comparisons, so that a gap of "exactly" 0.10 computed
@@ -212,8 +213,10 @@ pub struct KpiScore {
     pub stale: bool,
 }
 
-/// Scores every objective, key result and KPI as of `t`.
-pub fn score(goals: &Goals, t: Date, th: Thresholds) -> Scorecard {
+/// Scores every objective, key result and KPI as of `t`. Only goals that validated can be
+/// scored ([`Valid`]).
+pub fn score(goals: Valid<'_>, t: Date, th: Thresholds) -> Scorecard {
+    let goals = goals.goals();
     let kpis: Vec<KpiScore> = goals
         .kpi_ids()
         .map(|id| kpi(id, goals.kpi(id), t))

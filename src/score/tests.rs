@@ -78,7 +78,7 @@ fn one(o: Objective, t: &str) -> ObjectiveScore {
         objectives: vec![o],
         kpis: Vec::new(),
     };
-    score(&goals, d(t), Thresholds::default())
+    score(Valid::assume(&goals), d(t), Thresholds::default())
         .objectives
         .remove(0)
 }
@@ -257,7 +257,11 @@ fn kpi_linked_kr_uses_kpi_checkins_even_before_the_period() {
             vec![v("2026-09-20", 41.0)],
         )],
     };
-    let card = score(&goals, d("2026-10-02"), Thresholds::default());
+    let card = score(
+        Valid::assume(&goals),
+        d("2026-10-02"),
+        Thresholds::default(),
+    );
     let ks = &card.objectives[0].key_results[0];
     assert_eq!(ks.current, Some(41.0));
     assert!((ks.progress - 0.25).abs() < 1e-12);
@@ -297,12 +301,30 @@ fn kpi_health_trend_and_staleness() {
         objectives: vec![],
         kpis: vec![k],
     };
-    let s = &score(&goals, d("2026-11-07"), Thresholds::default()).kpis[0];
+    let s = &score(
+        Valid::assume(&goals),
+        d("2026-11-07"),
+        Thresholds::default(),
+    )
+    .kpis[0];
     assert_eq!(s.status, KpiStatus::Critical); // on the critical line counts as critical
     assert_eq!(s.trend, Some(Trend::Worsening));
     assert!(!s.stale);
-    assert!(score(&goals, d("2026-11-15"), Thresholds::default()).kpis[0].stale); // 8 days, weekly
-    let early = &score(&goals, d("2026-10-31"), Thresholds::default()).kpis[0];
+    assert!(
+        score(
+            Valid::assume(&goals),
+            d("2026-11-15"),
+            Thresholds::default()
+        )
+        .kpis[0]
+            .stale
+    ); // 8 days, weekly
+    let early = &score(
+        Valid::assume(&goals),
+        d("2026-10-31"),
+        Thresholds::default(),
+    )
+    .kpis[0];
     assert_eq!((early.status, early.trend), (KpiStatus::Warning, None));
     let k = &goals.kpis[0];
     assert_eq!(kpi_status(k, 5.0), KpiStatus::Healthy); // target is inclusive
@@ -320,13 +342,18 @@ fn kpi_health_trend_and_staleness() {
         objectives: vec![],
         kpis: vec![flat],
     };
-    let s = &score(&goals, d("2026-10-16"), Thresholds::default()).kpis[0];
+    let s = &score(
+        Valid::assume(&goals),
+        d("2026-10-16"),
+        Thresholds::default(),
+    )
+    .kpis[0];
     assert_eq!((s.trend, s.status), (Some(Trend::Flat), KpiStatus::Warning));
     let none = Goals {
         objectives: vec![],
         kpis: vec![kpi(Better::Higher, 1.0, None, vec![])],
     };
-    let s = &score(&none, d("2026-10-16"), Thresholds::default()).kpis[0];
+    let s = &score(Valid::assume(&none), d("2026-10-16"), Thresholds::default()).kpis[0];
     assert_eq!((s.status, s.stale), (KpiStatus::NoData, false));
 }
 
@@ -343,7 +370,15 @@ fn guardrail_breach_follows_kpi_health() {
             vec![v("2026-10-01", 7.5)],
         )],
     };
-    assert!(score(&goals, d("2026-10-05"), Thresholds::default()).objectives[0].guardrail_breached);
+    assert!(
+        score(
+            Valid::assume(&goals),
+            d("2026-10-05"),
+            Thresholds::default()
+        )
+        .objectives[0]
+            .guardrail_breached
+    );
 }
 
 /// SPEC 5: a closed period's figures are frozen at its end (T_K = min(T, E)). A KPI that
@@ -369,7 +404,11 @@ fn closed_periods_are_frozen_at_their_end() {
             ],
         )],
     };
-    let card = score(&goals, d("2027-01-20"), Thresholds::default());
+    let card = score(
+        Valid::assume(&goals),
+        d("2027-01-20"),
+        Thresholds::default(),
+    );
     let os = &card.objectives[0];
     let ks = &os.key_results[0];
     assert_eq!(ks.current, Some(40.0));
@@ -384,11 +423,15 @@ fn closed_periods_are_frozen_at_their_end() {
     // ... and was critical when the KPI was last measured critical before the end.
     let mut g = goals.clone();
     g.kpis[0].checkins[1].obs = Observation::Value(30.0);
-    let card = score(&g, d("2027-01-20"), Thresholds::default());
+    let card = score(Valid::assume(&g), d("2027-01-20"), Thresholds::default());
     assert!(card.objectives[0].guardrail_breached);
     assert_eq!(card.kpis[0].status, KpiStatus::Healthy);
     // The same scores as on the last day of the period.
-    let at_end = score(&goals, d("2026-12-31"), Thresholds::default());
+    let at_end = score(
+        Valid::assume(&goals),
+        d("2026-12-31"),
+        Thresholds::default(),
+    );
     let ke = &at_end.objectives[0].key_results[0];
     assert_eq!(
         (ke.current, ke.progress, ke.confidence, ke.last_checkin),
@@ -426,17 +469,29 @@ fn a_kpi_key_result_is_stale_when_its_kpi_is() {
         kpis: vec![monthly],
     };
     // 20 days after the KPI's last check-in: past stale_days (14), within its cadence (31).
-    let card = score(&goals, d("2026-11-20"), Thresholds::default());
+    let card = score(
+        Valid::assume(&goals),
+        d("2026-11-20"),
+        Thresholds::default(),
+    );
     assert!(!card.kpis[0].stale);
     assert!(!card.objectives[0].key_results[0].stale);
     // 32 days: the KPI is stale, and so is the key result.
-    let card = score(&goals, d("2026-12-02"), Thresholds::default());
+    let card = score(
+        Valid::assume(&goals),
+        d("2026-12-02"),
+        Thresholds::default(),
+    );
     assert!(card.kpis[0].stale);
     assert!(card.objectives[0].key_results[0].stale);
     // A KPI with no check-in is no data, not stale; so is its key result.
     let mut empty = goals.clone();
     empty.kpis[0].checkins.clear();
-    let card = score(&empty, d("2026-12-02"), Thresholds::default());
+    let card = score(
+        Valid::assume(&empty),
+        d("2026-12-02"),
+        Thresholds::default(),
+    );
     assert!(!card.objectives[0].key_results[0].stale);
 }
 

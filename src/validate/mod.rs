@@ -8,9 +8,11 @@ mod future;
 pub mod lower;
 mod sources;
 mod unread;
+mod valid;
 
 pub use future::future_checkins;
 pub use unread::Unread;
+pub use valid::Valid;
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Span, suggest};
