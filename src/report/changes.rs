@@ -136,6 +136,14 @@ pub struct CheckinJson {
     pub correction: Option<String>,
 }
 
+/// Check-ins before → after (changed or corrected), as JSON pairs.
+pub fn checkin_pairs(pairs: &[FromTo<Checkin>]) -> Vec<FromToJson<CheckinJson>> {
+    pairs
+        .iter()
+        .map(|p| from_to(p, |c| CheckinJson::from(c)))
+        .collect()
+}
+
 impl From<&Checkin> for CheckinJson {
     fn from(c: &Checkin) -> Self {
         let (value, done) = match c.obs {

@@ -4,7 +4,7 @@
 //! Input is what the engine ([`crate::diff::compare`]) returns; each change is worded once
 //! ([`details`]) for text and Markdown; nothing here computes.
 
-use super::changes::{CheckinJson, FieldJson, FromToJson, from_to};
+use super::changes::{CheckinJson, FieldJson, FromToJson, checkin_pairs, from_to};
 use super::markdown::{GITHUB_LIMIT, Section, fit};
 use super::text::{num, score};
 use crate::diff::{ChangeKind, Field, FromTo, ItemChange, ItemKind, ItemStatus};
@@ -127,20 +127,7 @@ fn field_text(f: &Field) -> (String, String) {
 }
 
 fn checkin_text(c: &Checkin) -> String {
-    let mut parts = vec![match c.obs {
-        Observation::Value(v) => format!("value {}", num(v)),
-        Observation::Done(d) => format!("done {d}"),
-    }];
-    if let Some(x) = c.confidence {
-        parts.push(format!("confidence {}", num(x)));
-    }
-    if let Some(n) = c.note() {
-        parts.push(format!("note {n:?}"));
-    }
-    if let Some(b) = c.by() {
-        parts.push(format!("by {b}"));
-    }
-    format!("{} {}", c.date, parts.join(", "))
+    format!("{} {}", c.date, crate::diff::rules::describe_checkin(c))
 }
 
 /// `2026-10-26 76 → 67 (reason)`: a correction, from the figure in force before.
@@ -526,18 +513,8 @@ impl From<&ItemChange> for ChangeJson {
                 .map(FieldJson::of)
                 .collect(),
             checkins_added: checkins(&c.checkins.added),
-            checkins_changed: c
-                .checkins
-                .changed
-                .iter()
-                .map(|p| from_to(p, |c| CheckinJson::from(c)))
-                .collect(),
-            checkins_corrected: c
-                .checkins
-                .corrected
-                .iter()
-                .map(|p| from_to(p, |c| CheckinJson::from(c)))
-                .collect(),
+            checkins_changed: checkin_pairs(&c.checkins.changed),
+            checkins_corrected: checkin_pairs(&c.checkins.corrected),
             checkins_removed: checkins(removed_checkins(c)),
             score: figures
                 .and_then(|f| f.score.as_ref())

@@ -4,7 +4,7 @@
 //! returns ([`crate::history::Change`]: the engine's [`ItemChange`]s per commit); each kind of
 //! change is worded once here ([`summaries`]).
 
-use super::changes::{ChangeJsonKind, CheckinJson, FieldJson, FromToJson, KindJson, from_to};
+use super::changes::{ChangeJsonKind, CheckinJson, FieldJson, FromToJson, KindJson, checkin_pairs};
 use crate::diff::{ChangeKind, Field, FromTo, ItemChange, ItemKind};
 use crate::history::Change;
 use crate::model::{Checkin, Date, Observation, Ref};
@@ -264,18 +264,8 @@ impl From<&ItemChange> for LogChangeJson {
             renamed_from: c.renamed_from.as_ref().map(Ref::to_string),
             fields: c.fields.iter().map(FieldJson::of).collect(),
             checkins_added: checkins(&c.checkins.added),
-            checkins_changed: c
-                .checkins
-                .changed
-                .iter()
-                .map(|p| from_to(p, |c| CheckinJson::from(c)))
-                .collect(),
-            checkins_corrected: c
-                .checkins
-                .corrected
-                .iter()
-                .map(|p| from_to(p, |c| CheckinJson::from(c)))
-                .collect(),
+            checkins_changed: checkin_pairs(&c.checkins.changed),
+            checkins_corrected: checkin_pairs(&c.checkins.corrected),
             checkins_removed: checkins(&c.checkins.removed),
         }
     }
