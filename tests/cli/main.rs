@@ -21,6 +21,7 @@ mod nvim;
 mod outputs;
 mod prometheus;
 mod pull;
+mod readme_dev;
 mod recipes;
 mod report;
 mod review;
