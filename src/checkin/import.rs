@@ -10,16 +10,7 @@ use crate::date::{Date, date_problem};
 use crate::model::Observation;
 
 /// The columns (CSV) or keys (JSON Lines) a row may have; `ref` and `date` are required.
-pub const COLUMNS: [&str; 8] = [
-    "ref",
-    "date",
-    "value",
-    "done",
-    "confidence",
-    "note",
-    "by",
-    "correction",
-];
+pub const COLUMNS: [&str; 8] = crate::load::raw::CHECKIN_KEYS;
 
 /// How the rows are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! the file untouched. A log changed by another program between the read and the write is
 //! read again and the rows appended to the new content.
 
-use super::{Checked, Failure, check_source};
+use super::{Checked, CmdResult, Failure, check_source, exit, out};
 use crate::checkin::commit::Committer;
 use crate::checkin::{self, NewCheckin, Overlay, store};
 use crate::config::Config;
@@ -186,6 +186,21 @@ impl Log {
         Err(Failure::Io(format!(
             "{shown} kept changing while goalpost was writing to it; nothing was written, try again"
         )))
+    }
+
+    /// Prints `report` (what was appended), then with `--commit` commits the log's new
+    /// `text` and says so; the report is printed also when the commit fails.
+    pub fn finish(&self, text: &str, message: &str, mut report: String) -> CmdResult {
+        match self.commit(text, message) {
+            Ok(Some(id)) => report.push_str(&format!("committed {id}\n")),
+            Ok(None) => {}
+            Err(e) => {
+                out(&report)?;
+                return Err(e);
+            }
+        }
+        out(&report)?;
+        Ok(exit::OK)
     }
 
     /// With `--commit`: commits the log's new `text`. `Ok(None)` without `--commit`.

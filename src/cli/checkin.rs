@@ -123,17 +123,8 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
             return Err(Failure::Reported(exit::FINDINGS));
         }
     };
-    let mut report = format!("appended to {}: {said}\n", log.shown);
-    match log.commit(&text, &format!("checkin: {said}")) {
-        Ok(Some(id)) => report.push_str(&format!("committed {id}\n")),
-        Ok(None) => {}
-        Err(e) => {
-            out(&report)?;
-            return Err(e);
-        }
-    }
-    out(&report)?;
-    Ok(exit::OK)
+    let report = format!("appended to {}: {said}\n", log.shown);
+    log.finish(&text, &format!("checkin: {said}"), report)
 }
 
 /// The check-in the arguments describe, for an item that exists (unknown refs and values

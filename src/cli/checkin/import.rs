@@ -117,19 +117,11 @@ pub fn run(from: &Path, format: Option<InputFormat>, commit: bool, ctx: &Ctx) ->
     }
     report.push('\n');
     let what = if stdin { "standard input" } else { &name };
-    match log.commit(
+    log.finish(
         &text,
         &format!("checkin: {} from {what}", plural(written, "check-in")),
-    ) {
-        Ok(Some(id)) => report.push_str(&format!("committed {id}\n")),
-        Ok(None) => {}
-        Err(e) => {
-            out(&report)?;
-            return Err(e);
-        }
-    }
-    out(&report)?;
-    Ok(exit::OK)
+        report,
+    )
 }
 
 /// The whole input, bounded like a goal file: the log it is appended to must stay readable.
