@@ -35,6 +35,11 @@ fn h<T: std::fmt::Display + ?Sized>(s: &T) -> String {
     }
 }
 
+/// [`h`] appended to `out`, without a copy when the text is clean.
+fn push_h(out: &mut String, s: &str) {
+    out.push_str(&safe::human(s));
+}
+
 /// One cell before layout.
 #[derive(Clone)]
 struct TCell {
@@ -120,7 +125,7 @@ impl Grid {
     }
 
     /// Lays the table out within `width` (see the module docs).
-    fn render(&self, opts: TableOptions) -> String {
+    fn render(self, opts: TableOptions) -> String {
         let n = self.columns.len();
         // A column with nothing in it (the forecast of a closed period) is not shown.
         let mut shown: Vec<usize> = (0..n)
@@ -189,7 +194,7 @@ impl Grid {
     }
 
     fn table(
-        &self,
+        self,
         shown: &[usize],
         fit: Option<(usize, Vec<ColumnConstraint>)>,
         opts: TableOptions,
@@ -212,9 +217,13 @@ impl Grid {
                 .iter()
                 .map(|&c| Cell::new(self.columns[c].header).add_attribute(Attribute::Bold)),
         );
-        for row in &self.rows {
+        let columns = self.columns;
+        for mut row in self.rows {
             t.add_row(shown.iter().map(|&c| {
-                let cell = row.get(c).cloned().unwrap_or_else(|| TCell::new(""));
+                let cell = row.get_mut(c).map_or_else(
+                    || TCell::new(""),
+                    |cell| std::mem::replace(cell, TCell::new("")),
+                );
                 let mut out = Cell::new(cell.text);
                 if cell.bold {
                     out = out.add_attribute(Attribute::Bold);
@@ -222,7 +231,7 @@ impl Grid {
                 if let (Some(color), true) = (cell.color, opts.color) {
                     out = out.fg(color);
                 }
-                if self.columns[c].right {
+                if columns[c].right {
                     out = out.set_alignment(CellAlignment::Right);
                 }
                 out
@@ -267,24 +276,26 @@ const KPI_COLUMNS: &[Column] = &[
 ];
 
 fn kr_notes(kr: &KrRow) -> String {
+    use std::fmt::Write as _;
     let s = kr.score;
-    let mut notes = vec![h(&kr.measure())];
+    let mut notes = h(&kr.measure());
     if let Some(c) = s.confidence {
-        notes.push(format!("conf {}", num(c)));
+        let _ = write!(notes, " · conf {}", num(c));
     }
     if let Some(d) = s.last_checkin {
-        notes.push(format!("last {d}"));
+        let _ = write!(notes, " · last {d}");
     }
     if s.stale {
-        notes.push("⚠ stale".to_owned());
+        notes.push_str(" · ⚠ stale");
     }
-    notes.join(" · ")
+    notes
 }
 
 fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
     let (o, s) = (row.objective, row.score);
     let indent = "  ".repeat(depth);
-    let mut title = format!("{indent}{} {}", h(&o.reference()), h(&o.title));
+    let mut title = format!("{indent}{} ", h(&o.reference()));
+    push_h(&mut title, &o.title);
     if o.commitment == Commitment::Committed {
         title.push_str(" [committed]");
     }
@@ -308,11 +319,11 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
     for kr in &row.key_results {
         let ks = kr.score;
         grid.push(vec![
-            TCell::new(format!(
-                "{indent}  └ {} {}",
-                h(&kr.kr.id),
-                h(&crate::text::truncate_words(&kr.kr.title, 60))
-            )),
+            TCell::new({
+                let mut t = format!("{indent}  └ {} ", h(&kr.kr.id));
+                push_h(&mut t, &crate::text::truncate_words(&kr.kr.title, 60));
+                t
+            }),
             TCell::new(score(ks.progress)),
             TCell::new(""),
             TCell::new(kr.forecast_cell()),
@@ -365,7 +376,8 @@ pub fn status(view: &StatusView, opts: TableOptions) -> String {
             for row in group {
                 objective_rows(&mut grid, row, 0);
             }
-            out.push_str(&format!("{}\n\n", grid.render(opts)));
+            out.push_str(&grid.render(opts));
+            out.push_str("\n\n");
         }
     }
     if !view.kpis.is_empty() {
@@ -376,7 +388,11 @@ pub fn status(view: &StatusView, opts: TableOptions) -> String {
         out.push_str("no objectives or KPIs match\n");
     }
     // comfy-table pads the last column; trailing blanks only get in the way of diffs.
-    let mut trimmed: String = out.lines().map(|l| format!("{}\n", l.trim_end())).collect();
+    let mut trimmed = String::with_capacity(out.len());
+    for l in out.lines() {
+        trimmed.push_str(l.trim_end());
+        trimmed.push('\n');
+    }
     if !out.ends_with('\n') {
         trimmed.pop();
     }

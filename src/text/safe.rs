@@ -41,9 +41,38 @@ fn escape_char(out: &mut String, c: char) {
     }
 }
 
-/// Whether [`human`] would change `s`.
+/// Whether [`human`] would change `s`: one pass over the bytes, decoding characters only
+/// where a byte is not ASCII (every unsafe character outside ASCII starts with 0xC2 or 0xE2,
+/// but checking the decoded character keeps this exactly [`is_unsafe_char`]).
 fn human_is_clean(s: &str) -> bool {
-    !s.chars().any(is_unsafe_char) && !s.contains("::") && !s.contains("##[")
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if (b < 0x20 && b != b'\t') || b == 0x7f {
+                return false;
+            }
+            if b == b':' && bytes.get(i + 1) == Some(&b':') {
+                return false;
+            }
+            if b == b'#' && bytes.get(i + 1) == Some(&b'#') && bytes.get(i + 2) == Some(&b'[') {
+                return false;
+            }
+            i += 1;
+        } else {
+            // `i` is at a character boundary: ASCII bytes are boundaries and each step below
+            // skips a whole character.
+            let Some(c) = s[i..].chars().next() else {
+                return true;
+            };
+            if is_unsafe_char(c) {
+                return false;
+            }
+            i += c.len_utf8();
+        }
+    }
+    true
 }
 
 /// Repository text for a terminal or a CI log (see the module docs).
@@ -216,5 +245,18 @@ mod tests {
         assert_eq!(github_property("a:b,c%"), "a%3Ab%2Cc%25");
         assert!(!github_data("x ##[group]y").contains("##["));
         assert_eq!(github_data("\u{1b}[31m"), "\\u{1b}[31m");
+    }
+
+    proptest::proptest! {
+        /// The one-pass check agrees with its plain definition on any text, including the
+        /// characters it looks for and multi-byte neighbours of them.
+        #[test]
+        fn clean_check_agrees_with_its_definition(
+            s in "([:#\\[\\t\\n\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\\u{2026}-\\u{2030}\\u{2066}-\\u{2069}é€😀 a]){0,12}"
+        ) {
+            let plain = !s.chars().any(is_unsafe_char) && !s.contains("::") && !s.contains("##[");
+            proptest::prop_assert_eq!(human_is_clean(&s), plain);
+            proptest::prop_assert_eq!(matches!(human(&s), Cow::Borrowed(_)), plain);
+        }
     }
 }
