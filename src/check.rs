@@ -12,6 +12,7 @@ use crate::load::{self, LoadError, Sources};
 
 pub use crate::load::ParseCache;
 use crate::model::{Date, Goals, Ref};
+use crate::score::Scorecard;
 use std::collections::HashSet;
 
 /// Goals that were loaded and validated, with every diagnostic found on the way.
@@ -188,13 +189,15 @@ pub fn judge(
     as_of: Date,
     base: Option<Base<'_>>,
 ) -> Option<BaseNote> {
-    checked
-        .diags
-        .extend(crate::validate::future_checkins(&checked.goals, today));
-    let card = crate::score::score(checked.valid()?, as_of, (&checked.config).into());
-    checked
-        .diags
-        .extend(crate::lint::lint(&checked.goals, &card, &checked.config));
+    let found = findings(
+        &checked.goals,
+        &checked.diags,
+        &checked.config,
+        today,
+        as_of,
+    );
+    checked.diags.extend(found.diags);
+    found.card?;
     let base = base?;
     let history = crate::diff::rules::history(
         crate::diff::rules::Tree {
@@ -213,6 +216,56 @@ pub fn judge(
         errors: base.checked.errors(),
         skipped: history.skipped,
     })
+}
+
+/// What [`findings`] found.
+pub struct Findings {
+    /// `future-checkin` warnings, then the lints.
+    pub diags: Vec<Diagnostic>,
+    /// The scores the lints were run on; `None` when `diags` held an error (no lints then).
+    pub card: Option<Scorecard>,
+}
+
+/// `check`'s findings on goals that were loaded and validated with `diags`, before any base
+/// is compared: check-ins dated after `today`, and, when no diagnostic is an error, the
+/// scores as of `as_of` with the lints on them. Both only read the goals, so they run side by
+/// side. The editor server calls this too (with `as_of` = `today`) and keeps the scores.
+pub fn findings(
+    goals: &Goals,
+    diags: &[Diagnostic],
+    config: &Config,
+    today: Date,
+    as_of: Date,
+) -> Findings {
+    let valid = crate::validate::Valid::of(goals, diags);
+    let (mut future, scored) = std::thread::scope(|s| {
+        let lint = move |valid: crate::validate::Valid<'_>| {
+            let card = crate::score::score(valid, as_of, config.into());
+            let found = crate::lint::lint(valid.goals(), &card, config);
+            (card, found)
+        };
+        let thread = valid.map(|valid| {
+            std::thread::Builder::new()
+                .spawn_scoped(s, move || lint(valid))
+                .map_err(|_| valid)
+        });
+        let future = crate::validate::future_checkins(goals, today);
+        let scored = match thread {
+            None => None,
+            Some(Ok(t)) => Some(t.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
+            // No thread to be had: the lints run here.
+            Some(Err(valid)) => Some(lint(valid)),
+        };
+        (future, scored)
+    });
+    let card = scored.map(|(card, mut found)| {
+        future.append(&mut found);
+        card
+    });
+    Findings {
+        diags: future,
+        card,
+    }
 }
 
 #[cfg(test)]

@@ -512,24 +512,10 @@ impl Workspace {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        // Against the clock, like `check`; lints only on goals without errors. Both only
-        // read the goals: they run side by side.
-        let today = self.today;
-        let valid = crate::validate::Valid::of(&goals, &diags);
-        let (future, scored) = std::thread::scope(|s| {
-            let lints = valid.map(|valid| {
-                s.spawn(move || {
-                    let card = crate::score::score(valid, today, config.into());
-                    let found = crate::lint::lint(valid.goals(), &card, config);
-                    (card, found)
-                })
-            });
-            let future = crate::validate::future_checkins(&goals, today);
-            (future, lints.and_then(|h| h.join().ok()))
-        });
-        diags.extend(future);
-        if let Some((card, found)) = scored {
-            diags.extend(found);
+        // As `check` judges them, as of today; the scores are kept for hovers and lenses.
+        let found = crate::check::findings(&goals, &diags, config, self.today, self.today);
+        diags.extend(found.diags);
+        if let Some(card) = found.card {
             self.valid = Some(Arc::new(Valid {
                 goals: goals.clone(),
                 card,
