@@ -3,7 +3,7 @@
 //! (value vs done, confidence range, real dates), and merged per item into one date-sorted
 //! history where identical repeats count once and conflicting ones are errors.
 
-use super::{Index, Pending, PendingObjective, Validator, fmt_num, parse_ref};
+use super::{Index, Pending, PendingObjective, Validator, fmt_num};
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Span};
 use crate::load::lower::Lowered;
@@ -90,7 +90,7 @@ pub(super) fn attach(
                 }
                 continue;
             };
-            let Some(parts) = parse_ref(&reference.value) else {
+            let Ok(parsed) = reference.value.parse::<Ref>() else {
                 v.bad_ref(
                     reference,
                     "`ref`",
@@ -98,7 +98,12 @@ pub(super) fn attach(
                 );
                 continue;
             };
-            if parts.len() == 2 {
+            let Ref::KeyResult {
+                team,
+                objective,
+                id: kr_id,
+            } = &parsed
+            else {
                 match v.kpi_ref(reference, index, "check-in") {
                     Some(k) => {
                         if let Some(c) = convert(v, raw, Expect::Value) {
@@ -108,12 +113,12 @@ pub(super) fn attach(
                     None => continue,
                 }
                 continue;
-            }
+            };
             let Some(date) = raw.date.as_ref().and_then(|d| Date::parse(&d.value)) else {
                 convert(v, raw, Expect::Value); // reports the date problem
                 continue;
             };
-            let key = (parts[0].to_owned(), parts[1].to_owned());
+            let key = (team.clone(), objective.clone());
             let Some(candidates) = index.objectives.get(&key) else {
                 let known = objectives.iter().flat_map(|(o, _)| {
                     o.key_results
@@ -130,7 +135,7 @@ pub(super) fn attach(
                 .collect();
             let j = match holding.as_slice() {
                 [j] => *j,
-                [] if v.unread.covers(&reference.value) => continue,
+                [] if v.unread.covers(&parsed) => continue,
                 [] => {
                     let periods: Vec<String> = candidates
                         .iter()
@@ -167,7 +172,7 @@ pub(super) fn attach(
                 }
             };
             let o = &objectives[j].0;
-            let Some(&r) = kr_index.get(&(j, parts[2])) else {
+            let Some(&r) = kr_index.get(&(j, kr_id.as_str())) else {
                 let known = o
                     .key_results
                     .iter()

@@ -22,22 +22,6 @@ use crate::model::*;
 use lower::lower_file;
 use std::collections::{HashMap, HashSet};
 
-/// A slug: `^[a-z0-9][a-z0-9_-]{0,62}$`.
-pub fn is_slug(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 63
-        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-')
-}
-
-/// Splits a reference into its slug parts, if well formed with 2 or 3 parts.
-pub fn parse_ref(s: &str) -> Option<Vec<&str>> {
-    let parts: Vec<&str> = s.split('/').collect();
-    ((2..=3).contains(&parts.len()) && parts.iter().all(|p| is_slug(p))).then_some(parts)
-}
-
 /// Inline check-ins waiting for their item to be built. Moved out of the raw files (never
 /// copied: they are the largest part of the input), mostly lowered already; the lowered
 /// vector becomes the item's own (BENCHMARKS.md).
@@ -513,7 +497,7 @@ impl<'c> Validator<'c> {
             ("onboarding", "Make onboarding effortless"),
         );
         let parent = raw.parent.as_ref().and_then(|p| {
-            if parse_ref(&p.value).is_some_and(|parts| parts.len() == 2) {
+            if matches!(p.value.parse(), Ok(Ref::Item { .. })) {
                 Some(p.clone())
             } else {
                 self.bad_ref(
@@ -526,7 +510,7 @@ impl<'c> Validator<'c> {
         });
         let mut guardrails = Vec::new();
         for g in raw.guardrails.iter().flatten() {
-            if parse_ref(&g.value).is_some_and(|parts| parts.len() == 2) {
+            if matches!(g.value.parse(), Ok(Ref::Item { .. })) {
                 guardrails.push(g.clone());
             } else {
                 self.bad_ref(
@@ -619,7 +603,7 @@ impl<'c> Validator<'c> {
         let kind = raw.kind.as_ref().map_or(KrKind::Metric, |k| k.value);
         let mut link = raw.kpi.clone();
         if let Some(l) = &link
-            && parse_ref(&l.value).is_none_or(|p| p.len() != 2)
+            && !matches!(l.value.parse(), Ok(Ref::Item { .. }))
         {
             self.bad_ref(
                 l,
@@ -742,7 +726,7 @@ impl<'c> Validator<'c> {
         candidates: impl Iterator<Item = String>,
         extra: Option<String>,
     ) {
-        if self.unread.covers(&r.value) {
+        if r.value.parse().is_ok_and(|r| self.unread.covers(&r)) {
             return; // its file did not read: that is the error to fix, and it is reported
         }
         let help = extra.or_else(|| {
@@ -856,7 +840,7 @@ impl<'c> Validator<'c> {
             .filter(|&&j| j != i)
             .map(|&j| objectives[j].0.period.name.as_str())
             .collect();
-        if periods.contains(&c.value.as_str()) || self.unread.covers(&reference) {
+        if periods.contains(&c.value.as_str()) || self.unread.covers(&Ref::item(&o.team, &o.id)) {
             return true;
         }
         let help = if c.value == o.period.name {
@@ -956,12 +940,12 @@ impl<'c> Validator<'c> {
     }
 }
 
+/// The `(team, id)` an objective or KPI ref names; nothing matches a ref of another shape.
 fn split2(r: &str) -> (String, String) {
-    let mut it = r.splitn(2, '/');
-    (
-        it.next().unwrap_or("").to_owned(),
-        it.next().unwrap_or("").to_owned(),
-    )
+    match r.parse() {
+        Ok(Ref::Item { team, id }) => (team, id),
+        _ => Default::default(),
+    }
 }
 
 /// A number as a person writes it: no trailing `.0`.

@@ -4,7 +4,7 @@
 //! unread when it did not parse (its text is scanned for `team:` and `id:`), or when its
 //! `team` or `period` was missing or invalid (its items are known, but were not built).
 
-use super::is_slug;
+use crate::model::{Ref, is_slug};
 use std::collections::HashSet;
 
 #[derive(Debug, Default, Clone)]
@@ -62,15 +62,17 @@ impl Unread {
     }
 
     /// Whether `reference` (`team/id` or `team/objective/kr`) may name an item of an
-    /// unread file.
-    pub fn covers(&self, reference: &str) -> bool {
-        let mut parts = reference.split('/');
-        let (Some(team), Some(id)) = (parts.next(), parts.next()) else {
-            return false;
+    /// unread file: whether its team's objective or KPI `id` may be defined there.
+    pub fn covers(&self, reference: &Ref) -> bool {
+        let (team, id) = match reference {
+            Ref::Item { team, id } => (team, id),
+            Ref::KeyResult {
+                team, objective, ..
+            } => (team, objective),
         };
         self.teams.contains(team)
             || self.any_team.contains(id)
-            || self.pairs.contains(&(team.to_owned(), id.to_owned()))
+            || self.pairs.contains(&(team.clone(), id.clone()))
     }
 }
 
@@ -88,27 +90,31 @@ fn slug_at(v: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn r(s: &str) -> Ref {
+        s.parse().expect("a ref")
+    }
+
     #[test]
     fn a_broken_file_covers_what_it_shows() {
         let mut u = Unread::default();
         u.scan("team: growth\nperiod: 2026-Q4\nobjectives:\n  - id: onboarding\n    title: \"Onb\n    key_results:\n      - { id: completion, title: C }\nkpis:\n  - id: 'churn'\n    kpi_id: nope\n");
-        assert!(u.covers("growth/churn"));
-        assert!(u.covers("growth/onboarding/completion"));
-        assert!(!u.covers("growth/chrun"), "a typo is still a typo");
-        assert!(!u.covers("growth/nope"), "`kpi_id:` is not `id:`");
-        assert!(!u.covers("sales/churn"));
+        assert!(u.covers(&r("growth/churn")));
+        assert!(u.covers(&r("growth/onboarding/completion")));
+        assert!(!u.covers(&r("growth/chrun")), "a typo is still a typo");
+        assert!(!u.covers(&r("growth/nope")), "`kpi_id:` is not `id:`");
+        assert!(!u.covers(&r("sales/churn")));
         // No team line: its ids, in any team.
         let mut u = Unread::default();
         u.scan("team: [growth\nkpis:\n  - id: nps\n");
-        assert!(u.covers("growth/nps") && u.covers("sales/nps"));
-        assert!(!u.covers("growth/churn"));
+        assert!(u.covers(&r("growth/nps")) && u.covers(&r("sales/nps")));
+        assert!(!u.covers(&r("growth/churn")));
         // A team and no ids: anything of that team.
         let mut u = Unread::default();
         u.scan("team: growth\nobjectives: [\n");
-        assert!(u.covers("growth/anything") && !u.covers("sales/x"));
+        assert!(u.covers(&r("growth/anything")) && !u.covers(&r("sales/x")));
         // Nothing recognisable: nothing covered.
         let mut u = Unread::default();
         u.scan("\u{0}\u{1} garbage");
-        assert!(!u.covers("growth/churn"));
+        assert!(!u.covers(&r("growth/churn")));
     }
 }
