@@ -50,10 +50,12 @@ pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
         Failure::Io(format!("cannot write {}: {e}", path.display()))
     };
     match (args.format, &args.output) {
-        (ReportFormat::Markdown, None) => out(&markdown::report(&view, markdown::GITHUB_LIMIT))?,
+        (ReportFormat::Markdown, None) => {
+            out(&markdown::report(&view, crate::text::fit::GITHUB_LIMIT))?
+        }
         (ReportFormat::Markdown, Some(path)) => {
             let path = ctx.cwd.join(path);
-            let text = markdown::report(&view, markdown::GITHUB_LIMIT);
+            let text = markdown::report(&view, crate::text::fit::GITHUB_LIMIT);
             crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|e| fail(&path, e))?;
         }
         // Streamed: at hundreds of teams the page is megabytes.

@@ -41,7 +41,7 @@ pub fn run(args: ReviewArgs, ctx: &Ctx) -> CmdResult {
         .map_err(|e| Failure::Usage(e.to_string()))?;
     let doc = match args.format {
         ReviewFormat::Text => text::render(&r, ctx.color_out),
-        ReviewFormat::Markdown => markdown::render(&r, crate::report::markdown::GITHUB_LIMIT),
+        ReviewFormat::Markdown => markdown::render(&r, crate::text::fit::GITHUB_LIMIT),
         ReviewFormat::Json => json::render(&r),
     };
     out(&doc)?;

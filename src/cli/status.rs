@@ -49,7 +49,7 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
             out_with(|w| json::write_status(w, &view))?;
             return Ok(exit::OK);
         }
-        StatusFormat::Markdown => markdown::status(&view, markdown::GITHUB_LIMIT),
+        StatusFormat::Markdown => markdown::status(&view, crate::text::fit::GITHUB_LIMIT),
         StatusFormat::Csv => csv::status(&view),
         StatusFormat::Table => {
             let opts = table::TableOptions {

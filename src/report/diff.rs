@@ -5,10 +5,10 @@
 //! ([`details`]) for text and Markdown; nothing here computes.
 
 use super::changes::{CheckinJson, FieldJson, FromToJson, checkin_pairs, from_to};
-use super::markdown::{GITHUB_LIMIT, Section, fit};
 use super::text::{num, score};
 use crate::diff::{ChangeKind, Field, FromTo, ItemChange, ItemKind, ItemStatus};
 use crate::model::{Checkin, Date, Observation, Ref};
+use crate::text::fit::{Document, GITHUB_LIMIT};
 use crate::text::safe;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -342,7 +342,7 @@ pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> Stri
         h.as_of,
         summary_line(s)
     );
-    let mut sections = Vec::new();
+    let mut doc = Document::new(head, limit);
     let moved: Vec<&ItemChange> = changes.iter().filter(|c| c.goalpost_moved).collect();
     if !moved.is_empty() {
         let mut out = String::new();
@@ -363,64 +363,59 @@ pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> Stri
         }
         // Trim the blank line the section separator adds back.
         let text = out.trim_start_matches('\n').to_owned();
-        sections.push(Section {
-            text,
-            items: vec![(moved.len(), "moved target")],
-        });
+        doc.section(&[(moved.len(), "moved target")], || text);
     }
     let mut teams: Vec<&str> = changes.iter().map(ItemChange::team).collect();
     teams.sort_unstable();
     teams.dedup();
     for team in teams {
-        let mut out = String::new();
-        out.push_str(&format!(
-            "### {}\n\n| | item | what changed | score or value | status |\n|---|---|---|---|---|\n",
-            cell(team)
-        ));
-        for c in changes.iter().filter(|c| c.team() == team) {
-            let mut what = vec![format!("{} {}", kind_word(c.kind), change_word(c.change))];
-            let lines = details(c);
-            // The last detail line holds the figures, shown in their own columns.
-            what.extend(lines[..lines.len().saturating_sub(1)].iter().cloned());
-            let figures = c.figures.as_ref();
-            let sc = match figures.and_then(|f| f.score.as_ref()) {
-                Some(s) if c.kind != ItemKind::Kpi => pair(s, |x| opt_num(*x, score)),
-                _ => figures
-                    .and_then(|f| f.value.as_ref())
-                    .map_or(String::new(), |v| pair(v, |x| opt_num(*x, num))),
-            };
-            let status = figures.map_or(String::new(), |f| pair(&f.status, |s| status_label(*s)));
-            let icon = match c.change {
-                ChangeKind::Added => "➕",
-                ChangeKind::Removed => "➖",
-                ChangeKind::Renamed => "🔀",
-                ChangeKind::Modified if c.goalpost_moved => "⚠️",
-                ChangeKind::Modified => "✏️",
-            };
-            out.push_str(&format!(
-                "| {icon} | `{}` {} | {} | {} | {} |\n",
-                cell(&c.reference.to_string()),
-                cell(&super::text::truncate(&c.title, 60)),
-                what.iter()
-                    .map(|w| cell(w))
-                    .collect::<Vec<_>>()
-                    .join("<br>"),
-                cell(&sc),
-                cell(&status)
-            ));
-        }
         let n = changes.iter().filter(|c| c.team() == team).count();
-        sections.push(Section {
-            text: out,
-            items: vec![(n, "changed item")],
-        });
+        doc.section(&[(n, "changed item")], || team_table(team, changes));
     }
-    fit(
-        head,
-        sections,
-        limit,
-        "Run `goalpost diff` or `goalpost diff --format json` for every change.",
-    )
+    doc.finish("Run `goalpost diff` or `goalpost diff --format json` for every change.")
+}
+
+/// The Markdown table of one team's changes.
+fn team_table(team: &str, changes: &[ItemChange]) -> String {
+    let cell = safe::markdown;
+    let mut out = String::new();
+    out.push_str(&format!(
+        "### {}\n\n| | item | what changed | score or value | status |\n|---|---|---|---|---|\n",
+        cell(team)
+    ));
+    for c in changes.iter().filter(|c| c.team() == team) {
+        let mut what = vec![format!("{} {}", kind_word(c.kind), change_word(c.change))];
+        let lines = details(c);
+        // The last detail line holds the figures, shown in their own columns.
+        what.extend(lines[..lines.len().saturating_sub(1)].iter().cloned());
+        let figures = c.figures.as_ref();
+        let sc = match figures.and_then(|f| f.score.as_ref()) {
+            Some(s) if c.kind != ItemKind::Kpi => pair(s, |x| opt_num(*x, score)),
+            _ => figures
+                .and_then(|f| f.value.as_ref())
+                .map_or(String::new(), |v| pair(v, |x| opt_num(*x, num))),
+        };
+        let status = figures.map_or(String::new(), |f| pair(&f.status, |s| status_label(*s)));
+        let icon = match c.change {
+            ChangeKind::Added => "➕",
+            ChangeKind::Removed => "➖",
+            ChangeKind::Renamed => "🔀",
+            ChangeKind::Modified if c.goalpost_moved => "⚠️",
+            ChangeKind::Modified => "✏️",
+        };
+        out.push_str(&format!(
+            "| {icon} | `{}` {} | {} | {} | {} |\n",
+            cell(&c.reference.to_string()),
+            cell(&super::text::truncate(&c.title, 60)),
+            what.iter()
+                .map(|w| cell(w))
+                .collect::<Vec<_>>()
+                .join("<br>"),
+            cell(&sc),
+            cell(&status)
+        ));
+    }
+    out
 }
 
 /// The JSON document of `diff --format json` (README, "goalpost diff").

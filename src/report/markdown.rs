@@ -3,71 +3,18 @@
 //! summary, then per period and team an objective table with the key results folded in a
 //! `<details>` block, then KPIs per team). Every piece of repository text goes through
 //! [`safe::markdown`], so a title cannot ping people, load an image, open HTML or break a
-//! table or heading. Documents stay within GitHub's comment limit ([`fit`]).
+//! table or heading. Documents stay within GitHub's comment limit ([`crate::text::fit`]).
 
 use super::text::{kpi_emoji, score, sparkline, status_emoji, trend_arrow};
 use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView, Summary};
 use crate::model::*;
-use crate::text::{num, plural, safe};
+use crate::text::{num, safe};
 
-/// GitHub's limit on a comment body, in characters. Documents count bytes against it,
-/// which is never fewer than characters, so they fit either way.
-pub const GITHUB_LIMIT: usize = 65_536;
+use crate::text::fit::Document;
 
 /// Repository text as inline Markdown.
 fn md(s: &str) -> String {
     safe::markdown(s)
-}
-
-/// A part of a document that is kept or cut whole, with what it holds (for the note that
-/// says what was cut).
-pub struct Section {
-    pub text: String,
-    /// What the section holds, such as (3, "objective") — counted in the truncation note.
-    pub items: Vec<(usize, &'static str)>,
-}
-
-/// `head`, then as many whole sections as fit within `limit` bytes; when some do not fit, a
-/// note says how many items were left out and where to see everything (`hint`).
-pub fn fit(head: String, sections: Vec<Section>, limit: usize, hint: &str) -> String {
-    // Room for the truncation note, which is short.
-    const NOTE_ROOM: usize = 500;
-    let total: usize = head.len() + sections.iter().map(|s| s.text.len() + 1).sum::<usize>();
-    let mut out = head;
-    if total <= limit {
-        for s in &sections {
-            out.push('\n');
-            out.push_str(&s.text);
-        }
-        return out;
-    }
-    for (n, s) in sections.iter().enumerate() {
-        if out.len() + s.text.len() + 1 + NOTE_ROOM > limit {
-            let left = &sections[n..];
-            let mut counts: Vec<(usize, &'static str)> = Vec::new();
-            for (k, word) in left.iter().flat_map(|s| s.items.iter()) {
-                match counts.iter_mut().find(|(_, w)| w == word) {
-                    Some(c) => c.0 += k,
-                    None => counts.push((*k, word)),
-                }
-            }
-            let what: Vec<String> = counts
-                .iter()
-                .filter(|(k, _)| *k > 0)
-                .map(|&(k, w)| plural(k, w))
-                .collect();
-            out.push_str(&format!(
-                "\n> [!NOTE]\n> Truncated to stay under GitHub's {limit}-character limit: {} left out \
-                 ({}). {hint}\n",
-                what.join(" and "),
-                plural(left.len(), "section"),
-            ));
-            return out;
-        }
-        out.push('\n');
-        out.push_str(&s.text);
-    }
-    out
 }
 
 /// The detail cell of a key result: its numbers, confidence, last check-in, staleness, and
@@ -153,55 +100,47 @@ fn kpi_row(k: &KpiRow) -> String {
 
 /// `status --format markdown`: one table per period and team, then a KPI table.
 pub fn status(view: &StatusView, limit: usize) -> String {
-    let head = format!("## Goals as of {}\n\n", view.as_of);
-    let mut sections = Vec::new();
-    for group in view.sections() {
-        let first = &group[0];
-        let mut text = format!(
-            "### {} · {}\n\n{}\n\n| Objective / key result | Score | Expected | Forecast | Status | Detail |\n|---|---:|---:|---:|---|---|\n",
-            md(&first.objective.period.name),
-            md(&first.objective.team),
-            period_line(first),
-        );
-        for o in group {
-            text.push_str(&objective_row(o));
-            for kr in &o.key_results {
-                text.push_str(&format!(
-                    "| ↳ `{}` {} | {} | | {} | {} | {} |\n",
-                    kr.kr.id,
-                    md(&kr.kr.title),
-                    score(kr.score.progress),
-                    kr.forecast_cell(),
-                    status_emoji(kr.score.status),
-                    kr_detail(kr)
-                ));
-            }
-        }
-        sections.push(Section {
-            text,
-            items: vec![(group.len(), "objective")],
-        });
-    }
-    if !view.kpis.is_empty() {
-        let mut text = format!("### KPIs\n\n{KPI_HEADER}");
-        for k in &view.kpis {
-            text.push_str(&kpi_row(k));
-        }
-        sections.push(Section {
-            text,
-            items: vec![(view.kpis.len(), "KPI")],
-        });
-    }
-    let mut head = head;
+    let mut head = format!("## Goals as of {}\n\n", view.as_of);
     if view.objectives.is_empty() && view.kpis.is_empty() {
         head.push_str("_No objectives or KPIs match._\n");
     }
-    fit(
-        head,
-        sections,
-        limit,
-        "Run `goalpost status` or `goalpost report --format html` for everything.",
-    )
+    let mut doc = Document::new(head, limit);
+    for group in view.sections() {
+        doc.section(&[(group.len(), "objective")], || {
+            let first = &group[0];
+            let mut text = format!(
+                "### {} · {}\n\n{}\n\n| Objective / key result | Score | Expected | Forecast | Status | Detail |\n|---|---:|---:|---:|---|---|\n",
+                md(&first.objective.period.name),
+                md(&first.objective.team),
+                period_line(first),
+            );
+            for o in group {
+                text.push_str(&objective_row(o));
+                for kr in &o.key_results {
+                    text.push_str(&format!(
+                        "| ↳ `{}` {} | {} | | {} | {} | {} |\n",
+                        kr.kr.id,
+                        md(&kr.kr.title),
+                        score(kr.score.progress),
+                        kr.forecast_cell(),
+                        status_emoji(kr.score.status),
+                        kr_detail(kr)
+                    ));
+                }
+            }
+            text
+        });
+    }
+    if !view.kpis.is_empty() {
+        doc.section(&[(view.kpis.len(), "KPI")], || {
+            let mut text = format!("### KPIs\n\n{KPI_HEADER}");
+            for k in &view.kpis {
+                text.push_str(&kpi_row(k));
+            }
+            text
+        });
+    }
+    doc.finish("Run `goalpost status` or `goalpost report --format html` for everything.")
 }
 
 /// `report --format markdown`: a whole document for a pull-request comment or a job
@@ -209,34 +148,24 @@ pub fn status(view: &StatusView, limit: usize) -> String {
 pub fn report(view: &StatusView, limit: usize) -> String {
     let mut head = format!("# Goals report as of {}\n\n", view.as_of);
     head.push_str(&summary(&view.summary(), !view.kpis.is_empty()));
-    let mut sections: Vec<Section> = view
-        .sections()
-        .into_iter()
-        .map(|group| Section {
-            text: team_section(group),
-            items: vec![(group.len(), "objective")],
-        })
-        .collect();
-    for (n, group) in view.kpi_sections().into_iter().enumerate() {
-        let heading = if n == 0 { "## KPIs\n\n" } else { "" };
-        let mut text = format!("{heading}### {}\n\n{KPI_HEADER}", md(&group[0].kpi.team));
-        for k in group {
-            text.push_str(&kpi_row(k));
-        }
-        sections.push(Section {
-            text,
-            items: vec![(group.len(), "KPI")],
-        });
-    }
     if view.objectives.is_empty() && view.kpis.is_empty() {
         head.push_str("_No objectives or KPIs match._\n");
     }
-    fit(
-        head,
-        sections,
-        limit,
-        "Run `goalpost report --format html` or `goalpost status` for everything.",
-    )
+    let mut doc = Document::new(head, limit);
+    for group in view.sections() {
+        doc.section(&[(group.len(), "objective")], || team_section(group));
+    }
+    for (n, group) in view.kpi_sections().into_iter().enumerate() {
+        doc.section(&[(group.len(), "KPI")], || {
+            let heading = if n == 0 { "## KPIs\n\n" } else { "" };
+            let mut text = format!("{heading}### {}\n\n{KPI_HEADER}", md(&group[0].kpi.team));
+            for k in group {
+                text.push_str(&kpi_row(k));
+            }
+            text
+        });
+    }
+    doc.finish("Run `goalpost report --format html` or `goalpost status` for everything.")
 }
 
 fn summary(s: &Summary, with_kpis: bool) -> String {
@@ -306,25 +235,4 @@ fn team_section(group: &[ObjectiveRow]) -> String {
     }
     out.push_str("\n</details>\n");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fit_cuts_whole_sections_and_says_so() {
-        let sections = (0..10)
-            .map(|i| Section {
-                text: format!("section {i} {}\n", "x".repeat(100)),
-                items: vec![(2, "objective")],
-            })
-            .collect();
-        let out = fit("head\n".into(), sections, 1000, "See more.");
-        assert!(out.len() <= 1000, "{}", out.len());
-        assert!(out.contains("section 0"));
-        assert!(!out.contains("section 9"));
-        assert!(out.contains("objectives left out"), "{out}");
-        assert!(out.contains("See more."));
-    }
 }

@@ -2,6 +2,7 @@
 //! truncation ([`self`]), and the sanitisers that text from the repository passes through on
 //! its way to a terminal, a CI log, Markdown or CSV ([`safe`]). Depends only on `std`.
 
+pub mod fit;
 pub mod safe;
 
 /// A number without float noise, as people write it: `250`, `6.1`, `0.333`.

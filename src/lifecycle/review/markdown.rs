@@ -8,7 +8,7 @@
 use super::text::{BRIER_MEANS, ranking};
 use super::{Band, Brier, Calibration, Grade, RANKED_N, Review, TeamReview};
 use crate::model::Commitment;
-use crate::report::markdown::{Section, fit};
+use crate::text::fit::Document;
 use crate::text::{num, plural, safe};
 use std::fmt::Write as _;
 
@@ -89,26 +89,17 @@ pub fn render(r: &Review, limit: usize) -> String {
             t.carry_over.len()
         );
     }
-    let mut sections = vec![Section {
-        text: calibration(&r.calibration),
-        items: vec![(1, "calibration table")],
-    }];
+    let mut doc = Document::new(head, limit);
+    doc.section(&[(1, "calibration table")], || calibration(&r.calibration));
     for t in &r.teams {
-        sections.push(Section {
-            text: team(r, t),
-            items: vec![(1, "team"), (t.objectives.len(), "objective")],
+        doc.section(&[(1, "team"), (t.objectives.len(), "objective")], || {
+            team(r, t)
         });
     }
     if let Some(q) = questions(r) {
-        sections.push(Section {
-            text: q,
-            items: vec![(1, "list of questions")],
-        });
+        doc.section(&[(1, "list of questions")], || q);
     }
-    fit(
-        head,
-        sections,
-        limit,
+    doc.finish(
         "Run `goalpost review` with `--team` for one team, or `--format json` for everything.",
     )
 }
