@@ -2,29 +2,10 @@
 //! a missing key), objectives by period, team, id; key results in file order; KPIs by team, id.
 
 use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView};
+use super::wire::num;
 use crate::model::*;
 use schemars::JsonSchema;
 use serde::Serialize;
-
-/// Serializes whole numbers without a fractional part (`250`, not `250.0`); others in full.
-pub mod num {
-    use serde::Serializer;
-
-    pub fn one<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
-        if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
-            s.serialize_i64(*x as i64)
-        } else {
-            s.serialize_f64(*x)
-        }
-    }
-
-    pub fn opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
-        match x {
-            Some(x) => one(x, s),
-            None => s.serialize_none(),
-        }
-    }
-}
 
 /// `goalpost status --format json` (SPEC 7.3).
 #[derive(Serialize, JsonSchema)]

@@ -5,7 +5,7 @@
 
 use super::{Band, Calibration, Grade, Review};
 use crate::model::{Commitment, KrKind};
-use crate::report::json::num;
+use crate::report::wire::{FormatVersion, num};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(title = "goalpost review")]
 pub struct ReviewJson {
-    pub format_version: crate::report::FormatVersion,
+    pub format_version: FormatVersion,
     /// The period reviewed, such as `2026-Q3`.
     pub period: String,
     /// Its first day, `YYYY-MM-DD`.
@@ -122,7 +122,7 @@ fn calibration(c: &Calibration) -> CalibrationJson {
 /// The wire value of a review.
 pub fn document(r: &Review) -> ReviewJson {
     ReviewJson {
-        format_version: crate::report::FormatVersion,
+        format_version: FormatVersion,
         period: r.period.name.clone(),
         start: r.period.start.to_string(),
         end: r.period.end.to_string(),

@@ -1,0 +1,49 @@
+//! What the JSON outputs share on the wire: the format version every document starts with,
+//! and [`num`], how `status` and `review` write numbers. Kept apart so that no output module
+//! borrows from another.
+
+/// The `"format_version"` every JSON output starts with (SPEC 7): 1 until a change removes
+/// or renames a key. Serialises as the number; its schema is the constant.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FormatVersion;
+
+/// The current version of the JSON outputs.
+pub const FORMAT_VERSION: u32 = 1;
+
+impl serde::Serialize for FormatVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(FORMAT_VERSION)
+    }
+}
+
+impl schemars::JsonSchema for FormatVersion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FormatVersion".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "const": FORMAT_VERSION,
+            "description": "The version of this output's shape: raised when a key is removed or renamed (adding a key does not raise it)."
+        })
+    }
+}
+
+/// Serializes whole numbers without a fractional part (`250`, not `250.0`); others in full.
+pub mod num {
+    use serde::Serializer;
+
+    pub fn one<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
+            s.serialize_i64(*x as i64)
+        } else {
+            s.serialize_f64(*x)
+        }
+    }
+
+    pub fn opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match x {
+            Some(x) => one(x, s),
+            None => s.serialize_none(),
+        }
+    }
+}
