@@ -26,7 +26,7 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sev:ident, $lint:literal; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sev:ident, $lint:tt; )*) => {
         /// Every diagnostic code goalpost can emit.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code { $( $(#[$doc])* $variant, )* }
@@ -55,6 +55,37 @@ macro_rules! codes {
                 match name { $($name => Some(Code::$variant),)* _ => None }
             }
         }
+
+        check_codes!([] $($variant $lint;)*);
+    };
+}
+
+/// Collects the codes whose lint flag is `false` into [`CheckCode`] (a tt-muncher: one code
+/// per step, kept or skipped by its flag).
+macro_rules! check_codes {
+    ([$($kept:ident)*]) => {
+        /// The codes that are not practice lints: the problems validation, loading and the
+        /// history rules find. A `match` on it is exhaustive without a fallback, so a new
+        /// code without an explanation in `crate::explain` does not compile.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum CheckCode { $($kept,)* }
+
+        impl Code {
+            /// This code as a [`CheckCode`]; `None` for a practice lint.
+            pub fn check(self) -> Option<CheckCode> {
+                match self {
+                    $(Code::$kept => Some(CheckCode::$kept),)*
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        }
+    };
+    ([$($kept:ident)*] $variant:ident false; $($rest:tt)*) => {
+        check_codes!([$($kept)* $variant] $($rest)*);
+    };
+    ([$($kept:ident)*] $variant:ident true; $($rest:tt)*) => {
+        check_codes!([$($kept)*] $($rest)*);
     };
 }
 
