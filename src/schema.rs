@@ -23,7 +23,9 @@ pub fn config_json() -> String {
     pretty(&generate::<crate::config::RawConfig>())
 }
 
-/// The JSON outputs that have a schema (`goalpost schema --output NAME`).
+/// The JSON outputs that have a schema (`goalpost schema --output NAME`, whose values are
+/// [`Output::ALL`] by [`Output::name`]). The one list: the command line and the tests (which
+/// ask the command line) take it from here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Output {
     Status,
@@ -34,6 +36,7 @@ pub enum Output {
 }
 
 impl Output {
+    /// Every output, in the order `goalpost schema --help` lists them.
     pub const ALL: &'static [Output] = &[
         Output::Status,
         Output::Check,
@@ -42,6 +45,7 @@ impl Output {
         Output::Log,
     ];
 
+    /// The command whose `--format json` this is, and the value of `schema --output`.
     pub fn name(self) -> &'static str {
         match self {
             Output::Status => "status",
@@ -50,11 +54,6 @@ impl Output {
             Output::Diff => "diff",
             Output::Log => "log",
         }
-    }
-
-    /// Where the schema is committed, relative to the repository root.
-    pub fn path(self) -> String {
-        format!("schema/output/{}.schema.json", self.name())
     }
 }
 

@@ -2,6 +2,7 @@
 //! generated from the raw types.
 
 use super::{CmdResult, Ctx, exit, out};
+use crate::schema::Output;
 use clap::{Args, ValueEnum};
 
 /// Print the JSON Schema of goal files (for editors: yaml-language-server, VS Code), of
@@ -13,30 +14,23 @@ pub struct SchemaArgs {
     pub config: bool,
     /// Print the schema of this command's `--format json` output instead.
     #[arg(long, value_enum, value_name = "COMMAND")]
-    pub output: Option<OutputArg>,
+    pub output: Option<Output>,
 }
 
-/// The commands whose JSON output has a schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputArg {
-    Status,
-    Check,
-    Review,
-    Diff,
-    Log,
+/// `--output` takes the names of [`Output::ALL`].
+impl ValueEnum for Output {
+    fn value_variants<'a>() -> &'a [Self] {
+        Output::ALL
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 pub fn run(args: SchemaArgs, _ctx: &Ctx) -> CmdResult {
-    use crate::schema::Output;
     match (args.config, args.output) {
         (true, _) => out(&crate::schema::config_json())?,
-        (false, Some(o)) => out(&crate::schema::output_json(match o {
-            OutputArg::Status => Output::Status,
-            OutputArg::Check => Output::Check,
-            OutputArg::Review => Output::Review,
-            OutputArg::Diff => Output::Diff,
-            OutputArg::Log => Output::Log,
-        }))?,
+        (false, Some(o)) => out(&crate::schema::output_json(o))?,
         (false, None) => out(&crate::schema::json())?,
     }
     Ok(exit::OK)

@@ -8,8 +8,45 @@ use crate::common::*;
 use crate::tools;
 use std::path::{Path, PathBuf};
 
-/// The outputs with a schema, and a command line that produces each.
-const OUTPUTS: &[&str] = &["status", "check", "review", "diff", "log"];
+/// The outputs with a schema, as the command line lists them (`goalpost schema --output`
+/// takes its values from `schema::Output::ALL`, the one list).
+fn output_names() -> Vec<String> {
+    let o = run(&root(), &["schema", "--output", "no-such-output"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    let list = err
+        .split("[possible values: ")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .unwrap_or_else(|| panic!("no list of possible values in: {err}"));
+    list.split(", ").map(str::to_owned).collect()
+}
+
+#[test]
+fn every_output_is_run_and_listed_in_the_readme() {
+    let names = output_names();
+    assert!(names.len() >= 5, "{names:?}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut run: Vec<&str> = outputs(dir.path()).into_iter().map(|(n, _)| n).collect();
+    run.sort_unstable();
+    run.dedup();
+    let mut want: Vec<&str> = names.iter().map(String::as_str).collect();
+    want.sort_unstable();
+    assert_eq!(
+        run, want,
+        "outputs() must run every output that has a schema"
+    );
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    for name in &names {
+        let row = format!(
+            "| `{name} --format json` | [`schema/output/{name}.schema.json`](schema/output/{name}.schema.json) | `goalpost schema --output {name}` |"
+        );
+        assert!(
+            readme.contains(&row),
+            "README, Output contracts: no row\n{row}"
+        );
+    }
+}
 
 fn committed(name: &str) -> PathBuf {
     root().join(format!("schema/output/{name}.schema.json"))
@@ -17,7 +54,7 @@ fn committed(name: &str) -> PathBuf {
 
 #[test]
 fn output_schemas_are_committed_and_current() {
-    for name in OUTPUTS {
+    for name in &output_names() {
         let o = run(&root(), &["schema", "--output", name]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let on_disk = std::fs::read_to_string(committed(name)).unwrap_or_default();
