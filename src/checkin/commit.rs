@@ -5,9 +5,8 @@
 //! goalpost can: during a merge, rebase, cherry-pick or revert (the commit would silently
 //! drop that state) and when `commit.gpgsign` asks for signed commits (libgit2 cannot sign).
 
-use crate::git::Repo;
 use crate::git::commit::{Identity, IdentityError};
-use git2::Oid;
+use crate::git::{self, Oid, Repo};
 use std::path::Path;
 
 /// A repository ready to commit one file.
@@ -36,7 +35,7 @@ pub enum CommitError {
     )]
     MustSign,
     #[error("--commit: {0}")]
-    Git(#[from] git2::Error),
+    Git(#[from] git::Error),
 }
 
 impl Committer {

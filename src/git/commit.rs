@@ -3,8 +3,8 @@
 //! only that file's blob replaced (only that path's index entry is updated, so whatever else
 //! is staged stays staged and uncommitted).
 
-use super::Repo;
-use git2::{Oid, RepositoryState, Signature, build::TreeUpdateBuilder};
+use super::{Error, Oid, Repo};
+use git2::{RepositoryState, Signature, build::TreeUpdateBuilder};
 use std::path::Path;
 
 /// Who makes a commit: author and committer, from git config and the GIT_AUTHOR_* /
@@ -19,7 +19,7 @@ pub struct Identity {
 pub enum IdentityError {
     /// None is configured.
     Missing,
-    Git(git2::Error),
+    Git(Error),
 }
 
 /// What a repository state other than a plain one is called, for messages; `None` when a
@@ -46,7 +46,7 @@ impl Repo {
     }
 
     /// A boolean from git config (false when unset or unreadable).
-    pub fn config_flag(&self, name: &str) -> Result<bool, git2::Error> {
+    pub fn config_flag(&self, name: &str) -> Result<bool, Error> {
         Ok(self.lock().guard.config()?.get_bool(name).unwrap_or(false))
     }
 
@@ -57,7 +57,7 @@ impl Repo {
             if e.code() == git2::ErrorCode::NotFound {
                 IdentityError::Missing
             } else {
-                IdentityError::Git(e)
+                IdentityError::Git(e.into())
             }
         };
         Ok(Identity {
@@ -74,13 +74,13 @@ impl Repo {
         bytes: &[u8],
         message: &str,
         who: &Identity,
-    ) -> Result<Oid, git2::Error> {
+    ) -> Result<Oid, Error> {
         let guard = self.lock();
         let repo = &*guard.guard;
         let parent = match repo.head() {
             Ok(head) => Some(head.peel_to_commit()?),
             Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         let base = match &parent {
             Some(c) => c.tree()?,
@@ -107,6 +107,6 @@ impl Repo {
         let mut index = repo.index()?;
         index.add_path(Path::new(path))?;
         index.write()?;
-        Ok(oid)
+        Ok(Oid(oid))
     }
 }

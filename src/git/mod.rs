@@ -14,9 +14,39 @@ pub mod read;
 mod tree;
 pub mod watchdog;
 
-pub use git2::Oid;
 pub use read::{Author, CommitInfo, Reader};
 pub use tree::GitTree;
+
+/// A git object id (a commit or a blob) as the rest of goalpost holds it: compared, hashed
+/// and printed in full hex. Only `src/git` sees the libgit2 id inside.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Oid(git2::Oid);
+
+impl std::fmt::Display for Oid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::fmt::Debug for Oid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// A libgit2 failure while reading history or committing, worded as libgit2 words it. Only
+/// `src/git` sees the libgit2 error inside.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct Error(#[from] git2::Error);
+
+impl Error {
+    /// Whether an object or reference was not found (in a shallow clone: history that was
+    /// not fetched).
+    pub fn is_not_found(&self) -> bool {
+        self.0.code() == ErrorCode::NotFound
+    }
+}
 
 /// Why a git operation could not be done.
 #[derive(Debug, thiserror::Error)]
@@ -156,7 +186,7 @@ impl Repo {
         let found = repo
             .revparse_single(rev)
             .and_then(|o| o.peel_to_commit())
-            .map(|c| c.id());
+            .map(|c| Oid(c.id()));
         match found {
             Ok(commit) => Ok(Revision {
                 name: rev.to_owned(),
@@ -234,10 +264,10 @@ impl Repo {
         let other = self.resolve(&branch)?;
         let locked = lock(&self.repo);
         let repo = &*locked.guard;
-        match repo.merge_base(head.commit, other.commit) {
+        match repo.merge_base(head.commit.0, other.commit.0) {
             Ok(commit) => Ok(Revision {
                 name: format!("merge-base(HEAD, {branch})"),
-                commit,
+                commit: Oid(commit),
             }),
             Err(_) if repo.is_shallow() => Err(GitError::Shallow {
                 what: format!("cannot find the merge base of HEAD and `{branch}`"),
@@ -254,7 +284,7 @@ impl Repo {
         let locked = lock(&self.repo);
         let repo = &*locked.guard;
         let tree = repo
-            .find_commit(rev.commit)
+            .find_commit(rev.commit.0)
             .and_then(|c| c.tree())
             .map(|t| t.id())
             .map_err(|e| {
@@ -295,7 +325,11 @@ fn is_hex(rev: &str) -> bool {
 /// bytes; `Ok(None)` when it is larger. Every blob goalpost reads from git goes through
 /// here or checks the header the same way, so a pull request cannot make it inflate a 1.5 GB
 /// blob that packs into a megabyte.
-fn bounded_blob(repo: &Repository, id: Oid, max: u64) -> Result<Option<Blob<'_>>, git2::Error> {
+fn bounded_blob(
+    repo: &Repository,
+    id: git2::Oid,
+    max: u64,
+) -> Result<Option<Blob<'_>>, git2::Error> {
     watchdog::tick();
     if blob_size(repo, id)? > max {
         return Ok(None);
@@ -304,7 +338,7 @@ fn bounded_blob(repo: &Repository, id: Oid, max: u64) -> Result<Option<Blob<'_>>
 }
 
 /// A blob's size from its header.
-fn blob_size(repo: &Repository, id: Oid) -> Result<u64, git2::Error> {
+fn blob_size(repo: &Repository, id: git2::Oid) -> Result<u64, git2::Error> {
     let (size, _) = repo.odb()?.read_header(id)?;
     Ok(size as u64)
 }
@@ -339,7 +373,7 @@ mod tests {
         (dir, r)
     }
 
-    fn build(repo: &Repository, files: &[(&str, Node)], under: &str) -> Oid {
+    fn build(repo: &Repository, files: &[(&str, Node)], under: &str) -> git2::Oid {
         let mut b = repo.treebuilder(None).expect("a tree builder");
         let mut dirs: Vec<&str> = Vec::new();
         for (path, node) in files {

@@ -3,8 +3,8 @@
 //! commits with their parents and author, the blob ids at given paths in a commit's tree,
 //! and blobs read with a size bound. No libgit2 object leaves this module.
 
-use super::{Locked, Repo, watchdog};
-use git2::{ErrorCode, ObjectType, Oid, Sort};
+use super::{Error, Locked, Oid, Repo, watchdog};
+use git2::{ErrorCode, ObjectType, Sort};
 use std::collections::HashMap;
 
 /// The author of a commit.
@@ -40,34 +40,34 @@ impl Repo {
 
 impl Reader<'_> {
     /// The commit HEAD points at; `None` on an unborn branch (nothing committed yet).
-    pub fn head(&self) -> Result<Option<Oid>, git2::Error> {
+    pub fn head(&self) -> Result<Option<Oid>, Error> {
         match self.git.guard.head().and_then(|h| h.peel_to_commit()) {
-            Ok(c) => Ok(Some(c.id())),
+            Ok(c) => Ok(Some(Oid(c.id()))),
             Err(e) if e.code() == ErrorCode::UnbornBranch => Ok(None),
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         }
     }
 
     /// Every commit reachable from `start`, children before parents, newest first among
     /// unrelated ones (git's `--topo-order --date-order`).
-    pub fn walk(
-        &self,
-        start: Oid,
-    ) -> Result<impl Iterator<Item = Result<Oid, git2::Error>> + '_, git2::Error> {
+    pub fn walk(&self, start: Oid) -> Result<impl Iterator<Item = Result<Oid, Error>> + '_, Error> {
         let mut revwalk = self.git.guard.revwalk()?;
         revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-        revwalk.push(start)?;
-        Ok(revwalk.inspect(|_| watchdog::tick()))
+        revwalk.push(start.0)?;
+        Ok(revwalk.map(|id| {
+            watchdog::tick();
+            id.map(Oid).map_err(Error)
+        }))
     }
 
     /// A commit's parents and author.
-    pub fn commit(&self, id: Oid) -> Result<CommitInfo, git2::Error> {
+    pub fn commit(&self, id: Oid) -> Result<CommitInfo, Error> {
         watchdog::tick();
-        let c = self.git.guard.find_commit(id)?;
+        let c = self.git.guard.find_commit(id.0)?;
         let a = c.author();
         Ok(CommitInfo {
             id,
-            parents: c.parent_ids().collect(),
+            parents: c.parent_ids().map(Oid).collect(),
             author: Author {
                 name: String::from_utf8_lossy(a.name_bytes()).into_owned(),
                 email: String::from_utf8_lossy(a.email_bytes()).into_owned(),
@@ -79,10 +79,10 @@ impl Reader<'_> {
 
     /// The blob at each of `paths` (repository paths) in a commit's tree; `None` where there
     /// is none (missing, or not a file).
-    pub fn entries(&self, commit: Oid, paths: &[String]) -> Result<Vec<Option<Oid>>, git2::Error> {
+    pub fn entries(&self, commit: Oid, paths: &[String]) -> Result<Vec<Option<Oid>>, Error> {
         watchdog::tick();
         let repo = &*self.git.guard;
-        let root = repo.find_commit(commit)?.tree()?;
+        let root = repo.find_commit(commit.0)?.tree()?;
         // Each directory is read once for all the paths (they usually share `goals/`).
         let mut dirs: HashMap<String, Option<git2::Tree<'_>>> = HashMap::new();
         dirs.insert(String::new(), Some(root));
@@ -114,7 +114,7 @@ impl Reader<'_> {
             let found = dirs.get(&prefix).and_then(Option::as_ref).and_then(|t| {
                 t.get_name(name)
                     .filter(|e| e.kind() == Some(ObjectType::Blob))
-                    .map(|e| e.id())
+                    .map(|e| Oid(e.id()))
             });
             out.push(found);
         }
@@ -123,8 +123,8 @@ impl Reader<'_> {
 
     /// A blob's bytes when it is at most `max` bytes (its header is read first, never the
     /// content of a larger one); `None` when larger.
-    pub fn blob(&self, id: Oid, max: u64) -> Result<Option<Vec<u8>>, git2::Error> {
-        Ok(super::bounded_blob(&self.git.guard, id, max)?.map(|b| b.content().to_vec()))
+    pub fn blob(&self, id: Oid, max: u64) -> Result<Option<Vec<u8>>, Error> {
+        Ok(super::bounded_blob(&self.git.guard, id.0, max)?.map(|b| b.content().to_vec()))
     }
 
     /// Whether this is a shallow clone.
@@ -140,7 +140,7 @@ impl Reader<'_> {
         std::fs::read_to_string(self.git.guard.path().join("shallow"))
             .unwrap_or_default()
             .lines()
-            .filter_map(|l| Oid::from_str(l.trim()).ok())
+            .filter_map(|l| git2::Oid::from_str(l.trim()).ok().map(Oid))
             .collect()
     }
 }

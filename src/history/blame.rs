@@ -11,7 +11,7 @@
 //! author of the file is given), and the walk stops when every line has an author.
 
 use super::Repo;
-use crate::git::{Oid, Reader};
+use crate::git::{self, Oid, Reader};
 use std::collections::HashMap;
 use std::path::Path;
 use std::rc::Rc;
@@ -116,7 +116,7 @@ struct Blobs<'g> {
 }
 
 impl Blobs<'_> {
-    fn get(&mut self, id: Oid) -> Result<Option<Rc<Vec<u8>>>, git2::Error> {
+    fn get(&mut self, id: Oid) -> Result<Option<Rc<Vec<u8>>>, git::Error> {
         if let Some((_, b)) = self.recent.iter().find(|(o, _)| *o == id) {
             return Ok(b.clone());
         }
@@ -131,7 +131,7 @@ impl Blobs<'_> {
 
 /// Who last changed each line of `text` (the work-tree version of `path`, a repository
 /// path); `None` for lines not committed.
-pub fn blame(git: &Reader<'_>, path: &str, text: &str) -> Result<Vec<Option<String>>, git2::Error> {
+pub fn blame(git: &Reader<'_>, path: &str, text: &str) -> Result<Vec<Option<String>>, git::Error> {
     let current = lines(text.as_bytes());
     let mut authors: Vec<Option<String>> = vec![None; current.len()];
     let Some(head) = git.head()? else {

@@ -10,7 +10,7 @@ pub mod item;
 pub mod lines;
 
 use crate::diff::ItemChange;
-use crate::git::{CommitInfo, Oid, Reader};
+use crate::git::{self, CommitInfo, Oid, Reader};
 use crate::model::Checkin;
 use crate::select::Target;
 use item::{ItemKey, Version};
@@ -31,7 +31,7 @@ pub enum HistoryError {
     )]
     Shallow,
     #[error("git: {0}")]
-    Git(#[from] git2::Error),
+    Git(#[from] git::Error),
 }
 
 /// The files that hold an item, project-relative, and how to read them.
@@ -266,8 +266,8 @@ fn change(commit: &CommitInfo, changes: Vec<ItemChange>) -> Change {
 }
 
 /// A missing object in a shallow clone is missing history; anywhere else a git failure.
-fn shallow_or(git: &Reader<'_>, e: git2::Error) -> HistoryError {
-    if git.is_shallow() && e.code() == git2::ErrorCode::NotFound {
+fn shallow_or(git: &Reader<'_>, e: git::Error) -> HistoryError {
+    if git.is_shallow() && e.is_not_found() {
         HistoryError::Shallow
     } else {
         HistoryError::Git(e)

@@ -36,10 +36,9 @@ mod today;
 mod tools;
 mod workflow;
 
-/// Arrows point down (STYLE.md): the library never reaches into `cli`, which is the only
-/// module that prints and the edge where the process exits.
-#[test]
-fn only_cli_uses_cli() {
+/// The Rust files under `src/` outside `except` (a directory under `src/`) whose text
+/// contains `needle`.
+fn sources_naming(needle: &str, except: &str) -> Vec<String> {
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for e in std::fs::read_dir(dir).expect("read_dir") {
             let p = e.expect("entry").path();
@@ -53,18 +52,32 @@ fn only_cli_uses_cli() {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     walk(&src, &mut files);
-    let offenders: Vec<String> = files
+    files
         .iter()
-        .filter(|p| !p.starts_with(src.join("cli")) && !p.ends_with("main.rs"))
-        .filter(|p| {
-            std::fs::read_to_string(p)
-                .expect("read")
-                .contains("crate::cli")
-        })
+        .filter(|p| !p.starts_with(src.join(except)) && !p.ends_with("main.rs"))
+        .filter(|p| std::fs::read_to_string(p).expect("read").contains(needle))
         .map(|p| p.display().to_string())
-        .collect();
+        .collect()
+}
+
+/// Arrows point down (STYLE.md): the library never reaches into `cli`, which is the only
+/// module that prints and the edge where the process exits.
+#[test]
+fn only_cli_uses_cli() {
+    let offenders = sources_naming("crate::cli", "cli");
     assert!(
         offenders.is_empty(),
         "crate::cli used outside cli/: {offenders:?}"
+    );
+}
+
+/// libgit2 stays behind the git boundary: its ids and errors are wrapped in `git::Oid` and
+/// `git::Error` before they leave `src/git/`.
+#[test]
+fn only_git_uses_git2() {
+    let offenders = sources_naming("git2::", "git");
+    assert!(
+        offenders.is_empty(),
+        "git2 used outside src/git/: {offenders:?}"
     );
 }
