@@ -10,7 +10,7 @@ use super::append::{Appended, Log};
 use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, parse_date, plural};
 use crate::checkin::NewCheckin;
 use crate::diag::Code;
-use crate::model::{Date, Goals, KrMeasure, Observation};
+use crate::model::{Date, Goals, Observation, Records};
 use crate::select::{Target, resolve};
 use crate::text::safe;
 use clap::Args;
@@ -145,7 +145,7 @@ fn new_checkin(
     let target = resolve(goals, &reference, None, date)?;
     let milestone = match target {
         Target::Kpi(_) => false,
-        Target::KeyResult(id) => goals.kr(id).1.kind == KrMeasure::Milestone,
+        Target::KeyResult(id) => goals.kr(id).1.kind.records() == Records::Done,
         Target::Objective(o) => {
             let o = checked.goals.objective(o);
             let krs: Vec<String> = o

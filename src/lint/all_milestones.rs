@@ -3,7 +3,7 @@
 
 use super::{Finding, Input, Lint, Report};
 use crate::diag::{Code, Severity};
-use crate::model::{KrMeasure, Ref};
+use crate::model::{Records, Ref};
 use std::fmt;
 
 pub const LINT: Lint = Lint {
@@ -37,7 +37,10 @@ impl Finding for AllMilestones {
 
 fn check(input: &Input, out: &mut Report) {
     for o in &input.goals.objectives {
-        if !o.key_results.is_empty() && o.key_results.iter().all(|k| k.kind == KrMeasure::Milestone)
+        if !o.key_results.is_empty()
+            && o.key_results
+                .iter()
+                .all(|k| k.kind.records() == Records::Done)
         {
             let objective = o.reference();
             out.push(o.span, &AllMilestones { objective });

@@ -4,7 +4,7 @@
 
 use super::{Finding, Input, Lint, Report};
 use crate::diag::{Code, Severity};
-use crate::model::{KrMeasure, Ref};
+use crate::model::{Records, Ref};
 use std::fmt;
 
 pub const LINT: Lint = Lint {
@@ -69,7 +69,7 @@ impl Finding for TaskLike<'_> {
 fn check(input: &Input, out: &mut Report) {
     for o in &input.goals.objectives {
         for kr in &o.key_results {
-            if kr.kind == KrMeasure::Milestone && starts_with_output_verb(&kr.title) {
+            if kr.kind.records() == Records::Done && starts_with_output_verb(&kr.title) {
                 let finding = TaskLike {
                     kr: o.kr_ref(kr),
                     title: &kr.title,

@@ -37,6 +37,25 @@ keyword_enum!(
     /// The kind of a key result.
     KrKind { Metric = "metric", Milestone = "milestone" }
 );
+/// What a check-in of an item carries: a number (`value:`, KPIs and metric key results) or
+/// a state (`done:`, milestones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Records {
+    Value,
+    Done,
+}
+
+impl KrKind {
+    /// What this kind's check-ins carry. Every rule that depends on it asks here, so a new
+    /// kind is decided once, by the compiler's demand.
+    pub fn records(self) -> Records {
+        match self {
+            KrKind::Metric => Records::Value,
+            KrKind::Milestone => Records::Done,
+        }
+    }
+}
+
 keyword_enum!(
     /// The good direction of a KPI.
     Better { Higher = "higher", Lower = "lower" }

@@ -10,7 +10,7 @@ pub use crate::date::Date;
 pub use crate::diag::Span;
 pub use crate::period::Period;
 pub use ids::{KpiId, KrId, ObjectiveId, Ref, RefError, RefParts, is_slug};
-pub use keywords::{Better, Cadence, Commitment, KrKind};
+pub use keywords::{Better, Cadence, Commitment, KrKind, Records};
 
 /// All goals of a repository.
 #[derive(Debug, Clone, Default)]
@@ -179,6 +179,11 @@ impl KrMeasure {
             KrMeasure::Milestone => KrKind::Milestone,
         }
     }
+
+    /// What its check-ins carry ([`KrKind::records`]).
+    pub fn records(&self) -> Records {
+        self.kind().records()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -324,6 +329,16 @@ impl Checkin {
 pub enum Observation {
     Value(f64),
     Done(bool),
+}
+
+impl Observation {
+    /// Which kind of check-in this is.
+    pub fn records(&self) -> Records {
+        match self {
+            Observation::Value(_) => Records::Value,
+            Observation::Done(_) => Records::Done,
+        }
+    }
 }
 
 /// The check-ins dated on or before `t` (a prefix, since check-ins are sorted).

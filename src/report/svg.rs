@@ -6,7 +6,7 @@
 
 use super::view::{KpiRow, ObjectiveRow};
 use crate::date::Date;
-use crate::model::{KrMeasure, Observation, Period};
+use crate::model::{Observation, Period};
 use crate::score::metric_progress;
 use maud::{Markup, html};
 use std::fmt::Write as _;
@@ -51,13 +51,10 @@ pub fn kr_points(row: &super::view::KrRow) -> Vec<(Date, f64)> {
     let mut points = Vec::new();
     let mut before = None;
     for c in row.seen() {
-        let p = match (kr.kind, c.obs) {
-            (KrMeasure::Metric { start, target }, Observation::Value(v)) => {
-                metric_progress(start, target, Some(v))
-            }
-            (KrMeasure::Milestone, Observation::Done(d)) => f64::from(u8::from(d)),
-            _ => continue,
-        };
+        if c.obs.records() != kr.kind.records() {
+            continue;
+        }
+        let p = kr.kind.progress(Some(c.obs));
         if c.date < period.start {
             before = Some(p);
         } else if c.date <= period.end {

@@ -237,6 +237,20 @@ impl<'a> ObjectiveRow<'a> {
     }
 }
 
+/// A key result's numbers in its unit with its latest value ("250 → 210 → 150
+/// tickets/week"), or a milestone's state: the one wording of every human output, the
+/// review's included.
+pub fn measure(kr: &KeyResult, score: &KrScore) -> String {
+    let latest = match (score.current, score.done) {
+        (Some(v), _) => Some(Observation::Value(v)),
+        (None, Some(d)) => Some(Observation::Done(d)),
+        (None, None) => None,
+    };
+    kr.kind.describe(latest, num, |line| {
+        crate::text::unit_after(line, kr.unit.as_deref())
+    })
+}
+
 impl<'a> KrRow<'a> {
     pub fn reference(&self) -> Ref {
         self.objective.kr_ref(self.kr)
@@ -249,15 +263,7 @@ impl<'a> KrRow<'a> {
 
     /// The KR's numbers in its unit: "250 → 210 → 150 tickets/week", or a milestone's state.
     pub fn measure(&self) -> String {
-        let s = self.score;
-        let latest = match (s.current, s.done) {
-            (Some(v), _) => Some(Observation::Value(v)),
-            (None, Some(d)) => Some(Observation::Done(d)),
-            (None, None) => None,
-        };
-        self.kr.kind.describe(latest, num, |line| {
-            crate::text::unit_after(line, self.kr.unit.as_deref())
-        })
+        measure(self.kr, self.score)
     }
 
     /// A value of this KR in its unit ("210 tickets/week").

@@ -301,10 +301,11 @@ fn kr(
     let seen = upto(goals.observations(kr), frozen_at(p, t));
     let latest = seen.last();
     let progress = kr.kind.progress(latest.map(|c| c.obs));
-    let (current, done) = match (kr.kind, latest.map(|c| c.obs)) {
-        (KrMeasure::Metric { .. }, Some(Observation::Value(v))) => (Some(v), None),
-        (KrMeasure::Milestone, Some(Observation::Done(d))) => (None, Some(d)),
-        _ => (None, None),
+    // Valid goals give a key result only check-ins of its kind (`KrMeasure::records`).
+    let (current, done) = match latest.map(|c| c.obs) {
+        Some(Observation::Value(v)) => (Some(v), None),
+        Some(Observation::Done(d)) => (None, Some(d)),
+        None => (None, None),
     };
     let confidence = latest.and_then(|c| c.confidence);
     let status = if t < p.start {

@@ -11,13 +11,6 @@ use crate::load::raw::RawCheckin;
 use crate::model::*;
 use std::collections::HashMap;
 
-/// What a check-in must carry.
-#[derive(Clone, Copy, PartialEq)]
-pub(crate) enum Expect {
-    Value,
-    Done,
-}
-
 pub(super) fn attach(
     v: &mut Validator,
     mut objectives: Vec<(Objective, PendingObjective)>,
@@ -35,7 +28,7 @@ pub(super) fn attach(
     // vectors become the items' own, and only the rest are converted here.
     for (k, (_, pending)) in kpis.iter_mut().enumerate() {
         let lowered = std::mem::take(&mut pending.checkins);
-        kpi_cks[k] = inline_checkins(v, lowered, Expect::Value);
+        kpi_cks[k] = inline_checkins(v, lowered, Records::Value);
     }
     let inline: Vec<Vec<Lowered>> = objectives
         .iter_mut()
@@ -106,7 +99,7 @@ pub(super) fn attach(
             else {
                 match v.kpi_ref(reference, index, "check-in") {
                     Some(k) => {
-                        if let Some(c) = convert(v, raw, Expect::Value) {
+                        if let Some(c) = convert(v, raw, Records::Value) {
                             kpi_log.entry(k).or_default().push(c);
                         }
                     }
@@ -115,7 +108,7 @@ pub(super) fn attach(
                 continue;
             };
             let Some(date) = raw.date.as_ref().and_then(|d| Date::parse(&d.value)) else {
-                convert(v, raw, Expect::Value); // reports the date problem
+                convert(v, raw, Records::Value); // reports the date problem
                 continue;
             };
             let key = (team.clone(), objective.clone());
@@ -226,16 +219,13 @@ fn append(mut cks: Vec<Checkin>, more: Option<Vec<Checkin>>) -> Vec<Checkin> {
     cks
 }
 
-fn expect(kr: &KeyResult) -> Expect {
-    match kr.kind {
-        KrMeasure::Metric { .. } => Expect::Value,
-        KrMeasure::Milestone => Expect::Done,
-    }
+fn expect(kr: &KeyResult) -> Records {
+    kr.kind.records()
 }
 
 /// An item's inline check-ins in file order: the clean ones as lowered, the rest converted
 /// (with their diagnostics) and put back in their places.
-fn inline_checkins(v: &mut Validator, lowered: Lowered, expect: Expect) -> Vec<Checkin> {
+fn inline_checkins(v: &mut Validator, lowered: Lowered, expect: Records) -> Vec<Checkin> {
     let Lowered { clean, rest } = lowered;
     if rest.is_empty() {
         return clean; // the usual case: the lowered vector becomes the item's own
@@ -304,7 +294,7 @@ fn outside(v: &mut Validator, c: &Checkin, o: &Objective) {
 /// ([`convert`]) and lowering keeps the check-ins with none ([`super::lower`]).
 pub(crate) fn judge(
     raw: &RawCheckin,
-    expect: Expect,
+    expect: Records,
 ) -> Result<(Date, Observation), Vec<Diagnostic>> {
     let mut problems: Vec<Diagnostic> = Vec::new();
     let date = match &raw.date {
@@ -338,7 +328,7 @@ pub(crate) fn judge(
     };
     let mut ok = true;
     let obs = match expect {
-        Expect::Value => {
+        Records::Value => {
             if let Some(done) = raw.done() {
                 problems.push(
                     Diagnostic::new(
@@ -367,7 +357,7 @@ pub(crate) fn judge(
                 }
             }
         }
-        Expect::Done => {
+        Records::Done => {
             if let Some(x) = &raw.value {
                 problems.push(
                     Diagnostic::new(
@@ -436,7 +426,7 @@ pub(crate) fn judge(
 }
 
 /// A check-in of an item that expects `expect`, or `None` with its problems reported.
-pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Expect) -> Option<Checkin> {
+pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Records) -> Option<Checkin> {
     match judge(raw, expect) {
         Ok((date, obs)) => Some(Checkin {
             date,

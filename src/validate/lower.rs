@@ -4,13 +4,13 @@
 //! stay raw, with their position, for validation to judge and report. Whether a check-in is
 //! accepted is decided by the one copy of the check-in rules, [`checkins::judge`].
 
-use super::checkins::{self, Expect};
+use super::checkins;
 use crate::load::lower::Lowered;
-use crate::load::raw::{KrKind, RawCheckin, RawFile};
-use crate::model::{Checkin, CheckinText};
+use crate::load::raw::{RawCheckin, RawFile};
+use crate::model::{Checkin, CheckinText, Records};
 
 /// Lowers one item's raw check-ins; `expect` is what the item takes.
-pub(crate) fn lower(raws: Vec<RawCheckin>, expect: Expect) -> Lowered {
+pub(crate) fn lower(raws: Vec<RawCheckin>, expect: Records) -> Lowered {
     // A key the reader rejected (already reported) or an inline `ref` (reported by
     // validation) keeps the check-in raw for validation to report in its place.
     let verdicts: Vec<_> = raws
@@ -53,21 +53,17 @@ pub(crate) fn lower(raws: Vec<RawCheckin>, expect: Expect) -> Lowered {
 pub fn lower_file(f: &mut RawFile) {
     for k in f.kpis.iter_mut().flatten() {
         if let Some(raws) = k.checkins.take() {
-            k.lowered = lower(raws, Expect::Value);
+            k.lowered = lower(raws, Records::Value);
         }
     }
     for o in f.objectives.iter_mut().flatten() {
         for kr in o.key_results.iter_mut().flatten() {
             if let Some(raws) = kr.checkins.take() {
-                let milestone = kr
+                // An unknown or missing kind is reported elsewhere; a metric is the default.
+                let expect = kr
                     .kind
                     .as_ref()
-                    .is_some_and(|k| k.value == KrKind::Milestone);
-                let expect = if milestone {
-                    Expect::Done
-                } else {
-                    Expect::Value
-                };
+                    .map_or(Records::Value, |k| k.value.records());
                 kr.lowered = lower(raws, expect);
             }
         }

@@ -124,7 +124,7 @@ pub fn validate_with(files: Vec<(u32, RawFile)>, config: &Config, unread: Unread
                 let checkins = std::mem::take(&mut raw.lowered);
                 match v.kpi(raw, team) {
                     Some(k) => kpis.push((k, Pending { checkins })),
-                    None => v.orphan_checkins(&checkins, checkins::Expect::Value),
+                    None => v.orphan_checkins(&checkins, Records::Value),
                 }
             }
         }
@@ -528,15 +528,10 @@ impl<'c> Validator<'c> {
         for (raw_kr, checkins) in raw.key_results.iter().flatten().zip(&mut inline) {
             let checkins = std::mem::take(checkins);
             let Some((kr, link)) = self.key_result(raw_kr) else {
-                let expect = if raw_kr
+                let expect = raw_kr
                     .kind
                     .as_ref()
-                    .is_some_and(|k| k.value == KrKind::Milestone)
-                {
-                    checkins::Expect::Done
-                } else {
-                    checkins::Expect::Value
-                };
+                    .map_or(Records::Value, |k| k.value.records());
                 self.orphan_checkins(&checkins, expect);
                 continue;
             };
@@ -702,7 +697,7 @@ impl<'c> Validator<'c> {
     /// Shape-checks the check-ins of an item that could not be built, so their problems are
     /// reported in the same run.
     /// (The clean ones have nothing to report.)
-    fn orphan_checkins(&mut self, lowered: &Lowered, expect: checkins::Expect) {
+    fn orphan_checkins(&mut self, lowered: &Lowered, expect: Records) {
         for (_, raw) in &lowered.rest {
             checkins::convert(self, raw, expect);
         }

@@ -174,14 +174,7 @@ impl KrReview<'_> {
 
     /// Its numbers at the end: "2 → 3.5 → 4%", "milestone: done".
     pub fn measure(&self) -> String {
-        let latest = match (self.score.current, self.score.done) {
-            (Some(v), _) => Some(Observation::Value(v)),
-            (None, Some(d)) => Some(Observation::Done(d)),
-            (None, None) => None,
-        };
-        self.kr.kind.describe(latest, crate::text::num, |line| {
-            crate::text::unit_after(line, self.kr.unit.as_deref())
-        })
+        crate::report::view::measure(self.kr, self.score)
     }
 }
 
