@@ -3,12 +3,13 @@
 //! (value vs done, confidence range, real dates), and merged per item into one date-sorted
 //! history where identical repeats count once and conflicting ones are errors.
 
-use super::{Index, Pending, PendingObjective, Validator, fmt_num};
+use super::{Index, Pending, PendingObjective, Validator};
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Span};
 use crate::load::lower::Lowered;
 use crate::load::raw::RawCheckin;
 use crate::model::*;
+use crate::text::num_full;
 use std::collections::HashMap;
 
 pub(super) fn attach(
@@ -365,7 +366,7 @@ pub(crate) fn judge(
                         x.span,
                         format!(
                             "a milestone is done or not; it takes no `value` ({})",
-                            fmt_num(x.value)
+                            num_full(x.value)
                         ),
                     )
                     .help("write `done: true` or `done: false` instead"),
@@ -412,7 +413,7 @@ pub(crate) fn judge(
                 c.span,
                 format!(
                     "`confidence` must be between 0 and 1, found {}",
-                    fmt_num(c.value)
+                    num_full(c.value)
                 ),
             )
             .help("confidence is a probability: 0.7 means \"7 in 10 that we reach the target\""),

@@ -19,6 +19,7 @@ use crate::diag::{Code, Diagnostic, Span, suggest};
 use crate::load::lower::Lowered;
 use crate::load::raw::*;
 use crate::model::*;
+use crate::text::num_full;
 use lower::lower_file;
 use std::collections::{HashMap, HashSet};
 
@@ -436,7 +437,7 @@ impl<'c> Validator<'c> {
                     Better::Lower => ("above", "greater"),
                     Better::Higher => ("below", "smaller"),
                 };
-                let (c, t) = (fmt_num(crit.value), fmt_num(target));
+                let (c, t) = (num_full(crit.value), num_full(target));
                 let message = if crit.value == target {
                     format!(
                         "`critical` equals `target` ({t}): a value of {t} would be healthy and critical at once"
@@ -648,7 +649,7 @@ impl<'c> Validator<'c> {
                 match (&raw.start, &raw.target) {
                     (Some(s), Some(t)) if s.value == t.value => {
                         self.push(
-                            Diagnostic::new(Code::StartEqualsTarget, t.span, format!("`target` equals `start` ({})", fmt_num(s.value)))
+                            Diagnostic::new(Code::StartEqualsTarget, t.span, format!("`target` equals `start` ({})", num_full(s.value)))
                                 .help("a key result describes a change; to keep a value steady, make it a KPI with a target and a critical threshold"),
                         );
                         None
@@ -664,7 +665,7 @@ impl<'c> Validator<'c> {
         let weight = match &raw.weight {
             Some(w) if w.value <= 0.0 => {
                 self.push(
-                    Diagnostic::new(Code::OutOfRange, w.span, format!("`weight` must be greater than 0, found {}", fmt_num(w.value)))
+                    Diagnostic::new(Code::OutOfRange, w.span, format!("`weight` must be greater than 0, found {}", num_full(w.value)))
                         .help("weights are relative (default 1); remove a key result that should not count at all"),
                 );
                 1.0
@@ -940,15 +941,6 @@ fn split2(r: &str) -> (String, String) {
     match r.parse() {
         Ok(Ref::Item { team, id }) => (team, id),
         _ => Default::default(),
-    }
-}
-
-/// A number as a person writes it: no trailing `.0`.
-pub fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
     }
 }
 
