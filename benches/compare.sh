@@ -4,6 +4,7 @@
 #   benches/compare.sh BEFORE_BIN AFTER_BIN [ORG_DIR]
 #   RUNS=9 benches/compare.sh /work/golden/goalpost-before target/release/goalpost /tmp/org300
 #   INSTR=0 RUNS=3 benches/compare.sh OLD NEW /tmp/org3000      # wall time and RSS only
+#   ONLY='^status$|markdown' benches/compare.sh OLD NEW /tmp/org3000  # some commands only
 #
 # Without ORG_DIR, generates TEAMS teams (default 300) with benches/gen_org.py into a temporary
 # directory (deleted afterwards). Every command runs with `--as-of $AS_OF` (2026-11-15) and with
@@ -24,7 +25,7 @@
 set -euo pipefail
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 before=$(realpath "$1")
@@ -68,6 +69,16 @@ commands=(
     "report --format html|report --format html"
     "show $SHOW_REF|show $SHOW_REF"
 )
+
+# ONLY=REGEX keeps the commands whose name matches (grep -E), e.g. ONLY='^status$|markdown'.
+if [ -n "${ONLY:-}" ]; then
+    kept=()
+    for c in "${commands[@]}"; do
+        if printf '%s' "${c%%|*}" | grep -Eq -- "$ONLY"; then kept+=("$c"); fi
+    done
+    [ ${#kept[@]} -gt 0 ] || { echo "ONLY=$ONLY matches no command" >&2; exit 2; }
+    commands=("${kept[@]}")
+fi
 
 for bin in "$before" "$after"; do
     "$bin" -C "$org" --as-of "$AS_OF" check >/dev/null 2>&1 ||
