@@ -155,15 +155,8 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
         plural(written.len(), "check-in"),
         sources.join(", ")
     );
-    match log.commit(&text, &message) {
-        Ok(Some(id)) => report.push_str(&format!("committed {id}\n")),
-        Ok(None) => {}
-        Err(e) => {
-            out(&report)?;
-            return Err(e);
-        }
-    }
-    out(&report)?;
+    // The same ending as `checkin`; pull's own exit code says whether every source answered.
+    log.finish(&text, &message, report)?;
     Ok(code)
 }
 
