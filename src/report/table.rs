@@ -41,7 +41,7 @@ fn push_h(out: &mut String, s: &str) {
 }
 
 /// One cell before layout.
-#[derive(Clone)]
+#[derive(Default)]
 struct TCell {
     text: String,
     color: Option<comfy_table::Color>,
@@ -220,10 +220,7 @@ impl Grid {
         let columns = self.columns;
         for mut row in self.rows {
             t.add_row(shown.iter().map(|&c| {
-                let cell = row.get_mut(c).map_or_else(
-                    || TCell::new(""),
-                    |cell| std::mem::replace(cell, TCell::new("")),
-                );
+                let cell = row.get_mut(c).map(std::mem::take).unwrap_or_default();
                 let mut out = Cell::new(cell.text);
                 if cell.bold {
                     out = out.add_attribute(Attribute::Bold);
@@ -483,8 +480,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Pieces that end anywhere but inside a line that goes on with text (as `status`
-        /// adds them: whole lines, or a table followed by line breaks).
+        /// Any pieces, ending inside a line or after it: trimming happens only at a line
+        /// break, so where the pieces are cut does not matter.
         #[test]
         fn trimming_on_the_way_in_is_trimming_the_whole(
             pieces in proptest::collection::vec("[a \\t\\r\\u{3000}é\\n]{0,12}\n?", 0..8),

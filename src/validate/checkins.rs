@@ -49,7 +49,7 @@ pub(super) fn attach(
                 }
                 continue;
             }
-            let mut cks = inline_checkins(v, lowered, expect(kr));
+            let mut cks = inline_checkins(v, lowered, kr.kind.records());
             cks.retain(|c| {
                 let inside = o.period.contains(c.date);
                 if !inside {
@@ -179,7 +179,7 @@ pub(super) fn attach(
                 linked(v, raw.span, kr, o, &kpis);
                 continue;
             }
-            if let Some(c) = convert(v, raw, expect(kr)) {
+            if let Some(c) = convert(v, raw, kr.kind.records()) {
                 kr_log.entry((j, r)).or_default().push(c);
             }
         }
@@ -218,10 +218,6 @@ fn append(mut cks: Vec<Checkin>, more: Option<Vec<Checkin>>) -> Vec<Checkin> {
         cks.append(&mut more);
     }
     cks
-}
-
-fn expect(kr: &KeyResult) -> Records {
-    kr.kind.records()
 }
 
 /// An item's inline check-ins in file order: the clean ones as lowered, the rest converted
