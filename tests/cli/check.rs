@@ -365,6 +365,25 @@ fn init_scaffolds_and_never_overwrites() {
     );
 }
 
+/// The scaffold's own example raises no warning on any day of a quarter: its check-ins are
+/// dated on the day of `init`, so they are not stale mid-quarter.
+#[test]
+fn init_example_has_no_warning_whatever_the_day() {
+    for day in ["2026-10-01", "2026-11-15", "2026-12-06", "2026-12-31"] {
+        let r = repo(&[]);
+        let o = command(r.path(), &["init"])
+            .env("GOALPOST_TODAY", day)
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = command(r.path(), &["check", "--deny-warnings"])
+            .env("GOALPOST_TODAY", day)
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(0), "{day}: {}", stderr(&o));
+    }
+}
+
 #[test]
 fn init_into_a_new_directory_creates_it() {
     let r = repo(&[]);

@@ -22,6 +22,7 @@ mod outputs;
 mod prometheus;
 mod pull;
 mod readme_dev;
+mod readme_fields;
 mod recipes;
 mod report;
 mod review;
