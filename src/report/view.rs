@@ -86,8 +86,9 @@ impl<'a> StatusView<'a> {
     }
 
     /// Runs of objectives that share a period and team (objectives are sorted so), each run
-    /// a section of a report.
-    pub fn sections(&self) -> Vec<&[ObjectiveRow<'a>]> {
+    /// a section of a human report, its objectives in file order (the order a team writes
+    /// them in is its priority; SPEC 12). JSON and CSV keep `objectives`' order instead.
+    pub fn sections(&self) -> Vec<Vec<&ObjectiveRow<'a>>> {
         let rows = &self.objectives;
         let mut out = Vec::new();
         let mut start = 0;
@@ -97,7 +98,9 @@ impl<'a> StatusView<'a> {
                 a.period.name == b.period.name && a.team == b.team
             };
             if !same {
-                out.push(&rows[start..n]);
+                let mut run: Vec<&ObjectiveRow<'a>> = rows[start..n].iter().collect();
+                run.sort_by_key(|r| (r.objective.span.file, r.objective.span.start));
+                out.push(run);
                 start = n;
             }
         }
