@@ -294,16 +294,34 @@ impl<'a> KrRow<'a> {
         format!("{:.2}{mark}", f.progress)
     }
 
-    /// The forecast in the key result's units: "13.3% on 2026-12-31 (band 12.99–13.56%)".
+    /// The forecast in the key result's units, at the precision of its own figures (start,
+    /// target and the values seen): "13.3% on 2026-12-31 (band 13–13.6%)".
     pub fn forecast_words(&self) -> Option<String> {
+        use crate::text::{decimals, num_at, unit_after};
         let f = self.score.forecast?;
-        let mut out = format!("{} on {}", self.value(f.value), self.objective.period.end);
+        let given = self
+            .kr
+            .kind
+            .bounds()
+            .map(|(s, t)| [s, t])
+            .into_iter()
+            .flatten();
+        let seen = self.seen().iter().filter_map(|c| match c.obs {
+            Observation::Value(v) => Some(v),
+            Observation::Done(_) => None,
+        });
+        let places = given.chain(seen).map(decimals).max().unwrap_or(0);
+        let unit = self.kr.unit.as_deref();
+        let mut out = format!(
+            "{} on {}",
+            unit_after(num_at(f.value, places), unit),
+            self.objective.period.end
+        );
         if let (Some(lo), Some(hi)) = (f.low, f.high) {
-            let unit = self.kr.unit.as_deref();
             out.push_str(&format!(
                 " (band {}–{})",
-                num(lo),
-                crate::text::unit_after(num(hi), unit)
+                num_at(lo, places),
+                unit_after(num_at(hi, places), unit)
             ));
         }
         Some(out)

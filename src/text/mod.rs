@@ -22,6 +22,25 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// How many decimals [`num`] writes for `x` (0 to 3): the precision a figure was given in.
+pub fn decimals(x: f64) -> usize {
+    num(x).split_once('.').map_or(0, |(_, d)| d.len())
+}
+
+/// `x` with exactly `places` decimals (at most 3), never `-0`: a derived figure (a forecast)
+/// shown at the precision of the figures it comes from.
+pub fn num_at(x: f64, places: usize) -> String {
+    if !x.is_finite() {
+        return "–".to_owned();
+    }
+    let places = places.min(3);
+    let s = format!("{x:.places$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
+        _ => s,
+    }
+}
+
 /// A number at full precision for machines (CSV), without `.0` on whole numbers.
 pub fn num_full(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -106,6 +125,20 @@ pub fn wrap_hanging(s: &str, width: usize, hang: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_figures_take_the_precision_of_their_sources() {
+        assert_eq!(
+            (decimals(250.0), decimals(6.1), decimals(1.0 / 3.0)),
+            (0, 1, 3)
+        );
+        assert_eq!(num_at(93.395, 0), "93");
+        assert_eq!(num_at(91.68, 1), "91.7");
+        assert_eq!(num_at(-0.0004, 2), "0.00");
+        assert_eq!(num_at(-0.4, 0), "0");
+        assert_eq!(num_at(-1.5, 1), "-1.5");
+        assert_eq!(num_at(1.23456, 9), "1.235");
+    }
 
     #[test]
     fn wrapping_keeps_the_indent_and_hangs_under_the_first_word() {
