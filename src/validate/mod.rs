@@ -23,6 +23,8 @@ use crate::text::num_full;
 use lower::lower_file;
 use std::collections::{HashMap, HashSet};
 
+/// The example title in the help for a key result without one.
+const KR_TITLE_EXAMPLE: &str = "Reduce weekly support tickets from 250 to 150";
 /// Inline check-ins waiting for their item to be built. Moved out of the raw files (never
 /// copied: they are the largest part of the input), mostly lowered already; the lowered
 /// vector becomes the item's own (BENCHMARKS.md).
@@ -120,6 +122,18 @@ pub fn validate_with(files: Vec<(u32, RawFile)>, config: &Config, unread: Unread
                 None
             }
         };
+        // Items that are not built (their file's team or period is missing) still have their
+        // own required keys checked, so one run names every missing key (as schema tools do).
+        if has_items && (team.is_none() || period.is_none()) {
+            for o in f.objectives.iter().flatten() {
+                v.objective_keys(o);
+            }
+        }
+        if team.is_none() {
+            for k in f.kpis.iter().flatten() {
+                v.kpi_keys(k);
+            }
+        }
         for raw in f.kpis.iter_mut().flatten() {
             if let Some(team) = &team {
                 let checkins = std::mem::take(&mut raw.lowered);
@@ -397,6 +411,35 @@ impl<'c> Validator<'c> {
         (id, title)
     }
 
+    /// The required keys of an objective and its key results that is not built (see
+    /// [`Self::id_and_title`]), reported as when it is.
+    fn objective_keys(&mut self, raw: &RawObjective) {
+        self.id_and_title(
+            (&raw.id, &raw.title),
+            (raw.span, &raw.invalid),
+            ("an objective", "objective id"),
+            ("onboarding", "Make onboarding effortless"),
+        );
+        for kr in raw.key_results.iter().flatten() {
+            self.id_and_title(
+                (&kr.id, &kr.title),
+                (kr.span, &kr.invalid),
+                ("a key result", "key result id"),
+                ("support-tickets", KR_TITLE_EXAMPLE),
+            );
+        }
+    }
+
+    /// [`Self::objective_keys`] for a KPI that is not built.
+    fn kpi_keys(&mut self, raw: &RawKpi) {
+        self.id_and_title(
+            (&raw.id, &raw.title),
+            (raw.span, &raw.invalid),
+            ("a KPI", "KPI id"),
+            ("churn", "Monthly customer churn"),
+        );
+    }
+
     /// Records the item at `span` as built with placeholders when an error was reported
     /// since `before` (the length of `diags` then) or the loader found a value invalid.
     fn flag(&mut self, span: Span, before: usize, invalid: &[&str]) {
@@ -591,10 +634,7 @@ impl<'c> Validator<'c> {
             (&raw.id, &raw.title),
             (raw.span, &raw.invalid),
             ("a key result", "key result id"),
-            (
-                "support-tickets",
-                "Reduce weekly support tickets from 250 to 150",
-            ),
+            ("support-tickets", KR_TITLE_EXAMPLE),
         );
         let kind = raw.kind.as_ref().map_or(KrKind::Metric, |k| k.value);
         let mut link = raw.kpi.clone();

@@ -556,6 +556,54 @@ fn the_summary_counts_files_that_do_not_parse() {
     );
 }
 
+/// Every missing required key is reported in one run, also in a file whose missing
+/// `period` (or `team`) keeps its items from being built: `period`, the objective's `id` and
+/// `title`, and a key result's `title`, as schema tools list them.
+#[test]
+fn every_missing_required_key_is_reported() {
+    let r = repo(&[
+        (
+            "goals/a.yaml",
+            "team: growth\nobjectives:\n  - key_results:\n      - { id: k, start: 0, target: 1 }\n",
+        ),
+        ("goals/b.yaml", "kpis:\n  - { better: lower, target: 5 }\n"),
+    ]);
+    let (code, v) = check_json(r.path(), &[]);
+    assert_eq!(code, 1);
+    let mut found: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or("").to_owned(),
+                d["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    let want = [
+        (
+            "goals/a.yaml",
+            "`period` is required when a file defines objectives",
+        ),
+        ("goals/a.yaml", "a key result has no `title`"),
+        ("goals/a.yaml", "an objective has no `id`"),
+        ("goals/a.yaml", "an objective has no `title`"),
+        (
+            "goals/b.yaml",
+            "`team` is required when a file defines objectives or KPIs",
+        ),
+        ("goals/b.yaml", "a KPI has no `id`"),
+        ("goals/b.yaml", "a KPI has no `title`"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(f, m)| (f.to_string(), m.to_string()))
+        .collect();
+    assert_eq!(found, want);
+}
+
 /// Messages that point at the fix: the tab itself, the month's length, a critical line on
 /// the target, and the periods an objective exists in.
 #[test]
