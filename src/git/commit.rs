@@ -1,7 +1,8 @@
 //! Writing through the wrapper, for `checkin --commit`: the repository's state, a config
 //! switch, the user's identity, and a commit of one file onto HEAD whose tree is HEAD's with
 //! only that file's blob replaced (only that path's index entry is updated, so whatever else
-//! is staged stays staged and uncommitted).
+//! is staged stays staged and uncommitted). The index is written before the commit is made,
+//! so a failure leaves either nothing or the file staged, never a commit the index lacks.
 
 use super::{Error, Oid, Repo};
 use git2::{RepositoryState, Signature, build::TreeUpdateBuilder};
@@ -45,6 +46,19 @@ impl Repo {
         operation(self.lock().guard.state())
     }
 
+    /// The index's lock file when another git process holds it (`.git/index.lock`).
+    pub fn index_lock_held(&self) -> Result<Option<std::path::PathBuf>, Error> {
+        let git = self.lock();
+        let index = git.guard.index()?;
+        let Some(path) = index.path() else {
+            return Ok(None);
+        };
+        let mut lock = path.as_os_str().to_owned();
+        lock.push(".lock");
+        let lock = std::path::PathBuf::from(lock);
+        Ok(std::fs::symlink_metadata(&lock).is_ok().then_some(lock))
+    }
+
     /// A boolean from git config (false when unset or unreadable).
     pub fn config_flag(&self, name: &str) -> Result<bool, Error> {
         Ok(self.lock().guard.config()?.get_bool(name).unwrap_or(false))
@@ -67,46 +81,61 @@ impl Repo {
     }
 
     /// Commits `bytes` as the content of `path` (a repository path) onto HEAD (a first
-    /// commit on an unborn branch) and stages the same content for that path only.
+    /// commit on an unborn branch) and stages the same content for that path only. The
+    /// index is written first: when it cannot be (another git process locked it since),
+    /// nothing is committed, so HEAD never holds a commit that the index does not.
     pub fn commit_file(
         &self,
         path: &str,
         bytes: &[u8],
         message: &str,
         who: &Identity,
-    ) -> Result<Oid, Error> {
+    ) -> Result<Oid, CommitFailed> {
         let guard = self.lock();
         let repo = &*guard.guard;
-        let parent = match repo.head() {
-            Ok(head) => Some(head.peel_to_commit()?),
-            Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
-            Err(e) => return Err(e.into()),
+        let staged = |e: git2::Error| CommitFailed::Unstaged(e.into());
+        let mut index = repo.index().map_err(staged)?;
+        index.add_path(Path::new(path)).map_err(staged)?;
+        index.write().map_err(staged)?;
+        let committed = || -> Result<Oid, git2::Error> {
+            let parent = match repo.head() {
+                Ok(head) => Some(head.peel_to_commit()?),
+                Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
+                Err(e) => return Err(e),
+            };
+            let base = match &parent {
+                Some(c) => c.tree()?,
+                None => {
+                    let empty = repo.treebuilder(None)?.write()?;
+                    repo.find_tree(empty)?
+                }
+            };
+            let blob = repo.blob(bytes)?;
+            let tree = TreeUpdateBuilder::new()
+                .upsert(path, blob, git2::FileMode::Blob)
+                .create_updated(repo, &base)?;
+            let tree = repo.find_tree(tree)?;
+            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+            // libgit2 refuses to move HEAD if it changed since `parent` was read.
+            let oid = repo.commit(
+                Some("HEAD"),
+                &who.author,
+                &who.committer,
+                message,
+                &tree,
+                &parents,
+            )?;
+            Ok(Oid(oid))
         };
-        let base = match &parent {
-            Some(c) => c.tree()?,
-            None => {
-                let empty = repo.treebuilder(None)?.write()?;
-                repo.find_tree(empty)?
-            }
-        };
-        let blob = repo.blob(bytes)?;
-        let tree = TreeUpdateBuilder::new()
-            .upsert(path, blob, git2::FileMode::Blob)
-            .create_updated(repo, &base)?;
-        let tree = repo.find_tree(tree)?;
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        // libgit2 refuses to move HEAD if it changed since `parent` was read.
-        let oid = repo.commit(
-            Some("HEAD"),
-            &who.author,
-            &who.committer,
-            message,
-            &tree,
-            &parents,
-        )?;
-        let mut index = repo.index()?;
-        index.add_path(Path::new(path))?;
-        index.write()?;
-        Ok(Oid(oid))
+        committed().map_err(|e| CommitFailed::Uncommitted(e.into()))
     }
+}
+
+/// Why [`Repo::commit_file`] made no commit, and whether it staged the file.
+#[derive(Debug)]
+pub enum CommitFailed {
+    /// Nothing was staged or committed.
+    Unstaged(Error),
+    /// The file was staged, but no commit made.
+    Uncommitted(Error),
 }

@@ -194,3 +194,78 @@ fn a_log_with_cr_line_endings_that_check_accepts_takes_checkins() {
     let o = run(d, &["status", "--format", "json", "--as-of", "2026-11-25"]);
     assert!(stdout(&o).contains("\"value\": 4"), "{}", stdout(&o));
 }
+
+#[test]
+fn checkin_commit_refuses_while_the_index_is_locked() {
+    let r = committed();
+    let d = r.path();
+    // Another git process (an IDE's background `git status`) holds the index.
+    write(d, ".git/index.lock", b"");
+    let args = [
+        "checkin",
+        "growth/churn",
+        "4",
+        "--date",
+        "2026-11-20",
+        "--commit",
+    ];
+    let o = isolated(d, &args, &[]).output().expect("goalpost runs");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("index.lock"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
+    assert_eq!(log_of(d), LOG, "written anyway");
+    assert_eq!(git_as(d, "Test", &["rev-list", "--count", "HEAD"]), "1");
+    // Once the other process is done, the same check-in is committed and staged.
+    std::fs::remove_file(d.join(".git/index.lock")).expect("unlock");
+    let o = isolated(d, &args, &[]).output().expect("goalpost runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(git_as(d, "Test", &["rev-list", "--count", "HEAD"]), "2");
+    assert_eq!(git_as(d, "Test", &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn checkin_commit_says_what_it_did_when_the_index_is_locked_after_the_write() {
+    let r = committed();
+    let d = r.path();
+    let child = isolated(
+        d,
+        &[
+            "checkin",
+            "growth/churn",
+            "4",
+            "--date",
+            "2026-11-20",
+            "--commit",
+        ],
+        &[("GOALPOST_TEST_PAUSE_BEFORE_RENAME_MS", "1500")],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("spawn goalpost");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while temps(d) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the writer never wrote its temp file"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Another git process takes the index after the checks and before the commit.
+    write(d, ".git/index.lock", b"");
+    let o = child.wait_with_output().expect("the writer ends");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("appended to the log, but neither staged nor committed"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(log_of(d).ends_with("value: 4 }\n"), "{}", log_of(d));
+    // What it says is what happened: no commit, nothing staged, the line is in the log.
+    assert_eq!(git_as(d, "Test", &["rev-list", "--count", "HEAD"]), "1");
+    std::fs::remove_file(d.join(".git/index.lock")).expect("unlock");
+    assert_eq!(
+        git_as(d, "Test", &["status", "--porcelain"]),
+        "M goals/checkins.yaml"
+    );
+}
