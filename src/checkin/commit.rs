@@ -65,6 +65,8 @@ impl Committer {
         if let Some(what) = repo.operation_in_progress() {
             return Err(CommitError::InProgress(what));
         }
+        // As git reads it: the environment's files and entries, and `maybe` counts as set.
+        repo.use_git_environment()?;
         if repo.config_flag("commit.gpgsign")? {
             return Err(CommitError::MustSign);
         }

@@ -59,9 +59,17 @@ impl Repo {
         Ok(std::fs::symlink_metadata(&lock).is_ok().then_some(lock))
     }
 
-    /// A boolean from git config (false when unset or unreadable).
+    /// Makes the repository read its configuration as git would in this environment
+    /// (`GIT_CONFIG_GLOBAL`, `GIT_CONFIG_SYSTEM`, `GIT_CONFIG_NOSYSTEM`, `GIT_CONFIG_COUNT`),
+    /// for [`Repo::config_flag`] and [`Repo::identity`]; see `config.rs`.
+    pub fn use_git_environment(&self) -> Result<(), Error> {
+        Ok(super::config::apply_environment(&self.lock().guard)?)
+    }
+
+    /// A boolean from git config as git reads it: false when unset, true when set without a
+    /// value or to something that is not a boolean.
     pub fn config_flag(&self, name: &str) -> Result<bool, Error> {
-        Ok(self.lock().guard.config()?.get_bool(name).unwrap_or(false))
+        Ok(super::config::flag(&self.lock().guard.config()?, name))
     }
 
     /// The user's identity.

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub mod commit;
+mod config;
 pub mod read;
 mod tree;
 pub mod watchdog;
