@@ -20,6 +20,28 @@ pub enum Read {
     Refused(Refused),
 }
 
+/// A directory with more entries than a run reads files (a git tree of millions of entries
+/// packs into a megabyte): the error inside the `io::Error` a [`Source`] returns for it, so
+/// that loading reports it as a located `resource-limit`.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the directory `{dir}` in {source_name} holds more than {max} entries; goalpost reads at most {max} files"
+)]
+pub struct TooManyEntries {
+    /// The directory, relative to the project root (`.` for the root).
+    pub dir: String,
+    pub max: usize,
+    /// What the source is ([`Source::describe`]).
+    pub source_name: String,
+}
+
+impl TooManyEntries {
+    /// The `TooManyEntries` inside `e`, if that is what it is.
+    pub fn inside(e: &io::Error) -> Option<&TooManyEntries> {
+        e.get_ref().and_then(|e| e.downcast_ref::<TooManyEntries>())
+    }
+}
+
 /// A tree of files: the work tree or a git revision.
 pub trait Source: Sync {
     /// Every goal file below `roots` (repo-relative), sorted, hidden entries skipped, each
