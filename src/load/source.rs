@@ -89,6 +89,11 @@ fn node_of(path: &Path, t: std::fs::FileType) -> io::Result<Node> {
             // A target that is not UTF-8 cannot name a goal file.
             Err(_) => Node::Other,
         }
+    } else if t.is_dir() && std::fs::symlink_metadata(path.join(".git")).is_ok() {
+        // A checked-out submodule (its `.git` is a file) or a repository inside the work
+        // tree: a revision holds a gitlink there, which is no directory, so neither is this
+        // one (a commit and its checkout give the same goals).
+        Node::Other
     } else if t.is_dir() {
         Node::Dir
     } else if t.is_file() {
@@ -101,6 +106,15 @@ fn node_of(path: &Path, t: std::fs::FileType) -> io::Result<Node> {
 impl Tree for WorkTree {
     fn node(&self, real: &str) -> io::Result<Node> {
         let path = self.absolute(real);
+        if real.is_empty() {
+            // The project root is a directory even at the top of its repository.
+            return Ok(match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() => Node::Dir,
+                Ok(meta) => node_of(&path, meta.file_type())?,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Node::Missing,
+                Err(e) => return Err(e),
+            });
+        }
         match std::fs::symlink_metadata(&path) {
             Ok(meta) => node_of(&path, meta.file_type()),
             Err(e)
