@@ -105,37 +105,35 @@ impl Repo {
         let mut index = repo.index().map_err(staged)?;
         index.add_path(Path::new(path)).map_err(staged)?;
         index.write().map_err(staged)?;
-        let committed = || -> Result<Oid, git2::Error> {
-            let parent = match repo.head() {
-                Ok(head) => Some(head.peel_to_commit()?),
-                Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
-                Err(e) => return Err(e),
-            };
-            let base = match &parent {
-                Some(c) => c.tree()?,
-                None => {
-                    let empty = repo.treebuilder(None)?.write()?;
-                    repo.find_tree(empty)?
-                }
-            };
-            let blob = repo.blob(bytes)?;
-            let tree = TreeUpdateBuilder::new()
-                .upsert(path, blob, git2::FileMode::Blob)
-                .create_updated(repo, &base)?;
-            let tree = repo.find_tree(tree)?;
-            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-            // libgit2 refuses to move HEAD if it changed since `parent` was read.
-            let oid = repo.commit(
-                Some("HEAD"),
-                &who.author,
-                &who.committer,
-                message,
-                &tree,
-                &parents,
-            )?;
-            Ok(Oid(oid))
+        // From here on a failure leaves the file staged (`From` below).
+        let parent = match repo.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
+            Err(e) => return Err(e.into()),
         };
-        committed().map_err(|e| CommitFailed::Uncommitted(e.into()))
+        let base = match &parent {
+            Some(c) => c.tree()?,
+            None => {
+                let empty = repo.treebuilder(None)?.write()?;
+                repo.find_tree(empty)?
+            }
+        };
+        let blob = repo.blob(bytes)?;
+        let tree = TreeUpdateBuilder::new()
+            .upsert(path, blob, git2::FileMode::Blob)
+            .create_updated(repo, &base)?;
+        let tree = repo.find_tree(tree)?;
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        // libgit2 refuses to move HEAD if it changed since `parent` was read.
+        let oid = repo.commit(
+            Some("HEAD"),
+            &who.author,
+            &who.committer,
+            message,
+            &tree,
+            &parents,
+        )?;
+        Ok(Oid(oid))
     }
 }
 
@@ -146,4 +144,10 @@ pub enum CommitFailed {
     Unstaged(Error),
     /// The file was staged, but no commit made.
     Uncommitted(Error),
+}
+
+impl From<git2::Error> for CommitFailed {
+    fn from(e: git2::Error) -> Self {
+        CommitFailed::Uncommitted(e.into())
+    }
 }
