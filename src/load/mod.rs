@@ -224,26 +224,27 @@ fn load_cached(
     let mut loaded = Loaded::default();
     // A directory with more entries than the file cap (a git tree) ends the load with a
     // located `resource-limit`, wherever it is met.
-    let too_many = |loaded: &mut Loaded, e: LoadError| match e {
-        LoadError::Io { source, .. } if TooManyEntries::inside(&source).is_some() => {
-            let t = TooManyEntries::inside(&source).expect("checked just above");
-            let file = push_source(&mut loaded.sources, t.dir.clone(), String::new());
-            loaded.diags.push(
-                Diagnostic::new(
-                    Code::ResourceLimit,
-                    Span {
-                        file,
-                        line: 1,
-                        col: 1,
-                        ..Span::default()
-                    },
-                    t.to_string(),
-                )
-                .help("keep goal files in directories of reasonable size"),
-            );
-            Ok(())
-        }
-        e => Err(e),
+    let too_many = |loaded: &mut Loaded, e: LoadError| {
+        let t = match &e {
+            LoadError::Io { source, .. } => TooManyEntries::inside(source),
+            LoadError::Config { .. } => None,
+        };
+        let Some(t) = t else { return Err(e) };
+        let file = push_source(&mut loaded.sources, t.dir.clone(), String::new());
+        loaded.diags.push(
+            Diagnostic::new(
+                Code::ResourceLimit,
+                Span {
+                    file,
+                    line: 1,
+                    col: 1,
+                    ..Span::default()
+                },
+                t.to_string(),
+            )
+            .help("keep goal files in directories of reasonable size"),
+        );
+        Ok(())
     };
     loaded.config = match load_config(source, &mut loaded.sources) {
         Ok(config) => config,
