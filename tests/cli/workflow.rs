@@ -484,7 +484,9 @@ fn the_install_step_runs_no_toolchain_from_the_workspace() {
         Some(rustup) => {
             let active = |env: Option<&str>| {
                 let mut c = Command::new(rustup);
-                c.args(["show", "active-toolchain"]).current_dir(ws);
+                c.args(["show", "active-toolchain"])
+                    .current_dir(ws)
+                    .env("RUSTUP_AUTO_INSTALL", "0");
                 match env {
                     Some(t) => c.env("RUSTUP_TOOLCHAIN", t),
                     None => c.env_remove("RUSTUP_TOOLCHAIN"),
@@ -512,7 +514,11 @@ fn the_install_step_runs_no_toolchain_from_the_workspace() {
             ("report", "true".to_owned()),
         ]),
         outputs: BTreeMap::new(),
-        env: BTreeMap::from([("GITHUB_ACTION_PATH", root().to_string_lossy().into_owned())]),
+        env: BTreeMap::from([
+            ("GITHUB_ACTION_PATH", root().to_string_lossy().into_owned()),
+            // The cargo stand-in asks rustup, which must not download a toolchain for it.
+            ("RUSTUP_AUTO_INSTALL", "0".to_owned()),
+        ]),
     };
     let o = runner.step(&steps, "Pick the goalpost build", ws);
     assert!(o.status.success(), "{}", stderr(&o));
