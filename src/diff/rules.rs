@@ -33,6 +33,8 @@ pub struct History {
     /// [`Tree::flawed`]) and so not compared for moved starts or targets. Their check-ins
     /// that were read there are still compared.
     pub skipped: Vec<Ref>,
+    /// The items the change touches (SPEC 9: practice lints are reported only about them).
+    pub touched: super::Touched,
 }
 
 /// The help of `history-rewritten`: put the old check-in back and correct it the one way
@@ -65,7 +67,10 @@ pub fn history(
         },
     );
     let moved_severity = config.severity(Code::GoalpostMoved);
-    let mut out = History::default();
+    let mut out = History {
+        touched: super::Touched::from_changes(&changes),
+        ..History::default()
+    };
     let mut parsed: HashMap<u32, Option<RawFile>> = HashMap::new();
     for c in &changes {
         rewritten(c, base.sources, head_sources, base_name, &mut out.diags);

@@ -60,6 +60,30 @@ pub struct Lint {
     /// What `goalpost explain CODE` prints after the summary and a blank line: a paragraph,
     /// a blank line and an example indented by four spaces.
     pub explain: &'static str,
+    /// What a finding is about, which `check --base` uses to report it only when the change
+    /// touches that (SPEC 9).
+    pub scope: Scope,
+}
+
+/// What a lint's finding is about, starting from the item it is located at: under
+/// `check --base` a finding is reported only when the change touches one of these
+/// (`crate::check`, on the engine's [`crate::diff::Touched`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The key result, KPI or objective the finding is located at.
+    Item,
+    /// The objective the finding is located at, or one of its key results.
+    Objective,
+    /// The objective the finding is located at, one of its key results, or one of its
+    /// guardrail KPIs.
+    Guardrails,
+    /// Any objective or key result of the team and period of the objective the finding is
+    /// located at (counts, sandbagging).
+    TeamPeriod,
+    /// Any KPI of the team of the KPI the finding is located at.
+    TeamKpis,
+    /// A history lint: raised by `check --base` on what changed, so always about the change.
+    Change,
 }
 
 /// The registry entry of `code`, if it is a practice lint.
