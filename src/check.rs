@@ -202,17 +202,27 @@ pub fn judge(
         as_of,
     );
     let mut found_diags = found.diags;
-    let (Some(_), Some(base)) = (&found.card, base) else {
+    let (Some(card), Some(base)) = (&found.card, base) else {
         checked.diags.append(&mut found_diags);
         return None;
     };
+    // The base is scored only when a closed period's grades could differ (and it validates).
+    let closed = |g: &Goals| g.objectives.iter().any(|o| o.period.end < as_of);
+    let base_card = base
+        .checked
+        .valid()
+        .filter(|_| closed(&base.checked.goals) || closed(&checked.goals))
+        .map(|valid| crate::score::score(valid, as_of, (&base.checked.config).into()));
     let history = crate::diff::rules::history(
         crate::diff::rules::Tree {
             goals: &base.checked.goals,
             sources: &base.checked.sources,
             flawed: &base.checked.flawed,
+            card: base_card.as_ref(),
+            valid: !base.checked.has_errors(),
         },
         &checked.goals,
+        Some(card),
         &mut checked.sources,
         base.name,
         as_of,

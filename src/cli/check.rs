@@ -18,8 +18,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deny_warnings: bool,
     /// Also apply the history rules against this git revision: check-ins present there may
-    /// not be changed or deleted (history-rewritten), and targets or starts should not move
-    /// inside an open period (goalpost-moved).
+    /// not be changed or deleted (history-rewritten), targets or starts should not move
+    /// inside an open period (goalpost-moved), a closed period's record should not change
+    /// (closed-period-changed), nor key results be added mid-period (kr-added-mid-period).
     /// Practice lints then report only on the items the change touches (its definition or
     /// check-ins differ); errors are always reported.
     #[arg(long, value_name = "REV")]

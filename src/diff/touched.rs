@@ -24,7 +24,8 @@ impl Touched {
     /// The items that `changes` (compared without renames) touch.
     pub fn from_changes(changes: &[ItemChange]) -> Touched {
         let mut t = Touched::default();
-        for c in changes {
+        // Figures that changed (the sides may be scored) are not a change to the item.
+        for c in changes.iter().filter(|c| c.changed_itself()) {
             let team = c.team().to_owned();
             match (c.kind, &c.period) {
                 (ItemKind::Kpi, _) => {

@@ -201,3 +201,232 @@ fn a_lint_about_a_teams_period_fires_when_one_of_its_items_is_touched() {
         "{v:#}"
     );
 }
+
+// -- changes to the record -------------------------------------------------------------------
+
+/// `growth` in the closed 2026-Q3: every key result half-way, so everything `missed`.
+const GROWTH_Q3: &str = "\
+team: growth
+period: 2026-Q3
+objectives:
+  - id: activation
+    title: New teams activate
+    key_results:
+      - id: setup
+        title: Setup rate from 20 to 40
+        start: 20
+        target: 40
+        checkins:
+          - { date: 2026-09-20, value: 30 }
+      - id: invites
+        title: Invites from 0 to 10
+        start: 0
+        target: 10
+        checkins:
+          - { date: 2026-09-20, value: 5 }
+";
+
+fn record_repo() -> tempfile::TempDir {
+    committed(&[
+        ("goals/growth.yaml", GROWTH),
+        ("goals/growth-q3.yaml", GROWTH_Q3),
+    ])
+}
+
+/// The `code` diagnostics as (line, message).
+fn found(v: &Value, code: &str) -> Vec<(u64, String)> {
+    v["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|d| d["code"] == code)
+                .map(|d| {
+                    (
+                        d["line"].as_u64().unwrap_or(0),
+                        d["message"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_checkin_back_dated_into_a_closed_period_is_a_warning_naming_the_grades() {
+    let dir = record_repo();
+    let d = dir.path();
+    edit(
+        d,
+        "goals/growth-q3.yaml",
+        "          - { date: 2026-09-20, value: 30 }\n",
+        "          - { date: 2026-09-20, value: 30 }\n          - { date: 2026-09-28, value: 40 }\n",
+    );
+    let (code, v) = check_json(d, &["--base", "main"]);
+    assert_eq!(code, 0, "{v:#}");
+    let got = found(&v, "closed-period-changed");
+    assert_eq!(got.len(), 3, "{got:#?}");
+    let at = |line: u64| {
+        got.iter()
+            .find(|(l, _)| *l == line)
+            .map(|(_, m)| m.as_str())
+            .unwrap_or_else(|| panic!("nothing at line {line}: {got:#?}"))
+    };
+    assert!(
+        at(13).contains("check-in of `growth/activation/setup` dated 2026-09-28")
+            && at(13).contains("to 2026-Q3 (closed on 2026-09-30) since main ("),
+        "{}",
+        at(13)
+    );
+    assert!(
+        at(4).contains("`growth/activation`") && at(4).contains("from missed to achieved"),
+        "{}",
+        at(4)
+    );
+    assert!(
+        at(7).contains("`growth/activation/setup`") && at(7).contains("from missed to achieved"),
+        "{}",
+        at(7)
+    );
+    let d0 = &v["diagnostics"][0];
+    assert_eq!(d0["severity"], "warning");
+    // Without --base there is nothing to compare with.
+    let (_, v) = check_json(d, &[]);
+    assert!(found(&v, "closed-period-changed").is_empty());
+    // The lint is configurable.
+    write(
+        d,
+        "goalpost.toml",
+        b"[lints]\nclosed-period-changed = \"off\"\n",
+    );
+    let (_, v) = check_json(d, &["--base", "main"]);
+    assert!(found(&v, "closed-period-changed").is_empty(), "{v:#}");
+}
+
+#[test]
+fn a_checkin_into_a_closed_period_that_changes_no_grade_is_still_named() {
+    let dir = record_repo();
+    let d = dir.path();
+    edit(
+        d,
+        "goals/growth-q3.yaml",
+        "          - { date: 2026-09-20, value: 30 }\n",
+        "          - { date: 2026-09-20, value: 30 }\n          - { date: 2026-09-25, value: 31 }\n",
+    );
+    let (_, v) = check_json(d, &["--base", "main"]);
+    let got = found(&v, "closed-period-changed");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].0, 13);
+    // A check-in added to the open period is none of this lint's business.
+    git(d, &["checkout", "-q", "--", "."]);
+    edit(
+        d,
+        "goals/growth.yaml",
+        "          - { date: 2026-10-05, value: 62 }\n",
+        "          - { date: 2026-10-05, value: 62 }\n          - { date: 2026-11-14, value: 70 }\n",
+    );
+    let (_, v) = check_json(d, &["--base", "main"]);
+    assert!(found(&v, "closed-period-changed").is_empty(), "{v:#}");
+}
+
+#[test]
+fn a_closed_periods_grades_changed_by_an_edit_are_named() {
+    let dir = record_repo();
+    let d = dir.path();
+    // A target lowered after the period: `setup` (30 of 20 → 30) and its objective pass.
+    edit(d, "goals/growth-q3.yaml", "target: 40", "target: 30");
+    let (_, v) = check_json(d, &["--base", "main"]);
+    let got = found(&v, "closed-period-changed");
+    let lines: Vec<u64> = got.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, [4, 7], "{got:#?}");
+    assert!(
+        got.iter()
+            .all(|(_, m)| m.contains("from missed to achieved"))
+    );
+    // A key result added to the closed period is a new grade there, not a mid-period one.
+    git(d, &["checkout", "-q", "--", "."]);
+    edit(
+        d,
+        "goals/growth-q3.yaml",
+        "      - id: invites\n",
+        "      - { id: docs, title: Docs pages from 0 to 5, start: 0, target: 5 }\n      - id: invites\n",
+    );
+    let (_, v) = check_json(d, &["--base", "main"]);
+    let got = found(&v, "closed-period-changed");
+    assert!(
+        got.iter().any(|(l, m)| *l == 13
+            && m.contains("`growth/activation/docs`")
+            && m.contains("missed")),
+        "{got:#?}"
+    );
+    assert!(found(&v, "kr-added-mid-period").is_empty(), "{v:#}");
+}
+
+#[test]
+fn a_key_result_added_mid_period_is_a_warning() {
+    let dir = record_repo();
+    let d = dir.path();
+    edit(
+        d,
+        "goals/growth.yaml",
+        "      - id: completion\n",
+        "      - { id: nps, title: NPS from 20 to 40, start: 20, target: 40 }\n      - id: completion\n",
+    );
+    let (code, v) = check_json(d, &["--base", "main"]);
+    assert_eq!(code, 0, "{v:#}");
+    let got = found(&v, "kr-added-mid-period");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].0, 13);
+    assert!(
+        got[0].1.contains("`growth/onboarding/nps`") && got[0].1.contains("2026-10-01"),
+        "{}",
+        got[0].1
+    );
+    let help = v["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["code"] == "kr-added-mid-period"))
+        .map(|d| d["help"].as_str().unwrap_or("").to_owned())
+        .unwrap_or_default();
+    assert!(
+        help.contains("say why in the pull request, or start it next period"),
+        "{help}"
+    );
+    // Within the period's first 14 days it is planning, not a change of plan.
+    let o = run(
+        d,
+        &[
+            "check",
+            "--base",
+            "main",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-10-15",
+        ],
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(found(&v, "kr-added-mid-period").is_empty(), "{v:#}");
+    let o = run(
+        d,
+        &[
+            "check",
+            "--base",
+            "main",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-10-16",
+        ],
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(found(&v, "kr-added-mid-period").len(), 1, "{v:#}");
+}
+
+#[test]
+fn key_results_of_a_file_that_did_not_parse_at_the_base_are_not_new() {
+    let broken = GROWTH.replace("title: Onboarding needs no support", "title: [unclosed");
+    let dir = committed(&[("goals/growth.yaml", &broken)]);
+    let d = dir.path();
+    write(d, "goals/growth.yaml", GROWTH.as_bytes());
+    let (_, v) = check_json(d, &["--base", "main"]);
+    assert!(found(&v, "kr-added-mid-period").is_empty(), "{v:#}");
+}
