@@ -430,3 +430,53 @@ fn key_results_of_a_file_that_did_not_parse_at_the_base_are_not_new() {
     let (_, v) = check_json(d, &["--base", "main"]);
     assert!(found(&v, "kr-added-mid-period").is_empty(), "{v:#}");
 }
+
+// -- the pull request's comment: `diff --format markdown` ------------------------------------
+
+#[test]
+fn diff_markdown_calls_out_rewritten_history_and_names_each_items_period() {
+    let dir = record_repo();
+    let d = dir.path();
+    edit(d, "goals/growth.yaml", "value: 240 }", "value: 230 }");
+    edit(
+        d,
+        "goals/growth-q3.yaml",
+        "        checkins:\n          - { date: 2026-09-20, value: 5 }\n",
+        "",
+    );
+    edit(
+        d,
+        "goals/growth.yaml",
+        "Completion from",
+        "Signup completion from",
+    );
+    let o = run(
+        d,
+        &[
+            "diff",
+            "main",
+            "--format",
+            "markdown",
+            "--as-of",
+            "2026-11-15",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = stdout(&o);
+    for want in [
+        "**⛔ 2 check-ins rewritten** (`history-rewritten`)",
+        "- `growth/onboarding/tickets` (2026-Q4): 2026-10-05 value 240 → 2026-10-05 value 230",
+        "- `growth/activation/invites` (2026-Q3): 2026-09-20 value 5 removed",
+        "| | item | period | what changed | score or value | status |",
+        "| `growth/activation/invites` Invites from 0 to 10 | 2026-Q3 |",
+        "| `growth/onboarding/completion` Signup completion from 60 to 80 | 2026-Q4 |",
+    ] {
+        assert!(md.contains(want), "markdown lacks {want:?}:\n{md}");
+    }
+    // The banner comes before the tables.
+    assert!(md.find("⛔") < md.find("### growth"), "{md}");
+    // Nothing rewritten, no banner.
+    git(d, &["checkout", "-q", "--", "."]);
+    let o = run(d, &["diff", "main", "--format", "markdown"]);
+    assert!(!stdout(&o).contains("history-rewritten"), "{}", stdout(&o));
+}
