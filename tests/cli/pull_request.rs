@@ -122,6 +122,9 @@ fn a_pull_request_is_not_blamed_for_key_results_it_did_not_touch() {
     // `--all-warnings` brings every lint back.
     let (_, v) = check_json(d, &["--base", "main", "--all-warnings"]);
     assert_eq!(codes(&v), codes(&all));
+    // It means nothing without a base: a usage error.
+    let o = run(d, &["check", "--all-warnings"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 
     // A check-in added to one key result touches only that one.
     git(d, &["checkout", "-q", "--", "."]);
