@@ -186,8 +186,8 @@ pub struct BaseNote {
 /// (against the clock, not `as_of`: a date after today is a typo whatever is scored), and,
 /// when the goals validate, the lints scored as of `as_of` and the history rules against
 /// `base`. Against a base, the lints that are not errors are reported only about the items
-/// the change touches, unless [`Base::all_warnings`]. Returns what the caller should say about the base (`None` without one, or when
-/// the rules did not run).
+/// the change touches, unless [`Base::all_warnings`]. Returns what the caller should say
+/// about the base (`None` without one, or when the rules did not run).
 pub fn judge(
     checked: &mut Checked,
     today: Date,

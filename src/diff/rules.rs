@@ -4,9 +4,9 @@
 //! `history-rewritten` error; a key result's start or target moved while its period is open
 //! is a `goalpost-moved` lint; a check-in added into a closed period, or a closed period's
 //! grade that changed (both sides scored, when both validate), is `closed-period-changed`; a
-//! key result added more than 14 days into its period is `kr-added-mid-period`. Key results that did not validate at the base are not judged
-//! for moves (their values there were placeholders). Diagnostics are located in the newer
-//! side's files (its [`Sources`]).
+//! key result added more than 14 days into its period is `kr-added-mid-period`. Key results
+//! that did not validate at the base are not judged for moves (their values there were
+//! placeholders). Diagnostics are located in the newer side's files (its [`Sources`]).
 
 use super::change::{ChangeKind, Field, ItemChange, ItemKind, ItemStatus};
 use super::{Options, Side, compare_with};
@@ -229,6 +229,17 @@ impl Record<'_> {
     /// `closed-period-changed` for each check-in added with a date inside a closed period: a
     /// key result's, or a KPI's that a key result of a closed period reads.
     fn checkins_added(&self, c: &ItemChange, severity: Severity, out: &mut Vec<Diagnostic>) {
+        if c.checkins.added.is_empty() {
+            return;
+        }
+        // A KPI's id on the newer side, to find the key results that read it.
+        let kpi = match (&c.reference, c.kind) {
+            (Ref::Item { team, id }, ItemKind::Kpi) => self.head.kpi_ids().find(|&k| {
+                let k = self.head.kpi(k);
+                &k.team == team && &k.id == id
+            }),
+            _ => None,
+        };
         for added in &c.checkins.added {
             let mut push = |period: &Period, read_by: Option<Ref>| {
                 let finding = closed_period_changed::CheckinAdded {
@@ -257,13 +268,7 @@ impl Record<'_> {
                     }
                 }
                 ItemKind::Kpi => {
-                    let Some(kpi) = self
-                        .head
-                        .kpi_ids()
-                        .find(|&k| self.head.kpi(k).reference() == c.reference)
-                    else {
-                        continue;
-                    };
+                    let Some(kpi) = kpi else { continue };
                     let mut named: HashSet<&str> = HashSet::new();
                     for o in &self.head.objectives {
                         if o.period.end < self.as_of

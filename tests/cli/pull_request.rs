@@ -483,3 +483,49 @@ fn diff_markdown_calls_out_rewritten_history_and_names_each_items_period() {
     let o = run(d, &["diff", "main", "--format", "markdown"]);
     assert!(!stdout(&o).contains("history-rewritten"), "{}", stdout(&o));
 }
+
+#[test]
+fn a_kpi_checkin_back_dated_into_a_closed_period_that_reads_it_is_named() {
+    let q3 = GROWTH_Q3.replace(
+        "      - id: invites\n",
+        "      - { id: churn, title: Churn from 6 to 4, start: 6, target: 4, kpi: growth/churn }\n      - id: invites\n",
+    );
+    let kpis = "\
+team: growth
+kpis:
+  - id: churn
+    title: Monthly churn
+    better: lower
+    target: 5
+    cadence: monthly
+    checkins:
+      - { date: 2026-09-01, value: 6 }
+";
+    let dir = committed(&[("goals/growth-q3.yaml", &q3), ("goals/kpis.yaml", kpis)]);
+    let d = dir.path();
+    edit(
+        d,
+        "goals/kpis.yaml",
+        "      - { date: 2026-09-01, value: 6 }\n",
+        "      - { date: 2026-09-01, value: 6 }\n      - { date: 2026-09-29, value: 4 }\n      - { date: 2026-11-01, value: 4 }\n",
+    );
+    let (_, v) = check_json(d, &["--base", "main"]);
+    let got = found(&v, "closed-period-changed");
+    assert!(
+        got.iter().any(|(l, m)| *l == 10
+            && m.contains("check-in of `growth/churn` dated 2026-09-29")
+            && m.contains("(where `growth/activation/churn` reads it)")),
+        "{got:#?}"
+    );
+    // The check-in after the period is not about it; the key result's grade is.
+    assert!(
+        !got.iter().any(|(_, m)| m.contains("2026-11-01")),
+        "{got:#?}"
+    );
+    assert!(
+        got.iter()
+            .any(|(_, m)| m.contains("`growth/activation/churn`")
+                && m.contains("from missed to achieved")),
+        "{got:#?}"
+    );
+}
