@@ -136,15 +136,21 @@ fn reread(source: &dyn Source, sources: &mut Sources, which: &[u32]) {
 }
 
 fn validate(loaded: load::Loaded) -> Checked {
-    let files = loaded.files.len();
+    // Every goal file found, also one that did not parse (its problem is reported).
+    let is_goal_file = |p: &str| p.ends_with(".yaml") || p.ends_with(".yml");
+    let files = loaded
+        .sources
+        .files
+        .iter()
+        .filter(|f| is_goal_file(&f.path))
+        .count();
     // A file that was found but could not be read is reported; with neither, none was found.
     let nothing_found = loaded.files.is_empty() && loaded.diags.is_empty();
     // Goal files that did not parse: what they would have defined is not blamed elsewhere.
     let parsed: HashSet<u32> = loaded.files.iter().map(|(f, _)| *f).collect();
     let mut unread = crate::validate::Unread::default();
     for (i, f) in loaded.sources.files.iter().enumerate() {
-        if !parsed.contains(&(i as u32)) && (f.path.ends_with(".yaml") || f.path.ends_with(".yml"))
-        {
+        if !parsed.contains(&(i as u32)) && is_goal_file(&f.path) {
             unread.scan(&f.text);
         }
     }

@@ -48,10 +48,15 @@ impl fmt::Display for Stale<'_> {
             } => {
                 write!(f, "key result `{kr}` is stale: ")?;
                 match last {
-                    Some(d) => write!(f, "last check-in {d}")?,
-                    None => f.write_str("no check-in yet")?,
+                    Some(d) => write!(
+                        f,
+                        "last check-in {d}, more than {stale_days} days before {as_of}"
+                    ),
+                    None => write!(
+                        f,
+                        "no check-in yet, and more than {stale_days} days of its period have passed by {as_of}"
+                    ),
                 }
-                write!(f, ", more than {stale_days} days before {as_of}")
             }
             Stale::Kpi {
                 kpi,
@@ -180,10 +185,10 @@ mod tests {
         if let Stale::KeyResult { last, .. } = &mut stale {
             *last = None;
         }
-        assert!(
-            stale
-                .to_string()
-                .contains("is stale: no check-in yet, more than")
+        assert_eq!(
+            stale.to_string(),
+            "key result `growth/onboarding/completion` is stale: no check-in yet, and more than \
+             14 days of its period have passed by 2026-11-15"
         );
     }
 

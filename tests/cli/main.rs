@@ -23,6 +23,7 @@ mod prometheus;
 mod pull;
 mod pull_request;
 mod readme_dev;
+mod readme_fields;
 mod recipes;
 mod report;
 mod review;
