@@ -4,7 +4,7 @@
 //! `kpi:` key result takes no check-ins: its staleness is the KPI's, reported once, on the
 //! KPI (which names the open key results that take their values from it).
 
-use super::{Finding, Input, Lint, Report};
+use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::{Code, Severity};
 use crate::model::{Cadence, Date, KpiId, Ref};
 use std::collections::BTreeMap;
@@ -16,6 +16,7 @@ pub const LINT: Lint = Lint {
     summary: "A key result or KPI has not been checked in recently",
     check: Some(check),
     explain: EXPLAIN,
+    scope: Scope::Item,
 };
 
 /// A stale key result or KPI, as of `as_of`.

@@ -21,6 +21,7 @@ mod nvim;
 mod outputs;
 mod prometheus;
 mod pull;
+mod pull_request;
 mod readme_dev;
 mod readme_fields;
 mod recipes;
