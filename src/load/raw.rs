@@ -127,6 +127,11 @@ pub struct RawKeyResult {
     /// result then takes no check-ins of its own.
     #[schemars(with = "Option<shape::KpiRef>")]
     pub kpi: Option<Sp<String>>,
+    /// The day a milestone is expected to be done (`YYYY-MM-DD`, inside the period): its
+    /// expected progress is 0 before it and 1 from it on, instead of a straight line.
+    /// Milestones only.
+    #[schemars(with = "Option<shape::Date>")]
+    pub due: Option<Sp<String>>,
     /// Dated observations: `value` for a metric key result, `done` for a milestone.
     #[schemars(with = "Option<shape::KrCheckins>")]
     pub checkins: Option<Vec<RawCheckin>>,

@@ -123,6 +123,9 @@ fn field_text(f: &Field) -> (String, String) {
         Field::Kind(p) => pair(p, ToString::to_string),
         Field::Better(p) => pair(p, ToString::to_string),
         Field::Cadence(p) => pair(p, ToString::to_string),
+        Field::Due(p) => pair(p, |d| {
+            d.map_or_else(|| "none".to_owned(), |d| d.to_string())
+        }),
     }
 }
 
@@ -196,7 +199,12 @@ fn details(c: &ItemChange) -> Vec<String> {
             continue;
         }
         let (from, to) = field_text(f);
-        out.push(format!("{} {from} → {to}", f.name()));
+        let mut line = format!("{} {from} → {to}", f.name());
+        if c.goalpost_moved && matches!(f, Field::Due(_)) {
+            let period = c.period.as_deref().unwrap_or("its period");
+            line.push_str(&format!(" [goalpost-moved: {period} is open]"));
+        }
+        out.push(line);
     }
     let added = &c.checkins.added;
     if c.change == ChangeKind::Modified {
