@@ -413,12 +413,13 @@ and in the goal file:
         CheckCode::OutOfRange => {
             r#"A confidence is outside 0 to 1, or a weight is not greater than 0
 
-A check-in's `confidence` is the team's estimated chance of reaching the target, so it is
-a fraction between 0 and 1: 0.7 means about seven in ten. It feeds the status (below 0.7
-an on-track key result becomes at risk, below 0.4 off track), so a percentage such as 60
-would be meaningless. A key result's `weight` says how much it counts in the objective's
-score relative to the others (default 1) and must be above 0; to make a key result not
-count, remove it.
+A check-in's `confidence` is the stated probability that the key result reaches its
+target (progress 1; a milestone: done) by the end of its period, so it is a fraction
+between 0 and 1: 0.7 means seven in ten. It feeds the status (below 0.7 an on-track key
+result becomes at risk, below 0.4 off track) and `review`'s calibration (each confidence
+counts for the days it stood), so a percentage such as 60 would be meaningless. A key
+result's `weight` says how much it counts in the objective's score relative to the others
+(default 1) and must be above 0; to make a key result not count, remove it.
 
 Instead of:
 

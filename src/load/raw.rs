@@ -242,7 +242,8 @@ pub struct CheckinExtra {
     pub reference: Option<Sp<String>>,
     /// Whether the milestone is done (milestone key results).
     pub done: Option<Sp<bool>>,
-    /// How sure the team is of reaching the target, 0–1.
+    /// The stated probability, 0–1, that the key result reaches its target (progress 1; a
+    /// milestone: done) by the end of its period: 0.7 means seven in ten.
     #[schemars(range(min = 0.0, max = 1.0))]
     pub confidence: Option<Sp<f64>>,
     /// A remark shown with the check-in, such as what changed.
