@@ -634,7 +634,8 @@ impl<'c> Validator<'c> {
                 })
             }
             KrKind::Metric => {
-                if let Some(d) = &raw.due {
+                // A `kind` that could not be read is already reported: its `due` may be right.
+                if let Some(d) = raw.due.as_ref().filter(|_| !raw.invalid.contains(&"kind")) {
                     self.push(
                         Diagnostic::new(Code::DueOnMetric, d.span, "a metric key result has no `due` date")
                             .help("a metric is judged along the straight line from `start` to `target` over the period; remove the line, or make it a milestone (`kind: milestone`) that is expected to be done by that date"),

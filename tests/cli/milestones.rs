@@ -145,6 +145,14 @@ fn due_must_be_a_real_date_inside_the_period_on_a_milestone() {
             "{to}: {v:#}"
         );
     }
+    // A misspelt kind is reported; its `due` is not also called a metric's.
+    let dir = repo(&[(
+        "goals/growth.yaml",
+        &GROWTH.replacen("kind: milestone", "kind: milestne", 1),
+    )]);
+    let (_, v) = check_json(dir.path(), &[]);
+    assert!(codes(&v).contains(&"invalid-type".to_owned()), "{v:#}");
+    assert!(!codes(&v).contains(&"due-on-metric".to_owned()), "{v:#}");
     // The edges of the period are inside it.
     for due in ["due: 2026-10-01", "due: 2026-12-31"] {
         let dir = repo(&[(
