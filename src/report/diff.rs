@@ -359,9 +359,17 @@ pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> Stri
             crate::text::plural(moved.len(), "target")
         ));
         for c in &moved {
-            let what: Vec<String> = moves(c)
+            let mut what: Vec<String> = moves(c)
                 .map(|(field, m)| format!("{field} {} → {}", num(m.from), num(m.to)))
                 .collect();
+            // A milestone's due date moved (SPEC 8).
+            what.extend(c.fields.iter().filter_map(|f| match f {
+                Field::Due(_) => {
+                    let (from, to) = field_text(f);
+                    Some(format!("due {from} → {to}"))
+                }
+                _ => None,
+            }));
             out.push_str(&format!(
                 "- `{}` ({}): {}\n",
                 c.reference,

@@ -230,7 +230,23 @@ fn a_due_date_moved_in_an_open_period_is_goalpost_moved() {
     );
     let o = run(d, &["diff", "HEAD", "--as-of", "2026-11-15"]);
     assert!(
-        stdout(&o).contains("due 2026-11-15 → 2026-12-15"),
+        stdout(&o).contains("due 2026-11-15 → 2026-12-15 [goalpost-moved: 2026-Q4 is open]"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(
+        d,
+        &[
+            "diff",
+            "HEAD",
+            "--format",
+            "markdown",
+            "--as-of",
+            "2026-11-15",
+        ],
+    );
+    assert!(
+        stdout(&o).contains("- `growth/onboarding/guide` (2026-Q4): due 2026-11-15 → 2026-12-15\n"),
         "{}",
         stdout(&o)
     );
