@@ -151,7 +151,8 @@ impl KrMeasure {
     /// line from the period's start to its end.
     pub fn expected(&self, period: &Period, t: Date) -> f64 {
         match self.due() {
-            Some(due) => f64::from(u8::from(t >= due)),
+            Some(due) if t >= due => 1.0,
+            Some(_) => 0.0,
             None => linear_expected(period, t),
         }
     }
