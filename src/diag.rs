@@ -134,6 +134,10 @@ codes! {
     CriticalWrongSide = "critical-wrong-side", Error, false;
     /// A milestone key result with metric fields (start, target, unit, kpi).
     MilestoneWithMetric = "milestone-with-metric", Error, false;
+    /// A `due` date on a metric key result (only milestones take one).
+    DueOnMetric = "due-on-metric", Error, false;
+    /// A milestone's `due` date outside its objective's period.
+    DueOutsidePeriod = "due-outside-period", Error, false;
     // -- references and identity -------------------------------------------------------------
     /// Two items share an id where ids must be unique.
     DuplicateId = "duplicate-id", Error, false;

@@ -413,12 +413,13 @@ and in the goal file:
         CheckCode::OutOfRange => {
             r#"A confidence is outside 0 to 1, or a weight is not greater than 0
 
-A check-in's `confidence` is the team's estimated chance of reaching the target, so it is
-a fraction between 0 and 1: 0.7 means about seven in ten. It feeds the status (below 0.7
-an on-track key result becomes at risk, below 0.4 off track), so a percentage such as 60
-would be meaningless. A key result's `weight` says how much it counts in the objective's
-score relative to the others (default 1) and must be above 0; to make a key result not
-count, remove it.
+A check-in's `confidence` is the stated probability that the key result reaches its
+target (progress 1; a milestone: done) by the end of its period, so it is a fraction
+between 0 and 1: 0.7 means seven in ten. It feeds the status (below 0.7 an on-track key
+result becomes at risk, below 0.4 off track) and `review`'s calibration (each confidence
+counts for the days it stood), so a percentage such as 60 would be meaningless. A key
+result's `weight` says how much it counts in the objective's score relative to the others
+(default 1) and must be above 0; to make a key result not count, remove it.
 
 Instead of:
 
@@ -510,6 +511,56 @@ write:
       start: 0
       target: 50
       unit: "%""#
+        }
+        CheckCode::DueOnMetric => {
+            r#"A metric key result has a `due` date
+
+`due` says when a milestone is expected to be done: before that date its expected progress
+is 0, from it on 1, so a milestone planned for week ten is not called off track in week
+four. A metric key result has no such date: it is expected to move along a straight line
+from `start` to `target` over the whole period, and a `due` on it would be silently
+ignored. Remove the line, or, if the result really is one thing delivered by a date, make
+it a milestone.
+
+Instead of:
+
+    - id: signups
+      title: Sign-ups from 40 to 60 a week
+      start: 40
+      target: 60
+      due: 2026-11-15
+
+write:
+
+    - id: guide
+      title: Interactive setup guide live for all new sign-ups
+      kind: milestone
+      due: 2026-11-15"#
+        }
+        CheckCode::DueOutsidePeriod => {
+            r#"A milestone's `due` date lies outside its period
+
+A milestone is expected to be done by its `due` date, and its period is the time it has:
+a date before the period starts would call it late from the first day, and one after the
+period ends could never be judged, since the quarter is graded at its end. Put the date
+inside the objective's period; if the work really belongs to a later period, plan the
+milestone there (`goalpost rollover` does not carry `due`).
+
+Instead of:
+
+    period: 2026-Q4
+    ...
+      - id: guide
+        kind: milestone
+        due: 2027-01-15
+
+write:
+
+    period: 2026-Q4
+    ...
+      - id: guide
+        kind: milestone
+        due: 2026-12-15"#
         }
         // -- references and identity -------------------------------------------------------------
         CheckCode::DuplicateId => {

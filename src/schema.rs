@@ -277,9 +277,11 @@ fn goal_file_rules(v: &mut Value) {
         ]),
     );
     if let Some(Value::Object(kr)) = root.get_mut("$defs").and_then(|d| d.get_mut("KeyResult")) {
-        // milestone-with-metric, missing-field (start, target), invalid-checkin (value vs
-        // done) and linked-kr-checkin.
+        // milestone-with-metric, missing-field (start, target), due-on-metric,
+        // invalid-checkin (value vs done) and linked-kr-checkin.
+        // due-on-metric: only milestones take `due`.
         let mut metric = needs(&["start", "target"]);
+        metric["properties"]["due"] = json!(false);
         metric["properties"]["checkins"] =
             json!({ "type": "array", "items": { "$ref": "#/$defs/ValueCheckin" } });
         kr.insert(

@@ -35,7 +35,9 @@ pub struct CheckinArgs {
     /// The date observed (YYYY-MM-DD); default --as-of, else today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub date: Option<Date>,
-    /// How sure the team is of reaching the target, 0 to 1.
+    /// The stated probability, 0 to 1, that the key result reaches its target (progress 1;
+    /// a milestone: done) by the end of its period: 0.7 means seven in ten. It stands until
+    /// the next one given (`review` scores every confidence for the days it stood).
     #[arg(long, value_name = "P", allow_negative_numbers = true)]
     pub confidence: Option<f64>,
     /// A short note.

@@ -8,7 +8,8 @@ use crate::score::{self, Thresholds};
 use clap::{Args, ValueEnum};
 
 /// Review a closed period: final grades and colour bands, what to carry over, and how well
-/// the confidence given on check-ins matched what happened (Brier score).
+/// the confidences given on check-ins matched what happened (Brier score). A confidence is
+/// the stated probability that the key result reaches its target by the period's end.
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
     /// The period to review, such as 2026-Q3; it must have ended before --as-of (today).
@@ -20,6 +21,10 @@ pub struct ReviewArgs {
     /// Output format: text (terminal), markdown (a retrospective document) or json.
     #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
     pub format: ReviewFormat,
+    /// Show calibration per owner, naming the best and worst calibrated (text and markdown;
+    /// JSON always has it).
+    #[arg(long)]
+    pub by_owner: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -40,8 +45,10 @@ pub fn run(args: ReviewArgs, ctx: &Ctx) -> CmdResult {
     let r = review::review(goals, &card, &args.period, &args.teams)
         .map_err(|e| Failure::Usage(e.to_string()))?;
     let doc = match args.format {
-        ReviewFormat::Text => text::render(&r, ctx.color_out),
-        ReviewFormat::Markdown => markdown::render(&r, crate::text::fit::GITHUB_LIMIT),
+        ReviewFormat::Text => text::render(&r, ctx.color_out, args.by_owner),
+        ReviewFormat::Markdown => {
+            markdown::render(&r, crate::text::fit::GITHUB_LIMIT, args.by_owner)
+        }
         ReviewFormat::Json => json::render(&r),
     };
     out(&doc)?;

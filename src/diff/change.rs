@@ -3,7 +3,7 @@
 //! changed and removed, and its figures before → after). No text is made here: each output
 //! words these values once, at its edge (`report::diff`, `report::log`, the history rules).
 
-use crate::model::{Better, Cadence, Checkin, Commitment, KrKind, Observation, Ref, Span};
+use crate::model::{Better, Cadence, Checkin, Commitment, Date, KrKind, Observation, Ref, Span};
 use crate::score::{KpiStatus, Status};
 
 /// What an item is.
@@ -88,6 +88,8 @@ pub enum Field {
     Kpi(FromTo<Option<Ref>>),
     Better(FromTo<Better>),
     Cadence(FromTo<Cadence>),
+    /// A milestone's due date, set, moved or removed.
+    Due(FromTo<Option<Date>>),
 }
 
 impl Field {
@@ -108,6 +110,7 @@ impl Field {
             Field::Kpi(_) => "kpi",
             Field::Better(_) => "better",
             Field::Cadence(_) => "cadence",
+            Field::Due(_) => "due",
         }
     }
 

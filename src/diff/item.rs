@@ -29,6 +29,8 @@ pub struct KrFields<'a> {
     pub unit: Option<Cow<'a, str>>,
     pub weight: Option<f64>,
     pub kpi: Option<Ref>,
+    /// A milestone's due date (`None` for a metric, or a milestone without one).
+    pub due: Option<Date>,
 }
 
 /// A KPI's own fields.
@@ -86,6 +88,7 @@ impl<'a> ItemFields<'a> {
             unit: opt_text(&kr.unit),
             weight: Some(kr.weight),
             kpi: kr.kpi.map(|k| goals.kpi(k).reference()),
+            due: kr.kind.due(),
         })
     }
 
@@ -121,6 +124,7 @@ impl<'a> ItemFields<'a> {
                 unit: own(k.unit),
                 weight: k.weight,
                 kpi: k.kpi,
+                due: k.due,
             }),
             ItemFields::Kpi(k) => ItemFields::Kpi(KpiFields {
                 title: own(k.title),
@@ -205,6 +209,7 @@ pub fn field_changes(base: &ItemFields, head: &ItemFields) -> Vec<Field> {
             both(&mut out, a.weight, b.weight, Field::Weight);
             either_text(&mut out, &a.unit, &b.unit, Field::Unit);
             either(&mut out, a.kpi.clone(), b.kpi.clone(), Field::Kpi);
+            either(&mut out, a.due, b.due, Field::Due);
         }
         (ItemFields::Kpi(a), ItemFields::Kpi(b)) => {
             both(&mut out, a.target, b.target, Field::Target);

@@ -279,10 +279,15 @@ fn key_results(
                     &ItemFields::key_result(base.goals, bk),
                     &ItemFields::key_result(head.goals, hk),
                 );
+                // A milestone's due date changed in place moves its expected progress
+                // (SPEC 5) as much as a moved target does (SPEC 8).
                 c.goalpost_moved = open
-                    && c.fields
-                        .iter()
-                        .any(|f| matches!(f, Field::Start(_) | Field::Target(_)));
+                    && c.fields.iter().any(|f| {
+                        matches!(f, Field::Start(_) | Field::Target(_))
+                            || matches!(f, Field::Due(_))
+                                && bk.kind.kind() == KrKind::Milestone
+                                && hk.kind.kind() == KrKind::Milestone
+                    });
                 c.checkins = compare_checkins(&bk.checkins, &hk.checkins);
             }
             (None, Some((_, hk))) => c.checkins = compare_checkins(&[], &hk.checkins),

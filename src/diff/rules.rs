@@ -54,6 +54,7 @@ fn rewritten_help(reference: &Ref, date: Date) -> String {
         "check-ins are an append-only history: restore the old check-in, then append a correction with `goalpost checkin {reference} VALUE --date {date} --correct REASON` (it keeps the original and records why)"
     )
 }
+const DUE_MOVED_HELP: &str = "moving a milestone's due date inside its period changes when it counts as late and hides a slip: keep the date, and report a low `confidence` on check-ins instead (or explain the change in review)";
 const MOVED_HELP: &str = "changing a target inside its period hides a miss: keep it, and report a low `confidence` on check-ins instead (or explain the change in review)";
 
 /// Runs the history rules. `base_name` names the base revision in messages; new entries
@@ -118,24 +119,28 @@ pub fn history(
         };
         let span = c.head_span.unwrap_or_default();
         for f in &c.fields {
-            let (name, m) = match f {
-                Field::Start(m) => ("start", m),
-                Field::Target(m) => ("target", m),
+            let (name, from, to, help) = match f {
+                Field::Start(m) => ("start", num(m.from), num(m.to), MOVED_HELP),
+                Field::Target(m) => ("target", num(m.from), num(m.to), MOVED_HELP),
+                Field::Due(m) => {
+                    let day =
+                        |d: Option<Date>| d.map_or_else(|| "none".to_owned(), |d| d.to_string());
+                    ("due date", day(m.from), day(m.to), DUE_MOVED_HELP)
+                }
                 _ => continue,
             };
-            let at = value_span(head_sources, &mut parsed, span, name).unwrap_or(span);
+            let key = if name == "due date" { "due" } else { name };
+            let at = value_span(head_sources, &mut parsed, span, key).unwrap_or(span);
             let mut d = Diagnostic::new(
                 Code::GoalpostMoved,
                 at,
                 format!(
-                    "the {name} of `{}` moved from {} to {} since {base_name}, while {} is open",
+                    "the {name} of `{}` moved from {from} to {to} since {base_name}, while {} is open",
                     c.reference,
-                    num(m.from),
-                    num(m.to),
                     c.period.as_deref().unwrap_or_default()
                 ),
             )
-            .help(MOVED_HELP);
+            .help(help);
             d.severity = severity;
             out.diags.push(d);
         }
@@ -415,7 +420,7 @@ fn deleted_at(sources: &mut Sources, old_path: &str, item: Option<Span>) -> Span
     }
 }
 
-/// The span of a key result's `start` or `target` value, found by parsing its file again
+/// The span of a key result's `start`, `target` or `due` value, found by parsing its file again
 /// (the model keeps only the key result's own span).
 fn value_span(
     sources: &Sources,
@@ -433,10 +438,9 @@ fn value_span(
         .flatten()
         .flat_map(|o| o.key_results.iter().flatten())
         .find(|k| k.id.as_ref().is_some_and(|i| i.span == kr))?;
-    let value = if key == "start" {
-        &found.start
-    } else {
-        &found.target
-    };
-    value.as_ref().map(|v| v.span)
+    match key {
+        "start" => found.start.as_ref().map(|v| v.span),
+        "due" => found.due.as_ref().map(|v| v.span),
+        _ => found.target.as_ref().map(|v| v.span),
+    }
 }

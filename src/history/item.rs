@@ -156,6 +156,7 @@ fn kr_fields(kr: &RawKeyResult) -> ItemFields<'static> {
         unit: own(&kr.unit),
         weight: Some(kr.weight.as_ref().map_or(1.0, |w| w.value)),
         kpi: kr.kpi.as_ref().and_then(|k| k.value.parse().ok()),
+        due: kr.due.as_ref().and_then(|d| Date::parse(&d.value)),
     })
 }
 

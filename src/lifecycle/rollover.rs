@@ -357,7 +357,9 @@ fn objective(
         out.push_str(&format!("      - id: {}\n", yaml_text(&kr.id)));
         out.push_str(&format!("        title: {}\n", yaml_text(&kr.title)));
         match kr.kind {
-            KrMeasure::Milestone => out.push_str("        kind: milestone\n"),
+            // A milestone's `due` lies in the period it leaves, so it is not carried (SPEC
+            // 7.0): the team sets a new one for the next period.
+            KrMeasure::Milestone { due: _ } => out.push_str("        kind: milestone\n"),
             KrMeasure::Metric { target, .. } => {
                 let start = carried_start(kr, ks).unwrap_or(target);
                 // Finite model numbers always have a YAML form.

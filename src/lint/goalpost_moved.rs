@@ -1,4 +1,5 @@
-//! `goalpost-moved`: a key result's start or target changed while its period is open. It
+//! `goalpost-moved`: a key result's start or target, or a milestone's due date, changed while
+//! its period is open. It
 //! compares two revisions, so it is run by `check --base` (the history rules,
 //! [`crate::diff::rules`], which word its message and apply `[lints]`); this file holds its
 //! registry entry and explanation, and no check.
@@ -9,7 +10,7 @@ use crate::diag::{Code, Severity};
 pub const LINT: Lint = Lint {
     code: Code::GoalpostMoved,
     default_severity: Severity::Warning,
-    summary: "A key result's target or start moved while its period is open",
+    summary: "A target, start or milestone due date moved while its period is open",
     check: None,
     explain: EXPLAIN,
     scope: Scope::Change,
@@ -21,7 +22,9 @@ lowering the bar late turns a likely miss into a success, and reports stop showi
 the team set out to do. `check --base` and `goalpost diff` flag such changes so they are
 discussed in review instead of slipping through. Edits before the period starts are fine.
 If the target still stands but looks out of reach, say so with a low `confidence` on a
-check-in and let the final score tell the story; missing a stretch goal is normal.
+check-in and let the final score tell the story; missing a stretch goal is normal. A
+milestone's `due` date is the same kind of bar: moving it later turns a late milestone
+back to on track, so it is flagged too.
 
 Instead of:
 

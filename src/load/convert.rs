@@ -393,7 +393,8 @@ impl<'a> Converter<'a> {
             n,
             "a key result",
             &[
-                "id", "title", "kind", "start", "target", "unit", "weight", "kpi", "checkins",
+                "id", "title", "kind", "start", "target", "unit", "weight", "kpi", "due",
+                "checkins",
             ],
         )?;
         Some(RawKeyResult {
@@ -405,6 +406,7 @@ impl<'a> Converter<'a> {
             unit: self.string(&m, "unit"),
             weight: self.number(&m, "weight"),
             kpi: self.string(&m, "kpi"),
+            due: self.string(&m, "due"),
             checkins: self.list(&m, "checkins", Self::checkin),
             lowered: Default::default(),
             span: m.span,

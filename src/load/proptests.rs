@@ -92,7 +92,7 @@ proptest! {
             let after = Date::parse("2027-01-15").expect("a date");
             let late = crate::score::score(valid, after, (&config).into());
             let _ = crate::lifecycle::review::review(&goals, &late, "2026-Q4", &[])
-                .map(|r| crate::lifecycle::review::markdown::render(&r, 2000));
+                .map(|r| crate::lifecycle::review::markdown::render(&r, 2000, true));
             let sources = crate::load::Sources {
                 files: vec![
                     crate::load::SourceFile { path: "goals/2026-Q4.yaml".into(), text: text[..split].to_owned() },

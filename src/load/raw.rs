@@ -127,6 +127,11 @@ pub struct RawKeyResult {
     /// result then takes no check-ins of its own.
     #[schemars(with = "Option<shape::KpiRef>")]
     pub kpi: Option<Sp<String>>,
+    /// The day a milestone is expected to be done (`YYYY-MM-DD`, inside the period): its
+    /// expected progress is 0 before it and 1 from it on, instead of a straight line.
+    /// Milestones only.
+    #[schemars(with = "Option<shape::Date>")]
+    pub due: Option<Sp<String>>,
     /// Dated observations: `value` for a metric key result, `done` for a milestone.
     #[schemars(with = "Option<shape::KrCheckins>")]
     pub checkins: Option<Vec<RawCheckin>>,
@@ -237,7 +242,8 @@ pub struct CheckinExtra {
     pub reference: Option<Sp<String>>,
     /// Whether the milestone is done (milestone key results).
     pub done: Option<Sp<bool>>,
-    /// How sure the team is of reaching the target, 0–1.
+    /// The stated probability, 0–1, that the key result reaches its target (progress 1; a
+    /// milestone: done) by the end of its period: 0.7 means seven in ten.
     #[schemars(range(min = 0.0, max = 1.0))]
     pub confidence: Option<Sp<f64>>,
     /// A remark shown with the check-in, such as what changed.

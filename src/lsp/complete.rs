@@ -523,6 +523,9 @@ mod tests {
         );
         let k = keys("|");
         assert!(k.contains(&"objectives".to_owned()), "{k:?}");
+        // A milestone's `due` (SPEC 3.4) comes with the schema.
+        let k = keys("objectives:\n  - id: o\n    key_results:\n      - id: m\n        |\n");
+        assert!(k.contains(&"due".to_owned()), "{k:?}");
         let k = keys("kpis:\n  - id: k\n    better: |\n");
         assert_eq!(k, ["higher", "lower"]);
         let k = keys("objectives:\n  - id: o\n    commitment: a|\n");

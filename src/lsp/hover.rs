@@ -230,11 +230,7 @@ fn key_result(ws: &Workspace, valid: &Valid, id: crate::model::KrId) -> String {
         md(&kr.kr.title),
         String::new(),
         format!("- progress {} (**{:.2}**)", md(&kr.measure()), s.progress),
-        format!(
-            "- **{}** · expected {:.2}",
-            s.status.label(),
-            row.score.expected
-        ),
+        format!("- **{}** · expected {:.2}", s.status.label(), s.expected),
     ];
     if let Some(c) = s.confidence {
         lines.push(format!("- confidence {}", num(c)));

@@ -118,8 +118,15 @@ pub struct KeyResult {
 /// What a key result measures.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum KrMeasure {
-    Metric { start: f64, target: f64 },
-    Milestone,
+    Metric {
+        start: f64,
+        target: f64,
+    },
+    /// Done or not; with `due`, expected to be done by that date (inside its period), not
+    /// along a straight line (SPEC 3.4, 5).
+    Milestone {
+        due: Option<Date>,
+    },
 }
 
 impl KrMeasure {
@@ -127,7 +134,26 @@ impl KrMeasure {
     pub fn bounds(&self) -> Option<(f64, f64)> {
         match *self {
             KrMeasure::Metric { start, target } => Some((start, target)),
-            KrMeasure::Milestone => None,
+            KrMeasure::Milestone { .. } => None,
+        }
+    }
+
+    /// A milestone's due date; `None` for a metric or a milestone without one.
+    pub fn due(&self) -> Option<Date> {
+        match *self {
+            KrMeasure::Milestone { due } => due,
+            KrMeasure::Metric { .. } => None,
+        }
+    }
+
+    /// Expected progress (SPEC 5) at `t` in `period`: a milestone with a due date is
+    /// expected done from that date on (0 before it); anything else follows the straight
+    /// line from the period's start to its end.
+    pub fn expected(&self, period: &Period, t: Date) -> f64 {
+        match self.due() {
+            Some(due) if t >= due => 1.0,
+            Some(_) => 0.0,
+            None => linear_expected(period, t),
         }
     }
 
@@ -143,7 +169,7 @@ impl KrMeasure {
             (KrMeasure::Metric { start, target }, Some(Observation::Value(v))) => {
                 metric_progress(start, target, Some(v))
             }
-            (KrMeasure::Milestone, Some(Observation::Done(true))) => 1.0,
+            (KrMeasure::Milestone { .. }, Some(Observation::Done(true))) => 1.0,
             _ => 0.0,
         }
     }
@@ -165,18 +191,22 @@ impl KrMeasure {
                 };
                 unit_after(format!("{} → {current} → {}", num(start), num(target)))
             }
-            (KrMeasure::Milestone, Some(Observation::Done(true))) => "milestone: done".to_owned(),
-            (KrMeasure::Milestone, Some(Observation::Done(false))) => {
-                "milestone: not done".to_owned()
+            (KrMeasure::Milestone { .. }, Some(Observation::Done(true))) => {
+                "milestone: done".to_owned()
             }
-            (KrMeasure::Milestone, _) => "milestone".to_owned(),
+            (KrMeasure::Milestone { due }, Some(Observation::Done(false))) => match due {
+                Some(due) => format!("milestone: not done, due {due}"),
+                None => "milestone: not done".to_owned(),
+            },
+            (KrMeasure::Milestone { due: Some(due) }, _) => format!("milestone, due {due}"),
+            (KrMeasure::Milestone { due: None }, _) => "milestone".to_owned(),
         }
     }
 
     pub fn kind(&self) -> KrKind {
         match self {
             KrMeasure::Metric { .. } => KrKind::Metric,
-            KrMeasure::Milestone => KrKind::Milestone,
+            KrMeasure::Milestone { .. } => KrKind::Milestone,
         }
     }
 
@@ -345,6 +375,16 @@ impl Observation {
 pub fn upto(checkins: &[Checkin], t: Date) -> &[Checkin] {
     let n = checkins.partition_point(|c| c.date <= t);
     &checkins[..n]
+}
+
+/// Expected progress at `t` for a period without due dates: the share of its days elapsed,
+/// clamped to [0, 1] (SPEC 5).
+pub fn linear_expected(p: &Period, t: Date) -> f64 {
+    let total = p.start.days_until(p.end);
+    if total <= 0 {
+        return if t >= p.start { 1.0 } else { 0.0 };
+    }
+    (p.start.days_until(t) as f64 / total as f64).clamp(0.0, 1.0)
 }
 
 /// Metric progress: how far `current` got from `start` toward `target`, clamped to [0, 1].

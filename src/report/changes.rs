@@ -113,6 +113,7 @@ impl FieldJson {
             Field::Kind(p) => (text(&p.from), text(&p.to)),
             Field::Better(p) => (text(&p.from), text(&p.to)),
             Field::Cadence(p) => (text(&p.from), text(&p.to)),
+            Field::Due(p) => (opt(&p.from), opt(&p.to)),
         };
         FieldJson {
             field: f.name().to_owned(),

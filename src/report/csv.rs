@@ -40,6 +40,7 @@ pub const HEADER: &[&str] = &[
     "forecast_value",
     "forecast_low",
     "forecast_high",
+    "due",
 ];
 
 /// One row, column by column (`HEADER` order), as cells.
@@ -84,7 +85,7 @@ fn objective(row: &ObjectiveRow) -> Row {
     r
 }
 
-fn key_result(row: &KrRow, expected: f64) -> Row {
+fn key_result(row: &KrRow) -> Row {
     let (o, kr, s) = (row.objective, row.kr, row.score);
     let mut r = Row::default();
     r.word("type", "key_result");
@@ -104,7 +105,7 @@ fn key_result(row: &KrRow, expected: f64) -> Row {
         r.word("done", d);
     }
     r.num("progress", Some(s.progress));
-    r.num("expected", Some(expected));
+    r.num("expected", Some(s.expected));
     r.word("status", s.status.as_str());
     r.num("confidence", s.confidence);
     if let Some(d) = s.last_checkin {
@@ -112,6 +113,9 @@ fn key_result(row: &KrRow, expected: f64) -> Row {
     }
     r.word("stale", s.stale);
     r.num("weight", Some(kr.weight));
+    if let Some(due) = kr.kind.due() {
+        r.word("due", due);
+    }
     if let Some(f) = s.forecast {
         r.num("forecast_progress", Some(f.progress));
         r.num("forecast_value", Some(f.value));
@@ -156,7 +160,7 @@ pub fn status(view: &StatusView) -> String {
     for o in &view.objectives {
         let _ = w.write_record(&objective(o).cells);
         for kr in &o.key_results {
-            let _ = w.write_record(&key_result(kr, o.score.expected).cells);
+            let _ = w.write_record(&key_result(kr).cells);
         }
     }
     for k in &view.kpis {

@@ -124,6 +124,9 @@ fn field_text(f: &Field) -> (String, String) {
         Field::Kind(p) => pair(p, ToString::to_string),
         Field::Better(p) => pair(p, ToString::to_string),
         Field::Cadence(p) => pair(p, ToString::to_string),
+        Field::Due(p) => pair(p, |d| {
+            d.map_or_else(|| "none".to_owned(), |d| d.to_string())
+        }),
     }
 }
 
@@ -197,7 +200,12 @@ fn details(c: &ItemChange) -> Vec<String> {
             continue;
         }
         let (from, to) = field_text(f);
-        out.push(format!("{} {from} → {to}", f.name()));
+        let mut line = format!("{} {from} → {to}", f.name());
+        if c.goalpost_moved && matches!(f, Field::Due(_)) {
+            let period = c.period.as_deref().unwrap_or("its period");
+            line.push_str(&format!(" [goalpost-moved: {period} is open]"));
+        }
+        out.push(line);
     }
     let added = &c.checkins.added;
     if c.change == ChangeKind::Modified {
@@ -352,9 +360,17 @@ pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> Stri
             crate::text::plural(moved.len(), "target")
         ));
         for c in &moved {
-            let what: Vec<String> = moves(c)
+            let mut what: Vec<String> = moves(c)
                 .map(|(field, m)| format!("{field} {} → {}", num(m.from), num(m.to)))
                 .collect();
+            // A milestone's due date moved (SPEC 8).
+            what.extend(c.fields.iter().filter_map(|f| match f {
+                Field::Due(_) => {
+                    let (from, to) = field_text(f);
+                    Some(format!("due {from} → {to}"))
+                }
+                _ => None,
+            }));
             out.push_str(&format!(
                 "- `{}` ({}): {}\n",
                 c.reference,

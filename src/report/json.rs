@@ -85,9 +85,15 @@ pub struct KrJson<'a> {
     pub done: Option<bool>,
     #[serde(serialize_with = "num::one")]
     pub progress: f64,
+    /// Expected progress as of the date: the share of the period elapsed, or for a
+    /// milestone with `due`, 0 before that date and 1 from it on.
+    #[serde(serialize_with = "num::one")]
+    pub expected: f64,
     #[serde(serialize_with = "num::one")]
     pub weight: f64,
     pub kpi: Option<RefParts<'a>>,
+    /// A milestone's due date (`due`); null for a metric or a milestone without one.
+    pub due: Option<Date>,
     pub status: crate::score::Status,
     #[serde(serialize_with = "num::opt")]
     pub confidence: Option<f64>,
@@ -159,7 +165,7 @@ fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
     let (k, s) = (row.kr, row.score);
     let (start, target) = match k.kind {
         KrMeasure::Metric { start, target } => (Some(start), Some(target)),
-        KrMeasure::Milestone => (None, None),
+        KrMeasure::Milestone { .. } => (None, None),
     };
     KrJson {
         reference: row.objective.kr_ref_parts(row.kr),
@@ -171,8 +177,10 @@ fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
         current: s.current,
         done: s.done,
         progress: s.progress,
+        expected: s.expected,
         weight: k.weight,
         kpi: row.kpi.map(Kpi::ref_parts),
+        due: k.kind.due(),
         status: s.status,
         confidence: s.confidence,
         last_checkin: s.last_checkin,

@@ -49,6 +49,9 @@ fn field_summary(f: &Field) -> String {
         Field::Kind(p) => pair(p, ToString::to_string),
         Field::Better(p) => pair(p, ToString::to_string),
         Field::Cadence(p) => pair(p, ToString::to_string),
+        Field::Due(p) => pair(p, |d| {
+            d.map_or_else(|| "none".to_owned(), |d| d.to_string())
+        }),
     };
     format!("{} {values}", f.name())
 }

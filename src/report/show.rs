@@ -202,6 +202,9 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
         format!("{} ({})", h(&o.reference()), h(&o.period.name)),
     );
     field(out, "kind", k.kind.kind().as_str());
+    if let Some(due) = k.kind.due() {
+        field(out, "due", due.to_string());
+    }
     field(out, "measure", h(&kr.measure()));
     field(out, "weight", num(k.weight));
     if let Some(kpi) = kr.kpi {
@@ -212,7 +215,7 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
         "progress",
         format!("{}  {}", score(ks.progress), bar(ks.progress, 20)),
     );
-    field(out, "expected", score(row.score.expected));
+    field(out, "expected", score(ks.expected));
     if let Some(words) = kr.forecast_words() {
         let f = ks.forecast.map_or(0.0, |f| f.progress);
         field(

@@ -27,6 +27,8 @@ pub struct ObjectiveRow<'a> {
     pub parent: Option<&'a Objective>,
     pub guardrails: Vec<GuardrailCell<'a>>,
     pub key_results: Vec<KrRow<'a>>,
+    /// The date the figures are as of.
+    pub as_of: Date,
 }
 
 /// A guardrail KPI of an objective and its health.
@@ -215,6 +217,7 @@ impl<'a> ObjectiveRow<'a> {
             score: s,
             guardrails,
             key_results,
+            as_of: card.as_of,
         }
     }
 
@@ -234,9 +237,13 @@ impl<'a> ObjectiveRow<'a> {
             .map_or(String::new(), |f| format!("{f:.2}"))
     }
 
-    /// The share of the period elapsed, as a whole percentage ("49%").
+    /// The share of the period elapsed, as a whole percentage ("49%"): the straight line,
+    /// whatever the milestones' due dates make the objective's expected progress.
     pub fn elapsed(&self) -> String {
-        format!("{:.0}%", self.score.expected * 100.0)
+        format!(
+            "{:.0}%",
+            linear_expected(&self.objective.period, self.as_of) * 100.0
+        )
     }
 }
 

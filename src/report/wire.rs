@@ -3,26 +3,31 @@
 //! borrows from another.
 
 /// The `"format_version"` every JSON output starts with (SPEC 7): 1 until a change removes
-/// or renames a key. Serialises as the number; its schema is the constant.
+/// or renames a key, or changes what one means (`review` is at 2: `FormatVersion<2>`).
+/// Serialises as the number; its schema is the constant.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct FormatVersion;
+pub struct FormatVersion<const N: u32 = FORMAT_VERSION>;
 
 /// The current version of the JSON outputs.
 pub const FORMAT_VERSION: u32 = 1;
 
-impl serde::Serialize for FormatVersion {
+impl<const N: u32> serde::Serialize for FormatVersion<N> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u32(FORMAT_VERSION)
+        s.serialize_u32(N)
     }
 }
 
-impl schemars::JsonSchema for FormatVersion {
+impl<const N: u32> schemars::JsonSchema for FormatVersion<N> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "FormatVersion".into()
+        if N == FORMAT_VERSION {
+            "FormatVersion".into()
+        } else {
+            format!("FormatVersion{N}").into()
+        }
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "const": FORMAT_VERSION,
+            "const": N,
             "description": "The version of this output's shape: raised when a key is removed or renamed (adding a key does not raise it)."
         })
     }

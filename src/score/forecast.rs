@@ -214,7 +214,12 @@ mod tests {
     fn milestones_and_other_periods_have_none() {
         let o = obs(&[("2026-10-11", 20.0)]);
         assert_eq!(
-            forecast(KrMeasure::Milestone, &q4(), &o, d("2026-11-01")),
+            forecast(
+                KrMeasure::Milestone { due: None },
+                &q4(),
+                &o,
+                d("2026-11-01")
+            ),
             None
         );
         assert_eq!(forecast(METRIC, &q4(), &o, d("2027-01-05")), None);

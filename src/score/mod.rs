@@ -192,6 +192,9 @@ pub struct KrScore {
     /// Latest done-ness on or before T_K (milestones).
     pub done: Option<bool>,
     pub progress: f64,
+    /// Expected progress at T ([`KrMeasure::expected`]): the straight line, or for a
+    /// milestone with `due`, 0 before that date and 1 from it on.
+    pub expected: f64,
     pub status: Status,
     pub confidence: Option<f64>,
     pub last_checkin: Option<Date>,
@@ -237,13 +240,26 @@ pub fn observations<'g>(kr: &'g KeyResult, goals: &'g Goals) -> &'g [Checkin] {
     goals.observations(kr)
 }
 
-/// Expected progress at `t` for a period: the share of its days elapsed, clamped to [0, 1].
+/// Expected progress at `t` for a period: the share of its days elapsed, clamped to [0, 1]
+/// (a key result's own is [`KrMeasure::expected`], which knows milestone due dates).
 pub fn expected(p: &Period, t: Date) -> f64 {
-    let total = p.start.days_until(p.end);
-    if total <= 0 {
-        return if t >= p.start { 1.0 } else { 0.0 };
+    linear_expected(p, t)
+}
+
+/// An objective's expected progress (SPEC 5): Σ wᵢ·expectedᵢ / Σ wᵢ over its key results.
+/// When every key result expects the straight line (no due date in force differs from it),
+/// it is that line itself, to the last bit; with no key result too.
+pub fn objective_expected(o: &Objective, krs: &[KrScore], t: Date) -> f64 {
+    let line = expected(&o.period, t);
+    if krs.iter().all(|k| k.expected == line) {
+        return line;
     }
-    (p.start.days_until(t) as f64 / total as f64).clamp(0.0, 1.0)
+    weighted_score(
+        o.key_results
+            .iter()
+            .zip(krs)
+            .map(|(k, s)| (k.weight, s.expected)),
+    )
 }
 
 pub mod forecast;
@@ -308,6 +324,7 @@ fn kr(
         None => (None, None),
     };
     let confidence = latest.and_then(|c| c.confidence);
+    let exp = kr.kind.expected(p, t);
     let status = if t < p.start {
         Status::NotStarted
     } else if t > p.end {
@@ -317,7 +334,7 @@ fn kr(
     } else if latest.is_none() {
         Status::NoData
     } else {
-        apply_confidence(pace_status(progress, expected(p, t), th), confidence)
+        apply_confidence(pace_status(progress, exp, th), confidence)
     };
     // Staleness asks for a check-in; it only means something while the period is open, not
     // for a milestone already done, and for a KPI's key result it is the KPI's own (its
@@ -337,6 +354,7 @@ fn kr(
         current,
         done,
         progress,
+        expected: exp,
         status,
         confidence,
         last_checkin: latest.map(|c| c.date),
@@ -364,7 +382,7 @@ fn objective(
             .zip(&key_results)
             .map(|(k, s)| (k.weight, s.progress)),
     );
-    let exp = expected(&o.period, t);
+    let exp = objective_expected(o, &key_results, t);
     let status = if t < o.period.start {
         Status::NotStarted
     } else if t > o.period.end {

@@ -212,7 +212,7 @@ fn milestone_done_then_undone() {
             ck("2026-10-20", Observation::Done(false), None),
         ],
     );
-    m.kind = KrMeasure::Milestone;
+    m.kind = KrMeasure::Milestone { due: None };
     let o = objective(vec![m]);
     assert_eq!(one(o.clone(), "2026-10-15").key_results[0].progress, 1.0);
     let later = one(o, "2026-10-25");
@@ -448,7 +448,7 @@ fn a_done_milestone_is_never_stale() {
         1.0,
         vec![ck("2026-10-02", Observation::Done(true), None)],
     );
-    m.kind = KrMeasure::Milestone;
+    m.kind = KrMeasure::Milestone { due: None };
     let mut not_yet = m.clone();
     not_yet.checkins[0].obs = Observation::Done(false);
     let s = one(objective(vec![m, not_yet]), "2026-12-01");
@@ -548,4 +548,68 @@ mod hostile {
         assert!((weighted_score(items.iter().copied()) - 0.6).abs() < 1e-12);
         assert_eq!(weighted_score(std::iter::empty()), 0.0);
     }
+}
+
+/// A milestone due 2026-11-15 in 2026-Q4 (91 days from start to end): expected 0 up to the
+/// day before, 1 from the due date on; not the straight line (44/91 on 11-14).
+#[test]
+fn a_milestone_with_due_is_expected_by_its_date_not_along_a_line() {
+    let due = KrMeasure::Milestone {
+        due: Some(d("2026-11-15")),
+    };
+    assert_eq!(due.expected(&q4(), d("2026-10-01")), 0.0);
+    assert_eq!(due.expected(&q4(), d("2026-11-14")), 0.0);
+    assert_eq!(due.expected(&q4(), d("2026-11-15")), 1.0);
+    assert_eq!(due.expected(&q4(), d("2026-12-31")), 1.0);
+    let line = KrMeasure::Milestone { due: None };
+    assert_eq!(line.expected(&q4(), d("2026-11-14")), 44.0 / 91.0);
+
+    let mut m = metric(
+        "m",
+        0.0,
+        1.0,
+        vec![ck("2026-10-05", Observation::Done(false), None)],
+    );
+    m.kind = due;
+    m.weight = 3.0;
+    let a = metric("a", 0.0, 10.0, vec![v("2026-10-05", 5.0)]);
+    let o = objective(vec![a, m]);
+    // The day before: the milestone is on track (gap 0; on the line it would be off track,
+    // gap 44/91 > 0.25), and the objective expects (1·44/91 + 3·0) / 4 = 11/91.
+    let before = one(o.clone(), "2026-11-14");
+    let ms = &before.key_results[1];
+    assert_eq!((ms.expected, ms.status), (0.0, Status::OnTrack));
+    assert_eq!(before.key_results[0].expected, 44.0 / 91.0);
+    assert!((before.expected - 11.0 / 91.0).abs() < 1e-12, "{before:?}");
+    // score (0.5 + 0) / 4 = 0.125 ≥ 11/91: on track.
+    assert_eq!(before.status, Status::OnTrack);
+    // On the due date, not done: expected 1, gap 1, off track; the objective expects
+    // (45/91 + 3) / 4.
+    let on = one(o.clone(), "2026-11-15");
+    let ms = &on.key_results[1];
+    assert_eq!((ms.expected, ms.status), (1.0, Status::OffTrack));
+    assert!((on.expected - (45.0 / 91.0 + 3.0) / 4.0).abs() < 1e-12);
+    assert_eq!(on.status, Status::OffTrack);
+    // Done before its date: done.
+    let mut done = o;
+    done.key_results[1]
+        .checkins
+        .push(ck("2026-11-10", Observation::Done(true), None));
+    let s = one(done, "2026-11-14");
+    assert_eq!(s.key_results[1].status, Status::Done);
+}
+
+/// Without a due date the objective's expected progress is the straight line itself, to
+/// the last bit, whatever the weights.
+#[test]
+fn without_due_dates_the_objective_expects_the_straight_line() {
+    let mut a = metric("a", 0.0, 10.0, vec![v("2026-10-05", 5.0)]);
+    a.weight = 0.3;
+    let b = metric("b", 0.0, 10.0, vec![v("2026-10-05", 5.0)]);
+    let s = one(objective(vec![a, b]), "2026-11-14");
+    assert_eq!(s.expected, expected(&q4(), d("2026-11-14")));
+    assert_eq!(
+        one(objective(Vec::new()), "2026-11-14").expected,
+        44.0 / 91.0
+    );
 }

@@ -571,7 +571,7 @@ impl<'c> Validator<'c> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for (raw_kr, checkins) in raw.key_results.iter().flatten().zip(&mut inline) {
             let checkins = std::mem::take(checkins);
-            let Some((kr, link)) = self.key_result(raw_kr) else {
+            let Some((kr, link)) = self.key_result(raw_kr, period) else {
                 let expect = raw_kr
                     .kind
                     .as_ref()
@@ -628,7 +628,11 @@ impl<'c> Validator<'c> {
         ))
     }
 
-    fn key_result(&mut self, raw: &RawKeyResult) -> Option<(KeyResult, Option<Sp<String>>)> {
+    fn key_result(
+        &mut self,
+        raw: &RawKeyResult,
+        period: &Period,
+    ) -> Option<(KeyResult, Option<Sp<String>>)> {
         let before = self.diags.len();
         let (id, title) = self.id_and_title(
             (&raw.id, &raw.title),
@@ -665,9 +669,18 @@ impl<'c> Validator<'c> {
                     }
                 }
                 link = None;
-                Some(KrMeasure::Milestone)
+                Some(KrMeasure::Milestone {
+                    due: raw.due.as_ref().and_then(|d| self.due(d, period)),
+                })
             }
             KrKind::Metric => {
+                // A `kind` that could not be read is already reported: its `due` may be right.
+                if let Some(d) = raw.due.as_ref().filter(|_| !raw.invalid.contains(&"kind")) {
+                    self.push(
+                        Diagnostic::new(Code::DueOnMetric, d.span, "a metric key result has no `due` date")
+                            .help("a metric is judged along the straight line from `start` to `target` over the period; remove the line, or make it a milestone (`kind: milestone`) that is expected to be done by that date"),
+                    );
+                }
                 if raw.start.is_none() {
                     self.missing(
                         raw.span,
@@ -733,6 +746,43 @@ impl<'c> Validator<'c> {
             },
             link,
         ))
+    }
+
+    /// A milestone's `due`: a real date inside its period.
+    fn due(&mut self, d: &Sp<String>, period: &Period) -> Option<Date> {
+        let Some(due) = Date::parse(&d.value) else {
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidDate,
+                    d.span,
+                    format!(
+                        "`due: {}` is not a real date: {}",
+                        d.value,
+                        crate::date::date_problem(&d.value)
+                    ),
+                )
+                .help(format!(
+                    "write the day the milestone is expected to be done, as YYYY-MM-DD between {} and {}",
+                    period.start, period.end
+                )),
+            );
+            return None;
+        };
+        if !period.contains(due) {
+            self.push(
+                Diagnostic::new(
+                    Code::DueOutsidePeriod,
+                    d.span,
+                    format!(
+                        "`due: {due}` is outside the key result's period {} ({} to {})",
+                        period.name, period.start, period.end
+                    ),
+                )
+                .help("a milestone is due inside its period: move the date, or plan the milestone in the period that holds it"),
+            );
+            return None;
+        }
+        Some(due)
     }
 
     /// Shape-checks the check-ins of an item that could not be built, so their problems are

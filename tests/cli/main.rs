@@ -17,6 +17,7 @@ mod init;
 mod log;
 mod lsp;
 mod man;
+mod milestones;
 mod nvim;
 mod outputs;
 mod prometheus;

@@ -7,11 +7,15 @@ use serde_json::Value;
 use std::path::Path;
 
 // Two teams in 2026-Q3. `steady` aims too low: every aspirational objective scored 1.0.
-// Confidences (c) and outcomes (o), with (c − o)²:
-//   ann  (bold/reach):  r1 0.9, missed (0.81); r2 0.6, achieved (0.16)
-//   ann  (bold/ship):   s1 0.7, achieved (0.09)
-//   -    (bold/orphan): o1 0.5, missed (0.25)   (no owner: team and overall only)
-//   bo   (steady/easy): e1 1.0, achieved (0);   e2 0.8, achieved (0.04)
+// Calibration (SPEC 7.0): the outcome o is 1 when a key result reached its target
+// (progress 1), whatever its grade; each confidence stands from its check-in (2026-09-20) to
+// the end (11 of the quarter's 92 days), 0.5 stands before it (81 days), so a key result's
+// Brier score is (81·(0.5 − o)² + 11·(c − o)²) / 92:
+//   ann  (bold/reach):  r1 0.9, 3 of 10, o = 0: (20.25 + 8.91) / 92 = 29.16 / 92
+//                       r2 0.6, 8 of 10, o = 0 (achieved, target not reached): 24.21 / 92
+//   ann  (bold/ship):   s1 0.7, 80%, o = 0: (20.25 + 5.39) / 92 = 25.64 / 92
+//   -    (bold/orphan): o1 0.5, o = 0: 23 / 92   (no owner: team and overall only)
+//   bo   (steady/easy): e1 1.0, o = 1: 20.25 / 92;  e2 0.8, o = 1: 20.69 / 92
 const BOLD: &str = "\
 team: bold
 period: 2026-Q3
@@ -83,7 +87,7 @@ fn json_has_grades_bands_carry_over_and_calibration() {
     let o = review(dir.path(), &["--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.starts_with("{\n  \"format_version\": 1,\n"), "{text}");
+    assert!(text.starts_with("{\n  \"format_version\": 2,\n"), "{text}");
     let v: Value = serde_json::from_str(&text).expect("json");
     assert_eq!(
         (&v["period"], &v["start"], &v["end"], &v["as_of"]),
@@ -119,6 +123,11 @@ fn json_has_grades_bands_carry_over_and_calibration() {
         )
     );
     close(&r1["confidence"], 0.9);
+    close(&r1["brier"], 29.16 / 92.0);
+    assert_eq!(
+        bold["objectives"][2]["key_results"][1]["brier"],
+        Value::Null
+    );
     assert_eq!(reach["key_results"][1]["band"], "green");
     // By id: orphan, reach, ship; ship's milestone has no confidence.
     assert_eq!(
@@ -133,18 +142,24 @@ fn json_has_grades_bands_carry_over_and_calibration() {
     assert_eq!(bold["sandbagging"], false);
     let cal = &bold["calibration"];
     assert_eq!(cal["n"], 4);
-    close(&cal["brier"], (0.81 + 0.16 + 0.09 + 0.25) / 4.0);
-    close(&cal["by_owner"]["ann"]["brier"], (0.81 + 0.16 + 0.09) / 3.0);
+    close(&cal["brier"], (29.16 + 24.21 + 25.64 + 23.0) / 92.0 / 4.0);
+    close(
+        &cal["by_owner"]["ann"]["brier"],
+        (29.16 + 24.21 + 25.64) / 92.0 / 3.0,
+    );
     assert_eq!(cal["by_owner"].as_object().map(|m| m.len()), Some(1));
     let steady = &v["teams"][1];
     assert_eq!(steady["sandbagging"], true);
     assert_eq!(steady["carry_over"], serde_json::json!([]));
-    close(&steady["calibration"]["brier"], 0.02);
+    close(
+        &steady["calibration"]["brier"],
+        (20.25 + 20.69) / 92.0 / 2.0,
+    );
     let all = &v["calibration"];
     assert_eq!(all["n"], 6);
     close(
         &all["brier"],
-        (0.81 + 0.16 + 0.09 + 0.25 + 0.0 + 0.04) / 6.0,
+        (29.16 + 24.21 + 25.64 + 23.0 + 20.25 + 20.69) / 92.0 / 6.0,
     );
     assert_eq!(
         all["by_owner"]
@@ -170,9 +185,22 @@ fn markdown_reads_as_a_retrospective_and_stays_safe() {
         md.contains("0 is perfect, and 0.25 is what always answering 0.5 scores"),
         "{md}"
     );
-    // Nobody gave five confidences: nobody is ranked.
+    // Without --by-owner, calibration names nobody (the objectives' table has owners).
     assert!(!md.contains("Best calibrated"), "{md}");
-    assert!(md.contains("No owner gave 5 or more confidences"), "{md}");
+    assert!(!md.contains("No owner"), "{md}");
+    assert!(!calibration_section(&md).contains("ann"), "{md}");
+    assert!(
+        md.contains("the stated probability that the key result reaches its target"),
+        "{md}"
+    );
+    // With it, per owner; nobody has five key results with a confidence: nobody is ranked.
+    let o = review(dir.path(), &["--format", "markdown", "--by-owner"]);
+    let md_owners = stdout(&o);
+    assert!(md_owners.contains("| ann | 0.29 | 3 |"), "{md_owners}");
+    assert!(
+        md_owners.contains("No owner has 5 or more key results with a confidence"),
+        "{md_owners}"
+    );
     assert!(md.contains("## steady\n"), "{md}");
     let steady = &md[md.find("## steady").expect("steady")..];
     assert!(
@@ -212,19 +240,58 @@ fn markdown_names_the_best_and_worst_calibrated_from_five_confidences() {
         krs(0.5, 10, 3)
     );
     let dir = repo(&[("goals/t.yaml", &team)]);
-    let o = review(dir.path(), &["--format", "markdown"]);
+    // Each confidence stands 11 of 92 days, 0.5 before: ann (0.9, reached) scores
+    // (81·0.25 + 11·0.01) / 92 = 0.2213, bo (0.9, not reached) 29.16 / 92 = 0.3170.
+    let o = review(dir.path(), &["--format", "markdown", "--by-owner"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let md = stdout(&o);
     assert!(
-        md.contains("Best calibrated: **ann** (0.01, n = 5); least well calibrated: **bo** (0.81, n = 5) (owners with fewer than 5 confidences are not ranked)."),
+        md.contains("Best calibrated: **ann** (0.22, n = 5); least well calibrated: **bo** (0.32, n = 5) (owners with fewer than 5 key results with a confidence are not ranked)."),
         "{md}"
     );
     assert!(md.contains("| cy | 0.25 | 3 |"), "{md}");
     assert!(
-        md.contains("**bo**'s confidences scored a Brier of 0.81")
+        md.contains("**bo**'s confidences scored a Brier of 0.32")
             && md.contains("leaned too hopeful"),
         "{md}"
     );
+    // Without the flag, calibration names nobody, in Markdown or text (the objectives'
+    // lines have their owners), and neither do the questions.
+    for format in ["markdown", "text"] {
+        let o = review(dir.path(), &["--format", format]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        let cal = calibration_section(&out);
+        for name in ["ann", "bo", "cy"] {
+            assert!(!cal.contains(name), "{format} names {name:?}:\n{cal}");
+        }
+        assert!(!out.contains("**bo**"), "{format}:\n{out}");
+        assert!(
+            !out.to_lowercase().contains("calibrated:"),
+            "{format}:\n{out}"
+        );
+    }
+    let o = review(dir.path(), &["--by-owner"]);
+    assert!(
+        stdout(&o).contains("least well calibrated: bo (0.32, n = 5)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// The calibration part of a text or Markdown review: from its heading to the next
+/// section (Markdown) or the next step (text).
+fn calibration_section(out: &str) -> &str {
+    let start = out
+        .find("## Calibration")
+        .or_else(|| out.find("\nCalibration: "))
+        .expect("a calibration section");
+    let rest = &out[start + 3..];
+    let end = rest
+        .find("\n## ")
+        .or_else(|| rest.find("\nnext: "))
+        .unwrap_or(rest.len());
+    &rest[..end]
 }
 
 #[test]
@@ -269,7 +336,7 @@ fn text_and_usage_errors() {
         "{text}"
     );
     assert!(
-        text.contains("\nbold: 1 of 3 objectives achieved · calibration 0.33 (n = 4)\n"),
+        text.contains("\nbold: 1 of 3 objectives achieved · calibration 0.28 (n = 4)\n"),
         "{text}"
     );
     assert!(
@@ -353,7 +420,10 @@ fn the_example_quarter_has_something_to_show() {
         .flat_map(|t| t["carry_over"].as_array().expect("refs"))
         .collect();
     assert!(!carried.is_empty(), "something to carry over");
-    let o = run(&acme, &["review", "2026-Q3", "--format", "markdown"]);
+    let o = run(
+        &acme,
+        &["review", "2026-Q3", "--format", "markdown", "--by-owner"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("Best calibrated: **"), "{}", stdout(&o));
     let o = run(&acme, &["review", "2026-Q3"]);

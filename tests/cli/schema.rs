@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 /// format, range or a rule across the keys of one mapping.
 const SCHEMA_REJECTS: &[&str] = &[
     "empty-file",
+    "due-on-metric",
     "invalid-checkin",
     "invalid-date",
     "invalid-ref",
@@ -51,6 +52,7 @@ const NOT_STRUCTURAL: &[(&str, &str)] = &[
     ("unknown-ref", "needs every item of the repository"),
     ("parent-cycle", "needs every item of the repository"),
     ("checkin-outside-period", "needs the period's dates"),
+    ("due-outside-period", "needs the period's dates"),
     ("conflicting-checkin", "compares check-ins"),
     ("duplicate-checkin", "compares check-ins"),
     ("orphan-correction", "compares check-ins"),

@@ -1,7 +1,8 @@
 //! `review --format json`: the wire types of the review document. They derive
 //! `schemars::JsonSchema` as well as `Serialize`, so the schema `goalpost schema --output
 //! review` prints is generated from what is written. Numbers are full precision (whole
-//! numbers without `.0`, like `status --format json`); absent values are `null`.
+//! numbers without `.0`, like `status --format json`); absent values are `null`. At
+//! `format_version` 2: calibration changed its meaning (SPEC 7.0).
 
 use super::{Band, Calibration, Grade, Review};
 use crate::model::{Commitment, KrKind};
@@ -14,7 +15,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(title = "goalpost review")]
 pub struct ReviewJson {
-    pub format_version: FormatVersion,
+    /// 2: calibration compares every confidence, for the days it stood, with whether the
+    /// target was reached (at 1 it compared the last confidence with the grade).
+    pub format_version: FormatVersion<2>,
     /// The period reviewed, such as `2026-Q3`.
     pub period: String,
     /// Its first day, `YYYY-MM-DD`.
@@ -72,22 +75,30 @@ pub struct KrJson {
     /// Graded with its objective's commitment.
     pub grade: Grade,
     pub band: Band,
-    /// The confidence of its latest check-in on or before the end (counted in calibration).
+    /// The confidence of its latest check-in on or before the end.
     #[serde(serialize_with = "num::opt")]
     pub confidence: Option<f64>,
-}
-
-/// How well confidences matched outcomes: the Brier score, mean((confidence − outcome)²)
-/// with outcome 1 for an achieved key result and 0 for a missed one. 0 is perfect; 0.25 is
-/// what always answering 0.5 scores.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct CalibrationJson {
-    /// Null when no key result had a confidence.
+    /// Its Brier score: the mean over the period's days of (standing confidence − outcome)²;
+    /// null when it gave no confidence inside the period (it is not counted).
     #[serde(serialize_with = "num::opt")]
     pub brier: Option<f64>,
-    /// The number of key results with a confidence.
+}
+
+/// How well confidences matched outcomes. A confidence is the stated probability that the
+/// key result reaches its target (progress 1) by the period's end; the outcome is 1 when it
+/// did, else 0. Each day of the period has a standing confidence (the latest given on or
+/// before it, 0.5 before the first); a key result's Brier score is the mean over the days
+/// of (confidence − outcome)², and this is the mean over the key results that gave a
+/// confidence inside the period. 0 is perfect; 0.25 is what always answering 0.5 scores.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CalibrationJson {
+    /// Null when no key result gave a confidence inside the period.
+    #[serde(serialize_with = "num::opt")]
+    pub brier: Option<f64>,
+    /// The number of key results counted (each once).
     pub n: usize,
-    /// Per objective owner (objectives without an owner count only above).
+    /// Per owner: a key result counts for its objective's owner (key results without an
+    /// owner count only above).
     pub by_owner: BTreeMap<String, BrierJson>,
 }
 
@@ -122,7 +133,7 @@ fn calibration(c: &Calibration) -> CalibrationJson {
 /// The wire value of a review.
 pub fn document(r: &Review) -> ReviewJson {
     ReviewJson {
-        format_version: FormatVersion,
+        format_version: FormatVersion::<2>,
         period: r.period.name.clone(),
         start: r.period.start.to_string(),
         end: r.period.end.to_string(),
@@ -154,6 +165,7 @@ pub fn document(r: &Review) -> ReviewJson {
                                 grade: k.grade,
                                 band: k.band,
                                 confidence: k.confidence(),
+                                brier: k.calibration.map(|b| b.brier),
                             })
                             .collect(),
                     })

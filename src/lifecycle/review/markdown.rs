@@ -1,6 +1,7 @@
 //! `review --format markdown`: the retrospective document a team pastes into a pull request
-//! or a wiki. A summary table of the teams, calibration (what a Brier score means, per owner,
-//! the best- and worst-calibrated owners once each gave [`RANKED_N`] confidences), then a
+//! or a wiki. A summary table of the teams, calibration (what a confidence and a Brier score
+//! mean; with `--by-owner`, per owner and the best- and worst-calibrated owners once each has
+//! [`RANKED_N`] key results with a confidence), then a
 //! section per team (objectives, key results folded, what to carry over, a `sandbagging`
 //! note when every aspirational objective scored 1.0), and questions for the meeting. Within
 //! GitHub's comment limit ([`fit`]); repository text goes through [`safe::markdown`].
@@ -48,8 +49,9 @@ fn brier(b: &Brier) -> (String, usize) {
     (b.score().map_or("–".to_owned(), score), b.n)
 }
 
-/// The review as Markdown within `limit` bytes.
-pub fn render(r: &Review, limit: usize) -> String {
+/// The review as Markdown within `limit` bytes; `by_owner` shows calibration per owner
+/// (naming people).
+pub fn render(r: &Review, limit: usize, by_owner: bool) -> String {
     let p = &r.period;
     let objectives: Vec<_> = r.objectives().collect();
     let achieved = objectives
@@ -90,13 +92,15 @@ pub fn render(r: &Review, limit: usize) -> String {
         );
     }
     let mut doc = Document::new(head, limit);
-    doc.section(&[(1, "calibration table")], || calibration(&r.calibration));
+    doc.section(&[(1, "calibration table")], || {
+        calibration(&r.calibration, by_owner)
+    });
     for t in &r.teams {
         doc.section(&[(1, "team"), (t.objectives.len(), "objective")], || {
             team(r, t)
         });
     }
-    if let Some(q) = questions(r) {
+    if let Some(q) = questions(r, by_owner) {
         doc.section(&[(1, "list of questions")], || q);
     }
     doc.finish(
@@ -104,19 +108,25 @@ pub fn render(r: &Review, limit: usize) -> String {
     )
 }
 
-fn calibration(c: &Calibration) -> String {
+fn calibration(c: &Calibration, by_owner: bool) -> String {
     let mut out = format!(
-        "## Calibration\n\nHow well did the confidence given match what happened? For every key result whose last check-in gave a confidence, that confidence is compared with the outcome. {BRIER_MEANS} Lower is better.\n\n"
+        "## Calibration\n\nHow well did the confidences given match what happened? Every confidence given on a key result's check-ins counts for the days it stood. {BRIER_MEANS} Lower is better.\n\n"
     );
     if c.all.n == 0 {
         out.push_str(
-            "_No key result had a confidence on its last check-in, so there is nothing to calibrate. Add `confidence:` to check-ins (0.7 means \"7 in 10 that we reach the target\")._\n",
+            "_No key result gave a confidence inside the period, so there is nothing to calibrate. Add `confidence:` to check-ins (0.7 means \"7 in 10 that we reach the target\")._\n",
         );
         return out;
     }
-    out.push_str("| Who | Brier | Confidences |\n|---|---:|---:|\n");
+    out.push_str("| Who | Brier | Key results |\n|---|---:|---:|\n");
     let (b, n) = brier(&c.all);
     let _ = writeln!(out, "| **Everyone** | **{b}** | {n} |");
+    if !by_owner {
+        if !c.by_owner.is_empty() {
+            out.push_str("\n_Per owner: run `goalpost review` with `--by-owner`._\n");
+        }
+        return out;
+    }
     for (owner, br) in &c.by_owner {
         let (b, n) = brier(br);
         let _ = writeln!(out, "| {} | {b} | {n} |", md(owner));
@@ -129,7 +139,7 @@ fn calibration(c: &Calibration) -> String {
         None => {
             let _ = writeln!(
                 out,
-                "_No owner gave {RANKED_N} or more confidences, so nobody is ranked: a Brier score from fewer answers says little._"
+                "_No owner has {RANKED_N} or more key results with a confidence, so nobody is ranked: a Brier score from fewer says little._"
             );
         }
     }
@@ -214,7 +224,7 @@ fn team(r: &Review, t: &TeamReview) -> String {
         let _ = writeln!(
             out,
             "\n**Calibration:** Brier {b} over {}.",
-            plural(bn, "confidence")
+            plural(bn, "key result")
         );
     }
     if t.sandbagging {
@@ -227,7 +237,7 @@ fn team(r: &Review, t: &TeamReview) -> String {
 
 /// Questions for the retrospective meeting, from what the period shows; `None` when it
 /// shows nothing to ask about.
-fn questions(r: &Review) -> Option<String> {
+fn questions(r: &Review, by_owner: bool) -> Option<String> {
     let mut qs: Vec<String> = Vec::new();
     let refs = |pred: &dyn Fn(&super::ObjectiveReview) -> bool| -> Vec<String> {
         r.objectives()
@@ -257,18 +267,39 @@ fn questions(r: &Review) -> Option<String> {
             plural(carry, "objective")
         ));
     }
-    if let Some(worst) = r.calibration.ranked().last().filter(|w| w.1 > 0.25) {
-        let lean = r.calibration.by_owner[worst.0].lean().unwrap_or(0.0);
-        let how = if lean > 0.0 {
-            "too hopeful: confidence was high on key results that were missed"
+    let how = |lean: f64| {
+        if lean > 0.0 {
+            "too hopeful: confidence was high on key results that did not reach their target"
         } else {
-            "too cautious: confidence was low on key results that were achieved"
-        };
-        qs.push(format!(
-            "**{}**'s confidences scored a Brier of {}, worse than always answering 0.5 (0.25), and leaned {how}. What would have told us sooner?",
-            md(worst.0),
-            score(worst.1)
-        ));
+            "too cautious: confidence was low on key results that reached their target"
+        }
+    };
+    let worst = r
+        .calibration
+        .ranked()
+        .last()
+        .copied()
+        .filter(|w| w.1 > 0.25);
+    match worst {
+        Some(worst) if by_owner => {
+            let lean = r.calibration.by_owner[worst.0].lean().unwrap_or(0.0);
+            qs.push(format!(
+                "**{}**'s confidences scored a Brier of {}, worse than always answering 0.5 (0.25), and leaned {}. What would have told us sooner?",
+                md(worst.0),
+                score(worst.1),
+                how(lean)
+            ));
+        }
+        _ => {
+            if let Some(b) = r.calibration.all.score().filter(|b| *b > 0.25) {
+                let lean = r.calibration.all.lean().unwrap_or(0.0);
+                qs.push(format!(
+                    "The confidences scored a Brier of {}, worse than always answering 0.5 (0.25), and leaned {}. What would have told us sooner?",
+                    score(b),
+                    how(lean)
+                ));
+            }
+        }
     }
     if r.teams.iter().any(|t| t.sandbagging) {
         qs.push(

@@ -19,7 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Floating-point slack of every threshold comparison (SPEC 5).
 const EPS: f64 = 1e-9;
 
-/// How many confidences an owner needs before a review ranks their calibration.
+/// How many key results with a confidence an owner needs before a review ranks their
+/// calibration.
 pub const RANKED_N: usize = 5;
 
 /// The grade of a closed period's objective or key result.
@@ -75,26 +76,77 @@ impl Band {
     }
 }
 
-/// A Brier score with its count: the mean of (confidence − outcome)² over `n` key results.
+/// One key result's calibration over its period (SPEC 7.0): every day d from S to E has a
+/// standing confidence c_d (that of the latest check-in with a confidence on or before d,
+/// 0.5 before the first), compared with the outcome o (1 when the key result reached its
+/// target, progress 1, else 0).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KrBrier {
+    /// The mean over the period's days of (c_d − o)².
+    pub brier: f64,
+    /// The mean over the period's days of (c_d − o): above 0 too hopeful, below too cautious.
+    pub lean: f64,
+}
+
+impl KrBrier {
+    /// The calibration of a key result from its observations (its own check-ins, or its
+    /// KPI's), sorted by date; `reached` is the outcome. `None` when no check-in with a
+    /// confidence is dated inside the period: the key result does not count.
+    pub fn of(observations: &[Checkin], period: &Period, reached: bool) -> Option<KrBrier> {
+        let (s, e) = (period.start, period.end);
+        let confident = |c: &&Checkin| c.confidence.is_some();
+        observations
+            .iter()
+            .filter(confident)
+            .find(|c| s <= c.date && c.date <= e)?;
+        let o = if reached { 1.0 } else { 0.0 };
+        let days = s.days_until(e) + 1;
+        // Walk the confidences dated on or before E: each stands from its date (or S) until
+        // the next one's.
+        let (mut sum, mut lean) = (0.0, 0.0);
+        let mut standing = 0.5;
+        let mut from = s;
+        for c in upto(observations, e).iter().filter(confident) {
+            let Some(conf) = c.confidence else { continue };
+            if c.date > from {
+                let n = from.days_until(c.date) as f64;
+                sum += n * (standing - o) * (standing - o);
+                lean += n * (standing - o);
+                from = c.date;
+            }
+            standing = conf;
+        }
+        let n = (from.days_until(e) + 1) as f64;
+        sum += n * (standing - o) * (standing - o);
+        lean += n * (standing - o);
+        Some(KrBrier {
+            brier: sum / days as f64,
+            lean: lean / days as f64,
+        })
+    }
+}
+
+/// A Brier score with its count: the mean of the key results' Brier scores ([`KrBrier`])
+/// over `n` key results.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Brier {
     sum: f64,
-    /// Σ (confidence − outcome): which way the confidences leaned.
+    /// Σ of the key results' leans: which way the confidences leaned.
     lean: f64,
     pub n: usize,
 }
 
 impl Brier {
-    /// Adds one key result: the confidence given and whether it was achieved.
-    pub fn add(&mut self, confidence: f64, achieved: bool) {
-        let o = if achieved { 1.0 } else { 0.0 };
-        self.sum += (confidence - o) * (confidence - o);
-        self.lean += confidence - o;
+    /// Adds one key result.
+    pub fn add(&mut self, kr: KrBrier) {
+        self.sum += kr.brier;
+        self.lean += kr.lean;
         self.n += 1;
     }
 
-    /// The mean of (confidence − outcome): above 0 the confidences were too hopeful, below
-    /// 0 too cautious; `None` when no confidence was given.
+    /// The mean of the confidences less the outcomes, day by day and key result by key
+    /// result: above 0 the confidences were too hopeful, below 0 too cautious; `None` when
+    /// no key result counts.
     pub fn lean(&self) -> Option<f64> {
         (self.n > 0).then(|| self.lean / self.n as f64)
     }
@@ -111,8 +163,8 @@ impl Brier {
     }
 }
 
-/// Calibration over a set of key results: overall and per objective owner (objectives
-/// without an owner count overall only).
+/// Calibration over a set of key results: overall and per owner (a key result's owner is its
+/// objective's; key results without an owner count overall only).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Calibration {
     pub all: Brier,
@@ -120,13 +172,10 @@ pub struct Calibration {
 }
 
 impl Calibration {
-    fn add(&mut self, owner: Option<&str>, confidence: f64, achieved: bool) {
-        self.all.add(confidence, achieved);
+    fn add(&mut self, owner: Option<&str>, kr: KrBrier) {
+        self.all.add(kr);
         if let Some(owner) = owner {
-            self.by_owner
-                .entry(owner.to_owned())
-                .or_default()
-                .add(confidence, achieved);
+            self.by_owner.entry(owner.to_owned()).or_default().add(kr);
         }
     }
 
@@ -137,7 +186,7 @@ impl Calibration {
         }
     }
 
-    /// The owners with at least [`RANKED_N`] confidences, best calibrated (lowest Brier
+    /// The owners with at least [`RANKED_N`] key results counted, best calibrated (lowest Brier
     /// score) first; ties by name.
     pub fn ranked(&self) -> Vec<(&str, f64, usize)> {
         let mut r: Vec<(&str, f64, usize)> = self
@@ -159,6 +208,8 @@ pub struct KrReview<'g> {
     pub score: &'g KrScore,
     pub grade: Grade,
     pub band: Band,
+    /// Its calibration; `None` when it gave no confidence inside the period.
+    pub calibration: Option<KrBrier>,
 }
 
 impl KrReview<'_> {
@@ -167,7 +218,8 @@ impl KrReview<'_> {
         self.score.progress
     }
 
-    /// The confidence of its latest check-in on or before the end of the period.
+    /// The confidence of its latest check-in on or before the end of the period (the one
+    /// that stood last; calibration counts every confidence for the days it stood).
     pub fn confidence(&self) -> Option<f64> {
         self.score.confidence
     }
@@ -318,6 +370,12 @@ pub fn review<'g>(
     Ok(out)
 }
 
+/// Whose calibration a key result counts for: the objective's owner. (When key results get
+/// an owner of their own, SPEC 3.4, theirs comes first.)
+fn calibration_owner<'a>(o: &'a Objective, _kr: &'a KeyResult) -> Option<&'a str> {
+    o.owner.as_deref()
+}
+
 fn team_review<'g>(
     goals: &'g Goals,
     card: &'g Scorecard,
@@ -334,8 +392,11 @@ fn team_review<'g>(
             .zip(&s.key_results)
             .map(|(kr, ks)| {
                 let grade = Grade::of(ks.progress, o.commitment);
-                if let Some(c) = ks.confidence {
-                    calibration.add(o.owner.as_deref(), c, grade == Grade::Achieved);
+                // The outcome is the target reached, not the pass mark (SPEC 7.0).
+                let reached = ks.progress + EPS >= 1.0;
+                let kr_brier = KrBrier::of(goals.observations(kr), &o.period, reached);
+                if let Some(b) = kr_brier {
+                    calibration.add(calibration_owner(o, kr), b);
                 }
                 KrReview {
                     kr,
@@ -343,6 +404,7 @@ fn team_review<'g>(
                     score: ks,
                     grade,
                     band: Band::of(ks.progress),
+                    calibration: kr_brier,
                 }
             })
             .collect();

@@ -24,24 +24,128 @@ fn grades_follow_the_commitment() {
     assert_eq!(Grade::of(1.0 - 1e-10, Committed), Grade::Achieved);
 }
 
+/// A key result's Brier score with no confidence standing but `c` all period.
+fn flat(c: f64, reached: bool) -> KrBrier {
+    let o = if reached { 1.0 } else { 0.0 };
+    KrBrier {
+        brier: (c - o) * (c - o),
+        lean: c - o,
+    }
+}
+
 #[test]
-fn brier_is_the_mean_squared_gap() {
+fn brier_is_the_mean_of_the_key_results() {
     let mut b = Brier::default();
     assert_eq!(b.score(), None);
-    b.add(0.8, true); // 0.04
-    b.add(0.6, false); // 0.36
-    b.add(0.5, true); // 0.25
+    b.add(flat(0.8, true)); // 0.04
+    b.add(flat(0.6, false)); // 0.36
+    b.add(flat(0.5, true)); // 0.25
     assert_eq!(b.n, 3);
     assert!((b.score().unwrap() - 0.65 / 3.0).abs() < 1e-12);
 }
 
-/// Two teams in 2026-Q3. Outcomes and confidences (achieved = progress ≥ 0.7; committed
-/// objectives need 1.0):
-///   alice (g/a): k1 0.8 achieved (0.04), k2 0.9 missed (0.81), k3 no confidence
-///   bob   (g/b, committed): k1 0.5 achieved at 1.0 (0.25), k2 0.7 missed at 0.8 (0.49)
-///   none  (g/c, no owner):  k1 0.2 missed (0.04)
-///   alice (p/d):            k1 1.0 achieved (0), k2 (from a KPI) 0.1 missed (0.01), k3 0.3
-///                           missed (0.09)
+fn d(s: &str) -> Date {
+    Date::parse(s).expect("a test date")
+}
+
+/// A ten-day period, 2026-10-01 to 2026-10-10.
+fn ten_days() -> Period {
+    Period {
+        name: "p".into(),
+        start: d("2026-10-01"),
+        end: d("2026-10-10"),
+    }
+}
+
+fn conf(date: &str, c: Option<f64>) -> Checkin {
+    Checkin {
+        date: d(date),
+        obs: Observation::Value(1.0),
+        confidence: c,
+        text: None,
+        span: Span::default(),
+    }
+}
+
+fn brier_of(checkins: &[Checkin], reached: bool) -> KrBrier {
+    KrBrier::of(checkins, &ten_days(), reached).expect("the key result counts")
+}
+
+fn near(a: f64, b: f64) {
+    assert!((a - b).abs() < 1e-12, "{a} != {b}");
+}
+
+/// Hand-computed over the ten days: 0.5 stands on days 1–3, each confidence from its day.
+#[test]
+fn every_confidence_counts_for_the_days_it_stood() {
+    // 0.8 from day 4, target reached: 3·0.25 + 7·0.04 = 1.03 over 10 days.
+    let b = brier_of(&[conf("2026-10-04", Some(0.8))], true);
+    near(b.brier, 0.103);
+    near(b.lean, (3.0 * -0.5 + 7.0 * -0.2) / 10.0);
+    // Not reached: 3·0.25 + 7·0.64 = 5.23.
+    near(
+        brier_of(&[conf("2026-10-04", Some(0.8))], false).brier,
+        0.523,
+    );
+    // 0.8 from day 4, 0.2 from day 8, not reached: 3·0.25 + 4·0.64 + 3·0.04 = 3.43. A
+    // check-in without a confidence (day 6) leaves the standing one as it is.
+    let b = brier_of(
+        &[
+            conf("2026-10-04", Some(0.8)),
+            conf("2026-10-06", None),
+            conf("2026-10-08", Some(0.2)),
+        ],
+        false,
+    );
+    near(b.brier, 0.343);
+    // Hindsight earns little: confidence 1 on the last day, when the target was reached,
+    // stands one day: 9·0.25 + 0 = 2.25.
+    near(
+        brier_of(&[conf("2026-10-10", Some(1.0))], true).brier,
+        0.225,
+    );
+    // A confidence on the first day stands all period.
+    near(brier_of(&[conf("2026-10-01", Some(0.9))], true).brier, 0.01);
+    // A confidence given before the period (a KPI's) stands from its start once one is
+    // given inside it: 0.6 on days 1–4, 1.0 from day 5, reached: 4·0.16 = 0.64.
+    near(
+        brier_of(
+            &[conf("2026-09-20", Some(0.6)), conf("2026-10-05", Some(1.0))],
+            true,
+        )
+        .brier,
+        0.064,
+    );
+}
+
+#[test]
+fn a_key_result_without_a_confidence_in_its_period_does_not_count() {
+    let p = ten_days();
+    assert_eq!(KrBrier::of(&[], &p, true), None);
+    assert_eq!(KrBrier::of(&[conf("2026-10-04", None)], &p, true), None);
+    // Before and after the period only.
+    let outside = [conf("2026-09-20", Some(0.6)), conf("2026-10-11", Some(0.9))];
+    assert_eq!(KrBrier::of(&outside, &p, true), None);
+    // One after the end does not stand inside it: 0.5 for the first 3 days, 0.8 after.
+    let b = KrBrier::of(
+        &[conf("2026-10-04", Some(0.8)), conf("2026-10-11", Some(0.0))],
+        &p,
+        true,
+    )
+    .expect("counts");
+    near(b.brier, 0.103);
+}
+
+/// Two teams in 2026-Q3 (92 days). Every confidence is given on 2026-09-01 and stands its
+/// last 30 days, 0.5 the 62 before; the outcome is 1 only for a key result that reached its
+/// target (progress 1), so a key result's Brier score is (62·(0.5 − o)² + 30·(c − o)²) / 92
+/// = (15.5 + 30·(c − o)²) / 92, written below as the numerator:
+///   alice (g/a): k1 0.8, 7 of 10 (achieved, not reached): 15.5 + 19.2 = 34.7;
+///                k2 0.9, 5 of 10: 15.5 + 24.3 = 39.8; k3 no confidence (not counted)
+///   bob   (g/b, committed): k1 0.5 reached: 15.5 + 7.5 = 23; k2 0.7, 8 of 10: 15.5 + 14.7 = 30.2
+///   none  (g/c, no owner):  k1 0.2, 1 of 10: 15.5 + 1.2 = 16.7
+///   alice (p/d):            k1 1.0, done: 15.5; k2 (from a KPI) 0.1, 2 of 10: 15.5 + 0.3 =
+///                           15.8; k3 0.3, 3 of 10: 15.5 + 2.7 = 18.2
 const G: &str = "\
 team: g
 period: 2026-Q3
@@ -110,23 +214,29 @@ fn calibration_per_owner_team_and_overall() {
     let (g, p) = (&r.teams[0], &r.teams[1]);
     close(
         g.calibration.all.score(),
-        (0.04 + 0.81 + 0.25 + 0.49 + 0.04) / 5.0,
+        (34.7 + 39.8 + 23.0 + 30.2 + 16.7) / 92.0 / 5.0,
     );
     assert_eq!(g.calibration.all.n, 5);
-    close(g.calibration.by_owner["alice"].score(), (0.04 + 0.81) / 2.0);
-    close(g.calibration.by_owner["bob"].score(), (0.25 + 0.49) / 2.0);
+    close(
+        g.calibration.by_owner["alice"].score(),
+        (34.7 + 39.8) / 92.0 / 2.0,
+    );
+    close(
+        g.calibration.by_owner["bob"].score(),
+        (23.0 + 30.2) / 92.0 / 2.0,
+    );
     assert_eq!(g.calibration.by_owner.len(), 2, "no owner, no entry");
-    close(p.calibration.all.score(), (0.0 + 0.01 + 0.09) / 3.0);
+    close(p.calibration.all.score(), (15.5 + 15.8 + 18.2) / 92.0 / 3.0);
     let all = &r.calibration;
     assert_eq!(all.all.n, 8);
     close(
         all.all.score(),
-        (0.04 + 0.81 + 0.25 + 0.49 + 0.04 + 0.0 + 0.01 + 0.09) / 8.0,
+        (34.7 + 39.8 + 23.0 + 30.2 + 16.7 + 15.5 + 15.8 + 18.2) / 92.0 / 8.0,
     );
     assert_eq!(all.by_owner["alice"].n, 5);
     close(
         all.by_owner["alice"].score(),
-        (0.04 + 0.81 + 0.0 + 0.01 + 0.09) / 5.0,
+        (34.7 + 39.8 + 15.5 + 15.8 + 18.2) / 92.0 / 5.0,
     );
     // Grades, bands and carry-over candidates.
     let a = &g.objectives[0];
@@ -151,23 +261,23 @@ fn calibration_per_owner_team_and_overall() {
 fn owners_are_ranked_from_five_confidences() {
     let mut c = Calibration::default();
     for _ in 0..5 {
-        c.add(Some("ann"), 0.9, true); // 0.01 each
-        c.add(Some("ben"), 0.9, false); // 0.81 each
+        c.add(Some("ann"), flat(0.9, true)); // 0.01 each
+        c.add(Some("ben"), flat(0.9, false)); // 0.81 each
     }
     for _ in 0..4 {
-        c.add(Some("cy"), 0.5, true); // 0.25, n = 4: listed, not ranked
+        c.add(Some("cy"), flat(0.5, true)); // 0.25, n = 4: listed, not ranked
     }
     let ranked: Vec<&str> = c.ranked().iter().map(|r| r.0).collect();
     assert_eq!(ranked, ["ann", "ben"]);
     let line = text::ranking(&c, str::to_owned).expect("a ranking");
     assert_eq!(
         line,
-        "Best calibrated: ann (0.01, n = 5); least well calibrated: ben (0.81, n = 5) (owners with fewer than 5 confidences are not ranked)."
+        "Best calibrated: ann (0.01, n = 5); least well calibrated: ben (0.81, n = 5) (owners with fewer than 5 key results with a confidence are not ranked)."
     );
     c.by_owner.remove("ben");
     let line = text::ranking(&c, str::to_owned).expect("one owner");
     assert!(
-        line.starts_with("Only ann (0.01, n = 5) gave 5 or more"),
+        line.starts_with("Only ann (0.01, n = 5) has 5 or more"),
         "{line}"
     );
     c.by_owner.remove("ann");
@@ -224,8 +334,8 @@ objectives:
 fn the_lean_says_which_way_confidences_erred() {
     let mut b = Brier::default();
     assert_eq!(b.lean(), None);
-    b.add(0.9, false);
-    b.add(0.8, true);
+    b.add(flat(0.9, false));
+    b.add(flat(0.8, true));
     assert!((b.lean().unwrap() - 0.35).abs() < 1e-12);
 }
 

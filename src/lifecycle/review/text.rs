@@ -1,14 +1,15 @@
 //! `review` for a terminal: per team, each objective with its key results (score, grade,
 //! band, final numbers, last confidence), what to carry over and the team's calibration;
-//! then calibration per owner and the next step. Repository text goes through
+//! then calibration overall (per owner, naming people, only when asked: `--by-owner`) and
+//! the next step. Repository text goes through
 //! [`safe::human`]; colour (the bands) only when asked for.
 
 use super::{Band, Brier, Calibration, Grade, RANKED_N, Review, TeamReview};
 use crate::text::{num, plural, safe};
 use std::fmt::Write as _;
 
-/// The sentence every format uses to say what a Brier score is.
-pub const BRIER_MEANS: &str = "The Brier score is the mean of (confidence − outcome)², where the outcome is 1 for an achieved key result and 0 for a missed one: 0 is perfect, and 0.25 is what always answering 0.5 scores.";
+/// The sentences every format uses to say what a confidence is and what a Brier score is.
+pub const BRIER_MEANS: &str = "A confidence is the stated probability that the key result reaches its target (progress 1) by the end of the period. Each one stands from the day it is given until the next (0.5 before the first), and a key result's Brier score is the mean over the period's days of (confidence − outcome)², where the outcome is 1 when the target was reached and 0 when not: 0 is perfect, and 0.25 is what always answering 0.5 scores.";
 
 fn h(s: &str) -> String {
     safe::human(s).into_owned()
@@ -40,8 +41,9 @@ fn band(b: Band, color: bool) -> String {
     format!("{}{word}{}", style.render(), style.render_reset())
 }
 
-/// The review for a terminal; `color` colours the bands.
-pub fn render(r: &Review, color: bool) -> String {
+/// The review for a terminal; `color` colours the bands; `by_owner` shows calibration per
+/// owner (naming people).
+pub fn render(r: &Review, color: bool, by_owner: bool) -> String {
     let mut out = String::new();
     let p = &r.period;
     let _ = writeln!(
@@ -57,7 +59,7 @@ pub fn render(r: &Review, color: bool) -> String {
         team(&mut out, t, color);
     }
     out.push('\n');
-    calibration(&mut out, &r.calibration);
+    calibration(&mut out, &r.calibration, by_owner);
     let carried: usize = r.teams.iter().map(|t| t.carry_over.len()).sum();
     if carried > 0 {
         let next = r.next_period().unwrap_or_else(|| "NEXT-PERIOD".to_owned());
@@ -147,8 +149,15 @@ fn team(out: &mut String, t: &TeamReview, color: bool) {
     }
 }
 
-fn calibration(out: &mut String, c: &Calibration) {
+fn calibration(out: &mut String, c: &Calibration, by_owner: bool) {
     let _ = writeln!(out, "Calibration: {}", BRIER_MEANS);
+    if !by_owner {
+        let _ = writeln!(out, "  everyone  {}", brier(&c.all));
+        if !c.by_owner.is_empty() {
+            let _ = writeln!(out, "  (per owner: add --by-owner)");
+        }
+        return;
+    }
     let width = c
         .by_owner
         .keys()
@@ -166,13 +175,13 @@ fn calibration(out: &mut String, c: &Calibration) {
 }
 
 /// The sentence naming the best- and worst-calibrated owners, each with at least
-/// [`RANKED_N`] confidences; `None` when no owner has that many. `name` formats an owner
+/// [`RANKED_N`] key results counted; `None` when no owner has that many. `name` formats an owner
 /// for the output.
 pub fn ranking(c: &Calibration, name: impl Fn(&str) -> String) -> Option<String> {
     let ranked = c.ranked();
     let few = c.by_owner.values().any(|b| b.n > 0 && b.n < RANKED_N);
     let rest = if few {
-        format!(" (owners with fewer than {RANKED_N} confidences are not ranked)")
+        format!(" (owners with fewer than {RANKED_N} key results with a confidence are not ranked)")
     } else {
         String::new()
     };
@@ -180,7 +189,7 @@ pub fn ranking(c: &Calibration, name: impl Fn(&str) -> String) -> Option<String>
     match ranked.as_slice() {
         [] => None,
         [only] => Some(format!(
-            "Only {} gave {RANKED_N} or more confidences{rest}.",
+            "Only {} has {RANKED_N} or more key results with a confidence{rest}.",
             one(*only)
         )),
         [best, .., worst] if (best.1 - worst.1).abs() < 1e-12 => Some(format!(
