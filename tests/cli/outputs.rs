@@ -169,6 +169,25 @@ fn csv_text_cells_cannot_start_formulas_and_numbers_stay_numbers() {
 }
 
 #[test]
+fn csv_and_html_carry_no_control_characters_or_line_breaks_from_the_repository() {
+    // Both are printed in CI logs too: a title's line break must not start `::error …` on
+    // a line of its own, and no escape sequence reaches the terminal.
+    let d = hostile();
+    for args in [
+        &["status", "--format", "csv"][..],
+        &["report", "--format", "html"],
+    ] {
+        let out = ok(d.path(), args);
+        // CSV lines end in CRLF (RFC 4180): that CR is the format's, not the title's.
+        let out = out.replace("\r\n", "\n");
+        assert_terminal_safe(&format!("{args:?}"), &out);
+        // The text is still there, on one line, its control characters replaced.
+        assert!(out.contains("Grow ::error file=a"), "{args:?}:\n{out}");
+        assert!(out.contains("\u{fffd}]52;c;"), "{args:?}:\n{out}");
+    }
+}
+
+#[test]
 fn tree_is_refused_outside_the_table() {
     let d = hostile();
     for format in ["json", "markdown", "csv"] {
