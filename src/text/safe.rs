@@ -114,16 +114,30 @@ pub fn human(s: &str) -> Cow<'_, str> {
 
 /// Repository text as inline Markdown for GitHub (see the module docs). Markdown
 /// punctuation is backslash-escaped (invisible once rendered), `&` and `<`, `>` become
-/// entities, `@` is followed by a word joiner (no mention, no notification), line breaks
-/// become spaces and control characters are shown escaped.
+/// entities, `@` is followed by a word joiner (no mention, no notification, no e-mail
+/// autolink), line breaks become spaces and control characters are shown escaped. GitHub's
+/// autolinks cannot fire either: `:` before `//` becomes `\:` (no `https://…`, whatever
+/// the scheme) and the `.` of `www.` becomes `\.`.
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         match c {
             '\r' => {
-                if chars.peek() != Some(&'\n') {
+                if chars.peek().map(|p| p.1) != Some('\n') {
                     out.push(' ');
+                }
+            }
+            ':' if s[i + 1..].starts_with("//") => out.push_str("\\:"),
+            'w' | 'W'
+                if s[i..]
+                    .get(..4)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("www.")) =>
+            {
+                out.push_str(&s[i..i + 3]);
+                out.push_str("\\.");
+                for _ in 0..3 {
+                    chars.next();
                 }
             }
             '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push(' '),
@@ -257,6 +271,17 @@ mod tests {
         assert_eq!(markdown("&#64;team"), "&amp;\\#64;team");
         assert_eq!(markdown("2026-Q4"), "2026-Q4");
         assert_eq!(markdown("a\r\nb"), "a b");
+    }
+
+    #[test]
+    fn markdown_leaves_nothing_for_autolinks() {
+        assert_eq!(
+            markdown("https://e.example/a www.e.example WwW.x"),
+            "https\\://e.example/a www\\.e.example WwW\\.x"
+        );
+        assert_eq!(markdown("a@b.co"), "a@\u{2060}b.co");
+        assert_eq!(markdown("Q4: www growth"), "Q4: www growth");
+        assert_eq!(markdown("é:"), "é:");
     }
 
     #[test]

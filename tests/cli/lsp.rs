@@ -561,7 +561,7 @@ fn a_session_with_a_real_client() {
 fn hover_text_from_the_repository_is_sanitised() {
     let r = repo(&[(
         "goals/k.yaml",
-        "team: t\nkpis:\n  - id: k\n    title: \"<img src=x onerror=alert(1)> [click](https://evil) @everyone **x**\"\n    owner: \"@boss <b>\"\n    better: lower\n    target: 5\n    checkins:\n      - { date: 2026-11-01, value: 4 }\n",
+        "team: t\nkpis:\n  - id: k\n    title: \"<img src=x onerror=alert(1)> [click](https://evil) @everyone **x** see https://evil.example/a www.evil.example\"\n    owner: \"@boss <b>\"\n    better: lower\n    target: 5\n    checkins:\n      - { date: 2026-11-01, value: 4 }\n",
     )]);
     let mut c = Client::start(r.path(), r.path());
     let k = uri(&r.path().join("goals/k.yaml"));
@@ -579,6 +579,11 @@ fn hover_text_from_the_repository_is_sanitised() {
         !md.contains("@everyone") && !md.contains("@boss"),
         "mentions are defused: {md}"
     );
+    // Nor does GitHub's renderer (cmark-gfm with its autolinks) find a link in it.
+    match crate::outputs::gfm_links(&md) {
+        Some(links) => assert!(!links.iter().any(|l| l.contains("evil")), "{links:?}: {md}"),
+        None => crate::tools::missing("hover_text_from_the_repository_is_sanitised", "cmark-gfm"),
+    }
     c.shutdown();
 }
 
