@@ -7,7 +7,9 @@
 //! but a symlink is followed only when its target, resolved the same way, stays inside the
 //! project root and names no hidden file or directory (`.env`, `.git`); at most
 //! [`MAX_LINKS`] links per path, so a loop ends as a loop. A walk lists each real directory
-//! and each real file once, whatever links lead to them, so links cannot multiply work.
+//! and each real file once, whatever links lead to them, and counts every link toward its
+//! bound; each link is resolved once per run (the tree's [`Memo`]), at most
+//! [`MAX_LINK_STEPS`] components of targets in all, so links cannot multiply work.
 
 use std::collections::{HashMap, HashSet};
 use std::io;

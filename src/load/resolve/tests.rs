@@ -513,6 +513,7 @@ fn a_run_resolves_a_bounded_number_of_link_components() {
         "{}",
         t.node_calls.get()
     );
+    assert!(t.memo.steps() > MAX_LINK_STEPS, "{}", t.memo.steps());
     let limited = w
         .iter()
         .filter(|e| matches!(e, Entry::Refused { refused, .. } if refused.why == Why::Limit))
