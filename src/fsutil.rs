@@ -62,3 +62,46 @@ fn temp_path(path: &Path) -> std::path::PathBuf {
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.goalpost-{}.tmp", std::process::id()))
 }
+
+/// The first symbolic link on `path` (it included) below `root`, when `path` lies inside
+/// `root` (SPEC 10: a path goalpost writes inside the repository is refused when it or a
+/// directory on it is a link); `None` when there is none or `path` is outside. Components
+/// are taken one at a time: `..` steps back only over real directories, as the kernel would.
+/// `root` is tried as given and canonical, so a root reached through a link still counts.
+pub fn link_inside(root: &Path, path: &Path) -> std::io::Result<Option<std::path::PathBuf>> {
+    use std::path::Component;
+    // Both absolute, so that `-C .` and `-C sub` compare like any other path.
+    let (root, path) = (std::path::absolute(root)?, std::path::absolute(path)?);
+    let roots = [Some(root.clone()), root.canonicalize().ok()];
+    let Some((base, rest)) = roots
+        .iter()
+        .flatten()
+        .find_map(|r| path.strip_prefix(r).ok().map(|rest| (r.clone(), rest)))
+    else {
+        return Ok(None);
+    };
+    let mut here = base.clone();
+    for part in rest.components() {
+        match part {
+            Component::Normal(name) => {
+                here.push(name);
+                match std::fs::symlink_metadata(&here) {
+                    Ok(m) if m.file_type().is_symlink() => return Ok(Some(here)),
+                    Ok(_) => {}
+                    // Nothing there: nothing below it can be a link yet.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                    Err(e) => return Err(e),
+                }
+            }
+            Component::ParentDir => {
+                // Out of the repository: the command line chose it, and it is not ours.
+                if here == base {
+                    return Ok(None);
+                }
+                here.pop();
+            }
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+        }
+    }
+    Ok(None)
+}

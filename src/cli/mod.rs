@@ -481,16 +481,8 @@ pub fn refused_link(r: &crate::load::source::Refused, color: bool) -> Failure {
             text: String::new(),
         }],
     };
-    let d = Diagnostic::new(
-        crate::diag::Code::SymlinkEscape,
-        crate::diag::Span {
-            line: 1,
-            col: 1,
-            ..Default::default()
-        },
-        r.describe(),
-    )
-    .help(r.help());
+    // `symlink-escape` (or `resource-limit` past a bound of the run), as `check` says it.
+    let d = load::refused(0, r);
     eprint!("{}", diagnostics::human(&[d], &sources, color));
     eprintln!("error: refused (1 error); nothing was written");
     Failure::Reported(exit::FINDINGS)

@@ -36,6 +36,25 @@ fn is_dir_target(path: &std::path::Path) -> bool {
     path.as_os_str().to_string_lossy().ends_with('/') || path.is_dir()
 }
 
+/// Refuses an output path inside the repository when it or a directory on it is a
+/// symbolic link (SPEC 10): a pull request could commit `site -> /elsewhere` and have the
+/// pages written there. Outside the repository the command line decides alone.
+fn refuse_links(ctx: &Ctx, path: &std::path::Path) -> Result<(), Failure> {
+    let shown = |p: &std::path::Path| p.strip_prefix(&ctx.root).unwrap_or(p).display().to_string();
+    match crate::fsutil::link_inside(&ctx.root, path) {
+        Ok(None) => Ok(()),
+        Ok(Some(link)) => Err(Failure::Io(format!(
+            "cannot write {}: `{}` is a symbolic link inside the repository, and goalpost does not write through links there; nothing was written",
+            path.display(),
+            shown(&link)
+        ))),
+        Err(e) => Err(Failure::Io(format!(
+            "cannot write {}: {e}; nothing was written",
+            path.display()
+        ))),
+    }
+}
+
 pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
@@ -49,6 +68,9 @@ pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     let fail = |path: &std::path::Path, e: std::io::Error| {
         Failure::Io(format!("cannot write {}: {e}", path.display()))
     };
+    if let Some(path) = &args.output {
+        refuse_links(ctx, &ctx.cwd.join(path))?;
+    }
     match (args.format, &args.output) {
         (ReportFormat::Markdown, None) => {
             out(&markdown::report(&view, crate::text::fit::GITHUB_LIMIT))?

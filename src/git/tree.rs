@@ -39,6 +39,8 @@ pub struct GitTree {
     handoff: Option<Handoff>,
     /// The files of the last walk, read ahead from the end by another thread.
     ahead: Mutex<Option<Arc<Ahead>>>,
+    /// Where the tree's links lead, each resolved once (see [`resolve::Memo`]).
+    memo: resolve::Memo,
 }
 
 /// Fewest files worth a reading thread.
@@ -144,6 +146,7 @@ impl GitTree {
             dirs: Mutex::new(HashMap::new()),
             handoff: None,
             ahead: Mutex::new(None),
+            memo: resolve::Memo::default(),
         }
     }
 
@@ -340,6 +343,10 @@ impl resolve::Tree for View<'_> {
             .ok()
             .and_then(|rel| rel.to_str())
             .map(str::to_owned)
+    }
+
+    fn memo(&self) -> &resolve::Memo {
+        &self.git.memo
     }
 }
 

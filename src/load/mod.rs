@@ -382,11 +382,20 @@ pub fn too_large(file: u32, path: &str, n: u64, max: u64) -> Diagnostic {
     .help("split the file (for example one check-in log per team or per year)")
 }
 
-/// The `symlink-escape` diagnostic of a path that was not followed, at line 1 of a file
-/// whose text is never kept (so no line of what the link points at can be quoted).
+/// The `symlink-escape` diagnostic (`resource-limit` past a bound of the run) of a path
+/// that was not followed, at line 1 of a file whose text is never kept (so no line of what
+/// the link points at can be quoted).
 pub fn refused(file: u32, r: &Refused) -> Diagnostic {
+    // A bound of the run is not the link's fault: a resource limit, like the others.
+    let code = match r.why {
+        resolve::Why::Limit | resolve::Why::TooMany => Code::ResourceLimit,
+        resolve::Why::Outside
+        | resolve::Why::Hidden
+        | resolve::Why::Loop
+        | resolve::Why::Dangling => Code::SymlinkEscape,
+    };
     Diagnostic::new(
-        Code::SymlinkEscape,
+        code,
         Span {
             file,
             line: 1,

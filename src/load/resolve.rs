@@ -7,10 +7,14 @@
 //! but a symlink is followed only when its target, resolved the same way, stays inside the
 //! project root and names no hidden file or directory (`.env`, `.git`); at most
 //! [`MAX_LINKS`] links per path, so a loop ends as a loop. A walk lists each real directory
-//! and each real file once, whatever links lead to them, so links cannot multiply work.
+//! and each real file once, whatever links lead to them, and counts every link toward its
+//! bound; each link is resolved once per run (the tree's [`Memo`]), at most
+//! [`MAX_LINK_STEPS`] components of targets in all, so links cannot multiply work.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Most symlinks followed while resolving one path (Linux's own limit is 40).
 pub const MAX_LINKS: usize = 40;
@@ -45,6 +49,8 @@ pub trait Tree {
     /// An absolute link target as a path below the project root, if it is one (lexically:
     /// the rest may still hold `..`, which is resolved like any other component).
     fn inside(&self, absolute: &str) -> Option<String>;
+    /// What this run has learnt about the tree's links (see [`Memo`]).
+    fn memo(&self) -> &Memo;
 }
 
 /// Why a symlink was not followed.
@@ -58,6 +64,10 @@ pub enum Why {
     Loop,
     /// Its target does not exist.
     Dangling,
+    /// The run has resolved [`MAX_LINK_STEPS`] components of link targets already.
+    Limit,
+    /// The walk found more goal files and links than the file-count bound; it stopped here.
+    TooMany,
 }
 
 /// A path that was not followed, and the link that stopped it.
@@ -74,7 +84,7 @@ impl Refused {
     /// What happened, for a message: "`goals/x.yaml` is a symlink to `../.env`, a hidden file".
     pub fn describe(&self) -> String {
         let Refused { link, target, why } = self;
-        if target.is_empty() {
+        if target.is_empty() && !matches!(why, Why::Limit | Why::TooMany) {
             return format!("`{link}` is hidden; goalpost never reads hidden files");
         }
         match why {
@@ -88,6 +98,12 @@ impl Refused {
                 "`{link}` is a symlink loop: following `{target}` leads back to a link on its own path"
             ),
             Why::Dangling => format!("`{link}` is a symlink to `{target}`, which does not exist"),
+            Why::Limit => format!(
+                "`{link}` was not followed: this run has resolved {MAX_LINK_STEPS} components of symlink targets already"
+            ),
+            Why::TooMany => format!(
+                "the walk of the roots stopped at `{link}`: there are more goal files and symlinks than goalpost reads"
+            ),
         }
     }
 
@@ -102,6 +118,8 @@ impl Refused {
             }
             Why::Loop => "point the link at a file or directory, not at itself",
             Why::Dangling => "point the link at an existing file, or remove it",
+            Why::Limit => "point links straight at their files instead of through chains of links",
+            Why::TooMany => "narrow `roots` in goalpost.toml to the folders that hold goals",
         }
     }
 }
@@ -153,107 +171,290 @@ pub fn is_hidden(name: &str) -> bool {
     name.starts_with('.') && name != "." && name != ".."
 }
 
-/// Resolves a project-relative path (see the module docs).
+/// Resolves a project-relative path (see the module docs). What a run learns about links
+/// is kept in the tree's [`Memo`], so each link's target is resolved once per run.
 pub fn resolve(tree: &dyn Tree, path: &str, hidden: Hidden) -> io::Result<Resolved> {
-    // Components still to resolve, the last one next, each with the link whose target it
-    // came from (an index into `links`), `None` for the path as given.
-    let mut todo: Vec<(String, Option<usize>)> =
-        parts(path).rev().map(|p| (p.to_owned(), None)).collect();
-    let mut links: Vec<(String, String)> = Vec::new();
-    let mut real: Vec<String> = Vec::new();
-    let refuse = |links: &[(String, String)], from: Option<usize>, fallback: &str, why| {
-        let (link, target) = match from {
-            Some(i) => links[i].clone(),
-            None => (fallback.to_owned(), String::new()),
-        };
-        Ok(Resolved::Refused(Refused { link, target, why }))
+    let mut r = Resolver {
+        tree,
+        memo: tree.memo(),
+        hidden,
+        path,
+        used: 0,
+        real: String::new(),
+        lens: Vec::new(),
     };
-    let mut node = Node::Dir;
-    while let Some((name, from)) = todo.pop() {
-        if name == ".." {
-            if real.pop().is_none() {
-                return refuse(&links, from, path, Why::Outside);
-            }
-            node = Node::Dir;
-            continue;
+    let given: Vec<&str> = parts(path).collect();
+    Ok(match r.parts(&given, None)? {
+        Step::At(node) => Resolved::Found { real: r.real, node },
+        Step::Missing {
+            dangling: Some((link, target)),
+            ..
+        } => Resolved::Refused(Refused {
+            link,
+            target,
+            why: Why::Dangling,
+        }),
+        Step::Missing {
+            out,
+            dangling: None,
+        } => Resolved::Missing { real: out },
+        Step::Refused(r) => Resolved::Refused(r),
+    })
+}
+
+/// Most components of link targets resolved in one run (over one [`Memo`]). Each link is
+/// resolved once, so a run spends the summed lengths of the targets it meets: far above
+/// what a repository needs, far below what a crafted one would ask.
+pub const MAX_LINK_STEPS: usize = 1_000_000;
+
+/// What one run (a command, a reload of the editor server) has learnt about the links of a
+/// tree, and how many components of link targets it has resolved. Each link is resolved
+/// once: `N` entries through one chain of long links cost the chain once, not `N` times.
+#[derive(Debug, Default)]
+pub struct Memo {
+    links: Mutex<HashMap<String, Learnt>>,
+    steps: AtomicUsize,
+}
+
+impl Memo {
+    /// Components of link targets resolved so far (counting those refused past the bound).
+    pub fn steps(&self) -> usize {
+        self.steps.load(Ordering::Relaxed)
+    }
+
+    /// Forgets everything: the next resolution sees the tree as it is now, with a fresh
+    /// budget. For a tree that outlives one run (the editor server's).
+    pub fn forget(&self) {
+        self.learnt().clear();
+        self.steps.store(0, Ordering::Relaxed);
+    }
+
+    fn learnt(&self) -> std::sync::MutexGuard<'_, HashMap<String, Learnt>> {
+        self.links.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Counts one component; false once the run is past [`MAX_LINK_STEPS`].
+    fn step(&self) -> bool {
+        self.steps.fetch_add(1, Ordering::Relaxed) < MAX_LINK_STEPS
+    }
+}
+
+/// Where a link (keyed by its real path) leads: the outcome, the real path when found,
+/// and how many links that took, itself included.
+#[derive(Debug, Clone)]
+struct Learnt {
+    to: Step,
+    real: String,
+    links: usize,
+}
+
+/// What resolving some components led to.
+#[derive(Debug, Clone)]
+enum Step {
+    /// All resolved: the resolver's `real` is the real path, and this is what is there.
+    At(Node),
+    /// Not there: `out` as in [`Resolved::Missing`]; `dangling` is the link whose target's
+    /// last component is missing, while nothing follows it.
+    Missing {
+        out: Option<String>,
+        dangling: Option<(String, String)>,
+    },
+    Refused(Refused),
+}
+
+const NOWHERE: Step = Step::Missing {
+    out: None,
+    dangling: None,
+};
+
+struct Resolver<'t> {
+    tree: &'t dyn Tree,
+    memo: &'t Memo,
+    hidden: Hidden,
+    /// The path as given, for a refusal of the path itself.
+    path: &'t str,
+    /// Links followed for this path.
+    used: usize,
+    /// The real path so far, and the length of `real` before each of its components.
+    real: String,
+    lens: Vec<usize>,
+}
+
+impl Resolver<'_> {
+    fn push(&mut self, name: &str) {
+        self.lens.push(self.real.len());
+        if !self.real.is_empty() {
+            self.real.push('/');
         }
-        if node != Node::Dir {
-            // A file (or something else) used as a directory.
-            return Ok(Resolved::Missing { real: None });
-        }
-        if hidden == Hidden::Refuse && is_hidden(&name) {
-            let here = join(&real.join("/"), &name);
-            return refuse(&links, from, &here, Why::Hidden);
-        }
-        let here = join(&real.join("/"), &name);
-        match tree.node(&here)? {
-            Node::Link(target) => {
-                if links.len() >= MAX_LINKS {
-                    return Ok(Resolved::Refused(Refused {
-                        link: here,
-                        target,
-                        why: Why::Loop,
-                    }));
-                }
-                let index = links.len();
-                links.push((here, target.clone()));
-                let rest = if target.starts_with('/') {
-                    match tree.inside(&target) {
-                        Some(rel) => {
-                            real.clear();
-                            rel
-                        }
-                        None => return refuse(&links, Some(index), "", Why::Outside),
-                    }
-                } else {
-                    target
-                };
-                let before = todo.len();
-                todo.extend(parts(&rest).rev().map(|p| (p.to_owned(), Some(index))));
-                if todo.len() == before {
-                    // `x -> .` or `x -> /the/project/root`: the directory itself.
-                    node = Node::Dir;
-                }
+        self.real.push_str(name);
+    }
+
+    fn pop(&mut self) -> bool {
+        match self.lens.pop() {
+            Some(len) => {
+                self.real.truncate(len);
+                true
             }
-            Node::Missing => {
-                if let Some(i) = from
-                    && todo.iter().all(|(_, f)| *f != Some(i))
-                {
-                    // The last component of a link's target is missing: a dangling link,
-                    // unless the path goes on (then it is a missing directory below it).
-                    if todo.is_empty() {
-                        return refuse(&links, Some(i), "", Why::Dangling);
-                    }
-                }
-                let mut out = real.clone();
-                out.push(name);
-                while let Some((name, from)) = todo.pop() {
-                    if name == ".." {
-                        return Ok(Resolved::Missing { real: None });
-                    }
-                    let hide = hidden == Hidden::Refuse && is_hidden(&name);
-                    out.push(name);
-                    if hide {
-                        return refuse(&links, from, &out.join("/"), Why::Hidden);
-                    }
-                }
-                return Ok(Resolved::Missing {
-                    real: Some(out.join("/")),
-                });
-            }
-            found => {
-                if real.len() >= MAX_COMPONENTS {
-                    return Ok(Resolved::Missing { real: None });
-                }
-                real.push(name);
-                node = found;
-            }
+            None => false,
         }
     }
-    Ok(Resolved::Found {
-        real: real.join("/"),
-        node,
-    })
+
+    fn set_real(&mut self, real: &str) {
+        self.real.clear();
+        self.lens.clear();
+        for part in parts(real) {
+            self.push(part);
+        }
+    }
+
+    /// A refusal named after the link the components came from, else after `fallback`.
+    fn refuse(origin: Option<&(String, String)>, fallback: &str, why: Why) -> Step {
+        let (link, target) = match origin {
+            Some(o) => o.clone(),
+            None => (fallback.to_owned(), String::new()),
+        };
+        Step::Refused(Refused { link, target, why })
+    }
+
+    /// Resolves `names` from the real path so far; `origin` is the link (path, target)
+    /// whose target they are, `None` for the path as given.
+    fn parts(&mut self, names: &[&str], origin: Option<&(String, String)>) -> io::Result<Step> {
+        let mut node = Node::Dir;
+        for (i, &name) in names.iter().enumerate() {
+            if origin.is_some() && !self.memo.step() {
+                return Ok(Self::refuse(origin, "", Why::Limit));
+            }
+            if name == ".." {
+                if !self.pop() {
+                    return Ok(Self::refuse(origin, self.path, Why::Outside));
+                }
+                node = Node::Dir;
+                continue;
+            }
+            if node != Node::Dir {
+                // A file (or something else) used as a directory.
+                return Ok(NOWHERE);
+            }
+            let here = join(&self.real, name);
+            if self.hidden == Hidden::Refuse && is_hidden(name) {
+                return Ok(Self::refuse(origin, &here, Why::Hidden));
+            }
+            let rest = &names[i + 1..];
+            match self.tree.node(&here)? {
+                Node::Link(target) => match self.link(here, target)? {
+                    Step::At(found) => node = found,
+                    Step::Missing { out, dangling } if rest.is_empty() => {
+                        return Ok(Step::Missing { out, dangling });
+                    }
+                    // The path goes on: a missing directory below the link's target.
+                    Step::Missing { out: Some(out), .. } => {
+                        return Ok(self.missing(out, rest, origin, None));
+                    }
+                    Step::Missing { out: None, .. } => return Ok(NOWHERE),
+                    refused @ Step::Refused(_) => return Ok(refused),
+                },
+                Node::Missing => {
+                    // The last component of a link's target is missing: a dangling link,
+                    // unless the path goes on (then it is a missing directory below it).
+                    let dangling = if rest.is_empty() {
+                        origin.cloned()
+                    } else {
+                        None
+                    };
+                    return Ok(self.missing(here, rest, origin, dangling));
+                }
+                found => {
+                    if self.lens.len() >= MAX_COMPONENTS {
+                        return Ok(NOWHERE);
+                    }
+                    self.push(name);
+                    node = found;
+                }
+            }
+        }
+        Ok(Step::At(node))
+    }
+
+    /// Where a missing path would be created: `out` and the components after it.
+    fn missing(
+        &self,
+        mut out: String,
+        rest: &[&str],
+        origin: Option<&(String, String)>,
+        dangling: Option<(String, String)>,
+    ) -> Step {
+        for &name in rest {
+            if name == ".." {
+                return NOWHERE;
+            }
+            out = join(&out, name);
+            if self.hidden == Hidden::Refuse && is_hidden(name) {
+                return Self::refuse(origin, &out, Why::Hidden);
+            }
+        }
+        Step::Missing {
+            out: Some(out),
+            dangling,
+        }
+    }
+
+    /// Follows the link at the real path `here`: as the run's memo says when it was
+    /// resolved before (and this path has the links to spare), else resolved and
+    /// remembered. A loop or the run's bound is not remembered: it depends on the path.
+    fn link(&mut self, here: String, target: String) -> io::Result<Step> {
+        if self.used >= MAX_LINKS {
+            return Ok(Step::Refused(Refused {
+                link: here,
+                target,
+                why: Why::Loop,
+            }));
+        }
+        // Only reading is remembered (`init`'s `Hidden::Allow` resolves a few paths once).
+        let remember = self.hidden == Hidden::Refuse;
+        let learnt = if remember {
+            self.memo.learnt().get(&here).cloned()
+        } else {
+            None
+        };
+        if let Some(Learnt { to, real, links }) = learnt
+            && self.used + links <= MAX_LINKS
+        {
+            self.used += links;
+            if let Step::At(_) = to {
+                self.set_real(&real);
+            }
+            return Ok(to);
+        }
+        let before = self.used;
+        self.used += 1;
+        let origin = (here, target);
+        let step = if origin.1.starts_with('/') {
+            match self.tree.inside(&origin.1) {
+                Some(rel) => {
+                    self.set_real("");
+                    let names: Vec<&str> = parts(&rel).collect();
+                    self.parts(&names, Some(&origin))?
+                }
+                None => Self::refuse(Some(&origin), "", Why::Outside),
+            }
+        } else {
+            let names: Vec<&str> = parts(&origin.1).collect();
+            self.parts(&names, Some(&origin))?
+        };
+        let keep = match &step {
+            Step::Refused(r) => matches!(r.why, Why::Outside | Why::Hidden),
+            Step::At(_) | Step::Missing { .. } => true,
+        };
+        if remember && keep {
+            let learnt = Learnt {
+                to: step.clone(),
+                real: self.real.clone(),
+                links: self.used - before,
+            };
+            self.memo.learnt().insert(origin.0, learnt);
+        }
+        Ok(step)
+    }
 }
 
 /// A file found by a walk.
@@ -281,8 +482,10 @@ pub fn is_goal_file(name: &str) -> bool {
 /// Every goal file below `roots`, sorted by path, and every link there that could not be
 /// followed. Each real directory is listed once and each real file reported once (by the
 /// first path that reaches it: real paths before paths through links), so a link to `.`
-/// or to a directory walked already adds nothing. The walk stops once it has more than
-/// `max` entries: the caller sees `max + 1` and knows there were too many.
+/// or to a directory walked already adds nothing. Every link met counts toward `max` like
+/// a file (whatever it leads to, a `.txt` file too), so links cannot add unbounded work.
+/// The walk stops once it has more than `max` entries and links: the caller sees `max + 1`
+/// entries, or an entry refused with [`Why::TooMany`] where it stopped.
 pub fn walk(tree: &dyn Tree, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
     let mut w = Walker {
         tree,
@@ -308,6 +511,19 @@ pub fn walk(tree: &dyn Tree, roots: &[String], max: usize) -> io::Result<Vec<Ent
         w.follow(&path, &real, depth)?;
     }
     let mut out = w.out;
+    if out.len() <= max
+        && out.len() + w.links.len() > max
+        && let Some((path, _, _)) = w.links.last()
+    {
+        out.push(Entry::Refused {
+            path: path.clone(),
+            refused: Refused {
+                link: path.clone(),
+                target: String::new(),
+                why: Why::TooMany,
+            },
+        });
+    }
     out.sort_by(|a, b| a.path().cmp(b.path()));
     Ok(out)
 }
@@ -326,8 +542,9 @@ struct Walker<'t> {
 }
 
 impl Walker<'_> {
+    /// Whether the walk has more than `max` entries, counting the links it met.
     fn full(&self) -> bool {
-        self.out.len() > self.max
+        self.out.len() + self.links.len() > self.max
     }
 
     /// A root: walked now when its path is real, queued like a link when it goes through
@@ -357,9 +574,10 @@ impl Walker<'_> {
             Resolved::Missing { .. } => Ok(()),
             Resolved::Refused(refused) => {
                 // Report links that would be goal files or directories of goal files (names
-                // without an extension); a link named README.md that leaves is not ours.
+                // without an extension); a link named README.md that leaves is not ours. A
+                // bound of the run is reported whatever the name.
                 let name = path.rsplit('/').next().unwrap_or(path);
-                if is_goal_file(name) || !name.contains('.') {
+                if is_goal_file(name) || !name.contains('.') || refused.why == Why::Limit {
                     let path = if refused.link == real {
                         path.to_owned()
                     } else {

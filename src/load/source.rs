@@ -3,7 +3,7 @@
 //! with [`crate::load::resolve`], so a revision gives the result of its checked-out work
 //! tree.
 
-use super::resolve::{self, Hidden, Node, Resolved, Tree};
+use super::resolve::{self, Hidden, Memo, Node, Resolved, Tree};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -57,6 +57,8 @@ pub trait Source: Sync {
 pub struct WorkTree {
     pub root: PathBuf,
     canonical_root: PathBuf,
+    /// Where the links on disk lead, each resolved once per run (see [`Memo`]).
+    memo: Memo,
 }
 
 impl WorkTree {
@@ -64,7 +66,15 @@ impl WorkTree {
         Ok(WorkTree {
             root: root.to_owned(),
             canonical_root: root.canonicalize()?,
+            memo: Memo::default(),
         })
+    }
+
+    /// Forgets what the links on disk were found to lead to, and restarts the bound on
+    /// resolving them: for a tree that outlives one run (the editor server's), before each
+    /// read of the disk.
+    pub fn forget(&self) {
+        self.memo.forget();
     }
 
     /// Resolves a project-relative path (see [`resolve::resolve`]).
@@ -159,6 +169,10 @@ impl Tree for WorkTree {
             .find_map(|root| target.strip_prefix(root).ok())
             .and_then(|rel| rel.to_str())
             .map(|rel| rel.replace(std::path::MAIN_SEPARATOR, "/"))
+    }
+
+    fn memo(&self) -> &Memo {
+        &self.memo
     }
 }
 

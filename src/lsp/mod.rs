@@ -5,7 +5,8 @@
 //! - [`store`]: the document store: open buffers over the work tree, per-file parse cache;
 //! - [`diagnostics`]: `check`'s diagnostics in LSP form, published per file and cleared;
 //! - [`locate`] and [`outline`]: what is at a place, and what each file defines and refers to;
-//! - [`hover`], [`navigate`] (definition, references, symbols), [`complete`], [`actions`].
+//! - [`hover`], [`navigate`] (definition, references, symbols), [`complete`], [`actions`];
+//! - [`transport`]: stdin and stdout, with bounds on headers and message sizes.
 //!
 //! It reads only what the CLI reads (SPEC 10: the resolver, the roots, no hidden files),
 //! never writes, runs nothing and opens no connection: it talks to its client on stdio.
@@ -20,15 +21,16 @@ pub mod outline;
 pub mod position;
 pub mod server;
 pub mod store;
+pub mod transport;
 pub mod uri;
 
 pub use server::{Options, capabilities, serve};
 
 /// Runs the server on stdin and stdout until the client shuts it down (or goes away).
+/// A client that breaks the framing's bounds ends it with an error (see [`transport`]).
 pub fn stdio(options: Options) -> Result<(), String> {
-    let (conn, io) = lsp_server::Connection::stdio();
+    let (conn, threads) = transport::stdio();
     let served = serve(&conn, options);
     drop(conn);
-    served?;
-    io.join().map_err(|e| e.to_string())
+    threads.finish(served)
 }

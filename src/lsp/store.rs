@@ -5,7 +5,8 @@
 //!
 //! Containment is the CLI's: every file is read through the work tree's resolver, a buffer
 //! counts only for a path the walk of the roots would list (or a new file there), and a
-//! document outside the project or hidden is neither read nor analysed.
+//! document outside the project or hidden is neither read nor analysed. The work tree's
+//! memo of links (each resolved once, a bounded number of steps) lasts one read of the disk.
 
 use crate::config::Config;
 use crate::date::Date;
@@ -237,6 +238,7 @@ impl Workspace {
     /// Closes a buffer: the file on disk counts again.
     pub fn close(&mut self, path: &str) {
         if self.buffers.remove(path).is_some() && self.is_tracked(path) {
+            self.tree.forget();
             self.reload_file(path);
         }
     }
@@ -251,6 +253,7 @@ impl Workspace {
         if !self.is_goal_path(path) || self.config.is_err() {
             return false;
         }
+        self.tree.forget();
         self.reload_file(path);
         true
     }
@@ -336,6 +339,8 @@ impl Workspace {
     /// when goalpost.toml and the list of goal files are as they were, only the files whose
     /// modification time or length changed are read again; otherwise everything is.
     pub fn refresh(&mut self) {
+        // Links on disk may have changed since the last read: resolved afresh, each once.
+        self.tree.forget();
         if self.config_meta != self.disk_meta("goalpost.toml") {
             self.reload();
             return;
@@ -380,6 +385,7 @@ impl Workspace {
     /// Reads everything again: goalpost.toml, the walk of the roots, every goal file (open
     /// buffers over the disk). Parses on all cores, like the CLI.
     pub fn reload(&mut self) {
+        self.tree.forget();
         let layer = Layer {
             tree: &self.tree,
             buffers: &self.buffers,

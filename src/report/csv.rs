@@ -5,7 +5,8 @@
 //! value for that row, because it does not apply to the row's type (an objective has no
 //! `start`) or because nothing was recorded yet (a key result without check-ins has no
 //! `current`). It never stands for zero or false. Text cells that a spreadsheet would run as
-//! a formula get a leading `'` (SPEC 10). Written with the `csv` crate: RFC 4180 quoting,
+//! a formula get a leading `'`, and no cell holds a line break or a control character, since
+//! CSV is printed in CI logs too (SPEC 10). Written with the `csv` crate: RFC 4180 quoting,
 //! CRLF line ends.
 
 use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView};
@@ -62,8 +63,11 @@ impl Row {
     fn num(&mut self, column: &str, value: Option<f64>) {
         self.set(column, value.map_or(String::new(), num_full));
     }
+    /// A word or a ref: no formula can start with its first character, but a ref holds
+    /// repository text.
     fn word(&mut self, column: &str, value: impl ToString) {
-        self.set(column, value.to_string());
+        let value = value.to_string();
+        self.set(column, safe::plain(&value).into_owned());
     }
 }
 

@@ -10,7 +10,10 @@
 //!   (`::error::`, `::add-mask::`, `##[stop-commands]`) wherever a table wraps it.
 //! - [`markdown`]: inline Markdown (table cells, headings, list items) for GitHub: no line
 //!   breaks, no HTML, no images or links, no `@mentions`, no table or heading breakage.
-//! - [`csv_text`]: spreadsheet cells that cannot start a formula.
+//! - [`plain`]: CSV cells and HTML, which are printed in CI logs too: line breaks become
+//!   spaces, other control characters U+FFFD, and `##[` is defused, so text cannot start a
+//!   line (`::error …`), drive the terminal or run a workflow command.
+//! - [`csv_text`]: spreadsheet cells that cannot start a formula (and are [`plain`]).
 //! - [`github_data`] / [`github_property`]: values inside a workflow command.
 
 use std::borrow::Cow;
@@ -111,16 +114,30 @@ pub fn human(s: &str) -> Cow<'_, str> {
 
 /// Repository text as inline Markdown for GitHub (see the module docs). Markdown
 /// punctuation is backslash-escaped (invisible once rendered), `&` and `<`, `>` become
-/// entities, `@` is followed by a word joiner (no mention, no notification), line breaks
-/// become spaces and control characters are shown escaped.
+/// entities, `@` is followed by a word joiner (no mention, no notification, no e-mail
+/// autolink), line breaks become spaces and control characters are shown escaped. GitHub's
+/// autolinks cannot fire either: `:` before `//` becomes `\:` (no `https://…`, whatever
+/// the scheme) and the `.` of `www.` becomes `\.`.
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         match c {
             '\r' => {
-                if chars.peek() != Some(&'\n') {
+                if chars.peek().map(|p| p.1) != Some('\n') {
                     out.push(' ');
+                }
+            }
+            ':' if s[i + 1..].starts_with("//") => out.push_str("\\:"),
+            'w' | 'W'
+                if s[i..]
+                    .get(..4)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("www.")) =>
+            {
+                out.push_str(&s[i..i + 3]);
+                out.push_str("\\.");
+                for _ in 0..3 {
+                    chars.next();
                 }
             }
             '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push(' '),
@@ -142,13 +159,39 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
-/// A text cell for CSV: a leading `'` when the text starts with `=`, `+`, `-`, `@`, tab or
-/// CR, which spreadsheets would otherwise run as a formula (SPEC 10). Only for text
-/// columns; numeric columns hold numbers and nothing else.
+/// Repository text for an output with no escape of its own for control characters (CSV
+/// cells, HTML), which a CI log may show too (see the module docs). A line break (CRLF
+/// counts as one) becomes a space; other control characters and the bidirectional controls
+/// become U+FFFD; `##[` gets a word joiner. Tabs stay.
+pub fn plain(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe_char(c) || c == '\u{85}') && !s.contains("##[") {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push(' '),
+            c if is_unsafe_char(c) => out.push('\u{fffd}'),
+            '[' if out.ends_with("##") => {
+                out.pop();
+                out.push(JOINER);
+                out.push_str("#[");
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A text cell for CSV: [`plain`], with a leading `'` when the text starts with `=`, `+`,
+/// `-`, `@`, tab or CR, which spreadsheets would otherwise run as a formula (SPEC 10). Only
+/// for text columns; numeric columns hold numbers and nothing else.
 pub fn csv_text(s: &str) -> Cow<'_, str> {
     match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{}", plain(s))),
+        _ => plain(s),
     }
 }
 
@@ -231,12 +274,36 @@ mod tests {
     }
 
     #[test]
+    fn markdown_leaves_nothing_for_autolinks() {
+        assert_eq!(
+            markdown("https://e.example/a www.e.example WwW.x"),
+            "https\\://e.example/a www\\.e.example WwW\\.x"
+        );
+        assert_eq!(markdown("a@b.co"), "a@\u{2060}b.co");
+        assert_eq!(markdown("Q4: www growth"), "Q4: www growth");
+        assert_eq!(markdown("é:"), "é:");
+    }
+
+    #[test]
     fn csv_cells_cannot_start_formulas() {
         assert_eq!(csv_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         for s in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
             assert!(csv_text(s).starts_with('\''), "{s}");
         }
         assert_eq!(csv_text("Grow revenue"), "Grow revenue");
+        assert_eq!(csv_text("=a\nb"), "'=a b");
+    }
+
+    #[test]
+    fn plain_has_no_control_characters_or_line_breaks() {
+        assert!(matches!(plain("Grow revenue\t1::2"), Cow::Borrowed(_)));
+        assert_eq!(plain("a\n::error::x"), "a ::error::x");
+        assert_eq!(plain("a\r\nb\rc\u{2028}d\u{85}e"), "a b c d e");
+        assert_eq!(
+            plain("\u{1b}]52;c;x\u{7}\u{9b}31m\u{7f}\u{202e}"),
+            "\u{fffd}]52;c;x\u{fffd}\u{fffd}31m\u{fffd}\u{fffd}"
+        );
+        assert_eq!(plain("x ##[stop-commands]"), "x #\u{2060}#[stop-commands]");
     }
 
     #[test]

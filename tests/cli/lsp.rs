@@ -561,7 +561,7 @@ fn a_session_with_a_real_client() {
 fn hover_text_from_the_repository_is_sanitised() {
     let r = repo(&[(
         "goals/k.yaml",
-        "team: t\nkpis:\n  - id: k\n    title: \"<img src=x onerror=alert(1)> [click](https://evil) @everyone **x**\"\n    owner: \"@boss <b>\"\n    better: lower\n    target: 5\n    checkins:\n      - { date: 2026-11-01, value: 4 }\n",
+        "team: t\nkpis:\n  - id: k\n    title: \"<img src=x onerror=alert(1)> [click](https://evil) @everyone **x** see https://evil.example/a www.evil.example\"\n    owner: \"@boss <b>\"\n    better: lower\n    target: 5\n    checkins:\n      - { date: 2026-11-01, value: 4 }\n",
     )]);
     let mut c = Client::start(r.path(), r.path());
     let k = uri(&r.path().join("goals/k.yaml"));
@@ -579,6 +579,11 @@ fn hover_text_from_the_repository_is_sanitised() {
         !md.contains("@everyone") && !md.contains("@boss"),
         "mentions are defused: {md}"
     );
+    // Nor does GitHub's renderer (cmark-gfm with its autolinks) find a link in it.
+    match crate::outputs::gfm_links(&md) {
+        Some(links) => assert!(!links.iter().any(|l| l.contains("evil")), "{links:?}: {md}"),
+        None => crate::tools::missing("hover_text_from_the_repository_is_sanitised", "cmark-gfm"),
+    }
     c.shutdown();
 }
 
@@ -987,4 +992,98 @@ fn rss_kib(pid: u32) -> (u64, u64) {
             .unwrap_or(0)
     };
     (kb("VmRSS:"), kb("VmHWM:"))
+}
+
+/// `goalpost lsp` fed `chunks` on stdin (each written whole, or until the server stops
+/// reading) and then end of input: its exit status, its stderr and how many bytes it took.
+fn lsp_fed(
+    chunks: impl Iterator<Item = Vec<u8>> + Send + 'static,
+) -> (std::process::ExitStatus, String, usize) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut child = Command::new(bin())
+        .arg("lsp")
+        .current_dir(dir.path())
+        .env("GOALPOST_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("goalpost lsp starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        let mut sent = 0;
+        for chunk in chunks {
+            if stdin.write_all(&chunk).is_err() {
+                break;
+            }
+            sent += chunk.len();
+        }
+        sent
+    });
+    let mut err = child.stderr.take().expect("stderr");
+    let errors = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut err, &mut s);
+        s
+    });
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("goalpost lsp did not end within {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (
+        status,
+        errors.join().expect("stderr"),
+        writer.join().expect("the writer"),
+    )
+}
+
+#[test]
+fn framing_that_breaks_the_bounds_ends_the_server_with_a_clear_error() {
+    // Issue 23: `Content-Length: 100000000000` aborted the process (allocation failure),
+    // 18446744073709551615 panicked it, and a header line without end grew its memory.
+    for (header, says) in [
+        ("Content-Length: 100000000000\r\n\r\n", "Content-Length"),
+        (
+            "Content-Length: 18446744073709551615\r\n\r\n",
+            "Content-Length",
+        ),
+        (
+            "Content-Length: 99999999999999999999999\r\n\r\n",
+            "Content-Length",
+        ),
+        ("Content-Length: -1\r\n\r\n", "Content-Length"),
+        ("Content-Type: x\r\n\r\n{}", "Content-Length"),
+        ("Content-Length: 2\r\n\r\n{}", "message"),
+    ] {
+        let (status, err, _) = lsp_fed(std::iter::once(header.as_bytes().to_vec()));
+        assert_eq!(status.code(), Some(3), "{header:?}: {err}");
+        assert!(
+            err.contains("language server") && err.contains(says) && !err.contains("panicked"),
+            "{header:?}: {err}"
+        );
+    }
+    // 1 GiB of one header line, in 64 KiB pieces: the server stops reading it long before.
+    let piece = vec![b'a'; 64 * 1024];
+    let (status, err, sent) = lsp_fed(std::iter::repeat_n(piece, 16 * 1024));
+    assert_eq!(status.code(), Some(3), "{err}");
+    assert!(err.contains("header"), "{err}");
+    assert!(
+        sent < 16 * 1024 * 1024,
+        "the server read {sent} bytes of one header line"
+    );
+    // Ever more header lines, each short: bounded too.
+    let (status, err, sent) = lsp_fed(std::iter::repeat_n(b"X-Pad: y\r\n".to_vec(), 1 << 24));
+    assert_eq!(status.code(), Some(3), "{err}");
+    assert!(
+        sent < 16 * 1024 * 1024,
+        "the server read {sent} bytes of headers"
+    );
 }

@@ -131,6 +131,97 @@ fn markdown_cannot_ping_load_images_open_html_or_break_headings() {
     }
 }
 
+/// `markdown` rendered by GitHub's own renderer (cmark-gfm with its extensions, autolinks
+/// included): the `href`s of the HTML it makes.
+pub fn gfm_links(markdown: &str) -> Option<Vec<String>> {
+    let cmark = crate::tools::on_path("cmark-gfm")?;
+    let mut child = std::process::Command::new(cmark)
+        .args([
+            "-e",
+            "autolink",
+            "-e",
+            "table",
+            "-e",
+            "strikethrough",
+            "-e",
+            "tagfilter",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cmark-gfm runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let text = markdown.to_owned();
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, text.as_bytes()));
+    let o = child.wait_with_output().expect("cmark-gfm ends");
+    writer.join().expect("writer").expect("written");
+    assert!(o.status.success());
+    let html = String::from_utf8_lossy(&o.stdout).into_owned();
+    Some(
+        html.split("href=\"")
+            .skip(1)
+            .map(|h| h[..h.find('"').unwrap_or(h.len())].to_owned())
+            .collect(),
+    )
+}
+
+#[test]
+fn markdown_from_the_repository_makes_no_links_on_github() {
+    // Issue 23: bare URLs, `www.` and e-mail addresses in titles and notes became links in
+    // PR comments and job summaries through GitHub's autolinks, even inside `\[x\](…)`.
+    let hostile = "see https://evil.example/a, www.evil.example, HTTP://evil.example/c, \
+        ftp://evil.example/d, (www.evil.example/e) mail a@evil.example or mailto:b@evil.example, \
+        [here](https://evil.example/b) *www.evil.example*";
+    let goals = |title: &str| {
+        format!(
+            "team: growth\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: \"{title}\"\n    key_results:\n      - id: k\n        title: \"xmpp:c@evil.example/r www.evil.example\"\n        start: 0\n        target: 10\n        checkins:\n          - {{ date: 2026-10-05, value: 5, note: \"notes at https://evil.example/n\" }}\n"
+        )
+    };
+    let d = repo(&[("goals/growth.yaml", &goals(hostile))]);
+    git_as(d.path(), "Ann", &["init", "-q", "-b", "main"]);
+    git_as(d.path(), "Ann", &["add", "-A"]);
+    git_as(d.path(), "Ann", &["commit", "-qm", "plan"]);
+    write(
+        d.path(),
+        "goals/growth.yaml",
+        goals(&format!("{hostile} now")).as_bytes(),
+    );
+    for args in [
+        &["--as-of", "2026-11-15", "status", "--format", "markdown"][..],
+        &["--as-of", "2026-11-15", "report", "--format", "markdown"],
+        &[
+            "--as-of",
+            "2026-11-15",
+            "diff",
+            "HEAD",
+            "--format",
+            "markdown",
+        ],
+        &[
+            "--as-of",
+            "2027-01-01",
+            "review",
+            "2026-Q4",
+            "--format",
+            "markdown",
+        ],
+    ] {
+        let o = run(d.path(), args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let md = stdout(&o);
+        assert!(md.contains("evil"), "{args:?} shows the text:\n{md}");
+        let Some(links) = gfm_links(&md) else {
+            crate::tools::missing(
+                "markdown_from_the_repository_makes_no_links_on_github",
+                "cmark-gfm",
+            );
+            return;
+        };
+        let bad: Vec<&String> = links.iter().filter(|l| l.contains("evil")).collect();
+        assert!(bad.is_empty(), "{args:?} links {bad:?}:\n{md}");
+    }
+}
+
 #[test]
 fn csv_text_cells_cannot_start_formulas_and_numbers_stay_numbers() {
     let d = hostile();
@@ -166,6 +257,25 @@ fn csv_text_cells_cannot_start_formulas_and_numbers_stay_numbers() {
         .find(|r| &r[col("ref")] == "growth/onboarding/guide")
         .expect("the milestone row");
     assert_eq!((&guide[col("current")], &guide[col("done")]), ("", "true"));
+}
+
+#[test]
+fn csv_and_html_carry_no_control_characters_or_line_breaks_from_the_repository() {
+    // Both are printed in CI logs too: a title's line break must not start `::error …` on
+    // a line of its own, and no escape sequence reaches the terminal.
+    let d = hostile();
+    for args in [
+        &["status", "--format", "csv"][..],
+        &["report", "--format", "html"],
+    ] {
+        let out = ok(d.path(), args);
+        // CSV lines end in CRLF (RFC 4180): that CR is the format's, not the title's.
+        let out = out.replace("\r\n", "\n");
+        assert_terminal_safe(&format!("{args:?}"), &out);
+        // The text is still there, on one line, its control characters replaced.
+        assert!(out.contains("Grow ::error file=a"), "{args:?}:\n{out}");
+        assert!(out.contains("\u{fffd}]52;c;"), "{args:?}:\n{out}");
+    }
 }
 
 #[test]

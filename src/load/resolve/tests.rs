@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 #[derive(Default)]
 struct Mem {
     nodes: BTreeMap<String, Node>,
+    memo: Memo,
     node_calls: Cell<usize>,
     list_calls: Cell<usize>,
 }
@@ -70,6 +71,10 @@ impl Tree for Mem {
         absolute
             .strip_prefix("/repo")
             .map(|r| r.trim_start_matches('/').to_owned())
+    }
+
+    fn memo(&self) -> &Memo {
+        &self.memo
     }
 }
 
@@ -368,6 +373,161 @@ fn resolving_stays_cheap_in_absurdly_deep_trees() {
         "{}",
         t.node_calls.get()
     );
+}
+
+/// Issue 23's chain: 39 links, 38 of them with ~4 KB targets that wind through
+/// `x/../x/../…`, ending at a `.txt` file, and `n` entries `goals/eI.txt` leading into it.
+fn chained(n: usize) -> Mem {
+    let mut t = Mem::new(&[
+        ("x/keep", "file"),
+        ("end.txt", "file"),
+        ("goals/a.yaml", "file"),
+    ]);
+    let wind = "x/../".repeat(800);
+    for i in 0..38 {
+        t.add(&format!("c{i}"), &format!("-> {wind}c{}", i + 1));
+    }
+    t.add("c38", "-> end.txt");
+    for i in 0..n {
+        t.add(&format!("goals/e{i}.txt"), "-> ../c0");
+    }
+    t
+}
+
+#[test]
+fn each_link_is_resolved_once_per_run_so_chains_cost_what_they_hold() {
+    let walked = |n: usize| {
+        let t = chained(n);
+        let w = walk(&t, &["goals".to_owned()], 100_000).unwrap();
+        assert_eq!(paths(&w), ["goals/a.yaml"]);
+        // Reading through the chain again costs nothing more either.
+        for i in 0..n {
+            assert_eq!(
+                res(&t, &format!("goals/e{i}.txt")),
+                found("end.txt", Node::File)
+            );
+        }
+        t.node_calls.get()
+    };
+    let (one, many) = (walked(1), walked(300));
+    // The chain is ~32,000 lookups; 300 entries into it add a few lookups each, where
+    // resolving each one afresh cost the whole chain per entry (and per read).
+    assert!(one > 30_000, "{one}");
+    assert!(
+        many - one <= 300 * 5,
+        "one entry: {one} lookups, 300 entries: {many}"
+    );
+}
+
+#[test]
+fn remembered_links_resolve_as_fresh_ones() {
+    let t = Mem::new(&[
+        ("goals/a.yaml", "file"),
+        ("shared/b.yaml", "file"),
+        ("goals/s", "-> ../shared"),
+        ("goals/gone", "-> ../nothing"),
+        ("goals/env", "-> ../.env"),
+        ("goals/up", "-> ../.."),
+        (".env", "file"),
+    ]);
+    let paths = [
+        "goals/s/b.yaml",
+        "goals/s",
+        "goals/s/../goals/a.yaml",
+        "goals/gone",
+        "goals/gone/new.yaml",
+        "goals/gone/.hidden",
+        "goals/gone/../x",
+        "goals/env",
+        "goals/up/x",
+    ];
+    let fresh: Vec<Resolved> = paths
+        .iter()
+        .map(|p| {
+            t.memo.forget();
+            res(&t, p)
+        })
+        .collect();
+    t.memo.forget();
+    for _ in 0..2 {
+        let again: Vec<Resolved> = paths.iter().map(|p| res(&t, p)).collect();
+        assert_eq!(again, fresh);
+    }
+    assert_eq!(fresh[3], refused("goals/gone", "../nothing", Why::Dangling));
+    assert_eq!(
+        fresh[4],
+        Resolved::Missing {
+            real: Some("nothing/new.yaml".into())
+        }
+    );
+    // A path with few links to spare is not given a remembered one that would take more.
+    let mut t = Mem::new(&[("end.yaml", "file")]);
+    for i in 0..30 {
+        t.add(&format!("l{i}"), &format!("-> l{}", i + 1));
+    }
+    t.add("l30", "-> end.yaml");
+    for i in 0..20 {
+        t.add(&format!("m{i}"), &format!("-> m{}", i + 1));
+    }
+    t.add("m20", "-> l0");
+    assert_eq!(res(&t, "l0"), found("end.yaml", Node::File));
+    assert!(matches!(res(&t, "m0"), Resolved::Refused(r) if r.why == Why::Loop));
+}
+
+#[test]
+fn link_entries_count_toward_the_file_bound() {
+    let mut t = Mem::new(&[("goals/a.yaml", "file"), ("notes.txt", "file")]);
+    for i in 0..1_000 {
+        t.add(&format!("goals/n{i:04}.txt"), "-> ../notes.txt");
+    }
+    let w = walk(&t, &["goals".to_owned()], 10).unwrap();
+    assert!(
+        w.iter()
+            .any(|e| matches!(e, Entry::Refused { refused, .. } if refused.why == Why::TooMany)),
+        "{w:?}"
+    );
+    assert!(w.len() <= 11, "{}", w.len());
+    assert!(t.node_calls.get() < 50, "{}", t.node_calls.get());
+    let d = crate::load::refused(
+        0,
+        &Refused {
+            link: "goals/n0010.txt".into(),
+            target: String::new(),
+            why: Why::TooMany,
+        },
+    );
+    assert_eq!(d.code, crate::diag::Code::ResourceLimit);
+}
+
+#[test]
+fn a_run_resolves_a_bounded_number_of_link_components() {
+    // 300 distinct links, each with a target of 4,000 components: 1.2 million in all.
+    let mut t = Mem::new(&[("x/keep", "file"), ("end.txt", "file")]);
+    let wind = "x/../".repeat(2_000);
+    for i in 0..300 {
+        t.add(&format!("goals/e{i}.txt"), &format!("-> ../{wind}end.txt"));
+    }
+    let w = walk(&t, &["goals".to_owned()], 100_000).unwrap();
+    assert!(
+        t.node_calls.get() <= MAX_LINK_STEPS + 1_000,
+        "{}",
+        t.node_calls.get()
+    );
+    assert!(t.memo.steps() > MAX_LINK_STEPS, "{}", t.memo.steps());
+    let limited = w
+        .iter()
+        .filter(|e| matches!(e, Entry::Refused { refused, .. } if refused.why == Why::Limit))
+        .count();
+    assert!(limited > 0, "{w:?}");
+    let d = crate::load::refused(
+        0,
+        &Refused {
+            link: "goals/e299.txt".into(),
+            target: "x".into(),
+            why: Why::Limit,
+        },
+    );
+    assert_eq!(d.code, crate::diag::Code::ResourceLimit);
 }
 
 #[test]

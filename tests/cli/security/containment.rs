@@ -407,3 +407,58 @@ fn submodules_are_skipped_in_the_work_tree_and_in_revisions() {
     assert_eq!(codes(&work), ["no-goal-files"], "{work:#}");
     assert_eq!(codes(&at), ["no-goal-files"], "{at:#}");
 }
+
+#[cfg(unix)]
+#[test]
+fn report_output_through_a_symlink_in_the_repository_is_refused() {
+    // Issue 23: a pull request commits `site -> /elsewhere`; `report -o site/` wrote its
+    // pages (with names the pull request chooses) there.
+    let outside = tempfile::tempdir().expect("a temp dir");
+    let r = repo(&[("goals/a.yaml", &kpi_file("growth")), ("real/keep", "")]);
+    let d = r.path();
+    symlink(outside.path(), d.join("site"));
+    symlink(outside.path(), d.join("real/deeper"));
+    symlink(outside.path().join("page.html"), d.join("page.html"));
+    symlink("real", d.join("inside"));
+    let at = |p: &str| d.join(p).display().to_string();
+    for (format, out) in [
+        ("html", at("site") + "/"),
+        ("html", at("site/sub") + "/"),
+        ("html", at("real/deeper") + "/"),
+        ("html", at("site/r.html")),
+        ("markdown", at("site/r.md")),
+        ("html", at("page.html")),
+        ("html", at("inside") + "/"),
+        // Relative to the current directory (`-C`), and through `..`.
+        ("html", "site/".to_owned()),
+        ("html", "real/../site/".to_owned()),
+    ] {
+        let o = run_guarded(d, &["report", "--format", format, "-o", &out], &[], 60);
+        assert_eq!(o.status.code(), Some(3), "{out}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("symbolic link") && err.contains("nothing was written"),
+            "{out}: {err}"
+        );
+        let written: Vec<_> = std::fs::read_dir(outside.path()).expect("ls").collect();
+        assert!(written.is_empty(), "{out}: {written:?}");
+    }
+    assert!(!d.join("real/index.html").exists());
+    // Real directories inside, and anywhere outside the repository, are written as before.
+    let o = run_guarded(
+        d,
+        &["report", "--format", "html", "-o", &(at("out") + "/")],
+        &[],
+        60,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(d.join("out/index.html").exists());
+    let elsewhere = outside.path().join("site").display().to_string() + "/";
+    let o = run_guarded(
+        d,
+        &["report", "--format", "html", "-o", &elsewhere],
+        &[],
+        60,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
