@@ -20,6 +20,7 @@ mod man;
 mod milestones;
 mod nvim;
 mod outputs;
+mod precommit;
 mod prometheus;
 mod pull;
 mod pull_request;

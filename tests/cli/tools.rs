@@ -39,6 +39,15 @@ pub fn check_jsonschema() -> Option<PathBuf> {
     on_path("check-jsonschema")
 }
 
+/// pre-commit, from `.tools/venv` or PATH.
+pub fn pre_commit() -> Option<PathBuf> {
+    let local = tools_dir().join("venv/bin/pre-commit");
+    if local.is_file() {
+        return Some(local);
+    }
+    on_path("pre-commit")
+}
+
 /// A Python 3.11+ (for `tomllib`): `.tools/venv`'s, else `python3` on PATH.
 pub fn python() -> Option<PathBuf> {
     let local = tools_dir().join("venv/bin/python3");
