@@ -51,7 +51,8 @@ pub struct CheckinArgs {
     #[arg(long)]
     pub not_done: bool,
     /// Correct the check-in of REF on --date: the new one replaces it for every computation
-    /// and the original stays in the log as history. REASON says what was wrong.
+    /// and the original stays in the log as history. REASON says what was wrong. The
+    /// correction keeps the original's confidence, note and author unless you give them.
     #[arg(long, value_name = "REASON", conflicts_with = "from")]
     pub correct: Option<String>,
     /// Commit the log (only that file) with your git identity.

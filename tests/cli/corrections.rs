@@ -108,7 +108,8 @@ fn checkin_correct_appends_a_correction_that_every_figure_uses() {
     let shown = stdout(&o);
     assert!(
         shown.contains(
-            "  2026-10-26           67%\n              ↳ corrected from 76%: dashboard counted reopened sign-ups twice\n"
+            // The correction names no author: it keeps the original's (SPEC 3.2).
+            "  2026-10-26           67%  by alice\n              ↳ corrected from 76%: dashboard counted reopened sign-ups twice\n"
         ),
         "{shown}"
     );
@@ -524,4 +525,47 @@ objectives:
         rewritten[0].contains("activation") && rewritten[0].contains("it was: value 9"),
         "{v:#}"
     );
+}
+
+/// Issue 24, item 5: a correction made with `checkin --correct` keeps the original's
+/// confidence, note and author (SPEC 3.2), so the status it gives and what `show` says do
+/// not change silently.
+#[test]
+fn a_correction_keeps_the_originals_confidence_and_note() {
+    let dir = fixture();
+    let d = dir.path();
+    let text = log(d).replace(
+        "value: 76, by: alice",
+        "value: 76, confidence: 0.3, note: new FAQ live, by: alice",
+    );
+    write(d, "goals/checkins.yaml", text.as_bytes());
+    let before = completion(d);
+    assert_eq!(before["confidence"], 0.3, "{before:#}");
+    let o = run(
+        d,
+        &[
+            "checkin",
+            "growth/onboarding/completion",
+            "67",
+            "--date",
+            "2026-10-26",
+            "--correct",
+            "typo",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let after = completion(d);
+    assert_eq!(after["current"], 67, "{after:#}");
+    assert_eq!(after["confidence"], 0.3, "{after:#}");
+    assert_eq!(after["status"], before["status"], "{after:#}");
+    let shown = stdout(&run(
+        d,
+        &[
+            "show",
+            "growth/onboarding/completion",
+            "--as-of",
+            "2026-10-30",
+        ],
+    ));
+    assert!(shown.contains("new FAQ live"), "{shown}");
 }
