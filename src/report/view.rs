@@ -29,7 +29,8 @@ pub struct ObjectiveRow<'a> {
     pub key_results: Vec<KrRow<'a>>,
 }
 
-/// A guardrail KPI of an objective and its health.
+/// A guardrail KPI of an objective and its health as of the objective's T_K (SPEC 5: a
+/// closed objective's at its end), as scored ([`ObjectiveScore::guardrails`]).
 pub struct GuardrailCell<'a> {
     pub kpi: &'a Kpi,
     pub status: KpiStatus,
@@ -184,9 +185,10 @@ impl<'a> ObjectiveRow<'a> {
         let guardrails = o
             .guardrails
             .iter()
-            .map(|&k| GuardrailCell {
+            .zip(&s.guardrails)
+            .map(|(&k, &status)| GuardrailCell {
                 kpi: goals.kpi(k),
-                status: card.kpi(k).status,
+                status,
             })
             .collect();
         let key_results = o

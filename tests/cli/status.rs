@@ -180,3 +180,73 @@ fn filters_and_invalid_goals() {
     assert!(stdout(&o).is_empty(), "no score for invalid data");
     assert!(stderr(&o).contains("error[invalid-type]"));
 }
+
+/// Issue 24, item 2: a closed objective's guardrail is judged as of the period's end (SPEC 5,
+/// T_K) in every view: the table, `show`, Markdown, HTML and JSON agree that a KPI turning
+/// critical after the quarter did not breach it.
+#[test]
+fn a_closed_objectives_guardrail_is_judged_at_the_periods_end() {
+    let dir = repo(&[(
+        "goals/growth.yaml",
+        "\
+team: growth
+period: 2026-Q3
+objectives:
+  - id: onboarding
+    title: Onboarding that needs no support
+    guardrails: [growth/churn]
+    key_results:
+      - id: completion
+        title: Completion from 60 to 80
+        start: 60
+        target: 80
+        checkins:
+          - { date: 2026-09-20, value: 78 }
+      - id: activation
+        title: Activation from 10 to 20
+        start: 10
+        target: 20
+        checkins:
+          - { date: 2026-09-20, value: 19 }
+kpis:
+  - id: churn
+    title: Monthly churn
+    unit: \"%\"
+    better: lower
+    target: 5
+    critical: 7
+    cadence: monthly
+    checkins:
+      - { date: 2026-09-15, value: 4.8 }
+      - { date: 2026-11-20, value: 8.2 }
+",
+    )]);
+    let d = dir.path();
+    let out = |args: &[&str]| {
+        let o = run(d, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&out(&["status", "--format", "json"])).expect("json");
+    assert_eq!(
+        json["objectives"][0]["guardrail_breached"], false,
+        "{json:#}"
+    );
+    let table = out(&["status"]);
+    assert!(!table.contains("breached"), "{table}");
+    let markdown = out(&["status", "--format", "markdown"]);
+    assert!(!markdown.contains("breached"), "{markdown}");
+    let report = out(&["report", "--format", "markdown"]);
+    assert!(!report.contains("breached"), "{report}");
+    let html = out(&["report", "--format", "html"]);
+    assert!(
+        !html.contains("breached</li>") && !html.contains(": breached"),
+        "{html}"
+    );
+    let shown = out(&["show", "growth/onboarding"]);
+    assert!(shown.contains("growth/churn (healthy"), "{shown}");
+    // The KPI itself is critical today, and says so.
+    let kpi = out(&["show", "growth/churn"]);
+    assert!(kpi.contains("critical"), "{kpi}");
+}
