@@ -214,7 +214,7 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
     );
     field(out, "expected", score(row.score.expected));
     if let Some(words) = kr.forecast_words() {
-        let f = ks.forecast.map_or(0.0, |f| f.progress);
+        let f = kr.forecast().map_or(0.0, |f| f.progress);
         field(
             out,
             "forecast",

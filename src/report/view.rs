@@ -6,7 +6,9 @@
 //! their own sanitiser (`crate::text::safe`).
 
 use crate::model::*;
-use crate::score::{KpiScore, KpiStatus, KrScore, ObjectiveScore, Scorecard, Status, Trend};
+use crate::score::{
+    Forecast, KpiScore, KpiStatus, KrScore, ObjectiveScore, Scorecard, Status, Trend,
+};
 use crate::text::{num, with_unit};
 
 /// What a status-like report shows: the selected objectives (with their key results) and
@@ -278,11 +280,19 @@ impl<'a> KrRow<'a> {
         self.objective.commitment.pass_mark()
     }
 
+    /// The forecast human outputs show: SPEC 5's, except for a key result whose progress is
+    /// already 1 (a forecast of something reached only confuses; JSON and CSV keep it).
+    pub fn forecast(&self) -> Option<Forecast> {
+        // SPEC 5: a comparison with the mark 1.0 allows 1e-9 for rounding.
+        let reached = self.score.progress >= 1.0 - 1e-9;
+        self.score.forecast.filter(|_| !reached)
+    }
+
     /// The forecast progress for tables, two decimals; `?` marks a forecast whose ±1
     /// standard-error band reaches both sides of the pass mark (it could end either way).
-    /// Empty without a forecast.
+    /// Empty without a forecast ([`KrRow::forecast`]).
     pub fn forecast_cell(&self) -> String {
-        let (Some(f), Some((start, target))) = (self.score.forecast, self.kr.kind.bounds()) else {
+        let (Some(f), Some((start, target))) = (self.forecast(), self.kr.kind.bounds()) else {
             return String::new();
         };
         let mark = if f.straddles(start, target, self.pass_mark()) {
@@ -295,7 +305,7 @@ impl<'a> KrRow<'a> {
 
     /// The forecast in the key result's units: "13.3% on 2026-12-31 (band 12.99–13.56%)".
     pub fn forecast_words(&self) -> Option<String> {
-        let f = self.score.forecast?;
+        let f = self.forecast()?;
         let mut out = format!("{} on {}", self.value(f.value), self.objective.period.end);
         if let (Some(lo), Some(hi)) = (f.low, f.high) {
             let unit = self.kr.unit.as_deref();

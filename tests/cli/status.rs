@@ -250,3 +250,78 @@ kpis:
     let kpi = out(&["show", "growth/churn"]);
     assert!(kpi.contains("critical"), "{kpi}");
 }
+
+/// Issue 24, item 7: a key result whose progress is 1 shows no forecast in human outputs
+/// (table, `show`, Markdown, HTML): a forecast of something already reached only confuses.
+/// JSON keeps SPEC 5's figure.
+#[test]
+fn a_done_key_result_shows_no_forecast() {
+    let mut goals = "\
+team: growth
+period: 2026-Q4
+objectives:
+  - id: onboarding
+    title: Onboarding that needs no support
+    key_results:
+      - id: reach
+        title: Reach 120 teams
+        start: 0
+        target: 120
+        checkins:
+"
+    .to_owned();
+    for (date, value) in [
+        ("2026-10-04", 300),
+        ("2026-10-09", 284),
+        ("2026-10-14", 267),
+        ("2026-10-19", 251),
+        ("2026-10-24", 235),
+        ("2026-10-29", 218),
+        ("2026-11-03", 202),
+        ("2026-11-08", 185),
+        ("2026-11-13", 169),
+        ("2026-11-18", 153),
+        ("2026-11-23", 136),
+        ("2026-11-28", 120),
+    ] {
+        goals.push_str(&format!("          - {{ date: {date}, value: {value} }}\n"));
+    }
+    goals.push_str("      - id: guide\n        title: Setup guide live\n        kind: milestone\n");
+    let dir = repo(&[("goals/growth.yaml", &goals)]);
+    let d = dir.path();
+    let out = |args: &[&str]| {
+        let o = run(d, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&out(&["status", "--format", "json"])).expect("json");
+    let kr = &json["objectives"][0]["key_results"][0];
+    assert_eq!(
+        (kr["progress"].as_f64(), kr["status"].as_str()),
+        (Some(1.0), Some("done"))
+    );
+    let f = kr["forecast"]["progress"]
+        .as_f64()
+        .expect("JSON keeps the forecast");
+    let shown = format!("{f:.2}");
+    assert!(f < 1.0, "{kr:#}");
+    let row = |text: &str, marker: &str| -> String {
+        text.lines()
+            .find(|l| l.contains(marker))
+            .unwrap_or_else(|| panic!("no line with {marker}: {text}"))
+            .to_owned()
+    };
+    let table = out(&["status"]);
+    assert!(!row(&table, "└ reach").contains(&shown), "{table}");
+    let markdown = out(&["status", "--format", "markdown"]);
+    assert!(
+        !row(&markdown, "Reach 120 teams").contains(&shown),
+        "{markdown}"
+    );
+    let kr_show = out(&["show", "growth/onboarding/reach"]);
+    assert!(!kr_show.contains("forecast"), "{kr_show}");
+    let html = out(&["report", "--format", "html"]);
+    assert!(!html.contains(&format!("{shown}?")), "{html}");
+    assert!(!html.contains("111.6"), "{html}");
+}
