@@ -545,7 +545,7 @@ impl DiffJson {
 
 /// The JSON document ([`DiffJson`]).
 pub fn json(h: &Header, changes: &[ItemChange]) -> String {
-    let mut s = serde_json::to_string_pretty(&DiffJson::new(h, changes))
+    let mut s = super::wire::to_string_pretty(&DiffJson::new(h, changes))
         .expect("diff values serialise: finite numbers");
     s.push('\n');
     s

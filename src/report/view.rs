@@ -9,7 +9,7 @@ use crate::model::*;
 use crate::score::{
     Forecast, KpiScore, KpiStatus, KrScore, ObjectiveScore, Scorecard, Status, Trend,
 };
-use crate::text::{num, with_unit};
+use crate::text::{fixed, num, with_unit};
 
 /// What a status-like report shows: the selected objectives (with their key results) and
 /// KPIs, in output order.
@@ -230,14 +230,12 @@ impl<'a> ObjectiveRow<'a> {
 
     /// The objective's forecast for tables ("0.85"); empty outside its period.
     pub fn forecast_cell(&self) -> String {
-        self.score
-            .forecast
-            .map_or(String::new(), |f| format!("{f:.2}"))
+        self.score.forecast.map_or(String::new(), |f| fixed(f, 2))
     }
 
     /// The share of the period elapsed, as a whole percentage ("49%").
     pub fn elapsed(&self) -> String {
-        format!("{:.0}%", self.score.expected * 100.0)
+        format!("{}%", fixed(self.score.expected * 100.0, 0))
     }
 }
 
@@ -300,7 +298,7 @@ impl<'a> KrRow<'a> {
         } else {
             ""
         };
-        format!("{:.2}{mark}", f.progress)
+        format!("{}{mark}", fixed(f.progress, 2))
     }
 
     /// The forecast in the key result's units: "13.3% on 2026-12-31 (band 12.99–13.56%)".

@@ -325,3 +325,80 @@ objectives:
     assert!(!html.contains(&format!("{shown}?")), "{html}");
     assert!(!html.contains("111.6"), "{html}");
 }
+
+/// Issue 24, item 6: no negative zero anywhere. A decrease key result at its start has
+/// progress (250 − 250) / (150 − 250) = −0; no output may write `-0.00`, `-0` or `-0.0`.
+#[test]
+fn no_output_writes_a_negative_zero() {
+    let goals = "\
+team: growth
+period: 2026-Q4
+objectives:
+  - id: onboarding
+    title: Onboarding that needs no support
+    key_results:
+      - id: tickets
+        title: Cut weekly tickets from 250 to 150
+        start: 250
+        target: 150
+        checkins:
+          - { date: 2026-11-02, value: 250 }
+          - { date: 2026-11-16, value: 250 }
+      - id: completion
+        title: Completion from 60 to 80
+        start: 60
+        target: 80
+        checkins:
+          - { date: 2026-11-16, value: 70 }
+";
+    let dir = repo(&[("goals/growth.yaml", goals)]);
+    let d = dir.path();
+    git_as(d, "Test", &["init", "-q", "-b", "main"]);
+    git_as(d, "Test", &["add", "-A"]);
+    git_as(d, "Test", &["commit", "-q", "-m", "goals"]);
+    // The branch records the value at the start again, a week later.
+    let more = goals.replace(
+        "          - { date: 2026-11-16, value: 250 }\n",
+        "          - { date: 2026-11-16, value: 250 }\n          - { date: 2026-11-23, value: 250 }\n",
+    );
+    write(d, "goals/growth.yaml", more.as_bytes());
+    let negative_zero = |text: &str| {
+        let b = text.as_bytes();
+        (0..b.len()).any(|i| {
+            b[i] == b'-'
+                && b.get(i + 1) == Some(&b'0')
+                && !(i > 0 && b[i - 1].is_ascii_alphanumeric())
+                && {
+                    // "-0", "-0.0", "-0.00": a minus before nothing but zeros.
+                    let rest = &b[i + 1..];
+                    let end = rest
+                        .iter()
+                        .position(|c| !(c.is_ascii_digit() || *c == b'.'))
+                        .unwrap_or(rest.len());
+                    let n = &rest[..end];
+                    n.iter().all(|c| *c == b'0' || *c == b'.')
+                }
+        })
+    };
+    for args in [
+        &["status"][..],
+        &["status", "--format", "json"],
+        &["status", "--format", "markdown"],
+        &["status", "--format", "csv"],
+        &["show", "growth/onboarding"],
+        &["show", "growth/onboarding/tickets"],
+        &["report", "--format", "markdown"],
+        &["report", "--format", "html"],
+        &["diff", "main"],
+        &["diff", "main", "--format", "json"],
+        &["diff", "main", "--format", "markdown"],
+    ] {
+        let o = run(d, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let text = stdout(&o);
+        assert!(
+            !negative_zero(&text),
+            "{args:?} writes a negative zero:\n{text}"
+        );
+    }
+}
