@@ -163,7 +163,7 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
 }
 
 /// Notes the dates not asked about because they are after the clock's today (SPEC 11), KPI
-/// by KPI: `GOALPOST_TODAY` (or `--as-of`) later than the clock cannot fetch the future.
+/// by KPI: a `GOALPOST_TODAY` later than the clock cannot fetch the future.
 fn print_future(pulled: &[pull::Pulled], goals: &Goals, clock: Date) {
     for p in pulled {
         let dates: Vec<String> = p.future.iter().map(Date::to_string).collect();
@@ -174,7 +174,7 @@ fn print_future(pulled: &[pull::Pulled], goals: &Goals, clock: Date) {
             [first, .., last] => format!("{} dates, {first} to {last}", dates.len()),
         };
         let line = format!(
-            "note: {}: not asked about {listed}: after the clock's today ({clock}) there is no value yet (is GOALPOST_TODAY or --as-of later than the clock?)",
+            "note: {}: not asked about {listed}: after the clock's today ({clock}) there is no value yet (is GOALPOST_TODAY later than the clock?)",
             goals.kpi(p.kpi).reference()
         );
         eprintln!("{}", safe::human(&line));
