@@ -14,7 +14,7 @@ pub mod rules;
 
 pub use change::{
     ChangeKind, CheckinChanges, CheckinPart, Field, Figures, FromTo, ItemChange, ItemKind,
-    ItemStatus, checkin_differences, same_checkin,
+    ItemStatus, checkin_differences, first_difference, same_checkin,
 };
 pub use item::{ItemFields, compare_checkins, field_changes, pair_checkins};
 

@@ -131,7 +131,7 @@ fn rewritten(
     let reference = c.reference_at_base();
     for ch in &c.checkins.changed {
         // What was rewritten may be an original behind a correction: name that one.
-        let (old, new) = super::change::first_difference(&ch.from, &ch.to);
+        let (old, new) = super::first_difference(&ch.from, &ch.to);
         let mut parts: Vec<&str> = super::checkin_differences(old, new)
             .into_iter()
             .map(|p| p.as_str())

@@ -642,7 +642,7 @@ fn a_corrected_checkin_is_compared_by_content_not_position() {
         3,
     );
     assert!(!same_checkin(&base, &edited));
-    let (was, is) = super::change::first_difference(&base, &edited);
+    let (was, is) = first_difference(&base, &edited);
     assert_eq!(
         (was.obs, is.obs),
         (Observation::Value(9.0), Observation::Value(10.0))

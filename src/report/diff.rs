@@ -211,10 +211,12 @@ fn details(c: &ItemChange) -> Vec<String> {
         ));
     }
     for k in &c.checkins.changed {
+        // An original edited under a correction: show that entry, not the correction.
+        let (from, to) = crate::diff::first_difference(&k.from, &k.to);
         out.push(format!(
             "check-in changed: {} → {}",
-            checkin_text(&k.from),
-            checkin_text(&k.to)
+            checkin_text(from),
+            checkin_text(to)
         ));
     }
     for k in &c.checkins.corrected {

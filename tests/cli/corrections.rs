@@ -511,6 +511,12 @@ objectives:
     // Content still counts: the inline original edited is a rewrite.
     let edited = goals.replace("value: 9,", "value: 10,");
     write(d, "goals/growth/2026-Q4.yaml", edited.as_bytes());
+    let text = stdout(&run(d, &["diff", "main", "--as-of", "2026-11-15"]));
+    assert!(
+        text.contains("check-in changed: 2026-10-20 value 9"),
+        "{text}"
+    );
+    assert!(text.contains("→ 2026-10-20 value 10"), "{text}");
     let (code, v) = check_json(d, &["--base", "main"]);
     assert_eq!(code, 1, "{v:#}");
     let rewritten: Vec<&str> = v["diagnostics"]
