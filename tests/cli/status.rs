@@ -245,7 +245,10 @@ kpis:
         "{html}"
     );
     let shown = out(&["show", "growth/onboarding"]);
-    assert!(shown.contains("growth/churn (healthy"), "{shown}");
+    assert!(
+        shown.contains("growth/churn (healthy at 2026-09-30)"),
+        "{shown}"
+    );
     // The KPI itself is critical today, and says so.
     let kpi = out(&["show", "growth/churn"]);
     assert!(kpi.contains("critical"), "{kpi}");
