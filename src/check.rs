@@ -7,13 +7,15 @@
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity, Span};
+use crate::diff::{ItemKind, Touched};
+use crate::lint::Scope;
 use crate::load::source::Source;
 use crate::load::{self, LoadError, Sources};
 
 pub use crate::load::ParseCache;
 use crate::model::{Date, Goals, Ref};
 use crate::score::Scorecard;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Goals that were loaded and validated, with every diagnostic found on the way.
 pub struct Checked {
@@ -134,15 +136,21 @@ fn reread(source: &dyn Source, sources: &mut Sources, which: &[u32]) {
 }
 
 fn validate(loaded: load::Loaded) -> Checked {
-    let files = loaded.files.len();
+    // Every goal file found, also one that did not parse (its problem is reported).
+    let is_goal_file = |p: &str| p.ends_with(".yaml") || p.ends_with(".yml");
+    let files = loaded
+        .sources
+        .files
+        .iter()
+        .filter(|f| is_goal_file(&f.path))
+        .count();
     // A file that was found but could not be read is reported; with neither, none was found.
     let nothing_found = loaded.files.is_empty() && loaded.diags.is_empty();
     // Goal files that did not parse: what they would have defined is not blamed elsewhere.
     let parsed: HashSet<u32> = loaded.files.iter().map(|(f, _)| *f).collect();
     let mut unread = crate::validate::Unread::default();
     for (i, f) in loaded.sources.files.iter().enumerate() {
-        if !parsed.contains(&(i as u32)) && (f.path.ends_with(".yaml") || f.path.ends_with(".yml"))
-        {
+        if !parsed.contains(&(i as u32)) && is_goal_file(&f.path) {
             unread.scan(&f.text);
         }
     }
@@ -166,6 +174,8 @@ pub struct Base<'a> {
     pub checked: &'a Checked,
     /// How messages name it: `main (1a2b3c4d5e)`.
     pub name: &'a str,
+    /// Report practice lints about every item, not only those the change touches.
+    pub all_warnings: bool,
 }
 
 /// What judging against a base found beyond diagnostics.
@@ -181,8 +191,9 @@ pub struct BaseNote {
 /// Adds to `checked` what `check` reports beyond validation: check-ins dated after `today`
 /// (against the clock, not `as_of`: a date after today is a typo whatever is scored), and,
 /// when the goals validate, the lints scored as of `as_of` and the history rules against
-/// `base`. Returns what the caller should say about the base (`None` without one, or when
-/// the rules did not run).
+/// `base`. Against a base, the lints that are not errors are reported only about the items
+/// the change touches, unless [`Base::all_warnings`]. Returns what the caller should say
+/// about the base (`None` without one, or when the rules did not run).
 pub fn judge(
     checked: &mut Checked,
     today: Date,
@@ -196,26 +207,99 @@ pub fn judge(
         today,
         as_of,
     );
-    checked.diags.extend(found.diags);
-    found.card?;
-    let base = base?;
+    let mut found_diags = found.diags;
+    let (Some(card), Some(base)) = (&found.card, base) else {
+        checked.diags.append(&mut found_diags);
+        return None;
+    };
+    // The base is scored only when a closed period's grades could differ (and it validates).
+    let closed = |g: &Goals| g.objectives.iter().any(|o| o.period.end < as_of);
+    let base_card = base
+        .checked
+        .valid()
+        .filter(|_| closed(&base.checked.goals) || closed(&checked.goals))
+        .map(|valid| crate::score::score(valid, as_of, (&base.checked.config).into()));
     let history = crate::diff::rules::history(
         crate::diff::rules::Tree {
             goals: &base.checked.goals,
             sources: &base.checked.sources,
             flawed: &base.checked.flawed,
+            card: base_card.as_ref(),
+            valid: !base.checked.has_errors(),
         },
         &checked.goals,
+        Some(card),
         &mut checked.sources,
         base.name,
         as_of,
         &checked.config,
     );
+    if !base.all_warnings {
+        touched_only(&mut found_diags, &checked.goals, &history.touched);
+    }
+    checked.diags.append(&mut found_diags);
     checked.diags.extend(history.diags);
     Some(BaseNote {
         errors: base.checked.errors(),
         skipped: history.skipped,
     })
+}
+
+/// Keeps, of the practice lints in `diags` that are not errors, those about items the change
+/// touches (SPEC 9): what a finding is about is its lint's [`Scope`], starting from the item
+/// it is located at. Other diagnostics, and a finding located at no item, are kept.
+fn touched_only(diags: &mut Vec<Diagnostic>, goals: &Goals, touched: &Touched) {
+    #[derive(Clone, Copy)]
+    enum At {
+        Objective(usize),
+        KeyResult(usize, usize),
+        Kpi(usize),
+    }
+    let mut at: HashMap<Span, At> = HashMap::new();
+    for (i, o) in goals.objectives.iter().enumerate() {
+        at.insert(o.span, At::Objective(i));
+        for (j, kr) in o.key_results.iter().enumerate() {
+            at.insert(kr.span, At::KeyResult(i, j));
+        }
+    }
+    for (k, kpi) in goals.kpis.iter().enumerate() {
+        at.insert(kpi.span, At::Kpi(k));
+    }
+    let about = |d: &Diagnostic| -> bool {
+        let (Some(lint), Some(&item)) = (crate::lint::entry(d.code), at.get(&d.span)) else {
+            return true;
+        };
+        let objective = match item {
+            At::Objective(i) | At::KeyResult(i, _) => Some(&goals.objectives[i]),
+            At::Kpi(_) => None,
+        };
+        match (lint.scope, item, objective) {
+            (Scope::Change, _, _) => true,
+            (Scope::Item, At::Kpi(k), _) => {
+                touched.item(ItemKind::Kpi, None, &goals.kpis[k].reference())
+            }
+            (Scope::Item, At::KeyResult(_, j), Some(o)) => touched.item(
+                ItemKind::KeyResult,
+                Some(&o.period.name),
+                &o.kr_ref(&o.key_results[j]),
+            ),
+            (Scope::Item, At::Objective(_), Some(o)) => {
+                touched.item(ItemKind::Objective, Some(&o.period.name), &o.reference())
+            }
+            (Scope::Objective, _, Some(o)) => touched.objective(&o.period.name, &o.reference()),
+            (Scope::Guardrails, _, Some(o)) => {
+                touched.objective(&o.period.name, &o.reference())
+                    || o.guardrails
+                        .iter()
+                        .any(|&k| touched.item(ItemKind::Kpi, None, &goals.kpi(k).reference()))
+            }
+            (Scope::TeamPeriod, _, Some(o)) => touched.team_period(&o.team, &o.period.name),
+            (Scope::TeamKpis, At::Kpi(k), _) => touched.kpi_of(&goals.kpis[k].team),
+            // A scope that does not fit where the finding is: not filtered.
+            _ => true,
+        }
+    };
+    diags.retain(|d| d.severity == Severity::Error || about(d));
 }
 
 /// What [`findings`] found.
@@ -397,6 +481,7 @@ mod tests {
             Some(Base {
                 checked: &old,
                 name: "main",
+                all_warnings: false,
             }),
         )
         .expect("judged against the base");

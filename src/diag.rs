@@ -186,6 +186,10 @@ codes! {
     HistoryRewritten = "history-rewritten", Error, false;
     /// A target or start moved while its period is open.
     GoalpostMoved = "goalpost-moved", Warning, true;
+    /// A change alters a closed period's record: a check-in added inside it, or its grades.
+    ClosedPeriodChanged = "closed-period-changed", Warning, true;
+    /// A key result added more than 14 days into its period.
+    KrAddedMidPeriod = "kr-added-mid-period", Warning, true;
 }
 
 impl fmt::Display for Code {

@@ -211,6 +211,46 @@ pub fn resolve(
     )))
 }
 
+/// When `reference` is the path of a goal file rather than a ref (`goals/growth/2026-Q4.yaml`,
+/// as one would pass to `git log`), the error that says so and names the items that file
+/// defines, so the user can pick one. `files` are the paths of the goal files by index (a
+/// span's `file`).
+pub fn file_named(goals: &Goals, files: &[&str], reference: &str) -> Option<SelectError> {
+    let path = reference.trim_start_matches("./");
+    if !(path.ends_with(".yaml") || path.ends_with(".yml")) {
+        return None;
+    }
+    let file = files.iter().position(|f| *f == path)? as u32;
+    let mut items: Vec<String> = goals
+        .objectives
+        .iter()
+        .filter(|o| o.span.file == file)
+        .map(|o| o.reference().to_string())
+        .collect();
+    items.extend(
+        goals
+            .kpis
+            .iter()
+            .filter(|k| k.span.file == file)
+            .map(|k| k.reference().to_string()),
+    );
+    items.dedup();
+    const SHOWN: usize = 8;
+    let named = if items.is_empty() {
+        "it defines no objective or KPI (a check-in log? name the item a check-in is about)"
+            .to_owned()
+    } else {
+        let mut list: Vec<String> = items.iter().take(SHOWN).map(|r| format!("`{r}`")).collect();
+        if items.len() > SHOWN {
+            list.push(format!("and {} more", items.len() - SHOWN));
+        }
+        format!("it defines {}", list.join(", "))
+    };
+    Some(SelectError(format!(
+        "`{reference}` is a goal file, not a ref: name one item as `team/objective`, `team/objective/kr` or `team/kpi`; {named}"
+    )))
+}
+
 /// Among objectives with one ref in several periods, the one whose period holds `as_of`,
 /// else the latest.
 fn pick(goals: &Goals, found: &[ObjectiveId], as_of: Date) -> Option<ObjectiveId> {

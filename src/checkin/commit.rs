@@ -3,9 +3,11 @@
 //! path's index entry is updated, so whatever else is staged stays staged and uncommitted.
 //! It refuses, before anything is written, where a commit by `git` itself would do more than
 //! goalpost can: during a merge, rebase, cherry-pick or revert (the commit would silently
-//! drop that state) and when `commit.gpgsign` asks for signed commits (libgit2 cannot sign).
+//! drop that state), when `commit.gpgsign` asks for signed commits (libgit2 cannot sign) and
+//! while another git process holds the index (`.git/index.lock`). A failure after the log
+//! was written says what was done: appended only, or appended and staged.
 
-use crate::git::commit::{Identity, IdentityError};
+use crate::git::commit::{CommitFailed, Identity, IdentityError};
 use crate::git::{self, Oid, Repo};
 use std::path::Path;
 
@@ -34,8 +36,18 @@ pub enum CommitError {
         "--commit: commit.gpgsign is set and goalpost cannot sign commits; check in without --commit and commit the log with git (nothing was written)"
     )]
     MustSign,
+    #[error(
+        "--commit: {} exists: another git process is using this repository's index (or one stopped without cleaning up); wait for it to finish, or remove the file if no git process is running, then check in again (nothing was written)", .0.display()
+    )]
+    IndexLocked(std::path::PathBuf),
     #[error("--commit: {0}")]
     Git(#[from] git::Error),
+    #[error(
+        "--commit: {0} (the check-ins were appended to the log, but neither staged nor committed)"
+    )]
+    Unstaged(git::Error),
+    #[error("--commit: {0} (the check-ins were appended to the log and staged, but not committed)")]
+    Uncommitted(git::Error),
 }
 
 impl Committer {
@@ -53,8 +65,13 @@ impl Committer {
         if let Some(what) = repo.operation_in_progress() {
             return Err(CommitError::InProgress(what));
         }
+        // As git reads it: the environment's files and entries, and `maybe` counts as set.
+        repo.use_git_environment()?;
         if repo.config_flag("commit.gpgsign")? {
             return Err(CommitError::MustSign);
+        }
+        if let Some(lock) = repo.index_lock_held()? {
+            return Err(CommitError::IndexLocked(lock));
         }
         let who = repo.identity().map_err(|e| match e {
             IdentityError::Missing => CommitError::NoIdentity,
@@ -66,8 +83,11 @@ impl Committer {
     /// Commits `bytes` as the file's content onto HEAD (a first commit on an unborn
     /// branch) and stages the same content for that path only.
     pub fn commit(&self, bytes: &[u8], message: &str) -> Result<Oid, CommitError> {
-        Ok(self
-            .repo
-            .commit_file(&self.path, bytes, message, &self.who)?)
+        self.repo
+            .commit_file(&self.path, bytes, message, &self.who)
+            .map_err(|e| match e {
+                CommitFailed::Unstaged(e) => CommitError::Unstaged(e),
+                CommitFailed::Uncommitted(e) => CommitError::Uncommitted(e),
+            })
     }
 }

@@ -213,9 +213,7 @@ impl Log {
                 let id = oid.to_string();
                 Ok(Some(id[..7.min(id.len())].to_owned()))
             }
-            Err(e) => Err(Failure::Io(format!(
-                "{e} (the check-ins were appended but not committed)"
-            ))),
+            Err(e) => Err(Failure::Io(e.to_string())),
         }
     }
 

@@ -18,10 +18,16 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deny_warnings: bool,
     /// Also apply the history rules against the merge base of this git revision and HEAD:
-    /// check-ins present there may not be changed or deleted (history-rewritten), and
-    /// targets or starts should not move inside an open period (goalpost-moved).
+    /// check-ins present there may not be changed or deleted (history-rewritten), targets or
+    /// starts should not move inside an open period (goalpost-moved), a closed period's
+    /// record should not change (closed-period-changed), nor key results be added mid-period
+    /// (kr-added-mid-period). Practice lints then report only on the items the change touches
+    /// (its definition or check-ins differ); errors are always reported.
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+    /// With --base, report practice lints on every item, not only those the change touches.
+    #[arg(long, requires = "base")]
+    pub all_warnings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,7 +91,11 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
     let against = old
         .as_ref()
         .zip(base_name.as_deref())
-        .map(|(checked, name)| Base { checked, name });
+        .map(|(checked, name)| Base {
+            checked,
+            name,
+            all_warnings: args.all_warnings,
+        });
     let note = crate::check::judge(&mut checked, ctx.today, ctx.as_of, against);
     if let (Some(note), Some(base_name)) = (note, &base_name)
         && note.errors > 0

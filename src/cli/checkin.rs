@@ -161,6 +161,18 @@ fn new_checkin(
             )));
         }
     };
+    // The flags of the other kind: said in the words of the command line, not in the YAML
+    // keys that validation would name.
+    if milestone && args.value.is_some() {
+        return Err(Failure::Usage(format!(
+            "`{reference}` is a milestone: it is done or not, so give --done or --not-done instead of a value (nothing was written)"
+        )));
+    }
+    if !milestone && (args.done || args.not_done) {
+        return Err(Failure::Usage(format!(
+            "`{reference}` measures a value: give it as VALUE (a number); --done and --not-done are for milestones (nothing was written)"
+        )));
+    }
     let obs = match (args.done, args.not_done, &args.value) {
         (true, _, _) => Observation::Done(true),
         (_, true, _) => Observation::Done(false),

@@ -53,10 +53,14 @@ const GITATTRIBUTES_LINE: &str = "goals/**/checkins*.yaml merge=union";
 
 const EXAMPLE: &str = "goals/example.yaml";
 
+/// The example goal file for the quarter holding `today`, its check-ins dated three days
+/// before (not before the quarter starts), so that it is valid and raises no warning (not
+/// stale) on whatever day `init` runs, and a first `goalpost checkin` today does not meet
+/// one of them on its date.
 fn example(today: crate::date::Date) -> String {
     let (y, q) = (today.year(), (today.month() - 1) / 3 + 1);
-    let first_month = 3 * q - 2;
-    let d = |day: i32| format!("{y:04}-{first_month:02}-{day:02}");
+    let start = crate::date::Date::from_ymd(y, 3 * q - 2, 1).unwrap_or(today);
+    let dated = today.add_days(-3).max(start);
     format!(
         r#"{}
 # An example goal file: edit it, then run `goalpost check` and `goalpost status`.
@@ -93,9 +97,9 @@ kpis:
       - {{ date: {}, value: 4.8 }}
 "#,
         crate::schema::modeline(EXAMPLE),
-        d(7),
-        d(7),
-        d(1)
+        dated,
+        dated,
+        dated
     )
 }
 

@@ -5,7 +5,6 @@
 use super::{CmdResult, Ctx, Failure, exit, load_valid, out};
 use crate::history::{self, HistoryError, Item, Repo};
 use crate::report::log;
-use crate::select::resolve;
 use clap::{Args, ValueEnum};
 
 /// Show the commits that changed one objective, key result or KPI: who, when and what.
@@ -33,12 +32,7 @@ pub enum LogFormat {
 
 pub fn run(args: LogArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
-    let target = resolve(
-        &checked.goals,
-        &args.reference,
-        args.period.as_deref(),
-        ctx.as_of,
-    )?;
+    let target = super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?;
     let item = Item::of(&checked.goals, &checked.sources, target);
     let fail = |e: HistoryError| match e {
         HistoryError::Revision(e) => Failure::from(e),

@@ -443,6 +443,28 @@ pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
     Ok(checked)
 }
 
+/// What a ref named on the command line (`show`, `log`) is in `checked`; the path of a goal
+/// file given instead is told apart, with the items it defines.
+pub fn target(
+    checked: &Checked,
+    reference: &str,
+    period: Option<&str>,
+    as_of: crate::model::Date,
+) -> Result<crate::select::Target, Failure> {
+    let goals = &checked.goals;
+    crate::select::resolve(goals, reference, period, as_of).map_err(|e| {
+        let files: Vec<&str> = checked
+            .sources
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+        crate::select::file_named(goals, &files, reference)
+            .unwrap_or(e)
+            .into()
+    })
+}
+
 /// The goals of a [`load_valid`] result, for scoring. `load_valid` returned early on any
 /// error, so this is its guarantee in the type; were it broken, nothing is scored.
 pub fn valid(checked: &Checked) -> Result<crate::validate::Valid<'_>, Failure> {

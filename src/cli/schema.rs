@@ -15,6 +15,10 @@ pub struct SchemaArgs {
     /// Print the schema of this command's `--format json` output instead.
     #[arg(long, value_enum, value_name = "COMMAND")]
     pub output: Option<Output>,
+    /// With --output: the closed schema of this release (no other keys, only today's enum
+    /// values and ref forms), to notice any change; the default one lets later releases add.
+    #[arg(long, requires = "output")]
+    pub strict: bool,
 }
 
 /// `--output` takes the names of [`Output::ALL`].
@@ -30,7 +34,7 @@ impl ValueEnum for Output {
 pub fn run(args: SchemaArgs, _ctx: &Ctx) -> CmdResult {
     match (args.config, args.output) {
         (true, _) => out(&crate::schema::config_json())?,
-        (false, Some(o)) => out(&crate::schema::output_json(o))?,
+        (false, Some(o)) => out(&crate::schema::output_json(o, args.strict))?,
         (false, None) => out(&crate::schema::json())?,
     }
     Ok(exit::OK)

@@ -27,7 +27,7 @@ pub fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
         ctx.as_of,
         Thresholds::from(&checked.config),
     );
-    let target = crate::select::resolve(goals, &args.reference, args.period.as_deref(), ctx.as_of)?;
+    let target = super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?;
     // Authors from git blame for check-ins without `by`, one blame per file.
     let mut blamer = Blamer::open(&ctx.root);
     let mut authors: HashMap<(u32, u32), String> = HashMap::new();

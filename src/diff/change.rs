@@ -339,13 +339,18 @@ impl ItemChange {
         })
     }
 
-    /// Whether anything is reported for it: always for an added, removed or renamed item; for
-    /// a modified one, a field, a check-in or a figure that changed.
-    pub fn is_interesting(&self) -> bool {
+    /// Whether the item itself changed: added, removed, renamed, or a field or check-in of
+    /// it (not only its figures).
+    pub fn changed_itself(&self) -> bool {
         self.change != ChangeKind::Modified
             || self.base_flawed
             || !self.fields.is_empty()
             || !self.checkins.is_empty()
-            || self.figures.as_ref().is_some_and(Figures::changed)
+    }
+
+    /// Whether anything is reported for it: always for an added, removed or renamed item; for
+    /// a modified one, a field, a check-in or a figure that changed.
+    pub fn is_interesting(&self) -> bool {
+        self.changed_itself() || self.figures.as_ref().is_some_and(Figures::changed)
     }
 }

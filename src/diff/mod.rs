@@ -11,12 +11,14 @@
 pub mod change;
 pub mod item;
 pub mod rules;
+mod touched;
 
 pub use change::{
     ChangeKind, CheckinChanges, CheckinPart, Field, Figures, FromTo, ItemChange, ItemKind,
     ItemStatus, checkin_differences, first_difference, same_checkin,
 };
 pub use item::{ItemFields, compare_checkins, field_changes, pair_checkins};
+pub use touched::Touched;
 
 use crate::model::*;
 use crate::score::Scorecard;

@@ -2,17 +2,21 @@
 //! ([`super::compare_with`], matching by ref: no renames) says changed: check-ins are
 //! append-only, so one that existed at the base and is now changed or deleted is a
 //! `history-rewritten` error; a key result's start or target moved while its period is open
-//! is a `goalpost-moved` lint. Key results that did not validate at the base are not judged
-//! for moves (their values there were placeholders). Diagnostics are located in the newer
-//! side's files (its [`Sources`]).
+//! is a `goalpost-moved` lint; a check-in added into a closed period, or a closed period's
+//! grade that changed (both sides scored, when both validate), is `closed-period-changed`; a
+//! key result added more than 14 days into its period is `kr-added-mid-period`. Key results
+//! that did not validate at the base are not judged for moves (their values there were
+//! placeholders). Diagnostics are located in the newer side's files (its [`Sources`]).
 
-use super::change::{Field, ItemChange, ItemKind};
+use super::change::{ChangeKind, Field, ItemChange, ItemKind, ItemStatus};
 use super::{Options, Side, compare_with};
 use crate::config::Config;
-use crate::diag::{Code, Diagnostic, Span};
+use crate::diag::{Code, Diagnostic, Severity, Span};
+use crate::lint::{self, closed_period_changed, kr_added_mid_period};
 use crate::load::raw::RawFile;
 use crate::load::{SourceFile, Sources};
 use crate::model::*;
+use crate::score::{Scorecard, Status};
 use crate::text::num;
 use std::collections::{HashMap, HashSet};
 
@@ -23,6 +27,12 @@ pub struct Tree<'a> {
     pub sources: &'a Sources,
     /// Items built with placeholder values there ([`crate::validate::Validated::flawed`]).
     pub flawed: &'a HashSet<Span>,
+    /// The goals scored as of the as-of date, when they validate: with both sides scored,
+    /// the grades of closed periods are compared (`closed-period-changed`).
+    pub card: Option<&'a Scorecard>,
+    /// Whether the goals validated there: only then is an item absent there known to be
+    /// new (a file that did not parse there defined nothing), for `kr-added-mid-period`.
+    pub valid: bool,
 }
 
 /// What the history rules found.
@@ -33,6 +43,8 @@ pub struct History {
     /// [`Tree::flawed`]) and so not compared for moved starts or targets. Their check-ins
     /// that were read there are still compared.
     pub skipped: Vec<Ref>,
+    /// The items the change touches (SPEC 9: practice lints are reported only about them).
+    pub touched: super::Touched,
 }
 
 /// The help of `history-rewritten`: put the old check-in back and correct it the one way
@@ -44,20 +56,26 @@ fn rewritten_help(reference: &Ref, date: Date) -> String {
 }
 const MOVED_HELP: &str = "changing a target inside its period hides a miss: keep it, and report a low `confidence` on check-ins instead (or explain the change in review)";
 
-/// Runs both history rules. `base_name` names the base revision in messages; new entries
+/// Runs the history rules. `base_name` names the base revision in messages; new entries
 /// may be added to `head_sources` for files that no longer exist (so a deletion has a
 /// place to point at).
 pub fn history(
     base: Tree,
     head: &Goals,
+    head_card: Option<&Scorecard>,
     head_sources: &mut Sources,
     base_name: &str,
     as_of: Date,
     config: &Config,
 ) -> History {
+    // Figures only when both sides have them (they are compared side by side).
+    let (base_side, head_side) = match (base.card, head_card) {
+        (Some(b), Some(h)) => (Side::scored(base.goals, b), Side::scored(head, h)),
+        _ => (Side::unscored(base.goals), Side::unscored(head)),
+    };
     let changes = compare_with(
-        Side::unscored(base.goals),
-        Side::unscored(head),
+        base_side,
+        head_side,
         Options {
             renames: false,
             as_of,
@@ -65,10 +83,24 @@ pub fn history(
         },
     );
     let moved_severity = config.severity(Code::GoalpostMoved);
-    let mut out = History::default();
+    let mut out = History {
+        touched: super::Touched::from_changes(&changes),
+        ..History::default()
+    };
     let mut parsed: HashMap<u32, Option<RawFile>> = HashMap::new();
+    let record = Record {
+        periods: periods(&[base.goals, head]),
+        head,
+        base_name,
+        as_of,
+        closed: config.severity(Code::ClosedPeriodChanged),
+        added: config
+            .severity(Code::KrAddedMidPeriod)
+            .filter(|_| base.valid),
+    };
     for c in &changes {
         rewritten(c, base.sources, head_sources, base_name, &mut out.diags);
+        record.judge(c, &mut out.diags);
         if c.kind != ItemKind::KeyResult {
             continue;
         }
@@ -109,6 +141,158 @@ pub fn history(
         }
     }
     out
+}
+
+/// The periods of the objectives of `sides`, by name.
+fn periods<'g>(sides: &[&'g Goals]) -> HashMap<&'g str, &'g Period> {
+    sides
+        .iter()
+        .flat_map(|g| &g.objectives)
+        .map(|o| (o.period.name.as_str(), &o.period))
+        .collect()
+}
+
+/// The rules about changes to the record: `closed-period-changed` and `kr-added-mid-period`
+/// (each `None` when turned off in `[lints]`).
+struct Record<'a> {
+    periods: HashMap<&'a str, &'a Period>,
+    head: &'a Goals,
+    base_name: &'a str,
+    as_of: Date,
+    closed: Option<Severity>,
+    added: Option<Severity>,
+}
+
+impl Record<'_> {
+    /// A period that is closed at the as-of date.
+    fn closed(&self, name: Option<&str>) -> Option<&Period> {
+        self.periods
+            .get(name?)
+            .copied()
+            .filter(|p| p.end < self.as_of)
+    }
+
+    fn judge(&self, c: &ItemChange, out: &mut Vec<Diagnostic>) {
+        let at = c.head_span.unwrap_or_default();
+        if let Some(severity) = self.closed {
+            self.checkins_added(c, severity, out);
+            if let (Some(period), Some(figures)) = (self.closed(c.period.as_deref()), &c.figures)
+                && let Some(to) = figures.status.to.and_then(grade)
+            {
+                let from = figures.status.from.and_then(grade);
+                if from != Some(to) && (from.is_some() || c.change == ChangeKind::Added) {
+                    let finding = closed_period_changed::GradeChanged {
+                        reference: &c.reference,
+                        period: closed_period_changed::Closed {
+                            name: &period.name,
+                            end: period.end,
+                        },
+                        from,
+                        to,
+                        base: self.base_name,
+                    };
+                    out.push(lint::diagnostic(
+                        Code::ClosedPeriodChanged,
+                        severity,
+                        at,
+                        &finding,
+                    ));
+                }
+            }
+        }
+        if let Some(severity) = self.added
+            && c.kind == ItemKind::KeyResult
+            && c.change == ChangeKind::Added
+            && let Some(period) = c.period.as_deref().and_then(|p| self.periods.get(p))
+            && self.as_of <= period.end
+        {
+            let days = period.start.days_until(self.as_of);
+            if days > kr_added_mid_period::GRACE_DAYS {
+                let finding = kr_added_mid_period::AddedMidPeriod {
+                    reference: &c.reference,
+                    period: &period.name,
+                    start: period.start,
+                    days,
+                    as_of: self.as_of,
+                    base: self.base_name,
+                };
+                out.push(lint::diagnostic(
+                    Code::KrAddedMidPeriod,
+                    severity,
+                    at,
+                    &finding,
+                ));
+            }
+        }
+    }
+
+    /// `closed-period-changed` for each check-in added with a date inside a closed period: a
+    /// key result's, or a KPI's that a key result of a closed period reads.
+    fn checkins_added(&self, c: &ItemChange, severity: Severity, out: &mut Vec<Diagnostic>) {
+        if c.checkins.added.is_empty() {
+            return;
+        }
+        // A KPI's id on the newer side, to find the key results that read it.
+        let kpi = match (&c.reference, c.kind) {
+            (Ref::Item { team, id }, ItemKind::Kpi) => self.head.kpi_ids().find(|&k| {
+                let k = self.head.kpi(k);
+                &k.team == team && &k.id == id
+            }),
+            _ => None,
+        };
+        for added in &c.checkins.added {
+            let mut push = |period: &Period, read_by: Option<Ref>| {
+                let finding = closed_period_changed::CheckinAdded {
+                    reference: &c.reference,
+                    date: added.date,
+                    period: closed_period_changed::Closed {
+                        name: &period.name,
+                        end: period.end,
+                    },
+                    read_by,
+                    base: self.base_name,
+                };
+                out.push(lint::diagnostic(
+                    Code::ClosedPeriodChanged,
+                    severity,
+                    added.span,
+                    &finding,
+                ));
+            };
+            match c.kind {
+                ItemKind::KeyResult => {
+                    if let Some(period) = self.closed(c.period.as_deref())
+                        && period.contains(added.date)
+                    {
+                        push(period, None);
+                    }
+                }
+                ItemKind::Kpi => {
+                    let Some(kpi) = kpi else { continue };
+                    let mut named: HashSet<&str> = HashSet::new();
+                    for o in &self.head.objectives {
+                        if o.period.end < self.as_of
+                            && o.period.contains(added.date)
+                            && !named.contains(o.period.name.as_str())
+                            && let Some(kr) = o.key_results.iter().find(|k| k.kpi == Some(kpi))
+                        {
+                            named.insert(&o.period.name);
+                            push(&o.period, Some(o.kr_ref(kr)));
+                        }
+                    }
+                }
+                ItemKind::Objective => {}
+            }
+        }
+    }
+}
+
+/// A closed period's grade: `achieved` or `missed`.
+fn grade(status: ItemStatus) -> Option<&'static str> {
+    match status {
+        ItemStatus::Goal(s @ (Status::Achieved | Status::Missed)) => Some(s.as_str()),
+        _ => None,
+    }
 }
 
 /// Whether the period of a key result's objective (on the newer side) is open at `as_of`.

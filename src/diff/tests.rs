@@ -208,8 +208,11 @@ fn rules(base: &str, head: &str, as_of: &str) -> Vec<(Code, u32, String)> {
             goals: &b,
             sources: &bs,
             flawed: &Default::default(),
+            card: None,
+            valid: true,
         },
         &h,
+        None,
         &mut hs,
         "main",
         Date::parse(as_of).expect("a date"),
@@ -367,8 +370,11 @@ fn a_key_result_invalid_at_the_base_is_not_compared() {
             goals: &b,
             sources: &bs,
             flawed: &v.flawed,
+            card: None,
+            valid: false,
         },
         &h,
+        None,
         &mut hs,
         "main",
         Date::parse("2026-11-15").expect("a date"),
@@ -647,4 +653,36 @@ fn a_corrected_checkin_is_compared_by_content_not_position() {
         (was.obs, is.obs),
         (Observation::Value(9.0), Observation::Value(10.0))
     );
+}
+
+#[test]
+fn touched_items_changed_themselves_not_only_their_figures() {
+    let head = BASE.replace(
+        "          - { date: 2026-10-05, value: 240 }\n",
+        "          - { date: 2026-10-05, value: 240 }\n          - { date: 2026-11-10, value: 200 }\n",
+    );
+    let changes = diff_at(BASE, &head, "2026-11-15");
+    // The objective is listed (its score moved), but only its key result changed.
+    assert!(find(&changes, "growth/onboarding").figures.is_some());
+    let t = Touched::from_changes(&changes);
+    let q4 = Some("2026-Q4");
+    let onboarding = Ref::item("growth", "onboarding");
+    let kr = |id| Ref::key_result("growth", "onboarding", id);
+    assert!(t.item(ItemKind::KeyResult, q4, &kr("tickets")));
+    assert!(!t.item(ItemKind::KeyResult, q4, &kr("completion")));
+    assert!(!t.item(ItemKind::Objective, q4, &onboarding));
+    assert!(t.objective("2026-Q4", &onboarding));
+    assert!(!t.objective("2026-Q3", &onboarding));
+    assert!(t.team_period("growth", "2026-Q4"));
+    assert!(!t.team_period("sales", "2026-Q4"));
+    assert!(!t.kpi_of("growth"));
+    // A KPI's check-in touches the KPI, and no objective.
+    let head = BASE.replace(
+        "value: 6.1 }\n",
+        "value: 6.1 }\n      - { date: 2026-11-10, value: 5 }\n",
+    );
+    let t = Touched::from_changes(&diff_at(BASE, &head, "2026-11-15"));
+    assert!(t.kpi_of("growth"));
+    assert!(t.item(ItemKind::Kpi, None, &Ref::item("growth", "churn")));
+    assert!(!t.team_period("growth", "2026-Q4"));
 }

@@ -1,7 +1,8 @@
 //! Writing through the wrapper, for `checkin --commit`: the repository's state, a config
 //! switch, the user's identity, and a commit of one file onto HEAD whose tree is HEAD's with
 //! only that file's blob replaced (only that path's index entry is updated, so whatever else
-//! is staged stays staged and uncommitted).
+//! is staged stays staged and uncommitted). The index is written before the commit is made,
+//! so a failure leaves either nothing or the file staged, never a commit the index lacks.
 
 use super::{Error, Oid, Repo};
 use git2::{RepositoryState, Signature, build::TreeUpdateBuilder};
@@ -45,9 +46,30 @@ impl Repo {
         operation(self.lock().guard.state())
     }
 
-    /// A boolean from git config (false when unset or unreadable).
+    /// The index's lock file when another git process holds it (`.git/index.lock`).
+    pub fn index_lock_held(&self) -> Result<Option<std::path::PathBuf>, Error> {
+        let git = self.lock();
+        let index = git.guard.index()?;
+        let Some(path) = index.path() else {
+            return Ok(None);
+        };
+        let mut lock = path.as_os_str().to_owned();
+        lock.push(".lock");
+        let lock = std::path::PathBuf::from(lock);
+        Ok(std::fs::symlink_metadata(&lock).is_ok().then_some(lock))
+    }
+
+    /// Makes the repository read its configuration as git would in this environment
+    /// (`GIT_CONFIG_GLOBAL`, `GIT_CONFIG_SYSTEM`, `GIT_CONFIG_NOSYSTEM`, `GIT_CONFIG_COUNT`),
+    /// for [`Repo::config_flag`] and [`Repo::identity`]; see `config.rs`.
+    pub fn use_git_environment(&self) -> Result<(), Error> {
+        Ok(super::config::apply_environment(&self.lock().guard)?)
+    }
+
+    /// A boolean from git config as git reads it: false when unset, true when set without a
+    /// value or to something that is not a boolean.
     pub fn config_flag(&self, name: &str) -> Result<bool, Error> {
-        Ok(self.lock().guard.config()?.get_bool(name).unwrap_or(false))
+        Ok(super::config::flag(&self.lock().guard.config()?, name))
     }
 
     /// The user's identity.
@@ -67,16 +89,23 @@ impl Repo {
     }
 
     /// Commits `bytes` as the content of `path` (a repository path) onto HEAD (a first
-    /// commit on an unborn branch) and stages the same content for that path only.
+    /// commit on an unborn branch) and stages the same content for that path only. The
+    /// index is written first: when it cannot be (another git process locked it since),
+    /// nothing is committed, so HEAD never holds a commit that the index does not.
     pub fn commit_file(
         &self,
         path: &str,
         bytes: &[u8],
         message: &str,
         who: &Identity,
-    ) -> Result<Oid, Error> {
+    ) -> Result<Oid, CommitFailed> {
         let guard = self.lock();
         let repo = &*guard.guard;
+        let staged = |e: git2::Error| CommitFailed::Unstaged(e.into());
+        let mut index = repo.index().map_err(staged)?;
+        index.add_path(Path::new(path)).map_err(staged)?;
+        index.write().map_err(staged)?;
+        // From here on a failure leaves the file staged (`From` below).
         let parent = match repo.head() {
             Ok(head) => Some(head.peel_to_commit()?),
             Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
@@ -104,9 +133,21 @@ impl Repo {
             &tree,
             &parents,
         )?;
-        let mut index = repo.index()?;
-        index.add_path(Path::new(path))?;
-        index.write()?;
         Ok(Oid(oid))
+    }
+}
+
+/// Why [`Repo::commit_file`] made no commit, and whether it staged the file.
+#[derive(Debug)]
+pub enum CommitFailed {
+    /// Nothing was staged or committed.
+    Unstaged(Error),
+    /// The file was staged, but no commit made.
+    Uncommitted(Error),
+}
+
+impl From<git2::Error> for CommitFailed {
+    fn from(e: git2::Error) -> Self {
+        CommitFailed::Uncommitted(e.into())
     }
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub mod commit;
+mod config;
 pub mod read;
 mod tree;
 pub mod watchdog;
@@ -297,10 +298,10 @@ impl Repo {
     pub fn tree(&self, rev: &Revision) -> Result<GitTree, GitError> {
         let locked = lock(&self.repo);
         let repo = &*locked.guard;
+        // The id only: the tree itself is read (bounded) when it is listed.
         let tree = repo
             .find_commit(rev.commit.0)
-            .and_then(|c| c.tree())
-            .map(|t| t.id())
+            .map(|c| c.tree_id())
             .map_err(|e| {
                 if repo.is_shallow() {
                     GitError::Shallow {
@@ -349,6 +350,28 @@ fn bounded_blob(
         return Ok(None);
     }
     repo.find_blob(id).map(Some)
+}
+
+/// Most bytes one tree entry takes: a mode, a space, a name no file system takes longer
+/// (255 bytes), a NUL and an object id (SHA-256's 32 bytes), rounded up.
+const MAX_TREE_ENTRY_BYTES: u64 = 300;
+
+/// Reads a tree of at most `max` entries; `Ok(None)` when it has more. A tree whose header
+/// says it is larger than `max` entries of the longest names is refused before it is
+/// inflated; any other is parsed (so at most that many bytes) and its entries counted before
+/// anything is built from them. Every tree goalpost lists goes through here.
+fn bounded_tree(
+    repo: &Repository,
+    id: git2::Oid,
+    max: usize,
+) -> Result<Option<git2::Tree<'_>>, git2::Error> {
+    watchdog::tick();
+    let (size, _) = repo.odb()?.read_header(id)?;
+    if size as u64 > (max as u64).saturating_mul(MAX_TREE_ENTRY_BYTES) {
+        return Ok(None);
+    }
+    let tree = repo.find_tree(id)?;
+    Ok((tree.len() <= max).then_some(tree))
 }
 
 /// A blob's size from its header.

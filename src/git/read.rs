@@ -78,11 +78,21 @@ impl Reader<'_> {
     }
 
     /// The blob at each of `paths` (repository paths) in a commit's tree; `None` where there
-    /// is none (missing, or not a file).
+    /// is none (missing, or not a file). A tree on the way with more entries than a run reads
+    /// files is an error.
     pub fn entries(&self, commit: Oid, paths: &[String]) -> Result<Vec<Option<Oid>>, Error> {
         watchdog::tick();
         let repo = &*self.git.guard;
-        let root = repo.find_commit(commit.0)?.tree()?;
+        let tree = |id: git2::Oid| -> Result<git2::Tree<'_>, Error> {
+            let max = crate::load::MAX_FILES;
+            super::bounded_tree(repo, id, max)?.ok_or_else(|| {
+                Error(git2::Error::from_str(&format!(
+                    "a directory of commit {} holds more than {max} entries; goalpost reads at most {max} files",
+                    commit
+                )))
+            })
+        };
+        let root = tree(repo.find_commit(commit.0)?.tree_id())?;
         // Each directory is read once for all the paths (they usually share `goals/`).
         let mut dirs: HashMap<String, Option<git2::Tree<'_>>> = HashMap::new();
         dirs.insert(String::new(), Some(root));
@@ -102,9 +112,7 @@ impl Reader<'_> {
                 }
                 let sub = match dirs.get(&parent).and_then(Option::as_ref) {
                     Some(t) => match t.get_name(part) {
-                        Some(e) if e.kind() == Some(ObjectType::Tree) => {
-                            Some(repo.find_tree(e.id())?)
-                        }
+                        Some(e) if e.kind() == Some(ObjectType::Tree) => Some(tree(e.id())?),
                         _ => None,
                     },
                     None => None,

@@ -5,10 +5,10 @@
 //! is one bounded blob read by id. (Looking every path up from the root tree instead parsed
 //! the `goals/` tree again for each of its thousands of files.)
 
-use super::{Locked, Revision, blob_size, bounded_blob, lock, watchdog};
+use super::{Locked, Revision, blob_size, bounded_blob, bounded_tree, lock, watchdog};
 use crate::load::resolve::{self, Hidden, Node, Resolved};
-use crate::load::source::{Entry, Read, Source};
-use git2::{ErrorCode, ObjectType, Oid, Repository};
+use crate::load::source::{Entry, Read, Source, TooManyEntries};
+use git2::{ObjectType, Oid, Repository};
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -178,13 +178,40 @@ impl GitTree {
         if prefix.is_empty() {
             return Ok(Some(self.tree));
         }
-        let top = repo.find_tree(self.tree).map_err(|e| self.broken("", &e))?;
-        match top.get_path(Path::new(prefix)) {
-            Ok(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(e.id())),
-            Ok(_) => Ok(None),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(self.broken("", &e)),
+        // Down one bounded tree at a time (above the project root too).
+        let mut id = self.tree;
+        let mut above = String::new();
+        for part in prefix.split('/') {
+            let tree = self.bounded(repo, id, &above)?;
+            match tree.get_name(part) {
+                Some(e) if e.kind() == Some(ObjectType::Tree) => id = e.id(),
+                _ => return Ok(None),
+            }
+            if !above.is_empty() {
+                above.push('/');
+            }
+            above.push_str(part);
         }
+        Ok(Some(id))
+    }
+
+    /// The tree `id` at `dir` (for messages), when it has no more entries than a run reads
+    /// files; else a [`TooManyEntries`] error.
+    fn bounded<'r>(&self, repo: &'r Repository, id: Oid, dir: &str) -> io::Result<git2::Tree<'r>> {
+        let max = crate::load::MAX_FILES;
+        bounded_tree(repo, id, max)
+            .map_err(|e| self.broken(dir, &e))?
+            .ok_or_else(|| {
+                io::Error::other(TooManyEntries {
+                    dir: if dir.is_empty() {
+                        ".".to_owned()
+                    } else {
+                        dir.to_owned()
+                    },
+                    max,
+                    source_name: self.describe(),
+                })
+            })
     }
 
     /// The listing of directory `dir` (a real path), read once.
@@ -226,8 +253,7 @@ impl GitTree {
         id: Oid,
         dir: &str,
     ) -> io::Result<Vec<(String, Node, Oid)>> {
-        watchdog::tick();
-        let tree = repo.find_tree(id).map_err(|e| self.broken(dir, &e))?;
+        let tree = self.bounded(repo, id, dir)?;
         let mut out = Vec::with_capacity(tree.len());
         for entry in tree.iter() {
             let Ok(name) = entry.name() else { continue };

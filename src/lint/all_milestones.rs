@@ -1,7 +1,7 @@
 //! `all-milestones`: an objective whose key results are all milestones measures output
 //! (work delivered), not outcome. Reported at the objective.
 
-use super::{Finding, Input, Lint, Report};
+use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::{Code, Severity};
 use crate::model::{Records, Ref};
 use std::fmt;
@@ -12,6 +12,7 @@ pub const LINT: Lint = Lint {
     summary: "Every key result of an objective is a milestone: outputs, not outcomes",
     check: Some(check),
     explain: EXPLAIN,
+    scope: Scope::Objective,
 };
 
 /// An objective measured by milestones only.

@@ -3,7 +3,7 @@
 //! [`crate::diff::rules`], which word its message and apply `[lints]`); this file holds its
 //! registry entry and explanation, and no check.
 
-use super::Lint;
+use super::{Lint, Scope};
 use crate::diag::{Code, Severity};
 
 pub const LINT: Lint = Lint {
@@ -12,6 +12,7 @@ pub const LINT: Lint = Lint {
     summary: "A key result's target or start moved while its period is open",
     check: None,
     explain: EXPLAIN,
+    scope: Scope::Change,
 };
 
 /// `goalpost explain goalpost-moved`, after the summary line and a blank line.

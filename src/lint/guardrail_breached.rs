@@ -2,7 +2,7 @@
 //! being paid for with the health the team promised to keep. Only a KPI with a `critical:`
 //! threshold can trigger it. Reported at the objective, once per critical guardrail.
 
-use super::{Finding, Input, Lint, Report};
+use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::{Code, Severity};
 use crate::model::Ref;
 use crate::score::KpiStatus;
@@ -14,6 +14,7 @@ pub const LINT: Lint = Lint {
     summary: "An open objective's guardrail KPI is critical",
     check: Some(check),
     explain: EXPLAIN,
+    scope: Scope::Guardrails,
 };
 
 /// A critical guardrail of an open objective.

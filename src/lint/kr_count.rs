@@ -2,7 +2,7 @@
 //! fewer than `KR_RANGE.0` rarely capture it, more than `KR_RANGE.1` spread the team thin.
 //! Reported at the objective.
 
-use super::{Finding, Input, Lint, Report};
+use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::{Code, Severity};
 use crate::model::Ref;
 use std::fmt;
@@ -13,6 +13,7 @@ pub const LINT: Lint = Lint {
     summary: "An objective has fewer than 2 or more than 5 key results",
     check: Some(check),
     explain: EXPLAIN,
+    scope: Scope::Objective,
 };
 
 /// Fewest and most key results an objective should have.

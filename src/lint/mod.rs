@@ -2,9 +2,10 @@
 //! A rule is a file: each `src/lint/<code>.rs` holds one lint's code, default severity,
 //! summary, check, the typed wording of its findings and its `goalpost explain` text, and
 //! [`REGISTRY`] lists them all. [`lint`] runs every registered check that `goalpost.toml
-//! [lints]` does not turn off, at its configured severity. `goalpost-moved` is run by
-//! `check --base` (the history rules, [`crate::diff::rules`]): it is registered here for its
-//! metadata and explanation, with no check.
+//! [lints]` does not turn off, at its configured severity. The history lints
+//! (`goalpost-moved`, `closed-period-changed`, `kr-added-mid-period`) are raised by
+//! `check --base` (the history rules, [`crate::diff::rules`]): they are registered here for
+//! their metadata, wording and explanation, with no check.
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Severity, Span};
@@ -13,8 +14,10 @@ use crate::score::Scorecard;
 use std::fmt;
 
 mod all_milestones;
+pub mod closed_period_changed;
 mod goalpost_moved;
 mod guardrail_breached;
+pub mod kr_added_mid_period;
 mod kr_count;
 mod objective_count;
 mod promote_kpi;
@@ -43,6 +46,8 @@ pub static REGISTRY: &[Lint] = &[
     promote_kpi::LINT,
     guardrail_breached::LINT,
     goalpost_moved::LINT,
+    closed_period_changed::LINT,
+    kr_added_mid_period::LINT,
 ];
 
 /// One practice lint: what `goalpost explain` and the README say about it, and its check.
@@ -60,6 +65,30 @@ pub struct Lint {
     /// What `goalpost explain CODE` prints after the summary and a blank line: a paragraph,
     /// a blank line and an example indented by four spaces.
     pub explain: &'static str,
+    /// What a finding is about, which `check --base` uses to report it only when the change
+    /// touches that (SPEC 9).
+    pub scope: Scope,
+}
+
+/// What a lint's finding is about, starting from the item it is located at: under
+/// `check --base` a finding is reported only when the change touches one of these
+/// (`crate::check`, on the engine's [`crate::diff::Touched`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The key result, KPI or objective the finding is located at.
+    Item,
+    /// The objective the finding is located at, or one of its key results.
+    Objective,
+    /// The objective the finding is located at, one of its key results, or one of its
+    /// guardrail KPIs.
+    Guardrails,
+    /// Any objective or key result of the team and period of the objective the finding is
+    /// located at (counts, sandbagging).
+    TeamPeriod,
+    /// Any KPI of the team of the KPI the finding is located at.
+    TeamKpis,
+    /// A history lint: raised by `check --base` on what changed, so always about the change.
+    Change,
 }
 
 /// The registry entry of `code`, if it is a practice lint.
@@ -90,10 +119,22 @@ pub struct Report<'o> {
 impl Report<'_> {
     /// Reports `finding`, located at `span`.
     pub fn push(&mut self, span: Span, finding: &impl Finding) {
-        let mut d = Diagnostic::new(self.code, span, finding.to_string()).help(finding.help());
-        d.severity = self.severity;
-        self.out.push(d);
+        self.out
+            .push(diagnostic(self.code, self.severity, span, finding));
     }
+}
+
+/// A finding of lint `code` at `severity`, located at `span`: what [`Report::push`] reports,
+/// and what the history rules of `check --base` make of the findings of the lints they raise.
+pub fn diagnostic(
+    code: Code,
+    severity: Severity,
+    span: Span,
+    finding: &impl Finding,
+) -> Diagnostic {
+    let mut d = Diagnostic::new(code, span, finding.to_string()).help(finding.help());
+    d.severity = severity;
+    d
 }
 
 /// Runs every registered lint that is not turned off. The diagnostics come lint by lint in
@@ -168,16 +209,18 @@ mod tests {
         }
     }
 
-    /// Only `goalpost-moved` is checked outside this module (by `check --base`).
+    /// Only the history lints are checked outside this module (by `check --base`), and
+    /// they are about the change.
     #[test]
-    fn every_lint_but_goalpost_moved_has_a_check() {
+    fn every_lint_but_the_history_lints_has_a_check() {
+        let history = [
+            Code::GoalpostMoved,
+            Code::ClosedPeriodChanged,
+            Code::KrAddedMidPeriod,
+        ];
         for l in REGISTRY {
-            assert_eq!(
-                l.check.is_none(),
-                l.code == Code::GoalpostMoved,
-                "{}",
-                l.code
-            );
+            assert_eq!(l.check.is_none(), history.contains(&l.code), "{}", l.code);
+            assert_eq!(l.scope == Scope::Change, l.check.is_none(), "{}", l.code);
         }
     }
 

@@ -2,7 +2,7 @@
 //! not chosen its priorities. Reported once per team and period, at the first objective
 //! past the limit.
 
-use super::{Finding, Input, Lint, Report};
+use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::{Code, Severity};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,6 +13,7 @@ pub const LINT: Lint = Lint {
     summary: "A team has more than 5 objectives in one period",
     check: Some(check),
     explain: EXPLAIN,
+    scope: Scope::TeamPeriod,
 };
 
 /// Most objectives a team should have in one period.

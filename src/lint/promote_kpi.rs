@@ -2,7 +2,7 @@
 //! result of an open period takes its value from it: nobody has been asked to turn it
 //! around. Reported at the KPI.
 
-use super::{Finding, Input, Lint, Report};
+use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::{Code, Severity};
 use crate::model::{KpiId, Ref};
 use crate::score::Trend;
@@ -15,6 +15,7 @@ pub const LINT: Lint = Lint {
     summary: "A KPI keeps worsening and no open key result works on it",
     check: Some(check),
     explain: EXPLAIN,
+    scope: Scope::Item,
 };
 
 /// A worsening KPI that no open key result works on.

@@ -3,7 +3,7 @@
 //! their expectation). Reported per pair of periods, at the first aspirational objective of
 //! the later one.
 
-use super::{Finding, Input, Lint, Report};
+use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::{Code, Severity};
 use crate::model::{Commitment, Date};
 use std::collections::BTreeMap;
@@ -15,6 +15,7 @@ pub const LINT: Lint = Lint {
     summary: "A team's aspirational objectives all scored 1.0 two closed periods in a row",
     check: Some(check),
     explain: EXPLAIN,
+    scope: Scope::TeamPeriod,
 };
 
 /// A team that maxed out every aspirational objective in two consecutive closed periods.

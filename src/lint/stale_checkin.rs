@@ -4,7 +4,7 @@
 //! `kpi:` key result takes no check-ins: its staleness is the KPI's, reported once, on the
 //! KPI (which names the open key results that take their values from it).
 
-use super::{Finding, Input, Lint, Report};
+use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::{Code, Severity};
 use crate::model::{Cadence, Date, KpiId, Ref};
 use std::collections::BTreeMap;
@@ -16,6 +16,7 @@ pub const LINT: Lint = Lint {
     summary: "A key result or KPI has not been checked in recently",
     check: Some(check),
     explain: EXPLAIN,
+    scope: Scope::Item,
 };
 
 /// A stale key result or KPI, as of `as_of`.
@@ -47,10 +48,15 @@ impl fmt::Display for Stale<'_> {
             } => {
                 write!(f, "key result `{kr}` is stale: ")?;
                 match last {
-                    Some(d) => write!(f, "last check-in {d}")?,
-                    None => f.write_str("no check-in yet")?,
+                    Some(d) => write!(
+                        f,
+                        "last check-in {d}, more than {stale_days} days before {as_of}"
+                    ),
+                    None => write!(
+                        f,
+                        "no check-in yet, and more than {stale_days} days of its period have passed by {as_of}"
+                    ),
                 }
-                write!(f, ", more than {stale_days} days before {as_of}")
             }
             Stale::Kpi {
                 kpi,
@@ -179,10 +185,10 @@ mod tests {
         if let Stale::KeyResult { last, .. } = &mut stale {
             *last = None;
         }
-        assert!(
-            stale
-                .to_string()
-                .contains("is stale: no check-in yet, more than")
+        assert_eq!(
+            stale.to_string(),
+            "key result `growth/onboarding/completion` is stale: no check-in yet, and more than \
+             14 days of its period have passed by 2026-11-15"
         );
     }
 

@@ -2,7 +2,7 @@
 //! ([`OUTPUT_VERBS`], in any simple inflection) names a task, not an outcome. Reported at
 //! the key result.
 
-use super::{Finding, Input, Lint, Report};
+use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::{Code, Severity};
 use crate::model::{Records, Ref};
 use std::fmt;
@@ -13,6 +13,7 @@ pub const LINT: Lint = Lint {
     summary: "A milestone key result's title starts with an output verb, like a task",
     check: Some(check),
     explain: EXPLAIN,
+    scope: Scope::Item,
 };
 
 /// Verbs that describe output (work done) rather than outcome.

@@ -1,7 +1,7 @@
 //! `too-many-kpis`: a team tracking more than [`MAX_KPIS`] KPIs watches nothing closely.
 //! Reported once per team, at the first KPI past the limit.
 
-use super::{Finding, Input, Lint, Report};
+use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::{Code, Severity};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,6 +12,7 @@ pub const LINT: Lint = Lint {
     summary: "A team defines more than 8 KPIs",
     check: Some(check),
     explain: EXPLAIN,
+    scope: Scope::TeamKpis,
 };
 
 /// Most KPIs a team should track.

@@ -2,7 +2,7 @@
 //! scored, so the period taught nothing. A `kpi:` key result counts its KPI's check-ins.
 //! Reported at the key result.
 
-use super::{Finding, Input, Lint, Report};
+use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::{Code, Severity};
 use crate::model::Ref;
 use std::fmt;
@@ -13,6 +13,7 @@ pub const LINT: Lint = Lint {
     summary: "A closed period has a key result with no check-in inside it",
     check: Some(check),
     explain: EXPLAIN,
+    scope: Scope::Item,
 };
 
 /// A key result with no check-in inside its closed period.

@@ -15,7 +15,7 @@ pub mod yaml;
 use crate::config::{self, Config};
 use crate::diag::{Code, Diagnostic, Span};
 use raw::RawFile;
-use source::{Entry, Read, Refused, Source};
+use source::{Entry, Read, Refused, Source, TooManyEntries};
 use std::path::{Path, PathBuf};
 
 /// Largest goal file read (bytes). A check-in log of years of weekly check-ins for hundreds
@@ -222,15 +222,50 @@ fn load_cached(
         total_bytes: max_total_bytes,
     } = limits;
     let mut loaded = Loaded::default();
-    loaded.config = load_config(source, &mut loaded.sources)?;
+    // A directory with more entries than the file cap (a git tree) ends the load with a
+    // located `resource-limit`, wherever it is met.
+    let too_many = |loaded: &mut Loaded, e: LoadError| {
+        let t = match &e {
+            LoadError::Io { source, .. } => TooManyEntries::inside(source),
+            LoadError::Config { .. } => None,
+        };
+        let Some(t) = t else { return Err(e) };
+        let file = push_source(&mut loaded.sources, t.dir.clone(), String::new());
+        loaded.diags.push(
+            Diagnostic::new(
+                Code::ResourceLimit,
+                Span {
+                    file,
+                    line: 1,
+                    col: 1,
+                    ..Span::default()
+                },
+                t.to_string(),
+            )
+            .help("keep goal files in directories of reasonable size"),
+        );
+        Ok(())
+    };
+    loaded.config = match load_config(source, &mut loaded.sources) {
+        Ok(config) => config,
+        Err(e) => {
+            too_many(&mut loaded, e)?;
+            return Ok(loaded);
+        }
+    };
     // One walk over every root: roots are deduplicated, each real file listed once, and the
     // walk stops after `max_files + 1` entries.
-    let entries = source
-        .walk(&loaded.config.roots, max_files)
-        .map_err(|e| LoadError::Io {
-            path: loaded.config.roots.join(", "),
-            source: e,
-        })?;
+    let entries = match source.walk(&loaded.config.roots, max_files) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let e = LoadError::Io {
+                path: loaded.config.roots.join(", "),
+                source: e,
+            };
+            too_many(&mut loaded, e)?;
+            return Ok(loaded);
+        }
+    };
     let mut paths: Vec<String> = Vec::new();
     for (i, entry) in entries.into_iter().enumerate() {
         if i == max_files {
@@ -267,12 +302,17 @@ fn load_cached(
     let mut texts: Vec<(u32, String)> = Vec::with_capacity(paths.len());
     let mut total: u64 = 0;
     for path in paths {
-        let read = source
-            .read(&path, max_file_bytes)
-            .map_err(|e| LoadError::Io {
-                path: path.clone(),
-                source: e,
-            })?;
+        let read = match source.read(&path, max_file_bytes) {
+            Ok(read) => read,
+            Err(e) => {
+                let e = LoadError::Io {
+                    path: path.clone(),
+                    source: e,
+                };
+                too_many(&mut loaded, e)?;
+                return Ok(loaded);
+            }
+        };
         match read {
             Read::Missing => continue,
             Read::Refused(r) => {

@@ -20,6 +20,28 @@ pub enum Read {
     Refused(Refused),
 }
 
+/// A directory with more entries than a run reads files (a git tree of millions of entries
+/// packs into a megabyte): the error inside the `io::Error` a [`Source`] returns for it, so
+/// that loading reports it as a located `resource-limit`.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the directory `{dir}` in {source_name} holds more than {max} entries; goalpost reads at most {max} files"
+)]
+pub struct TooManyEntries {
+    /// The directory, relative to the project root (`.` for the root).
+    pub dir: String,
+    pub max: usize,
+    /// What the source is ([`Source::describe`]).
+    pub source_name: String,
+}
+
+impl TooManyEntries {
+    /// The `TooManyEntries` inside `e`, if that is what it is.
+    pub fn inside(e: &io::Error) -> Option<&TooManyEntries> {
+        e.get_ref().and_then(|e| e.downcast_ref::<TooManyEntries>())
+    }
+}
+
 /// A tree of files: the work tree or a git revision.
 pub trait Source: Sync {
     /// Every goal file below `roots` (repo-relative), sorted, hidden entries skipped, each
@@ -67,6 +89,11 @@ fn node_of(path: &Path, t: std::fs::FileType) -> io::Result<Node> {
             // A target that is not UTF-8 cannot name a goal file.
             Err(_) => Node::Other,
         }
+    } else if t.is_dir() && std::fs::symlink_metadata(path.join(".git")).is_ok() {
+        // A checked-out submodule (its `.git` is a file) or a repository inside the work
+        // tree: a revision holds a gitlink there, which is no directory, so neither is this
+        // one (a commit and its checkout give the same goals).
+        Node::Other
     } else if t.is_dir() {
         Node::Dir
     } else if t.is_file() {
@@ -79,6 +106,15 @@ fn node_of(path: &Path, t: std::fs::FileType) -> io::Result<Node> {
 impl Tree for WorkTree {
     fn node(&self, real: &str) -> io::Result<Node> {
         let path = self.absolute(real);
+        if real.is_empty() {
+            // The project root is a directory even at the top of its repository.
+            return Ok(match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() => Node::Dir,
+                Ok(meta) => node_of(&path, meta.file_type())?,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Node::Missing,
+                Err(e) => return Err(e),
+            });
+        }
         match std::fs::symlink_metadata(&path) {
             Ok(meta) => node_of(&path, meta.file_type()),
             Err(e)

@@ -220,6 +220,15 @@ fn to_diag(e: &serde_saphyr::Error, text: &str, file: u32) -> Diagnostic {
             Code::YamlSyntax,
             "YAML indents with spaces only: replace the tab with spaces",
         )
+    } else if let Some(c) = reserved_start(text, line) {
+        let help = match c {
+            '%' => {
+                "a value that starts with `%` must be quoted: write `\"%\"` (for example `unit: \"%\"`)"
+            }
+            '@' => "a value that starts with `@` must be quoted: write it in double quotes",
+            _ => "a value that starts with a backtick must be quoted: write it in double quotes",
+        };
+        (Code::YamlSyntax, help)
     } else {
         (Code::YamlSyntax, "fix the YAML syntax at this place")
     };
@@ -231,6 +240,19 @@ fn to_diag(e: &serde_saphyr::Error, text: &str, file: u32) -> Diagnostic {
         format!("invalid YAML: {message}")
     };
     Diagnostic::new(code, span, message).help(help)
+}
+
+/// The YAML indicator that a plain value on line `line` starts with, when it is one that
+/// YAML reserves (`%`, `@`, a backtick): `unit: %` is a syntax error that quoting fixes.
+fn reserved_start(text: &str, line: u32) -> Option<char> {
+    let l = text.lines().nth(line.checked_sub(1)? as usize)?;
+    let rest = l.trim_start().trim_start_matches("- ");
+    let (_, value) = rest.split_once(": ")?;
+    value
+        .trim_start()
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '%' | '@' | '`'))
 }
 
 /// The tab a parser error at (`line`, `col`) is about: on that line, the last one at or
@@ -375,6 +397,24 @@ mod tests {
         let item = "kpis:\n  - id: churn\n    checkins:\n\t  - { date: 2026-10-31, value: 6 }\n";
         let (line, col, _) = at(item);
         assert_eq!((line, col), (4, 1));
+    }
+
+    /// `unit: %` is invalid YAML (a reserved indicator starts a plain value): the help says
+    /// to quote it rather than only "fix the syntax".
+    #[test]
+    fn a_value_starting_with_a_reserved_indicator_is_told_to_quote_it() {
+        for (text, quoted) in [
+            ("kpis:\n  - id: churn\n    unit: %\n", "`\"%\"`"),
+            (
+                "objectives:\n  - id: o\n    owner: @alice\n",
+                "double quotes",
+            ),
+        ] {
+            let d = parse(text, 0).unwrap_err();
+            assert_eq!(d.code, Code::YamlSyntax);
+            let help = d.help.clone().unwrap_or_default();
+            assert!(help.contains(quoted), "{text:?}: {help}");
+        }
     }
 
     #[test]

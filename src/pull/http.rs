@@ -3,9 +3,11 @@
 //! the answer's size, redirects followed only on the same scheme, host and port, HTTPS
 //! verified against the system's trust store (so internal CAs work), and a bearer token sent
 //! only over HTTPS or to this machine. Proxies come from the environment (`HTTPS_PROXY`,
-//! `NO_PROXY`), as for curl. Messages never hold the token.
+//! `NO_PROXY`), as for curl, but a loopback origin is always reached directly: a proxy
+//! would resolve `localhost` itself, and a token sent over plain http to this machine
+//! would cross the proxy in clear. Messages never hold the token.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use ureq::tls::{RootCerts, TlsConfig};
 
 /// Largest answer read (bytes): an instant query of one series is a few hundred.
@@ -28,8 +30,15 @@ pub fn get(url: &str, token: Option<&str>, timeout: Duration) -> Result<Answer, 
             "a token is sent only over https (or to this machine); use an https url".to_owned(),
         );
     }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
+    // One deadline for the whole exchange: each redirect is a new request, given only what
+    // is left of the time.
+    let deadline = Instant::now() + timeout;
+    let mut config = ureq::Agent::config_builder();
+    if is_loopback(origin(url)) {
+        // Redirects stay on the origin, so every request of the exchange is direct.
+        config = config.proxy(None);
+    }
+    let agent: ureq::Agent = config
         // Redirects are followed below, only where the token may go too.
         .max_redirects(0)
         .http_status_as_error(false)
@@ -43,7 +52,14 @@ pub fn get(url: &str, token: Option<&str>, timeout: Duration) -> Result<Answer, 
         .into();
     let mut at = url.to_owned();
     for _ in 0..=MAX_REDIRECTS {
-        let mut request = agent.get(&at);
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(describe(
+                &ureq::Error::Timeout(ureq::Timeout::Global),
+                timeout,
+            ));
+        }
+        let mut request = agent.get(&at).config().timeout_global(Some(left)).build();
         if let Some(t) = token {
             request = request.header("Authorization", format!("Bearer {t}"));
         }

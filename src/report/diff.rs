@@ -1,5 +1,6 @@
 //! `goalpost diff` rendered three ways: text for a terminal, Markdown for a pull-request
-//! comment (a heading, a summary line, moved targets called out, a table per team) and JSON
+//! comment (a heading, a summary line, moved targets and rewritten check-ins called out, a
+//! table per team with each item's period) and JSON
 //! for scripts ([`DiffJson`], the wire type: its schema is `goalpost schema --output diff`).
 //! Input is what the engine ([`crate::diff::compare`]) returns; each change is worded once
 //! ([`details`]) for text and Markdown; nothing here computes.
@@ -332,8 +333,8 @@ pub fn markdown(h: &Header, changes: &[ItemChange]) -> String {
     markdown_within(h, changes, GITHUB_LIMIT)
 }
 
-/// [`markdown`] within `limit` bytes: whole sections (the moved targets, then one per
-/// team) are left out when they do not fit, with a note.
+/// [`markdown`] within `limit` bytes: whole sections (the moved targets, the rewritten
+/// check-ins, then one per team) are left out when they do not fit, with a note.
 pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> String {
     let cell = safe::markdown;
     let s = summary(changes);
@@ -367,6 +368,25 @@ pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> Stri
         let text = out.trim_start_matches('\n').to_owned();
         doc.section(&[(moved.len(), "moved target")], || text);
     }
+    let rewritten: Vec<(&ItemChange, String)> = changes
+        .iter()
+        .flat_map(|c| rewrites(c).map(move |r| (c, r)))
+        .collect();
+    if !rewritten.is_empty() {
+        let mut out = format!(
+            "**⛔ {} rewritten** (`history-rewritten`): check-ins are an append-only history, and `check --base` rejects this; restore them and append a correction instead.\n\n",
+            crate::text::plural(rewritten.len(), "check-in")
+        );
+        for (c, what) in &rewritten {
+            out.push_str(&format!(
+                "- `{}` ({}): {}\n",
+                cell(&c.reference.to_string()),
+                cell(c.period.as_deref().unwrap_or("KPI")),
+                cell(what)
+            ));
+        }
+        doc.section(&[(rewritten.len(), "rewritten check-in")], || out);
+    }
     let mut teams: Vec<&str> = changes.iter().map(ItemChange::team).collect();
     teams.sort_unstable();
     teams.dedup();
@@ -377,12 +397,31 @@ pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> Stri
     doc.finish("Run `goalpost diff` or `goalpost diff --format json` for every change.")
 }
 
+/// The check-ins of the base that `c` changes or deletes (what `check --base` rejects as
+/// `history-rewritten`), in words: `2026-10-05 value 240 → 2026-10-05 value 230`.
+fn rewrites(c: &ItemChange) -> impl Iterator<Item = String> + '_ {
+    let changed = c
+        .checkins
+        .changed
+        .iter()
+        .map(|k| format!("{} → {}", checkin_text(&k.from), checkin_text(&k.to)));
+    let removed = c.checkins.removed.iter().map(|k| {
+        let with = if c.change == ChangeKind::Removed {
+            " with its item"
+        } else {
+            ""
+        };
+        format!("{} removed{with}", checkin_text(k))
+    });
+    changed.chain(removed)
+}
+
 /// The Markdown table of one team's changes.
 fn team_table(team: &str, changes: &[ItemChange]) -> String {
     let cell = safe::markdown;
     let mut out = String::new();
     out.push_str(&format!(
-        "### {}\n\n| | item | what changed | score or value | status |\n|---|---|---|---|---|\n",
+        "### {}\n\n| | item | period | what changed | score or value | status |\n|---|---|---|---|---|---|\n",
         cell(team)
     ));
     for c in changes.iter().filter(|c| c.team() == team) {
@@ -406,9 +445,10 @@ fn team_table(team: &str, changes: &[ItemChange]) -> String {
             ChangeKind::Modified => "✏️",
         };
         out.push_str(&format!(
-            "| {icon} | `{}` {} | {} | {} | {} |\n",
+            "| {icon} | `{}` {} | {} | {} | {} | {} |\n",
             cell(&c.reference.to_string()),
             cell(&super::text::truncate(&c.title, 60)),
+            cell(c.period.as_deref().unwrap_or("")),
             what.iter()
                 .map(|w| cell(w))
                 .collect::<Vec<_>>()

@@ -195,7 +195,7 @@ fn contents(view: &StatusView, links: Links) -> Markup {
         Links::Site => format!("{}#kpis-{team}", team_page(team)),
     };
     // Periods in report order, each with its team sections.
-    let mut periods: Vec<(&Period, String, Vec<&[ObjectiveRow]>)> = Vec::new();
+    let mut periods: Vec<(&Period, String, Vec<&[&ObjectiveRow]>)> = Vec::new();
     for group in &sections {
         let first = &group[0];
         let p = &first.objective.period;
@@ -233,7 +233,7 @@ fn contents(view: &StatusView, links: Links) -> Markup {
     }
 }
 
-fn counts(group: &[ObjectiveRow]) -> Vec<(Status, usize)> {
+fn counts(group: &[&ObjectiveRow]) -> Vec<(Status, usize)> {
     Status::ALL
         .iter()
         .filter_map(|&s| {
@@ -333,7 +333,7 @@ impl Frames {
     }
 }
 
-fn team_section(group: &[ObjectiveRow], as_of: Date, frames: &mut Frames) -> Markup {
+fn team_section(group: &[&ObjectiveRow], as_of: Date, frames: &mut Frames) -> Markup {
     let first = &group[0];
     let p = &first.objective.period;
     let sid = section_id(&p.name, &first.objective.team);
@@ -386,7 +386,7 @@ pub fn write_page(w: &mut dyn Write, view: &StatusView) -> io::Result<()> {
     let mut frames = Frames::default();
     for group in view.sections() {
         w.write_all(
-            team_section(group, view.as_of, &mut frames)
+            team_section(&group, view.as_of, &mut frames)
                 .into_string()
                 .as_bytes(),
         )?;

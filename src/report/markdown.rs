@@ -153,7 +153,7 @@ pub fn report(view: &StatusView, limit: usize) -> String {
     }
     let mut doc = Document::new(head, limit);
     for group in view.sections() {
-        doc.section(&[(group.len(), "objective")], || team_section(group));
+        doc.section(&[(group.len(), "objective")], || team_section(&group));
     }
     for (n, group) in view.kpi_sections().into_iter().enumerate() {
         doc.section(&[(group.len(), "KPI")], || {
@@ -203,7 +203,7 @@ fn summary(s: &Summary, with_kpis: bool) -> String {
     out
 }
 
-fn team_section(group: &[ObjectiveRow]) -> String {
+fn team_section(group: &[&ObjectiveRow]) -> String {
     let first = &group[0];
     let mut out = format!(
         "## {} · {}\n\n{}\n\n\

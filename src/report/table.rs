@@ -41,7 +41,7 @@ fn push_h(out: &mut String, s: &str) {
 }
 
 /// One cell before layout.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct TCell {
     text: String,
     color: Option<comfy_table::Color>,
@@ -185,12 +185,34 @@ impl Grid {
                 }
             })
             .collect();
-        self.table(
-            &(0..n).collect::<Vec<_>>(),
-            Some((width, constraints)),
-            opts,
-        )
-        .to_string()
+        let all: Vec<usize> = (0..n).collect();
+        // comfy-table wraps a cell's lines without their leading spaces, so the tree's `└`
+        // indent would be lost on a title's second line. A first layout says how wide the
+        // first column comes out; its cells are then wrapped here with a hanging indent to
+        // that width (each line fits, so comfy-table keeps it as it is).
+        let probe = Grid {
+            columns: self.columns,
+            rows: self.rows.clone(),
+        }
+        .table(&all, Some((width, constraints.clone())), opts)
+        .to_string();
+        let mut grid = self;
+        let mut constraints = constraints;
+        if let Some(first) = first_column_width(&probe)
+            && grid.columns[0].wraps
+        {
+            let inner = first.saturating_sub(PAD);
+            for row in &mut grid.rows {
+                if let Some(cell) = row.first_mut()
+                    && cell.text.width() > inner
+                {
+                    cell.text = crate::text::wrap_hanging(&cell.text, inner, 2);
+                }
+            }
+            constraints[0] = ColumnConstraint::Absolute(Width::Fixed(to_u16(first)));
+        }
+        grid.table(&all, Some((width, constraints)), opts)
+            .to_string()
     }
 
     fn table(
@@ -246,6 +268,13 @@ impl Grid {
         }
         t
     }
+}
+
+/// The width comfy-table gave the first column (its padding included), read from the rule
+/// under the header: the first run of `─`.
+fn first_column_width(rendered: &str) -> Option<usize> {
+    let rule = rendered.lines().find(|l| l.starts_with('─'))?;
+    Some(rule.chars().take_while(|&c| c == '─').count())
 }
 
 fn to_u16(n: usize) -> u16 {
@@ -318,7 +347,7 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
         grid.push(vec![
             TCell::new({
                 let mut t = format!("{indent}  └ {} ", h(&kr.kr.id));
-                push_h(&mut t, &crate::text::truncate_words(&kr.kr.title, 60));
+                push_h(&mut t, &kr.kr.title);
                 t
             }),
             TCell::new(score(ks.progress)),

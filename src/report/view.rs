@@ -89,8 +89,9 @@ impl<'a> StatusView<'a> {
     }
 
     /// Runs of objectives that share a period and team (objectives are sorted so), each run
-    /// a section of a report.
-    pub fn sections(&self) -> Vec<&[ObjectiveRow<'a>]> {
+    /// a section of a human report, its objectives in file order (the order a team writes
+    /// them in is its priority; SPEC 12). JSON and CSV keep `objectives`' order instead.
+    pub fn sections(&self) -> Vec<Vec<&ObjectiveRow<'a>>> {
         let rows = &self.objectives;
         let mut out = Vec::new();
         let mut start = 0;
@@ -100,7 +101,9 @@ impl<'a> StatusView<'a> {
                 a.period.name == b.period.name && a.team == b.team
             };
             if !same {
-                out.push(&rows[start..n]);
+                let mut run: Vec<&ObjectiveRow<'a>> = rows[start..n].iter().collect();
+                run.sort_by_key(|r| (r.objective.span.file, r.objective.span.start));
+                out.push(run);
                 start = n;
             }
         }
@@ -301,16 +304,34 @@ impl<'a> KrRow<'a> {
         format!("{}{mark}", fixed(f.progress, 2))
     }
 
-    /// The forecast in the key result's units: "13.3% on 2026-12-31 (band 12.99–13.56%)".
+    /// The forecast in the key result's units, at the precision of its own figures (start,
+    /// target and the values seen): "13.3% on 2026-12-31 (band 13–13.6%)".
     pub fn forecast_words(&self) -> Option<String> {
+        use crate::text::{decimals, num_at, unit_after};
         let f = self.forecast()?;
-        let mut out = format!("{} on {}", self.value(f.value), self.objective.period.end);
+        let given = self
+            .kr
+            .kind
+            .bounds()
+            .map(|(s, t)| [s, t])
+            .into_iter()
+            .flatten();
+        let seen = self.seen().iter().filter_map(|c| match c.obs {
+            Observation::Value(v) => Some(v),
+            Observation::Done(_) => None,
+        });
+        let places = given.chain(seen).map(decimals).max().unwrap_or(0);
+        let unit = self.kr.unit.as_deref();
+        let mut out = format!(
+            "{} on {}",
+            unit_after(num_at(f.value, places), unit),
+            self.objective.period.end
+        );
         if let (Some(lo), Some(hi)) = (f.low, f.high) {
-            let unit = self.kr.unit.as_deref();
             out.push_str(&format!(
                 " (band {}–{})",
-                num(lo),
-                crate::text::unit_after(num(hi), unit)
+                num_at(lo, places),
+                unit_after(num_at(hi, places), unit)
             ));
         }
         Some(out)

@@ -33,6 +33,20 @@ pub fn fixed(x: f64, places: usize) -> String {
     }
 }
 
+/// How many decimals [`num`] writes for `x` (0 to 3): the precision a figure was given in.
+pub fn decimals(x: f64) -> usize {
+    num(x).split_once('.').map_or(0, |(_, d)| d.len())
+}
+
+/// `x` with exactly `places` decimals (at most 3), never `-0` ([`fixed`]): a derived figure (a
+/// forecast) shown at the precision of the figures it comes from.
+pub fn num_at(x: f64, places: usize) -> String {
+    if !x.is_finite() {
+        return "–".to_owned();
+    }
+    fixed(x, places.min(3))
+}
+
 /// A number at full precision for machines (CSV), without `.0` on whole numbers.
 pub fn num_full(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -78,23 +92,72 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// [`truncate`] at a word boundary: cut after the last whole word that fits, so that no
-/// word is broken ("Cut the share of small-team deals…"). A single word longer than `max`
-/// is cut as [`truncate`] does.
-pub fn truncate_words(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_owned();
+/// `s` wrapped between words to lines at most `width` columns wide, with a hanging indent:
+/// each line after the first starts `hang` columns further in than `s`'s own leading spaces
+/// ("  └ id title" continues under `id`). Nothing is cut; a word wider than a line stands
+/// alone on its line (without the indent when that is what lets it fit).
+pub fn wrap_hanging(s: &str, width: usize, hang: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let body = s.trim_start_matches(' ');
+    let lead = s.len() - body.len();
+    let more = " ".repeat(lead + hang);
+    let mut out = String::with_capacity(s.len() + 16);
+    out.push_str(&s[..lead]);
+    let mut line = lead;
+    let mut fresh = true;
+    for word in body.split(' ').filter(|w| !w.is_empty()) {
+        let w = word.width();
+        if !fresh && line + 1 + w > width {
+            out.push('\n');
+            if more.len() + w <= width {
+                out.push_str(&more);
+                line = more.len();
+            } else {
+                line = 0;
+            }
+            fresh = true;
+        }
+        if !fresh {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += w;
+        fresh = false;
     }
-    let head: String = s.chars().take(max.saturating_sub(1)).collect();
-    match head.rfind(' ') {
-        Some(i) if i > 0 => format!("{}…", head[..i].trim_end()),
-        _ => truncate(s, max),
-    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_figures_take_the_precision_of_their_sources() {
+        assert_eq!(
+            (decimals(250.0), decimals(6.1), decimals(1.0 / 3.0)),
+            (0, 1, 3)
+        );
+        assert_eq!(num_at(93.395, 0), "93");
+        assert_eq!(num_at(91.68, 1), "91.7");
+        assert_eq!(num_at(-0.0004, 2), "0.00");
+        assert_eq!(num_at(-0.4, 0), "0");
+        assert_eq!(num_at(-1.5, 1), "-1.5");
+        assert_eq!(num_at(1.23456, 9), "1.235");
+    }
+
+    #[test]
+    fn wrapping_keeps_the_indent_and_hangs_under_the_first_word() {
+        assert_eq!(
+            wrap_hanging("  └ trial Raise trial-to-paid conversion", 20, 2),
+            "  └ trial Raise\n    trial-to-paid\n    conversion"
+        );
+        assert_eq!(wrap_hanging("short", 20, 2), "short");
+        // A word wider than the line after the indent stands alone, unindented.
+        assert_eq!(wrap_hanging("a abcdefghij", 10, 2), "a\nabcdefghij");
+        // Width counts columns, not bytes.
+        assert_eq!(wrap_hanging("é é é", 3, 0), "é é\né");
+    }
 
     #[test]
     fn numbers_units_and_plurals() {
@@ -120,8 +183,5 @@ mod tests {
         assert_eq!(plural(0, "objective"), "0 objectives");
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
-        assert_eq!(truncate_words("Cut the share of deals", 12), "Cut the…");
-        assert_eq!(truncate_words("abcdefghij", 5), "abcd…");
-        assert_eq!(truncate_words("short", 12), "short");
     }
 }

@@ -365,6 +365,32 @@ fn init_scaffolds_and_never_overwrites() {
     );
 }
 
+/// The scaffold's own example raises no warning on any day of a quarter: its check-ins are
+/// dated just before the day of `init`, so they are not stale mid-quarter (on a quarter's
+/// first day they can only be dated that day).
+#[test]
+fn init_example_has_no_warning_whatever_the_day() {
+    for day in ["2026-10-02", "2026-11-15", "2026-12-06", "2026-12-31"] {
+        let r = repo(&[]);
+        let o = command(r.path(), &["init"])
+            .env("GOALPOST_TODAY", day)
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = command(r.path(), &["check", "--deny-warnings"])
+            .env("GOALPOST_TODAY", day)
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(0), "{day}: {}", stderr(&o));
+        // A first check-in of the day does not meet one of the example's.
+        let o = command(r.path(), &["checkin", "example/churn", "5"])
+            .env("GOALPOST_TODAY", day)
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(0), "{day}: {}", stderr(&o));
+    }
+}
+
 #[test]
 fn init_into_a_new_directory_creates_it() {
     let r = repo(&[]);
@@ -507,6 +533,26 @@ fn a_file_that_does_not_parse_is_the_one_error_reported_for_it() {
             "check-in names KPI `sales/pipeline`, which is not defined"
         ),
         "a ref into no broken file is still unknown"
+    );
+}
+
+/// The closing line counts every goal file found, also one that does not parse ("in 2
+/// files", not "in 1 file").
+#[test]
+fn the_summary_counts_files_that_do_not_parse() {
+    let r = repo(&[
+        ("goals/bad.yaml", "team: [\n"),
+        (
+            "goals/good.yaml",
+            "team: growth\nkpis:\n  - { id: churn, title: Churn, better: lower, target: 5 }\n",
+        ),
+    ]);
+    let o = run(r.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error: 1 error and 0 warnings in 2 files ("),
+        "{}",
+        stderr(&o)
     );
 }
 

@@ -373,6 +373,39 @@ fn milestones_take_done_and_not_done() {
     assert_eq!(read(dir.path(), "goals/checkins.yaml"), log);
 }
 
+/// A value for a milestone, or --done for a metric, is told in the command line's words
+/// (--done, VALUE), not in the YAML keys validation would name; nothing is written.
+#[test]
+fn the_wrong_kind_of_checkin_is_named_in_flags() {
+    let dir = fixture();
+    let o = goalpost(
+        dir.path(),
+        &[
+            "checkin",
+            "growth/onboarding/guide",
+            "1",
+            "--date",
+            "2026-11-02",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--done or --not-done"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("done: true"), "{}", stderr(&o));
+    let o = goalpost(
+        dir.path(),
+        &["checkin", "growth/onboarding/completion", "--done"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("give it as VALUE"), "{}", stderr(&o));
+    assert_eq!(read(dir.path(), "goals/checkins.yaml"), LOG);
+}
+
 #[test]
 fn fifty_concurrent_checkins_all_land() {
     let dir = fixture();

@@ -66,6 +66,15 @@ fn output_schemas_are_committed_and_current() {
     }
 }
 
+/// The strict schema of output `name` (`schema --output NAME --strict`), written to `dir`.
+fn strict(name: &str, dir: &Path) -> PathBuf {
+    let o = run(&root(), &["schema", "--output", name, "--strict"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let file = dir.join(format!("{name}.strict.schema.json"));
+    std::fs::write(&file, &o.stdout).expect("write the strict schema");
+    file
+}
+
 /// Real outputs of each command, written to `dir`: (schema name, file).
 fn outputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
     let acme = root().join("examples/acme");
@@ -247,19 +256,22 @@ fn real_outputs_validate_against_their_schemas_with_check_jsonschema() {
     };
     let dir = tempfile::tempdir().expect("tempdir");
     for (name, file) in outputs(dir.path()) {
-        let o = std::process::Command::new(&cj)
-            .arg("--schemafile")
-            .arg(committed(name))
-            .arg(&file)
-            .output()
-            .expect("check-jsonschema runs");
-        assert!(
-            o.status.success(),
-            "{name} output {} does not match its schema:\n{}{}",
-            file.display(),
-            stdout(&o),
-            stderr(&o)
-        );
+        for schema in [committed(name), strict(name, dir.path())] {
+            let o = std::process::Command::new(&cj)
+                .arg("--schemafile")
+                .arg(&schema)
+                .arg(&file)
+                .output()
+                .expect("check-jsonschema runs");
+            assert!(
+                o.status.success(),
+                "{name} output {} does not match {}:\n{}{}",
+                file.display(),
+                schema.display(),
+                stdout(&o),
+                stderr(&o)
+            );
+        }
     }
 }
 
@@ -273,14 +285,76 @@ fn real_outputs_validate_against_their_schemas_with_ajv_strict() {
     };
     let dir = tempfile::tempdir().expect("tempdir");
     for (name, file) in outputs(dir.path()) {
-        let schema = committed(name);
-        let o = node.script("ajv.cjs", &[schema.as_path(), file.as_path()]);
+        for schema in [committed(name), strict(name, dir.path())] {
+            let o = node.script("ajv.cjs", &[schema.as_path(), file.as_path()]);
+            assert!(
+                o.status.success(),
+                "Ajv: {name} output {} does not match {}:\n{}{}",
+                file.display(),
+                schema.display(),
+                stdout(&o),
+                stderr(&o)
+            );
+        }
+    }
+}
+
+/// SPEC 7: a new key, a new enum value (a status `dropped`) and a wider ref form
+/// (`company:team/objective`) are additions, so a consumer validating with the published
+/// schema of this release keeps passing; the strict schema notices each one. Run with both
+/// real validators.
+#[test]
+fn published_schemas_let_outputs_grow_and_strict_ones_notice() {
+    let (Some(cj), Some(node)) = (
+        tools::check_jsonschema(),
+        tools::node(&["ajv", "ajv-formats", "yaml"]),
+    ) else {
+        return tools::missing(
+            "published_schemas_let_outputs_grow_and_strict_ones_notice",
+            "check-jsonschema (PyPI) and node with ajv (npm)",
+        );
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(
+        &root().join("examples/acme"),
+        &["status", "--format", "json", "--as-of", "2026-11-15"],
+    );
+    let real: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let grown = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = real.clone();
+        change(&mut v);
+        v
+    };
+    let cases = [
+        grown(&|v| v["attention"] = serde_json::json!([])),
+        grown(&|v| v["objectives"][0]["theme"] = serde_json::json!("growth")),
+        grown(&|v| v["objectives"][0]["key_results"][0]["status"] = serde_json::json!("dropped")),
+        grown(&|v| v["objectives"][0]["parent"] = serde_json::json!("company:acme/grow")),
+    ];
+    let strict = strict("status", dir.path());
+    for (i, doc) in cases.iter().enumerate() {
+        let file = dir.path().join(format!("grown-{i}.json"));
+        std::fs::write(&file, doc.to_string()).expect("write");
+        let validate = |schema: &Path| {
+            std::process::Command::new(&cj)
+                .arg("--schemafile")
+                .arg(schema)
+                .arg(&file)
+                .output()
+                .expect("check-jsonschema runs")
+        };
+        let o = validate(&committed("status"));
+        assert!(o.status.success(), "case {i}: {}{}", stdout(&o), stderr(&o));
+        let o = node.script("ajv.cjs", &[committed("status").as_path(), file.as_path()]);
         assert!(
             o.status.success(),
-            "Ajv: {name} output {} does not match its schema:\n{}{}",
-            file.display(),
+            "Ajv, case {i}: {}{}",
             stdout(&o),
             stderr(&o)
+        );
+        assert!(
+            !validate(&strict).status.success(),
+            "case {i} passed the strict schema"
         );
     }
 }
@@ -292,25 +366,38 @@ fn a_wrong_output_fails_its_schema() {
         return tools::missing("a_wrong_output_fails_its_schema", "check-jsonschema (PyPI)");
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    for (doc, name) in [
+    for (doc, name, strict_only) in [
         (
             r#"{"format_version": 2, "as_of": "2026-11-15", "objectives": [], "kpis": []}"#,
             "status",
+            false,
         ),
         (
             r#"{"format_version": 1, "objectives": [], "kpis": []}"#,
             "status",
+            false,
         ),
         (
             r#"{"format_version": 1, "valid": true, "errors": 0, "warnings": 0, "diagnostics": [{"code": "x", "severity": "fatal", "message": "m", "file": null, "line": null, "column": null, "help": null}]}"#,
             "check",
+            true,
+        ),
+        (
+            r#"{"format_version": 1, "valid": "yes", "errors": 0, "warnings": 0, "diagnostics": []}"#,
+            "check",
+            false,
         ),
     ] {
         let file = dir.path().join("wrong.json");
         std::fs::write(&file, doc).expect("write");
+        let schema = if strict_only {
+            strict(name, dir.path())
+        } else {
+            committed(name)
+        };
         let o = std::process::Command::new(&cj)
             .arg("--schemafile")
-            .arg(committed(name))
+            .arg(schema)
             .arg(&file)
             .output()
             .expect("check-jsonschema runs");

@@ -14,6 +14,14 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ),
     ("history-rewritten", "git tests (check --base)"),
     ("goalpost-moved", "git tests (check --base)"),
+    (
+        "closed-period-changed",
+        "pull_request::a_checkin_back_dated_into_a_closed_period_is_a_warning_naming_the_grades",
+    ),
+    (
+        "kr-added-mid-period",
+        "pull_request::a_key_result_added_mid_period_is_a_warning",
+    ),
 ];
 
 /// Materialises a fixture as a repository: a file goes to `goals/<name>`, a directory is the

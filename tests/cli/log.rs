@@ -326,6 +326,25 @@ fn unknown_refs_and_missing_repositories() {
     assert!(err.contains("not a git repository"), "{err}");
 }
 
+/// A goal file's path given where a ref goes (as to `git log`) is told apart, with the
+/// items that file defines to pick from; `show` says the same.
+#[test]
+fn a_file_path_names_the_items_it_defines() {
+    let (dir, _) = history();
+    for cmd in ["log", "show"] {
+        for path in ["goals/growth/2026-Q4.yaml", "./goals/growth/2026-Q4.yaml"] {
+            let o = run(dir.path(), &[cmd, path]);
+            assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+            let err = stderr(&o);
+            assert!(err.contains("is a goal file, not a ref"), "{err}");
+            assert!(err.contains("it defines `growth/onboarding`"), "{err}");
+        }
+    }
+    let (code, _, err) = log(dir.path(), &["goals/checkins.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("defines no objective or KPI"), "{err}");
+}
+
 #[test]
 fn a_shallow_clone_asks_for_more_history() {
     let (dir, ids) = history();

@@ -348,6 +348,20 @@ fn tables_fit_a_real_terminal_without_breaking_tokens() {
     let wide = in_terminal(&acme, 200, "status --team company");
     assert_tokens_whole(&wide, 200, &["2026-11-02"]);
     insta::assert_snapshot!("terminal_200", wide);
+    // A title is never cut (at 200 columns it fits whole), and a wrapped title keeps the
+    // tree's indent: every line with text in the first column is an objective's first line
+    // or is indented (`└` rows and continuations), never flush left.
+    assert!(!wide.contains('…'), "{wide}");
+    for table in [&narrow, &medium] {
+        for line in table.lines().skip_while(|l| !l.starts_with('─')).skip(1) {
+            if line.chars().nth(1).is_some_and(|c| c != ' ') {
+                assert!(
+                    line.starts_with(" company/"),
+                    "flush left: {line:?}\n{table}"
+                );
+            }
+        }
+    }
     // Nothing is dropped at 200 columns; the narrow table keeps score and status.
     assert!(
         wide.contains("progress") && wide.contains("expected"),

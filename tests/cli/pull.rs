@@ -310,3 +310,35 @@ fn pull_with_commit_makes_one_commit() {
         "pull: 4 check-ins from warehouse|Scheduled pull\ngoals|Test"
     );
 }
+
+#[test]
+fn pull_with_commit_refuses_while_the_index_is_locked() {
+    let r = fixture("");
+    git_as(r.path(), "Test", &["init", "-q", "-b", "main"]);
+    git_as(r.path(), "Test", &["add", "-A"]);
+    git_as(r.path(), "Test", &["commit", "-q", "-m", "goals"]);
+    write(r.path(), ".git/index.lock", b"");
+    let o = Command::new(bin())
+        .arg("-C")
+        .arg(r.path())
+        .args(["pull", "--commit", "--since", "2026-08-01"])
+        .env("GOALPOST_TODAY", TODAY)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Scheduled pull")
+        .env("GIT_AUTHOR_EMAIL", "ci@example.com")
+        .env("GIT_COMMITTER_NAME", "Scheduled pull")
+        .env("GIT_COMMITTER_EMAIL", "ci@example.com")
+        .output()
+        .expect("goalpost runs");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("index.lock"), "{}", stderr(&o));
+    assert!(
+        !r.path().join("goals/checkins.yaml").exists(),
+        "written anyway"
+    );
+    assert_eq!(
+        git_as(r.path(), "Test", &["rev-list", "--count", "HEAD"]),
+        "1"
+    );
+}

@@ -405,3 +405,57 @@ objectives:
         );
     }
 }
+
+/// Human outputs list a team's objectives of a period in file order (the team's priority,
+/// SPEC 12), across its files too; JSON and CSV keep the sorted order of SPEC 7.3.
+#[test]
+fn human_outputs_keep_file_order_and_json_sorts() {
+    let obj = |id: &str| {
+        format!(
+            "  - id: {id}\n    title: Objective {id}\n    key_results:\n      - {{ id: a, title: A, start: 0, target: 10 }}\n      - {{ id: b, title: B, start: 0, target: 10 }}\n"
+        )
+    };
+    let first = format!(
+        "team: g\nperiod: 2026-Q4\nobjectives:\n{}{}",
+        obj("zeta"),
+        obj("alpha")
+    );
+    let second = format!("team: g\nperiod: 2026-Q4\nobjectives:\n{}", obj("beta"));
+    let r = repo(&[("goals/a.yaml", &first), ("goals/b.yaml", &second)]);
+    let at = |text: &str, what: &str| -> Vec<usize> {
+        ["g/zeta", "g/alpha", "g/beta"]
+            .iter()
+            .map(|id| {
+                text.find(id)
+                    .unwrap_or_else(|| panic!("{what}: no {id} in {text}"))
+            })
+            .collect()
+    };
+    let in_order = |v: Vec<usize>| v[0] < v[1] && v[1] < v[2];
+    for args in [
+        &["status"][..],
+        &["status", "--format", "markdown"],
+        &["report", "--format", "markdown"],
+        &["report", "--format", "html"],
+    ] {
+        let o = run(r.path(), args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(
+            in_order(at(&stdout(&o), &args.join(" "))),
+            "{args:?}: {}",
+            stdout(&o)
+        );
+    }
+    for args in [
+        &["status", "--format", "json"][..],
+        &["status", "--format", "csv"],
+    ] {
+        let o = run(r.path(), args);
+        let v = at(&stdout(&o), &args.join(" "));
+        assert!(
+            v[1] < v[2] && v[2] < v[0],
+            "{args:?} sorts by id: {}",
+            stdout(&o)
+        );
+    }
+}

@@ -3,7 +3,8 @@
 //! actionlint and GitHub's own schemas (check-jsonschema's `vendor.github-workflows` and
 //! `vendor.github-actions`), the workflow names the action from Cargo.toml's `repository` or
 //! marks that one line, and the action's shell steps run for real in bash with a GitHub-like
-//! environment (everything but `cargo install`).
+//! environment (everything but `cargo install`; the install step is shown to run no
+//! toolchain that the pull request's workspace names).
 
 use crate::common::*;
 use crate::tools;
@@ -187,6 +188,11 @@ impl Runner {
                     .and_then(|o| o.get(name))
                     .cloned()
                     .unwrap_or_default()
+            } else if expr == "github.action_path" {
+                self.env
+                    .get("GITHUB_ACTION_PATH")
+                    .cloned()
+                    .unwrap_or_else(|| root().to_string_lossy().into_owned())
             } else if expr == "github.action_repository" {
                 // Empty, as it can be inside a composite action (actions/runner#2473).
                 String::new()
@@ -199,7 +205,8 @@ impl Runner {
     }
 
     /// Runs the shell step named `name` as GitHub does (`bash --noprofile --norc -eo
-    /// pipefail`) in `workspace`; returns its output and records its step outputs.
+    /// pipefail`) in `workspace` (or the step's `working-directory:`); returns its output and
+    /// records its step outputs.
     fn step(
         &mut self,
         steps: &[serde_json::Value],
@@ -224,9 +231,13 @@ impl Runner {
             std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
         ))
         .expect("PATH");
+        let cwd = match step["working-directory"].as_str() {
+            Some(dir) => PathBuf::from(self.expand(dir)),
+            None => workspace.to_owned(),
+        };
         let mut cmd = Command::new("bash");
         cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
-            .current_dir(workspace)
+            .current_dir(cwd)
             .env("PATH", path)
             .env("NO_COLOR", "1")
             .env("GITHUB_ACTION_PATH", root())
@@ -238,6 +249,8 @@ impl Runner {
             .env("GITHUB_SERVER_URL", "https://github.com")
             // Should a real cargo ever run here, it must not reach for the network.
             .env("CARGO_NET_OFFLINE", "true")
+            // `cargo test` sets it for the tests; a runner does not.
+            .env_remove("RUSTUP_TOOLCHAIN")
             .envs(&self.env);
         for (k, v) in step["env"].as_object().into_iter().flatten() {
             cmd.env(k, self.expand(v.as_str().expect("a string")));
@@ -319,10 +332,11 @@ fn the_actions_shell_steps_check_annotate_and_summarise() {
     // ... or a release of the action's repository, read from the action's path when
     // github.action_repository is empty (as it can be in composite actions).
     runner.inputs.insert("version", "v9.9.9".to_owned());
-    runner.env.insert(
-        "GITHUB_ACTION_PATH",
-        "/home/runner/work/_actions/acme/goalpost/v9.9.9".to_owned(),
-    );
+    let release = runner.file("work/_actions/acme/goalpost/v9.9.9");
+    std::fs::create_dir_all(&release).expect("mkdir");
+    runner
+        .env
+        .insert("GITHUB_ACTION_PATH", release.to_string_lossy().into_owned());
     let o = runner.step(&steps, "Install goalpost", work.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let args = std::fs::read_to_string(runner.file("cargo-args")).expect("cargo ran");
@@ -439,4 +453,124 @@ fn the_pull_workflow_pulls_weekly_on_the_default_branch_with_the_same_action() {
             .as_str()
             .is_some_and(|v| v.contains("secrets."))
     );
+}
+
+#[test]
+fn the_install_step_runs_no_toolchain_from_the_workspace() {
+    if tools::on_path("bash").is_none() {
+        return tools::missing("the action's install step", "bash");
+    }
+    let steps = action_steps();
+    // A pull request's workspace whose rust-toolchain.toml names a toolchain of its own: a
+    // `cargo` and a `rustc` that leave a mark when run.
+    let work = tempfile::tempdir().expect("workspace");
+    let ws = work.path();
+    let pwned = ws.join("pwned");
+    for tool in ["cargo", "rustc"] {
+        write(
+            ws,
+            &format!("evil/bin/{tool}"),
+            format!("#!/bin/sh\necho {tool} >> \"{}\"\n", pwned.display()).as_bytes(),
+        );
+        make_executable(&ws.join(format!("evil/bin/{tool}")));
+    }
+    let hostile = format!("[toolchain]\npath = \"{}\"\n", ws.join("evil").display());
+    write(ws, "rust-toolchain.toml", hostile.as_bytes());
+    write(ws, "sub/rust-toolchain.toml", hostile.as_bytes());
+
+    // The real rustup obeys the file, and RUSTUP_TOOLCHAIN overrides it.
+    let rustup = tools::on_path("rustup");
+    match &rustup {
+        Some(rustup) => {
+            let active = |env: Option<&str>| {
+                let mut c = Command::new(rustup);
+                c.args(["show", "active-toolchain"])
+                    .current_dir(ws)
+                    .env("RUSTUP_AUTO_INSTALL", "0");
+                match env {
+                    Some(t) => c.env("RUSTUP_TOOLCHAIN", t),
+                    None => c.env_remove("RUSTUP_TOOLCHAIN"),
+                };
+                let o = c.output().expect("rustup runs");
+                stdout(&o)
+            };
+            let evil = ws.join("evil").to_string_lossy().into_owned();
+            assert!(active(None).starts_with(&evil), "{}", active(None));
+            let stable = active(Some("stable"));
+            assert!(
+                stable.starts_with("stable") && !stable.contains(&evil),
+                "{stable}"
+            );
+        }
+        None => tools::missing("the check against rustup's own toolchain choice", "rustup"),
+    }
+
+    let mut runner = Runner {
+        dir: tempfile::tempdir().expect("runner temp"),
+        inputs: BTreeMap::from([
+            ("directory", ".".to_owned()),
+            ("base", String::new()),
+            ("version", String::new()),
+            ("report", "true".to_owned()),
+        ]),
+        outputs: BTreeMap::new(),
+        env: BTreeMap::from([
+            ("GITHUB_ACTION_PATH", root().to_string_lossy().into_owned()),
+            // The cargo stand-in asks rustup, which must not download a toolchain for it.
+            ("RUSTUP_AUTO_INSTALL", "0".to_owned()),
+        ]),
+    };
+    let o = runner.step(&steps, "Pick the goalpost build", ws);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let root_dir = PathBuf::from(&runner.outputs["build"]["root"]);
+    // rustup's `cargo` proxy, as far as choosing a toolchain goes: it asks the real rustup
+    // which toolchain applies where it runs and runs that toolchain's cargo when it is a
+    // path toolchain (a PR's); otherwise it does what `cargo install` leaves behind.
+    let record = runner.file("cargo-runs");
+    write(
+        runner.dir.path(),
+        "fake-bin/cargo",
+        format!(
+            "#!/bin/sh\n\
+             printf '%s|%s\\n' \"$PWD\" \"${{RUSTUP_TOOLCHAIN-}}\" >> \"{record}\"\n\
+             if command -v rustup >/dev/null 2>&1; then\n\
+             \x20 active=$(rustup show active-toolchain 2>/dev/null | cut -d' ' -f1)\n\
+             \x20 case \"$active\" in /*) exec \"$active/bin/cargo\" \"$@\";; esac\n\
+             fi\n\
+             mkdir -p \"{root}/bin\"\n\
+             cp \"{bin}\" \"{root}/bin/goalpost\"\n",
+            record = record.display(),
+            root = root_dir.display(),
+            bin = bin().display(),
+        )
+        .as_bytes(),
+    );
+    make_executable(&runner.file("fake-bin/cargo"));
+    // Both ways of installing, from the workspace's root and from a directory below it.
+    let release = runner.file("work/_actions/acme/goalpost/v9.9.9");
+    std::fs::create_dir_all(&release).expect("mkdir");
+    for (version, action_path) in [("", root()), ("v9.9.9", release.clone())] {
+        for dir in [ws.to_owned(), ws.join("sub")] {
+            runner.inputs.insert("version", version.to_owned());
+            runner.env.insert(
+                "GITHUB_ACTION_PATH",
+                action_path.to_string_lossy().into_owned(),
+            );
+            let o = runner.step(&steps, "Install goalpost", &dir);
+            assert!(o.status.success(), "{version:?}: {}", stderr(&o));
+            assert!(
+                !pwned.exists(),
+                "the install step ran the workspace's toolchain ({version:?}, in {}): {}",
+                dir.display(),
+                std::fs::read_to_string(&pwned).unwrap_or_default()
+            );
+        }
+    }
+    // Each run was in the action's own directory, with the toolchain named.
+    let runs = std::fs::read_to_string(&record).expect("cargo ran");
+    let expected: String = [root(), release]
+        .iter()
+        .map(|p| format!("{}|stable\n", p.display()).repeat(2))
+        .collect();
+    assert_eq!(runs, expected);
 }

@@ -231,9 +231,11 @@ fn the_lean_says_which_way_confidences_erred() {
 
 #[test]
 fn the_json_schema_names_every_key() {
-    let v: serde_json::Value =
-        serde_json::from_str(&crate::schema::output_json(crate::schema::Output::Review))
-            .expect("a schema");
+    let v: serde_json::Value = serde_json::from_str(&crate::schema::output_json(
+        crate::schema::Output::Review,
+        false,
+    ))
+    .expect("a schema");
     let required: Vec<&str> = v["required"]
         .as_array()
         .expect("required")

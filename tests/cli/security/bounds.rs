@@ -186,3 +186,91 @@ fn eighty_thousand_diagnostics_in_one_file_render_in_linear_time() {
     assert_eq!(err.matches("error[unknown-key]").count(), 40_000);
     assert!(err.len() < 40_000 * 1_000, "{} bytes", err.len());
 }
+
+/// `git mktree` of `listing` (lines `MODE TYPE ID\tNAME`) in `dir`; the tree's id.
+fn mktree(dir: &Path, listing: &str) -> String {
+    use std::io::Write as _;
+    let mut child = Command::new("git")
+        .current_dir(dir)
+        .arg("mktree")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(listing.as_bytes())
+        .expect("feed mktree");
+    let o = child.wait_with_output().expect("git mktree");
+    assert!(o.status.success(), "git mktree failed");
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+#[test]
+fn git_trees_are_bounded_by_the_file_count() {
+    let r = repo(&[("goals/a.yaml", &kpi_file("growth"))]);
+    commit_all(r.path());
+    let d = r.path();
+    let a = git_as(d, "Test", &["rev-parse", "HEAD:goals/a.yaml"]);
+    let empty = git_as(d, "Test", &["hash-object", "-w", "--stdin"]);
+    let head = git_as(d, "Test", &["rev-parse", "HEAD"]);
+    // A commit whose `goals` tree holds `goals` and a directory whose tree is `sub`.
+    let commit = |goals_extra: &str, message: &str| {
+        let goals = mktree(d, &format!("100644 blob {a}\ta.yaml\n{goals_extra}"));
+        let top = mktree(d, &format!("040000 tree {goals}\tgoals\n"));
+        git_as(
+            d,
+            "Test",
+            &["commit-tree", &top, "-p", &head, "-m", message],
+        )
+    };
+    // 100,001 entries that are not goal files (so the walk never counts them) in one tree.
+    let mut many = String::with_capacity(100_001 * 64);
+    for i in 0..=100_000 {
+        many.push_str(&format!("100644 blob {empty}\tn{i}.md\n"));
+    }
+    let wide = commit(&many, "a wide tree");
+    // A tree whose header claims 1.5 GB: refused from the header, never inflated.
+    let lying = lying_object(
+        d,
+        "tree",
+        HUGE,
+        b"100644 x\0",
+        "7ee7ee7ee7ee7ee7ee7ee7ee7ee7ee7ee7ee7ee7",
+    );
+    let huge = commit(&format!("040000 tree {lying}\tdeep\n"), "a huge tree");
+    for (what, rev, dir) in [("wide", &wide, "goals"), ("huge", &huge, "goals/deep")] {
+        let started = Instant::now();
+        let (exit, v) = check_json(d, &["--at", rev]);
+        assert_eq!(exit, 1, "{what}: {v:#}");
+        assert_eq!(codes(&v), ["resource-limit"], "{what}: {v:#}");
+        let message = v["diagnostics"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(&format!("`{dir}`")), "{what}: {message}");
+        assert_eq!(v["diagnostics"][0]["file"], dir, "{what}: {v:#}");
+        assert!(started.elapsed() < Duration::from_secs(20), "{what}");
+        // `diff` reads both sides through the same bound.
+        let o = run_guarded(d, &["diff", &head, rev], &[], 60);
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("resource-limit"),
+            "{what}: {}",
+            stderr(&o)
+        );
+        // `log` reads the trees of each commit on the way to a file through the bound too
+        // (`goals/deep` is on no such way).
+        if what == "huge" {
+            continue;
+        }
+        git_as(d, "Test", &["update-ref", "HEAD", rev]);
+        let o = run_guarded(d, &["log", "growth/churn"], &[], 60);
+        assert_eq!(o.status.code(), Some(3), "{what}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("more than 100000 entries"),
+            "{what}: {}",
+            stderr(&o)
+        );
+        git_as(d, "Test", &["update-ref", "HEAD", &head]);
+    }
+}

@@ -337,3 +337,73 @@ fn init_never_writes_through_a_link_out_of_its_directory() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(dir.path().join("real/example.yaml").is_file());
 }
+
+#[test]
+fn submodules_are_skipped_in_the_work_tree_and_in_revisions() {
+    // A repository of goals of its own, to be a submodule.
+    let other = repo(&[("goals/x.yaml", &kpi_file("other"))]);
+    commit_all(other.path());
+    let r = repo(&[("goals/a.yaml", &kpi_file("growth"))]);
+    commit_all(r.path());
+    let d = r.path();
+    let url = other.path().to_string_lossy().into_owned();
+    git_as(
+        d,
+        "Test",
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            &url,
+            "goals/vendor",
+        ],
+    );
+    // And a repository made inside the work tree (git records it as a gitlink too).
+    write(d, "goals/nested/n.yaml", kpi_file("nested").as_bytes());
+    git_as(&d.join("goals/nested"), "Test", &["init", "-q"]);
+    git_as(&d.join("goals/nested"), "Test", &["add", "-A"]);
+    git_as(
+        &d.join("goals/nested"),
+        "Test",
+        &["commit", "-q", "-m", "n"],
+    );
+    git_as(d, "Test", &["add", "goals/nested"]);
+    git_as(d, "Test", &["commit", "-q", "-m", "submodules"]);
+    assert!(d.join("goals/vendor/goals/x.yaml").is_file());
+    assert!(d.join("goals/vendor/.git").is_file());
+    assert_eq!(
+        git_as(
+            d,
+            "Test",
+            &["ls-tree", "HEAD", "goals/vendor", "goals/nested"]
+        )
+        .lines()
+        .filter(|l| l.starts_with("160000 commit"))
+        .count(),
+        2
+    );
+    let work = run_guarded(d, &["status", "--format", "json"], &[], 60);
+    assert_eq!(work.status.code(), Some(0), "{}", stderr(&work));
+    let at = run_guarded(d, &["--at", "HEAD", "status", "--format", "json"], &[], 60);
+    assert_eq!(at.status.code(), Some(0), "{}", stderr(&at));
+    assert_eq!(stdout(&at), stdout(&work));
+    assert!(!stdout(&work).contains("other") && !stdout(&work).contains("nested"));
+    for args in [&["check"][..], &["--at", "HEAD", "check"]] {
+        let o = run_guarded(d, args, &[], 60);
+        assert!(
+            stderr(&o).contains("ok: 1 file"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // A root inside a submodule is as missing as in the revision.
+    write(d, "goalpost.toml", b"roots = [\"goals/vendor/goals\"]\n");
+    git_as(d, "Test", &["add", "goalpost.toml"]);
+    git_as(d, "Test", &["commit", "-q", "-m", "root in a submodule"]);
+    let (_, work) = check_json(d, &[]);
+    let (_, at) = check_json(d, &["--at", "HEAD"]);
+    assert_eq!(codes(&work), ["no-goal-files"], "{work:#}");
+    assert_eq!(codes(&at), ["no-goal-files"], "{at:#}");
+}

@@ -430,3 +430,115 @@ fn https_trusts_the_system_store_so_an_internal_ca_works() {
     assert!(err.to_lowercase().contains("certificate"), "{err}");
     assert!(!err.contains("tok\n") && !err.contains("Bearer"), "{err}");
 }
+
+/// A proxy on a loopback port that records the first bytes of every connection it gets and
+/// answers each with `502 Bad Gateway`.
+fn recording_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().expect("address").port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+            let mut buf = vec![0u8; 4096];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            record
+                .lock()
+                .expect("lock")
+                .push(String::from_utf8_lossy(&buf[..n]).into_owned());
+            let _ = stream.write_all(&http("502 Bad Gateway", "", ""));
+        }
+    });
+    (port, seen)
+}
+
+#[test]
+fn a_loopback_source_is_never_reached_through_a_proxy() {
+    let token = "s3cret-t0ken-value";
+    let (proxy, proxied) = recording_proxy();
+    let proxy_url = format!("http://127.0.0.1:{proxy}");
+    for host in ["localhost", "127.0.0.1"] {
+        let (port, heads) = serve(1, |_, _| http("200 OK", "", ONE_SAMPLE));
+        let r = repository(&format!("http://{host}:{port}"), Some("PROM_TOKEN"));
+        let mut env = vec![("GOALPOST_TODAY", TODAY), ("PROM_TOKEN", token)];
+        for var in [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ] {
+            env.push((var, &proxy_url));
+        }
+        env.extend([
+            ("NO_PROXY", "example.invalid"),
+            ("no_proxy", "example.invalid"),
+        ]);
+        let o = run_guarded(r.path(), &["pull", "--dry-run"], &env, 60);
+        let (out, err) = (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{host}: {err}");
+        assert!(out.contains("value: 212"), "{host}: {out}");
+        let proxied = proxied.lock().expect("lock").clone();
+        assert!(
+            proxied.is_empty(),
+            "{host}: the proxy was asked (and saw the token: {}): {proxied:?}",
+            proxied.iter().any(|p| p.contains(token))
+        );
+        let heads = heads.lock().expect("lock").clone();
+        assert_eq!(heads.len(), 1, "{host}: {heads:?}");
+        assert!(
+            heads[0].to_lowercase().contains("authorization: bearer"),
+            "{heads:?}"
+        );
+    }
+}
+
+#[test]
+fn the_timeout_bounds_the_whole_exchange_redirects_included() {
+    // Each hop answers within the timeout (1 s), the five hops together do not.
+    let (port, heads) = serve(6, |head, _| {
+        std::thread::sleep(Duration::from_millis(800));
+        let hop = head
+            .split("/hop")
+            .nth(1)
+            .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0);
+        if hop == 5 {
+            http("200 OK", "", ONE_SAMPLE)
+        } else {
+            http(
+                "302 Found",
+                &format!("Location: /hop{}/api/v1/query\r\n", hop + 1),
+                "",
+            )
+        }
+    });
+    let r = repository(&format!("http://127.0.0.1:{port}"), None);
+    let started = Instant::now();
+    let o = run_guarded(
+        r.path(),
+        &["pull", "--dry-run"],
+        &[("GOALPOST_TODAY", TODAY)],
+        60,
+    );
+    let took = started.elapsed();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "after {took:?} and {} requests: {err}",
+        heads.lock().expect("lock").len()
+    );
+    assert!(err.contains("no answer within 1 s"), "{err}");
+    assert!(
+        took < Duration::from_millis(2500),
+        "the exchange took {took:?}"
+    );
+}

@@ -194,3 +194,175 @@ fn a_log_with_cr_line_endings_that_check_accepts_takes_checkins() {
     let o = run(d, &["status", "--format", "json", "--as-of", "2026-11-25"]);
     assert!(stdout(&o).contains("\"value\": 4"), "{}", stdout(&o));
 }
+
+#[test]
+fn checkin_commit_refuses_while_the_index_is_locked() {
+    let r = committed();
+    let d = r.path();
+    // Another git process (an IDE's background `git status`) holds the index.
+    write(d, ".git/index.lock", b"");
+    let args = [
+        "checkin",
+        "growth/churn",
+        "4",
+        "--date",
+        "2026-11-20",
+        "--commit",
+    ];
+    let o = isolated(d, &args, &[]).output().expect("goalpost runs");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("index.lock"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
+    assert_eq!(log_of(d), LOG, "written anyway");
+    assert_eq!(git_as(d, "Test", &["rev-list", "--count", "HEAD"]), "1");
+    // Once the other process is done, the same check-in is committed and staged.
+    std::fs::remove_file(d.join(".git/index.lock")).expect("unlock");
+    let o = isolated(d, &args, &[]).output().expect("goalpost runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(git_as(d, "Test", &["rev-list", "--count", "HEAD"]), "2");
+    assert_eq!(git_as(d, "Test", &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn checkin_commit_says_what_it_did_when_the_index_is_locked_after_the_write() {
+    let r = committed();
+    let d = r.path();
+    let child = isolated(
+        d,
+        &[
+            "checkin",
+            "growth/churn",
+            "4",
+            "--date",
+            "2026-11-20",
+            "--commit",
+        ],
+        &[("GOALPOST_TEST_PAUSE_BEFORE_RENAME_MS", "1500")],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("spawn goalpost");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while temps(d) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the writer never wrote its temp file"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Another git process takes the index after the checks and before the commit.
+    write(d, ".git/index.lock", b"");
+    let o = child.wait_with_output().expect("the writer ends");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("appended to the log, but neither staged nor committed"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(log_of(d).ends_with("value: 4 }\n"), "{}", log_of(d));
+    // What it says is what happened: no commit, nothing staged, the line is in the log.
+    assert_eq!(git_as(d, "Test", &["rev-list", "--count", "HEAD"]), "1");
+    std::fs::remove_file(d.join(".git/index.lock")).expect("unlock");
+    assert_eq!(
+        git_as(d, "Test", &["status", "--porcelain"]),
+        "M goals/checkins.yaml"
+    );
+}
+
+#[test]
+fn checkin_commit_reads_the_git_configuration_the_way_git_does() {
+    const SIGN: &str = "[commit]\n\tgpgsign = true\n";
+    let checkin = |d: &Path, env: &[(&str, &str)], system: bool| {
+        let mut c = isolated(
+            d,
+            &[
+                "checkin",
+                "growth/churn",
+                "4",
+                "--date",
+                "2026-11-20",
+                "--commit",
+            ],
+            env,
+        );
+        if system {
+            c.env_remove("GIT_CONFIG_NOSYSTEM");
+        }
+        c.output().expect("goalpost runs")
+    };
+    let outside = tempfile::tempdir().expect("a temp dir");
+    let signing = outside.path().join("signing.gitconfig");
+    std::fs::write(&signing, SIGN).expect("write");
+    let signing = signing.to_str().expect("a UTF-8 path");
+    // Each of these asks git to sign, so `--commit` must refuse before writing.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], bool);
+    let refused: &[Case] = &[
+        (
+            "GIT_CONFIG_COUNT",
+            &[
+                ("GIT_CONFIG_COUNT", "2"),
+                ("GIT_CONFIG_KEY_0", "core.abbrev"),
+                ("GIT_CONFIG_VALUE_0", "9"),
+                ("GIT_CONFIG_KEY_1", "commit.gpgSign"),
+                ("GIT_CONFIG_VALUE_1", "true"),
+            ],
+            false,
+        ),
+        (
+            "GIT_CONFIG_GLOBAL",
+            &[("GIT_CONFIG_GLOBAL", signing)],
+            false,
+        ),
+        ("GIT_CONFIG_SYSTEM", &[("GIT_CONFIG_SYSTEM", signing)], true),
+    ];
+    for (what, env, system) in refused {
+        let r = committed();
+        let d = r.path();
+        let o = checkin(d, env, *system);
+        assert_eq!(o.status.code(), Some(3), "{what}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("commit.gpgsign"),
+            "{what}: {}",
+            stderr(&o)
+        );
+        assert_eq!(log_of(d), LOG, "{what}: written anyway");
+        assert_eq!(git_as(d, "Test", &["rev-list", "--count", "HEAD"]), "1");
+    }
+    // A value git cannot read as a boolean counts as set (git itself refuses to commit).
+    let r = committed();
+    let d = r.path();
+    git_as(d, "Test", &["config", "commit.gpgsign", "maybe"]);
+    let o = checkin(d, &[], false);
+    assert_eq!(o.status.code(), Some(3), "maybe: {}", stderr(&o));
+    assert!(stderr(&o).contains("commit.gpgsign"), "{}", stderr(&o));
+    assert_eq!(log_of(d), LOG, "maybe: written anyway");
+
+    // And where git would not sign, goalpost commits: GIT_CONFIG_COUNT overrides the
+    // repository's own setting and gives the identity; GIT_CONFIG_NOSYSTEM hides the system
+    // file; GIT_CONFIG_GLOBAL replaces ~/.gitconfig.
+    let r = committed();
+    let d = r.path();
+    git_as(d, "Test", &["config", "commit.gpgsign", "true"]);
+    std::fs::create_dir_all(d.join(".home")).expect("mkdir");
+    std::fs::write(d.join(".home/.gitconfig"), SIGN).expect("write");
+    let o = checkin(
+        d,
+        &[
+            ("GIT_CONFIG_SYSTEM", signing),
+            ("GIT_CONFIG_COUNT", "3"),
+            ("GIT_CONFIG_KEY_0", "commit.gpgsign"),
+            ("GIT_CONFIG_VALUE_0", "false"),
+            ("GIT_CONFIG_KEY_1", "user.name"),
+            ("GIT_CONFIG_VALUE_1", "Grace \"G\" Hopper"),
+            ("GIT_CONFIG_KEY_2", "user.email"),
+            ("GIT_CONFIG_VALUE_2", "grace@example.com"),
+        ],
+        false,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        git_as(d, "Test", &["log", "-1", "--format=%an <%ae>|%cn"]),
+        "Grace \"G\" Hopper <grace@example.com>|Grace \"G\" Hopper"
+    );
+}
