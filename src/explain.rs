@@ -819,10 +819,12 @@ write:
 Check-ins are an append-only history: every past score and status is computed from them,
 so editing or deleting an old one silently rewrites what the team reported, and a report
 for a past date would no longer match what people saw then. `check --base REV` compares
-with the base revision (in CI, the target branch) and rejects any check-in that was there
-and is now different or gone. If an old value was wrong, leave it and append a correction
-for its date (`goalpost checkin REF VALUE --date DATE --correct REASON`): every figure uses
-the correction, the original stays as history, and `check --base` accepts it.
+with the merge base of REV and HEAD (in CI, the target branch) and rejects any check-in that
+was there and is now different or gone. A check-in is compared by what it says (ref, date,
+value or done, confidence, note, by, correction), never by where it is written, so lines
+moved by an edit elsewhere are not a rewrite. If an old value was wrong, leave it and append
+a correction for its date (`goalpost checkin REF VALUE --date DATE --correct REASON`): every
+figure uses the correction, the original stays as history, and `check --base` accepts it.
 
 Instead of editing the old line:
 

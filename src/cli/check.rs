@@ -17,12 +17,12 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Also apply the history rules against this git revision: check-ins present there may
-    /// not be changed or deleted (history-rewritten), targets or starts should not move
-    /// inside an open period (goalpost-moved), a closed period's record should not change
-    /// (closed-period-changed), nor key results be added mid-period (kr-added-mid-period).
-    /// Practice lints then report only on the items the change touches (its definition or
-    /// check-ins differ); errors are always reported.
+    /// Also apply the history rules against the merge base of this git revision and HEAD:
+    /// check-ins present there may not be changed or deleted (history-rewritten), targets or
+    /// starts should not move inside an open period (goalpost-moved), a closed period's
+    /// record should not change (closed-period-changed), nor key results be added mid-period
+    /// (kr-added-mid-period). Practice lints then report only on the items the change touches
+    /// (its definition or check-ins differ); errors are always reported.
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
     /// With --base, report practice lints on every item, not only those the change touches.
@@ -42,7 +42,8 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
     let base = match &args.base {
         Some(rev) => {
             let repo = crate::git::Repo::discover(&ctx.root)?;
-            let rev = repo.resolve(rev)?;
+            // SPEC 9: against the merge base, so what REV gained since is not blamed on HEAD.
+            let rev = repo.merge_base_with_head(&repo.resolve(rev)?)?;
             Some((repo.tree(&rev)?, rev))
         }
         None => None,

@@ -53,7 +53,8 @@ pub struct CheckinArgs {
     #[arg(long)]
     pub not_done: bool,
     /// Correct the check-in of REF on --date: the new one replaces it for every computation
-    /// and the original stays in the log as history. REASON says what was wrong.
+    /// and the original stays in the log as history. REASON says what was wrong. The
+    /// correction keeps the original's confidence, note and author unless you give them.
     #[arg(long, value_name = "REASON", conflicts_with = "from")]
     pub correct: Option<String>,
     /// Commit the log (only that file) with your git identity.
@@ -166,7 +167,7 @@ fn new_checkin(
     // keys that validation would name.
     if milestone && args.value.is_some() {
         return Err(Failure::Usage(format!(
-            "`{reference}` is a milestone: it is done or not, so give --done or --not-done instead of a value (nothing was written)"
+            "`{reference}` is a milestone, done or not: use --done or --not-done instead of a value (nothing was written)"
         )));
     }
     if !milestone && (args.done || args.not_done) {

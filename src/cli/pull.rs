@@ -83,10 +83,12 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
         date,
         since: args.since,
         now_ms,
+        clock_today: Date::today(),
         env: &env,
         get: &pull::http::get,
     };
     let pulled = pull::pull(&request, &kpis).map_err(Failure::Usage)?;
+    print_future(&pulled, goals, request.clock_today);
     let code = print_troubles(&pulled, goals);
     let plan = plan(&pulled, goals);
     let Some(log) = log else {
@@ -158,6 +160,25 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
     // The same ending as `checkin`; pull's own exit code says whether every source answered.
     log.finish(&text, &message, report)?;
     Ok(code)
+}
+
+/// Notes the dates not asked about because they are after the clock's today (SPEC 11), KPI
+/// by KPI: a `GOALPOST_TODAY` later than the clock cannot fetch the future.
+fn print_future(pulled: &[pull::Pulled], goals: &Goals, clock: Date) {
+    for p in pulled {
+        let dates: Vec<String> = p.future.iter().map(Date::to_string).collect();
+        let listed = match dates.as_slice() {
+            [] => continue,
+            [one] => one.clone(),
+            [a, b] => format!("{a} and {b}"),
+            [first, .., last] => format!("{} dates, {first} to {last}", dates.len()),
+        };
+        let line = format!(
+            "note: {}: not asked about {listed}: after the clock's today ({clock}) there is no value yet (is GOALPOST_TODAY later than the clock?)",
+            goals.kpi(p.kpi).reference()
+        );
+        eprintln!("{}", safe::human(&line));
+    }
 }
 
 /// Prints what went wrong, KPI by KPI; the exit code it means (SPEC 11): 3 when a source

@@ -136,6 +136,7 @@ pub enum CheckinPart {
     Confidence,
     Note,
     By,
+    Correction,
 }
 
 impl CheckinPart {
@@ -146,6 +147,7 @@ impl CheckinPart {
             CheckinPart::Confidence => "confidence",
             CheckinPart::Note => "note",
             CheckinPart::By => "by",
+            CheckinPart::Correction => "correction",
         }
     }
 }
@@ -169,12 +171,30 @@ pub fn checkin_differences(a: &Checkin, b: &Checkin) -> Vec<CheckinPart> {
     if a.by() != b.by() {
         out.push(CheckinPart::By);
     }
+    if a.correction().map(|c| &c.reason) != b.correction().map(|c| &c.reason) {
+        out.push(CheckinPart::Correction);
+    }
     out
 }
 
-/// Whether two check-ins of one item on one date say the same thing.
+/// Whether two check-ins of one item on one date say the same thing, by content (SPEC 9):
+/// the history written for the date (a correction's originals and earlier corrections, then
+/// itself) entry by entry, never where any of it stands in a file.
 pub fn same_checkin(a: &Checkin, b: &Checkin) -> bool {
-    a.obs == b.obs && a.confidence == b.confidence && a.text == b.text
+    a.as_written().count() == b.as_written().count()
+        && a.as_written()
+            .zip(b.as_written())
+            .all(|(x, y)| written_same(x, y))
+}
+
+/// The first check-ins written for one item and date that differ between `old` and `new`
+/// (each the one in force, with what it corrects): the entry of the history that a rewrite
+/// changed. `old` and `new` themselves when the entries agree as far as both go.
+pub fn first_difference<'c>(old: &'c Checkin, new: &'c Checkin) -> (&'c Checkin, &'c Checkin) {
+    old.as_written()
+        .zip(new.as_written())
+        .find(|(a, b)| !written_same(a, b))
+        .unwrap_or((old, new))
 }
 
 /// Whether two check-ins were written the same: value, confidence, note, author and

@@ -319,11 +319,16 @@ fn rewritten(
 ) {
     let reference = c.reference_at_base();
     for ch in &c.checkins.changed {
-        let (old, new) = (&ch.from, &ch.to);
-        let parts: Vec<&str> = super::checkin_differences(old, new)
+        // What was rewritten may be an original behind a correction: name that one.
+        let (old, new) = super::first_difference(&ch.from, &ch.to);
+        let mut parts: Vec<&str> = super::checkin_differences(old, new)
             .into_iter()
             .map(|p| p.as_str())
             .collect();
+        if parts.is_empty() {
+            // The same entries as far as both go: one side wrote more for that date.
+            parts.push("history");
+        }
         out.push(
             Diagnostic::new(
                 Code::HistoryRewritten,

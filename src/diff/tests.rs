@@ -598,6 +598,63 @@ fn a_correction_that_keeps_the_history_is_a_correction_and_anything_else_a_chang
     assert_eq!((ch.corrected.len(), ch.changed.len()), (0, 1));
 }
 
+/// Issue 24, item 1: a corrected check-in is compared by content (SPEC 9). Where it and the
+/// originals it replaced are written (their spans) takes no part; what they say does.
+#[test]
+fn a_corrected_checkin_is_compared_by_content_not_position() {
+    let at = |line: u32| Span {
+        line,
+        start: line * 40,
+        ..Span::default()
+    };
+    let original = Checkin {
+        date: Date::parse("2026-10-20").expect("a date"),
+        obs: Observation::Value(9.0),
+        confidence: Some(0.6),
+        text: CheckinText::boxed(Some("from the dashboard".into()), None),
+        span: at(12),
+    };
+    let corrected = |of: &Checkin, line: u32| {
+        let mut c = Checkin {
+            obs: Observation::Value(8.0),
+            text: CheckinText::boxed_with(None, None, Some("typo".to_owned())),
+            span: at(line),
+            ..of.clone()
+        };
+        if let Some(k) = c.text.as_mut().and_then(|t| t.correction.as_mut()) {
+            k.replaced = vec![of.clone()];
+        }
+        c
+    };
+    let base = corrected(&original, 3);
+    // Both moved down by four lines.
+    let moved = corrected(
+        &Checkin {
+            span: at(16),
+            ..original.clone()
+        },
+        7,
+    );
+    assert!(same_checkin(&base, &moved));
+    let ch = compare_checkins(std::slice::from_ref(&base), std::slice::from_ref(&moved));
+    assert!(ch.is_empty(), "{ch:?}");
+    // The original's value edited under the correction is still a change, and the pair
+    // that differs is the original.
+    let edited = corrected(
+        &Checkin {
+            obs: Observation::Value(10.0),
+            ..original.clone()
+        },
+        3,
+    );
+    assert!(!same_checkin(&base, &edited));
+    let (was, is) = first_difference(&base, &edited);
+    assert_eq!(
+        (was.obs, is.obs),
+        (Observation::Value(9.0), Observation::Value(10.0))
+    );
+}
+
 #[test]
 fn touched_items_changed_themselves_not_only_their_figures() {
     let head = BASE.replace(

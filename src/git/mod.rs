@@ -256,25 +256,39 @@ impl Repo {
     /// The merge base of HEAD and the default branch, named `merge-base(HEAD, BRANCH)`.
     pub fn default_base(&self) -> Result<Revision, GitError> {
         let branch = self.default_branch()?;
+        let other = self.resolve(&branch)?;
+        let base = self.merge_base_with_head(&other)?;
+        Ok(Revision {
+            name: format!("merge-base(HEAD, {branch})"),
+            commit: base.commit,
+        })
+    }
+
+    /// The merge base of HEAD and `rev` (SPEC 9, `check --base REV`): what `rev` gained after
+    /// HEAD's branch was cut is not compared. Named as `rev` when that is the merge base
+    /// itself (HEAD contains `rev`, as a pull request's merge commit does), else
+    /// `merge-base(HEAD, REV)`.
+    pub fn merge_base_with_head(&self, rev: &Revision) -> Result<Revision, GitError> {
         let head = self.resolve("HEAD").map_err(|e| match e {
             GitError::UnknownRevision { .. } => {
                 GitError::Other("HEAD has no commit yet; commit the goal files first".to_owned())
             }
             e => e,
         })?;
-        let other = self.resolve(&branch)?;
         let locked = lock(&self.repo);
         let repo = &*locked.guard;
-        match repo.merge_base(head.commit.0, other.commit.0) {
+        match repo.merge_base(head.commit.0, rev.commit.0) {
+            Ok(commit) if commit == rev.commit.0 => Ok(rev.clone()),
             Ok(commit) => Ok(Revision {
-                name: format!("merge-base(HEAD, {branch})"),
+                name: format!("merge-base(HEAD, {})", rev.name),
                 commit: Oid(commit),
             }),
             Err(_) if repo.is_shallow() => Err(GitError::Shallow {
-                what: format!("cannot find the merge base of HEAD and `{branch}`"),
+                what: format!("cannot find the merge base of HEAD and `{}`", rev.name),
             }),
             Err(e) => Err(GitError::Other(format!(
-                "cannot find the merge base of HEAD and `{branch}`: {}; name the base revision",
+                "cannot find the merge base of HEAD and `{}`: {}; name the base revision",
+                rev.name,
                 e.message()
             ))),
         }

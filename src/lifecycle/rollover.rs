@@ -305,8 +305,8 @@ fn objective(
 ) {
     let (o, s) = (goals.objective(i), card.objective(i));
     out.push_str(&format!(
-        "  # scored {:.2} in {from} (pass mark {:.1})\n",
-        s.score,
+        "  # scored {} in {from} (pass mark {:.1})\n",
+        crate::text::fixed(s.score, 2),
         o.commitment.pass_mark()
     ));
     out.push_str(&format!("  - id: {}\n", yaml_text(&o.id)));

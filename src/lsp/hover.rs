@@ -16,7 +16,7 @@ use crate::model::{Observation, upto};
 use crate::report::view::{KpiRow, ObjectiveRow};
 use crate::select::{self, Target as Found};
 use crate::text::safe::markdown as md;
-use crate::text::{num, plural};
+use crate::text::{fixed, num, plural};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 /// The hover at byte `offset` of the file at `path`.
@@ -172,13 +172,13 @@ fn objective(ws: &Workspace, valid: &Valid, id: crate::model::ObjectiveId) -> St
     who.push(o.commitment.as_str().to_owned());
     lines.push(format!("- {}", who.join(" · ")));
     lines.push(format!(
-        "- score **{:.2}** · expected {:.2} · **{}**",
-        s.score,
-        s.expected,
+        "- score **{}** · expected {} · **{}**",
+        fixed(s.score, 2),
+        fixed(s.expected, 2),
         s.status.label()
     ));
     if let Some(f) = s.forecast {
-        lines.push(format!("- forecast {f:.2}"));
+        lines.push(format!("- forecast {}", fixed(f, 2)));
     }
     if let Some(p) = row.parent {
         lines.push(format!("- parent {}", md(&p.reference().to_string())));
@@ -204,9 +204,9 @@ fn objective(ws: &Workspace, valid: &Valid, id: crate::model::ObjectiveId) -> St
     }
     for kr in &row.key_results {
         lines.push(format!(
-            "- {} {:.2} {}",
+            "- {} {} {}",
             md(&kr.kr.id),
-            kr.score.progress,
+            fixed(kr.score.progress, 2),
             kr.score.status.label()
         ));
     }
@@ -229,8 +229,12 @@ fn key_result(ws: &Workspace, valid: &Valid, id: crate::model::KrId) -> String {
         ),
         md(&kr.kr.title),
         String::new(),
-        format!("- progress {} (**{:.2}**)", md(&kr.measure()), s.progress),
-        format!("- **{}** · expected {:.2}", s.status.label(), s.expected),
+        format!(
+            "- progress {} (**{}**)",
+            md(&kr.measure()),
+            fixed(s.progress, 2)
+        ),
+        format!("- **{}** · expected {}", s.status.label(), fixed(s.expected, 2)),
     ];
     if let Some(c) = s.confidence {
         lines.push(format!("- confidence {}", num(c)));

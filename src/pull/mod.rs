@@ -42,6 +42,9 @@ pub struct Pulled {
     pub values: BTreeMap<Date, f64>,
     /// What went wrong, with the date asked about (`None`: for every date).
     pub troubles: Vec<(Option<Date>, Trouble)>,
+    /// Dates not asked about because they are after the clock's today (SPEC 11: a
+    /// `GOALPOST_TODAY` later than the clock cannot fetch the future).
+    pub future: Vec<Date>,
 }
 
 /// An HTTP GET: `(url, bearer token, timeout)` to an answer or why there is none.
@@ -60,6 +63,8 @@ pub struct Request<'a> {
     pub since: Option<Date>,
     /// Now, as Unix milliseconds: no instant after it is asked about.
     pub now_ms: i64,
+    /// The clock's local date (never `GOALPOST_TODAY`): no date after it is asked about.
+    pub clock_today: Date,
     /// The environment (where tokens are read).
     pub env: &'a dyn Fn(&str) -> Option<String>,
     /// The network ([`http::get`], or a fake in tests).
@@ -84,14 +89,18 @@ pub fn pull(req: &Request<'_>, kpis: &[KpiId]) -> Result<Vec<Pulled>, String> {
     let mut down: HashSet<String> = HashSet::new();
     let mut tables: HashMap<String, Result<csv::Table, Trouble>> = HashMap::new();
     let mut out = Vec::with_capacity(plan.len());
-    for (id, asked) in plan {
+    for (id, mut asked) in plan {
         let kpi = req.goals.kpi(id);
         let Some(ks) = &kpi.source else { continue };
+        // A date after the clock's today has no value yet: asking would record today's
+        // value under it (SPEC 11). `asked` is sorted, so the future is its tail.
+        let future = asked.split_off(asked.partition_point(|&d| d <= req.clock_today));
         let mut pulled = Pulled {
             kpi: id,
             source: ks.from.clone(),
             values: BTreeMap::new(),
             troubles: Vec::new(),
+            future,
         };
         match req.sources.get(&ks.from) {
             None => pulled.troubles.push((

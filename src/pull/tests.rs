@@ -77,6 +77,7 @@ fn each_date_is_one_instant_query_at_the_end_of_its_day() {
         date: d("2026-11-30"),
         since: Some(d("2026-11-16")),
         now_ms: now,
+        clock_today: d("2026-11-30"),
         env: &env,
         get: &get,
     };
@@ -125,6 +126,7 @@ fn a_source_that_cannot_be_reached_is_asked_nothing_more() {
         date: d("2026-11-30"),
         since: Some(d("2026-10-01")),
         now_ms: i64::MAX,
+        clock_today: d("2026-11-30"),
         env: &env,
         get: &get,
     };
@@ -166,6 +168,7 @@ fn a_missing_token_asks_nothing_and_query_problems_are_no_values() {
         date: d("2026-11-30"),
         since: None,
         now_ms: i64::MAX,
+        clock_today: d("2026-11-30"),
         env: &no_env,
         get: &get,
     };
@@ -205,6 +208,7 @@ fn csv_sources_give_the_latest_row_on_or_before_each_date() {
         date: d("2026-11-30"),
         since: Some(d("2026-08-01")),
         now_ms: i64::MAX,
+        clock_today: d("2026-11-30"),
         env: &env,
         get: &get,
     };
@@ -244,9 +248,46 @@ fn too_many_dates_are_refused_before_anything_is_asked() {
         date: d("2026-11-30"),
         since: Some(d("1800-01-01")),
         now_ms: i64::MAX,
+        clock_today: d("2026-11-30"),
         env: &env,
         get: &get,
     };
     let e = pull(&req, &[KpiId::new(0)]).unwrap_err();
     assert!(e.contains("more than 5000 dates of `t/a`"), "{e}");
+}
+
+/// Issue 24, item 4 (SPEC 11): no date after the clock's today is asked about, from any
+/// source, even when the date pulled (from `GOALPOST_TODAY`) is later: those dates are
+/// reported as `future`, and nothing is recorded under them.
+#[test]
+fn dates_after_the_clocks_today_are_not_asked() {
+    let (goals, sources) = goals();
+    let calls = RefCell::new(Vec::new());
+    let get = |url: &str, _: Option<&str>, _: Duration| {
+        calls.borrow_mut().push(url.to_owned());
+        Ok(sample("7"))
+    };
+    let env = |_: &str| Some("t".to_owned());
+    let clock = d("2026-11-30");
+    let now = clock.end_in_local_time().unwrap() * 1000 - 3_600_000;
+    let req = Request {
+        goals: &goals,
+        sources: &sources,
+        files: &Files(Some("ref,date,value\nt/c,2026-11-30,3\n")),
+        date: d("2026-12-14"),
+        since: Some(d("2026-11-23")),
+        now_ms: now,
+        clock_today: clock,
+        env: &env,
+        get: &get,
+    };
+    let pulled = pull(&req, &[KpiId::new(0), KpiId::new(2)]).unwrap();
+    assert_eq!(calls.borrow().len(), 2, "{:?}", calls.borrow());
+    let dates = |p: &Pulled| p.values.keys().map(Date::to_string).collect::<Vec<_>>();
+    assert_eq!(dates(&pulled[0]), ["2026-11-23", "2026-11-30"]);
+    assert_eq!(pulled[0].future, [d("2026-12-07"), d("2026-12-14")]);
+    assert!(pulled[0].troubles.is_empty(), "{:?}", pulled[0].troubles);
+    // A monthly CSV KPI: 2026-11-30 is asked, 2026-12-14 is not.
+    assert_eq!(dates(&pulled[1]), ["2026-11-30"]);
+    assert_eq!(pulled[1].future, [d("2026-12-14")]);
 }

@@ -220,10 +220,12 @@ fn details(c: &ItemChange) -> Vec<String> {
         ));
     }
     for k in &c.checkins.changed {
+        // An original edited under a correction: show that entry, not the correction.
+        let (from, to) = crate::diff::first_difference(&k.from, &k.to);
         out.push(format!(
             "check-in changed: {} → {}",
-            checkin_text(&k.from),
-            checkin_text(&k.to)
+            checkin_text(from),
+            checkin_text(to)
         ));
     }
     for k in &c.checkins.corrected {
@@ -601,7 +603,7 @@ impl DiffJson {
 
 /// The JSON document ([`DiffJson`]).
 pub fn json(h: &Header, changes: &[ItemChange]) -> String {
-    let mut s = serde_json::to_string_pretty(&DiffJson::new(h, changes))
+    let mut s = super::wire::to_string_pretty(&DiffJson::new(h, changes))
         .expect("diff values serialise: finite numbers");
     s.push('\n');
     s

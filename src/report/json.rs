@@ -232,6 +232,6 @@ pub fn write_status<W: std::io::Write + ?Sized>(
             to_json: kpi,
         },
     };
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    super::wire::to_writer_pretty(&mut *w, &doc)?;
     w.write_all(b"\n")
 }

@@ -297,7 +297,7 @@ impl LogJson {
 
 /// The JSON document ([`LogJson`]).
 pub fn json(item: &Ref, kind: ItemKind, commits: &[Change]) -> String {
-    let mut s = serde_json::to_string_pretty(&LogJson::new(item, kind, commits))
+    let mut s = super::wire::to_string_pretty(&LogJson::new(item, kind, commits))
         .expect("log values serialise: finite numbers");
     s.push('\n');
     s

@@ -5,7 +5,7 @@
 use super::text::*;
 use super::view::{KpiRow, KrRow, ObjectiveRow};
 use crate::model::*;
-use crate::score::Scorecard;
+use crate::score::{Scorecard, Status};
 use crate::text::safe;
 
 pub use crate::select::Target;
@@ -168,11 +168,19 @@ fn objective(out: &mut String, goals: &Goals, row: &ObjectiveRow) {
         );
     }
     field(out, "status", s.status.label());
+    // A closed objective's guardrails are judged at its end (SPEC 5), which may differ from
+    // the KPI's health today: say so.
+    let closed = matches!(s.status, Status::Achieved | Status::Missed);
     for g in &row.guardrails {
+        let at = if closed {
+            format!(" at {}", o.period.end)
+        } else {
+            String::new()
+        };
         field(
             out,
             "guardrail",
-            format!("{} ({})", h(&g.kpi.reference()), g.status.label()),
+            format!("{} ({}{at})", h(&g.kpi.reference()), g.status.label()),
         );
     }
     out.push_str("\nkey results\n");
@@ -217,7 +225,7 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
     );
     field(out, "expected", score(ks.expected));
     if let Some(words) = kr.forecast_words() {
-        let f = ks.forecast.map_or(0.0, |f| f.progress);
+        let f = kr.forecast().map_or(0.0, |f| f.progress);
         field(
             out,
             "forecast",

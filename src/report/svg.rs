@@ -154,7 +154,7 @@ pub fn objective_chart(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
                 }
                 // The forecast: a dashed line from today's progress to the projected
                 // progress at the period's end, in a shaded wedge up to the band's ends.
-                @if let (Some(fc), Some((start, target))) = (kr.score.forecast, kr.kr.kind.bounds()) {
+                @if let (Some(fc), Some((start, target))) = (kr.forecast(), kr.kr.kind.bounds()) {
                     @let (x0, y0) = (f.x(until).round(), f.y(kr.score.progress).round());
                     @let x1 = f.x(p.end).round();
                     @if let Some((lo, hi)) = fc.progress_band(start, target) {

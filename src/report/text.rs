@@ -8,7 +8,7 @@ pub use crate::text::{num, truncate, with_unit};
 
 /// A score with two decimals, as SPEC 5 asks of human output.
 pub fn score(x: f64) -> String {
-    format!("{x:.2}")
+    crate::text::fixed(x, 2)
 }
 
 /// A bar of `width` cells for a fraction in [0, 1].

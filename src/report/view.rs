@@ -6,8 +6,10 @@
 //! their own sanitiser (`crate::text::safe`).
 
 use crate::model::*;
-use crate::score::{KpiScore, KpiStatus, KrScore, ObjectiveScore, Scorecard, Status, Trend};
-use crate::text::{num, with_unit};
+use crate::score::{
+    Forecast, KpiScore, KpiStatus, KrScore, ObjectiveScore, Scorecard, Status, Trend,
+};
+use crate::text::{fixed, num, with_unit};
 
 /// What a status-like report shows: the selected objectives (with their key results) and
 /// KPIs, in output order.
@@ -31,7 +33,8 @@ pub struct ObjectiveRow<'a> {
     pub as_of: Date,
 }
 
-/// A guardrail KPI of an objective and its health.
+/// A guardrail KPI of an objective and its health as of the objective's T_K (SPEC 5: a
+/// closed objective's at its end), as scored ([`ObjectiveScore::guardrails`]).
 pub struct GuardrailCell<'a> {
     pub kpi: &'a Kpi,
     pub status: KpiStatus,
@@ -189,9 +192,10 @@ impl<'a> ObjectiveRow<'a> {
         let guardrails = o
             .guardrails
             .iter()
-            .map(|&k| GuardrailCell {
+            .zip(&s.guardrails)
+            .map(|(&k, &status)| GuardrailCell {
                 kpi: goals.kpi(k),
-                status: card.kpi(k).status,
+                status,
             })
             .collect();
         let key_results = o
@@ -232,17 +236,18 @@ impl<'a> ObjectiveRow<'a> {
 
     /// The objective's forecast for tables ("0.85"); empty outside its period.
     pub fn forecast_cell(&self) -> String {
-        self.score
-            .forecast
-            .map_or(String::new(), |f| format!("{f:.2}"))
+        self.score.forecast.map_or(String::new(), |f| fixed(f, 2))
     }
 
     /// The share of the period elapsed, as a whole percentage ("49%"): the straight line,
     /// whatever the milestones' due dates make the objective's expected progress.
     pub fn elapsed(&self) -> String {
         format!(
-            "{:.0}%",
-            linear_expected(&self.objective.period, self.as_of) * 100.0
+            "{}%",
+            fixed(
+                linear_expected(&self.objective.period, self.as_of) * 100.0,
+                0
+            )
         )
     }
 }
@@ -286,11 +291,19 @@ impl<'a> KrRow<'a> {
         self.objective.commitment.pass_mark()
     }
 
+    /// The forecast human outputs show: SPEC 5's, except for a key result whose progress is
+    /// already 1 (a forecast of something reached only confuses; JSON and CSV keep it).
+    pub fn forecast(&self) -> Option<Forecast> {
+        // SPEC 5: a comparison with the mark 1.0 allows 1e-9 for rounding.
+        let reached = self.score.progress >= 1.0 - 1e-9;
+        self.score.forecast.filter(|_| !reached)
+    }
+
     /// The forecast progress for tables, two decimals; `?` marks a forecast whose ±1
     /// standard-error band reaches both sides of the pass mark (it could end either way).
-    /// Empty without a forecast.
+    /// Empty without a forecast ([`KrRow::forecast`]).
     pub fn forecast_cell(&self) -> String {
-        let (Some(f), Some((start, target))) = (self.score.forecast, self.kr.kind.bounds()) else {
+        let (Some(f), Some((start, target))) = (self.forecast(), self.kr.kind.bounds()) else {
             return String::new();
         };
         let mark = if f.straddles(start, target, self.pass_mark()) {
@@ -298,14 +311,14 @@ impl<'a> KrRow<'a> {
         } else {
             ""
         };
-        format!("{:.2}{mark}", f.progress)
+        format!("{}{mark}", fixed(f.progress, 2))
     }
 
     /// The forecast in the key result's units, at the precision of its own figures (start,
     /// target and the values seen): "13.3% on 2026-12-31 (band 13–13.6%)".
     pub fn forecast_words(&self) -> Option<String> {
         use crate::text::{decimals, num_at, unit_after};
-        let f = self.score.forecast?;
+        let f = self.forecast()?;
         let given = self
             .kr
             .kind

@@ -173,6 +173,9 @@ pub struct ObjectiveScore {
     pub status: Status,
     /// A guardrail KPI is critical as of T_K (for a closed objective: at its end).
     pub guardrail_breached: bool,
+    /// The health of each guardrail KPI as of T_K, parallel to the objective's guardrails:
+    /// what every view shows (a closed objective's guardrails at its end, not today).
+    pub guardrails: Vec<KpiStatus>,
     /// The weighted mean of the key results' forecast progress (their current progress
     /// where they have no forecast); `None` outside the period (SPEC 5).
     pub forecast: Option<f64>,
@@ -396,14 +399,15 @@ fn objective(
     };
     // As of the objective's T_K: a guardrail of a closed objective is judged at its end.
     let t_k = frozen_at(&o.period, t);
-    let guardrail_breached = o.guardrails.iter().any(|&k| {
-        let status = if t_k == t {
-            kpis.get(k.index()).map(|s| s.status)
-        } else {
-            Some(kpi(k, goals.kpi(k), t_k).status)
-        };
-        status == Some(KpiStatus::Critical)
-    });
+    let guardrails: Vec<KpiStatus> = o
+        .guardrails
+        .iter()
+        .map(|&k| match kpis.get(k.index()) {
+            Some(s) if t_k == t => s.status,
+            _ => kpi(k, goals.kpi(k), t_k).status,
+        })
+        .collect();
+    let guardrail_breached = guardrails.contains(&KpiStatus::Critical);
     let forecast = o.period.contains(t).then(|| {
         weighted_score(
             o.key_results
@@ -419,6 +423,7 @@ fn objective(
         expected: exp,
         status,
         guardrail_breached,
+        guardrails,
         key_results,
     }
 }

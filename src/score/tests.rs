@@ -420,6 +420,8 @@ fn closed_periods_are_frozen_at_their_end() {
     assert_eq!(card.kpis[0].status, KpiStatus::Healthy);
     // A guardrail of a closed objective is judged as of its end: not critical then.
     assert!(!os.guardrail_breached);
+    // Every view shows the guardrail's health as of the end too (issue 24, item 2).
+    assert_eq!(os.guardrails, [KpiStatus::Warning]);
     // ... and was critical when the KPI was last measured critical before the end.
     let mut g = goals.clone();
     g.kpis[0].checkins[1].obs = Observation::Value(30.0);

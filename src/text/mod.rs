@@ -22,23 +22,29 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// `x` with `places` decimals (`0.40`, `49`), never a negative zero: a value that rounds to
+/// zero is written without a sign (`-0.0001` and `-0.0` as `0.00`). Every fixed-precision
+/// number in a human output goes through here.
+pub fn fixed(x: f64, places: usize) -> String {
+    let s = format!("{x:.places$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),
+        _ => s,
+    }
+}
+
 /// How many decimals [`num`] writes for `x` (0 to 3): the precision a figure was given in.
 pub fn decimals(x: f64) -> usize {
     num(x).split_once('.').map_or(0, |(_, d)| d.len())
 }
 
-/// `x` with exactly `places` decimals (at most 3), never `-0`: a derived figure (a forecast)
-/// shown at the precision of the figures it comes from.
+/// `x` with exactly `places` decimals (at most 3), never `-0` ([`fixed`]): a derived figure (a
+/// forecast) shown at the precision of the figures it comes from.
 pub fn num_at(x: f64, places: usize) -> String {
     if !x.is_finite() {
         return "–".to_owned();
     }
-    let places = places.min(3);
-    let s = format!("{x:.places$}");
-    match s.strip_prefix('-') {
-        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
-        _ => s,
-    }
+    fixed(x, places.min(3))
 }
 
 /// A number at full precision for machines (CSV), without `.0` on whole numbers.
@@ -159,6 +165,12 @@ mod tests {
         assert_eq!(num(6.1), "6.1");
         assert_eq!(num(1.0 / 3.0), "0.333");
         assert_eq!(num(-0.0001), "0");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(fixed(-0.0, 2), "0.00");
+        assert_eq!(fixed(-0.004, 2), "0.00");
+        assert_eq!(fixed(-0.4, 0), "0");
+        assert_eq!(fixed(-0.006, 2), "-0.01");
+        assert_eq!(fixed(0.4, 2), "0.40");
         assert_eq!(num(f64::NAN), "–");
         assert_eq!(num_full(0.1 + 0.2), "0.30000000000000004");
         assert_eq!(num_full(3.0), "3");

@@ -552,10 +552,32 @@ fn settle(
         .map(|(_, c)| (*c).clone())
         .collect();
     let mut settled = distinct[winner].clone();
+    if settled.correction().is_some()
+        && let Some(original) = distinct.iter().rev().find(|c| c.correction().is_none())
+    {
+        inherit(&mut settled, original);
+    }
     if let Some(c) = settled.text.as_mut().and_then(|t| t.correction.as_mut()) {
         c.replaced = replaced;
     }
     settled
+}
+
+/// SPEC 3.2: a correction's `confidence`, `note` and `by` that it does not name are those of
+/// the check-in it corrects (`original`, the last original in reading order), so correcting
+/// a figure does not silently drop what was said with it.
+fn inherit(correction: &mut Checkin, original: &Checkin) {
+    if correction.confidence.is_none() {
+        correction.confidence = original.confidence;
+    }
+    if let Some(t) = correction.text.as_mut() {
+        if t.note.is_none() {
+            t.note = original.note().map(str::to_owned);
+        }
+        if t.by.is_none() {
+            t.by = original.by().map(str::to_owned);
+        }
+    }
 }
 
 /// `orphan-correction`: a correction of a date on which the item has no other check-in.

@@ -353,6 +353,37 @@ fn a_correction_replaces_the_check_in_of_its_date_and_keeps_it() {
     assert_eq!(cks[1].as_written().count(), 1);
 }
 
+/// Issue 24, item 5 (SPEC 3.2): a correction keeps the `confidence`, `note` and `by` of the
+/// check-in it corrects (the last original in reading order) where it names none of its own.
+#[test]
+fn a_correction_keeps_the_fields_it_does_not_name() {
+    let (cks, codes) = churn_with(&[
+        "date: 2026-10-31, value: 6.3, confidence: 0.2, note: first try, by: carol",
+        "date: 2026-10-31, value: 6.1, confidence: 0.6, note: from the dashboard, by: alice",
+        "date: 2026-10-31, value: 5.9, correction: the dashboard counted paused accounts",
+    ]);
+    assert!(codes.is_empty(), "{codes:?}");
+    let c = &cks[0];
+    assert_eq!(c.obs, Observation::Value(5.9));
+    assert_eq!(
+        (c.confidence, c.note(), c.by()),
+        (Some(0.6), Some("from the dashboard"), Some("alice"))
+    );
+    // What a correction names is its own; an earlier correction is not what it corrects.
+    let (cks, codes) = churn_with(&[
+        "date: 2026-10-31, value: 6.1, confidence: 0.6, note: from the dashboard",
+        "date: 2026-10-31, value: 6.0, confidence: 0.9, by: bob, correction: first fix",
+        "date: 2026-10-31, value: 5.9, note: recounted, correction: second fix",
+    ]);
+    assert!(codes.is_empty(), "{codes:?}");
+    let c = &cks[0];
+    assert_eq!(
+        (c.confidence, c.note(), c.by()),
+        (Some(0.6), Some("recounted"), None)
+    );
+    assert_eq!(c.correction().expect("corrected").reason, "second fix");
+}
+
 #[test]
 fn a_correction_settles_a_conflict_and_the_last_correction_wins() {
     // A union merge brought two different figures together; a correction settles them.

@@ -89,3 +89,55 @@ fn items_invalid_at_the_base_are_not_compared_as_if_valid() {
     assert_eq!(code, Some(1));
     assert!(codes(&v).contains(&"history-rewritten".to_owned()), "{v:#}");
 }
+
+/// Issue 24, item 3: `check --base main` compares against the merge base of `main` and HEAD
+/// (SPEC 9), so a branch cut before main gained check-ins is not blamed for "deleting" them;
+/// what the branch itself rewrites is still an error.
+#[test]
+fn the_base_is_the_merge_base_not_the_tip() {
+    let log = "checkins:\n  - { ref: growth/onboarding/completion, date: 2026-10-12, value: 64 }\n";
+    let dir = committed(&[
+        ("goals/growth.yaml", &BASE.replace("target: 5", "target: 9")),
+        ("goals/checkins.yaml", log),
+    ]);
+    let d = dir.path();
+    git_as(d, "Test", &["checkout", "-q", "-b", "feature"]);
+    git_as(d, "Test", &["checkout", "-q", "main"]);
+    // Main gains a week of check-ins after the branch was cut.
+    let mut gained = log.to_owned();
+    for day in 19..=25 {
+        gained.push_str(&format!(
+            "  - {{ ref: growth/onboarding/completion, date: 2026-10-{day}, value: {day} }}\n"
+        ));
+    }
+    write(d, "goals/checkins.yaml", gained.as_bytes());
+    git_as(d, "Test", &["commit", "-qam", "a week of check-ins"]);
+    git_as(d, "Test", &["checkout", "-q", "feature"]);
+    let (code, v, err) = check_base(d);
+    assert_eq!(code, Some(0), "{v:#}\n{err}");
+    assert!(
+        !codes(&v).contains(&"history-rewritten".to_owned()),
+        "{v:#}"
+    );
+    // The branch's own rewrite of a check-in the merge base has is still caught, and the
+    // message names the base as the merge base.
+    write(
+        d,
+        "goals/checkins.yaml",
+        log.replace("value: 64", "value: 65").as_bytes(),
+    );
+    let (code, v, _) = check_base(d);
+    assert_eq!(code, Some(1), "{v:#}");
+    let messages: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "history-rewritten")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), 1, "{v:#}");
+    assert!(
+        messages[0].contains("since merge-base(HEAD, main)"),
+        "{messages:?}"
+    );
+}

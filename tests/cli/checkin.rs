@@ -210,13 +210,13 @@ fn invalid_checkins_are_refused_and_nothing_is_written() {
     let cases: &[(&[&str], i32, &str)] = &[
         (
             &["growth/onboarding/guide", "1"],
-            1,
-            "error[invalid-checkin]",
+            2,
+            "use --done or --not-done instead of a value",
         ),
         (
             &["growth/onboarding/completion", "--done"],
-            1,
-            "error[invalid-checkin]",
+            2,
+            "give it as VALUE",
         ),
         (
             &["growth/onboarding/completion", "70", "--date", "2027-01-05"],

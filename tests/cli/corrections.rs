@@ -108,7 +108,8 @@ fn checkin_correct_appends_a_correction_that_every_figure_uses() {
     let shown = stdout(&o);
     assert!(
         shown.contains(
-            "  2026-10-26           67%\n              ↳ corrected from 76%: dashboard counted reopened sign-ups twice\n"
+            // The correction names no author: it keeps the original's (SPEC 3.2).
+            "  2026-10-26           67%  by alice\n              ↳ corrected from 76%: dashboard counted reopened sign-ups twice\n"
         ),
         "{shown}"
     );
@@ -411,4 +412,166 @@ fn diff_and_log_show_a_correction_apart_from_new_checkins() {
         newest["checkins_corrected"][0]["to"]["value"], 67.0,
         "{v:#}"
     );
+}
+
+/// Issue 24, item 1: a check-in is compared by content, never by where it is written
+/// (SPEC 9). A corrected inline check-in whose lines move (a key result added above it), or
+/// a corrected log check-in with a line inserted above it, is neither a rewrite for
+/// `check --base` nor a change for `diff`.
+#[test]
+fn a_corrected_checkin_that_moved_is_not_a_rewrite() {
+    const INLINE: &str = "\
+team: growth
+period: 2026-Q4
+objectives:
+  - id: onboarding
+    title: Make onboarding so good that users don't need support
+    key_results:
+      - id: activation
+        title: Raise activation from 4 to 12
+        start: 4
+        target: 12
+        checkins:
+          - { date: 2026-10-20, value: 9, confidence: 0.6, note: from the dashboard }
+      - id: completion
+        title: Increase onboarding completion rate from 60% to 80%
+        start: 60
+        target: 80
+        unit: \"%\"
+";
+    let dir = repo(&[
+        ("goals/growth/2026-Q4.yaml", INLINE),
+        (
+            "goals/checkins.yaml",
+            &LOG.replace(
+                "  - { ref: growth/d7-retention, date: 2026-10-31, value: 41 }\n",
+                "",
+            ),
+        ),
+    ]);
+    let d = dir.path();
+    git_as(d, "Test", &["init", "-q", "-b", "main"]);
+    git_as(d, "Test", &["config", "user.name", "Test"]);
+    git_as(d, "Test", &["config", "user.email", "test@example.com"]);
+    git_as(d, "Test", &["add", "-A"]);
+    git_as(d, "Test", &["commit", "-q", "-m", "goals"]);
+    for (kr, value, date) in [
+        ("activation", "8", "2026-10-20"),
+        ("completion", "75", "2026-10-26"),
+    ] {
+        let reference = format!("growth/onboarding/{kr}");
+        let o = run(
+            d,
+            &[
+                "checkin",
+                &reference,
+                value,
+                "--date",
+                date,
+                "--correct",
+                "typo",
+                "--commit",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    git_as(d, "Test", &["checkout", "-q", "-b", "feature"]);
+    // A key result added above the corrected inline check-in...
+    let goals = INLINE.replace(
+        "    key_results:\n",
+        "    key_results:\n      - id: tickets\n        title: Cut support tickets from 250 to 150\n        start: 250\n        target: 150\n",
+    );
+    write(d, "goals/growth/2026-Q4.yaml", goals.as_bytes());
+    // ...and a line inserted above the corrected log check-in's original.
+    let log_text = log(d).replace(
+        "checkins:\n",
+        "checkins:\n  - { ref: growth/onboarding/tickets, date: 2026-10-05, value: 240 }\n",
+    );
+    write(d, "goals/checkins.yaml", log_text.as_bytes());
+    git_as(d, "Test", &["commit", "-qam", "a key result more"]);
+
+    let (code, v) = check_json(d, &["--base", "main"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert!(
+        !codes(&v).contains(&"history-rewritten".to_owned()),
+        "{v:#}"
+    );
+    let text = stdout(&run(d, &["diff", "main", "--as-of", "2026-11-15"]));
+    assert!(!text.contains("check-in changed"), "{text}");
+    assert!(!text.contains("9 → 9"), "{text}");
+    let o = run(
+        d,
+        &["diff", "main", "--format", "json", "--as-of", "2026-11-15"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    for item in v["changes"].as_array().expect("changes") {
+        assert_eq!(item["checkins_changed"], serde_json::json!([]), "{v:#}");
+        assert_eq!(item["checkins_corrected"], serde_json::json!([]), "{v:#}");
+    }
+    // Content still counts: the inline original edited is a rewrite.
+    let edited = goals.replace("value: 9,", "value: 10,");
+    write(d, "goals/growth/2026-Q4.yaml", edited.as_bytes());
+    let text = stdout(&run(d, &["diff", "main", "--as-of", "2026-11-15"]));
+    assert!(
+        text.contains("check-in changed: 2026-10-20 value 9"),
+        "{text}"
+    );
+    assert!(text.contains("→ 2026-10-20 value 10"), "{text}");
+    let (code, v) = check_json(d, &["--base", "main"]);
+    assert_eq!(code, 1, "{v:#}");
+    let rewritten: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "history-rewritten")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(rewritten.len(), 1, "{v:#}");
+    assert!(
+        rewritten[0].contains("activation") && rewritten[0].contains("it was: value 9"),
+        "{v:#}"
+    );
+}
+
+/// Issue 24, item 5: a correction made with `checkin --correct` keeps the original's
+/// confidence, note and author (SPEC 3.2), so the status it gives and what `show` says do
+/// not change silently.
+#[test]
+fn a_correction_keeps_the_originals_confidence_and_note() {
+    let dir = fixture();
+    let d = dir.path();
+    let text = log(d).replace(
+        "value: 76, by: alice",
+        "value: 76, confidence: 0.3, note: new FAQ live, by: alice",
+    );
+    write(d, "goals/checkins.yaml", text.as_bytes());
+    let before = completion(d);
+    assert_eq!(before["confidence"], 0.3, "{before:#}");
+    let o = run(
+        d,
+        &[
+            "checkin",
+            "growth/onboarding/completion",
+            "67",
+            "--date",
+            "2026-10-26",
+            "--correct",
+            "typo",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let after = completion(d);
+    assert_eq!(after["current"], 67, "{after:#}");
+    assert_eq!(after["confidence"], 0.3, "{after:#}");
+    assert_eq!(after["status"], before["status"], "{after:#}");
+    let shown = stdout(&run(
+        d,
+        &[
+            "show",
+            "growth/onboarding/completion",
+            "--as-of",
+            "2026-10-30",
+        ],
+    ));
+    assert!(shown.contains("new FAQ live"), "{shown}");
 }

@@ -261,6 +261,47 @@ fn query_problems_name_the_kpi_and_the_query_and_the_rest_is_appended() {
     assert_eq!((got[0].0.as_str(), got[0].2), ("ops/up", 1.0));
 }
 
+/// Issue 24, item 4 (SPEC 11): `pull` never asks about a date after the clock's today, even
+/// when `GOALPOST_TODAY` is later: those dates are skipped with a note, not filled with
+/// today's value.
+#[test]
+fn pull_never_asks_about_a_date_after_the_clocks_today() {
+    let Some((prometheus, _)) = binaries("pull_never_asks_about_a_date_after_the_clocks_today")
+    else {
+        return;
+    };
+    let server = Server::start(&prometheus, None);
+    let r = repository(&server.url(), &[("up", "up{job=\"self\"}")]);
+    let clock = jiff::Zoned::now().date();
+    let later = |days: i64| {
+        clock
+            .checked_add(jiff::Span::new().days(days))
+            .expect("a date")
+            .to_string()
+    };
+    // Today pinned two weeks ahead: the weekly dates are the clock's today, +7 and +14.
+    let o = command(r.path(), &["pull", "--since", &clock.to_string()])
+        .env("GOALPOST_TODAY", later(14))
+        .output()
+        .expect("goalpost runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let got = checkins(r.path());
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str(), got[0].2),
+        ("ops/up", clock.to_string().as_str(), 1.0)
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "note: ops/up: not asked about {} and {}",
+            later(7),
+            later(14)
+        )) && err.contains(&format!("after the clock's today ({clock})")),
+        "{err}"
+    );
+}
+
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

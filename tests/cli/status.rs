@@ -181,6 +181,231 @@ fn filters_and_invalid_goals() {
     assert!(stderr(&o).contains("error[invalid-type]"));
 }
 
+/// Issue 24, item 2: a closed objective's guardrail is judged as of the period's end (SPEC 5,
+/// T_K) in every view: the table, `show`, Markdown, HTML and JSON agree that a KPI turning
+/// critical after the quarter did not breach it.
+#[test]
+fn a_closed_objectives_guardrail_is_judged_at_the_periods_end() {
+    let dir = repo(&[(
+        "goals/growth.yaml",
+        "\
+team: growth
+period: 2026-Q3
+objectives:
+  - id: onboarding
+    title: Onboarding that needs no support
+    guardrails: [growth/churn]
+    key_results:
+      - id: completion
+        title: Completion from 60 to 80
+        start: 60
+        target: 80
+        checkins:
+          - { date: 2026-09-20, value: 78 }
+      - id: activation
+        title: Activation from 10 to 20
+        start: 10
+        target: 20
+        checkins:
+          - { date: 2026-09-20, value: 19 }
+kpis:
+  - id: churn
+    title: Monthly churn
+    unit: \"%\"
+    better: lower
+    target: 5
+    critical: 7
+    cadence: monthly
+    checkins:
+      - { date: 2026-09-15, value: 4.8 }
+      - { date: 2026-11-20, value: 8.2 }
+",
+    )]);
+    let d = dir.path();
+    let out = |args: &[&str]| {
+        let o = run(d, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&out(&["status", "--format", "json"])).expect("json");
+    assert_eq!(
+        json["objectives"][0]["guardrail_breached"], false,
+        "{json:#}"
+    );
+    let table = out(&["status"]);
+    assert!(!table.contains("breached"), "{table}");
+    let markdown = out(&["status", "--format", "markdown"]);
+    assert!(!markdown.contains("breached"), "{markdown}");
+    let report = out(&["report", "--format", "markdown"]);
+    assert!(!report.contains("breached"), "{report}");
+    let html = out(&["report", "--format", "html"]);
+    assert!(
+        !html.contains("breached</li>") && !html.contains(": breached"),
+        "{html}"
+    );
+    let shown = out(&["show", "growth/onboarding"]);
+    assert!(
+        shown.contains("growth/churn (healthy at 2026-09-30)"),
+        "{shown}"
+    );
+    // The KPI itself is critical today, and says so.
+    let kpi = out(&["show", "growth/churn"]);
+    assert!(kpi.contains("critical"), "{kpi}");
+}
+
+/// Issue 24, item 7: a key result whose progress is 1 shows no forecast in human outputs
+/// (table, `show`, Markdown, HTML): a forecast of something already reached only confuses.
+/// JSON keeps SPEC 5's figure.
+#[test]
+fn a_done_key_result_shows_no_forecast() {
+    let mut goals = "\
+team: growth
+period: 2026-Q4
+objectives:
+  - id: onboarding
+    title: Onboarding that needs no support
+    key_results:
+      - id: reach
+        title: Reach 120 teams
+        start: 0
+        target: 120
+        checkins:
+"
+    .to_owned();
+    for (date, value) in [
+        ("2026-10-04", 300),
+        ("2026-10-09", 284),
+        ("2026-10-14", 267),
+        ("2026-10-19", 251),
+        ("2026-10-24", 235),
+        ("2026-10-29", 218),
+        ("2026-11-03", 202),
+        ("2026-11-08", 185),
+        ("2026-11-13", 169),
+        ("2026-11-18", 153),
+        ("2026-11-23", 136),
+        ("2026-11-28", 120),
+    ] {
+        goals.push_str(&format!("          - {{ date: {date}, value: {value} }}\n"));
+    }
+    goals.push_str("      - id: guide\n        title: Setup guide live\n        kind: milestone\n");
+    let dir = repo(&[("goals/growth.yaml", &goals)]);
+    let d = dir.path();
+    let out = |args: &[&str]| {
+        let o = run(d, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&out(&["status", "--format", "json"])).expect("json");
+    let kr = &json["objectives"][0]["key_results"][0];
+    assert_eq!(
+        (kr["progress"].as_f64(), kr["status"].as_str()),
+        (Some(1.0), Some("done"))
+    );
+    let f = kr["forecast"]["progress"]
+        .as_f64()
+        .expect("JSON keeps the forecast");
+    let shown = format!("{f:.2}");
+    assert!(f < 1.0, "{kr:#}");
+    let row = |text: &str, marker: &str| -> String {
+        text.lines()
+            .find(|l| l.contains(marker))
+            .unwrap_or_else(|| panic!("no line with {marker}: {text}"))
+            .to_owned()
+    };
+    let table = out(&["status"]);
+    assert!(!row(&table, "└ reach").contains(&shown), "{table}");
+    let markdown = out(&["status", "--format", "markdown"]);
+    assert!(
+        !row(&markdown, "Reach 120 teams").contains(&shown),
+        "{markdown}"
+    );
+    let kr_show = out(&["show", "growth/onboarding/reach"]);
+    assert!(!kr_show.contains("forecast"), "{kr_show}");
+    let html = out(&["report", "--format", "html"]);
+    assert!(!html.contains(&format!("{shown}?")), "{html}");
+    assert!(!html.contains("111.6"), "{html}");
+}
+
+/// Issue 24, item 6: no negative zero anywhere. A decrease key result at its start has
+/// progress (250 − 250) / (150 − 250) = −0; no output may write `-0.00`, `-0` or `-0.0`.
+#[test]
+fn no_output_writes_a_negative_zero() {
+    let goals = "\
+team: growth
+period: 2026-Q4
+objectives:
+  - id: onboarding
+    title: Onboarding that needs no support
+    key_results:
+      - id: tickets
+        title: Cut weekly tickets from 250 to 150
+        start: 250
+        target: 150
+        checkins:
+          - { date: 2026-11-02, value: 250 }
+          - { date: 2026-11-16, value: 250 }
+      - id: completion
+        title: Completion from 60 to 80
+        start: 60
+        target: 80
+        checkins:
+          - { date: 2026-11-16, value: 70 }
+";
+    let dir = repo(&[("goals/growth.yaml", goals)]);
+    let d = dir.path();
+    git_as(d, "Test", &["init", "-q", "-b", "main"]);
+    git_as(d, "Test", &["add", "-A"]);
+    git_as(d, "Test", &["commit", "-q", "-m", "goals"]);
+    // The branch records the value at the start again, a week later.
+    let more = goals.replace(
+        "          - { date: 2026-11-16, value: 250 }\n",
+        "          - { date: 2026-11-16, value: 250 }\n          - { date: 2026-11-23, value: 250 }\n",
+    );
+    write(d, "goals/growth.yaml", more.as_bytes());
+    let negative_zero = |text: &str| {
+        let b = text.as_bytes();
+        (0..b.len()).any(|i| {
+            b[i] == b'-'
+                && b.get(i + 1) == Some(&b'0')
+                && !(i > 0 && b[i - 1].is_ascii_alphanumeric())
+                && {
+                    // "-0", "-0.0", "-0.00": a minus before nothing but zeros.
+                    let rest = &b[i + 1..];
+                    let end = rest
+                        .iter()
+                        .position(|c| !(c.is_ascii_digit() || *c == b'.'))
+                        .unwrap_or(rest.len());
+                    let n = &rest[..end];
+                    n.iter().all(|c| *c == b'0' || *c == b'.')
+                }
+        })
+    };
+    for args in [
+        &["status"][..],
+        &["status", "--format", "json"],
+        &["status", "--format", "markdown"],
+        &["status", "--format", "csv"],
+        &["show", "growth/onboarding"],
+        &["show", "growth/onboarding/tickets"],
+        &["report", "--format", "markdown"],
+        &["report", "--format", "html"],
+        &["diff", "main"],
+        &["diff", "main", "--format", "json"],
+        &["diff", "main", "--format", "markdown"],
+    ] {
+        let o = run(d, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let text = stdout(&o);
+        assert!(
+            !negative_zero(&text),
+            "{args:?} writes a negative zero:\n{text}"
+        );
+    }
+}
+
 /// Human outputs list a team's objectives of a period in file order (the team's priority,
 /// SPEC 12), across its files too; JSON and CSV keep the sorted order of SPEC 7.3.
 #[test]

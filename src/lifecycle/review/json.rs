@@ -190,7 +190,8 @@ pub fn document(r: &Review) -> ReviewJson {
 
 /// The review as pretty JSON with a trailing newline.
 pub fn render(r: &Review) -> String {
-    let mut s = serde_json::to_string_pretty(&document(r)).unwrap_or_else(|_| "{}".to_owned());
+    let mut s =
+        crate::report::wire::to_string_pretty(&document(r)).unwrap_or_else(|_| "{}".to_owned());
     s.push('\n');
     s
 }

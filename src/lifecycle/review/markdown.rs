@@ -27,7 +27,7 @@ fn plain_word(s: &str) -> bool {
 }
 
 fn score(x: f64) -> String {
-    format!("{x:.2}")
+    crate::text::fixed(x, 2)
 }
 
 fn grade(g: Grade) -> &'static str {

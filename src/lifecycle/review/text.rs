@@ -16,7 +16,7 @@ fn h(s: &str) -> String {
 }
 
 fn score(x: f64) -> String {
-    format!("{x:.2}")
+    crate::text::fixed(x, 2)
 }
 
 /// "0.14 (n = 8)", or "– (n = 0)".
