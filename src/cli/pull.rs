@@ -121,7 +121,7 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
             return Ok(code);
         }
         Appended::Refused(r) => {
-            let n = super::print_errors(&r.after, ctx.color_err);
+            let n = super::print_errors(&r.after, ctx);
             eprintln!(
                 "error: pull refused ({}); {} was not changed",
                 plural(n, "error"),
