@@ -96,7 +96,7 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
             if counts.values().all(|(d, t)| d == t) {
                 eprintln!();
             }
-        } else if done == total || (total >= 20 && done % (total / 10) == 0) {
+        } else if done == total || (total >= 20 && done.is_multiple_of(total / 10)) {
             eprintln!("pull: {} {done}/{total} queries", safe::human(source));
         }
     };
