@@ -6,7 +6,7 @@
 //! table or heading. Documents stay within GitHub's comment limit ([`crate::text::fit`]).
 
 use super::text::{kpi_emoji, score, sparkline, status_emoji, trend_arrow};
-use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView, Summary};
+use super::view::{KpiRow, KrRow, ObjectiveRow, Phase, StatusView, Summary};
 use crate::model::*;
 use crate::text::{num, safe};
 
@@ -98,14 +98,52 @@ fn kpi_row(k: &KpiRow) -> String {
     )
 }
 
-/// `status --format markdown`: one table per period and team, then a KPI table.
+/// The sections of `view` in human order, split into those of open and coming periods and
+/// those of closed ones.
+type Sections<'v, 'a> = Vec<Vec<&'v ObjectiveRow<'a>>>;
+fn split_closed<'v, 'a>(view: &'v StatusView<'a>) -> (Sections<'v, 'a>, Sections<'v, 'a>) {
+    view.sections()
+        .into_iter()
+        .partition(|g| Phase::of(&g[0].objective.period, view.as_of) != Phase::Closed)
+}
+
+/// A closed period's section folded (`<details>`), its heading line as the summary.
+fn fold(first: &ObjectiveRow, text: &str) -> String {
+    let (heading, body) = text.split_once('\n').unwrap_or((text, ""));
+    let title = heading.trim_start_matches('#').trim();
+    format!(
+        "<details><summary>{title} (closed on {})</summary>\n{body}\n</details>\n",
+        first.objective.period.end
+    )
+}
+
+/// `status --format markdown`: one table per period and team (open periods first), the KPI
+/// table, then closed periods folded.
 pub fn status(view: &StatusView, limit: usize) -> String {
     let mut head = format!("## Goals as of {}\n\n", view.as_of);
     if view.objectives.is_empty() && view.kpis.is_empty() {
         head.push_str("_No objectives or KPIs match._\n");
     }
     let mut doc = Document::new(head, limit);
-    for group in view.sections() {
+    // Open and coming periods first, then the KPIs, then closed periods folded: what is cut
+    // to stay within the limit is the past (SPEC 12).
+    let (now, past) = split_closed(view);
+    let kpis = |doc: &mut Document| {
+        if !view.kpis.is_empty() {
+            doc.section(&[(view.kpis.len(), "KPI")], || {
+                let mut text = format!("### KPIs\n\n{KPI_HEADER}");
+                for k in &view.kpis {
+                    text.push_str(&kpi_row(k));
+                }
+                text
+            });
+        }
+    };
+    for (i, group) in now.iter().chain(&past).enumerate() {
+        if i == now.len() {
+            kpis(&mut doc);
+        }
+        let closed = i >= now.len();
         doc.section(&[(group.len(), "objective")], || {
             let first = &group[0];
             let mut text = format!(
@@ -128,17 +166,11 @@ pub fn status(view: &StatusView, limit: usize) -> String {
                     ));
                 }
             }
-            text
+            if closed { fold(first, &text) } else { text }
         });
     }
-    if !view.kpis.is_empty() {
-        doc.section(&[(view.kpis.len(), "KPI")], || {
-            let mut text = format!("### KPIs\n\n{KPI_HEADER}");
-            for k in &view.kpis {
-                text.push_str(&kpi_row(k));
-            }
-            text
-        });
+    if past.is_empty() {
+        kpis(&mut doc);
     }
     doc.finish("Run `goalpost status` or `goalpost report --format html` for everything.")
 }
@@ -152,8 +184,9 @@ pub fn report(view: &StatusView, limit: usize) -> String {
         head.push_str("_No objectives or KPIs match._\n");
     }
     let mut doc = Document::new(head, limit);
-    for group in view.sections() {
-        doc.section(&[(group.len(), "objective")], || team_section(&group));
+    let (now, past) = split_closed(view);
+    for group in &now {
+        doc.section(&[(group.len(), "objective")], || team_section(group));
     }
     for (n, group) in view.kpi_sections().into_iter().enumerate() {
         doc.section(&[(group.len(), "KPI")], || {
@@ -163,6 +196,11 @@ pub fn report(view: &StatusView, limit: usize) -> String {
                 text.push_str(&kpi_row(k));
             }
             text
+        });
+    }
+    for group in &past {
+        doc.section(&[(group.len(), "objective")], || {
+            fold(group[0], &team_section(group))
         });
     }
     doc.finish("Run `goalpost report --format html` or `goalpost status` for everything.")

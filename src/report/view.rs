@@ -58,6 +58,26 @@ pub struct KrRow<'a> {
     pub as_of: Date,
 }
 
+/// Where a period stands on the as-of date, for the order of human reports (SPEC 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Open,
+    NotStarted,
+    Closed,
+}
+
+impl Phase {
+    pub fn of(p: &Period, as_of: Date) -> Phase {
+        if as_of < p.start {
+            Phase::NotStarted
+        } else if as_of > p.end {
+            Phase::Closed
+        } else {
+            Phase::Open
+        }
+    }
+}
+
 /// One KPI and its figures.
 pub struct KpiRow<'a> {
     pub id: KpiId,
@@ -91,9 +111,25 @@ impl<'a> StatusView<'a> {
     }
 
     /// Runs of objectives that share a period and team (objectives are sorted so), each run
-    /// a section of a human report, its objectives in file order (the order a team writes
-    /// them in is its priority; SPEC 12). JSON and CSV keep `objectives`' order instead.
+    /// a section of a human report, in the order of SPEC 12: open periods first (by end
+    /// date), then those not started (by start), then closed ones (most recent first); teams
+    /// in name order within a period, and a team's objectives in file order (the order a team
+    /// writes them in is its priority). JSON and CSV keep `objectives`' order instead.
     pub fn sections(&self) -> Vec<Vec<&ObjectiveRow<'a>>> {
+        let mut runs = self.runs();
+        runs.sort_by_key(|run| {
+            let p = &run[0].objective.period;
+            match Phase::of(p, self.as_of) {
+                Phase::Open => (0, self.as_of.days_until(p.end)),
+                Phase::NotStarted => (1, self.as_of.days_until(p.start)),
+                Phase::Closed => (2, p.end.days_until(self.as_of)),
+            }
+        });
+        runs
+    }
+
+    /// Runs of objectives that share a period and team, in `objectives`' order.
+    fn runs(&self) -> Vec<Vec<&ObjectiveRow<'a>>> {
         let rows = &self.objectives;
         let mut out = Vec::new();
         let mut start = 0;

@@ -459,3 +459,67 @@ fn human_outputs_keep_file_order_and_json_sorts() {
         );
     }
 }
+
+/// SPEC 12: human outputs list open periods first, then those not started, then closed ones
+/// (most recent first), and Markdown folds closed periods and puts them after the KPIs, so
+/// that the past is what a comment's limit cuts. JSON keeps the order of SPEC 7.3.
+#[test]
+fn open_periods_come_first_and_closed_ones_fold() {
+    let file = |period: &str, id: &str| {
+        format!(
+            "team: g\nperiod: {period}\nobjectives:\n  - id: {id}\n    title: Objective {id}\n    key_results:\n      - {{ id: a, title: A, start: 0, target: 10 }}\n      - {{ id: b, title: B, start: 0, target: 10 }}\n"
+        )
+    };
+    let r = repo(&[
+        ("goals/a.yaml", &file("2026-Q2", "older")),
+        ("goals/b.yaml", &file("2026-Q3", "closed")),
+        ("goals/c.yaml", &file("2026-Q4", "open")),
+        ("goals/d.yaml", &file("2027-Q1", "coming")),
+        (
+            "goals/k.yaml",
+            "team: g\nkpis:\n  - { id: churn, title: Churn, better: lower, target: 5 }\n",
+        ),
+    ]);
+    let order = |text: &str, ids: &[&str]| -> Vec<usize> {
+        ids.iter()
+            .map(|id| text.find(id).unwrap_or_else(|| panic!("no {id} in {text}")))
+            .collect()
+    };
+    let ascending = |v: &[usize]| v.windows(2).all(|w| w[0] < w[1]);
+    let human = ["g/open", "g/coming", "g/closed", "g/older"];
+    for args in [&["status"][..], &["report", "--format", "html"]] {
+        let o = run(r.path(), args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(
+            ascending(&order(&stdout(&o), &human)),
+            "{args:?}: {}",
+            stdout(&o)
+        );
+    }
+    for args in [
+        &["status", "--format", "markdown"][..],
+        &["report", "--format", "markdown"],
+    ] {
+        let o = run(r.path(), args);
+        let md = stdout(&o);
+        let at = order(
+            &md,
+            &[
+                "g/open",
+                "g/coming",
+                "g/churn",
+                "<details><summary>2026-Q3",
+                "g/closed",
+                "g/older",
+            ],
+        );
+        assert!(ascending(&at), "{args:?}: {md}");
+        assert_eq!(md.matches("<details><summary>2026-Q").count(), 2, "{md}");
+        assert!(md.contains("(closed on 2026-09-30)</summary>"), "{md}");
+    }
+    let o = run(r.path(), &["status", "--format", "json"]);
+    assert!(ascending(&order(
+        &stdout(&o),
+        &["g/older", "g/closed", "g/open", "g/coming"]
+    )));
+}
