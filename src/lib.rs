@@ -4,6 +4,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod attention;
 pub mod check;
 pub mod checkin;
 pub mod cli;

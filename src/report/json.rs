@@ -14,6 +14,12 @@ pub struct StatusJson<'a> {
     pub format_version: super::FormatVersion,
     /// The date the figures are computed as of.
     pub as_of: Date,
+    /// For each open period and team, how many objectives have each status (only statuses
+    /// that occur).
+    pub summary: Vec<SummaryJson<'a>>,
+    /// What needs someone (SPEC 12): objectives and key results of open periods and KPIs,
+    /// each with every reason that applies, sorted by the most severe reason, then by ref.
+    pub attention: Vec<AttentionJson>,
     pub objectives: Rows<'a, ObjectiveRow<'a>, ObjectiveJson<'a>>,
     pub kpis: Rows<'a, KpiRow<'a>, KpiJson<'a>>,
 }
@@ -41,6 +47,29 @@ impl<R, J: JsonSchema> JsonSchema for Rows<'_, R, J> {
     fn inline_schema() -> bool {
         true
     }
+}
+
+/// Objectives per status of one open period and team.
+#[derive(Serialize, JsonSchema)]
+pub struct SummaryJson<'a> {
+    pub period: &'a str,
+    pub team: &'a str,
+    pub counts: std::collections::BTreeMap<&'static str, usize>,
+}
+
+/// One entry of the attention list.
+#[derive(Serialize, JsonSchema)]
+pub struct AttentionJson {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// `objective`, `key_result` or `kpi`.
+    pub item: &'static str,
+    /// The key result's objective's owner, or the KPI's.
+    pub owner: Option<String>,
+    /// Most severe first: guardrail_breached, kpi_critical, off_track, at_risk,
+    /// kpi_warning, kpi_no_data, stale, overdue.
+    pub reasons: Vec<&'static str>,
+    pub checkin_due: Option<Date>,
 }
 
 /// An objective and its figures.
@@ -92,8 +121,15 @@ pub struct KrJson<'a> {
     #[serde(serialize_with = "num::one")]
     pub weight: f64,
     pub kpi: Option<RefParts<'a>>,
+    /// Who is asked for its check-ins: its objective's owner.
+    pub owner: Option<&'a str>,
     /// A milestone's due date (`due`); null for a metric or a milestone without one.
     pub due: Option<Date>,
+    /// When its next check-in is due while its period is open: its latest check-in (else
+    /// the period's start) plus 7 days; null for a done milestone and a `kpi:` key result.
+    pub checkin_due: Option<Date>,
+    /// `checkin_due` is before the as-of date.
+    pub overdue: bool,
     pub status: crate::score::Status,
     #[serde(serialize_with = "num::opt")]
     pub confidence: Option<f64>,
@@ -137,6 +173,10 @@ pub struct KpiJson<'a> {
     pub trend: Option<crate::score::Trend>,
     pub last_checkin: Option<Date>,
     pub stale: bool,
+    /// Its latest check-in plus its cadence; null without a check-in.
+    pub checkin_due: Option<Date>,
+    /// `checkin_due` is before the as-of date.
+    pub overdue: bool,
 }
 
 fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
@@ -180,7 +220,10 @@ fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
         expected: s.expected,
         weight: k.weight,
         kpi: row.kpi.map(Kpi::ref_parts),
+        owner: row.objective.owner.as_deref(),
         due: k.kind.due(),
+        checkin_due: row.checkin_due(),
+        overdue: row.overdue(),
         status: s.status,
         confidence: s.confidence,
         last_checkin: s.last_checkin,
@@ -211,6 +254,8 @@ fn kpi<'a>(row: &KpiRow<'a>) -> KpiJson<'a> {
         trend: s.trend,
         last_checkin: s.last_checkin,
         stale: s.stale,
+        checkin_due: row.checkin_due(),
+        overdue: row.overdue(),
     }
 }
 
@@ -223,6 +268,26 @@ pub fn write_status<W: std::io::Write + ?Sized>(
     let doc = StatusJson {
         format_version: super::FormatVersion,
         as_of: view.as_of,
+        summary: view
+            .open_summary
+            .iter()
+            .map(|t| SummaryJson {
+                period: &t.period,
+                team: &t.team,
+                counts: t.counts.iter().map(|&(s, n)| (s.as_str(), n)).collect(),
+            })
+            .collect(),
+        attention: view
+            .attention
+            .iter()
+            .map(|e| AttentionJson {
+                reference: e.reference.to_string(),
+                item: e.item.kind(),
+                owner: e.owner.clone(),
+                reasons: e.reasons.iter().map(|r| r.as_str()).collect(),
+                checkin_due: e.checkin_due,
+            })
+            .collect(),
         objectives: Rows {
             rows: &view.objectives,
             to_json: objective,

@@ -98,6 +98,79 @@ fn kpi_row(k: &KpiRow) -> String {
     )
 }
 
+/// The summary of open periods and the attention list (SPEC 12), the first sections of a
+/// Markdown report: each within a share of `limit`, cut from its end (the least severe
+/// entries) with a count of what was left out, so that neither can push the other or the
+/// open periods out of the comment.
+fn attention_first(doc: &mut Document, view: &StatusView, limit: usize) {
+    if !view.open_summary.is_empty() {
+        doc.section(&[(view.open_summary.len(), "team summary")], || {
+            let mut text = String::from(
+                "### Open periods\n\n| Period | Team | Objectives |\n|---|---|---|\n",
+            );
+            let rows = view.open_summary.iter().map(|t| {
+                let counts: Vec<String> = t
+                    .counts
+                    .iter()
+                    .map(|&(s, n)| format!("{} {n}", status_emoji(s)))
+                    .collect();
+                format!("| {} | {} | {} |\n", md(&t.period), md(&t.team), counts.join(" · "))
+            });
+            within(&mut text, rows, limit / 5, "teams", "");
+            text
+        });
+    }
+    if !view.attention.is_empty() {
+        doc.section(&[(view.attention.len(), "attention entry")], || {
+            let mut text = format!(
+                "### Needs attention ({})\n\n| Item | Why | Owner | Check-in due |\n|---|---|---|---|\n",
+                view.attention.len()
+            );
+            let rows = view.attention.iter().map(|e| {
+                let why: Vec<&str> = e.reasons.iter().map(|r| r.label()).collect();
+                format!(
+                    "| `{}` | {} {} | {} | {} |\n",
+                    md(&e.reference.to_string()),
+                    reason_emoji(e.reasons[0]),
+                    why.join(", "),
+                    e.owner.as_deref().map_or(String::new(), md),
+                    e.checkin_due.map_or(String::new(), |d| d.to_string())
+                )
+            });
+            within(
+                &mut text,
+                rows,
+                limit * 2 / 5,
+                "entries, the least severe,",
+                " `goalpost status --attention` lists them all.",
+            );
+            text
+        });
+    }
+}
+
+/// Appends `rows` to `text` while it stays within `budget` bytes, then a line that counts the
+/// rows left out.
+fn within(text: &mut String, rows: impl ExactSizeIterator<Item = String>, budget: usize, what: &str, hint: &str) {
+    let total = rows.len();
+    for (i, row) in rows.enumerate() {
+        if text.len() + row.len() > budget {
+            text.push_str(&format!("\n_{} more {what} left out._{hint}\n", total - i));
+            return;
+        }
+        text.push_str(&row);
+    }
+}
+
+fn reason_emoji(r: crate::attention::Reason) -> &'static str {
+    use crate::attention::Reason::*;
+    match r {
+        GuardrailBreached | KpiCritical | OffTrack => "🔴",
+        AtRisk | KpiWarning => "🟡",
+        KpiNoData | Stale | Overdue => "⚪",
+    }
+}
+
 /// The sections of `view` in human order, split into those of open and coming periods and
 /// those of closed ones.
 type Sections<'v, 'a> = Vec<Vec<&'v ObjectiveRow<'a>>>;
@@ -125,6 +198,7 @@ pub fn status(view: &StatusView, limit: usize) -> String {
         head.push_str("_No objectives or KPIs match._\n");
     }
     let mut doc = Document::new(head, limit);
+    attention_first(&mut doc, view, limit);
     // Open and coming periods first, then the KPIs, then closed periods folded: what is cut
     // to stay within the limit is the past (SPEC 12).
     let (now, past) = split_closed(view);
@@ -184,6 +258,7 @@ pub fn report(view: &StatusView, limit: usize) -> String {
         head.push_str("_No objectives or KPIs match._\n");
     }
     let mut doc = Document::new(head, limit);
+    attention_first(&mut doc, view, limit);
     let (now, past) = split_closed(view);
     for group in &now {
         doc.section(&[(group.len(), "objective")], || team_section(group));

@@ -360,6 +360,37 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
     }
 }
 
+const ATTENTION_COLUMNS: &[Column] = &[
+    col("item", false, true, None),
+    col("why", false, true, None),
+    col("owner", false, false, Some(2)),
+    col("check-in due", false, false, Some(1)),
+];
+
+/// The attention list (SPEC 12), most severe first.
+fn attention_grid(view: &StatusView) -> Grid {
+    let mut grid = Grid::new(ATTENTION_COLUMNS);
+    for e in &view.attention {
+        let why: Vec<&str> = e.reasons.iter().map(|r| r.label()).collect();
+        grid.push(vec![
+            TCell::new(h(&e.reference)),
+            TCell::new(why.join(", ")).color(reason_color(e.reasons[0])),
+            TCell::new(e.owner.as_deref().map_or(String::new(), h)),
+            TCell::new(e.checkin_due.map_or(String::new(), |d| d.to_string())),
+        ]);
+    }
+    grid
+}
+
+fn reason_color(r: crate::attention::Reason) -> comfy_table::Color {
+    use crate::attention::Reason::*;
+    match r {
+        GuardrailBreached | KpiCritical | OffTrack => status_color(crate::score::Status::OffTrack),
+        AtRisk | KpiWarning => status_color(crate::score::Status::AtRisk),
+        KpiNoData | Stale | Overdue => status_color(crate::score::Status::NoData),
+    }
+}
+
 fn kpi_grid(kpis: &[KpiRow]) -> Grid {
     let mut grid = Grid::new(KPI_COLUMNS);
     for k in kpis {
@@ -384,6 +415,15 @@ fn kpi_grid(kpis: &[KpiRow]) -> Grid {
 /// The OKR and KPI tables.
 pub fn status(view: &StatusView, opts: TableOptions) -> String {
     let mut out = Trimmed::default();
+    if !view.attention.is_empty() {
+        out.push(&format!(
+            "Needs attention ({}) as of {}\n",
+            view.attention.len(),
+            view.as_of
+        ));
+        out.push(&attention_grid(view).render(opts));
+        out.push("\n\n");
+    }
     if opts.tree {
         tree(view, opts, &mut out);
     } else {

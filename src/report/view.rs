@@ -5,6 +5,7 @@
 //! one formatter each; formats choose where to put them and pass repository text through
 //! their own sanitiser (`crate::text::safe`).
 
+use crate::attention;
 use crate::model::*;
 use crate::score::{
     Forecast, KpiScore, KpiStatus, KrScore, ObjectiveScore, Scorecard, Status, Trend,
@@ -18,6 +19,10 @@ pub struct StatusView<'a> {
     pub goals: &'a Goals,
     pub objectives: Vec<ObjectiveRow<'a>>,
     pub kpis: Vec<KpiRow<'a>>,
+    /// What needs someone among the selected items (SPEC 12), most severe first.
+    pub attention: Vec<attention::Entry>,
+    /// Objectives per status for each open period and team among the selected ones.
+    pub open_summary: Vec<attention::TeamSummary>,
 }
 
 /// One objective and its figures.
@@ -94,6 +99,8 @@ impl<'a> StatusView<'a> {
         objectives: &[ObjectiveId],
         kpis: &[KpiId],
     ) -> StatusView<'a> {
+        let attention = attention::list(goals, card, objectives, kpis);
+        let open_summary = attention::summary(goals, card, objectives);
         let objectives = objectives
             .iter()
             .map(|&id| ObjectiveRow::new(goals, card, id))
@@ -107,6 +114,8 @@ impl<'a> StatusView<'a> {
             goals,
             objectives,
             kpis,
+            attention,
+            open_summary,
         }
     }
 
@@ -312,6 +321,16 @@ impl<'a> KrRow<'a> {
         upto(self.observations, self.as_of)
     }
 
+    /// When its next check-in is due while its period is open (SPEC 12).
+    pub fn checkin_due(&self) -> Option<Date> {
+        attention::kr_checkin_due(&self.objective.period, self.kr, self.score, self.as_of)
+    }
+
+    /// Its next check-in is due before the as-of date.
+    pub fn overdue(&self) -> bool {
+        attention::overdue(self.checkin_due(), self.as_of)
+    }
+
     /// The KR's numbers in its unit: "250 → 210 → 150 tickets/week", or a milestone's state.
     pub fn measure(&self) -> String {
         measure(self.kr, self.score)
@@ -406,6 +425,16 @@ impl<'a> KpiRow<'a> {
     /// Check-ins dated on or before the as-of date.
     pub fn seen(&self) -> &'a [Checkin] {
         upto(&self.kpi.checkins, self.as_of)
+    }
+
+    /// When its next check-in is due (SPEC 12); none before its first.
+    pub fn checkin_due(&self) -> Option<Date> {
+        attention::kpi_checkin_due(self.kpi.cadence.days(), self.score)
+    }
+
+    /// Its next check-in is due before the as-of date.
+    pub fn overdue(&self) -> bool {
+        attention::overdue(self.checkin_due(), self.as_of)
     }
 
     /// A value of this KPI in its unit ("329 ms", "99.5%").
