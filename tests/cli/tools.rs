@@ -88,3 +88,24 @@ impl Node {
             .expect("node runs")
     }
 }
+
+/// `markdown` rendered to HTML by GitHub's own renderer (cmark-gfm with the extensions
+/// github.com uses, its tag filter included; raw HTML kept, as github.com keeps what its
+/// sanitiser allows), or `None` when cmark-gfm is missing.
+pub fn gfm_html(markdown: &str) -> Option<String> {
+    let cmark = on_path("cmark-gfm")?;
+    let mut child = Command::new(cmark)
+        .args(["-e", "autolink", "-e", "table", "-e", "strikethrough"])
+        .args(["-e", "tagfilter", "--unsafe"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cmark-gfm runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let text = markdown.to_owned();
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, text.as_bytes()));
+    let o = child.wait_with_output().expect("cmark-gfm ends");
+    writer.join().expect("writer").expect("written");
+    assert!(o.status.success(), "cmark-gfm failed");
+    Some(String::from_utf8_lossy(&o.stdout).into_owned())
+}
