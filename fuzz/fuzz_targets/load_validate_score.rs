@@ -57,6 +57,6 @@ fuzz_target!(|data: &[u8]| {
             text: text.to_owned(),
         }],
     };
-    let _ = diagnostics::human(&diags, &sources, false);
+    let _ = diagnostics::human(&diags, &sources, false, 0);
     let _ = diagnostics::json(&diags, &sources, diags.is_empty());
 });

@@ -129,7 +129,12 @@ pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
         CheckFormat::Human => {
             eprint!(
                 "{}",
-                diagnostics::human(&checked.diags, &checked.sources, ctx.color_err)
+                diagnostics::human(
+                    &checked.diags,
+                    &checked.sources,
+                    ctx.color_err,
+                    ctx.max_diagnostics
+                )
             );
             let g = &checked.goals;
             let krs: usize = g.objectives.iter().map(|o| o.key_results.len()).sum();

@@ -275,7 +275,7 @@ fn same_date(
 
 /// Prints the errors of `checked` and a closing line: "check-in refused (2 errors); ...".
 fn refuse(ctx: &Ctx, checked: &Checked, then: &str) {
-    let n = super::print_errors(checked, ctx.color_err);
+    let n = super::print_errors(checked, ctx);
     eprintln!("error: check-in refused ({}); {then}", plural(n, "error"));
 }
 

@@ -104,7 +104,7 @@ fn side(
         crate::text::safe::human(&format!("the {side} side, {}", source.describe())).into_owned();
     let checked = loaded.map_err(|e| side_failure(e, &what, ctx.color_err))?;
     if checked.has_errors() {
-        let n = super::print_errors(&checked, ctx.color_err);
+        let n = super::print_errors(&checked, ctx);
         eprintln!(
             "error: {} in {what}; nothing was compared",
             plural(n, "error")

@@ -94,6 +94,10 @@ pub struct Cli {
     /// Read goal files from this git revision instead of the work tree.
     #[arg(long, value_name = "REV", global = true)]
     pub at: Option<String>,
+    /// Print at most N problems in full (then a count per code of the rest); 0 prints all.
+    /// JSON and GitHub formats always carry all.
+    #[arg(long, value_name = "N", default_value_t = 200, global = true)]
+    pub max_diagnostics: usize,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -220,7 +224,7 @@ impl Failure {
     fn report(self, color: bool) -> u8 {
         match self {
             Failure::Config { sources, diags } => {
-                eprint!("{}", diagnostics::human(&diags, &sources, color));
+                eprint!("{}", diagnostics::human(&diags, &sources, color, 0));
                 eprintln!("error: goalpost.toml is invalid; fix it before goals can be read");
                 exit::USAGE
             }
@@ -263,6 +267,8 @@ pub struct Ctx {
     pub at: Option<String>,
     pub color_out: bool,
     pub color_err: bool,
+    /// `--max-diagnostics`: problems printed in full (0: all).
+    pub max_diagnostics: usize,
 }
 
 impl Ctx {
@@ -289,6 +295,7 @@ impl Ctx {
             at: cli.at.clone(),
             color_out: use_color(cli.color, std::io::stdout().is_terminal()),
             color_err: use_color(cli.color, std::io::stderr().is_terminal()),
+            max_diagnostics: cli.max_diagnostics,
         })
     }
 
@@ -346,7 +353,7 @@ pub fn load_failure(e: LoadError) -> Failure {
 pub fn side_failure(e: LoadError, what: &str, color: bool) -> Failure {
     match load_failure(e) {
         Failure::Config { sources, diags } => {
-            eprint!("{}", diagnostics::human(&diags, &sources, color));
+            eprint!("{}", diagnostics::human(&diags, &sources, color, 0));
             eprintln!("error: goalpost.toml in {what} is invalid");
             Failure::Reported(exit::USAGE)
         }
@@ -433,7 +440,7 @@ pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
     let mut checked = check_source(source.as_ref())?;
     require_goal_files(&mut checked, ctx, source.as_ref());
     if checked.has_errors() {
-        let n = print_errors(&checked, ctx.color_err);
+        let n = print_errors(&checked, ctx);
         eprintln!(
             "error: {} in the goal files; nothing was scored (run `goalpost check` for details)",
             plural(n, "error")
@@ -483,21 +490,29 @@ pub fn refused_link(r: &crate::load::source::Refused, color: bool) -> Failure {
     };
     // `symlink-escape` (or `resource-limit` past a bound of the run), as `check` says it.
     let d = load::refused(0, r);
-    eprint!("{}", diagnostics::human(&[d], &sources, color));
+    eprint!("{}", diagnostics::human(&[d], &sources, color, 0));
     eprintln!("error: refused (1 error); nothing was written");
     Failure::Reported(exit::FINDINGS)
 }
 
 /// Prints the errors (not the warnings) of `checked` on stderr and returns how many there
 /// were; the caller adds its own closing line.
-pub fn print_errors(checked: &Checked, color: bool) -> usize {
+pub fn print_errors(checked: &Checked, ctx: &Ctx) -> usize {
     let errors: Vec<Diagnostic> = checked
         .diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .cloned()
         .collect();
-    eprint!("{}", diagnostics::human(&errors, &checked.sources, color));
+    eprint!(
+        "{}",
+        diagnostics::human(
+            &errors,
+            &checked.sources,
+            ctx.color_err,
+            ctx.max_diagnostics
+        )
+    );
     errors.len()
 }
 

@@ -13,6 +13,8 @@ use crate::pull::{self, Trouble};
 use crate::select::{Target, resolve};
 use crate::text::safe;
 use clap::Args;
+use std::collections::BTreeMap;
+use std::io::IsTerminal as _;
 
 /// Fetch KPI values from the sources in goalpost.toml and append them as check-ins.
 #[derive(Debug, Args)]
@@ -76,6 +78,28 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
     let env = |var: &str| std::env::var(var).ok();
+    // Queries run PARALLEL at a time. On a terminal one line counts each source's in place;
+    // in a CI log a line per source at every tenth of its way (no carriage returns there).
+    let terminal = std::io::stderr().is_terminal();
+    let counts: std::sync::Mutex<BTreeMap<String, (usize, usize)>> = Default::default();
+    let progress = |source: &str, done: usize, total: usize| {
+        if terminal {
+            let Ok(mut counts) = counts.lock() else {
+                return;
+            };
+            counts.insert(source.to_owned(), (done, total));
+            let line: Vec<String> = counts
+                .iter()
+                .map(|(s, (d, t))| format!("{} {d}/{t}", safe::human(s)))
+                .collect();
+            eprint!("\rpull: {} queries\x1b[K", line.join(" · "));
+            if counts.values().all(|(d, t)| d == t) {
+                eprintln!();
+            }
+        } else if done == total || (total >= 20 && done.is_multiple_of(total / 10)) {
+            eprintln!("pull: {} {done}/{total} queries", safe::human(source));
+        }
+    };
     let request = pull::Request {
         goals,
         sources: &checked.config.sources,
@@ -86,6 +110,7 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
         clock_today: Date::today(),
         env: &env,
         get: &pull::http::get,
+        progress: &progress,
     };
     let pulled = pull::pull(&request, &kpis).map_err(Failure::Usage)?;
     print_future(&pulled, goals, request.clock_today);
@@ -121,7 +146,7 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
             return Ok(code);
         }
         Appended::Refused(r) => {
-            let n = super::print_errors(&r.after, ctx.color_err);
+            let n = super::print_errors(&r.after, ctx);
             eprintln!(
                 "error: pull refused ({}); {} was not changed",
                 plural(n, "error"),

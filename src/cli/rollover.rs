@@ -156,7 +156,7 @@ pub fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
         }
     };
     if after.has_errors() {
-        let n = super::print_errors(&after, ctx.color_err);
+        let n = super::print_errors(&after, ctx);
         remove(&written);
         eprintln!(
             "error: with the carried objectives the goal files would have {}; the new files were removed, nothing was written",

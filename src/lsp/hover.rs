@@ -234,7 +234,11 @@ fn key_result(ws: &Workspace, valid: &Valid, id: crate::model::KrId) -> String {
             md(&kr.measure()),
             fixed(s.progress, 2)
         ),
-        format!("- **{}** · expected {}", s.status.label(), fixed(s.expected, 2)),
+        format!(
+            "- **{}** · expected {}",
+            s.status.label(),
+            fixed(s.expected, 2)
+        ),
     ];
     if let Some(c) = s.confidence {
         lines.push(format!("- confidence {}", num(c)));

@@ -47,8 +47,18 @@ pub struct Pulled {
     pub future: Vec<Date>,
 }
 
-/// An HTTP GET: `(url, bearer token, timeout)` to an answer or why there is none.
-pub type Get<'a> = &'a dyn Fn(&str, Option<&str>, Duration) -> Result<http::Answer, String>;
+/// An HTTP GET: `(url, bearer token, timeout)` to an answer or why there is none. Several
+/// run at once (at most [`PARALLEL`]), so it is `Sync`.
+pub type Get<'a> =
+    &'a (dyn Fn(&str, Option<&str>, Duration) -> Result<http::Answer, String> + Sync);
+
+/// How many queries run at once: enough to hide a server's latency, few enough not to
+/// weigh on it.
+pub const PARALLEL: usize = 8;
+
+/// After each query: its source's name, how many of that source's queries are done, and
+/// how many the run asks it (for a progress line per source).
+pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
 
 /// Everything a pull needs besides the KPIs.
 pub struct Request<'a> {
@@ -69,6 +79,8 @@ pub struct Request<'a> {
     pub env: &'a dyn Fn(&str) -> Option<String>,
     /// The network ([`http::get`], or a fake in tests).
     pub get: Get<'a>,
+    /// Told after each query: (done, total).
+    pub progress: Progress<'a>,
 }
 
 /// Pulls the values of `kpis` (each must have a source). `Err` (a usage problem, nothing
@@ -89,6 +101,7 @@ pub fn pull(req: &Request<'_>, kpis: &[KpiId]) -> Result<Vec<Pulled>, String> {
     let mut down: HashSet<String> = HashSet::new();
     let mut tables: HashMap<String, Result<csv::Table, Trouble>> = HashMap::new();
     let mut out = Vec::with_capacity(plan.len());
+    let mut jobs: Vec<Job> = Vec::new();
     for (id, mut asked) in plan {
         let kpi = req.goals.kpi(id);
         let Some(ks) = &kpi.source else { continue };
@@ -109,7 +122,25 @@ pub fn pull(req: &Request<'_>, kpis: &[KpiId]) -> Result<Vec<Pulled>, String> {
             )),
             Some(Source::Prometheus(p)) => {
                 let query = ks.query.as_deref().unwrap_or_default();
-                prometheus_values(req, &mut pulled, p, query, &asked, &mut down);
+                if let Some(token) = prometheus_token(req, &mut pulled, p, &mut down) {
+                    let timeout = Duration::from_secs(p.timeout_secs);
+                    for &d in &asked {
+                        jobs.push(Job {
+                            slot: out.len(),
+                            date: d,
+                            url: prometheus::query_url(
+                                &p.url,
+                                query,
+                                dates::query_time(d, req.now_ms),
+                            ),
+                            token: token.clone(),
+                            timeout,
+                            source: ks.from.clone(),
+                            base: p.url.clone(),
+                            query: query.to_owned(),
+                        });
+                    }
+                }
             }
             Some(Source::Csv { path }) => {
                 let table = tables
@@ -135,17 +166,158 @@ pub fn pull(req: &Request<'_>, kpis: &[KpiId]) -> Result<Vec<Pulled>, String> {
         }
         out.push(pulled);
     }
+    let answers = ask_all(req.get, req.progress, &jobs, PARALLEL);
+    settle(&mut out, &jobs, answers);
     Ok(out)
 }
 
-fn prometheus_values(
+/// One Prometheus query to make: a date of the KPI in `out[slot]`.
+struct Job {
+    slot: usize,
+    date: Date,
+    url: String,
+    token: Option<String>,
+    timeout: Duration,
+    /// The source's name and base URL, for messages.
+    source: String,
+    base: String,
+    query: String,
+}
+
+/// What one query came to.
+enum Answer {
+    Value(f64),
+    /// The source answered, but not with a value for this query.
+    NoValue(String),
+    /// The source could not be reached, or answered as no Prometheus would.
+    Unreachable(String),
+    /// Not sent: its source was found unreachable by another query of the run.
+    NotAsked,
+}
+
+/// Runs `jobs` on at most `parallel` threads, answers in job order. A source found
+/// unreachable is asked nothing more (queries of it already under way finish).
+fn ask_all(get: Get<'_>, progress: Progress<'_>, jobs: &[Job], parallel: usize) -> Vec<Answer> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let mut totals: HashMap<&str, usize> = HashMap::new();
+    for job in jobs {
+        *totals.entry(&job.source).or_default() += 1;
+    }
+    let done: Mutex<HashMap<&str, usize>> = Mutex::new(HashMap::new());
+    let down: Mutex<HashSet<&str>> = Mutex::new(HashSet::new());
+    let answers: Mutex<Vec<Option<Answer>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let is_down = |name: &str| down.lock().map(|d| d.contains(name)).unwrap_or(true);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { break };
+            let answer = if is_down(&job.source) {
+                Answer::NotAsked
+            } else {
+                let a = ask(get, job);
+                if matches!(a, Answer::Unreachable(_))
+                    && let Ok(mut d) = down.lock()
+                {
+                    d.insert(&job.source);
+                }
+                a
+            };
+            if let Ok(mut all) = answers.lock() {
+                all[i] = Some(answer);
+            }
+            if let Ok(mut done) = done.lock() {
+                let n = done.entry(&job.source).or_default();
+                *n += 1;
+                progress(
+                    &job.source,
+                    *n,
+                    totals.get(job.source.as_str()).copied().unwrap_or(0),
+                );
+            }
+        }
+    };
+    let threads = parallel.clamp(1, jobs.len().max(1));
+    std::thread::scope(|s| {
+        for _ in 1..threads {
+            s.spawn(work);
+        }
+        work();
+    });
+    answers
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| a.unwrap_or(Answer::NotAsked))
+        .collect()
+}
+
+fn ask(get: Get<'_>, job: &Job) -> Answer {
+    let (name, base) = (&job.source, &job.base);
+    match get(&job.url, job.token.as_deref(), job.timeout) {
+        Err(why) => Answer::Unreachable(format!("cannot reach source `{name}` at {base}: {why}")),
+        Ok(a) => match prometheus::value(a.status, &a.body) {
+            Ok(v) => Answer::Value(v),
+            Err(problem) if problem.is_unreachable() => Answer::Unreachable(format!(
+                "source `{name}` at {base}: {}",
+                problem.describe(&job.query)
+            )),
+            Err(problem) => Answer::NoValue(problem.describe(&job.query)),
+        },
+    }
+}
+
+/// Turns the answers into values and troubles, in job order, as if the queries had run one
+/// after another: after a source's first unreachable answer its later queries count as not
+/// asked (whatever a query already under way brought back), so the output does not depend
+/// on which thread was quicker.
+fn settle(out: &mut [Pulled], jobs: &[Job], answers: Vec<Answer>) {
+    let mut down: HashSet<&str> = HashSet::new();
+    // Per KPI: its own first failure ends it, like a source's (one trouble, not one per date).
+    let mut ended: HashSet<usize> = HashSet::new();
+    for (job, answer) in jobs.iter().zip(answers) {
+        if ended.contains(&job.slot) {
+            continue;
+        }
+        let pulled = &mut out[job.slot];
+        if down.contains(job.source.as_str()) {
+            pulled.troubles.push((
+                None,
+                Trouble::Unreachable(format!(
+                    "not asked: source `{}` at {} could not be reached",
+                    job.source, job.base
+                )),
+            ));
+            ended.insert(job.slot);
+            continue;
+        }
+        match answer {
+            Answer::Value(v) => {
+                pulled.values.insert(job.date, v);
+            }
+            Answer::NoValue(m) => pulled.troubles.push((Some(job.date), Trouble::NoValue(m))),
+            Answer::Unreachable(m) => {
+                pulled
+                    .troubles
+                    .push((Some(job.date), Trouble::Unreachable(m)));
+                down.insert(&job.source);
+                ended.insert(job.slot);
+            }
+            // Only after an unreachable answer of its source, which came first in order.
+            Answer::NotAsked => {}
+        }
+    }
+}
+
+/// The token of a Prometheus source (`Some(None)` without `token_env`); `None` when its
+/// variable is not set, which counts as the source being unreachable for the run.
+fn prometheus_token(
     req: &Request<'_>,
     pulled: &mut Pulled,
     p: &crate::config::sources::Prometheus,
-    query: &str,
-    asked: &[Date],
     down: &mut HashSet<String>,
-) {
+) -> Option<Option<String>> {
     let name = &pulled.source;
     if down.contains(name) {
         pulled.troubles.push((
@@ -155,60 +327,22 @@ fn prometheus_values(
                 p.url
             )),
         ));
-        return;
+        return None;
     }
-    let token = match &p.token_env {
-        None => None,
-        Some(var) => match (req.env)(var).filter(|t| !t.is_empty()) {
-            Some(t) => Some(t),
-            None => {
-                down.insert(name.clone());
-                pulled.troubles.push((
-                    None,
-                    Trouble::Unreachable(format!(
-                        "the environment variable {var} (token_env of source `{name}`) is not set"
-                    )),
-                ));
-                return;
-            }
-        },
+    let Some(var) = &p.token_env else {
+        return Some(None);
     };
-    let timeout = Duration::from_secs(p.timeout_secs);
-    for &d in asked {
-        let url = prometheus::query_url(&p.url, query, dates::query_time(d, req.now_ms));
-        let answer = match (req.get)(&url, token.as_deref(), timeout) {
-            Ok(a) => a,
-            Err(why) => {
-                down.insert(name.clone());
-                pulled.troubles.push((
-                    Some(d),
-                    Trouble::Unreachable(format!(
-                        "cannot reach source `{name}` at {}: {why}",
-                        p.url
-                    )),
-                ));
-                return;
-            }
-        };
-        match prometheus::value(answer.status, &answer.body) {
-            Ok(v) => {
-                pulled.values.insert(d, v);
-            }
-            Err(problem) if problem.is_unreachable() => {
-                down.insert(name.clone());
-                pulled.troubles.push((
-                    Some(d),
-                    Trouble::Unreachable(format!(
-                        "source `{name}` at {}: {}",
-                        p.url,
-                        problem.describe(query)
-                    )),
-                ));
-                return;
-            }
-            Err(problem) => pulled
-                .troubles
-                .push((Some(d), Trouble::NoValue(problem.describe(query)))),
+    match (req.env)(var).filter(|t| !t.is_empty()) {
+        Some(t) => Some(Some(t)),
+        None => {
+            down.insert(name.clone());
+            pulled.troubles.push((
+                None,
+                Trouble::Unreachable(format!(
+                    "the environment variable {var} (token_env of source `{name}`) is not set"
+                )),
+            ));
+            None
         }
     }
 }

@@ -1,7 +1,7 @@
 use super::*;
 use crate::load::source::Entry;
-use std::cell::RefCell;
 use std::io;
+use std::sync::Mutex;
 
 const TOML: &str = "[sources.prom]\nkind = \"prometheus\"\nurl = \"https://p.internal:9090\"\ntoken_env = \"PROM_TOKEN\"\ntimeout_secs = 3\n\
                     [sources.other]\nkind = \"prometheus\"\nurl = \"http://127.0.0.1:9\"\n\
@@ -61,10 +61,11 @@ fn time_of(url: &str) -> i64 {
 #[test]
 fn each_date_is_one_instant_query_at_the_end_of_its_day() {
     let (goals, sources) = goals();
-    let calls = RefCell::new(Vec::new());
+    let calls = Mutex::new(Vec::new());
     let get = |url: &str, token: Option<&str>, timeout: Duration| {
         calls
-            .borrow_mut()
+            .lock()
+            .unwrap()
             .push((url.to_owned(), token.map(str::to_owned), timeout));
         Ok(sample(&(time_of(url) % 1000).to_string()))
     };
@@ -80,9 +81,10 @@ fn each_date_is_one_instant_query_at_the_end_of_its_day() {
         clock_today: d("2026-11-30"),
         env: &env,
         get: &get,
+        progress: &|_, _, _| {},
     };
     let pulled = pull(&req, &[KpiId::new(0)]).unwrap();
-    let calls = calls.borrow();
+    let calls = calls.lock().unwrap();
     assert_eq!(calls.len(), 3);
     for (url, token, timeout) in calls.iter() {
         assert!(
@@ -113,9 +115,9 @@ fn each_date_is_one_instant_query_at_the_end_of_its_day() {
 #[test]
 fn a_source_that_cannot_be_reached_is_asked_nothing_more() {
     let (goals, sources) = goals();
-    let calls = RefCell::new(0);
+    let calls = Mutex::new(0);
     let get = |_: &str, _: Option<&str>, _: Duration| {
-        *calls.borrow_mut() += 1;
+        *calls.lock().unwrap() += 1;
         Err("Connection refused (os error 111)".to_owned())
     };
     let env = |_: &str| Some("t".to_owned());
@@ -129,9 +131,13 @@ fn a_source_that_cannot_be_reached_is_asked_nothing_more() {
         clock_today: d("2026-11-30"),
         env: &env,
         get: &get,
+        progress: &|_, _, _| {},
     };
     let pulled = pull(&req, &[KpiId::new(0), KpiId::new(1)]).unwrap();
-    assert_eq!(*calls.borrow(), 1);
+    // Queries run PARALLEL at a time: those already under way when the first failed finish,
+    // no other is sent; the troubles read as if they had run one by one.
+    let calls = *calls.lock().unwrap();
+    assert!((1..=PARALLEL).contains(&calls), "{calls} queries");
     assert_eq!(
         pulled[0].troubles,
         [(
@@ -171,6 +177,7 @@ fn a_missing_token_asks_nothing_and_query_problems_are_no_values() {
         clock_today: d("2026-11-30"),
         env: &no_env,
         get: &get,
+        progress: &|_, _, _| {},
     };
     let p = pull(&req, &[KpiId::new(0)]).unwrap();
     assert_eq!(
@@ -211,6 +218,7 @@ fn csv_sources_give_the_latest_row_on_or_before_each_date() {
         clock_today: d("2026-11-30"),
         env: &env,
         get: &get,
+        progress: &|_, _, _| {},
     };
     let p = pull(&req, &[KpiId::new(2)]).unwrap();
     assert!(p[0].troubles.is_empty(), "{:?}", p[0].troubles);
@@ -251,6 +259,7 @@ fn too_many_dates_are_refused_before_anything_is_asked() {
         clock_today: d("2026-11-30"),
         env: &env,
         get: &get,
+        progress: &|_, _, _| {},
     };
     let e = pull(&req, &[KpiId::new(0)]).unwrap_err();
     assert!(e.contains("more than 5000 dates of `t/a`"), "{e}");
@@ -262,9 +271,9 @@ fn too_many_dates_are_refused_before_anything_is_asked() {
 #[test]
 fn dates_after_the_clocks_today_are_not_asked() {
     let (goals, sources) = goals();
-    let calls = RefCell::new(Vec::new());
+    let calls = Mutex::new(Vec::new());
     let get = |url: &str, _: Option<&str>, _: Duration| {
-        calls.borrow_mut().push(url.to_owned());
+        calls.lock().unwrap().push(url.to_owned());
         Ok(sample("7"))
     };
     let env = |_: &str| Some("t".to_owned());
@@ -280,9 +289,15 @@ fn dates_after_the_clocks_today_are_not_asked() {
         clock_today: clock,
         env: &env,
         get: &get,
+        progress: &|_, _, _| {},
     };
     let pulled = pull(&req, &[KpiId::new(0), KpiId::new(2)]).unwrap();
-    assert_eq!(calls.borrow().len(), 2, "{:?}", calls.borrow());
+    assert_eq!(
+        calls.lock().unwrap().len(),
+        2,
+        "{:?}",
+        calls.lock().unwrap()
+    );
     let dates = |p: &Pulled| p.values.keys().map(Date::to_string).collect::<Vec<_>>();
     assert_eq!(dates(&pulled[0]), ["2026-11-23", "2026-11-30"]);
     assert_eq!(pulled[0].future, [d("2026-12-07"), d("2026-12-14")]);
@@ -290,4 +305,59 @@ fn dates_after_the_clocks_today_are_not_asked() {
     // A monthly CSV KPI: 2026-11-30 is asked, 2026-12-14 is not.
     assert_eq!(dates(&pulled[1]), ["2026-11-30"]);
     assert_eq!(pulled[1].future, [d("2026-12-14")]);
+}
+
+/// Queries run concurrently, never more than PARALLEL at once, and the result is in the
+/// KPIs' and dates' order whatever order the answers came in; progress counts every query.
+#[test]
+fn queries_run_a_few_at_a_time_and_come_back_in_order() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (goals, sources) = goals();
+    let (now, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let get = |url: &str, _: Option<&str>, _: Duration| {
+        let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+        peak.fetch_max(n, Ordering::SeqCst);
+        // Later dates answer sooner, so answers arrive out of order.
+        let t = time_of(url);
+        std::thread::sleep(Duration::from_millis(10 + (t / 1000 % 7) as u64 * 3));
+        now.fetch_sub(1, Ordering::SeqCst);
+        Ok(sample(&(t % 1000).to_string()))
+    };
+    let env = |_: &str| Some("t".to_owned());
+    let seen = Mutex::new(Vec::new());
+    let progress = |source: &str, done: usize, total: usize| {
+        assert_eq!(source, "prom");
+        seen.lock().unwrap().push((done, total));
+    };
+    let req = Request {
+        goals: &goals,
+        sources: &sources,
+        files: &Files(None),
+        date: d("2026-11-30"),
+        since: Some(d("2026-09-01")),
+        now_ms: i64::MAX,
+        clock_today: d("2026-11-30"),
+        env: &env,
+        get: &get,
+        progress: &progress,
+    };
+    let pulled = pull(&req, &[KpiId::new(0), KpiId::new(1)]).unwrap();
+    let peak = peak.load(Ordering::SeqCst);
+    assert!((2..=PARALLEL).contains(&peak), "{peak} at once");
+    for p in &pulled {
+        assert!(p.troubles.is_empty(), "{:?}", p.troubles);
+        let dates: Vec<Date> = p.values.keys().copied().collect();
+        let mut sorted = dates.clone();
+        sorted.sort();
+        assert_eq!(dates, sorted);
+        assert_eq!(dates.len(), 13, "weekly back from 2026-11-30 to 2026-09-07");
+        for (date, v) in &p.values {
+            let t = date.end_in_local_time().unwrap() * 1000 + 999;
+            assert_eq!(*v, (t % 1000) as f64, "{date}");
+        }
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 26);
+    assert_eq!(seen.iter().map(|s| s.0).max(), Some(26));
+    assert!(seen.iter().all(|s| s.1 == 26));
 }

@@ -147,7 +147,40 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
 /// quoted line, paths, and messages, which name ids, titles and refs) goes through
 /// [`safe::human`], and the place is given as the span's line and column, so it is the same
 /// as in JSON whatever the escaping did to the quoted line.
-pub fn human(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
+///
+/// At most `max` blocks are rendered (0: all; SPEC 7.2), then one line that counts the rest
+/// per code, so a run with a hundred thousand problems stays readable in a CI log.
+pub fn human(diags: &[Diagnostic], sources: &Sources, color: bool, max: usize) -> String {
+    let (shown, rest) = if max == 0 || diags.len() <= max {
+        (diags, &[][..])
+    } else {
+        diags.split_at(max)
+    };
+    let mut out = blocks(shown, sources, color);
+    if !rest.is_empty() {
+        out.push_str(&left_out(rest));
+    }
+    out
+}
+
+/// The closing line of a capped [`human`]: "… 1,234 more not shown: 1,000 unknown-key,
+/// 234 stale-checkin (--max-diagnostics 0 shows all)", codes by count, then name.
+fn left_out(rest: &[Diagnostic]) -> String {
+    let mut per: HashMap<&str, usize> = HashMap::new();
+    for d in rest {
+        *per.entry(d.code.name()).or_default() += 1;
+    }
+    let mut per: Vec<(&str, usize)> = per.into_iter().collect();
+    per.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let counts: Vec<String> = per.iter().map(|(c, n)| format!("{n} {c}")).collect();
+    format!(
+        "note: {} more not shown: {} (--max-diagnostics 0 shows all)\n",
+        rest.len(),
+        counts.join(", ")
+    )
+}
+
+fn blocks(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -349,7 +382,7 @@ mod tests {
             "bad",
         )
         .help("fix it");
-        let text = human(&[d], &sources(), false);
+        let text = human(&[d], &sources(), false, 0);
         insta::assert_snapshot!(text, @r"
         error[unknown-key]: bad
          --> goals/a.yaml:3:7
@@ -380,7 +413,7 @@ mod tests {
             },
             "bad \u{9b}31m ::warning::x",
         );
-        let text = human(&[d], &sources, false);
+        let text = human(&[d], &sources, false, 0);
         assert!(!text.contains(['\u{1b}', '\u{7}', '\u{9b}']), "{text:?}");
         assert!(!text.contains("::") && !text.contains("##["), "{text}");
         let lines: Vec<&str> = text.lines().collect();
@@ -421,7 +454,7 @@ mod tests {
             },
             "bad",
         );
-        let text = human(&[d], &sources, false);
+        let text = human(&[d], &sources, false, 0);
         assert!(text.contains(" --> goals/a.yaml:2:10001\n"), "{text}");
         assert!(text.len() < 1_000, "{}", text.len());
         let quoted = text.lines().find(|l| l.contains("BAD")).expect("the line");
@@ -474,7 +507,7 @@ mod tests {
             "`goals/link.yaml` is a symlink to `/etc/passwd`, outside the repository",
         )
         .help("remove the link");
-        insta::assert_snapshot!(human(&[d], &sources, false), @r"
+        insta::assert_snapshot!(human(&[d], &sources, false, 0), @r"
         error[symlink-escape]: `goals/link.yaml` is a symlink to `/etc/passwd`, outside the repository
          --> goals/link.yaml:1:1
           = help: remove the link

@@ -356,34 +356,55 @@ pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> Stri
     let mut doc = Document::new(head, limit);
     let moved: Vec<&ItemChange> = changes.iter().filter(|c| c.goalpost_moved).collect();
     if !moved.is_empty() {
-        let mut out = String::new();
-        out.push_str(&format!(
-            "\n**⚠️ {} moved inside an open period** (`goalpost-moved`): changing a target mid-period hides a miss.\n\n",
-            crate::text::plural(moved.len(), "target")
-        ));
+        // One row per team, so that hundreds of moved targets leave room for the rest; the
+        // list of each move comes last, folded, when it still fits.
+        let mut per_team: Vec<(&str, Vec<&ItemChange>)> = Vec::new();
         for c in &moved {
-            let mut what: Vec<String> = moves(c)
-                .map(|(field, m)| format!("{field} {} → {}", num(m.from), num(m.to)))
+            match per_team.last_mut() {
+                Some((t, list)) if *t == c.team() => list.push(c),
+                _ => per_team.push((c.team(), vec![c])),
+            }
+        }
+        per_team.sort_by_key(|(t, _)| *t);
+        let mut out = format!(
+            "**⚠️ {} moved inside an open period** (`goalpost-moved`): changing a target mid-period hides a miss.\n\n| team | moved | items |\n|---|---|---|\n",
+            crate::text::plural(moved.len(), "target")
+        );
+        const NAMED: usize = 2;
+        for (team, list) in &per_team {
+            let mut items: Vec<String> = list
+                .iter()
+                .take(NAMED)
+                .map(|c| format!("`{}`", cell(&c.reference.to_string())))
                 .collect();
-            // A milestone's due date moved (SPEC 8).
-            what.extend(c.fields.iter().filter_map(|f| match f {
-                Field::Due(_) => {
-                    let (from, to) = field_text(f);
-                    Some(format!("due {from} → {to}"))
-                }
-                _ => None,
-            }));
+            if list.len() > NAMED {
+                items.push(format!("and {} more", list.len() - NAMED));
+            }
             out.push_str(&format!(
-                "- `{}` ({}): {}\n",
-                c.reference,
-                cell(c.period.as_deref().unwrap_or("")),
-                what.join(", ")
+                "| {} | {} | {} |\n",
+                cell(team),
+                list.len(),
+                items.join(", ")
             ));
         }
-        // Trim the blank line the section separator adds back.
-        let text = out.trim_start_matches('\n').to_owned();
-        doc.section(&[(moved.len(), "moved target")], || text);
+        doc.section(&[(moved.len(), "moved target")], || out);
     }
+    let moved_list = (!moved.is_empty()).then(|| {
+        let mut out = format!(
+            "<details><summary>Each moved target ({})</summary>\n\n",
+            moved.len()
+        );
+        for c in &moved {
+            out.push_str(&format!(
+                "- `{}` ({}): {}\n",
+                cell(&c.reference.to_string()),
+                cell(c.period.as_deref().unwrap_or("")),
+                cell(&move_words(c).join(", "))
+            ));
+        }
+        out.push_str("\n</details>\n");
+        out
+    });
     let rewritten: Vec<(&ItemChange, String)> = changes
         .iter()
         .flat_map(|c| rewrites(c).map(move |r| (c, r)))
@@ -410,7 +431,25 @@ pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> Stri
         let n = changes.iter().filter(|c| c.team() == team).count();
         doc.section(&[(n, "changed item")], || team_table(team, changes));
     }
+    if let Some(list) = moved_list {
+        doc.section(&[(1, "list of moved targets")], || list);
+    }
     doc.finish("Run `goalpost diff` or `goalpost diff --format json` for every change.")
+}
+
+/// What moved in `c`, in words: `target 200 → 180`, and a milestone's `due D → D` (SPEC 8).
+fn move_words(c: &ItemChange) -> Vec<String> {
+    let mut what: Vec<String> = moves(c)
+        .map(|(field, m)| format!("{field} {} → {}", num(m.from), num(m.to)))
+        .collect();
+    what.extend(c.fields.iter().filter_map(|f| match f {
+        Field::Due(_) => {
+            let (from, to) = field_text(f);
+            Some(format!("due {from} → {to}"))
+        }
+        _ => None,
+    }));
+    what
 }
 
 /// The check-ins of the base that `c` changes or deletes (what `check --base` rejects as

@@ -604,6 +604,60 @@ fn every_missing_required_key_is_reported() {
     assert_eq!(found, want);
 }
 
+/// The human form prints the first 200 problems in full, then a count per code of the
+/// rest (SPEC 7.2); `--max-diagnostics N` sets the number, 0 prints all; JSON and GitHub
+/// formats carry every one.
+#[test]
+fn human_diagnostics_are_capped_with_a_count_per_code() {
+    let mut text = String::from(
+        "team: growth\nkpis:\n  - id: churn\n    title: Churn\n    better: lower\n    target: 5\n",
+    );
+    for i in 0..250 {
+        text.push_str(&format!("    k{i}: 1\n"));
+    }
+    text.push_str("    checkins:\n");
+    for d in 1..=30 {
+        text.push_str(&format!("      - {{ date: 2026-02-{d:02}, value: 1 }}\n"));
+    }
+    let r = repo(&[("goals/a.yaml", &text)]);
+    // 250 unknown keys, and 2 impossible dates (Feb 29 and 30; 2026 is not a leap year).
+    let blocks =
+        |err: &str| err.matches("\nerror[").count() + usize::from(err.starts_with("error["));
+    let o = run(r.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(blocks(&err), 200, "{err}");
+    assert!(
+        err.contains("note: 52 more not shown: 50 unknown-key, 2 invalid-date (--max-diagnostics 0 shows all)"),
+        "{}",
+        &err[err.len().saturating_sub(600)..]
+    );
+    assert!(
+        err.contains("error: 252 errors and 0 warnings in 1 file"),
+        "{}",
+        &err[err.len() - 300..]
+    );
+    let o = run(r.path(), &["check", "--max-diagnostics", "5"]);
+    assert_eq!(blocks(&stderr(&o)), 5);
+    let o = run(r.path(), &["check", "--max-diagnostics", "0"]);
+    assert_eq!(blocks(&stderr(&o)), 252);
+    assert!(!stderr(&o).contains("more not shown"));
+    let (_, v) = check_json(r.path(), &[]);
+    assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(252));
+    let o = run(r.path(), &["check", "--format", "github"]);
+    assert_eq!(
+        stdout(&o)
+            .lines()
+            .filter(|l| l.starts_with("::error"))
+            .count(),
+        252
+    );
+    // The errors other commands print before refusing to score are capped the same way.
+    let o = run(r.path(), &["status"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(blocks(&stderr(&o)), 200);
+}
+
 /// Messages that point at the fix: the tab itself, the month's length, a critical line on
 /// the target, and the periods an objective exists in.
 #[test]

@@ -274,8 +274,10 @@ fn invalid_checkins_are_refused_and_nothing_is_written() {
         dir.path(),
         &[
             "checkin",
-            "growth/onboarding/guide",
-            "1",
+            "growth/churn",
+            "5",
+            "--confidence",
+            "1.5",
             "--date",
             "2026-11-20",
         ],

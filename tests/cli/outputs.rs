@@ -524,3 +524,69 @@ fn show_names_where_a_carried_objective_came_from() {
     let show = ok(d.path(), &["show", "g/o", "--period", "2026-Q4"]);
     assert!(show.contains("carried from  2026-Q3"), "{show}");
 }
+
+/// Many moved targets do not crowd out the rest of a diff comment (issue 32): they are
+/// summed up in one table row per team, every team named, and the comment still has room
+/// for the teams' own tables. With 3,600 moved targets it is still more than a bare count.
+#[test]
+fn diff_markdown_sums_up_moved_targets_per_team() {
+    for krs in [3, 12] {
+        let d = tempfile::tempdir().expect("tempdir");
+        let file = |team: usize, target: u32| {
+            let mut t = format!(
+                "team: t{team:03}\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: Objective of team {team}\n    key_results:\n"
+            );
+            for k in 0..krs {
+                t.push_str(&format!(
+                    "      - {{ id: kr-{k}, title: Key result {k}, start: 0, target: {target} }}\n"
+                ));
+            }
+            t
+        };
+        for team in 0..300 {
+            write(
+                d.path(),
+                &format!("goals/t{team:03}.yaml"),
+                file(team, 100).as_bytes(),
+            );
+        }
+        git_as(d.path(), "Ann", &["init", "-q", "-b", "main"]);
+        git_as(d.path(), "Ann", &["add", "-A"]);
+        git_as(d.path(), "Ann", &["commit", "-qm", "plan"]);
+        for team in 0..300 {
+            write(
+                d.path(),
+                &format!("goals/t{team:03}.yaml"),
+                file(team, 80).as_bytes(),
+            );
+        }
+        let o = run(
+            d.path(),
+            &[
+                "--as-of",
+                "2026-11-15",
+                "diff",
+                "HEAD",
+                "--format",
+                "markdown",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let md = stdout(&o);
+        assert!(md.len() <= 65_536, "{} bytes", md.len());
+        let moved = 300 * krs;
+        assert!(
+            md.contains(&format!(
+                "**⚠️ {moved} targets moved inside an open period**"
+            )),
+            "{krs}: {}",
+            &md[..2000.min(md.len())]
+        );
+        for team in 0..300 {
+            let row = format!("| t{team:03} | {krs} |");
+            assert!(md.contains(&row), "{krs}: no summary row `{row}`");
+        }
+        let tables = md.matches("\n### t").count();
+        assert!(tables >= 12, "{krs}: only {tables} team tables fit");
+    }
+}

@@ -14,7 +14,10 @@ fn config() -> String {
     let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).expect("hooks");
     let bin = bin();
     let mut out = String::from("repos:\n  - repo: local\n    hooks:\n");
-    for line in hooks.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in hooks
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let line = line
             .replace("language: rust", "language: system")
             .replace("entry: goalpost ", &format!("entry: {} ", bin.display()));
@@ -74,7 +77,11 @@ fn the_hooks_run_for_goal_files_only_and_judge_what_the_commit_changes() {
     for hook in ["goalpost-check", "goalpost-check-strict"] {
         let o = pre_commit(&tool, d, hook, home.path());
         assert_eq!(o.status.code(), Some(0), "{hook}: {}", text(&o));
-        assert!(text(&o).contains("(no files to check)Skipped"), "{hook}: {}", text(&o));
+        assert!(
+            text(&o).contains("(no files to check)Skipped"),
+            "{hook}: {}",
+            text(&o)
+        );
     }
     git_as(d, "Test", &["commit", "-q", "-m", "ci", "--no-verify"]);
 

@@ -386,6 +386,12 @@ fn backfill_reproduces_a_past_quarter_week_by_week() {
         "{}",
         stdout(&o)
     );
+    // Not a terminal (a CI log): the queries are counted on lines of their own, no `\r`.
+    assert!(
+        stderr(&o).contains("pull: prom 14/14 queries\n") && !stderr(&o).contains('\r'),
+        "{}",
+        stderr(&o)
+    );
     let want: Vec<(String, String, f64)> = days
         .iter()
         .map(|&day| {
@@ -399,6 +405,22 @@ fn backfill_reproduces_a_past_quarter_week_by_week() {
     let o = pull(&["pull", "--date", "2025-09-30", "--since", "2025-07-01"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "nothing new to append (14 already recorded)\n");
+    // On a terminal, one line counts the source's queries in place.
+    let cmd = format!(
+        "exec '{}' -C '{}' pull --dry-run --date 2025-09-30 --since 2025-07-01",
+        bin().display(),
+        r.path().display()
+    );
+    let o = Command::new("script")
+        .args(["-q", "-e", "-c", &cmd, "/dev/null"])
+        .env("GOALPOST_TODAY", TODAY)
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("script (util-linux) runs");
+    let seen = String::from_utf8_lossy(&o.stdout);
+    assert!(seen.contains("\rpull: prom 14/14 queries"), "{seen:?}");
+    assert!(seen.contains("\rpull: prom 1/14 queries"), "{seen:?}");
     let (exit, v) = check_json(r.path(), &[]);
     assert_eq!(exit, 0, "{v:#}");
 }

@@ -193,7 +193,12 @@ fn refused(r: &Refusal, rows: &[Row], name: &str, ctx: &Ctx) {
     if !r.other.is_empty() {
         eprint!(
             "{}",
-            crate::report::diagnostics::human(&r.other, &r.after.sources, ctx.color_err)
+            crate::report::diagnostics::human(
+                &r.other,
+                &r.after.sources,
+                ctx.color_err,
+                ctx.max_diagnostics
+            )
         );
     }
     let n = r.rows.len() + r.other.len();
