@@ -53,7 +53,9 @@ pub fn pages() -> Vec<(String, String)> {
 
 /// One page; `sub` is the page name of a subcommand's page.
 fn page(cmd: &Command, sub: Option<&str>) -> String {
-    let man = Man::new(cmd.clone()).source(format!("goalpost {}", env!("CARGO_PKG_VERSION")));
+    let man = Man::new(cmd.clone())
+        .date(MANUAL.1)
+        .source(format!("goalpost {}", env!("CARGO_PKG_VERSION")));
     let mut text = part(|w| man.render_title(w));
     text.push_str(PREAMBLE);
     text.push_str(&part(|w| man.render_name_section(w)));
@@ -64,7 +66,21 @@ fn page(cmd: &Command, sub: Option<&str>) -> String {
         text.push_str(&part(|w| man.render_subcommands_section(w)));
     }
     text.push_str(&part(|w| extra(cmd, sub).to_writer(w)));
-    to_ascii(&text)
+    to_ascii(&merge_breaks_around_blank_lines(&text))
+}
+
+/// The release these pages describe and its date, the `.TH` date (ISO 8601, which mandoc
+/// parses; without one clap_mangen leaves the field empty and roff reads the source, "goalpost
+/// 0.1.0", as the date). A fixed date keeps the pages reproducible; a unit test fails when
+/// the version changes without it.
+const MANUAL: (&str, &str) = ("0.1.0", "2026-12-06");
+
+/// clap_mangen separates an option's help from its "Possible values:" with `.br`, an empty
+/// line and `.br` (and offers no option to do otherwise). An empty line is roff's `.sp`, and
+/// mandoc warns about a break on either side of it ("skipping paragraph macro"): the three
+/// lines become the one `.sp` they render as, the same output in groff and mandoc.
+fn merge_breaks_around_blank_lines(page: &str) -> String {
+    page.replace("\n.br\n\n.br\n", "\n.sp\n")
 }
 
 /// One part of a page. Each comes with roff's apostrophe preamble, which the page needs once.
@@ -342,6 +358,37 @@ mod tests {
         for (name, _) in &pages[1..] {
             let stem = name.trim_end_matches(".1").replace('-', "\\-");
             assert!(main.contains(&format!("{stem}(1)")), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_manual_date_is_the_release_of_this_version() {
+        assert_eq!(
+            MANUAL.0,
+            env!("CARGO_PKG_VERSION"),
+            "a new version: set MANUAL to it and its release date"
+        );
+        assert!(crate::date::Date::parse(MANUAL.1).is_some(), "{}", MANUAL.1);
+        assert!(
+            pages()[0]
+                .1
+                .starts_with(&format!(".TH goalpost 1 {} ", MANUAL.1))
+        );
+    }
+
+    #[test]
+    fn breaks_around_a_blank_line_become_one_sp() {
+        let clap = "help\n.br\n\n.br\n\\fIPossible values:\\fR\n.RS 14\n";
+        assert_eq!(
+            merge_breaks_around_blank_lines(clap),
+            "help\n.sp\n\\fIPossible values:\\fR\n.RS 14\n"
+        );
+        // Nothing else changes: a lone break, or a blank line without breaks.
+        for other in ["a\n.br\nb\n", "a\n\nb\n", ".br\n\n.br\n"] {
+            assert_eq!(merge_breaks_around_blank_lines(other), other);
+        }
+        for (name, text) in pages() {
+            assert!(!text.contains("\n.br\n\n"), "{name}");
         }
     }
 

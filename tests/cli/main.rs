@@ -26,6 +26,7 @@ mod pull;
 mod pull_request;
 mod readme_dev;
 mod readme_fields;
+mod readme_recipes;
 mod recipes;
 mod report;
 mod review;

@@ -1,5 +1,6 @@
-//! The manual pages render cleanly in groff: no warning at the strictest level (`-ww`) on the
-//! default and UTF-8 devices, and every page one refers to is generated beside it.
+//! The manual pages render cleanly in groff (no warning at the strictest level, `-ww`, on the
+//! default and UTF-8 devices) and pass `mandoc -Tlint`, and every page one refers to is
+//! generated beside it.
 
 use crate::common::*;
 use crate::tools;
@@ -74,4 +75,49 @@ fn man_pages_render_without_groff_warnings_and_refer_only_to_generated_pages() {
             );
         }
     }
+}
+
+#[test]
+fn man_pages_pass_mandoc_lint() {
+    // Issue 32 item 11: mandoc found 69 warnings (an unparsable `.TH` date, paragraph macros
+    // around a blank line) in pages groff renders without one.
+    let Some(mandoc) = tools::on_path("mandoc") else {
+        return tools::missing("man_pages_pass_mandoc_lint", "mandoc (Debian mandoc)");
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let o = run(dir.path(), &["man", "--dir", "pages"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path().join("pages"))
+        .expect("pages written")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    pages.sort();
+    assert!(pages.len() > 10, "{pages:?}");
+    for page in &pages {
+        let o = Command::new(&mandoc)
+            .args(["-Tlint", "-W", "warning"])
+            .arg(page)
+            .output()
+            .expect("mandoc runs");
+        assert!(
+            o.status.success() && o.stdout.is_empty() && o.stderr.is_empty(),
+            "mandoc -Tlint -W warning {}:\n{}{}",
+            page.display(),
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+    // mandoc does report what it finds (so a silent pass means something).
+    let bad = dir.path().join("bad.1");
+    std::fs::write(
+        &bad,
+        ".TH bad 1 \"not a date\"\n.SH NAME\nbad \\- x\n.br\n\n.br\n",
+    )
+    .expect("write");
+    let o = Command::new(&mandoc)
+        .args(["-Tlint", "-W", "warning"])
+        .arg(&bad)
+        .output()
+        .expect("mandoc runs");
+    assert!(!o.status.success(), "{}{}", stdout(&o), stderr(&o));
 }

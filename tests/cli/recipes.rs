@@ -40,6 +40,11 @@ fn invocations(text: &str, markdown: bool) -> Vec<Vec<String>> {
             if !quoted && [">", ">>", "|", "||", "&&", "\\", "#"].contains(&word.as_str()) {
                 break;
             }
+            // A redirection such as `2>"$err"` or `>out` ends the arguments too.
+            let digits = word.trim_start_matches(|c: char| c.is_ascii_digit());
+            if digits.starts_with('>') || digits.starts_with('<') {
+                break;
+            }
             args.push(word);
         }
         out.push(args);

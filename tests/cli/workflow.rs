@@ -574,3 +574,159 @@ fn the_install_step_runs_no_toolchain_from_the_workspace() {
         .collect();
     assert_eq!(runs, expected);
 }
+
+/// A runner for the action's last two steps on `workspace` with `base`, goalpost already on
+/// PATH (the binary under test).
+fn check_runner(base: &str) -> Runner {
+    Runner {
+        dir: tempfile::tempdir().expect("runner temp"),
+        inputs: BTreeMap::from([
+            ("directory", ".".to_owned()),
+            ("base", base.to_owned()),
+            ("version", String::new()),
+            ("report", "true".to_owned()),
+        ]),
+        outputs: BTreeMap::new(),
+        env: BTreeMap::from([
+            ("GITHUB_ACTION_PATH", root().to_string_lossy().into_owned()),
+            ("GOALPOST_TODAY", TODAY.to_owned()),
+        ]),
+    }
+}
+
+/// Runs "Check goals" then "Write the job summary" in `workspace`: the check step's output,
+/// the summary step's output and the summary written.
+fn check_and_summarise(
+    runner: &mut Runner,
+    workspace: &Path,
+) -> (std::process::Output, std::process::Output, String) {
+    let steps = action_steps();
+    let check = runner.step(&steps, "Check goals", workspace);
+    assert!(
+        check.status.success(),
+        "the check step records the status for the summary: {}",
+        stderr(&check)
+    );
+    let summary = runner.step(&steps, "Write the job summary", workspace);
+    let text = std::fs::read_to_string(runner.file("summary.md")).unwrap_or_default();
+    (check, summary, text)
+}
+
+/// The example goals committed in a fresh repository (branch main).
+fn acme_repo() -> tempfile::TempDir {
+    let d = repo(&[]);
+    copy_dir(&root().join("examples/acme"), d.path());
+    git_as(d.path(), "Ann", &["init", "-q", "-b", "main"]);
+    git_as(d.path(), "Ann", &["add", "-A"]);
+    git_as(d.path(), "Ann", &["commit", "-qm", "plan"]);
+    git_as(
+        d.path(),
+        "Ann",
+        &["commit", "-q", "--allow-empty", "-m", "more"],
+    );
+    d
+}
+
+#[test]
+fn the_summary_says_when_the_check_could_not_run_and_why() {
+    // Issue 32 item 1: with a `base` that does not resolve, `check` exits 2 and the summary
+    // said "0 errors and 0 warnings"; the reason was only on stderr.
+    if tools::on_path("bash").is_none() {
+        return tools::missing("the action's summary of a check that could not run", "bash");
+    }
+    let d = acme_repo();
+
+    // A base that does not resolve: exit 2 (a usage error).
+    let mut runner = check_runner("origin/nope");
+    let (check, summary, text) = check_and_summarise(&mut runner, d.path());
+    assert_eq!(runner.outputs["check"]["status"], "2");
+    assert_eq!(summary.status.code(), Some(2), "the step fails: {text}");
+    assert!(text.contains("## goalpost check could not run"), "{text}");
+    assert!(
+        text.contains("unknown revision &#96;origin/nope&#96;"),
+        "goalpost's reason, escaped for Markdown:\n{text}"
+    );
+    assert!(
+        !text.contains("errors and"),
+        "no count of what was not checked:\n{text}"
+    );
+    // Still annotated, and still on the step's log.
+    assert!(
+        stdout(&check).contains(
+            "::error title=goalpost check could not run::error: unknown revision `origin/nope`"
+        ),
+        "{}",
+        stdout(&check)
+    );
+    assert!(
+        stderr(&check).contains("unknown revision"),
+        "{}",
+        stderr(&check)
+    );
+
+    // A shallow clone (actions/checkout's default depth of 1): the history is missing, exit 3.
+    let clones = tempfile::tempdir().expect("temp dir");
+    let url = format!("file://{}", d.path().display());
+    git_as(
+        clones.path(),
+        "Ann",
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let shallow = clones.path().join("shallow");
+    let mut runner = check_runner("HEAD~1");
+    let (_, summary, text) = check_and_summarise(&mut runner, &shallow);
+    assert_eq!(runner.outputs["check"]["status"], "3");
+    assert_eq!(summary.status.code(), Some(3), "the step fails: {text}");
+    assert!(text.contains("## goalpost check could not run"), "{text}");
+    assert!(text.contains("this is a shallow clone"), "{text}");
+    assert!(
+        text.contains("fetch-depth: 0"),
+        "what to do about it:\n{text}"
+    );
+    // Without a base the same clone checks and reports as before.
+    let mut runner = check_runner("");
+    let (_, summary, text) = check_and_summarise(&mut runner, &shallow);
+    assert_eq!(runner.outputs["check"]["status"], "0");
+    assert!(summary.status.success(), "{}", stderr(&summary));
+    assert!(text.starts_with("# Goals report"), "{text}");
+
+    // The reason is text from the repository: an invalid goalpost.toml is quoted in it. On
+    // GitHub (cmark-gfm, raw HTML kept) it is shown as text: no tag, link or code span of its
+    // own, and only a few lines of it.
+    write(
+        d.path(),
+        "goalpost.toml",
+        b"nope_<b>key</b>`x` [a](https://evil.example) &amp; = 1\n",
+    );
+    let mut runner = check_runner("");
+    let (check, summary, text) = check_and_summarise(&mut runner, d.path());
+    assert_eq!(runner.outputs["check"]["status"], "2");
+    assert!(
+        stdout(&check).contains("title=invalid-config"),
+        "{}",
+        stdout(&check)
+    );
+    assert_eq!(summary.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("nope_&lt;b&gt;key&lt;/b&gt;&#96;x&#96;"),
+        "{text}"
+    );
+    assert!(text.contains("&amp;amp;"), "{text}");
+    let reason_lines = text
+        .lines()
+        .skip_while(|l| *l != "<pre>")
+        .take_while(|l| *l != "</pre>")
+        .count();
+    assert!((2..=9).contains(&reason_lines), "a few lines:\n{text}");
+    let Some(html) = tools::gfm_html(&text) else {
+        return tools::missing(
+            "the_summary_says_when_the_check_could_not_run_and_why (rendering)",
+            "cmark-gfm",
+        );
+    };
+    assert!(html.contains("nope_&lt;b&gt;key&lt;/b&gt;"), "{html}");
+    assert!(
+        !html.contains("<b>") && !html.contains("<a ") && !html.contains("<code>x"),
+        "{html}"
+    );
+}
