@@ -210,7 +210,9 @@ pub struct TeamSummary {
 /// first) and team.
 pub fn summary(goals: &Goals, card: &Scorecard, objectives: &[ObjectiveId]) -> Vec<TeamSummary> {
     let t = card.as_of;
-    let mut groups: Vec<((Date, &str, &str), Vec<Status>)> = Vec::new();
+    // (the period's end, its name, the team) and the statuses of its objectives.
+    type Group<'g> = ((Date, &'g str, &'g str), Vec<Status>);
+    let mut groups: Vec<Group> = Vec::new();
     for &id in objectives {
         let o = goals.objective(id);
         if !o.period.contains(t) {
@@ -244,7 +246,7 @@ mod tests {
 
     #[test]
     fn reasons_are_ordered_by_severity() {
-        let mut r = vec![
+        let mut r = [
             Reason::Overdue,
             Reason::KpiNoData,
             Reason::AtRisk,

@@ -18,6 +18,14 @@ pub struct StatusArgs {
     /// Show objectives under their parent objectives (table format only).
     #[arg(long)]
     pub tree: bool,
+    /// Only the items that need attention (off track, at risk, stale, check-in overdue, a
+    /// KPI not healthy, a guardrail breached).
+    #[arg(long)]
+    pub attention: bool,
+    /// Only rows with these statuses (comma-separated): on_track, at_risk, off_track, done,
+    /// no_data, not_started, achieved, missed; for KPIs healthy, warning, critical, no_data.
+    #[arg(long, value_name = "STATUS", value_delimiter = ',')]
+    pub status: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,7 +50,25 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
         ctx.as_of,
         Thresholds::from(&checked.config),
     );
-    let view = StatusView::new(goals, &card, &objectives, &kpis);
+    let mut view = StatusView::new(goals, &card, &objectives, &kpis);
+    if args.attention {
+        use crate::attention::Item;
+        let listed: Vec<Item> = view.attention.iter().map(|e| e.item).collect();
+        view.keep(
+            |o| listed.contains(&Item::Objective(o.id)),
+            |k| listed.contains(&Item::KeyResult(k.score.id)),
+            |k| listed.contains(&Item::Kpi(k.id)),
+        );
+    }
+    if !args.status.is_empty() {
+        let wanted = statuses(&args.status)?;
+        let has = |w: &str| wanted.iter().any(|x| x == w);
+        view.keep(
+            |o| has(o.score.status.as_str()),
+            |k| has(k.score.status.as_str()),
+            |k| has(k.score.status.as_str()),
+        );
+    }
     let text = match args.format {
         // Streamed: at thousands of teams the document is megabytes.
         StatusFormat::Json => {
@@ -81,4 +107,33 @@ pub fn terminal_width() -> Option<u16> {
             .or_else(|| terminal_size::terminal_size_of(&stdout).map(|(w, _)| w.0))
             .unwrap_or(80),
     )
+}
+
+/// `--status` values, each a status of an objective, a key result or a KPI.
+fn statuses(given: &[String]) -> Result<Vec<String>, Failure> {
+    use crate::score::{KpiStatus, Status};
+    let known: Vec<&str> = Status::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .chain(
+            [KpiStatus::Healthy, KpiStatus::Warning, KpiStatus::Critical]
+                .iter()
+                .map(|s| s.as_str()),
+        )
+        .collect();
+    given
+        .iter()
+        .map(|g| {
+            let w = g.trim().replace([' ', '-'], "_");
+            if known.contains(&w.as_str()) {
+                Ok(w)
+            } else {
+                Err(Failure::Usage(format!(
+                    "--status {}: not a status; use one of {}",
+                    crate::text::safe::human(g),
+                    known.join(", ")
+                )))
+            }
+        })
+        .collect()
 }

@@ -42,6 +42,8 @@ pub const HEADER: &[&str] = &[
     "forecast_low",
     "forecast_high",
     "due",
+    "checkin_due",
+    "overdue",
 ];
 
 /// One row, column by column (`HEADER` order), as cells.
@@ -120,6 +122,10 @@ fn key_result(row: &KrRow) -> Row {
     if let Some(due) = kr.kind.due() {
         r.word("due", due);
     }
+    if let Some(d) = row.checkin_due() {
+        r.word("checkin_due", d);
+    }
+    r.word("overdue", row.overdue());
     if let Some(f) = s.forecast {
         r.num("forecast_progress", Some(f.progress));
         r.num("forecast_value", Some(f.value));
@@ -151,6 +157,10 @@ fn kpi(row: &KpiRow) -> Row {
     if let Some(t) = s.trend {
         r.word("trend", t.as_str());
     }
+    if let Some(d) = row.checkin_due() {
+        r.word("checkin_due", d);
+    }
+    r.word("overdue", row.overdue());
     r
 }
 

@@ -381,12 +381,46 @@ fn kpi_section(group: &[KpiRow]) -> Markup {
     }
 }
 
+/// What needs someone (SPEC 12), most severe first: the first thing a page shows after the
+/// summary.
+fn attention(view: &StatusView) -> Markup {
+    use crate::attention::Reason;
+    let class = |r: Reason| match r {
+        Reason::GuardrailBreached | Reason::KpiCritical | Reason::OffTrack => "off_track",
+        Reason::AtRisk | Reason::KpiWarning => "at_risk",
+        Reason::KpiNoData | Reason::Stale | Reason::Overdue => "no_data",
+    };
+    html! {
+        @if !view.attention.is_empty() {
+            section.attention aria-labelledby="attention" {
+                h2 id="attention" { "Needs attention (" (view.attention.len()) ")" }
+                table {
+                    thead { tr { th { "Item" } th { "Why" } th { "Owner" } th { "Check-in due" } } }
+                    tbody {
+                        @for e in &view.attention {
+                            tr {
+                                td { code { (e.reference.to_string()) } }
+                                td { span class={ "s " (class(e.reasons[0])) } {
+                                    (e.reasons.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "))
+                                } }
+                                td { (e.owner.as_deref().unwrap_or("")) }
+                                td.d { (e.checkin_due.map_or(String::new(), |d| d.to_string())) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The whole report as one page, written to `w` section by section.
 pub fn write_page(w: &mut dyn Write, view: &StatusView) -> io::Result<()> {
     let title = format!("Goals as of {}", view.as_of);
     open_page(w, &title)?;
     let top = html! {
         header { h1 { (title) } (summary(&view.summary(), !view.kpis.is_empty())) }
+        (attention(view))
         (contents(view, Links::Page))
     };
     emit(w, top)?;
@@ -428,6 +462,7 @@ pub fn write_site(view: &StatusView, file: &mut PageSink) -> io::Result<()> {
         open_page(w, &title)?;
         let top = html! {
             header { h1 { (title) } (summary(&view.summary(), !view.kpis.is_empty())) }
+            (attention(view))
             (contents(view, Links::Site))
         };
         emit(w, top)?;

@@ -105,16 +105,20 @@ fn kpi_row(k: &KpiRow) -> String {
 fn attention_first(doc: &mut Document, view: &StatusView, limit: usize) {
     if !view.open_summary.is_empty() {
         doc.section(&[(view.open_summary.len(), "team summary")], || {
-            let mut text = String::from(
-                "### Open periods\n\n| Period | Team | Objectives |\n|---|---|---|\n",
-            );
+            let mut text =
+                String::from("### Open periods\n\n| Period | Team | Objectives |\n|---|---|---|\n");
             let rows = view.open_summary.iter().map(|t| {
                 let counts: Vec<String> = t
                     .counts
                     .iter()
                     .map(|&(s, n)| format!("{} {n}", status_emoji(s)))
                     .collect();
-                format!("| {} | {} | {} |\n", md(&t.period), md(&t.team), counts.join(" · "))
+                format!(
+                    "| {} | {} | {} |\n",
+                    md(&t.period),
+                    md(&t.team),
+                    counts.join(" · ")
+                )
             });
             within(&mut text, rows, limit / 5, "teams", "");
             text
@@ -151,7 +155,13 @@ fn attention_first(doc: &mut Document, view: &StatusView, limit: usize) {
 
 /// Appends `rows` to `text` while it stays within `budget` bytes, then a line that counts the
 /// rows left out.
-fn within(text: &mut String, rows: impl ExactSizeIterator<Item = String>, budget: usize, what: &str, hint: &str) {
+fn within(
+    text: &mut String,
+    rows: impl ExactSizeIterator<Item = String>,
+    budget: usize,
+    what: &str,
+    hint: &str,
+) {
     let total = rows.len();
     for (i, row) in rows.enumerate() {
         if text.len() + row.len() > budget {

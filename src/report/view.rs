@@ -157,6 +157,23 @@ impl<'a> StatusView<'a> {
         out
     }
 
+    /// Keeps the rows `objective`, `kr` and `kpi` accept (`status --attention`, `--status`):
+    /// an objective row stays when it is accepted or keeps a key result, with only the key
+    /// results accepted.
+    pub fn keep(
+        &mut self,
+        objective: impl Fn(&ObjectiveRow<'a>) -> bool,
+        kr: impl Fn(&KrRow<'a>) -> bool,
+        kpi: impl Fn(&KpiRow<'a>) -> bool,
+    ) {
+        self.objectives.retain_mut(|o| {
+            let whole = objective(o);
+            o.key_results.retain(&kr);
+            whole || !o.key_results.is_empty()
+        });
+        self.kpis.retain(kpi);
+    }
+
     /// Runs of KPIs of one team.
     pub fn kpi_sections(&self) -> Vec<&[KpiRow<'a>]> {
         let rows = &self.kpis;

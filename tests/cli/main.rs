@@ -1,5 +1,6 @@
 //! Integration tests: the real `goalpost` binary on temporary repositories.
 
+mod attention;
 mod base;
 mod check;
 mod checkin;

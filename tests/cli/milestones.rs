@@ -91,7 +91,11 @@ fn table_show_and_csv_show_the_due_date() {
     let csv = stdout(&o);
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
-    assert_eq!(header.last(), Some(&"due"), "new columns go at the end");
+    assert_eq!(
+        header[header.len() - 3..],
+        ["due", "checkin_due", "overdue"],
+        "new columns go at the end"
+    );
     let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
     let guide: Vec<&str> = csv
         .lines()

@@ -303,9 +303,10 @@ fn trend_arrows_follow_the_value() {
             .unwrap_or_default()
             .to_owned()
     };
-    assert!(line("latency").contains("↘ improving"), "{table}");
-    assert!(line("latency").contains("329 ms"), "{table}");
-    assert!(line("revenue").contains("↘ worsening"), "{table}");
+    // The KPI table's rows (the attention list above it names the KPIs too).
+    assert!(line("p95 latency").contains("↘ improving"), "{table}");
+    assert!(line("p95 latency").contains("329 ms"), "{table}");
+    assert!(line("Revenue").contains("↘ worsening"), "{table}");
     let md = ok(d.path(), &["status", "--format", "markdown"]);
     assert!(md.contains("329 ms") && md.contains("↘ improving"), "{md}");
     let show = ok(d.path(), &["show", "platform/latency"]);
@@ -463,7 +464,13 @@ fn tables_fit_a_real_terminal_without_breaking_tokens() {
     // or is indented (`└` rows and continuations), never flush left.
     assert!(!wide.contains('…'), "{wide}");
     for table in [&narrow, &medium] {
-        for line in table.lines().skip_while(|l| !l.starts_with('─')).skip(1) {
+        // The objectives' table (after the attention list), to its end.
+        let okrs = table
+            .lines()
+            .skip_while(|l| !l.starts_with(" objective / key result"))
+            .skip(2)
+            .take_while(|l| !l.trim().is_empty());
+        for line in okrs {
             if line.chars().nth(1).is_some_and(|c| c != ' ') {
                 assert!(
                     line.starts_with(" company/"),

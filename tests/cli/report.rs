@@ -407,7 +407,8 @@ fn a_300_team_report_renders_in_headless_chromium() {
         .expect("goalpost runs");
     assert!(o.status.success(), "{}", stderr(&o));
     let size = std::fs::metadata(&page).expect("the page").len();
-    assert!(size <= 5_000_000, "{size} bytes");
+    // The attention list adds a row per entry (950 here) to the 4.9 MB of the sections.
+    assert!(size <= 5_500_000, "{size} bytes");
     let png = tmp.path().join("org.png");
     let started = Instant::now();
     let shot = headless(
@@ -634,7 +635,7 @@ fn status_into_a_pipe_closed_early_ends_quietly_with_exit_0() {
         reader.read_line(&mut first).expect("read the first line");
         // Dropping the reader closes the pipe, as `head -1` does.
     }
-    assert!(first.starts_with("2026-Q4 · t000"), "{first}");
+    assert!(first.starts_with("Needs attention (950)"), "{first}");
     let mut err = String::new();
     child
         .stderr
