@@ -50,6 +50,23 @@ pub struct FilterArgs {
     /// Only objectives and key results.
     #[arg(long)]
     pub okrs: bool,
+    /// Show what changed since this date (YYYY-MM-DD; default a week before --as-of): each
+    /// row's difference, and `previous` figures in JSON.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<Date>,
+}
+
+impl FilterArgs {
+    /// `--since`, else a week before `as_of`; a date after `as_of` is a usage error.
+    pub fn since(&self, as_of: Date) -> Result<Date, Failure> {
+        let since = self.since.unwrap_or(as_of.add_days(-7));
+        if since > as_of {
+            return Err(Failure::Usage(format!(
+                "--since {since} is after the date the figures are as of ({as_of}); give an earlier date"
+            )));
+        }
+        Ok(since)
+    }
 }
 
 impl FilterArgs {

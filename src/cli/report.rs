@@ -59,12 +59,13 @@ pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
     let (objectives, kpis) = args.filter.to_filter().select(goals)?;
-    let card = score::score(
-        super::valid(&checked)?,
-        ctx.as_of,
-        Thresholds::from(&checked.config),
-    );
-    let view = StatusView::new(goals, &card, &objectives, &kpis);
+    let since = args.filter.since(ctx.as_of)?;
+    let valid = super::valid(&checked)?;
+    let th = Thresholds::from(&checked.config);
+    let card = score::score(valid, ctx.as_of, th);
+    let before = score::score(valid, since, th);
+    let mut view = StatusView::new(goals, &card, &objectives, &kpis);
+    view.since(&before);
     let fail = |path: &std::path::Path, e: std::io::Error| {
         Failure::Io(format!("cannot write {}: {e}", path.display()))
     };

@@ -45,12 +45,13 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
     let (objectives, kpis) = args.filter.to_filter().select(goals)?;
-    let card = score::score(
-        super::valid(&checked)?,
-        ctx.as_of,
-        Thresholds::from(&checked.config),
-    );
+    let since = args.filter.since(ctx.as_of)?;
+    let valid = super::valid(&checked)?;
+    let th = Thresholds::from(&checked.config);
+    let card = score::score(valid, ctx.as_of, th);
+    let before = score::score(valid, since, th);
     let mut view = StatusView::new(goals, &card, &objectives, &kpis);
+    view.since(&before);
     if args.attention {
         use crate::attention::Item;
         let listed: Vec<Item> = view.attention.iter().map(|e| e.item).collect();

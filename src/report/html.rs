@@ -274,7 +274,9 @@ fn kr_row(kr: &KrRow) -> Markup {
                 @let fc = kr.forecast_cell();
                 @if !fc.is_empty() { " → " (fc) } }
             td class=(s.status.as_str()) { (s.status.label()) @if s.stale { " " span class="s warning" { "stale" } } }
-            td { (s.last_checkin.map_or(String::new(), |d| d.to_string())) }
+            td { (s.last_checkin.map_or(String::new(), |d| d.to_string()))
+                @let change = kr.change();
+                @if !change.is_empty() { br; span.note { "Δ " (change) } } }
         }
     }
 }
@@ -304,6 +306,8 @@ fn objective(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
                 @if healthy > 0 { li.healthy { (plural(healthy, "guardrail")) " healthy" } }
                 @if let Some(owner) = &o.owner { li.info { "owner " (owner) } }
                 @if let Some(parent) = row.parent { li.info { "supports " (parent.reference()) } }
+                @let change = row.change();
+                @if !change.is_empty() { li.info { "Δ " (change) } }
             }
             @let table = html! {
                 table {
@@ -373,7 +377,9 @@ fn kpi_section(group: &[KpiRow]) -> Markup {
                         td.d { (super::text::trend_arrow(k.trend(), k.kpi.better)) }
                         td { (svg::kpi_sparkline(k)) }
                         td.d { (k.score.last_checkin.map_or(String::new(), |d| d.to_string()))
-                            @if k.score.stale { " " span class="s warning" { "stale" } } }
+                            @if k.score.stale { " " span class="s warning" { "stale" } }
+                            @let change = k.change();
+                            @if !change.is_empty() { br; span.note { "Δ " (change) } } }
                     }
                 }
             }

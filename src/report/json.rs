@@ -14,6 +14,9 @@ pub struct StatusJson<'a> {
     pub format_version: super::FormatVersion,
     /// The date the figures are computed as of.
     pub as_of: Date,
+    /// The date each item's `previous` figures are as of (SPEC 12: a week before `as_of`
+    /// unless `--since` says otherwise).
+    pub since: Option<Date>,
     /// For each open period and team, how many objectives have each status (only statuses
     /// that occur).
     pub summary: Vec<SummaryJson<'a>>,
@@ -93,6 +96,8 @@ pub struct ObjectiveJson<'a> {
     pub guardrail_breached: bool,
     /// The period the objective was carried over from (`carried_from`).
     pub carried_from: Option<&'a str>,
+    /// Its score and status as of `since`.
+    pub previous: Option<PreviousObjective>,
     pub guardrails: Vec<RefParts<'a>>,
     pub key_results: Vec<KrJson<'a>>,
 }
@@ -136,6 +141,34 @@ pub struct KrJson<'a> {
     pub last_checkin: Option<Date>,
     pub stale: bool,
     pub forecast: Option<ForecastJson>,
+    /// Its progress, status and confidence as of `since`.
+    pub previous: Option<PreviousKr>,
+}
+
+/// An objective's figures as of `since`.
+#[derive(Serialize, JsonSchema)]
+pub struct PreviousObjective {
+    #[serde(serialize_with = "num::one")]
+    pub score: f64,
+    pub status: crate::score::Status,
+}
+
+/// A key result's figures as of `since`.
+#[derive(Serialize, JsonSchema)]
+pub struct PreviousKr {
+    #[serde(serialize_with = "num::one")]
+    pub progress: f64,
+    pub status: crate::score::Status,
+    #[serde(serialize_with = "num::opt")]
+    pub confidence: Option<f64>,
+}
+
+/// A KPI's figures as of `since`.
+#[derive(Serialize, JsonSchema)]
+pub struct PreviousKpi {
+    #[serde(serialize_with = "num::opt")]
+    pub value: Option<f64>,
+    pub status: crate::score::KpiStatus,
 }
 
 /// A key result's forecast (SPEC 5): the projected value at the period's end, its progress,
@@ -177,6 +210,8 @@ pub struct KpiJson<'a> {
     pub checkin_due: Option<Date>,
     /// `checkin_due` is before the as-of date.
     pub overdue: bool,
+    /// Its value and status as of `since`.
+    pub previous: Option<PreviousKpi>,
 }
 
 fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
@@ -196,6 +231,10 @@ fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
         forecast: s.forecast,
         guardrail_breached: s.guardrail_breached,
         carried_from: o.carried_from.as_deref(),
+        previous: row.previous.map(|p| PreviousObjective {
+            score: p.score,
+            status: p.status,
+        }),
         guardrails: row.guardrails.iter().map(|g| g.kpi.ref_parts()).collect(),
         key_results: row.key_results.iter().map(kr).collect(),
     }
@@ -234,6 +273,11 @@ fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
             low: f.low,
             high: f.high,
         }),
+        previous: row.previous.map(|p| PreviousKr {
+            progress: p.progress,
+            status: p.status,
+            confidence: p.confidence,
+        }),
     }
 }
 
@@ -256,6 +300,10 @@ fn kpi<'a>(row: &KpiRow<'a>) -> KpiJson<'a> {
         stale: s.stale,
         checkin_due: row.checkin_due(),
         overdue: row.overdue(),
+        previous: row.previous.map(|p| PreviousKpi {
+            value: p.value,
+            status: p.status,
+        }),
     }
 }
 
@@ -268,6 +316,7 @@ pub fn write_status<W: std::io::Write + ?Sized>(
     let doc = StatusJson {
         format_version: super::FormatVersion,
         as_of: view.as_of,
+        since: view.since,
         summary: view
             .open_summary
             .iter()

@@ -31,6 +31,10 @@ fn kr_detail(kr: &KrRow) -> String {
     if s.stale {
         d.push("⚠️ stale".to_owned());
     }
+    let change = kr.change();
+    if !change.is_empty() {
+        d.push(format!("Δ {}", md(&change)));
+    }
     if let Some(f) = kr.forecast_words() {
         d.push(format!("forecast {}", md(&f)));
     }
@@ -48,6 +52,10 @@ fn objective_notes(o: &ObjectiveRow) -> String {
     }
     if let Some(owner) = &o.objective.owner {
         notes.push(format!("owner {}", md(owner)));
+    }
+    let change = o.change();
+    if !change.is_empty() {
+        notes.push(format!("Δ {}", md(&change)));
     }
     notes.join(" · ")
 }
@@ -84,6 +92,10 @@ fn kpi_row(k: &KpiRow) -> String {
     let mut last = s.last_checkin.map_or(String::new(), |d| d.to_string());
     if s.stale {
         last.push_str(" ⚠️ stale");
+    }
+    let change = k.change();
+    if !change.is_empty() {
+        last.push_str(&format!(" · Δ {}", md(&change)));
     }
     format!(
         "| **{}** {} | {} | {} | {} | {} | {} | {} |\n",

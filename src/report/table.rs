@@ -314,6 +314,10 @@ fn kr_notes(kr: &KrRow) -> String {
     if s.stale {
         notes.push_str(" · ⚠ stale");
     }
+    let change = kr.change();
+    if !change.is_empty() {
+        let _ = write!(notes, " · Δ {}", h(&change));
+    }
     notes
 }
 
@@ -332,6 +336,10 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
     }
     if let Some(owner) = &o.owner {
         notes.push(format!("owner {}", h(owner)));
+    }
+    let change = row.change();
+    if !change.is_empty() {
+        notes.push(format!("Δ {}", h(&change)));
     }
     grid.push(vec![
         TCell::new(title).bold(),
@@ -398,6 +406,10 @@ fn kpi_grid(kpis: &[KpiRow]) -> Grid {
         let mut last = s.last_checkin.map_or(String::new(), |d| d.to_string());
         if s.stale {
             last.push_str(" ⚠ stale");
+        }
+        let change = k.change();
+        if !change.is_empty() {
+            last.push_str(&format!(" · Δ {}", h(&change)));
         }
         grid.push(vec![
             TCell::new(format!("{} {}", h(&k.reference()), h(&k.kpi.title))),

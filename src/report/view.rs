@@ -23,6 +23,8 @@ pub struct StatusView<'a> {
     pub attention: Vec<attention::Entry>,
     /// Objectives per status for each open period and team among the selected ones.
     pub open_summary: Vec<attention::TeamSummary>,
+    /// The date the rows' `previous` figures are as of ([`StatusView::since`]).
+    pub since: Option<Date>,
 }
 
 /// One objective and its figures.
@@ -36,6 +38,8 @@ pub struct ObjectiveRow<'a> {
     pub key_results: Vec<KrRow<'a>>,
     /// The date the figures are as of.
     pub as_of: Date,
+    /// Its figures as of the view's `since` date (SPEC 12), when asked for.
+    pub previous: Option<&'a ObjectiveScore>,
 }
 
 /// A guardrail KPI of an objective and its health as of the objective's T_K (SPEC 5: a
@@ -61,6 +65,8 @@ pub struct KrRow<'a> {
     /// Its observations (its own, or its KPI's), all of them.
     pub observations: &'a [Checkin],
     pub as_of: Date,
+    /// Its figures as of the view's `since` date (SPEC 12), when asked for.
+    pub previous: Option<&'a KrScore>,
 }
 
 /// Where a period stands on the as-of date, for the order of human reports (SPEC 12).
@@ -89,6 +95,8 @@ pub struct KpiRow<'a> {
     pub kpi: &'a Kpi,
     pub score: &'a KpiScore,
     pub as_of: Date,
+    /// Its figures as of the view's `since` date (SPEC 12), when asked for.
+    pub previous: Option<&'a KpiScore>,
 }
 
 impl<'a> StatusView<'a> {
@@ -116,6 +124,7 @@ impl<'a> StatusView<'a> {
             kpis,
             attention,
             open_summary,
+            since: None,
         }
     }
 
@@ -155,6 +164,22 @@ impl<'a> StatusView<'a> {
             }
         }
         out
+    }
+
+    /// Gives every row its figures as of `before.as_of` (the same goals scored at an earlier
+    /// date), for "what changed since" (SPEC 12).
+    pub fn since(&mut self, before: &'a Scorecard) {
+        self.since = Some(before.as_of);
+        for o in &mut self.objectives {
+            let prev = before.objective(o.id);
+            o.previous = Some(prev);
+            for (k, p) in o.key_results.iter_mut().zip(&prev.key_results) {
+                k.previous = Some(p);
+            }
+        }
+        for k in &mut self.kpis {
+            k.previous = Some(before.kpi(k.id));
+        }
     }
 
     /// Keeps the rows `objective`, `kr` and `kpi` accept (`status --attention`, `--status`):
@@ -273,6 +298,7 @@ impl<'a> ObjectiveRow<'a> {
                     kpi,
                     observations: kpi.map_or(&kr.checkins, |k| &k.checkins),
                     as_of: card.as_of,
+                    previous: None,
                 }
             })
             .collect();
@@ -284,11 +310,20 @@ impl<'a> ObjectiveRow<'a> {
             guardrails,
             key_results,
             as_of: card.as_of,
+            previous: None,
         }
     }
 
     pub fn reference(&self) -> Ref {
         self.objective.reference()
+    }
+
+    /// What changed since the view's `since` date: "+0.08, was at risk"; empty when nothing
+    /// did (SPEC 12).
+    pub fn change(&self) -> String {
+        self.previous.map_or(String::new(), |p| {
+            change_words(self.score.score - p.score, self.score.status, p.status).join(", ")
+        })
     }
 
     /// The guardrails that are critical.
@@ -336,6 +371,22 @@ impl<'a> KrRow<'a> {
     /// Observations dated on or before the as-of date.
     pub fn seen(&self) -> &'a [Checkin] {
         upto(self.observations, self.as_of)
+    }
+
+    /// What changed since the view's `since` date, in words: "+0.08, was at risk",
+    /// "confidence 0.8 → 0.5"; empty when nothing did (SPEC 12).
+    pub fn change(&self) -> String {
+        let Some(p) = self.previous else {
+            return String::new();
+        };
+        let s = self.score;
+        let mut parts = change_words(s.progress - p.progress, s.status, p.status);
+        if let (Some(a), Some(b)) = (p.confidence, s.confidence)
+            && a != b
+        {
+            parts.push(format!("confidence {} → {}", num(a), num(b)));
+        }
+        parts.join(", ")
     }
 
     /// When its next check-in is due while its period is open (SPEC 12).
@@ -432,6 +483,7 @@ impl<'a> KpiRow<'a> {
             kpi: goals.kpi(id),
             score: card.kpi(id),
             as_of: card.as_of,
+            previous: None,
         }
     }
 
@@ -442,6 +494,24 @@ impl<'a> KpiRow<'a> {
     /// Check-ins dated on or before the as-of date.
     pub fn seen(&self) -> &'a [Checkin] {
         upto(&self.kpi.checkins, self.as_of)
+    }
+
+    /// What changed since the view's `since` date: "5.2 → 6.1%, was healthy"; empty when
+    /// nothing did (SPEC 12).
+    pub fn change(&self) -> String {
+        let Some(p) = self.previous else {
+            return String::new();
+        };
+        let mut parts = Vec::new();
+        if let (Some(a), Some(b)) = (p.value, self.score.value)
+            && a != b
+        {
+            parts.push(format!("{} → {}", num(a), self.value_of(b)));
+        }
+        if p.status != self.score.status {
+            parts.push(format!("was {}", p.status.label()));
+        }
+        parts.join(", ")
     }
 
     /// When its next check-in is due (SPEC 12); none before its first.
@@ -510,4 +580,17 @@ pub fn values(checkins: &[Checkin]) -> Vec<f64> {
             Observation::Done(d) => f64::from(u8::from(d)),
         })
         .collect()
+}
+
+/// The words of a change of a score or progress and a status: "+0.08", "was at risk".
+fn change_words(delta: f64, now: Status, was: Status) -> Vec<String> {
+    let mut parts = Vec::new();
+    let d = fixed(delta, 2);
+    if d != "0.00" && d != "-0.00" {
+        parts.push(if delta > 0.0 { format!("+{d}") } else { d });
+    }
+    if now != was {
+        parts.push(format!("was {}", was.label()));
+    }
+    parts
 }

@@ -238,3 +238,46 @@ fn a_large_organisations_job_summary_leads_with_the_open_quarter() {
     );
     assert!(md.contains("Truncated to stay under GitHub's"));
 }
+
+/// SPEC 12: each row carries its figures as of `--since` (default a week before the as-of
+/// date), the same figures a run as of that date computes; human outputs say what changed.
+#[test]
+fn previous_figures_are_those_of_the_since_date() {
+    let r = repo(&[("goals/g.yaml", GOALS)]);
+    let now = json(r.path(), &[]);
+    assert_eq!(now["since"], "2026-11-03");
+    let o = run(
+        r.path(),
+        &["--as-of", "2026-11-03", "status", "--format", "json"],
+    );
+    let then: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let (o_now, o_then) = (&now["objectives"][0], &then["objectives"][0]);
+    assert_eq!(o_now["previous"]["score"], o_then["score"]);
+    assert_eq!(o_now["previous"]["status"], o_then["status"]);
+    for i in 0..5 {
+        let (k, t) = (&o_now["key_results"][i], &o_then["key_results"][i]);
+        assert_eq!(k["previous"]["progress"], t["progress"], "{i}");
+        assert_eq!(k["previous"]["status"], t["status"], "{i}");
+        assert_eq!(k["previous"]["confidence"], t["confidence"], "{i}");
+    }
+    for i in 0..3 {
+        let (k, t) = (&now["kpis"][i], &then["kpis"][i]);
+        assert_eq!(k["previous"]["value"], t["value"], "{i}");
+        assert_eq!(k["previous"]["status"], t["status"], "{i}");
+    }
+    let v = json(r.path(), &["--since", "2026-10-15"]);
+    assert_eq!(v["since"], "2026-10-15");
+    // `fine` went from no data (before its check-in) to 0.6 on track.
+    let table = stdout(&run(
+        r.path(),
+        &["--as-of", "2026-11-10", "status", "--since", "2026-11-01"],
+    ));
+    let fine = table.lines().find(|l| l.contains("└ fine")).expect("a row");
+    assert!(fine.contains("Δ +0.60, was no data"), "{table}");
+    let o = run(
+        r.path(),
+        &["--as-of", "2026-11-10", "status", "--since", "2026-11-11"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is after the date"), "{}", stderr(&o));
+}
