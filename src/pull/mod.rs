@@ -152,7 +152,7 @@ fn prometheus_values(
             None,
             Trouble::Unreachable(format!(
                 "not asked: source `{name}` at {} could not be reached",
-                p.url
+                p.shown()
             )),
         ));
         return;
@@ -184,7 +184,7 @@ fn prometheus_values(
                     Some(d),
                     Trouble::Unreachable(format!(
                         "cannot reach source `{name}` at {}: {why}",
-                        p.url
+                        p.shown()
                     )),
                 ));
                 return;
@@ -200,7 +200,7 @@ fn prometheus_values(
                     Some(d),
                     Trouble::Unreachable(format!(
                         "source `{name}` at {}: {}",
-                        p.url,
+                        p.shown(),
                         problem.describe(query)
                     )),
                 ));
