@@ -186,8 +186,9 @@ fn is_env_name(s: &str) -> bool {
 
 /// A base URL goalpost will send queries to: `http://` or `https://` (in any case), a host
 /// (a name, an IPv4 address or a bracketed IPv6 address), an optional port and path;
-/// nothing else. Parsed by `http::Uri` (the `http` crate ureq is built on). `Ok` is the URL
-/// with its scheme in lowercase; `Err` says what is wrong.
+/// nothing else. Parsed as an RFC 3986 URI by `fluent-uri` (which lsp-types links for the
+/// editor server), not by the HTTP crates, which only `pull` reaches.
+/// `Ok` is the URL with its scheme in lowercase; `Err` says what is wrong.
 pub fn check_url(url: &str) -> Result<String, &'static str> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("holds spaces or control characters");
@@ -195,59 +196,43 @@ pub fn check_url(url: &str) -> Result<String, &'static str> {
     const SCHEME: &str = "must start with https:// or http://";
     // Checked on the text, before parsing: a parse error must not hide them.
     let (scheme, rest) = url.split_once("://").ok_or(SCHEME)?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(SCHEME);
+    }
     if rest.split('/').next().is_some_and(|a| a.contains('@')) {
         return Err("holds credentials, which would be printed in messages");
     }
     if url.contains(['?', '#']) {
         return Err("holds a query or a fragment; goalpost adds /api/v1/query itself");
     }
-    let uri: http::Uri = match url.parse() {
-        Ok(uri) => uri,
-        Err(e) => {
-            return Err(match e.to_string().as_str() {
-                "invalid port" => "has an invalid port",
-                _ if !["http", "https"]
-                    .iter()
-                    .any(|s| scheme.eq_ignore_ascii_case(s)) =>
-                {
-                    SCHEME
-                }
-                _ => "has no valid host",
-            });
-        }
-    };
-    let scheme = match uri.scheme_str() {
-        Some(s @ ("http" | "https")) => s,
-        _ => return Err(SCHEME),
-    };
+    let uri = fluent_uri::Uri::parse(url).map_err(|_| "has no valid host and port")?;
     let authority = uri.authority().ok_or("has no valid host")?;
     let host = authority.host();
-    let host_ok = if let Some(ip6) = host.strip_prefix('[') {
-        ip6.strip_suffix(']')
-            .is_some_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok())
-    } else {
-        !host.is_empty()
-            && host
-                .split('.')
-                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    let host_ok = match host.data() {
+        fluent_uri::HostData::Ipv4(_) | fluent_uri::HostData::Ipv6 { .. } => true,
+        fluent_uri::HostData::RegName(name) => {
+            let name = name.as_str();
+            !name.is_empty()
+                && name.split('.').all(|l| {
+                    !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                })
+        }
     };
     if !host_ok {
         return Err("has no valid host");
     }
-    // `http::Uri` takes any digits, or none (`host:`), as a port.
-    let port = authority.as_str().get(host.len()..).unwrap_or_default();
-    if let Some(port) = port.strip_prefix(':')
-        && !(port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|n| n != 0))
-    {
+    // RFC 3986 takes any digits, or none (`host:`), as a port.
+    let port_ok =
+        |p: &str| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n != 0);
+    if authority.port().is_some_and(|p| !port_ok(p)) {
         return Err("has an invalid port");
     }
-    let path = uri.path();
+    let path = uri.path().as_str();
     if path.contains("/../") || path.ends_with("/..") || path.contains("/./") {
         return Err("has `.` or `..` in its path");
     }
-    // The path as written: `http::Uri` gives `/` for none.
-    let path = rest.strip_prefix(authority.as_str()).unwrap_or(path);
-    Ok(format!("{scheme}://{}{path}", authority.as_str()))
+    Ok(format!("{scheme}://{rest}"))
 }
 
 /// `url` as messages show it: a bracketed IPv6 host is written out in full, without `::`.
