@@ -240,19 +240,18 @@ pub fn check_url(url: &str) -> Result<String, &'static str> {
 /// (so that no text can read as a GitHub workflow command), which would break the address
 /// for whoever copies it; `[0:0:0:0:0:0:0:1]` is the same address as `[::1]`.
 pub fn shown(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
+    let Ok(uri) = fluent_uri::Uri::parse(url) else {
         return url.to_owned();
     };
-    let Some((ip6, after)) = rest.strip_prefix('[').and_then(|r| r.split_once(']')) else {
+    let Some(a) = uri.authority() else {
         return url.to_owned();
     };
-    match ip6.parse::<std::net::Ipv6Addr>() {
-        Ok(a) => {
-            let full: Vec<String> = a.segments().iter().map(|s| format!("{s:x}")).collect();
-            format!("{scheme}://[{}]{after}", full.join(":"))
-        }
-        Err(_) => url.to_owned(),
-    }
+    let fluent_uri::HostData::Ipv6 { addr } = a.host().data() else {
+        return url.to_owned();
+    };
+    let written = a.host().as_str();
+    let full: Vec<String> = addr.segments().iter().map(|s| format!("{s:x}")).collect();
+    url.replacen(written, &format!("[{}]", full.join(":")), 1)
 }
 
 #[cfg(test)]
