@@ -15,7 +15,44 @@ use serde_json::{Value, json};
 pub fn json() -> String {
     let mut value = generate::<RawFile>();
     goal_file_rules(&mut value);
+    editor_text(&mut value);
     pretty(&value)
+}
+
+/// The goal-file schema's descriptions as editors show them. yaml-language-server escapes a
+/// `description` for Markdown (so a code span shows as literal backticks) and breaks it into
+/// a paragraph per line, and a `markdownDescription` would stop strict validators (Ajv) from
+/// compiling the schema: so the descriptions are written plain, one line per paragraph,
+/// without code spans. The same text is the documentation of goalpost's own key completion.
+fn editor_text(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(d)) = map.get_mut("description") {
+                *d = plain(d);
+            }
+            for (_, child) in map.iter_mut() {
+                editor_text(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(editor_text),
+        _ => {}
+    }
+}
+
+/// `text` with its lines joined (paragraphs, split by a blank line, kept) and its code
+/// spans' backticks dropped.
+fn plain(text: &str) -> String {
+    text.split("\n\n")
+        .map(|para| {
+            para.split('\n')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace('`', "")
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// The goalpost.toml schema as pretty JSON with a trailing newline.
@@ -328,6 +365,8 @@ pub mod shape {
     use std::borrow::Cow;
 
     const SLUG: &str = "[a-z0-9][a-z0-9_-]{0,62}";
+    /// `YYYY-MM-DD` with a month 01-12 and a day that month can have (up to 29 in February).
+    const DATE: &str = "^[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-9]))$";
 
     /// Declares a schema-only type: `Name, "description", |generator| schema`. `inline`
     /// types are written where they are used instead of under `$defs`.
@@ -357,11 +396,17 @@ pub mod shape {
         };
     }
 
+    // Each branch of an `anyOf` has a title: where the branches cannot be told apart,
+    // yaml-language-server's hover repeats the file's title once per branch.
     shape!(
         Text,
         "Text. A plain YAML number or boolean (`owner: 2024`) is read as the text written.",
         |_g| json_schema!({
-            "anyOf": [{ "type": "string" }, { "type": "number" }, { "type": "boolean" }]
+            "anyOf": [
+                { "title": "text", "type": "string" },
+                { "title": "a number, read as text", "type": "number" },
+                { "title": "a boolean, read as text", "type": "boolean" }
+            ]
         })
     );
     shape!(
@@ -369,9 +414,9 @@ pub mod shape {
         "Text that says something: not empty, not only spaces. A plain YAML number or boolean is read as the text written.",
         |_g| json_schema!({
             "anyOf": [
-                { "type": "string", "pattern": "\\S" },
-                { "type": "number" },
-                { "type": "boolean" }
+                { "title": "text", "type": "string", "pattern": "\\S" },
+                { "title": "a number, read as text", "type": "number" },
+                { "title": "a boolean, read as text", "type": "boolean" }
             ]
         })
     );
@@ -380,8 +425,8 @@ pub mod shape {
         "An id: 1-63 lowercase letters, digits, `-` and `_`, starting with a letter or digit (a plain number such as `2024` is read as its digits).",
         |_g| json_schema!({
             "anyOf": [
-                { "type": "string", "pattern": format!("^{SLUG}$") },
-                { "type": "integer", "minimum": 0 }
+                { "title": "an id", "type": "string", "pattern": format!("^{SLUG}$") },
+                { "title": "a number, read as its digits", "type": "integer", "minimum": 0 }
             ]
         })
     );
@@ -389,13 +434,18 @@ pub mod shape {
         PeriodName,
         "A period: `2026-Q4`, `2026-H2`, `2026` (also as a plain number), `2026-11`, or a name defined under `[periods]` in goalpost.toml (which only `goalpost check` can tell).",
         |_g| json_schema!({
-            "anyOf": [{ "type": "string" }, { "type": "integer" }]
+            "anyOf": [
+                { "title": "a period", "type": "string" },
+                { "title": "a year, as a number", "type": "integer" }
+            ]
         })
     );
+    // The pattern holds the month and day ranges, because yaml-language-server checks
+    // `pattern` but not `format`; February 29 passes in any year (`check` judges leap years).
     shape!(Date, "A calendar date, `YYYY-MM-DD`.", |_g| json_schema!({
         "type": "string",
         "format": "date",
-        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+        "pattern": DATE
     }));
     shape!(KpiRef, "A KPI reference, `team/kpi`.", |_g| json_schema!({
         "type": "string",

@@ -29,7 +29,7 @@ use crate::load::{self, LoadError, Sources};
 use crate::report::diagnostics;
 use crate::text::safe;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Which items `status` and `report` include (`crate::select::Filter` as flags).
@@ -102,7 +102,8 @@ pub struct Cli {
     /// Run as if started in DIR.
     #[arg(short = 'C', value_name = "DIR", global = true)]
     pub dir: Option<PathBuf>,
-    /// When to use colour: auto honours NO_COLOR, CLICOLOR_FORCE and whether output is a terminal.
+    /// When to use colour: auto honours NO_COLOR, CLICOLOR_FORCE, CLICOLOR, TERM and whether
+    /// output is a terminal.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
     pub color: ColorWhen,
     /// Compute scores and statuses as of this date (YYYY-MM-DD) instead of today.
@@ -310,8 +311,8 @@ impl Ctx {
             today,
             as_of: cli.as_of.unwrap_or(today),
             at: cli.at.clone(),
-            color_out: use_color(cli.color, std::io::stdout().is_terminal()),
-            color_err: use_color(cli.color, std::io::stderr().is_terminal()),
+            color_out: use_color(cli.color, &std::io::stdout()),
+            color_err: use_color(cli.color, &std::io::stderr()),
             max_diagnostics: cli.max_diagnostics,
         })
     }
@@ -331,21 +332,15 @@ impl Ctx {
     }
 }
 
-/// Decides colour for one stream (NO_COLOR: https://no-color.org, CLICOLOR_FORCE).
-pub fn use_color(when: ColorWhen, is_tty: bool) -> bool {
+/// Decides colour for one stream: `--color always|never` wins; `auto` decides as clap does
+/// for its own output (anstream): NO_COLOR (https://no-color.org), then CLICOLOR_FORCE,
+/// then CLICOLOR=0 turn it off or on; otherwise a terminal whose TERM is set and not `dumb`
+/// (or any terminal under CI) is coloured.
+pub fn use_color<S: anstream::stream::RawStream>(when: ColorWhen, stream: &S) -> bool {
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-                false
-            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0")
-            {
-                true
-            } else {
-                is_tty
-            }
-        }
+        ColorWhen::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
     }
 }
 

@@ -35,6 +35,13 @@ pub struct Prometheus {
     pub timeout_secs: u64,
 }
 
+impl Prometheus {
+    /// The URL as messages show it ([`shown`]).
+    pub fn shown(&self) -> String {
+        shown(&self.url)
+    }
+}
+
 impl Source {
     /// `prometheus` or `csv`, as written in `kind`.
     pub fn kind(&self) -> &'static str {
@@ -101,12 +108,13 @@ pub(crate) fn check(
                 timeout_secs,
             } => {
                 let mut ok = true;
-                if let Err(problem) = check_url(&url) {
+                let checked = check_url(&url);
+                if let Err(problem) = checked {
                     // A URL with credentials is not echoed: they are secrets.
                     let message = if url.contains('@') {
                         format!("source `{name}`: the url {problem}")
                     } else {
-                        format!("source `{name}`: the url `{url}` {problem}")
+                        format!("source `{name}`: the url `{}` {problem}", shown(&url))
                     };
                     bad(
                         message,
@@ -135,9 +143,9 @@ pub(crate) fn check(
                     );
                     ok = false;
                 }
-                if !ok {
+                let (true, Ok(url)) = (ok, checked) else {
                     continue;
-                }
+                };
                 Source::Prometheus(Prometheus {
                     url: url.trim_end_matches('/').to_owned(),
                     token_env,
@@ -176,71 +184,74 @@ fn is_env_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// A base URL goalpost will send queries to: `http://` or `https://`, a host (a name, an
-/// IPv4 address or a bracketed IPv6 address), an optional port and path; nothing else.
-/// `Err` says what is wrong.
-pub fn check_url(url: &str) -> Result<(), &'static str> {
+/// A base URL goalpost will send queries to: `http://` or `https://` (in any case), a host
+/// (a name, an IPv4 address or a bracketed IPv6 address), an optional port and path;
+/// nothing else. Parsed as an RFC 3986 URI by `fluent-uri` (which lsp-types links for the
+/// editor server), not by the HTTP crates, which only `pull` reaches.
+/// `Ok` is the URL with its scheme in lowercase; `Err` says what is wrong.
+pub fn check_url(url: &str) -> Result<String, &'static str> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("holds spaces or control characters");
     }
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or("must start with https:// or http://")?;
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    if authority.contains('@') {
+    const SCHEME: &str = "must start with https:// or http://";
+    // Checked on the text, before parsing: a parse error must not hide them.
+    let (scheme, rest) = url.split_once("://").ok_or(SCHEME)?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(SCHEME);
+    }
+    if rest.split('/').next().is_some_and(|a| a.contains('@')) {
         return Err("holds credentials, which would be printed in messages");
     }
     if url.contains(['?', '#']) {
         return Err("holds a query or a fragment; goalpost adds /api/v1/query itself");
     }
-    let (host, port) = split_host_port(authority).ok_or("has no valid host and port")?;
-    let host_ok = if let Some(ip6) = host.strip_prefix('[') {
-        ip6.strip_suffix(']').is_some_and(|a| {
-            !a.is_empty()
-                && a.chars()
-                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
-        })
-    } else {
-        !host.is_empty()
-            && host
-                .split('.')
-                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    let uri = fluent_uri::Uri::parse(url).map_err(|_| "has no valid host and port")?;
+    let authority = uri.authority().ok_or("has no valid host")?;
+    let host = authority.host();
+    let host_ok = match host.data() {
+        fluent_uri::HostData::Ipv4(_) | fluent_uri::HostData::Ipv6 { .. } => true,
+        fluent_uri::HostData::RegName(name) => {
+            let name = name.as_str();
+            !name.is_empty()
+                && name.split('.').all(|l| {
+                    !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                })
+        }
     };
     if !host_ok {
         return Err("has no valid host");
     }
-    if port.is_some_and(|p| {
-        p.is_empty()
-            || p.len() > 5
-            || !p.bytes().all(|b| b.is_ascii_digit())
-            || p.parse::<u32>().map_or(true, |n| n == 0 || n > 65535)
-    }) {
+    // RFC 3986 takes any digits, or none (`host:`), as a port.
+    let port_ok =
+        |p: &str| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n != 0);
+    if authority.port().is_some_and(|p| !port_ok(p)) {
         return Err("has an invalid port");
     }
+    let path = uri.path().as_str();
     if path.contains("/../") || path.ends_with("/..") || path.contains("/./") {
         return Err("has `.` or `..` in its path");
     }
-    Ok(())
+    Ok(format!("{scheme}://{rest}"))
 }
 
-/// `host[:port]` or `[v6][:port]`.
-fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
-    if authority.starts_with('[') {
-        let end = authority.find(']')?;
-        let (host, rest) = authority.split_at(end + 1);
-        return match rest {
-            "" => Some((host, None)),
-            r => Some((host, Some(r.strip_prefix(':')?))),
-        };
-    }
-    Some(match authority.split_once(':') {
-        Some((h, p)) => (h, Some(p)),
-        None => (authority, None),
-    })
+/// `url` as messages show it: a bracketed IPv6 host is written out in full, without `::`.
+/// The renderer for terminals and CI logs splits every `::` with an invisible word joiner
+/// (so that no text can read as a GitHub workflow command), which would break the address
+/// for whoever copies it; `[0:0:0:0:0:0:0:1]` is the same address as `[::1]`.
+pub fn shown(url: &str) -> String {
+    let Ok(uri) = fluent_uri::Uri::parse(url) else {
+        return url.to_owned();
+    };
+    let Some(a) = uri.authority() else {
+        return url.to_owned();
+    };
+    let fluent_uri::HostData::Ipv6 { addr } = a.host().data() else {
+        return url.to_owned();
+    };
+    let written = a.host().as_str();
+    let full: Vec<String> = addr.segments().iter().map(|s| format!("{s:x}")).collect();
+    url.replacen(written, &format!("[{}]", full.join(":")), 1)
 }
 
 #[cfg(test)]
@@ -256,7 +267,7 @@ mod tests {
             "http://[::1]:9090",
             "http://localhost",
         ] {
-            assert_eq!(check_url(ok), Ok(()), "{ok}");
+            assert_eq!(check_url(ok).as_deref(), Ok(ok), "{ok}");
         }
         for (bad, why) in [
             ("prometheus:9090", "https://"),
@@ -271,9 +282,43 @@ mod tests {
             ("https://host/a/../b", "`..`"),
             ("https://a..b", "host"),
             ("http://[zz]:1", "host"),
+            ("http://[1:2]:1", "host"),
+            ("http://[::1", "host"),
+            ("https://host:0", "port"),
         ] {
             let e = check_url(bad).expect_err(bad);
             assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_scheme_in_capitals_is_accepted_and_written_in_lowercase() {
+        for (written, read) in [
+            ("HTTP://prom.internal:9090", "http://prom.internal:9090"),
+            ("Https://P.internal/prom/", "https://P.internal/prom/"),
+            ("HTTP://[::1]:9090", "http://[::1]:9090"),
+        ] {
+            assert_eq!(check_url(written).as_deref(), Ok(read), "{written}");
+        }
+        for bad in ["HTTPX://h", "FTP://h"] {
+            assert!(check_url(bad).expect_err(bad).contains("https://"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_ipv6_host_is_shown_without_double_colons() {
+        assert_eq!(
+            shown("http://[::1]:9090/p"),
+            "http://[0:0:0:0:0:0:0:1]:9090/p"
+        );
+        assert_eq!(shown("https://[fd00::A:1]"), "https://[fd00:0:0:0:0:0:a:1]");
+        for same in [
+            "http://127.0.0.1:9",
+            "https://p.internal",
+            "http://[zz]:1",
+            "x",
+        ] {
+            assert_eq!(shown(same), same);
         }
     }
 

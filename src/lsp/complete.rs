@@ -1,5 +1,5 @@
 //! Completion while typing: keys (the goal-file schema's property names for the mapping the
-//! cursor is in), keyword values (`commitment`, `kind`, `better`, `cadence`) and refs
+//! cursor is in, less those the mapping already has), keyword values (`commitment`, `kind`, `better`, `cadence`) and refs
 //! (objectives of the same period for `parent`, KPIs for `kpi` and `guardrails`, key
 //! results and KPIs for a log's `ref`, the periods of the same objective for
 //! `carried_from`).
@@ -99,21 +99,7 @@ pub fn context(text: &str, offset: usize) -> Context {
         .collect();
     let word_start = offset - word.len();
 
-    // One-line flow collections: the innermost unclosed `{` or `[` before the cursor.
-    let mut depth: Vec<(char, usize)> = Vec::new();
-    let mut quote: Option<char> = None;
-    for (i, c) in before.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '{' | '[') => depth.push((c, i)),
-            (None, '}' | ']') => {
-                depth.pop();
-            }
-            _ => {}
-        }
-    }
+    let depth = flow_openers(before);
     // The block part of the line: up to the first flow opener.
     let block = match depth.first() {
         Some(&(_, i)) => &before[..i],
@@ -149,6 +135,85 @@ pub fn context(text: &str, offset: usize) -> Context {
         word,
         word_start,
     }
+}
+
+/// The unclosed `{` and `[` of one line (up to the cursor), outermost first, with their
+/// byte offsets: the one-line flow collections the cursor is in.
+fn flow_openers(before: &str) -> Vec<(char, usize)> {
+    let mut depth: Vec<(char, usize)> = Vec::new();
+    let mut quote: Option<char> = None;
+    for (i, c) in before.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[') => depth.push((c, i)),
+            (None, '}' | ']') => {
+                depth.pop();
+            }
+            _ => {}
+        }
+    }
+    depth
+}
+
+/// The keys that the mapping the cursor (byte `offset`) is in already has, on other lines
+/// than the cursor's (or, in a one-line flow mapping, in its other entries): key
+/// completion does not offer them again.
+fn present_keys(text: &str, offset: usize) -> Vec<String> {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let before = &text[line_start..offset];
+    if let Some(&('{', open)) = flow_openers(before).last() {
+        // `{ a: 1, b|, c: 2 }`: the entries of this flow mapping, but the cursor's.
+        let after = &text[offset..line_end];
+        let after = &after[after.find([',', '}']).unwrap_or(after.len())..];
+        let after = &after[..after.find('}').unwrap_or(after.len())];
+        let entries = before[open + 1..]
+            .rsplit_once(',')
+            .map_or("", |(done, _)| done);
+        return entries
+            .split(',')
+            .chain(after.split(','))
+            .filter_map(|e| e.split_once(':').map(|(k, _)| k.trim().to_owned()))
+            .filter(|k| !k.is_empty())
+            .collect();
+    }
+    let (col, starts_item) = match shape(before) {
+        Some(s) => (s.key_col, s.dash_col.is_some()),
+        None => (before.len(), false),
+    };
+    let mut out = Vec::new();
+    // Backwards to the line that starts this list item (or the mapping's first key).
+    if !starts_item {
+        for line in text[..line_start].lines().rev() {
+            let Some(s) = shape(line) else { continue };
+            if s.key_col < col || s.dash_col.is_some_and(|d| d < col && s.key_col != col) {
+                break;
+            }
+            if s.key_col == col {
+                out.extend(s.key.map(str::to_owned));
+                if s.dash_col.is_some() {
+                    break;
+                }
+            }
+        }
+    }
+    // Forwards to the next item or the end of the mapping.
+    for line in text[line_end..].lines().skip(1) {
+        let Some(s) = shape(line) else { continue };
+        if s.key_col < col || s.dash_col.is_some_and(|d| d < col) {
+            break;
+        }
+        if s.key_col == col {
+            out.extend(s.key.map(str::to_owned));
+        }
+    }
+    out
 }
 
 /// The keys of the block mappings enclosing the line that starts at `line_start`.
@@ -285,7 +350,11 @@ pub fn complete(
             let Some(def) = definition(&cx.parents) else {
                 return out;
             };
+            let present = present_keys(text, offset);
             for (k, doc) in KEYS.get(def).into_iter().flatten() {
+                if present.contains(k) {
+                    continue;
+                }
                 let mut i = item(
                     k.clone(),
                     CompletionItemKind::PROPERTY,
@@ -530,5 +599,45 @@ mod tests {
         assert_eq!(k, ["higher", "lower"]);
         let k = keys("objectives:\n  - id: o\n    commitment: a|\n");
         assert_eq!(k, ["aspirational", "committed"]);
+    }
+
+    #[test]
+    fn keys_the_mapping_has_are_not_offered_again() {
+        let keys = |text: &str| -> Vec<String> {
+            let offset = text.find('|').expect("cursor");
+            let text = text.replacen('|', "", 1);
+            complete(&text, offset, &[], None, None)
+                .into_iter()
+                .map(|i| i.label)
+                .collect()
+        };
+        let has = |k: &[String], key: &str| k.iter().any(|l| l == key);
+        // Keys above and below the cursor, in this list item only.
+        let text = "team: a\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: T\n    |\n    \
+                    owner: al\n    key_results:\n      - id: k\n  - id: p\n    commitment: committed\n";
+        let k = keys(text);
+        for gone in ["id", "title", "owner", "key_results"] {
+            assert!(!has(&k, gone), "{gone} offered again: {k:?}");
+        }
+        assert!(has(&k, "commitment") && has(&k, "parent"), "{k:?}");
+        // The top level: `team` and `period` are there, `kpis` is not.
+        let k = keys("team: a\n|\nperiod: 2026-Q4\nobjectives: []\n");
+        assert!(
+            !has(&k, "team") && !has(&k, "period") && !has(&k, "objectives"),
+            "{k:?}"
+        );
+        assert!(has(&k, "kpis"), "{k:?}");
+        // A new list item has no keys yet; the next item's do not count.
+        let k = keys("objectives:\n  - id: o\n    title: T\n  - |\n  - id: p\n");
+        assert!(has(&k, "id") && has(&k, "title"), "{k:?}");
+        // A key being retyped on its own line is still offered.
+        let k = keys("objectives:\n  - id: o\n    ti|tle: T\n");
+        assert!(has(&k, "title"), "{k:?}");
+        // One-line flow mappings: the other entries.
+        let k = keys("checkins:\n  - { date: 2026-10-01, |, note: n }\n");
+        assert!(
+            !has(&k, "date") && !has(&k, "note") && has(&k, "ref"),
+            "{k:?}"
+        );
     }
 }

@@ -136,7 +136,7 @@ pub fn pull(req: &Request<'_>, kpis: &[KpiId]) -> Result<Vec<Pulled>, String> {
                             token: token.clone(),
                             timeout,
                             source: ks.from.clone(),
-                            base: p.url.clone(),
+                            base: p.shown(),
                             query: query.to_owned(),
                         });
                     }
@@ -324,7 +324,7 @@ fn prometheus_token(
             None,
             Trouble::Unreachable(format!(
                 "not asked: source `{name}` at {} could not be reached",
-                p.url
+                p.shown()
             )),
         ));
         return None;

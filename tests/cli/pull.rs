@@ -209,6 +209,37 @@ fn a_server_that_is_down_is_exit_3_with_its_url_and_the_rest_is_appended() {
     assert_eq!(lines(r.path()).len(), 2, "{}", log(r.path()));
 }
 
+/// An IPv6 server's URL in the error is the address written out in full: the renderer puts
+/// a word joiner inside every `::` (no text may read as a workflow command), which would
+/// break `[::1]` for whoever copies it.
+#[test]
+fn a_server_at_an_ipv6_address_is_named_by_a_url_that_copies_whole() {
+    let Ok(l) = std::net::TcpListener::bind("[::1]:0") else {
+        eprintln!("SKIPPED: this machine has no IPv6 loopback");
+        return;
+    };
+    let port = l.local_addr().expect("address").port();
+    drop(l);
+    let r = fixture(&format!(
+        "[sources.prom]\nkind = \"prometheus\"\nurl = \"http://[::1]:{port}\"\ntimeout_secs = 2\n"
+    ));
+    write(
+        r.path(),
+        "goals/kpis.yaml",
+        format!("{GOALS}    source: {{ from: prom, query: 'sum(signups_total)' }}\n").as_bytes(),
+    );
+    let o = run(r.path(), &["pull"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "cannot reach source `prom` at http://[0:0:0:0:0:0:0:1]:{port}: "
+        )),
+        "{err}"
+    );
+    assert!(!err.contains('\u{2060}'), "a word joiner in {err:?}");
+}
+
 #[test]
 fn a_socket_that_never_answers_times_out() {
     // Connections are queued by the kernel but never accepted or answered.

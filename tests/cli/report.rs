@@ -590,6 +590,57 @@ fn status_colour_follows_the_flag_and_environment() {
     assert!(!stdout(&md).contains(ESC));
 }
 
+/// On a real terminal (util-linux `script` gives the command a pseudo-terminal), `auto`
+/// decides as clap does for its own output: `CLICOLOR=0` and `TERM=dumb` (or no `TERM`)
+/// mean no colour, `CLICOLOR_FORCE` and `NO_COLOR` as above, and the flag wins.
+#[test]
+fn status_colour_on_a_terminal_follows_clicolor_and_term() {
+    let Some(script) = crate::tools::on_path("script") else {
+        return crate::tools::missing(
+            "status_colour_on_a_terminal_follows_clicolor_and_term",
+            "script (util-linux)",
+        );
+    };
+    let on_tty = |flags: &str, env: &[(&str, &str)]| -> String {
+        let line = format!(
+            "'{}' -C '{}' --as-of {AS_OF} {flags} status",
+            env!("CARGO_BIN_EXE_goalpost"),
+            acme().display()
+        );
+        let mut c = Command::new(&script);
+        c.args(["-q", "-e", "-c", &line, "/dev/null"])
+            .env("SHELL", "/bin/sh")
+            .stdin(Stdio::null());
+        // `CI` counts as a colour terminal for clap and anstream; GitHub sets it.
+        for k in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "TERM", "CI"] {
+            c.env_remove(k);
+        }
+        c.envs(env.iter().copied());
+        let o = c.output().expect("script runs");
+        assert!(o.status.success(), "{line}: {}{}", stdout(&o), stderr(&o));
+        stdout(&o)
+    };
+    let colour = |flags, env| on_tty(flags, env).contains(ESC);
+    assert!(on_tty("", &[("TERM", "xterm")]).contains("on track"));
+    assert!(colour("", &[("TERM", "xterm")]), "a terminal is coloured");
+    assert!(
+        !colour("", &[("TERM", "xterm"), ("CLICOLOR", "0")]),
+        "CLICOLOR=0 turns colour off"
+    );
+    assert!(!colour("", &[("TERM", "dumb")]), "TERM=dumb has no colour");
+    assert!(!colour("", &[]), "no TERM, no colour");
+    assert!(
+        colour("", &[("TERM", "dumb"), ("CLICOLOR_FORCE", "1")]),
+        "CLICOLOR_FORCE wins over TERM"
+    );
+    assert!(!colour("", &[("TERM", "xterm"), ("NO_COLOR", "1")]));
+    assert!(!colour("--color never", &[("TERM", "xterm")]));
+    assert!(colour(
+        "--color always",
+        &[("TERM", "dumb"), ("CLICOLOR", "0")]
+    ));
+}
+
 #[test]
 fn data_goes_to_stdout_and_diagnostics_to_stderr() {
     let dir = repo(&[(

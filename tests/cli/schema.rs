@@ -3,7 +3,8 @@
 //! asserted; YAML read by the `yaml` package, as yaml-language-server reads it). Every
 //! valid goal file must pass both; every invalid fixture whose problem a schema can express
 //! must fail both. goalpost.toml files are parsed with Python's `tomllib` and validated the
-//! same way. Missing validators skip these tests, except under `CI=true` (see `tools`).
+//! same way. The real yaml-language-server, as editors run it, checks dates and hovers.
+//! Missing validators skip these tests, except under `CI=true` (see `tools`).
 
 use crate::common::*;
 use crate::tools;
@@ -458,5 +459,112 @@ fn every_modeline_and_schema_directive_points_at_the_schema() {
         scaffold.path().join("goalpost.toml"),
     ] {
         check(&f, "#:schema ", &config_schema);
+    }
+}
+
+/// yaml-language-server (behind VS Code's YAML extension, Neovim's and Helix's yamlls),
+/// driven over stdio by `tests/tools/yamlls.cjs`: it checks `pattern` but not `format`, so
+/// the date pattern itself must refuse a month or day that cannot be (February 29 passes:
+/// `check` judges leap years); its hovers show one heading and descriptions without escaped
+/// backticks.
+#[test]
+fn yaml_language_server_refuses_impossible_dates_and_hovers_cleanly() {
+    let Some(node) = tools::node(&["yaml-language-server"]) else {
+        return tools::missing(
+            "yaml_language_server_refuses_impossible_dates_and_hovers_cleanly",
+            "node with yaml-language-server (npm)",
+        );
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        root().join("schema/goalpost.schema.json"),
+        dir.path().join("goalpost.schema.json"),
+    )
+    .expect("copy the schema");
+    let bad = [
+        "2026-02-30",
+        "2026-04-31",
+        "2026-06-31",
+        "2026-09-31",
+        "2026-11-31",
+        "2026-13-01",
+        "2026-00-10",
+        "2026-01-00",
+        "2026-01-32",
+        "2026-1-05",
+    ];
+    let good = [
+        "2026-01-31",
+        "2026-02-28",
+        "2028-02-29",
+        "2026-04-30",
+        "2026-07-31",
+        "2026-12-31",
+        "2026-10-01",
+    ];
+    let mut text = "# yaml-language-server: $schema=goalpost.schema.json\n\
+                    team: growth\nperiod: 2026\nobjectives:\n  - id: onboarding\n    title: T\n    \
+                    key_results:\n      - id: signups\n        title: Sign-ups\n        \
+                    start: 1\n        target: 2\n        checkins:\n"
+        .to_owned();
+    let first = text.lines().count();
+    for d in bad.iter().chain(&good) {
+        text.push_str(&format!("          - {{ date: {d}, value: 1 }}\n"));
+    }
+    let file = dir.path().join("2026.yaml");
+    std::fs::write(&file, &text).expect("write");
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).expect("line");
+    let team = format!("{}:4", line_of("team:"));
+    let target = format!("{}:9", line_of("target:"));
+    let date = format!("{}:15", first);
+    // The places to hover, LINE:CHARACTER, go as arguments as the paths do.
+    let o = node.script(
+        "yamlls.cjs",
+        &[
+            &file,
+            Path::new(&team),
+            Path::new(&target),
+            Path::new(&date),
+        ],
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let flagged: BTreeSet<usize> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["line"].as_u64().map(|l| l as usize))
+        .collect();
+    for (i, d) in bad.iter().chain(&good).enumerate() {
+        let is_bad = i < bad.len();
+        assert_eq!(
+            flagged.contains(&(first + i)),
+            is_bad,
+            "{d}: yaml-language-server {} it: {v:#}",
+            if is_bad { "accepts" } else { "refuses" }
+        );
+    }
+    assert_eq!(flagged.len(), bad.len(), "{v:#}");
+    let hovers: Vec<&str> = v["hovers"]
+        .as_array()
+        .expect("hovers")
+        .iter()
+        .map(|h| h.as_str().unwrap_or_default())
+        .collect();
+    assert!(hovers[0].contains("The team that owns"), "{hovers:?}");
+    assert!(hovers[1].contains("Value to reach"), "{hovers:?}");
+    assert!(
+        hovers[2].contains("The day of the observation"),
+        "{hovers:?}"
+    );
+    for h in &hovers {
+        let heading = h.lines().next().unwrap_or_default();
+        assert!(
+            heading.starts_with("#### ") && !heading.contains("||"),
+            "a repeated heading: {h}"
+        );
+        assert!(!h.contains("\\`"), "escaped backticks: {h}");
+        // One paragraph per description, not one per line of its source.
+        assert_eq!(h.matches("\n\n").count(), 2, "{h}");
     }
 }

