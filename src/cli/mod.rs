@@ -59,7 +59,12 @@ pub struct FilterArgs {
 impl FilterArgs {
     /// `--since`, else a week before `as_of`; a date after `as_of` is a usage error.
     pub fn since(&self, as_of: Date) -> Result<Date, Failure> {
-        let since = self.since.unwrap_or(as_of.add_days(-7));
+        Self::since_or_week(self.since, as_of)
+    }
+
+    /// `since`, else a week before `as_of` (`--since` of `status`, `report` and `show`).
+    pub fn since_or_week(since: Option<Date>, as_of: Date) -> Result<Date, Failure> {
+        let since = since.unwrap_or(as_of.add_days(-7));
         if since > as_of {
             return Err(Failure::Usage(format!(
                 "--since {since} is after the date the figures are as of ({as_of}); give an earlier date"

@@ -17,16 +17,19 @@ pub struct ShowArgs {
     /// Only this period, when the objective id exists in several.
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
+    /// Show what changed since this date (default a week before --as-of).
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    pub since: Option<Date>,
 }
 
 pub fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
-    let card = score::score(
-        super::valid(&checked)?,
-        ctx.as_of,
-        Thresholds::from(&checked.config),
-    );
+    let since = super::FilterArgs::since_or_week(args.since, ctx.as_of)?;
+    let valid = super::valid(&checked)?;
+    let th = Thresholds::from(&checked.config);
+    let card = score::score(valid, ctx.as_of, th);
+    let before = score::score(valid, since, th);
     let target = super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?;
     // Authors from git blame for check-ins without `by`, one blame per file.
     let mut blamer = Blamer::open(&ctx.root);
@@ -41,6 +44,12 @@ pub fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
         }
     }
     let lookup = |c: &Checkin| authors.get(&(c.span.file, c.span.line)).cloned();
-    out(&show::render_with(goals, &card, target, &lookup))?;
+    out(&show::render_with(
+        goals,
+        &card,
+        Some(&before),
+        target,
+        &lookup,
+    ))?;
     Ok(exit::OK)
 }

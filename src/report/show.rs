@@ -4,6 +4,7 @@
 
 use super::text::*;
 use super::view::{KpiRow, KrRow, ObjectiveRow};
+use crate::attention::Entry;
 use crate::model::*;
 use crate::score::{Scorecard, Status};
 use crate::text::safe;
@@ -95,7 +96,7 @@ fn history(
 }
 
 pub fn render(goals: &Goals, card: &Scorecard, target: Target) -> String {
-    render_with(goals, card, target, &|_| None)
+    render_with(goals, card, None, target, &|_| None)
 }
 
 /// The check-ins `show` lists for a target (a KPI-linked key result shows its KPI's).
@@ -107,27 +108,71 @@ pub fn checkins_of(goals: &Goals, target: Target) -> &[Checkin] {
     }
 }
 
-/// [`render`], naming the authors of check-ins without `by` through `authors`.
-pub fn render_with(goals: &Goals, card: &Scorecard, target: Target, authors: Authors) -> String {
+/// [`render`], with what changed since `before` (the same goals scored at an earlier date),
+/// naming the authors of check-ins without `by` through `authors`. An objective opens with
+/// what of it needs attention (SPEC 12).
+pub fn render_with(
+    goals: &Goals,
+    card: &Scorecard,
+    before: Option<&Scorecard>,
+    target: Target,
+    authors: Authors,
+) -> String {
     let mut out = String::new();
+    let row = |i: ObjectiveId| {
+        let mut row = ObjectiveRow::new(goals, card, i);
+        if let Some(b) = before {
+            row.since(b);
+        }
+        row
+    };
     match target {
-        Target::Objective(i) => objective(&mut out, goals, &ObjectiveRow::new(goals, card, i)),
+        Target::Objective(i) => {
+            let o = goals.objective(i);
+            let entries = crate::attention::list(goals, card, &[i], &o.guardrails);
+            objective(&mut out, goals, &row(i), &entries, before.map(|b| b.as_of));
+        }
         Target::KeyResult(id) => {
-            let row = ObjectiveRow::new(goals, card, id.objective);
+            let row = row(id.objective);
             key_result(&mut out, &row, &row.key_results[id.index as usize], authors);
         }
-        Target::Kpi(k) => kpi(&mut out, goals, &KpiRow::new(goals, card, k), authors),
+        Target::Kpi(k) => {
+            let mut row = KpiRow::new(goals, card, k);
+            row.previous = before.map(|b| b.kpi(k));
+            kpi(&mut out, goals, &row, authors);
+        }
     }
     out
 }
 
-fn objective(out: &mut String, goals: &Goals, row: &ObjectiveRow) {
+fn objective(
+    out: &mut String,
+    goals: &Goals,
+    row: &ObjectiveRow,
+    attention: &[Entry],
+    since: Option<Date>,
+) {
     let (o, s) = (row.objective, row.score);
     out.push_str(&format!(
         "objective {}\n{}\n\n",
         h(&o.reference()),
         h(&o.title)
     ));
+    if !attention.is_empty() {
+        out.push_str("needs attention\n");
+        for e in attention {
+            let why: Vec<&str> = e.reasons.iter().map(|r| r.label()).collect();
+            let due = e
+                .checkin_due
+                .map_or(String::new(), |d| format!(" (due {d})"));
+            out.push_str(&format!(
+                "  {:<20} {}{due}\n",
+                h(&e.reference.to_string()),
+                why.join(", ")
+            ));
+        }
+        out.push('\n');
+    }
     let p = &o.period;
     field(
         out,
@@ -168,6 +213,10 @@ fn objective(out: &mut String, goals: &Goals, row: &ObjectiveRow) {
         );
     }
     field(out, "status", s.status.label());
+    let change = row.change();
+    if let (false, Some(since)) = (change.is_empty(), since) {
+        field(out, "changed", format!("{} since {since}", h(&change)));
+    }
     // A closed objective's guardrails are judged at its end (SPEC 5), which may differ from
     // the KPI's health today: say so.
     let closed = matches!(s.status, Status::Achieved | Status::Missed);
@@ -194,6 +243,10 @@ fn objective(out: &mut String, goals: &Goals, row: &ObjectiveRow) {
             h(&kr.measure()),
             if ks.stale { "  ⚠ stale" } else { "" }
         ));
+        let change = kr.change();
+        if !change.is_empty() {
+            out.push_str(&format!("  {:<20} Δ {}\n", "", h(&change)));
+        }
     }
 }
 

@@ -171,11 +171,7 @@ impl<'a> StatusView<'a> {
     pub fn since(&mut self, before: &'a Scorecard) {
         self.since = Some(before.as_of);
         for o in &mut self.objectives {
-            let prev = before.objective(o.id);
-            o.previous = Some(prev);
-            for (k, p) in o.key_results.iter_mut().zip(&prev.key_results) {
-                k.previous = Some(p);
-            }
+            o.since(before);
         }
         for k in &mut self.kpis {
             k.previous = Some(before.kpi(k.id));
@@ -316,6 +312,15 @@ impl<'a> ObjectiveRow<'a> {
 
     pub fn reference(&self) -> Ref {
         self.objective.reference()
+    }
+
+    /// Gives the row and its key results their figures as of `before.as_of`.
+    pub fn since(&mut self, before: &'a Scorecard) {
+        let prev = before.objective(self.id);
+        self.previous = Some(prev);
+        for (k, p) in self.key_results.iter_mut().zip(&prev.key_results) {
+            k.previous = Some(p);
+        }
     }
 
     /// What changed since the view's `since` date: "+0.08, was at risk"; empty when nothing

@@ -281,3 +281,50 @@ fn previous_figures_are_those_of_the_since_date() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is after the date"), "{}", stderr(&o));
 }
+
+/// `show` of an objective opens with what of it needs attention (its key results and its
+/// guardrail KPIs), and says what changed since `--since`.
+#[test]
+fn show_of_an_objective_opens_with_what_needs_attention() {
+    let r = repo(&[("goals/g.yaml", GOALS)]);
+    let o = run(
+        r.path(),
+        &[
+            "--as-of",
+            "2026-11-10",
+            "show",
+            "g/o",
+            "--since",
+            "2026-11-01",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let show = stdout(&o);
+    let list = show.find("needs attention\n").expect("the list");
+    assert!(list < show.find("  period").expect("fields"), "{show}");
+    for line in [
+        "  g/o                  guardrail breached\n",
+        "  g/errors             critical (due 2026-11-16)\n",
+        "  g/o/late             check-in overdue (due 2026-11-08)\n",
+    ] {
+        assert!(show.contains(line), "{line:?} in {show}");
+    }
+    assert!(
+        !show[list..].contains("g/empty"),
+        "not its guardrail: {show}"
+    );
+    assert!(show.contains("Δ +0.60, was no data"), "{show}");
+    assert!(show.contains("  changed       "), "{show}");
+    let o = run(
+        r.path(),
+        &[
+            "--as-of",
+            "2026-11-10",
+            "show",
+            "g/o",
+            "--since",
+            "2026-12-01",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
