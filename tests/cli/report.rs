@@ -340,6 +340,12 @@ fn html_report_renders_in_headless_chromium() {
     assert_eq!(count(&dom, "<svg class=\"oc\""), open, "{dom}");
     assert_eq!(count(&dom, "<svg class=\"sl\""), kpis);
     assert!(dom.contains("Goals as of 2026-11-22"));
+    // What needs attention comes first (SPEC 12), before the teams' sections.
+    let attention = dom.find("Needs attention (").expect("the attention list");
+    assert!(
+        attention < dom.find("<main>").expect("the sections"),
+        "{dom}"
+    );
 
     for (name, size) in [("wide", "1280,2000"), ("phone", "390,2000")] {
         let png = tmp.path().join(format!("{name}.png"));
