@@ -166,9 +166,7 @@ pub fn list(
             });
         }
     }
-    out.sort_by(|a, b| {
-        (a.reasons[0], a.reference.to_string()).cmp(&(b.reasons[0], b.reference.to_string()))
-    });
+    out.sort_by_cached_key(|e| (e.reasons[0], e.reference.to_string()));
     out
 }
 
@@ -212,6 +210,7 @@ pub fn summary(goals: &Goals, card: &Scorecard, objectives: &[ObjectiveId]) -> V
     let t = card.as_of;
     // (the period's end, its name, the team) and the statuses of its objectives.
     type Group<'g> = ((Date, &'g str, &'g str), Vec<Status>);
+    let mut at: std::collections::HashMap<(Date, &str, &str), usize> = Default::default();
     let mut groups: Vec<Group> = Vec::new();
     for &id in objectives {
         let o = goals.objective(id);
@@ -220,10 +219,11 @@ pub fn summary(goals: &Goals, card: &Scorecard, objectives: &[ObjectiveId]) -> V
         }
         let key = (o.period.end, o.period.name.as_str(), o.team.as_str());
         let status = card.objective(id).status;
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, v)) => v.push(status),
-            None => groups.push((key, vec![status])),
-        }
+        let i = *at.entry(key).or_insert_with(|| {
+            groups.push((key, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(status);
     }
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     groups

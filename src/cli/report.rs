@@ -63,9 +63,9 @@ pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     let valid = super::valid(&checked)?;
     let th = Thresholds::from(&checked.config);
     let card = score::score(valid, ctx.as_of, th);
-    let before = score::score(valid, since, th);
+    let before = score::before(valid, since, th);
     let mut view = StatusView::new(goals, &card, &objectives, &kpis);
-    view.since(&before);
+    view.since(&before, &card);
     let fail = |path: &std::path::Path, e: std::io::Error| {
         Failure::Io(format!("cannot write {}: {e}", path.display()))
     };

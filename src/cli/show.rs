@@ -29,7 +29,7 @@ pub fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
     let valid = super::valid(&checked)?;
     let th = Thresholds::from(&checked.config);
     let card = score::score(valid, ctx.as_of, th);
-    let before = score::score(valid, since, th);
+    let before = score::before(valid, since, th);
     let target = super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?;
     // Authors from git blame for check-ins without `by`, one blame per file.
     let mut blamer = Blamer::open(&ctx.root);

@@ -49,9 +49,9 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
     let valid = super::valid(&checked)?;
     let th = Thresholds::from(&checked.config);
     let card = score::score(valid, ctx.as_of, th);
-    let before = score::score(valid, since, th);
+    let before = score::before(valid, since, th);
     let mut view = StatusView::new(goals, &card, &objectives, &kpis);
-    view.since(&before);
+    view.since(&before, &card);
     if args.attention {
         use crate::attention::Item;
         let listed: Vec<Item> = view.attention.iter().map(|e| e.item).collect();

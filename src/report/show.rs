@@ -114,7 +114,7 @@ pub fn checkins_of(goals: &Goals, target: Target) -> &[Checkin] {
 pub fn render_with(
     goals: &Goals,
     card: &Scorecard,
-    before: Option<&Scorecard>,
+    before: Option<&crate::score::Before>,
     target: Target,
     authors: Authors,
 ) -> String {
@@ -122,7 +122,7 @@ pub fn render_with(
     let row = |i: ObjectiveId| {
         let mut row = ObjectiveRow::new(goals, card, i);
         if let Some(b) = before {
-            row.since(b);
+            row.since(b, card);
         }
         row
     };

@@ -8,7 +8,7 @@
 use crate::attention;
 use crate::model::*;
 use crate::score::{
-    Forecast, KpiScore, KpiStatus, KrScore, ObjectiveScore, Scorecard, Status, Trend,
+    Before, Forecast, KpiScore, KpiStatus, KrScore, ObjectiveScore, Scorecard, Status, Trend,
 };
 use crate::text::{fixed, num, with_unit};
 
@@ -168,10 +168,10 @@ impl<'a> StatusView<'a> {
 
     /// Gives every row its figures as of `before.as_of` (the same goals scored at an earlier
     /// date), for "what changed since" (SPEC 12).
-    pub fn since(&mut self, before: &'a Scorecard) {
+    pub fn since(&mut self, before: &'a Before, now: &'a Scorecard) {
         self.since = Some(before.as_of);
         for o in &mut self.objectives {
-            o.since(before);
+            o.since(before, now);
         }
         for k in &mut self.kpis {
             k.previous = Some(before.kpi(k.id));
@@ -315,8 +315,8 @@ impl<'a> ObjectiveRow<'a> {
     }
 
     /// Gives the row and its key results their figures as of `before.as_of`.
-    pub fn since(&mut self, before: &'a Scorecard) {
-        let prev = before.objective(self.id);
+    pub fn since(&mut self, before: &'a Before, now: &'a Scorecard) {
+        let prev = before.objective(self.id, now);
         self.previous = Some(prev);
         for (k, p) in self.key_results.iter_mut().zip(&prev.key_results) {
             k.previous = Some(p);

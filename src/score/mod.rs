@@ -238,6 +238,46 @@ pub fn score(goals: Valid<'_>, t: Date, th: Thresholds) -> Scorecard {
     }
 }
 
+/// The figures as of an earlier date `t` than `now`'s, for "what changed since" (SPEC 12).
+/// An objective whose period ended before `t` has the same figures at both dates (they
+/// are frozen at its end), so it is not scored again: its entry is `None`, and `now`'s holds.
+pub struct Before {
+    pub as_of: Date,
+    pub objectives: Vec<Option<ObjectiveScore>>,
+    pub kpis: Vec<KpiScore>,
+}
+
+impl Before {
+    /// The objective's figures as of `as_of`, taken from `now` when they are the same.
+    pub fn objective<'c>(&'c self, id: ObjectiveId, now: &'c Scorecard) -> &'c ObjectiveScore {
+        self.objectives[id.index()]
+            .as_ref()
+            .unwrap_or_else(|| now.objective(id))
+    }
+
+    pub fn kpi(&self, id: KpiId) -> &KpiScore {
+        &self.kpis[id.index()]
+    }
+}
+
+/// [`Before`] as of `t`, reusing `now` for what cannot differ.
+pub fn before(goals: Valid<'_>, t: Date, th: Thresholds) -> Before {
+    let goals = goals.goals();
+    let kpis: Vec<KpiScore> = goals
+        .kpi_ids()
+        .map(|id| kpi(id, goals.kpi(id), t))
+        .collect();
+    let objectives = goals
+        .objective_ids()
+        .map(|id| (goals.objective(id).period.end >= t).then(|| objective(id, goals, &kpis, t, th)))
+        .collect();
+    Before {
+        as_of: t,
+        objectives,
+        kpis,
+    }
+}
+
 /// The observations a key result is scored from: its own, or its KPI's.
 pub fn observations<'g>(kr: &'g KeyResult, goals: &'g Goals) -> &'g [Checkin] {
     goals.observations(kr)

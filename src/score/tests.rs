@@ -615,3 +615,35 @@ fn without_due_dates_the_objective_expects_the_straight_line() {
         44.0 / 91.0
     );
 }
+
+/// `before` scores again only what can differ: an objective whose period ended before the
+/// earlier date has the same figures then as now, and is taken from the later scorecard;
+/// every other figure equals a full scoring at that date (SPEC 12).
+#[test]
+fn before_equals_a_full_scoring_of_the_earlier_date() {
+    let text = "team: g\nperiod: 2026-Q3\nobjectives:\n  - id: old\n    title: Old\n    key_results:\n      - { id: a, title: A, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 8 }] }\n      - { id: b, title: B, start: 0, target: 10, checkins: [{ date: 2026-09-30, value: 2 }] }\n";
+    let text2 = "team: g\nperiod: 2026-Q4\nobjectives:\n  - id: new\n    title: New\n    key_results:\n      - { id: a, title: A, start: 0, target: 10, checkins: [{ date: 2026-11-01, value: 3 }, { date: 2026-11-20, value: 6 }] }\n      - { id: b, title: B, start: 0, target: 10 }\nkpis:\n  - { id: k, title: K, better: lower, target: 5, checkins: [{ date: 2026-11-01, value: 3 }, { date: 2026-11-20, value: 9 }] }\n";
+    let files: Vec<_> = [text, text2]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let (raw, diags) = crate::load::parse_file(i as u32, t);
+            assert!(diags.is_empty(), "{diags:?}");
+            (i as u32, raw.expect("a parsed file"))
+        })
+        .collect();
+    let (goals, diags) = crate::validate::validate(&files, &crate::config::Config::default());
+    assert!(diags.is_empty(), "{diags:?}");
+    let th = Thresholds::default();
+    let now = score(Valid::assume(&goals), d("2026-11-25"), th);
+    for since in ["2026-09-30", "2026-10-01", "2026-11-18"] {
+        let full = score(Valid::assume(&goals), d(since), th);
+        let before = before(Valid::assume(&goals), d(since), th);
+        for id in goals.objective_ids() {
+            assert_eq!(before.objective(id, &now), full.objective(id), "{since}");
+        }
+        for id in goals.kpi_ids() {
+            assert_eq!(before.kpi(id), full.kpi(id), "{since}");
+        }
+    }
+}
