@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod append;
+mod calendar;
 mod check;
 mod checkin;
 mod completions;
@@ -144,6 +145,7 @@ pub enum Command {
     Report(report::ReportArgs),
     Review(review::ReviewArgs),
     Rollover(rollover::RolloverArgs),
+    Calendar(calendar::CalendarArgs),
     Diff(diff::DiffArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
@@ -207,6 +209,7 @@ pub fn run() -> u8 {
         Command::Report(a) => report::run(a, &ctx),
         Command::Review(a) => review::run(a, &ctx),
         Command::Rollover(a) => rollover::run(a, &ctx),
+        Command::Calendar(a) => calendar::run(a, &ctx),
         Command::Diff(a) => diff::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),
         Command::Explain(a) => explain::run(a, &ctx),

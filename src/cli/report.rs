@@ -39,7 +39,7 @@ fn is_dir_target(path: &std::path::Path) -> bool {
 /// Refuses an output path inside the repository when it or a directory on it is a
 /// symbolic link (SPEC 10): a pull request could commit `site -> /elsewhere` and have the
 /// pages written there. Outside the repository the command line decides alone.
-fn refuse_links(ctx: &Ctx, path: &std::path::Path) -> Result<(), Failure> {
+pub(super) fn refuse_links(ctx: &Ctx, path: &std::path::Path) -> Result<(), Failure> {
     let shown = |p: &std::path::Path| p.strip_prefix(&ctx.root).unwrap_or(p).display().to_string();
     match crate::fsutil::link_inside(&ctx.root, path) {
         Ok(None) => Ok(()),

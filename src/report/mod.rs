@@ -8,6 +8,7 @@ pub mod csv;
 pub mod diagnostics;
 pub mod diff;
 pub mod html;
+pub mod ics;
 pub mod json;
 pub mod log;
 pub mod markdown;
