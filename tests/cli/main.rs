@@ -2,6 +2,7 @@
 
 mod attention;
 mod base;
+mod calendar;
 mod check;
 mod checkin;
 mod common;
