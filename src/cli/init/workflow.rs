@@ -8,6 +8,10 @@
 /// Where the workflow goes, relative to the project root.
 pub const PATH: &str = ".github/workflows/goals.yml";
 
+/// Where the weekly reminder workflow goes (SPEC 15); `examples/ci/weekly-workflow.yml` is
+/// the same text.
+pub const WEEKLY_PATH: &str = ".github/workflows/goals-weekly.yml";
+
 /// Cargo.toml's `repository`, empty when it is not set.
 const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
@@ -24,7 +28,19 @@ pub fn workflow() -> Workflow {
     for_repository(REPOSITORY)
 }
 
+/// The weekly workflow: `pull --commit` on a branch and a pull request, then the digest
+/// posted to Slack.
+pub fn weekly() -> Workflow {
+    render(WEEKLY_TEMPLATE, WEEKLY_PATH, REPOSITORY)
+}
+
 fn for_repository(url: &str) -> Workflow {
+    render(TEMPLATE, PATH, url)
+}
+
+/// `template` with its `uses: {ACTION}` line naming goalpost's action from `url`, or marked
+/// with what to put there (`path` is where the workflow is written, for the note).
+fn render(template: &str, path: &str, url: &str) -> Workflow {
     let (uses, todo) = match github_repository(url) {
         Some(repo) => (format!("        uses: {repo}@{TAG}\n"), None),
         None => {
@@ -45,7 +61,7 @@ fn for_repository(url: &str) -> Workflow {
                 )
             );
             let todo = format!(
-                "{PATH} needs one edit before it can run: {why}, so set its line \
+                "{path} needs one edit before it can run: {why}, so set its line \
                  `uses: OWNER/goalpost@{TAG}` to the GitHub repository that hosts goalpost \
                  (owner/name), such as `uses: your-org/goalpost@{TAG}`"
             );
@@ -53,7 +69,7 @@ fn for_repository(url: &str) -> Workflow {
         }
     };
     Workflow {
-        text: TEMPLATE.replace("        uses: {ACTION}\n", &uses),
+        text: template.replace("        uses: {ACTION}\n", &uses),
         todo,
     }
 }
@@ -137,6 +153,85 @@ jobs:
           goalpost diff "$BASE" HEAD --format markdown > "$RUNNER_TEMP/goals-diff.md"
           gh pr comment "$PR" --edit-last --body-file "$RUNNER_TEMP/goals-diff.md" \
             || gh pr comment "$PR" --body-file "$RUNNER_TEMP/goals-diff.md"
+"#;
+
+const WEEKLY_TEMPLATE: &str = r#"# goalpost: the weekly reminder. Every Monday (and by hand) this pulls the KPI values of the
+# sources in goalpost.toml on a new branch and opens a pull request with them (the default
+# branch is never pushed to), then posts what each owner owes to a Slack channel.
+# Written by `goalpost init` (the same as examples/ci/weekly-workflow.yml in goalpost's repository).
+#   1. goalpost's action builds goalpost once (cached afterwards) and checks the goal files;
+#   2. `goalpost pull --commit` on a branch goalpost/pull-DATE-RUN; when it committed
+#      anything, the branch is pushed and `gh pr create` opens a pull request to merge;
+#   3. `goalpost digest --format slack` is posted with curl to the Slack incoming webhook in the
+#      repository secret GOALPOST_SLACK_WEBHOOK (while it is not set, the digest is printed in
+#      the log instead). It is posted even when the pull failed; the job fails afterwards.
+# Settings > Actions > General must allow GitHub Actions to create pull requests. Pull requests
+# opened with GITHUB_TOKEN do not start other workflows; close and reopen one to run them.
+name: goals-weekly
+on:
+  schedule:
+    - cron: "23 6 * * 1" # Mondays, 06:23 UTC
+  workflow_dispatch:
+
+permissions:
+  contents: write # to push the branch of check-ins
+  pull-requests: write # to open its pull request
+
+concurrency:
+  group: goals-weekly # one run at a time; the next waits
+
+jobs:
+  weekly:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+
+      - name: Install goalpost and check the goals
+        # The same line as in the goals workflow: the repository that hosts goalpost (with
+        # action.yml at its root), at a release tag.
+        uses: {ACTION}
+        with:
+          directory: .
+          report: "false"
+
+      - name: Pull KPI values on a branch and open a pull request
+        env:
+          GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+          # The variable that `token_env` names in goalpost.toml, from a repository secret.
+          PROM_TOKEN: ${{ secrets.PROM_TOKEN }}
+          GIT_AUTHOR_NAME: github-actions[bot]
+          GIT_AUTHOR_EMAIL: 41898282+github-actions[bot]@users.noreply.github.com
+          GIT_COMMITTER_NAME: github-actions[bot]
+          GIT_COMMITTER_EMAIL: 41898282+github-actions[bot]@users.noreply.github.com
+          BASE: ${{ github.ref_name }}
+        run: |
+          day=$(date -u +%Y-%m-%d)
+          branch="goalpost/pull-$day-$GITHUB_RUN_ID"
+          before=$(git rev-parse HEAD)
+          git switch -c "$branch"
+          status=0
+          goalpost pull --commit || status=$?
+          if [ "$(git rev-parse HEAD)" != "$before" ]; then
+            git push origin "HEAD:refs/heads/$branch"
+            gh pr create --base "$BASE" --head "$branch" \
+              --title "goalpost: KPI values pulled on $day" \
+              --body "Check-ins written by \`goalpost pull --commit\` (the weekly workflow). Merge to record them."
+          fi
+          exit "$status"
+
+      - name: Post what each owner owes to Slack
+        if: ${{ !cancelled() }}
+        env:
+          SLACK_WEBHOOK: ${{ secrets.GOALPOST_SLACK_WEBHOOK }}
+        run: |
+          if [ -z "$SLACK_WEBHOOK" ]; then
+            echo "::notice::the repository secret GOALPOST_SLACK_WEBHOOK is not set; the digest is not posted"
+            goalpost digest
+            exit 0
+          fi
+          goalpost digest --format slack > "$RUNNER_TEMP/digest.json"
+          curl --fail --silent --show-error -H "Content-Type: application/json" \
+            --data @"$RUNNER_TEMP/digest.json" "$SLACK_WEBHOOK"
 "#;
 
 #[cfg(test)]
