@@ -251,6 +251,11 @@ fn examples(sub: Option<&str>) -> Vec<(&'static str, &'static str)> {
             "goalpost report --format html -o goals.html",
         ),
         (
+            "calendar",
+            "One owner's check-ins due, milestones due and period ends, for a calendar app.",
+            "goalpost calendar --owner alice -o alice.ics",
+        ),
+        (
             "review",
             "Grade last quarter and see how well the confidences matched, for the retrospective.",
             "goalpost review 2026-Q3 --format markdown",
