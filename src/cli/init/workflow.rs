@@ -282,4 +282,23 @@ mod tests {
             assert_eq!(w.text.matches("OWNER/goalpost").count(), 2, "{}", w.text);
         }
     }
+
+    #[test]
+    fn the_weekly_workflow_names_the_action_the_same_way() {
+        let w = render(
+            WEEKLY_TEMPLATE,
+            WEEKLY_PATH,
+            "https://github.com/acme/goalpost",
+        );
+        assert!(w.todo.is_none());
+        assert!(
+            w.text
+                .contains(&format!("        uses: acme/goalpost@{TAG}\n"))
+        );
+        assert!(!w.text.contains("{ACTION}"));
+        let w = render(WEEKLY_TEMPLATE, WEEKLY_PATH, "");
+        let todo = w.todo.expect("something to do");
+        assert!(todo.starts_with(WEEKLY_PATH), "{todo}");
+        assert_eq!(w.text.matches("OWNER/goalpost").count(), 2, "{}", w.text);
+    }
 }
