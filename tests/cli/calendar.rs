@@ -233,3 +233,34 @@ fn output_file_is_the_calendar_and_never_written_through_a_link_in_the_repositor
         "nothing written through the link"
     );
 }
+
+/// A period named in goalpost.toml is repository text too: escaped in SUMMARY, percent-encoded
+/// in the UID, and read back whole.
+#[test]
+fn a_custom_period_name_is_escaped_and_encoded() {
+    let dir = repo(&[
+        (
+            "goalpost.toml",
+            "[periods.\"fy27 q1;\\\\,x\"]\nstart = 2026-10-01\nend = 2026-12-31\n",
+        ),
+        (
+            "goals/g.yaml",
+            "team: g\nperiod: \"fy27 q1;\\\\,x\"\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - { id: k, title: K, start: 0, target: 1 }\n",
+        ),
+    ]);
+    let text = calendar(dir.path(), &[]);
+    assert!(
+        text.contains("UID:period-end-fy27%20q1%3B%5C%2Cx-20261231@goalpost\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("SUMMARY:fy27 q1\\;\\\\\\,x ends: review\r\n"),
+        "{text}"
+    );
+    let ics = dir.path().join("cal.ics");
+    std::fs::write(&ics, &text).expect("write");
+    match python_events(&ics) {
+        Some(v) => assert_eq!(v[1][1], "fy27 q1;\\,x ends: review"),
+        None => tools::missing("calendar python icalendar", "python's icalendar"),
+    }
+}
