@@ -492,6 +492,22 @@ pub fn target(
     })
 }
 
+/// The scorecard of `checked` as of `--as-of`, and its figures as of `since` (a date on or
+/// before it; the "what changed" of SPEC 12): the scoring that `status`, `report` and `show`
+/// share.
+pub fn scored(
+    checked: &Checked,
+    ctx: &Ctx,
+    since: Date,
+) -> Result<(crate::score::Scorecard, crate::score::Before), Failure> {
+    let valid = valid(checked)?;
+    let th = crate::score::Thresholds::from(&checked.config);
+    Ok((
+        crate::score::score(valid, ctx.as_of, th),
+        crate::score::before(valid, since, th),
+    ))
+}
+
 /// The goals of a [`load_valid`] result, for scoring. `load_valid` returned early on any
 /// error, so this is its guarantee in the type; were it broken, nothing is scored.
 pub fn valid(checked: &Checked) -> Result<crate::validate::Valid<'_>, Failure> {

@@ -5,7 +5,6 @@
 use super::{CmdResult, Ctx, Failure, exit, load_valid, out, out_with};
 use crate::report::view::StatusView;
 use crate::report::{html, markdown};
-use crate::score::{self, Thresholds};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -60,10 +59,7 @@ pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     let goals = &checked.goals;
     let (objectives, kpis) = args.filter.to_filter().select(goals)?;
     let since = args.filter.since(ctx.as_of)?;
-    let valid = super::valid(&checked)?;
-    let th = Thresholds::from(&checked.config);
-    let card = score::score(valid, ctx.as_of, th);
-    let before = score::before(valid, since, th);
+    let (card, before) = super::scored(&checked, ctx, since)?;
     let mut view = StatusView::new(goals, &card, &objectives, &kpis);
     view.since(&before, &card);
     let fail = |path: &std::path::Path, e: std::io::Error| {

@@ -4,7 +4,6 @@ use super::{CmdResult, Ctx, exit, load_valid, out};
 use crate::history::blame::Blamer;
 use crate::model::*;
 use crate::report::show;
-use crate::score::{self, Thresholds};
 use clap::Args;
 use std::collections::HashMap;
 
@@ -26,10 +25,7 @@ pub fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
     let since = super::FilterArgs::since_or_week(args.since, ctx.as_of)?;
-    let valid = super::valid(&checked)?;
-    let th = Thresholds::from(&checked.config);
-    let card = score::score(valid, ctx.as_of, th);
-    let before = score::before(valid, since, th);
+    let (card, before) = super::scored(&checked, ctx, since)?;
     let target = super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?;
     // Authors from git blame for check-ins without `by`, one blame per file.
     let mut blamer = Blamer::open(&ctx.root);

@@ -3,7 +3,6 @@
 use super::{CmdResult, Ctx, Failure, FilterArgs, exit, load_valid, out, out_with};
 use crate::report::view::StatusView;
 use crate::report::{csv, json, markdown, table};
-use crate::score::{self, Thresholds};
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
 
@@ -46,10 +45,7 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
     let goals = &checked.goals;
     let (objectives, kpis) = args.filter.to_filter().select(goals)?;
     let since = args.filter.since(ctx.as_of)?;
-    let valid = super::valid(&checked)?;
-    let th = Thresholds::from(&checked.config);
-    let card = score::score(valid, ctx.as_of, th);
-    let before = score::before(valid, since, th);
+    let (card, before) = super::scored(&checked, ctx, since)?;
     let mut view = StatusView::new(goals, &card, &objectives, &kpis);
     view.since(&before, &card);
     if args.attention {
