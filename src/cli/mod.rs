@@ -9,6 +9,7 @@ mod check;
 mod checkin;
 mod completions;
 mod diff;
+mod digest;
 mod explain;
 mod init;
 mod log;
@@ -145,6 +146,7 @@ pub enum Command {
     Review(review::ReviewArgs),
     Rollover(rollover::RolloverArgs),
     Diff(diff::DiffArgs),
+    Digest(digest::DigestArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
     Completions(completions::CompletionsArgs),
@@ -208,6 +210,7 @@ pub fn run() -> u8 {
         Command::Review(a) => review::run(a, &ctx),
         Command::Rollover(a) => rollover::run(a, &ctx),
         Command::Diff(a) => diff::run(a, &ctx),
+        Command::Digest(a) => digest::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),
         Command::Explain(a) => explain::run(a, &ctx),
         Command::Completions(a) => completions::run(a, &ctx),
