@@ -465,13 +465,16 @@ pub fn slack(d: &Digest) -> String {
             left_changes += g.changes.len();
             continue;
         }
-        let mut s = format!("*{}*", slack_text(g.name()));
+        // Repository text is cut short first, so that one long owner or note cannot fill a
+        // section.
+        let esc = |t: &str| slack_text(&crate::text::truncate(t, 300));
+        let mut s = format!("*{}*", esc(g.name()));
         let room =
             |s: &str, line: &str| s.chars().count() + 1 + line.chars().count() <= SLACK_MAX_TEXT;
         for e in &g.attention {
             let line = format!(
                 "• {}: {}{}",
-                slack_text(&e.reference.to_string()),
+                esc(&e.reference.to_string()),
                 reasons(e),
                 due(e)
             );
@@ -483,7 +486,7 @@ pub fn slack(d: &Digest) -> String {
             }
         }
         for c in &g.changes {
-            let lines = change_lines(c, &|t: &str| slack_text(t));
+            let lines = change_lines(c, &esc);
             let line = lines
                 .iter()
                 .map(|l| format!("◦ {l}"))

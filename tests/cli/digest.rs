@@ -426,14 +426,16 @@ fn slack_payload_posted_to_a_local_webhook_keeps_block_kit_rules_and_pings_no_on
 
 #[test]
 fn slack_payload_of_many_owners_stays_within_50_blocks_and_counts_what_was_left_out() {
-    // 60 owners, each with one key result off track (0 of 100, checked in Nov 10),
+    // 60 owners, each with one key result off track (0 of 100, checked in Nov 10 by someone
+    // else, with a 5,000-character note and author cut to fit a section),
     // its objective and key result no data on Nov 8: a header, 48 owners, the count of
     // the other 12 (12 attention entries, 24 changes).
     let mut goals = String::from("team: t\nperiod: 2026-Q4\nobjectives:\n");
     for i in 0..60 {
         goals.push_str(&format!(
-            "  - id: o{i:02}\n    title: O\n    owner: owner{i:02}\n    key_results:\n      - {{ id: k, title: \"{}\", start: 0, target: 100, checkins: [{{ date: 2026-11-10, value: 0, by: owner{i:02} }}] }}\n",
-            "<!channel> ".repeat(50)
+            "  - id: o{i:02}\n    title: O\n    owner: owner{i:02}\n    key_results:\n      - {{ id: k, title: K, start: 0, target: 100, checkins: [{{ date: 2026-11-10, value: 0, by: \"{}\", note: \"{}\" }}] }}\n",
+            "<!channel> & ".repeat(400),
+            "<@U123> & ".repeat(500),
         ));
     }
     let dir = repo(&[("goals/t.yaml", &goals)]);
