@@ -282,7 +282,10 @@ pub fn markdown(d: &Digest, limit: usize) -> String {
             (g.changes.len(), "change"),
         ];
         doc.section(&items, || {
-            let mut s = format!("### {}\n\n", esc(g.name()));
+            let mut s = format!("### {}\n", esc(g.name()));
+            if !g.attention.is_empty() {
+                s.push_str("\nOwes:\n\n");
+            }
             for e in &g.attention {
                 s.push_str(&format!(
                     "- **{}**: {}{}\n",
@@ -290,6 +293,9 @@ pub fn markdown(d: &Digest, limit: usize) -> String {
                     reasons(e),
                     due(e)
                 ));
+            }
+            if !g.changes.is_empty() {
+                s.push_str(&format!("\nChanged since {}:\n\n", d.since));
             }
             for c in &g.changes {
                 for l in change_lines(c, &esc) {
@@ -469,6 +475,9 @@ pub fn slack(d: &Digest) -> String {
         // section.
         let esc = |t: &str| slack_text(&crate::text::truncate(t, 300));
         let mut s = format!("*{}*", esc(g.name()));
+        if !g.attention.is_empty() {
+            s.push_str("\n_Owes_");
+        }
         let room =
             |s: &str, line: &str| s.chars().count() + 1 + line.chars().count() <= SLACK_MAX_TEXT;
         for e in &g.attention {
@@ -484,6 +493,9 @@ pub fn slack(d: &Digest) -> String {
             } else {
                 left_attention += 1;
             }
+        }
+        if !g.changes.is_empty() {
+            s.push_str(&format!("\n_Changed since {}_", d.since));
         }
         for c in &g.changes {
             let lines = change_lines(c, &esc);
