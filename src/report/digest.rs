@@ -535,6 +535,64 @@ pub fn slack(d: &Digest) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attention::{Item, Reason};
+    use crate::model::Ref;
+
+    /// `n` owners, each owing one KPI check-in and with one change.
+    fn many(n: usize) -> Digest {
+        let d = |s: &str| Date::parse(s).expect("a date");
+        Digest {
+            as_of: d("2026-11-15"),
+            since: d("2026-11-08"),
+            owners: (0..n)
+                .map(|i| OwnerDigest {
+                    owner: Some(format!("owner{i:04}")),
+                    attention: vec![Entry {
+                        item: Item::Kpi(KpiId::new(i)),
+                        reference: Ref::item("team", &format!("kpi{i}")),
+                        owner: Some(format!("owner{i:04}")),
+                        reasons: vec![Reason::KpiWarning, Reason::Overdue],
+                        checkin_due: Some(d("2026-11-10")),
+                    }],
+                    changes: vec![Change {
+                        reference: format!("team/kpi{i}"),
+                        status: Some(("healthy", "warning")),
+                        checkins: Vec::new(),
+                    }],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn markdown_stays_within_the_limit_and_counts_what_it_cut() {
+        let out = markdown(&many(2000), crate::text::fit::GITHUB_LIMIT);
+        assert!(out.len() <= crate::text::fit::GITHUB_LIMIT, "{}", out.len());
+        assert!(out.contains("### owner0000\n"), "{out}");
+        assert!(!out.contains("### owner1999"), "{out}");
+        assert!(
+            out.contains("attention items and ") && out.contains(" changes left out ("),
+            "{}",
+            &out[out.len() - 400..]
+        );
+        // Whole when it fits.
+        let small = markdown(&many(3), crate::text::fit::GITHUB_LIMIT);
+        assert!(
+            small.contains("### owner0002") && !small.contains("NOTE"),
+            "{small}"
+        );
+    }
+
+    #[test]
+    fn slack_keeps_50_blocks_and_counts_the_owners_left_out() {
+        let v: serde_json::Value = serde_json::from_str(&slack(&many(100))).expect("JSON");
+        let blocks = v["blocks"].as_array().expect("blocks");
+        assert_eq!(blocks.len(), SLACK_MAX_BLOCKS);
+        assert_eq!(
+            blocks[49]["elements"][0]["text"],
+            "52 attention entries and 52 changes left out"
+        );
+    }
 
     #[test]
     fn slack_text_cannot_form_mentions_or_links() {
