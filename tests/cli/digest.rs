@@ -467,3 +467,17 @@ fn slack_payload_of_many_owners_stays_within_50_blocks_and_counts_what_was_left_
         "12 attention entries and 24 changes left out"
     );
 }
+
+#[test]
+fn the_readme_shows_a_real_digest_of_the_example() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let command = "$ goalpost -C examples/acme --as-of 2026-11-22 digest\n";
+    let start = readme.find(command).expect("the README shows the digest") + command.len();
+    let shown = &readme[start..start + readme[start..].find("```").expect("a fence")];
+    let o = run(
+        &root().join("examples/acme"),
+        &["--as-of", "2026-11-22", "digest"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(shown, stdout(&o));
+}
