@@ -70,6 +70,7 @@ pub enum Output {
     Review,
     Diff,
     Log,
+    Digest,
 }
 
 impl Output {
@@ -80,6 +81,7 @@ impl Output {
         Output::Review,
         Output::Diff,
         Output::Log,
+        Output::Digest,
     ];
 
     /// The command whose `--format json` this is, and the value of `schema --output`.
@@ -90,6 +92,7 @@ impl Output {
             Output::Review => "review",
             Output::Diff => "diff",
             Output::Log => "log",
+            Output::Digest => "digest",
         }
     }
 }
@@ -110,6 +113,7 @@ pub fn output_json(which: Output, strict: bool) -> String {
         Output::Review => output::<crate::lifecycle::review::json::ReviewJson>(),
         Output::Diff => output::<crate::report::diff::DiffJson>(),
         Output::Log => output::<crate::report::log::LogJson>(),
+        Output::Digest => output::<crate::report::digest::DigestJson>(),
     };
     if !strict {
         open(&mut value);

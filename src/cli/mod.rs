@@ -10,6 +10,7 @@ mod check;
 mod checkin;
 mod completions;
 mod diff;
+mod digest;
 mod explain;
 mod init;
 mod log;
@@ -147,6 +148,7 @@ pub enum Command {
     Rollover(rollover::RolloverArgs),
     Calendar(calendar::CalendarArgs),
     Diff(diff::DiffArgs),
+    Digest(digest::DigestArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
     Completions(completions::CompletionsArgs),
@@ -211,6 +213,7 @@ pub fn run() -> u8 {
         Command::Rollover(a) => rollover::run(a, &ctx),
         Command::Calendar(a) => calendar::run(a, &ctx),
         Command::Diff(a) => diff::run(a, &ctx),
+        Command::Digest(a) => digest::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),
         Command::Explain(a) => explain::run(a, &ctx),
         Command::Completions(a) => completions::run(a, &ctx),

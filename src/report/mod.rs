@@ -7,6 +7,7 @@ pub mod changes;
 pub mod csv;
 pub mod diagnostics;
 pub mod diff;
+pub mod digest;
 pub mod html;
 pub mod ics;
 pub mod json;

@@ -176,6 +176,13 @@ fn outputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
         ),
         ("status", &acme, vec!["status", "--format", "json"]),
         (
+            "digest",
+            &acme,
+            vec!["--as-of", "2026-11-22", "digest", "--format", "json"],
+        ),
+        ("digest", h, vec!["digest", "--format", "json"]),
+        ("digest", hostile.path(), vec!["digest", "--format", "json"]),
+        (
             "status",
             &acme,
             vec!["--as-of", "2027-03-01", "status", "--format", "json"],

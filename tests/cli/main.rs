@@ -10,6 +10,7 @@ mod completion;
 mod contracts;
 mod corpus;
 mod corrections;
+mod digest;
 mod explain;
 mod fixtures;
 mod forecast;

@@ -88,6 +88,8 @@ fn human_outputs_cannot_drive_the_terminal_or_forge_ci_lines() {
         &["show", "growth/onboarding"],
         &["show", "growth/onboarding/signups"],
         &["show", "growth/churn"],
+        // From Oct 1: the check-ins' authors and notes are among the changes.
+        &["digest", "--since", "2026-10-01"],
     ] {
         let out = ok(d.path(), args);
         assert_terminal_safe(&format!("{args:?}"), &out);
@@ -202,6 +204,16 @@ fn markdown_from_the_repository_makes_no_links_on_github() {
             "2027-01-01",
             "review",
             "2026-Q4",
+            "--format",
+            "markdown",
+        ],
+        // Titles are not in a digest; the note is (a check-in since Oct 1 with no owner).
+        &[
+            "--as-of",
+            "2026-11-15",
+            "digest",
+            "--since",
+            "2026-10-01",
             "--format",
             "markdown",
         ],

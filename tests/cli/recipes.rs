@@ -86,6 +86,7 @@ fn every_goalpost_command_in_the_recipes_parses() {
     for file in [
         "examples/ci/github-workflow.yml",
         "examples/ci/pull-workflow.yml",
+        "examples/ci/weekly-workflow.yml",
         "action.yml",
         ".pre-commit-hooks.yaml",
         "README.md",

@@ -46,6 +46,17 @@ fn status_in_every_format() {
 }
 
 #[test]
+fn digest_in_every_format() {
+    let acme = root().join("examples/acme");
+    for format in ["text", "markdown", "json", "slack"] {
+        insta::assert_snapshot!(
+            format!("digest_{format}"),
+            snap(&acme, &["digest", "--format", format])
+        );
+    }
+}
+
+#[test]
 fn show_of_every_kind() {
     let acme = root().join("examples/acme");
     insta::assert_snapshot!(

@@ -63,6 +63,7 @@ fn no_command_but_pull_opens_a_connection() {
         &["report", "--format", "markdown"],
         &["report", "--format", "html", "-o", "report.html"],
         &["diff"],
+        &["digest", "--format", "slack"],
         &["--at", "main", "status"],
         &["checkin", "growth/latency", "235", "--date", "2026-11-05"],
         &["checkin", "--from", "in.csv"],
