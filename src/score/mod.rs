@@ -223,10 +223,7 @@ pub struct KpiScore {
 /// scored ([`Valid`]).
 pub fn score(goals: Valid<'_>, t: Date, th: Thresholds) -> Scorecard {
     let goals = goals.goals();
-    let kpis: Vec<KpiScore> = goals
-        .kpi_ids()
-        .map(|id| kpi(id, goals.kpi(id), t))
-        .collect();
+    let kpis = kpis_at(goals, t);
     let objectives = goals
         .objective_ids()
         .map(|id| objective(id, goals, &kpis, t, th))
@@ -263,10 +260,7 @@ impl Before {
 /// [`Before`] as of `t`, reusing `now` for what cannot differ.
 pub fn before(goals: Valid<'_>, t: Date, th: Thresholds) -> Before {
     let goals = goals.goals();
-    let kpis: Vec<KpiScore> = goals
-        .kpi_ids()
-        .map(|id| kpi(id, goals.kpi(id), t))
-        .collect();
+    let kpis = kpis_at(goals, t);
     let objectives = goals
         .objective_ids()
         .map(|id| (goals.objective(id).period.end >= t).then(|| objective(id, goals, &kpis, t, th)))
@@ -276,6 +270,14 @@ pub fn before(goals: Valid<'_>, t: Date, th: Thresholds) -> Before {
         objectives,
         kpis,
     }
+}
+
+/// Every KPI's figures as of `t`, in the order of `Goals::kpis`.
+fn kpis_at(goals: &Goals, t: Date) -> Vec<KpiScore> {
+    goals
+        .kpi_ids()
+        .map(|id| kpi(id, goals.kpi(id), t))
+        .collect()
 }
 
 /// The observations a key result is scored from: its own, or its KPI's.
