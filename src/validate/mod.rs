@@ -5,22 +5,19 @@
 
 mod checkins;
 mod future;
-pub mod lower;
 mod sources;
 mod unread;
-mod valid;
 
 pub use future::future_checkins;
 pub use unread::Unread;
-pub use valid::Valid;
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Span, suggest};
-use crate::load::lower::Lowered;
+use crate::load::lower::lower_file;
+use crate::load::raw::Lowered;
 use crate::load::raw::*;
 use crate::model::*;
 use crate::text::num_full;
-use lower::lower_file;
 use std::collections::{HashMap, HashSet};
 
 /// The example title in the help for a key result without one.
