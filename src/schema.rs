@@ -12,6 +12,7 @@
 
 use crate::load::raw::RawFile;
 use crate::load::shape::needs;
+use crate::model::{KrKey, KrKind, Records, Takes};
 use serde_json::{Value, json};
 
 /// The goal-file schema as pretty JSON with a trailing newline.
@@ -200,36 +201,49 @@ fn goal_file_rules(v: &mut Value) {
         ]),
     );
     if let Some(Value::Object(kr)) = root.get_mut("$defs").and_then(|d| d.get_mut("KeyResult")) {
-        // milestone-with-metric, missing-field (start, target), due-on-metric,
-        // invalid-checkin (value vs done) and linked-kr-checkin.
-        // due-on-metric: only milestones take `due`.
-        let mut metric = needs(&["start", "target"]);
-        metric["properties"]["due"] = json!(false);
-        metric["properties"]["checkins"] =
-            json!({ "type": "array", "items": { "$ref": "#/$defs/ValueCheckin" } });
+        // From the one table of the keys each kind takes (`KrKind::takes`): missing-field
+        // (a required key), milestone-with-metric and due-on-metric (a refused key), and
+        // invalid-checkin (value vs done). A key result that names no kind is the default's.
+        let mut rule = kind_rules(KrKind::DEFAULT);
+        for &kind in KrKind::ALL.iter().rev().filter(|k| **k != KrKind::DEFAULT) {
+            rule = json!({
+                "if": {
+                    "properties": { "kind": { "const": kind.as_str() } },
+                    "required": ["kind"]
+                },
+                "then": kind_rules(kind),
+                "else": rule
+            });
+        }
         kr.insert(
             "allOf".into(),
             json!([
-                {
-                    "if": {
-                        "properties": { "kind": { "const": "milestone" } },
-                        "required": ["kind"]
-                    },
-                    "then": {
-                        "properties": {
-                            "start": false,
-                            "target": false,
-                            "unit": false,
-                            "kpi": false,
-                            "checkins": { "type": "array", "items": { "$ref": "#/$defs/DoneCheckin" } }
-                        }
-                    },
-                    "else": metric
-                },
+                rule,
+                // linked-kr-checkin: a key result linked to a KPI takes no check-ins.
                 { "if": needs(&["kpi"]), "then": { "properties": { "checkins": false } } }
             ]),
         );
     }
+}
+
+/// What a key result of `kind` must and must not have: the keys it requires and refuses
+/// (`KrKind::takes`), and check-ins that carry what it records.
+fn kind_rules(kind: KrKind) -> Value {
+    let required: Vec<&str> = kind.keys(Takes::Required).map(KrKey::name).collect();
+    let mut rules = if required.is_empty() {
+        json!({ "properties": {} })
+    } else {
+        needs(&required)
+    };
+    for key in kind.keys(Takes::Refused) {
+        rules["properties"][key.name()] = json!(false);
+    }
+    let checkin = match kind.records() {
+        Records::Value => "#/$defs/ValueCheckin",
+        Records::Done => "#/$defs/DoneCheckin",
+    };
+    rules["properties"]["checkins"] = json!({ "type": "array", "items": { "$ref": checkin } });
+    rules
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 use super::raw::{Lowered, RawCheckin, RawFile};
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Checkin, CheckinText, Observation, Records};
+use crate::model::{Checkin, CheckinText, KrKind, Observation, Records};
 use crate::text::num_full;
 
 /// The rules of SPEC 3.2 that need only the check-in and what its item expects: a real
@@ -197,11 +197,12 @@ pub fn lower_file(f: &mut RawFile) {
     for o in f.objectives.iter_mut().flatten() {
         for kr in o.key_results.iter_mut().flatten() {
             if let Some(raws) = kr.checkins.take() {
-                // An unknown or missing kind is reported elsewhere; a metric is the default.
+                // An unknown or missing kind is reported elsewhere; the default kind's rule.
                 let expect = kr
                     .kind
                     .as_ref()
-                    .map_or(Records::Value, |k| k.value.records());
+                    .map_or(KrKind::DEFAULT, |k| k.value)
+                    .records();
                 kr.lowered = lower(raws, expect);
             }
         }

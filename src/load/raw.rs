@@ -6,7 +6,7 @@
 
 use super::shape;
 use crate::diag::Span;
-use crate::model::Checkin;
+use crate::model::{Checkin, KrKey};
 use schemars::JsonSchema;
 use std::borrow::Cow;
 
@@ -144,6 +144,19 @@ pub struct RawKeyResult {
     /// Keys that were written with a value that could not be read (already reported).
     #[schemars(skip)]
     pub invalid: Vec<&'static str>,
+}
+
+impl RawKeyResult {
+    /// Where `key` is written, when it is (with a value that could be read).
+    pub fn key_span(&self, key: KrKey) -> Option<Span> {
+        match key {
+            KrKey::Start => self.start.as_ref().map(|v| v.span),
+            KrKey::Target => self.target.as_ref().map(|v| v.span),
+            KrKey::Unit => self.unit.as_ref().map(|v| v.span),
+            KrKey::Kpi => self.kpi.as_ref().map(|v| v.span),
+            KrKey::Due => self.due.as_ref().map(|v| v.span),
+        }
+    }
 }
 
 /// A KPI: a stable health metric with a target and an optional critical threshold.

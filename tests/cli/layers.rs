@@ -46,7 +46,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("history", &["model", "select", "load", "git", "diff"]),
     ("checkin", &["date", "diag", "model", "load", "git"]),
-    ("schema", &["diag", "config", "load", "explain"]),
+    ("schema", &["diag", "model", "config", "load", "explain"]),
     // Outputs.
     (
         "report",
