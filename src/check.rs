@@ -25,7 +25,7 @@ pub struct Checked {
     pub diags: Vec<Diagnostic>,
     /// Number of goal files read.
     pub files: usize,
-    /// Items built with placeholder values ([`crate::model::Validated::flawed`]).
+    /// Items built with placeholder values ([`crate::validate::Validated::flawed`]).
     pub flawed: HashSet<Span>,
     /// No goal file was found under the roots: nothing was read and nothing reported.
     pub nothing_found: bool,

@@ -54,7 +54,7 @@ pub struct Options<'a> {
     pub renames: bool,
     /// The date that decides whether a period is open (`goalpost_moved`).
     pub as_of: Date,
-    /// Base items built with placeholder values ([`crate::model::Validated::flawed`]):
+    /// Base items built with placeholder values ([`crate::validate::Validated::flawed`]):
     /// their fields are not compared (their check-ins are), and their changes say so.
     pub flawed: Option<&'a HashSet<Span>>,
 }

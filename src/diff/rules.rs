@@ -25,7 +25,7 @@ use std::collections::{HashMap, HashSet};
 pub struct Tree<'a> {
     pub goals: &'a Goals,
     pub sources: &'a Sources,
-    /// Items built with placeholder values there ([`crate::model::Validated::flawed`]).
+    /// Items built with placeholder values there ([`crate::validate::Validated::flawed`]).
     pub flawed: &'a HashSet<Span>,
     /// The goals scored as of the as-of date, when they validate: with both sides scored,
     /// the grades of closed periods are compared (`closed-period-changed`).

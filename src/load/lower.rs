@@ -16,7 +16,7 @@ use crate::text::num_full;
 /// date, exactly the expected observation, a confidence in [0, 1], a correction with a
 /// reason. `Err` holds what is wrong (empty when the problem was reported already, while
 /// reading the file). The one copy of these rules: validation reports the problems
-/// (`crate::validate`) and lowering keeps the check-ins with none ([`lower`]).
+/// (`crate::validate`) and lowering keeps the check-ins with none (`lower`).
 pub fn judge(raw: &RawCheckin, expect: Records) -> Result<(Date, Observation), Vec<Diagnostic>> {
     let mut problems: Vec<Diagnostic> = Vec::new();
     let date = match &raw.date {

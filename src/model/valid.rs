@@ -2,11 +2,11 @@
 //! in `model`, below `validate` and `score`, so that scoring needs nothing from validation.
 //!
 //! Validation builds every item it can, also when there are errors (with placeholder values
-//! for what was wrong, see `crate::model::Validated::flawed`), because `check` reports on them and
-//! `check --base` compares a broken base where it could be read. Those partial goals must
-//! never be scored: a placeholder target would become a figure. [`crate::score::score`] takes
-//! a `Valid`, and a `Valid` is made only from goals together with the diagnostics of their
-//! validation when none of them is an error.
+//! for what was wrong, see `crate::validate::Validated::flawed`), because `check` reports on
+//! them and `check --base` compares a broken base where it could be read. Those partial
+//! goals must never be scored: a placeholder target would become a figure.
+//! [`crate::score::score`] takes a `Valid`, and a `Valid` is made only from goals together
+//! with the diagnostics of their validation when none of them is an error.
 
 use super::Goals;
 use crate::diag::{Diagnostic, Severity};
