@@ -80,7 +80,7 @@ fn main() {
 
     let (goals, diags) = validate(&loaded.files, &loaded.config);
     let valid =
-        goalpost::validate::Valid::of(&goals, &diags).expect("the benchmark org must be valid");
+        goalpost::model::Valid::of(&goals, &diags).expect("the benchmark org must be valid");
     // `validate` consumes the raw files, so each iteration starts from a copy: `clone_raw`
     // is that copy alone, to subtract.
     bench("clone_raw", || loaded.files.clone());

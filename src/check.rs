@@ -33,8 +33,8 @@ pub struct Checked {
 
 impl Checked {
     /// The goals, for scoring, when nothing read or validated is an error.
-    pub fn valid(&self) -> Option<crate::validate::Valid<'_>> {
-        crate::validate::Valid::of(&self.goals, &self.diags)
+    pub fn valid(&self) -> Option<crate::model::Valid<'_>> {
+        crate::model::Valid::of(&self.goals, &self.diags)
     }
 
     pub fn has_errors(&self) -> bool {
@@ -321,9 +321,9 @@ pub fn findings(
     today: Date,
     as_of: Date,
 ) -> Findings {
-    let valid = crate::validate::Valid::of(goals, diags);
+    let valid = crate::model::Valid::of(goals, diags);
     let (mut future, scored) = std::thread::scope(|s| {
-        let lint = move |valid: crate::validate::Valid<'_>| {
+        let lint = move |valid: crate::model::Valid<'_>| {
             let card = crate::score::score(valid, as_of, config.into());
             let found = crate::lint::lint(valid.goals(), &card, config);
             (card, found)

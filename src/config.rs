@@ -68,7 +68,7 @@ pub(crate) struct RawConfig {
     /// When a key result or objective is at risk or off track.
     status: Option<RawStatus>,
     /// Severity of each practice lint: "error", "warning" or "off".
-    #[schemars(with = "Option<crate::schema::shape::LintLevels>")]
+    #[schemars(with = "Option<LintLevels>")]
     lints: Option<BTreeMap<String, String>>,
     /// Named periods beyond the built-in forms (2026-Q4, 2026-H2, 2026, 2026-11), usable as
     /// a goal file's `period`.
@@ -99,11 +99,33 @@ struct RawStatus {
 #[schemars(rename = "Period")]
 struct RawPeriod {
     /// First day, a TOML date such as `2026-10-01` (no quotes).
-    #[schemars(with = "crate::schema::shape::Date")]
+    #[schemars(with = "crate::date::DateShape")]
     start: toml::value::Datetime,
     /// Last day, a TOML date such as `2026-12-31` (no quotes).
-    #[schemars(with = "crate::schema::shape::Date")]
+    #[schemars(with = "crate::date::DateShape")]
     end: toml::value::Datetime,
+}
+
+/// Schema only: `[lints]`, a table of practice lints. Its keys (each lint's code, summary
+/// and levels) come from the lint registry, which uses this configuration: so
+/// `crate::schema::config_json` fills them in (`properties`), and `config` stays below `lint`.
+struct LintLevels;
+
+impl JsonSchema for LintLevels {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LintLevels".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "properties": {},
+            "additionalProperties": false,
+            "description": "goalpost.toml `[lints]`: one key per practice lint, each \"error\", \"warning\" or \"off\"."
+        })
+    }
 }
 
 const KEYS: &[&str] = &[
@@ -180,7 +202,7 @@ pub fn parse(text: &str, file: u32) -> Result<Config, Vec<Diagnostic>> {
         for r in &roots {
             let problem = if !is_contained(r) {
                 Some("leaves the repository")
-            } else if r.split('/').any(crate::load::resolve::is_hidden) {
+            } else if r.split('/').any(crate::fsutil::is_hidden) {
                 Some("is hidden; goalpost never reads hidden files or directories")
             } else {
                 None

@@ -167,6 +167,29 @@ impl schemars::JsonSchema for Date {
     }
 }
 
+/// `YYYY-MM-DD` with a month 01-12 and a day that month can have (up to 29 in February).
+const DATE_PATTERN: &str = "^[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-9]))$";
+
+/// Schema only: a date as goal files and goalpost.toml write it (`#[schemars(with = ...)]`
+/// in the raw types of both); nothing is ever built from it. The pattern holds the month and
+/// day ranges, because yaml-language-server checks `pattern` but not `format`; February 29
+/// passes in any year (`check` judges leap years).
+pub struct DateShape;
+
+impl schemars::JsonSchema for DateShape {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": DATE_PATTERN,
+            "description": "A calendar date, `YYYY-MM-DD`."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,15 @@
-//! Small file-writing helpers that never leave a partial file behind.
+//! Small file-system helpers: writes that never leave a partial file behind, and the one
+//! rule of which names are hidden. A leaf: it uses nothing else in the crate, so both
+//! `config` (which refuses hidden roots and CSV paths) and `load` (whose resolver refuses
+//! hidden files) can use it without using each other.
 
 use std::io::Write;
 use std::path::Path;
+
+/// Whether a file or directory name is hidden.
+pub fn is_hidden(name: &str) -> bool {
+    name.starts_with('.') && name != "." && name != ".."
+}
 
 /// Creates `path` with `bytes`; fails if it already exists.
 pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

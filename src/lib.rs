@@ -9,6 +9,7 @@ pub mod check;
 pub mod checkin;
 pub mod cli;
 pub mod config;
+pub mod contract;
 pub mod date;
 pub mod diag;
 pub mod diff;

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         let config = Config::default();
         let (goals, vdiags) = goalpost::validate::validate(&[(0, raw)], &config);
         // Only goals that validated can be scored: the type refuses the others.
-        let valid = goalpost::validate::Valid::of(&goals, &vdiags);
+        let valid = goalpost::model::Valid::of(&goals, &vdiags);
         diags.extend(vdiags);
         if let (Some(as_of), Some(valid)) = (Date::parse("2026-11-15"), valid) {
             let card = score(valid, as_of, Thresholds::from(&config));

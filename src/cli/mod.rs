@@ -513,7 +513,7 @@ pub fn scored(
 
 /// The goals of a [`load_valid`] result, for scoring. `load_valid` returned early on any
 /// error, so this is its guarantee in the type; were it broken, nothing is scored.
-pub fn valid(checked: &Checked) -> Result<crate::validate::Valid<'_>, Failure> {
+pub fn valid(checked: &Checked) -> Result<crate::model::Valid<'_>, Failure> {
     checked.valid().ok_or(Failure::Reported(exit::FINDINGS))
 }
 

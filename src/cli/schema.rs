@@ -2,7 +2,7 @@
 //! generated from the raw types.
 
 use super::{CmdResult, Ctx, exit, out};
-use crate::schema::Output;
+use crate::contract::Output;
 use clap::{Args, ValueEnum};
 
 /// Print the JSON Schema of goal files (for editors: yaml-language-server, VS Code), of
@@ -34,7 +34,7 @@ impl ValueEnum for Output {
 pub fn run(args: SchemaArgs, _ctx: &Ctx) -> CmdResult {
     match (args.config, args.output) {
         (true, _) => out(&crate::schema::config_json())?,
-        (false, Some(o)) => out(&crate::schema::output_json(o, args.strict))?,
+        (false, Some(o)) => out(&crate::contract::output_json(o, args.strict))?,
         (false, None) => out(&crate::schema::json())?,
     }
     Ok(exit::OK)

@@ -155,7 +155,7 @@ pub(crate) fn check(
             RawSource::Csv { path } => {
                 let problem = if !super::is_contained(&path) {
                     Some("leaves the repository")
-                } else if path.split('/').any(crate::load::resolve::is_hidden) {
+                } else if path.split('/').any(crate::fsutil::is_hidden) {
                     Some("is hidden; goalpost never reads hidden files or directories")
                 } else {
                     None

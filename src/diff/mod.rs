@@ -279,14 +279,14 @@ fn key_results(
                     &ItemFields::key_result(base.goals, bk),
                     &ItemFields::key_result(head.goals, hk),
                 );
-                // A milestone's due date changed in place moves its expected progress
-                // (SPEC 5) as much as a moved target does (SPEC 8).
+                // A due date changed in place, on a kind that takes one (a milestone, see
+                // `KrKind::takes`), moves its expected progress (SPEC 5) as much as a moved
+                // target does (SPEC 8).
+                let takes_due = |k: &KeyResult| k.kind.kind().takes(KrKey::Due) != Takes::Refused;
                 c.goalpost_moved = open
                     && c.fields.iter().any(|f| {
                         matches!(f, Field::Start(_) | Field::Target(_))
-                            || matches!(f, Field::Due(_))
-                                && bk.kind.kind() == KrKind::Milestone
-                                && hk.kind.kind() == KrKind::Milestone
+                            || matches!(f, Field::Due(_)) && takes_due(bk) && takes_due(hk)
                     });
                 c.checkins = compare_checkins(&bk.checkins, &hk.checkins);
             }

@@ -53,8 +53,8 @@ fn diff_at(base: &str, head: &str, as_of: &str) -> Vec<ItemChange> {
     let (b, _) = goals(base);
     let (h, _) = goals(head);
     let (bc, hc) = (
-        score(crate::validate::Valid::assume(&b), t, Thresholds::default()),
-        score(crate::validate::Valid::assume(&h), t, Thresholds::default()),
+        score(crate::model::Valid::assume(&b), t, Thresholds::default()),
+        score(crate::model::Valid::assume(&h), t, Thresholds::default()),
     );
     compare(Side::scored(&b, &bc), Side::scored(&h, &hc), t)
 }

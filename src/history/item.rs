@@ -149,7 +149,7 @@ fn kr_fields(kr: &RawKeyResult) -> ItemFields<'static> {
         kind: Some(
             kr.kind
                 .as_ref()
-                .map_or(crate::model::KrKind::Metric, |k| k.value),
+                .map_or(crate::model::KrKind::DEFAULT, |k| k.value),
         ),
         start: kr.start.as_ref().map(|v| v.value),
         target: kr.target.as_ref().map(|v| v.value),

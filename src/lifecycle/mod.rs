@@ -87,7 +87,7 @@ pub(crate) mod testing {
 
     pub fn scored(goals: &Goals, as_of: &str) -> Scorecard {
         score(
-            crate::validate::Valid::assume(goals),
+            crate::model::Valid::assume(goals),
             Date::parse(as_of).expect("a date"),
             Thresholds::default(),
         )

@@ -9,6 +9,7 @@ pub mod fastyaml;
 pub mod lower;
 pub mod raw;
 pub mod resolve;
+pub mod shape;
 pub mod source;
 pub mod yaml;
 
@@ -455,14 +456,14 @@ fn parse_cached(texts: &[(u32, String)], cache: &mut ParseCache) -> Vec<Parsed> 
         .collect()
 }
 
-/// [`parse_file`], then validation's lowering of inline check-ins
-/// (`crate::validate::lower::lower_file`): done in the parse threads, so that a
+/// [`parse_file`], then the lowering of inline check-ins
+/// ([`lower::lower_file`]): done in the parse threads, so that a
 /// file's raw check-ins are freed before the next file is parsed. The editor's server
 /// (`crate::lsp`) parses an edited file the same way.
 pub fn parse_and_lower(file: u32, text: &str) -> Parsed {
     let (mut raw, diags) = parse_file(file, text);
     if let Some(raw) = &mut raw {
-        crate::validate::lower::lower_file(raw);
+        lower::lower_file(raw);
     }
     (raw, diags)
 }

@@ -84,7 +84,7 @@ proptest! {
         let (goals, diags) = crate::validate::validate(&files, &config);
         // Only goals that validated are scored (the type says so); on those, nothing after
         // scoring may panic either.
-        if let Some(valid) = crate::validate::Valid::of(&goals, &diags) {
+        if let Some(valid) = crate::model::Valid::of(&goals, &diags) {
             let t = Date::parse("2026-11-15").expect("a date");
             let card = crate::score::score(valid, t, (&config).into());
             let _ = crate::lint::lint(&goals, &card, &config);

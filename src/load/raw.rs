@@ -1,11 +1,12 @@
 //! Raw goal-file types: exactly what a file says, with the span of every value, before any
 //! cross-file validation. They also define the JSON Schema (`goalpost schema`) through
 //! schemars, so the editor schema and the loader cannot disagree: each field names its value's
-//! shape (`crate::schema::shape`) and whether `check` requires it; the rules across keys are
+//! shape (`super::shape`) and whether `check` requires it; the rules across keys are
 //! added in `crate::schema`.
 
+use super::shape;
 use crate::diag::Span;
-use crate::schema::shape;
+use crate::model::{Checkin, KrKey};
 use schemars::JsonSchema;
 use std::borrow::Cow;
 
@@ -56,7 +57,7 @@ pub struct RawFile {
     /// Long-lived health metrics judged against thresholds.
     pub kpis: Option<Vec<RawKpi>>,
     /// An append-only log of check-ins, each naming its key result or KPI by `ref`.
-    #[schemars(with = "Option<Vec<shape::LogCheckin>>")]
+    #[schemars(with = "Option<Vec<LogCheckin>>")]
     pub checkins: Option<Vec<RawCheckin>>,
     #[schemars(skip)]
     pub span: Span,
@@ -133,16 +134,29 @@ pub struct RawKeyResult {
     #[schemars(with = "Option<shape::Date>")]
     pub due: Option<Sp<String>>,
     /// Dated observations: `value` for a metric key result, `done` for a milestone.
-    #[schemars(with = "Option<shape::KrCheckins>")]
+    #[schemars(with = "Option<KrCheckins>")]
     pub checkins: Option<Vec<RawCheckin>>,
     /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
     #[schemars(skip)]
-    pub lowered: super::lower::Lowered,
+    pub lowered: Lowered,
     #[schemars(skip)]
     pub span: Span,
     /// Keys that were written with a value that could not be read (already reported).
     #[schemars(skip)]
     pub invalid: Vec<&'static str>,
+}
+
+impl RawKeyResult {
+    /// Where `key` is written, when it is (with a value that could be read).
+    pub fn key_span(&self, key: KrKey) -> Option<Span> {
+        match key {
+            KrKey::Start => self.start.as_ref().map(|v| v.span),
+            KrKey::Target => self.target.as_ref().map(|v| v.span),
+            KrKey::Unit => self.unit.as_ref().map(|v| v.span),
+            KrKey::Kpi => self.kpi.as_ref().map(|v| v.span),
+            KrKey::Due => self.due.as_ref().map(|v| v.span),
+        }
+    }
 }
 
 /// A KPI: a stable health metric with a target and an optional critical threshold.
@@ -176,11 +190,11 @@ pub struct RawKpi {
     /// goalpost.toml, with a PromQL `query` when it is a Prometheus server.
     pub source: Option<RawKpiSource>,
     /// Dated measurements, each with a `value`.
-    #[schemars(with = "Option<Vec<shape::ValueCheckin>>")]
+    #[schemars(with = "Option<Vec<ValueCheckin>>")]
     pub checkins: Option<Vec<RawCheckin>>,
     /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
     #[schemars(skip)]
-    pub lowered: super::lower::Lowered,
+    pub lowered: Lowered,
     #[schemars(skip)]
     pub span: Span,
     /// Keys that were written with a value that could not be read (already reported).
@@ -396,6 +410,83 @@ impl JsonSchema for ShortText {
 }
 
 pub use crate::model::{Better, Cadence, Commitment, KrKind};
+
+/// One item's inline check-ins after lowering ([`super::lower`]): those validation accepts
+/// as they are, already the model's [`Checkin`], and the others still raw with their
+/// position; in file order once merged back.
+#[derive(Debug, Clone, Default)]
+pub struct Lowered {
+    /// The check-ins validation accepts as they are, in file order.
+    pub clean: Vec<Checkin>,
+    /// The others, each with its index in the item's `checkins:` list, in file order.
+    pub rest: Vec<(u32, RawCheckin)>,
+}
+
+impl Lowered {
+    pub fn is_empty(&self) -> bool {
+        self.clean.is_empty() && self.rest.is_empty()
+    }
+
+    /// The span of the first check-in in file order.
+    pub fn first_span(&self) -> Option<Span> {
+        match (self.rest.first(), self.clean.first()) {
+            (Some((0, raw)), _) => Some(raw.span),
+            (_, Some(c)) => Some(c.span),
+            (Some((_, raw)), None) => Some(raw.span),
+            (None, None) => None,
+        }
+    }
+}
+
+// The shapes of check-ins in the JSON Schema, made from `RawCheckin`'s.
+
+/// A check-in as the raw type allows it, less the keys `drop`, with `required` keys.
+fn checkin(
+    g: &mut schemars::SchemaGenerator,
+    drop: &[&str],
+    required: &[&str],
+) -> schemars::Schema {
+    let mut s = RawCheckin::json_schema(g);
+    if let Some(props) = s.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        for key in drop {
+            props.remove(*key);
+        }
+    }
+    s.insert("required".into(), required.into());
+    s
+}
+
+shape::shape!(
+    LogCheckin,
+    "A check-in in a log: `ref` names the key result or KPI; it has a `value` (metric key result, KPI) or `done` (milestone).",
+    |g| {
+        let mut s = checkin(g, &[], &["ref", "date"]);
+        s.insert(
+            "oneOf".into(),
+            serde_json::json!([shape::needs(&["value"]), shape::needs(&["done"])]),
+        );
+        s
+    }
+);
+shape::shape!(
+    ValueCheckin,
+    "A measurement of a KPI or metric key result, written under it: `date` and `value`.",
+    |g| checkin(g, &["ref", "done"], &["date", "value"])
+);
+shape::shape!(
+    DoneCheckin,
+    "A check-in of a milestone key result, written under it: `date` and `done`.",
+    |g| checkin(g, &["ref", "value"], &["date", "done"])
+);
+shape::shape!(
+    inline KrCheckins,
+    "A key result's check-ins: `ValueCheckin`s for a metric key result, `DoneCheckin`s for a milestone (the rule is on `KeyResult`).",
+    |g| {
+        g.subschema_for::<ValueCheckin>();
+        g.subschema_for::<DoneCheckin>();
+        schemars::json_schema!({ "type": "array" })
+    }
+);
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@
 //! bound; each link is resolved once per run (the tree's [`Memo`]), at most
 //! [`MAX_LINK_STEPS`] components of targets in all, so links cannot multiply work.
 
+use crate::fsutil::is_hidden;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::sync::Mutex;
@@ -164,11 +165,6 @@ fn parts(path: &str) -> impl DoubleEndedIterator<Item = &str> {
 /// A path with empty and `.` parts removed: `./goals//a/` → `goals/a`, `.` → ``.
 pub fn normalize(path: &str) -> String {
     parts(path).collect::<Vec<_>>().join("/")
-}
-
-/// Whether a file or directory name is hidden.
-pub fn is_hidden(name: &str) -> bool {
-    name.starts_with('.') && name != "." && name != ".."
 }
 
 /// Resolves a project-relative path (see the module docs). What a run learns about links

@@ -11,8 +11,9 @@
 use crate::config::Config;
 use crate::date::Date;
 use crate::diag::{Diagnostic, Severity};
+use crate::fsutil::is_hidden;
 use crate::load::raw::RawFile;
-use crate::load::resolve::{Hidden, Resolved, is_hidden};
+use crate::load::resolve::{Hidden, Resolved};
 use crate::load::source::{Entry, Read, Source, WorkTree};
 use crate::load::{self, Limits, LoadError, SourceFile, Sources};
 use crate::model::Goals;

@@ -45,7 +45,57 @@ pub enum Records {
     Done,
 }
 
+/// The keys of a key result that some kind takes and another does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KrKey {
+    Start,
+    Target,
+    Unit,
+    Kpi,
+    Due,
+}
+
+impl KrKey {
+    /// Every such key, in the order validation reports them.
+    pub const ALL: &'static [KrKey] = &[
+        KrKey::Start,
+        KrKey::Target,
+        KrKey::Unit,
+        KrKey::Kpi,
+        KrKey::Due,
+    ];
+
+    /// The key as written in goal files.
+    pub fn name(self) -> &'static str {
+        match self {
+            KrKey::Start => "start",
+            KrKey::Target => "target",
+            KrKey::Unit => "unit",
+            KrKey::Kpi => "kpi",
+            KrKey::Due => "due",
+        }
+    }
+}
+
+/// Whether a kind of key result takes one of the [`KrKey`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Takes {
+    /// The key must be written (`missing-field` without it).
+    Required,
+    /// The key may be written.
+    Allowed,
+    /// The key must not be written (a diagnostic of the kind: `milestone-with-metric`,
+    /// `due-on-metric`).
+    Refused,
+}
+
 impl KrKind {
+    /// The kind of a key result that does not say (`kind` left out).
+    pub const DEFAULT: KrKind = KrKind::Metric;
+
+    /// Every kind, in the order of [`KrKind::NAMES`].
+    pub const ALL: &'static [KrKind] = &[KrKind::Metric, KrKind::Milestone];
+
     /// What this kind's check-ins carry. Every rule that depends on it asks here, so a new
     /// kind is decided once, by the compiler's demand.
     pub fn records(self) -> Records {
@@ -53,6 +103,29 @@ impl KrKind {
             KrKind::Metric => Records::Value,
             KrKind::Milestone => Records::Done,
         }
+    }
+
+    /// The one table of which keys this kind requires, allows or refuses: validation
+    /// reports from it, the goal-file schema's rules are made from it (`crate::schema`), and
+    /// `diff` asks it whether a changed `due` moves the goalposts.
+    pub fn takes(self, key: KrKey) -> Takes {
+        use KrKey::*;
+        use Takes::*;
+        match (self, key) {
+            (KrKind::Metric, Start | Target) => Required,
+            (KrKind::Metric, Unit | Kpi) => Allowed,
+            (KrKind::Metric, Due) => Refused,
+            (KrKind::Milestone, Start | Target | Unit | Kpi) => Refused,
+            (KrKind::Milestone, Due) => Allowed,
+        }
+    }
+
+    /// The keys this kind takes as `takes` says, in [`KrKey::ALL`]'s order.
+    pub fn keys(self, takes: Takes) -> impl Iterator<Item = KrKey> {
+        KrKey::ALL
+            .iter()
+            .copied()
+            .filter(move |k| self.takes(*k) == takes)
     }
 }
 

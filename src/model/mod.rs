@@ -5,12 +5,14 @@
 
 mod ids;
 mod keywords;
+mod valid;
 
 pub use crate::date::Date;
 pub use crate::diag::Span;
 pub use crate::period::Period;
 pub use ids::{KpiId, KrId, ObjectiveId, Ref, RefError, RefParts, is_slug};
-pub use keywords::{Better, Cadence, Commitment, KrKind, Records};
+pub use keywords::{Better, Cadence, Commitment, KrKey, KrKind, Records, Takes};
+pub use valid::Valid;
 
 /// All goals of a repository.
 #[derive(Debug, Clone, Default)]

@@ -270,7 +270,7 @@ mod tests {
         ] {
             let g = goals(&values, target);
             let card = score(
-                crate::validate::Valid::assume(&g),
+                crate::model::Valid::assume(&g),
                 Date::parse("2026-12-01").unwrap(),
                 Thresholds::default(),
             );

@@ -4,8 +4,8 @@
 
 use crate::config::Config;
 use crate::date::Date;
+use crate::model::Valid;
 use crate::model::*;
-use crate::validate::Valid;
 use serde::Serialize;
 
 /// Floating-point slack for threshold comparisons, so that a gap of "exactly" 0.10 computed

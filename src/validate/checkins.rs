@@ -6,10 +6,9 @@
 use super::{Index, Pending, PendingObjective, Validator};
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Span};
-use crate::load::lower::Lowered;
+use crate::load::raw::Lowered;
 use crate::load::raw::RawCheckin;
 use crate::model::*;
-use crate::text::num_full;
 use std::collections::HashMap;
 
 pub(super) fn attach(
@@ -284,147 +283,9 @@ fn outside(v: &mut Validator, c: &Checkin, o: &Objective) {
     );
 }
 
-/// The rules of SPEC 3.2 that need only the check-in and what its item expects: a real
-/// date, exactly the expected observation, a confidence in [0, 1], a correction with a
-/// reason. `Err` holds what is wrong (empty when the problem was reported already, while
-/// reading the file). The one copy of these rules: validation reports the problems
-/// ([`convert`]) and lowering keeps the check-ins with none ([`super::lower`]).
-pub(crate) fn judge(
-    raw: &RawCheckin,
-    expect: Records,
-) -> Result<(Date, Observation), Vec<Diagnostic>> {
-    let mut problems: Vec<Diagnostic> = Vec::new();
-    let date = match &raw.date {
-        None => {
-            if !raw.invalid.contains(&"date") {
-                problems.push(
-                    Diagnostic::new(Code::MissingField, raw.span, "a check-in has no `date`")
-                        .help("add `date: YYYY-MM-DD`"),
-                );
-            }
-            None
-        }
-        Some(d) => match Date::parse(&d.value) {
-            Some(date) => Some(date),
-            None => {
-                problems.push(
-                    Diagnostic::new(
-                        Code::InvalidDate,
-                        d.span,
-                        format!(
-                            "`{}` is not a real date: {}",
-                            d.value,
-                            crate::date::date_problem(&d.value)
-                        ),
-                    )
-                    .help("write the day the value was observed, as YYYY-MM-DD"),
-                );
-                None
-            }
-        },
-    };
-    let mut ok = true;
-    let obs = match expect {
-        Records::Value => {
-            if let Some(done) = raw.done() {
-                problems.push(
-                    Diagnostic::new(
-                        Code::InvalidCheckin,
-                        done.span,
-                        "`done` is for milestone key results; this item is measured by a `value`",
-                    )
-                    .help("write `value: <number>` instead of `done:`"),
-                );
-                ok = false;
-            }
-            match &raw.value {
-                Some(x) => Some(Observation::Value(x.value)),
-                None => {
-                    if ok && !raw.invalid.contains(&"value") {
-                        problems.push(
-                            Diagnostic::new(
-                                Code::InvalidCheckin,
-                                raw.span,
-                                "this check-in has no `value`",
-                            )
-                            .help("add `value: <number>`, the measurement on that date"),
-                        );
-                    }
-                    None
-                }
-            }
-        }
-        Records::Done => {
-            if let Some(x) = &raw.value {
-                problems.push(
-                    Diagnostic::new(
-                        Code::InvalidCheckin,
-                        x.span,
-                        format!(
-                            "a milestone is done or not; it takes no `value` ({})",
-                            num_full(x.value)
-                        ),
-                    )
-                    .help("write `done: true` or `done: false` instead"),
-                );
-                ok = false;
-            }
-            match raw.done() {
-                Some(d) => Some(Observation::Done(d.value)),
-                None => {
-                    if ok && !raw.invalid.contains(&"done") {
-                        problems.push(
-                            Diagnostic::new(
-                                Code::InvalidCheckin,
-                                raw.span,
-                                "a milestone check-in needs `done: true` or `done: false`",
-                            )
-                            .help("add `done: true` once the milestone is reached"),
-                        );
-                    }
-                    None
-                }
-            }
-        }
-    };
-    if let Some(r) = raw.correction()
-        && r.value.trim().is_empty()
-    {
-        problems.push(
-            Diagnostic::new(
-                Code::InvalidCheckin,
-                r.span,
-                "a correction needs a reason: `correction:` is empty",
-            )
-            .help("say why the figure was wrong, for example `correction: the export counted test accounts`"),
-        );
-        ok = false;
-    }
-    if let Some(c) = raw.confidence()
-        && !(0.0..=1.0).contains(&c.value)
-    {
-        problems.push(
-            Diagnostic::new(
-                Code::OutOfRange,
-                c.span,
-                format!(
-                    "`confidence` must be between 0 and 1, found {}",
-                    num_full(c.value)
-                ),
-            )
-            .help("confidence is a probability: 0.7 means \"7 in 10 that we reach the target\""),
-        );
-        ok = false;
-    }
-    match (date, obs) {
-        (Some(date), Some(obs)) if ok && problems.is_empty() => Ok((date, obs)),
-        _ => Err(problems),
-    }
-}
-
 /// A check-in of an item that expects `expect`, or `None` with its problems reported.
 pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Records) -> Option<Checkin> {
-    match judge(raw, expect) {
+    match crate::load::lower::judge(raw, expect) {
         Ok((date, obs)) => Some(Checkin {
             date,
             obs,

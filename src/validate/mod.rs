@@ -5,22 +5,19 @@
 
 mod checkins;
 mod future;
-pub mod lower;
 mod sources;
 mod unread;
-mod valid;
 
 pub use future::future_checkins;
 pub use unread::Unread;
-pub use valid::Valid;
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Span, suggest};
-use crate::load::lower::Lowered;
+use crate::load::lower::lower_file;
+use crate::load::raw::Lowered;
 use crate::load::raw::*;
 use crate::model::*;
 use crate::text::num_full;
-use lower::lower_file;
 use std::collections::{HashMap, HashSet};
 
 /// The example title in the help for a key result without one.
@@ -311,6 +308,20 @@ impl<'c> Validator<'c> {
 
     pub fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
+    }
+
+    /// A key that a key result's kind refuses (`KrKind::takes`), written at `span`.
+    fn refused(&mut self, kind: KrKind, key: KrKey, span: Span, raw: &RawKeyResult) {
+        let key = key.name();
+        let d = match kind {
+            KrKind::Milestone => Diagnostic::new(Code::MilestoneWithMetric, span, format!("a milestone key result has no `{key}`"))
+                .help("a milestone is done or not: remove the line, or make it a metric key result (drop `kind: milestone`)"),
+            // A `kind` that could not be read is already reported: the key may be right.
+            KrKind::Metric if raw.invalid.contains(&"kind") => return,
+            KrKind::Metric => Diagnostic::new(Code::DueOnMetric, span, format!("a metric key result has no `{key}` date"))
+                .help("a metric is judged along the straight line from `start` to `target` over the period; remove the line, or make it a milestone (`kind: milestone`) that is expected to be done by that date"),
+        };
+        self.push(d);
     }
 
     fn missing(&mut self, span: Span, invalid: &[&str], what: &str, key: &str, example: &str) {
@@ -640,7 +651,7 @@ impl<'c> Validator<'c> {
             ("a key result", "key result id"),
             ("support-tickets", KR_TITLE_EXAMPLE),
         );
-        let kind = raw.kind.as_ref().map_or(KrKind::Metric, |k| k.value);
+        let kind = raw.kind.as_ref().map_or(KrKind::DEFAULT, |k| k.value);
         let mut link = raw.kpi.clone();
         if let Some(l) = &link
             && !matches!(l.value.parse(), Ok(Ref::Item { .. }))
@@ -652,68 +663,41 @@ impl<'c> Validator<'c> {
             );
             link = None;
         }
+        // The keys the kind requires or refuses (`KrKind::takes`, the one table).
+        for &key in KrKey::ALL {
+            match (kind.takes(key), raw.key_span(key)) {
+                (Takes::Required, None) => self.missing(
+                    raw.span,
+                    &raw.invalid,
+                    &format!("a {kind} key result"),
+                    key.name(),
+                    example(key),
+                ),
+                (Takes::Refused, Some(span)) => self.refused(kind, key, span, raw),
+                _ => {}
+            }
+        }
+        if kind.takes(KrKey::Kpi) == Takes::Refused {
+            link = None;
+        }
         let measure = match kind {
-            KrKind::Milestone => {
-                let extra = [
-                    ("start", raw.start.as_ref().map(|s| s.span)),
-                    ("target", raw.target.as_ref().map(|s| s.span)),
-                    ("unit", raw.unit.as_ref().map(|s| s.span)),
-                    ("kpi", raw.kpi.as_ref().map(|s| s.span)),
-                ];
-                for (key, span) in extra {
-                    if let Some(span) = span {
-                        self.push(
-                            Diagnostic::new(Code::MilestoneWithMetric, span, format!("a milestone key result has no `{key}`"))
-                                .help("a milestone is done or not: remove the line, or make it a metric key result (drop `kind: milestone`)"),
-                        );
-                    }
-                }
-                link = None;
-                Some(KrMeasure::Milestone {
-                    due: raw.due.as_ref().and_then(|d| self.due(d, period)),
-                })
-            }
-            KrKind::Metric => {
-                // A `kind` that could not be read is already reported: its `due` may be right.
-                if let Some(d) = raw.due.as_ref().filter(|_| !raw.invalid.contains(&"kind")) {
+            KrKind::Milestone => Some(KrMeasure::Milestone {
+                due: raw.due.as_ref().and_then(|d| self.due(d, period)),
+            }),
+            KrKind::Metric => match (&raw.start, &raw.target) {
+                (Some(s), Some(t)) if s.value == t.value => {
                     self.push(
-                        Diagnostic::new(Code::DueOnMetric, d.span, "a metric key result has no `due` date")
-                            .help("a metric is judged along the straight line from `start` to `target` over the period; remove the line, or make it a milestone (`kind: milestone`) that is expected to be done by that date"),
+                        Diagnostic::new(Code::StartEqualsTarget, t.span, format!("`target` equals `start` ({})", num_full(s.value)))
+                            .help("a key result describes a change; to keep a value steady, make it a KPI with a target and a critical threshold"),
                     );
+                    None
                 }
-                if raw.start.is_none() {
-                    self.missing(
-                        raw.span,
-                        &raw.invalid,
-                        "a metric key result",
-                        "start",
-                        "250",
-                    );
-                }
-                if raw.target.is_none() {
-                    self.missing(
-                        raw.span,
-                        &raw.invalid,
-                        "a metric key result",
-                        "target",
-                        "150",
-                    );
-                }
-                match (&raw.start, &raw.target) {
-                    (Some(s), Some(t)) if s.value == t.value => {
-                        self.push(
-                            Diagnostic::new(Code::StartEqualsTarget, t.span, format!("`target` equals `start` ({})", num_full(s.value)))
-                                .help("a key result describes a change; to keep a value steady, make it a KPI with a target and a critical threshold"),
-                        );
-                        None
-                    }
-                    (Some(s), Some(t)) => Some(KrMeasure::Metric {
-                        start: s.value,
-                        target: t.value,
-                    }),
-                    _ => None,
-                }
-            }
+                (Some(s), Some(t)) => Some(KrMeasure::Metric {
+                    start: s.value,
+                    target: t.value,
+                }),
+                _ => None,
+            },
         };
         let weight = match &raw.weight {
             Some(w) if w.value <= 0.0 => {
@@ -1031,6 +1015,17 @@ fn split2(r: &str) -> (String, String) {
     match r.parse() {
         Ok(Ref::Item { team, id }) => (team, id),
         _ => Default::default(),
+    }
+}
+
+/// An example value of a key, for the help of `missing-field`.
+fn example(key: KrKey) -> &'static str {
+    match key {
+        KrKey::Start => "250",
+        KrKey::Target => "150",
+        KrKey::Unit => "\"%\"",
+        KrKey::Kpi => "growth/d7-retention",
+        KrKey::Due => "2026-12-15",
     }
 }
 

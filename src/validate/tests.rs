@@ -496,3 +496,28 @@ fn carried_from_names_a_period_with_the_same_objective() {
         assert_eq!(goals.objectives[1].carried_from, None);
     }
 }
+
+fn validated_with_load_diags(text: &str) -> (Goals, Vec<Diagnostic>) {
+    let (raw, mut diags) = crate::load::parse_file(0, text);
+    let raw = raw.expect("a parsed file");
+    let (goals, more) = validate(&[(0, raw)], &Config::default());
+    diags.extend(more);
+    (goals, diags)
+}
+
+#[test]
+fn goals_with_an_error_cannot_be_scored_and_warnings_do_not_matter() {
+    let good = "team: t\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - { id: k, title: K, start: 0, target: 10 }\n";
+    let (goals, diags) = validated_with_load_diags(good);
+    assert!(Valid::of(&goals, &diags).is_some(), "{diags:?}");
+    // start equal to target: built with a placeholder, reported as an error.
+    let (goals, diags) = validated_with_load_diags(&good.replace("target: 10", "target: 0"));
+    assert!(
+        !goals.objectives.is_empty(),
+        "the partial form is still built"
+    );
+    assert!(Valid::of(&goals, &diags).is_none(), "{diags:?}");
+    let mut warned = diags.clone();
+    warned.retain(|d| d.severity != crate::diag::Severity::Error);
+    assert!(Valid::of(&goals, &warned).is_some());
+}

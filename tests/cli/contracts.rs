@@ -9,7 +9,7 @@ use crate::tools;
 use std::path::{Path, PathBuf};
 
 /// The outputs with a schema, as the command line lists them (`goalpost schema --output`
-/// takes its values from `schema::Output::ALL`, the one list).
+/// takes its values from `contract::Output::ALL`, the one list).
 fn output_names() -> Vec<String> {
     let o = run(&root(), &["schema", "--output", "no-such-output"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));

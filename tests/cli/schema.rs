@@ -568,3 +568,140 @@ fn yaml_language_server_refuses_impossible_dates_and_hovers_cleanly() {
         assert_eq!(h.matches("\n\n").count(), 2, "{h}");
     }
 }
+
+/// One goal file per kind of key result (and one naming no kind) and per key of
+/// `KrKind::takes`: the kind's required keys, less the key when the kind requires it, plus
+/// it when the kind allows or refuses it; and one per kind of check-in (`value`, `done`),
+/// which a kind takes when it is what the kind records (`KrKind::records`). `(path in the
+/// repository, kind, key, accepted, text)`, where `accepted` is what the table says; the
+/// first file of each kind holds exactly its required keys, which every kind accepts.
+fn kind_key_files() -> Vec<(String, String, String, bool, String)> {
+    use goalpost::model::{KrKey, KrKind, Records, Takes};
+    let value = |key: KrKey, team: &str| match key {
+        KrKey::Start => "0".to_owned(),
+        KrKey::Target => "10".to_owned(),
+        KrKey::Unit => "\"%\"".to_owned(),
+        KrKey::Kpi => format!("{team}/m"),
+        KrKey::Due => "2026-11-20".to_owned(),
+    };
+    let mut kinds: Vec<(String, KrKind)> = vec![("(none)".to_owned(), KrKind::DEFAULT)];
+    kinds.extend(KrKind::ALL.iter().map(|k| (k.as_str().to_owned(), *k)));
+    let mut out = Vec::new();
+    for (written, kind) in &kinds {
+        // (what the case writes, the key it adds or leaves out, a check-in, accepted)
+        let mut cases: Vec<(String, Option<KrKey>, Option<&str>, bool)> =
+            vec![("only the required keys".to_owned(), None, None, true)];
+        for &key in KrKey::ALL {
+            let accepted = kind.takes(key) == Takes::Allowed;
+            cases.push((key.name().to_owned(), Some(key), None, accepted));
+        }
+        for (records, checkin) in [
+            (Records::Value, "{ date: 2026-10-05, value: 3 }"),
+            (Records::Done, "{ date: 2026-10-05, done: true }"),
+        ] {
+            let accepted = kind.records() == records;
+            cases.push((
+                format!("checkins: [{checkin}]"),
+                None,
+                Some(checkin),
+                accepted,
+            ));
+        }
+        for (label, key, checkin, accepted) in cases {
+            let team = format!("t{}", out.len());
+            let mut kr = String::new();
+            if written != "(none)" {
+                kr.push_str(&format!("        kind: {written}\n"));
+            }
+            let mut keys: Vec<KrKey> = kind.keys(Takes::Required).collect();
+            match key.map(|k| (k, kind.takes(k))) {
+                Some((k, Takes::Required)) => keys.retain(|r| *r != k),
+                Some((k, _)) => keys.push(k),
+                None => {}
+            }
+            for k in keys {
+                kr.push_str(&format!("        {}: {}\n", k.name(), value(k, &team)));
+            }
+            if let Some(c) = checkin {
+                kr.push_str(&format!("        checkins:\n          - {c}\n"));
+            }
+            let text = format!(
+                "team: {team}\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: Grow the thing\n    key_results:\n      - id: k\n        title: Reach the goal by the end of the quarter\n{kr}kpis:\n  - id: m\n    title: A measure\n    better: higher\n    target: 45\n    critical: 35\n"
+            );
+            out.push((
+                format!("goals/{team}.yaml"),
+                written.clone(),
+                label,
+                accepted,
+                text,
+            ));
+        }
+    }
+    out
+}
+
+/// The one table of the keys each kind of key result takes (`KrKind::takes`, with
+/// `KrKind::records` for its check-ins), `check` and the goal-file schema agree on every
+/// kind and key: `check` reports an error for exactly
+/// the files the table refuses, and check-jsonschema refuses exactly those.
+#[test]
+fn the_kind_table_validation_and_the_schema_agree_on_every_kind_and_key() {
+    let files = kind_key_files();
+    let texts: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, _, _, _, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let r = repo(&texts);
+    let (_, v) = check_json(r.path(), &[]);
+    let refused_by_check: BTreeSet<String> = v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["severity"] == "error")
+        .filter_map(|d| d["file"].as_str().map(str::to_owned))
+        .collect();
+    let cj = tools::check_jsonschema();
+    // The schema as the code makes it (`schema_is_committed_and_current` compares it with
+    // the committed one).
+    let schema = r.path().join("goalpost.schema.json");
+    let o = run(r.path(), &["schema"]);
+    std::fs::write(&schema, &o.stdout).expect("write the schema");
+    let by_schema = cj.as_ref().map(|cj| {
+        let paths: Vec<PathBuf> = files.iter().map(|f| r.path().join(&f.0)).collect();
+        check_jsonschema(cj, &schema, &paths)
+    });
+    let mut wrong = Vec::new();
+    for (path, kind, key, accepted, _) in &files {
+        let says = |refused: bool| if refused { "refuses" } else { "accepts" };
+        if refused_by_check.contains(path) == *accepted {
+            wrong.push(format!(
+                "kind {kind}, key {key}: the table {} it, check {} ({path})",
+                says(!accepted),
+                says(*accepted)
+            ));
+        }
+        if let Some(verdict) = &by_schema {
+            let full = r.path().join(path);
+            assert!(verdict.parse_errors.is_empty(), "{}", verdict.output);
+            if verdict.schema_errors.contains(&full) == *accepted {
+                wrong.push(format!(
+                    "kind {kind}, key {key}: the table {} it, the schema {} ({path})",
+                    says(!accepted),
+                    says(*accepted)
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{}\ncheck: {v:#}\nschema: {}",
+        wrong.join("\n"),
+        by_schema.map(|v| v.output).unwrap_or_default()
+    );
+    if by_schema.is_none() {
+        tools::missing(
+            "the_kind_table_validation_and_the_schema_agree_on_every_kind_and_key",
+            "check-jsonschema",
+        );
+    }
+}

@@ -341,8 +341,8 @@ fn the_lean_says_which_way_confidences_erred() {
 
 #[test]
 fn the_json_schema_names_every_key() {
-    let v: serde_json::Value = serde_json::from_str(&crate::schema::output_json(
-        crate::schema::Output::Review,
+    let v: serde_json::Value = serde_json::from_str(&crate::contract::output_json(
+        crate::contract::Output::Review,
         false,
     ))
     .expect("a schema");
