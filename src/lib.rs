@@ -29,3 +29,4 @@ pub mod score;
 pub mod select;
 pub mod text;
 pub mod validate;
+pub mod write;

@@ -503,12 +503,28 @@ pub fn scored(
     ctx: &Ctx,
     since: Date,
 ) -> Result<(crate::score::Scorecard, crate::score::Before), Failure> {
-    let valid = valid(checked)?;
     let th = crate::score::Thresholds::from(&checked.config);
     Ok((
-        crate::score::score(valid, ctx.as_of, th),
-        crate::score::before(valid, since, th),
+        card(checked, ctx)?,
+        crate::score::before(valid(checked)?, since, th),
     ))
+}
+
+/// The scorecard of `checked` as of `--as-of`.
+pub fn card(checked: &Checked, ctx: &Ctx) -> Result<crate::score::Scorecard, Failure> {
+    let th = crate::score::Thresholds::from(&checked.config);
+    Ok(crate::score::score(valid(checked)?, ctx.as_of, th))
+}
+
+impl Ctx {
+    /// [`load_valid`], then the scorecard as of `--as-of` ([`card`]): the load → validate →
+    /// score path of the commands that need no "what changed" (`calendar`, `review`,
+    /// `rollover`; `status`, `report`, `show` and `digest` add [`scored`]'s `since`).
+    pub fn scored(&self) -> Result<(Checked, crate::score::Scorecard), Failure> {
+        let checked = load_valid(self)?;
+        let card = card(&checked, self)?;
+        Ok((checked, card))
+    }
 }
 
 /// The goals of a [`load_valid`] result, for scoring. `load_valid` returned early on any

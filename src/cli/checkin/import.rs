@@ -5,12 +5,13 @@
 //! import again is safe. FILE is the user's choice (SPEC 11), read as given, not through the
 //! repository's path rules; it is bounded like a goal file.
 
-use super::super::append::{Appended, Log, Refusal};
+use super::super::append;
 use super::super::{CmdResult, Ctx, Failure, check_source, exit, out, plural};
 use crate::checkin::NewCheckin;
 use crate::checkin::import::{self, Format, ImportError, Row};
 use crate::diag::{Code, Diagnostic};
 use crate::text::safe;
+use crate::write::log::{Appended, Refusal};
 use std::io::Read as _;
 use std::path::Path;
 
@@ -83,26 +84,27 @@ pub fn run(from: &Path, format: Option<InputFormat>, commit: bool, ctx: &Ctx) ->
         );
         return Err(Failure::Reported(exit::FINDINGS));
     }
-    let log = Log::open(ctx, &checked.config, commit)?;
+    let log = append::open(ctx, &checked.config, commit)?;
     let checkins: Vec<NewCheckin> = rows.iter().map(|r| r.checkin.clone()).collect();
-    let (text, skipped, warnings) = match log.append(ctx, &checkins)? {
-        Appended::Written {
-            text,
-            skipped,
-            warnings,
-        } => (text, skipped, warnings),
-        Appended::Nothing { skipped } => {
-            out(&format!(
-                "all {} of {name} are already recorded; nothing written\n",
-                plural(skipped.len(), "row")
-            ))?;
-            return Ok(exit::OK);
-        }
-        Appended::Refused(refusal) => {
-            refused(&refusal, &rows, &name, ctx);
-            return Err(Failure::Reported(exit::FINDINGS));
-        }
-    };
+    let (text, skipped, warnings) =
+        match log.append(&checkins).map_err(|e| append::failure(e, ctx))? {
+            Appended::Written {
+                text,
+                skipped,
+                warnings,
+            } => (text, skipped, warnings),
+            Appended::Nothing { skipped } => {
+                out(&format!(
+                    "all {} of {name} are already recorded; nothing written\n",
+                    plural(skipped.len(), "row")
+                ))?;
+                return Ok(exit::OK);
+            }
+            Appended::Refused(refusal) => {
+                refused(&refusal, &rows, &name, ctx);
+                return Err(Failure::Reported(exit::FINDINGS));
+            }
+        };
     for (row, d) in &warnings {
         print_located(&name, rows[*row].line, d, None);
     }
@@ -117,7 +119,9 @@ pub fn run(from: &Path, format: Option<InputFormat>, commit: bool, ctx: &Ctx) ->
     }
     report.push('\n');
     let what = if stdin { "standard input" } else { &name };
-    log.finish(
+    append::finish(
+        &log,
+        ctx,
         &text,
         &format!("checkin: {} from {what}", plural(written, "check-in")),
         report,
