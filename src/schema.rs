@@ -520,15 +520,15 @@ pub mod shape {
         "goalpost.toml `[lints]`: one key per practice lint, each \"error\", \"warning\" or \"off\".",
         |_g| {
             let mut props = serde_json::Map::new();
-            for code in crate::diag::Code::ALL.iter().filter(|c| c.is_lint()) {
-                let summary = crate::explain::explain(*code).lines().next().unwrap_or_default();
+            for lint in crate::lint::REGISTRY {
                 let doc = format!(
-                    "{summary} ({} by default; `goalpost explain {}`)",
-                    code.default_severity(),
-                    code.name()
+                    "{} ({} by default; `goalpost explain {}`)",
+                    lint.summary,
+                    lint.default_severity,
+                    lint.code.name()
                 );
                 props.insert(
-                    code.name().to_owned(),
+                    lint.code.name().to_owned(),
                     serde_json::json!({ "description": doc, "enum": ["error", "warning", "off"] }),
                 );
             }

@@ -54,8 +54,8 @@ pub static REGISTRY: &[Lint] = &[
 #[derive(Debug, Clone, Copy)]
 pub struct Lint {
     pub code: Code,
-    /// Its severity unless `goalpost.toml [lints]` says otherwise (agrees with
-    /// [`Code::default_severity`]; a test checks).
+    /// Its severity unless `goalpost.toml [lints]` says otherwise ([`Code::default_severity`]
+    /// reads it from here).
     pub default_severity: Severity,
     /// One line, no final period: the `goalpost explain` list and the README's table.
     pub summary: &'static str,
@@ -94,6 +94,12 @@ pub enum Scope {
 /// The registry entry of `code`, if it is a practice lint.
 pub fn entry(code: Code) -> Option<&'static Lint> {
     REGISTRY.iter().find(|l| l.code == code)
+}
+
+/// The default severity of lint `code`, from its registry entry ([`Code::default_severity`]
+/// of a practice lint). Every lint code has an entry (`registry_agrees_with_codes`).
+pub fn default_severity(code: Code) -> Severity {
+    entry(code).map_or(Severity::Warning, |l| l.default_severity)
 }
 
 /// What a check reads: valid goals, their scorecard as of `card.as_of`, the configuration.
@@ -167,7 +173,8 @@ mod tests {
     use super::*;
 
     /// `Code` (diag.rs) and the registry describe the same lints: every lint code has
-    /// exactly one entry, with the same default severity, and every entry is a lint code.
+    /// exactly one entry, whose default severity is the code's, and every entry is a lint
+    /// code.
     #[test]
     fn registry_agrees_with_codes() {
         for &code in Code::ALL.iter().filter(|c| c.is_lint()) {
