@@ -118,7 +118,7 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
     }
     let text = match log
         .append(std::slice::from_ref(&new))
-        .map_err(|e| append::failure(e, ctx))?
+        .map_err(|e| super::write_failure(e, ctx))?
     {
         Appended::Written { text, .. } => text,
         Appended::Nothing { .. } => {

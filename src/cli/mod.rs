@@ -533,6 +533,19 @@ pub fn valid(checked: &Checked) -> Result<crate::validate::Valid<'_>, Failure> {
     checked.valid().ok_or(Failure::Reported(exit::FINDINGS))
 }
 
+/// A write that did not happen ([`crate::write`]), as the command's failure: a refused link
+/// and an invalid goalpost.toml reported as `check` reports them; usage problems exit 2,
+/// the rest 3. (`rollover` reports [`crate::write::WriteError::Invalid`] itself.)
+pub fn write_failure(e: crate::write::WriteError, ctx: &Ctx) -> Failure {
+    use crate::write::WriteError;
+    match e {
+        WriteError::Refused(r) => refused_link(&r, ctx.color_err),
+        WriteError::Load(e) => load_failure(e),
+        e if e.is_usage() => Failure::Usage(e.to_string()),
+        e => Failure::Io(e.to_string()),
+    }
+}
+
 /// Prints the `symlink-escape` error of a path this command was to write through a link
 /// that may not be followed (SPEC 10), and says nothing was written; exit 1, like the same
 /// link met by `check`.

@@ -137,7 +137,10 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
     }
     let rows: Vec<NewCheckin> = plan.rows.iter().map(|(r, _)| r.clone()).collect();
     // Rows another run appended in the meantime are skipped by the writer.
-    let (text, also) = match log.append(&rows).map_err(|e| append::failure(e, ctx))? {
+    let (text, also) = match log
+        .append(&rows)
+        .map_err(|e| super::write_failure(e, ctx))?
+    {
         Appended::Written { text, skipped, .. } => (text, skipped),
         Appended::Nothing { skipped } => {
             out(&format!(

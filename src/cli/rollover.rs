@@ -113,7 +113,7 @@ pub fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
             );
             return Err(Failure::Reported(exit::FINDINGS));
         }
-        Err(e) => return Err(super::append::failure(e, ctx)),
+        Err(e) => return Err(super::write_failure(e, ctx)),
     }
     let mut report = String::new();
     for f in &plan.files {

@@ -86,25 +86,27 @@ pub fn run(from: &Path, format: Option<InputFormat>, commit: bool, ctx: &Ctx) ->
     }
     let log = append::open(ctx, &checked.config, commit)?;
     let checkins: Vec<NewCheckin> = rows.iter().map(|r| r.checkin.clone()).collect();
-    let (text, skipped, warnings) =
-        match log.append(&checkins).map_err(|e| append::failure(e, ctx))? {
-            Appended::Written {
-                text,
-                skipped,
-                warnings,
-            } => (text, skipped, warnings),
-            Appended::Nothing { skipped } => {
-                out(&format!(
-                    "all {} of {name} are already recorded; nothing written\n",
-                    plural(skipped.len(), "row")
-                ))?;
-                return Ok(exit::OK);
-            }
-            Appended::Refused(refusal) => {
-                refused(&refusal, &rows, &name, ctx);
-                return Err(Failure::Reported(exit::FINDINGS));
-            }
-        };
+    let (text, skipped, warnings) = match log
+        .append(&checkins)
+        .map_err(|e| super::super::write_failure(e, ctx))?
+    {
+        Appended::Written {
+            text,
+            skipped,
+            warnings,
+        } => (text, skipped, warnings),
+        Appended::Nothing { skipped } => {
+            out(&format!(
+                "all {} of {name} are already recorded; nothing written\n",
+                plural(skipped.len(), "row")
+            ))?;
+            return Ok(exit::OK);
+        }
+        Appended::Refused(refusal) => {
+            refused(&refusal, &rows, &name, ctx);
+            return Err(Failure::Reported(exit::FINDINGS));
+        }
+    };
     for (row, d) in &warnings {
         print_located(&name, rows[*row].line, d, None);
     }
