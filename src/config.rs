@@ -183,7 +183,7 @@ pub fn parse(text: &str, file: u32) -> Result<Config, Vec<Diagnostic>> {
                     _ => KEYS,
                 };
                 if let Some(s) = suggest(key, pool.iter().copied()) {
-                    d = d.help(format!("did you mean `{s}`?"));
+                    d = d.did_you_mean(s);
                 }
             }
             if d.help.is_none() {
@@ -265,18 +265,15 @@ pub fn parse(text: &str, file: u32) -> Result<Config, Vec<Diagnostic>> {
     for (name, level) in raw.lints.unwrap_or_default() {
         let Some(code) = Code::from_name(&name).filter(|c| c.is_lint()) else {
             let lints = Code::ALL.iter().filter(|c| c.is_lint()).map(|c| c.name());
-            let help = match suggest(&name, lints) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "run `goalpost explain` for the list of lints".to_owned(),
-            };
-            diags.push(
-                Diagnostic::new(
-                    Code::InvalidConfig,
-                    find(&name),
-                    format!("`{name}` is not a lint that can be configured"),
-                )
-                .help(help),
+            let d = Diagnostic::new(
+                Code::InvalidConfig,
+                find(&name),
+                format!("`{name}` is not a lint that can be configured"),
             );
+            diags.push(match suggest(&name, lints) {
+                Some(s) => d.did_you_mean(s),
+                None => d.help("run `goalpost explain` for the list of lints"),
+            });
             continue;
         };
         let sev = match level.as_str() {

@@ -26,7 +26,7 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sev:ident, $lint:tt; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sev:ident $(, $lint:ident)?; )*) => {
         /// Every diagnostic code goalpost can emit.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code { $( $(#[$doc])* $variant, )* }
@@ -47,7 +47,7 @@ macro_rules! codes {
 
             /// Practice lints can be re-levelled or turned off in `[lints]`; errors cannot.
             pub fn is_lint(self) -> bool {
-                match self { $(Code::$variant => $lint,)* }
+                match self { $(Code::$variant => is_lint!($($lint)?),)* }
             }
 
             /// Looks a code up by its kebab-case name.
@@ -56,12 +56,22 @@ macro_rules! codes {
             }
         }
 
-        check_codes!([] $($variant $lint;)*);
+        check_codes!([] $($variant $($lint)?;)*);
     };
 }
 
-/// Collects the codes whose lint flag is `false` into [`CheckCode`] (a tt-muncher: one code
-/// per step, kept or skipped by its flag).
+/// Whether a code is written `lint` in `codes!`.
+macro_rules! is_lint {
+    (lint) => {
+        true
+    };
+    () => {
+        false
+    };
+}
+
+/// Collects the codes not written `lint` into [`CheckCode`] (a tt-muncher: one code per
+/// step, kept or skipped).
 macro_rules! check_codes {
     ([$($kept:ident)*]) => {
         /// The codes that are not practice lints: the problems validation, loading and the
@@ -81,119 +91,107 @@ macro_rules! check_codes {
             }
         }
     };
-    ([$($kept:ident)*] $variant:ident false; $($rest:tt)*) => {
-        check_codes!([$($kept)* $variant] $($rest)*);
-    };
-    ([$($kept:ident)*] $variant:ident true; $($rest:tt)*) => {
+    ([$($kept:ident)*] $variant:ident lint; $($rest:tt)*) => {
         check_codes!([$($kept)*] $($rest)*);
+    };
+    ([$($kept:ident)*] $variant:ident; $($rest:tt)*) => {
+        check_codes!([$($kept)* $variant] $($rest)*);
     };
 }
 
 codes! {
     // -- reading files ------------------------------------------------------------------
     /// The file is not valid YAML (unclosed quote, tab indentation, several documents, ...).
-    YamlSyntax = "yaml-syntax", Error, false;
+    YamlSyntax = "yaml-syntax", Error;
     /// A size, count, nesting or alias-expansion bound was exceeded.
-    ResourceLimit = "resource-limit", Error, false;
+    ResourceLimit = "resource-limit", Error;
     /// The file is not UTF-8 text (UTF-16, Latin-1, NUL bytes).
-    InvalidEncoding = "invalid-encoding", Error, false;
+    InvalidEncoding = "invalid-encoding", Error;
     /// The file is empty or holds only comments.
-    EmptyFile = "empty-file", Error, false;
+    EmptyFile = "empty-file", Error;
     /// A symlink that is not followed: it leaves the repository, leads to a hidden file,
     /// loops or dangles (SPEC 10).
-    SymlinkEscape = "symlink-escape", Error, false;
+    SymlinkEscape = "symlink-escape", Error;
     /// No goal file under the configured roots (a run from the wrong directory).
-    NoGoalFiles = "no-goal-files", Error, false;
+    NoGoalFiles = "no-goal-files", Error;
     // -- shape of the YAML ----------------------------------------------------------------
     /// A mapping has the same key twice.
-    DuplicateKey = "duplicate-key", Error, false;
+    DuplicateKey = "duplicate-key", Error;
     /// A key goalpost does not know (often a typo).
-    UnknownKey = "unknown-key", Error, false;
+    UnknownKey = "unknown-key", Error;
     /// A value has the wrong type (a string where a number belongs, a list for a map, ...).
-    InvalidType = "invalid-type", Error, false;
+    InvalidType = "invalid-type", Error;
     /// A key is written with no value.
-    MissingValue = "missing-value", Error, false;
+    MissingValue = "missing-value", Error;
     /// A required key is absent.
-    MissingField = "missing-field", Error, false;
+    MissingField = "missing-field", Error;
     /// A number is NaN, infinite or overflows.
-    NonFiniteNumber = "non-finite-number", Error, false;
+    NonFiniteNumber = "non-finite-number", Error;
     // -- values -----------------------------------------------------------------------------
     /// An id or team is not a slug.
-    InvalidSlug = "invalid-slug", Error, false;
+    InvalidSlug = "invalid-slug", Error;
     /// A reference is not of the form `team/id` or `team/objective/kr`.
-    InvalidRef = "invalid-ref", Error, false;
+    InvalidRef = "invalid-ref", Error;
     /// A date is not a real `YYYY-MM-DD` calendar date.
-    InvalidDate = "invalid-date", Error, false;
+    InvalidDate = "invalid-date", Error;
     /// A period is malformed or names no period defined in goalpost.toml.
-    InvalidPeriod = "invalid-period", Error, false;
+    InvalidPeriod = "invalid-period", Error;
     /// A number is outside its allowed range (confidence, weight).
-    OutOfRange = "out-of-range", Error, false;
+    OutOfRange = "out-of-range", Error;
     /// A metric key result with `start` equal to `target`.
-    StartEqualsTarget = "start-equals-target", Error, false;
+    StartEqualsTarget = "start-equals-target", Error;
     /// A KPI's `critical` threshold is on the good side of its target, or equal to it.
-    CriticalWrongSide = "critical-wrong-side", Error, false;
+    CriticalWrongSide = "critical-wrong-side", Error;
     /// A milestone key result with metric fields (start, target, unit, kpi).
-    MilestoneWithMetric = "milestone-with-metric", Error, false;
+    MilestoneWithMetric = "milestone-with-metric", Error;
     /// A `due` date on a metric key result (only milestones take one).
-    DueOnMetric = "due-on-metric", Error, false;
+    DueOnMetric = "due-on-metric", Error;
     /// A milestone's `due` date outside its objective's period.
-    DueOutsidePeriod = "due-outside-period", Error, false;
+    DueOutsidePeriod = "due-outside-period", Error;
     // -- references and identity -------------------------------------------------------------
     /// Two items share an id where ids must be unique.
-    DuplicateId = "duplicate-id", Error, false;
+    DuplicateId = "duplicate-id", Error;
     /// A reference names nothing that is defined.
-    UnknownRef = "unknown-ref", Error, false;
+    UnknownRef = "unknown-ref", Error;
     /// Objectives' `parent` links form a cycle.
-    ParentCycle = "parent-cycle", Error, false;
+    ParentCycle = "parent-cycle", Error;
     // -- check-ins -------------------------------------------------------------------------
     /// A check-in's fields do not fit its target (value vs done).
-    InvalidCheckin = "invalid-checkin", Error, false;
+    InvalidCheckin = "invalid-checkin", Error;
     /// A key result linked to a KPI has check-ins of its own.
-    LinkedKrCheckin = "linked-kr-checkin", Error, false;
+    LinkedKrCheckin = "linked-kr-checkin", Error;
     /// A key-result check-in dated outside its objective's period.
-    CheckinOutsidePeriod = "checkin-outside-period", Error, false;
+    CheckinOutsidePeriod = "checkin-outside-period", Error;
     /// The same check-in written twice (counted once).
-    DuplicateCheckin = "duplicate-checkin", Warning, false;
+    DuplicateCheckin = "duplicate-checkin", Warning;
     /// Two different check-ins of one item on one date, and no correction settles them.
-    ConflictingCheckin = "conflicting-checkin", Error, false;
+    ConflictingCheckin = "conflicting-checkin", Error;
     /// A correction with no check-in of the same item and date to correct.
-    OrphanCorrection = "orphan-correction", Error, false;
+    OrphanCorrection = "orphan-correction", Error;
     /// A check-in dated after today (the clock or `GOALPOST_TODAY`, not `--as-of`).
-    FutureCheckin = "future-checkin", Warning, false;
+    FutureCheckin = "future-checkin", Warning;
     // -- configuration -----------------------------------------------------------------------
     /// goalpost.toml is malformed or has unknown keys or values.
-    InvalidConfig = "invalid-config", Error, false;
+    InvalidConfig = "invalid-config", Error;
     // -- practice lints ----------------------------------------------------------------------
-    // Each also has a file in src/lint/ and a line in `lint::REGISTRY` (a test checks).
-    /// More than 5 objectives for one team in one period.
-    ObjectiveCount = "objective-count", Warning, true;
-    /// An objective with fewer than 2 or more than 5 key results.
-    KrCount = "kr-count", Warning, true;
-    /// A team defines more than 8 KPIs.
-    TooManyKpis = "too-many-kpis", Warning, true;
-    /// Every key result of an objective is a milestone.
-    AllMilestones = "all-milestones", Warning, true;
-    /// A milestone key result whose title starts with an output verb.
-    TaskLikeKr = "task-like-kr", Warning, true;
-    /// A key result or KPI has not been checked in recently.
-    StaleCheckin = "stale-checkin", Warning, true;
-    /// A closed period has a key result with no check-in inside it.
-    UnscoredPeriod = "unscored-period", Warning, true;
-    /// A team's aspirational objectives all scored 1.0 two closed periods in a row.
-    Sandbagging = "sandbagging", Warning, true;
-    /// A worsening KPI that no open key result works on.
-    PromoteKpi = "promote-kpi", Warning, true;
-    /// An open objective's guardrail KPI is critical.
-    GuardrailBreached = "guardrail-breached", Warning, true;
+    // Each is described once, by its `LINT` in src/lint/<code>.rs (code, default severity,
+    // summary, explain text), listed in `lint::REGISTRY` (a test checks).
+    ObjectiveCount = "objective-count", Warning, lint;
+    KrCount = "kr-count", Warning, lint;
+    TooManyKpis = "too-many-kpis", Warning, lint;
+    AllMilestones = "all-milestones", Warning, lint;
+    TaskLikeKr = "task-like-kr", Warning, lint;
+    StaleCheckin = "stale-checkin", Warning, lint;
+    UnscoredPeriod = "unscored-period", Warning, lint;
+    Sandbagging = "sandbagging", Warning, lint;
+    PromoteKpi = "promote-kpi", Warning, lint;
+    GuardrailBreached = "guardrail-breached", Warning, lint;
     // -- history (check --base) --------------------------------------------------------------
     /// A check-in that existed at the base revision was changed or deleted.
-    HistoryRewritten = "history-rewritten", Error, false;
-    /// A target or start moved while its period is open.
-    GoalpostMoved = "goalpost-moved", Warning, true;
-    /// A change alters a closed period's record: a check-in added inside it, or its grades.
-    ClosedPeriodChanged = "closed-period-changed", Warning, true;
-    /// A key result added more than 14 days into its period.
-    KrAddedMidPeriod = "kr-added-mid-period", Warning, true;
+    HistoryRewritten = "history-rewritten", Error;
+    GoalpostMoved = "goalpost-moved", Warning, lint;
+    ClosedPeriodChanged = "closed-period-changed", Warning, lint;
+    KrAddedMidPeriod = "kr-added-mid-period", Warning, lint;
 }
 
 impl fmt::Display for Code {
@@ -251,6 +249,9 @@ pub struct Diagnostic {
     pub message: String,
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// The fix the help proposes, when a tool can apply it (boxed: most diagnostics have
+    /// none, and a diagnostic stays small enough to return by value).
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
@@ -263,6 +264,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 
@@ -284,36 +286,43 @@ impl Diagnostic {
         self
     }
 
-    /// The text that the help proposes in place of what the span covers, for tools that
-    /// apply fixes (the editor's code actions): "did you mean `X`?" and the hints for numbers
-    /// written as strings ("60%", "1,200", "4,9", "\"42\"") and for ids that are not slugs.
-    /// Read from the help, so that no message changes; a test in `crate::lsp::actions`
-    /// keeps these forms in step with the texts the loader and validator write.
-    pub fn suggestion(&self) -> Option<&str> {
-        let help = self.help.as_deref()?;
-        if let Some(rest) = help.strip_prefix("did you mean `") {
-            return rest.strip_suffix("`?").filter(|r| !r.contains('`'));
+    /// Proposes `fix` (see [`Fix`]).
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(Box::new(fix));
+        self
+    }
+
+    /// Proposes `replacement` for what the diagnostic's span covers.
+    pub fn replace_with(self, replacement: impl Into<String>) -> Self {
+        let span = self.span;
+        self.fix(Fix::Replace {
+            span,
+            replacement: replacement.into(),
+        })
+    }
+
+    /// "did you mean `s`?" as the help, and `s` in place of what the span covers as the fix
+    /// (none when `s` holds a backtick, which the help cannot quote).
+    pub fn did_you_mean(self, s: &str) -> Self {
+        let d = self.help(format!("did you mean `{s}`?"));
+        if s.contains('`') {
+            d
+        } else {
+            d.replace_with(s)
         }
-        const NUMBER_HINTS: [&str; 4] = [
-            "write the number without the percent sign, ",
-            "write the number without thousands separators: ",
-            "write the decimal point as a dot: ",
-            "remove the quotes: ",
-        ];
-        if let Some(rest) = NUMBER_HINTS.iter().find_map(|p| help.strip_prefix(p)) {
-            return first_quoted(rest);
-        }
-        if self.code == Code::InvalidSlug {
-            return help.split("for example `").nth(1)?.strip_suffix('`');
-        }
-        None
     }
 }
 
-/// The text of the first `` `…` `` in `s`.
-fn first_quoted(s: &str) -> Option<&str> {
-    let rest = s.strip_prefix('`')?;
-    rest.split_once('`').map(|(q, _)| q)
+/// A fix a diagnostic proposes, set where the diagnostic is raised, beside the help that
+/// says it in words: what tools that apply fixes (the editor's code actions) offer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fix {
+    /// Write `replacement` in place of what `span` covers: a "did you mean", a number
+    /// written as a string (`"60%"`, `"1,200"`, `"4,9"`, `"42"`), an id that is not a slug.
+    Replace { span: Span, replacement: String },
+    /// Add `line` (such as `title: Grow revenue`) to the block mapping whose first key is
+    /// at `span`, below that key: a missing field.
+    AddLine { span: Span, line: String },
 }
 
 impl Code {
@@ -418,6 +427,31 @@ mod tests {
             .map(|c| (c.name().to_owned(), c.default_severity().to_string()))
             .collect();
         assert_eq!(listed, real);
+    }
+
+    /// A "did you mean" proposes its word as the fix, unless the help cannot quote it.
+    #[test]
+    fn did_you_mean_sets_the_fix_it_names() {
+        let span = Span {
+            file: 0,
+            line: 3,
+            col: 5,
+            start: 40,
+            len: 5,
+        };
+        let d =
+            Diagnostic::new(Code::UnknownKey, span, "unknown key `titel`").did_you_mean("title");
+        assert_eq!(d.help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(
+            d.fix.as_deref(),
+            Some(&Fix::Replace {
+                span,
+                replacement: "title".to_owned()
+            })
+        );
+        let d = Diagnostic::new(Code::UnknownRef, span, "x").did_you_mean("a`b");
+        assert_eq!(d.help.as_deref(), Some("did you mean `a`b`?"));
+        assert_eq!(d.fix, None);
     }
 
     #[test]

@@ -30,3 +30,4 @@ pub mod score;
 pub mod select;
 pub mod text;
 pub mod validate;
+pub mod write;

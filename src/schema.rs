@@ -72,18 +72,15 @@ pub fn config_json() -> String {
 /// described by the lint's summary and default.
 fn lint_levels() -> serde_json::Map<String, Value> {
     let mut props = serde_json::Map::new();
-    for code in crate::diag::Code::ALL.iter().filter(|c| c.is_lint()) {
-        let summary = crate::explain::explain(*code)
-            .lines()
-            .next()
-            .unwrap_or_default();
+    for lint in crate::lint::REGISTRY {
         let doc = format!(
-            "{summary} ({} by default; `goalpost explain {}`)",
-            code.default_severity(),
-            code.name()
+            "{} ({} by default; `goalpost explain {}`)",
+            lint.summary,
+            lint.code.default_severity(),
+            lint.code.name()
         );
         props.insert(
-            code.name().to_owned(),
+            lint.code.name().to_owned(),
             json!({ "description": doc, "enum": ["error", "warning", "off"] }),
         );
     }

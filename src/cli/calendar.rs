@@ -1,9 +1,8 @@
 //! `goalpost calendar` (SPEC 15): check-in dates, milestone due dates and period ends as an
 //! RFC 5545 calendar, on standard output or written atomically to `-o FILE.ics`.
 
-use super::{CmdResult, Ctx, Failure, exit, load_valid, out};
+use super::{CmdResult, Ctx, Failure, exit, out};
 use crate::report::ics;
-use crate::score::{self, Thresholds};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -20,10 +19,8 @@ pub struct CalendarArgs {
 }
 
 pub fn run(args: CalendarArgs, ctx: &Ctx) -> CmdResult {
-    let checked = load_valid(ctx)?;
+    let (checked, card) = ctx.scored()?;
     let goals = &checked.goals;
-    let valid = super::valid(&checked)?;
-    let card = score::score(valid, ctx.as_of, Thresholds::from(&checked.config));
     let owned = |o: Option<&String>| {
         args.owners.is_empty() || o.is_some_and(|o| args.owners.iter().any(|w| w == o))
     };

@@ -6,13 +6,14 @@
 //! repository state and signing. A log changed by another program between the read and the
 //! write is read again and the check-in appended to the new content (SPEC 10).
 
-use super::append::{Appended, Log};
+use super::append;
 use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, parse_date, plural};
 use crate::checkin::NewCheckin;
 use crate::diag::Code;
 use crate::model::{Date, Goals, Observation, Records};
 use crate::select::{Target, resolve};
 use crate::text::safe;
+use crate::write::log::Appended;
 use clap::Args;
 
 mod import;
@@ -110,12 +111,15 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
             "warning[future-checkin]: the date {date} is after today ({today}); a check-in records a value already observed (a typo?)"
         );
     }
-    let log = Log::open(ctx, &checked.config, commit)?;
+    let log = append::open(ctx, &checked.config, commit)?;
     let mut said = format!("{} = {} ({})", new.reference, new.value_text(), new.date);
     if let Some(reason) = &new.correction {
         said.push_str(&format!(", correcting {was}: {}", safe::human(reason)));
     }
-    let text = match log.append(ctx, std::slice::from_ref(&new))? {
+    let text = match log
+        .append(std::slice::from_ref(&new))
+        .map_err(|e| super::write_failure(e, ctx))?
+    {
         Appended::Written { text, .. } => text,
         Appended::Nothing { .. } => {
             out(&format!("already recorded: {said}; nothing written\n"))?;
@@ -127,7 +131,7 @@ pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
         }
     };
     let report = format!("appended to {}: {said}\n", log.shown);
-    log.finish(&text, &format!("checkin: {said}"), report)
+    append::finish(&log, ctx, &text, &format!("checkin: {said}"), report)
 }
 
 /// The check-in the arguments describe, for an item that exists (unknown refs and values

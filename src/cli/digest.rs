@@ -5,7 +5,6 @@ use crate::date::Date;
 use crate::history::blame::Blamer;
 use crate::model::Checkin;
 use crate::report::digest;
-use crate::score::{self, Thresholds};
 use clap::{Args, ValueEnum};
 
 /// Per owner, the items that need them (the attention list, with check-in due dates) and
@@ -36,10 +35,7 @@ pub fn run(args: DigestArgs, ctx: &Ctx) -> CmdResult {
     let goals = &checked.goals;
     let since = super::FilterArgs::since_or_week(args.since, ctx.as_of)?;
     let (objectives, kpis) = crate::select::Filter::default().select(goals)?;
-    let valid = super::valid(&checked)?;
-    let th = Thresholds::from(&checked.config);
-    let card = score::score(valid, ctx.as_of, th);
-    let before = score::before(valid, since, th);
+    let (card, before) = super::scored(&checked, ctx, since)?;
     let attention = crate::attention::list(goals, &card, &objectives, &kpis);
     // Authors from git blame for check-ins without `by`, one blame per file.
     let mut blamer = Blamer::open(&ctx.root);

@@ -503,18 +503,47 @@ pub fn scored(
     ctx: &Ctx,
     since: Date,
 ) -> Result<(crate::score::Scorecard, crate::score::Before), Failure> {
-    let valid = valid(checked)?;
     let th = crate::score::Thresholds::from(&checked.config);
     Ok((
-        crate::score::score(valid, ctx.as_of, th),
-        crate::score::before(valid, since, th),
+        card(checked, ctx)?,
+        crate::score::before(valid(checked)?, since, th),
     ))
+}
+
+/// The scorecard of `checked` as of `--as-of`.
+pub fn card(checked: &Checked, ctx: &Ctx) -> Result<crate::score::Scorecard, Failure> {
+    let th = crate::score::Thresholds::from(&checked.config);
+    Ok(crate::score::score(valid(checked)?, ctx.as_of, th))
+}
+
+impl Ctx {
+    /// [`load_valid`], then the scorecard as of `--as-of` ([`card`]): the load → validate →
+    /// score path of the commands that need no "what changed" (`calendar`, `review`,
+    /// `rollover`; `status`, `report`, `show` and `digest` add [`scored`]'s `since`).
+    pub fn scored(&self) -> Result<(Checked, crate::score::Scorecard), Failure> {
+        let checked = load_valid(self)?;
+        let card = card(&checked, self)?;
+        Ok((checked, card))
+    }
 }
 
 /// The goals of a [`load_valid`] result, for scoring. `load_valid` returned early on any
 /// error, so this is its guarantee in the type; were it broken, nothing is scored.
 pub fn valid(checked: &Checked) -> Result<crate::model::Valid<'_>, Failure> {
     checked.valid().ok_or(Failure::Reported(exit::FINDINGS))
+}
+
+/// A write that did not happen ([`crate::write`]), as the command's failure: a refused link
+/// and an invalid goalpost.toml reported as `check` reports them; usage problems exit 2,
+/// the rest 3. (`rollover` reports [`crate::write::WriteError::Invalid`] itself.)
+pub fn write_failure(e: crate::write::WriteError, ctx: &Ctx) -> Failure {
+    use crate::write::WriteError;
+    match e {
+        WriteError::Refused(r) => refused_link(&r, ctx.color_err),
+        WriteError::Load(e) => load_failure(e),
+        e if e.is_usage() => Failure::Usage(e.to_string()),
+        e => Failure::Io(e.to_string()),
+    }
 }
 
 /// Prints the `symlink-escape` error of a path this command was to write through a link

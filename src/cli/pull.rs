@@ -5,13 +5,14 @@
 //! the exit code is 3 when a source could not be reached, else 1 when a query gave no usable
 //! value. Everything from a server or the repository is printed escaped.
 
-use super::append::{Appended, Log};
+use super::append;
 use super::{CmdResult, Ctx, Failure, exit, load_valid, out, parse_date, plural};
 use crate::checkin::{self, NewCheckin};
 use crate::model::{Date, Goals, KpiId, Observation};
 use crate::pull::{self, Trouble};
 use crate::select::{Target, resolve};
 use crate::text::safe;
+use crate::write::log::Appended;
 use clap::Args;
 use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
@@ -70,7 +71,7 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
     let log = if args.dry_run {
         None
     } else {
-        Some(Log::open(ctx, &checked.config, args.commit)?)
+        Some(append::open(ctx, &checked.config, args.commit)?)
     };
     let tree = crate::load::source::WorkTree::new(&ctx.root)
         .map_err(|e| Failure::Io(format!("cannot open {}: {e}", ctx.root.display())))?;
@@ -136,7 +137,10 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
     }
     let rows: Vec<NewCheckin> = plan.rows.iter().map(|(r, _)| r.clone()).collect();
     // Rows another run appended in the meantime are skipped by the writer.
-    let (text, also) = match log.append(ctx, &rows)? {
+    let (text, also) = match log
+        .append(&rows)
+        .map_err(|e| super::write_failure(e, ctx))?
+    {
         Appended::Written { text, skipped, .. } => (text, skipped),
         Appended::Nothing { skipped } => {
             out(&format!(
@@ -183,7 +187,7 @@ pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
         sources.join(", ")
     );
     // The same ending as `checkin`; pull's own exit code says whether every source answered.
-    log.finish(&text, &message, report)?;
+    append::finish(&log, ctx, &text, &message, report)?;
     Ok(code)
 }
 

@@ -2,9 +2,8 @@
 //! Markdown (a retrospective for a pull request or a wiki) or JSON. The review itself is
 //! `lifecycle::review`'s; this loads, scores as of --as-of (today by default) and prints.
 
-use super::{CmdResult, Ctx, Failure, exit, load_valid, out};
+use super::{CmdResult, Ctx, Failure, exit, out};
 use crate::lifecycle::review::{self, json, markdown, text};
-use crate::score::{self, Thresholds};
 use clap::{Args, ValueEnum};
 
 /// Review a closed period: final grades and colour bands, what to carry over, and how well
@@ -35,13 +34,8 @@ pub enum ReviewFormat {
 }
 
 pub fn run(args: ReviewArgs, ctx: &Ctx) -> CmdResult {
-    let checked = load_valid(ctx)?;
+    let (checked, card) = ctx.scored()?;
     let goals = &checked.goals;
-    let card = score::score(
-        super::valid(&checked)?,
-        ctx.as_of,
-        Thresholds::from(&checked.config),
-    );
     let r = review::review(goals, &card, &args.period, &args.teams)
         .map_err(|e| Failure::Usage(e.to_string()))?;
     let doc = match args.format {

@@ -1,18 +1,16 @@
 //! `goalpost rollover FROM TO`: start period TO with FROM's unfinished objectives (SPEC
-//! 7.0). The plan is `lifecycle::rollover`'s; this writes it: every new file through the
-//! path resolver (no write through a link out of the repository), created new (never
-//! overwriting), all teams or none; then the repository is validated, and when it no longer
-//! validates the new files are removed again and the errors shown (exit 1).
+//! 7.0). The plan is `lifecycle::rollover`'s and `write::create` writes it, all teams or
+//! none; this parses the arguments and prints the plan, the result, or the errors the new
+//! files would have caused (exit 1, the files removed again).
 
-use super::{CmdResult, Ctx, Failure, check_source, exit, load_valid, out, plural};
+use super::{CmdResult, Ctx, Failure, exit, out, plural};
 use crate::lifecycle::rollover::{self, Options};
 use crate::load::resolve::{Hidden, Resolved};
 use crate::load::source::WorkTree;
 use crate::model::Period;
-use crate::score::{self, Thresholds};
 use crate::text::safe;
+use crate::write::{Invalid, WriteError};
 use clap::Args;
-use std::path::PathBuf;
 
 /// Start period TO: carry FROM's objectives that ended below their pass mark (with their
 /// unfinished key results, each starting where it ended) into one new goal file per team.
@@ -41,7 +39,7 @@ pub fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
             "--at: rollover writes to the work tree and cannot write to a revision".to_owned(),
         ));
     }
-    let checked = load_valid(ctx)?;
+    let (checked, card) = ctx.scored()?;
     let goals = &checked.goals;
     let Some(to) = Period::resolve(&args.to, &checked.config.periods) else {
         return Err(Failure::Usage(format!(
@@ -49,11 +47,6 @@ pub fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
             args.to
         )));
     };
-    let card = score::score(
-        super::valid(&checked)?,
-        ctx.as_of,
-        Thresholds::from(&checked.config),
-    );
     let tree = WorkTree::new(&ctx.root)
         .map_err(|e| Failure::Io(format!("cannot open {}: {e}", ctx.root.display())))?;
     // A path is free only when nothing is there and it can be created inside the
@@ -105,64 +98,22 @@ pub fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
         return Ok(exit::OK);
     }
 
-    let mut written: Vec<PathBuf> = Vec::new();
-    for f in &plan.files {
-        let shown = safe::human(&f.path).into_owned();
-        let real = match tree.resolve(&f.path, Hidden::Refuse) {
-            Ok(Resolved::Missing { real: Some(real) }) => real,
-            Ok(Resolved::Refused(r)) => {
-                remove(&written);
-                return Err(super::refused_link(&r, ctx.color_err));
-            }
-            Ok(_) => {
-                remove(&written);
-                return Err(Failure::Io(format!(
-                    "{shown} appeared while rollover was writing; nothing was written"
-                )));
-            }
-            Err(e) => {
-                remove(&written);
-                return Err(Failure::Io(format!(
-                    "cannot write {shown}: {e}; nothing was written"
-                )));
-            }
-        };
-        let full = tree.absolute(&real);
-        let result = match full.parent() {
-            Some(dir) => std::fs::create_dir_all(dir),
-            None => Ok(()),
+    let files: Vec<(&str, &str)> = plan
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.text.as_str()))
+        .collect();
+    match crate::write::create::create(&tree, &files, "rollover") {
+        Ok(_) => {}
+        Err(WriteError::Invalid(Invalid(after))) => {
+            let n = super::print_errors(&after, ctx);
+            eprintln!(
+                "error: with the carried objectives the goal files would have {}; the new files were removed, nothing was written",
+                plural(n, "error")
+            );
+            return Err(Failure::Reported(exit::FINDINGS));
         }
-        .and_then(|()| crate::fsutil::write_new(&full, f.text.as_bytes()));
-        if let Err(e) = result {
-            remove(&written);
-            let what = if e.kind() == std::io::ErrorKind::AlreadyExists {
-                "it appeared while rollover was writing".to_owned()
-            } else {
-                e.to_string()
-            };
-            return Err(Failure::Io(format!(
-                "cannot write {shown} ({what}); nothing was written"
-            )));
-        }
-        written.push(full);
-    }
-
-    // The repository with the new files must validate, or they go again.
-    let after = match check_source(&tree) {
-        Ok(after) => after,
-        Err(e) => {
-            remove(&written);
-            return Err(e);
-        }
-    };
-    if after.has_errors() {
-        let n = super::print_errors(&after, ctx);
-        remove(&written);
-        eprintln!(
-            "error: with the carried objectives the goal files would have {}; the new files were removed, nothing was written",
-            plural(n, "error")
-        );
-        return Err(Failure::Reported(exit::FINDINGS));
+        Err(e) => return Err(super::write_failure(e, ctx)),
     }
     let mut report = String::new();
     for f in &plan.files {
@@ -180,11 +131,4 @@ pub fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
         "next: read the new files (a carried key result starts where it ended, so a title may name an old start), then run `goalpost check`"
     );
     Ok(exit::OK)
-}
-
-/// Removes files this run created (best effort: each was created new by this run).
-fn remove(written: &[PathBuf]) {
-    for p in written {
-        let _ = std::fs::remove_file(p);
-    }
 }

@@ -2,13 +2,12 @@
 //! (work delivered), not outcome. Reported at the objective.
 
 use super::{Finding, Input, Lint, Report, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use crate::model::{Records, Ref};
 use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::AllMilestones,
-    default_severity: Severity::Warning,
     summary: "Every key result of an objective is a milestone: outputs, not outcomes",
     check: Some(check),
     explain: EXPLAIN,

@@ -6,13 +6,12 @@
 //! wording of its findings and its explanation.
 
 use super::{Finding, Lint, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use crate::model::{Date, Ref};
 use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::ClosedPeriodChanged,
-    default_severity: Severity::Warning,
     summary: "A change alters a closed period's grades or adds a check-in dated inside it",
     check: None,
     explain: EXPLAIN,

@@ -5,11 +5,10 @@
 //! registry entry and explanation, and no check.
 
 use super::{Lint, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 
 pub const LINT: Lint = Lint {
     code: Code::GoalpostMoved,
-    default_severity: Severity::Warning,
     summary: "A target, start or milestone due date moved while its period is open",
     check: None,
     explain: EXPLAIN,

@@ -3,14 +3,13 @@
 //! threshold can trigger it. Reported at the objective, once per critical guardrail.
 
 use super::{Finding, Input, Lint, Report, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use crate::model::Ref;
 use crate::score::KpiStatus;
 use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::GuardrailBreached,
-    default_severity: Severity::Warning,
     summary: "An open objective's guardrail KPI is critical",
     check: Some(check),
     explain: EXPLAIN,

@@ -5,13 +5,12 @@
 //! registry entry, the wording of its finding and its explanation.
 
 use super::{Finding, Lint, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use crate::model::{Date, Ref};
 use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::KrAddedMidPeriod,
-    default_severity: Severity::Warning,
     summary: "A key result was added more than 14 days into its period",
     check: None,
     explain: EXPLAIN,

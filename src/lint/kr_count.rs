@@ -3,13 +3,12 @@
 //! Reported at the objective.
 
 use super::{Finding, Input, Lint, Report, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use crate::model::Ref;
 use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::KrCount,
-    default_severity: Severity::Warning,
     summary: "An objective has fewer than 2 or more than 5 key results",
     check: Some(check),
     explain: EXPLAIN,

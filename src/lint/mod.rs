@@ -54,9 +54,6 @@ pub static REGISTRY: &[Lint] = &[
 #[derive(Debug, Clone, Copy)]
 pub struct Lint {
     pub code: Code,
-    /// Its severity unless `goalpost.toml [lints]` says otherwise (agrees with
-    /// [`Code::default_severity`]; a test checks).
-    pub default_severity: Severity,
     /// One line, no final period: the `goalpost explain` list and the README's table.
     pub summary: &'static str,
     /// Finds the problems in valid goals; `None` for a lint raised elsewhere (see the
@@ -167,7 +164,8 @@ mod tests {
     use super::*;
 
     /// `Code` (diag.rs) and the registry describe the same lints: every lint code has
-    /// exactly one entry, with the same default severity, and every entry is a lint code.
+    /// exactly one entry, whose default severity is the code's, and every entry is a lint
+    /// code.
     #[test]
     fn registry_agrees_with_codes() {
         for &code in Code::ALL.iter().filter(|c| c.is_lint()) {
@@ -177,11 +175,6 @@ mod tests {
                 1,
                 "{code}: {} registry entries",
                 entries.len()
-            );
-            assert_eq!(
-                entries[0].default_severity,
-                code.default_severity(),
-                "{code}"
             );
         }
         for l in REGISTRY {

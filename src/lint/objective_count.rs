@@ -3,13 +3,12 @@
 //! past the limit.
 
 use super::{Finding, Input, Lint, Report, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use std::collections::BTreeMap;
 use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::ObjectiveCount,
-    default_severity: Severity::Warning,
     summary: "A team has more than 5 objectives in one period",
     check: Some(check),
     explain: EXPLAIN,

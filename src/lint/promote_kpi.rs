@@ -3,7 +3,7 @@
 //! around. Reported at the KPI.
 
 use super::{Finding, Input, Lint, Report, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use crate::model::{KpiId, Ref};
 use crate::score::Trend;
 use std::collections::BTreeSet;
@@ -11,7 +11,6 @@ use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::PromoteKpi,
-    default_severity: Severity::Warning,
     summary: "A KPI keeps worsening and no open key result works on it",
     check: Some(check),
     explain: EXPLAIN,

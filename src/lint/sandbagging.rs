@@ -4,14 +4,13 @@
 //! the later one.
 
 use super::{Finding, Input, Lint, Report, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use crate::model::{Commitment, Date};
 use std::collections::BTreeMap;
 use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::Sandbagging,
-    default_severity: Severity::Warning,
     summary: "A team's aspirational objectives all scored 1.0 two closed periods in a row",
     check: Some(check),
     explain: EXPLAIN,

@@ -5,14 +5,13 @@
 //! KPI (which names the open key results that take their values from it).
 
 use super::{Finding, Input, Lint, Report, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use crate::model::{Cadence, Date, KpiId, Ref};
 use std::collections::BTreeMap;
 use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::StaleCheckin,
-    default_severity: Severity::Warning,
     summary: "A key result or KPI has not been checked in recently",
     check: Some(check),
     explain: EXPLAIN,

@@ -3,13 +3,12 @@
 //! the key result.
 
 use super::{Finding, Input, Lint, Report, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use crate::model::{Records, Ref};
 use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::TaskLikeKr,
-    default_severity: Severity::Warning,
     summary: "A milestone key result's title starts with an output verb, like a task",
     check: Some(check),
     explain: EXPLAIN,

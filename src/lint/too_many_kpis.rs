@@ -2,13 +2,12 @@
 //! Reported once per team, at the first KPI past the limit.
 
 use super::{Finding, Input, Lint, Report, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use std::collections::BTreeMap;
 use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::TooManyKpis,
-    default_severity: Severity::Warning,
     summary: "A team defines more than 8 KPIs",
     check: Some(check),
     explain: EXPLAIN,

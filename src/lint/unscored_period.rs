@@ -3,13 +3,12 @@
 //! Reported at the key result.
 
 use super::{Finding, Input, Lint, Report, Scope};
-use crate::diag::{Code, Severity};
+use crate::diag::Code;
 use crate::model::Ref;
 use std::fmt;
 
 pub const LINT: Lint = Lint {
     code: Code::UnscoredPeriod,
-    default_severity: Severity::Warning,
     summary: "A closed period has a key result with no check-in inside it",
     check: Some(check),
     explain: EXPLAIN,

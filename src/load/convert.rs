@@ -105,25 +105,22 @@ impl<'a> Converter<'a> {
                 continue;
             }
             if !known.contains(&key.as_ref()) {
-                let help = match suggest(key, known.iter().copied()) {
-                    _ if what == "a key result" && key == "source" => {
-                        "only KPIs take a `source`; a key result takes its KPI's values through `kpi: team/kpi`, so give the KPI the source".to_owned()
-                    }
+                let d = Diagnostic::new(
+                    Code::UnknownKey,
+                    kspan,
+                    format!("unknown key `{key}` in {what}"),
+                );
+                self.diags.push(match suggest(key, known.iter().copied()) {
+                    _ if what == "a key result" && key == "source" => d.help(
+                        "only KPIs take a `source`; a key result takes its KPI's values through `kpi: team/kpi`, so give the KPI the source",
+                    ),
                     Some(s) => {
                         // The misspelt key stands for `s`: don't also call `s` missing.
                         view.failed.borrow_mut().push(s);
-                        format!("did you mean `{s}`?")
+                        d.did_you_mean(s)
                     }
-                    None => format!("known keys are: {}", known.join(", ")),
-                };
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::UnknownKey,
-                        kspan,
-                        format!("unknown key `{key}` in {what}"),
-                    )
-                    .help(help),
-                );
+                    None => d.help(format!("known keys are: {}", known.join(", "))),
+                });
                 continue;
             }
             view.entries.push((key.as_ref(), kspan, v));
@@ -208,7 +205,7 @@ impl<'a> Converter<'a> {
                         span,
                         format!("`{key}` must be a number, found the string \"{s}\""),
                     )
-                    .help(number_hint(s)),
+                    .number_hint(s),
                 );
                 None
             }
@@ -254,22 +251,20 @@ impl<'a> Converter<'a> {
             Some(t) => Some(Sp::new(t, s.span)),
             None => {
                 m.failed.borrow_mut().push(key);
-                let help = match suggest(&s.value, names.iter().copied()) {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => format!("use one of: {}", names.join(", ")),
-                };
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::InvalidType,
-                        s.span,
-                        format!(
-                            "`{key}` must be one of {}, found `{}`",
-                            names.join(", "),
-                            s.value
-                        ),
-                    )
-                    .help(help),
+                let d = Diagnostic::new(
+                    Code::InvalidType,
+                    s.span,
+                    format!(
+                        "`{key}` must be one of {}, found `{}`",
+                        names.join(", "),
+                        s.value
+                    ),
                 );
+                self.diags
+                    .push(match suggest(&s.value, names.iter().copied()) {
+                        Some(n) => d.did_you_mean(n),
+                        None => d.help(format!("use one of: {}", names.join(", "))),
+                    });
                 None
             }
         }
@@ -492,6 +487,11 @@ fn ok<T>(m: &MapView<'_>, key: &'static str, value: T) -> Option<T> {
 /// A hint for a number written with commas: `1,200` has a thousands separator (`1200`), while
 /// `4,9` is a decimal comma (`4.9`). `None` when the text is no such number.
 pub fn comma_hint(t: &str) -> Option<String> {
+    comma_fix(t).map(|(hint, _)| hint)
+}
+
+/// [`comma_hint`] and the number it proposes.
+fn comma_fix(t: &str) -> Option<(String, String)> {
     if !t.contains(',') {
         return None;
     }
@@ -505,32 +505,47 @@ pub fn comma_hint(t: &str) -> Option<String> {
         && groups[1..].iter().all(|g| g.len() == 3)
         && (fraction.is_empty() || all_digits(fraction));
     if thousands {
-        return Some(format!(
-            "write the number without thousands separators: `{}`",
-            t.replace(',', "")
-        ));
+        let number = t.replace(',', "");
+        let hint = format!("write the number without thousands separators: `{number}`");
+        return Some((hint, number));
     }
     let decimal = t.replacen(',', ".", 1);
     if t.matches(',').count() == 1 && !t.contains('.') && decimal.parse::<f64>().is_ok() {
-        return Some(format!("write the decimal point as a dot: `{decimal}`"));
+        return Some((
+            format!("write the decimal point as a dot: `{decimal}`"),
+            decimal,
+        ));
     }
     None
 }
 
-/// A hint for a string written where a number belongs.
-fn number_hint(s: &str) -> String {
-    let t = s.trim();
-    if let Some(n) = t.strip_suffix('%') {
-        format!(
-            "write the number without the percent sign, `{}`, and put `unit: \"%\"` on the key result or KPI",
-            n.trim()
-        )
-    } else if let Some(hint) = comma_hint(t) {
-        hint
-    } else if t.parse::<f64>().is_ok() {
-        format!("remove the quotes: `{t}`")
-    } else {
-        "write a plain number such as 42 or 0.5".to_owned()
+/// The hint (and, when it proposes a number, the fix) for a string written where a number
+/// belongs.
+trait NumberHint {
+    fn number_hint(self, s: &str) -> Self;
+}
+
+impl NumberHint for Diagnostic {
+    fn number_hint(self, s: &str) -> Diagnostic {
+        let t = s.trim();
+        if let Some(n) = t.strip_suffix('%') {
+            let n = n.trim();
+            let d = self.help(format!(
+                "write the number without the percent sign, `{n}`, and put `unit: \"%\"` on the key result or KPI"
+            ));
+            if n.contains('`') {
+                d
+            } else {
+                d.replace_with(n)
+            }
+        } else if let Some((hint, number)) = comma_fix(t) {
+            self.help(hint).replace_with(number)
+        } else if t.parse::<f64>().is_ok() {
+            self.help(format!("remove the quotes: `{t}`"))
+                .replace_with(t)
+        } else {
+            self.help("write a plain number such as 42 or 0.5")
+        }
     }
 }
 

@@ -347,7 +347,7 @@ fn load_cached(
                             path,
                             String::from_utf8_lossy(&bytes).into_owned(),
                         );
-                        loaded.diags.push(d);
+                        loaded.diags.push(*d);
                     }
                 }
             }
@@ -522,16 +522,16 @@ fn parse_all(texts: &[(u32, String)]) -> Vec<Parsed> {
 }
 
 /// [`decode`] without copying the text (the bytes come back with the diagnostic).
-fn decode_owned(mut bytes: Vec<u8>, file: u32) -> Result<String, (Diagnostic, Vec<u8>)> {
+fn decode_owned(mut bytes: Vec<u8>, file: u32) -> Result<String, (Box<Diagnostic>, Vec<u8>)> {
     if let Err(d) = decode_check(&bytes, file) {
-        return Err((d, bytes));
+        return Err((Box::new(d), bytes));
     }
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
     String::from_utf8(bytes).map_err(|e| {
         let d = Diagnostic::new(Code::InvalidEncoding, Span::default(), "invalid UTF-8");
-        (d, e.into_bytes())
+        (Box::new(d), e.into_bytes())
     })
 }
 

@@ -1,13 +1,13 @@
-//! Code actions: the fixes the diagnostics already propose, as edits. The replacement is
-//! [`Diagnostic::suggestion`] (a "did you mean", a number written as a string, an id that is
-//! not a slug); a percentage also gets `unit: "%"` on its key result or KPI when it has no
-//! unit; a missing field (`title`, …) is added with the example the help gives, under the
-//! item's first key. Only block-style mappings get a new line: inside `{ … }` a line would
+//! Code actions: the fixes the diagnostics propose ([`Diagnostic::fix`], set where each is
+//! raised), as edits. A [`Fix::Replace`] is a "did you mean", a number written as a string
+//! or an id that is not a slug; a percentage also gets `unit: "%"` on its key result or KPI
+//! when it has no unit. A [`Fix::AddLine`] adds a missing field (`title`, …) with the example
+//! the help gives, under the item's first key. Only block-style mappings get a new line: inside `{ … }` a line would
 //! break the YAML, so there the action is not offered.
 
 use super::position::LineIndex;
 use super::store::Workspace;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Diagnostic, Fix, Span};
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Position, Range, TextEdit, Uri, WorkspaceEdit,
 };
@@ -48,11 +48,20 @@ pub fn actions(ws: &Workspace, path: &str, range: Range) -> Vec<CodeActionOrComm
 
 /// The fix of one diagnostic: a title and its edits.
 pub fn fix(text: &str, index: &LineIndex, d: &Diagnostic) -> Option<(String, Vec<TextEdit>)> {
-    if d.code == Code::MissingField {
-        return add_field(text, index, d);
+    match d.fix.as_deref()? {
+        Fix::Replace { span, replacement } => replace(text, index, span, replacement),
+        Fix::AddLine { span, line } => add_field(text, index, span, line),
     }
-    let new = d.suggestion()?;
-    let range = index.range(text, &d.span);
+}
+
+/// Writes `new` in place of what `span` covers.
+fn replace(
+    text: &str,
+    index: &LineIndex,
+    span: &Span,
+    new: &str,
+) -> Option<(String, Vec<TextEdit>)> {
+    let range = index.range(text, span);
     if range.start == range.end {
         return None;
     }
@@ -132,17 +141,16 @@ fn add_unit(text: &str, index: &LineIndex, at: usize) -> Option<TextEdit> {
     ))
 }
 
-/// Adds the example line a `missing-field` help gives ("add `title:`, for example `title:
-/// …`") under the first key of the item.
-fn add_field(text: &str, index: &LineIndex, d: &Diagnostic) -> Option<(String, Vec<TextEdit>)> {
-    let help = d.help.as_deref()?;
-    let example = help
-        .strip_prefix("add `")?
-        .split("for example `")
-        .nth(1)?
-        .strip_suffix('`')?;
+/// Adds the line `example` of a missing field (`title: …`) under the first key of the item,
+/// which is at `span`.
+fn add_field(
+    text: &str,
+    index: &LineIndex,
+    span: &Span,
+    example: &str,
+) -> Option<(String, Vec<TextEdit>)> {
     let key = example.split(':').next()?;
-    let start = index.offset_of_line_col(text, d.span.line, d.span.col.max(1));
+    let start = index.offset_of_line_col(text, span.line, span.col.max(1));
     let pos = index.position(text, start);
     let line = text.lines().nth(pos.line as usize)?;
     let col = key_col(line);
@@ -167,6 +175,7 @@ fn add_field(text: &str, index: &LineIndex, d: &Diagnostic) -> Option<(String, V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
 
     /// Applies edits (non-overlapping, any order) to a text.
     fn apply(text: &str, edits: &[TextEdit]) -> String {
@@ -190,8 +199,7 @@ mod tests {
     }
 
     /// The fixed text for the first diagnostic of `code` in `text`, as the loader and
-    /// validator report it: this keeps [`Diagnostic::suggestion`] in step with their help
-    /// texts.
+    /// validator report it (with the [`Fix`] they set).
     fn fixed(text: &str, code: Code) -> Option<String> {
         let (raw, mut diags) = crate::load::parse_file(0, text);
         if let Some(raw) = raw {

@@ -12,7 +12,7 @@ pub use future::future_checkins;
 pub use unread::Unread;
 
 use crate::config::Config;
-use crate::diag::{Code, Diagnostic, Span, suggest};
+use crate::diag::{Code, Diagnostic, Fix, Span, suggest};
 use crate::load::lower::lower_file;
 use crate::load::raw::Lowered;
 use crate::load::raw::*;
@@ -330,7 +330,11 @@ impl<'c> Validator<'c> {
         }
         self.push(
             Diagnostic::new(Code::MissingField, span, format!("{what} has no `{key}`"))
-                .help(format!("add `{key}:`, for example `{key}: {example}`")),
+                .help(format!("add `{key}:`, for example `{key}: {example}`"))
+                .fix(Fix::AddLine {
+                    span,
+                    line: format!("{key}: {example}"),
+                }),
         );
     }
 
@@ -351,20 +355,21 @@ impl<'c> Validator<'c> {
                 }
             })
             .collect();
-        let help = if is_slug(&fixed) {
-            format!("use lowercase letters, digits, `-` and `_`, for example `{fixed}`")
-        } else {
-            "use 1–63 lowercase letters, digits, `-` and `_`, starting with a letter or digit"
-                .to_owned()
-        };
-        self.push(
-            Diagnostic::new(
-                Code::InvalidSlug,
-                s.span,
-                format!("{what} `{}` is not a valid id", s.value),
-            )
-            .help(help),
+        let d = Diagnostic::new(
+            Code::InvalidSlug,
+            s.span,
+            format!("{what} `{}` is not a valid id", s.value),
         );
+        self.push(if is_slug(&fixed) {
+            d.help(format!(
+                "use lowercase letters, digits, `-` and `_`, for example `{fixed}`"
+            ))
+            .replace_with(fixed)
+        } else {
+            d.help(
+                "use 1–63 lowercase letters, digits, `-` and `_`, starting with a letter or digit",
+            )
+        });
         None
     }
 
@@ -373,18 +378,15 @@ impl<'c> Validator<'c> {
             return Some(period);
         }
         let custom: Vec<&str> = self.config.periods.keys().map(String::as_str).collect();
-        let help = match suggest(&p.value, custom.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => "use `2026-Q4`, `2026-H2`, `2026`, `2026-11`, or define the name under `[periods]` in goalpost.toml".to_owned(),
-        };
-        self.push(
-            Diagnostic::new(
-                Code::InvalidPeriod,
-                p.span,
-                format!("`{}` is not a period", p.value),
-            )
-            .help(help),
+        let d = Diagnostic::new(
+            Code::InvalidPeriod,
+            p.span,
+            format!("`{}` is not a period", p.value),
         );
+        self.push(match suggest(&p.value, custom.iter().copied()) {
+            Some(s) => d.did_you_mean(s),
+            None => d.help("use `2026-Q4`, `2026-H2`, `2026`, `2026-11`, or define the name under `[periods]` in goalpost.toml"),
+        });
         None
     }
 
@@ -799,18 +801,19 @@ impl<'c> Validator<'c> {
         if r.value.parse().is_ok_and(|r| self.unread.covers(&r)) {
             return; // its file did not read: that is the error to fix, and it is reported
         }
-        let help = extra.or_else(|| {
-            self.suggestion(&r.value, candidates)
-                .map(|s| format!("did you mean `{s}`?"))
-        });
-        self.push(
-            Diagnostic::new(
-                Code::UnknownRef,
-                r.span,
-                format!("{what} `{}`, which is not defined", r.value),
-            )
-            .maybe_help(help.or_else(|| Some("check the spelling, or define it".to_owned()))),
+        let d = Diagnostic::new(
+            Code::UnknownRef,
+            r.span,
+            format!("{what} `{}`, which is not defined", r.value),
         );
+        let d = match extra {
+            Some(extra) => d.help(extra),
+            None => match self.suggestion(&r.value, candidates) {
+                Some(s) => d.did_you_mean(&s),
+                None => d.help("check the spelling, or define it"),
+            },
+        };
+        self.push(d);
     }
 
     /// The closest candidate to `word`, while the run's suggestion budget lasts. Candidates

@@ -23,8 +23,9 @@ impl Validator<'_> {
         };
         let Some(source) = self.config.sources.get(&from.value) else {
             let names = self.config.sources.keys().cloned();
-            let help = match self.suggestion(&from.value, names) {
-                Some(s) => format!("did you mean `{s}`?"),
+            let suggested = self.suggestion(&from.value, names);
+            let help = match &suggested {
+                Some(_) => String::new(),
                 None if self.config.sources.is_empty() => format!(
                     "goalpost.toml defines no sources: add `[sources.{}]` with `kind = \"prometheus\"` and `url`, or `kind = \"csv\"` and `path`",
                     from.value
@@ -39,17 +40,18 @@ impl Validator<'_> {
                         .join(", ")
                 ),
             };
-            self.push(
-                Diagnostic::new(
-                    Code::UnknownRef,
-                    from.span,
-                    format!(
-                        "`source` names `{}`, which is not a source in goalpost.toml",
-                        from.value
-                    ),
-                )
-                .help(help),
+            let d = Diagnostic::new(
+                Code::UnknownRef,
+                from.span,
+                format!(
+                    "`source` names `{}`, which is not a source in goalpost.toml",
+                    from.value
+                ),
             );
+            self.push(match suggested {
+                Some(s) => d.did_you_mean(&s),
+                None => d.help(help),
+            });
             return None;
         };
         let query = match (source, &raw.query) {

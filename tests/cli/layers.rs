@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Each top-level module of `src/` and the modules it may use. The arrows point down: the
-/// table has no circle, so neither can the code (`scripts/import-graph.py` shows the graph).
+/// table has no circle, so neither can the code (`tests/tools/import-graph.py` shows the graph).
 const LAYERS: &[(&str, &[&str])] = &[
     // Leaves.
     ("date", &[]),
@@ -46,7 +46,13 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("history", &["model", "select", "load", "git", "diff"]),
     ("checkin", &["date", "diag", "model", "load", "git"]),
-    ("schema", &["diag", "model", "config", "load", "explain"]),
+    ("schema", &["model", "config", "load", "lint"]),
+    (
+        "write",
+        &[
+            "diag", "config", "fsutil", "text", "load", "check", "checkin", "git", "schema",
+        ],
+    ),
     // Outputs.
     (
         "report",
@@ -101,6 +107,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "history",
             "checkin",
             "schema",
+            "write",
             "report",
             "lifecycle",
             "contract",

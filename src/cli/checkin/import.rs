@@ -5,12 +5,13 @@
 //! import again is safe. FILE is the user's choice (SPEC 11), read as given, not through the
 //! repository's path rules; it is bounded like a goal file.
 
-use super::super::append::{Appended, Log, Refusal};
+use super::super::append;
 use super::super::{CmdResult, Ctx, Failure, check_source, exit, out, plural};
 use crate::checkin::NewCheckin;
 use crate::checkin::import::{self, Format, ImportError, Row};
 use crate::diag::{Code, Diagnostic};
 use crate::text::safe;
+use crate::write::log::{Appended, Refusal};
 use std::io::Read as _;
 use std::path::Path;
 
@@ -83,9 +84,12 @@ pub fn run(from: &Path, format: Option<InputFormat>, commit: bool, ctx: &Ctx) ->
         );
         return Err(Failure::Reported(exit::FINDINGS));
     }
-    let log = Log::open(ctx, &checked.config, commit)?;
+    let log = append::open(ctx, &checked.config, commit)?;
     let checkins: Vec<NewCheckin> = rows.iter().map(|r| r.checkin.clone()).collect();
-    let (text, skipped, warnings) = match log.append(ctx, &checkins)? {
+    let (text, skipped, warnings) = match log
+        .append(&checkins)
+        .map_err(|e| super::super::write_failure(e, ctx))?
+    {
         Appended::Written {
             text,
             skipped,
@@ -117,7 +121,9 @@ pub fn run(from: &Path, format: Option<InputFormat>, commit: bool, ctx: &Ctx) ->
     }
     report.push('\n');
     let what = if stdin { "standard input" } else { &name };
-    log.finish(
+    append::finish(
+        &log,
+        ctx,
         &text,
         &format!("checkin: {} from {what}", plural(written, "check-in")),
         report,

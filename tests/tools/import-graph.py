@@ -5,14 +5,14 @@ A file's `crate::a::b` mentions (in `use` lines, paths and `use crate::{a, b::c}
 its edges; `a` is the top-level module, and the longest path that names a file under src/ is
 the target file. Test code (`#[cfg(test)]` modules, inline or in their own files) is left
 out unless `--with-tests` is given. Prints the strongly connected components with more than one member, at the
-module level and at the file level. Usage: scripts/import-graph.py [src-dir] [--with-tests] [-v]
+module level and at the file level. Usage: tests/tools/import-graph.py [src-dir] [--with-tests] [-v]
 """
 import os
 import re
 import sys
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("-")]
-SRC = ARGS[0] if ARGS else os.path.join(os.path.dirname(__file__), "..", "src")
+SRC = ARGS[0] if ARGS else os.path.join(os.path.dirname(__file__), "..", "..", "src")
 SRC = os.path.normpath(SRC)
 
 

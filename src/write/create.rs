@@ -1,0 +1,74 @@
+//! New files, all or none (`rollover`, SPEC 7.0): every file through the path resolver (no
+//! write through a link out of the repository), created new (never overwriting); then the
+//! repository is validated, and when it no longer validates the new files are removed again
+//! ([`WriteError::Invalid`] carries the errors).
+
+use super::{Invalid, WriteError};
+use crate::check::Checked;
+use crate::load::resolve::{Hidden, Resolved};
+use crate::load::source::WorkTree;
+use crate::text::safe;
+use std::path::PathBuf;
+
+/// Creates each `(path, text)` of `files` in `tree`, then validates the repository with
+/// them; on any failure the files this call created are removed again. `command` names the
+/// writer in messages. Returns the repository as it now is.
+pub fn create(
+    tree: &WorkTree,
+    files: &[(&str, &str)],
+    command: &'static str,
+) -> Result<Checked, WriteError> {
+    let mut written: Vec<PathBuf> = Vec::new();
+    let result = create_each(tree, files, command, &mut written).and_then(|()| {
+        // The repository with the new files must validate, or they go again.
+        let after = crate::check::load(tree)?;
+        if after.has_errors() {
+            return Err(WriteError::Invalid(Invalid(Box::new(after))));
+        }
+        Ok(after)
+    });
+    if result.is_err() {
+        remove(&written);
+    }
+    result
+}
+
+fn create_each(
+    tree: &WorkTree,
+    files: &[(&str, &str)],
+    command: &'static str,
+    written: &mut Vec<PathBuf>,
+) -> Result<(), WriteError> {
+    for &(path, text) in files {
+        let shown = safe::human(path).into_owned();
+        let real = match tree.resolve(path, Hidden::Refuse) {
+            Ok(Resolved::Missing { real: Some(real) }) => real,
+            Ok(Resolved::Refused(r)) => return Err(WriteError::Refused(r)),
+            Ok(_) => return Err(WriteError::Appeared { shown, command }),
+            Err(source) => return Err(WriteError::Unresolved { shown, source }),
+        };
+        let full = tree.absolute(&real);
+        let result = match full.parent() {
+            Some(dir) => std::fs::create_dir_all(dir),
+            None => Ok(()),
+        }
+        .and_then(|()| crate::fsutil::write_new(&full, text.as_bytes()));
+        if let Err(e) = result {
+            let what = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                format!("it appeared while {command} was writing")
+            } else {
+                e.to_string()
+            };
+            return Err(WriteError::Create { shown, what });
+        }
+        written.push(full);
+    }
+    Ok(())
+}
+
+/// Removes files this run created (best effort: each was created new by this run).
+fn remove(written: &[PathBuf]) {
+    for p in written {
+        let _ = std::fs::remove_file(p);
+    }
+}
