@@ -10,6 +10,7 @@
 //! CRLF line ends.
 
 use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView};
+use crate::model::{KeyResult, Kpi, Objective};
 use crate::text::{num_full, safe};
 
 /// Defines [`Column`]: each variant with its name in the header, in header order.
@@ -98,14 +99,29 @@ impl Row {
 
 fn objective(row: &ObjectiveRow) -> Row {
     let (o, s) = (row.objective, row.score);
+    // Every field of the model is named (no `..`): a new one does not compile until the CSV
+    // says whether it has a column.
+    let Objective {
+        team,
+        id: _, // in `ref`
+        period,
+        title,
+        owner,
+        commitment,
+        parent: _,       // no column (JSON has it)
+        guardrails: _,   // `guardrail_breached`
+        key_results: _,  // rows of their own
+        carried_from: _, // no column (JSON has it)
+        span: _,
+    } = o;
     let mut r = Row::default();
     r.word(C::Type, "objective");
     r.word(C::Ref, o.reference());
-    r.text(C::Team, &o.team);
-    r.text(C::Period, &o.period.name);
-    r.text(C::Title, &o.title);
-    r.text(C::Owner, o.owner.as_deref().unwrap_or(""));
-    r.word(C::Kind, o.commitment.as_str());
+    r.text(C::Team, team);
+    r.text(C::Period, &period.name);
+    r.text(C::Title, title);
+    r.text(C::Owner, owner.as_deref().unwrap_or(""));
+    r.word(C::Kind, commitment.as_str());
     r.num(C::Score, Some(s.score));
     r.num(C::Expected, Some(s.expected));
     r.word(C::Status, s.status.as_str());
@@ -115,20 +131,31 @@ fn objective(row: &ObjectiveRow) -> Row {
 }
 
 fn key_result(row: &KrRow) -> Row {
-    let (o, kr, s) = (row.objective, row.kr, row.score);
+    let (o, s) = (row.objective, row.score);
+    // Every field of the model is named, as for objectives.
+    let KeyResult {
+        id: _, // in `ref`
+        title,
+        kind,
+        unit,
+        weight,
+        kpi: _,      // no column (JSON has it)
+        checkins: _, // scored
+        span: _,
+    } = row.kr;
     let mut r = Row::default();
     r.word(C::Type, "key_result");
     r.word(C::Ref, row.reference());
     r.text(C::Team, &o.team);
     r.text(C::Period, &o.period.name);
-    r.text(C::Title, &kr.title);
+    r.text(C::Title, title);
     r.text(C::Owner, o.owner.as_deref().unwrap_or(""));
-    r.word(C::Kind, kr.kind.kind().as_str());
-    if let Some((start, target)) = kr.kind.start_target() {
+    r.word(C::Kind, kind.kind().as_str());
+    if let Some((start, target)) = kind.start_target() {
         r.num(C::Start, Some(start));
         r.num(C::Target, Some(target));
     }
-    r.text(C::Unit, kr.unit.as_deref().unwrap_or(""));
+    r.text(C::Unit, unit.as_deref().unwrap_or(""));
     r.num(C::Current, s.current);
     if let Some(d) = s.done {
         r.word(C::Done, d);
@@ -141,8 +168,8 @@ fn key_result(row: &KrRow) -> Row {
         r.word(C::LastCheckin, d);
     }
     r.word(C::Stale, s.stale);
-    r.num(C::Weight, Some(kr.weight));
-    if let Some(due) = kr.kind.due() {
+    r.num(C::Weight, Some(*weight));
+    if let Some(due) = kind.due() {
         r.word(C::Due, due);
     }
     if let Some(d) = row.checkin_due() {
@@ -160,23 +187,38 @@ fn key_result(row: &KrRow) -> Row {
 
 fn kpi(row: &KpiRow) -> Row {
     let (k, s) = (row.kpi, row.score);
+    // Every field of the model is named, as for objectives.
+    let Kpi {
+        team,
+        id: _, // in `ref`
+        title,
+        unit,
+        better,
+        target,
+        critical,
+        cadence,
+        owner,
+        source: _,   // configuration for `pull`, not status
+        checkins: _, // scored
+        span: _,
+    } = k;
     let mut r = Row::default();
     r.word(C::Type, "kpi");
     r.word(C::Ref, k.reference());
-    r.text(C::Team, &k.team);
-    r.text(C::Title, &k.title);
-    r.text(C::Owner, k.owner.as_deref().unwrap_or(""));
-    r.word(C::Kind, k.cadence.as_str());
-    r.num(C::Target, Some(k.target));
-    r.text(C::Unit, k.unit.as_deref().unwrap_or(""));
+    r.text(C::Team, team);
+    r.text(C::Title, title);
+    r.text(C::Owner, owner.as_deref().unwrap_or(""));
+    r.word(C::Kind, cadence.as_str());
+    r.num(C::Target, Some(*target));
+    r.text(C::Unit, unit.as_deref().unwrap_or(""));
     r.num(C::Current, s.value);
     r.word(C::Status, s.status.as_str());
     if let Some(d) = s.last_checkin {
         r.word(C::LastCheckin, d);
     }
     r.word(C::Stale, s.stale);
-    r.word(C::Better, k.better.as_str());
-    r.num(C::Critical, k.critical);
+    r.word(C::Better, better.as_str());
+    r.num(C::Critical, *critical);
     if let Some(t) = s.trend {
         r.word(C::Trend, t.as_str());
     }
