@@ -87,6 +87,14 @@ pub struct Entry {
     pub checkin_due: Option<Date>,
 }
 
+impl Entry {
+    /// Its reasons in words, most severe first: "off track, stale" (every human output).
+    pub fn why(&self) -> String {
+        let words: Vec<&str> = self.reasons.iter().map(|r| r.label()).collect();
+        words.join(", ")
+    }
+}
+
 /// When a key result's next check-in is due, while its period is open at `t`: its latest
 /// check-in on or before `t` plus its cadence, or the period's start plus its cadence when it
 /// has none. None for a milestone that is done and for a `kpi:` key result (its KPI is asked).

@@ -1,7 +1,9 @@
 //! What the engine says changed, as values: an [`ItemChange`] per item (its [`Ref`], kind,
 //! how it changed, each [`Field`] that moved with its typed values, its check-ins added,
-//! changed and removed, and its figures before → after). No text is made here: each output
-//! words these values once, at its edge (`report::diff`, `report::log`, the history rules).
+//! changed and removed, and its figures before → after). The one text made here is the
+//! wording of a field change ([`Field::words`], "target 150 → 1150"), shared by `diff`,
+//! `log` and `check --base`; everything else each output words once, at its edge
+//! (`report::diff`, `report::log`, the history rules).
 
 use crate::model::{Better, Cadence, Checkin, Commitment, Date, KrKind, Observation, Ref, Span};
 use crate::score::{KpiStatus, Status};
@@ -114,6 +116,55 @@ impl Field {
         }
     }
 
+    /// The values before and after, in words ([`Wording`]): text as written, numbers as
+    /// people write them, `none` for a value that is absent.
+    pub fn values(&self, wording: Wording) -> (String, String) {
+        fn pair<T>(p: &FromTo<T>, show: impl Fn(&T) -> String) -> (String, String) {
+            (show(&p.from), show(&p.to))
+        }
+        let exact = wording == Wording::Exact;
+        let number = |x: &f64| {
+            if exact {
+                format!("{x}")
+            } else {
+                crate::text::num(*x)
+            }
+        };
+        let none = || "none".to_owned();
+        let text = |s: &Option<String>| {
+            s.as_ref()
+                .map_or_else(none, |s| if exact { format!("{s:?}") } else { s.clone() })
+        };
+        let link = |r: &Option<Ref>| r.as_ref().map_or_else(none, Ref::to_string);
+        let refs = |r: &Vec<Ref>| {
+            if r.is_empty() {
+                return none();
+            }
+            let list = r.iter().map(Ref::to_string).collect::<Vec<_>>().join(", ");
+            if exact { format!("[{list}]") } else { list }
+        };
+        match self {
+            Field::Title(p) => pair(p, |t| format!("{t:?}")),
+            Field::Owner(p) | Field::Unit(p) => pair(p, text),
+            Field::Commitment(p) => pair(p, ToString::to_string),
+            Field::Parent(p) | Field::Kpi(p) => pair(p, link),
+            Field::Guardrails(p) => pair(p, refs),
+            Field::Start(p) | Field::Target(p) | Field::Weight(p) => pair(p, number),
+            Field::Critical(p) => pair(p, |x| x.as_ref().map_or_else(none, number)),
+            Field::Kind(p) => pair(p, ToString::to_string),
+            Field::Better(p) => pair(p, ToString::to_string),
+            Field::Cadence(p) => pair(p, ToString::to_string),
+            Field::Due(p) => pair(p, |d| d.map_or_else(none, |d| d.to_string())),
+        }
+    }
+
+    /// The change in words, the one wording of every output: `target 150 → 1150`,
+    /// `unit none → "%"` ([`Wording::Exact`]), `title "A" → "B"`.
+    pub fn words(&self, wording: Wording) -> String {
+        let (from, to) = self.values(wording);
+        format!("{} {from} → {to}", self.name())
+    }
+
     /// A threshold that moved from one number to another: a key result's start or target, a
     /// KPI's target, or its critical threshold when it is set on both sides.
     pub fn moved(&self) -> Option<FromTo<f64>> {
@@ -126,6 +177,17 @@ impl Field {
             _ => None,
         }
     }
+}
+
+/// How [`Field::values`] words values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wording {
+    /// As written, for `log` (a history): numbers at full precision (`0.125`), text quoted
+    /// (`"%"`), a list in brackets (`[growth/churn]`).
+    Exact,
+    /// As people read them, for `diff` and `check --base`: numbers to three decimals at
+    /// most, text and lists bare.
+    Brief,
 }
 
 /// Which parts of a check-in differ between two versions of it (same item, same date).

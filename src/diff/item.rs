@@ -62,46 +62,83 @@ fn opt_text(s: &Option<String>) -> Option<Cow<'_, str>> {
 }
 
 impl<'a> ItemFields<'a> {
-    /// A validated objective's fields.
+    /// A validated objective's fields. Every field of the model is named (no `..`): a new
+    /// one does not compile until it is compared here or said not to be.
     pub fn objective(goals: &Goals, o: &'a Objective) -> ItemFields<'a> {
+        let Objective {
+            team: _,   // part of the ref: a change of it is another item
+            id: _,     // likewise (a renamed item is paired by its place)
+            period: _, // likewise (the item's identity in history)
+            title,
+            owner,
+            commitment,
+            parent,
+            guardrails,
+            key_results: _,  // items of their own
+            carried_from: _, // written once by `rollover`, not compared
+            span: _,
+        } = o;
         ItemFields::Objective(ObjectiveFields {
-            title: text(&o.title),
-            owner: opt_text(&o.owner),
-            commitment: Some(o.commitment),
-            parent: goals.parent_ref(o),
-            guardrails: o
-                .guardrails
+            title: text(title),
+            owner: opt_text(owner),
+            commitment: Some(*commitment),
+            parent: parent.map(|p| goals.objective(p).reference()),
+            guardrails: guardrails
                 .iter()
                 .map(|&k| goals.kpi(k).reference())
                 .collect(),
         })
     }
 
-    /// A validated key result's fields.
+    /// A validated key result's fields (every field of the model named, as for objectives).
     pub fn key_result(goals: &Goals, kr: &'a KeyResult) -> ItemFields<'a> {
-        let bounds = kr.kind.bounds();
+        let KeyResult {
+            id: _, // part of the ref
+            title,
+            kind,
+            unit,
+            weight,
+            kpi,
+            checkins: _, // compared on their own ([`compare_checkins`])
+            span: _,
+        } = kr;
+        let bounds = kind.bounds();
         ItemFields::KeyResult(KrFields {
-            title: text(&kr.title),
-            kind: Some(kr.kind.kind()),
+            title: text(title),
+            kind: Some(kind.kind()),
             start: bounds.map(|b| b.0),
             target: bounds.map(|b| b.1),
-            unit: opt_text(&kr.unit),
-            weight: Some(kr.weight),
-            kpi: kr.kpi.map(|k| goals.kpi(k).reference()),
-            due: kr.kind.due(),
+            unit: opt_text(unit),
+            weight: Some(*weight),
+            kpi: kpi.map(|k| goals.kpi(k).reference()),
+            due: kind.due(),
         })
     }
 
-    /// A validated KPI's fields.
+    /// A validated KPI's fields (every field of the model named, as for objectives).
     pub fn kpi(k: &'a Kpi) -> ItemFields<'a> {
+        let Kpi {
+            team: _, // part of the ref
+            id: _,   // part of the ref
+            title,
+            unit,
+            better,
+            target,
+            critical,
+            cadence,
+            owner,
+            source: _,   // where `pull` fetches values: configuration, not compared
+            checkins: _, // compared on their own ([`compare_checkins`])
+            span: _,
+        } = k;
         ItemFields::Kpi(KpiFields {
-            title: text(&k.title),
-            unit: opt_text(&k.unit),
-            better: Some(k.better),
-            target: Some(k.target),
-            critical: k.critical,
-            cadence: Some(k.cadence),
-            owner: opt_text(&k.owner),
+            title: text(title),
+            unit: opt_text(unit),
+            better: Some(*better),
+            target: Some(*target),
+            critical: *critical,
+            cadence: Some(*cadence),
+            owner: opt_text(owner),
         })
     }
 
@@ -183,42 +220,70 @@ fn owned(c: &Option<Cow<'_, str>>) -> Option<String> {
 /// different kinds of item have nothing in common to compare.
 pub fn field_changes(base: &ItemFields, head: &ItemFields) -> Vec<Field> {
     let mut out = Vec::new();
-    let title = |out: &mut Vec<Field>, a: &Option<Cow<str>>, b: &Option<Cow<str>>| {
+    let title_of = |out: &mut Vec<Field>, a: &Option<Cow<str>>, b: &Option<Cow<str>>| {
         both(out, a.as_deref(), b.as_deref(), |t| {
             Field::Title(FromTo::new(t.from.to_owned(), t.to.to_owned()))
         })
     };
+    // Every field of each version is named (no `..`): a new field does not compile until it
+    // is compared here.
     match (base, head) {
         (ItemFields::Objective(a), ItemFields::Objective(b)) => {
-            title(&mut out, &a.title, &b.title);
-            either_text(&mut out, &a.owner, &b.owner, Field::Owner);
-            both(&mut out, a.commitment, b.commitment, Field::Commitment);
-            either(&mut out, a.parent.clone(), b.parent.clone(), Field::Parent);
-            if a.guardrails != b.guardrails {
+            let ObjectiveFields {
+                title,
+                owner,
+                commitment,
+                parent,
+                guardrails,
+            } = a;
+            title_of(&mut out, title, &b.title);
+            either_text(&mut out, owner, &b.owner, Field::Owner);
+            both(&mut out, *commitment, b.commitment, Field::Commitment);
+            either(&mut out, parent.clone(), b.parent.clone(), Field::Parent);
+            if *guardrails != b.guardrails {
                 out.push(Field::Guardrails(FromTo::new(
-                    a.guardrails.clone(),
+                    guardrails.clone(),
                     b.guardrails.clone(),
                 )));
             }
         }
         (ItemFields::KeyResult(a), ItemFields::KeyResult(b)) => {
-            both(&mut out, a.start, b.start, Field::Start);
-            both(&mut out, a.target, b.target, Field::Target);
-            title(&mut out, &a.title, &b.title);
-            both(&mut out, a.kind, b.kind, Field::Kind);
-            both(&mut out, a.weight, b.weight, Field::Weight);
-            either_text(&mut out, &a.unit, &b.unit, Field::Unit);
-            either(&mut out, a.kpi.clone(), b.kpi.clone(), Field::Kpi);
-            either(&mut out, a.due, b.due, Field::Due);
+            let KrFields {
+                title,
+                kind,
+                start,
+                target,
+                unit,
+                weight,
+                kpi,
+                due,
+            } = a;
+            both(&mut out, *start, b.start, Field::Start);
+            both(&mut out, *target, b.target, Field::Target);
+            title_of(&mut out, title, &b.title);
+            both(&mut out, *kind, b.kind, Field::Kind);
+            both(&mut out, *weight, b.weight, Field::Weight);
+            either_text(&mut out, unit, &b.unit, Field::Unit);
+            either(&mut out, kpi.clone(), b.kpi.clone(), Field::Kpi);
+            either(&mut out, *due, b.due, Field::Due);
         }
         (ItemFields::Kpi(a), ItemFields::Kpi(b)) => {
-            both(&mut out, a.target, b.target, Field::Target);
-            either(&mut out, a.critical, b.critical, Field::Critical);
-            title(&mut out, &a.title, &b.title);
-            both(&mut out, a.better, b.better, Field::Better);
-            both(&mut out, a.cadence, b.cadence, Field::Cadence);
-            either_text(&mut out, &a.unit, &b.unit, Field::Unit);
-            either_text(&mut out, &a.owner, &b.owner, Field::Owner);
+            let KpiFields {
+                title,
+                unit,
+                better,
+                target,
+                critical,
+                cadence,
+                owner,
+            } = a;
+            both(&mut out, *target, b.target, Field::Target);
+            either(&mut out, *critical, b.critical, Field::Critical);
+            title_of(&mut out, title, &b.title);
+            both(&mut out, *better, b.better, Field::Better);
+            both(&mut out, *cadence, b.cadence, Field::Cadence);
+            either_text(&mut out, unit, &b.unit, Field::Unit);
+            either_text(&mut out, owner, &b.owner, Field::Owner);
         }
         _ => {}
     }

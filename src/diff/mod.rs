@@ -15,7 +15,7 @@ mod touched;
 
 pub use change::{
     ChangeKind, CheckinChanges, CheckinPart, Field, Figures, FromTo, ItemChange, ItemKind,
-    ItemStatus, checkin_differences, first_difference, same_checkin,
+    ItemStatus, Wording, checkin_differences, first_difference, same_checkin,
 };
 pub use item::{ItemFields, compare_checkins, field_changes, pair_checkins};
 pub use touched::Touched;

@@ -8,7 +8,7 @@
 //! that did not validate at the base are not judged for moves (their values there were
 //! placeholders). Diagnostics are located in the newer side's files (its [`Sources`]).
 
-use super::change::{ChangeKind, Field, ItemChange, ItemKind, ItemStatus};
+use super::change::{ChangeKind, Field, ItemChange, ItemKind, ItemStatus, Wording};
 use super::{Options, Side, compare_with};
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Severity, Span};
@@ -119,16 +119,13 @@ pub fn history(
         };
         let span = c.head_span.unwrap_or_default();
         for f in &c.fields {
-            let (name, from, to, help) = match f {
-                Field::Start(m) => ("start", num(m.from), num(m.to), MOVED_HELP),
-                Field::Target(m) => ("target", num(m.from), num(m.to), MOVED_HELP),
-                Field::Due(m) => {
-                    let day =
-                        |d: Option<Date>| d.map_or_else(|| "none".to_owned(), |d| d.to_string());
-                    ("due date", day(m.from), day(m.to), DUE_MOVED_HELP)
-                }
+            let (name, help) = match f {
+                Field::Start(_) => ("start", MOVED_HELP),
+                Field::Target(_) => ("target", MOVED_HELP),
+                Field::Due(_) => ("due date", DUE_MOVED_HELP),
                 _ => continue,
             };
+            let (from, to) = f.values(Wording::Brief);
             let key = if name == "due date" { "due" } else { name };
             let at = value_span(head_sources, &mut parsed, span, key).unwrap_or(span);
             let mut d = Diagnostic::new(

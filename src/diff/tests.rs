@@ -686,3 +686,27 @@ fn touched_items_changed_themselves_not_only_their_figures() {
     assert!(t.item(ItemKind::Kpi, None, &Ref::item("growth", "churn")));
     assert!(!t.team_period("growth", "2026-Q4"));
 }
+
+#[test]
+fn a_field_change_has_one_wording_exact_or_brief() {
+    use crate::diff::Wording::{Brief, Exact};
+    let unit = Field::Unit(FromTo::new(None, Some("%".to_owned())));
+    assert_eq!(unit.words(Exact), "unit none → \"%\"");
+    assert_eq!(unit.words(Brief), "unit none → %");
+    let target = Field::Target(FromTo::new(150.0, 1150.1255));
+    assert_eq!(target.words(Exact), "target 150 → 1150.1255");
+    assert_eq!(target.words(Brief), "target 150 → 1150.126");
+    let guardrails = Field::Guardrails(FromTo::new(
+        vec![],
+        vec![Ref::item("g", "churn"), Ref::item("g", "nps")],
+    ));
+    assert_eq!(
+        guardrails.words(Exact),
+        "guardrails none → [g/churn, g/nps]"
+    );
+    assert_eq!(guardrails.words(Brief), "guardrails none → g/churn, g/nps");
+    let title = Field::Title(FromTo::new("A".to_owned(), "B \"b\"".to_owned()));
+    assert_eq!(title.words(Brief), "title \"A\" → \"B \\\"b\\\"\"");
+    let critical = Field::Critical(FromTo::new(Some(7.0), None));
+    assert_eq!(critical.words(Exact), "critical 7 → none");
+}

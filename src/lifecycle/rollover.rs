@@ -304,33 +304,46 @@ fn objective(
     all: bool,
 ) {
     let (o, s) = (goals.objective(i), card.objective(i));
+    // Every field is named (no `..`): a new field does not compile here until it is carried
+    // or said not to be (SPEC 7.0).
+    let Objective {
+        team: _,   // the file's `team:`
+        period: _, // the file's `period:` is TO
+        id,
+        title,
+        owner,
+        commitment,
+        parent: _, // `keep_parent`: only when the parent is in TO after the rollover
+        guardrails,
+        key_results,
+        carried_from: _, // replaced: the new one names FROM
+        span: _,
+    } = o;
     out.push_str(&format!(
         "  # scored {} in {from} (pass mark {:.1})\n",
         crate::text::fixed(s.score, 2),
-        o.commitment.pass_mark()
+        commitment.pass_mark()
     ));
-    out.push_str(&format!("  - id: {}\n", yaml_text(&o.id)));
-    out.push_str(&format!("    title: {}\n", yaml_text(&o.title)));
-    if let Some(owner) = &o.owner {
+    out.push_str(&format!("  - id: {}\n", yaml_text(id)));
+    out.push_str(&format!("    title: {}\n", yaml_text(title)));
+    if let Some(owner) = owner {
         out.push_str(&format!("    owner: {}\n", yaml_text(owner)));
     }
-    if o.commitment == Commitment::Committed {
+    if *commitment == Commitment::Committed {
         out.push_str("    commitment: committed\n");
     }
     if let (true, Some(p)) = (keep_parent, goals.parent_ref(o)) {
         out.push_str(&format!("    parent: {}\n", yaml_text(&p.to_string())));
     }
-    if !o.guardrails.is_empty() {
-        let refs: Vec<String> = o
-            .guardrails
+    if !guardrails.is_empty() {
+        let refs: Vec<String> = guardrails
             .iter()
             .map(|&k| scalar(&goals.kpi(k).reference().to_string()))
             .collect();
         out.push_str(&format!("    guardrails: [{}]\n", refs.join(", ")));
     }
     out.push_str(&format!("    carried_from: {}\n", period(from)));
-    let done: Vec<&str> = o
-        .key_results
+    let done: Vec<&str> = key_results
         .iter()
         .zip(&s.key_results)
         .filter(|(_, ks)| !carries_kr(ks, all))
@@ -342,8 +355,7 @@ fn objective(
             done.join(", ")
         ));
     }
-    let krs: Vec<_> = o
-        .key_results
+    let krs: Vec<_> = key_results
         .iter()
         .zip(&s.key_results)
         .filter(|(_, ks)| carries_kr(ks, all))
@@ -354,37 +366,56 @@ fn objective(
     }
     out.push_str("    key_results:\n");
     for (kr, ks) in krs {
-        out.push_str(&format!("      - id: {}\n", yaml_text(&kr.id)));
-        out.push_str(&format!("        title: {}\n", yaml_text(&kr.title)));
-        match kr.kind {
-            // A milestone's `due` lies in the period it leaves, so it is not carried (SPEC
-            // 7.0): the team sets a new one for the next period.
-            KrMeasure::Milestone { due: _ } => out.push_str("        kind: milestone\n"),
-            KrMeasure::Metric { target, .. } => {
-                let start = carried_start(kr, ks).unwrap_or(target);
-                // Finite model numbers always have a YAML form.
-                let n = |x: f64| number(x).unwrap_or_else(|| num(x));
-                out.push_str(&format!("        start: {}\n", n(start)));
-                out.push_str(&format!("        target: {}\n", n(target)));
-                if let Some(u) = &kr.unit {
-                    out.push_str(&format!("        unit: {}\n", yaml_text(u)));
-                }
-            }
-        }
-        if kr.weight != 1.0 {
-            out.push_str(&format!(
-                "        weight: {}\n",
-                number(kr.weight).unwrap_or_else(|| num(kr.weight))
-            ));
-        }
-        if let Some(k) = kr.kpi {
-            out.push_str(&format!(
-                "        kpi: {}\n",
-                yaml_text(&goals.kpi(k).reference().to_string())
-            ));
-        }
+        key_result(out, goals, kr, ks);
     }
 }
 
+/// A carried key result (SPEC 7.0).
+fn key_result(out: &mut String, goals: &Goals, kr: &KeyResult, ks: &crate::score::KrScore) {
+    // Every field is named (no `..`), as for the objective.
+    let KeyResult {
+        id,
+        title,
+        kind,
+        unit,
+        weight,
+        kpi,
+        checkins: _, // check-ins start afresh
+        span: _,
+    } = kr;
+    out.push_str(&format!("      - id: {}\n", yaml_text(id)));
+    out.push_str(&format!("        title: {}\n", yaml_text(title)));
+    match *kind {
+        // A milestone's `due` lies in the period it leaves, so it is not carried (SPEC
+        // 7.0): the team sets a new one for the next period.
+        KrMeasure::Milestone { due: _ } => out.push_str("        kind: milestone\n"),
+        // The start is where it ended ([`carried_start`]).
+        KrMeasure::Metric { target, start: _ } => {
+            let start = carried_start(kr, ks).unwrap_or(target);
+            // Finite model numbers always have a YAML form.
+            let n = |x: f64| number(x).unwrap_or_else(|| num(x));
+            out.push_str(&format!("        start: {}\n", n(start)));
+            out.push_str(&format!("        target: {}\n", n(target)));
+            if let Some(u) = unit {
+                out.push_str(&format!("        unit: {}\n", yaml_text(u)));
+            }
+        }
+    }
+    if *weight != 1.0 {
+        out.push_str(&format!(
+            "        weight: {}\n",
+            number(*weight).unwrap_or_else(|| num(*weight))
+        ));
+    }
+    if let Some(k) = kpi {
+        out.push_str(&format!(
+            "        kpi: {}\n",
+            yaml_text(&goals.kpi(*k).reference().to_string())
+        ));
+    }
+}
+
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;

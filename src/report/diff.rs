@@ -7,7 +7,7 @@
 
 use super::changes::{CheckinJson, FieldJson, FromToJson, checkin_pairs, from_to};
 use super::text::{num, score};
-use crate::diff::{ChangeKind, Field, FromTo, ItemChange, ItemKind, ItemStatus};
+use crate::diff::{ChangeKind, Field, FromTo, ItemChange, ItemKind, ItemStatus, Wording};
 use crate::model::{Checkin, Date, Observation, Ref};
 use crate::text::fit::{Document, GITHUB_LIMIT};
 use crate::text::safe;
@@ -96,40 +96,6 @@ fn status_label(s: Option<ItemStatus>) -> String {
     s.map_or_else(|| "none".to_owned(), |s| s.as_str().replace('_', " "))
 }
 
-fn opt_text(s: &Option<impl std::fmt::Display>) -> String {
-    s.as_ref()
-        .map_or_else(|| "none".to_owned(), ToString::to_string)
-}
-
-/// A field's value in words: text as written, numbers as people write them, `none`.
-fn field_text(f: &Field) -> (String, String) {
-    fn pair<T>(p: &FromTo<T>, show: impl Fn(&T) -> String) -> (String, String) {
-        (show(&p.from), show(&p.to))
-    }
-    let refs = |r: &Vec<Ref>| {
-        if r.is_empty() {
-            "none".to_owned()
-        } else {
-            r.iter().map(Ref::to_string).collect::<Vec<_>>().join(", ")
-        }
-    };
-    match f {
-        Field::Title(p) => pair(p, |t| format!("{t:?}")),
-        Field::Owner(p) | Field::Unit(p) => pair(p, opt_text),
-        Field::Commitment(p) => pair(p, ToString::to_string),
-        Field::Parent(p) | Field::Kpi(p) => pair(p, opt_text),
-        Field::Guardrails(p) => pair(p, refs),
-        Field::Start(p) | Field::Target(p) | Field::Weight(p) => pair(p, |x| num(*x)),
-        Field::Critical(p) => pair(p, |x| opt_num(*x, num)),
-        Field::Kind(p) => pair(p, ToString::to_string),
-        Field::Better(p) => pair(p, ToString::to_string),
-        Field::Cadence(p) => pair(p, ToString::to_string),
-        Field::Due(p) => pair(p, |d| {
-            d.map_or_else(|| "none".to_owned(), |d| d.to_string())
-        }),
-    }
-}
-
 fn checkin_text(c: &Checkin) -> String {
     format!("{} {}", c.date, crate::diff::rules::describe_checkin(c))
 }
@@ -184,8 +150,9 @@ fn details(c: &ItemChange) -> Vec<String> {
     if let Some(old) = &c.renamed_from {
         out.push(format!("renamed from `{old}`"));
     }
-    for (field, m) in moves(c) {
-        let mut line = format!("{field} moved {} → {}", num(m.from), num(m.to));
+    for f in c.fields.iter().filter(|f| f.moved().is_some()) {
+        let (from, to) = f.values(Wording::Brief);
+        let mut line = format!("{} moved {from} → {to}", f.name());
         if c.goalpost_moved {
             let period = c.period.as_deref().unwrap_or("its period");
             line.push_str(&format!(" [goalpost-moved: {period} is open]"));
@@ -199,8 +166,7 @@ fn details(c: &ItemChange) -> Vec<String> {
         if f.moved().is_some() || matches!(f, Field::Title(_)) {
             continue;
         }
-        let (from, to) = field_text(f);
-        let mut line = format!("{} {from} → {to}", f.name());
+        let mut line = f.words(Wording::Brief);
         if c.goalpost_moved && matches!(f, Field::Due(_)) {
             let period = c.period.as_deref().unwrap_or("its period");
             line.push_str(&format!(" [goalpost-moved: {period} is open]"));
@@ -439,17 +405,11 @@ pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> Stri
 
 /// What moved in `c`, in words: `target 200 → 180`, and a milestone's `due D → D` (SPEC 8).
 fn move_words(c: &ItemChange) -> Vec<String> {
-    let mut what: Vec<String> = moves(c)
-        .map(|(field, m)| format!("{field} {} → {}", num(m.from), num(m.to)))
-        .collect();
-    what.extend(c.fields.iter().filter_map(|f| match f {
-        Field::Due(_) => {
-            let (from, to) = field_text(f);
-            Some(format!("due {from} → {to}"))
-        }
-        _ => None,
-    }));
-    what
+    c.fields
+        .iter()
+        .filter(|f| f.moved().is_some() || matches!(f, Field::Due(_)))
+        .map(|f| f.words(Wording::Brief))
+        .collect()
 }
 
 /// The check-ins of the base that `c` changes or deletes (what `check --base` rejects as

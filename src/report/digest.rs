@@ -192,14 +192,6 @@ pub fn build(
     }
 }
 
-fn reasons(e: &Entry) -> String {
-    e.reasons
-        .iter()
-        .map(|r| r.label())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn due(e: &Entry) -> String {
     e.checkin_due
         .map(|d| format!(" (check-in due {d})"))
@@ -251,7 +243,7 @@ pub fn text(d: &Digest) -> String {
                 out.push_str(&format!(
                     "    {}: {}{}\n",
                     esc(&e.reference.to_string()),
-                    reasons(e),
+                    e.why(),
                     due(e)
                 ));
             }
@@ -290,7 +282,7 @@ pub fn markdown(d: &Digest, limit: usize) -> String {
                 s.push_str(&format!(
                     "- **{}**: {}{}\n",
                     esc(&e.reference.to_string()),
-                    reasons(e),
+                    e.why(),
                     due(e)
                 ));
             }
@@ -481,12 +473,7 @@ pub fn slack(d: &Digest) -> String {
         let room =
             |s: &str, line: &str| s.chars().count() + 1 + line.chars().count() <= SLACK_MAX_TEXT;
         for e in &g.attention {
-            let line = format!(
-                "• {}: {}{}",
-                esc(&e.reference.to_string()),
-                reasons(e),
-                due(e)
-            );
+            let line = format!("• {}: {}{}", esc(&e.reference.to_string()), e.why(), due(e));
             if room(&s, &line) {
                 s.push('\n');
                 s.push_str(&line);

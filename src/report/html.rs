@@ -12,7 +12,9 @@
 
 use super::svg;
 use super::text::{num, score};
-use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView, Summary};
+use super::view::{
+    KpiNotes, KpiRow, KrNotes, KrRow, ObjectiveNotes, ObjectiveRow, StatusView, Summary,
+};
 use crate::model::*;
 use crate::score::{KpiStatus, Status};
 use crate::text::{plural, safe};
@@ -255,11 +257,22 @@ fn counts(group: &[&ObjectiveRow]) -> Vec<(Status, usize)> {
 /// comes from the stylesheet by row position, so thousands of rows carry no extra markup.
 fn kr_row(kr: &KrRow) -> Markup {
     let s = kr.score;
+    let KrNotes {
+        measure,
+        kpi,
+        due: _,      // in the measure
+        forecast: _, // the chart draws it
+        confidence,
+        last_checkin,
+        stale,
+        last_note,
+        change,
+    } = kr.notes();
     let mut notes: Vec<String> = Vec::new();
-    if let Some(k) = kr.kpi {
-        notes.push(format!("from KPI {}", k.reference()));
+    if let Some(k) = kpi {
+        notes.push(format!("from KPI {k}"));
     }
-    if let Some(c) = s.confidence {
+    if let Some(c) = confidence {
         notes.push(format!("confidence {}", num(c)));
     }
     // Kept lean: at hundreds of teams there are thousands of these rows (BENCHMARKS.md).
@@ -267,15 +280,14 @@ fn kr_row(kr: &KrRow) -> Markup {
         tr {
             td {
                 code { (kr.kr.id) } " " (kr.kr.title)
-                @if let Some(n) = kr.last_note() { br; span.note { "“" (n) "”" } }
+                @if let Some(n) = last_note { br; span.note { "“" (n) "”" } }
             }
-            td { (kr.measure()) @if !notes.is_empty() { br; span.note { (notes.join(" · ")) } } }
+            td { (measure) @if !notes.is_empty() { br; span.note { (notes.join(" · ")) } } }
             td { (score(s.progress))
                 @let fc = kr.forecast_cell();
                 @if !fc.is_empty() { " → " (fc) } }
-            td class=(s.status.as_str()) { (s.status.label()) @if s.stale { " " span class="s warning" { "stale" } } }
-            td { (s.last_checkin.map_or(String::new(), |d| d.to_string()))
-                @let change = kr.change();
+            td class=(s.status.as_str()) { (s.status.label()) @if stale { " " span class="s warning" { "stale" } } }
+            td { (last_checkin.map_or(String::new(), |d| d.to_string()))
                 @if !change.is_empty() { br; span.note { "Δ " (change) } } }
         }
     }
@@ -284,6 +296,14 @@ fn kr_row(kr: &KrRow) -> Markup {
 fn objective(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
     let (o, s) = (row.objective, row.score);
     let open = as_of >= o.period.start && as_of <= o.period.end;
+    let ObjectiveNotes {
+        breached: _, // every guardrail that is not healthy is listed, from `row.guardrails`
+        committed,
+        owner,
+        parent,
+        carried_from: _, // in `show`
+        change,
+    } = row.notes();
     html! {
         article.o {
             h3 { code { (o.reference()) } " " (o.title) }
@@ -292,7 +312,7 @@ fn objective(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
                 @if open { li.info { "score " (score(s.score)) " · expected " (score(s.expected))
                     @if let Some(f) = s.forecast { " · forecast " (score(f)) } } }
                 @else { li.info { "score " (score(s.score)) } }
-                @if o.commitment == Commitment::Committed { li.info { "committed" } }
+                @if committed { li.info { "committed" } }
                 // Guardrails that need attention by name; healthy ones counted (the KPI
                 // tables have them in full).
                 @for g in row.guardrails.iter().filter(|g| g.status != KpiStatus::Healthy) {
@@ -304,9 +324,8 @@ fn objective(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
                 }
                 @let healthy = row.guardrails.iter().filter(|g| g.status == KpiStatus::Healthy).count();
                 @if healthy > 0 { li.healthy { (plural(healthy, "guardrail")) " healthy" } }
-                @if let Some(owner) = &o.owner { li.info { "owner " (owner) } }
-                @if let Some(parent) = row.parent { li.info { "supports " (parent.reference()) } }
-                @let change = row.change();
+                @if let Some(owner) = owner { li.info { "owner " (owner) } }
+                @if let Some(parent) = parent { li.info { "supports " (parent) } }
                 @if !change.is_empty() { li.info { "Δ " (change) } }
             }
             @let table = html! {
@@ -376,9 +395,9 @@ fn kpi_section(group: &[KpiRow]) -> Markup {
                         td { (kpi_status(k.score.status)) }
                         td.d { (super::text::trend_arrow(k.trend(), k.kpi.better)) }
                         td { (svg::kpi_sparkline(k)) }
-                        td.d { (k.score.last_checkin.map_or(String::new(), |d| d.to_string()))
-                            @if k.score.stale { " " span class="s warning" { "stale" } }
-                            @let change = k.change();
+                        @let KpiNotes { last_checkin, stale, change } = k.notes();
+                        td.d { (last_checkin.map_or(String::new(), |d| d.to_string()))
+                            @if stale { " " span class="s warning" { "stale" } }
                             @if !change.is_empty() { br; span.note { "Δ " (change) } } }
                     }
                 }
@@ -407,7 +426,7 @@ fn attention(view: &StatusView) -> Markup {
                             tr {
                                 td { code { (e.reference.to_string()) } }
                                 td { span class={ "s " (class(e.reasons[0])) } {
-                                    (e.reasons.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "))
+                                    (e.why())
                                 } }
                                 td { (e.owner.as_deref().unwrap_or("")) }
                                 td.d { (e.checkin_due.map_or(String::new(), |d| d.to_string())) }

@@ -217,20 +217,35 @@ pub struct KpiJson<'a> {
 fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
     let o = row.objective;
     let s = row.score;
+    // Every field of the model is named (no `..`): a new one does not compile until the
+    // JSON says whether it shows it.
+    let Objective {
+        team,
+        id: _, // in `ref`
+        period,
+        title,
+        owner,
+        commitment,
+        parent: _,      // the row's parent
+        guardrails: _,  // the row's guardrails
+        key_results: _, // the row's key results
+        carried_from,
+        span: _,
+    } = o;
     ObjectiveJson {
         reference: o.ref_parts(),
-        team: &o.team,
-        period: &o.period.name,
-        title: &o.title,
-        owner: o.owner.as_deref(),
-        commitment: o.commitment,
+        team,
+        period: &period.name,
+        title,
+        owner: owner.as_deref(),
+        commitment: *commitment,
         parent: row.parent.map(Objective::ref_parts),
         score: s.score,
         expected: s.expected,
         status: s.status,
         forecast: s.forecast,
         guardrail_breached: s.guardrail_breached,
-        carried_from: o.carried_from.as_deref(),
+        carried_from: carried_from.as_deref(),
         previous: row.previous.map(|p| PreviousObjective {
             score: p.score,
             status: p.status,
@@ -241,26 +256,37 @@ fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
 }
 
 fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
-    let (k, s) = (row.kr, row.score);
-    let (start, target) = match k.kind {
+    let s = row.score;
+    // Every field of the model is named, as for objectives.
+    let KeyResult {
+        id: _, // in `ref`
+        title,
+        kind,
+        unit,
+        weight,
+        kpi: _,      // the row's KPI
+        checkins: _, // scored
+        span: _,
+    } = row.kr;
+    let (start, target) = match *kind {
         KrMeasure::Metric { start, target } => (Some(start), Some(target)),
         KrMeasure::Milestone { .. } => (None, None),
     };
     KrJson {
         reference: row.objective.kr_ref_parts(row.kr),
-        title: &k.title,
-        kind: k.kind.kind(),
+        title,
+        kind: kind.kind(),
         start,
         target,
-        unit: k.unit.as_deref(),
+        unit: unit.as_deref(),
         current: s.current,
         done: s.done,
         progress: s.progress,
         expected: s.expected,
-        weight: k.weight,
+        weight: *weight,
         kpi: row.kpi.map(Kpi::ref_parts),
         owner: row.objective.owner.as_deref(),
-        due: k.kind.due(),
+        due: kind.due(),
         checkin_due: row.checkin_due(),
         overdue: row.overdue(),
         status: s.status,
@@ -283,16 +309,31 @@ fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
 
 fn kpi<'a>(row: &KpiRow<'a>) -> KpiJson<'a> {
     let (k, s) = (row.kpi, row.score);
+    // Every field of the model is named, as for objectives.
+    let Kpi {
+        team,
+        id: _, // in `ref`
+        title,
+        unit,
+        better,
+        target,
+        critical,
+        cadence,
+        owner,
+        source: _,   // configuration for `pull`, not status
+        checkins: _, // scored
+        span: _,
+    } = k;
     KpiJson {
         reference: k.ref_parts(),
-        team: &k.team,
-        title: &k.title,
-        unit: k.unit.as_deref(),
-        better: k.better,
-        target: k.target,
-        critical: k.critical,
-        cadence: k.cadence,
-        owner: k.owner.as_deref(),
+        team,
+        title,
+        unit: unit.as_deref(),
+        better: *better,
+        target: *target,
+        critical: *critical,
+        cadence: *cadence,
+        owner: owner.as_deref(),
         value: s.value,
         status: s.status,
         trend: s.trend,

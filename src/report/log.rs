@@ -5,7 +5,7 @@
 //! change is worded once here ([`summaries`]).
 
 use super::changes::{ChangeJsonKind, CheckinJson, FieldJson, FromToJson, KindJson, checkin_pairs};
-use crate::diff::{ChangeKind, Field, FromTo, ItemChange, ItemKind};
+use crate::diff::{ChangeKind, Field, ItemChange, ItemKind, Wording};
 use crate::history::Change;
 use crate::model::{Checkin, Date, Observation, Ref};
 use crate::text::safe::human;
@@ -17,43 +17,9 @@ fn number(x: f64) -> String {
     format!("{x}")
 }
 
-fn quoted(s: &Option<String>) -> String {
-    s.as_ref()
-        .map_or_else(|| "none".to_owned(), |s| format!("{s:?}"))
-}
-
-fn plain(r: &Option<Ref>) -> String {
-    r.as_ref().map_or_else(|| "none".to_owned(), Ref::to_string)
-}
-
-/// `target 150 → 220`, `unit none → "%"`, `title "A" → "B"`.
+/// `target 150 → 220`, `unit none → "%"`, `title "A" → "B"`: values as written.
 fn field_summary(f: &Field) -> String {
-    fn pair<T>(p: &FromTo<T>, show: impl Fn(&T) -> String) -> String {
-        format!("{} → {}", show(&p.from), show(&p.to))
-    }
-    let refs = |r: &Vec<Ref>| {
-        if r.is_empty() {
-            return "none".to_owned();
-        }
-        let r: Vec<String> = r.iter().map(Ref::to_string).collect();
-        format!("[{}]", r.join(", "))
-    };
-    let values = match f {
-        Field::Title(p) => pair(p, |t| format!("{t:?}")),
-        Field::Owner(p) | Field::Unit(p) => pair(p, quoted),
-        Field::Commitment(p) => pair(p, ToString::to_string),
-        Field::Parent(p) | Field::Kpi(p) => pair(p, plain),
-        Field::Guardrails(p) => pair(p, refs),
-        Field::Start(p) | Field::Target(p) | Field::Weight(p) => pair(p, |x| number(*x)),
-        Field::Critical(p) => pair(p, |x| x.map_or_else(|| "none".to_owned(), number)),
-        Field::Kind(p) => pair(p, ToString::to_string),
-        Field::Better(p) => pair(p, ToString::to_string),
-        Field::Cadence(p) => pair(p, ToString::to_string),
-        Field::Due(p) => pair(p, |d| {
-            d.map_or_else(|| "none".to_owned(), |d| d.to_string())
-        }),
-    };
-    format!("{} {values}", f.name())
+    f.words(Wording::Exact)
 }
 
 fn observation(c: &Checkin) -> String {
@@ -306,7 +272,7 @@ pub fn json(item: &Ref, kind: ItemKind, commits: &[Change]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::{ChangeKind, CheckinChanges};
+    use crate::diff::{ChangeKind, CheckinChanges, FromTo};
     use crate::model::CheckinText;
 
     fn checkin(date: &str, obs: Observation) -> Checkin {

@@ -6,8 +6,9 @@
 //! table or heading. Documents stay within GitHub's comment limit ([`crate::text::fit`]).
 
 use super::text::{kpi_emoji, score, sparkline, status_emoji, trend_arrow};
-use super::view::{KpiRow, KrRow, ObjectiveRow, Phase, StatusView, Summary};
-use crate::model::*;
+use super::view::{
+    KpiNotes, KpiRow, KrNotes, KrRow, ObjectiveNotes, ObjectiveRow, Phase, StatusView, Summary,
+};
 use crate::text::{num, safe};
 
 use crate::text::fit::Document;
@@ -20,22 +21,31 @@ fn md(s: &str) -> String {
 /// The detail cell of a key result: its numbers, confidence, last check-in, staleness, and
 /// the forecast in its units.
 fn kr_detail(kr: &KrRow) -> String {
-    let s = kr.score;
-    let mut d = vec![md(&kr.measure())];
-    if let Some(c) = s.confidence {
+    let KrNotes {
+        measure,
+        kpi: _,       // in `show` and HTML
+        due: _,       // in the measure
+        last_note: _, // too long for a cell
+        confidence,
+        last_checkin,
+        stale,
+        change,
+        forecast,
+    } = kr.notes();
+    let mut d = vec![md(&measure)];
+    if let Some(c) = confidence {
         d.push(format!("confidence {}", num(c)));
     }
-    if let Some(l) = s.last_checkin {
+    if let Some(l) = last_checkin {
         d.push(format!("last {l}"));
     }
-    if s.stale {
+    if stale {
         d.push("⚠️ stale".to_owned());
     }
-    let change = kr.change();
     if !change.is_empty() {
         d.push(format!("Δ {}", md(&change)));
     }
-    if let Some(f) = kr.forecast_words() {
+    if let Some(f) = forecast {
         d.push(format!("forecast {}", md(&f)));
     }
     d.join(" · ")
@@ -43,17 +53,24 @@ fn kr_detail(kr: &KrRow) -> String {
 
 /// The notes cell of an objective: breached guardrails, commitment, owner.
 fn objective_notes(o: &ObjectiveRow) -> String {
-    let mut notes: Vec<String> = o
-        .breached()
-        .map(|g| format!("⚠️ guardrail `{}` breached", g.kpi.reference()))
+    let ObjectiveNotes {
+        breached,
+        committed,
+        owner,
+        parent: _,       // in `show` and HTML
+        carried_from: _, // in `show`
+        change,
+    } = o.notes();
+    let mut notes: Vec<String> = breached
+        .iter()
+        .map(|g| format!("⚠️ guardrail `{g}` breached"))
         .collect();
-    if o.objective.commitment == Commitment::Committed {
+    if committed {
         notes.push("committed".to_owned());
     }
-    if let Some(owner) = &o.objective.owner {
+    if let Some(owner) = owner {
         notes.push(format!("owner {}", md(owner)));
     }
-    let change = o.change();
     if !change.is_empty() {
         notes.push(format!("Δ {}", md(&change)));
     }
@@ -89,11 +106,15 @@ const KPI_HEADER: &str = "| KPI | Value | Target / critical | Status | Trend | R
 
 fn kpi_row(k: &KpiRow) -> String {
     let s = k.score;
-    let mut last = s.last_checkin.map_or(String::new(), |d| d.to_string());
-    if s.stale {
+    let KpiNotes {
+        last_checkin,
+        stale,
+        change,
+    } = k.notes();
+    let mut last = last_checkin.map_or(String::new(), |d| d.to_string());
+    if stale {
         last.push_str(" ⚠️ stale");
     }
-    let change = k.change();
     if !change.is_empty() {
         last.push_str(&format!(" · Δ {}", md(&change)));
     }
@@ -143,12 +164,11 @@ fn attention_first(doc: &mut Document, view: &StatusView, limit: usize) {
                 view.attention.len()
             );
             let rows = view.attention.iter().map(|e| {
-                let why: Vec<&str> = e.reasons.iter().map(|r| r.label()).collect();
                 format!(
                     "| `{}` | {} {} | {} | {} |\n",
                     md(&e.reference.to_string()),
                     reason_emoji(e.reasons[0]),
-                    why.join(", "),
+                    e.why(),
                     e.owner.as_deref().map_or(String::new(), md),
                     e.checkin_due.map_or(String::new(), |d| d.to_string())
                 )

@@ -3,7 +3,7 @@
 //! through [`safe::human`].
 
 use super::text::*;
-use super::view::{KpiRow, KrRow, ObjectiveRow};
+use super::view::{KpiNotes, KpiRow, KrNotes, KrRow, ObjectiveNotes, ObjectiveRow};
 use crate::attention::Entry;
 use crate::model::*;
 use crate::score::{Scorecard, Status};
@@ -161,14 +161,13 @@ fn objective(
     if !attention.is_empty() {
         out.push_str("needs attention\n");
         for e in attention {
-            let why: Vec<&str> = e.reasons.iter().map(|r| r.label()).collect();
             let due = e
                 .checkin_due
                 .map_or(String::new(), |d| format!(" (due {d})"));
             out.push_str(&format!(
                 "  {:<20} {}{due}\n",
                 h(&e.reference.to_string()),
-                why.join(", ")
+                e.why()
             ));
         }
         out.push('\n');
@@ -179,12 +178,20 @@ fn objective(
         "period",
         format!("{} ({} to {})", h(&p.name), p.start, p.end),
     );
-    field(out, "owner", o.owner.as_deref().map_or("–".to_owned(), h));
+    let ObjectiveNotes {
+        breached: _,  // every guardrail is listed below, with its health
+        committed: _, // the commitment is given either way
+        owner,
+        parent,
+        carried_from,
+        change,
+    } = row.notes();
+    field(out, "owner", owner.map_or("–".to_owned(), h));
     field(out, "commitment", o.commitment.as_str());
-    if let Some(p) = goals.parent_ref(o) {
+    if let Some(p) = parent {
         field(out, "parent", h(&p.to_string()));
     }
-    if let Some(from) = &o.carried_from {
+    if let Some(from) = carried_from {
         field(out, "carried from", h(from));
     }
     let children: Vec<String> = goals
@@ -213,7 +220,6 @@ fn objective(
         );
     }
     field(out, "status", s.status.label());
-    let change = row.change();
     if let (false, Some(since)) = (change.is_empty(), since) {
         field(out, "changed", format!("{} since {since}", h(&change)));
     }
@@ -235,15 +241,26 @@ fn objective(
     out.push_str("\nkey results\n");
     for kr in &row.key_results {
         let ks = kr.score;
+        let KrNotes {
+            measure,
+            stale,
+            change,
+            // In the key result's own `show`.
+            kpi: _,
+            due: _,
+            confidence: _,
+            last_checkin: _,
+            last_note: _,
+            forecast: _,
+        } = kr.notes();
         out.push_str(&format!(
             "  {:<20} {}  {:<10} {}{}\n",
             h(&kr.kr.id),
             score(ks.progress),
             ks.status.label(),
-            h(&kr.measure()),
-            if ks.stale { "  ⚠ stale" } else { "" }
+            h(&measure),
+            if stale { "  ⚠ stale" } else { "" }
         ));
-        let change = kr.change();
         if !change.is_empty() {
             out.push_str(&format!("  {:<20} Δ {}\n", "", h(&change)));
         }
@@ -262,14 +279,25 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
         "objective",
         format!("{} ({})", h(&o.reference()), h(&o.period.name)),
     );
+    let KrNotes {
+        measure,
+        kpi,
+        due,
+        confidence,
+        last_checkin,
+        stale,
+        forecast,
+        last_note: _, // the history below has every note
+        change: _,    // in the objective's `show`
+    } = kr.notes();
     field(out, "kind", k.kind.kind().as_str());
-    if let Some(due) = k.kind.due() {
+    if let Some(due) = due {
         field(out, "due", due.to_string());
     }
-    field(out, "measure", h(&kr.measure()));
+    field(out, "measure", h(&measure));
     field(out, "weight", num(k.weight));
-    if let Some(kpi) = kr.kpi {
-        field(out, "from KPI", h(&kpi.reference()));
+    if let Some(kpi) = kpi {
+        field(out, "from KPI", h(&kpi.to_string()));
     }
     field(
         out,
@@ -277,7 +305,7 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
         format!("{}  {}", score(ks.progress), bar(ks.progress, 20)),
     );
     field(out, "expected", score(ks.expected));
-    if let Some(words) = kr.forecast_words() {
+    if let Some(words) = forecast {
         let f = kr.forecast().map_or(0.0, |f| f.progress);
         field(
             out,
@@ -286,13 +314,13 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
         );
     }
     field(out, "status", ks.status.label());
-    field(out, "confidence", ks.confidence.map_or("–".to_owned(), num));
+    field(out, "confidence", confidence.map_or("–".to_owned(), num));
     field(
         out,
         "last check-in",
-        ks.last_checkin.map_or("–".to_owned(), |d| d.to_string()),
+        last_checkin.map_or("–".to_owned(), |d| d.to_string()),
     );
-    if ks.stale {
+    if stale {
         field(out, "stale", "yes: check in soon");
     }
     let frozen = crate::score::frozen_at(&o.period, kr.as_of);
@@ -319,7 +347,12 @@ fn kpi(out: &mut String, goals: &Goals, row: &KpiRow, authors: Authors) {
     field(out, "value", h(&row.value()));
     field(out, "status", s.status.label());
     field(out, "trend", trend_arrow(s.trend, kp.better));
-    if s.stale {
+    let KpiNotes {
+        stale,
+        last_checkin: _, // the history below starts with it
+        change: _,       // not shown for a KPI
+    } = row.notes();
+    if stale {
         field(out, "stale", "yes: check in soon");
     }
     // Where the KPI is used: as the metric of key results, and as a guardrail.

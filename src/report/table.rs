@@ -7,7 +7,7 @@
 //! Piped output is never wrapped. Repository text goes through [`safe::human`].
 
 use super::text::*;
-use super::view::{KpiRow, KrRow, ObjectiveRow, StatusView};
+use super::view::{KpiNotes, KpiRow, KrNotes, KrRow, ObjectiveNotes, ObjectiveRow, StatusView};
 use crate::model::*;
 use crate::text::safe;
 use comfy_table::{
@@ -303,18 +303,27 @@ const KPI_COLUMNS: &[Column] = &[
 
 fn kr_notes(kr: &KrRow) -> String {
     use std::fmt::Write as _;
-    let s = kr.score;
-    let mut notes = h(&kr.measure());
-    if let Some(c) = s.confidence {
+    let KrNotes {
+        measure,
+        kpi: _,       // in `show`
+        due: _,       // in the measure
+        last_note: _, // too long for a cell
+        forecast: _,  // the forecast column has it
+        confidence,
+        last_checkin,
+        stale,
+        change,
+    } = kr.notes();
+    let mut notes = h(&measure);
+    if let Some(c) = confidence {
         let _ = write!(notes, " · conf {}", num(c));
     }
-    if let Some(d) = s.last_checkin {
+    if let Some(d) = last_checkin {
         let _ = write!(notes, " · last {d}");
     }
-    if s.stale {
+    if stale {
         notes.push_str(" · ⚠ stale");
     }
-    let change = kr.change();
     if !change.is_empty() {
         let _ = write!(notes, " · Δ {}", h(&change));
     }
@@ -326,18 +335,25 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
     let indent = "  ".repeat(depth);
     let mut title = format!("{indent}{} ", h(&o.reference()));
     push_h(&mut title, &o.title);
-    if o.commitment == Commitment::Committed {
+    let ObjectiveNotes {
+        breached,
+        committed,
+        owner,
+        parent: _,       // the tree shows it (`--tree`)
+        carried_from: _, // in `show`
+        change,
+    } = row.notes();
+    if committed {
         title.push_str(" [committed]");
     }
     let mut notes = Vec::new();
-    let breached: Vec<String> = row.breached().map(|g| h(&g.kpi.reference())).collect();
     if !breached.is_empty() {
-        notes.push(format!("⚠ guardrail breached: {}", breached.join(", ")));
+        let refs: Vec<String> = breached.iter().map(h).collect();
+        notes.push(format!("⚠ guardrail breached: {}", refs.join(", ")));
     }
-    if let Some(owner) = &o.owner {
+    if let Some(owner) = owner {
         notes.push(format!("owner {}", h(owner)));
     }
-    let change = row.change();
     if !change.is_empty() {
         notes.push(format!("Δ {}", h(&change)));
     }
@@ -379,10 +395,9 @@ const ATTENTION_COLUMNS: &[Column] = &[
 fn attention_grid(view: &StatusView) -> Grid {
     let mut grid = Grid::new(ATTENTION_COLUMNS);
     for e in &view.attention {
-        let why: Vec<&str> = e.reasons.iter().map(|r| r.label()).collect();
         grid.push(vec![
             TCell::new(h(&e.reference)),
-            TCell::new(why.join(", ")).color(reason_color(e.reasons[0])),
+            TCell::new(e.why()).color(reason_color(e.reasons[0])),
             TCell::new(e.owner.as_deref().map_or(String::new(), h)),
             TCell::new(e.checkin_due.map_or(String::new(), |d| d.to_string())),
         ]);
@@ -403,11 +418,15 @@ fn kpi_grid(kpis: &[KpiRow]) -> Grid {
     let mut grid = Grid::new(KPI_COLUMNS);
     for k in kpis {
         let s = k.score;
-        let mut last = s.last_checkin.map_or(String::new(), |d| d.to_string());
-        if s.stale {
+        let KpiNotes {
+            last_checkin,
+            stale,
+            change,
+        } = k.notes();
+        let mut last = last_checkin.map_or(String::new(), |d| d.to_string());
+        if stale {
             last.push_str(" ⚠ stale");
         }
-        let change = k.change();
         if !change.is_empty() {
             last.push_str(&format!(" · Δ {}", h(&change)));
         }

@@ -55,6 +55,52 @@ impl GuardrailCell<'_> {
     }
 }
 
+/// The annotations of an objective that human reports show beside its figures (table,
+/// Markdown, HTML, `show`), made once here ([`ObjectiveRow::notes`]). Each format chooses
+/// which to show, where and in what words and markup (its own escaping), and takes them
+/// apart without `..`: a new note does not compile until every format decides.
+pub struct ObjectiveNotes<'a> {
+    /// Its guardrails that are critical.
+    pub breached: Vec<Ref>,
+    pub committed: bool,
+    pub owner: Option<&'a str>,
+    /// The objective it supports.
+    pub parent: Option<Ref>,
+    /// The period it was carried over from.
+    pub carried_from: Option<&'a str>,
+    /// What changed since the view's `since` date ([`ObjectiveRow::change`]); empty when
+    /// nothing did or no date was given.
+    pub change: String,
+}
+
+/// The annotations of a key result that human reports show beside its figures, made once
+/// here ([`KrRow::notes`]); taken apart without `..` as [`ObjectiveNotes`] are.
+pub struct KrNotes<'a> {
+    /// Its numbers in its unit, or a milestone's state ([`KrRow::measure`]).
+    pub measure: String,
+    /// The KPI it takes its values from.
+    pub kpi: Option<Ref>,
+    /// A milestone's due date.
+    pub due: Option<Date>,
+    pub confidence: Option<f64>,
+    pub last_checkin: Option<Date>,
+    pub stale: bool,
+    /// The note of its latest check-in on or before the as-of date.
+    pub last_note: Option<&'a str>,
+    /// The forecast in its units ([`KrRow::forecast_words`]).
+    pub forecast: Option<String>,
+    /// What changed since the view's `since` date ([`KrRow::change`]).
+    pub change: String,
+}
+
+/// The annotations of a KPI that human reports show beside its figures ([`KpiRow::notes`]).
+pub struct KpiNotes {
+    pub last_checkin: Option<Date>,
+    pub stale: bool,
+    /// What changed since the view's `since` date ([`KpiRow::change`]).
+    pub change: String,
+}
+
 /// One key result and its figures.
 pub struct KrRow<'a> {
     pub objective: &'a Objective,
@@ -331,6 +377,33 @@ impl<'a> ObjectiveRow<'a> {
         })
     }
 
+    /// Its annotations, for every human format.
+    pub fn notes(&self) -> ObjectiveNotes<'a> {
+        // Every field of the model is named (no `..`): a new one does not compile until it
+        // is a note here or said not to be one.
+        let Objective {
+            team: _,        // a heading or a column of every format
+            id: _,          // in the ref
+            period: _,      // a heading or a column of every format
+            title: _,       // beside the ref in every format
+            key_results: _, // rows of their own
+            span: _,
+            guardrails: _, // `breached` (the row has them all, with their health)
+            owner,
+            commitment,
+            parent: _, // the row's
+            carried_from,
+        } = self.objective;
+        ObjectiveNotes {
+            breached: self.breached().map(|g| g.kpi.reference()).collect(),
+            committed: *commitment == Commitment::Committed,
+            owner: owner.as_deref(),
+            parent: self.parent.map(Objective::reference),
+            carried_from: carried_from.as_deref(),
+            change: self.change(),
+        }
+    }
+
     /// The guardrails that are critical.
     pub fn breached(&self) -> impl Iterator<Item = &GuardrailCell<'a>> {
         self.guardrails.iter().filter(|g| g.breached())
@@ -376,6 +449,33 @@ impl<'a> KrRow<'a> {
     /// Observations dated on or before the as-of date.
     pub fn seen(&self) -> &'a [Checkin] {
         upto(self.observations, self.as_of)
+    }
+
+    /// Its annotations, for every human format.
+    pub fn notes(&self) -> KrNotes<'a> {
+        let s = self.score;
+        // Every field of the model is named, as for objectives.
+        let KeyResult {
+            id: _,    // in the ref
+            title: _, // beside the ref in every format
+            kind,
+            unit: _,   // in the measure
+            weight: _, // `show` and the machine formats
+            kpi: _,    // the row's
+            checkins: _,
+            span: _,
+        } = self.kr;
+        KrNotes {
+            measure: self.measure(),
+            kpi: self.kpi.map(Kpi::reference),
+            due: kind.due(),
+            confidence: s.confidence,
+            last_checkin: s.last_checkin,
+            stale: s.stale,
+            last_note: self.last_note(),
+            forecast: self.forecast_words(),
+            change: self.change(),
+        }
     }
 
     /// What changed since the view's `since` date, in words: "+0.08, was at risk",
@@ -499,6 +599,15 @@ impl<'a> KpiRow<'a> {
     /// Check-ins dated on or before the as-of date.
     pub fn seen(&self) -> &'a [Checkin] {
         upto(&self.kpi.checkins, self.as_of)
+    }
+
+    /// Its annotations, for every human format.
+    pub fn notes(&self) -> KpiNotes {
+        KpiNotes {
+            last_checkin: self.score.last_checkin,
+            stale: self.score.stale,
+            change: self.change(),
+        }
     }
 
     /// What changed since the view's `since` date: "5.2 → 6.1%, was healthy"; empty when
