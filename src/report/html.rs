@@ -19,70 +19,8 @@ use crate::text::{plural, safe};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::io::{self, Write};
 
-const CSS: &str = r#"
-:root{--fg:#1d232b;--muted:#5b6573;--line:#d5dae1;--bg:#fff;--card:#f7f8fa;
---green:#1a7f37;--yellow:#9a6700;--red:#cf222e;--grey:#6e7781;--blue:#0969da}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-header,nav,main,footer{max-width:1200px;margin:0 auto;padding:0 16px}
-h1{font-size:1.6rem;margin:20px 0 4px}
-h2{font-size:1.3rem;margin:32px 0 4px;padding-bottom:4px;border-bottom:2px solid var(--line)}
-h3{font-size:1.05rem;margin:0 0 6px}
-a{color:var(--blue)}
-code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted)}
-.muted,.period{color:var(--muted);margin:0 0 12px}
-.summary{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:12px;margin:12px 0}
-.summary div{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
-.summary h2{font-size:1rem;margin:0 0 6px;border:0;padding:0}
-ul.b{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 8px;padding:0;list-style:none}
-.b li,.s{display:inline-block;border-radius:999px;padding:0 8px;font-size:.82rem;border:1px solid currentColor;white-space:nowrap}
-.on_track,.done,.achieved,.healthy{color:var(--green)}
-.at_risk,.warning{color:var(--yellow)}
-.off_track,.missed,.critical,.breached{color:var(--red)}
-.no_data,.not_started,.info{color:var(--grey)}
-.breached{font-weight:600}
-nav ol{columns:2 260px;padding-left:20px}
-nav li{break-inside:avoid;margin:0 0 4px}
-main>section{content-visibility:auto;contain-intrinsic-size:auto 900px}
-.o{border:1px solid var(--line);border-radius:10px;padding:12px 14px;margin:12px 0}
-.og{display:grid;grid-template-columns:minmax(0,320px) minmax(0,1fr);gap:14px;align-items:start}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-th{text-align:left;color:var(--muted);font-weight:600;border-bottom:1px solid var(--line)}
-td,th{padding:3px 6px;vertical-align:top}
-tr+tr td{border-top:1px solid var(--card)}
-td.n{text-align:right;white-space:nowrap}
-td.d,.o td:nth-child(2),.o td:nth-child(4),.o td:nth-child(5),th{white-space:nowrap}
-.k0,.og tr:nth-child(6n+2){--c:#0969da}.k1,.og tr:nth-child(6n+3){--c:#bf3989}
-.k2,.og tr:nth-child(6n+4){--c:#1a7f37}.k3,.og tr:nth-child(6n+5){--c:#9a6700}
-.k4,.og tr:nth-child(6n+6){--c:#8250df}.k5,.og tr:nth-child(6n+7){--c:#cf222e}
-.og td:first-child::before{content:"";display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;background:var(--c)}
-.o td:nth-child(3){text-align:right;white-space:nowrap}
-svg{display:block;width:100%;height:auto}
-svg.defs{position:absolute;width:0;height:0}
-svg text{font:11px system-ui,sans-serif;fill:var(--muted)}
-svg .grid{stroke:var(--line);stroke-width:1}
-svg .axis{stroke:var(--fg);stroke-width:1;fill:none}
-svg .pace{stroke:var(--grey);stroke-width:1.2;stroke-dasharray:5 4}
-svg .today{stroke:var(--grey);stroke-width:1;stroke-dasharray:2 3}
-svg .l{fill:none;stroke:var(--c,var(--blue));stroke-width:2.2}
-svg .fc{fill:none;stroke:var(--c);stroke-width:1.5;stroke-dasharray:4 3}
-svg .band{fill:var(--c);fill-opacity:.12;stroke:none}
-svg.sl{width:100px}
-svg.sl .l{stroke-width:1.5}
-svg .target{stroke:var(--green);stroke-width:1;stroke-dasharray:3 2}
-svg .dot{fill:var(--blue)}
-.note{color:var(--muted);font-size:.85rem}
-footer{color:var(--muted);font-size:.85rem;margin:32px auto 24px}
-@media (max-width:700px){body{font-size:14px}h1{font-size:1.3rem}.og{grid-template-columns:1fr}td.d,.o td:nth-child(2){white-space:normal}}
-@media print{
-body{font-size:10pt;color:#000;background:#fff}
-main>section{content-visibility:visible}
-header,nav,main,footer{max-width:none;padding:0}
-.o{break-inside:avoid}
-h2,h3{break-after:avoid}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-}
-"#;
+/// The stylesheet, inlined in every page.
+const CSS: &str = include_str!("html/style.css");
 
 /// Where the table of contents and cross-page links point.
 #[derive(Clone, Copy)]
@@ -364,7 +302,7 @@ fn team_section(group: &[&ObjectiveRow], as_of: Date, frames: &mut Frames) -> Ma
 fn kpi_section(group: &[KpiRow]) -> Markup {
     let team = &group[0].kpi.team;
     html! {
-        section id={ "kpis-" (team) } {
+        section.k id={ "kpis-" (team) } {
             h2 { "KPIs · " (team) }
             table {
                 tr { th { "KPI" } th { "value" } th { "target / critical" } th { "status" } th { "trend" } th { "recent" } th { "last check-in" } }
@@ -468,8 +406,7 @@ pub fn write_site(view: &StatusView, file: &mut PageSink) -> io::Result<()> {
         open_page(w, &title)?;
         let top = html! {
             header { h1 { (title) } (summary(&view.summary(), !view.kpis.is_empty())) }
-            (attention(view))
-            (contents(view, Links::Site))
+            main { (attention(view)) (contents(view, Links::Site)) }
         };
         emit(w, top)?;
         close_page(w, view.as_of)

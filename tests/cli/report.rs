@@ -370,6 +370,102 @@ fn html_report_renders_in_headless_chromium() {
     }
 }
 
+/// The single page and the site at 390, 768 and 1440 px, in dark mode and printed (driven by
+/// `tests/tools/browser.cjs`: puppeteer-core over Debian's Chromium, axe-core): nothing
+/// overflows its card or is clipped, axe-core finds no violation, and the five statuses
+/// differ by a shape and a word as well as by colour (the deuteranopia and protanopia
+/// screenshots are kept in the temporary directory).
+#[test]
+fn html_report_survives_phones_print_dark_mode_and_colour_blindness() {
+    let Some(browser) = chromium() else {
+        crate::tools::missing("html_report_survives_phones_print", "chromium");
+        return;
+    };
+    let Some(node) = crate::tools::node(&["puppeteer-core", "axe-core"]) else {
+        crate::tools::missing(
+            "html_report_survives_phones_print",
+            "puppeteer-core and axe-core",
+        );
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let page = tmp.path().join("acme.html");
+    let site = tmp.path().join("site");
+    for out in [&page, &site] {
+        let mut o = out.to_str().expect("utf-8").to_owned();
+        if out == &site {
+            o.push('/');
+        }
+        let r = run(&acme(), &["report", "--format", "html", "-o", &o]);
+        assert!(r.status.success(), "{}", stderr(&r));
+    }
+    let shots = tmp.path().join("shots");
+    std::fs::create_dir(&shots).expect("mkdir");
+    let (index, team) = (site.join("index.html"), site.join("team-growth.html"));
+    let o = node.script(
+        "browser.cjs",
+        &[browser.as_path(), &shots, &page, &index, &team],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let found: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    for (name, p) in found["pages"].as_object().expect("pages") {
+        for (width, bad) in p["overflow"].as_object().expect("overflow") {
+            assert_eq!(
+                bad.as_array().map(Vec::len),
+                Some(0),
+                "{name} at {width}: {bad:#}"
+            );
+        }
+        for (width, v) in p["axe"].as_object().expect("axe") {
+            assert_eq!(
+                v.as_array().map(Vec::len),
+                Some(0),
+                "axe, {name} at {width}: {v:#}"
+            );
+        }
+        assert_ne!(
+            p["background"], "rgb(255, 255, 255)",
+            "{name}: no dark mode"
+        );
+        // 13 objectives and 15 KPIs: no page per objective.
+        let pages = p["printPages"].as_u64().expect("pages");
+        assert!((1..=8).contains(&pages), "{name}: {pages} printed pages");
+    }
+    let pills = &found["pages"]["acme"]["pills"];
+    let mut glyphs = Vec::new();
+    for (status, label) in [
+        ("on_track", "on track"),
+        ("at_risk", "at risk"),
+        ("off_track", "off track"),
+        ("achieved", "achieved"),
+        ("missed", "missed"),
+    ] {
+        let glyph = pills[status]["glyph"].as_str().expect(status);
+        assert!(
+            glyph.starts_with('"') && glyph.len() > 2,
+            "{status}: no shape ({glyph})"
+        );
+        assert!(
+            !glyphs.contains(&glyph),
+            "{status} shares its shape {glyph}"
+        );
+        glyphs.push(glyph);
+        let text = pills[status]["text"].as_str().expect(status);
+        assert!(text.contains(label), "{status}: {text}");
+    }
+    for png in [
+        "acme-deuteranopia.png",
+        "acme-protanopia.png",
+        "index-390.png",
+    ] {
+        let bytes = std::fs::read(shots.join(png)).expect(png);
+        assert!(
+            bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "{png} is not a PNG"
+        );
+    }
+}
+
 /// The report of a 300-team organisation (benches/gen_org.py, as in BENCHMARKS.md) is at
 /// most 5 MB and Chromium shows it; the time to the screenshot is printed (not asserted:
 /// the machine is shared), and BENCHMARKS.md records it.
