@@ -305,7 +305,7 @@ fn kpi_section(group: &[KpiRow]) -> Markup {
         section.k id={ "kpis-" (team) } {
             h2 { "KPIs · " (team) }
             table {
-                tr { th { "KPI" } th { "value" } th { "target / critical" } th { "status" } th { "trend" } th { "recent" } th { "last check-in" } }
+                tr { th { "KPI" } th { "value" } th { "target / critical" } th { "status" } th { "trend (last 3 check-ins)" } th { "recent (last 12)" } th { "last check-in" } }
                 @for k in group {
                     tr {
                         td { code { (k.reference()) } " " (k.kpi.title) }

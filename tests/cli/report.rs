@@ -110,7 +110,20 @@ fn html_report_is_one_self_contained_page_with_a_chart_per_open_objective() {
     let (open, kpis) = acme_counts();
     assert!(open >= 5 && kpis >= 5);
     assert_eq!(count(&html, "<svg class=\"oc\""), open);
-    assert_eq!(count(&html, "<svg class=\"sl\""), kpis);
+    assert_eq!(count(&html, "<svg class=\"sl "), kpis);
+    // Charts that explain themselves (issue 28): axes in % of target and dates, labelled
+    // pace and today lines, each line labelled with its id, progress and forecast.
+    for label in [
+        ">% of target<",
+        ">100%<",
+        ">expected pace<",
+        ">today<",
+        ">2026-11-15<",
+        ">trial-conv… 62%→100%<",
+        "prefers-color-scheme:dark",
+    ] {
+        assert!(html.contains(label), "no {label}");
+    }
     // Nothing is fetched: no script, no external resource of any kind; links stay on
     // the page.
     for banned in [
@@ -338,7 +351,7 @@ fn html_report_renders_in_headless_chromium() {
     let dom = stdout(&dom);
     let (open, kpis) = acme_counts();
     assert_eq!(count(&dom, "<svg class=\"oc\""), open, "{dom}");
-    assert_eq!(count(&dom, "<svg class=\"sl\""), kpis);
+    assert_eq!(count(&dom, "<svg class=\"sl "), kpis);
     assert!(dom.contains("Goals as of 2026-11-22"));
     // What needs attention comes first (SPEC 12), before the teams' sections.
     let attention = dom.find("Needs attention (").expect("the attention list");
@@ -467,7 +480,7 @@ fn html_report_survives_phones_print_dark_mode_and_colour_blindness() {
 }
 
 /// The report of a 300-team organisation (benches/gen_org.py, as in BENCHMARKS.md) is at
-/// most 5 MB and Chromium shows it; the time to the screenshot is printed (not asserted:
+/// at most 6.1 MB (5 MB before issue 28 labelled the charts) and Chromium shows it; the time to the screenshot is printed (not asserted:
 /// the machine is shared), and BENCHMARKS.md records it.
 #[test]
 fn a_300_team_report_renders_in_headless_chromium() {
@@ -509,8 +522,10 @@ fn a_300_team_report_renders_in_headless_chromium() {
         .expect("goalpost runs");
     assert!(o.status.success(), "{}", stderr(&o));
     let size = std::fs::metadata(&page).expect("the page").len();
-    // The attention list adds a row per entry (950 here) to the 4.9 MB of the sections.
-    assert!(size <= 5_500_000, "{size} bytes");
+    // The attention list adds a row per entry (950 here) to the 4.9 MB of the sections;
+    // the charts' direct labels and the sparklines' target and critical lines (issue 28)
+    // about 0.55 MB more.
+    assert!(size <= 6_100_000, "{size} bytes");
     let png = tmp.path().join("org.png");
     let started = Instant::now();
     let shot = headless(
