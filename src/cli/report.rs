@@ -68,6 +68,12 @@ pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     if let Some(path) = &args.output {
         refuse_links(ctx, &ctx.cwd.join(path))?;
     }
+    // The organisation the pages' titles name: the repository's directory.
+    let org = ctx
+        .root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     match (args.format, &args.output) {
         (ReportFormat::Markdown, None) => {
             out(&markdown::report(&view, crate::text::fit::GITHUB_LIMIT))?
@@ -78,18 +84,18 @@ pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
             crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|e| fail(&path, e))?;
         }
         // Streamed: at hundreds of teams the page is megabytes.
-        (ReportFormat::Html, None) => out_with(|w| html::write_page(w, &view))?,
+        (ReportFormat::Html, None) => out_with(|w| html::write_page(w, &view, &org))?,
         (ReportFormat::Html, Some(path)) if is_dir_target(path) => {
             let dir = ctx.cwd.join(path);
             std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, e))?;
-            html::write_site(&view, &mut |name, write| {
+            html::write_site(&view, &org, &mut |name, write| {
                 crate::fsutil::write_atomic_with(&dir.join(name), |w| write(w))
             })
             .map_err(|e| fail(&dir, e))?;
         }
         (ReportFormat::Html, Some(path)) => {
             let path = ctx.cwd.join(path);
-            crate::fsutil::write_atomic_with(&path, |w| html::write_page(w, &view))
+            crate::fsutil::write_atomic_with(&path, |w| html::write_page(w, &view, &org))
                 .map_err(|e| fail(&path, e))?;
         }
     }

@@ -142,7 +142,7 @@ fn html_report_is_one_self_contained_page_with_a_chart_per_open_objective() {
         "@media print",
         "viewport",
         "viewBox=",
-        "Goals as of 2026-11-22",
+        "goals as of 2026-11-22",
         "<nav>",
         "href=\"#s-2026-q4-company\"",
         "id=\"s-2026-q4-company\"",
@@ -185,6 +185,37 @@ fn html_report_into_a_directory_is_a_small_site() {
     }
     let growth = std::fs::read_to_string(dir.join("team-growth.html")).expect("growth");
     assert!(growth.contains("growth/onboarding") && !growth.contains("platform/"));
+    // Titles name the organisation and the periods (issue 28).
+    assert!(index.contains("<title>acme · 2026-Q4, 2026-Q3 · goals as of 2026-11-22</title>"));
+    assert!(growth.contains("<title>growth · acme · 2026-Q4"));
+    // The teams of a period, most in need of attention first: growth and platform have an
+    // objective off track (by name), company only at risk.
+    let at = |team: &str| {
+        index
+            .find(&format!("team-{team}.html#s-2026-q4"))
+            .expect(team)
+    };
+    assert!(at("growth") < at("platform") && at("platform") < at("company"));
+    // The index's one script, the filter box, is the one its Content-Security-Policy allows.
+    assert_eq!(index.matches("<script").count(), 1);
+    assert!(!growth.contains("<script"));
+    let script = index.split("<script>").nth(1).expect("script");
+    let script = &script[..script.find("</script>").expect("end")];
+    let csp = index.split("script-src '").nth(1).expect("script-src");
+    let allowed = &csp[..csp.find('\'').expect("quote")];
+    if let Some(python) = crate::tools::python() {
+        let o = Command::new(python)
+            .args(["-c", "import sys,hashlib,base64;print('sha256-'+base64.b64encode(hashlib.sha256(sys.stdin.buffer.read()).digest()).decode())"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                std::io::Write::write_all(&mut c.stdin.take().expect("stdin"), script.as_bytes())?;
+                c.wait_with_output()
+            })
+            .expect("python3 runs");
+        assert_eq!(stdout(&o).trim(), allowed, "the filter script's hash");
+    }
 }
 
 #[test]
@@ -352,7 +383,7 @@ fn html_report_renders_in_headless_chromium() {
     let (open, kpis) = acme_counts();
     assert_eq!(count(&dom, "<svg class=\"oc\""), open, "{dom}");
     assert_eq!(count(&dom, "<svg class=\"sl "), kpis);
-    assert!(dom.contains("Goals as of 2026-11-22"));
+    assert!(dom.contains("acme · 2026-Q4, 2026-Q3 · goals as of 2026-11-22"));
     // What needs attention comes first (SPEC 12), before the teams' sections.
     let attention = dom.find("Needs attention (").expect("the attention list");
     assert!(
@@ -443,6 +474,16 @@ fn html_report_survives_phones_print_dark_mode_and_colour_blindness() {
         // 13 objectives and 15 KPIs: no page per objective.
         let pages = p["printPages"].as_u64().expect("pages");
         assert!((1..=8).contains(&pages), "{name}: {pages} printed pages");
+    }
+    // The index's filter box works under the page's own Content-Security-Policy.
+    let filter = &found["pages"]["index"]["filter"];
+    assert_eq!(filter["shown"], true, "{found:#}");
+    assert!(
+        filter["after"].as_u64() < filter["before"].as_u64(),
+        "{filter}"
+    );
+    for (name, p) in found["pages"].as_object().expect("pages") {
+        assert_eq!(p["consoleErrors"], serde_json::json!([]), "{name}");
     }
     let pills = &found["pages"]["acme"]["pills"];
     let mut glyphs = Vec::new();

@@ -127,6 +127,20 @@ async function main() {
         }
         await page.emulateVisionDeficiency('none');
         r.pills = await page.evaluate(pills);
+        // The filter box, under the page's own Content-Security-Policy (a second tab).
+        const strict = await browser.newPage();
+        const errors = [];
+        strict.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+        await strict.goto('file://' + path.resolve(file), { waitUntil: 'load' });
+        if (await strict.$('#filter')) {
+          const visible = () => strict.evaluate(() => [...document.querySelectorAll('nav li')].filter((li) => li.offsetParent !== null).length);
+          const f = { shown: await strict.evaluate(() => !document.getElementById('filter').closest('[hidden]')), before: await visible() };
+          await strict.type('#filter', 'growth');
+          f.after = await visible();
+          r.filter = f;
+        }
+        r.consoleErrors = errors;
+        await strict.close();
         result.pages[base] = r;
       }
     }
