@@ -232,7 +232,7 @@ fn direct_labels(row: &ObjectiveRow, f: &Frame) -> Vec<(usize, f64, String)> {
 /// A progress as a whole percentage (0.615 → `62%`); finite whatever the value.
 fn percent(p: f64) -> String {
     if p.is_finite() {
-        format!("{:.0}%", (p * 100.0).clamp(-1e6, 1e6))
+        format!("{}%", crate::text::fixed((p * 100.0).clamp(-1e6, 1e6), 0))
     } else {
         "?".to_owned()
     }
