@@ -161,6 +161,12 @@ fn html_report_into_a_directory_is_a_small_site() {
     let arg = format!("{}/", dir.display());
     let o = run(&acme(), &["report", "--format", "html", "-o", &arg]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains(&format!("wrote 4 pages to {arg} (open {arg}index.html)")),
+        "{}",
+        stderr(&o)
+    );
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("the site was written")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

@@ -141,3 +141,22 @@ fn term_dumb_gets_no_colour_and_every_command_uses_the_base_palette() {
         }
     }
 }
+
+/// `report --format html` to a terminal is refused with a hint (exit 2); piped, it writes.
+#[test]
+fn an_html_report_is_not_dumped_on_a_terminal() {
+    let cmd = format!(
+        "exec '{}' -C '{}' report --format html",
+        bin().display(),
+        root().join("examples/acme").display()
+    );
+    let o = Command::new("script")
+        .args(["-q", "-e", "-c", &cmd, "/dev/null"])
+        .env("GOALPOST_TODAY", "2026-11-22")
+        .output()
+        .expect("script (util-linux) runs");
+    let seen = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{seen}");
+    assert!(seen.contains("add -o report.html"), "{seen}");
+    assert!(!seen.contains("<html"), "{seen}");
+}
