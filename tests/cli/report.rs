@@ -120,6 +120,7 @@ fn html_report_is_one_self_contained_page_with_a_chart_per_open_objective() {
         ">today<",
         ">2026-11-15<",
         ">trial-conv… 62%→100%<",
+        "? — the forecast could end on either side of the pass mark",
         "prefers-color-scheme:dark",
     ] {
         assert!(html.contains(label), "no {label}");
