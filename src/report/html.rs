@@ -1,14 +1,16 @@
-//! `goalpost report --format html`: self-contained pages (inline CSS and SVG; no script, no
-//! font, no image, nothing fetched — a Content-Security-Policy tells the browser so), built
-//! with maud, which escapes every piece of text. A summary comes first, then a table of
-//! contents, then per period and team the objectives: for an open period each objective
-//! has one chart of its key results against the expected pace; a closed period shows its
-//! final grades. KPIs follow per team in tables with sparklines.
+//! `goalpost report --format html`: self-contained pages (inline CSS and SVG; no font, no
+//! image, nothing fetched — a Content-Security-Policy tells the browser so), built with
+//! maud, which escapes every piece of text. The only script is the site index's filter box
+//! (`html/filter.js`), which that page's policy allows by its hash. A summary comes first,
+//! the attention list, then a table of contents, then per period and team the objectives:
+//! for an open period each objective has one chart of its key results against the expected
+//! pace; a closed period shows its final grades. KPIs follow per team in tables with
+//! sparklines.
 //!
 //! The page is written section by section to the writer, so memory stays flat however
 //! large the organisation ([`write_page`]); [`write_site`] writes the same content as an
-//! index page and one page per team. Layout: one column on a phone, unclipped
-//! black-on-white on paper.
+//! index page and one page per team. Layout (`html/style.css`): cards of labelled lines on
+//! a phone, dark colours for a dark system, objectives that flow on paper.
 
 use super::svg;
 use super::text::{num, score};

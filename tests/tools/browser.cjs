@@ -5,7 +5,8 @@
 // OUTDIR, the elements that overflow their card or are clipped, and axe-core's violations;
 // then a deuteranopia and a protanopia simulation (a screenshot each) and, per status pill,
 // the shape (the ::before glyph) and the label it shows.
-// `--shot FILE WIDTH` instead takes one screenshot of the first page's top (the README's).
+// `node browser.cjs CHROMIUM - --shot FILE WIDTH SELECTOR PAGE.html` instead takes one
+// screenshot of the element SELECTOR (the README's, by benches/screenshot.sh).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -79,10 +80,13 @@ async function main() {
   const result = { pages: {} };
   try {
     if (rest[0] === '--shot') {
-      const [, file, width, ...pages] = rest;
+      const [, file, width, selector, pageFile] = rest;
       await page.setViewport({ width: Number(width), height: 900, deviceScaleFactor: 1 });
-      await page.goto('file://' + path.resolve(pages[0]), { waitUntil: 'load' });
-      await page.screenshot({ path: file, type: 'png' });
+      await page.goto('file://' + path.resolve(pageFile), { waitUntil: 'load' });
+      const el = await page.$(selector);
+      if (!el) throw new Error('no element ' + selector);
+      await el.scrollIntoView();
+      await el.screenshot({ path: file, type: 'png' });
       result.shot = file;
     } else {
       for (const file of rest) {
