@@ -110,9 +110,9 @@ fn close_page(w: &mut dyn Write, as_of: Date, script: bool) -> io::Result<()> {
     w.write_all(b"\n</body>\n</html>\n")
 }
 
-/// A page's title: the organisation (the repository's directory), the periods shown (open
-/// ones first, at most three) and the date: `acme · 2026-Q4, 2026-Q3 · goals as of
-/// 2026-11-22`.
+/// A page's title: the organisation (the repository's directory), the date and the periods
+/// shown (open ones first, at most three): `acme: goals as of 2026-11-22 (2026-Q4,
+/// 2026-Q3)`.
 fn title(view: &StatusView, org: &str) -> String {
     let mut periods: Vec<&str> = Vec::new();
     for group in view.sections() {
@@ -130,15 +130,15 @@ fn title(view: &StatusView, org: &str) -> String {
     if periods.len() > 3 {
         shown.push_str(", …");
     }
-    let mut parts: Vec<String> = Vec::new();
-    if !org.is_empty() {
-        parts.push(org.to_owned());
-    }
+    let mut t = if org.is_empty() {
+        format!("Goals as of {}", view.as_of)
+    } else {
+        format!("{org}: goals as of {}", view.as_of)
+    };
     if !shown.is_empty() {
-        parts.push(shown);
+        t.push_str(&format!(" ({shown})"));
     }
-    parts.push(format!("goals as of {}", view.as_of));
-    parts.join(" · ")
+    t
 }
 
 fn badge(class: &str, text: &str) -> Markup {

@@ -99,8 +99,8 @@ mod tests {
         // dropped where it is.
         assert_eq!(to_width("x  y", 20), "x  y");
         assert_eq!(
-            to_width("a 10 min  confidence 0.6", 20),
-            "a 10 min\n  confidence 0.6"
+            to_width("aa 10 min  confidence 0.6", 20),
+            "aa 10 min\n  confidence 0.6"
         );
     }
 }

@@ -193,8 +193,8 @@ fn html_report_into_a_directory_is_a_small_site() {
     let growth = std::fs::read_to_string(dir.join("team-growth.html")).expect("growth");
     assert!(growth.contains("growth/onboarding") && !growth.contains("platform/"));
     // Titles name the organisation and the periods (issue 28).
-    assert!(index.contains("<title>acme · 2026-Q4, 2026-Q3 · goals as of 2026-11-22</title>"));
-    assert!(growth.contains("<title>growth · acme · 2026-Q4"));
+    assert!(index.contains("<title>acme: goals as of 2026-11-22 (2026-Q4, 2026-Q3)</title>"));
+    assert!(growth.contains("<title>growth · acme: goals as of 2026-11-22 (2026-Q4"));
     // The teams of a period, most in need of attention first: growth and platform have an
     // objective off track (by name), company only at risk.
     let at = |team: &str| {
@@ -390,7 +390,7 @@ fn html_report_renders_in_headless_chromium() {
     let (open, kpis) = acme_counts();
     assert_eq!(count(&dom, "<svg class=\"oc\""), open, "{dom}");
     assert_eq!(count(&dom, "<svg class=\"sl "), kpis);
-    assert!(dom.contains("acme · 2026-Q4, 2026-Q3 · goals as of 2026-11-22"));
+    assert!(dom.contains("acme: goals as of 2026-11-22 (2026-Q4, 2026-Q3)"));
     // What needs attention comes first (SPEC 12), before the teams' sections.
     let attention = dom.find("Needs attention (").expect("the attention list");
     assert!(
