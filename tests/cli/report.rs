@@ -452,11 +452,13 @@ fn html_report_survives_phones_print_dark_mode_and_colour_blindness() {
     }
     let shots = tmp.path().join("shots");
     std::fs::create_dir(&shots).expect("mkdir");
-    let (index, team) = (site.join("index.html"), site.join("team-growth.html"));
-    let o = node.script(
-        "browser.cjs",
-        &[browser.as_path(), &shots, &page, &index, &team],
-    );
+    // The single page and every page of the site.
+    let mut pages = vec![browser.clone(), shots.clone(), page.clone()];
+    for name in ["index", "team-company", "team-growth", "team-platform"] {
+        pages.push(site.join(format!("{name}.html")));
+    }
+    let args: Vec<&Path> = pages.iter().map(PathBuf::as_path).collect();
+    let o = node.script("browser.cjs", &args);
     assert!(o.status.success(), "{}", stderr(&o));
     let found: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     for (name, p) in found["pages"].as_object().expect("pages") {
