@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = report::csv::status(&view);
             let _ = report::markdown::status(&view, 65_536);
             let _ = report::markdown::report(&view, 65_536);
-            let _ = report::html::report(&view);
+            let _ = report::html::report(&view, "fuzz");
             for tree in [false, true] {
                 let opts = report::table::TableOptions {
                     color: true,

@@ -83,7 +83,7 @@ pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
         ctx.as_of,
     );
     out(&match args.format {
-        DiffFormat::Text => diff::text(&header, &changes, ctx.color_out),
+        DiffFormat::Text => super::wrapped(diff::text(&header, &changes, ctx.color_out)),
         DiffFormat::Markdown => diff::markdown(&header, &changes),
         DiffFormat::Json => diff::json(&header, &changes),
     })?;

@@ -50,7 +50,11 @@ pub fn run(args: LogArgs, ctx: &Ctx) -> CmdResult {
                     crate::text::safe::human(&reference.to_string())
                 );
             }
-            out(&log::text(&reference, &commits, ctx.color_out))?;
+            out(&super::wrapped(log::text(
+                &reference,
+                &commits,
+                ctx.color_out,
+            )))?;
         }
     }
     Ok(exit::OK)

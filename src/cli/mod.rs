@@ -351,11 +351,29 @@ pub fn use_color<S: anstream::stream::RawStream>(when: ColorWhen, stream: &S) ->
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
+        // TERM=dumb is honoured under CI too (anstream colours any CI log), unless
+        // CLICOLOR_FORCE asks for colour.
+        ColorWhen::Auto if dumb_terminal() => false,
         ColorWhen::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
     }
 }
 
+/// `TERM=dumb` without a `CLICOLOR_FORCE` (other than `0`).
+fn dumb_terminal() -> bool {
+    let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
+    !forced && std::env::var_os("TERM").is_some_and(|t| t == "dumb")
+}
+
 pub use crate::check::Checked;
+
+/// A text output for standard output, wrapped to the terminal's width when it is one
+/// ([`status::terminal_width`]); pipes and files get it as it is.
+pub fn wrapped(text: String) -> String {
+    match status::terminal_width() {
+        Some(w) => crate::report::wrap::to_width(&text, w.into()),
+        None => text,
+    }
+}
 
 /// Load → validate from a source ([`crate::check::load`]). Config problems are usage
 /// failures (exit 2), rendered by the caller; unreadable files are I/O failures (exit 3).

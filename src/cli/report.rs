@@ -6,6 +6,7 @@ use super::{CmdResult, Ctx, Failure, exit, load_valid, out, out_with};
 use crate::report::view::StatusView;
 use crate::report::{html, markdown};
 use clap::{Args, ValueEnum};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Write a whole report: Markdown (PR comment, job summary, wiki) or one HTML page with charts.
@@ -68,6 +69,12 @@ pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     if let Some(path) = &args.output {
         refuse_links(ctx, &ctx.cwd.join(path))?;
     }
+    // The organisation the pages' titles name: the repository's directory.
+    let org = ctx
+        .root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     match (args.format, &args.output) {
         (ReportFormat::Markdown, None) => {
             out(&markdown::report(&view, crate::text::fit::GITHUB_LIMIT))?
@@ -77,19 +84,34 @@ pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
             let text = markdown::report(&view, crate::text::fit::GITHUB_LIMIT);
             crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|e| fail(&path, e))?;
         }
+        // A page is for a browser, not a terminal (as gzip keeps binary off one).
+        (ReportFormat::Html, None) if std::io::stdout().is_terminal() => {
+            return Err(Failure::Usage(
+                "--format html writes a web page, not text for a terminal: add -o report.html (or -o DIR/ for a site), or pipe it".to_owned(),
+            ));
+        }
         // Streamed: at hundreds of teams the page is megabytes.
-        (ReportFormat::Html, None) => out_with(|w| html::write_page(w, &view))?,
+        (ReportFormat::Html, None) => out_with(|w| html::write_page(w, &view, &org))?,
         (ReportFormat::Html, Some(path)) if is_dir_target(path) => {
             let dir = ctx.cwd.join(path);
             std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, e))?;
-            html::write_site(&view, &mut |name, write| {
+            let mut pages = 0;
+            html::write_site(&view, &org, &mut |name, write| {
+                pages += 1;
                 crate::fsutil::write_atomic_with(&dir.join(name), |w| write(w))
             })
             .map_err(|e| fail(&dir, e))?;
+            // Said on stderr: standard output stays empty with -o.
+            eprintln!(
+                "wrote {} to {} (open {})",
+                crate::text::plural(pages, "page"),
+                path.display(),
+                path.join("index.html").display()
+            );
         }
         (ReportFormat::Html, Some(path)) => {
             let path = ctx.cwd.join(path);
-            crate::fsutil::write_atomic_with(&path, |w| html::write_page(w, &view))
+            crate::fsutil::write_atomic_with(&path, |w| html::write_page(w, &view, &org))
                 .map_err(|e| fail(&path, e))?;
         }
     }

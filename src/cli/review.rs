@@ -45,6 +45,10 @@ pub fn run(args: ReviewArgs, ctx: &Ctx) -> CmdResult {
         }
         ReviewFormat::Json => json::render(&r),
     };
+    let doc = match args.format {
+        ReviewFormat::Text => super::wrapped(doc),
+        _ => doc,
+    };
     out(&doc)?;
     Ok(exit::OK)
 }

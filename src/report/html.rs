@@ -1,14 +1,16 @@
-//! `goalpost report --format html`: self-contained pages (inline CSS and SVG; no script, no
-//! font, no image, nothing fetched — a Content-Security-Policy tells the browser so), built
-//! with maud, which escapes every piece of text. A summary comes first, then a table of
-//! contents, then per period and team the objectives: for an open period each objective
-//! has one chart of its key results against the expected pace; a closed period shows its
-//! final grades. KPIs follow per team in tables with sparklines.
+//! `goalpost report --format html`: self-contained pages (inline CSS and SVG; no font, no
+//! image, nothing fetched — a Content-Security-Policy tells the browser so), built with
+//! maud, which escapes every piece of text. The only script is the site index's filter box
+//! (`html/filter.js`), which that page's policy allows by its hash. A summary comes first,
+//! the attention list, then a table of contents, then per period and team the objectives:
+//! for an open period each objective has one chart of its key results against the expected
+//! pace; a closed period shows its final grades. KPIs follow per team in tables with
+//! sparklines.
 //!
 //! The page is written section by section to the writer, so memory stays flat however
 //! large the organisation ([`write_page`]); [`write_site`] writes the same content as an
-//! index page and one page per team. Layout: one column on a phone, unclipped
-//! black-on-white on paper.
+//! index page and one page per team. Layout (`html/style.css`): cards of labelled lines on
+//! a phone, dark colours for a dark system, objectives that flow on paper.
 
 use super::svg;
 use super::text::{num, score};
@@ -21,70 +23,13 @@ use crate::text::{plural, safe};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::io::{self, Write};
 
-const CSS: &str = r#"
-:root{--fg:#1d232b;--muted:#5b6573;--line:#d5dae1;--bg:#fff;--card:#f7f8fa;
---green:#1a7f37;--yellow:#9a6700;--red:#cf222e;--grey:#6e7781;--blue:#0969da}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-header,nav,main,footer{max-width:1200px;margin:0 auto;padding:0 16px}
-h1{font-size:1.6rem;margin:20px 0 4px}
-h2{font-size:1.3rem;margin:32px 0 4px;padding-bottom:4px;border-bottom:2px solid var(--line)}
-h3{font-size:1.05rem;margin:0 0 6px}
-a{color:var(--blue)}
-code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted)}
-.muted,.period{color:var(--muted);margin:0 0 12px}
-.summary{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:12px;margin:12px 0}
-.summary div{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
-.summary h2{font-size:1rem;margin:0 0 6px;border:0;padding:0}
-ul.b{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 8px;padding:0;list-style:none}
-.b li,.s{display:inline-block;border-radius:999px;padding:0 8px;font-size:.82rem;border:1px solid currentColor;white-space:nowrap}
-.on_track,.done,.achieved,.healthy{color:var(--green)}
-.at_risk,.warning{color:var(--yellow)}
-.off_track,.missed,.critical,.breached{color:var(--red)}
-.no_data,.not_started,.info{color:var(--grey)}
-.breached{font-weight:600}
-nav ol{columns:2 260px;padding-left:20px}
-nav li{break-inside:avoid;margin:0 0 4px}
-main>section{content-visibility:auto;contain-intrinsic-size:auto 900px}
-.o{border:1px solid var(--line);border-radius:10px;padding:12px 14px;margin:12px 0}
-.og{display:grid;grid-template-columns:minmax(0,320px) minmax(0,1fr);gap:14px;align-items:start}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-th{text-align:left;color:var(--muted);font-weight:600;border-bottom:1px solid var(--line)}
-td,th{padding:3px 6px;vertical-align:top}
-tr+tr td{border-top:1px solid var(--card)}
-td.n{text-align:right;white-space:nowrap}
-td.d,.o td:nth-child(2),.o td:nth-child(4),.o td:nth-child(5),th{white-space:nowrap}
-.k0,.og tr:nth-child(6n+2){--c:#0969da}.k1,.og tr:nth-child(6n+3){--c:#bf3989}
-.k2,.og tr:nth-child(6n+4){--c:#1a7f37}.k3,.og tr:nth-child(6n+5){--c:#9a6700}
-.k4,.og tr:nth-child(6n+6){--c:#8250df}.k5,.og tr:nth-child(6n+7){--c:#cf222e}
-.og td:first-child::before{content:"";display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;background:var(--c)}
-.o td:nth-child(3){text-align:right;white-space:nowrap}
-svg{display:block;width:100%;height:auto}
-svg.defs{position:absolute;width:0;height:0}
-svg text{font:11px system-ui,sans-serif;fill:var(--muted)}
-svg .grid{stroke:var(--line);stroke-width:1}
-svg .axis{stroke:var(--fg);stroke-width:1;fill:none}
-svg .pace{stroke:var(--grey);stroke-width:1.2;stroke-dasharray:5 4}
-svg .today{stroke:var(--grey);stroke-width:1;stroke-dasharray:2 3}
-svg .l{fill:none;stroke:var(--c,var(--blue));stroke-width:2.2}
-svg .fc{fill:none;stroke:var(--c);stroke-width:1.5;stroke-dasharray:4 3}
-svg .band{fill:var(--c);fill-opacity:.12;stroke:none}
-svg.sl{width:100px}
-svg.sl .l{stroke-width:1.5}
-svg .target{stroke:var(--green);stroke-width:1;stroke-dasharray:3 2}
-svg .dot{fill:var(--blue)}
-.note{color:var(--muted);font-size:.85rem}
-footer{color:var(--muted);font-size:.85rem;margin:32px auto 24px}
-@media (max-width:700px){body{font-size:14px}h1{font-size:1.3rem}.og{grid-template-columns:1fr}td.d,.o td:nth-child(2){white-space:normal}}
-@media print{
-body{font-size:10pt;color:#000;background:#fff}
-main>section{content-visibility:visible}
-header,nav,main,footer{max-width:none;padding:0}
-.o{break-inside:avoid}
-h2,h3{break-after:avoid}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-}
-"#;
+/// The stylesheet, inlined in every page.
+const CSS: &str = include_str!("html/style.css");
+/// The site index's filter box (the only script goalpost writes), and its hash for the
+/// Content-Security-Policy (`openssl dgst -sha256 -binary src/report/html/filter.js |
+/// base64`; a test recomputes it).
+const FILTER_JS: &str = include_str!("html/filter.js");
+const FILTER_SHA256: &str = "sha256-gX78b/IVhgqtNcq4kio+c5cwZijaSjwyS8IaYCFX3a0=";
 
 /// Where the table of contents and cross-page links point.
 #[derive(Clone, Copy)]
@@ -115,14 +60,19 @@ fn section_id(period: &str, team: &str) -> String {
     format!("s-{p}-{team}")
 }
 
-fn head(title: &str) -> Markup {
+fn head(title: &str, script: bool) -> Markup {
+    let csp = if script {
+        format!("default-src 'none'; style-src 'unsafe-inline'; script-src '{FILTER_SHA256}'")
+    } else {
+        "default-src 'none'; style-src 'unsafe-inline'".to_owned()
+    };
     html! {
         (DOCTYPE)
         html lang="en" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
+                meta http-equiv="Content-Security-Policy" content=(csp);
                 meta name="generator" content={ "goalpost " (env!("CARGO_PKG_VERSION")) };
                 title { (title) }
                 style { (PreEscaped(CSS)) }
@@ -133,9 +83,9 @@ fn head(title: &str) -> Markup {
 
 /// The document's opening, up to `<body>`: maud closes what it opens, so the page is
 /// written as its head, then sections, then a fixed tail.
-fn open_page(w: &mut dyn Write, title: &str) -> io::Result<()> {
+fn open_page(w: &mut dyn Write, title: &str, script: bool) -> io::Result<()> {
     // The head holds the CSS's line breaks: only the title is repository text.
-    let h = head(&safe::plain(title)).into_string();
+    let h = head(&safe::plain(title), script).into_string();
     // `head()` renders `<html lang="en"><head>…</head></html>`: keep all but the close.
     let h = h.strip_suffix("</html>").unwrap_or(&h);
     w.write_all(h.as_bytes())?;
@@ -149,12 +99,48 @@ fn emit(w: &mut dyn Write, m: Markup) -> io::Result<()> {
     w.write_all(safe::plain(&m.into_string()).as_bytes())
 }
 
-fn close_page(w: &mut dyn Write, as_of: Date) -> io::Result<()> {
+fn close_page(w: &mut dyn Write, as_of: Date, script: bool) -> io::Result<()> {
     let foot = html! {
         footer { "Generated by goalpost " (env!("CARGO_PKG_VERSION")) " from the goal files, scored as of " (as_of) "." }
     };
     emit(w, foot)?;
+    if script {
+        w.write_all(b"\n<script>")?;
+        w.write_all(FILTER_JS.as_bytes())?;
+        w.write_all(b"</script>")?;
+    }
     w.write_all(b"\n</body>\n</html>\n")
+}
+
+/// A page's title: the organisation (the repository's directory), the date and the periods
+/// shown (open ones first, at most three): `acme: goals as of 2026-11-22 (2026-Q4,
+/// 2026-Q3)`.
+fn title(view: &StatusView, org: &str) -> String {
+    let mut periods: Vec<&str> = Vec::new();
+    for group in view.sections() {
+        let name = group[0].objective.period.name.as_str();
+        if !periods.contains(&name) {
+            periods.push(name);
+        }
+    }
+    let mut shown = periods
+        .iter()
+        .take(3)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if periods.len() > 3 {
+        shown.push_str(", …");
+    }
+    let mut t = if org.is_empty() {
+        format!("Goals as of {}", view.as_of)
+    } else {
+        format!("{org}: goals as of {}", view.as_of)
+    };
+    if !shown.is_empty() {
+        t.push_str(&format!(" ({shown})"));
+    }
+    t
 }
 
 fn badge(class: &str, text: &str) -> Markup {
@@ -214,9 +200,17 @@ fn contents(view: &StatusView, links: Links) -> Markup {
             _ => periods.push((p, first.elapsed(), vec![group])),
         }
     }
+    // Within a period, the teams whose objectives need attention most come first.
+    for (_, _, groups) in &mut periods {
+        groups.sort_by_key(|g| (urgency(g), g[0].objective.team.as_str()));
+    }
     html! {
         nav {
             h2 { "Contents" }
+            @if matches!(links, Links::Site) {
+                // Shown by the filter script (a page without scripts has no dead box).
+                p.filter hidden { label for="filter" { "Filter teams and items " } input #filter type="search" placeholder="team, status, owner…"; }
+            }
             @for (p, elapsed, groups) in &periods {
                 h3 { (p.name) " " span class="muted" { "(" (p.start) " to " (p.end) ", " (elapsed) " elapsed)" } }
                 ol {
@@ -241,6 +235,28 @@ fn contents(view: &StatusView, links: Links) -> Markup {
             }
         }
     }
+}
+
+/// How soon a team's objectives need someone, most urgent lowest: its worst status, then
+/// how many objectives have it (more first).
+fn urgency(group: &[&ObjectiveRow]) -> (u8, std::cmp::Reverse<usize>) {
+    let rank = |s: Status| match s {
+        Status::OffTrack | Status::Missed => 0,
+        Status::AtRisk => 1,
+        Status::NoData | Status::NotStarted => 2,
+        Status::OnTrack => 3,
+        Status::Achieved | Status::Done => 4,
+    };
+    let worst = group
+        .iter()
+        .map(|o| rank(o.score.status))
+        .min()
+        .unwrap_or(5);
+    let n = group
+        .iter()
+        .filter(|o| rank(o.score.status) == worst)
+        .count();
+    (worst, std::cmp::Reverse(n))
 }
 
 fn counts(group: &[&ObjectiveRow]) -> Vec<(Status, usize)> {
@@ -335,7 +351,11 @@ fn objective(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
                 }
             };
             @if open {
-                div.og { (svg::objective_chart(row, as_of, frame)) div { (table) } }
+                div.og { (svg::objective_chart(row, as_of, frame)) div { (table)
+                    // The `?` said in words where it appears (issue 28).
+                    @if row.key_results.iter().any(|k| k.forecast_cell().ends_with('?')) {
+                        p.note { "? — the forecast could end on either side of the pass mark: its band (± one standard error) reaches both sides." }
+                    } } }
             } @else {
                 (table)
             }
@@ -383,10 +403,10 @@ fn team_section(group: &[&ObjectiveRow], as_of: Date, frames: &mut Frames) -> Ma
 fn kpi_section(group: &[KpiRow]) -> Markup {
     let team = &group[0].kpi.team;
     html! {
-        section id={ "kpis-" (team) } {
+        section.k id={ "kpis-" (team) } {
             h2 { "KPIs · " (team) }
             table {
-                tr { th { "KPI" } th { "value" } th { "target / critical" } th { "status" } th { "trend" } th { "recent" } th { "last check-in" } }
+                tr { th { "KPI" } th { "value" } th { "target / critical" } th { "status" } th { "trend (last 3 check-ins)" } th { "recent (last 12)" } th { "last check-in" } }
                 @for k in group {
                     tr {
                         td { code { (k.reference()) } " " (k.kpi.title) }
@@ -440,9 +460,9 @@ fn attention(view: &StatusView) -> Markup {
 }
 
 /// The whole report as one page, written to `w` section by section.
-pub fn write_page(w: &mut dyn Write, view: &StatusView) -> io::Result<()> {
-    let title = format!("Goals as of {}", view.as_of);
-    open_page(w, &title)?;
+pub fn write_page(w: &mut dyn Write, view: &StatusView, org: &str) -> io::Result<()> {
+    let title = title(view, org);
+    open_page(w, &title, false)?;
     let top = html! {
         header { h1 { (title) } (summary(&view.summary(), !view.kpis.is_empty())) }
         (attention(view))
@@ -463,14 +483,14 @@ pub fn write_page(w: &mut dyn Write, view: &StatusView) -> io::Result<()> {
         w.write_all(b"<p class=\"muted\">No objectives or KPIs match.</p>\n")?;
     }
     w.write_all(b"</main>\n")?;
-    close_page(w, view.as_of)
+    close_page(w, view.as_of, false)
 }
 
 /// The whole report as one page, in memory (tests and small reports).
-pub fn report(view: &StatusView) -> String {
+pub fn report(view: &StatusView, org: &str) -> String {
     let mut buf = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write_page(&mut buf, view);
+    let _ = write_page(&mut buf, view, org);
     String::from_utf8(buf).unwrap_or_default()
 }
 
@@ -481,17 +501,16 @@ pub type PageSink<'a> = dyn FnMut(&str, &mut PageWriter) -> io::Result<()> + 'a;
 
 /// The pages of a site: `index.html` (summary and contents) and `team-TEAM.html` per team
 /// (its objectives in every period, then its KPIs). Each is handed to `file` with its name.
-pub fn write_site(view: &StatusView, file: &mut PageSink) -> io::Result<()> {
-    let title = format!("Goals as of {}", view.as_of);
+pub fn write_site(view: &StatusView, org: &str, file: &mut PageSink) -> io::Result<()> {
+    let title = title(view, org);
     file("index.html", &mut |w| {
-        open_page(w, &title)?;
+        open_page(w, &title, true)?;
         let top = html! {
             header { h1 { (title) } (summary(&view.summary(), !view.kpis.is_empty())) }
-            (attention(view))
-            (contents(view, Links::Site))
+            main { (attention(view)) (contents(view, Links::Site)) }
         };
         emit(w, top)?;
-        close_page(w, view.as_of)
+        close_page(w, view.as_of, true)
     })?;
     let mut teams: Vec<&str> = view
         .objectives
@@ -505,8 +524,8 @@ pub fn write_site(view: &StatusView, file: &mut PageSink) -> io::Result<()> {
     let kpi_sections = view.kpi_sections();
     for team in teams {
         file(&team_page(team), &mut |w| {
-            let title = format!("{team}: goals as of {}", view.as_of);
-            open_page(w, &title)?;
+            let title = format!("{team} · {title}");
+            open_page(w, &title, false)?;
             let top =
                 html! { header { p { a href="index.html" { "← all teams" } } h1 { (title) } } };
             emit(w, top)?;
@@ -521,7 +540,7 @@ pub fn write_site(view: &StatusView, file: &mut PageSink) -> io::Result<()> {
                 w.write_all(b"\n")?;
             }
             w.write_all(b"</main>\n")?;
-            close_page(w, view.as_of)
+            close_page(w, view.as_of, false)
         })?;
     }
     Ok(())

@@ -11,13 +11,18 @@ use crate::score::metric_progress;
 use maud::{Markup, html};
 use std::fmt::Write as _;
 
-/// Objective chart size (viewBox units).
-const W: f64 = 320.0;
-const H: f64 = 132.0;
-const LEFT: f64 = 28.0;
-const RIGHT: f64 = 8.0;
-const TOP: f64 = 8.0;
+/// Objective chart size (viewBox units). The right margin holds each key result's direct
+/// label; the top one the axis title and the markers' labels.
+const W: f64 = 450.0;
+const H: f64 = 164.0;
+const LEFT: f64 = 36.0;
+const RIGHT: f64 = 146.0;
+const TOP: f64 = 22.0;
 const BOTTOM: f64 = 24.0;
+/// The least vertical distance between two direct labels (viewBox units).
+const LABEL_GAP: f64 = 11.0;
+/// The longest key-result id a direct label shows in full.
+const LABEL_ID: usize = 10;
 
 /// How many key-result colours the stylesheet defines (`.k0` … `.k5`).
 pub const COLOURS: usize = 6;
@@ -108,19 +113,31 @@ pub fn frame_defs(period: &Period, as_of: Date, id: &str) -> Markup {
     let (x0, x1) = (f.x(period.start), f.x(period.end));
     let mid = f.y(0.5);
     let now = (as_of >= period.start && as_of <= period.end).then(|| f.x(as_of).round());
+    let mid_date = period
+        .start
+        .add_days(period.start.days_until(period.end) / 2);
+    // The pace line's label lies along it, a fifth of the way in.
+    let slope = ((base - top) / (x1 - x0)).atan().to_degrees();
+    let (px, py) = (x0 + 0.2 * (x1 - x0), base - 0.2 * (base - top) - 3.0);
     html! {
         svg class="defs" width="0" height="0" aria-hidden="true" {
             defs {
-                g id=(id) font-size="11" fill="#5b6573" font-family="system-ui,sans-serif" {
+                g id=(id) font-size="11" fill="#59636e" font-family="system-ui,sans-serif" {
                     path stroke="#d5dae1" fill="none" d={ "M" (x0) "," (top) "H" (x1) "M" (x0) "," (mid) "H" (x1) } {}
                     path stroke="#1d232b" fill="none" d={ "M" (x0) "," (top - 4.0) "V" (base) "H" (x1) } {}
-                    text x=(x0 - 4.0) y=(top + 4.0) text-anchor="end" { "1" }
-                    text x=(x0 - 4.0) y=(base + 4.0) text-anchor="end" { "0" }
+                    text x="2" y="11" { "% of target" }
+                    text x=(x0 - 4.0) y=(top + 4.0) text-anchor="end" { "100%" }
+                    text x=(x0 - 4.0) y=(mid + 4.0) text-anchor="end" { "50%" }
+                    text x=(x0 - 4.0) y=(base + 4.0) text-anchor="end" { "0%" }
                     text x=(x0) y=(H - 6.0) { (period.start) }
+                    text x=(f.x(mid_date)) y=(H - 6.0) text-anchor="middle" { (mid_date) }
                     text x=(x1) y=(H - 6.0) text-anchor="end" { (period.end) }
-                    path stroke="#6e7781" stroke-width="1.2" stroke-dasharray="5 4" d={ "M" (x0) "," (base) "L" (x1) "," (top) } {}
+                    path stroke="#59636e" stroke-width="1.2" stroke-dasharray="5 4" fill="none" d={ "M" (x0) "," (base) "L" (x1) "," (top) } {}
+                    text x=(format!("{px:.0}")) y=(format!("{py:.0}")) font-size="9"
+                        transform=(format!("rotate(-{slope:.1} {px:.0} {py:.0})")) { "expected pace" }
                     @if let Some(x) = now {
-                        path stroke="#6e7781" stroke-dasharray="2 3" d={ "M" (x) "," (top - 4.0) "V" (base) } {}
+                        path stroke="#59636e" stroke-dasharray="2 3" d={ "M" (x) "," (top - 4.0) "V" (base) } {}
+                        text x=(x) y=(top - 7.0) text-anchor="middle" font-size="10" { "today" }
                     }
                 }
             }
@@ -129,7 +146,9 @@ pub fn frame_defs(period: &Period, as_of: Date, id: &str) -> Markup {
 }
 
 /// One chart per objective: its period's frame (`frame`, from [`frame_defs`]), then every
-/// key result's progress as a step line in its colour (`.k0`…).
+/// key result's progress as a step line in its colour (`.k0`…), its forecast dashed, and a
+/// direct label at the right (its id, its progress and its forecast), so no reader has to
+/// match colours.
 pub fn objective_chart(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
     let p = &row.objective.period;
     let f = Frame {
@@ -141,6 +160,7 @@ pub fn objective_chart(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
         row.objective.reference()
     );
     let until = as_of.min(p.end);
+    let labels = direct_labels(row, &f);
     html! {
         // The <title> names the chart for assistive technology.
         svg class="oc" viewBox={ "0 0 " (W) " " (H) } role="img" {
@@ -149,7 +169,6 @@ pub fn objective_chart(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
             @for (i, kr) in row.key_results.iter().enumerate() {
                 @let points = kr_points(kr);
                 @if !points.is_empty() {
-                    // Named by its colour: the table beside the chart has the same swatch.
                     path class={ "l k" (i % COLOURS) } d=(step_path(&f, &points, until)) {}
                 }
                 // The forecast: a dashed line from today's progress to the projected
@@ -164,12 +183,65 @@ pub fn objective_chart(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
                     path class={ "fc k" (i % COLOURS) } d={ "M" (x0) "," (y0) "L" (x1) "," (f.y(fc.progress).round()) } {}
                 }
             }
+            // The labels' x and size come from the group and the stylesheet (`.dl text`):
+            // at thousands of key results every byte per label counts.
+            g.dl transform={ "translate(" (W - RIGHT + 4.0) ",3)" } {
+                @for (i, y, text) in &labels {
+                    text class={ "k" (i % COLOURS) } y=(format!("{y:.0}")) { (text) }
+                }
+            }
         }
     }
 }
 
-/// A KPI's recent values (the last 12 on or before the as-of date) as a line, with its
-/// target as a dashed line when the target is inside the values' range.
+/// Each key result's direct label — `id 62% → 89%`: its progress, then its forecast — at
+/// the height where its line ends, moved apart so that no two overlap, inside the plot.
+fn direct_labels(row: &ObjectiveRow, f: &Frame) -> Vec<(usize, f64, String)> {
+    let mut labels: Vec<(usize, f64, String)> = row
+        .key_results
+        .iter()
+        .enumerate()
+        .map(|(i, kr)| {
+            let mut id: String = kr.kr.id.chars().take(LABEL_ID).collect();
+            if kr.kr.id.chars().count() > LABEL_ID {
+                id.push('…');
+            }
+            let now = percent(kr.score.progress);
+            let (end, text) = match kr.forecast() {
+                Some(fc) => (fc.progress, format!("{id} {now}→{}", percent(fc.progress))),
+                None => (kr.score.progress, format!("{id} {now}")),
+            };
+            (i, f.y(end), text)
+        })
+        .collect();
+    labels.sort_by(|a, b| a.1.total_cmp(&b.1));
+    // Down from the top, then back up from the bottom: no two closer than LABEL_GAP.
+    let mut last = f64::NEG_INFINITY;
+    for l in labels.iter_mut() {
+        l.1 = l.1.max(last + LABEL_GAP).max(TOP);
+        last = l.1;
+    }
+    let mut next = f64::INFINITY;
+    for l in labels.iter_mut().rev() {
+        l.1 = l.1.min(next - LABEL_GAP).min(H - BOTTOM);
+        next = l.1;
+    }
+    labels
+}
+
+/// A progress as a whole percentage (0.615 → `62%`); finite whatever the value.
+fn percent(p: f64) -> String {
+    if p.is_finite() {
+        format!("{}%", crate::text::fixed((p * 100.0).clamp(-1e6, 1e6), 0))
+    } else {
+        "?".to_owned()
+    }
+}
+
+/// A KPI's recent values (the last 12 on or before the as-of date) as a line coloured by
+/// its status (`.healthy`, `.warning`, `.critical`), on a scale that holds its target and
+/// its critical threshold, both drawn (target dashed, critical dotted), the last value a
+/// dot.
 pub fn kpi_sparkline(row: &KpiRow) -> Markup {
     let seen = row.seen();
     let values: Vec<f64> = seen
@@ -182,9 +254,18 @@ pub fn kpi_sparkline(row: &KpiRow) -> Markup {
             Observation::Done(_) => None,
         })
         .collect();
-    let (sw, sh) = (96.0, 22.0);
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (sw, sh) = (96.0, 26.0);
+    let (target, critical) = (row.kpi.target, row.kpi.critical);
+    let marks = || {
+        values
+            .iter()
+            .copied()
+            .chain(std::iter::once(target))
+            .chain(critical)
+            .filter(|v| v.is_finite())
+    };
+    let lo = marks().fold(f64::INFINITY, f64::min);
+    let hi = marks().fold(f64::NEG_INFINITY, f64::max);
     // Always finite: metric_progress handles ranges that overflow.
     let y = |v: f64| {
         let f = if hi > lo {
@@ -192,7 +273,7 @@ pub fn kpi_sparkline(row: &KpiRow) -> Markup {
         } else {
             0.5
         };
-        sh - 2.0 - f * (sh - 4.0)
+        sh - 3.0 - f * (sh - 6.0)
     };
     let step = if values.len() > 1 {
         sw / (values.len() - 1) as f64
@@ -204,18 +285,22 @@ pub fn kpi_sparkline(row: &KpiRow) -> Markup {
         let sep = if i == 0 { "" } else { " " };
         let _ = write!(points, "{sep}{:.0},{:.0}", i as f64 * step, y(v));
     }
-    let target = row.kpi.target;
-    let target_y = (hi > lo && target >= lo && target <= hi).then(|| y(target));
+    let last = values
+        .last()
+        .map(|&v| ((values.len() - 1) as f64 * step, y(v)));
+    let status = row.score.status.as_str();
     html! {
-        // Decorative: the value and the trend stand in the cells beside it.
-        svg class="sl" viewBox={ "-2 0 " (sw + 4.0) " " (sh) } aria-hidden="true" {
-            @if let Some(ty) = target_y {
-                path class="target" d={ "M0," (format!("{ty:.1}")) "H" (sw) } {}
+        // Decorative: the value, the thresholds and the trend stand in the cells beside it.
+        svg class={ "sl " (status) } viewBox={ "-3 0 " (sw + 6.0) " " (sh) } aria-hidden="true" {
+            path class="target" d={ "M0," (format!("{:.0}", y(target))) "H" (sw) } {}
+            @if let Some(c) = critical {
+                path class="critical" d={ "M0," (format!("{:.0}", y(c))) "H" (sw) } {}
             }
-            @if values.len() == 1 {
-                circle class="dot" cx=(sw / 2.0) cy=(y(values[0])) r="2" {}
-            } @else if !values.is_empty() {
+            @if values.len() > 1 {
                 polyline class="l" points=(points) {}
+            }
+            @if let Some((x, ly)) = last {
+                circle class="dot" cx=(format!("{x:.0}")) cy=(format!("{ly:.0}")) r="2" {}
             }
         }
     }
@@ -279,7 +364,7 @@ mod tests {
             for bad in ["NaN", "inf"] {
                 assert!(!svg.contains(bad), "{bad} in {svg}");
             }
-            assert!(svg.starts_with("<svg class=\"sl\""));
+            assert!(svg.starts_with("<svg class=\"sl "));
         }
     }
 }

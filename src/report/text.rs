@@ -76,25 +76,53 @@ pub fn kpi_emoji(s: KpiStatus) -> &'static str {
     }
 }
 
-/// ANSI colour of a status (comfy-table colours).
-pub fn status_color(s: Status) -> comfy_table::Color {
-    use comfy_table::Color;
+/// The one palette of every terminal output: the terminal's own base colours — red (31),
+/// green (32), yellow (33) and grey (90) — which every colour theme sets for its own
+/// background (the bright ones, such as bright yellow, are unreadable on a light one).
+/// `status` and `show` tables (comfy-table), `review`'s bands, `diff` and `log` all use
+/// these.
+pub fn status_ansi(s: Status) -> anstyle::AnsiColor {
+    use anstyle::AnsiColor;
     match s {
-        Status::OnTrack | Status::Done | Status::Achieved => Color::Green,
-        Status::AtRisk => Color::Yellow,
-        Status::OffTrack | Status::Missed => Color::Red,
-        Status::NoData | Status::NotStarted => Color::DarkGrey,
+        Status::OnTrack | Status::Done | Status::Achieved => AnsiColor::Green,
+        Status::AtRisk => AnsiColor::Yellow,
+        Status::OffTrack | Status::Missed => AnsiColor::Red,
+        Status::NoData | Status::NotStarted => AnsiColor::BrightBlack,
     }
 }
 
-pub fn kpi_color(s: KpiStatus) -> comfy_table::Color {
-    use comfy_table::Color;
+/// [`status_ansi`] for a KPI.
+pub fn kpi_ansi(s: KpiStatus) -> anstyle::AnsiColor {
+    use anstyle::AnsiColor;
     match s {
-        KpiStatus::Healthy => Color::Green,
-        KpiStatus::Warning => Color::Yellow,
-        KpiStatus::Critical => Color::Red,
-        KpiStatus::NoData => Color::DarkGrey,
+        KpiStatus::Healthy => AnsiColor::Green,
+        KpiStatus::Warning => AnsiColor::Yellow,
+        KpiStatus::Critical => AnsiColor::Red,
+        KpiStatus::NoData => AnsiColor::BrightBlack,
     }
+}
+
+/// A palette colour for comfy-table (its `Dark…` colours are the base ones).
+fn comfy(c: anstyle::AnsiColor) -> comfy_table::Color {
+    use anstyle::AnsiColor as A;
+    use comfy_table::Color;
+    match c {
+        A::Red => Color::DarkRed,
+        A::Green => Color::DarkGreen,
+        A::Yellow => Color::DarkYellow,
+        A::BrightBlack => Color::DarkGrey,
+        _ => Color::Reset,
+    }
+}
+
+/// ANSI colour of a status, for tables ([`status_ansi`]).
+pub fn status_color(s: Status) -> comfy_table::Color {
+    comfy(status_ansi(s))
+}
+
+/// ANSI colour of a KPI's status, for tables ([`kpi_ansi`]).
+pub fn kpi_color(s: KpiStatus) -> comfy_table::Color {
+    comfy(kpi_ansi(s))
 }
 
 #[cfg(test)]

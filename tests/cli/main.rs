@@ -41,6 +41,7 @@ mod security;
 mod snapshots_all;
 mod sources;
 mod status;
+mod terminal;
 mod today;
 mod tools;
 mod workflow;

@@ -110,7 +110,21 @@ fn html_report_is_one_self_contained_page_with_a_chart_per_open_objective() {
     let (open, kpis) = acme_counts();
     assert!(open >= 5 && kpis >= 5);
     assert_eq!(count(&html, "<svg class=\"oc\""), open);
-    assert_eq!(count(&html, "<svg class=\"sl\""), kpis);
+    assert_eq!(count(&html, "<svg class=\"sl "), kpis);
+    // Charts that explain themselves (issue 28): axes in % of target and dates, labelled
+    // pace and today lines, each line labelled with its id, progress and forecast.
+    for label in [
+        ">% of target<",
+        ">100%<",
+        ">expected pace<",
+        ">today<",
+        ">2026-11-15<",
+        ">trial-conv… 62%→100%<",
+        "? — the forecast could end on either side of the pass mark",
+        "prefers-color-scheme:dark",
+    ] {
+        assert!(html.contains(label), "no {label}");
+    }
     // Nothing is fetched: no script, no external resource of any kind; links stay on
     // the page.
     for banned in [
@@ -129,7 +143,7 @@ fn html_report_is_one_self_contained_page_with_a_chart_per_open_objective() {
         "@media print",
         "viewport",
         "viewBox=",
-        "Goals as of 2026-11-22",
+        "goals as of 2026-11-22",
         "<nav>",
         "href=\"#s-2026-q4-company\"",
         "id=\"s-2026-q4-company\"",
@@ -148,6 +162,12 @@ fn html_report_into_a_directory_is_a_small_site() {
     let arg = format!("{}/", dir.display());
     let o = run(&acme(), &["report", "--format", "html", "-o", &arg]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains(&format!("wrote 4 pages to {arg} (open {arg}index.html)")),
+        "{}",
+        stderr(&o)
+    );
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("the site was written")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -172,6 +192,37 @@ fn html_report_into_a_directory_is_a_small_site() {
     }
     let growth = std::fs::read_to_string(dir.join("team-growth.html")).expect("growth");
     assert!(growth.contains("growth/onboarding") && !growth.contains("platform/"));
+    // Titles name the organisation and the periods (issue 28).
+    assert!(index.contains("<title>acme: goals as of 2026-11-22 (2026-Q4, 2026-Q3)</title>"));
+    assert!(growth.contains("<title>growth · acme: goals as of 2026-11-22 (2026-Q4"));
+    // The teams of a period, most in need of attention first: growth and platform have an
+    // objective off track (by name), company only at risk.
+    let at = |team: &str| {
+        index
+            .find(&format!("team-{team}.html#s-2026-q4"))
+            .expect(team)
+    };
+    assert!(at("growth") < at("platform") && at("platform") < at("company"));
+    // The index's one script, the filter box, is the one its Content-Security-Policy allows.
+    assert_eq!(index.matches("<script").count(), 1);
+    assert!(!growth.contains("<script"));
+    let script = index.split("<script>").nth(1).expect("script");
+    let script = &script[..script.find("</script>").expect("end")];
+    let csp = index.split("script-src '").nth(1).expect("script-src");
+    let allowed = &csp[..csp.find('\'').expect("quote")];
+    if let Some(python) = crate::tools::python() {
+        let o = Command::new(python)
+            .args(["-c", "import sys,hashlib,base64;print('sha256-'+base64.b64encode(hashlib.sha256(sys.stdin.buffer.read()).digest()).decode())"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                std::io::Write::write_all(&mut c.stdin.take().expect("stdin"), script.as_bytes())?;
+                c.wait_with_output()
+            })
+            .expect("python3 runs");
+        assert_eq!(stdout(&o).trim(), allowed, "the filter script's hash");
+    }
 }
 
 #[test]
@@ -338,8 +389,8 @@ fn html_report_renders_in_headless_chromium() {
     let dom = stdout(&dom);
     let (open, kpis) = acme_counts();
     assert_eq!(count(&dom, "<svg class=\"oc\""), open, "{dom}");
-    assert_eq!(count(&dom, "<svg class=\"sl\""), kpis);
-    assert!(dom.contains("Goals as of 2026-11-22"));
+    assert_eq!(count(&dom, "<svg class=\"sl "), kpis);
+    assert!(dom.contains("acme: goals as of 2026-11-22 (2026-Q4, 2026-Q3)"));
     // What needs attention comes first (SPEC 12), before the teams' sections.
     let attention = dom.find("Needs attention (").expect("the attention list");
     assert!(
@@ -370,8 +421,116 @@ fn html_report_renders_in_headless_chromium() {
     }
 }
 
+/// The single page and the site at 390, 768 and 1440 px, in dark mode and printed (driven by
+/// `tests/tools/browser.cjs`: puppeteer-core over Debian's Chromium, axe-core): nothing
+/// overflows its card or is clipped, axe-core finds no violation, and the five statuses
+/// differ by a shape and a word as well as by colour (the deuteranopia and protanopia
+/// screenshots are kept in the temporary directory).
+#[test]
+fn html_report_survives_phones_print_dark_mode_and_colour_blindness() {
+    let Some(browser) = chromium() else {
+        crate::tools::missing("html_report_survives_phones_print", "chromium");
+        return;
+    };
+    let Some(node) = crate::tools::node(&["puppeteer-core", "axe-core"]) else {
+        crate::tools::missing(
+            "html_report_survives_phones_print",
+            "puppeteer-core and axe-core",
+        );
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let page = tmp.path().join("acme.html");
+    let site = tmp.path().join("site");
+    for out in [&page, &site] {
+        let mut o = out.to_str().expect("utf-8").to_owned();
+        if out == &site {
+            o.push('/');
+        }
+        let r = run(&acme(), &["report", "--format", "html", "-o", &o]);
+        assert!(r.status.success(), "{}", stderr(&r));
+    }
+    let shots = tmp.path().join("shots");
+    std::fs::create_dir(&shots).expect("mkdir");
+    // The single page and every page of the site.
+    let mut pages = vec![browser.clone(), shots.clone(), page.clone()];
+    for name in ["index", "team-company", "team-growth", "team-platform"] {
+        pages.push(site.join(format!("{name}.html")));
+    }
+    let args: Vec<&Path> = pages.iter().map(PathBuf::as_path).collect();
+    let o = node.script("browser.cjs", &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let found: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    for (name, p) in found["pages"].as_object().expect("pages") {
+        for (width, bad) in p["overflow"].as_object().expect("overflow") {
+            assert_eq!(
+                bad.as_array().map(Vec::len),
+                Some(0),
+                "{name} at {width}: {bad:#}"
+            );
+        }
+        for (width, v) in p["axe"].as_object().expect("axe") {
+            assert_eq!(
+                v.as_array().map(Vec::len),
+                Some(0),
+                "axe, {name} at {width}: {v:#}"
+            );
+        }
+        assert_ne!(
+            p["background"], "rgb(255, 255, 255)",
+            "{name}: no dark mode"
+        );
+        // 13 objectives and 15 KPIs: no page per objective.
+        let pages = p["printPages"].as_u64().expect("pages");
+        assert!((1..=8).contains(&pages), "{name}: {pages} printed pages");
+    }
+    // The index's filter box works under the page's own Content-Security-Policy.
+    let filter = &found["pages"]["index"]["filter"];
+    assert_eq!(filter["shown"], true, "{found:#}");
+    assert!(
+        filter["after"].as_u64() < filter["before"].as_u64(),
+        "{filter}"
+    );
+    for (name, p) in found["pages"].as_object().expect("pages") {
+        assert_eq!(p["consoleErrors"], serde_json::json!([]), "{name}");
+    }
+    let pills = &found["pages"]["acme"]["pills"];
+    let mut glyphs = Vec::new();
+    for (status, label) in [
+        ("on_track", "on track"),
+        ("at_risk", "at risk"),
+        ("off_track", "off track"),
+        ("achieved", "achieved"),
+        ("missed", "missed"),
+    ] {
+        let glyph = pills[status]["glyph"].as_str().expect(status);
+        assert!(
+            glyph.starts_with('"') && glyph.len() > 2,
+            "{status}: no shape ({glyph})"
+        );
+        assert!(
+            !glyphs.contains(&glyph),
+            "{status} shares its shape {glyph}"
+        );
+        glyphs.push(glyph);
+        let text = pills[status]["text"].as_str().expect(status);
+        assert!(text.contains(label), "{status}: {text}");
+    }
+    for png in [
+        "acme-deuteranopia.png",
+        "acme-protanopia.png",
+        "index-390.png",
+    ] {
+        let bytes = std::fs::read(shots.join(png)).expect(png);
+        assert!(
+            bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "{png} is not a PNG"
+        );
+    }
+}
+
 /// The report of a 300-team organisation (benches/gen_org.py, as in BENCHMARKS.md) is at
-/// most 5 MB and Chromium shows it; the time to the screenshot is printed (not asserted:
+/// at most 6.1 MB (5 MB before issue 28 labelled the charts) and Chromium shows it; the time to the screenshot is printed (not asserted:
 /// the machine is shared), and BENCHMARKS.md records it.
 #[test]
 fn a_300_team_report_renders_in_headless_chromium() {
@@ -413,8 +572,10 @@ fn a_300_team_report_renders_in_headless_chromium() {
         .expect("goalpost runs");
     assert!(o.status.success(), "{}", stderr(&o));
     let size = std::fs::metadata(&page).expect("the page").len();
-    // The attention list adds a row per entry (950 here) to the 4.9 MB of the sections.
-    assert!(size <= 5_500_000, "{size} bytes");
+    // The attention list adds a row per entry (950 here) to the 4.9 MB of the sections;
+    // the charts' direct labels and the sparklines' target and critical lines (issue 28)
+    // about 0.55 MB more.
+    assert!(size <= 6_100_000, "{size} bytes");
     let png = tmp.path().join("org.png");
     let started = Instant::now();
     let shot = headless(
