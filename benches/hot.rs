@@ -11,11 +11,7 @@
 //! - `validate`, `score`, `status_json`: the later stages over the whole directory
 //!   (`validate` includes a copy of the raw files, timed alone as `clone_raw`).
 
-use goalpost::date::Date;
-use goalpost::load::{self, source::WorkTree};
-use goalpost::report::json;
-use goalpost::score::{self, Thresholds};
-use goalpost::validate::validate;
+use goalpost::{Date, StatusView, Thresholds, WorkTree, json, validate};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -58,7 +54,7 @@ fn main() {
         PathBuf::from,
     );
     let tree = WorkTree::new(&root).expect("the benchmark org directory exists");
-    let loaded = load::load(&tree).expect("the benchmark org loads");
+    let loaded = goalpost::load(&tree).expect("the benchmark org loads");
     assert!(
         loaded.diags.is_empty(),
         "the benchmark org must be valid YAML"
@@ -75,12 +71,11 @@ fn main() {
         .iter()
         .max_by_key(|f| f.text.len())
         .expect("the org has files");
-    bench("parse_file", || load::parse_file(0, &largest.text));
-    bench("load", || load::load(&tree).map(|l| l.files.len()));
+    bench("parse_file", || goalpost::parse_file(0, &largest.text));
+    bench("load", || goalpost::load(&tree).map(|l| l.files.len()));
 
     let (goals, diags) = validate(&loaded.files, &loaded.config);
-    let valid =
-        goalpost::model::Valid::of(&goals, &diags).expect("the benchmark org must be valid");
+    let valid = goalpost::Valid::of(&goals, &diags).expect("the benchmark org must be valid");
     // `validate` consumes the raw files, so each iteration starts from a copy: `clone_raw`
     // is that copy alone, to subtract.
     bench("clone_raw", || loaded.files.clone());
@@ -88,13 +83,13 @@ fn main() {
 
     let as_of = Date::parse("2026-11-15").expect("a real date");
     let th = Thresholds::from(&loaded.config);
-    bench("score", || score::score(valid, as_of, th));
+    bench("score", || goalpost::score(valid, as_of, th));
 
-    let card = score::score(valid, as_of, th);
+    let card = goalpost::score(valid, as_of, th);
     let objectives: Vec<_> = goals.objective_ids().collect();
     let kpis: Vec<_> = goals.kpi_ids().collect();
     bench("status_json", || {
-        let view = goalpost::report::view::StatusView::new(&goals, &card, &objectives, &kpis);
+        let view = StatusView::new(&goals, &card, &objectives, &kpis);
         let mut buf = Vec::new();
         json::write_status(&mut buf, &view).map(|_| buf.len())
     });

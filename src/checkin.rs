@@ -174,6 +174,7 @@ pub enum AppendError {
 /// The log's text with `c` appended as one line. `existing` is `None` for a log that does
 /// not exist yet (it gets [`HEADER`]). A missing final newline is added first; the line's
 /// indentation and line ending follow the existing entries.
+#[cfg(test)]
 pub fn append(existing: Option<&str>, c: &NewCheckin) -> Result<String, AppendError> {
     append_many(existing, std::slice::from_ref(c))
 }

@@ -37,6 +37,7 @@ pub fn summary(code: Code) -> &'static str {
 }
 
 /// What follows the summary: a paragraph, a blank line and an example.
+#[cfg(test)]
 pub fn details(code: Code) -> &'static str {
     parts(code).1
 }

@@ -4,30 +4,46 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod attention;
-pub mod check;
-pub mod checkin;
-pub mod cli;
-pub mod config;
-pub mod contract;
-pub mod date;
-pub mod diag;
-pub mod diff;
-pub mod explain;
-pub mod fsutil;
-pub mod git;
-pub mod history;
-pub mod lifecycle;
-pub mod lint;
-pub mod load;
-pub mod lsp;
-pub mod model;
-pub mod period;
-pub mod pull;
-pub mod report;
-pub mod schema;
-pub mod score;
-pub mod select;
-pub mod text;
-pub mod validate;
-pub mod write;
+mod attention;
+mod check;
+mod checkin;
+mod cli;
+mod config;
+mod contract;
+mod date;
+mod diag;
+mod diff;
+mod explain;
+mod fsutil;
+mod git;
+mod history;
+mod lifecycle;
+mod lint;
+mod load;
+mod lsp;
+mod model;
+mod period;
+mod pull;
+mod report;
+mod schema;
+mod score;
+mod select;
+mod text;
+mod validate;
+mod write;
+
+// The library's public surface: what the binary (`run`), the fuzz targets, the benchmarks
+// and the integration tests call. Every module is private; these re-exports are the list.
+pub use cli::{Cli, run};
+pub use config::{Config, parse as parse_config};
+pub use date::Date;
+pub use diag::{Code, Severity};
+pub use lint::lint;
+pub use load::fastyaml::differential::agrees as fastyaml_agrees;
+pub use load::source::WorkTree;
+pub use load::{SourceFile, Sources, load, parse_file};
+pub use model::{KrKey, KrKind, Records, Takes, Valid};
+pub use report::view::StatusView;
+pub use report::{csv, diagnostics, html, json, markdown, table};
+pub use score::{Thresholds, score};
+pub use validate::validate;

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::from(goalpost::cli::run())
+    std::process::ExitCode::from(goalpost::run())
 }

@@ -6,6 +6,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = goalpost::config::parse(text, 0);
+        let _ = goalpost::parse_config(text, 0);
     }
 });

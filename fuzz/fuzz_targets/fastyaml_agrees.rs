@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Err(e) = goalpost::load::fastyaml::differential::agrees(text) {
+    if let Err(e) = goalpost::fastyaml_agrees(text) {
         panic!("{e}");
     }
 });

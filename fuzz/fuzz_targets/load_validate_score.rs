@@ -4,23 +4,22 @@
 //! hang or runaway allocation is a bug: goalpost validates untrusted pull requests.
 #![no_main]
 
-use goalpost::config::Config;
-use goalpost::date::Date;
-use goalpost::load::{SourceFile, Sources};
-use goalpost::report::{self, diagnostics};
-use goalpost::score::{Thresholds, score};
+use goalpost::{
+    Config, Date, SourceFile, Sources, StatusView, Thresholds, csv, diagnostics, html, json, markdown,
+    score, table,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (raw, mut diags) = goalpost::load::parse_file(0, text);
+    let (raw, mut diags) = goalpost::parse_file(0, text);
     if let Some(raw) = raw {
         let config = Config::default();
-        let (goals, vdiags) = goalpost::validate::validate(&[(0, raw)], &config);
+        let (goals, vdiags) = goalpost::validate(&[(0, raw)], &config);
         // Only goals that validated can be scored: the type refuses the others.
-        let valid = goalpost::model::Valid::of(&goals, &vdiags);
+        let valid = goalpost::Valid::of(&goals, &vdiags);
         diags.extend(vdiags);
         if let (Some(as_of), Some(valid)) = (Date::parse("2026-11-15"), valid) {
             let card = score(valid, as_of, Thresholds::from(&config));
@@ -31,23 +30,23 @@ fuzz_target!(|data: &[u8]| {
                 assert!(o.key_results.iter().all(|k| fraction(k.progress)), "{o:?}");
             }
             // Lints and every renderer read the scorecard: they must not panic either.
-            diags.extend(goalpost::lint::lint(&goals, &card, &config));
+            diags.extend(goalpost::lint(&goals, &card, &config));
             let objectives: Vec<_> = goals.objective_ids().collect();
             let kpis: Vec<_> = goals.kpi_ids().collect();
-            let view = report::view::StatusView::new(&goals, &card, &objectives, &kpis);
+            let view = StatusView::new(&goals, &card, &objectives, &kpis);
             let mut json = Vec::new();
-            let _ = report::json::write_status(&mut json, &view);
-            let _ = report::csv::status(&view);
-            let _ = report::markdown::status(&view, 65_536);
-            let _ = report::markdown::report(&view, 65_536);
-            let _ = report::html::report(&view, "fuzz");
+            let _ = json::write_status(&mut json, &view);
+            let _ = csv::status(&view);
+            let _ = markdown::status(&view, 65_536);
+            let _ = markdown::report(&view, 65_536);
+            let _ = html::report(&view, "fuzz");
             for tree in [false, true] {
-                let opts = report::table::TableOptions {
+                let opts = table::TableOptions {
                     color: true,
                     width: Some(80),
                     tree,
                 };
-                let _ = report::table::status(&view, opts);
+                let _ = table::status(&view, opts);
             }
         }
     }

@@ -163,6 +163,7 @@ pub fn snapshot(log: &Path) -> io::Result<Snapshot> {
 }
 
 /// Reads the log; `None` when it does not exist.
+#[cfg(test)]
 pub fn read(log: &Path) -> io::Result<Option<Vec<u8>>> {
     snapshot(log).map(|s| s.bytes)
 }

@@ -16,17 +16,6 @@ pub enum ItemKind {
     Kpi,
 }
 
-impl ItemKind {
-    /// The spelling in JSON output: `objective`, `key_result`, `kpi`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Objective => "objective",
-            ItemKind::KeyResult => "key_result",
-            ItemKind::Kpi => "kpi",
-        }
-    }
-}
-
 /// How an item changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
@@ -35,18 +24,6 @@ pub enum ChangeKind {
     /// The id changed (and the ref with it); the title and place stayed.
     Renamed,
     Modified,
-}
-
-impl ChangeKind {
-    /// The spelling in output: `added`, `removed`, `renamed`, `modified`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeKind::Added => "added",
-            ChangeKind::Removed => "removed",
-            ChangeKind::Renamed => "renamed",
-            ChangeKind::Modified => "modified",
-        }
-    }
 }
 
 /// A value before and after.
@@ -63,11 +40,6 @@ impl<T: PartialEq> FromTo<T> {
 
     pub fn changed(&self) -> bool {
         self.from != self.to
-    }
-
-    /// `Some` when the two differ.
-    pub fn if_changed(from: T, to: T) -> Option<FromTo<T>> {
-        (from != to).then_some(FromTo { from, to })
     }
 }
 

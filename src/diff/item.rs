@@ -142,39 +142,6 @@ impl<'a> ItemFields<'a> {
         })
     }
 
-    /// The same fields, owning their text (to keep a past version beyond its file).
-    pub fn into_owned(self) -> ItemFields<'static> {
-        let own = |c: Option<Cow<'_, str>>| c.map(|c| Cow::Owned(c.into_owned()));
-        match self {
-            ItemFields::Objective(o) => ItemFields::Objective(ObjectiveFields {
-                title: own(o.title),
-                owner: own(o.owner),
-                commitment: o.commitment,
-                parent: o.parent,
-                guardrails: o.guardrails,
-            }),
-            ItemFields::KeyResult(k) => ItemFields::KeyResult(KrFields {
-                title: own(k.title),
-                kind: k.kind,
-                start: k.start,
-                target: k.target,
-                unit: own(k.unit),
-                weight: k.weight,
-                kpi: k.kpi,
-                due: k.due,
-            }),
-            ItemFields::Kpi(k) => ItemFields::Kpi(KpiFields {
-                title: own(k.title),
-                unit: own(k.unit),
-                better: k.better,
-                target: k.target,
-                critical: k.critical,
-                cadence: k.cadence,
-                owner: own(k.owner),
-            }),
-        }
-    }
-
     /// The title, when the version has one.
     pub fn title(&self) -> Option<&str> {
         match self {

@@ -14,8 +14,8 @@ pub mod rules;
 mod touched;
 
 pub use change::{
-    ChangeKind, CheckinChanges, CheckinPart, Field, Figures, FromTo, ItemChange, ItemKind,
-    ItemStatus, Wording, checkin_differences, first_difference, same_checkin,
+    ChangeKind, CheckinChanges, Field, Figures, FromTo, ItemChange, ItemKind, ItemStatus, Wording,
+    checkin_differences, first_difference, same_checkin,
 };
 pub use item::{ItemFields, compare_checkins, field_changes, pair_checkins};
 pub use touched::Touched;

@@ -1,3 +1,4 @@
+use super::change::CheckinPart;
 use super::rules::{Tree, history};
 use super::*;
 use crate::config::Config;

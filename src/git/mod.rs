@@ -15,7 +15,7 @@ pub mod read;
 mod tree;
 pub mod watchdog;
 
-pub use read::{Author, CommitInfo, Reader};
+pub use read::{CommitInfo, Reader};
 pub use tree::GitTree;
 
 /// A git object id (a commit or a blob) as the rest of goalpost holds it: compared, hashed
@@ -158,6 +158,7 @@ impl Repo {
     }
 
     /// The project root relative to the git work tree ("" at the top).
+    #[cfg(test)]
     pub fn prefix(&self) -> &str {
         &self.prefix
     }
@@ -167,6 +168,11 @@ impl Repo {
         format!("{}{path}", self.prefix)
     }
 
+    #[cfg(test)]
+    pub fn is_shallow(&self) -> bool {
+        lock(&self.repo).guard.is_shallow()
+    }
+
     fn lock(&self) -> Locked<'_> {
         lock(&self.repo)
     }
@@ -174,10 +180,6 @@ impl Repo {
     /// The repository's git directory (`.git`, or a linked work tree's own directory).
     pub fn git_dir(&self) -> std::path::PathBuf {
         lock(&self.repo).guard.path().to_owned()
-    }
-
-    pub fn is_shallow(&self) -> bool {
-        lock(&self.repo).guard.is_shallow()
     }
 
     /// Resolves a revision (`main`, `HEAD~2`, a commit id, a tag) to a commit.

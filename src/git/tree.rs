@@ -161,10 +161,6 @@ impl GitTree {
         newer.handoff = Some(Handoff { keep: false, blobs });
     }
 
-    pub fn revision(&self) -> &Revision {
-        &self.rev
-    }
-
     fn broken(&self, path: &str, e: &git2::Error) -> io::Error {
         io::Error::other(format!(
             "`{path}` in revision `{}` ({}): {} (is the repository corrupt? try `git fsck`)",

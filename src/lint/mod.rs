@@ -27,11 +27,6 @@ mod task_like_kr;
 mod too_many_kpis;
 mod unscored_period;
 
-pub use kr_count::KR_RANGE;
-pub use objective_count::MAX_OBJECTIVES;
-pub use task_like_kr::{OUTPUT_VERBS, starts_with_output_verb};
-pub use too_many_kpis::MAX_KPIS;
-
 /// Every practice lint, in documentation order (the order of [`Code::ALL`], the README's
 /// table and `goalpost explain`).
 pub static REGISTRY: &[Lint] = &[

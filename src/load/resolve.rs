@@ -214,6 +214,7 @@ pub struct Memo {
 
 impl Memo {
     /// Components of link targets resolved so far (counting those refused past the bound).
+    #[cfg(test)]
     pub fn steps(&self) -> usize {
         self.steps.load(Ordering::Relaxed)
     }

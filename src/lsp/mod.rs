@@ -24,7 +24,7 @@ pub mod store;
 pub mod transport;
 pub mod uri;
 
-pub use server::{Options, capabilities, serve};
+pub use server::{Options, serve};
 
 /// Runs the server on stdin and stdout until the client shuts it down (or goes away).
 /// A client that breaks the framing's bounds ends it with an error (see [`transport`]).

@@ -35,8 +35,6 @@ pub struct Buffer {
 /// The last validation of the whole workspace.
 #[derive(Debug, Default)]
 pub struct Analysis {
-    /// Every item that could be built (also with errors: navigation still works).
-    pub goals: Arc<Goals>,
     /// Every diagnostic (in no particular order across files).
     pub diags: Vec<Diagnostic>,
     pub errors: usize,
@@ -208,11 +206,6 @@ impl Workspace {
                 .any(|d| d.code.is_root_cause())
     }
 
-    /// The raw form of a goal file, when it parsed.
-    pub fn raw(&self, path: &str) -> Option<&RawFile> {
-        self.raw.get(self.id(path)? as usize)?.as_deref()
-    }
-
     /// Opens (or re-opens) a buffer; returns whether goalpost reads that path.
     pub fn open(&mut self, path: &str, uri: String, text: String, version: i32) -> bool {
         self.buffers
@@ -230,10 +223,6 @@ impl Workspace {
             None => return false,
         }
         self.buffer_changed(path)
-    }
-
-    pub fn buffer_mut(&mut self, path: &str) -> Option<&mut Buffer> {
-        self.buffers.get_mut(path)
     }
 
     /// Closes a buffer: the file on disk counts again.
@@ -474,7 +463,6 @@ impl Workspace {
             Ok(c) => c,
             Err(diags) => {
                 self.analysis = Analysis {
-                    goals: Arc::default(),
                     errors: diags.len(),
                     diags: diags.clone(),
                 };
@@ -538,11 +526,7 @@ impl Workspace {
             ms(t1, t2),
             ms(t2, t3)
         );
-        self.analysis = Analysis {
-            goals,
-            diags,
-            errors,
-        };
+        self.analysis = Analysis { diags, errors };
     }
 
     /// Starts copying, on another thread, the raw files the next validation will consume
@@ -619,11 +603,6 @@ impl Workspace {
             Some(b) => b.uri.clone(),
             None => super::uri::from_path(&self.root.join(path)),
         }
-    }
-
-    /// Paths of every open buffer.
-    pub fn open_paths(&self) -> HashSet<String> {
-        self.buffers.keys().cloned().collect()
     }
 }
 

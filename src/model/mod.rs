@@ -10,7 +10,7 @@ mod valid;
 pub use crate::date::Date;
 pub use crate::diag::Span;
 pub use crate::period::Period;
-pub use ids::{KpiId, KrId, ObjectiveId, Ref, RefError, RefParts, is_slug};
+pub use ids::{KpiId, KrId, ObjectiveId, Ref, RefParts, is_slug};
 pub use keywords::{Better, Cadence, Commitment, KrKey, KrKind, Records, Takes};
 pub use valid::Valid;
 

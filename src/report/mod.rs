@@ -1,7 +1,7 @@
 //! Reports: values computed by `score` rendered for people and programs, one module per
 //! output format. Nothing here reads files or prints; `cli` writes what these return.
 
-pub use wire::{FORMAT_VERSION, FormatVersion};
+pub use wire::FormatVersion;
 
 pub mod changes;
 pub mod csv;

@@ -95,10 +95,6 @@ fn history(
     }
 }
 
-pub fn render(goals: &Goals, card: &Scorecard, target: Target) -> String {
-    render_with(goals, card, None, target, &|_| None)
-}
-
 /// The check-ins `show` lists for a target (a KPI-linked key result shows its KPI's).
 pub fn checkins_of(goals: &Goals, target: Target) -> &[Checkin] {
     match target {

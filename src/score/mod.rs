@@ -280,11 +280,6 @@ fn kpis_at(goals: &Goals, t: Date) -> Vec<KpiScore> {
         .collect()
 }
 
-/// The observations a key result is scored from: its own, or its KPI's.
-pub fn observations<'g>(kr: &'g KeyResult, goals: &'g Goals) -> &'g [Checkin] {
-    goals.observations(kr)
-}
-
 /// Expected progress at `t` for a period: the share of its days elapsed, clamped to [0, 1]
 /// (a key result's own is [`KrMeasure::expected`], which knows milestone due dates).
 pub fn expected(p: &Period, t: Date) -> f64 {

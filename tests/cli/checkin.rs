@@ -411,7 +411,7 @@ fn the_wrong_kind_of_checkin_is_named_in_flags() {
 #[test]
 fn fifty_concurrent_checkins_all_land() {
     let dir = fixture();
-    let start = goalpost::date::Date::parse("2026-01-01").expect("a date");
+    let start = goalpost::Date::parse("2026-01-01").expect("a date");
     let dates: Vec<String> = (0..50).map(|i| start.add_days(i).to_string()).collect();
     let children: Vec<_> = dates
         .iter()

@@ -5,7 +5,7 @@ use crate::common::*;
 #[test]
 fn every_code_is_explained() {
     let dir = repo(&[]);
-    for &c in goalpost::diag::Code::ALL {
+    for &c in goalpost::Code::ALL {
         let o = run(dir.path(), &["explain", c.name()]);
         assert_eq!(o.status.code(), Some(0), "{}", c.name());
         let text = stdout(&o);
@@ -27,7 +27,7 @@ fn the_list_names_every_code_with_its_severity() {
     let o = run(repo(&[]).path(), &["explain"]);
     assert_eq!(o.status.code(), Some(0));
     let list = stdout(&o);
-    for &c in goalpost::diag::Code::ALL {
+    for &c in goalpost::Code::ALL {
         let line = list
             .lines()
             .find(|l| l.split_whitespace().next() == Some(c.name()))

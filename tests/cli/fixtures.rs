@@ -102,10 +102,10 @@ fn each_invalid_fixture_produces_exactly_its_code() {
             "{}: want only {want}, got {got:?}\n{v:#}",
             f.display()
         );
-        let is_error = goalpost::diag::Code::from_name(&want)
+        let is_error = goalpost::Code::from_name(&want)
             .expect("a real code")
             .default_severity()
-            == goalpost::diag::Severity::Error;
+            == goalpost::Severity::Error;
         assert_eq!(exit, Some(if is_error { 1 } else { 0 }), "{}", f.display());
         for d in v["diagnostics"].as_array().expect("array") {
             assert!(d["line"].as_u64().unwrap_or(0) >= 1, "{}: {d}", f.display());
@@ -124,7 +124,7 @@ fn each_invalid_fixture_produces_exactly_its_code() {
 #[test]
 fn every_code_has_a_fixture() {
     let have: Vec<String> = fixtures("invalid").iter().map(|p| code_of(p)).collect();
-    for &c in goalpost::diag::Code::ALL {
+    for &c in goalpost::Code::ALL {
         let name = c.name();
         if ELSEWHERE.iter().any(|(n, _)| *n == name) {
             continue;
@@ -136,7 +136,7 @@ fn every_code_has_a_fixture() {
     }
     for h in &have {
         assert!(
-            goalpost::diag::Code::from_name(h).is_some(),
+            goalpost::Code::from_name(h).is_some(),
             "fixture {h} names no code"
         );
     }

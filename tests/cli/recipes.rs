@@ -94,7 +94,7 @@ fn every_goalpost_command_in_the_recipes_parses() {
         let text = std::fs::read_to_string(root().join(file)).expect(file);
         for args in invocations(&text, file.ends_with(".md")) {
             // Placeholders in docs (REF, REV) parse as plain values.
-            if let Err(e) = goalpost::cli::Cli::try_parse_from(&args) {
+            if let Err(e) = goalpost::Cli::try_parse_from(&args) {
                 panic!("{file}: `{}` does not parse:\n{e}", args.join(" "));
             }
             total += 1;

@@ -576,7 +576,7 @@ fn yaml_language_server_refuses_impossible_dates_and_hovers_cleanly() {
 /// repository, kind, key, accepted, text)`, where `accepted` is what the table says; the
 /// first file of each kind holds exactly its required keys, which every kind accepts.
 fn kind_key_files() -> Vec<(String, String, String, bool, String)> {
-    use goalpost::model::{KrKey, KrKind, Records, Takes};
+    use goalpost::{KrKey, KrKind, Records, Takes};
     let value = |key: KrKey, team: &str| match key {
         KrKey::Start => "0".to_owned(),
         KrKey::Target => "10".to_owned(),
