@@ -290,10 +290,50 @@ fn csv_and_html_carry_no_control_characters_or_line_breaks_from_the_repository()
     }
 }
 
+/// The values of `goalpost SUBCOMMAND --format`, read from the command line's definition, so
+/// that a new format is covered by the tests below without being named in them.
+fn formats(subcommand: &str) -> Vec<String> {
+    let cli = <goalpost::Cli as clap::CommandFactory>::command();
+    let sub = cli
+        .find_subcommand(subcommand)
+        .unwrap_or_else(|| panic!("no subcommand {subcommand}"));
+    let arg = sub
+        .get_arguments()
+        .find(|a| a.get_id() == "format")
+        .unwrap_or_else(|| panic!("{subcommand} has no --format"));
+    let values: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .map(|v| v.get_name().to_owned())
+        .collect();
+    assert!(values.len() > 1, "{subcommand}: {values:?}");
+    values
+}
+
+/// Every format of `status` and `report`, the ones added later included, keeps hostile
+/// repository text from driving a terminal or forging a CI line.
+#[test]
+fn every_status_and_report_format_is_safe_in_a_terminal_and_a_ci_log() {
+    let d = hostile();
+    for command in ["status", "report"] {
+        // JSON carries the repository's text exactly, as data (control characters escaped
+        // by the writer): what a CI log must not show is tested on the human formats.
+        for format in formats(command).into_iter().filter(|f| f != "json") {
+            let out = ok(d.path(), &[command, "--format", &format]);
+            // CSV lines end in CRLF (RFC 4180): that CR is the format's.
+            assert_terminal_safe(
+                &format!("{command} --format {format}"),
+                &out.replace("\r\n", "\n"),
+            );
+        }
+    }
+}
+
 #[test]
 fn tree_is_refused_outside_the_table() {
     let d = hostile();
-    for format in ["json", "markdown", "csv"] {
+    for format in formats("status").into_iter().filter(|f| f != "table") {
+        let format = format.as_str();
         let o = run(d.path(), &["status", "--tree", "--format", format]);
         assert_eq!(o.status.code(), Some(2), "{format}");
         assert!(stderr(&o).contains("--tree"), "{}", stderr(&o));
