@@ -384,7 +384,11 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
             TCell::new(""),
             TCell::new(kr.forecast_cell()),
             TCell::new(ks.status.label()).color(status_color(ks.status)),
-            TCell::new(bar(ks.progress, 10)),
+            TCell::new(format!(
+                "{} {:>4}",
+                bar(ks.progress, 10),
+                kr.progress_cell()
+            )),
             TCell::new(kr_notes(kr)),
         ]);
     }
