@@ -40,12 +40,13 @@ pub fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
         }
     }
     let lookup = |c: &Checkin| authors.get(&(c.span.file, c.span.line)).cloned();
-    out(&show::render_with(
+    // On a terminal, a long line (an attention entry, a measure) wraps to its width.
+    out(&super::wrapped(show::render_with(
         goals,
         &card,
         Some(&before),
         target,
         &lookup,
-    ))?;
+    )))?;
     Ok(exit::OK)
 }

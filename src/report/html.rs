@@ -299,7 +299,7 @@ fn kr_row(kr: &KrRow) -> Markup {
                 @if let Some(n) = last_note { br; span.note { "“" (n) "”" } }
             }
             td { (measure) @if !notes.is_empty() { br; span.note { (notes.join(" · ")) } } }
-            td { (score(s.progress))
+            td { (kr.progress_cell())
                 @let fc = kr.forecast_cell();
                 @if !fc.is_empty() { " → " (fc) } }
             td class=(s.status.as_str()) { (s.status.label()) @if stale { " " span class="s warning" { "stale" } } }

@@ -381,7 +381,7 @@ fn team_section(group: &[&ObjectiveRow]) -> String {
                 "| `{}` {} | {} | {} | {} | {} |\n",
                 kr.reference(),
                 md(&kr.kr.title),
-                score(kr.score.progress),
+                kr.progress_cell(),
                 kr.forecast_cell(),
                 status_emoji(kr.score.status),
                 kr_detail(kr)

@@ -298,15 +298,15 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
     field(
         out,
         "progress",
-        format!("{}  {}", score(ks.progress), bar(ks.progress, 20)),
+        format!("{}  {}", kr.progress_cell(), bar(ks.progress, 20)),
     );
-    field(out, "expected", score(ks.expected));
+    field(out, "expected", kr.expected_cell());
     if let Some(words) = forecast {
         let f = kr.forecast().map_or(0.0, |f| f.progress);
         field(
             out,
             "forecast",
-            format!("{}, progress {}", h(&words), score(f)),
+            format!("{}, progress {}", h(&words), percent(f)),
         );
     }
     field(out, "status", ks.status.label());

@@ -8,6 +8,7 @@ use super::view::{KpiRow, ObjectiveRow};
 use crate::date::Date;
 use crate::model::{Observation, Period};
 use crate::score::metric_progress;
+use crate::text::percent;
 use maud::{Markup, html};
 use std::fmt::Write as _;
 
@@ -227,15 +228,6 @@ fn direct_labels(row: &ObjectiveRow, f: &Frame) -> Vec<(usize, f64, String)> {
         next = l.1;
     }
     labels
-}
-
-/// A progress as a whole percentage (0.615 → `62%`); finite whatever the value.
-fn percent(p: f64) -> String {
-    if p.is_finite() {
-        format!("{}%", crate::text::fixed((p * 100.0).clamp(-1e6, 1e6), 0))
-    } else {
-        "?".to_owned()
-    }
 }
 
 /// A KPI's recent values (the last 12 on or before the as-of date) as a line coloured by

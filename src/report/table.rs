@@ -141,8 +141,14 @@ impl Grid {
             return self.table(&shown, None, opts).to_string();
         };
         let widths: Vec<(usize, usize)> = (0..n).map(|c| self.widths(c)).collect();
-        let natural = |shown: &[usize]| shown.iter().map(|&c| widths[c].0 + PAD).sum::<usize>();
-        // The least width with wrapping columns at `floor` (or their longest word).
+        // Between two columns comfy-table draws a blank (the `junction` of the style).
+        let rules = |shown: &[usize]| shown.len().saturating_sub(1);
+        let natural = |shown: &[usize]| {
+            rules(shown) + shown.iter().map(|&c| widths[c].0 + PAD).sum::<usize>()
+        };
+        // The least width with wrapping columns at `floor` (or their longest word), blanks
+        // between columns left out: comfy-table fits a wrapped table to the width itself, and
+        // this only says when a column is dropped (80 columns keep the detail column).
         let wrapped = |shown: &[usize], floor: usize| {
             shown
                 .iter()
@@ -378,7 +384,11 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
             TCell::new(""),
             TCell::new(kr.forecast_cell()),
             TCell::new(ks.status.label()).color(status_color(ks.status)),
-            TCell::new(bar(ks.progress, 10)),
+            TCell::new(format!(
+                "{} {:>4}",
+                bar(ks.progress, 10),
+                kr.progress_cell()
+            )),
             TCell::new(kr_notes(kr)),
         ]);
     }

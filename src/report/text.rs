@@ -4,7 +4,7 @@
 use crate::model::Better;
 use crate::score::{KpiStatus, Status, Trend};
 
-pub use crate::text::{num, truncate, with_unit};
+pub use crate::text::{num, percent, truncate, with_unit};
 
 /// A score with two decimals, as SPEC 5 asks of human output.
 pub fn score(x: f64) -> String {

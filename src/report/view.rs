@@ -10,7 +10,7 @@ use crate::model::*;
 use crate::score::{
     Before, Forecast, KpiScore, KpiStatus, KrScore, ObjectiveScore, Scorecard, Status, Trend,
 };
-use crate::text::{fixed, num, with_unit};
+use crate::text::{fixed, num, percent, with_unit};
 
 /// What a status-like report shows: the selected objectives (with their key results) and
 /// KPIs, in output order.
@@ -527,9 +527,20 @@ impl<'a> KrRow<'a> {
         self.score.forecast.filter(|_| !reached)
     }
 
-    /// The forecast progress for tables, two decimals; `?` marks a forecast whose ±1
-    /// standard-error band reaches both sides of the pass mark (it could end either way).
-    /// Empty without a forecast ([`KrRow::forecast`]).
+    /// Its progress as human outputs write it, a whole percentage ("62%"; its score, the
+    /// same number, stays 0.0–1.0 where scores are compared: SPEC 5).
+    pub fn progress_cell(&self) -> String {
+        percent(self.score.progress)
+    }
+
+    /// Its expected progress at the as-of date, as [`KrRow::progress_cell`] writes progress.
+    pub fn expected_cell(&self) -> String {
+        percent(self.score.expected)
+    }
+
+    /// The forecast progress for tables, a whole percentage ("89%"); `?` marks a forecast
+    /// whose ±1 standard-error band reaches both sides of the pass mark (it could end either
+    /// way). Empty without a forecast ([`KrRow::forecast`]).
     pub fn forecast_cell(&self) -> String {
         let (Some(f), Some((start, target))) = (self.forecast(), self.kr.kind.bounds()) else {
             return String::new();
@@ -539,7 +550,7 @@ impl<'a> KrRow<'a> {
         } else {
             ""
         };
-        format!("{}{mark}", fixed(f.progress, 2))
+        format!("{}{mark}", percent(f.progress))
     }
 
     /// The forecast in the key result's units, at the precision of its own figures (start,

@@ -189,6 +189,7 @@ mod tests {
                 crate::text::with_unit(x, Some("%")),
                 crate::text::with_unit(x, Some("ms")),
                 crate::report::text::score(x),
+                crate::text::percent(x),
             ];
             for s in &human {
                 prop_assert!(!negative_zero(s), "{x:e} written {s}");

@@ -1,5 +1,5 @@
-//! Text outputs wrapped to a terminal's width (`review`, `diff`, `log`; `status` and `show`
-//! lay out their own tables): a line wider than the width breaks at spaces, its
+//! Text outputs wrapped to a terminal's width (`show`, `review`, `diff`, `log`; `status`
+//! lays out its own tables): a line wider than the width breaks at spaces, its
 //! continuation lines indented two more than the line itself, so a list keeps its shape.
 //! A word wider than the width stays whole (an id or a path is never cut); colour escapes
 //! (CSI sequences) take no width. Pipes and files are never wrapped (the caller decides).

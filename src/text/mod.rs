@@ -33,6 +33,21 @@ pub fn fixed(x: f64, places: usize) -> String {
     }
 }
 
+/// A progress as a whole percentage (0.616 → `62%`): how every human output writes a key
+/// result's progress and a forecast's (scores stay 0.0–1.0, SPEC 5). Rounded as the score
+/// is written, to two decimals, so a row never reads `0.47` beside `48%` (0.475 is
+/// 0.47499… in binary, but 0.475 × 100 is 47.5). `?` for a value that is not a number.
+pub fn percent(p: f64) -> String {
+    if !p.is_finite() {
+        return "?".to_owned();
+    }
+    let two = fixed(p.clamp(-1e4, 1e4), 2);
+    match two.replace('.', "").parse::<i64>() {
+        Ok(n) => format!("{n}%"),
+        Err(_) => "?".to_owned(),
+    }
+}
+
 /// How many decimals [`num`] writes for `x` (0 to 3): the precision a figure was given in.
 pub fn decimals(x: f64) -> usize {
     num(x).split_once('.').map_or(0, |(_, d)| d.len())
@@ -171,6 +186,16 @@ mod tests {
         assert_eq!(fixed(-0.4, 0), "0");
         assert_eq!(fixed(-0.006, 2), "-0.01");
         assert_eq!(fixed(0.4, 2), "0.40");
+        assert_eq!(percent(0.616), "62%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(-0.001), "0%");
+        assert_eq!(percent(-0.01), "-1%");
+        assert_eq!(
+            (fixed(0.475, 2).as_str(), percent(0.475).as_str()),
+            ("0.47", "47%")
+        );
+        assert_eq!(percent(1e300), "1000000%");
+        assert_eq!(percent(f64::NAN), "?");
         assert_eq!(num(f64::NAN), "–");
         assert_eq!(num_full(0.1 + 0.2), "0.30000000000000004");
         assert_eq!(num_full(3.0), "3");

@@ -168,7 +168,7 @@ fn every_format_shows_the_forecast() {
     let show = out(d.path(), &["show", "growth/onboarding/support-tickets"]);
     assert!(
         show.contains(
-            "forecast      49 tickets/week on 2026-12-31 (band 44–55 tickets/week), progress 1.00"
+            "forecast      49 tickets/week on 2026-12-31 (band 44–55 tickets/week), progress 100%"
         ),
         "{show}"
     );

@@ -85,7 +85,7 @@ fn table_show_and_csv_show_the_due_date() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let show = stdout(&o);
     assert!(show.contains("  due           2026-11-15\n"), "{show}");
-    assert!(show.contains("  expected      0.00\n"), "{show}");
+    assert!(show.contains("  expected      0%\n"), "{show}");
     let o = run(d, &["status", "--format", "csv", "--as-of", "2026-11-14"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = stdout(&o);

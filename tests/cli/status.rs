@@ -536,3 +536,74 @@ fn sections_of(text: &str) -> &str {
         .unwrap_or(0);
     &text[start..]
 }
+
+/// Issue 28: a key result's progress and forecast read as whole percentages in every human
+/// format (beside the bar, in the forecast column, in `show`, Markdown and HTML), while
+/// scores stay 0.0–1.0 (the objective's, and the key result's `score` column) and JSON and
+/// CSV keep 0.0–1.0 for all of them.
+#[test]
+fn progress_reads_as_a_percentage_and_scores_stay_fractions() {
+    let acme = root().join("examples/acme");
+    let text = |args: &[&str]| {
+        let mut all = vec!["--as-of", "2026-11-22"];
+        all.extend_from_slice(args);
+        let o = run(&acme, &all);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let table = text(&["status", "--team", "growth", "--period", "2026-Q4"]);
+    let row = |needle: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}:\n{table}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // score, forecast, status, bar with its percentage.
+    let kr = row("└ completion ");
+    assert!(
+        kr.contains(" 0.45 85% at risk █████░░░░░ 45% 60 → 69 → 80%"),
+        "{kr}"
+    );
+    let objective = row("growth/onboarding Make");
+    assert!(
+        objective.contains(" 0.67 0.57 0.90 on track ███████░░░ owner alice"),
+        "{objective}"
+    );
+    let show = text(&["show", "growth/onboarding/completion"]);
+    for line in [
+        "  progress      45%  █████████░░░░░░░░░░░\n",
+        "  expected      57%\n",
+        ", progress 85%\n",
+    ] {
+        assert!(show.contains(line), "{line}:\n{show}");
+    }
+    let show = text(&["show", "growth/onboarding"]);
+    assert!(show.contains("  score         0.67  "), "{show}");
+    let md = text(&["status", "--team", "growth", "--format", "markdown"]);
+    assert!(
+        md.contains("| ↳ `completion` Increase onboarding completion from 60% to 80% of sign-ups | 0.45 | | 85% |"),
+        "{md}"
+    );
+    let report = text(&["report", "--team", "growth", "--format", "markdown"]);
+    assert!(
+        report.contains("to 80% of sign-ups | 45% | 85% |"),
+        "{report}"
+    );
+    let html = text(&["report", "--team", "growth", "--format", "html"]);
+    assert!(html.contains("<td>45% → 85%</td>"), "{html}");
+    // The machine formats keep fractions.
+    let csv = text(&["status", "--team", "growth", "--format", "csv"]);
+    assert!(
+        csv.contains(",69,,0.45,,0.5714285714285714,at_risk,")
+            && csv.contains(",0.8547275238573583,"),
+        "{csv}"
+    );
+    let json = text(&["status", "--team", "growth", "--format", "json"]);
+    assert!(
+        json.contains("\"progress\": 0.45,") && json.contains("\"progress\": 0.8547275238573583,"),
+        "{json}"
+    );
+}

@@ -90,8 +90,8 @@ fn assert_fits(what: &str, out: &str, cols: usize) {
 fn text_outputs_fit_80_120_and_200_columns() {
     let dir = acme_in_git();
     for (name, args) in [
-        // growth at 200 columns comes out 2 columns too wide (the status table, reported).
-        ("status", "--color never status --team company"),
+        // growth's 2026-Q3 table came out 2 columns too wide at 200 (issue 28).
+        ("status", "--color never status --team growth"),
         ("show", "--color never show growth/onboarding"),
         ("review", "--color never review 2026-Q3"),
         ("diff", "--color never diff HEAD~2 HEAD"),
@@ -105,6 +105,27 @@ fn text_outputs_fit_80_120_and_200_columns() {
             all.push_str(&format!("===== {cols} columns\n{out}"));
         }
         insta::assert_snapshot!(format!("terminal_{name}"), all);
+    }
+    // Every team, as a tree, and every objective's `show`: each fits too.
+    let mut args = vec!["status".to_string(), "status --tree".to_string()];
+    let refs = run(
+        dir.path(),
+        &["--as-of", "2026-11-22", "status", "--format", "json"],
+    );
+    assert!(refs.status.success(), "{}", stderr(&refs));
+    let json: serde_json::Value = serde_json::from_slice(&refs.stdout).expect("status JSON");
+    for o in json["objectives"].as_array().expect("objectives") {
+        args.push(format!(
+            "show {}",
+            o["ref"].as_str().expect("an objective's ref")
+        ));
+    }
+    assert!(args.len() > 10, "{args:?}");
+    for a in &args {
+        for cols in WIDTHS {
+            let out = in_terminal(dir.path(), cols, &format!("--color never {a}"), &[]);
+            assert_fits(a, &out, cols);
+        }
     }
 }
 
