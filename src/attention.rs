@@ -11,7 +11,7 @@ use crate::score::{KpiScore, KpiStatus, KrScore, Scorecard, Status};
 
 /// Days between a key result's check-ins: weekly until key results have a `cadence` of
 /// their own (SPEC 3.4).
-pub const KR_CADENCE_DAYS: i64 = 7;
+pub(crate) const KR_CADENCE_DAYS: i64 = 7;
 
 /// Why an item is in the attention list, in order of severity (most severe first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -98,7 +98,7 @@ impl Entry {
 /// When a key result's next check-in is due, while its period is open at `t`: its latest
 /// check-in on or before `t` plus its cadence, or the period's start plus its cadence when it
 /// has none. None for a milestone that is done and for a `kpi:` key result (its KPI is asked).
-pub fn kr_checkin_due(p: &Period, kr: &KeyResult, s: &KrScore, t: Date) -> Option<Date> {
+pub(crate) fn kr_checkin_due(p: &Period, kr: &KeyResult, s: &KrScore, t: Date) -> Option<Date> {
     if !p.contains(t) || kr.kpi.is_some() || s.done == Some(true) {
         return None;
     }
@@ -107,18 +107,18 @@ pub fn kr_checkin_due(p: &Period, kr: &KeyResult, s: &KrScore, t: Date) -> Optio
 
 /// When a KPI's next check-in is due: its latest check-in plus its cadence; none without
 /// a check-in (it is `no_data`, which says more).
-pub fn kpi_checkin_due(cadence_days: i64, s: &KpiScore) -> Option<Date> {
+pub(crate) fn kpi_checkin_due(cadence_days: i64, s: &KpiScore) -> Option<Date> {
     s.last_checkin.map(|d| d.add_days(cadence_days))
 }
 
 /// Whether a check-in due on `due` is overdue at `t`.
-pub fn overdue(due: Option<Date>, t: Date) -> bool {
+pub(crate) fn overdue(due: Option<Date>, t: Date) -> bool {
     due.is_some_and(|d| d < t)
 }
 
 /// The attention list at `card.as_of` over `objectives` (those of open periods count) and
 /// `kpis`, sorted by most severe reason, then by ref.
-pub fn list(
+pub(crate) fn list(
     goals: &Goals,
     card: &Scorecard,
     objectives: &[ObjectiveId],
@@ -214,7 +214,11 @@ pub struct TeamSummary {
 
 /// [`TeamSummary`] of each open period and team among `objectives`, by period (ending soonest
 /// first) and team.
-pub fn summary(goals: &Goals, card: &Scorecard, objectives: &[ObjectiveId]) -> Vec<TeamSummary> {
+pub(crate) fn summary(
+    goals: &Goals,
+    card: &Scorecard,
+    objectives: &[ObjectiveId],
+) -> Vec<TeamSummary> {
     let t = card.as_of;
     // (the period's end, its name, the team) and the statuses of its objectives.
     type Group<'g> = ((Date, &'g str, &'g str), Vec<Status>);

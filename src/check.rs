@@ -12,13 +12,13 @@ use crate::lint::Scope;
 use crate::load::source::Source;
 use crate::load::{self, LoadError, Sources};
 
-pub use crate::load::ParseCache;
+pub(crate) use crate::load::ParseCache;
 use crate::model::{Date, Goals, Ref};
 use crate::score::Scorecard;
 use std::collections::{HashMap, HashSet};
 
 /// Goals that were loaded and validated, with every diagnostic found on the way.
-pub struct Checked {
+pub(crate) struct Checked {
     pub config: Config,
     pub sources: Sources,
     pub goals: Goals,
@@ -33,25 +33,25 @@ pub struct Checked {
 
 impl Checked {
     /// The goals, for scoring, when nothing read or validated is an error.
-    pub fn valid(&self) -> Option<crate::model::Valid<'_>> {
+    pub(crate) fn valid(&self) -> Option<crate::model::Valid<'_>> {
         crate::model::Valid::of(&self.goals, &self.diags)
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.diags.iter().any(|d| d.severity == Severity::Error)
     }
 
     /// Frees the texts of the files read (their paths stay): for a side that is only compared
     /// once its diagnostics are out of the way (a base revision: the history rules name its
     /// files, never quote them).
-    pub fn drop_texts(&mut self) {
+    pub(crate) fn drop_texts(&mut self) {
         for f in &mut self.sources.files {
             f.text = String::new();
         }
     }
 
     /// How many errors were found.
-    pub fn errors(&self) -> usize {
+    pub(crate) fn errors(&self) -> usize {
         self.diags
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -61,14 +61,17 @@ impl Checked {
 
 /// Load → validate from a source. An invalid goalpost.toml or an unreadable file is a
 /// [`LoadError`]; problems in goal files are diagnostics.
-pub fn load(source: &dyn Source) -> Result<Checked, LoadError> {
+pub(crate) fn load(source: &dyn Source) -> Result<Checked, LoadError> {
     Ok(validate(load::load(source)?))
 }
 
 /// [`load`] for one of two revisions that share most files (`diff`, `check --base`): the
 /// first load records its parses in `cache`, the second reuses those of identical files
 /// ([`ParseCache`]).
-pub fn load_sharing(source: &dyn Source, cache: &mut ParseCache) -> Result<Checked, LoadError> {
+pub(crate) fn load_sharing(
+    source: &dyn Source,
+    cache: &mut ParseCache,
+) -> Result<Checked, LoadError> {
     Ok(validate(load::load_sharing(source, cache)?))
 }
 
@@ -76,7 +79,7 @@ pub fn load_sharing(source: &dyn Source, cache: &mut ParseCache) -> Result<Check
 /// parsed once ([`ParseCache`]), and the older side is validated on another thread while the
 /// newer one is read. The older side's texts are freed once it validates (only its goals are
 /// compared then; an invalid side keeps them for its diagnostics).
-pub fn load_pair(
+pub(crate) fn load_pair(
     base: &dyn Source,
     head: &dyn Source,
 ) -> (Result<Checked, LoadError>, Result<Checked, LoadError>) {
@@ -170,7 +173,7 @@ fn validate(loaded: load::Loaded) -> Checked {
 }
 
 /// The base revision `check --base` compares with.
-pub struct Base<'a> {
+pub(crate) struct Base<'a> {
     pub checked: &'a Checked,
     /// How messages name it: `main (1a2b3c4d5e)`.
     pub name: &'a str,
@@ -180,7 +183,7 @@ pub struct Base<'a> {
 
 /// What judging against a base found beyond diagnostics.
 #[derive(Debug, Default)]
-pub struct BaseNote {
+pub(crate) struct BaseNote {
     /// Errors the base itself has (not findings of this run, but they limit what was
     /// compared).
     pub errors: usize,
@@ -194,7 +197,7 @@ pub struct BaseNote {
 /// `base`. Against a base, the lints that are not errors are reported only about the items
 /// the change touches, unless [`Base::all_warnings`]. Returns what the caller should say
 /// about the base (`None` without one, or when the rules did not run).
-pub fn judge(
+pub(crate) fn judge(
     checked: &mut Checked,
     today: Date,
     as_of: Date,
@@ -303,7 +306,7 @@ fn touched_only(diags: &mut Vec<Diagnostic>, goals: &Goals, touched: &Touched) {
 }
 
 /// What [`findings`] found.
-pub struct Findings {
+pub(crate) struct Findings {
     /// `future-checkin` warnings, then the lints.
     pub diags: Vec<Diagnostic>,
     /// The scores the lints were run on; `None` when `diags` held an error (no lints then).
@@ -314,7 +317,7 @@ pub struct Findings {
 /// is compared: check-ins dated after `today`, and, when no diagnostic is an error, the
 /// scores as of `as_of` with the lints on them. Both only read the goals, so they run side by
 /// side. The editor server calls this too (with `as_of` = `today`) and keeps the scores.
-pub fn findings(
+pub(crate) fn findings(
     goals: &Goals,
     diags: &[Diagnostic],
     config: &Config,

@@ -4,9 +4,9 @@
 //! check-ins plus the new one, or it is refused. Locking and durable writes are in [`store`],
 //! the git commit in [`commit`].
 
-pub mod commit;
-pub mod import;
-pub mod store;
+pub(crate) mod commit;
+pub(crate) mod import;
+pub(crate) mod store;
 
 use crate::date::Date;
 use crate::load::raw::RawCheckin;
@@ -15,7 +15,7 @@ use crate::model::Observation;
 use std::io;
 
 /// The first lines of a log that `goalpost checkin` creates.
-pub const HEADER: &str = "\
+pub(crate) const HEADER: &str = "\
 # Check-in log: an append-only history, one check-in per line, written by `goalpost checkin`.
 # Add lines at the end; never edit or delete old ones. Git merges it with `merge=union`
 # (see .gitattributes), so check-ins from parallel branches are all kept.
@@ -24,7 +24,7 @@ checkins:
 
 /// A check-in to append.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewCheckin {
+pub(crate) struct NewCheckin {
     /// `team/objective/kr` or `team/kpi`.
     pub reference: String,
     pub date: Date,
@@ -40,7 +40,7 @@ pub struct NewCheckin {
 impl NewCheckin {
     /// The check-in as a flow mapping, `{ ref: ..., date: ..., value: ... }`, without
     /// indentation or newline. `None` when a number is not finite.
-    pub fn flow(&self) -> Option<String> {
+    pub(crate) fn flow(&self) -> Option<String> {
         let mut s = format!("{{ ref: {}, date: {}, ", scalar(&self.reference), self.date);
         match self.obs {
             Observation::Value(v) => {
@@ -70,7 +70,7 @@ impl NewCheckin {
     }
 
     /// The observation as people say it: `75`, `done`, `not done`.
-    pub fn value_text(&self) -> String {
+    pub(crate) fn value_text(&self) -> String {
         match self.obs {
             Observation::Value(v) => number(v).unwrap_or_else(|| v.to_string()),
             Observation::Done(true) => "done".to_owned(),
@@ -98,7 +98,7 @@ impl NewCheckin {
 
 /// A number as YAML text that reads back as the same `f64`: the shortest round-trip form,
 /// in exponent notation only when plain digits would be long. `None` for NaN and infinities.
-pub fn number(x: f64) -> Option<String> {
+pub(crate) fn number(x: f64) -> Option<String> {
     if !x.is_finite() {
         return None;
     }
@@ -115,7 +115,7 @@ pub fn number(x: f64) -> Option<String> {
 
 /// A string as a YAML scalar that reads back as exactly that string inside a flow mapping:
 /// plain when it is a safe plain scalar, double-quoted with escapes otherwise.
-pub fn scalar(s: &str) -> String {
+pub(crate) fn scalar(s: &str) -> String {
     if is_plain_safe(s) {
         return s.to_owned();
     }
@@ -156,7 +156,7 @@ fn is_plain_safe(s: &str) -> bool {
 
 /// Why a check-in cannot be appended to a log's text.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum AppendError {
+pub(crate) enum AppendError {
     #[error("a number of the check-in is not finite")]
     NotFinite,
     #[error("it has no top-level `checkins:` key; add a line `checkins:` at the end of the file")]
@@ -175,13 +175,16 @@ pub enum AppendError {
 /// not exist yet (it gets [`HEADER`]). A missing final newline is added first; the line's
 /// indentation and line ending follow the existing entries.
 #[cfg(test)]
-pub fn append(existing: Option<&str>, c: &NewCheckin) -> Result<String, AppendError> {
+pub(crate) fn append(existing: Option<&str>, c: &NewCheckin) -> Result<String, AppendError> {
     append_many(existing, std::slice::from_ref(c))
 }
 
 /// The log's text with each of `cs` appended as one line, in order (see [`append`]): the
 /// last `cs.len()` lines of the result are the new check-ins.
-pub fn append_many(existing: Option<&str>, cs: &[NewCheckin]) -> Result<String, AppendError> {
+pub(crate) fn append_many(
+    existing: Option<&str>,
+    cs: &[NewCheckin],
+) -> Result<String, AppendError> {
     let flows: Vec<String> = cs
         .iter()
         .map(|c| c.flow().ok_or(AppendError::NotFinite))
@@ -252,7 +255,7 @@ fn yaml_lines(text: &str) -> Vec<&str> {
 }
 
 /// How many lines YAML sees in `text` (the line number of its last line).
-pub fn line_count(text: &str) -> usize {
+pub(crate) fn line_count(text: &str) -> usize {
     yaml_lines(text).len()
 }
 
@@ -279,7 +282,7 @@ fn verify(old: Option<&str>, new: String, cs: &[NewCheckin]) -> Result<String, A
 
 /// A [`Source`] that reads one file's bytes from memory: the repository as it would be
 /// after an append, so it can be validated before anything is written.
-pub struct Overlay<'a> {
+pub(crate) struct Overlay<'a> {
     pub inner: &'a dyn Source,
     /// Repo-relative, forward slashes.
     pub path: String,
@@ -288,7 +291,7 @@ pub struct Overlay<'a> {
 
 /// Whether a walk of goal root `root` lists `path` (below it, no hidden component, a
 /// goal-file name): the check-in log must be such a path, or goalpost would never read it.
-pub fn is_walked(path: &str, root: &str) -> bool {
+pub(crate) fn is_walked(path: &str, root: &str) -> bool {
     let root = crate::load::resolve::normalize(root);
     let rest = if root.is_empty() {
         Some(path)

@@ -2,7 +2,7 @@
 //! Unknown keys are errors; no file means every default. `[sources]` (for `goalpost pull`)
 //! is checked in [`sources`].
 
-pub mod sources;
+pub(crate) mod sources;
 
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Severity, Span, suggest};
@@ -345,7 +345,7 @@ fn toml_date(d: &toml::value::Datetime) -> Option<Date> {
 }
 
 /// A relative path that stays inside the repository (no `..`, not absolute).
-pub fn is_contained(path: &str) -> bool {
+pub(crate) fn is_contained(path: &str) -> bool {
     let p = std::path::Path::new(path);
     !path.is_empty()
         && p.components().all(|c| {
@@ -357,7 +357,7 @@ pub fn is_contained(path: &str) -> bool {
 }
 
 /// 1-based line and character column of byte offset `at`.
-pub fn line_col(text: &str, at: usize) -> (u32, u32) {
+pub(crate) fn line_col(text: &str, at: usize) -> (u32, u32) {
     let at = at.min(text.len());
     let before = text.get(..at).unwrap_or(text);
     let line = before.matches('\n').count() + 1;

@@ -51,7 +51,7 @@ impl Output {
 /// and ref patterns are left open (their values of today are listed in `examples`). The
 /// strict one closes all three, for goalpost's own tests and for a consumer who wants to
 /// notice any change.
-pub fn output_json(which: Output, strict: bool) -> String {
+pub(crate) fn output_json(which: Output, strict: bool) -> String {
     let mut value = match which {
         Output::Status => output::<crate::report::json::StatusJson>(),
         Output::Check => output::<crate::report::diagnostics::JsonReport>(),

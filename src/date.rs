@@ -87,7 +87,7 @@ impl Date {
 /// Why `s` is not a date [`Date::parse`] accepts, in words that point at the fix: "February
 /// 2026 has 28 days", "there is no month 13", or the expected form with an example (the
 /// zero-padded date, when `s` is one written without padding).
-pub fn date_problem(s: &str) -> String {
+pub(crate) fn date_problem(s: &str) -> String {
     let parts: Vec<&str> = s.trim().split(['-', '/', '.']).collect();
     let nums: Option<Vec<i32>> = match parts.as_slice() {
         [y, m, d]
@@ -174,7 +174,7 @@ const DATE_PATTERN: &str = "^[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|
 /// in the raw types of both); nothing is ever built from it. The pattern holds the month and
 /// day ranges, because yaml-language-server checks `pattern` but not `format`; February 29
 /// passes in any year (`check` judges leap years).
-pub struct DateShape;
+pub(crate) struct DateShape;
 
 impl schemars::JsonSchema for DateShape {
     fn schema_name() -> std::borrow::Cow<'static, str> {

@@ -342,12 +342,12 @@ impl Code {
 
 /// Sorts diagnostics so output is deterministic: files that could not be read first (see
 /// [`Code::is_root_cause`]), then by file, line, column and code.
-pub fn sort(diags: &mut [Diagnostic]) {
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(order);
 }
 
 /// The order of [`sort`], for sorting references to diagnostics too.
-pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+pub(crate) fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
     let key = |d: &Diagnostic| {
         (
             !d.code.is_root_cause(),
@@ -361,10 +361,13 @@ pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
 
 /// Words longer than this get no "did you mean": every name goalpost knows is shorter, and
 /// the edit distance costs time and memory proportional to the product of the two lengths.
-pub const MAX_SUGGEST_CHARS: usize = 128;
+pub(crate) const MAX_SUGGEST_CHARS: usize = 128;
 
 /// The closest candidate within a small edit distance, for "did you mean" hints.
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let len = word.chars().count();
     if len > MAX_SUGGEST_CHARS {
         return None;
@@ -384,7 +387,7 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// Edit distance over characters where swapping two neighbours counts as one edit
 /// (optimal string alignment), so `titel` is one step from `title`. strsim's, which clap
 /// already links for its own "did you mean".
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     strsim::osa_distance(a, b)
 }
 

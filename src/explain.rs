@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// The explanation of `code`: its summary line, a blank line, then [`details`].
-pub fn explain(code: Code) -> &'static str {
+pub(crate) fn explain(code: Code) -> &'static str {
     match code.check() {
         Some(check) => check_text(check),
         // A lint code has a registry entry (`registry_agrees_with_codes` in `crate::lint`).
@@ -32,13 +32,13 @@ static LINT_TEXTS: LazyLock<HashMap<Code, String>> = LazyLock::new(|| {
 });
 
 /// The one-line summary of `code`, without a final period.
-pub fn summary(code: Code) -> &'static str {
+pub(crate) fn summary(code: Code) -> &'static str {
     parts(code).0
 }
 
 /// What follows the summary: a paragraph, a blank line and an example.
 #[cfg(test)]
-pub fn details(code: Code) -> &'static str {
+pub(crate) fn details(code: Code) -> &'static str {
     parts(code).1
 }
 

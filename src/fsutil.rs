@@ -7,12 +7,12 @@ use std::io::Write;
 use std::path::Path;
 
 /// Whether a file or directory name is hidden.
-pub fn is_hidden(name: &str) -> bool {
+pub(crate) fn is_hidden(name: &str) -> bool {
     name.starts_with('.') && name != "." && name != ".."
 }
 
 /// Creates `path` with `bytes`; fails if it already exists.
-pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_path(path);
     write_temp(&tmp, bytes)?;
     // hard_link fails when the target exists, so a racing writer is never clobbered.
@@ -22,7 +22,7 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Replaces `path` with `bytes` atomically (write a temporary file, then rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_path(path);
     write_temp(&tmp, bytes)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
@@ -32,7 +32,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Replaces `path` atomically with what `write` streams into it: a reader sees the old file
 /// or the whole new one, never a part. The temporary file is removed on failure.
-pub fn write_atomic_with(
+pub(crate) fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
@@ -76,7 +76,7 @@ fn temp_path(path: &Path) -> std::path::PathBuf {
 /// directory on it is a link); `None` when there is none or `path` is outside. Components
 /// are taken one at a time: `..` steps back only over real directories, as the kernel would.
 /// `root` is tried as given and canonical, so a root reached through a link still counts.
-pub fn link_inside(root: &Path, path: &Path) -> std::io::Result<Option<std::path::PathBuf>> {
+pub(crate) fn link_inside(root: &Path, path: &Path) -> std::io::Result<Option<std::path::PathBuf>> {
     use std::path::Component;
     // Both absolute, so that `-C .` and `-C sub` compare like any other path.
     let (root, path) = (std::path::absolute(root)?, std::path::absolute(path)?);

@@ -3,6 +3,7 @@
 //! is the only module that prints.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(unreachable_pub)]
 
 mod attention;
 mod check;

@@ -35,7 +35,7 @@ impl Period {
 }
 
 /// The dates of a built-in period name, if `name` is one.
-pub fn builtin(name: &str) -> Option<(Date, Date)> {
+pub(crate) fn builtin(name: &str) -> Option<(Date, Date)> {
     let b = name.as_bytes();
     if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
         return None;

@@ -16,7 +16,7 @@ use crate::model::{KrKey, KrKind, Records, Takes};
 use serde_json::{Value, json};
 
 /// The goal-file schema as pretty JSON with a trailing newline.
-pub fn json() -> String {
+pub(crate) fn json() -> String {
     let mut value = generate::<RawFile>();
     goal_file_rules(&mut value);
     editor_text(&mut value);
@@ -60,7 +60,7 @@ fn plain(text: &str) -> String {
 }
 
 /// The goalpost.toml schema as pretty JSON with a trailing newline.
-pub fn config_json() -> String {
+pub(crate) fn config_json() -> String {
     let mut value = generate::<crate::config::RawConfig>();
     if let Some(Value::Object(lints)) = value.pointer_mut("/properties/lints") {
         lints.insert("properties".into(), Value::Object(lint_levels()));
@@ -88,12 +88,12 @@ fn lint_levels() -> serde_json::Map<String, Value> {
 }
 
 /// Where `goalpost init` puts the schemas, relative to the project root.
-pub const GOAL_FILE_SCHEMA: &str = "schema/goalpost.schema.json";
-pub const CONFIG_SCHEMA: &str = "schema/goalpost.toml.schema.json";
+pub(crate) const GOAL_FILE_SCHEMA: &str = "schema/goalpost.schema.json";
+pub(crate) const CONFIG_SCHEMA: &str = "schema/goalpost.toml.schema.json";
 
 /// The yaml-language-server modeline for a goal file at `file` (relative to the project
 /// root, `/`-separated) that points at [`GOAL_FILE_SCHEMA`].
-pub fn modeline(file: &str) -> String {
+pub(crate) fn modeline(file: &str) -> String {
     format!(
         "# yaml-language-server: $schema={}",
         relative_from(file, GOAL_FILE_SCHEMA)

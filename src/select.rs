@@ -92,7 +92,7 @@ fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a str>) -> 
 
 /// One item named on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     Objective(ObjectiveId),
     KeyResult(KrId),
     Kpi(KpiId),
@@ -101,7 +101,7 @@ pub enum Target {
 /// Finds what a command-line ref names. An objective id that exists in several periods
 /// resolves to the one whose period holds `as_of`, else the latest, unless `period` names
 /// one. Unknown refs are errors with suggestions, or with the periods the ref exists in.
-pub fn resolve(
+pub(crate) fn resolve(
     goals: &Goals,
     reference: &str,
     period: Option<&str>,
@@ -215,7 +215,7 @@ pub fn resolve(
 /// as one would pass to `git log`), the error that says so and names the items that file
 /// defines, so the user can pick one. `files` are the paths of the goal files by index (a
 /// span's `file`).
-pub fn file_named(goals: &Goals, files: &[&str], reference: &str) -> Option<SelectError> {
+pub(crate) fn file_named(goals: &Goals, files: &[&str], reference: &str) -> Option<SelectError> {
     let path = reference.trim_start_matches("./");
     if !(path.ends_with(".yaml") || path.ends_with(".yml")) {
         return None;

@@ -10,8 +10,8 @@
 //! (`checkin`, `checkin --from`, `pull`); an edit of a goal file is one more `decide`.
 //! [`create`] writes new files all or none (`rollover`).
 
-pub mod create;
-pub mod log;
+pub(crate) mod create;
+pub(crate) mod log;
 
 use crate::checkin::commit::{CommitError, Committer};
 use crate::checkin::store::{self, LockError};
@@ -24,14 +24,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// How long to wait for another goalpost run to finish with a file.
-pub const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 /// How many times a file is read again when another program keeps changing it.
-pub const ATTEMPTS: usize = 5;
+pub(crate) const ATTEMPTS: usize = 5;
 
 /// Why a write did not happen (or, for [`WriteError::Commit`], was not committed). Every
 /// message is the one printed; the command line only chooses the exit code.
 #[derive(Debug, thiserror::Error)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     /// The check-in log is not below a goal root: goalpost would never read it (usage).
     #[error(
         "checkin_log `{path}` is not a goal file below any goal root ({roots}), so goalpost would never read it; set checkin_log in goalpost.toml to a .yaml path below a root"
@@ -110,7 +110,7 @@ pub enum WriteError {
 impl WriteError {
     /// Whether this is a usage problem (exit 2) rather than an I/O one (exit 3); a refused
     /// link, an invalid goalpost.toml and an invalid result are reported by the caller.
-    pub fn is_usage(&self) -> bool {
+    pub(crate) fn is_usage(&self) -> bool {
         matches!(
             self,
             WriteError::NotWalked { .. } | WriteError::NotAFile { .. } | WriteError::Append { .. }
@@ -119,7 +119,7 @@ impl WriteError {
 }
 
 /// The repository as a write would have left it, with its errors.
-pub struct Invalid(pub Box<crate::check::Checked>);
+pub(crate) struct Invalid(pub Box<crate::check::Checked>);
 
 impl std::fmt::Debug for Invalid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -134,7 +134,7 @@ impl From<LoadError> for WriteError {
 }
 
 /// What [`File::transact`]'s `decide` makes of the file's current text.
-pub enum Decision<T> {
+pub(crate) enum Decision<T> {
     /// Replace the file with this text, then return `T`.
     Write(String, T),
     /// Write nothing and return `T` (nothing to do, or the change was refused).
@@ -142,7 +142,7 @@ pub enum Decision<T> {
 }
 
 /// One file in the work tree, resolved for writing.
-pub struct File {
+pub(crate) struct File {
     pub tree: WorkTree,
     /// The file on disk.
     pub path: PathBuf,
@@ -163,7 +163,7 @@ impl File {
     /// Refused: a path through a link out of the repository or to a hidden directory,
     /// something other than a file in the way (named as `setting` says), and with `commit`,
     /// a repository in the middle of a merge or that must sign commits.
-    pub fn open(
+    pub(crate) fn open(
         root: &std::path::Path,
         rel: &str,
         setting: &'static str,
@@ -224,7 +224,7 @@ impl File {
     /// the new text and replaces the file with it atomically. When another program changed
     /// the file in between, nothing is replaced and `decide` is asked again with the new
     /// content, up to [`ATTEMPTS`] times.
-    pub fn transact<T>(
+    pub(crate) fn transact<T>(
         &self,
         mut decide: impl FnMut(Option<&str>) -> Result<Decision<T>, WriteError>,
     ) -> Result<T, WriteError> {
@@ -272,7 +272,7 @@ impl File {
 
     /// With `--commit`: commits the file's new `text`, returning the short commit id;
     /// `Ok(None)` without `--commit`.
-    pub fn commit(&self, text: &str, message: &str) -> Result<Option<String>, WriteError> {
+    pub(crate) fn commit(&self, text: &str, message: &str) -> Result<Option<String>, WriteError> {
         let Some(c) = &self.committer else {
             return Ok(None);
         };

@@ -12,7 +12,7 @@ use crate::git::{self, Oid, Repo};
 use std::path::Path;
 
 /// A repository ready to commit one file.
-pub struct Committer {
+pub(crate) struct Committer {
     repo: Repo,
     /// The file, relative to the work tree, with `/`.
     path: String,
@@ -21,7 +21,7 @@ pub struct Committer {
 
 /// Why the commit cannot be made.
 #[derive(Debug, thiserror::Error)]
-pub enum CommitError {
+pub(crate) enum CommitError {
     #[error("--commit: {0} is not inside a git work tree")]
     NoRepository(String),
     #[error(
@@ -53,7 +53,7 @@ pub enum CommitError {
 impl Committer {
     /// Finds the repository holding `file` (an absolute path whose directory exists) and the
     /// user's identity (git config, overridden by GIT_AUTHOR_* / GIT_COMMITTER_* as git does).
-    pub fn prepare(file: &Path) -> Result<Committer, CommitError> {
+    pub(crate) fn prepare(file: &Path) -> Result<Committer, CommitError> {
         let dir = file.parent().unwrap_or(Path::new("."));
         let repo = Repo::discover(dir)
             .map_err(|_| CommitError::NoRepository(dir.display().to_string()))?;
@@ -82,7 +82,7 @@ impl Committer {
 
     /// Commits `bytes` as the file's content onto HEAD (a first commit on an unborn
     /// branch) and stages the same content for that path only.
-    pub fn commit(&self, bytes: &[u8], message: &str) -> Result<Oid, CommitError> {
+    pub(crate) fn commit(&self, bytes: &[u8], message: &str) -> Result<Oid, CommitError> {
         self.repo
             .commit_file(&self.path, bytes, message, &self.who)
             .map_err(|e| match e {

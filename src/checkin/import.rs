@@ -10,18 +10,18 @@ use crate::date::{Date, date_problem};
 use crate::model::Observation;
 
 /// The columns (CSV) or keys (JSON Lines) a row may have; `ref` and `date` are required.
-pub const COLUMNS: [&str; 8] = crate::load::raw::CHECKIN_KEYS;
+pub(crate) const COLUMNS: [&str; 8] = crate::load::raw::CHECKIN_KEYS;
 
 /// How the rows are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Csv,
     Jsonl,
 }
 
 impl Format {
     /// The format a file name says: `.csv`, or `.jsonl` / `.ndjson`.
-    pub fn of_path(path: &str) -> Option<Format> {
+    pub(crate) fn of_path(path: &str) -> Option<Format> {
         let lower = path.to_ascii_lowercase();
         if lower.ends_with(".csv") {
             Some(Format::Csv)
@@ -33,7 +33,7 @@ impl Format {
     }
 
     /// For standard input: JSON Lines when the first thing in it is `{`, else CSV.
-    pub fn sniff(bytes: &[u8]) -> Format {
+    pub(crate) fn sniff(bytes: &[u8]) -> Format {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         match body.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{') => Format::Jsonl,
@@ -44,14 +44,14 @@ impl Format {
 
 /// One row read: the check-in and the line it starts on (1-based; a CSV header is line 1).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub(crate) struct Row {
     pub line: u64,
     pub checkin: NewCheckin,
 }
 
 /// Why a file cannot be imported.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ImportError {
+pub(crate) enum ImportError {
     /// The file is not a table of check-ins: no header, an unknown or repeated column, a row
     /// of the wrong width, a line that is not a JSON object, bytes that are not UTF-8.
     #[error("{}{message}", line.map(|l| format!("{l}: ")).unwrap_or_default())]
@@ -79,7 +79,7 @@ enum Cell {
 }
 
 /// Reads every row of `bytes`.
-pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Row>, ImportError> {
+pub(crate) fn read(bytes: &[u8], format: Format) -> Result<Vec<Row>, ImportError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()

@@ -24,13 +24,13 @@ use std::time::Duration;
 
 /// Holds the log's lock until dropped.
 #[derive(Debug)]
-pub struct LogLock {
+pub(crate) struct LogLock {
     _file: File,
 }
 
 /// Why the lock could not be taken.
 #[derive(Debug, thiserror::Error)]
-pub enum LockError {
+pub(crate) enum LockError {
     #[error("cannot open the lock file {path}: {source}")]
     Io {
         path: String,
@@ -46,7 +46,7 @@ pub enum LockError {
 /// The sidecar lock file of a log. In a git repository: `<git dir>/goalpost-checkin-<log path
 /// with `/` as `-`>.lock`; elsewhere `goals/.checkins.yaml.lock` for `goals/checkins.yaml`.
 /// Every run on one log computes the same path, which is all the lock needs.
-pub fn lock_path(log: &Path, log_rel: &str, git_dir: Option<&Path>) -> PathBuf {
+pub(crate) fn lock_path(log: &Path, log_rel: &str, git_dir: Option<&Path>) -> PathBuf {
     match git_dir {
         Some(dir) => dir.join(format!(
             "goalpost-checkin-{}.lock",
@@ -62,7 +62,7 @@ pub fn lock_path(log: &Path, log_rel: &str, git_dir: Option<&Path>) -> PathBuf {
 /// lock as soon as it is free (50 concurrent runs do not starve one another). After a
 /// timeout the thread keeps waiting; when it gets the lock nobody receives it, and dropping
 /// the file releases it at once.
-pub fn lock(path: &Path, timeout: Duration) -> Result<LogLock, LockError> {
+pub(crate) fn lock(path: &Path, timeout: Duration) -> Result<LogLock, LockError> {
     let path = path.to_owned();
     let io_err = |source| LockError::Io {
         path: path.display().to_string(),
@@ -98,7 +98,7 @@ pub fn lock(path: &Path, timeout: Duration) -> Result<LogLock, LockError> {
 
 /// One version of the log as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     /// `None` when the log does not exist.
     pub bytes: Option<Vec<u8>>,
     stamp: Option<Stamp>,
@@ -108,7 +108,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// Whether the log exists and nobody may write it (no write permission bit at all).
     /// Judged by the mode rather than by trying, so that it holds for root too.
-    pub fn read_only(&self) -> bool {
+    pub(crate) fn read_only(&self) -> bool {
         self.permissions.as_ref().is_some_and(|p| p.readonly())
     }
 }
@@ -140,7 +140,7 @@ impl Stamp {
 }
 
 /// Reads the log and what identifies this version of it.
-pub fn snapshot(log: &Path) -> io::Result<Snapshot> {
+pub(crate) fn snapshot(log: &Path) -> io::Result<Snapshot> {
     let mut file = match File::open(log) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -164,13 +164,13 @@ pub fn snapshot(log: &Path) -> io::Result<Snapshot> {
 
 /// Reads the log; `None` when it does not exist.
 #[cfg(test)]
-pub fn read(log: &Path) -> io::Result<Option<Vec<u8>>> {
+pub(crate) fn read(log: &Path) -> io::Result<Option<Vec<u8>>> {
     snapshot(log).map(|s| s.bytes)
 }
 
 /// What [`replace`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Replaced {
+pub(crate) enum Replaced {
     Done,
     /// The log is no longer the version read: nothing was replaced.
     Changed,
@@ -185,7 +185,7 @@ const PAUSE_ENV: &str = "GOALPOST_TEST_PAUSE_BEFORE_RENAME_MS";
 /// the same directory with the log's permissions, fsync, a last comparison with `read`,
 /// rename, fsync of the directory. Call it holding the lock: it first removes temporary
 /// files that crashed writers left behind.
-pub fn replace(log: &Path, bytes: &[u8], read: &Snapshot) -> io::Result<Replaced> {
+pub(crate) fn replace(log: &Path, bytes: &[u8], read: &Snapshot) -> io::Result<Replaced> {
     let dir = log.parent().unwrap_or(Path::new("."));
     remove_stale_temps(log, dir);
     let tmp = log.with_file_name(format!("{}{}.tmp", temp_prefix(log), std::process::id()));

@@ -18,7 +18,7 @@ pub struct CalendarArgs {
     pub output: Option<PathBuf>,
 }
 
-pub fn run(args: CalendarArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: CalendarArgs, ctx: &Ctx) -> CmdResult {
     let (checked, card) = ctx.scored()?;
     let goals = &checked.goals;
     let owned = |o: Option<&String>| {

@@ -37,7 +37,7 @@ pub enum CheckFormat {
     Github,
 }
 
-pub fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
     // Resolve the base first, so a mistyped revision fails before any output.
     let base = match &args.base {
         Some(rev) => {

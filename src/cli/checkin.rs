@@ -76,7 +76,7 @@ pub struct CheckinArgs {
     pub input_format: Option<import::InputFormat>,
 }
 
-pub fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
     if ctx.at.is_some() {
         return Err(Failure::Usage(
             "--at: checkin writes to the work tree and cannot write to a revision".to_owned(),

@@ -29,7 +29,7 @@ pub struct CompletionsArgs {
     pub static_script: bool,
 }
 
-pub fn run(args: CompletionsArgs, _ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: CompletionsArgs, _ctx: &Ctx) -> CmdResult {
     let mut buf = Vec::new();
     if args.static_script {
         clap_complete::generate(args.shell, &mut Cli::command(), "goalpost", &mut buf);
@@ -51,7 +51,7 @@ pub fn run(args: CompletionsArgs, _ctx: &Ctx) -> CmdResult {
 
 /// Answers a completion request (`COMPLETE=SHELL` in the environment) and exits; returns
 /// for a normal run. Called before anything else, since it owns stdout.
-pub fn complete_if_asked() {
+pub(super) fn complete_if_asked() {
     clap_complete::CompleteEnv::with_factory(command).complete();
 }
 
@@ -84,7 +84,7 @@ fn kind_of(subcommand: &str, value_name: &str) -> Option<Kind> {
 }
 
 /// The command line with completers on the arguments that name things in the goals.
-pub fn command() -> Command {
+pub(super) fn command() -> Command {
     let mut cmd = Cli::command();
     let subs: Vec<String> = cmd
         .get_subcommands()

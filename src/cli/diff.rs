@@ -34,7 +34,7 @@ pub enum DiffFormat {
     Json,
 }
 
-pub fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
     let repo = Repo::discover(&ctx.root)?;
     let base_rev = match &args.base {
         Some(r) => repo.resolve(r)?,

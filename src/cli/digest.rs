@@ -30,7 +30,7 @@ pub enum DigestFormat {
     Slack,
 }
 
-pub fn run(args: DigestArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: DigestArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
     let since = super::FilterArgs::since_or_week(args.since, ctx.as_of)?;

@@ -11,7 +11,7 @@ pub struct ExplainArgs {
     pub code: Option<String>,
 }
 
-pub fn run(args: ExplainArgs, _ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: ExplainArgs, _ctx: &Ctx) -> CmdResult {
     let Some(name) = args.code else {
         out(&list())?;
         return Ok(exit::OK);
@@ -38,7 +38,7 @@ pub fn run(args: ExplainArgs, _ctx: &Ctx) -> CmdResult {
 }
 
 /// Every code, its default severity and a one-line summary.
-pub fn list() -> String {
+pub(super) fn list() -> String {
     let mut s = String::from("code                     severity  configurable  summary\n");
     for &c in Code::ALL {
         s.push_str(&format!(

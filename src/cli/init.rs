@@ -103,7 +103,7 @@ kpis:
     )
 }
 
-pub fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: InitArgs, ctx: &Ctx) -> CmdResult {
     let dir = match args.dir {
         Some(d) if d.is_absolute() => d,
         Some(d) => ctx.cwd.join(d),

@@ -30,7 +30,7 @@ pub enum LogFormat {
     Json,
 }
 
-pub fn run(args: LogArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: LogArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let target = super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?;
     let item = Item::of(&checked.goals, &checked.sources, target);

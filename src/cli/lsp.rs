@@ -13,7 +13,7 @@ pub struct LspArgs {
     pub stdio: bool,
 }
 
-pub fn run(_args: LspArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(_args: LspArgs, ctx: &Ctx) -> CmdResult {
     let options = crate::lsp::Options {
         today: ctx.today,
         cwd: ctx.cwd.clone(),

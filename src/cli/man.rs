@@ -19,7 +19,7 @@ pub struct ManArgs {
     pub dir: Option<PathBuf>,
 }
 
-pub fn run(args: ManArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: ManArgs, ctx: &Ctx) -> CmdResult {
     let pages = pages();
     let Some(dir) = args.dir else {
         out(&pages[0].1)?;
@@ -40,7 +40,7 @@ pub fn run(args: ManArgs, ctx: &Ctx) -> CmdResult {
 }
 
 /// Every page as (file name, roff text): goalpost.1 first, then one per subcommand.
-pub fn pages() -> Vec<(String, String)> {
+pub(super) fn pages() -> Vec<(String, String)> {
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
     let mut pages = vec![("goalpost.1".to_owned(), page(&cmd, None))];

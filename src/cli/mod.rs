@@ -95,11 +95,11 @@ impl From<crate::select::SelectError> for Failure {
 }
 
 /// Exit codes (SPEC 7.1).
-pub mod exit {
-    pub const OK: u8 = 0;
-    pub const FINDINGS: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const IO: u8 = 3;
+pub(crate) mod exit {
+    pub(crate) const OK: u8 = 0;
+    pub(crate) const FINDINGS: u8 = 1;
+    pub(crate) const USAGE: u8 = 2;
+    pub(crate) const IO: u8 = 3;
 }
 
 /// OKRs and KPIs as plain YAML in git: validate, score and report them.
@@ -156,14 +156,14 @@ pub enum Command {
     Lsp(lsp::LspArgs),
 }
 
-pub fn parse_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date: {}", crate::date::date_problem(s)))
 }
 
 /// Today as goalpost sees it (SPEC 3.2): the date in `GOALPOST_TODAY` when that is set and
 /// not empty (so tests and CI runs can pin the clock), else the local date. An unreadable
 /// value is a usage error naming it, never silently the real date.
-pub fn today() -> Result<Date, Failure> {
+pub(crate) fn today() -> Result<Date, Failure> {
     match std::env::var_os("GOALPOST_TODAY") {
         Some(v) if !v.is_empty() => {
             let s = v.to_string_lossy();
@@ -282,10 +282,10 @@ impl From<crate::git::GitError> for Failure {
     }
 }
 
-pub type CmdResult = Result<u8, Failure>;
+pub(crate) type CmdResult = Result<u8, Failure>;
 
 /// What every command knows: where the project is, the date, colour and where files come from.
-pub struct Ctx {
+pub(crate) struct Ctx {
     pub cwd: PathBuf,
     pub root: PathBuf,
     /// Today's date: local, or `GOALPOST_TODAY` ([`today`]). Check-ins after it are
@@ -329,7 +329,7 @@ impl Ctx {
     }
 
     /// The tree goal files are read from: the work tree, or `--at REV`.
-    pub fn source(&self) -> Result<Box<dyn Source>, Failure> {
+    pub(crate) fn source(&self) -> Result<Box<dyn Source>, Failure> {
         match &self.at {
             None => WorkTree::new(&self.root)
                 .map(|w| Box::new(w) as Box<dyn Source>)
@@ -347,7 +347,7 @@ impl Ctx {
 /// for its own output (anstream): NO_COLOR (https://no-color.org), then CLICOLOR_FORCE,
 /// then CLICOLOR=0 turn it off or on; otherwise a terminal whose TERM is set and not `dumb`
 /// (or any terminal under CI) is coloured.
-pub fn use_color<S: anstream::stream::RawStream>(when: ColorWhen, stream: &S) -> bool {
+pub(crate) fn use_color<S: anstream::stream::RawStream>(when: ColorWhen, stream: &S) -> bool {
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
@@ -364,11 +364,11 @@ fn dumb_terminal() -> bool {
     !forced && std::env::var_os("TERM").is_some_and(|t| t == "dumb")
 }
 
-pub use crate::check::Checked;
+pub(crate) use crate::check::Checked;
 
 /// A text output for standard output, wrapped to the terminal's width when it is one
 /// ([`status::terminal_width`]); pipes and files get it as it is.
-pub fn wrapped(text: String) -> String {
+pub(crate) fn wrapped(text: String) -> String {
     match status::terminal_width() {
         Some(w) => crate::report::wrap::to_width(&text, w.into()),
         None => text,
@@ -377,12 +377,12 @@ pub fn wrapped(text: String) -> String {
 
 /// Load → validate from a source ([`crate::check::load`]). Config problems are usage
 /// failures (exit 2), rendered by the caller; unreadable files are I/O failures (exit 3).
-pub fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
+pub(crate) fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
     crate::check::load(source).map_err(load_failure)
 }
 
 /// Why goals could not be loaded, as a failure of the command.
-pub fn load_failure(e: LoadError) -> Failure {
+pub(crate) fn load_failure(e: LoadError) -> Failure {
     match e {
         LoadError::Config { sources, diags } => Failure::Config { sources, diags },
         e @ LoadError::Io { .. } => Failure::Io(e.to_string()),
@@ -391,7 +391,7 @@ pub fn load_failure(e: LoadError) -> Failure {
 
 /// A side named in messages could not be loaded: an invalid goalpost.toml there is
 /// reported, naming the side (`the base side, revision ...`), and is a usage error.
-pub fn side_failure(e: LoadError, what: &str, color: bool) -> Failure {
+pub(crate) fn side_failure(e: LoadError, what: &str, color: bool) -> Failure {
     match load_failure(e) {
         Failure::Config { sources, diags } => {
             eprint!("{}", diagnostics::human(&diags, &sources, color, 0));
@@ -406,7 +406,7 @@ pub fn side_failure(e: LoadError, what: &str, color: bool) -> Failure {
 /// pre-commit hook or CI step run from the wrong directory fails instead of passing. Added
 /// to `checked` by the commands that read goals for the user (`check`, the reports); not by
 /// `diff` or `check --base`, whose base may predate the goals.
-pub fn require_goal_files(checked: &mut Checked, ctx: &Ctx, source: &dyn Source) {
+pub(crate) fn require_goal_files(checked: &mut Checked, ctx: &Ctx, source: &dyn Source) {
     if !checked.nothing_found {
         return;
     }
@@ -476,7 +476,7 @@ fn roots_span(text: &str, file: u32) -> Span {
 
 /// For commands that score: load and validate, and refuse (exit 1, diagnostics on stderr)
 /// when anything is invalid.
-pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
+pub(crate) fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
     let source = ctx.source()?;
     let mut checked = check_source(source.as_ref())?;
     require_goal_files(&mut checked, ctx, source.as_ref());
@@ -493,7 +493,7 @@ pub fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
 
 /// What a ref named on the command line (`show`, `log`) is in `checked`; the path of a goal
 /// file given instead is told apart, with the items it defines.
-pub fn target(
+pub(crate) fn target(
     checked: &Checked,
     reference: &str,
     period: Option<&str>,
@@ -516,7 +516,7 @@ pub fn target(
 /// The scorecard of `checked` as of `--as-of`, and its figures as of `since` (a date on or
 /// before it; the "what changed" of SPEC 12): the scoring that `status`, `report` and `show`
 /// share.
-pub fn scored(
+pub(crate) fn scored(
     checked: &Checked,
     ctx: &Ctx,
     since: Date,
@@ -529,7 +529,7 @@ pub fn scored(
 }
 
 /// The scorecard of `checked` as of `--as-of`.
-pub fn card(checked: &Checked, ctx: &Ctx) -> Result<crate::score::Scorecard, Failure> {
+pub(crate) fn card(checked: &Checked, ctx: &Ctx) -> Result<crate::score::Scorecard, Failure> {
     let th = crate::score::Thresholds::from(&checked.config);
     Ok(crate::score::score(valid(checked)?, ctx.as_of, th))
 }
@@ -538,7 +538,7 @@ impl Ctx {
     /// [`load_valid`], then the scorecard as of `--as-of` ([`card`]): the load → validate →
     /// score path of the commands that need no "what changed" (`calendar`, `review`,
     /// `rollover`; `status`, `report`, `show` and `digest` add [`scored`]'s `since`).
-    pub fn scored(&self) -> Result<(Checked, crate::score::Scorecard), Failure> {
+    pub(crate) fn scored(&self) -> Result<(Checked, crate::score::Scorecard), Failure> {
         let checked = load_valid(self)?;
         let card = card(&checked, self)?;
         Ok((checked, card))
@@ -547,14 +547,14 @@ impl Ctx {
 
 /// The goals of a [`load_valid`] result, for scoring. `load_valid` returned early on any
 /// error, so this is its guarantee in the type; were it broken, nothing is scored.
-pub fn valid(checked: &Checked) -> Result<crate::model::Valid<'_>, Failure> {
+pub(crate) fn valid(checked: &Checked) -> Result<crate::model::Valid<'_>, Failure> {
     checked.valid().ok_or(Failure::Reported(exit::FINDINGS))
 }
 
 /// A write that did not happen ([`crate::write`]), as the command's failure: a refused link
 /// and an invalid goalpost.toml reported as `check` reports them; usage problems exit 2,
 /// the rest 3. (`rollover` reports [`crate::write::WriteError::Invalid`] itself.)
-pub fn write_failure(e: crate::write::WriteError, ctx: &Ctx) -> Failure {
+pub(crate) fn write_failure(e: crate::write::WriteError, ctx: &Ctx) -> Failure {
     use crate::write::WriteError;
     match e {
         WriteError::Refused(r) => refused_link(&r, ctx.color_err),
@@ -567,7 +567,7 @@ pub fn write_failure(e: crate::write::WriteError, ctx: &Ctx) -> Failure {
 /// Prints the `symlink-escape` error of a path this command was to write through a link
 /// that may not be followed (SPEC 10), and says nothing was written; exit 1, like the same
 /// link met by `check`.
-pub fn refused_link(r: &crate::load::source::Refused, color: bool) -> Failure {
+pub(crate) fn refused_link(r: &crate::load::source::Refused, color: bool) -> Failure {
     let sources = Sources {
         files: vec![load::SourceFile {
             path: r.link.clone(),
@@ -583,7 +583,7 @@ pub fn refused_link(r: &crate::load::source::Refused, color: bool) -> Failure {
 
 /// Prints the errors (not the warnings) of `checked` on stderr and returns how many there
 /// were; the caller adds its own closing line.
-pub fn print_errors(checked: &Checked, ctx: &Ctx) -> usize {
+pub(crate) fn print_errors(checked: &Checked, ctx: &Ctx) -> usize {
     let errors: Vec<Diagnostic> = checked
         .diags
         .iter()
@@ -603,10 +603,10 @@ pub fn print_errors(checked: &Checked, ctx: &Ctx) -> usize {
 }
 
 /// "1 error", "3 errors": one definition for every command's words.
-pub use crate::text::plural;
+pub(crate) use crate::text::plural;
 
 /// Writes to stdout; a closed pipe (`goalpost status | head -1`) is not an error.
-pub fn out(text: &str) -> Result<(), Failure> {
+pub(crate) fn out(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -619,7 +619,9 @@ pub fn out(text: &str) -> Result<(), Failure> {
 }
 
 /// Streams to stdout through a buffer (for large outputs); a closed pipe is not an error.
-pub fn out_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+pub(crate) fn out_with(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
     let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     match write(&mut stdout).and_then(|_| stdout.flush()) {
         Ok(()) => Ok(()),

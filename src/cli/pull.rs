@@ -38,7 +38,7 @@ pub struct PullArgs {
     pub commit: bool,
 }
 
-pub fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
     if ctx.at.is_some() {
         return Err(Failure::Usage(
             "--at: pull writes to the work tree and cannot write to a revision".to_owned(),

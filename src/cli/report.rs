@@ -55,7 +55,7 @@ pub(super) fn refuse_links(ctx: &Ctx, path: &std::path::Path) -> Result<(), Fail
     }
 }
 
-pub fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
     let (objectives, kpis) = args.filter.to_filter().select(goals)?;

@@ -33,7 +33,7 @@ pub enum ReviewFormat {
     Json,
 }
 
-pub fn run(args: ReviewArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: ReviewArgs, ctx: &Ctx) -> CmdResult {
     let (checked, card) = ctx.scored()?;
     let goals = &checked.goals;
     let r = review::review(goals, &card, &args.period, &args.teams)

@@ -33,7 +33,7 @@ pub struct RolloverArgs {
     pub dry_run: bool,
 }
 
-pub fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
     if ctx.at.is_some() {
         return Err(Failure::Usage(
             "--at: rollover writes to the work tree and cannot write to a revision".to_owned(),

@@ -31,7 +31,7 @@ impl ValueEnum for Output {
     }
 }
 
-pub fn run(args: SchemaArgs, _ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: SchemaArgs, _ctx: &Ctx) -> CmdResult {
     match (args.config, args.output) {
         (true, _) => out(&crate::schema::config_json())?,
         (false, Some(o)) => out(&crate::contract::output_json(o, args.strict))?,

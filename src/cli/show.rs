@@ -21,7 +21,7 @@ pub struct ShowArgs {
     pub since: Option<Date>,
 }
 
-pub fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
     let since = super::FilterArgs::since_or_week(args.since, ctx.as_of)?;

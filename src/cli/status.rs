@@ -35,7 +35,7 @@ pub enum StatusFormat {
     Csv,
 }
 
-pub fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
     if args.tree && args.format != StatusFormat::Table {
         return Err(Failure::Usage(
             "--tree lays out the table format only; drop --tree or use --format table".to_owned(),
@@ -90,7 +90,7 @@ pub fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
 /// The width to fit when standard output is a terminal: `$COLUMNS` when set (as `ls`
 /// does), else what the terminal says, else 80. `None` for pipes and files, which are never
 /// wrapped.
-pub fn terminal_width() -> Option<u16> {
+pub(super) fn terminal_width() -> Option<u16> {
     let stdout = std::io::stdout();
     if !stdout.is_terminal() {
         return None;

@@ -11,9 +11,9 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Timeout of a Prometheus query unless `timeout_secs` says otherwise.
-pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
+pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 10;
 /// The longest `timeout_secs` accepted: a scheduled job should not hang for hours.
-pub const MAX_TIMEOUT_SECS: u64 = 300;
+pub(crate) const MAX_TIMEOUT_SECS: u64 = 300;
 
 /// A data source of `goalpost pull`, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,7 +189,7 @@ fn is_env_name(s: &str) -> bool {
 /// nothing else. Parsed as an RFC 3986 URI by `fluent-uri` (which lsp-types links for the
 /// editor server), not by the HTTP crates, which only `pull` reaches.
 /// `Ok` is the URL with its scheme in lowercase; `Err` says what is wrong.
-pub fn check_url(url: &str) -> Result<String, &'static str> {
+pub(crate) fn check_url(url: &str) -> Result<String, &'static str> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("holds spaces or control characters");
     }
@@ -239,7 +239,7 @@ pub fn check_url(url: &str) -> Result<String, &'static str> {
 /// The renderer for terminals and CI logs splits every `::` with an invisible word joiner
 /// (so that no text can read as a GitHub workflow command), which would break the address
 /// for whoever copies it; `[0:0:0:0:0:0:0:1]` is the same address as `[::1]`.
-pub fn shown(url: &str) -> String {
+pub(crate) fn shown(url: &str) -> String {
     let Ok(uri) = fluent_uri::Uri::parse(url) else {
         return url.to_owned();
     };

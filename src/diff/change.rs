@@ -10,7 +10,7 @@ use crate::score::{KpiStatus, Status};
 
 /// What an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ItemKind {
+pub(crate) enum ItemKind {
     Objective,
     KeyResult,
     Kpi,
@@ -18,7 +18,7 @@ pub enum ItemKind {
 
 /// How an item changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ChangeKind {
+pub(crate) enum ChangeKind {
     Added,
     Removed,
     /// The id changed (and the ref with it); the title and place stayed.
@@ -28,17 +28,17 @@ pub enum ChangeKind {
 
 /// A value before and after.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FromTo<T> {
+pub(crate) struct FromTo<T> {
     pub from: T,
     pub to: T,
 }
 
 impl<T: PartialEq> FromTo<T> {
-    pub fn new(from: T, to: T) -> FromTo<T> {
+    pub(crate) fn new(from: T, to: T) -> FromTo<T> {
         FromTo { from, to }
     }
 
-    pub fn changed(&self) -> bool {
+    pub(crate) fn changed(&self) -> bool {
         self.from != self.to
     }
 }
@@ -47,7 +47,7 @@ impl<T: PartialEq> FromTo<T> {
 /// `target` are compared only between two metric versions (a change of kind says the rest);
 /// `critical` may appear or disappear (`None`).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Field {
+pub(crate) enum Field {
     Title(FromTo<String>),
     Owner(FromTo<Option<String>>),
     Commitment(FromTo<Commitment>),
@@ -68,7 +68,7 @@ pub enum Field {
 
 impl Field {
     /// The field's name as goal files spell it (`kpi` for a key result's KPI link).
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Field::Title(_) => "title",
             Field::Owner(_) => "owner",
@@ -90,7 +90,7 @@ impl Field {
 
     /// The values before and after, in words ([`Wording`]): text as written, numbers as
     /// people write them, `none` for a value that is absent.
-    pub fn values(&self, wording: Wording) -> (String, String) {
+    pub(crate) fn values(&self, wording: Wording) -> (String, String) {
         fn pair<T>(p: &FromTo<T>, show: impl Fn(&T) -> String) -> (String, String) {
             (show(&p.from), show(&p.to))
         }
@@ -132,14 +132,14 @@ impl Field {
 
     /// The change in words, the one wording of every output: `target 150 → 1150`,
     /// `unit none → "%"` ([`Wording::Exact`]), `title "A" → "B"`.
-    pub fn words(&self, wording: Wording) -> String {
+    pub(crate) fn words(&self, wording: Wording) -> String {
         let (from, to) = self.values(wording);
         format!("{} {from} → {to}", self.name())
     }
 
     /// A threshold that moved from one number to another: a key result's start or target, a
     /// KPI's target, or its critical threshold when it is set on both sides.
-    pub fn moved(&self) -> Option<FromTo<f64>> {
+    pub(crate) fn moved(&self) -> Option<FromTo<f64>> {
         match self {
             Field::Start(m) | Field::Target(m) => Some(m.clone()),
             Field::Critical(FromTo {
@@ -153,7 +153,7 @@ impl Field {
 
 /// How [`Field::values`] words values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wording {
+pub(crate) enum Wording {
     /// As written, for `log` (a history): numbers at full precision (`0.125`), text quoted
     /// (`"%"`), a list in brackets (`[growth/churn]`).
     Exact,
@@ -164,7 +164,7 @@ pub enum Wording {
 
 /// Which parts of a check-in differ between two versions of it (same item, same date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckinPart {
+pub(crate) enum CheckinPart {
     Value,
     Done,
     Confidence,
@@ -174,7 +174,7 @@ pub enum CheckinPart {
 }
 
 impl CheckinPart {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             CheckinPart::Value => "value",
             CheckinPart::Done => "done",
@@ -188,7 +188,7 @@ impl CheckinPart {
 
 /// The parts in which two check-ins of one item on one date differ; the date and where they
 /// are written are not compared.
-pub fn checkin_differences(a: &Checkin, b: &Checkin) -> Vec<CheckinPart> {
+pub(crate) fn checkin_differences(a: &Checkin, b: &Checkin) -> Vec<CheckinPart> {
     let mut out = Vec::new();
     match (a.obs, b.obs) {
         (Observation::Value(x), Observation::Value(y)) if x == y => {}
@@ -214,7 +214,7 @@ pub fn checkin_differences(a: &Checkin, b: &Checkin) -> Vec<CheckinPart> {
 /// Whether two check-ins of one item on one date say the same thing, by content (SPEC 9):
 /// the history written for the date (a correction's originals and earlier corrections, then
 /// itself) entry by entry, never where any of it stands in a file.
-pub fn same_checkin(a: &Checkin, b: &Checkin) -> bool {
+pub(crate) fn same_checkin(a: &Checkin, b: &Checkin) -> bool {
     a.as_written().count() == b.as_written().count()
         && a.as_written()
             .zip(b.as_written())
@@ -224,7 +224,10 @@ pub fn same_checkin(a: &Checkin, b: &Checkin) -> bool {
 /// The first check-ins written for one item and date that differ between `old` and `new`
 /// (each the one in force, with what it corrects): the entry of the history that a rewrite
 /// changed. `old` and `new` themselves when the entries agree as far as both go.
-pub fn first_difference<'c>(old: &'c Checkin, new: &'c Checkin) -> (&'c Checkin, &'c Checkin) {
+pub(crate) fn first_difference<'c>(
+    old: &'c Checkin,
+    new: &'c Checkin,
+) -> (&'c Checkin, &'c Checkin) {
     old.as_written()
         .zip(new.as_written())
         .find(|(a, b)| !written_same(a, b))
@@ -244,7 +247,7 @@ fn written_same(a: &Checkin, b: &Checkin) -> bool {
 /// Whether `new` corrects `old` (SPEC 3.2): `new` is a correction and the history written
 /// for that item and date at `old` (its originals and earlier corrections, then itself) is
 /// still there, unchanged, in front of it. Anything else that differs is a rewrite.
-pub fn corrects(old: &Checkin, new: &Checkin) -> bool {
+pub(crate) fn corrects(old: &Checkin, new: &Checkin) -> bool {
     if new.correction().is_none() {
         return false;
     }
@@ -257,7 +260,7 @@ pub fn corrects(old: &Checkin, new: &Checkin) -> bool {
 /// correction appended for a date, the earlier history kept) and removed, each list by
 /// date.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct CheckinChanges {
+pub(crate) struct CheckinChanges {
     pub added: Vec<Checkin>,
     pub changed: Vec<FromTo<Checkin>>,
     /// The figure in force for the date before → the correction now in force.
@@ -266,7 +269,7 @@ pub struct CheckinChanges {
 }
 
 impl CheckinChanges {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.added.is_empty()
             && self.changed.is_empty()
             && self.corrected.is_empty()
@@ -276,14 +279,14 @@ impl CheckinChanges {
 
 /// A status of either scale: objectives and key results, or KPIs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemStatus {
+pub(crate) enum ItemStatus {
     Goal(Status),
     Kpi(KpiStatus),
 }
 
 impl ItemStatus {
     /// `on_track`, `healthy`, ...
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ItemStatus::Goal(s) => s.as_str(),
             ItemStatus::Kpi(s) => s.as_str(),
@@ -293,7 +296,7 @@ impl ItemStatus {
 
 /// An item's figures on both sides, scored as of one date (`None` where the side lacks it).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Figures {
+pub(crate) struct Figures {
     /// Objective score or key-result progress; `None` for KPIs.
     pub score: Option<FromTo<Option<f64>>>,
     /// A key result's current value or a KPI's latest value; `None` for objectives.
@@ -311,7 +314,7 @@ impl Figures {
 
 /// One changed item.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ItemChange {
+pub(crate) struct ItemChange {
     /// The ref on the newer side (the older one for a removed item).
     pub reference: Ref,
     pub kind: ItemKind,
@@ -359,17 +362,17 @@ impl ItemChange {
 
     /// The item's ref on the older side (the same as [`ItemChange::reference`] unless
     /// renamed).
-    pub fn reference_at_base(&self) -> &Ref {
+    pub(crate) fn reference_at_base(&self) -> &Ref {
         self.renamed_from.as_ref().unwrap_or(&self.reference)
     }
 
     /// The team the item belongs to.
-    pub fn team(&self) -> &str {
+    pub(crate) fn team(&self) -> &str {
         self.reference.team()
     }
 
     /// The title change, if the title changed.
-    pub fn title_changed(&self) -> Option<&FromTo<String>> {
+    pub(crate) fn title_changed(&self) -> Option<&FromTo<String>> {
         self.fields.iter().find_map(|f| match f {
             Field::Title(t) => Some(t),
             _ => None,
@@ -378,7 +381,7 @@ impl ItemChange {
 
     /// Whether the item itself changed: added, removed, renamed, or a field or check-in of
     /// it (not only its figures).
-    pub fn changed_itself(&self) -> bool {
+    pub(crate) fn changed_itself(&self) -> bool {
         self.change != ChangeKind::Modified
             || self.base_flawed
             || !self.fields.is_empty()
@@ -387,7 +390,7 @@ impl ItemChange {
 
     /// Whether anything is reported for it: always for an added, removed or renamed item; for
     /// a modified one, a field, a check-in or a figure that changed.
-    pub fn is_interesting(&self) -> bool {
+    pub(crate) fn is_interesting(&self) -> bool {
         self.changed_itself() || self.figures.as_ref().is_some_and(Figures::changed)
     }
 }

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 /// An objective's own fields.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ObjectiveFields<'a> {
+pub(crate) struct ObjectiveFields<'a> {
     pub title: Option<Cow<'a, str>>,
     pub owner: Option<Cow<'a, str>>,
     pub commitment: Option<Commitment>,
@@ -21,7 +21,7 @@ pub struct ObjectiveFields<'a> {
 
 /// A key result's own fields. `start` and `target` are `None` for a milestone.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KrFields<'a> {
+pub(crate) struct KrFields<'a> {
     pub title: Option<Cow<'a, str>>,
     pub kind: Option<KrKind>,
     pub start: Option<f64>,
@@ -35,7 +35,7 @@ pub struct KrFields<'a> {
 
 /// A KPI's own fields.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KpiFields<'a> {
+pub(crate) struct KpiFields<'a> {
     pub title: Option<Cow<'a, str>>,
     pub unit: Option<Cow<'a, str>>,
     pub better: Option<Better>,
@@ -47,7 +47,7 @@ pub struct KpiFields<'a> {
 
 /// An item's own fields, by kind.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ItemFields<'a> {
+pub(crate) enum ItemFields<'a> {
     Objective(ObjectiveFields<'a>),
     KeyResult(KrFields<'a>),
     Kpi(KpiFields<'a>),
@@ -64,7 +64,7 @@ fn opt_text(s: &Option<String>) -> Option<Cow<'_, str>> {
 impl<'a> ItemFields<'a> {
     /// A validated objective's fields. Every field of the model is named (no `..`): a new
     /// one does not compile until it is compared here or said not to be.
-    pub fn objective(goals: &Goals, o: &'a Objective) -> ItemFields<'a> {
+    pub(crate) fn objective(goals: &Goals, o: &'a Objective) -> ItemFields<'a> {
         let Objective {
             team: _,   // part of the ref: a change of it is another item
             id: _,     // likewise (a renamed item is paired by its place)
@@ -91,7 +91,7 @@ impl<'a> ItemFields<'a> {
     }
 
     /// A validated key result's fields (every field of the model named, as for objectives).
-    pub fn key_result(goals: &Goals, kr: &'a KeyResult) -> ItemFields<'a> {
+    pub(crate) fn key_result(goals: &Goals, kr: &'a KeyResult) -> ItemFields<'a> {
         let KeyResult {
             id: _, // part of the ref
             title,
@@ -116,7 +116,7 @@ impl<'a> ItemFields<'a> {
     }
 
     /// A validated KPI's fields (every field of the model named, as for objectives).
-    pub fn kpi(k: &'a Kpi) -> ItemFields<'a> {
+    pub(crate) fn kpi(k: &'a Kpi) -> ItemFields<'a> {
         let Kpi {
             team: _, // part of the ref
             id: _,   // part of the ref
@@ -143,7 +143,7 @@ impl<'a> ItemFields<'a> {
     }
 
     /// The title, when the version has one.
-    pub fn title(&self) -> Option<&str> {
+    pub(crate) fn title(&self) -> Option<&str> {
         match self {
             ItemFields::Objective(o) => o.title.as_deref(),
             ItemFields::KeyResult(k) => k.title.as_deref(),
@@ -185,7 +185,7 @@ fn owned(c: &Option<Cow<'_, str>>) -> Option<String> {
 /// The fields that differ between two versions of one item, in the engine's order: moved
 /// thresholds (start, target, critical), the title, then the item's other fields. Versions of
 /// different kinds of item have nothing in common to compare.
-pub fn field_changes(base: &ItemFields, head: &ItemFields) -> Vec<Field> {
+pub(crate) fn field_changes(base: &ItemFields, head: &ItemFields) -> Vec<Field> {
     let mut out = Vec::new();
     let title_of = |out: &mut Vec<Field>, a: &Option<Cow<str>>, b: &Option<Cow<str>>| {
         both(out, a.as_deref(), b.as_deref(), |t| {
@@ -270,7 +270,7 @@ fn either_text(
 
 /// Check-ins added, changed and removed between two lists sorted by date with one per date
 /// (as the model keeps them): one pass over both.
-pub fn compare_checkins(base: &[Checkin], head: &[Checkin]) -> CheckinChanges {
+pub(crate) fn compare_checkins(base: &[Checkin], head: &[Checkin]) -> CheckinChanges {
     let mut out = CheckinChanges::default();
     let (mut i, mut j) = (0, 0);
     while i < base.len() || j < head.len() {
@@ -309,7 +309,7 @@ pub fn compare_checkins(base: &[Checkin], head: &[Checkin]) -> CheckinChanges {
 /// over the plain check-ins of its date (the last correction over earlier ones). A date
 /// whose check-in came as a correction is a correction of the one that left (the caller
 /// gives the one in force before as "left" when the original stayed where it was).
-pub fn pair_checkins(removed: Vec<Checkin>, added: Vec<Checkin>) -> CheckinChanges {
+pub(crate) fn pair_checkins(removed: Vec<Checkin>, added: Vec<Checkin>) -> CheckinChanges {
     let in_force = |mut list: Vec<Checkin>| {
         // A stable sort keeps file order among one date's check-ins.
         list.sort_by_key(|c| c.date);

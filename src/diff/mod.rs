@@ -8,17 +8,17 @@
 //! in the same place is a rename, not a removal plus an addition. Unchanged items are not
 //! listed. Nothing here makes text.
 
-pub mod change;
-pub mod item;
-pub mod rules;
+pub(crate) mod change;
+pub(crate) mod item;
+pub(crate) mod rules;
 mod touched;
 
-pub use change::{
+pub(crate) use change::{
     ChangeKind, CheckinChanges, Field, Figures, FromTo, ItemChange, ItemKind, ItemStatus, Wording,
     checkin_differences, first_difference, same_checkin,
 };
-pub use item::{ItemFields, compare_checkins, field_changes, pair_checkins};
-pub use touched::Touched;
+pub(crate) use item::{ItemFields, compare_checkins, field_changes, pair_checkins};
+pub(crate) use touched::Touched;
 
 use crate::model::*;
 use crate::score::Scorecard;
@@ -26,14 +26,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One side of a comparison: goals, and their scorecard when figures are wanted.
 #[derive(Clone, Copy)]
-pub struct Side<'a> {
+pub(crate) struct Side<'a> {
     pub goals: &'a Goals,
     pub card: Option<&'a Scorecard>,
 }
 
 impl<'a> Side<'a> {
     /// Goals and their figures.
-    pub fn scored(goals: &'a Goals, card: &'a Scorecard) -> Side<'a> {
+    pub(crate) fn scored(goals: &'a Goals, card: &'a Scorecard) -> Side<'a> {
         Side {
             goals,
             card: Some(card),
@@ -41,14 +41,14 @@ impl<'a> Side<'a> {
     }
 
     /// Goals without figures.
-    pub fn unscored(goals: &'a Goals) -> Side<'a> {
+    pub(crate) fn unscored(goals: &'a Goals) -> Side<'a> {
         Side { goals, card: None }
     }
 }
 
 /// How items are matched.
 #[derive(Debug, Clone, Copy)]
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     /// Pair an item gone under one id with one new under another id, same title, same place
     /// (a rename). Off for the history rules, where a check-in belongs to its ref.
     pub renames: bool,
@@ -159,7 +159,7 @@ pub(crate) fn kind_of<T>(b: Option<T>, h: Option<T>) -> ChangeKind {
 }
 
 /// Compares two sides scored as of the same date, pairing renamed items: what `diff` shows.
-pub fn compare(base: Side, head: Side, as_of: Date) -> Vec<ItemChange> {
+pub(crate) fn compare(base: Side, head: Side, as_of: Date) -> Vec<ItemChange> {
     compare_with(
         base,
         head,
@@ -172,7 +172,7 @@ pub fn compare(base: Side, head: Side, as_of: Date) -> Vec<ItemChange> {
 }
 
 /// [`compare`] with explicit matching options.
-pub fn compare_with(base: Side, head: Side, opts: Options<'_>) -> Vec<ItemChange> {
+pub(crate) fn compare_with(base: Side, head: Side, opts: Options<'_>) -> Vec<ItemChange> {
     let mut out = Vec::new();
     let mut pairs = pair_objectives(base.goals, head.goals);
     if opts.renames {

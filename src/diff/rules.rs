@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 
 /// One side of the comparison: goals and the files they were read from.
 #[derive(Clone, Copy)]
-pub struct Tree<'a> {
+pub(crate) struct Tree<'a> {
     pub goals: &'a Goals,
     pub sources: &'a Sources,
     /// Items built with placeholder values there ([`crate::validate::Validated::flawed`]).
@@ -37,7 +37,7 @@ pub struct Tree<'a> {
 
 /// What the history rules found.
 #[derive(Debug, Default)]
-pub struct History {
+pub(crate) struct History {
     pub diags: Vec<Diagnostic>,
     /// Refs of key results that were invalid at the base (read with placeholder values,
     /// [`Tree::flawed`]) and so not compared for moved starts or targets. Their check-ins
@@ -60,7 +60,7 @@ const MOVED_HELP: &str = "changing a target inside its period hides a miss: keep
 /// Runs the history rules. `base_name` names the base revision in messages; new entries
 /// may be added to `head_sources` for files that no longer exist (so a deletion has a
 /// place to point at).
-pub fn history(
+pub(crate) fn history(
     base: Tree,
     head: &Goals,
     head_card: Option<&Scorecard>,
@@ -360,7 +360,7 @@ fn rewritten(
 }
 
 /// A check-in in the words of a diagnostic: `value 6.1, confidence 0.6, note "price change"`.
-pub fn describe_checkin(c: &Checkin) -> String {
+pub(crate) fn describe_checkin(c: &Checkin) -> String {
     let mut parts = vec![match c.obs {
         Observation::Value(v) => format!("value {}", num(v)),
         Observation::Done(d) => format!("done {d}"),

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 /// The items a change touches, and what they belong to.
 #[derive(Debug, Default)]
-pub struct Touched {
+pub(crate) struct Touched {
     /// Objectives and key results by (period, ref); KPIs by ref alone.
     items: HashSet<(ItemKind, Option<String>, Ref)>,
     /// Objectives touched themselves or through one of their key results: (period, ref).
@@ -22,7 +22,7 @@ pub struct Touched {
 
 impl Touched {
     /// The items that `changes` (compared without renames) touch.
-    pub fn from_changes(changes: &[ItemChange]) -> Touched {
+    pub(crate) fn from_changes(changes: &[ItemChange]) -> Touched {
         let mut t = Touched::default();
         // Figures that changed (the sides may be scored) are not a change to the item.
         for c in changes.iter().filter(|c| c.changed_itself()) {
@@ -46,25 +46,25 @@ impl Touched {
 
     /// Whether the item itself (its definition or check-ins) is touched; `period` is the
     /// objective's period for objectives and key results, `None` for KPIs.
-    pub fn item(&self, kind: ItemKind, period: Option<&str>, reference: &Ref) -> bool {
+    pub(crate) fn item(&self, kind: ItemKind, period: Option<&str>, reference: &Ref) -> bool {
         self.items
             .contains(&(kind, period.map(str::to_owned), reference.clone()))
     }
 
     /// Whether the objective `reference` of `period` or one of its key results is touched.
-    pub fn objective(&self, period: &str, reference: &Ref) -> bool {
+    pub(crate) fn objective(&self, period: &str, reference: &Ref) -> bool {
         self.objectives
             .contains(&(period.to_owned(), reference.clone()))
     }
 
     /// Whether an objective or key result of `team` in `period` is touched.
-    pub fn team_period(&self, team: &str, period: &str) -> bool {
+    pub(crate) fn team_period(&self, team: &str, period: &str) -> bool {
         self.team_periods
             .contains(&(team.to_owned(), period.to_owned()))
     }
 
     /// Whether a KPI of `team` is touched.
-    pub fn kpi_of(&self, team: &str) -> bool {
+    pub(crate) fn kpi_of(&self, team: &str) -> bool {
         self.kpi_teams.contains(team)
     }
 }

@@ -10,14 +10,14 @@ use std::path::Path;
 
 /// Who makes a commit: author and committer, from git config and the GIT_AUTHOR_* /
 /// GIT_COMMITTER_* variables, as git reads them.
-pub struct Identity {
+pub(crate) struct Identity {
     author: Signature<'static>,
     committer: Signature<'static>,
 }
 
 /// Why an identity could not be read.
 #[derive(Debug)]
-pub enum IdentityError {
+pub(crate) enum IdentityError {
     /// None is configured.
     Missing,
     Git(Error),
@@ -42,12 +42,12 @@ fn operation(state: RepositoryState) -> Option<&'static str> {
 
 impl Repo {
     /// The operation in progress (`a merge`, `a rebase`, ...), if one is.
-    pub fn operation_in_progress(&self) -> Option<&'static str> {
+    pub(crate) fn operation_in_progress(&self) -> Option<&'static str> {
         operation(self.lock().guard.state())
     }
 
     /// The index's lock file when another git process holds it (`.git/index.lock`).
-    pub fn index_lock_held(&self) -> Result<Option<std::path::PathBuf>, Error> {
+    pub(crate) fn index_lock_held(&self) -> Result<Option<std::path::PathBuf>, Error> {
         let git = self.lock();
         let index = git.guard.index()?;
         let Some(path) = index.path() else {
@@ -62,18 +62,18 @@ impl Repo {
     /// Makes the repository read its configuration as git would in this environment
     /// (`GIT_CONFIG_GLOBAL`, `GIT_CONFIG_SYSTEM`, `GIT_CONFIG_NOSYSTEM`, `GIT_CONFIG_COUNT`),
     /// for [`Repo::config_flag`] and [`Repo::identity`]; see `config.rs`.
-    pub fn use_git_environment(&self) -> Result<(), Error> {
+    pub(crate) fn use_git_environment(&self) -> Result<(), Error> {
         Ok(super::config::apply_environment(&self.lock().guard)?)
     }
 
     /// A boolean from git config as git reads it: false when unset, true when set without a
     /// value or to something that is not a boolean.
-    pub fn config_flag(&self, name: &str) -> Result<bool, Error> {
+    pub(crate) fn config_flag(&self, name: &str) -> Result<bool, Error> {
         Ok(super::config::flag(&self.lock().guard.config()?, name))
     }
 
     /// The user's identity.
-    pub fn identity(&self) -> Result<Identity, IdentityError> {
+    pub(crate) fn identity(&self) -> Result<Identity, IdentityError> {
         let git = self.lock();
         let identity = |e: git2::Error| {
             if e.code() == git2::ErrorCode::NotFound {
@@ -92,7 +92,7 @@ impl Repo {
     /// commit on an unborn branch) and stages the same content for that path only. The
     /// index is written first: when it cannot be (another git process locked it since),
     /// nothing is committed, so HEAD never holds a commit that the index does not.
-    pub fn commit_file(
+    pub(crate) fn commit_file(
         &self,
         path: &str,
         bytes: &[u8],
@@ -139,7 +139,7 @@ impl Repo {
 
 /// Why [`Repo::commit_file`] made no commit, and whether it staged the file.
 #[derive(Debug)]
-pub enum CommitFailed {
+pub(crate) enum CommitFailed {
     /// Nothing was staged or committed.
     Unstaged(Error),
     /// The file was staged, but no commit made.

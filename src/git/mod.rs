@@ -9,19 +9,19 @@ use git2::{Blob, ErrorClass, ErrorCode, Repository};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-pub mod commit;
+pub(crate) mod commit;
 mod config;
-pub mod read;
+pub(crate) mod read;
 mod tree;
-pub mod watchdog;
+pub(crate) mod watchdog;
 
-pub use read::{CommitInfo, Reader};
-pub use tree::GitTree;
+pub(crate) use read::{CommitInfo, Reader};
+pub(crate) use tree::GitTree;
 
 /// A git object id (a commit or a blob) as the rest of goalpost holds it: compared, hashed
 /// and printed in full hex. Only `src/git` sees the libgit2 id inside.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Oid(git2::Oid);
+pub(crate) struct Oid(git2::Oid);
 
 impl std::fmt::Display for Oid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -39,12 +39,12 @@ impl std::fmt::Debug for Oid {
 /// `src/git` sees the libgit2 error inside.
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
-pub struct Error(#[from] git2::Error);
+pub(crate) struct Error(#[from] git2::Error);
 
 impl Error {
     /// Whether an object or reference was not found (in a shallow clone: history that was
     /// not fetched).
-    pub fn is_not_found(&self) -> bool {
+    pub(crate) fn is_not_found(&self) -> bool {
         self.0.code() == ErrorCode::NotFound
     }
 }
@@ -77,7 +77,7 @@ impl GitError {
 
 /// A resolved revision: the commit and how it was named.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Revision {
+pub(crate) struct Revision {
     /// What the user wrote (or how goalpost chose it).
     pub name: String,
     pub commit: Oid,
@@ -85,7 +85,7 @@ pub struct Revision {
 
 impl Revision {
     /// The abbreviated commit id, for messages.
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         let s = self.commit.to_string();
         s[..s.len().min(10)].to_owned()
     }
@@ -93,7 +93,7 @@ impl Revision {
 
 /// The repository that holds a project.
 #[derive(Clone)]
-pub struct Repo {
+pub(crate) struct Repo {
     repo: Arc<Mutex<Repository>>,
     /// The project root relative to the work tree, with `/` and a trailing `/`, or "".
     prefix: String,
@@ -113,7 +113,7 @@ struct Locked<'a> {
 /// program (never by a library function on its way): objects read are not hashed again to
 /// verify them, as git itself does not (for a walk or a blame that reads thousands of blobs it
 /// was a tenth to a half of the time; a corrupt object still fails to inflate or parse).
-pub fn configure_process() {
+pub(crate) fn configure_process() {
     git2::opts::strict_hash_verification(false);
 }
 
@@ -128,7 +128,7 @@ fn lock(repo: &Mutex<Repository>) -> Locked<'_> {
 
 impl Repo {
     /// Opens the repository containing `project_root`.
-    pub fn discover(project_root: &Path) -> Result<Repo, GitError> {
+    pub(crate) fn discover(project_root: &Path) -> Result<Repo, GitError> {
         let not_a_repo = || GitError::NotARepo {
             dir: project_root.display().to_string(),
         };
@@ -159,17 +159,17 @@ impl Repo {
 
     /// The project root relative to the git work tree ("" at the top).
     #[cfg(test)]
-    pub fn prefix(&self) -> &str {
+    pub(crate) fn prefix(&self) -> &str {
         &self.prefix
     }
 
     /// A project-relative path as a path in the repository's trees.
-    pub fn git_path(&self, path: &str) -> String {
+    pub(crate) fn git_path(&self, path: &str) -> String {
         format!("{}{path}", self.prefix)
     }
 
     #[cfg(test)]
-    pub fn is_shallow(&self) -> bool {
+    pub(crate) fn is_shallow(&self) -> bool {
         lock(&self.repo).guard.is_shallow()
     }
 
@@ -178,12 +178,12 @@ impl Repo {
     }
 
     /// The repository's git directory (`.git`, or a linked work tree's own directory).
-    pub fn git_dir(&self) -> std::path::PathBuf {
+    pub(crate) fn git_dir(&self) -> std::path::PathBuf {
         lock(&self.repo).guard.path().to_owned()
     }
 
     /// Resolves a revision (`main`, `HEAD~2`, a commit id, a tag) to a commit.
-    pub fn resolve(&self, rev: &str) -> Result<Revision, GitError> {
+    pub(crate) fn resolve(&self, rev: &str) -> Result<Revision, GitError> {
         let locked = lock(&self.repo);
         let repo = &*locked.guard;
         let found = repo
@@ -232,7 +232,7 @@ impl Repo {
 
     /// The default branch: local `main`, local `master`, the target of `origin/HEAD`, then
     /// `origin/main` or `origin/master`. Its short name.
-    pub fn default_branch(&self) -> Result<String, GitError> {
+    pub(crate) fn default_branch(&self) -> Result<String, GitError> {
         let locked = lock(&self.repo);
         let repo = &*locked.guard;
         for name in ["refs/heads/main", "refs/heads/master"] {
@@ -256,7 +256,7 @@ impl Repo {
     }
 
     /// The merge base of HEAD and the default branch, named `merge-base(HEAD, BRANCH)`.
-    pub fn default_base(&self) -> Result<Revision, GitError> {
+    pub(crate) fn default_base(&self) -> Result<Revision, GitError> {
         let branch = self.default_branch()?;
         let other = self.resolve(&branch)?;
         let base = self.merge_base_with_head(&other)?;
@@ -270,7 +270,7 @@ impl Repo {
     /// HEAD's branch was cut is not compared. Named as `rev` when that is the merge base
     /// itself (HEAD contains `rev`, as a pull request's merge commit does), else
     /// `merge-base(HEAD, REV)`.
-    pub fn merge_base_with_head(&self, rev: &Revision) -> Result<Revision, GitError> {
+    pub(crate) fn merge_base_with_head(&self, rev: &Revision) -> Result<Revision, GitError> {
         let head = self.resolve("HEAD").map_err(|e| match e {
             GitError::UnknownRevision { .. } => {
                 GitError::Other("HEAD has no commit yet; commit the goal files first".to_owned())
@@ -297,7 +297,7 @@ impl Repo {
     }
 
     /// The files of a revision.
-    pub fn tree(&self, rev: &Revision) -> Result<GitTree, GitError> {
+    pub(crate) fn tree(&self, rev: &Revision) -> Result<GitTree, GitError> {
         let locked = lock(&self.repo);
         let repo = &*locked.guard;
         // The id only: the tree itself is read (bounded) when it is listed.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 /// The author of a commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Author {
+pub(crate) struct Author {
     pub name: String,
     pub email: String,
     /// Seconds since the epoch.
@@ -20,27 +20,27 @@ pub struct Author {
 
 /// A commit as the history code sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommitInfo {
+pub(crate) struct CommitInfo {
     pub id: Oid,
     pub parents: Vec<Oid>,
     pub author: Author,
 }
 
 /// The repository, held for reading history.
-pub struct Reader<'r> {
+pub(crate) struct Reader<'r> {
     git: Locked<'r>,
 }
 
 impl Repo {
     /// Holds the repository for a stretch of history reading.
-    pub fn reader(&self) -> Reader<'_> {
+    pub(crate) fn reader(&self) -> Reader<'_> {
         Reader { git: self.lock() }
     }
 }
 
 impl Reader<'_> {
     /// The commit HEAD points at; `None` on an unborn branch (nothing committed yet).
-    pub fn head(&self) -> Result<Option<Oid>, Error> {
+    pub(crate) fn head(&self) -> Result<Option<Oid>, Error> {
         match self.git.guard.head().and_then(|h| h.peel_to_commit()) {
             Ok(c) => Ok(Some(Oid(c.id()))),
             Err(e) if e.code() == ErrorCode::UnbornBranch => Ok(None),
@@ -50,7 +50,10 @@ impl Reader<'_> {
 
     /// Every commit reachable from `start`, children before parents, newest first among
     /// unrelated ones (git's `--topo-order --date-order`).
-    pub fn walk(&self, start: Oid) -> Result<impl Iterator<Item = Result<Oid, Error>> + '_, Error> {
+    pub(crate) fn walk(
+        &self,
+        start: Oid,
+    ) -> Result<impl Iterator<Item = Result<Oid, Error>> + '_, Error> {
         let mut revwalk = self.git.guard.revwalk()?;
         revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
         revwalk.push(start.0)?;
@@ -61,7 +64,7 @@ impl Reader<'_> {
     }
 
     /// A commit's parents and author.
-    pub fn commit(&self, id: Oid) -> Result<CommitInfo, Error> {
+    pub(crate) fn commit(&self, id: Oid) -> Result<CommitInfo, Error> {
         watchdog::tick();
         let c = self.git.guard.find_commit(id.0)?;
         let a = c.author();
@@ -80,7 +83,7 @@ impl Reader<'_> {
     /// The blob at each of `paths` (repository paths) in a commit's tree; `None` where there
     /// is none (missing, or not a file). A tree on the way with more entries than a run reads
     /// files is an error.
-    pub fn entries(&self, commit: Oid, paths: &[String]) -> Result<Vec<Option<Oid>>, Error> {
+    pub(crate) fn entries(&self, commit: Oid, paths: &[String]) -> Result<Vec<Option<Oid>>, Error> {
         watchdog::tick();
         let repo = &*self.git.guard;
         let tree = |id: git2::Oid| -> Result<git2::Tree<'_>, Error> {
@@ -131,17 +134,17 @@ impl Reader<'_> {
 
     /// A blob's bytes when it is at most `max` bytes (its header is read first, never the
     /// content of a larger one); `None` when larger.
-    pub fn blob(&self, id: Oid, max: u64) -> Result<Option<Vec<u8>>, Error> {
+    pub(crate) fn blob(&self, id: Oid, max: u64) -> Result<Option<Vec<u8>>, Error> {
         Ok(super::bounded_blob(&self.git.guard, id.0, max)?.map(|b| b.content().to_vec()))
     }
 
     /// Whether this is a shallow clone.
-    pub fn is_shallow(&self) -> bool {
+    pub(crate) fn is_shallow(&self) -> bool {
         self.git.guard.is_shallow()
     }
 
     /// The commits a shallow clone was cut at (`.git/shallow`); empty for a full clone.
-    pub fn shallow_commits(&self) -> Vec<Oid> {
+    pub(crate) fn shallow_commits(&self) -> Vec<Oid> {
         if !self.is_shallow() {
             return Vec::new();
         }

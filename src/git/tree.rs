@@ -26,7 +26,7 @@ const MODE_LINK: i32 = 0o120000;
 type Listing = Arc<Vec<(String, Node, Oid)>>;
 
 /// A revision's files, read from the object database.
-pub struct GitTree {
+pub(crate) struct GitTree {
     repo: Arc<Mutex<Repository>>,
     tree: Oid,
     prefix: String,
@@ -152,7 +152,7 @@ impl GitTree {
 
     /// Makes `older` keep the blobs it reads for `newer`, which takes each one it reads too
     /// instead of reading it again. Read the older tree first.
-    pub fn pair(older: &mut GitTree, newer: &mut GitTree) {
+    pub(crate) fn pair(older: &mut GitTree, newer: &mut GitTree) {
         let blobs = Arc::new(Mutex::new(HashMap::new()));
         older.handoff = Some(Handoff {
             keep: true,

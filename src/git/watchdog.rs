@@ -40,17 +40,17 @@ fn stall_limit() -> Duration {
 
 /// Installs what happens on a stall (called once by the command line). The handler gets
 /// the stall limit and is expected not to return.
-pub fn set_handler(handler: fn(Duration)) {
+pub(crate) fn set_handler(handler: fn(Duration)) {
     let _ = HANDLER.set(handler);
 }
 
 /// Marks progress in git work.
-pub fn tick() {
+pub(crate) fn tick() {
     LAST.store(now_ms(), Ordering::Relaxed);
 }
 
 /// Git work under way; dropping it ends that stretch.
-pub struct Busy(());
+pub(crate) struct Busy(());
 
 impl Drop for Busy {
     fn drop(&mut self) {
@@ -60,7 +60,7 @@ impl Drop for Busy {
 }
 
 /// Starts a stretch of git work (and the watchdog thread, the first time).
-pub fn busy() -> Busy {
+pub(crate) fn busy() -> Busy {
     tick();
     BUSY.fetch_add(1, Ordering::SeqCst);
     START.call_once(|| {

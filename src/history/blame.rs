@@ -17,7 +17,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 /// Blames files of one project, caching one result per file.
-pub struct Blamer {
+pub(crate) struct Blamer {
     repo: Option<Repo>,
     /// Project-relative path → author name per line (index 0 is line 1).
     cache: HashMap<String, Vec<Option<String>>>,
@@ -25,7 +25,7 @@ pub struct Blamer {
 
 impl Blamer {
     /// Opens the repository holding `root`, if any.
-    pub fn open(root: &Path) -> Blamer {
+    pub(crate) fn open(root: &Path) -> Blamer {
         Blamer {
             repo: Repo::discover(root).ok(),
             cache: HashMap::new(),
@@ -34,7 +34,7 @@ impl Blamer {
 
     /// The author of 1-based `line` of `path`, whose current text is `text`; `None` when
     /// the line is not committed or there is no repository.
-    pub fn author(&mut self, path: &str, text: &str, line: u32) -> Option<String> {
+    pub(crate) fn author(&mut self, path: &str, text: &str, line: u32) -> Option<String> {
         if !self.cache.contains_key(path) {
             let authors = self.blame(path, text).unwrap_or_default();
             self.cache.insert(path.to_owned(), authors);
@@ -68,7 +68,7 @@ const MAX_CELLS: usize = 4_000_000;
 
 /// Pairs `(old, new)` of line indexes that are the same line in both versions: the common
 /// prefix and suffix, and a longest common subsequence of what is between.
-pub fn matching_lines(old: &[&[u8]], new: &[&[u8]]) -> Vec<(usize, usize)> {
+pub(crate) fn matching_lines(old: &[&[u8]], new: &[&[u8]]) -> Vec<(usize, usize)> {
     let p = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     let s = old[p..]
         .iter()
@@ -131,7 +131,11 @@ impl Blobs<'_> {
 
 /// Who last changed each line of `text` (the work-tree version of `path`, a repository
 /// path); `None` for lines not committed.
-pub fn blame(git: &Reader<'_>, path: &str, text: &str) -> Result<Vec<Option<String>>, git::Error> {
+pub(crate) fn blame(
+    git: &Reader<'_>,
+    path: &str,
+    text: &str,
+) -> Result<Vec<Option<String>>, git::Error> {
     let current = lines(text.as_bytes());
     let mut authors: Vec<Option<String>> = vec![None; current.len()];
     let Some(head) = git.head()? else {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 /// Which item a history is about, as it is named in goal files.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ItemKey {
+pub(crate) enum ItemKey {
     Objective {
         team: String,
         period: String,
@@ -37,7 +37,7 @@ pub enum ItemKey {
 
 impl ItemKey {
     /// The item's ref (check-in logs name key results and KPIs by it).
-    pub fn reference(&self) -> Ref {
+    pub(crate) fn reference(&self) -> Ref {
         match self {
             ItemKey::Objective { team, id, .. } | ItemKey::Kpi { team, id } => Ref::item(team, id),
             ItemKey::KeyResult {
@@ -49,7 +49,7 @@ impl ItemKey {
         }
     }
 
-    pub fn kind(&self) -> ItemKind {
+    pub(crate) fn kind(&self) -> ItemKind {
         match self {
             ItemKey::Objective { .. } => ItemKind::Objective,
             ItemKey::KeyResult { .. } => ItemKind::KeyResult,
@@ -76,7 +76,7 @@ impl ItemKey {
 
 /// A check-in as a past version wrote it: a real date and an observation (`value`, else
 /// `done`), or nothing (a version that did not validate).
-pub fn checkin_of(c: &RawCheckin) -> Option<Checkin> {
+pub(crate) fn checkin_of(c: &RawCheckin) -> Option<Checkin> {
     let date = Date::parse(c.date.as_ref()?.value.as_str())?;
     let obs = match (&c.value, c.done()) {
         (Some(v), _) => Observation::Value(v.value),
@@ -102,7 +102,7 @@ pub fn checkin_of(c: &RawCheckin) -> Option<Checkin> {
 /// A change outside `identity..start` and `end..` that does not write its ref cannot touch
 /// it, so the version on the other side of that change holds the same item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Extent {
+pub(crate) struct Extent {
     pub identity: usize,
     pub start: usize,
     pub end: usize,
@@ -111,7 +111,7 @@ pub struct Extent {
 impl Extent {
     /// The extent in the version on the other side of a change that replaced `p..new_end`
     /// of this version with `p..old_end` of the other, when the change cannot touch the item.
-    pub fn across(self, p: usize, new_end: usize, old_end: usize) -> Option<Extent> {
+    pub(crate) fn across(self, p: usize, new_end: usize, old_end: usize) -> Option<Extent> {
         if p >= self.end {
             Some(self)
         } else if new_end <= self.start && p >= self.identity {
@@ -129,7 +129,7 @@ impl Extent {
 
 /// An item in one version of a file. `fields` is `None` when the file does not define it.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Version {
+pub(crate) struct Version {
     /// Where the definition is written, when it can be told (see [`Extent`]).
     pub extent: Option<Extent>,
     pub fields: Option<ItemFields<'static>>,
@@ -162,13 +162,13 @@ fn kr_fields(kr: &RawKeyResult) -> ItemFields<'static> {
 
 impl Version {
     /// Whether this version of the file says anything about the item.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.fields.is_none() && self.checkins.is_empty()
     }
 
     /// Reads the item out of a parsed file of `len` bytes: its definition (if `define`) and
     /// the check-ins of its ref in the file's `checkins:` log.
-    pub fn of(raw: &RawFile, key: &ItemKey, define: bool, len: usize) -> Version {
+    pub(crate) fn of(raw: &RawFile, key: &ItemKey, define: bool, len: usize) -> Version {
         let mut s = Version::default();
         if define {
             s.define(raw, key);
@@ -188,7 +188,7 @@ impl Version {
     }
 
     /// Adds one logged check-in if it is this item's.
-    pub fn add_logged(&mut self, c: &RawCheckin, key: &ItemKey) {
+    pub(crate) fn add_logged(&mut self, c: &RawCheckin, key: &ItemKey) {
         if let Some(v) = checkin_of(c)
             && key.takes_log_date(v.date)
         {
@@ -349,7 +349,7 @@ fn extent(raw: &RawFile, key: &ItemKey, len: usize) -> Option<Extent> {
 /// between the old and new versions of its definition, `None` when that file did not change,
 /// and the check-ins that left and came from all its files), then for an objective its key
 /// results' changes (fields only: their check-ins are in each key result's own log).
-pub fn changes(
+pub(crate) fn changes(
     key: &ItemKey,
     definition: Option<(&Version, &Version)>,
     removed: Vec<Checkin>,

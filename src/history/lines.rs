@@ -7,7 +7,7 @@ use crate::load::raw::RawCheckin;
 use std::collections::HashMap;
 
 /// The lines only in `old` and only in `new`, each side in file order.
-pub fn changed_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (Vec<&'a [u8]>, Vec<&'a [u8]>) {
+pub(crate) fn changed_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (Vec<&'a [u8]>, Vec<&'a [u8]>) {
     let mut p = common_prefix(old, new);
     // Back up to the start of the line the difference is in.
     while p > 0 && old[p - 1] != b'\n' {
@@ -55,7 +55,7 @@ pub fn changed_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (Vec<&'a [u8]>, Vec<&'
 
 /// Where two versions differ: the length of their common prefix, and the ends of the
 /// differing middle in `old` and in `new` (what follows is their common suffix).
-pub fn changed_region(old: &[u8], new: &[u8]) -> (usize, usize, usize) {
+pub(crate) fn changed_region(old: &[u8], new: &[u8]) -> (usize, usize, usize) {
     let p = common_prefix(old, new);
     let max = old.len().min(new.len()) - p;
     let s = common_suffix(&old[p..], &new[p..]).min(max);
@@ -66,7 +66,7 @@ pub fn changed_region(old: &[u8], new: &[u8]) -> (usize, usize, usize) {
 /// edits one plain scalar value in place: both sides are plain characters on one line (no
 /// quote, comment, anchor, alias, bracket or colon), after a `key: ` on that line. Such an
 /// edit cannot change how anything else in the file is read.
-pub fn value_edit(text: &[u8], p: usize, old: &[u8], new: &[u8]) -> bool {
+pub(crate) fn value_edit(text: &[u8], p: usize, old: &[u8], new: &[u8]) -> bool {
     let plain = |s: &[u8]| {
         s.iter()
             .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'.' | b'_' | b'+' | b'-'))
@@ -115,7 +115,7 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 
 /// What one changed line of a log is.
 #[derive(Debug)]
-pub enum Line {
+pub(crate) enum Line {
     /// Blank or a comment: no change to anything.
     Nothing,
     /// A one-line check-in of some other ref.
@@ -128,7 +128,7 @@ pub enum Line {
 }
 
 /// Classifies one changed line of a log for the item whose ref is `reference`.
-pub fn classify(line: &[u8], reference: &str) -> Line {
+pub(crate) fn classify(line: &[u8], reference: &str) -> Line {
     let Ok(text) = std::str::from_utf8(line) else {
         return Line::Unknown;
     };

@@ -5,9 +5,9 @@
 //! ([`item::changes`], typed [`ItemChange`]s). Check-in logs take a fast line-level path
 //! (`lines`); definition files are parsed, once per blob.
 
-pub mod blame;
-pub mod item;
-pub mod lines;
+pub(crate) mod blame;
+pub(crate) mod item;
+pub(crate) mod lines;
 
 use crate::diff::ItemChange;
 use crate::git::{self, CommitInfo, Oid, Reader};
@@ -18,11 +18,11 @@ use lines::Line;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-pub use crate::git::Repo;
+pub(crate) use crate::git::Repo;
 
 /// Why a history could not be read.
 #[derive(Debug, thiserror::Error)]
-pub enum HistoryError {
+pub(crate) enum HistoryError {
     /// The start revision could not be resolved (unknown: exit 2; broken or shallow: 3).
     #[error(transparent)]
     Revision(#[from] crate::git::GitError),
@@ -36,7 +36,7 @@ pub enum HistoryError {
 
 /// The files that hold an item, project-relative, and how to read them.
 #[derive(Debug, Clone)]
-pub struct Item {
+pub(crate) struct Item {
     pub key: ItemKey,
     /// The file that defines it.
     pub definition: String,
@@ -46,7 +46,7 @@ pub struct Item {
 
 /// One commit that changed the item.
 #[derive(Debug, Clone)]
-pub struct Change {
+pub(crate) struct Change {
     /// The full commit id.
     pub commit: String,
     pub author: String,
@@ -64,7 +64,11 @@ impl Item {
     /// file that defines it, the files that hold its check-ins, and any goal file naming its
     /// ref (a log whose check-ins of it were all deleted still names it in a comment or
     /// another line).
-    pub fn of(goals: &crate::model::Goals, sources: &crate::load::Sources, target: Target) -> Item {
+    pub(crate) fn of(
+        goals: &crate::model::Goals,
+        sources: &crate::load::Sources,
+        target: Target,
+    ) -> Item {
         let (key, span, checkins) = match target {
             Target::Objective(i) => {
                 let o = goals.objective(i);
@@ -129,7 +133,7 @@ struct Tracked {
 
 /// Walks the history from `start` (a revision, default HEAD) and returns the commits that
 /// changed the item, newest first, at most `max` of them.
-pub fn log(
+pub(crate) fn log(
     repo: &Repo,
     start: Option<&str>,
     item: &Item,

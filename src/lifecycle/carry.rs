@@ -12,13 +12,13 @@ const EPS: f64 = 1e-9;
 
 /// Whether `rollover` carries an objective with this score (as of min(T, end of its
 /// period)): below its pass mark, or always with `all`.
-pub fn carries(o: &Objective, s: &ObjectiveScore, all: bool) -> bool {
+pub(crate) fn carries(o: &Objective, s: &ObjectiveScore, all: bool) -> bool {
     all || grade(s.score, o.commitment) == Status::Missed
 }
 
 /// Whether a key result of a carried objective is carried: its progress is below 1, or
 /// always with `all`.
-pub fn carries_kr(s: &KrScore, all: bool) -> bool {
+pub(crate) fn carries_kr(s: &KrScore, all: bool) -> bool {
     all || s.progress + EPS < 1.0
 }
 
@@ -26,7 +26,7 @@ pub fn carries_kr(s: &KrScore, all: bool) -> bool {
 /// measures the change still to make; its old `start` when it has no current value, or
 /// when the current value is its target (a finished key result carried by `--all`: a start
 /// equal to the target would describe no change). `None` for a milestone.
-pub fn carried_start(kr: &KeyResult, s: &KrScore) -> Option<f64> {
+pub(crate) fn carried_start(kr: &KeyResult, s: &KrScore) -> Option<f64> {
     let (start, target) = kr.kind.bounds()?;
     Some(match s.current {
         Some(c) if c != target => c,
@@ -36,7 +36,7 @@ pub fn carried_start(kr: &KeyResult, s: &KrScore) -> Option<f64> {
 
 /// The objectives of `period` (among `objectives`, in their order) that `rollover` would
 /// carry without `--all`: the review's carry-over candidates.
-pub fn candidates(
+pub(crate) fn candidates(
     goals: &Goals,
     card: &Scorecard,
     objectives: impl IntoIterator<Item = ObjectiveId>,

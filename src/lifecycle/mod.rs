@@ -4,16 +4,16 @@
 //! rule ([`carry`]), so the review's carry-over candidates are what `rollover` carries.
 //! Pure: goals and a scorecard in, values out; `cli` reads the repository and writes files.
 
-pub mod carry;
-pub mod review;
-pub mod rollover;
+pub(crate) mod carry;
+pub(crate) mod review;
+pub(crate) mod rollover;
 
 use crate::period::builtin;
 
 /// The built-in period that follows `name` (`2026-Q3` → `2026-Q4`, `2026-Q4` → `2027-Q1`,
 /// `2026-H2` → `2027-H1`, `2026` → `2027`, `2026-12` → `2027-01`); `None` for a name
 /// defined in goalpost.toml, whose successor only the team knows.
-pub fn next_period(name: &str) -> Option<String> {
+pub(crate) fn next_period(name: &str) -> Option<String> {
     builtin(name)?;
     let year: i32 = name.get(..4)?.parse().ok()?;
     let rest = &name[4..];
@@ -66,7 +66,7 @@ pub(crate) mod testing {
     use crate::score::{Scorecard, Thresholds, score};
 
     /// The validated goals of `files` (each one goal file's text); panics on any error.
-    pub fn goals_of(files: &[&str]) -> Goals {
+    pub(crate) fn goals_of(files: &[&str]) -> Goals {
         let parsed: Vec<_> = files
             .iter()
             .enumerate()
@@ -85,7 +85,7 @@ pub(crate) mod testing {
         goals
     }
 
-    pub fn scored(goals: &Goals, as_of: &str) -> Scorecard {
+    pub(crate) fn scored(goals: &Goals, as_of: &str) -> Scorecard {
         score(
             crate::model::Valid::assume(goals),
             Date::parse(as_of).expect("a date"),

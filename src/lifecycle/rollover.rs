@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashSet};
 
 /// What to roll over.
 #[derive(Debug, Clone)]
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     pub from: &'a str,
     /// The period started; resolved, so it is a period name `check` accepts.
     pub to: &'a Period,
@@ -28,7 +28,7 @@ pub struct Options<'a> {
 
 /// One new goal file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewFile {
+pub(crate) struct NewFile {
     pub team: String,
     /// Repo-relative, `/`-separated.
     pub path: String,
@@ -39,14 +39,14 @@ pub struct NewFile {
 
 /// What a rollover writes, and what it says about what it left out (lines for stderr).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub files: Vec<NewFile>,
     pub notes: Vec<String>,
 }
 
 /// Why there is no plan: a usage error, and nothing is written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RolloverError {
+pub(crate) enum RolloverError {
     #[error("FROM and TO are the same period, `{0}`")]
     SamePeriod(String),
     #[error("no objectives in period `{from}`{hint}")]
@@ -71,7 +71,7 @@ pub enum RolloverError {
 /// end, an open one is scored as of T); `sources` names the file of every item (its text
 /// gives the modeline); `taken` says whether a repo-relative path cannot be created (a file,
 /// a directory or a link is there).
-pub fn plan(
+pub(crate) fn plan(
     goals: &Goals,
     card: &Scorecard,
     sources: &Sources,

@@ -6,7 +6,7 @@ use crate::diag::Code;
 use crate::model::{Records, Ref};
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(super) const LINT: Lint = Lint {
     code: Code::AllMilestones,
     summary: "Every key result of an objective is a milestone: outputs, not outcomes",
     check: Some(check),

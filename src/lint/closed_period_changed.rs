@@ -10,7 +10,7 @@ use crate::diag::Code;
 use crate::model::{Date, Ref};
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(crate) const LINT: Lint = Lint {
     code: Code::ClosedPeriodChanged,
     summary: "A change alters a closed period's grades or adds a check-in dated inside it",
     check: None,
@@ -21,7 +21,7 @@ pub const LINT: Lint = Lint {
 const HELP: &str = "a closed period's grades are what its review saw: record what you learned in the current period instead, or, if a figure really was wrong, correct it and say why in the pull request";
 
 /// The closed period a finding is about.
-pub struct Closed<'a> {
+pub(crate) struct Closed<'a> {
     pub name: &'a str,
     pub end: Date,
 }
@@ -33,7 +33,7 @@ impl fmt::Display for Closed<'_> {
 }
 
 /// A check-in added with a date inside a closed period.
-pub struct CheckinAdded<'a> {
+pub(crate) struct CheckinAdded<'a> {
     /// The key result or KPI checked in.
     pub reference: &'a Ref,
     pub date: Date,
@@ -72,7 +72,7 @@ impl Finding for CheckinAdded<'_> {
 
 /// A grade of a closed period's objective or key result that changed (`from` is `None` for
 /// an item new there).
-pub struct GradeChanged<'a> {
+pub(crate) struct GradeChanged<'a> {
     pub reference: &'a Ref,
     pub period: Closed<'a>,
     pub from: Option<&'a str>,

@@ -7,7 +7,7 @@
 use super::{Lint, Scope};
 use crate::diag::Code;
 
-pub const LINT: Lint = Lint {
+pub(super) const LINT: Lint = Lint {
     code: Code::GoalpostMoved,
     summary: "A target, start or milestone due date moved while its period is open",
     check: None,

@@ -8,7 +8,7 @@ use crate::model::Ref;
 use crate::score::KpiStatus;
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(super) const LINT: Lint = Lint {
     code: Code::GuardrailBreached,
     summary: "An open objective's guardrail KPI is critical",
     check: Some(check),

@@ -9,7 +9,7 @@ use crate::diag::Code;
 use crate::model::{Date, Ref};
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(crate) const LINT: Lint = Lint {
     code: Code::KrAddedMidPeriod,
     summary: "A key result was added more than 14 days into its period",
     check: None,
@@ -18,10 +18,10 @@ pub const LINT: Lint = Lint {
 };
 
 /// How many days into a period key results may still be added without a warning (planning).
-pub const GRACE_DAYS: i64 = 14;
+pub(crate) const GRACE_DAYS: i64 = 14;
 
 /// A key result added after the period's first [`GRACE_DAYS`] days.
-pub struct AddedMidPeriod<'a> {
+pub(crate) struct AddedMidPeriod<'a> {
     pub reference: &'a Ref,
     pub period: &'a str,
     pub start: Date,

@@ -7,7 +7,7 @@ use crate::diag::Code;
 use crate::model::Ref;
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(super) const LINT: Lint = Lint {
     code: Code::KrCount,
     summary: "An objective has fewer than 2 or more than 5 key results",
     check: Some(check),
@@ -16,7 +16,7 @@ pub const LINT: Lint = Lint {
 };
 
 /// Fewest and most key results an objective should have.
-pub const KR_RANGE: (usize, usize) = (2, 5);
+pub(super) const KR_RANGE: (usize, usize) = (2, 5);
 
 /// An objective whose number of key results is outside [`KR_RANGE`].
 struct KrCount {

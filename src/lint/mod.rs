@@ -14,10 +14,10 @@ use crate::score::Scorecard;
 use std::fmt;
 
 mod all_milestones;
-pub mod closed_period_changed;
+pub(crate) mod closed_period_changed;
 mod goalpost_moved;
 mod guardrail_breached;
-pub mod kr_added_mid_period;
+pub(crate) mod kr_added_mid_period;
 mod kr_count;
 mod objective_count;
 mod promote_kpi;
@@ -29,7 +29,7 @@ mod unscored_period;
 
 /// Every practice lint, in documentation order (the order of [`Code::ALL`], the README's
 /// table and `goalpost explain`).
-pub static REGISTRY: &[Lint] = &[
+pub(crate) static REGISTRY: &[Lint] = &[
     objective_count::LINT,
     kr_count::LINT,
     too_many_kpis::LINT,
@@ -47,7 +47,7 @@ pub static REGISTRY: &[Lint] = &[
 
 /// One practice lint: what `goalpost explain` and the README say about it, and its check.
 #[derive(Debug, Clone, Copy)]
-pub struct Lint {
+pub(crate) struct Lint {
     pub code: Code,
     /// One line, no final period: the `goalpost explain` list and the README's table.
     pub summary: &'static str,
@@ -66,7 +66,7 @@ pub struct Lint {
 /// `check --base` a finding is reported only when the change touches one of these
 /// (`crate::check`, on the engine's [`crate::diff::Touched`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// The key result, KPI or objective the finding is located at.
     Item,
     /// The objective the finding is located at, or one of its key results.
@@ -84,12 +84,12 @@ pub enum Scope {
 }
 
 /// The registry entry of `code`, if it is a practice lint.
-pub fn entry(code: Code) -> Option<&'static Lint> {
+pub(crate) fn entry(code: Code) -> Option<&'static Lint> {
     REGISTRY.iter().find(|l| l.code == code)
 }
 
 /// What a check reads: valid goals, their scorecard as of `card.as_of`, the configuration.
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub goals: &'a Goals,
     pub card: &'a Scorecard,
     pub config: &'a Config,
@@ -97,12 +97,12 @@ pub struct Input<'a> {
 
 /// A lint's finding, worded in one place: the message is its `Display`, built from typed
 /// fields, and [`Finding::help`] says what to do instead.
-pub trait Finding: fmt::Display {
+pub(crate) trait Finding: fmt::Display {
     fn help(&self) -> String;
 }
 
 /// Where a check reports its findings, as diagnostics of its lint's code.
-pub struct Report<'o> {
+pub(crate) struct Report<'o> {
     code: Code,
     severity: Severity,
     out: &'o mut Vec<Diagnostic>,
@@ -110,7 +110,7 @@ pub struct Report<'o> {
 
 impl Report<'_> {
     /// Reports `finding`, located at `span`.
-    pub fn push(&mut self, span: Span, finding: &impl Finding) {
+    pub(crate) fn push(&mut self, span: Span, finding: &impl Finding) {
         self.out
             .push(diagnostic(self.code, self.severity, span, finding));
     }
@@ -118,7 +118,7 @@ impl Report<'_> {
 
 /// A finding of lint `code` at `severity`, located at `span`: what [`Report::push`] reports,
 /// and what the history rules of `check --base` make of the findings of the lints they raise.
-pub fn diagnostic(
+pub(crate) fn diagnostic(
     code: Code,
     severity: Severity,
     span: Span,

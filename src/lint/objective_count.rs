@@ -7,7 +7,7 @@ use crate::diag::Code;
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(super) const LINT: Lint = Lint {
     code: Code::ObjectiveCount,
     summary: "A team has more than 5 objectives in one period",
     check: Some(check),
@@ -16,7 +16,7 @@ pub const LINT: Lint = Lint {
 };
 
 /// Most objectives a team should have in one period.
-pub const MAX_OBJECTIVES: usize = 5;
+pub(super) const MAX_OBJECTIVES: usize = 5;
 
 /// A team's objectives in one period, more than [`MAX_OBJECTIVES`].
 struct TooManyObjectives<'a> {

@@ -9,7 +9,7 @@ use crate::score::Trend;
 use std::collections::BTreeSet;
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(super) const LINT: Lint = Lint {
     code: Code::PromoteKpi,
     summary: "A KPI keeps worsening and no open key result works on it",
     check: Some(check),

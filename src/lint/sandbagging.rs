@@ -9,7 +9,7 @@ use crate::model::{Commitment, Date};
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(super) const LINT: Lint = Lint {
     code: Code::Sandbagging,
     summary: "A team's aspirational objectives all scored 1.0 two closed periods in a row",
     check: Some(check),

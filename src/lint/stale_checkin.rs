@@ -10,7 +10,7 @@ use crate::model::{Cadence, Date, KpiId, Ref};
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(super) const LINT: Lint = Lint {
     code: Code::StaleCheckin,
     summary: "A key result or KPI has not been checked in recently",
     check: Some(check),

@@ -7,7 +7,7 @@ use crate::diag::Code;
 use crate::model::{Records, Ref};
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(super) const LINT: Lint = Lint {
     code: Code::TaskLikeKr,
     summary: "A milestone key result's title starts with an output verb, like a task",
     check: Some(check),
@@ -16,7 +16,7 @@ pub const LINT: Lint = Lint {
 };
 
 /// Verbs that describe output (work done) rather than outcome.
-pub const OUTPUT_VERBS: &[&str] = &[
+pub(super) const OUTPUT_VERBS: &[&str] = &[
     "launch",
     "ship",
     "build",
@@ -27,7 +27,7 @@ pub const OUTPUT_VERBS: &[&str] = &[
 ];
 
 /// Whether a title's first word is an output verb (in any simple inflection).
-pub fn starts_with_output_verb(title: &str) -> bool {
+pub(super) fn starts_with_output_verb(title: &str) -> bool {
     let first: String = title
         .trim_start()
         .chars()

@@ -6,7 +6,7 @@ use crate::diag::Code;
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(super) const LINT: Lint = Lint {
     code: Code::TooManyKpis,
     summary: "A team defines more than 8 KPIs",
     check: Some(check),
@@ -15,7 +15,7 @@ pub const LINT: Lint = Lint {
 };
 
 /// Most KPIs a team should track.
-pub const MAX_KPIS: usize = 8;
+pub(super) const MAX_KPIS: usize = 8;
 
 /// A team's KPIs, more than [`MAX_KPIS`].
 struct TooManyKpis<'a> {

@@ -7,7 +7,7 @@ use crate::diag::Code;
 use crate::model::Ref;
 use std::fmt;
 
-pub const LINT: Lint = Lint {
+pub(super) const LINT: Lint = Lint {
     code: Code::UnscoredPeriod,
     summary: "A closed period has a key result with no check-in inside it",
     check: Some(check),

@@ -7,14 +7,14 @@ use super::yaml::{Node, SNode, span_of};
 use crate::diag::{Code, Diagnostic, Span, suggest};
 
 /// Converts nodes of one file, collecting diagnostics.
-pub struct Converter<'a> {
+pub(crate) struct Converter<'a> {
     pub file: u32,
     pub text: &'a str,
     pub diags: Vec<Diagnostic>,
 }
 
 /// A mapping whose keys were checked against a known set.
-pub struct MapView<'n> {
+pub(crate) struct MapView<'n> {
     pub span: Span,
     entries: Vec<(&'n str, Span, &'n SNode<'n>)>,
     /// Keys that were written but whose value was rejected, so that validation does not
@@ -41,7 +41,7 @@ impl<'n> MapView<'n> {
 }
 
 impl<'a> Converter<'a> {
-    pub fn new(file: u32, text: &'a str) -> Self {
+    pub(crate) fn new(file: u32, text: &'a str) -> Self {
         Converter {
             file,
             text,
@@ -64,7 +64,7 @@ impl<'a> Converter<'a> {
 
     /// Views `n` as a mapping with the given keys. Unknown and duplicate keys are reported
     /// and left out of the view.
-    pub fn map<'n>(
+    pub(crate) fn map<'n>(
         &mut self,
         n: &'n SNode<'n>,
         what: &str,
@@ -149,7 +149,7 @@ impl<'a> Converter<'a> {
 
     /// A string. Plain numbers and booleans are taken as written (`owner: 2024` is the
     /// string "2024"), using the source text so nothing is lost to number formatting.
-    pub fn string(&mut self, m: &MapView<'_>, key: &'static str) -> Option<Sp<String>> {
+    pub(crate) fn string(&mut self, m: &MapView<'_>, key: &'static str) -> Option<Sp<String>> {
         self.text_as(m, key, str::to_owned)
     }
 
@@ -180,7 +180,7 @@ impl<'a> Converter<'a> {
     }
 
     /// A finite number.
-    pub fn number(&mut self, m: &MapView<'_>, key: &'static str) -> Option<Sp<f64>> {
+    pub(crate) fn number(&mut self, m: &MapView<'_>, key: &'static str) -> Option<Sp<f64>> {
         let v = self.value(m, key)?;
         let span = self.span(v);
         match &v.value {
@@ -217,7 +217,7 @@ impl<'a> Converter<'a> {
     }
 
     /// `true` or `false`.
-    pub fn boolean(&mut self, m: &MapView<'_>, key: &'static str) -> Option<Sp<bool>> {
+    pub(crate) fn boolean(&mut self, m: &MapView<'_>, key: &'static str) -> Option<Sp<bool>> {
         let v = self.value(m, key)?;
         match &v.value {
             Node::Bool(b) => ok(m, key, Sp::new(*b, self.span(v))),
@@ -239,7 +239,7 @@ impl<'a> Converter<'a> {
     }
 
     /// One of a fixed set of words.
-    pub fn keyword<T>(
+    pub(crate) fn keyword<T>(
         &mut self,
         m: &MapView<'_>,
         key: &'static str,
@@ -271,7 +271,7 @@ impl<'a> Converter<'a> {
     }
 
     /// A list, each element converted by `f`.
-    pub fn list<T>(
+    pub(crate) fn list<T>(
         &mut self,
         m: &MapView<'_>,
         key: &'static str,
@@ -290,7 +290,7 @@ impl<'a> Converter<'a> {
     }
 
     /// The whole file.
-    pub fn file(&mut self, root: &SNode<'_>) -> Option<RawFile> {
+    pub(crate) fn file(&mut self, root: &SNode<'_>) -> Option<RawFile> {
         let span = self.span(root);
         match &root.value {
             Node::Null => {
@@ -486,7 +486,7 @@ fn ok<T>(m: &MapView<'_>, key: &'static str, value: T) -> Option<T> {
 
 /// A hint for a number written with commas: `1,200` has a thousands separator (`1200`), while
 /// `4,9` is a decimal comma (`4.9`). `None` when the text is no such number.
-pub fn comma_hint(t: &str) -> Option<String> {
+pub(crate) fn comma_hint(t: &str) -> Option<String> {
     comma_fix(t).map(|(hint, _)| hint)
 }
 

@@ -6,7 +6,7 @@
 //! Differential tests against serde-saphyr keep the two in step.
 
 #[doc(hidden)]
-pub mod differential;
+pub(crate) mod differential;
 
 use super::yaml::{Node, SNode};
 use crate::diag::Span;
@@ -20,7 +20,7 @@ const MAX_NODES: usize = 1_000_000;
 const MAX_KEY: usize = 1024;
 
 /// Parses `text` when it stays inside the shapes this parser knows; `None` otherwise.
-pub fn parse(text: &str) -> Option<SNode<'_>> {
+pub(crate) fn parse(text: &str) -> Option<SNode<'_>> {
     let ascii = plain_text(text.as_bytes())?;
     let mut p = Parser {
         t: text,

@@ -17,7 +17,10 @@ use crate::text::num_full;
 /// reason. `Err` holds what is wrong (empty when the problem was reported already, while
 /// reading the file). The one copy of these rules: validation reports the problems
 /// (`crate::validate`) and lowering keeps the check-ins with none (`lower`).
-pub fn judge(raw: &RawCheckin, expect: Records) -> Result<(Date, Observation), Vec<Diagnostic>> {
+pub(crate) fn judge(
+    raw: &RawCheckin,
+    expect: Records,
+) -> Result<(Date, Observation), Vec<Diagnostic>> {
     let mut problems: Vec<Diagnostic> = Vec::new();
     let date = match &raw.date {
         None => {
@@ -188,7 +191,7 @@ pub(crate) fn lower(raws: Vec<RawCheckin>, expect: Records) -> Lowered {
 }
 
 /// Lowers the inline check-ins of every KPI and key result of a file (those not lowered yet).
-pub fn lower_file(f: &mut RawFile) {
+pub(crate) fn lower_file(f: &mut RawFile) {
     for k in f.kpis.iter_mut().flatten() {
         if let Some(raws) = k.checkins.take() {
             k.lowered = lower(raws, Records::Value);

@@ -4,14 +4,14 @@
 //! depends on thread timing. Nothing here judges meaning across files; that is `validate`'s
 //! job.
 
-pub mod convert;
-pub mod fastyaml;
-pub mod lower;
-pub mod raw;
-pub mod resolve;
-pub mod shape;
-pub mod source;
-pub mod yaml;
+pub(crate) mod convert;
+pub(crate) mod fastyaml;
+pub(crate) mod lower;
+pub(crate) mod raw;
+pub(crate) mod resolve;
+pub(crate) mod shape;
+pub(crate) mod source;
+pub(crate) mod yaml;
 
 use crate::config::{self, Config};
 use crate::diag::{Code, Diagnostic, Span};
@@ -21,15 +21,15 @@ use std::path::{Path, PathBuf};
 
 /// Largest goal file read (bytes). A check-in log of years of weekly check-ins for hundreds
 /// of items is a few megabytes.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Most goal files read in one run.
-pub const MAX_FILES: usize = 100_000;
+pub(crate) const MAX_FILES: usize = 100_000;
 /// Most bytes read in one run.
-pub const MAX_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
+pub(crate) const MAX_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// The resource bounds of one load (the `MAX_*` constants unless a test shrinks them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub(crate) struct Limits {
     pub file_bytes: u64,
     pub files: usize,
     pub total_bytes: u64,
@@ -103,7 +103,7 @@ pub enum LoadError {
 /// Finds the project root like git does: the nearest ancestor holding goalpost.toml, else
 /// the git work tree root, else `start` itself. A goalpost.toml that is a symlink marks the
 /// root too, without being followed: where it leads is checked when it is read.
-pub fn find_root(start: &Path) -> PathBuf {
+pub(crate) fn find_root(start: &Path) -> PathBuf {
     for dir in start.ancestors() {
         if std::fs::symlink_metadata(dir.join("goalpost.toml")).is_ok_and(|m| !m.is_dir()) {
             return dir.to_owned();
@@ -119,7 +119,7 @@ pub fn find_root(start: &Path) -> PathBuf {
 
 /// Reads goalpost.toml from `source` (defaults when missing). Config problems are usage
 /// errors, returned as [`LoadError::Config`].
-pub fn load_config(source: &dyn Source, sources: &mut Sources) -> Result<Config, LoadError> {
+pub(crate) fn load_config(source: &dyn Source, sources: &mut Sources) -> Result<Config, LoadError> {
     let read = source
         .read("goalpost.toml", 1024 * 1024)
         .map_err(|e| LoadError::Io {
@@ -184,7 +184,7 @@ pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
 }
 
 /// [`load`] with explicit resource bounds.
-pub fn load_with(source: &dyn Source, limits: Limits) -> Result<Loaded, LoadError> {
+pub(crate) fn load_with(source: &dyn Source, limits: Limits) -> Result<Loaded, LoadError> {
     load_cached(source, limits, None)
 }
 
@@ -194,7 +194,7 @@ pub fn load_with(source: &dyn Source, limits: Limits) -> Result<Loaded, LoadErro
 /// the same instead of parsing it. Texts are compared by length and a keyed hash whose key is
 /// drawn at random for each cache, so no file can be written to collide with another.
 #[derive(Default)]
-pub struct ParseCache {
+pub(crate) struct ParseCache {
     hasher: std::collections::hash_map::RandomState,
     files: std::collections::HashMap<(u32, usize, u64), Parsed>,
 }
@@ -208,7 +208,10 @@ impl ParseCache {
 
 /// [`load`] that records its parses in `cache`, or reuses the parses recorded there by an
 /// earlier load (see [`ParseCache`]).
-pub fn load_sharing(source: &dyn Source, cache: &mut ParseCache) -> Result<Loaded, LoadError> {
+pub(crate) fn load_sharing(
+    source: &dyn Source,
+    cache: &mut ParseCache,
+) -> Result<Loaded, LoadError> {
     load_cached(source, Limits::default(), Some(cache))
 }
 
@@ -369,7 +372,7 @@ fn load_cached(
 }
 
 /// The `resource-limit` diagnostic of a goal file of `n` bytes, over the `max` allowed.
-pub fn too_large(file: u32, path: &str, n: u64, max: u64) -> Diagnostic {
+pub(crate) fn too_large(file: u32, path: &str, n: u64, max: u64) -> Diagnostic {
     Diagnostic::new(
         Code::ResourceLimit,
         Span {
@@ -386,7 +389,7 @@ pub fn too_large(file: u32, path: &str, n: u64, max: u64) -> Diagnostic {
 /// The `symlink-escape` diagnostic (`resource-limit` past a bound of the run) of a path
 /// that was not followed, at line 1 of a file whose text is never kept (so no line of what
 /// the link points at can be quoted).
-pub fn refused(file: u32, r: &Refused) -> Diagnostic {
+pub(crate) fn refused(file: u32, r: &Refused) -> Diagnostic {
     // A bound of the run is not the link's fault: a resource limit, like the others.
     let code = match r.why {
         resolve::Why::Limit | resolve::Why::TooMany => Code::ResourceLimit,
@@ -460,7 +463,7 @@ fn parse_cached(texts: &[(u32, String)], cache: &mut ParseCache) -> Vec<Parsed> 
 /// ([`lower::lower_file`]): done in the parse threads, so that a
 /// file's raw check-ins are freed before the next file is parsed. The editor's server
 /// (`crate::lsp`) parses an edited file the same way.
-pub fn parse_and_lower(file: u32, text: &str) -> Parsed {
+pub(crate) fn parse_and_lower(file: u32, text: &str) -> Parsed {
     let (mut raw, diags) = parse_file(file, text);
     if let Some(raw) = &mut raw {
         lower::lower_file(raw);
@@ -537,7 +540,7 @@ fn decode_owned(mut bytes: Vec<u8>, file: u32) -> Result<String, (Box<Diagnostic
 
 /// Checks that bytes are UTF-8 text (dropping a UTF-8 byte-order mark), with a located
 /// diagnostic when they are not.
-pub fn decode(bytes: &[u8], file: u32) -> Result<String, Diagnostic> {
+pub(crate) fn decode(bytes: &[u8], file: u32) -> Result<String, Diagnostic> {
     decode_check(bytes, file)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     Ok(std::str::from_utf8(bytes).unwrap_or_default().to_owned())

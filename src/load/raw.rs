@@ -295,7 +295,7 @@ impl RawCheckin {
 }
 
 /// The keys a check-in may have, in the order `CheckinKeys` numbers them.
-pub const CHECKIN_KEYS: [&str; 8] = [
+pub(crate) const CHECKIN_KEYS: [&str; 8] = [
     "ref",
     "date",
     "value",
@@ -414,7 +414,7 @@ impl JsonSchema for ShortText {
     }
 }
 
-pub use crate::model::{Better, Cadence, Commitment, KrKind};
+pub(crate) use crate::model::{Better, Cadence, Commitment, KrKind};
 
 /// One item's inline check-ins after lowering ([`super::lower`]): those validation accepts
 /// as they are, already the model's [`Checkin`], and the others still raw with their

@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Most symlinks followed while resolving one path (Linux's own limit is 40).
-pub const MAX_LINKS: usize = 40;
+pub(crate) const MAX_LINKS: usize = 40;
 /// Directories nested deeper than this below a root are not walked.
 const MAX_DEPTH: usize = 64;
 /// A real path of more components than this is taken as missing (no file system takes
@@ -41,7 +41,7 @@ pub enum Node {
 /// A tree of files that paths are resolved in. Paths given to it are *real*: relative to
 /// the project root, `/`-separated, `""` for the root itself, and free of links, `.` and
 /// `..` (the resolver has already resolved them).
-pub trait Tree {
+pub(crate) trait Tree {
     /// What is at `real`.
     fn node(&self, real: &str) -> io::Result<Node>;
     /// The entries of the directory `real`, sorted by name. Names that are not UTF-8 are
@@ -163,13 +163,13 @@ fn parts(path: &str) -> impl DoubleEndedIterator<Item = &str> {
 }
 
 /// A path with empty and `.` parts removed: `./goals//a/` → `goals/a`, `.` → ``.
-pub fn normalize(path: &str) -> String {
+pub(crate) fn normalize(path: &str) -> String {
     parts(path).collect::<Vec<_>>().join("/")
 }
 
 /// Resolves a project-relative path (see the module docs). What a run learns about links
 /// is kept in the tree's [`Memo`], so each link's target is resolved once per run.
-pub fn resolve(tree: &dyn Tree, path: &str, hidden: Hidden) -> io::Result<Resolved> {
+pub(crate) fn resolve(tree: &dyn Tree, path: &str, hidden: Hidden) -> io::Result<Resolved> {
     let mut r = Resolver {
         tree,
         memo: tree.memo(),
@@ -201,13 +201,13 @@ pub fn resolve(tree: &dyn Tree, path: &str, hidden: Hidden) -> io::Result<Resolv
 /// Most components of link targets resolved in one run (over one [`Memo`]). Each link is
 /// resolved once, so a run spends the summed lengths of the targets it meets: far above
 /// what a repository needs, far below what a crafted one would ask.
-pub const MAX_LINK_STEPS: usize = 1_000_000;
+pub(crate) const MAX_LINK_STEPS: usize = 1_000_000;
 
 /// What one run (a command, a reload of the editor server) has learnt about the links of a
 /// tree, and how many components of link targets it has resolved. Each link is resolved
 /// once: `N` entries through one chain of long links cost the chain once, not `N` times.
 #[derive(Debug, Default)]
-pub struct Memo {
+pub(crate) struct Memo {
     links: Mutex<HashMap<String, Learnt>>,
     steps: AtomicUsize,
 }
@@ -215,13 +215,13 @@ pub struct Memo {
 impl Memo {
     /// Components of link targets resolved so far (counting those refused past the bound).
     #[cfg(test)]
-    pub fn steps(&self) -> usize {
+    pub(crate) fn steps(&self) -> usize {
         self.steps.load(Ordering::Relaxed)
     }
 
     /// Forgets everything: the next resolution sees the tree as it is now, with a fresh
     /// budget. For a tree that outlives one run (the editor server's).
-    pub fn forget(&self) {
+    pub(crate) fn forget(&self) {
         self.learnt().clear();
         self.steps.store(0, Ordering::Relaxed);
     }
@@ -472,7 +472,7 @@ impl Entry {
 }
 
 /// Whether a file name is a goal file.
-pub fn is_goal_file(name: &str) -> bool {
+pub(crate) fn is_goal_file(name: &str) -> bool {
     name.ends_with(".yaml") || name.ends_with(".yml")
 }
 
@@ -483,7 +483,7 @@ pub fn is_goal_file(name: &str) -> bool {
 /// a file (whatever it leads to, a `.txt` file too), so links cannot add unbounded work.
 /// The walk stops once it has more than `max` entries and links: the caller sees `max + 1`
 /// entries, or an entry refused with [`Why::TooMany`] where it stopped.
-pub fn walk(tree: &dyn Tree, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
+pub(crate) fn walk(tree: &dyn Tree, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {
     let mut w = Walker {
         tree,
         max,

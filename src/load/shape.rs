@@ -7,7 +7,7 @@
 use schemars::json_schema;
 use serde_json::{Value, json};
 
-pub use crate::date::DateShape as Date;
+pub(crate) use crate::date::DateShape as Date;
 
 const SLUG: &str = "[a-z0-9][a-z0-9_-]{0,62}";
 
@@ -22,7 +22,7 @@ macro_rules! shape {
     };
     (@ $name:ident, $doc:literal, $inline:expr, |$g:ident| $schema:expr) => {
         #[doc = $doc]
-        pub struct $name;
+        pub(crate) struct $name;
         impl ::schemars::JsonSchema for $name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 stringify!($name).into()
@@ -108,7 +108,7 @@ shape!(
 /// `{"required": keys}`. Each key is also declared (`"key": true`) where it is required:
 /// Ajv's strict mode wants a required key defined beside it, and the object's own
 /// `properties` are not seen from inside `allOf`.
-pub fn needs(keys: &[&str]) -> Value {
+pub(crate) fn needs(keys: &[&str]) -> Value {
     let props: serde_json::Map<String, Value> = keys
         .iter()
         .map(|k| ((*k).to_owned(), json!(true)))

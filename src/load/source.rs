@@ -7,7 +7,7 @@ use super::resolve::{self, Hidden, Memo, Node, Resolved, Tree};
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use super::resolve::{Entry, Refused, is_goal_file};
+pub(crate) use super::resolve::{Entry, Refused, is_goal_file};
 
 /// The outcome of reading one file with a size bound.
 #[derive(Debug)]
@@ -27,7 +27,7 @@ pub enum Read {
 #[error(
     "the directory `{dir}` in {source_name} holds more than {max} entries; goalpost reads at most {max} files"
 )]
-pub struct TooManyEntries {
+pub(crate) struct TooManyEntries {
     /// The directory, relative to the project root (`.` for the root).
     pub dir: String,
     pub max: usize,
@@ -37,7 +37,7 @@ pub struct TooManyEntries {
 
 impl TooManyEntries {
     /// The `TooManyEntries` inside `e`, if that is what it is.
-    pub fn inside(e: &io::Error) -> Option<&TooManyEntries> {
+    pub(crate) fn inside(e: &io::Error) -> Option<&TooManyEntries> {
         e.get_ref().and_then(|e| e.downcast_ref::<TooManyEntries>())
     }
 }

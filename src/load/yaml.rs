@@ -12,7 +12,7 @@ use std::fmt;
 /// file's text (`Cow::Borrowed`): most nodes of a goal file are short scalars such as keys
 /// and dates, and allocating each was a large part of parsing time.
 #[derive(Debug)]
-pub enum Node<'a> {
+pub(crate) enum Node<'a> {
     Null,
     Bool(bool),
     Int(i128),
@@ -24,7 +24,7 @@ pub enum Node<'a> {
 
 /// A node and where it stands (`span.file` is 0; [`span_of`] sets the file).
 #[derive(Debug)]
-pub struct SNode<'a> {
+pub(crate) struct SNode<'a> {
     pub value: Node<'a>,
     pub span: Span,
 }
@@ -50,7 +50,7 @@ impl<'de> Deserialize<'de> for SNode<'de> {
 
 impl Node<'_> {
     /// A short name of the node's type, for "expected X, found Y" messages.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Node::Null => "nothing",
             Node::Bool(_) => "a boolean",
@@ -128,9 +128,9 @@ impl<'de> Deserialize<'de> for Node<'de> {
 
 /// Maximum nesting of lists and mappings. Goal files need 6; the bound stops stack and
 /// memory exhaustion from hostile input.
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 /// Most alias uses (`*name`) in one file.
-pub const MAX_ALIASES: usize = 1_000;
+pub(crate) const MAX_ALIASES: usize = 1_000;
 
 fn options() -> serde_saphyr::Options {
     let mut o = serde_saphyr::Options::default();
@@ -154,7 +154,7 @@ fn options() -> serde_saphyr::Options {
 }
 
 /// The span of a node inside file `file`.
-pub fn span_of(node: &SNode<'_>, file: u32) -> Span {
+pub(crate) fn span_of(node: &SNode<'_>, file: u32) -> Span {
     Span { file, ..node.span }
 }
 
@@ -163,7 +163,7 @@ pub fn span_of(node: &SNode<'_>, file: u32) -> Span {
 /// The plain shapes goal files are written in go through [`super::fastyaml`], which builds
 /// the same tree as serde-saphyr several times faster; anything else (and every error) is
 /// left to serde-saphyr.
-pub fn parse(text: &str, file: u32) -> Result<SNode<'_>, Diagnostic> {
+pub(crate) fn parse(text: &str, file: u32) -> Result<SNode<'_>, Diagnostic> {
     if let Some(n) = super::fastyaml::parse(text) {
         return Ok(n);
     }
@@ -171,7 +171,7 @@ pub fn parse(text: &str, file: u32) -> Result<SNode<'_>, Diagnostic> {
 }
 
 /// [`parse`] without the fast path.
-pub fn parse_saphyr(text: &str, file: u32) -> Result<SNode<'_>, Diagnostic> {
+pub(crate) fn parse_saphyr(text: &str, file: u32) -> Result<SNode<'_>, Diagnostic> {
     serde_saphyr::from_str_with_options::<SNode>(text, options())
         .map_err(|e| to_diag(&e, text, file))
 }
@@ -332,7 +332,7 @@ fn strip_location(msg: &str) -> String {
 }
 
 /// The byte offset of 1-based (line, column-in-characters) in `text`, clamped to its end.
-pub fn byte_of(text: &str, line: u32, col: u32) -> u32 {
+pub(crate) fn byte_of(text: &str, line: u32, col: u32) -> u32 {
     let mut offset = 0usize;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line as usize {

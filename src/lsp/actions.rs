@@ -14,7 +14,7 @@ use lsp_types::{
 use std::collections::HashMap;
 
 /// The quick fixes for the diagnostics of `path` that touch `range`.
-pub fn actions(ws: &Workspace, path: &str, range: Range) -> Vec<CodeActionOrCommand> {
+pub(crate) fn actions(ws: &Workspace, path: &str, range: Range) -> Vec<CodeActionOrCommand> {
     let (Some(file), Some(text)) = (ws.id(path), ws.text(path)) else {
         return Vec::new();
     };
@@ -47,7 +47,11 @@ pub fn actions(ws: &Workspace, path: &str, range: Range) -> Vec<CodeActionOrComm
 }
 
 /// The fix of one diagnostic: a title and its edits.
-pub fn fix(text: &str, index: &LineIndex, d: &Diagnostic) -> Option<(String, Vec<TextEdit>)> {
+pub(crate) fn fix(
+    text: &str,
+    index: &LineIndex,
+    d: &Diagnostic,
+) -> Option<(String, Vec<TextEdit>)> {
     match d.fix.as_deref()? {
         Fix::Replace { span, replacement } => replace(text, index, span, replacement),
         Fix::AddLine { span, line } => add_field(text, index, span, line),

@@ -19,7 +19,7 @@ use std::sync::{Arc, LazyLock};
 
 /// Where the cursor is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Context {
+pub(crate) struct Context {
     /// Keys of the enclosing mappings, outermost first (list items are not steps).
     pub parents: Vec<String>,
     /// `Some(key)` when the cursor is in that key's value; `None` in a key.
@@ -82,7 +82,7 @@ fn shape(line: &str) -> Option<LineShape<'_>> {
 }
 
 /// The place of byte `offset` in `text` (see the module docs).
-pub fn context(text: &str, offset: usize) -> Context {
+pub(crate) fn context(text: &str, offset: usize) -> Context {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -324,7 +324,7 @@ static KEYS: LazyLock<BTreeMap<&'static str, Vec<(String, String)>>> = LazyLock:
 
 /// What completion offers at `offset`. `outlines` are every goal file's; `current` the
 /// outline of this file's team and period as far as it can be read.
-pub fn complete(
+pub(crate) fn complete(
     text: &str,
     offset: usize,
     outlines: &[(String, Arc<Outline>)],

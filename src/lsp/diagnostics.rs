@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 /// What was published last, per path, so that only changes are sent and fixed files are
 /// cleared.
 #[derive(Default)]
-pub struct Published {
+pub(crate) struct Published {
     last: HashMap<String, u64>,
 }
 
@@ -29,7 +29,7 @@ impl Published {
     /// whose diagnostics changed, and an empty list for each path that had some and has none.
     /// Only the files whose diagnostics changed are converted (a fingerprint of goalpost's
     /// own diagnostics tells), so an edit costs one file, not every file with warnings.
-    pub fn update(&mut self, ws: &Workspace) -> Vec<PublishDiagnosticsParams> {
+    pub(crate) fn update(&mut self, ws: &Workspace) -> Vec<PublishDiagnosticsParams> {
         let now = ws.diagnostics_by_path();
         let mut out = Vec::new();
         let mut seen = HashSet::new();
@@ -65,7 +65,7 @@ impl Published {
     }
 
     /// Forgets a path's last diagnostics (its document closed: the client dropped them).
-    pub fn forget(&mut self, path: &str) {
+    pub(crate) fn forget(&mut self, path: &str) {
         self.last.remove(path);
     }
 }
@@ -97,7 +97,7 @@ fn fingerprint(diags: &[&Diagnostic], version: Option<i32>) -> u64 {
 }
 
 /// The LSP form of one file's diagnostics.
-pub fn convert(ws: &Workspace, diags: &[&Diagnostic]) -> Vec<lsp_types::Diagnostic> {
+pub(crate) fn convert(ws: &Workspace, diags: &[&Diagnostic]) -> Vec<lsp_types::Diagnostic> {
     let Some(first) = diags.first() else {
         return Vec::new();
     };

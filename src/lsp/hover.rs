@@ -20,7 +20,7 @@ use crate::text::{fixed, num, plural};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 /// The hover at byte `offset` of the file at `path`.
-pub fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<Hover> {
+pub(crate) fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<Hover> {
     let text = ws.text(path)?;
     let loc = ws
         .parses(path)

@@ -12,14 +12,14 @@ use crate::load::yaml::{self, Node, SNode};
 
 /// One step of a YAML path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
+pub(crate) enum Seg {
     Key(String),
     Index(usize),
 }
 
 /// The check-in a place is inside.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct CheckinAt {
+pub(crate) struct CheckinAt {
     /// Its `ref` (check-in logs).
     pub reference: Option<String>,
     pub date: Option<String>,
@@ -29,7 +29,7 @@ pub struct CheckinAt {
 
 /// The scalar under the cursor and what frames it.
 #[derive(Debug, Clone, Default)]
-pub struct Located {
+pub(crate) struct Located {
     pub path: Vec<Seg>,
     /// On a key (`parent:`) rather than on its value.
     pub on_key: bool,
@@ -49,7 +49,7 @@ pub struct Located {
 
 /// What a place means.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Role {
+pub(crate) enum Role {
     /// The `id` of an objective, a key result or a KPI (its definition).
     ObjectiveId,
     KrId,
@@ -76,7 +76,7 @@ impl Located {
     }
 
     /// The path's keys with indexes left out: `objectives.key_results.kpi`.
-    pub fn keys(&self) -> Vec<&str> {
+    pub(crate) fn keys(&self) -> Vec<&str> {
         self.path
             .iter()
             .filter_map(|s| match s {
@@ -93,7 +93,7 @@ impl Located {
 }
 
 /// What the scalar at `loc` means (values only: on a key, [`Role::Other`]).
-pub fn role(loc: &Located) -> Role {
+pub(crate) fn role(loc: &Located) -> Role {
     if loc.on_key {
         return Role::Other;
     }
@@ -120,7 +120,7 @@ pub fn role(loc: &Located) -> Role {
 
 /// The scalar at byte `offset` of a goal file's text, or `None` when the text does not
 /// parse or no scalar is there. A cursor just after a scalar's last character is on it.
-pub fn locate(text: &str, offset: usize) -> Option<Located> {
+pub(crate) fn locate(text: &str, offset: usize) -> Option<Located> {
     let root = yaml::parse(text, 0).ok()?;
     let mut loc = Located::default();
     if let Node::Map(entries) = &root.value {

@@ -11,24 +11,24 @@
 //! It reads only what the CLI reads (SPEC 10: the resolver, the roots, no hidden files),
 //! never writes, runs nothing and opens no connection: it talks to its client on stdio.
 
-pub mod actions;
-pub mod complete;
-pub mod diagnostics;
-pub mod hover;
-pub mod locate;
-pub mod navigate;
-pub mod outline;
-pub mod position;
-pub mod server;
-pub mod store;
-pub mod transport;
-pub mod uri;
+pub(crate) mod actions;
+pub(crate) mod complete;
+pub(crate) mod diagnostics;
+pub(crate) mod hover;
+pub(crate) mod locate;
+pub(crate) mod navigate;
+pub(crate) mod outline;
+pub(crate) mod position;
+pub(crate) mod server;
+pub(crate) mod store;
+pub(crate) mod transport;
+pub(crate) mod uri;
 
-pub use server::{Options, serve};
+pub(crate) use server::{Options, serve};
 
 /// Runs the server on stdin and stdout until the client shuts it down (or goes away).
 /// A client that breaks the framing's bounds ends it with an error (see [`transport`]).
-pub fn stdio(options: Options) -> Result<(), String> {
+pub(crate) fn stdio(options: Options) -> Result<(), String> {
     let (conn, threads) = transport::stdio();
     let served = serve(&conn, options);
     drop(conn);

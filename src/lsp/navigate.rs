@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 /// What a place names.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Target {
+pub(crate) enum Target {
     /// An objective; `period` when known (the objective's own, or the referring one's).
     Objective {
         team: String,
@@ -45,7 +45,7 @@ pub enum Target {
 
 impl Target {
     /// What the place at `loc` names, if anything.
-    pub fn at(loc: &Located) -> Option<Target> {
+    pub(crate) fn at(loc: &Located) -> Option<Target> {
         let team = || loc.team.clone();
         match super::locate::role(loc) {
             Role::ObjectiveId => Some(Target::Objective {
@@ -104,7 +104,7 @@ impl Target {
     }
 
     /// The ref people write for it.
-    pub fn reference(&self) -> String {
+    pub(crate) fn reference(&self) -> String {
         match self {
             Target::Objective { team, id, .. }
             | Target::Kpi { team, id }
@@ -121,13 +121,13 @@ impl Target {
 
 /// The outlines of the goal files, each parsed again only when its file changed.
 #[derive(Default)]
-pub struct Index {
+pub(crate) struct Index {
     cache: HashMap<String, (u64, Option<Arc<Outline>>)>,
 }
 
 impl Index {
     /// Every goal file's outline, in path order (files that do not parse are left out).
-    pub fn outlines(&mut self, ws: &Workspace) -> Vec<(String, Arc<Outline>)> {
+    pub(crate) fn outlines(&mut self, ws: &Workspace) -> Vec<(String, Arc<Outline>)> {
         let mut out = Vec::new();
         let mut keep = HashMap::new();
         for path in ws.goal_paths() {
@@ -171,7 +171,7 @@ fn in_period(ws: &Workspace, period: Option<&str>, date: Option<&str>) -> bool {
 }
 
 /// The places where `target` is defined (the `id:` values).
-pub fn definitions(
+pub(crate) fn definitions(
     ws: &Workspace,
     outlines: &[(String, Arc<Outline>)],
     target: &Target,
@@ -240,7 +240,7 @@ pub fn definitions(
 
 /// The places that refer to `target` (`parent`, `guardrails`, `kpi`, log `ref`s,
 /// `carried_from`).
-pub fn references(
+pub(crate) fn references(
     ws: &Workspace,
     outlines: &[(String, Arc<Outline>)],
     target: &Target,
@@ -314,7 +314,7 @@ fn period_of(
 
 /// The outline of one document: objectives with their key results, then KPIs.
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written.
-pub fn symbols(text: &str) -> Vec<DocumentSymbol> {
+pub(crate) fn symbols(text: &str) -> Vec<DocumentSymbol> {
     let Some(o) = outline(text) else {
         return Vec::new();
     };

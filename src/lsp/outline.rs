@@ -10,13 +10,13 @@ use crate::load::yaml::{self, Node, SNode};
 
 /// A string value and its place (`file` 0).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Spanned {
+pub(crate) struct Spanned {
     pub text: String,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Item {
+pub(crate) struct Item {
     pub id: Option<Spanned>,
     pub title: Option<String>,
     /// The item's mapping (its first key) .
@@ -26,14 +26,14 @@ pub struct Item {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct ObjectiveOutline {
+pub(crate) struct ObjectiveOutline {
     pub item: Item,
     pub key_results: Vec<Item>,
 }
 
 /// One reference written in the file.
 #[derive(Debug, Clone)]
-pub struct RefUse {
+pub(crate) struct RefUse {
     /// [`Role::Parent`], [`Role::KpiRef`], [`Role::LogRef`] or [`Role::CarriedFrom`].
     pub role: Role,
     pub value: Spanned,
@@ -44,7 +44,7 @@ pub struct RefUse {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Outline {
+pub(crate) struct Outline {
     pub team: Option<String>,
     pub period: Option<String>,
     pub objectives: Vec<ObjectiveOutline>,
@@ -53,7 +53,7 @@ pub struct Outline {
 }
 
 /// The outline of a goal file's text; `None` when it does not parse.
-pub fn outline(text: &str) -> Option<Outline> {
+pub(crate) fn outline(text: &str) -> Option<Outline> {
     let root = yaml::parse(text, 0).ok()?;
     let mut o = Outline::default();
     let Node::Map(entries) = &root.value else {

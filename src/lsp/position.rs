@@ -7,12 +7,12 @@ use crate::diag::Span;
 use lsp_types::{Position, Range};
 
 /// Where each line of a text starts.
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
 }
 
 impl LineIndex {
-    pub fn new(text: &str) -> LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(
             text.bytes()
@@ -34,7 +34,7 @@ impl LineIndex {
     }
 
     /// The position of byte `offset` (clamped to the text, and back to a char boundary).
-    pub fn position(&self, text: &str, offset: usize) -> Position {
+    pub(crate) fn position(&self, text: &str, offset: usize) -> Position {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
@@ -47,7 +47,7 @@ impl LineIndex {
 
     /// The byte offset of a position (a column past the end of its line is the line's end;
     /// a line past the end is the end of the text).
-    pub fn offset(&self, text: &str, pos: Position) -> usize {
+    pub(crate) fn offset(&self, text: &str, pos: Position) -> usize {
         let (line, start) = self.line(text, pos.line as usize);
         let mut units = 0usize;
         for (i, c) in line.char_indices() {
@@ -61,14 +61,14 @@ impl LineIndex {
 
     /// The byte offset of a 1-based line and 1-based column in characters (goalpost's
     /// `Span::line` and `Span::col`), clamped to the line.
-    pub fn offset_of_line_col(&self, text: &str, line: u32, col: u32) -> usize {
+    pub(crate) fn offset_of_line_col(&self, text: &str, line: u32, col: u32) -> usize {
         let (l, start) = self.line(text, line.saturating_sub(1) as usize);
         let skip = col.saturating_sub(1) as usize;
         start + l.char_indices().nth(skip).map_or(l.len(), |(i, _)| i)
     }
 
     /// The range a span covers: from its line and column, for its byte length.
-    pub fn range(&self, text: &str, span: &Span) -> Range {
+    pub(crate) fn range(&self, text: &str, span: &Span) -> Range {
         if span.is_nowhere() || span.line == 0 {
             return Range::default();
         }

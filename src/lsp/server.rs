@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 /// How the server was started.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// Today (`GOALPOST_TODAY` or the clock, as the CLI reads it).
     pub today: Date,
     /// Where to look for the project when the client names no workspace folder.
@@ -32,7 +32,7 @@ pub struct Options {
 }
 
 /// What the server advertises.
-pub fn capabilities() -> ServerCapabilities {
+pub(crate) fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(PositionEncodingKind::UTF16),
         text_document_sync: Some(TextDocumentSyncCapability::Options(
@@ -87,7 +87,7 @@ fn root_of(params: &InitializeParams, cwd: &Path) -> PathBuf {
 }
 
 /// Runs the server on a connection until the client shuts it down or goes away.
-pub fn serve(conn: &Connection, options: Options) -> Result<(), String> {
+pub(crate) fn serve(conn: &Connection, options: Options) -> Result<(), String> {
     let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let root = root_of(&params, &options.cwd);

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 /// An open document's text and version.
 #[derive(Debug, Clone)]
-pub struct Buffer {
+pub(crate) struct Buffer {
     pub text: String,
     pub version: i32,
     /// The URI the client named it by (diagnostics go back to that name).
@@ -34,7 +34,7 @@ pub struct Buffer {
 
 /// The last validation of the whole workspace.
 #[derive(Debug, Default)]
-pub struct Analysis {
+pub(crate) struct Analysis {
     /// Every diagnostic (in no particular order across files).
     pub diags: Vec<Diagnostic>,
     pub errors: usize,
@@ -43,13 +43,13 @@ pub struct Analysis {
 /// Goals that validated without an error, and their scores as of today: what hover shows,
 /// also while later edits have errors.
 #[derive(Debug)]
-pub struct Valid {
+pub(crate) struct Valid {
     pub goals: Arc<Goals>,
     pub card: Scorecard,
 }
 
 /// The project as the editor sees it.
-pub struct Workspace {
+pub(crate) struct Workspace {
     pub root: PathBuf,
     tree: WorkTree,
     pub today: Date,
@@ -93,7 +93,7 @@ pub struct Workspace {
 type Meta = (Option<std::time::SystemTime>, u64);
 
 impl Workspace {
-    pub fn new(root: &Path, today: Date) -> io::Result<Workspace> {
+    pub(crate) fn new(root: &Path, today: Date) -> io::Result<Workspace> {
         Ok(Workspace {
             root: root.to_owned(),
             tree: WorkTree::new(root)?,
@@ -121,7 +121,7 @@ impl Workspace {
 
     /// The project-relative path of a document, when it is inside the project and no
     /// component of it is hidden; `None` otherwise (such a document is never read).
-    pub fn relative(&self, path: &Path) -> Option<String> {
+    pub(crate) fn relative(&self, path: &Path) -> Option<String> {
         let canonical = self.root.canonicalize().ok();
         let rest = path
             .strip_prefix(&self.root)
@@ -146,7 +146,7 @@ impl Workspace {
 
     /// Whether goalpost reads `path`: goalpost.toml, or a goal file the walk of the roots
     /// would list.
-    pub fn is_tracked(&self, path: &str) -> bool {
+    pub(crate) fn is_tracked(&self, path: &str) -> bool {
         path == "goalpost.toml" || self.is_goal_path(path)
     }
 
@@ -159,28 +159,28 @@ impl Workspace {
     }
 
     /// The text goalpost sees at `path`: the open buffer, else what was read from disk.
-    pub fn text(&self, path: &str) -> Option<&str> {
+    pub(crate) fn text(&self, path: &str) -> Option<&str> {
         match self.buffers.get(path) {
             Some(b) => Some(&b.text),
             None => self.id(path).map(|f| self.sources.text(f)),
         }
     }
 
-    pub fn buffer(&self, path: &str) -> Option<&Buffer> {
+    pub(crate) fn buffer(&self, path: &str) -> Option<&Buffer> {
         self.buffers.get(path)
     }
 
-    pub fn id(&self, path: &str) -> Option<u32> {
+    pub(crate) fn id(&self, path: &str) -> Option<u32> {
         self.ids.get(path).copied()
     }
 
     /// The paths of the goal files, in path order.
-    pub fn goal_paths(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn goal_paths(&self) -> impl Iterator<Item = &str> {
         self.order.iter().map(|&f| self.sources.path(f))
     }
 
     /// Changes whenever the file at `path` is read again.
-    pub fn stamp(&self, path: &str) -> u64 {
+    pub(crate) fn stamp(&self, path: &str) -> u64 {
         self.id(path)
             .and_then(|f| self.stamps.get(f as usize))
             .copied()
@@ -196,7 +196,7 @@ impl Workspace {
     /// failed only in its meaning), or any other document. The server asks before it parses
     /// a buffer again for a request, so a hostile file (an alias bomb) is parsed once per
     /// change, not once per request.
-    pub fn parses(&self, path: &str) -> bool {
+    pub(crate) fn parses(&self, path: &str) -> bool {
         let Some(f) = self.id(path) else {
             return true;
         };
@@ -207,14 +207,14 @@ impl Workspace {
     }
 
     /// Opens (or re-opens) a buffer; returns whether goalpost reads that path.
-    pub fn open(&mut self, path: &str, uri: String, text: String, version: i32) -> bool {
+    pub(crate) fn open(&mut self, path: &str, uri: String, text: String, version: i32) -> bool {
         self.buffers
             .insert(path.to_owned(), Buffer { text, version, uri });
         self.buffer_changed(path)
     }
 
     /// Replaces a buffer's text; returns whether goalpost reads that path.
-    pub fn change(&mut self, path: &str, text: String, version: i32) -> bool {
+    pub(crate) fn change(&mut self, path: &str, text: String, version: i32) -> bool {
         match self.buffers.get_mut(path) {
             Some(b) => {
                 b.text = text;
@@ -226,7 +226,7 @@ impl Workspace {
     }
 
     /// Closes a buffer: the file on disk counts again.
-    pub fn close(&mut self, path: &str) {
+    pub(crate) fn close(&mut self, path: &str) {
         if self.buffers.remove(path).is_some() && self.is_tracked(path) {
             self.tree.forget();
             self.reload_file(path);
@@ -328,7 +328,7 @@ impl Workspace {
     /// Brings the files on disk up to date after a save or a change outside the editor:
     /// when goalpost.toml and the list of goal files are as they were, only the files whose
     /// modification time or length changed are read again; otherwise everything is.
-    pub fn refresh(&mut self) {
+    pub(crate) fn refresh(&mut self) {
         // Links on disk may have changed since the last read: resolved afresh, each once.
         self.tree.forget();
         if self.config_meta != self.disk_meta("goalpost.toml") {
@@ -374,7 +374,7 @@ impl Workspace {
 
     /// Reads everything again: goalpost.toml, the walk of the roots, every goal file (open
     /// buffers over the disk). Parses on all cores, like the CLI.
-    pub fn reload(&mut self) {
+    pub(crate) fn reload(&mut self) {
         self.tree.forget();
         let layer = Layer {
             tree: &self.tree,
@@ -448,13 +448,13 @@ impl Workspace {
         self.dirty = true;
     }
 
-    pub fn is_dirty(&self) -> bool {
+    pub(crate) fn is_dirty(&self) -> bool {
         self.dirty
     }
 
     /// Validation, scores and lints over the cached files, as `goalpost check` runs them
     /// (lints only when there is no error). Does nothing when nothing changed.
-    pub fn analyse(&mut self) {
+    pub(crate) fn analyse(&mut self) {
         if !self.dirty {
             return;
         }
@@ -532,7 +532,7 @@ impl Workspace {
     /// Starts copying, on another thread, the raw files the next validation will consume
     /// (those without a current copy), so that an edit is validated without copying the
     /// whole project first. Called when the server is idle.
-    pub fn prepare(&mut self) {
+    pub(crate) fn prepare(&mut self) {
         if self.copying.is_some() || self.config.is_err() {
             return;
         }
@@ -565,7 +565,7 @@ impl Workspace {
     }
 
     /// The paths of the files that currently have diagnostics, with them.
-    pub fn diagnostics_by_path(&self) -> HashMap<String, Vec<&Diagnostic>> {
+    pub(crate) fn diagnostics_by_path(&self) -> HashMap<String, Vec<&Diagnostic>> {
         let mut by_file: HashMap<u32, Vec<&Diagnostic>> = HashMap::new();
         for d in &self.analysis.diags {
             if !d.span.is_nowhere() {
@@ -587,7 +587,7 @@ impl Workspace {
     }
 
     /// The text of a file a diagnostic points into (the buffer when open).
-    pub fn text_of_file(&self, file: u32) -> &str {
+    pub(crate) fn text_of_file(&self, file: u32) -> &str {
         let path = self.config_aware_path(file);
         match self.buffers.get(&path) {
             Some(b) => &b.text,
@@ -598,7 +598,7 @@ impl Workspace {
 
     /// The URI to publish a path's diagnostics under: the one the client opened it by,
     /// else the file URI below the root.
-    pub fn uri_of(&self, path: &str) -> String {
+    pub(crate) fn uri_of(&self, path: &str) -> String {
         match self.buffers.get(path) {
             Some(b) => b.uri.clone(),
             None => super::uri::from_path(&self.root.join(path)),
@@ -609,7 +609,7 @@ impl Workspace {
 /// Open buffers over the work tree: what `load` reads in the editor. A buffer counts only
 /// where the resolver would let goalpost read that path (a refused link stays refused),
 /// and a new, unsaved goal file is listed where the walk would have found it.
-pub struct Layer<'a> {
+pub(crate) struct Layer<'a> {
     pub tree: &'a WorkTree,
     pub buffers: &'a HashMap<String, Buffer>,
 }

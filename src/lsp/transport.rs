@@ -13,16 +13,16 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 /// Longest header line read (`Content-Length: …` is about 30 bytes).
-pub const MAX_HEADER_LINE: usize = 8 * 1024;
+pub(crate) const MAX_HEADER_LINE: usize = 8 * 1024;
 /// Most header lines in one message (LSP defines two).
-pub const MAX_HEADERS: usize = 32;
+pub(crate) const MAX_HEADERS: usize = 32;
 /// Largest body read: twice the goal-file size limit, so that a document at the limit still
 /// arrives with its JSON escapes (the store refuses it past the limit, as `check` would).
-pub const MAX_BODY: u64 = 2 * crate::load::MAX_FILE_BYTES;
+pub(crate) const MAX_BODY: u64 = 2 * crate::load::MAX_FILE_BYTES;
 
 /// Why the client's input cannot be read as LSP messages.
 #[derive(Debug, thiserror::Error)]
-pub enum Framing {
+pub(crate) enum Framing {
     #[error("the client sent a header line longer than {MAX_HEADER_LINE} bytes")]
     LongHeader,
     #[error("the client sent more than {MAX_HEADERS} header lines for one message")]
@@ -65,7 +65,7 @@ fn header_line(r: &mut impl BufRead) -> Result<Option<Vec<u8>>, Framing> {
 }
 
 /// The next message from the client; `None` at the end of input between messages.
-pub fn read(r: &mut impl BufRead) -> Result<Option<Message>, Framing> {
+pub(crate) fn read(r: &mut impl BufRead) -> Result<Option<Message>, Framing> {
     let mut length = None;
     let mut lines = 0;
     loop {
@@ -107,7 +107,7 @@ pub fn read(r: &mut impl BufRead) -> Result<Option<Message>, Framing> {
 }
 
 /// The reading and writing threads of a stdio session.
-pub struct Threads {
+pub(crate) struct Threads {
     reader: JoinHandle<()>,
     writer: JoinHandle<io::Result<()>>,
     /// Why the reader stopped early, set before it lets go of the connection.
@@ -115,7 +115,7 @@ pub struct Threads {
 }
 
 /// A connection over stdin and stdout, read as [`read`] does.
-pub fn stdio() -> (Connection, Threads) {
+pub(crate) fn stdio() -> (Connection, Threads) {
     // Rendezvous channels, as lsp-server's own transport: nothing queues up unread.
     let (to_server, from_client): (Sender<Message>, Receiver<Message>) = bounded(0);
     let (to_client, from_server): (Sender<Message>, Receiver<Message>) = bounded(0);
@@ -168,7 +168,7 @@ impl Threads {
     /// Ends the session once the server has returned `served` (and dropped its connection):
     /// what the client sent that could not be read is the error, else the server's, else
     /// the writer's. The reader is not waited for while it may still be reading.
-    pub fn finish(self, served: Result<(), String>) -> Result<(), String> {
+    pub(crate) fn finish(self, served: Result<(), String>) -> Result<(), String> {
         let failed = self.failed.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(e) = failed {
             return Err(e.to_string());

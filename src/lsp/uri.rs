@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// The local path of a `file:` URI (`file:///a/b%20c`, `file:/a/b%20c` → `/a/b c`), parsed
 /// by `fluent-uri` (lsp-types' own URI parser); `None` for any other scheme, a remote host, a
 /// malformed escape, or a path that is not UTF-8 once decoded.
-pub fn to_path(uri: &str) -> Option<PathBuf> {
+pub(crate) fn to_path(uri: &str) -> Option<PathBuf> {
     let escaped = escape_loose(uri);
     let parsed = fluent_uri::Uri::parse(escaped.as_ref()).ok()?;
     if !parsed.scheme()?.as_str().eq_ignore_ascii_case("file") {
@@ -62,7 +62,7 @@ fn escape_loose(uri: &str) -> std::borrow::Cow<'_, str> {
 
 /// The `file:` URI of an absolute path, percent-encoding all but unreserved characters and
 /// `/`.
-pub fn from_path(path: &Path) -> String {
+pub(crate) fn from_path(path: &Path) -> String {
     let text = path.to_string_lossy();
     #[cfg(windows)]
     let text = format!("/{}", text.replace('\\', "/"));

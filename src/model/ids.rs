@@ -55,7 +55,7 @@ pub(crate) fn id32(n: usize) -> u32 {
 }
 
 /// A slug: `^[a-z0-9][a-z0-9_-]{0,62}$`.
-pub fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63

@@ -7,11 +7,12 @@ mod ids;
 mod keywords;
 mod valid;
 
-pub use crate::date::Date;
-pub use crate::diag::Span;
-pub use crate::period::Period;
-pub use ids::{KpiId, KrId, ObjectiveId, Ref, RefParts, is_slug};
-pub use keywords::{Better, Cadence, Commitment, KrKey, KrKind, Records, Takes};
+pub(crate) use crate::date::Date;
+pub(crate) use crate::diag::Span;
+pub(crate) use crate::period::Period;
+pub(crate) use ids::{KpiId, KrId, ObjectiveId, Ref, RefParts, is_slug};
+pub(crate) use keywords::{Better, Cadence, Commitment};
+pub use keywords::{KrKey, KrKind, Records, Takes};
 pub use valid::Valid;
 
 /// All goals of a repository.
@@ -374,14 +375,14 @@ impl Observation {
 }
 
 /// The check-ins dated on or before `t` (a prefix, since check-ins are sorted).
-pub fn upto(checkins: &[Checkin], t: Date) -> &[Checkin] {
+pub(crate) fn upto(checkins: &[Checkin], t: Date) -> &[Checkin] {
     let n = checkins.partition_point(|c| c.date <= t);
     &checkins[..n]
 }
 
 /// Expected progress at `t` for a period without due dates: the share of its days elapsed,
 /// clamped to [0, 1] (SPEC 5).
-pub fn linear_expected(p: &Period, t: Date) -> f64 {
+pub(crate) fn linear_expected(p: &Period, t: Date) -> f64 {
     let total = p.start.days_until(p.end);
     if total <= 0 {
         return if t >= p.start { 1.0 } else { 0.0 };
@@ -391,7 +392,7 @@ pub fn linear_expected(p: &Period, t: Date) -> f64 {
 
 /// Metric progress: how far `current` got from `start` toward `target`, clamped to [0, 1].
 /// Finite inputs always give a finite result, even when the differences overflow.
-pub fn metric_progress(start: f64, target: f64, current: Option<f64>) -> f64 {
+pub(crate) fn metric_progress(start: f64, target: f64, current: Option<f64>) -> f64 {
     match current {
         Some(c) if target != start => {
             let (num, den) = (c - start, target - start);

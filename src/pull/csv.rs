@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// The rows of one CSV source, by ref.
 #[derive(Debug, Default)]
-pub struct Table {
+pub(crate) struct Table {
     /// Per ref, per date: the value, or what is wrong with that row (with its line).
     rows: HashMap<String, BTreeMap<Date, Result<f64, String>>>,
     /// Per ref: rows that cannot be placed at a date (a bad date), or contradict each other.
@@ -17,7 +17,7 @@ pub struct Table {
 }
 
 /// Reads a CSV source; `Err` when it is not a `ref,date,value` table (with the line).
-pub fn parse(text: &str) -> Result<Table, String> {
+pub(crate) fn parse(text: &str) -> Result<Table, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -80,7 +80,7 @@ pub fn parse(text: &str) -> Result<Table, String> {
 
 impl Table {
     /// The latest row of `reference` dated on or before `d`: its date and value.
-    pub fn at(&self, reference: &str, d: Date) -> Result<(Date, f64), String> {
+    pub(crate) fn at(&self, reference: &str, d: Date) -> Result<(Date, f64), String> {
         if let Some(p) = self.problems.get(reference) {
             return Err(p.clone());
         }

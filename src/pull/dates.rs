@@ -8,11 +8,11 @@ use crate::model::Cadence;
 
 /// Most dates one KPI is asked about in one run: far beyond any real backfill, so a `--since`
 /// typo (year 1026) is a usage error rather than hours of queries.
-pub const MAX_DATES: usize = 5_000;
+pub(crate) const MAX_DATES: usize = 5_000;
 
 /// The dates to ask about, oldest first: `d` alone, or with `since` every cadence step from
 /// `d` back to `since` (inclusive). `None` when that would be more than [`MAX_DATES`].
-pub fn dates(d: Date, since: Option<Date>, cadence: Cadence) -> Option<Vec<Date>> {
+pub(crate) fn dates(d: Date, since: Option<Date>, cadence: Cadence) -> Option<Vec<Date>> {
     let mut out = vec![d];
     if let Some(since) = since {
         let mut cur = d;
@@ -45,7 +45,7 @@ fn quarter_start(d: Date) -> Date {
 /// When the value "at the end of `d`" is asked for, in Unix milliseconds: the last
 /// millisecond of local day `d`, or `now_ms` when that is earlier (a day not over yet; to the
 /// millisecond, so that a sample scraped a moment ago is seen).
-pub fn query_time(d: Date, now_ms: i64) -> i64 {
+pub(crate) fn query_time(d: Date, now_ms: i64) -> i64 {
     d.end_in_local_time().map_or(now_ms, |end| {
         (end.saturating_mul(1000).saturating_add(999)).min(now_ms)
     })

@@ -11,20 +11,20 @@ use std::time::{Duration, Instant};
 use ureq::tls::{RootCerts, TlsConfig};
 
 /// Largest answer read (bytes): an instant query of one series is a few hundred.
-pub const MAX_ANSWER_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_ANSWER_BYTES: u64 = 4 * 1024 * 1024;
 /// Most redirects followed (each on the same scheme, host and port).
 const MAX_REDIRECTS: usize = 5;
 
 /// An answer: its HTTP status and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
 }
 
 /// GETs `url` with `Authorization: Bearer token` when a token is given. `Err` says why there
 /// is no answer (no connection, a timeout, a certificate, a redirect elsewhere, too large).
-pub fn get(url: &str, token: Option<&str>, timeout: Duration) -> Result<Answer, String> {
+pub(crate) fn get(url: &str, token: Option<&str>, timeout: Duration) -> Result<Answer, String> {
     if token.is_some() && !url.starts_with("https://") && !is_loopback(origin(url)) {
         return Err(
             "a token is sent only over https (or to this machine); use an https url".to_owned(),

@@ -8,10 +8,10 @@
 //! the URL's query string. CSV files are read through the one path resolver. A source that
 //! cannot be reached is asked nothing more in the run.
 
-pub mod csv;
-pub mod dates;
-pub mod http;
-pub mod prometheus;
+pub(crate) mod csv;
+pub(crate) mod dates;
+pub(crate) mod http;
+pub(crate) mod prometheus;
 
 use crate::config::sources::Source;
 use crate::date::Date;
@@ -22,7 +22,7 @@ use std::time::Duration;
 
 /// What stands between a KPI and a value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Trouble {
+pub(crate) enum Trouble {
     /// The source could not be reached, or did not answer as the source it should be
     /// (SPEC 11: exit 3).
     Unreachable(String),
@@ -34,7 +34,7 @@ pub enum Trouble {
 
 /// What was found for one KPI.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Pulled {
+pub(crate) struct Pulled {
     pub kpi: KpiId,
     /// The name of its source.
     pub source: String,
@@ -49,19 +49,19 @@ pub struct Pulled {
 
 /// An HTTP GET: `(url, bearer token, timeout)` to an answer or why there is none. Several
 /// run at once (at most [`PARALLEL`]), so it is `Sync`.
-pub type Get<'a> =
+pub(crate) type Get<'a> =
     &'a (dyn Fn(&str, Option<&str>, Duration) -> Result<http::Answer, String> + Sync);
 
 /// How many queries run at once: enough to hide a server's latency, few enough not to
 /// weigh on it.
-pub const PARALLEL: usize = 8;
+pub(crate) const PARALLEL: usize = 8;
 
 /// After each query: its source's name, how many of that source's queries are done, and
 /// how many the run asks it (for a progress line per source).
-pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
+pub(crate) type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
 
 /// Everything a pull needs besides the KPIs.
-pub struct Request<'a> {
+pub(crate) struct Request<'a> {
     pub goals: &'a Goals,
     /// goalpost.toml's `[sources]`.
     pub sources: &'a BTreeMap<String, Source>,
@@ -85,7 +85,7 @@ pub struct Request<'a> {
 
 /// Pulls the values of `kpis` (each must have a source). `Err` (a usage problem, nothing
 /// asked) when `--since` gives a KPI more than [`dates::MAX_DATES`] dates.
-pub fn pull(req: &Request<'_>, kpis: &[KpiId]) -> Result<Vec<Pulled>, String> {
+pub(crate) fn pull(req: &Request<'_>, kpis: &[KpiId]) -> Result<Vec<Pulled>, String> {
     let mut plan = Vec::with_capacity(kpis.len());
     for &id in kpis {
         let k = req.goals.kpi(id);

@@ -5,7 +5,7 @@
 
 /// The URL of an instant query of `query` at `time_ms` (Unix milliseconds) on the server at
 /// `base` (no trailing `/`).
-pub fn query_url(base: &str, query: &str, time_ms: i64) -> String {
+pub(crate) fn query_url(base: &str, query: &str, time_ms: i64) -> String {
     format!(
         "{base}/api/v1/query?query={}&time={}.{:03}",
         percent_encode(query),
@@ -29,7 +29,7 @@ fn percent_encode(s: &str) -> String {
 
 /// Why an answer holds no usable value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Problem {
+pub(crate) enum Problem {
     /// The query matched no series at that time.
     Empty,
     /// Several series: how many, and the labels of the first few.
@@ -46,12 +46,12 @@ pub enum Problem {
 
 impl Problem {
     /// Whether the server, rather than the query, is the trouble (SPEC 11's exit 3).
-    pub fn is_unreachable(&self) -> bool {
+    pub(crate) fn is_unreachable(&self) -> bool {
         matches!(self, Problem::NotPrometheus(_))
     }
 
     /// What went wrong, in words, for the query `query` (the caller escapes it).
-    pub fn describe(&self, query: &str) -> String {
+    pub(crate) fn describe(&self, query: &str) -> String {
         match self {
             Problem::Empty => format!(
                 "the query `{query}` returned no series at that time; check the metric and labels (a series that stopped more than 5 minutes before is gone)"
@@ -89,7 +89,7 @@ fn short(s: &str) -> String {
 }
 
 /// The one value of an instant query's answer (HTTP `status` and `body`).
-pub fn value(status: u16, body: &[u8]) -> Result<f64, Problem> {
+pub(crate) fn value(status: u16, body: &[u8]) -> Result<f64, Problem> {
     let v: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
         Problem::NotPrometheus(format!(
             "HTTP {status}, {} bytes that are not JSON",

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 /// A value before and after, through `f`.
-pub fn from_to<T, U>(p: &FromTo<T>, f: impl Fn(&T) -> U) -> FromToJson<U> {
+pub(crate) fn from_to<T, U>(p: &FromTo<T>, f: impl Fn(&T) -> U) -> FromToJson<U> {
     FromToJson {
         from: f(&p.from),
         to: f(&p.to),
@@ -19,7 +19,7 @@ pub fn from_to<T, U>(p: &FromTo<T>, f: impl Fn(&T) -> U) -> FromToJson<U> {
 /// What an item is.
 #[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum KindJson {
+pub(crate) enum KindJson {
     Objective,
     KeyResult,
     Kpi,
@@ -38,7 +38,7 @@ impl From<ItemKind> for KindJson {
 /// How an item changed.
 #[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum ChangeJsonKind {
+pub(crate) enum ChangeJsonKind {
     Added,
     Removed,
     Renamed,
@@ -58,7 +58,7 @@ impl From<ChangeKind> for ChangeJsonKind {
 
 /// A value before and after.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct FromToJson<T> {
+pub(crate) struct FromToJson<T> {
     pub from: T,
     pub to: T,
 }
@@ -67,7 +67,7 @@ pub struct FromToJson<T> {
 /// (`guardrails`), or null when unset.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
-pub enum FieldValue {
+pub(crate) enum FieldValue {
     Number(f64),
     Text(String),
     List(Vec<String>),
@@ -76,7 +76,7 @@ pub enum FieldValue {
 
 /// Another field that changed.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct FieldJson {
+pub(crate) struct FieldJson {
     /// `owner`, `commitment`, `parent`, `guardrails` (objectives); `kind`, `weight`, `unit`,
     /// `kpi` (key results); `critical` (set or unset), `better`, `cadence`, `unit`, `owner`
     /// (KPIs). In `log`, also `title`, `start` and `target`.
@@ -87,7 +87,7 @@ pub struct FieldJson {
 
 impl FieldJson {
     /// A field change with its typed values as JSON values.
-    pub fn of(f: &Field) -> FieldJson {
+    pub(crate) fn of(f: &Field) -> FieldJson {
         fn text<T: ToString>(x: &T) -> FieldValue {
             FieldValue::Text(x.to_string())
         }
@@ -125,7 +125,7 @@ impl FieldJson {
 
 /// A check-in: `value` for a metric or KPI, `done` for a milestone (the other is null).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct CheckinJson {
+pub(crate) struct CheckinJson {
     /// YYYY-MM-DD.
     pub date: String,
     pub value: Option<f64>,
@@ -138,7 +138,7 @@ pub struct CheckinJson {
 }
 
 /// Check-ins before → after (changed or corrected), as JSON pairs.
-pub fn checkin_pairs(pairs: &[FromTo<Checkin>]) -> Vec<FromToJson<CheckinJson>> {
+pub(crate) fn checkin_pairs(pairs: &[FromTo<Checkin>]) -> Vec<FromToJson<CheckinJson>> {
     pairs
         .iter()
         .map(|p| from_to(p, |c| CheckinJson::from(c)))

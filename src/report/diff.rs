@@ -14,11 +14,11 @@ use crate::text::safe;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-pub use super::changes::{ChangeJsonKind, KindJson};
+pub(crate) use super::changes::{ChangeJsonKind, KindJson};
 
 /// What was compared, for headings.
 #[derive(Debug, Clone, Serialize)]
-pub struct Header {
+pub(crate) struct Header {
     /// How the base side was named (`main`, `merge-base(HEAD, main)`).
     pub base: String,
     pub base_commit: String,
@@ -47,7 +47,7 @@ fn short(commit: &str) -> &str {
 
 /// Counts for the summary line.
 #[derive(Debug, Clone, Copy, Default, Serialize, JsonSchema)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub added: usize,
     pub removed: usize,
     pub renamed: usize,
@@ -55,7 +55,7 @@ pub struct Summary {
     pub goalpost_moved: usize,
 }
 
-pub fn summary(changes: &[ItemChange]) -> Summary {
+pub(crate) fn summary(changes: &[ItemChange]) -> Summary {
     let mut s = Summary::default();
     for c in changes {
         match c.change {
@@ -228,7 +228,7 @@ fn sigil(c: ChangeKind) -> char {
 }
 
 /// Text for a terminal.
-pub fn text(h: &Header, changes: &[ItemChange], color: bool) -> String {
+pub(crate) fn text(h: &Header, changes: &[ItemChange], color: bool) -> String {
     let paint = |style: anstyle::Style, s: &str| -> String {
         if color {
             format!("{}{s}{}", style.render(), style.render_reset())
@@ -303,13 +303,13 @@ fn change_word(c: ChangeKind) -> &'static str {
 }
 
 /// Markdown for a pull-request comment, within GitHub's comment limit.
-pub fn markdown(h: &Header, changes: &[ItemChange]) -> String {
+pub(crate) fn markdown(h: &Header, changes: &[ItemChange]) -> String {
     markdown_within(h, changes, GITHUB_LIMIT)
 }
 
 /// [`markdown`] within `limit` bytes: whole sections (the moved targets, the rewritten
 /// check-ins, then one per team) are left out when they do not fit, with a note.
-pub fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> String {
+pub(crate) fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) -> String {
     let cell = safe::markdown;
     let s = summary(changes);
     let head = format!(
@@ -477,7 +477,7 @@ fn team_table(team: &str, changes: &[ItemChange]) -> String {
 
 /// The JSON document of `diff --format json` (README, "goalpost diff").
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct DiffJson {
+pub(crate) struct DiffJson {
     /// 1; raised when a key is removed or renamed.
     pub format_version: super::FormatVersion,
     /// How the base side was named (`main`, `merge-base(HEAD, main)`).
@@ -497,7 +497,7 @@ pub struct DiffJson {
 
 /// A threshold that moved: `start`/`target` (key results), `target`/`critical` (KPIs).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct MovedJson {
+pub(crate) struct MovedJson {
     pub field: String,
     pub from: f64,
     pub to: f64,
@@ -505,7 +505,7 @@ pub struct MovedJson {
 
 /// One changed item.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ChangeJson {
+pub(crate) struct ChangeJson {
     /// The item's ref on the newer side (the old one for a removed item).
     #[serde(rename = "ref")]
     pub reference: String,
@@ -586,7 +586,7 @@ impl From<&ItemChange> for ChangeJson {
 }
 
 impl DiffJson {
-    pub fn new(h: &Header, changes: &[ItemChange]) -> DiffJson {
+    pub(crate) fn new(h: &Header, changes: &[ItemChange]) -> DiffJson {
         DiffJson {
             format_version: super::FormatVersion,
             base: h.base.clone(),
@@ -601,7 +601,7 @@ impl DiffJson {
 }
 
 /// The JSON document ([`DiffJson`]).
-pub fn json(h: &Header, changes: &[ItemChange]) -> String {
+pub(crate) fn json(h: &Header, changes: &[ItemChange]) -> String {
     let mut s = super::wire::to_string_pretty(&DiffJson::new(h, changes))
         .expect("diff values serialise: finite numbers");
     s.push('\n');

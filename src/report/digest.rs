@@ -13,17 +13,17 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The name of the group of items with no owner.
-pub const UNOWNED: &str = "unowned";
+pub(crate) const UNOWNED: &str = "unowned";
 
 /// The digest of every owner, in order (owners sorted, the unowned group last).
-pub struct Digest {
+pub(crate) struct Digest {
     pub as_of: Date,
     pub since: Date,
     pub owners: Vec<OwnerDigest>,
 }
 
 /// One owner's group: never empty (it has an attention entry or a change).
-pub struct OwnerDigest {
+pub(crate) struct OwnerDigest {
     /// `None`: the items with no owner.
     pub owner: Option<String>,
     pub attention: Vec<Entry>,
@@ -32,13 +32,13 @@ pub struct OwnerDigest {
 
 impl OwnerDigest {
     /// The owner's name, `unowned` for the group without one.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         self.owner.as_deref().unwrap_or(UNOWNED)
     }
 }
 
 /// What changed on one item since the digest's `since`.
-pub struct Change {
+pub(crate) struct Change {
     pub reference: String,
     /// The status at `since` and at `as_of`, when they differ.
     pub status: Option<(&'static str, &'static str)>,
@@ -47,19 +47,19 @@ pub struct Change {
 }
 
 /// A check-in of a change, with who made it (`by`, else its git author).
-pub struct CheckinBy {
+pub(crate) struct CheckinBy {
     pub date: Date,
     pub by: String,
     pub note: Option<String>,
 }
 
 impl Digest {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.owners.is_empty()
     }
 
     /// How many attention entries and changes it holds.
-    pub fn counts(&self) -> (usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize) {
         self.owners.iter().fold((0, 0), |(a, c), o| {
             (a + o.attention.len(), c + o.changes.len())
         })
@@ -71,7 +71,7 @@ impl Digest {
 /// written without `by`. `owners`, when not empty, keeps only those groups (compared
 /// case-insensitively; `unowned` names the group without an owner).
 #[allow(clippy::too_many_arguments)]
-pub fn build(
+pub(crate) fn build(
     goals: &Goals,
     card: &Scorecard,
     before: &Before,
@@ -228,7 +228,7 @@ fn change_lines(c: &Change, esc: &dyn Fn(&str) -> String) -> Vec<String> {
 const NOTHING: &str = "Nothing is owed: no item needs attention and nothing changed";
 
 /// The digest for a terminal.
-pub fn text(d: &Digest) -> String {
+pub(crate) fn text(d: &Digest) -> String {
     let mut out = format!("Digest as of {} (changes since {})\n", d.as_of, d.since);
     if d.is_empty() {
         out.push_str(&format!("\n{NOTHING} since {}.\n", d.since));
@@ -261,7 +261,7 @@ pub fn text(d: &Digest) -> String {
 }
 
 /// The digest as Markdown within `limit` bytes (a pull-request comment or step summary).
-pub fn markdown(d: &Digest, limit: usize) -> String {
+pub(crate) fn markdown(d: &Digest, limit: usize) -> String {
     let head = format!("## Digest as of {} (changes since {})\n", d.as_of, d.since);
     if d.is_empty() {
         return format!("{head}\n{NOTHING} since {}.\n", d.since);
@@ -303,7 +303,7 @@ pub fn markdown(d: &Digest, limit: usize) -> String {
 /// `goalpost digest --format json` (SPEC 15).
 #[derive(Serialize, JsonSchema)]
 #[schemars(title = "goalpost digest --format json")]
-pub struct DigestJson {
+pub(crate) struct DigestJson {
     pub format_version: super::FormatVersion,
     /// The date the figures are computed as of.
     pub as_of: Date,
@@ -315,7 +315,7 @@ pub struct DigestJson {
 
 /// What one owner owes and what changed on their items.
 #[derive(Serialize, JsonSchema)]
-pub struct OwnerJson {
+pub(crate) struct OwnerJson {
     /// Null for the items with no owner.
     pub owner: Option<String>,
     /// Their entries of the attention list, as in `status --format json`.
@@ -325,7 +325,7 @@ pub struct OwnerJson {
 
 /// What changed on one item since `since`.
 #[derive(Serialize, JsonSchema)]
-pub struct ChangeJson {
+pub(crate) struct ChangeJson {
     #[serde(rename = "ref")]
     pub reference: String,
     /// The status at `since` and at `as_of`; null when it did not change.
@@ -335,13 +335,13 @@ pub struct ChangeJson {
 }
 
 #[derive(Serialize, JsonSchema)]
-pub struct StatusChangeJson {
+pub(crate) struct StatusChangeJson {
     pub from: &'static str,
     pub to: &'static str,
 }
 
 #[derive(Serialize, JsonSchema)]
-pub struct CheckinJson {
+pub(crate) struct CheckinJson {
     pub date: Date,
     /// `by`, else the git author of the check-in's line.
     pub by: String,
@@ -349,7 +349,7 @@ pub struct CheckinJson {
 }
 
 /// The digest as JSON, with a trailing newline.
-pub fn json(d: &Digest) -> String {
+pub(crate) fn json(d: &Digest) -> String {
     let doc = DigestJson {
         format_version: super::FormatVersion,
         as_of: d.as_of,
@@ -398,13 +398,13 @@ pub fn json(d: &Digest) -> String {
 }
 
 /// Slack's limits on a message's blocks and on one text field, in characters.
-pub const SLACK_MAX_BLOCKS: usize = 50;
-pub const SLACK_MAX_TEXT: usize = 3000;
+pub(crate) const SLACK_MAX_BLOCKS: usize = 50;
+pub(crate) const SLACK_MAX_TEXT: usize = 3000;
 
 /// Repository text for Slack mrkdwn: `&`, `<` and `>` as entities (so no `<!channel>`,
 /// `<!here>`, `<@U…>` or `<url|link>` can form), line breaks and control characters as
 /// [`safe::plain`] makes them, and a word joiner after `@` (no bare `@channel`).
-pub fn slack_text(s: &str) -> String {
+pub(crate) fn slack_text(s: &str) -> String {
     let plain = safe::plain(s);
     let mut out = String::with_capacity(plain.len() + 8);
     for c in plain.chars() {
@@ -433,7 +433,7 @@ fn entries(n: usize) -> String {
 /// fit in [`SLACK_MAX_BLOCKS`] (each within [`SLACK_MAX_TEXT`] characters, lines that do not
 /// fit left out) and a last context block counting the attention entries and changes left
 /// out.
-pub fn slack(d: &Digest) -> String {
+pub(crate) fn slack(d: &Digest) -> String {
     use serde_json::json;
     let (attention, changes) = d.counts();
     let summary = if d.is_empty() {

@@ -13,7 +13,7 @@ use crate::score::Scorecard;
 
 /// What an event is about; the first part of its `UID`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
+pub(crate) enum Kind {
     Checkin,
     Due,
     PeriodEnd,
@@ -31,7 +31,7 @@ impl Kind {
 
 /// One all-day event.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Event {
+pub(crate) struct Event {
     pub date: Date,
     pub kind: Kind,
     /// The ref (or period name) the event is about, as written.
@@ -41,7 +41,7 @@ pub struct Event {
 
 impl Event {
     /// `KIND-REF-YYYYMMDD@goalpost`: the same for the same item and date on every run.
-    pub fn uid(&self) -> String {
+    pub(crate) fn uid(&self) -> String {
         format!(
             "{}-{}-{}@goalpost",
             self.kind.as_str(),
@@ -54,7 +54,7 @@ impl Event {
 /// The events at `card.as_of` for `objectives` (their key results and milestones, while
 /// their period is open), `kpis`, and the end of each open period in `periods_of`: sorted by
 /// date, then kind, then ref.
-pub fn events(
+pub(crate) fn events(
     goals: &Goals,
     card: &Scorecard,
     objectives: &[ObjectiveId],
@@ -124,7 +124,7 @@ pub fn events(
 
 /// The calendar: `VCALENDAR` with one `VEVENT` per event, `DTSTAMP` `as_of` at midnight
 /// UTC, CRLF line ends, every line folded at 75 octets.
-pub fn calendar(events: &[Event], as_of: Date) -> String {
+pub(crate) fn calendar(events: &[Event], as_of: Date) -> String {
     let mut out = String::new();
     let mut line = |l: &str| fold_into(&mut out, l);
     line("BEGIN:VCALENDAR");
@@ -157,7 +157,7 @@ fn compact(d: Date) -> String {
 
 /// A ref or period name as a part of a `UID`: letters, digits, `-` and `_` kept, `/` as `.`,
 /// every other byte as `%XX`, so two different names never give the same `UID`.
-pub fn uid_safe(s: &str) -> String {
+pub(crate) fn uid_safe(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
@@ -171,7 +171,7 @@ pub fn uid_safe(s: &str) -> String {
 
 /// A TEXT value (RFC 5545 3.3.11): `\`, `;` and `,` escaped, a line break (CRLF, CR or LF)
 /// as `\n`, and other control characters, which TEXT cannot hold, as spaces.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

@@ -89,7 +89,7 @@ fn kr_id(r: &Ref) -> &str {
 
 /// The one-line summaries of one commit's changes: the item's own (created or removed, its
 /// fields, then its check-ins by date), then its key results' (for an objective).
-pub fn summaries(item: &Ref, changes: &[ItemChange]) -> Vec<String> {
+pub(crate) fn summaries(item: &Ref, changes: &[ItemChange]) -> Vec<String> {
     let mut out = Vec::new();
     for c in changes {
         if &c.reference == item || c.reference_at_base() == item {
@@ -149,7 +149,7 @@ pub fn summaries(item: &Ref, changes: &[ItemChange]) -> Vec<String> {
 }
 
 /// One line per change: `a1b2c3d  2026-11-20  Alice Example  target 150 → 220`.
-pub fn text(item: &Ref, commits: &[Change], color: bool) -> String {
+pub(crate) fn text(item: &Ref, commits: &[Change], color: bool) -> String {
     let width = commits
         .iter()
         .map(|c| human(&c.author).chars().count())
@@ -178,7 +178,7 @@ pub fn text(item: &Ref, commits: &[Change], color: bool) -> String {
 
 /// The JSON document of `log --format json`.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct LogJson {
+pub(crate) struct LogJson {
     /// 1; raised when a key is removed or renamed.
     pub format_version: super::FormatVersion,
     /// The item whose history this is.
@@ -191,7 +191,7 @@ pub struct LogJson {
 
 /// One commit that changed the item.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct CommitJson {
+pub(crate) struct CommitJson {
     /// The full commit id.
     pub commit: String,
     pub author: String,
@@ -206,7 +206,7 @@ pub struct CommitJson {
 
 /// What one commit changed in one item.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct LogChangeJson {
+pub(crate) struct LogChangeJson {
     #[serde(rename = "ref")]
     pub reference: String,
     pub kind: KindJson,
@@ -241,7 +241,7 @@ impl From<&ItemChange> for LogChangeJson {
 }
 
 impl LogJson {
-    pub fn new(item: &Ref, kind: ItemKind, commits: &[Change]) -> LogJson {
+    pub(crate) fn new(item: &Ref, kind: ItemKind, commits: &[Change]) -> LogJson {
         LogJson {
             format_version: super::FormatVersion,
             reference: item.to_string(),
@@ -262,7 +262,7 @@ impl LogJson {
 }
 
 /// The JSON document ([`LogJson`]).
-pub fn json(item: &Ref, kind: ItemKind, commits: &[Change]) -> String {
+pub(crate) fn json(item: &Ref, kind: ItemKind, commits: &[Change]) -> String {
     let mut s = super::wire::to_string_pretty(&LogJson::new(item, kind, commits))
         .expect("log values serialise: finite numbers");
     s.push('\n');

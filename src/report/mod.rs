@@ -1,22 +1,22 @@
 //! Reports: values computed by `score` rendered for people and programs, one module per
 //! output format. Nothing here reads files or prints; `cli` writes what these return.
 
-pub use wire::FormatVersion;
+pub(crate) use wire::FormatVersion;
 
-pub mod changes;
+pub(crate) mod changes;
 pub mod csv;
 pub mod diagnostics;
-pub mod diff;
-pub mod digest;
+pub(crate) mod diff;
+pub(crate) mod digest;
 pub mod html;
-pub mod ics;
+pub(crate) mod ics;
 pub mod json;
-pub mod log;
+pub(crate) mod log;
 pub mod markdown;
-pub mod show;
-pub mod svg;
+pub(crate) mod show;
+pub(crate) mod svg;
 pub mod table;
-pub mod text;
-pub mod view;
-pub mod wire;
-pub mod wrap;
+pub(crate) mod text;
+pub(crate) mod view;
+pub(crate) mod wire;
+pub(crate) mod wrap;

@@ -9,7 +9,7 @@ use crate::model::*;
 use crate::score::{Scorecard, Status};
 use crate::text::safe;
 
-pub use crate::select::Target;
+pub(crate) use crate::select::Target;
 
 /// Repository text for the terminal (refs are slugs and pass unchanged).
 fn h<T: std::fmt::Display + ?Sized>(s: &T) -> String {
@@ -25,7 +25,7 @@ fn field(out: &mut String, name: &str, value: impl std::fmt::Display) {
 }
 
 /// Who made a check-in written without `by` (from git blame), if known.
-pub type Authors<'a> = &'a dyn Fn(&Checkin) -> Option<String>;
+pub(crate) type Authors<'a> = &'a dyn Fn(&Checkin) -> Option<String>;
 
 /// The check-in history. `frozen` is the last date that counts: the as-of date, or for a
 /// key result of a closed period its end (SPEC 5: a closed period's figures are frozen, so
@@ -96,7 +96,7 @@ fn history(
 }
 
 /// The check-ins `show` lists for a target (a KPI-linked key result shows its KPI's).
-pub fn checkins_of(goals: &Goals, target: Target) -> &[Checkin] {
+pub(crate) fn checkins_of(goals: &Goals, target: Target) -> &[Checkin] {
     match target {
         Target::Objective(_) => &[],
         Target::KeyResult(id) => goals.observations(goals.kr(id).1),
@@ -107,7 +107,7 @@ pub fn checkins_of(goals: &Goals, target: Target) -> &[Checkin] {
 /// [`render`], with what changed since `before` (the same goals scored at an earlier date),
 /// naming the authors of check-ins without `by` through `authors`. An objective opens with
 /// what of it needs attention (SPEC 12).
-pub fn render_with(
+pub(crate) fn render_with(
     goals: &Goals,
     card: &Scorecard,
     before: Option<&crate::score::Before>,

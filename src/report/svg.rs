@@ -26,7 +26,7 @@ const LABEL_GAP: f64 = 11.0;
 const LABEL_ID: usize = 10;
 
 /// How many key-result colours the stylesheet defines (`.k0` … `.k5`).
-pub const COLOURS: usize = 6;
+pub(crate) const COLOURS: usize = 6;
 
 /// Maps dates and progress to chart coordinates.
 struct Frame {
@@ -52,7 +52,7 @@ impl Frame {
 /// A key result's progress at each observation inside its period, on or before the as-of
 /// date. A KPI-linked KR whose KPI was last measured before the period starts begins at
 /// that value.
-pub fn kr_points(row: &super::view::KrRow) -> Vec<(Date, f64)> {
+pub(crate) fn kr_points(row: &super::view::KrRow) -> Vec<(Date, f64)> {
     let (kr, period) = (row.kr, &row.objective.period);
     let mut points = Vec::new();
     let mut before = None;
@@ -97,7 +97,7 @@ fn step_path(f: &Frame, points: &[(Date, f64)], until: Date) -> String {
 }
 
 /// The id of the chart frame [`frame_defs`] defines for a period.
-pub fn frame_id(n: usize) -> String {
+pub(crate) fn frame_id(n: usize) -> String {
     format!("f{n}")
 }
 
@@ -105,7 +105,7 @@ pub fn frame_id(n: usize) -> String {
 /// expected pace and the as-of line — defined once per page in a hidden `<svg>` and drawn
 /// by each chart with `<use>` (at hundreds of teams this halves the charts' size). Colours
 /// are attributes, not classes, since `<use>` copies do not match page styles everywhere.
-pub fn frame_defs(period: &Period, as_of: Date, id: &str) -> Markup {
+pub(crate) fn frame_defs(period: &Period, as_of: Date, id: &str) -> Markup {
     let f = Frame {
         x0: period.start,
         days: period.start.days_until(period.end).max(1) as f64,
@@ -150,7 +150,7 @@ pub fn frame_defs(period: &Period, as_of: Date, id: &str) -> Markup {
 /// key result's progress as a step line in its colour (`.k0`…), its forecast dashed, and a
 /// direct label at the right (its id, its progress and its forecast), so no reader has to
 /// match colours.
-pub fn objective_chart(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
+pub(crate) fn objective_chart(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
     let p = &row.objective.period;
     let f = Frame {
         x0: p.start,
@@ -234,7 +234,7 @@ fn direct_labels(row: &ObjectiveRow, f: &Frame) -> Vec<(usize, f64, String)> {
 /// its status (`.healthy`, `.warning`, `.critical`), on a scale that holds its target and
 /// its critical threshold, both drawn (target dashed, critical dotted), the last value a
 /// dot.
-pub fn kpi_sparkline(row: &KpiRow) -> Markup {
+pub(crate) fn kpi_sparkline(row: &KpiRow) -> Markup {
     let seen = row.seen();
     let values: Vec<f64> = seen
         .iter()

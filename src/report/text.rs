@@ -4,21 +4,21 @@
 use crate::model::Better;
 use crate::score::{KpiStatus, Status, Trend};
 
-pub use crate::text::{num, percent, truncate, with_unit};
+pub(crate) use crate::text::{num, percent, truncate, with_unit};
 
 /// A score with two decimals, as SPEC 5 asks of human output.
-pub fn score(x: f64) -> String {
+pub(crate) fn score(x: f64) -> String {
     crate::text::fixed(x, 2)
 }
 
 /// A bar of `width` cells for a fraction in [0, 1].
-pub fn bar(fraction: f64, width: usize) -> String {
+pub(crate) fn bar(fraction: f64, width: usize) -> String {
     let filled = (fraction.clamp(0.0, 1.0) * width as f64).round() as usize;
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
 /// A sparkline of the last `n` values.
-pub fn sparkline(values: &[f64], n: usize) -> String {
+pub(crate) fn sparkline(values: &[f64], n: usize) -> String {
     const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let values = &values[values.len().saturating_sub(n)..];
     let (lo, hi) = values
@@ -38,11 +38,11 @@ pub fn sparkline(values: &[f64], n: usize) -> String {
         .collect()
 }
 
-pub use super::view::values;
+pub(crate) use super::view::values;
 
 /// A KPI's trend: the arrow shows which way the value moved, the word whether that is good.
 /// Falling latency is "↘ improving"; falling revenue is "↘ worsening".
-pub fn trend_arrow(t: Option<Trend>, better: Better) -> &'static str {
+pub(crate) fn trend_arrow(t: Option<Trend>, better: Better) -> &'static str {
     match (t, better) {
         (Some(Trend::Improving), Better::Higher) => "↗ improving",
         (Some(Trend::Improving), Better::Lower) => "↘ improving",
@@ -54,7 +54,7 @@ pub fn trend_arrow(t: Option<Trend>, better: Better) -> &'static str {
 }
 
 /// A status word with an emoji, for Markdown.
-pub fn status_emoji(s: Status) -> &'static str {
+pub(crate) fn status_emoji(s: Status) -> &'static str {
     match s {
         Status::OnTrack => "🟢 on track",
         Status::AtRisk => "🟡 at risk",
@@ -67,7 +67,7 @@ pub fn status_emoji(s: Status) -> &'static str {
     }
 }
 
-pub fn kpi_emoji(s: KpiStatus) -> &'static str {
+pub(crate) fn kpi_emoji(s: KpiStatus) -> &'static str {
     match s {
         KpiStatus::Healthy => "🟢 healthy",
         KpiStatus::Warning => "🟡 warning",
@@ -81,7 +81,7 @@ pub fn kpi_emoji(s: KpiStatus) -> &'static str {
 /// background (the bright ones, such as bright yellow, are unreadable on a light one).
 /// `status` and `show` tables (comfy-table), `review`'s bands, `diff` and `log` all use
 /// these.
-pub fn status_ansi(s: Status) -> anstyle::AnsiColor {
+pub(crate) fn status_ansi(s: Status) -> anstyle::AnsiColor {
     use anstyle::AnsiColor;
     match s {
         Status::OnTrack | Status::Done | Status::Achieved => AnsiColor::Green,
@@ -92,7 +92,7 @@ pub fn status_ansi(s: Status) -> anstyle::AnsiColor {
 }
 
 /// [`status_ansi`] for a KPI.
-pub fn kpi_ansi(s: KpiStatus) -> anstyle::AnsiColor {
+pub(crate) fn kpi_ansi(s: KpiStatus) -> anstyle::AnsiColor {
     use anstyle::AnsiColor;
     match s {
         KpiStatus::Healthy => AnsiColor::Green,
@@ -116,12 +116,12 @@ fn comfy(c: anstyle::AnsiColor) -> comfy_table::Color {
 }
 
 /// ANSI colour of a status, for tables ([`status_ansi`]).
-pub fn status_color(s: Status) -> comfy_table::Color {
+pub(crate) fn status_color(s: Status) -> comfy_table::Color {
     comfy(status_ansi(s))
 }
 
 /// ANSI colour of a KPI's status, for tables ([`kpi_ansi`]).
-pub fn kpi_color(s: KpiStatus) -> comfy_table::Color {
+pub(crate) fn kpi_color(s: KpiStatus) -> comfy_table::Color {
     comfy(kpi_ansi(s))
 }
 

@@ -117,14 +117,14 @@ pub struct KrRow<'a> {
 
 /// Where a period stands on the as-of date, for the order of human reports (SPEC 12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
+pub(crate) enum Phase {
     Open,
     NotStarted,
     Closed,
 }
 
 impl Phase {
-    pub fn of(p: &Period, as_of: Date) -> Phase {
+    pub(crate) fn of(p: &Period, as_of: Date) -> Phase {
         if as_of < p.start {
             Phase::NotStarted
         } else if as_of > p.end {
@@ -283,7 +283,7 @@ impl<'a> StatusView<'a> {
 }
 
 /// The order summaries list KPI statuses in.
-pub const KPI_ORDER: [KpiStatus; 4] = [
+pub(crate) const KPI_ORDER: [KpiStatus; 4] = [
     KpiStatus::Healthy,
     KpiStatus::Warning,
     KpiStatus::Critical,
@@ -430,7 +430,7 @@ impl<'a> ObjectiveRow<'a> {
 /// A key result's numbers in its unit with its latest value ("250 → 210 → 150
 /// tickets/week"), or a milestone's state: the one wording of every human output, the
 /// review's included.
-pub fn measure(kr: &KeyResult, score: &KrScore) -> String {
+pub(crate) fn measure(kr: &KeyResult, score: &KrScore) -> String {
     let latest = match (score.current, score.done) {
         (Some(v), _) => Some(Observation::Value(v)),
         (None, Some(d)) => Some(Observation::Done(d)),
@@ -697,7 +697,7 @@ impl<'a> KpiRow<'a> {
 }
 
 /// The numeric values of check-ins (done-ness as 0/1).
-pub fn values(checkins: &[Checkin]) -> Vec<f64> {
+pub(crate) fn values(checkins: &[Checkin]) -> Vec<f64> {
     checkins
         .iter()
         .map(|c| match c.obs {

@@ -14,7 +14,7 @@ use std::io;
 pub struct FormatVersion<const N: u32 = FORMAT_VERSION>;
 
 /// The current version of the JSON outputs.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 impl<const N: u32> serde::Serialize for FormatVersion<N> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -39,10 +39,10 @@ impl<const N: u32> schemars::JsonSchema for FormatVersion<N> {
 }
 
 /// Serializes whole numbers without a fractional part (`250`, not `250.0`); others in full.
-pub mod num {
+pub(crate) mod num {
     use serde::Serializer;
 
-    pub fn one<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn one<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
         // `-0.0 as i64` is 0: a negative zero is written `0`.
         if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
             s.serialize_i64(*x as i64)
@@ -51,7 +51,7 @@ pub mod num {
         }
     }
 
-    pub fn opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
         match x {
             Some(x) => one(x, s),
             None => s.serialize_none(),
@@ -61,7 +61,7 @@ pub mod num {
 
 /// Pretty JSON as every JSON output writes it: serde_json's layout, except that a negative
 /// zero (a decreasing key result at its start has progress −0) is written as `0.0`.
-pub fn to_writer_pretty<W: io::Write, T: Serialize + ?Sized>(
+pub(crate) fn to_writer_pretty<W: io::Write, T: Serialize + ?Sized>(
     w: W,
     value: &T,
 ) -> serde_json::Result<()> {
@@ -70,7 +70,7 @@ pub fn to_writer_pretty<W: io::Write, T: Serialize + ?Sized>(
 }
 
 /// [`to_writer_pretty`] into a string.
-pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+pub(crate) fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
     let mut out = Vec::with_capacity(4096);
     to_writer_pretty(&mut out, value)?;
     // serde_json writes only valid UTF-8.

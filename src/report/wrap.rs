@@ -26,7 +26,7 @@ fn width(s: &str) -> usize {
 }
 
 /// `text` with every line wrapped to `columns` (at least 20).
-pub fn to_width(text: &str, columns: usize) -> String {
+pub(crate) fn to_width(text: &str, columns: usize) -> String {
     let columns = columns.max(20);
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     for line in text.split_inclusive('\n') {

@@ -42,7 +42,7 @@ impl Forecast {
 /// The forecast of a metric key result of period `[s, e]` from `start` toward `target`,
 /// given its observations on or before `t`. `None` outside the period, with fewer than two
 /// points, when every point is on one day, or when the arithmetic overflows.
-pub fn forecast(
+pub(crate) fn forecast(
     measure: KrMeasure,
     period: &Period,
     observations: &[Checkin],

@@ -258,7 +258,7 @@ impl Before {
 }
 
 /// [`Before`] as of `t`, reusing `now` for what cannot differ.
-pub fn before(goals: Valid<'_>, t: Date, th: Thresholds) -> Before {
+pub(crate) fn before(goals: Valid<'_>, t: Date, th: Thresholds) -> Before {
     let goals = goals.goals();
     let kpis = kpis_at(goals, t);
     let objectives = goals
@@ -282,14 +282,14 @@ fn kpis_at(goals: &Goals, t: Date) -> Vec<KpiScore> {
 
 /// Expected progress at `t` for a period: the share of its days elapsed, clamped to [0, 1]
 /// (a key result's own is [`KrMeasure::expected`], which knows milestone due dates).
-pub fn expected(p: &Period, t: Date) -> f64 {
+pub(crate) fn expected(p: &Period, t: Date) -> f64 {
     linear_expected(p, t)
 }
 
 /// An objective's expected progress (SPEC 5): Σ wᵢ·expectedᵢ / Σ wᵢ over its key results.
 /// When every key result expects the straight line (no due date in force differs from it),
 /// it is that line itself, to the last bit; with no key result too.
-pub fn objective_expected(o: &Objective, krs: &[KrScore], t: Date) -> f64 {
+pub(crate) fn objective_expected(o: &Objective, krs: &[KrScore], t: Date) -> f64 {
     let line = expected(&o.period, t);
     if krs.iter().all(|k| k.expected == line) {
         return line;
@@ -302,13 +302,13 @@ pub fn objective_expected(o: &Objective, krs: &[KrScore], t: Date) -> f64 {
     )
 }
 
-pub mod forecast;
+pub(crate) mod forecast;
 
-pub use crate::model::metric_progress;
-pub use forecast::Forecast;
+pub(crate) use crate::model::metric_progress;
+pub(crate) use forecast::Forecast;
 
 /// The pace rule: status from the gap between expected and actual progress.
-pub fn pace_status(progress: f64, expected: f64, th: Thresholds) -> Status {
+pub(crate) fn pace_status(progress: f64, expected: f64, th: Thresholds) -> Status {
     let gap = expected - progress;
     if gap <= th.at_risk_gap + EPS {
         Status::OnTrack
@@ -321,7 +321,7 @@ pub fn pace_status(progress: f64, expected: f64, th: Thresholds) -> Status {
 
 /// Confidence can only lower a status: below 0.7 on track becomes at risk; below 0.4 the
 /// key result is off track.
-pub fn apply_confidence(status: Status, confidence: Option<f64>) -> Status {
+pub(crate) fn apply_confidence(status: Status, confidence: Option<f64>) -> Status {
     match confidence {
         Some(c) if c < 0.4 => Status::OffTrack,
         Some(c) if c < 0.7 && status == Status::OnTrack => Status::AtRisk,
@@ -330,7 +330,7 @@ pub fn apply_confidence(status: Status, confidence: Option<f64>) -> Status {
 }
 
 /// The grade of a closed period.
-pub fn grade(score: f64, commitment: Commitment) -> Status {
+pub(crate) fn grade(score: f64, commitment: Commitment) -> Status {
     if score + EPS >= commitment.pass_mark() {
         Status::Achieved
     } else {
@@ -340,7 +340,7 @@ pub fn grade(score: f64, commitment: Commitment) -> Status {
 
 /// The date a key result of period `p` is scored at (SPEC 5: T_K = min(T, E)): a closed
 /// period's figures are frozen at its end, so a KPI measured after it changes nothing.
-pub fn frozen_at(p: &Period, t: Date) -> Date {
+pub(crate) fn frozen_at(p: &Period, t: Date) -> Date {
     t.min(p.end)
 }
 
@@ -468,7 +468,7 @@ fn objective(
 /// Σ weight·progress / Σ weight (SPEC 5), summed in key-result order. Only when a sum
 /// overflows (weights near 1e308) are the weights scaled by the largest first, so that the
 /// result stays finite instead of inf / inf = NaN.
-pub fn weighted_score(items: impl Iterator<Item = (f64, f64)> + Clone) -> f64 {
+pub(crate) fn weighted_score(items: impl Iterator<Item = (f64, f64)> + Clone) -> f64 {
     let total: f64 = items.clone().map(|(w, _)| w).sum();
     let weighted: f64 = items.clone().map(|(w, p)| w * p).sum();
     let score = if total.is_finite() && weighted.is_finite() {
@@ -489,7 +489,7 @@ pub fn weighted_score(items: impl Iterator<Item = (f64, f64)> + Clone) -> f64 {
 }
 
 /// KPI health of one value.
-pub fn kpi_status(k: &Kpi, v: f64) -> KpiStatus {
+pub(crate) fn kpi_status(k: &Kpi, v: f64) -> KpiStatus {
     let (good, bad) = match k.better {
         Better::Lower => (v <= k.target, k.critical.is_some_and(|c| v >= c)),
         Better::Higher => (v >= k.target, k.critical.is_some_and(|c| v <= c)),

@@ -7,7 +7,7 @@ use super::plural;
 
 /// GitHub's limit on a comment body, in characters. Documents count bytes against it,
 /// which is never fewer than characters, so they fit either way.
-pub const GITHUB_LIMIT: usize = 65_536;
+pub(crate) const GITHUB_LIMIT: usize = 65_536;
 
 /// Room kept for the truncation note, which is short.
 const NOTE_ROOM: usize = 500;
@@ -18,7 +18,7 @@ const NOTE_ROOM: usize = 500;
 /// The result is the head and every section when they all fit; otherwise the head, the
 /// sections that fit with room for the note, and the note, which counts what the sections
 /// from there on held.
-pub struct Document {
+pub(crate) struct Document {
     out: String,
     limit: usize,
     /// Where the document ends when it does not fit whole: the length of `out` before the
@@ -32,7 +32,7 @@ pub struct Document {
 }
 
 impl Document {
-    pub fn new(head: String, limit: usize) -> Document {
+    pub(crate) fn new(head: String, limit: usize) -> Document {
         Document {
             out: head,
             limit,
@@ -45,7 +45,11 @@ impl Document {
 
     /// Adds a section that holds `items` (such as `(3, "objective")`, for the note), made by
     /// `render` only if it can still be part of the document.
-    pub fn section(&mut self, items: &[(usize, &'static str)], render: impl FnOnce() -> String) {
+    pub(crate) fn section(
+        &mut self,
+        items: &[(usize, &'static str)],
+        render: impl FnOnce() -> String,
+    ) {
         if self.over {
             self.count(items);
             return;
@@ -77,7 +81,7 @@ impl Document {
     }
 
     /// The document; when it was cut, the note ends it with `hint` (where to see everything).
-    pub fn finish(mut self, hint: &str) -> String {
+    pub(crate) fn finish(mut self, hint: &str) -> String {
         let Some(cut) = self.cut.filter(|_| self.over) else {
             return self.out;
         };

@@ -2,11 +2,11 @@
 //! truncation ([`self`]), and the sanitisers that text from the repository passes through on
 //! its way to a terminal, a CI log, Markdown or CSV ([`safe`]). Depends only on `std`.
 
-pub mod fit;
-pub mod safe;
+pub(crate) mod fit;
+pub(crate) mod safe;
 
 /// A number without float noise, as people write it: `250`, `6.1`, `0.333`.
-pub fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     if !x.is_finite() {
         return "–".to_owned();
     }
@@ -25,7 +25,7 @@ pub fn num(x: f64) -> String {
 /// `x` with `places` decimals (`0.40`, `49`), never a negative zero: a value that rounds to
 /// zero is written without a sign (`-0.0001` and `-0.0` as `0.00`). Every fixed-precision
 /// number in a human output goes through here.
-pub fn fixed(x: f64, places: usize) -> String {
+pub(crate) fn fixed(x: f64, places: usize) -> String {
     let s = format!("{x:.places$}");
     match s.strip_prefix('-') {
         Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),
@@ -37,7 +37,7 @@ pub fn fixed(x: f64, places: usize) -> String {
 /// result's progress and a forecast's (scores stay 0.0–1.0, SPEC 5). Rounded as the score
 /// is written, to two decimals, so a row never reads `0.47` beside `48%` (0.475 is
 /// 0.47499… in binary, but 0.475 × 100 is 47.5). `?` for a value that is not a number.
-pub fn percent(p: f64) -> String {
+pub(crate) fn percent(p: f64) -> String {
     if !p.is_finite() {
         return "?".to_owned();
     }
@@ -49,13 +49,13 @@ pub fn percent(p: f64) -> String {
 }
 
 /// How many decimals [`num`] writes for `x` (0 to 3): the precision a figure was given in.
-pub fn decimals(x: f64) -> usize {
+pub(crate) fn decimals(x: f64) -> usize {
     num(x).split_once('.').map_or(0, |(_, d)| d.len())
 }
 
 /// `x` with exactly `places` decimals (at most 3), never `-0` ([`fixed`]): a derived figure (a
 /// forecast) shown at the precision of the figures it comes from.
-pub fn num_at(x: f64, places: usize) -> String {
+pub(crate) fn num_at(x: f64, places: usize) -> String {
     if !x.is_finite() {
         return "–".to_owned();
     }
@@ -63,7 +63,7 @@ pub fn num_at(x: f64, places: usize) -> String {
 }
 
 /// A number at full precision for machines (CSV), without `.0` on whole numbers.
-pub fn num_full(x: f64) -> String {
+pub(crate) fn num_full(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         num(x)
     } else {
@@ -74,12 +74,12 @@ pub fn num_full(x: f64) -> String {
 /// A value with its unit, the one way every output writes it: a unit that starts with a
 /// letter or digit is a word and gets a space (`329 ms`, `33 pts`, `150 tickets/week`); a
 /// symbol does not (`99.5%`, `21°`).
-pub fn with_unit(x: f64, unit: Option<&str>) -> String {
+pub(crate) fn with_unit(x: f64, unit: Option<&str>) -> String {
     unit_after(num(x), unit)
 }
 
 /// [`with_unit`] for an already formatted number.
-pub fn unit_after(number: String, unit: Option<&str>) -> String {
+pub(crate) fn unit_after(number: String, unit: Option<&str>) -> String {
     match unit.and_then(|u| u.chars().next().map(|c| (u, c))) {
         None => number,
         Some((u, c)) if c.is_alphanumeric() => format!("{number} {u}"),
@@ -88,7 +88,7 @@ pub fn unit_after(number: String, unit: Option<&str>) -> String {
 }
 
 /// "1 error", "3 errors", "1 KPI", "2 KPIs". `word` is the singular; plurals add `s`.
-pub fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
@@ -97,7 +97,7 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 
 /// Shortens `s` to at most `max` characters, ending with an ellipsis when cut.
-pub fn truncate(s: &str, max: usize) -> String {
+pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_owned()
     } else {
@@ -111,7 +111,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 /// each line after the first starts `hang` columns further in than `s`'s own leading spaces
 /// ("  └ id title" continues under `id`). Nothing is cut; a word wider than a line stands
 /// alone on its line (without the indent when that is what lets it fit).
-pub fn wrap_hanging(s: &str, width: usize, hang: usize) -> String {
+pub(crate) fn wrap_hanging(s: &str, width: usize, hang: usize) -> String {
     use unicode_width::UnicodeWidthStr;
     let body = s.trim_start_matches(' ');
     let lead = s.len() - body.len();

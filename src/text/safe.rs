@@ -79,7 +79,7 @@ fn human_is_clean(s: &str) -> bool {
 }
 
 /// Repository text for a terminal or a CI log (see the module docs).
-pub fn human(s: &str) -> Cow<'_, str> {
+pub(crate) fn human(s: &str) -> Cow<'_, str> {
     if human_is_clean(s) {
         return Cow::Borrowed(s);
     }
@@ -118,7 +118,7 @@ pub fn human(s: &str) -> Cow<'_, str> {
 /// autolink), line breaks become spaces and control characters are shown escaped. GitHub's
 /// autolinks cannot fire either: `:` before `//` becomes `\:` (no `https://…`, whatever
 /// the scheme) and the `.` of `www.` becomes `\.`.
-pub fn markdown(s: &str) -> String {
+pub(crate) fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut chars = s.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -163,7 +163,7 @@ pub fn markdown(s: &str) -> String {
 /// cells, HTML), which a CI log may show too (see the module docs). A line break (CRLF
 /// counts as one) becomes a space; other control characters and the bidirectional controls
 /// become U+FFFD; `##[` gets a word joiner. Tabs stay.
-pub fn plain(s: &str) -> Cow<'_, str> {
+pub(crate) fn plain(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| is_unsafe_char(c) || c == '\u{85}') && !s.contains("##[") {
         return Cow::Borrowed(s);
     }
@@ -188,7 +188,7 @@ pub fn plain(s: &str) -> Cow<'_, str> {
 /// A text cell for CSV: [`plain`], with a leading `'` when the text starts with `=`, `+`,
 /// `-`, `@`, tab or CR, which spreadsheets would otherwise run as a formula (SPEC 10). Only
 /// for text columns; numeric columns hold numbers and nothing else.
-pub fn csv_text(s: &str) -> Cow<'_, str> {
+pub(crate) fn csv_text(s: &str) -> Cow<'_, str> {
     match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{}", plain(s))),
         _ => plain(s),
@@ -197,7 +197,7 @@ pub fn csv_text(s: &str) -> Cow<'_, str> {
 
 /// A workflow command's message (after `::`): `%`, CR and LF escaped as GitHub requires,
 /// other control characters shown escaped, `##[` defused.
-pub fn github_data(s: &str) -> String {
+pub(crate) fn github_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev: Option<char> = None;
     let mut prev2: Option<char> = None;
@@ -222,7 +222,7 @@ pub fn github_data(s: &str) -> String {
 
 /// A workflow command's property value (`file=`, `title=`): as [`github_data`], plus `:`
 /// and `,`.
-pub fn github_property(s: &str) -> String {
+pub(crate) fn github_property(s: &str) -> String {
     github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

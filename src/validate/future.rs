@@ -7,7 +7,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::*;
 
 /// One warning per check-in of `goals` dated after `today`.
-pub fn future_checkins(goals: &Goals, today: Date) -> Vec<Diagnostic> {
+pub(crate) fn future_checkins(goals: &Goals, today: Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut check = |reference: &dyn Fn() -> String, checkins: &[Checkin]| {
         // Sorted by date: the future ones are a suffix.

@@ -8,8 +8,8 @@ mod future;
 mod sources;
 mod unread;
 
-pub use future::future_checkins;
-pub use unread::Unread;
+pub(crate) use future::future_checkins;
+pub(crate) use unread::Unread;
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Fix, Span, suggest};
@@ -48,14 +48,17 @@ pub fn validate(files: &[(u32, RawFile)], config: &Config) -> (Goals, Vec<Diagno
 
 /// [`validate`], consuming the raw files: their check-ins are freed as they are converted,
 /// which keeps peak memory down on large repositories.
-pub fn validate_owned(files: Vec<(u32, RawFile)>, config: &Config) -> (Goals, Vec<Diagnostic>) {
+pub(crate) fn validate_owned(
+    files: Vec<(u32, RawFile)>,
+    config: &Config,
+) -> (Goals, Vec<Diagnostic>) {
     let v = validate_with(files, config, Unread::default());
     (v.goals, v.diags)
 }
 
 /// What [`validate_with`] found.
 #[derive(Debug, Default)]
-pub struct Validated {
+pub(crate) struct Validated {
     /// Every item that could be built, even when there are errors.
     pub goals: Goals,
     pub diags: Vec<Diagnostic>,
@@ -69,7 +72,11 @@ pub struct Validated {
 /// [`validate_owned`], knowing what the goal files that did not parse would have defined
 /// ([`Unread::scan`]): references into them are not reported, since the parse error is
 /// the problem. Also says which items were built with placeholders.
-pub fn validate_with(files: Vec<(u32, RawFile)>, config: &Config, unread: Unread) -> Validated {
+pub(crate) fn validate_with(
+    files: Vec<(u32, RawFile)>,
+    config: &Config,
+    unread: Unread,
+) -> Validated {
     let mut v = Validator::new(config);
     v.unread = unread;
     let mut kpis: Vec<(Kpi, Pending)> = Vec::new();
@@ -296,7 +303,7 @@ pub(crate) struct Validator<'c> {
 }
 
 impl<'c> Validator<'c> {
-    pub fn new(config: &'c Config) -> Self {
+    pub(crate) fn new(config: &'c Config) -> Self {
         Validator {
             config,
             diags: Vec::new(),
@@ -306,7 +313,7 @@ impl<'c> Validator<'c> {
         }
     }
 
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
 

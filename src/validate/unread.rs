@@ -8,7 +8,7 @@ use crate::model::{Ref, is_slug};
 use std::collections::HashSet;
 
 #[derive(Debug, Default, Clone)]
-pub struct Unread {
+pub(crate) struct Unread {
     /// (team, id) of objectives and KPIs of unread files whose team is known.
     pairs: HashSet<(String, String)>,
     /// Ids of unread files whose team is not known.
@@ -21,7 +21,7 @@ impl Unread {
     /// Records a file that could not be parsed, from what its text shows: a top-level
     /// `team:` line and every `id:` (block or flow style) whose value is a slug. Key
     /// results' ids are recorded too; they only widen what is not blamed.
-    pub fn scan(&mut self, text: &str) {
+    pub(crate) fn scan(&mut self, text: &str) {
         let mut team = None;
         let mut ids = Vec::new();
         for line in text.lines() {
@@ -43,7 +43,7 @@ impl Unread {
     }
 
     /// Records the items of a file whose `team` (then `team` is `None`) or `period` failed.
-    pub fn add(&mut self, team: Option<&str>, ids: impl IntoIterator<Item = String>) {
+    pub(crate) fn add(&mut self, team: Option<&str>, ids: impl IntoIterator<Item = String>) {
         let mut any = false;
         for id in ids {
             any = true;
@@ -63,7 +63,7 @@ impl Unread {
 
     /// Whether `reference` (`team/id` or `team/objective/kr`) may name an item of an
     /// unread file: whether its team's objective or KPI `id` may be defined there.
-    pub fn covers(&self, reference: &Ref) -> bool {
+    pub(crate) fn covers(&self, reference: &Ref) -> bool {
         let (team, id) = match reference {
             Ref::Item { team, id } => (team, id),
             Ref::KeyResult {

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 /// Creates each `(path, text)` of `files` in `tree`, then validates the repository with
 /// them; on any failure the files this call created are removed again. `command` names the
 /// writer in messages. Returns the repository as it now is.
-pub fn create(
+pub(crate) fn create(
     tree: &WorkTree,
     files: &[(&str, &str)],
     command: &'static str,

@@ -13,7 +13,7 @@ use crate::diag::{Code, Diagnostic, Severity, Span};
 use std::path::{Path, PathBuf};
 
 /// The check-in log, resolved for writing.
-pub struct Log {
+pub(crate) struct Log {
     file: File,
     root: PathBuf,
     /// The path the goal-file walk reads it by.
@@ -24,7 +24,7 @@ pub struct Log {
 }
 
 /// What [`Log::append`] did. Row numbers are indexes into the rows given.
-pub enum Appended {
+pub(crate) enum Appended {
     /// The rows were appended, but for `skipped` ones, identical to a check-in already there.
     Written {
         /// The log's new text.
@@ -40,7 +40,7 @@ pub enum Appended {
 }
 
 /// Why rows were refused.
-pub struct Refusal {
+pub(crate) struct Refusal {
     /// The repository as it would have been.
     pub after: Checked,
     /// Each error that points at a row (at its line, or naming it as the other place).
@@ -54,7 +54,7 @@ pub struct Refusal {
 
 impl Refusal {
     /// The row whose appended line `span` is on, if any.
-    pub fn row_at(&self, span: &Span) -> Option<usize> {
+    pub(crate) fn row_at(&self, span: &Span) -> Option<usize> {
         let (file, first, keep) = &self.log;
         let line = span.line as usize;
         (span.file as usize == *file && line >= *first)
@@ -66,7 +66,7 @@ impl Refusal {
 impl Log {
     /// Resolves `checkin_log` below `root` for writing ([`File::open`]); also refused: a log
     /// no root walks (goalpost would never read it).
-    pub fn open(root: &Path, config: &Config, commit: bool) -> Result<Log, WriteError> {
+    pub(crate) fn open(root: &Path, config: &Config, commit: bool) -> Result<Log, WriteError> {
         let log_rel = &config.checkin_log;
         let roots = config.roots.clone();
         if !roots.iter().any(|r| checkin::is_walked(log_rel, r)) {
@@ -90,7 +90,7 @@ impl Log {
     }
 
     /// Appends `rows` as one atomic write under the log's lock (see the module docs).
-    pub fn append(&self, rows: &[NewCheckin]) -> Result<Appended, WriteError> {
+    pub(crate) fn append(&self, rows: &[NewCheckin]) -> Result<Appended, WriteError> {
         self.file
             .transact(|existing| match self.judge(existing, rows)? {
                 Judged::Clean {
@@ -111,7 +111,7 @@ impl Log {
     }
 
     /// With `--commit`: commits the log's new `text` ([`File::commit`]).
-    pub fn commit(&self, text: &str, message: &str) -> Result<Option<String>, WriteError> {
+    pub(crate) fn commit(&self, text: &str, message: &str) -> Result<Option<String>, WriteError> {
         self.file.commit(text, message)
     }
 

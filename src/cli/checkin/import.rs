@@ -25,7 +25,7 @@ pub enum InputFormat {
     Jsonl,
 }
 
-pub fn run(from: &Path, format: Option<InputFormat>, commit: bool, ctx: &Ctx) -> CmdResult {
+pub(super) fn run(from: &Path, format: Option<InputFormat>, commit: bool, ctx: &Ctx) -> CmdResult {
     let stdin = from.as_os_str() == "-";
     let name = if stdin {
         "<stdin>".to_owned()

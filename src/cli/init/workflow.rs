@@ -6,11 +6,11 @@
 //! the action: the workflow then has that one line marked, and `init` says what to put there.
 
 /// Where the workflow goes, relative to the project root.
-pub const PATH: &str = ".github/workflows/goals.yml";
+pub(super) const PATH: &str = ".github/workflows/goals.yml";
 
 /// Where the weekly reminder workflow goes (SPEC 15); `examples/ci/weekly-workflow.yml` is
 /// the same text.
-pub const WEEKLY_PATH: &str = ".github/workflows/goals-weekly.yml";
+pub(super) const WEEKLY_PATH: &str = ".github/workflows/goals-weekly.yml";
 
 /// Cargo.toml's `repository`, empty when it is not set.
 const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
@@ -19,18 +19,18 @@ const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 const TAG: &str = concat!("v", env!("CARGO_PKG_VERSION"));
 
 /// The workflow text, and what the user must still do before it can run, if anything.
-pub struct Workflow {
+pub(super) struct Workflow {
     pub text: String,
     pub todo: Option<String>,
 }
 
-pub fn workflow() -> Workflow {
+pub(super) fn workflow() -> Workflow {
     for_repository(REPOSITORY)
 }
 
 /// The weekly workflow: `pull --commit` on a branch and a pull request, then the digest
 /// posted to Slack.
-pub fn weekly() -> Workflow {
+pub(super) fn weekly() -> Workflow {
     render(WEEKLY_TEMPLATE, WEEKLY_PATH, REPOSITORY)
 }
 

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// The end-of-period review of one closed period (`goalpost review PERIOD --format json`).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(title = "goalpost review")]
-pub struct ReviewJson {
+pub(crate) struct ReviewJson {
     /// 2: calibration compares every confidence, for the days it stood, with whether the
     /// target was reached (at 1 it compared the last confidence with the grade).
     pub format_version: FormatVersion<2>,
@@ -34,7 +34,7 @@ pub struct ReviewJson {
 
 /// One team's period.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct TeamJson {
+pub(crate) struct TeamJson {
     pub team: String,
     /// By id.
     pub objectives: Vec<ObjectiveJson>,
@@ -47,7 +47,7 @@ pub struct TeamJson {
 
 /// An objective's final figures.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ObjectiveJson {
+pub(crate) struct ObjectiveJson {
     #[serde(rename = "ref")]
     pub reference: String,
     pub title: String,
@@ -64,7 +64,7 @@ pub struct ObjectiveJson {
 
 /// A key result's final figures.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct KrJson {
+pub(crate) struct KrJson {
     #[serde(rename = "ref")]
     pub reference: String,
     pub title: String,
@@ -91,7 +91,7 @@ pub struct KrJson {
 /// of (confidence − outcome)², and this is the mean over the key results that gave a
 /// confidence inside the period. 0 is perfect; 0.25 is what always answering 0.5 scores.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct CalibrationJson {
+pub(crate) struct CalibrationJson {
     /// Null when no key result gave a confidence inside the period.
     #[serde(serialize_with = "num::opt")]
     pub brier: Option<f64>,
@@ -104,7 +104,7 @@ pub struct CalibrationJson {
 
 /// A Brier score and its count.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct BrierJson {
+pub(crate) struct BrierJson {
     #[serde(serialize_with = "num::opt")]
     pub brier: Option<f64>,
     pub n: usize,
@@ -131,7 +131,7 @@ fn calibration(c: &Calibration) -> CalibrationJson {
 }
 
 /// The wire value of a review.
-pub fn document(r: &Review) -> ReviewJson {
+pub(crate) fn document(r: &Review) -> ReviewJson {
     ReviewJson {
         format_version: FormatVersion::<2>,
         period: r.period.name.clone(),
@@ -189,7 +189,7 @@ pub fn document(r: &Review) -> ReviewJson {
 }
 
 /// The review as pretty JSON with a trailing newline.
-pub fn render(r: &Review) -> String {
+pub(crate) fn render(r: &Review) -> String {
     let mut s =
         crate::report::wire::to_string_pretty(&document(r)).unwrap_or_else(|_| "{}".to_owned());
     s.push('\n');

@@ -51,7 +51,7 @@ fn brier(b: &Brier) -> (String, usize) {
 
 /// The review as Markdown within `limit` bytes; `by_owner` shows calibration per owner
 /// (naming people).
-pub fn render(r: &Review, limit: usize, by_owner: bool) -> String {
+pub(crate) fn render(r: &Review, limit: usize, by_owner: bool) -> String {
     let p = &r.period;
     let objectives: Vec<_> = r.objectives().collect();
     let achieved = objectives

@@ -5,9 +5,9 @@
 //! pull request or a wiki) and [`json`] (scripts; its wire types are the schema of
 //! `goalpost schema --output review`).
 
-pub mod json;
-pub mod markdown;
-pub mod text;
+pub(crate) mod json;
+pub(crate) mod markdown;
+pub(crate) mod text;
 
 use super::carry;
 use crate::model::*;
@@ -21,25 +21,25 @@ const EPS: f64 = 1e-9;
 
 /// How many key results with a confidence an owner needs before a review ranks their
 /// calibration.
-pub const RANKED_N: usize = 5;
+pub(crate) const RANKED_N: usize = 5;
 
 /// The grade of a closed period's objective or key result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Grade {
+pub(crate) enum Grade {
     /// The score reached the pass mark (0.7 aspirational, 1.0 committed).
     Achieved,
     Missed,
 }
 
 impl Grade {
-    pub fn of(score: f64, commitment: Commitment) -> Grade {
+    pub(crate) fn of(score: f64, commitment: Commitment) -> Grade {
         match crate::score::grade(score, commitment) {
             Status::Achieved => Grade::Achieved,
             _ => Grade::Missed,
         }
     }
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Grade::Achieved => "achieved",
             Grade::Missed => "missed",
@@ -50,7 +50,7 @@ impl Grade {
 /// The colour band of a final score: red below 0.4, yellow below 0.7, green from 0.7.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Band {
+pub(crate) enum Band {
     Red,
     Yellow,
     Green,
@@ -58,7 +58,7 @@ pub enum Band {
 
 impl Band {
     /// The band of `score`, each threshold allowing 1e-9 (SPEC 5).
-    pub fn of(score: f64) -> Band {
+    pub(crate) fn of(score: f64) -> Band {
         if score + EPS < 0.4 {
             Band::Red
         } else if score + EPS < 0.7 {
@@ -67,7 +67,7 @@ impl Band {
             Band::Green
         }
     }
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Band::Red => "red",
             Band::Yellow => "yellow",
@@ -81,7 +81,7 @@ impl Band {
 /// 0.5 before the first), compared with the outcome o (1 when the key result reached its
 /// target, progress 1, else 0).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct KrBrier {
+pub(crate) struct KrBrier {
     /// The mean over the period's days of (c_d − o)².
     pub brier: f64,
     /// The mean over the period's days of (c_d − o): above 0 too hopeful, below too cautious.
@@ -92,7 +92,7 @@ impl KrBrier {
     /// The calibration of a key result from its observations (its own check-ins, or its
     /// KPI's), sorted by date; `reached` is the outcome. `None` when no check-in with a
     /// confidence is dated inside the period: the key result does not count.
-    pub fn of(observations: &[Checkin], period: &Period, reached: bool) -> Option<KrBrier> {
+    pub(crate) fn of(observations: &[Checkin], period: &Period, reached: bool) -> Option<KrBrier> {
         let (s, e) = (period.start, period.end);
         let confident = |c: &&Checkin| c.confidence.is_some();
         observations
@@ -129,7 +129,7 @@ impl KrBrier {
 /// A Brier score with its count: the mean of the key results' Brier scores ([`KrBrier`])
 /// over `n` key results.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Brier {
+pub(crate) struct Brier {
     sum: f64,
     /// Σ of the key results' leans: which way the confidences leaned.
     lean: f64,
@@ -138,7 +138,7 @@ pub struct Brier {
 
 impl Brier {
     /// Adds one key result.
-    pub fn add(&mut self, kr: KrBrier) {
+    pub(crate) fn add(&mut self, kr: KrBrier) {
         self.sum += kr.brier;
         self.lean += kr.lean;
         self.n += 1;
@@ -147,12 +147,12 @@ impl Brier {
     /// The mean of the confidences less the outcomes, day by day and key result by key
     /// result: above 0 the confidences were too hopeful, below 0 too cautious; `None` when
     /// no key result counts.
-    pub fn lean(&self) -> Option<f64> {
+    pub(crate) fn lean(&self) -> Option<f64> {
         (self.n > 0).then(|| self.lean / self.n as f64)
     }
 
     /// The score; `None` when no confidence was given.
-    pub fn score(&self) -> Option<f64> {
+    pub(crate) fn score(&self) -> Option<f64> {
         (self.n > 0).then(|| self.sum / self.n as f64)
     }
 
@@ -166,7 +166,7 @@ impl Brier {
 /// Calibration over a set of key results: overall and per owner (a key result's owner is its
 /// objective's; key results without an owner count overall only).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Calibration {
+pub(crate) struct Calibration {
     pub all: Brier,
     pub by_owner: BTreeMap<String, Brier>,
 }
@@ -188,7 +188,7 @@ impl Calibration {
 
     /// The owners with at least [`RANKED_N`] key results counted, best calibrated (lowest Brier
     /// score) first; ties by name.
-    pub fn ranked(&self) -> Vec<(&str, f64, usize)> {
+    pub(crate) fn ranked(&self) -> Vec<(&str, f64, usize)> {
         let mut r: Vec<(&str, f64, usize)> = self
             .by_owner
             .iter()
@@ -202,7 +202,7 @@ impl Calibration {
 
 /// A key result at the end of the period.
 #[derive(Debug, Clone)]
-pub struct KrReview<'g> {
+pub(crate) struct KrReview<'g> {
     pub kr: &'g KeyResult,
     pub reference: Ref,
     pub score: &'g KrScore,
@@ -214,25 +214,25 @@ pub struct KrReview<'g> {
 
 impl KrReview<'_> {
     /// The progress (its final score).
-    pub fn progress(&self) -> f64 {
+    pub(crate) fn progress(&self) -> f64 {
         self.score.progress
     }
 
     /// The confidence of its latest check-in on or before the end of the period (the one
     /// that stood last; calibration counts every confidence for the days it stood).
-    pub fn confidence(&self) -> Option<f64> {
+    pub(crate) fn confidence(&self) -> Option<f64> {
         self.score.confidence
     }
 
     /// Its numbers at the end: "2 → 3.5 → 4%", "milestone: done".
-    pub fn measure(&self) -> String {
+    pub(crate) fn measure(&self) -> String {
         crate::report::view::measure(self.kr, self.score)
     }
 }
 
 /// An objective at the end of the period.
 #[derive(Debug, Clone)]
-pub struct ObjectiveReview<'g> {
+pub(crate) struct ObjectiveReview<'g> {
     pub id: ObjectiveId,
     pub objective: &'g Objective,
     pub score: f64,
@@ -243,7 +243,7 @@ pub struct ObjectiveReview<'g> {
 
 /// One team's period.
 #[derive(Debug, Clone)]
-pub struct TeamReview<'g> {
+pub(crate) struct TeamReview<'g> {
     pub team: String,
     pub objectives: Vec<ObjectiveReview<'g>>,
     /// The objectives `rollover` would carry (below their pass mark), in order.
@@ -255,7 +255,7 @@ pub struct TeamReview<'g> {
 
 /// The review of one closed period.
 #[derive(Debug, Clone)]
-pub struct Review<'g> {
+pub(crate) struct Review<'g> {
     pub period: Period,
     pub as_of: Date,
     pub teams: Vec<TeamReview<'g>>,
@@ -265,19 +265,19 @@ pub struct Review<'g> {
 
 impl Review<'_> {
     /// Every objective reviewed, in order.
-    pub fn objectives(&self) -> impl Iterator<Item = &ObjectiveReview<'_>> {
+    pub(crate) fn objectives(&self) -> impl Iterator<Item = &ObjectiveReview<'_>> {
         self.teams.iter().flat_map(|t| t.objectives.iter())
     }
 
     /// The built-in period after this one, for the `rollover` command line.
-    pub fn next_period(&self) -> Option<String> {
+    pub(crate) fn next_period(&self) -> Option<String> {
         super::next_period(&self.period.name)
     }
 }
 
 /// Why there is no review: a usage error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ReviewError {
+pub(crate) enum ReviewError {
     #[error("no objectives in period `{period}`{hint}")]
     NoObjectives { period: String, hint: String },
     #[error(
@@ -298,7 +298,7 @@ pub enum ReviewError {
 
 /// Reviews `period` from goals scored as of a date after its end (`card.as_of`), for the
 /// `teams` named (all teams with objectives in the period when empty).
-pub fn review<'g>(
+pub(crate) fn review<'g>(
     goals: &'g Goals,
     card: &'g Scorecard,
     period: &str,

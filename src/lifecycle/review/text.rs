@@ -9,7 +9,7 @@ use crate::text::{num, plural, safe};
 use std::fmt::Write as _;
 
 /// The sentences every format uses to say what a confidence is and what a Brier score is.
-pub const BRIER_MEANS: &str = "A confidence is the stated probability that the key result reaches its target (progress 1) by the end of the period. Each one stands from the day it is given until the next (0.5 before the first), and a key result's Brier score is the mean over the period's days of (confidence − outcome)², where the outcome is 1 when the target was reached and 0 when not: 0 is perfect, and 0.25 is what always answering 0.5 scores.";
+pub(crate) const BRIER_MEANS: &str = "A confidence is the stated probability that the key result reaches its target (progress 1) by the end of the period. Each one stands from the day it is given until the next (0.5 before the first), and a key result's Brier score is the mean over the period's days of (confidence − outcome)², where the outcome is 1 when the target was reached and 0 when not: 0 is perfect, and 0.25 is what always answering 0.5 scores.";
 
 fn h(s: &str) -> String {
     safe::human(s).into_owned()
@@ -20,7 +20,7 @@ fn score(x: f64) -> String {
 }
 
 /// "0.14 (n = 8)", or "– (n = 0)".
-pub fn brier(b: &Brier) -> String {
+pub(crate) fn brier(b: &Brier) -> String {
     match b.score() {
         Some(s) => format!("{} (n = {})", score(s), b.n),
         None => "– (n = 0)".to_owned(),
@@ -43,7 +43,7 @@ fn band(b: Band, color: bool) -> String {
 
 /// The review for a terminal; `color` colours the bands; `by_owner` shows calibration per
 /// owner (naming people).
-pub fn render(r: &Review, color: bool, by_owner: bool) -> String {
+pub(crate) fn render(r: &Review, color: bool, by_owner: bool) -> String {
     let mut out = String::new();
     let p = &r.period;
     let _ = writeln!(
@@ -177,7 +177,7 @@ fn calibration(out: &mut String, c: &Calibration, by_owner: bool) {
 /// The sentence naming the best- and worst-calibrated owners, each with at least
 /// [`RANKED_N`] key results counted; `None` when no owner has that many. `name` formats an owner
 /// for the output.
-pub fn ranking(c: &Calibration, name: impl Fn(&str) -> String) -> Option<String> {
+pub(crate) fn ranking(c: &Calibration, name: impl Fn(&str) -> String) -> Option<String> {
     let ranked = c.ranked();
     let few = c.by_owner.values().any(|b| b.n > 0 && b.n < RANKED_N);
     let rest = if few {
