@@ -354,7 +354,7 @@ fn objective(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
                 div.og { (svg::objective_chart(row, as_of, frame)) div { (table)
                     // The `?` said in words where it appears (issue 28).
                     @if row.key_results.iter().any(|k| k.forecast_cell().ends_with('?')) {
-                        p.note { "? — the forecast could end on either side of the pass mark: its band (± one standard error) reaches both sides." }
+                        p.note { "? — " (super::view::UNCERTAIN_FORECAST) "." }
                     } } }
             } @else {
                 (table)

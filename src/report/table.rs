@@ -495,7 +495,35 @@ pub fn status(view: &StatusView, opts: TableOptions) -> String {
     if view.objectives.is_empty() && view.kpis.is_empty() {
         out.push("no objectives or KPIs match\n");
     }
+    legend(view, opts, &mut out);
     out.finish()
+}
+
+/// The marks the tables used, said in words below them (wrapped to the terminal's width).
+fn legend(view: &StatusView, opts: TableOptions, out: &mut Trimmed) {
+    let uncertain = view
+        .objectives
+        .iter()
+        .flat_map(|o| &o.key_results)
+        .any(|k| k.forecast_cell().ends_with('?'));
+    let mut text = String::new();
+    if uncertain {
+        text.push_str(&format!("? {}\n", super::view::UNCERTAIN_FORECAST));
+    }
+    if !view.kpis.is_empty() {
+        text.push_str(&format!("KPIs: {}\n", super::view::KPI_TREND_WINDOW));
+    }
+    if text.is_empty() {
+        return;
+    }
+    // One blank line between the last table and the legend.
+    if !out.0.ends_with("\n\n") {
+        out.push("\n");
+    }
+    match opts.width {
+        Some(w) => out.push(&super::wrap::to_width(&text, usize::from(w))),
+        None => out.push(&text),
+    }
 }
 
 /// Text whose lines lose their trailing blanks as they are added: comfy-table pads the last

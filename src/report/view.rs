@@ -101,6 +101,15 @@ pub struct KpiNotes {
     pub change: String,
 }
 
+/// What a `?` after a forecast means ([`KrRow::forecast_cell`]), said once for every human
+/// format that shows one (issue 28: a mark nobody explains is noise).
+pub(crate) const UNCERTAIN_FORECAST: &str = "the forecast could end on either side of the pass mark: its band (± one standard error) reaches both sides";
+
+/// What a KPI's trend arrow and its sparkline look at (the score's trend compares the last
+/// three check-ins), said where both are shown side by side.
+pub(crate) const KPI_TREND_WINDOW: &str =
+    "the trend compares the last 3 check-ins; the sparkline shows up to the last 12";
+
 /// One key result and its figures.
 pub struct KrRow<'a> {
     pub objective: &'a Objective,
