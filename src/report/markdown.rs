@@ -45,7 +45,7 @@ fn kr_detail(kr: &KrRow) -> String {
     if !change.is_empty() {
         d.push(format!("Δ {}", md(&change)));
     }
-    if let Some(f) = forecast {
+    if let Some(f) = forecast.get() {
         d.push(format!("forecast {}", md(&f)));
     }
     d.join(" · ")

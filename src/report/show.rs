@@ -301,7 +301,7 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
         format!("{}  {}", kr.progress_cell(), bar(ks.progress, 20)),
     );
     field(out, "expected", kr.expected_cell());
-    if let Some(words) = forecast {
+    if let Some(words) = forecast.get() {
         let f = kr.forecast().map_or(0.0, |f| f.progress);
         field(
             out,

@@ -87,10 +87,22 @@ pub struct KrNotes<'a> {
     pub stale: bool,
     /// The note of its latest check-in on or before the as-of date.
     pub last_note: Option<&'a str>,
-    /// The forecast in its units ([`KrRow::forecast_words`]).
-    pub forecast: Option<String>,
+    /// The forecast in its units ([`KrRow::forecast_words`]), written only when a format
+    /// shows it (the table and HTML do not: working it out for every row cost 4 % of `status`).
+    pub forecast: ForecastWords<'a>,
     /// What changed since the view's `since` date ([`KrRow::change`]).
     pub change: String,
+}
+
+/// A key result's forecast in its units, worked out on [`ForecastWords::get`].
+#[derive(Clone, Copy)]
+pub struct ForecastWords<'a>(&'a KrRow<'a>);
+
+impl ForecastWords<'_> {
+    /// [`KrRow::forecast_words`].
+    pub fn get(self) -> Option<String> {
+        self.0.forecast_words()
+    }
 }
 
 /// The annotations of a KPI that human reports show beside its figures ([`KpiRow::notes`]).
@@ -461,7 +473,7 @@ impl<'a> KrRow<'a> {
     }
 
     /// Its annotations, for every human format.
-    pub fn notes(&self) -> KrNotes<'a> {
+    pub fn notes(&self) -> KrNotes<'_> {
         let s = self.score;
         // Every field of the model is named, as for objectives.
         let KeyResult {
@@ -482,7 +494,7 @@ impl<'a> KrRow<'a> {
             last_checkin: s.last_checkin,
             stale: s.stale,
             last_note: self.last_note(),
-            forecast: self.forecast_words(),
+            forecast: ForecastWords(self),
             change: self.change(),
         }
     }
