@@ -288,7 +288,24 @@ pub fn status(view: &StatusView, limit: usize) -> String {
     if past.is_empty() {
         kpis(&mut doc);
     }
+    legend(&mut doc, view);
     doc.finish("Run `goalpost status` or `goalpost report --format html` for everything.")
+}
+
+/// The marks the tables used, in words, as the document's last lines when they fit.
+fn legend(doc: &mut Document, view: &StatusView) {
+    let lines = super::view::legend(view);
+    if lines.is_empty() {
+        return;
+    }
+    let text: String = lines
+        .iter()
+        .map(|(mark, words)| {
+            let sep = if *mark == "?" { "" } else { ":" };
+            format!("**{mark}{sep}** {words}.\n\n")
+        })
+        .collect();
+    doc.footnote(&text);
 }
 
 /// `report --format markdown`: a whole document for a pull-request comment or a job
@@ -320,6 +337,7 @@ pub fn report(view: &StatusView, limit: usize) -> String {
             fold(group[0], &team_section(group))
         });
     }
+    legend(&mut doc, view);
     doc.finish("Run `goalpost report --format html` or `goalpost status` for everything.")
 }
 

@@ -501,17 +501,10 @@ pub fn status(view: &StatusView, opts: TableOptions) -> String {
 
 /// The marks the tables used, said in words below them (wrapped to the terminal's width).
 fn legend(view: &StatusView, opts: TableOptions, out: &mut Trimmed) {
-    let uncertain = view
-        .objectives
-        .iter()
-        .flat_map(|o| &o.key_results)
-        .any(|k| k.forecast_cell().ends_with('?'));
     let mut text = String::new();
-    if uncertain {
-        text.push_str(&format!("? {}\n", super::view::UNCERTAIN_FORECAST));
-    }
-    if !view.kpis.is_empty() {
-        text.push_str(&format!("KPIs: {}\n", super::view::KPI_TREND_WINDOW));
+    for (mark, words) in super::view::legend(view) {
+        let sep = if mark == "?" { " " } else { ": " };
+        text.push_str(&format!("{mark}{sep}{words}\n"));
     }
     if text.is_empty() {
         return;

@@ -122,6 +122,25 @@ pub(crate) const UNCERTAIN_FORECAST: &str = "the forecast could end on either si
 pub(crate) const KPI_TREND_WINDOW: &str =
     "the trend compares the last 3 check-ins; the sparkline shows up to the last 12";
 
+/// The marks a human report of `view` uses, in words: a `?` after a forecast when one is
+/// shown, and the KPI trend window when KPIs are ([`UNCERTAIN_FORECAST`],
+/// [`KPI_TREND_WINDOW`]). Each format prefixes and lays them out.
+pub(crate) fn legend(view: &StatusView) -> Vec<(&'static str, &'static str)> {
+    let mut lines = Vec::new();
+    if view
+        .objectives
+        .iter()
+        .flat_map(|o| &o.key_results)
+        .any(|k| k.forecast_cell().ends_with('?'))
+    {
+        lines.push(("?", UNCERTAIN_FORECAST));
+    }
+    if !view.kpis.is_empty() {
+        lines.push(("KPIs", KPI_TREND_WINDOW));
+    }
+    lines
+}
+
 /// One key result and its figures.
 pub struct KrRow<'a> {
     pub objective: &'a Objective,

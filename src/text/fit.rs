@@ -80,6 +80,18 @@ impl Document {
         }
     }
 
+    /// Adds `text` at the end when nothing was cut and it fits with room for the note: a
+    /// footnote is never worth cutting a section for, and is never counted as left out.
+    pub(crate) fn footnote(&mut self, text: &str) {
+        if self.cut.is_none()
+            && !self.over
+            && self.out.len() + text.len() + 1 + NOTE_ROOM <= self.limit
+        {
+            self.out.push('\n');
+            self.out.push_str(text);
+        }
+    }
+
     /// The document; when it was cut, the note ends it with `hint` (where to see everything).
     pub(crate) fn finish(mut self, hint: &str) -> String {
         let Some(cut) = self.cut.filter(|_| self.over) else {
