@@ -335,10 +335,16 @@ pub(crate) fn review<'g>(
             after: p.end.add_days(1),
         });
     }
-    let known: BTreeSet<&str> = ids
-        .iter()
-        .map(|&i| goals.objective(i).team.as_str())
-        .collect();
+    // The period's objectives grouped by team in one pass (file order within a team): a
+    // search per team made review quadratic in teams (issue 34).
+    let mut by_team: BTreeMap<&str, Vec<ObjectiveId>> = BTreeMap::new();
+    for &i in &ids {
+        by_team
+            .entry(goals.objective(i).team.as_str())
+            .or_default()
+            .push(i);
+    }
+    let known: BTreeSet<&str> = by_team.keys().copied().collect();
     for t in teams {
         if !known.contains(t.as_str()) {
             return Err(ReviewError::UnknownTeam {
@@ -354,15 +360,10 @@ pub(crate) fn review<'g>(
         teams: Vec::new(),
         calibration: Calibration::default(),
     };
-    for team in known
+    for (team, mine) in by_team
         .into_iter()
-        .filter(|t| teams.is_empty() || teams.iter().any(|x| x == t))
+        .filter(|(t, _)| teams.is_empty() || teams.iter().any(|x| x == t))
     {
-        let mine: Vec<ObjectiveId> = ids
-            .iter()
-            .copied()
-            .filter(|&i| goals.objective(i).team == team)
-            .collect();
         let t = team_review(goals, card, team, &mine);
         out.calibration.merge(&t.calibration);
         out.teams.push(t);
