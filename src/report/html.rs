@@ -140,7 +140,9 @@ fn title(view: &StatusView, org: &str) -> String {
     if !shown.is_empty() {
         t.push_str(&format!(" ({shown})"));
     }
-    t
+    // The directory's name and custom period names are not ours: no control character or
+    // line break reaches the page (SPEC 10), as for every other cell.
+    safe::plain(&t).into_owned()
 }
 
 fn badge(class: &str, text: &str) -> Markup {
@@ -544,4 +546,23 @@ pub fn write_site(view: &StatusView, org: &str, file: &mut PageSink) -> io::Resu
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A checkout directory named with a line break and an escape does not put them in the
+    /// page's title.
+    #[test]
+    fn the_title_carries_no_control_character_from_the_directory_name() {
+        let goals = Goals::default();
+        let valid = Valid::of(&goals, &[]).expect("no diagnostics");
+        let as_of = crate::date::Date::parse("2026-11-22").expect("a date");
+        let card = crate::score::score(valid, as_of, crate::score::Thresholds::default());
+        let view = StatusView::new(&goals, &card, &[], &[]);
+        let t = title(&view, "acme\n::error::x\u{1b}]52;c;e\u{7}");
+        assert!(!t.chars().any(char::is_control), "{t:?}");
+        assert!(t.starts_with("acme"), "{t:?}");
+    }
 }
