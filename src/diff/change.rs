@@ -5,7 +5,10 @@
 //! `log` and `check --base`; everything else each output words once, at its edge
 //! (`report::diff`, `report::log`, the history rules).
 
-use crate::model::{Better, Cadence, Checkin, Commitment, Date, KrKind, Observation, Ref, Span};
+use crate::model::{
+    Better, Cadence, Checkin, Commitment, Date, Dropped, KrCadence, KrKind, Observation, Ref,
+    Revision, Span,
+};
 use crate::score::{KpiStatus, Status};
 
 /// What an item is.
@@ -64,6 +67,10 @@ pub(crate) enum Field {
     Cadence(FromTo<Cadence>),
     /// A milestone's due date, set, moved or removed.
     Due(FromTo<Option<Date>>),
+    /// A key result's check-in cadence (`weekly` when not written).
+    KrCadence(FromTo<KrCadence>),
+    /// Free text about an objective or a key result.
+    Description(FromTo<Option<String>>),
 }
 
 impl Field {
@@ -85,6 +92,8 @@ impl Field {
             Field::Better(_) => "better",
             Field::Cadence(_) => "cadence",
             Field::Due(_) => "due",
+            Field::KrCadence(_) => "cadence",
+            Field::Description(_) => "description",
         }
     }
 
@@ -118,6 +127,10 @@ impl Field {
         match self {
             Field::Title(p) => pair(p, |t| format!("{t:?}")),
             Field::Owner(p) | Field::Unit(p) => pair(p, text),
+            // Free text can be long: quoted as written, like a title.
+            Field::Description(p) => {
+                pair(p, |d| d.as_ref().map_or_else(none, |d| format!("{d:?}")))
+            }
             Field::Commitment(p) => pair(p, ToString::to_string),
             Field::Parent(p) | Field::Kpi(p) => pair(p, link),
             Field::Guardrails(p) => pair(p, refs),
@@ -126,6 +139,7 @@ impl Field {
             Field::Kind(p) => pair(p, ToString::to_string),
             Field::Better(p) => pair(p, ToString::to_string),
             Field::Cadence(p) => pair(p, ToString::to_string),
+            Field::KrCadence(p) => pair(p, ToString::to_string),
             Field::Due(p) => pair(p, |d| d.map_or_else(none, |d| d.to_string())),
         }
     }
@@ -277,6 +291,154 @@ impl CheckinChanges {
     }
 }
 
+/// A key result's revisions (SPEC 3.4) added, changed and removed between two versions,
+/// compared by content (date, target, start, reason), never by where they are written:
+/// appending is the one change the history allows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct RevisionChanges {
+    pub added: Vec<Revised>,
+    /// A revision of the base whose date is still there with other content.
+    pub changed: Vec<FromTo<Revision>>,
+    pub removed: Vec<Revision>,
+}
+
+impl RevisionChanges {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// A revision appended, with the metric's `(start, target)` in force the day before it
+/// (`None` where the key result is not a metric there).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Revised {
+    pub revision: Revision,
+    pub before: Option<(f64, f64)>,
+}
+
+impl Revised {
+    /// The fields it changed, before → after: `target` then `start`, as written.
+    pub(crate) fn steps(&self) -> Vec<(&'static str, Option<f64>, f64)> {
+        let r = &self.revision;
+        let mut out = Vec::new();
+        if let Some(t) = r.target {
+            out.push(("target", self.before.map(|b| b.1), t));
+        }
+        if let Some(s) = r.start {
+            out.push(("start", self.before.map(|b| b.0), s));
+        }
+        out
+    }
+
+    /// The revision in words, the one wording of `diff` and `log`: `target 80 → 70 on
+    /// 2026-11-10: the scope was cut` (`target → 70` when the figure before is unknown).
+    pub(crate) fn words(&self, wording: Wording) -> String {
+        let number = |x: f64| match wording {
+            Wording::Exact => format!("{x}"),
+            Wording::Brief => crate::text::num(x),
+        };
+        let parts: Vec<String> = self
+            .steps()
+            .into_iter()
+            .map(|(name, from, to)| match from {
+                Some(from) => format!("{name} {} → {}", number(from), number(to)),
+                None => format!("{name} → {}", number(to)),
+            })
+            .collect();
+        format!(
+            "{} on {}: {}",
+            parts.join(", "),
+            self.revision.date,
+            self.revision.reason
+        )
+    }
+}
+
+/// A revision as written, in words: `2026-11-10 target 70, start 10: reason`.
+pub(crate) fn revision_words(r: &Revision, wording: Wording) -> String {
+    let number = |x: f64| match wording {
+        Wording::Exact => format!("{x}"),
+        Wording::Brief => crate::text::num(x),
+    };
+    let mut parts = Vec::new();
+    if let Some(t) = r.target {
+        parts.push(format!("target {}", number(t)));
+    }
+    if let Some(s) = r.start {
+        parts.push(format!("start {}", number(s)));
+    }
+    format!("{} {}: {}", r.date, parts.join(", "), r.reason)
+}
+
+/// A drop in words: `dropped on 2026-11-20: the vendor left`.
+pub(crate) fn drop_words(d: &Dropped) -> String {
+    format!("dropped on {}: {}", d.date, d.reason)
+}
+
+/// Whether two revisions say the same thing: date, target, start and reason.
+pub(crate) fn same_revision(a: &Revision, b: &Revision) -> bool {
+    a.date == b.date && a.target == b.target && a.start == b.start && a.reason == b.reason
+}
+
+/// Whether two drops say the same thing: date and reason.
+pub(crate) fn same_drop(a: &Dropped, b: &Dropped) -> bool {
+    a.date == b.date && a.reason == b.reason
+}
+
+/// Revisions added, changed and removed between two lists in any order: one written the
+/// same on both sides is unchanged wherever it stands; of the others, those of one date on
+/// both sides are changed (in order), the rest added or removed. Each list by date.
+/// `written` is the head's written `(start, target)` (a metric), from which each added
+/// revision's figures before it are worked out.
+pub(crate) fn compare_revisions(
+    base: &[Revision],
+    head: &[Revision],
+    written: Option<(f64, f64)>,
+) -> RevisionChanges {
+    let mut left: Vec<&Revision> = base.iter().collect();
+    let mut came: Vec<&Revision> = Vec::new();
+    for h in head {
+        match left.iter().position(|b| same_revision(b, h)) {
+            Some(i) => {
+                left.remove(i);
+            }
+            None => came.push(h),
+        }
+    }
+    let mut out = RevisionChanges::default();
+    for b in left {
+        match came.iter().position(|h| h.date == b.date) {
+            Some(i) => out
+                .changed
+                .push(FromTo::new(b.clone(), came.remove(i).clone())),
+            None => out.removed.push(b.clone()),
+        }
+    }
+    out.added = came
+        .into_iter()
+        .map(|r| Revised {
+            revision: r.clone(),
+            before: written.map(|w| crate::model::in_force(w, head, r.date.add_days(-1))),
+        })
+        .collect();
+    out.added.sort_by_key(|r| r.revision.date);
+    out.changed.sort_by_key(|r| r.from.date);
+    out.removed.sort_by_key(|r| r.date);
+    out
+}
+
+/// The drop before → after when it differs by content (added, changed or removed).
+pub(crate) fn compare_drops(
+    base: Option<&Dropped>,
+    head: Option<&Dropped>,
+) -> Option<FromTo<Option<Dropped>>> {
+    let same = match (base, head) {
+        (Some(a), Some(b)) => same_drop(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    };
+    (!same).then(|| FromTo::new(base.cloned(), head.cloned()))
+}
+
 /// A status of either scale: objectives and key results, or KPIs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ItemStatus {
@@ -334,6 +496,10 @@ pub(crate) struct ItemChange {
     /// fields were not compared, only its check-ins.
     pub base_flawed: bool,
     pub checkins: CheckinChanges,
+    /// A key result's revisions added, changed and removed (SPEC 3.4).
+    pub revisions: RevisionChanges,
+    /// The item's own `dropped:` before → after, when it differs by content.
+    pub dropped: Option<FromTo<Option<Dropped>>>,
     /// Scores before → after (`diff`); `None` where nothing was scored (`log`).
     pub figures: Option<Figures>,
     /// Where the item is written on the older and the newer side.
@@ -354,6 +520,8 @@ impl ItemChange {
             goalpost_moved: false,
             base_flawed: false,
             checkins: CheckinChanges::default(),
+            revisions: RevisionChanges::default(),
+            dropped: None,
             figures: None,
             base_span: None,
             head_span: None,
@@ -379,13 +547,27 @@ impl ItemChange {
         })
     }
 
-    /// Whether the item itself changed: added, removed, renamed, or a field or check-in of
-    /// it (not only its figures).
+    /// Whether the item itself changed: added, removed, renamed, or a field, check-in,
+    /// revision or drop of it (not only its figures).
     pub(crate) fn changed_itself(&self) -> bool {
         self.change != ChangeKind::Modified
             || self.base_flawed
             || !self.fields.is_empty()
             || !self.checkins.is_empty()
+            || !self.revisions.is_empty()
+            || self.dropped.is_some()
+    }
+
+    /// The drop of the base, now changed or removed (what `check --base` rejects), with what
+    /// replaced it.
+    pub(crate) fn drop_rewritten(&self) -> Option<(&Dropped, Option<&Dropped>)> {
+        match self.dropped.as_ref()? {
+            FromTo {
+                from: Some(from),
+                to,
+            } => Some((from, to.as_ref())),
+            _ => None,
+        }
     }
 
     /// Whether anything is reported for it: always for an added, removed or renamed item; for

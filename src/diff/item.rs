@@ -17,6 +17,7 @@ pub(crate) struct ObjectiveFields<'a> {
     pub commitment: Option<Commitment>,
     pub parent: Option<Ref>,
     pub guardrails: Vec<Ref>,
+    pub description: Option<Cow<'a, str>>,
 }
 
 /// A key result's own fields. `start` and `target` are `None` for a milestone.
@@ -31,6 +32,11 @@ pub(crate) struct KrFields<'a> {
     pub kpi: Option<Ref>,
     /// A milestone's due date (`None` for a metric, or a milestone without one).
     pub due: Option<Date>,
+    /// Its own owner (the objective's applies when `None`).
+    pub owner: Option<Cow<'a, str>>,
+    /// `None` only where a version could not read it.
+    pub cadence: Option<KrCadence>,
+    pub description: Option<Cow<'a, str>>,
 }
 
 /// A KPI's own fields.
@@ -76,8 +82,8 @@ impl<'a> ItemFields<'a> {
             guardrails,
             key_results: _,  // items of their own
             carried_from: _, // written once by `rollover`, not compared
-            description: _,  // free text about the goal: not compared
-            dropped: _,      // history of its own (TODO issue 27: compared as a drop)
+            description,
+            dropped: _, // history of its own: `compare_drops`
             span: _,
         } = o;
         ItemFields::Objective(ObjectiveFields {
@@ -89,6 +95,7 @@ impl<'a> ItemFields<'a> {
                 .iter()
                 .map(|&k| goals.kpi(k).reference())
                 .collect(),
+            description: opt_text(description),
         })
     }
 
@@ -102,11 +109,11 @@ impl<'a> ItemFields<'a> {
             weight,
             kpi,
             checkins: _, // compared on their own ([`compare_checkins`])
-            owner: _,       // TODO issue 27
-            cadence: _,     // TODO issue 27
-            description: _, // free text about the goal: not compared
-            revisions: _,   // history of its own (TODO issue 27)
-            dropped: _,     // history of its own (TODO issue 27)
+            owner,
+            cadence,
+            description,
+            revisions: _, // history of its own: `compare_revisions`
+            dropped: _,   // history of its own: `compare_drops`
             span: _,
         } = kr;
         let bounds = kind.bounds();
@@ -119,6 +126,9 @@ impl<'a> ItemFields<'a> {
             weight: Some(*weight),
             kpi: kpi.map(|k| goals.kpi(k).reference()),
             due: kind.due(),
+            owner: opt_text(owner),
+            cadence: Some(*cadence),
+            description: opt_text(description),
         })
     }
 
@@ -209,6 +219,7 @@ pub(crate) fn field_changes(base: &ItemFields, head: &ItemFields) -> Vec<Field> 
                 commitment,
                 parent,
                 guardrails,
+                description,
             } = a;
             title_of(&mut out, title, &b.title);
             either_text(&mut out, owner, &b.owner, Field::Owner);
@@ -220,6 +231,7 @@ pub(crate) fn field_changes(base: &ItemFields, head: &ItemFields) -> Vec<Field> 
                     b.guardrails.clone(),
                 )));
             }
+            either_text(&mut out, description, &b.description, Field::Description);
         }
         (ItemFields::KeyResult(a), ItemFields::KeyResult(b)) => {
             let KrFields {
@@ -231,6 +243,9 @@ pub(crate) fn field_changes(base: &ItemFields, head: &ItemFields) -> Vec<Field> 
                 weight,
                 kpi,
                 due,
+                owner,
+                cadence,
+                description,
             } = a;
             both(&mut out, *start, b.start, Field::Start);
             both(&mut out, *target, b.target, Field::Target);
@@ -240,6 +255,9 @@ pub(crate) fn field_changes(base: &ItemFields, head: &ItemFields) -> Vec<Field> 
             either_text(&mut out, unit, &b.unit, Field::Unit);
             either(&mut out, kpi.clone(), b.kpi.clone(), Field::Kpi);
             either(&mut out, *due, b.due, Field::Due);
+            either_text(&mut out, owner, &b.owner, Field::Owner);
+            both(&mut out, *cadence, b.cadence, Field::KrCadence);
+            either_text(&mut out, description, &b.description, Field::Description);
         }
         (ItemFields::Kpi(a), ItemFields::Kpi(b)) => {
             let KpiFields {

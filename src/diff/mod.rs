@@ -14,8 +14,9 @@ pub(crate) mod rules;
 mod touched;
 
 pub(crate) use change::{
-    ChangeKind, CheckinChanges, Field, Figures, FromTo, ItemChange, ItemKind, ItemStatus, Wording,
-    checkin_differences, first_difference, same_checkin,
+    ChangeKind, CheckinChanges, Field, Figures, FromTo, ItemChange, ItemKind, ItemStatus, Revised,
+    Wording, checkin_differences, compare_drops, compare_revisions, drop_words, first_difference,
+    revision_words, same_checkin,
 };
 pub(crate) use item::{ItemFields, compare_checkins, field_changes, pair_checkins};
 pub(crate) use touched::Touched;
@@ -197,6 +198,12 @@ pub(crate) fn compare_with(base: Side, head: Side, opts: Options<'_>) -> Vec<Ite
         c.title = o.title.clone();
         c.base_span = bo.map(|o| o.span);
         c.head_span = ho.map(|o| o.span);
+        // A drop is history like a check-in: one that came with a new item is listed with
+        // it, one that went with a removed item is gone with it.
+        c.dropped = compare_drops(
+            bo.and_then(|o| o.dropped.as_ref()),
+            ho.and_then(|o| o.dropped.as_ref()),
+        );
         if let (Some(bo), Some(ho)) = (bo, ho) {
             c.fields = field_changes(
                 &ItemFields::objective(base.goals, bo),
@@ -269,6 +276,19 @@ fn key_results(
         c.title = kr.title.clone();
         c.base_span = bk.map(|(_, k)| k.span);
         c.head_span = hk.map(|(_, k)| k.span);
+        // Revisions and drops are history (SPEC 3.4), compared by content on every side, as
+        // check-ins are; an appended revision is not a moved target (the written `start` and
+        // `target` are what `goalpost_moved` compares).
+        let none_rev: &[Revision] = &[];
+        c.revisions = compare_revisions(
+            bk.map_or(none_rev, |(_, k)| &k.revisions),
+            hk.map_or(none_rev, |(_, k)| &k.revisions),
+            hk.and_then(|(_, k)| k.kind.bounds()),
+        );
+        c.dropped = compare_drops(
+            bk.and_then(|(_, k)| k.dropped.as_ref()),
+            hk.and_then(|(_, k)| k.dropped.as_ref()),
+        );
         match (bk, hk) {
             (Some((_, bk)), Some((_, hk))) if opts.is_flawed(bk.span) => {
                 c.base_flawed = true;

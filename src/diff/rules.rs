@@ -101,6 +101,7 @@ pub(crate) fn history(
     };
     for c in &changes {
         rewritten(c, base.sources, head_sources, base_name, &mut out.diags);
+        plan_rewritten(c, base_name, &mut out.diags);
         record.judge(c, &mut out.diags);
         if c.kind != ItemKind::KeyResult {
             continue;
@@ -304,6 +305,67 @@ fn period_open(head: &Goals, c: &ItemChange, as_of: Date) -> bool {
         .iter()
         .find(|o| &o.period.name == name)
         .is_some_and(|o| o.period.contains(as_of))
+}
+
+const PLAN_REWRITTEN_HELP: &str = "revisions and drops are an append-only history: restore it as it was; to change the plan again, append a new revision (`goalpost revise`), which keeps the old one and records why";
+
+/// `history-rewritten` for each revision or drop of the base that is now changed or gone
+/// (compared by content; appending one is fine).
+fn plan_rewritten(c: &ItemChange, base_name: &str, out: &mut Vec<Diagnostic>) {
+    let reference = c.reference_at_base();
+    let at = c.head_span.unwrap_or_default();
+    for r in &c.revisions.changed {
+        out.push(
+            Diagnostic::new(
+                Code::HistoryRewritten,
+                r.to.span,
+                format!(
+                    "the revision of `{reference}` on {} was changed since {base_name} (it was: {})",
+                    r.from.date,
+                    super::revision_words(&r.from, Wording::Brief)
+                ),
+            )
+            .help(PLAN_REWRITTEN_HELP),
+        );
+    }
+    for r in &c.revisions.removed {
+        let with = if c.change == ChangeKind::Removed {
+            " with its key result"
+        } else {
+            ""
+        };
+        out.push(
+            Diagnostic::new(
+                Code::HistoryRewritten,
+                at,
+                format!(
+                    "the revision of `{reference}` on {} ({}) was deleted{with} since {base_name}",
+                    r.date,
+                    super::revision_words(r, Wording::Brief)
+                ),
+            )
+            .help(PLAN_REWRITTEN_HELP),
+        );
+    }
+    if let Some((was, now)) = c.drop_rewritten() {
+        let what = match now {
+            Some(_) => "changed",
+            None if c.change == ChangeKind::Removed => "deleted with its item",
+            None => "deleted",
+        };
+        out.push(
+            Diagnostic::new(
+                Code::HistoryRewritten,
+                now.map_or(at, |d| d.span),
+                format!(
+                    "the drop of `{reference}` on {} was {what} since {base_name} (it was: {})",
+                    was.date,
+                    super::drop_words(was)
+                ),
+            )
+            .help("a drop is history: restore it as it was; an item taken up again belongs in a new objective or key result"),
+        );
+    }
 }
 
 /// `history-rewritten` for each check-in of the base that is now changed or gone.

@@ -711,3 +711,148 @@ fn a_field_change_has_one_wording_exact_or_brief() {
     let critical = Field::Critical(FromTo::new(Some(7.0), None));
     assert_eq!(critical.words(Exact), "critical 7 → none");
 }
+
+/// [`BASE`] with a revision of `tickets` and a drop of `completion` (SPEC 3.4).
+const PLANNED: &str = "\
+team: growth
+period: 2026-Q4
+objectives:
+  - id: onboarding
+    title: Onboarding needs no support
+    key_results:
+      - id: tickets
+        title: Fewer tickets
+        start: 250
+        target: 150
+        revisions:
+          - { date: 2026-10-20, target: 180, reason: the team halved }
+        checkins:
+          - { date: 2026-10-05, value: 240 }
+      - id: completion
+        title: Completion 60 to 80
+        start: 60
+        target: 80
+        dropped: { date: 2026-10-25, reason: the vendor left }
+";
+
+#[test]
+fn an_appended_revision_and_drop_are_history_not_a_moved_target() {
+    let base = PLANNED.replace(
+        "        dropped: { date: 2026-10-25, reason: the vendor left }\n",
+        "",
+    );
+    let head = PLANNED.replace(
+        "reason: the team halved }\n",
+        "reason: the team halved }\n          - { date: 2026-11-02, target: 170, start: 245, reason: more help }\n",
+    );
+    let changes = diff_at(&base, &head, "2026-11-15");
+    let tickets = find(&changes, "growth/onboarding/tickets");
+    assert!(!tickets.goalpost_moved, "{tickets:#?}");
+    assert!(tickets.fields.is_empty(), "{tickets:#?}");
+    let [added] = tickets.revisions.added.as_slice() else {
+        panic!("{tickets:#?}")
+    };
+    // The figures before are those in force the day before: the first revision's target.
+    assert_eq!(added.before, Some((250.0, 180.0)));
+    assert_eq!(
+        added.words(Wording::Brief),
+        "target 180 → 170, start 250 → 245 on 2026-11-02: more help"
+    );
+    let completion = find(&changes, "growth/onboarding/completion");
+    let dropped = completion.dropped.as_ref().expect("a drop added");
+    assert!(dropped.from.is_none());
+    assert_eq!(
+        dropped.to.as_ref().map(drop_words).as_deref(),
+        Some("dropped on 2026-10-25: the vendor left")
+    );
+    // Appending is allowed; both items are touched.
+    assert!(rules(&base, &head, "2026-11-15").is_empty());
+    let t = Touched::from_changes(&changes);
+    let kr = |id| Ref::key_result("growth", "onboarding", id);
+    assert!(t.item(ItemKind::KeyResult, Some("2026-Q4"), &kr("tickets")));
+    assert!(t.item(ItemKind::KeyResult, Some("2026-Q4"), &kr("completion")));
+}
+
+#[test]
+fn a_revision_or_drop_changed_or_removed_rewrites_history() {
+    let codes = |head: &str| -> Vec<(Code, String)> {
+        rules(PLANNED, head, "2026-11-15")
+            .into_iter()
+            .map(|(c, _, m)| (c, m))
+            .collect()
+    };
+    // Compared by content: the same revision written elsewhere (another form) is unchanged.
+    let moved = PLANNED.replace(
+        "          - { date: 2026-10-20, target: 180, reason: the team halved }\n",
+        "          - date: 2026-10-20\n            reason: the team halved\n            target: 180\n",
+    );
+    assert!(codes(&moved).is_empty(), "{:?}", codes(&moved));
+    let edited = PLANNED.replace("target: 180", "target: 175");
+    let found = codes(&edited);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Code::HistoryRewritten);
+    assert!(
+        found[0]
+            .1
+            .contains("revision of `growth/onboarding/tickets` on 2026-10-20 was changed"),
+        "{found:?}"
+    );
+    let removed = PLANNED.replace(
+        "          - { date: 2026-10-20, target: 180, reason: the team halved }\n",
+        "",
+    );
+    let found = codes(&removed.replace("        revisions:\n", ""));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("was deleted"), "{found:?}");
+    let redated = PLANNED.replace("2026-10-25, reason", "2026-10-26, reason");
+    let found = codes(&redated);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .1
+            .contains("drop of `growth/onboarding/completion` on 2026-10-25 was changed"),
+        "{found:?}"
+    );
+    let undropped = PLANNED.replace(
+        "        dropped: { date: 2026-10-25, reason: the vendor left }\n",
+        "",
+    );
+    let found = codes(&undropped);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("was deleted"), "{found:?}");
+    // A start or target edited in place is still a moved target.
+    let found = codes(&PLANNED.replace("target: 150", "target: 160"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Code::GoalpostMoved);
+}
+
+#[test]
+fn kr_owner_cadence_and_descriptions_are_plain_fields() {
+    let head = PLANNED
+        .replace(
+            "        start: 250\n",
+            "        start: 250\n        owner: bob\n        cadence: monthly\n        description: Support load\n",
+        )
+        .replace(
+            "    title: Onboarding needs no support\n",
+            "    title: Onboarding needs no support\n    description: Why\n",
+        );
+    let changes = diff_at(PLANNED, &head, "2026-11-15");
+    let words = |r: &str| -> Vec<String> {
+        find(&changes, r)
+            .fields
+            .iter()
+            .map(|f| f.words(Wording::Brief))
+            .collect()
+    };
+    assert_eq!(words("growth/onboarding"), ["description none → \"Why\""]);
+    assert_eq!(
+        words("growth/onboarding/tickets"),
+        [
+            "owner none → bob",
+            "cadence weekly → monthly",
+            "description none → \"Support load\""
+        ]
+    );
+    assert!(!find(&changes, "growth/onboarding/tickets").goalpost_moved);
+}

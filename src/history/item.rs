@@ -4,10 +4,11 @@
 
 use crate::diff::item::{KpiFields, KrFields, ObjectiveFields};
 use crate::diff::{
-    ChangeKind, CheckinChanges, ItemChange, ItemFields, ItemKind, field_changes, pair_checkins,
+    ChangeKind, CheckinChanges, ItemChange, ItemFields, ItemKind, compare_drops, compare_revisions,
+    field_changes, pair_checkins,
 };
-use crate::load::raw::{RawCheckin, RawFile, RawKeyResult, Sp};
-use crate::model::{Checkin, CheckinText, Date, Observation, Ref, Span};
+use crate::load::raw::{RawCheckin, RawDropped, RawFile, RawKeyResult, RawRevision, Sp};
+use crate::model::{Checkin, CheckinText, Date, Dropped, Observation, Ref, Revision, Span};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -137,6 +138,31 @@ pub(crate) struct Version {
     pub children: Vec<(String, ItemFields<'static>)>,
     /// By date; the first of duplicates wins (the validator reports the rest).
     pub checkins: BTreeMap<Date, Checkin>,
+    /// A key result's revisions as written (those with a real date and a reason).
+    pub revisions: Vec<Revision>,
+    /// The item's own `dropped:` (when it has a real date and a reason).
+    pub dropped: Option<Dropped>,
+}
+
+/// A revision as a past version wrote it, or nothing where it could not be read.
+fn revision_of(r: &RawRevision) -> Option<Revision> {
+    Some(Revision {
+        date: Date::parse(r.date.as_ref()?.value.as_str())?,
+        target: r.target.as_ref().map(|v| v.value),
+        start: r.start.as_ref().map(|v| v.value),
+        reason: r.reason.as_ref()?.value.clone(),
+        span: r.span,
+    })
+}
+
+/// A drop as a past version wrote it, or nothing where it could not be read.
+fn dropped_of(d: &Option<RawDropped>) -> Option<Dropped> {
+    let d = d.as_ref()?;
+    Some(Dropped {
+        date: Date::parse(d.date.as_ref()?.value.as_str())?,
+        reason: d.reason.as_ref()?.value.clone(),
+        span: d.span,
+    })
 }
 
 fn own(v: &Option<Sp<String>>) -> Option<Cow<'static, str>> {
@@ -157,6 +183,13 @@ fn kr_fields(kr: &RawKeyResult) -> ItemFields<'static> {
         weight: Some(kr.weight.as_ref().map_or(1.0, |w| w.value)),
         kpi: kr.kpi.as_ref().and_then(|k| k.value.parse().ok()),
         due: kr.due.as_ref().and_then(|d| Date::parse(&d.value)),
+        owner: own(&kr.owner),
+        cadence: Some(
+            kr.cadence
+                .as_ref()
+                .map_or(crate::model::KrCadence::Weekly, |c| c.value),
+        ),
+        description: own(&kr.description),
     })
 }
 
@@ -257,7 +290,9 @@ impl Version {
                             .flatten()
                             .filter_map(|r| r.value.parse().ok())
                             .collect(),
+                        description: own(&o.description),
                     }));
+                    self.dropped = dropped_of(&o.dropped);
                     for kr in o.key_results.iter().flatten() {
                         if let Some(id) = &kr.id
                             && !self.children.iter().any(|(c, _)| *c == id.value)
@@ -282,6 +317,13 @@ impl Version {
                     .and_then(|o| o.key_results.iter().flatten().find(|k| id_is(&k.id, id)));
                 if let Some(kr) = kr {
                     self.fields = Some(kr_fields(kr));
+                    self.revisions = kr
+                        .revisions
+                        .iter()
+                        .flatten()
+                        .filter_map(revision_of)
+                        .collect();
+                    self.dropped = dropped_of(&kr.dropped);
                     self.add_inline(&kr.checkins);
                 }
             }
@@ -374,8 +416,17 @@ pub(crate) fn changes(
         (None, None) => {}
     }
     own.checkins = pair_checkins(removed, added);
+    // Revisions and the drop live in the definition: compared when its file changed.
+    if let (Some(old), Some(new)) = (old, new) {
+        let written = match nf {
+            Some(ItemFields::KeyResult(k)) => k.start.zip(k.target),
+            _ => None,
+        };
+        own.revisions = compare_revisions(&old.revisions, &new.revisions, written);
+        own.dropped = compare_drops(old.dropped.as_ref(), new.dropped.as_ref());
+    }
     let changed = match own.change {
-        ChangeKind::Modified => !own.fields.is_empty() || !own.checkins.is_empty(),
+        ChangeKind::Modified => own.changed_itself(),
         _ => true,
     };
     let mut out = Vec::new();

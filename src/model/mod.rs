@@ -218,19 +218,25 @@ impl KeyResult {
     pub fn measure_at(&self, t: Date) -> KrMeasure {
         match self.kind {
             KrMeasure::Metric { start, target } if !self.revisions.is_empty() => {
-                let mut applied: Vec<&Revision> =
-                    self.revisions.iter().filter(|r| r.date <= t).collect();
-                applied.sort_by_key(|r| r.date);
-                let (mut start, mut target) = (start, target);
-                for r in applied {
-                    start = r.start.unwrap_or(start);
-                    target = r.target.unwrap_or(target);
-                }
+                let (start, target) = in_force((start, target), &self.revisions, t);
                 KrMeasure::Metric { start, target }
             }
             m => m,
         }
     }
+}
+
+/// A metric's `(start, target)` in force at `t` (SPEC 3.4): `written` as revised by the
+/// revisions dated on or before `t`, in date order, each changing the fields it names.
+pub(crate) fn in_force(written: (f64, f64), revisions: &[Revision], t: Date) -> (f64, f64) {
+    let mut applied: Vec<&Revision> = revisions.iter().filter(|r| r.date <= t).collect();
+    applied.sort_by_key(|r| r.date);
+    let (mut start, mut target) = written;
+    for r in applied {
+        start = r.start.unwrap_or(start);
+        target = r.target.unwrap_or(target);
+    }
+    (start, target)
 }
 
 /// What a key result measures.

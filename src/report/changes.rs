@@ -3,8 +3,8 @@
 //! ([`super::log`]). Each derives `JsonSchema`, so `goalpost schema --output diff|log`
 //! describes exactly what is printed.
 
-use crate::diff::{ChangeKind, Field, FromTo, ItemKind};
-use crate::model::{Checkin, Observation, Ref};
+use crate::diff::{ChangeKind, Field, FromTo, ItemChange, ItemKind, Revised};
+use crate::model::{Checkin, Dropped, Observation, Ref, Revision};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -77,9 +77,10 @@ pub(crate) enum FieldValue {
 /// Another field that changed.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub(crate) struct FieldJson {
-    /// `owner`, `commitment`, `parent`, `guardrails` (objectives); `kind`, `weight`, `unit`,
-    /// `kpi` (key results); `critical` (set or unset), `better`, `cadence`, `unit`, `owner`
-    /// (KPIs). In `log`, also `title`, `start` and `target`.
+    /// `owner`, `commitment`, `parent`, `guardrails`, `description` (objectives); `kind`,
+    /// `weight`, `unit`, `kpi`, `due`, `owner`, `cadence`, `description` (key results);
+    /// `critical` (set or unset), `better`, `cadence`, `unit`, `owner` (KPIs). In `log`, also
+    /// `title`, `start` and `target`.
     pub field: String,
     pub from: FieldValue,
     pub to: FieldValue,
@@ -113,7 +114,9 @@ impl FieldJson {
             Field::Kind(p) => (text(&p.from), text(&p.to)),
             Field::Better(p) => (text(&p.from), text(&p.to)),
             Field::Cadence(p) => (text(&p.from), text(&p.to)),
+            Field::KrCadence(p) => (text(&p.from), text(&p.to)),
             Field::Due(p) => (opt(&p.from), opt(&p.to)),
+            Field::Description(p) => (opt(&p.from), opt(&p.to)),
         };
         FieldJson {
             field: f.name().to_owned(),
@@ -159,6 +162,114 @@ impl From<&Checkin> for CheckinJson {
             note: c.note().map(str::to_owned),
             by: c.by().map(str::to_owned),
             correction: c.correction().map(|x| x.reason.clone()),
+        }
+    }
+}
+
+/// A key result's revision (SPEC 3.4): from `date` on, the `target` and `start` it names
+/// (null when it leaves one as it was).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct RevisionJson {
+    /// YYYY-MM-DD.
+    pub date: String,
+    pub target: Option<f64>,
+    pub start: Option<f64>,
+    pub reason: String,
+}
+
+impl From<&Revision> for RevisionJson {
+    fn from(r: &Revision) -> Self {
+        RevisionJson {
+            date: r.date.to_string(),
+            target: r.target,
+            start: r.start,
+            reason: r.reason.clone(),
+        }
+    }
+}
+
+/// A revision appended, with the figures in force the day before it (null where they could
+/// not be told: not a metric).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct RevisedJson {
+    /// YYYY-MM-DD.
+    pub date: String,
+    pub target: Option<f64>,
+    pub start: Option<f64>,
+    pub reason: String,
+    pub target_before: Option<f64>,
+    pub start_before: Option<f64>,
+}
+
+impl From<&Revised> for RevisedJson {
+    fn from(r: &Revised) -> Self {
+        let v = &r.revision;
+        RevisedJson {
+            date: v.date.to_string(),
+            target: v.target,
+            start: v.start,
+            reason: v.reason.clone(),
+            target_before: r.before.map(|b| b.1),
+            start_before: r.before.map(|b| b.0),
+        }
+    }
+}
+
+/// When and why an item was dropped (SPEC 3.4).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct DropJson {
+    /// YYYY-MM-DD.
+    pub date: String,
+    pub reason: String,
+}
+
+impl From<&Dropped> for DropJson {
+    fn from(d: &Dropped) -> Self {
+        DropJson {
+            date: d.date.to_string(),
+            reason: d.reason.clone(),
+        }
+    }
+}
+
+/// An item's history of plan (SPEC 3.4) that changed: revisions and its drop, the same keys
+/// in `diff` and `log`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct PlanJson {
+    /// Revisions appended (a key result), by date.
+    pub revisions_added: Vec<RevisedJson>,
+    /// Revisions of the base whose content changed (`history-rewritten`).
+    pub revisions_changed: Vec<FromToJson<RevisionJson>>,
+    /// Revisions of the base that are gone (`history-rewritten`).
+    pub revisions_removed: Vec<RevisionJson>,
+    /// The item's own `dropped` before → after, when it changed (null when it did not):
+    /// `from` null is a drop added; anything else rewrites history.
+    pub dropped: Option<FromToJson<Option<DropJson>>>,
+}
+
+impl PlanJson {
+    /// `with_removed`: list the revisions and drop that went with a removed item (`log`;
+    /// `diff` lists a removed item alone, as it does its check-ins).
+    pub(crate) fn of(c: &ItemChange, with_removed: bool) -> PlanJson {
+        let r = &c.revisions;
+        let gone = c.change == ChangeKind::Removed && !with_removed;
+        PlanJson {
+            revisions_added: r.added.iter().map(RevisedJson::from).collect(),
+            revisions_changed: r
+                .changed
+                .iter()
+                .map(|p| from_to(p, |r| RevisionJson::from(r)))
+                .collect(),
+            revisions_removed: if gone {
+                Vec::new()
+            } else {
+                r.removed.iter().map(RevisionJson::from).collect()
+            },
+            dropped: c
+                .dropped
+                .as_ref()
+                .filter(|_| !gone)
+                .map(|d| from_to(d, |x| x.as_ref().map(DropJson::from))),
         }
     }
 }

@@ -5,9 +5,12 @@
 //! Input is what the engine ([`crate::diff::compare`]) returns; each change is worded once
 //! ([`details`]) for text and Markdown; nothing here computes.
 
-use super::changes::{CheckinJson, FieldJson, FromToJson, checkin_pairs, from_to};
+use super::changes::{CheckinJson, FieldJson, FromToJson, PlanJson, checkin_pairs, from_to};
 use super::text::{num, score};
-use crate::diff::{ChangeKind, Field, FromTo, ItemChange, ItemKind, ItemStatus, Wording};
+use crate::diff::{
+    ChangeKind, Field, FromTo, ItemChange, ItemKind, ItemStatus, Wording, drop_words,
+    revision_words,
+};
 use crate::model::{Checkin, Date, Observation, Ref};
 use crate::text::fit::{Document, GITHUB_LIMIT};
 use crate::text::safe;
@@ -200,6 +203,7 @@ fn details(c: &ItemChange) -> Vec<String> {
     for k in removed_checkins(c) {
         out.push(format!("check-in removed: {}", checkin_text(k)));
     }
+    out.extend(plan_lines(c));
     let mut figures = Vec::new();
     if let Some(f) = &c.figures {
         if let Some(s) = &f.score
@@ -215,6 +219,77 @@ fn details(c: &ItemChange) -> Vec<String> {
         figures.push(format!("status {}", pair(&f.status, |s| status_label(*s))));
     }
     out.push(figures.join(", "));
+    out
+}
+
+/// The revisions and the drop that changed, in words (SPEC 3.4): `revised: target 80 → 70 on
+/// 2026-11-10: reason`, `dropped on 2026-11-20: reason`; a rewrite says what it was. A
+/// removed item's go with it, unlisted.
+fn plan_lines(c: &ItemChange) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &c.revisions.added {
+        out.push(format!("revised: {}", r.words(Wording::Brief)));
+    }
+    for r in &c.revisions.changed {
+        out.push(format!(
+            "revision changed: {} → {}",
+            revision_words(&r.from, Wording::Brief),
+            revision_words(&r.to, Wording::Brief)
+        ));
+    }
+    if c.change != ChangeKind::Removed {
+        for r in &c.revisions.removed {
+            out.push(format!(
+                "revision removed: {}",
+                revision_words(r, Wording::Brief)
+            ));
+        }
+        match c.dropped.as_ref().map(|d| (&d.from, &d.to)) {
+            Some((None, Some(to))) => out.push(drop_words(to)),
+            Some((Some(from), Some(to))) => out.push(format!(
+                "drop changed: {} → {}",
+                drop_words(from),
+                drop_words(to)
+            )),
+            Some((Some(from), None)) => out.push(format!("drop removed: {}", drop_words(from))),
+            Some((None, None)) | None => {}
+        }
+    }
+    out
+}
+
+/// The revisions and the drop of the base that `c` changes or deletes (`history-rewritten`),
+/// in words.
+fn plan_rewrites(c: &ItemChange) -> Vec<String> {
+    let with = if c.change == ChangeKind::Removed {
+        " with its item"
+    } else {
+        ""
+    };
+    let mut out: Vec<String> = c
+        .revisions
+        .changed
+        .iter()
+        .map(|r| {
+            format!(
+                "revision {} → {}",
+                revision_words(&r.from, Wording::Brief),
+                revision_words(&r.to, Wording::Brief)
+            )
+        })
+        .collect();
+    out.extend(c.revisions.removed.iter().map(|r| {
+        format!(
+            "revision {} removed{with}",
+            revision_words(r, Wording::Brief)
+        )
+    }));
+    if let Some((was, now)) = c.drop_rewritten() {
+        out.push(match now {
+            Some(now) => format!("{} → {}", drop_words(was), drop_words(now)),
+            None => format!("{} removed{with}", drop_words(was)),
+        });
+    }
     out
 }
 
@@ -390,6 +465,25 @@ pub(crate) fn markdown_within(h: &Header, changes: &[ItemChange], limit: usize) 
         }
         doc.section(&[(rewritten.len(), "rewritten check-in")], || out);
     }
+    let plan: Vec<(&ItemChange, String)> = changes
+        .iter()
+        .flat_map(|c| plan_rewrites(c).into_iter().map(move |r| (c, r)))
+        .collect();
+    if !plan.is_empty() {
+        let mut out = format!(
+            "**⛔ {} rewritten** (`history-rewritten`, revisions and drops): they are an append-only history, and `check --base` rejects this; restore them and append a new revision instead.\n\n",
+            crate::text::plural(plan.len(), "history entry").replace("entrys", "entries")
+        );
+        for (c, what) in &plan {
+            out.push_str(&format!(
+                "- `{}` ({}): {}\n",
+                cell(&c.reference.to_string()),
+                cell(c.period.as_deref().unwrap_or("")),
+                cell(what)
+            ));
+        }
+        doc.section(&[(plan.len(), "revision or drop rewrite")], || out);
+    }
     let mut teams: Vec<&str> = changes.iter().map(ItemChange::team).collect();
     teams.sort_unstable();
     teams.dedup();
@@ -530,6 +624,9 @@ pub(crate) struct ChangeJson {
     /// correction, whose `correction` says why.
     pub checkins_corrected: Vec<FromToJson<CheckinJson>>,
     pub checkins_removed: Vec<CheckinJson>,
+    /// Revisions and the drop (SPEC 3.4): history, like check-ins.
+    #[serde(flatten)]
+    pub plan: PlanJson,
     /// Objective score or key-result progress (null where the side has no such item).
     pub score: Option<FromToJson<Option<f64>>>,
     /// A key result's current value or a KPI's latest value.
@@ -568,6 +665,7 @@ impl From<&ItemChange> for ChangeJson {
             checkins_changed: checkin_pairs(&c.checkins.changed),
             checkins_corrected: checkin_pairs(&c.checkins.corrected),
             checkins_removed: checkins(removed_checkins(c)),
+            plan: PlanJson::of(c, false),
             score: figures
                 .and_then(|f| f.score.as_ref())
                 .map(|s| from_to(s, |x| *x)),

@@ -4,8 +4,10 @@
 //! returns ([`crate::history::Change`]: the engine's [`ItemChange`]s per commit); each kind of
 //! change is worded once here ([`summaries`]).
 
-use super::changes::{ChangeJsonKind, CheckinJson, FieldJson, FromToJson, KindJson, checkin_pairs};
-use crate::diff::{ChangeKind, Field, ItemChange, ItemKind, Wording};
+use super::changes::{
+    ChangeJsonKind, CheckinJson, FieldJson, FromToJson, KindJson, PlanJson, checkin_pairs,
+};
+use crate::diff::{ChangeKind, Field, ItemChange, ItemKind, Wording, drop_words, revision_words};
 use crate::history::Change;
 use crate::model::{Checkin, Date, Observation, Ref};
 use crate::text::safe::human;
@@ -80,6 +82,47 @@ fn changed_summary(old: &Checkin, new: &Checkin) -> String {
     format!("check-in {} changed {}", new.date, parts.join(", "))
 }
 
+/// The revisions and the drop that changed (SPEC 3.4), each with its date: `revised: target
+/// 80 → 70 on 2026-11-10: reason`, `dropped on 2026-11-20: reason`, and rewrites as such.
+fn plan_summaries(c: &ItemChange) -> Vec<(Date, String)> {
+    let mut out = Vec::new();
+    for r in &c.revisions.added {
+        out.push((
+            r.revision.date,
+            format!("revised: {}", r.words(Wording::Exact)),
+        ));
+    }
+    for r in &c.revisions.changed {
+        out.push((
+            r.to.date,
+            format!(
+                "revision {} changed: {} → {}",
+                r.to.date,
+                revision_words(&r.from, Wording::Exact),
+                revision_words(&r.to, Wording::Exact)
+            ),
+        ));
+    }
+    for r in &c.revisions.removed {
+        out.push((
+            r.date,
+            format!("revision removed: {}", revision_words(r, Wording::Exact)),
+        ));
+    }
+    match c.dropped.as_ref().map(|d| (&d.from, &d.to)) {
+        Some((None, Some(to))) => out.push((to.date, drop_words(to))),
+        Some((Some(from), Some(to))) => out.push((
+            to.date,
+            format!("drop changed: {} → {}", drop_words(from), drop_words(to)),
+        )),
+        Some((Some(from), None)) => {
+            out.push((from.date, format!("drop removed: {}", drop_words(from))))
+        }
+        Some((None, None)) | None => {}
+    }
+    out
+}
+
 /// The id of a key result's ref (`team/objective/kr` → `kr`).
 fn kr_id(r: &Ref) -> &str {
     match r {
@@ -125,6 +168,7 @@ pub(crate) fn summaries(item: &Ref, changes: &[ItemChange]) -> Vec<String> {
                     .iter()
                     .map(|k| (k.to.date, changed_summary(&k.from, &k.to))),
             );
+            dated.extend(plan_summaries(c));
             dated.sort_by_key(|d| d.0);
             out.extend(dated.into_iter().map(|d| d.1));
         } else {
@@ -221,6 +265,9 @@ pub(crate) struct LogChangeJson {
     /// correction, whose `correction` says why.
     pub checkins_corrected: Vec<FromToJson<CheckinJson>>,
     pub checkins_removed: Vec<CheckinJson>,
+    /// Revisions and the drop (SPEC 3.4): history, like check-ins.
+    #[serde(flatten)]
+    pub plan: PlanJson,
 }
 
 impl From<&ItemChange> for LogChangeJson {
@@ -236,6 +283,7 @@ impl From<&ItemChange> for LogChangeJson {
             checkins_changed: checkin_pairs(&c.checkins.changed),
             checkins_corrected: checkin_pairs(&c.checkins.corrected),
             checkins_removed: checkins(&c.checkins.removed),
+            plan: PlanJson::of(c, true),
         }
     }
 }
