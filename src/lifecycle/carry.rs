@@ -12,26 +12,31 @@ const EPS: f64 = 1e-9;
 
 /// Whether `rollover` carries an objective with this score (as of min(T, end of its
 /// period)): below its pass mark, or always with `all`.
+/// A dropped objective is never carried (SPEC 7.0).
 pub(crate) fn carries(o: &Objective, s: &ObjectiveScore, all: bool) -> bool {
-    all || grade(s.score, o.commitment) == Status::Missed
+    s.status != Status::Dropped && (all || grade(s.score, o.commitment) == Status::Missed)
 }
 
 /// Whether a key result of a carried objective is carried: its progress is below 1, or
 /// always with `all`.
+/// A dropped key result is never carried (SPEC 7.0).
 pub(crate) fn carries_kr(s: &KrScore, all: bool) -> bool {
-    all || s.progress + EPS < 1.0
+    s.status != Status::Dropped && (all || s.progress + EPS < 1.0)
 }
 
-/// The `start` of a carried metric key result: its current value, so that the new period
-/// measures the change still to make; its old `start` when it has no current value, or
-/// when the current value is its target (a finished key result carried by `--all`: a start
-/// equal to the target would describe no change). `None` for a milestone.
-pub(crate) fn carried_start(kr: &KeyResult, s: &KrScore) -> Option<f64> {
-    let (start, target) = kr.kind.bounds()?;
-    Some(match s.current {
+/// The `(start, target)` of a carried metric key result (SPEC 7.0): the target in force at
+/// `end`, the end of the period it leaves (its revisions are not copied), and as start its
+/// current value, so that the new period measures the change still to make; the start in
+/// force at `end` when it has no current value, or when the current value is that target (a
+/// finished key result carried by `--all`: a start equal to the target would describe no
+/// change). `None` for a milestone.
+pub(crate) fn carried_bounds(kr: &KeyResult, s: &KrScore, end: Date) -> Option<(f64, f64)> {
+    let (start, target) = kr.measure_at(end).bounds()?;
+    let start = match s.current {
         Some(c) if c != target => c,
         _ => start,
-    })
+    };
+    Some((start, target))
 }
 
 /// The objectives of `period` (among `objectives`, in their order) that `rollover` would
@@ -98,6 +103,8 @@ objectives:
         let card = scored(&goals, "2026-10-15");
         let o = goals.objective(ObjectiveId::new(0));
         let s = card.objective(ObjectiveId::new(0));
+        let carried_start =
+            |kr: &KeyResult, ks: &KrScore| carried_bounds(kr, ks, o.period.end).map(|b| b.0);
         let carried: Vec<(&str, Option<f64>)> = o
             .key_results
             .iter()
@@ -129,5 +136,49 @@ objectives:
             ..s.key_results[1].clone()
         };
         assert_eq!(carried_start(&o.key_results[1], &on_target), Some(10.0));
+    }
+
+    #[test]
+    fn dropped_items_are_never_carried_and_revised_targets_are() {
+        let q3 = "\
+team: g
+period: 2026-Q3
+objectives:
+  - id: gone
+    title: Given up
+    dropped: { date: 2026-08-01, reason: reorg }
+    key_results:
+      - { id: a, title: A, start: 0, target: 10 }
+  - id: kept
+    title: Kept
+    key_results:
+      - { id: cut, title: C, start: 0, target: 10, dropped: { date: 2026-08-01, reason: no budget } }
+      - id: revised
+        title: R
+        start: 0
+        target: 10
+        revisions:
+          - { date: 2026-08-01, target: 8, reason: smaller market }
+          - { date: 2026-09-01, start: 1, reason: measured again }
+      - { id: plain, title: P, start: 0, target: 10, checkins: [{ date: 2026-09-01, value: 4 }] }
+";
+        let goals = goals_of(&[q3]);
+        let card = scored(&goals, "2026-10-15");
+        let (gone, kept) = (ObjectiveId::new(0), ObjectiveId::new(1));
+        assert!(!carries(goals.objective(gone), card.objective(gone), true));
+        assert!(carries(goals.objective(kept), card.objective(kept), false));
+        let o = goals.objective(kept);
+        let s = card.objective(kept);
+        let carried: Vec<(&str, Option<(f64, f64)>)> = o
+            .key_results
+            .iter()
+            .zip(&s.key_results)
+            .filter(|(_, ks)| carries_kr(ks, true))
+            .map(|(kr, ks)| (kr.id.as_str(), carried_bounds(kr, ks, o.period.end)))
+            .collect();
+        assert_eq!(
+            carried,
+            [("revised", Some((1.0, 8.0))), ("plain", Some((4.0, 10.0)))]
+        );
     }
 }

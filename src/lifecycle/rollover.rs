@@ -5,12 +5,12 @@
 //! `…-carried.yaml`) or the whole rollover is refused, for every team at once. Writing,
 //! validating and removing again are the caller's (`cli/rollover.rs`).
 
-use super::carry::{carried_start, carries, carries_kr};
+use super::carry::{carried_bounds, carries, carries_kr};
 use crate::checkin::{number, scalar};
 use crate::load::Sources;
 use crate::model::*;
 use crate::period::builtin;
-use crate::score::Scorecard;
+use crate::score::{Scorecard, Status};
 use crate::text::num;
 use std::collections::{BTreeSet, HashSet};
 
@@ -317,8 +317,8 @@ fn objective(
         guardrails,
         key_results,
         carried_from: _, // replaced: the new one names FROM
-        description: _,  // TODO issue 27
-        dropped: _,      // TODO issue 27
+        description,
+        dropped: _, // a dropped objective is not carried (`carries`): this one has none in force
         span: _,
     } = o;
     out.push_str(&format!(
@@ -330,6 +330,9 @@ fn objective(
     out.push_str(&format!("    title: {}\n", yaml_text(title)));
     if let Some(owner) = owner {
         out.push_str(&format!("    owner: {}\n", yaml_text(owner)));
+    }
+    if let Some(d) = description {
+        out.push_str(&format!("    description: {}\n", yaml_text(d)));
     }
     if *commitment == Commitment::Committed {
         out.push_str("    commitment: committed\n");
@@ -345,17 +348,21 @@ fn objective(
         out.push_str(&format!("    guardrails: [{}]\n", refs.join(", ")));
     }
     out.push_str(&format!("    carried_from: {}\n", period(from)));
-    let done: Vec<&str> = key_results
-        .iter()
-        .zip(&s.key_results)
-        .filter(|(_, ks)| !carries_kr(ks, all))
-        .map(|(kr, _)| kr.id.as_str())
-        .collect();
-    if !done.is_empty() {
-        out.push_str(&format!(
-            "    # done in {from}, not carried: {}\n",
-            done.join(", ")
-        ));
+    let left = |dropped: bool| -> Vec<&str> {
+        key_results
+            .iter()
+            .zip(&s.key_results)
+            .filter(|(_, ks)| !carries_kr(ks, all) && (ks.status == Status::Dropped) == dropped)
+            .map(|(kr, _)| kr.id.as_str())
+            .collect()
+    };
+    for (list, why) in [(left(false), "done"), (left(true), "dropped")] {
+        if !list.is_empty() {
+            out.push_str(&format!(
+                "    # {why} in {from}, not carried: {}\n",
+                list.join(", ")
+            ));
+        }
     }
     let krs: Vec<_> = key_results
         .iter()
@@ -368,12 +375,18 @@ fn objective(
     }
     out.push_str("    key_results:\n");
     for (kr, ks) in krs {
-        key_result(out, goals, kr, ks);
+        key_result(out, goals, kr, ks, o.period.end);
     }
 }
 
 /// A carried key result (SPEC 7.0).
-fn key_result(out: &mut String, goals: &Goals, kr: &KeyResult, ks: &crate::score::KrScore) {
+fn key_result(
+    out: &mut String,
+    goals: &Goals,
+    kr: &KeyResult,
+    ks: &crate::score::KrScore,
+    end: Date,
+) {
     // Every field is named (no `..`), as for the objective.
     let KeyResult {
         id,
@@ -382,23 +395,28 @@ fn key_result(out: &mut String, goals: &Goals, kr: &KeyResult, ks: &crate::score
         unit,
         weight,
         kpi,
-        checkins: _,    // check-ins start afresh
-        owner: _,       // TODO issue 27
-        cadence: _,     // TODO issue 27
-        description: _, // TODO issue 27
-        revisions: _,   // TODO issue 27
-        dropped: _,     // TODO issue 27
+        checkins: _, // check-ins start afresh
+        owner,
+        cadence,
+        description,
+        revisions: _, // not copied: the target in force at the end is the new plan
+        dropped: _,   // a dropped key result is not carried (`carries_kr`)
         span: _,
     } = kr;
     out.push_str(&format!("      - id: {}\n", yaml_text(id)));
     out.push_str(&format!("        title: {}\n", yaml_text(title)));
+    if let Some(d) = description {
+        out.push_str(&format!("        description: {}\n", yaml_text(d)));
+    }
     match *kind {
         // A milestone's `due` lies in the period it leaves, so it is not carried (SPEC
         // 7.0): the team sets a new one for the next period.
-        KrMeasure::Milestone { due: _ } => out.push_str("        kind: milestone\n"),
-        // The start is where it ended ([`carried_start`]).
-        KrMeasure::Metric { target, start: _ } => {
-            let start = carried_start(kr, ks).unwrap_or(target);
+        KrMeasure::Milestone { due: _ } => out.push_str("        kind: milestone\n"), // Where it ended, toward the target in force at the end ([`carried_bounds`]).
+        KrMeasure::Metric {
+            target: _,
+            start: _,
+        } => {
+            let (start, target) = carried_bounds(kr, ks, end).unwrap_or_default();
             // Finite model numbers always have a YAML form.
             let n = |x: f64| number(x).unwrap_or_else(|| num(x));
             out.push_str(&format!("        start: {}\n", n(start)));
@@ -419,6 +437,12 @@ fn key_result(out: &mut String, goals: &Goals, kr: &KeyResult, ks: &crate::score
             "        kpi: {}\n",
             yaml_text(&goals.kpi(*k).reference().to_string())
         ));
+    }
+    if let Some(owner) = owner {
+        out.push_str(&format!("        owner: {}\n", yaml_text(owner)));
+    }
+    if *cadence != KrCadence::Weekly {
+        out.push_str(&format!("        cadence: {cadence}\n"));
     }
 }
 

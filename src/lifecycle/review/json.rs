@@ -5,7 +5,7 @@
 //! `format_version` 2: calibration changed its meaning (SPEC 7.0).
 
 use super::{Band, Calibration, Grade, Review};
-use crate::model::{Commitment, KrKind};
+use crate::model::{Commitment, Date, KeyResult, KrKind, Revision};
 use crate::report::wire::{FormatVersion, num};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -43,6 +43,41 @@ pub(crate) struct TeamJson {
     pub calibration: CalibrationJson,
     /// Every aspirational objective of the team scored 1.0 (a sign of targets set too low).
     pub sandbagging: bool,
+    /// The items dropped in the period, not graded (SPEC 3.4): every dropped objective, then
+    /// every dropped key result of an objective not dropped. `objectives` leaves them out.
+    pub dropped: Vec<DroppedJson>,
+}
+
+/// An objective or key result dropped in the period.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct DroppedJson {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// "all key results dropped" for an objective dropped through its key results.
+    pub reason: String,
+}
+
+/// A revision of a key result's plan (SPEC 3.4): from `date` on, the `target` and `start` it
+/// names (null when it left one as it was).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct RevisionJson {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    #[serde(serialize_with = "num::opt")]
+    pub target: Option<f64>,
+    #[serde(serialize_with = "num::opt")]
+    pub start: Option<f64>,
+    pub reason: String,
+}
+
+/// The note of a check-in dated in the period.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct NoteJson {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub note: String,
 }
 
 /// An objective's final figures.
@@ -82,6 +117,13 @@ pub(crate) struct KrJson {
     /// null when it gave no confidence inside the period (it is not counted).
     #[serde(serialize_with = "num::opt")]
     pub brier: Option<f64>,
+    /// Its own owner (null when its objective's applies).
+    pub owner: Option<String>,
+    /// Its target history: its revisions dated in the period, by date.
+    pub revisions: Vec<RevisionJson>,
+    /// The notes of its check-ins (its KPI's, for a key result with `kpi:`) dated in the
+    /// period, by date.
+    pub notes: Vec<NoteJson>,
 }
 
 /// How well confidences matched outcomes. A confidence is the stated probability that the
@@ -97,8 +139,8 @@ pub(crate) struct CalibrationJson {
     pub brier: Option<f64>,
     /// The number of key results counted (each once).
     pub n: usize,
-    /// Per owner: a key result counts for its objective's owner (key results without an
-    /// owner count only above).
+    /// Per owner: a key result counts for its own owner, else its objective's (key results
+    /// without either count only above). Dropped key results do not count.
     pub by_owner: BTreeMap<String, BrierJson>,
 }
 
@@ -128,6 +170,20 @@ fn calibration(c: &Calibration) -> CalibrationJson {
             })
             .collect(),
     }
+}
+
+/// A key result's revisions dated on or before `end`, by date.
+fn revisions(kr: &KeyResult, end: Date) -> Vec<RevisionJson> {
+    let mut list: Vec<&Revision> = kr.revisions.iter().filter(|r| r.date <= end).collect();
+    list.sort_by_key(|r| r.date);
+    list.into_iter()
+        .map(|r| RevisionJson {
+            date: r.date.to_string(),
+            target: r.target,
+            start: r.start,
+            reason: r.reason.clone(),
+        })
+        .collect()
 }
 
 /// The wire value of a review.
@@ -166,6 +222,16 @@ pub(crate) fn document(r: &Review) -> ReviewJson {
                                 band: k.band,
                                 confidence: k.confidence(),
                                 brier: k.calibration.map(|b| b.brier),
+                                owner: k.kr.owner.clone(),
+                                revisions: revisions(k.kr, r.period.end),
+                                notes: k
+                                    .notes
+                                    .iter()
+                                    .map(|(date, note)| NoteJson {
+                                        date: date.to_string(),
+                                        note: (*note).to_owned(),
+                                    })
+                                    .collect(),
                             })
                             .collect(),
                     })
@@ -182,6 +248,15 @@ pub(crate) fn document(r: &Review) -> ReviewJson {
                     .collect(),
                 calibration: calibration(&t.calibration),
                 sandbagging: t.sandbagging,
+                dropped: t
+                    .dropped
+                    .iter()
+                    .map(|d| DroppedJson {
+                        reference: d.reference.to_string(),
+                        date: d.date.to_string(),
+                        reason: d.reason.to_owned(),
+                    })
+                    .collect(),
             })
             .collect(),
         calibration: calibration(&r.calibration),

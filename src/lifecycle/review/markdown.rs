@@ -2,7 +2,8 @@
 //! or a wiki. A summary table of the teams, calibration (what a confidence and a Brier score
 //! mean; with `--by-owner`, per owner and the best- and worst-calibrated owners once each has
 //! [`RANKED_N`] key results with a confidence), then a
-//! section per team (objectives, key results folded, what to carry over, a `sandbagging`
+//! section per team (objectives, key results folded with their target history and check-in
+//! notes, the items dropped, what to carry over, a `sandbagging`
 //! note when every aspirational objective scored 1.0), and questions for the meeting. Within
 //! GitHub's comment limit ([`fit`]); repository text goes through [`safe::markdown`].
 
@@ -176,20 +177,40 @@ fn team(r: &Review, t: &TeamReview) -> String {
     );
     for o in &t.objectives {
         for k in &o.key_results {
+            // The target history and the notes go under the figures at the end, one per line.
+            let mut at_end = md(&k.measure());
+            for r in &k.revisions {
+                let _ = write!(at_end, "<br>revised: {}", md(r));
+            }
+            for (date, note) in &k.notes {
+                let _ = write!(at_end, "<br>note {date}: {}", md(note));
+            }
             let _ = writeln!(
                 out,
-                "| `{}` {} | {} | {} | {} | {} | {} |",
+                "| `{}` {} | {} | {} | {} | {at_end} | {} |",
                 k.reference,
                 md(&k.kr.title),
                 score(k.progress()),
                 grade(k.grade),
                 band(k.band),
-                md(&k.measure()),
                 k.confidence().map_or("–".to_owned(), num)
             );
         }
     }
     out.push_str("\n</details>\n\n");
+    if !t.dropped.is_empty() {
+        out.push_str("**Dropped** (not graded):\n\n");
+        for d in &t.dropped {
+            let _ = writeln!(
+                out,
+                "- `{}`: dropped on {}: {}",
+                md(&d.reference.to_string()),
+                d.date,
+                md(d.reason)
+            );
+        }
+        out.push('\n');
+    }
     if t.carry_over.is_empty() {
         out.push_str("**Carry over:** nothing; every objective reached its pass mark.\n");
     } else {

@@ -1,7 +1,8 @@
 //! `goalpost review PERIOD` as a value (SPEC 7.0): for a closed period, per team, each
-//! objective's and key result's final score, grade and colour band, the carry-over
-//! candidates (the [`carry`](super::carry) rule `rollover` uses) and the calibration of the
-//! confidences given. Renderers: [`text`] (terminal), [`markdown`] (a retrospective for a
+//! objective's and key result's final score, grade and colour band (with its target history
+//! and check-in notes), the items dropped (listed apart, not graded, not calibrated), the
+//! carry-over candidates (the [`carry`](super::carry) rule `rollover` uses) and the
+//! calibration of the confidences given. Renderers: [`text`] (terminal), [`markdown`] (a retrospective for a
 //! pull request or a wiki) and [`json`] (scripts; its wire types are the schema of
 //! `goalpost schema --output review`).
 
@@ -163,8 +164,8 @@ impl Brier {
     }
 }
 
-/// Calibration over a set of key results: overall and per owner (a key result's owner is its
-/// objective's; key results without an owner count overall only).
+/// Calibration over a set of key results: overall and per owner (a key result's own owner,
+/// else its objective's; key results without either count overall only).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Calibration {
     pub all: Brier,
@@ -210,6 +211,12 @@ pub(crate) struct KrReview<'g> {
     pub band: Band,
     /// Its calibration; `None` when it gave no confidence inside the period.
     pub calibration: Option<KrBrier>,
+    /// Its target history: its revisions in words, oldest first ("target 80 → 70 on
+    /// 2026-11-10: the scope was cut").
+    pub revisions: Vec<String>,
+    /// The notes of its check-ins (its KPI's, for a `kpi:` key result) dated in the period,
+    /// by date.
+    pub notes: Vec<(Date, &'g str)>,
 }
 
 impl KrReview<'_> {
@@ -241,11 +248,24 @@ pub(crate) struct ObjectiveReview<'g> {
     pub key_results: Vec<KrReview<'g>>,
 }
 
+/// An item dropped in the period (SPEC 3.4, 7.0): listed apart, not graded.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DroppedItem<'g> {
+    pub reference: Ref,
+    pub date: Date,
+    /// "all key results dropped" for an objective dropped through its key results.
+    pub reason: &'g str,
+}
+
 /// One team's period.
 #[derive(Debug, Clone)]
 pub(crate) struct TeamReview<'g> {
     pub team: String,
+    /// The objectives graded: every one not dropped, each with its key results not dropped.
     pub objectives: Vec<ObjectiveReview<'g>>,
+    /// Every dropped objective, then every dropped key result of an objective not dropped,
+    /// in file order.
+    pub dropped: Vec<DroppedItem<'g>>,
     /// The objectives `rollover` would carry (below their pass mark), in order.
     pub carry_over: Vec<ObjectiveId>,
     pub calibration: Calibration,
@@ -371,10 +391,18 @@ pub(crate) fn review<'g>(
     Ok(out)
 }
 
-/// Whose calibration a key result counts for: the objective's owner. (When key results get
-/// an owner of their own, SPEC 3.4, theirs comes first.)
-fn calibration_owner<'a>(o: &'a Objective, _kr: &'a KeyResult) -> Option<&'a str> {
-    o.owner.as_deref()
+/// Whose calibration a key result counts for: its own owner, else its objective's (SPEC 7.0).
+fn calibration_owner<'a>(o: &'a Objective, kr: &'a KeyResult) -> Option<&'a str> {
+    o.kr_owner(kr)
+}
+
+/// The notes of a key result's observations dated in `period`, by date.
+fn notes<'g>(observations: &'g [Checkin], period: &Period) -> Vec<(Date, &'g str)> {
+    upto(observations, period.end)
+        .iter()
+        .filter(|c| c.date >= period.start)
+        .filter_map(|c| Some((c.date, c.note()?)))
+        .collect()
 }
 
 fn team_review<'g>(
@@ -385,12 +413,37 @@ fn team_review<'g>(
 ) -> TeamReview<'g> {
     let mut calibration = Calibration::default();
     let mut objectives = Vec::with_capacity(ids.len());
+    let mut dropped = Vec::new();
+    let mut dropped_krs = Vec::new();
     for &id in ids {
         let (o, s) = (goals.objective(id), card.objective(id));
+        // Dropped as of the end (the review is as of a date after it): listed apart, not
+        // graded, and out of calibration (SPEC 7.0).
+        if s.status == Status::Dropped {
+            if let Some(d) = o.drop() {
+                dropped.push(DroppedItem {
+                    reference: o.reference(),
+                    date: d.date,
+                    reason: d.reason,
+                });
+            }
+            continue;
+        }
         let key_results: Vec<KrReview> = o
             .key_results
             .iter()
             .zip(&s.key_results)
+            .filter(|(kr, ks)| {
+                let gone = ks.status == Status::Dropped;
+                if gone && let Some(d) = o.kr_drop(kr) {
+                    dropped_krs.push(DroppedItem {
+                        reference: o.kr_ref(kr),
+                        date: d.date,
+                        reason: d.reason,
+                    });
+                }
+                !gone
+            })
             .map(|(kr, ks)| {
                 let grade = Grade::of(ks.progress, o.commitment);
                 // The outcome is the target reached, not the pass mark (SPEC 7.0).
@@ -406,6 +459,8 @@ fn team_review<'g>(
                     grade,
                     band: Band::of(ks.progress),
                     calibration: kr_brier,
+                    revisions: crate::report::view::revision_lines(kr, o.period.end),
+                    notes: notes(goals.observations(kr), &o.period),
                 }
             })
             .collect();
@@ -423,8 +478,10 @@ fn team_review<'g>(
         .filter(|o| o.objective.commitment == Commitment::Aspirational)
         .collect();
     let sandbagging = !aspirational.is_empty() && aspirational.iter().all(|o| o.score + EPS >= 1.0);
+    dropped.extend(dropped_krs);
     TeamReview {
         team: team.to_owned(),
+        dropped,
         carry_over: carry::candidates(goals, card, ids.iter().copied()),
         objectives,
         calibration,

@@ -369,3 +369,118 @@ fn the_json_schema_names_every_key() {
         );
     }
 }
+
+#[test]
+fn dropped_items_are_listed_apart_not_graded_and_not_calibrated() {
+    let q3 = "\
+team: g
+period: 2026-Q3
+objectives:
+  - id: kept
+    title: Kept
+    owner: alice
+    key_results:
+      - id: revised
+        title: R
+        owner: bob
+        start: 0
+        target: 10
+        revisions:
+          - { date: 2026-08-01, target: 8, reason: smaller market }
+        checkins:
+          - { date: 2026-07-10, value: 2, confidence: 0.6, note: slow start }
+          - { date: 2026-09-10, value: 4, confidence: 0.3 }
+      - id: cut
+        title: C
+        start: 0
+        target: 10
+        dropped: { date: 2026-08-05, reason: no budget }
+        checkins: [{ date: 2026-07-10, value: 1, confidence: 0.9 }]
+  - id: given-up
+    title: Given up
+    dropped: { date: 2026-08-02, reason: reorg }
+    key_results:
+      - { id: a, title: A, start: 0, target: 1, checkins: [{ date: 2026-07-10, value: 0, confidence: 0.9 }] }
+  - id: through-krs
+    title: Through its key results
+    key_results:
+      - { id: a, title: A, start: 0, target: 1, dropped: { date: 2026-08-01, reason: x } }
+      - { id: b, title: B, start: 0, target: 1, dropped: { date: 2026-08-03, reason: y } }
+";
+    let goals = goals_of(&[q3]);
+    let card = scored(&goals, "2026-10-15");
+    let r = review(&goals, &card, "2026-Q3", &[]).expect("a review");
+    let t = &r.teams[0];
+    let graded: Vec<String> = t
+        .objectives
+        .iter()
+        .flat_map(|o| {
+            std::iter::once(o.objective.reference().to_string())
+                .chain(o.key_results.iter().map(|k| k.reference.to_string()))
+        })
+        .collect();
+    assert_eq!(graded, ["g/kept", "g/kept/revised"]);
+    let dropped: Vec<(String, String, &str)> = t
+        .dropped
+        .iter()
+        .map(|d| (d.reference.to_string(), d.date.to_string(), d.reason))
+        .collect();
+    assert_eq!(
+        dropped,
+        [
+            ("g/given-up".into(), "2026-08-02".into(), "reorg"),
+            (
+                "g/through-krs".into(),
+                "2026-08-03".into(),
+                "all key results dropped"
+            ),
+            ("g/kept/cut".into(), "2026-08-05".into(), "no budget"),
+        ]
+    );
+    // Only the key result not dropped counts, for its own owner.
+    assert_eq!(t.calibration.all.n, 1);
+    assert_eq!(t.calibration.by_owner.keys().collect::<Vec<_>>(), ["bob"]);
+    assert!(
+        t.carry_over
+            .iter()
+            .all(|&i| goals.objective(i).id == "kept")
+    );
+    let k = &t.objectives[0].key_results[0];
+    assert_eq!(k.revisions, ["target 10 → 8 on 2026-08-01: smaller market"]);
+    assert_eq!(k.notes, [(d("2026-07-10"), "slow start")]);
+    // Every format says so.
+    let text = text::render(&r, false, false);
+    assert!(
+        text.contains("revised: target 10 → 8 on 2026-08-01: smaller market"),
+        "{text}"
+    );
+    assert!(text.contains("note 2026-07-10: slow start"), "{text}");
+    assert!(
+        text.contains("dropped, not graded: g/through-krs on 2026-08-03: all key results dropped"),
+        "{text}"
+    );
+    let md = markdown::render(&r, crate::text::fit::GITHUB_LIMIT, false);
+    assert!(
+        md.contains("- `g/kept/cut`: dropped on 2026-08-05: no budget"),
+        "{md}"
+    );
+    assert!(
+        md.contains("<br>revised: target 10 → 8 on 2026-08-01: smaller market"),
+        "{md}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&json::render(&r)).expect("JSON");
+    assert_eq!(
+        v["teams"][0]["dropped"][1]["reason"],
+        "all key results dropped"
+    );
+    let kr = &v["teams"][0]["objectives"][0]["key_results"][0];
+    assert_eq!(kr["owner"], "bob");
+    assert_eq!(
+        kr["revisions"][0],
+        serde_json::json!({"date": "2026-08-01", "target": 8, "start": null, "reason": "smaller market"})
+    );
+    assert_eq!(
+        kr["notes"],
+        serde_json::json!([{"date": "2026-07-10", "note": "slow start"}])
+    );
+}

@@ -1,5 +1,6 @@
 //! `review` for a terminal: per team, each objective with its key results (score, grade,
-//! band, final numbers, last confidence), what to carry over and the team's calibration;
+//! band, final numbers, last confidence, target history, check-in notes), the items dropped
+//! (not graded), what to carry over and the team's calibration;
 //! then calibration overall (per owner, naming people, only when asked: `--by-owner`) and
 //! the next step. Repository text goes through
 //! [`safe::human`]; colour (the bands) only when asked for.
@@ -128,7 +129,22 @@ fn team(out: &mut String, t: &TeamReview, color: bool) {
             }
             out.push_str(line.trim_end());
             out.push('\n');
+            for r in &k.revisions {
+                let _ = writeln!(out, "      revised: {}", h(r));
+            }
+            for (date, note) in &k.notes {
+                let _ = writeln!(out, "      note {date}: {}", h(note));
+            }
         }
+    }
+    for d in &t.dropped {
+        let _ = writeln!(
+            out,
+            "  dropped, not graded: {} on {}: {}",
+            h(&d.reference.to_string()),
+            d.date,
+            h(d.reason)
+        );
     }
     for &i in &t.carry_over {
         if let Some(o) = t.objectives.iter().find(|o| o.id == i) {

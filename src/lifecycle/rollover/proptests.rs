@@ -1,8 +1,9 @@
 //! Property test: every field of an objective and of its key results survives `rollover`
 //! (the carried file, loaded again with the rest, has the same values), or is one that SPEC
 //! 7.0 says is not carried: the period (TO), `carried_from` (FROM), a parent not in TO, the
-//! check-ins (they start afresh), a metric's `start` (where it ended) and a milestone's
-//! `due` (it lies in FROM). The comparison names every field of the model (no `..`), so a
+//! check-ins (they start afresh), a metric's `start` (where it ended) and `target` (the one
+//! in force at the end: revisions are not copied), a milestone's `due` (it lies in FROM),
+//! and dropped items (never carried). The comparison names every field of the model (no `..`), so a
 //! new field does not compile here until this test says what rollover does with it.
 
 use super::*;
@@ -35,6 +36,14 @@ struct GenKr {
     /// A milestone's due date and done-ness.
     due: bool,
     done: Option<bool>,
+    description: Option<String>,
+    owner: Option<String>,
+    /// `biweekly` or `monthly` (not on a KPI-linked key result).
+    cadence: Option<bool>,
+    /// A revision of the target (metrics only), dated 2026-08-15.
+    revised: Option<f64>,
+    /// Dropped on 2026-09-05.
+    dropped: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +55,9 @@ struct GenObjective {
     parent: Option<usize>,
     guardrails: Vec<bool>,
     key_results: Vec<GenKr>,
+    description: Option<String>,
+    /// Dropped on 2026-09-05.
+    dropped: bool,
 }
 
 fn kr() -> impl Strategy<Value = GenKr> {
@@ -57,11 +69,16 @@ fn kr() -> impl Strategy<Value = GenKr> {
         any::<bool>(),
         any::<bool>(),
         prop::option::of(any::<bool>()),
+        (
+            prop::option::of(text()),
+            prop::option::of(text()),
+            prop::option::of(any::<bool>()),
+            prop::option::of(number()),
+            prop::bool::weighted(0.2),
+        ),
     )
-        .prop_map(|(title, metric, unit, weight, kpi, due, done)| {
-            // A metric moves somewhere: start ≠ target.
-            let metric = metric.map(|(s, t, v)| (s, if t == s { s + 1.0 } else { t }, v));
-            GenKr {
+        .prop_map(
+            |(
                 title,
                 metric,
                 unit,
@@ -69,8 +86,30 @@ fn kr() -> impl Strategy<Value = GenKr> {
                 kpi,
                 due,
                 done,
-            }
-        })
+                (description, owner, cadence, revised, dropped),
+            )| {
+                // A metric moves somewhere: start ≠ target, also as revised.
+                let metric = metric.map(|(s, t, v)| (s, if t == s { s + 1.0 } else { t }, v));
+                let revised = match (metric, revised) {
+                    (Some((s, _, _)), Some(r)) => Some(if r == s { s + 2.0 } else { r }),
+                    _ => None,
+                };
+                GenKr {
+                    title,
+                    metric,
+                    unit,
+                    weight,
+                    kpi,
+                    due,
+                    done,
+                    description,
+                    owner,
+                    cadence,
+                    revised,
+                    dropped,
+                }
+            },
+        )
 }
 
 fn objective() -> impl Strategy<Value = GenObjective> {
@@ -81,15 +120,21 @@ fn objective() -> impl Strategy<Value = GenObjective> {
         prop::option::of(0usize..4),
         prop::collection::vec(any::<bool>(), 2),
         prop::collection::vec(kr(), 0..4),
+        prop::option::of(text()),
+        prop::bool::weighted(0.2),
     )
         .prop_map(
-            |(title, owner, committed, parent, guardrails, key_results)| GenObjective {
-                title,
-                owner,
-                committed,
-                parent,
-                guardrails,
-                key_results,
+            |(title, owner, committed, parent, guardrails, key_results, description, dropped)| {
+                GenObjective {
+                    title,
+                    owner,
+                    committed,
+                    parent,
+                    guardrails,
+                    key_results,
+                    description,
+                    dropped,
+                }
             },
         )
 }
@@ -114,6 +159,12 @@ fn from_file(objectives: &[GenObjective]) -> String {
         s.push_str(&format!("  - id: o{i}\n    title: {}\n", scalar(&o.title)));
         if let Some(owner) = &o.owner {
             s.push_str(&format!("    owner: {}\n", scalar(owner)));
+        }
+        if let Some(d) = &o.description {
+            s.push_str(&format!("    description: {}\n", scalar(d)));
+        }
+        if o.dropped {
+            s.push_str("    dropped: { date: 2026-09-05, reason: no longer a priority }\n");
         }
         if o.committed {
             s.push_str("    commitment: committed\n");
@@ -142,6 +193,25 @@ fn from_file(objectives: &[GenObjective]) -> String {
             ));
             if k.weight != 1.0 {
                 s.push_str(&format!("        weight: {}\n", n(k.weight)));
+            }
+            if let Some(d) = &k.description {
+                s.push_str(&format!("        description: {}\n", scalar(d)));
+            }
+            if let Some(owner) = &k.owner {
+                s.push_str(&format!("        owner: {}\n", scalar(owner)));
+            }
+            if let (Some(c), false) = (k.cadence, k.kpi && k.metric.is_some()) {
+                let c = if c { "biweekly" } else { "monthly" };
+                s.push_str(&format!("        cadence: {c}\n"));
+            }
+            if k.dropped {
+                s.push_str("        dropped: { date: 2026-09-05, reason: the vendor left }\n");
+            }
+            if let Some(r) = k.revised {
+                s.push_str(&format!(
+                    "        revisions:\n          - {{ date: 2026-08-15, target: {}, reason: re-planned }}\n",
+                    n(r)
+                ));
             }
             match k.metric {
                 Some((start, target, value)) => {
@@ -201,10 +271,13 @@ fn same_carried(
         guardrails,
         key_results,
         carried_from,
-        description: _, // TODO issue 27
-        dropped: _,     // TODO issue 27
-        span: _,        // where it is written
+        description,
+        dropped, // a dropped objective is not carried
+        span: _, // where it is written
     } = new;
+    prop_assert_ne!(card.objective(old_id).status, crate::score::Status::Dropped);
+    prop_assert_eq!(description, &old.description);
+    prop_assert_eq!(dropped, &None);
     prop_assert_eq!(team, &old.team);
     prop_assert_eq!(id, &old.id);
     prop_assert_eq!(period.name.as_str(), "2026-Q4");
@@ -248,20 +321,27 @@ fn same_carried(
             weight,
             kpi,
             checkins,
-            owner: _,       // TODO issue 27
-            cadence: _,     // TODO issue 27
-            description: _, // TODO issue 27
-            revisions: _,   // TODO issue 27
-            dropped: _,     // TODO issue 27
-            span: _,        // where it is written
+            owner,
+            cadence,
+            description,
+            revisions, // not copied
+            dropped,   // a dropped key result is not carried
+            span: _,   // where it is written
         } = new;
+        prop_assert_ne!(s.status, crate::score::Status::Dropped);
         prop_assert_eq!(id, &old.id);
         prop_assert_eq!(title, &old.title);
+        prop_assert_eq!(owner, &old.owner);
+        prop_assert_eq!(cadence, &old.cadence);
+        prop_assert_eq!(description, &old.description);
+        prop_assert!(revisions.is_empty());
+        prop_assert_eq!(dropped, &None);
+        let end = before.objective(old_id).period.end;
         match (*kind, old.kind) {
-            // Where it ended, toward the same target.
-            (KrMeasure::Metric { start, target }, KrMeasure::Metric { target: t, .. }) => {
-                prop_assert_eq!(Some(start), carried_start(old, s));
-                prop_assert_eq!(target, t);
+            // Where it ended, toward the target in force at the end of FROM.
+            (KrMeasure::Metric { start, target }, KrMeasure::Metric { .. }) => {
+                prop_assert_eq!(Some((start, target)), carried_bounds(old, s, end));
+                prop_assert_eq!(Some(target), old.measure_at(end).bounds().map(|b| b.1));
             }
             // A milestone's `due` lies in FROM: not carried.
             (KrMeasure::Milestone { due }, KrMeasure::Milestone { .. }) => {
@@ -325,6 +405,10 @@ proptest! {
             carried += 1;
             same_carried(&before, &card, old_id, &after, new, all)?;
         }
-        prop_assert!(!all || carried == objectives.len());
+        let live = before
+            .objective_ids()
+            .filter(|&i| card.objective(i).status != crate::score::Status::Dropped)
+            .count();
+        prop_assert!(!all || carried == live);
     }
 }
