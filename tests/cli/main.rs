@@ -24,6 +24,7 @@ mod man;
 mod milestones;
 mod nvim;
 mod outputs;
+mod plan_history;
 mod precommit;
 mod prometheus;
 mod pull;
