@@ -16,7 +16,7 @@ mod touched;
 pub(crate) use change::{
     ChangeKind, CheckinChanges, Field, Figures, FromTo, ItemChange, ItemKind, ItemStatus, Revised,
     Wording, checkin_differences, compare_drops, compare_revisions, drop_words, first_difference,
-    revision_words, same_checkin,
+    revision_words, same_checkin, same_drop, same_revision,
 };
 pub(crate) use item::{ItemFields, compare_checkins, field_changes, pair_checkins};
 pub(crate) use touched::Touched;

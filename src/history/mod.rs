@@ -240,7 +240,36 @@ fn only_in_both(mine: Vec<ItemChange>, other: &[ItemChange]) -> Vec<ItemChange> 
                 .iter()
                 .any(|y| same(&x.to, &y.to) && same(&x.from, &y.from))
         });
-        if c.change != crate::diff::ChangeKind::Modified || !c.fields.is_empty() || !ch.is_empty() {
+        // Revisions and the drop likewise, by content.
+        let rv = &mut c.revisions;
+        let same_rev = crate::diff::same_revision;
+        rv.added.retain(|x| {
+            o.revisions
+                .added
+                .iter()
+                .any(|y| same_rev(&x.revision, &y.revision))
+        });
+        rv.removed
+            .retain(|x| o.revisions.removed.iter().any(|y| same_rev(x, y)));
+        rv.changed.retain(|x| {
+            o.revisions
+                .changed
+                .iter()
+                .any(|y| same_rev(&x.from, &y.from) && same_rev(&x.to, &y.to))
+        });
+        let same_drop =
+            |a: &Option<crate::model::Dropped>, b: &Option<crate::model::Dropped>| match (a, b) {
+                (Some(a), Some(b)) => crate::diff::same_drop(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            };
+        if let (Some(d), od) = (&c.dropped, &o.dropped)
+            && !od
+                .as_ref()
+                .is_some_and(|od| same_drop(&d.from, &od.from) && same_drop(&d.to, &od.to))
+        {
+            c.dropped = None;
+        }
+        if c.change != crate::diff::ChangeKind::Modified || c.changed_itself() {
             out.push(c);
         }
     }

@@ -263,3 +263,41 @@ fn review_lists_drops_and_target_history_and_rollover_leaves_drops_behind() {
     assert!(text.contains("start: 240\n        target: 170\n"), "{text}");
     assert!(!text.contains("revisions"), "{text}");
 }
+
+#[test]
+fn a_merge_lists_a_revision_only_where_it_was_written() {
+    let dir = committed(BASE);
+    let d = dir.path();
+    git_as(d, "Test", &["checkout", "-q", "-b", "replan"]);
+    write(
+        d,
+        "goals/growth.yaml",
+        BASE.replace(
+            "reason: the team halved }\n",
+            "reason: the team halved }\n          - { date: 2026-11-10, target: 170, reason: help arrived }\n",
+        )
+        .as_bytes(),
+    );
+    commit(d, "Alice", "re-plan");
+    git_as(d, "Test", &["checkout", "-q", "main"]);
+    write(
+        d,
+        "goals/growth.yaml",
+        BASE.replace(
+            "value: 240 }\n",
+            "value: 240 }\n          - { date: 2026-11-06, value: 230 }\n",
+        )
+        .as_bytes(),
+    );
+    commit(d, "Bob", "check in");
+    git_as(d, "Merger", &["merge", "-q", "--no-edit", "replan"]);
+    let o = run(d, &["log", "growth/onboarding/tickets"]);
+    let text = stdout(&o);
+    assert_eq!(
+        text.matches("revised: target 180 → 170").count(),
+        1,
+        "{text}{}",
+        stderr(&o)
+    );
+    assert!(!text.contains("Merger"), "{text}");
+}
