@@ -201,7 +201,7 @@ codes! {
     PromoteKpi = "promote-kpi", Warning, lint;
     GuardrailBreached = "guardrail-breached", Warning, lint;
     // -- history (check --base) --------------------------------------------------------------
-    /// A check-in, revision or drop that existed at the base revision was changed or deleted.
+    /// A check-in, revision or drop of the base revision was changed or deleted.
     HistoryRewritten = "history-rewritten", Error;
     GoalpostMoved = "goalpost-moved", Warning, lint;
     ClosedPeriodChanged = "closed-period-changed", Warning, lint;
