@@ -117,7 +117,8 @@ pub(crate) struct KrJson {
     /// null when it gave no confidence inside the period (it is not counted).
     #[serde(serialize_with = "num::opt")]
     pub brier: Option<f64>,
-    /// Its own owner (null when its objective's applies).
+    /// Who answers for it: its own owner, else its objective's (the owner its calibration
+    /// counts for).
     pub owner: Option<String>,
     /// Its target history: its revisions dated in the period, by date.
     pub revisions: Vec<RevisionJson>,
@@ -222,7 +223,7 @@ pub(crate) fn document(r: &Review) -> ReviewJson {
                                 band: k.band,
                                 confidence: k.confidence(),
                                 brier: k.calibration.map(|b| b.brier),
-                                owner: k.kr.owner.clone(),
+                                owner: o.objective.kr_owner(k.kr).map(str::to_owned),
                                 revisions: revisions(k.kr, r.period.end),
                                 notes: k
                                     .notes
