@@ -668,7 +668,8 @@ impl<'a> KrRow<'a> {
     /// whose ±1 standard-error band reaches both sides of the pass mark (it could end either
     /// way). Empty without a forecast ([`KrRow::forecast`]).
     pub fn forecast_cell(&self) -> String {
-        let (Some(f), Some((start, target))) = (self.forecast(), self.score.measure.bounds()) else {
+        let (Some(f), Some((start, target))) = (self.forecast(), self.score.measure.bounds())
+        else {
             return String::new();
         };
         let mark = if f.straddles(start, target, self.pass_mark()) {

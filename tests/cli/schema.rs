@@ -60,11 +60,8 @@ const NOT_STRUCTURAL: &[(&str, &str)] = &[
     ("due-outside-period", "needs the period's dates"),
     ("revision-outside-period", "needs the period's dates"),
     ("drop-outside-period", "needs the period's dates"),
+    ("revision-after-drop", "compares two dates"),
     ("duplicate-revision", "compares revisions"),
-    (
-        "revision-after-drop",
-        "compares a revision's date with the drop's",
-    ),
     ("conflicting-checkin", "compares check-ins"),
     ("duplicate-checkin", "compares check-ins"),
     ("orphan-correction", "compares check-ins"),
