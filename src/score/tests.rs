@@ -715,20 +715,41 @@ fn revisions_put_their_figures_in_force_from_their_date() {
     let at = |t: &str| scored(&goals, t).objectives[0].key_results[0].clone();
     // Before any revision: (100, 200), current 125.
     let k = at("2026-10-20");
-    assert_eq!(k.measure, KrMeasure::Metric { start: 100.0, target: 200.0 });
+    assert_eq!(
+        k.measure,
+        KrMeasure::Metric {
+            start: 100.0,
+            target: 200.0
+        }
+    );
     assert_eq!(k.progress, 0.25);
     // On the day of the first: (100, 150), the check-in of that day counts against it.
     let k = at("2026-11-01");
-    assert_eq!(k.measure, KrMeasure::Metric { start: 100.0, target: 150.0 });
+    assert_eq!(
+        k.measure,
+        KrMeasure::Metric {
+            start: 100.0,
+            target: 150.0
+        }
+    );
     assert_eq!(k.progress, 0.5);
     // After the second, written first: (110, 150), current 130.
     let k = at("2026-11-26");
-    assert_eq!(k.measure, KrMeasure::Metric { start: 110.0, target: 150.0 });
+    assert_eq!(
+        k.measure,
+        KrMeasure::Metric {
+            start: 110.0,
+            target: 150.0
+        }
+    );
     assert_eq!(k.progress, 0.5);
     // The forecast starts from the start in force at T_K.
     let kr = &goals.objectives[0].key_results[0];
     let want = forecast::forecast(
-        KrMeasure::Metric { start: 110.0, target: 150.0 },
+        KrMeasure::Metric {
+            start: 110.0,
+            target: 150.0,
+        },
         &q4(),
         &kr.checkins,
         d("2026-11-26"),
@@ -749,7 +770,11 @@ fn a_dropped_key_result_counts_in_no_sum() {
     let o = &scored(&goals, "2026-11-15").objectives[0];
     let b = &o.key_results[1];
     assert_eq!(b.status, Status::Dropped);
-    assert_eq!(b.current, Some(8.0), "the check-in after the drop is ignored");
+    assert_eq!(
+        b.current,
+        Some(8.0),
+        "the check-in after the drop is ignored"
+    );
     assert_eq!(b.confidence, Some(0.9));
     assert_eq!(b.last_checkin, Some(d("2026-11-05")));
     assert_eq!(b.expected, expected(&q4(), d("2026-11-09")));
@@ -758,7 +783,10 @@ fn a_dropped_key_result_counts_in_no_sum() {
     let a = &o.key_results[0];
     assert_eq!(o.score, a.progress);
     assert_eq!(o.expected, a.expected);
-    assert_eq!(o.forecast, Some(a.forecast.map_or(a.progress, |f| f.progress)));
+    assert_eq!(
+        o.forecast,
+        Some(a.forecast.map_or(a.progress, |f| f.progress))
+    );
     // As of the day before the drop, `b` counts as usual.
     let o = &scored(&goals, "2026-11-09").objectives[0];
     assert_eq!(o.key_results[1].status, Status::OnTrack);
