@@ -10,7 +10,8 @@
 //! - [`transport`]: stdin and stdout, with bounds on headers and message sizes.
 //!
 //! It reads only what the CLI reads (SPEC 10: the resolver, the roots, no hidden files, and
-//! for [`revise`] the goal file as committed at HEAD, through libgit2), never writes, runs nothing and opens no connection: it talks to its client on stdio.
+//! for [`revise`] the goal file as committed at HEAD, through libgit2), never writes, runs
+//! nothing and opens no connection: it talks to its client on stdio.
 
 pub(crate) mod actions;
 pub(crate) mod complete;
