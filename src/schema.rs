@@ -301,11 +301,12 @@ mod tests {
             assert!(text.contains("\"format\": \"date\""), "{name}: {text}");
             let mut all = Vec::new();
             properties(&v, "", &mut all);
-            // Inside `if`/`then`/`else`, properties restate a rule; the definition is described.
+            // Inside `if`/`then`/`else` (and a revision's `anyOf`), properties restate a rule;
+            // the definition is described.
             let defined: Vec<_> = all
                 .iter()
                 .filter(|(at, _)| {
-                    !["/if", "/then", "/else", "/oneOf"]
+                    !["/if", "/then", "/else", "/oneOf", "/anyOf"]
                         .iter()
                         .any(|r| at.contains(r))
                 })
