@@ -224,7 +224,7 @@ fn objective(ws: &Workspace, valid: &Valid, id: crate::model::ObjectiveId) -> St
         lines.push(format!("- forecast {}", fixed(f, 2)));
     }
     if let Some(d) = o.drop() {
-        lines.push(format!("- dropped on {}: {}", d.date, md(d.reason)));
+        lines.push(dropped(d, ws.today));
     }
     if let Some(p) = row.parent {
         lines.push(format!("- parent {}", md(&p.reference().to_string())));
@@ -293,7 +293,7 @@ fn key_result(ws: &Workspace, valid: &Valid, id: crate::model::KrId) -> String {
         ),
     ]);
     if let Some(d) = kr.objective.kr_drop(kr.kr) {
-        lines.push(format!("- dropped on {}: {}", d.date, md(d.reason)));
+        lines.push(dropped(d, ws.today));
     }
     if let Some(r) = kr.kr.revisions.iter().max_by_key(|r| r.date) {
         lines.push(format!(
@@ -334,6 +334,16 @@ fn key_result(ws: &Workspace, valid: &Valid, id: crate::model::KrId) -> String {
     lines.push(String::new());
     lines.push(provenance(ws, valid));
     lines.join("\n")
+}
+
+/// An item's drop: in effect, or dated after today.
+fn dropped(d: crate::model::DropAt<'_>, today: Date) -> String {
+    let when = if d.date > today {
+        "to be dropped"
+    } else {
+        "dropped"
+    };
+    format!("- {when} on {}: {}", d.date, md(d.reason))
 }
 
 fn kpi(ws: &Workspace, valid: &Valid, id: crate::model::KpiId) -> String {

@@ -134,6 +134,8 @@ fn revision_insert(
     entry: &str,
 ) -> Option<TextEdit> {
     let lines: Vec<&str> = text.split('\n').collect();
+    // New lines end as the file's do.
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let here = index.position(text, line_start).line as usize;
     let key_col = |l: &str| l.len() - l.trim_start_matches([' ', '-']).len();
     let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
@@ -170,7 +172,7 @@ fn revision_insert(
         let pad = " ".repeat(col);
         return Some(TextEdit::new(
             Range::new(at_line(here + 1), at_line(here + 1)),
-            format!("{pad}revisions:\n{pad}  - {entry}\n"),
+            format!("{pad}revisions:{nl}{pad}  - {entry}{nl}"),
         ));
     };
     if !blank(lines[rev][col + "revisions:".len()..].trim_start_matches(' ')) {
@@ -200,7 +202,7 @@ fn revision_insert(
     let dash = dash.unwrap_or(col + 2);
     Some(TextEdit::new(
         Range::new(at_line(end + 1), at_line(end + 1)),
-        format!("{}- {entry}\n", " ".repeat(dash)),
+        format!("{}- {entry}{nl}", " ".repeat(dash)),
     ))
 }
 
@@ -255,6 +257,18 @@ mod tests {
                 text.replace(
                     "target: 2\n",
                     "target: 2\n        revisions:\n          - e\n"
+                )
+                .as_str()
+            )
+        );
+        // Line ends as the file's.
+        let text = format!("{HEAD}        target: 2\n").replace('\n', "\r\n");
+        assert_eq!(
+            added(&text, "target: 2").as_deref(),
+            Some(
+                text.replace(
+                    "target: 2\r\n",
+                    "target: 2\r\n        revisions:\r\n          - e\r\n"
                 )
                 .as_str()
             )
