@@ -616,7 +616,13 @@ fn owner_filters_match_a_key_results_own_owner() {
     let o = run(
         &acme(),
         &[
-            "status", "--owner", "dana", "--format", "json", "--as-of", "2026-11-15",
+            "status",
+            "--owner",
+            "dana",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-15",
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -644,10 +650,20 @@ fn owner_filters_match_a_key_results_own_owner() {
         .iter()
         .find(|(r, _)| r == "company/activation")
         .expect("dana's objective");
-    assert_eq!(activation.1.len(), 3, "all of its key results: {activation:?}");
-    assert!(rows.iter().all(|(r, _)| r == "platform/fast-everywhere" || r == "company/activation"));
+    assert_eq!(
+        activation.1.len(),
+        3,
+        "all of its key results: {activation:?}"
+    );
+    assert!(
+        rows.iter()
+            .all(|(r, _)| r == "platform/fast-everywhere" || r == "company/activation")
+    );
     // Without the filter, the key result still names its own owner.
-    let o = run(&acme(), &["status", "--format", "json", "--as-of", "2026-11-15"]);
+    let o = run(
+        &acme(),
+        &["status", "--format", "json", "--as-of", "2026-11-15"],
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     let owners: Vec<&str> = v["objectives"]
         .as_array()
