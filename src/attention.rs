@@ -9,10 +9,6 @@ use crate::model::{Goals, KeyResult, KpiId, KrId, Objective, ObjectiveId, Ref};
 use crate::period::Period;
 use crate::score::{KpiScore, KpiStatus, KrScore, Scorecard, Status};
 
-/// Days between a key result's check-ins: weekly until key results have a `cadence` of
-/// their own (SPEC 3.4).
-pub(crate) const KR_CADENCE_DAYS: i64 = 7;
-
 /// Why an item is in the attention list, in order of severity (most severe first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reason {
@@ -97,12 +93,13 @@ impl Entry {
 
 /// When a key result's next check-in is due, while its period is open at `t`: its latest
 /// check-in on or before `t` plus its cadence, or the period's start plus its cadence when it
-/// has none. None for a milestone that is done and for a `kpi:` key result (its KPI is asked).
+/// has none. None for a milestone that is done, a dropped key result and a `kpi:` key result
+/// (its KPI is asked).
 pub(crate) fn kr_checkin_due(p: &Period, kr: &KeyResult, s: &KrScore, t: Date) -> Option<Date> {
-    if !p.contains(t) || kr.kpi.is_some() || s.done == Some(true) {
+    if !p.contains(t) || kr.kpi.is_some() || s.done == Some(true) || s.status == Status::Dropped {
         return None;
     }
-    Some(s.last_checkin.unwrap_or(p.start).add_days(KR_CADENCE_DAYS))
+    Some(s.last_checkin.unwrap_or(p.start).add_days(kr.cadence.days()))
 }
 
 /// When a KPI's next check-in is due: its latest check-in plus its cadence; none without
@@ -132,6 +129,10 @@ pub(crate) fn list(
             continue;
         }
         let s = card.objective(id);
+        // A dropped objective (and so each of its key results) needs nobody any more.
+        if s.status == Status::Dropped {
+            continue;
+        }
         if s.guardrail_breached {
             out.push(Entry {
                 item: Item::Objective(id),
@@ -197,7 +198,7 @@ fn kr_entry(o: &Objective, kr: &KeyResult, s: &KrScore, t: Date) -> Option<Entry
     (!reasons.is_empty()).then(|| Entry {
         item: Item::KeyResult(s.id),
         reference: o.kr_ref(kr),
-        owner: o.owner.clone(),
+        owner: o.kr_owner(kr).map(str::to_owned),
         reasons,
         checkin_due: due,
     })

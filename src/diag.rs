@@ -148,6 +148,20 @@ codes! {
     DueOnMetric = "due-on-metric", Error;
     /// A milestone's `due` date outside its objective's period.
     DueOutsidePeriod = "due-outside-period", Error;
+    /// A revision dated outside its key result's period.
+    RevisionOutsidePeriod = "revision-outside-period", Error;
+    /// A drop dated outside its item's period.
+    DropOutsidePeriod = "drop-outside-period", Error;
+    /// A revision or drop whose reason is empty.
+    EmptyReason = "empty-reason", Error;
+    /// A revision that names neither a target nor a start.
+    EmptyRevision = "empty-revision", Error;
+    /// Two revisions of one key result on one date.
+    DuplicateRevision = "duplicate-revision", Error;
+    /// A revision on or after its key result's drop date.
+    RevisionAfterDrop = "revision-after-drop", Error;
+    /// `cadence` on a key result that takes its values from a KPI.
+    CadenceOnLinkedKr = "cadence-on-linked-kr", Error;
     // -- references and identity -------------------------------------------------------------
     /// Two items share an id where ids must be unique.
     DuplicateId = "duplicate-id", Error;
@@ -192,6 +206,7 @@ codes! {
     GoalpostMoved = "goalpost-moved", Warning, lint;
     ClosedPeriodChanged = "closed-period-changed", Warning, lint;
     KrAddedMidPeriod = "kr-added-mid-period", Warning, lint;
+    CheckinAfterDrop = "checkin-after-drop", Warning, lint;
 }
 
 impl fmt::Display for Code {

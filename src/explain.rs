@@ -78,6 +78,13 @@ fn check_text(code: CheckCode) -> &'static str {
         CheckCode::MilestoneWithMetric => include_str!("explain/milestone-with-metric.md"),
         CheckCode::DueOnMetric => include_str!("explain/due-on-metric.md"),
         CheckCode::DueOutsidePeriod => include_str!("explain/due-outside-period.md"),
+        CheckCode::RevisionOutsidePeriod => include_str!("explain/revision-outside-period.md"),
+        CheckCode::DropOutsidePeriod => include_str!("explain/drop-outside-period.md"),
+        CheckCode::EmptyReason => include_str!("explain/empty-reason.md"),
+        CheckCode::EmptyRevision => include_str!("explain/empty-revision.md"),
+        CheckCode::DuplicateRevision => include_str!("explain/duplicate-revision.md"),
+        CheckCode::RevisionAfterDrop => include_str!("explain/revision-after-drop.md"),
+        CheckCode::CadenceOnLinkedKr => include_str!("explain/cadence-on-linked-kr.md"),
         // -- references and identity -------------------------------------------------------------
         CheckCode::DuplicateId => include_str!("explain/duplicate-id.md"),
         CheckCode::UnknownRef => include_str!("explain/unknown-ref.md"),

@@ -61,7 +61,11 @@ impl Filter {
                     let o = goals.objective(id);
                     team_ok(&o.team)
                         && (self.periods.is_empty() || self.periods.contains(&o.period.name))
-                        && owner_ok(o.owner.as_ref())
+                        // SPEC 12: `--owner` matches a key result's owner, else its
+                        // objective's (the rows are narrowed to those it matches by
+                        // `owns_objective` and `owns_kr`).
+                        && (owner_ok(o.owner.as_ref())
+                            || o.key_results.iter().any(|k| owner_ok(k.owner.as_ref())))
                 })
                 .collect()
         };
@@ -77,6 +81,21 @@ impl Filter {
                 .collect()
         };
         Ok((objectives, kpis))
+    }
+}
+
+impl Filter {
+    /// Whether `--owner` (when given) names the objective's owner.
+    pub(crate) fn owns_objective(&self, o: &crate::model::Objective) -> bool {
+        self.owner.as_ref().is_none_or(|w| o.owner.as_ref() == Some(w))
+    }
+
+    /// Whether `--owner` (when given) names the key result's owner (its own, else its
+    /// objective's).
+    pub(crate) fn owns_kr(&self, o: &crate::model::Objective, k: &crate::model::KeyResult) -> bool {
+        self.owner
+            .as_ref()
+            .is_none_or(|w| o.kr_owner(k) == Some(w.as_str()))
     }
 }
 

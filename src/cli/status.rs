@@ -43,11 +43,19 @@ pub(super) fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
     }
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
-    let (objectives, kpis) = args.filter.to_filter().select(goals)?;
+    let filter = args.filter.to_filter();
+    let (objectives, kpis) = filter.select(goals)?;
     let since = args.filter.since(ctx.as_of)?;
     let (card, before) = super::scored(&checked, ctx, since)?;
     let mut view = StatusView::new(goals, &card, &objectives, &kpis);
     view.since(&before, &card);
+    if filter.owner.is_some() {
+        view.keep(
+            |o| filter.owns_objective(o.objective),
+            |k| filter.owns_kr(k.objective, k.kr),
+            |_| true,
+        );
+    }
     if args.attention {
         use crate::attention::Item;
         let listed: Vec<Item> = view.attention.iter().map(|e| e.item).collect();

@@ -76,6 +76,8 @@ impl<'a> ItemFields<'a> {
             guardrails,
             key_results: _,  // items of their own
             carried_from: _, // written once by `rollover`, not compared
+            description: _,  // free text about the goal: not compared
+            dropped: _,      // history of its own (TODO issue 27: compared as a drop)
             span: _,
         } = o;
         ItemFields::Objective(ObjectiveFields {
@@ -100,6 +102,11 @@ impl<'a> ItemFields<'a> {
             weight,
             kpi,
             checkins: _, // compared on their own ([`compare_checkins`])
+            owner: _,       // TODO issue 27
+            cadence: _,     // TODO issue 27
+            description: _, // free text about the goal: not compared
+            revisions: _,   // history of its own (TODO issue 27)
+            dropped: _,     // history of its own (TODO issue 27)
             span: _,
         } = kr;
         let bounds = kind.bounds();

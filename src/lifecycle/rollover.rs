@@ -317,6 +317,8 @@ fn objective(
         guardrails,
         key_results,
         carried_from: _, // replaced: the new one names FROM
+        description: _,  // TODO issue 27
+        dropped: _,      // TODO issue 27
         span: _,
     } = o;
     out.push_str(&format!(
@@ -381,6 +383,11 @@ fn key_result(out: &mut String, goals: &Goals, kr: &KeyResult, ks: &crate::score
         weight,
         kpi,
         checkins: _, // check-ins start afresh
+        owner: _,       // TODO issue 27
+        cadence: _,     // TODO issue 27
+        description: _, // TODO issue 27
+        revisions: _,   // TODO issue 27
+        dropped: _,     // TODO issue 27
         span: _,
     } = kr;
     out.push_str(&format!("      - id: {}\n", yaml_text(id)));

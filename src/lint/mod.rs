@@ -14,6 +14,7 @@ use crate::score::Scorecard;
 use std::fmt;
 
 mod all_milestones;
+mod checkin_after_drop;
 pub(crate) mod closed_period_changed;
 mod goalpost_moved;
 mod guardrail_breached;
@@ -43,6 +44,7 @@ pub(crate) static REGISTRY: &[Lint] = &[
     goalpost_moved::LINT,
     closed_period_changed::LINT,
     kr_added_mid_period::LINT,
+    checkin_after_drop::LINT,
 ];
 
 /// One practice lint: what `goalpost explain` and the README say about it, and its check.

@@ -357,6 +357,8 @@ impl<'a> Converter<'a> {
                 "guardrails",
                 "key_results",
                 "carried_from",
+                "description",
+                "dropped",
             ],
         )?;
         Some(RawObjective {
@@ -368,6 +370,8 @@ impl<'a> Converter<'a> {
             guardrails: self.list(&m, "guardrails", Self::ref_item),
             key_results: self.list(&m, "key_results", Self::key_result),
             carried_from: self.string(&m, "carried_from"),
+            description: self.string(&m, "description"),
+            dropped: self.dropped(&m),
             span: m.span,
             invalid: m.invalid(),
         })
@@ -388,7 +392,20 @@ impl<'a> Converter<'a> {
             n,
             "a key result",
             &[
-                "id", "title", "kind", "start", "target", "unit", "weight", "kpi", "due",
+                "id",
+                "title",
+                "kind",
+                "start",
+                "target",
+                "unit",
+                "weight",
+                "kpi",
+                "due",
+                "owner",
+                "cadence",
+                "description",
+                "revisions",
+                "dropped",
                 "checkins",
             ],
         )?;
@@ -402,6 +419,11 @@ impl<'a> Converter<'a> {
             weight: self.number(&m, "weight"),
             kpi: self.string(&m, "kpi"),
             due: self.string(&m, "due"),
+            owner: self.string(&m, "owner"),
+            cadence: self.keyword(&m, "cadence", KrCadence::NAMES, KrCadence::parse),
+            description: self.string(&m, "description"),
+            revisions: self.list(&m, "revisions", Self::revision),
+            dropped: self.dropped(&m),
             checkins: self.list(&m, "checkins", Self::checkin),
             lowered: Default::default(),
             span: m.span,
@@ -433,6 +455,32 @@ impl<'a> Converter<'a> {
             span: m.span,
             invalid: m.invalid(),
         })
+    }
+
+    /// A key result's revision `{ date, target, start, reason }`.
+    fn revision(&mut self, n: &SNode<'_>) -> Option<RawRevision> {
+        let m = self.map(n, "a revision", &["date", "target", "start", "reason"])?;
+        Some(RawRevision {
+            date: self.string(&m, "date"),
+            target: self.number(&m, "target"),
+            start: self.number(&m, "start"),
+            reason: self.string(&m, "reason"),
+            span: m.span,
+            invalid: m.invalid(),
+        })
+    }
+
+    /// An objective's or key result's `dropped: { date, reason }`.
+    fn dropped(&mut self, m: &MapView<'_>) -> Option<RawDropped> {
+        let v = self.value(m, "dropped")?;
+        let d = self.map(v, "`dropped`", &["date", "reason"])?;
+        let dropped = RawDropped {
+            date: self.string(&d, "date"),
+            reason: self.string(&d, "reason"),
+            span: d.span,
+            invalid: d.invalid(),
+        };
+        ok(m, "dropped", dropped)
     }
 
     /// A KPI's `source: { from: NAME, query: ... }`.

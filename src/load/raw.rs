@@ -94,6 +94,14 @@ pub struct RawObjective {
     /// team must have an objective of the same id there.
     #[schemars(with = "Option<shape::PeriodName>")]
     pub carried_from: Option<Sp<String>>,
+    /// Free text on what the objective is about and why: shown by `show`, the HTML report
+    /// and editor hovers.
+    #[schemars(with = "Option<shape::Text>")]
+    pub description: Option<Sp<String>>,
+    /// The objective was given up: from this date on its status is `dropped`, it is not
+    /// graded and `rollover` never carries it; its key results are dropped with it. Written
+    /// by `goalpost drop`; history, like check-ins: never change or remove it.
+    pub dropped: Option<RawDropped>,
     #[schemars(skip)]
     pub span: Span,
     /// Keys that were written with a value that could not be read (already reported).
@@ -133,12 +141,73 @@ pub struct RawKeyResult {
     /// Milestones only.
     #[schemars(with = "Option<shape::Date>")]
     pub due: Option<Sp<String>>,
+    /// Who is asked for this key result's check-ins (free text); the objective's owner
+    /// when left out.
+    #[schemars(with = "Option<shape::Text>")]
+    pub owner: Option<Sp<String>>,
+    /// How often it is checked in: `weekly` (default), `biweekly` or `monthly` (7, 14, 31
+    /// days); sets when a check-in is due and when the key result goes stale. Not on a key
+    /// result with `kpi:` (its KPI's cadence applies).
+    pub cadence: Option<Sp<KrCadence>>,
+    /// Free text on what the key result measures and why: shown by `show`, the HTML report
+    /// and editor hovers.
+    #[schemars(with = "Option<shape::Text>")]
+    pub description: Option<Sp<String>>,
+    /// Re-planning with a reason, instead of editing `start` or `target` in place: from each
+    /// revision's date on, the start and target it names are in force (metric key results).
+    /// Written by `goalpost revise`; history, like check-ins: append, never change or remove.
+    pub revisions: Option<Vec<RawRevision>>,
+    /// The key result was given up: from this date on its status is `dropped` and it counts
+    /// in no score of its objective. Written by `goalpost drop`; history: never change or
+    /// remove it.
+    pub dropped: Option<RawDropped>,
     /// Dated observations: `value` for a metric key result, `done` for a milestone.
     #[schemars(with = "Option<KrCheckins>")]
     pub checkins: Option<Vec<RawCheckin>>,
     /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
     #[schemars(skip)]
     pub lowered: Lowered,
+    #[schemars(skip)]
+    pub span: Span,
+    /// Keys that were written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub invalid: Vec<&'static str>,
+}
+
+/// A change of a metric key result's plan, with its reason (SPEC 3.4).
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Revision")]
+pub struct RawRevision {
+    /// The day the revised figures take effect, `YYYY-MM-DD`, inside the key result's
+    /// period; check-ins from that day on are measured against them.
+    #[schemars(with = "shape::Date")]
+    pub date: Option<Sp<String>>,
+    /// The new target (leave it out to keep the one in force).
+    pub target: Option<Sp<f64>>,
+    /// The new start (leave it out to keep the one in force).
+    pub start: Option<Sp<f64>>,
+    /// Why the plan changed, for the review and the history.
+    #[schemars(with = "shape::Reason")]
+    pub reason: Option<Sp<String>>,
+    #[schemars(skip)]
+    pub span: Span,
+    /// Keys that were written with a value that could not be read (already reported).
+    #[schemars(skip)]
+    pub invalid: Vec<&'static str>,
+}
+
+/// When and why an objective or key result was given up (SPEC 3.4).
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Dropped")]
+pub struct RawDropped {
+    /// The day it was dropped, `YYYY-MM-DD`, inside the period.
+    #[schemars(with = "shape::Date")]
+    pub date: Option<Sp<String>>,
+    /// Why it was dropped.
+    #[schemars(with = "shape::Reason")]
+    pub reason: Option<Sp<String>>,
     #[schemars(skip)]
     pub span: Span,
     /// Keys that were written with a value that could not be read (already reported).
@@ -155,6 +224,7 @@ impl RawKeyResult {
             KrKey::Unit => self.unit.as_ref().map(|v| v.span),
             KrKey::Kpi => self.kpi.as_ref().map(|v| v.span),
             KrKey::Due => self.due.as_ref().map(|v| v.span),
+            KrKey::Revisions => self.revisions.as_ref().and_then(|r| r.first()).map(|r| r.span),
         }
     }
 }
@@ -414,7 +484,7 @@ impl JsonSchema for ShortText {
     }
 }
 
-pub(crate) use crate::model::{Better, Cadence, Commitment, KrKind};
+pub(crate) use crate::model::{Better, Cadence, Commitment, KrCadence, KrKind};
 
 /// One item's inline check-ins after lowering ([`super::lower`]): those validation accepts
 /// as they are, already the model's [`Checkin`], and the others still raw with their

@@ -53,6 +53,7 @@ pub enum KrKey {
     Unit,
     Kpi,
     Due,
+    Revisions,
 }
 
 impl KrKey {
@@ -63,6 +64,7 @@ impl KrKey {
         KrKey::Unit,
         KrKey::Kpi,
         KrKey::Due,
+        KrKey::Revisions,
     ];
 
     /// The key as written in goal files.
@@ -73,6 +75,7 @@ impl KrKey {
             KrKey::Unit => "unit",
             KrKey::Kpi => "kpi",
             KrKey::Due => "due",
+            KrKey::Revisions => "revisions",
         }
     }
 }
@@ -113,9 +116,9 @@ impl KrKind {
         use Takes::*;
         match (self, key) {
             (KrKind::Metric, Start | Target) => Required,
-            (KrKind::Metric, Unit | Kpi) => Allowed,
+            (KrKind::Metric, Unit | Kpi | Revisions) => Allowed,
             (KrKind::Metric, Due) => Refused,
-            (KrKind::Milestone, Start | Target | Unit | Kpi) => Refused,
+            (KrKind::Milestone, Start | Target | Unit | Kpi | Revisions) => Refused,
             (KrKind::Milestone, Due) => Allowed,
         }
     }
@@ -137,6 +140,22 @@ keyword_enum!(
     /// How often a KPI is measured.
     Cadence { Weekly = "weekly", Monthly = "monthly", Quarterly = "quarterly" }
 );
+
+keyword_enum!(
+    /// How often a key result is checked in (SPEC 3.4).
+    KrCadence { Weekly = "weekly", Biweekly = "biweekly", Monthly = "monthly" }
+);
+
+impl KrCadence {
+    /// Days between check-ins: 7, 14 or 31.
+    pub fn days(self) -> i64 {
+        match self {
+            KrCadence::Weekly => 7,
+            KrCadence::Biweekly => 14,
+            KrCadence::Monthly => 31,
+        }
+    }
+}
 
 impl Commitment {
     /// The score a closed period needs for `achieved`: 0.7 aspirational, 1.0 committed.

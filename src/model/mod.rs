@@ -11,7 +11,7 @@ pub(crate) use crate::date::Date;
 pub(crate) use crate::diag::Span;
 pub(crate) use crate::period::Period;
 pub(crate) use ids::{KpiId, KrId, ObjectiveId, Ref, RefParts, is_slug};
-pub(crate) use keywords::{Better, Cadence, Commitment};
+pub(crate) use keywords::{Better, Cadence, Commitment, KrCadence};
 pub use keywords::{KrKey, KrKind, Records, Takes};
 pub use valid::Valid;
 
@@ -78,10 +78,94 @@ pub struct Objective {
     /// The period this objective was carried over from (`carried_from`, written by
     /// `goalpost rollover`); an objective of the same team and id exists there.
     pub carried_from: Option<String>,
+    /// Free text (`description`).
+    pub description: Option<String>,
+    /// When and why it was given up, as written (SPEC 3.4); see [`Objective::drop`] for the
+    /// drop in effect (also when every key result is dropped).
+    pub dropped: Option<Dropped>,
+    pub span: Span,
+}
+
+/// What `dropped:` says (SPEC 3.4): the date (inside the period) and the reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    pub date: Date,
+    pub reason: String,
+    pub span: Span,
+}
+
+/// A drop in effect from `date` on, and why: a `dropped:` written on the item, on its
+/// objective, or (for an objective) on every one of its key results.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DropAt<'a> {
+    pub date: Date,
+    pub reason: &'a str,
+}
+
+/// The reason of an objective dropped because every key result was (SPEC 7.0).
+pub(crate) const ALL_KRS_DROPPED: &str = "all key results dropped";
+
+/// A change of plan of a metric key result (SPEC 3.4): from `date` on, the fields it names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    pub date: Date,
+    pub target: Option<f64>,
+    pub start: Option<f64>,
+    pub reason: String,
     pub span: Span,
 }
 
 impl Objective {
+    /// The drop in effect for the objective: its own `dropped:`, or, when every key result
+    /// has one, the latest of their dates; the earlier of the two.
+    pub fn drop(&self) -> Option<DropAt<'_>> {
+        let own = self.dropped.as_ref().map(|d| DropAt {
+            date: d.date,
+            reason: &d.reason,
+        });
+        let all = if self.key_results.is_empty() {
+            None
+        } else {
+            self.key_results
+                .iter()
+                .map(|k| k.dropped.as_ref().map(|d| d.date))
+                .collect::<Option<Vec<Date>>>()
+                .and_then(|dates| dates.into_iter().max())
+                .map(|date| DropAt {
+                    date,
+                    reason: ALL_KRS_DROPPED,
+                })
+        };
+        match (own, all) {
+            (Some(o), Some(a)) if a.date < o.date => Some(a),
+            (Some(o), _) => Some(o),
+            (None, a) => a,
+        }
+    }
+
+    /// The drop in effect for one of its key results: its own, or the objective's own when
+    /// that is earlier (the key results of a dropped objective are dropped with it).
+    pub fn kr_drop<'a>(&'a self, kr: &'a KeyResult) -> Option<DropAt<'a>> {
+        let own = kr.dropped.as_ref().map(|d| DropAt {
+            date: d.date,
+            reason: &d.reason,
+        });
+        let obj = self.dropped.as_ref().map(|d| DropAt {
+            date: d.date,
+            reason: &d.reason,
+        });
+        match (own, obj) {
+            (Some(k), Some(o)) if o.date < k.date => Some(o),
+            (Some(k), _) => Some(k),
+            (None, o) => o,
+        }
+    }
+
+    /// Who answers for a key result: its own owner, else the objective's.
+    pub fn kr_owner<'a>(&'a self, kr: &'a KeyResult) -> Option<&'a str> {
+        kr.owner.as_deref().or(self.owner.as_deref())
+    }
+
     /// `team/objective`.
     pub fn reference(&self) -> Ref {
         Ref::item(&self.team, &self.id)
@@ -115,7 +199,38 @@ pub struct KeyResult {
     /// Own check-ins (inline and from logs), sorted by date, one per date. Empty for a
     /// KPI-linked KR: its observations are the KPI's.
     pub checkins: Vec<Checkin>,
+    /// Its own `owner` (the objective's applies when `None`: [`Objective::kr_owner`]).
+    pub owner: Option<String>,
+    /// How often it is checked in (weekly when not written).
+    pub cadence: KrCadence,
+    /// Free text (`description`).
+    pub description: Option<String>,
+    /// Revisions as written (file order; dates distinct, inside the period, before any drop).
+    pub revisions: Vec<Revision>,
+    /// When and why it was given up, as written ([`Objective::kr_drop`] is the drop in effect).
+    pub dropped: Option<Dropped>,
     pub span: Span,
+}
+
+impl KeyResult {
+    /// The measure in force at `t` (SPEC 3.4): a metric's start and target as revised by
+    /// its revisions dated on or before `t`, in date order, each changing the fields it names.
+    pub fn measure_at(&self, t: Date) -> KrMeasure {
+        match self.kind {
+            KrMeasure::Metric { start, target } if !self.revisions.is_empty() => {
+                let mut applied: Vec<&Revision> =
+                    self.revisions.iter().filter(|r| r.date <= t).collect();
+                applied.sort_by_key(|r| r.date);
+                let (mut start, mut target) = (start, target);
+                for r in applied {
+                    start = r.start.unwrap_or(start);
+                    target = r.target.unwrap_or(target);
+                }
+                KrMeasure::Metric { start, target }
+            }
+            m => m,
+        }
+    }
 }
 
 /// What a key result measures.

@@ -68,14 +68,26 @@ columns! {
     Due = "due",
     CheckinDue = "checkin_due",
     Overdue = "overdue",
+    Cadence = "cadence",
+    Description = "description",
+    Revisions = "revisions",
+    DroppedOn = "dropped_on",
+    DroppedReason = "dropped_reason",
 }
 
 use Column as C;
 
 /// One row, column by column ([`Column::ALL`] order), as cells.
-#[derive(Default)]
 struct Row {
     cells: [String; Column::ALL.len()],
+}
+
+impl Default for Row {
+    fn default() -> Self {
+        Row {
+            cells: std::array::from_fn(|_| String::new()),
+        }
+    }
 }
 
 impl Row {
@@ -112,6 +124,8 @@ fn objective(row: &ObjectiveRow) -> Row {
         guardrails: _,   // `guardrail_breached`
         key_results: _,  // rows of their own
         carried_from: _, // no column (JSON has it)
+        description,
+        dropped: _, // `dropped_on`, `dropped_reason`: `Objective::drop`
         span: _,
     } = o;
     let mut r = Row::default();
@@ -122,11 +136,20 @@ fn objective(row: &ObjectiveRow) -> Row {
     r.text(C::Title, title);
     r.text(C::Owner, owner.as_deref().unwrap_or(""));
     r.word(C::Kind, commitment.as_str());
-    r.num(C::Score, Some(s.score));
+    // A dropped objective has no score (SPEC 3.4); its other figures are the day before's.
+    r.num(
+        C::Score,
+        (s.status != crate::score::Status::Dropped).then_some(s.score),
+    );
     r.num(C::Expected, Some(s.expected));
     r.word(C::Status, s.status.as_str());
     r.word(C::GuardrailBreached, s.guardrail_breached);
     r.num(C::ForecastProgress, s.forecast);
+    r.text(C::Description, description.as_deref().unwrap_or(""));
+    if let Some(d) = o.drop() {
+        r.word(C::DroppedOn, d.date);
+        r.text(C::DroppedReason, d.reason);
+    }
     r
 }
 
@@ -142,6 +165,11 @@ fn key_result(row: &KrRow) -> Row {
         kpi: _,      // no column (JSON has it)
         checkins: _, // scored
         span: _,
+        owner: _, // `owner`: `KrRow::owner`, its own or its objective's
+        cadence,
+        description,
+        revisions,
+        dropped: _, // `dropped_on`, `dropped_reason`: `Objective::kr_drop`
     } = row.kr;
     let mut r = Row::default();
     r.word(C::Type, "key_result");
@@ -149,9 +177,9 @@ fn key_result(row: &KrRow) -> Row {
     r.text(C::Team, &o.team);
     r.text(C::Period, &o.period.name);
     r.text(C::Title, title);
-    r.text(C::Owner, o.owner.as_deref().unwrap_or(""));
+    r.text(C::Owner, row.owner().unwrap_or(""));
     r.word(C::Kind, kind.kind().as_str());
-    if let Some((start, target)) = kind.start_target() {
+    if let Some((start, target)) = s.measure.start_target() {
         r.num(C::Start, Some(start));
         r.num(C::Target, Some(target));
     }
@@ -181,6 +209,15 @@ fn key_result(row: &KrRow) -> Row {
         r.num(C::ForecastValue, Some(f.value));
         r.num(C::ForecastLow, f.low);
         r.num(C::ForecastHigh, f.high);
+    }
+    if row.kpi.is_none() {
+        r.word(C::Cadence, cadence.as_str());
+    }
+    r.text(C::Description, description.as_deref().unwrap_or(""));
+    r.num(C::Revisions, Some(revisions.len() as f64));
+    if let Some(d) = o.kr_drop(row.kr) {
+        r.word(C::DroppedOn, d.date);
+        r.text(C::DroppedReason, d.reason);
     }
     r
 }
@@ -226,6 +263,7 @@ fn kpi(row: &KpiRow) -> Row {
         r.word(C::CheckinDue, d);
     }
     r.word(C::Overdue, row.overdue());
+    r.word(C::Cadence, cadence.as_str());
     r
 }
 

@@ -138,10 +138,11 @@ pub(crate) fn build(
         for (i, kr) in o.key_results.iter().enumerate() {
             let (n, w) = (&now.key_results[i], &was.key_results[i]);
             let status = (n.status != w.status).then(|| (w.status.as_str(), n.status.as_str()));
-            let checkins = others(&o.owner, &kr.checkins);
+            let owner = o.kr_owner(kr).map(str::to_owned);
+            let checkins = others(&owner, &kr.checkins);
             if status.is_some() || !checkins.is_empty() {
                 changes.push((
-                    o.owner.clone(),
+                    owner,
                     Change {
                         reference: o.kr_ref(kr).to_string(),
                         status,

@@ -248,12 +248,13 @@ fn urgency(group: &[&ObjectiveRow]) -> (u8, std::cmp::Reverse<usize>) {
         Status::NoData | Status::NotStarted => 2,
         Status::OnTrack => 3,
         Status::Achieved | Status::Done => 4,
+        Status::Dropped => 5,
     };
     let worst = group
         .iter()
         .map(|o| rank(o.score.status))
         .min()
-        .unwrap_or(5);
+        .unwrap_or(6);
     let n = group
         .iter()
         .filter(|o| rank(o.score.status) == worst)
@@ -285,6 +286,11 @@ fn kr_row(kr: &KrRow) -> Markup {
         stale,
         last_note,
         change,
+        owner,
+        cadence,
+        description,
+        revisions,
+        dropped,
     } = kr.notes();
     let mut notes: Vec<String> = Vec::new();
     if let Some(k) = kpi {
@@ -293,11 +299,20 @@ fn kr_row(kr: &KrRow) -> Markup {
     if let Some(c) = confidence {
         notes.push(format!("confidence {}", num(c)));
     }
+    if let Some(o) = owner {
+        notes.push(format!("owner {o}"));
+    }
+    if let Some(c) = cadence {
+        notes.push(format!("checked in {c}"));
+    }
+    notes.extend(revisions);
+    notes.extend(dropped);
     // Kept lean: at hundreds of teams there are thousands of these rows (BENCHMARKS.md).
     html! {
         tr {
             td {
                 code { (kr.kr.id) } " " (kr.kr.title)
+                @if let Some(d) = description { br; span.note { (d) } }
                 @if let Some(n) = last_note { br; span.note { "“" (n) "”" } }
             }
             td { (measure) @if !notes.is_empty() { br; span.note { (notes.join(" · ")) } } }
@@ -320,13 +335,17 @@ fn objective(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
         owner,
         parent,
         carried_from: _, // in `show`
+        description,
+        dropped,
         change,
     } = row.notes();
     html! {
         article.o {
             h3 { code { (o.reference()) } " " (o.title) }
+            @if let Some(d) = description { p.d { (d) } }
             ul.b {
                 li class=(s.status.as_str()) { (s.status.label()) }
+                @if let Some(d) = dropped { li.info { (d) } }
                 @if open { li.info { "score " (score(s.score)) " · expected " (score(s.expected))
                     @if let Some(f) = s.forecast { " · forecast " (score(f)) } } }
                 @else { li.info { "score " (score(s.score)) } }

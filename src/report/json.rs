@@ -86,8 +86,16 @@ pub struct ObjectiveJson<'a> {
     pub owner: Option<&'a str>,
     pub commitment: Commitment,
     pub parent: Option<RefParts<'a>>,
-    #[serde(serialize_with = "num::one")]
-    pub score: f64,
+    /// Its `description`.
+    pub description: Option<&'a str>,
+    /// When and why it was given up: its own `dropped:`, or, when every key result is
+    /// dropped, the latest of their dates with the reason "all key results dropped"; null
+    /// when it is not. From that date on its status is `dropped` and its score null.
+    pub dropped: Option<DroppedJson<'a>>,
+    /// Null when it is dropped as of the date (its other figures are those of the day
+    /// before the drop).
+    #[serde(serialize_with = "num::opt")]
+    pub score: Option<f64>,
     #[serde(serialize_with = "num::one")]
     pub expected: f64,
     pub status: crate::score::Status,
@@ -126,12 +134,24 @@ pub struct KrJson<'a> {
     #[serde(serialize_with = "num::one")]
     pub weight: f64,
     pub kpi: Option<RefParts<'a>>,
-    /// Who is asked for its check-ins: its objective's owner.
+    /// Who is asked for its check-ins: its own `owner`, else its objective's.
     pub owner: Option<&'a str>,
+    /// How often it is checked in: `weekly` (default), `biweekly` or `monthly`; null for a
+    /// `kpi:` key result (its KPI's cadence applies).
+    pub cadence: Option<KrCadence>,
+    /// Its `description`.
+    pub description: Option<&'a str>,
     /// A milestone's due date (`due`); null for a metric or a milestone without one.
     pub due: Option<Date>,
+    /// Its revisions as written (file order), also those dated after the as-of date.
+    /// `start` and `target` above are those in force.
+    pub revisions: Vec<RevisionJson<'a>>,
+    /// When and why it was given up (its own `dropped:`, or its objective's when that is
+    /// earlier); null when it is not.
+    pub dropped: Option<DroppedJson<'a>>,
     /// When its next check-in is due while its period is open: its latest check-in (else
-    /// the period's start) plus 7 days; null for a done milestone and a `kpi:` key result.
+    /// the period's start) plus its cadence; null for a done milestone, a dropped key result
+    /// and a `kpi:` key result.
     pub checkin_due: Option<Date>,
     /// `checkin_due` is before the as-of date.
     pub overdue: bool,
@@ -145,11 +165,39 @@ pub struct KrJson<'a> {
     pub previous: Option<PreviousKr>,
 }
 
+/// A drop: its date and reason.
+#[derive(Serialize, JsonSchema)]
+pub struct DroppedJson<'a> {
+    pub date: Date,
+    pub reason: &'a str,
+}
+
+impl<'a> From<DropAt<'a>> for DroppedJson<'a> {
+    fn from(d: DropAt<'a>) -> Self {
+        DroppedJson {
+            date: d.date,
+            reason: d.reason,
+        }
+    }
+}
+
+/// A revision of a key result's plan, as written.
+#[derive(Serialize, JsonSchema)]
+pub struct RevisionJson<'a> {
+    pub date: Date,
+    #[serde(serialize_with = "num::opt")]
+    pub target: Option<f64>,
+    #[serde(serialize_with = "num::opt")]
+    pub start: Option<f64>,
+    pub reason: &'a str,
+}
+
 /// An objective's figures as of `since`.
 #[derive(Serialize, JsonSchema)]
 pub struct PreviousObjective {
-    #[serde(serialize_with = "num::one")]
-    pub score: f64,
+    /// Null when it was dropped then.
+    #[serde(serialize_with = "num::opt")]
+    pub score: Option<f64>,
     pub status: crate::score::Status,
 }
 
@@ -230,6 +278,8 @@ fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
         guardrails: _,  // the row's guardrails
         key_results: _, // the row's key results
         carried_from,
+        description,
+        dropped: _, // `Objective::drop`, which also knows a drop of every key result
         span: _,
     } = o;
     ObjectiveJson {
@@ -240,19 +290,26 @@ fn objective<'a>(row: &ObjectiveRow<'a>) -> ObjectiveJson<'a> {
         owner: owner.as_deref(),
         commitment: *commitment,
         parent: row.parent.map(Objective::ref_parts),
-        score: s.score,
+        description: description.as_deref(),
+        dropped: o.drop().map(DroppedJson::from),
+        score: score_of(s.score, s.status),
         expected: s.expected,
         status: s.status,
         forecast: s.forecast,
         guardrail_breached: s.guardrail_breached,
         carried_from: carried_from.as_deref(),
         previous: row.previous.map(|p| PreviousObjective {
-            score: p.score,
+            score: score_of(p.score, p.status),
             status: p.status,
         }),
         guardrails: row.guardrails.iter().map(|g| g.kpi.ref_parts()).collect(),
         key_results: row.key_results.iter().map(kr).collect(),
     }
+}
+
+/// An objective's score, null when it is dropped (SPEC 3.4).
+fn score_of(score: f64, status: crate::score::Status) -> Option<f64> {
+    (status != crate::score::Status::Dropped).then_some(score)
 }
 
 fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
@@ -267,8 +324,13 @@ fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
         kpi: _,      // the row's KPI
         checkins: _, // scored
         span: _,
+        owner: _, // `KrRow::owner`: its own or its objective's
+        cadence,
+        description,
+        revisions,
+        dropped: _, // `Objective::kr_drop`: its own or its objective's
     } = row.kr;
-    let (start, target) = match *kind {
+    let (start, target) = match s.measure {
         KrMeasure::Metric { start, target } => (Some(start), Some(target)),
         KrMeasure::Milestone { .. } => (None, None),
     };
@@ -285,8 +347,20 @@ fn kr<'a>(row: &KrRow<'a>) -> KrJson<'a> {
         expected: s.expected,
         weight: *weight,
         kpi: row.kpi.map(Kpi::ref_parts),
-        owner: row.objective.owner.as_deref(),
+        owner: row.owner(),
+        cadence: row.kpi.is_none().then_some(*cadence),
+        description: description.as_deref(),
         due: kind.due(),
+        revisions: revisions
+            .iter()
+            .map(|r| RevisionJson {
+                date: r.date,
+                target: r.target,
+                start: r.start,
+                reason: &r.reason,
+            })
+            .collect(),
+        dropped: row.objective.kr_drop(row.kr).map(DroppedJson::from),
         checkin_due: row.checkin_due(),
         overdue: row.overdue(),
         status: s.status,

@@ -10,6 +10,7 @@ use super::view::{
     KpiNotes, KpiRow, KrNotes, KrRow, ObjectiveNotes, ObjectiveRow, Phase, StatusView, Summary,
 };
 use crate::text::{num, safe};
+use crate::score::Status;
 
 use crate::text::fit::Document;
 
@@ -31,8 +32,25 @@ fn kr_detail(kr: &KrRow) -> String {
         stale,
         change,
         forecast,
+        owner,
+        cadence,
+        description: _, // in `show` and HTML: too long for a cell
+        revisions,
+        dropped,
     } = kr.notes();
     let mut d = vec![md(&measure)];
+    if let Some(dropped) = dropped {
+        d.push(format!("⊘ {}", md(&dropped)));
+    }
+    for r in revisions {
+        d.push(format!("↺ {}", md(&r)));
+    }
+    if let Some(o) = owner {
+        d.push(format!("owner {}", md(o)));
+    }
+    if let Some(c) = cadence {
+        d.push(format!("checked in {c}"));
+    }
     if let Some(c) = confidence {
         d.push(format!("confidence {}", num(c)));
     }
@@ -59,12 +77,12 @@ fn objective_notes(o: &ObjectiveRow) -> String {
         owner,
         parent: _,       // in `show` and HTML
         carried_from: _, // in `show`
+        description: _,  // in `show` and HTML: too long for a cell
+        dropped,
         change,
     } = o.notes();
-    let mut notes: Vec<String> = breached
-        .iter()
-        .map(|g| format!("⚠️ guardrail `{g}` breached"))
-        .collect();
+    let mut notes: Vec<String> = dropped.iter().map(|d| format!("⊘ {}", md(d))).collect();
+    notes.extend(breached.iter().map(|g| format!("⚠️ guardrail `{g}` breached")));
     if committed {
         notes.push("committed".to_owned());
     }
@@ -82,12 +100,21 @@ fn objective_row(o: &ObjectiveRow) -> String {
         "| **{}** {} | **{}** | {} | {} | {} | {} |\n",
         o.reference(),
         md(&o.objective.title),
-        score(o.score.score),
+        objective_score(o),
         score(o.score.expected),
         o.forecast_cell(),
         status_emoji(o.score.status),
         objective_notes(o)
     )
+}
+
+/// An objective's score, "–" when it is dropped (its score is null; SPEC 3.4).
+fn objective_score(o: &ObjectiveRow) -> String {
+    if o.score.status == Status::Dropped {
+        "–".to_owned()
+    } else {
+        score(o.score.score)
+    }
 }
 
 /// "_2026-10-01 to 2026-12-31, 49% of the period elapsed_"

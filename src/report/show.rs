@@ -180,8 +180,13 @@ fn objective(
         owner,
         parent,
         carried_from,
+        description,
+        dropped,
         change,
     } = row.notes();
+    if let Some(d) = description {
+        field(out, "description", h(d));
+    }
     field(out, "owner", owner.map_or("–".to_owned(), h));
     field(out, "commitment", o.commitment.as_str());
     if let Some(p) = parent {
@@ -216,6 +221,13 @@ fn objective(
         );
     }
     field(out, "status", s.status.label());
+    if let Some(d) = dropped {
+        field(
+            out,
+            "dropped",
+            format!("{} (the figures above are of the day before)", h(&d)),
+        );
+    }
     if let (false, Some(since)) = (change.is_empty(), since) {
         field(out, "changed", format!("{} since {since}", h(&change)));
     }
@@ -248,6 +260,11 @@ fn objective(
             last_checkin: _,
             last_note: _,
             forecast: _,
+            owner: _,
+            cadence: _,
+            description: _,
+            revisions,
+            dropped,
         } = kr.notes();
         out.push_str(&format!(
             "  {:<20} {}  {:<10} {}{}\n",
@@ -257,6 +274,9 @@ fn objective(
             h(&measure),
             if stale { "  ⚠ stale" } else { "" }
         ));
+        for line in revisions.iter().chain(&dropped) {
+            out.push_str(&format!("  {:<20} {}\n", "", h(line)));
+        }
         if !change.is_empty() {
             out.push_str(&format!("  {:<20} Δ {}\n", "", h(&change)));
         }
@@ -285,7 +305,19 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
         forecast,
         last_note: _, // the history below has every note
         change: _,    // in the objective's `show`
+        owner: _,     // always named here: `KrRow::owner`
+        cadence: _,   // always named here
+        description,
+        revisions,
+        dropped,
     } = kr.notes();
+    if let Some(d) = description {
+        field(out, "description", h(d));
+    }
+    field(out, "owner", kr.owner().map_or("–".to_owned(), h));
+    if kpi.is_none() {
+        field(out, "cadence", k.cadence.as_str());
+    }
     field(out, "kind", k.kind.kind().as_str());
     if let Some(due) = due {
         field(out, "due", due.to_string());
@@ -318,6 +350,16 @@ fn key_result(out: &mut String, row: &ObjectiveRow, kr: &KrRow, authors: Authors
     );
     if stale {
         field(out, "stale", "yes: check in soon");
+    }
+    for r in &revisions {
+        field(out, "revised", h(r));
+    }
+    if let Some(d) = dropped {
+        field(
+            out,
+            "dropped",
+            format!("{} (the figures above are of the day before)", h(&d)),
+        );
     }
     let frozen = crate::score::frozen_at(&o.period, kr.as_of);
     history(

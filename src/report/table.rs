@@ -10,6 +10,7 @@ use super::text::*;
 use super::view::{KpiNotes, KpiRow, KrNotes, KrRow, ObjectiveNotes, ObjectiveRow, StatusView};
 use crate::model::*;
 use crate::text::safe;
+use crate::score::Status;
 use comfy_table::{
     Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
 };
@@ -319,8 +320,25 @@ fn kr_notes(kr: &KrRow) -> String {
         last_checkin,
         stale,
         change,
+        owner,
+        cadence,
+        description: _, // in `show`
+        revisions,
+        dropped,
     } = kr.notes();
     let mut notes = h(&measure);
+    if let Some(d) = dropped {
+        let _ = write!(notes, " · ⊘ {}", h(&d));
+    }
+    for r in revisions {
+        let _ = write!(notes, " · ↺ {}", h(&r));
+    }
+    if let Some(o) = owner {
+        let _ = write!(notes, " · owner {}", h(o));
+    }
+    if let Some(c) = cadence {
+        let _ = write!(notes, " · {c}");
+    }
     if let Some(c) = confidence {
         let _ = write!(notes, " · conf {}", num(c));
     }
@@ -347,12 +365,17 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
         owner,
         parent: _,       // the tree shows it (`--tree`)
         carried_from: _, // in `show`
+        description: _,  // in `show`
+        dropped,
         change,
     } = row.notes();
     if committed {
         title.push_str(" [committed]");
     }
     let mut notes = Vec::new();
+    if let Some(d) = dropped {
+        notes.push(format!("⊘ {}", h(&d)));
+    }
     if !breached.is_empty() {
         let refs: Vec<String> = breached.iter().map(h).collect();
         notes.push(format!("⚠ guardrail breached: {}", refs.join(", ")));
@@ -365,7 +388,11 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
     }
     grid.push(vec![
         TCell::new(title).bold(),
-        TCell::new(score(s.score)),
+        TCell::new(if s.status == Status::Dropped {
+            "–".to_owned()
+        } else {
+            score(s.score)
+        }),
         TCell::new(score(s.expected)),
         TCell::new(row.forecast_cell()),
         TCell::new(s.status.label()).color(status_color(s.status)),

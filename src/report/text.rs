@@ -64,6 +64,7 @@ pub(crate) fn status_emoji(s: Status) -> &'static str {
         Status::NotStarted => "⏳ not started",
         Status::Achieved => "🏆 achieved",
         Status::Missed => "❌ missed",
+        Status::Dropped => "⊘ dropped",
     }
 }
 
@@ -87,7 +88,7 @@ pub(crate) fn status_ansi(s: Status) -> anstyle::AnsiColor {
         Status::OnTrack | Status::Done | Status::Achieved => AnsiColor::Green,
         Status::AtRisk => AnsiColor::Yellow,
         Status::OffTrack | Status::Missed => AnsiColor::Red,
-        Status::NoData | Status::NotStarted => AnsiColor::BrightBlack,
+        Status::NoData | Status::NotStarted | Status::Dropped => AnsiColor::BrightBlack,
     }
 }
 

@@ -68,6 +68,11 @@ pub struct ObjectiveNotes<'a> {
     pub parent: Option<Ref>,
     /// The period it was carried over from.
     pub carried_from: Option<&'a str>,
+    /// Its `description`.
+    pub description: Option<&'a str>,
+    /// "dropped on 2026-11-20: reason" when it is dropped as of the view's date (its
+    /// figures are those of the day before; SPEC 3.4).
+    pub dropped: Option<String>,
     /// What changed since the view's `since` date ([`ObjectiveRow::change`]); empty when
     /// nothing did or no date was given.
     pub change: String,
@@ -92,6 +97,47 @@ pub struct KrNotes<'a> {
     pub forecast: ForecastWords<'a>,
     /// What changed since the view's `since` date ([`KrRow::change`]).
     pub change: String,
+    /// Its own owner, when it is not its objective's.
+    pub owner: Option<&'a str>,
+    /// Its cadence, when it is not the default (weekly).
+    pub cadence: Option<KrCadence>,
+    /// Its `description`.
+    pub description: Option<&'a str>,
+    /// Its revisions in force as of the view's date, oldest first, in words ("target 80 → 70
+    /// on 2026-11-10: reason"; [`revision_lines`]).
+    pub revisions: Vec<String>,
+    /// "dropped on 2026-11-20: reason" when it is dropped as of the view's date.
+    pub dropped: Option<String>,
+}
+
+/// The words of a drop: "dropped on 2026-11-20: the vendor left".
+pub(crate) fn drop_words(d: DropAt<'_>) -> String {
+    format!("dropped on {}: {}", d.date, d.reason)
+}
+
+/// A key result's revisions dated on or before `upto`, oldest first, each in words with the
+/// figures it changed: "target 80 → 70 on 2026-11-10: the scope was cut".
+pub(crate) fn revision_lines(kr: &KeyResult, upto: Date) -> Vec<String> {
+    let Some((mut start, mut target)) = kr.kind.bounds() else {
+        return Vec::new();
+    };
+    let mut revs: Vec<&Revision> = kr.revisions.iter().filter(|r| r.date <= upto).collect();
+    revs.sort_by_key(|r| r.date);
+    let unit = kr.unit.as_deref();
+    revs.into_iter()
+        .map(|r| {
+            let mut parts = Vec::new();
+            if let Some(t) = r.target {
+                parts.push(format!("target {} → {}", num(target), with_unit(t, unit)));
+                target = t;
+            }
+            if let Some(s) = r.start {
+                parts.push(format!("start {} → {}", num(start), with_unit(s, unit)));
+                start = s;
+            }
+            format!("{} on {}: {}", parts.join(", "), r.date, r.reason)
+        })
+        .collect()
 }
 
 /// A key result's forecast in its units, worked out on [`ForecastWords::get`].
@@ -433,6 +479,8 @@ impl<'a> ObjectiveRow<'a> {
             commitment,
             parent: _, // the row's
             carried_from,
+            description,
+            dropped: _, // in effect or not: `dropped`
         } = self.objective;
         ObjectiveNotes {
             breached: self.breached().map(|g| g.kpi.reference()).collect(),
@@ -440,8 +488,17 @@ impl<'a> ObjectiveRow<'a> {
             owner: owner.as_deref(),
             parent: self.parent.map(Objective::reference),
             carried_from: carried_from.as_deref(),
+            description: description.as_deref(),
+            dropped: self.dropped().map(drop_words),
             change: self.change(),
         }
+    }
+
+    /// The drop in effect as of the row's date (status `dropped`), if any.
+    pub fn dropped(&self) -> Option<DropAt<'a>> {
+        (self.score.status == Status::Dropped)
+            .then(|| self.objective.drop())
+            .flatten()
     }
 
     /// The guardrails that are critical.
@@ -476,7 +533,7 @@ pub(crate) fn measure(kr: &KeyResult, score: &KrScore) -> String {
         (None, Some(d)) => Some(Observation::Done(d)),
         (None, None) => None,
     };
-    kr.kind.describe(latest, num, |line| {
+    score.measure.describe(latest, num, |line| {
         crate::text::unit_after(line, kr.unit.as_deref())
     })
 }
@@ -504,8 +561,20 @@ impl<'a> KrRow<'a> {
             kpi: _,    // the row's
             checkins: _,
             span: _,
+            owner,
+            cadence,
+            description,
+            revisions: _, // `revisions`, in words
+            dropped: _,   // in effect or not: `dropped`
         } = self.kr;
         KrNotes {
+            owner: owner
+                .as_deref()
+                .filter(|o| Some(*o) != self.objective.owner.as_deref()),
+            cadence: Some(*cadence).filter(|c| *c != KrCadence::Weekly),
+            description: description.as_deref(),
+            revisions: revision_lines(self.kr, self.t_k()),
+            dropped: self.dropped().map(drop_words),
             measure: self.measure(),
             kpi: self.kpi.map(Kpi::reference),
             due: kind.due(),
@@ -516,6 +585,23 @@ impl<'a> KrRow<'a> {
             forecast: ForecastWords(self),
             change: self.change(),
         }
+    }
+
+    /// The date its figures are as of: the view's, or its period's end when that is earlier.
+    pub fn t_k(&self) -> Date {
+        self.as_of.min(self.objective.period.end)
+    }
+
+    /// The drop in effect as of the row's date (status `dropped`), if any.
+    pub fn dropped(&self) -> Option<DropAt<'a>> {
+        (self.score.status == Status::Dropped)
+            .then(|| self.objective.kr_drop(self.kr))
+            .flatten()
+    }
+
+    /// Who is asked for its check-ins: its own owner, else its objective's.
+    pub fn owner(&self) -> Option<&'a str> {
+        self.objective.kr_owner(self.kr)
     }
 
     /// What changed since the view's `since` date, in words: "+0.08, was at risk",
@@ -582,7 +668,7 @@ impl<'a> KrRow<'a> {
     /// whose ±1 standard-error band reaches both sides of the pass mark (it could end either
     /// way). Empty without a forecast ([`KrRow::forecast`]).
     pub fn forecast_cell(&self) -> String {
-        let (Some(f), Some((start, target))) = (self.forecast(), self.kr.kind.bounds()) else {
+        let (Some(f), Some((start, target))) = (self.forecast(), self.score.measure.bounds()) else {
             return String::new();
         };
         let mark = if f.straddles(start, target, self.pass_mark()) {
@@ -599,8 +685,8 @@ impl<'a> KrRow<'a> {
         use crate::text::{decimals, num_at, unit_after};
         let f = self.forecast()?;
         let given = self
-            .kr
-            .kind
+            .score
+            .measure
             .bounds()
             .map(|(s, t)| [s, t])
             .into_iter()

@@ -54,6 +54,8 @@ pub enum Status {
     Done,
     Achieved,
     Missed,
+    /// Given up (SPEC 3.4): counts in no sum; its figures are those of the day before.
+    Dropped,
 }
 
 impl Status {
@@ -67,6 +69,7 @@ impl Status {
             Status::Done => "done",
             Status::Achieved => "achieved",
             Status::Missed => "missed",
+            Status::Dropped => "dropped",
         }
     }
     /// Words for people: "on track".
@@ -80,9 +83,10 @@ impl Status {
             Status::Done => "done",
             Status::Achieved => "achieved",
             Status::Missed => "missed",
+            Status::Dropped => "dropped",
         }
     }
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 9] = [
         Status::OnTrack,
         Status::AtRisk,
         Status::OffTrack,
@@ -91,6 +95,7 @@ impl Status {
         Status::NotStarted,
         Status::Achieved,
         Status::Missed,
+        Status::Dropped,
     ];
 }
 
@@ -190,6 +195,9 @@ pub struct ObjectiveScore {
 pub struct KrScore {
     /// The key result scored.
     pub id: KrId,
+    /// What it is measured against: a metric's start and target in force at T_K (SPEC 3.4;
+    /// for a dropped key result, the day before its drop), or the milestone.
+    pub measure: KrMeasure,
     /// Latest value on or before T_K (metric KRs; a `kpi:` KR's from the KPI).
     pub current: Option<f64>,
     /// Latest done-ness on or before T_K (milestones).
@@ -226,7 +234,7 @@ pub fn score(goals: Valid<'_>, t: Date, th: Thresholds) -> Scorecard {
     let kpis = kpis_at(goals, t);
     let objectives = goals
         .objective_ids()
-        .map(|id| objective(id, goals, &kpis, t, th))
+        .map(|id| objective(id, goals, (&kpis, t), t, th))
         .collect();
     Scorecard {
         as_of: t,
@@ -263,7 +271,9 @@ pub(crate) fn before(goals: Valid<'_>, t: Date, th: Thresholds) -> Before {
     let kpis = kpis_at(goals, t);
     let objectives = goals
         .objective_ids()
-        .map(|id| (goals.objective(id).period.end >= t).then(|| objective(id, goals, &kpis, t, th)))
+        .map(|id| {
+            (goals.objective(id).period.end >= t).then(|| objective(id, goals, (&kpis, t), t, th))
+        })
         .collect();
     Before {
         as_of: t,
@@ -291,15 +301,23 @@ pub(crate) fn expected(p: &Period, t: Date) -> f64 {
 /// it is that line itself, to the last bit; with no key result too.
 pub(crate) fn objective_expected(o: &Objective, krs: &[KrScore], t: Date) -> f64 {
     let line = expected(&o.period, t);
-    if krs.iter().all(|k| k.expected == line) {
+    if krs.iter().filter(|k| counts(k)).all(|k| k.expected == line) {
         return line;
     }
-    weighted_score(
-        o.key_results
-            .iter()
-            .zip(krs)
-            .map(|(k, s)| (k.weight, s.expected)),
-    )
+    weighted_score(active(o, krs).map(|(k, s)| (k.weight, s.expected)))
+}
+
+/// Whether a key result counts in its objective's sums (SPEC 5: a dropped one does not).
+pub(crate) fn counts(s: &KrScore) -> bool {
+    s.status != Status::Dropped
+}
+
+/// The key results of `o` that count, with their scores.
+fn active<'a>(
+    o: &'a Objective,
+    krs: &'a [KrScore],
+) -> impl Iterator<Item = (&'a KeyResult, &'a KrScore)> + Clone {
+    o.key_results.iter().zip(krs).filter(|(_, s)| counts(s))
 }
 
 pub(crate) mod forecast;
@@ -344,19 +362,46 @@ pub(crate) fn frozen_at(p: &Period, t: Date) -> Date {
     t.min(p.end)
 }
 
+/// KPI figures and the date they are as of.
+type Kpis<'a> = (&'a [KpiScore], Date);
+
 fn kr(
     id: KrId,
     kr: &KeyResult,
     o: &Objective,
     goals: &Goals,
-    kpis: &[KpiScore],
+    kpis: Kpis<'_>,
+    t: Date,
+    th: Thresholds,
+) -> KrScore {
+    // Dropped on or before T_K: the figures of the day before, status `dropped`, never
+    // stale (SPEC 3.4); check-ins from the drop date on are ignored.
+    if let Some(d) = o.kr_drop(kr)
+        && d.date <= frozen_at(&o.period, t)
+    {
+        let mut s = kr_live(id, kr, o, goals, kpis, d.date.add_days(-1), th);
+        s.status = Status::Dropped;
+        s.stale = false;
+        return s;
+    }
+    kr_live(id, kr, o, goals, kpis, t, th)
+}
+
+fn kr_live(
+    id: KrId,
+    kr: &KeyResult,
+    o: &Objective,
+    goals: &Goals,
+    (kpis, kpis_at): Kpis<'_>,
     t: Date,
     th: Thresholds,
 ) -> KrScore {
     let p = &o.period;
-    let seen = upto(goals.observations(kr), frozen_at(p, t));
+    let t_k = frozen_at(p, t);
+    let measure = kr.measure_at(t_k);
+    let seen = upto(goals.observations(kr), t_k);
     let latest = seen.last();
-    let progress = kr.kind.progress(latest.map(|c| c.obs));
+    let progress = measure.progress(latest.map(|c| c.obs));
     // Valid goals give a key result only check-ins of its kind (`KrMeasure::records`).
     let (current, done) = match latest.map(|c| c.obs) {
         Some(Observation::Value(v)) => (Some(v), None),
@@ -379,18 +424,22 @@ fn kr(
     // Staleness asks for a check-in; it only means something while the period is open, not
     // for a milestone already done, and for a KPI's key result it is the KPI's own (its
     // cadence), since the key result takes no check-ins.
+    // The threshold is the longer of `stale_days` and the key result's cadence (SPEC 5).
+    let stale_days = th.stale_days.max(kr.cadence.days());
     let stale = p.contains(t)
         && match kr.kpi {
-            Some(k) => kpis.get(k.index()).is_some_and(|ks| ks.stale),
+            Some(k) if kpis_at == t => kpis.get(k.index()).is_some_and(|ks| ks.stale),
+            Some(k) => kpi(k, goals.kpi(k), t).stale,
             None => match latest {
                 Some(c) if c.obs == Observation::Done(true) => false,
-                Some(c) => c.date.days_until(t) > th.stale_days,
-                None => p.start.days_until(t) > th.stale_days,
+                Some(c) => c.date.days_until(t) > stale_days,
+                None => p.start.days_until(t) > stale_days,
             },
         };
     KrScore {
         id,
-        forecast: forecast::forecast(kr.kind, p, goals.observations(kr), t),
+        measure,
+        forecast: forecast::forecast(measure, p, goals.observations(kr), t),
         current,
         done,
         progress,
@@ -405,7 +454,7 @@ fn kr(
 fn objective(
     id: ObjectiveId,
     goals: &Goals,
-    kpis: &[KpiScore],
+    kpis: Kpis<'_>,
     t: Date,
     th: Thresholds,
 ) -> ObjectiveScore {
@@ -416,40 +465,47 @@ fn objective(
         .enumerate()
         .map(|(n, k)| kr(id.kr(n), k, o, goals, kpis, t, th))
         .collect();
-    let score = weighted_score(
-        o.key_results
-            .iter()
-            .zip(&key_results)
-            .map(|(k, s)| (k.weight, s.progress)),
-    );
+    // Dropped on or before T_K (itself, or every key result): status `dropped` with the
+    // figures of the day before (SPEC 3.4), when it was not dropped yet.
+    if let Some(d) = o.drop()
+        && d.date <= frozen_at(&o.period, t)
+    {
+        let before = objective(id, goals, kpis, d.date.add_days(-1), th);
+        return ObjectiveScore {
+            status: Status::Dropped,
+            key_results,
+            ..before
+        };
+    }
+    let score = weighted_score(active(o, &key_results).map(|(k, s)| (k.weight, s.progress)));
     let exp = objective_expected(o, &key_results, t);
+    let mut live = key_results.iter().filter(|k| counts(k)).peekable();
     let status = if t < o.period.start {
         Status::NotStarted
     } else if t > o.period.end {
         grade(score, o.commitment)
-    } else if !key_results.is_empty() && key_results.iter().all(|k| k.progress >= 1.0) {
+    } else if live.peek().is_some() && live.clone().all(|k| k.progress >= 1.0) {
         Status::Done
-    } else if key_results.iter().all(|k| k.last_checkin.is_none()) {
+    } else if live.all(|k| k.last_checkin.is_none()) {
         Status::NoData
     } else {
         pace_status(score, exp, th)
     };
     // As of the objective's T_K: a guardrail of a closed objective is judged at its end.
     let t_k = frozen_at(&o.period, t);
+    let (cached, cached_at) = kpis;
     let guardrails: Vec<KpiStatus> = o
         .guardrails
         .iter()
-        .map(|&k| match kpis.get(k.index()) {
-            Some(s) if t_k == t => s.status,
+        .map(|&k| match cached.get(k.index()) {
+            Some(s) if t_k == cached_at => s.status,
             _ => kpi(k, goals.kpi(k), t_k).status,
         })
         .collect();
     let guardrail_breached = guardrails.contains(&KpiStatus::Critical);
     let forecast = o.period.contains(t).then(|| {
         weighted_score(
-            o.key_results
-                .iter()
-                .zip(&key_results)
+            active(o, &key_results)
                 .map(|(k, s)| (k.weight, s.forecast.map_or(s.progress, |f| f.progress))),
         )
     });

@@ -36,6 +36,11 @@ fn metric(id: &str, start: f64, target: f64, checkins: Vec<Checkin>) -> KeyResul
         weight: 1.0,
         kpi: None,
         checkins,
+        owner: None,
+        cadence: KrCadence::Weekly,
+        description: None,
+        revisions: Vec::new(),
+        dropped: None,
         span: Span::default(),
     }
 }
@@ -52,6 +57,8 @@ fn objective(krs: Vec<KeyResult>) -> Objective {
         guardrails: Vec::new(),
         key_results: krs,
         carried_from: None,
+        description: None,
+        dropped: None,
         span: Span::default(),
     }
 }

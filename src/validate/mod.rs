@@ -584,6 +584,10 @@ impl<'c> Validator<'c> {
                 );
             }
         }
+        let dropped = raw
+            .dropped
+            .as_ref()
+            .and_then(|d| self.dropped(d, period, "an objective"));
         // Only the objective's own fields: its key results are flagged one by one.
         let own_errors = self.diags.len();
         let mut krs = Vec::new();
@@ -591,7 +595,9 @@ impl<'c> Validator<'c> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for (raw_kr, checkins) in raw.key_results.iter().flatten().zip(&mut inline) {
             let checkins = std::mem::take(checkins);
-            let Some((kr, link)) = self.key_result(raw_kr, period) else {
+            let Some((kr, link)) =
+                self.key_result(raw_kr, period, dropped.as_ref().map(|d| d.date))
+            else {
                 let expect = raw_kr
                     .kind
                     .as_ref()
@@ -637,6 +643,8 @@ impl<'c> Validator<'c> {
                 guardrails: Vec::new(),
                 key_results: krs,
                 carried_from: None,
+                description: raw.description.as_ref().map(|d| d.value.clone()),
+                dropped,
                 span,
             },
             PendingObjective {
@@ -652,6 +660,7 @@ impl<'c> Validator<'c> {
         &mut self,
         raw: &RawKeyResult,
         period: &Period,
+        objective_dropped: Option<Date>,
     ) -> Option<(KeyResult, Option<Sp<String>>)> {
         let before = self.diags.len();
         let (id, title) = self.id_and_title(
@@ -708,6 +717,36 @@ impl<'c> Validator<'c> {
                 _ => None,
             },
         };
+        if let (Some(_), Some(c)) = (&raw.kpi, &raw.cadence) {
+            self.push(
+                Diagnostic::new(
+                    Code::CadenceOnLinkedKr,
+                    c.span,
+                    "a key result with `kpi:` takes no `cadence`",
+                )
+                .help("its KPI is checked in instead, at the KPI's cadence: remove the line, or set `cadence` on the KPI"),
+            );
+        }
+        let dropped = raw
+            .dropped
+            .as_ref()
+            .and_then(|d| self.dropped(d, period, "a key result"));
+        let drop_date = match (dropped.as_ref().map(|d| d.date), objective_dropped) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let revisions = match (kind, measure) {
+            (KrKind::Metric, Some(KrMeasure::Metric { start, target })) => {
+                self.revisions(raw, period, (start, target), drop_date)
+            }
+            (KrKind::Metric, _) => {
+                // The plan itself is wrong (reported): still check each revision's own shape.
+                self.revisions(raw, period, (f64::NAN, f64::NAN), drop_date);
+                Vec::new()
+            }
+            // Refused above (`KrKind::takes`).
+            (KrKind::Milestone, _) => Vec::new(),
+        };
         let weight = match &raw.weight {
             Some(w) if w.value <= 0.0 => {
                 self.push(
@@ -735,10 +774,224 @@ impl<'c> Validator<'c> {
                 weight,
                 kpi: None,
                 checkins: Vec::new(),
+                owner: raw.owner.as_ref().map(|o| o.value.clone()),
+                cadence: raw.cadence.as_ref().map_or(KrCadence::Weekly, |c| c.value),
+                description: raw.description.as_ref().map(|d| d.value.clone()),
+                revisions,
+                dropped,
                 span,
             },
             link,
         ))
+    }
+
+    /// A `dropped: { date, reason }`: a real date inside the period and a reason.
+    fn dropped(&mut self, raw: &RawDropped, period: &Period, what: &str) -> Option<Dropped> {
+        let before = self.diags.len();
+        let reason = self.reason(
+            &raw.reason,
+            raw.span,
+            &raw.invalid,
+            "`dropped`",
+            "\"the vendor cancelled the integration\"",
+        );
+        let date = self.dated(
+            &raw.date,
+            raw.span,
+            &raw.invalid,
+            "`dropped`",
+            period,
+            (Code::DropOutsidePeriod, &format!("{what} is dropped inside its period: the day the team decided to stop pursuing it")),
+        );
+        if self.diags.len() > before {
+            return None;
+        }
+        Some(Dropped {
+            date: date?,
+            reason: reason?,
+            span: raw.span,
+        })
+    }
+
+    /// A key result's `revisions:`, checked one by one and together: dates distinct, inside
+    /// the period and before a drop; a start and target in force that always differ.
+    fn revisions(
+        &mut self,
+        raw: &RawKeyResult,
+        period: &Period,
+        (start, target): (f64, f64),
+        drop_date: Option<Date>,
+    ) -> Vec<Revision> {
+        let mut out: Vec<Revision> = Vec::new();
+        for r in raw.revisions.iter().flatten() {
+            let before = self.diags.len();
+            let reason = self.reason(
+                &r.reason,
+                r.span,
+                &r.invalid,
+                "a revision",
+                "\"the market shrank after the price change\"",
+            );
+            let date = self.dated(
+                &r.date,
+                r.span,
+                &r.invalid,
+                "a revision",
+                period,
+                (Code::RevisionOutsidePeriod, "a revision takes effect inside the key result's period; re-plan a later period in its own goal file"),
+            );
+            if r.target.is_none()
+                && r.start.is_none()
+                && !r.invalid.contains(&"target")
+                && !r.invalid.contains(&"start")
+            {
+                self.push(
+                    Diagnostic::new(
+                        Code::EmptyRevision,
+                        r.span,
+                        "a revision changes neither `target` nor `start`",
+                    )
+                    .help("give the new `target:` (or `start:`) it puts in force, or remove the revision"),
+                );
+            }
+            if let (Some(date), Some(drop)) = (date, drop_date)
+                && date >= drop
+            {
+                self.push(
+                    Diagnostic::new(
+                        Code::RevisionAfterDrop,
+                        r.date.as_ref().map_or(r.span, |d| d.span),
+                        format!("a revision dated {date} comes on or after the key result was dropped ({drop})"),
+                    )
+                    .help("a dropped key result is no longer pursued, so its plan cannot change: remove the revision, or date it before the drop"),
+                );
+            }
+            if let Some(date) = date
+                && let Some(first) = out.iter().find(|o| o.date == date)
+            {
+                self.push(
+                    Diagnostic::new(
+                        Code::DuplicateRevision,
+                        r.date.as_ref().map_or(r.span, |d| d.span),
+                        format!("two revisions of the key result are dated {date}"),
+                    )
+                    .related(first.span, "the first revision of that date")
+                    .help("make it one revision with both changes, or date the later one on the day it took effect"),
+                );
+                continue;
+            }
+            if self.diags.len() > before {
+                continue;
+            }
+            if let (Some(date), Some(reason)) = (date, reason) {
+                out.push(Revision {
+                    date,
+                    target: r.target.as_ref().map(|t| t.value),
+                    start: r.start.as_ref().map(|s| s.value),
+                    reason,
+                    span: r.span,
+                });
+            }
+        }
+        // The plan in force from each revision on must still describe a change.
+        if !start.is_nan() {
+            let mut by_date: Vec<&Revision> = out.iter().collect();
+            by_date.sort_by_key(|r| r.date);
+            let (mut s, mut t) = (start, target);
+            for r in by_date {
+                s = r.start.unwrap_or(s);
+                t = r.target.unwrap_or(t);
+                if s == t {
+                    self.push(
+                        Diagnostic::new(
+                            Code::StartEqualsTarget,
+                            r.span,
+                            format!(
+                                "from {}, this revision leaves `start` and `target` both at {}",
+                                r.date,
+                                num_full(s)
+                            ),
+                        )
+                        .help("a key result describes a change: revise to a target that differs from the start in force, or drop the key result"),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// A `reason:` that says something.
+    fn reason(
+        &mut self,
+        reason: &Option<Sp<String>>,
+        span: Span,
+        invalid: &[&str],
+        what: &str,
+        example: &str,
+    ) -> Option<String> {
+        match reason {
+            Some(r) if r.value.trim().is_empty() => {
+                self.push(
+                    Diagnostic::new(Code::EmptyReason, r.span, format!("the reason of {what} is empty"))
+                        .help(format!("say why, for the review and the history: `reason: {example}`")),
+                );
+                None
+            }
+            Some(r) => Some(r.value.clone()),
+            None => {
+                self.missing(span, invalid, what, "reason", example);
+                None
+            }
+        }
+    }
+
+    /// A required `date:` that is a real date inside `period`.
+    fn dated(
+        &mut self,
+        date: &Option<Sp<String>>,
+        span: Span,
+        invalid: &[&str],
+        what: &str,
+        period: &Period,
+        (outside, help): (Code, &str),
+    ) -> Option<Date> {
+        let Some(d) = date else {
+            self.missing(span, invalid, what, "date", &period.start.to_string());
+            return None;
+        };
+        let Some(day) = Date::parse(&d.value) else {
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidDate,
+                    d.span,
+                    format!(
+                        "`date: {}` of {what} is not a real date: {}",
+                        d.value,
+                        crate::date::date_problem(&d.value)
+                    ),
+                )
+                .help(format!(
+                    "write the day as YYYY-MM-DD between {} and {}",
+                    period.start, period.end
+                )),
+            );
+            return None;
+        };
+        if !period.contains(day) {
+            self.push(
+                Diagnostic::new(
+                    outside,
+                    d.span,
+                    format!(
+                        "`date: {day}` of {what} is outside the period {} ({} to {})",
+                        period.name, period.start, period.end
+                    ),
+                )
+                .help(help.to_owned()),
+            );
+            return None;
+        }
+        Some(day)
     }
 
     /// A milestone's `due`: a real date inside its period.
@@ -1036,6 +1289,7 @@ fn example(key: KrKey) -> &'static str {
         KrKey::Unit => "\"%\"",
         KrKey::Kpi => "growth/d7-retention",
         KrKey::Due => "2026-12-15",
+        KrKey::Revisions => "[{ date: 2026-11-10, target: 70, reason: \"scope cut\" }]",
     }
 }
 

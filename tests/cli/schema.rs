@@ -581,6 +581,7 @@ fn kind_key_files() -> Vec<(String, String, String, bool, String)> {
         KrKey::Unit => "\"%\"".to_owned(),
         KrKey::Kpi => format!("{team}/m"),
         KrKey::Due => "2026-11-20".to_owned(),
+        KrKey::Revisions => "[{ date: 2026-11-10, target: 7, reason: re-planned }]".to_owned(),
     };
     let mut kinds: Vec<(String, KrKind)> = vec![("(none)".to_owned(), KrKind::DEFAULT)];
     kinds.extend(KrKind::ALL.iter().map(|k| (k.as_str().to_owned(), *k)));
