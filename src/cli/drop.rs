@@ -48,6 +48,7 @@ pub(super) fn run(args: DropArgs, ctx: &Ctx) -> CmdResult {
         }
     };
     record::in_period(o, reference, date)?;
+    record::not_dropped(o, kr, reference, date, true)?;
     let item = match kr {
         Some(kr) => o.kr_ref(kr),
         None => o.reference(),

@@ -4,7 +4,7 @@
 //! and, with `--commit`, the commit made.
 
 use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, plural, write_failure};
-use crate::model::{Date, Objective};
+use crate::model::{Date, KeyResult, Objective};
 use crate::text::safe;
 use crate::write::edit::{GoalFile, Recorded};
 use crate::write::insert::Addition;
@@ -49,6 +49,48 @@ pub(super) fn in_period(o: &Objective, reference: &str, date: Date) -> Result<()
         "--date {date} is outside the period of `{reference}` ({} is {} to {}); give a date inside it (nothing was written)",
         p.name, p.start, p.end
     )))
+}
+
+/// An item dropped on or before `date` takes no revision or drop then, and an item with a
+/// `dropped:` of its own no second one (SPEC 3.4): said with the drop's date and reason. `kr`
+/// is the key result the ref names, else the objective; `dropping` for `drop`.
+pub(super) fn not_dropped(
+    o: &Objective,
+    kr: Option<&KeyResult>,
+    reference: &str,
+    date: Date,
+    dropping: bool,
+) -> Result<(), Failure> {
+    let own = match kr {
+        Some(k) => k.dropped.as_ref(),
+        None => o.dropped.as_ref(),
+    };
+    if dropping && let Some(d) = own {
+        return Err(dropped(reference, d.date, &d.reason, ""));
+    }
+    // The drop in effect: its own, its objective's, or for an objective every key result's.
+    let effect = match kr {
+        Some(k) => o.kr_drop(k),
+        None => o.drop(),
+    };
+    match effect {
+        Some(d) if d.date <= date => {
+            let own_drop = own.is_some_and(|w| w.date == d.date && w.reason == d.reason);
+            let how = if kr.is_some() && !own_drop {
+                " with its objective"
+            } else {
+                ""
+            };
+            Err(dropped(reference, d.date, d.reason, how))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn dropped(reference: &str, date: Date, reason: &str, how: &str) -> Failure {
+    Failure::Usage(format!(
+        "`{reference}` was dropped{how} on {date}: {reason}; a dropped item takes no further drop, and no revision from that date (nothing was written)"
+    ))
 }
 
 /// The line that says what was recorded, and the commit message.

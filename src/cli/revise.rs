@@ -63,6 +63,7 @@ pub(super) fn run(args: ReviseArgs, ctx: &Ctx) -> CmdResult {
         )));
     }
     record::in_period(o, reference, date)?;
+    record::not_dropped(o, Some(kr), reference, date, false)?;
     let mut figures = Vec::new();
     if let Some(t) = args.target {
         figures.push(format!("target {}", crate::text::num_full(t)));
