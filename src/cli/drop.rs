@@ -10,8 +10,11 @@ use crate::select::Target;
 use crate::write::insert::Addition;
 use clap::Args;
 
-/// Record that an objective or key result is dropped: from --date on it counts in no score
-/// (an objective's other key results share it), and reports show it apart with the reason.
+/// Record that an objective or key result is dropped, in its goal file.
+///
+/// From --date on it counts in no score (an objective's other key results share its weight),
+/// and reports show it apart with the reason. The entry is inserted with every other byte of
+/// the file kept.
 #[derive(Debug, Args)]
 pub struct DropArgs {
     /// The objective (`team/objective`) or key result (`team/objective/kr`), of the

@@ -10,8 +10,10 @@ use crate::select::Target;
 use crate::write::insert::Addition;
 use clap::Args;
 
-/// Record a revision of a key result's target or start: from --date on, the key result is
-/// measured against the new figures; the history keeps the old ones and the reason.
+/// Record a revision of a key result's target or start in its goal file.
+///
+/// From --date on, the key result is measured against the new figures; the history keeps
+/// the old ones and the reason. The entry is inserted with every other byte of the file kept.
 #[derive(Debug, Args)]
 #[command(group(
     clap::ArgGroup::new("figures").required(true).multiple(true).args(["target", "start"])
