@@ -99,7 +99,11 @@ pub(crate) fn kr_checkin_due(p: &Period, kr: &KeyResult, s: &KrScore, t: Date) -
     if !p.contains(t) || kr.kpi.is_some() || s.done == Some(true) || s.status == Status::Dropped {
         return None;
     }
-    Some(s.last_checkin.unwrap_or(p.start).add_days(kr.cadence.days()))
+    Some(
+        s.last_checkin
+            .unwrap_or(p.start)
+            .add_days(kr.cadence.days()),
+    )
 }
 
 /// When a KPI's next check-in is due: its latest check-in plus its cadence; none without

@@ -87,7 +87,9 @@ impl Filter {
 impl Filter {
     /// Whether `--owner` (when given) names the objective's owner.
     pub(crate) fn owns_objective(&self, o: &crate::model::Objective) -> bool {
-        self.owner.as_ref().is_none_or(|w| o.owner.as_ref() == Some(w))
+        self.owner
+            .as_ref()
+            .is_none_or(|w| o.owner.as_ref() == Some(w))
     }
 
     /// Whether `--owner` (when given) names the key result's owner (its own, else its

@@ -101,7 +101,7 @@ impl<'a> ItemFields<'a> {
             unit,
             weight,
             kpi,
-            checkins: _, // compared on their own ([`compare_checkins`])
+            checkins: _,    // compared on their own ([`compare_checkins`])
             owner: _,       // TODO issue 27
             cadence: _,     // TODO issue 27
             description: _, // free text about the goal: not compared

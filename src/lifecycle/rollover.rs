@@ -382,7 +382,7 @@ fn key_result(out: &mut String, goals: &Goals, kr: &KeyResult, ks: &crate::score
         unit,
         weight,
         kpi,
-        checkins: _, // check-ins start afresh
+        checkins: _,    // check-ins start afresh
         owner: _,       // TODO issue 27
         cadence: _,     // TODO issue 27
         description: _, // TODO issue 27

@@ -3,8 +3,8 @@
 //! says so at the check-in.
 
 use super::{Finding, Input, Lint, Report, Scope};
-use crate::model::Date;
 use crate::diag::Code;
+use crate::model::Date;
 use crate::model::Ref;
 use std::fmt;
 

@@ -6,6 +6,7 @@ use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::Code;
 use crate::model::Ref;
 use crate::score::KpiStatus;
+use crate::score::Status;
 use std::fmt;
 
 pub(super) const LINT: Lint = Lint {
@@ -40,10 +41,12 @@ impl Finding for Breached {
 
 fn check(input: &Input, out: &mut Report) {
     let Input { goals, card, .. } = *input;
-    for o in goals
+    // A dropped objective is no longer pursued: its guardrails guard nothing (SPEC 3.4).
+    for (o, _) in goals
         .objectives
         .iter()
-        .filter(|o| o.period.contains(card.as_of))
+        .zip(&card.objectives)
+        .filter(|(o, s)| o.period.contains(card.as_of) && s.status != Status::Dropped)
     {
         for &k in &o.guardrails {
             if card.kpi(k).status == KpiStatus::Critical {

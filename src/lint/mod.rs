@@ -160,6 +160,49 @@ pub fn lint(goals: &Goals, card: &Scorecard, config: &Config) -> Vec<Diagnostic>
 mod tests {
     use super::*;
 
+    /// The codes the lints find in `text` (one valid goal file) as of `t`.
+    fn lint_codes(text: &str, t: &str) -> Vec<Code> {
+        let (raw, diags) = crate::load::parse_file(0, text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let files = vec![(0, raw.expect("parsed"))];
+        let config = Config::default();
+        let (goals, diags) = crate::validate::validate(&files, &config);
+        assert!(diags.is_empty(), "{diags:?}");
+        let t = crate::date::Date::parse(t).expect("a date");
+        let card = crate::score::score(
+            crate::model::Valid::assume(&goals),
+            t,
+            crate::score::Thresholds::default(),
+        );
+        lint(&goals, &card, &config)
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    /// SPEC 3.4: a dropped item is not graded or pursued, so the lints about grades and
+    /// pursuit leave it out: a dropped key result needs no check-in in its closed period, a
+    /// dropped objective's guardrails guard nothing, and a check-in after a drop is flagged.
+    #[test]
+    fn lints_leave_dropped_items_out() {
+        let text = "team: g\nperiod: 2026-Q3\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - { id: a, title: A, start: 0, target: 10, checkins: [{ date: 2026-08-01, value: 4 }] }\n      - { id: b, title: B, start: 0, target: 10, dropped: { date: 2026-07-10, reason: gone } }\n";
+        assert_eq!(lint_codes(text, "2026-10-15"), Vec::<Code>::new());
+        let undropped = text.replace(", dropped: { date: 2026-07-10, reason: gone }", "");
+        assert_eq!(lint_codes(&undropped, "2026-10-15"), [Code::UnscoredPeriod]);
+        let late = text.replace(
+            "dropped: { date: 2026-07-10, reason: gone } }",
+            "dropped: { date: 2026-07-10, reason: gone }, checkins: [{ date: 2026-07-10, value: 1 }] }",
+        );
+        assert_eq!(lint_codes(&late, "2026-10-15"), [Code::CheckinAfterDrop]);
+        let guarded = "team: g\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    guardrails: [g/k]\n    dropped: { date: 2026-10-20, reason: re-org }\n    key_results:\n      - { id: a, title: A, start: 0, target: 10, checkins: [{ date: 2026-10-18, value: 4 }] }\n      - { id: b, title: B, start: 0, target: 10, checkins: [{ date: 2026-10-18, value: 4 }] }\nkpis:\n  - { id: k, title: K, better: higher, target: 5, critical: 3, checkins: [{ date: 2026-10-30, value: 1 }] }\n";
+        assert_eq!(lint_codes(guarded, "2026-11-01"), Vec::<Code>::new());
+        let pursued = guarded.replace("    dropped: { date: 2026-10-20, reason: re-org }\n", "");
+        assert_eq!(
+            lint_codes(&pursued, "2026-11-01"),
+            [Code::GuardrailBreached]
+        );
+    }
+
     /// `Code` (diag.rs) and the registry describe the same lints: every lint code has
     /// exactly one entry, whose default severity is the code's, and every entry is a lint
     /// code.

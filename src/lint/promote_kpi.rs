@@ -5,6 +5,7 @@
 use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::Code;
 use crate::model::{KpiId, Ref};
+use crate::score::Status;
 use crate::score::Trend;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -44,11 +45,19 @@ impl Finding for PromoteKpi {
 fn check(input: &Input, out: &mut Report) {
     let Input { goals, card, .. } = *input;
     // KPIs that a key result of an open period takes its values from.
+    // (A dropped key result no longer works on it.)
     let worked_on: BTreeSet<KpiId> = goals
         .objectives
         .iter()
-        .filter(|o| o.period.contains(card.as_of))
-        .flat_map(|o| o.key_results.iter().filter_map(|kr| kr.kpi))
+        .zip(&card.objectives)
+        .filter(|(o, _)| o.period.contains(card.as_of))
+        .flat_map(|(o, s)| {
+            o.key_results
+                .iter()
+                .zip(&s.key_results)
+                .filter(|(_, ks)| ks.status != Status::Dropped)
+                .filter_map(|(kr, _)| kr.kpi)
+        })
         .collect();
     for id in goals.kpi_ids() {
         let k = goals.kpi(id);

@@ -6,6 +6,7 @@
 use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::Code;
 use crate::model::{Commitment, Date};
+use crate::score::Status;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -50,7 +51,11 @@ fn check(input: &Input, out: &mut Report) {
     type PeriodKey<'a> = (Date, Date, &'a str);
     let mut by_team: BTreeMap<&str, BTreeMap<PeriodKey, Vec<usize>>> = BTreeMap::new();
     for (i, o) in goals.objectives.iter().enumerate() {
-        if card.as_of > o.period.end && o.commitment == Commitment::Aspirational {
+        // A dropped objective is not graded (SPEC 3.4).
+        if card.as_of > o.period.end
+            && o.commitment == Commitment::Aspirational
+            && card.objectives[i].status != Status::Dropped
+        {
             by_team
                 .entry(&o.team)
                 .or_default()

@@ -5,6 +5,7 @@
 use super::{Finding, Input, Lint, Report, Scope};
 use crate::diag::Code;
 use crate::model::Ref;
+use crate::score::Status;
 use std::fmt;
 
 pub(super) const LINT: Lint = Lint {
@@ -39,12 +40,19 @@ impl Finding for Unscored<'_> {
 
 fn check(input: &Input, out: &mut Report) {
     let goals = input.goals;
-    for o in goals
+    for (o, s) in goals
         .objectives
         .iter()
-        .filter(|o| input.card.as_of > o.period.end)
+        .zip(&input.card.objectives)
+        .filter(|(o, _)| input.card.as_of > o.period.end)
     {
-        for kr in &o.key_results {
+        // A dropped key result is not graded, so it needs no check-in (SPEC 3.4).
+        for (kr, _) in o
+            .key_results
+            .iter()
+            .zip(&s.key_results)
+            .filter(|(_, ks)| ks.status != Status::Dropped)
+        {
             let inside = goals
                 .observations(kr)
                 .iter()

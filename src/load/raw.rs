@@ -224,7 +224,11 @@ impl RawKeyResult {
             KrKey::Unit => self.unit.as_ref().map(|v| v.span),
             KrKey::Kpi => self.kpi.as_ref().map(|v| v.span),
             KrKey::Due => self.due.as_ref().map(|v| v.span),
-            KrKey::Revisions => self.revisions.as_ref().and_then(|r| r.first()).map(|r| r.span),
+            KrKey::Revisions => self
+                .revisions
+                .as_ref()
+                .and_then(|r| r.first())
+                .map(|r| r.span),
         }
     }
 }

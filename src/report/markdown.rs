@@ -9,8 +9,8 @@ use super::text::{kpi_emoji, score, sparkline, status_emoji, trend_arrow};
 use super::view::{
     KpiNotes, KpiRow, KrNotes, KrRow, ObjectiveNotes, ObjectiveRow, Phase, StatusView, Summary,
 };
-use crate::text::{num, safe};
 use crate::score::Status;
+use crate::text::{num, safe};
 
 use crate::text::fit::Document;
 
@@ -82,7 +82,11 @@ fn objective_notes(o: &ObjectiveRow) -> String {
         change,
     } = o.notes();
     let mut notes: Vec<String> = dropped.iter().map(|d| format!("⊘ {}", md(d))).collect();
-    notes.extend(breached.iter().map(|g| format!("⚠️ guardrail `{g}` breached")));
+    notes.extend(
+        breached
+            .iter()
+            .map(|g| format!("⚠️ guardrail `{g}` breached")),
+    );
     if committed {
         notes.push("committed".to_owned());
     }

@@ -9,8 +9,8 @@
 use super::text::*;
 use super::view::{KpiNotes, KpiRow, KrNotes, KrRow, ObjectiveNotes, ObjectiveRow, StatusView};
 use crate::model::*;
-use crate::text::safe;
 use crate::score::Status;
+use crate::text::safe;
 use comfy_table::{
     Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
 };

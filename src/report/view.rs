@@ -646,11 +646,14 @@ impl<'a> KrRow<'a> {
     }
 
     /// The forecast human outputs show: SPEC 5's, except for a key result whose progress is
-    /// already 1 (a forecast of something reached only confuses; JSON and CSV keep it).
+    /// already 1 or that is dropped (a forecast of something reached or given up only
+    /// confuses; JSON and CSV keep it).
     pub fn forecast(&self) -> Option<Forecast> {
         // SPEC 5: a comparison with the mark 1.0 allows 1e-9 for rounding.
         let reached = self.score.progress >= 1.0 - 1e-9;
-        self.score.forecast.filter(|_| !reached)
+        // A dropped key result is no longer heading anywhere (JSON keeps the figure).
+        let dropped = self.score.status == Status::Dropped;
+        self.score.forecast.filter(|_| !reached && !dropped)
     }
 
     /// Its progress as human outputs write it, a whole percentage ("62%"; its score, the
@@ -668,7 +671,8 @@ impl<'a> KrRow<'a> {
     /// whose ±1 standard-error band reaches both sides of the pass mark (it could end either
     /// way). Empty without a forecast ([`KrRow::forecast`]).
     pub fn forecast_cell(&self) -> String {
-        let (Some(f), Some((start, target))) = (self.forecast(), self.score.measure.bounds()) else {
+        let (Some(f), Some((start, target))) = (self.forecast(), self.score.measure.bounds())
+        else {
             return String::new();
         };
         let mark = if f.straddles(start, target, self.pass_mark()) {

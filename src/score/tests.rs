@@ -654,3 +654,207 @@ fn before_equals_a_full_scoring_of_the_earlier_date() {
         }
     }
 }
+
+/// Validated goals from goal-file texts (asserting they are valid).
+fn goals_of(texts: &[&str]) -> Goals {
+    let files: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let (raw, diags) = crate::load::parse_file(i as u32, t);
+            assert!(diags.is_empty(), "{diags:?}");
+            (i as u32, raw.expect("a parsed file"))
+        })
+        .collect();
+    let (goals, diags) = crate::validate::validate(&files, &crate::config::Config::default());
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    goals
+}
+
+fn scored(goals: &Goals, t: &str) -> Scorecard {
+    score(Valid::assume(goals), d(t), Thresholds::default())
+}
+
+const REPLAN: &str = "team: g
+period: 2026-Q4
+objectives:
+  - id: o
+    title: O
+    key_results:
+      - id: a
+        title: A
+        start: 100
+        target: 200
+        revisions:
+          - { date: 2026-11-20, start: 110, reason: baseline fixed }
+          - { date: 2026-11-01, target: 150, reason: scope cut }
+        checkins:
+          - { date: 2026-10-15, value: 125 }
+          - { date: 2026-11-01, value: 125 }
+          - { date: 2026-11-25, value: 130 }
+      - id: b
+        title: B
+        start: 0
+        target: 10
+        dropped: { date: 2026-11-10, reason: vendor left }
+        checkins:
+          - { date: 2026-11-05, value: 8, confidence: 0.9 }
+          - { date: 2026-11-12, value: 10 }
+";
+
+/// SPEC 3.4: from a revision's date on, the start and target it names are in force (each
+/// revision carrying only its own fields, applied in date order whatever the file order), and
+/// a check-in on the revision's date is measured against the revised figures.
+#[test]
+fn revisions_put_their_figures_in_force_from_their_date() {
+    let goals = goals_of(&[REPLAN]);
+    let at = |t: &str| scored(&goals, t).objectives[0].key_results[0].clone();
+    // Before any revision: (100, 200), current 125.
+    let k = at("2026-10-20");
+    assert_eq!(
+        k.measure,
+        KrMeasure::Metric {
+            start: 100.0,
+            target: 200.0
+        }
+    );
+    assert_eq!(k.progress, 0.25);
+    // On the day of the first: (100, 150), the check-in of that day counts against it.
+    let k = at("2026-11-01");
+    assert_eq!(
+        k.measure,
+        KrMeasure::Metric {
+            start: 100.0,
+            target: 150.0
+        }
+    );
+    assert_eq!(k.progress, 0.5);
+    // After the second, written first: (110, 150), current 130.
+    let k = at("2026-11-26");
+    assert_eq!(
+        k.measure,
+        KrMeasure::Metric {
+            start: 110.0,
+            target: 150.0
+        }
+    );
+    assert_eq!(k.progress, 0.5);
+    // The forecast starts from the start in force at T_K.
+    let kr = &goals.objectives[0].key_results[0];
+    let want = forecast::forecast(
+        KrMeasure::Metric {
+            start: 110.0,
+            target: 150.0,
+        },
+        &q4(),
+        &kr.checkins,
+        d("2026-11-26"),
+    );
+    assert_eq!(k.forecast, want);
+    assert!(want.is_some());
+    // A closed period is frozen at its end, with the figures in force then.
+    assert_eq!(at("2027-02-01").measure, k.measure);
+}
+
+/// SPEC 3.4 and 5: a dropped key result has status `dropped` and the figures of the day
+/// before its drop (check-ins from the drop date on are ignored); it counts in no sum of its
+/// objective, whose score is the other key results' alone. Before the date it scores as
+/// usual.
+#[test]
+fn a_dropped_key_result_counts_in_no_sum() {
+    let goals = goals_of(&[REPLAN]);
+    let o = &scored(&goals, "2026-11-15").objectives[0];
+    let b = &o.key_results[1];
+    assert_eq!(b.status, Status::Dropped);
+    assert_eq!(
+        b.current,
+        Some(8.0),
+        "the check-in after the drop is ignored"
+    );
+    assert_eq!(b.confidence, Some(0.9));
+    assert_eq!(b.last_checkin, Some(d("2026-11-05")));
+    assert_eq!(b.expected, expected(&q4(), d("2026-11-09")));
+    assert!(!b.stale);
+    // The objective is `a` alone: score, expected and forecast.
+    let a = &o.key_results[0];
+    assert_eq!(o.score, a.progress);
+    assert_eq!(o.expected, a.expected);
+    assert_eq!(
+        o.forecast,
+        Some(a.forecast.map_or(a.progress, |f| f.progress))
+    );
+    // As of the day before the drop, `b` counts as usual.
+    let o = &scored(&goals, "2026-11-09").objectives[0];
+    assert_eq!(o.key_results[1].status, Status::OnTrack);
+    assert_eq!(o.score, (0.5 + 0.8) / 2.0);
+    // Once the period closes, the objective is graded on `a` alone.
+    let o = &scored(&goals, "2027-01-15").objectives[0];
+    assert_eq!(o.key_results[1].status, Status::Dropped);
+    assert_eq!(o.score, 0.5);
+    assert_eq!(o.status, Status::Missed);
+}
+
+/// SPEC 3.4: an objective dropped itself, or whose key results are all dropped (from the
+/// latest of their dates), is `dropped` with the figures of the day before; its key results
+/// are dropped from its date.
+#[test]
+fn dropped_objectives_keep_the_figures_of_the_day_before() {
+    let own = REPLAN.replace(
+        "    title: O\n",
+        "    title: O\n    dropped: { date: 2026-11-22, reason: re-org }\n",
+    );
+    let goals = goals_of(&[&own]);
+    let o = &scored(&goals, "2026-11-30").objectives[0];
+    assert_eq!(o.status, Status::Dropped);
+    let day_before = &scored(&goals, "2026-11-21").objectives[0];
+    assert_eq!(
+        (o.score, o.expected, o.forecast),
+        (day_before.score, day_before.expected, day_before.forecast)
+    );
+    // `a` is dropped from the objective's date (its check-in after it is ignored); `b` from
+    // its own, earlier one.
+    assert_eq!(o.key_results[0].status, Status::Dropped);
+    assert_eq!(o.key_results[0].current, Some(125.0));
+    assert_eq!(o.key_results[1].status, Status::Dropped);
+    assert_eq!(o.key_results[1].current, Some(8.0));
+    let drop = goals.objectives[0].drop().expect("dropped");
+    assert_eq!((drop.date, drop.reason), (d("2026-11-22"), "re-org"));
+
+    // Every key result dropped: the objective is dropped from the latest date.
+    let all = REPLAN.replace(
+        "        checkins:\n          - { date: 2026-10-15, value: 125 }",
+        "        dropped: { date: 2026-11-28, reason: merged into b }\n        checkins:\n          - { date: 2026-10-15, value: 125 }",
+    );
+    let goals = goals_of(&[&all]);
+    let drop = goals.objectives[0].drop().expect("dropped");
+    assert_eq!((drop.date, drop.reason), (d("2026-11-28"), ALL_KRS_DROPPED));
+    assert_eq!(
+        scored(&goals, "2026-11-27").objectives[0].status,
+        Status::AtRisk
+    );
+    let o = &scored(&goals, "2026-11-28").objectives[0];
+    assert_eq!(o.status, Status::Dropped);
+    assert_eq!(o.score, scored(&goals, "2026-11-27").objectives[0].score);
+}
+
+/// SPEC 3.4 and 5: a key result is stale after the longer of `stale_days` and its cadence.
+#[test]
+fn a_key_results_cadence_sets_when_it_goes_stale() {
+    let text = |cadence: &str| {
+        format!(
+            "team: g\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - {{ id: a, title: A, start: 0, target: 10, cadence: {cadence}, checkins: [{{ date: 2026-10-20, value: 3 }}] }}\n      - {{ id: b, title: B, start: 0, target: 10, checkins: [{{ date: 2026-11-08, value: 3 }}] }}\n"
+        )
+    };
+    // 2026-11-10 is 21 days after the check-in: stale at 14 days (weekly, biweekly), not at 31.
+    for (cadence, stale) in [("weekly", true), ("biweekly", true), ("monthly", false)] {
+        let goals = goals_of(&[&text(cadence)]);
+        let k = &scored(&goals, "2026-11-10").objectives[0].key_results[0];
+        assert_eq!(k.stale, stale, "{cadence}");
+    }
+    let goals = goals_of(&[&text("monthly")]);
+    assert!(scored(&goals, "2026-11-21").objectives[0].key_results[0].stale);
+}

@@ -932,8 +932,14 @@ impl<'c> Validator<'c> {
         match reason {
             Some(r) if r.value.trim().is_empty() => {
                 self.push(
-                    Diagnostic::new(Code::EmptyReason, r.span, format!("the reason of {what} is empty"))
-                        .help(format!("say why, for the review and the history: `reason: {example}`")),
+                    Diagnostic::new(
+                        Code::EmptyReason,
+                        r.span,
+                        format!("the reason of {what} is empty"),
+                    )
+                    .help(format!(
+                        "say why, for the review and the history: `reason: {example}`"
+                    )),
                 );
                 None
             }

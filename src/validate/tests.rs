@@ -521,3 +521,53 @@ fn goals_with_an_error_cannot_be_scored_and_warnings_do_not_matter() {
     warned.retain(|d| d.severity != crate::diag::Severity::Error);
     assert!(Valid::of(&goals, &warned).is_some());
 }
+
+/// SPEC 3.4: every rule about revisions, drops and a KR's cadence has its own code, located
+/// at what is wrong, and all are reported in one run.
+#[test]
+fn revisions_and_drops_are_checked_rule_by_rule() {
+    let text = "team: g
+period: 2026-Q4
+objectives:
+  - id: o
+    title: O
+    dropped: { date: 2027-01-02, reason: late }
+    key_results:
+      - id: a
+        title: A
+        start: 0
+        target: 10
+        dropped: { date: 2026-11-10, reason: gone }
+        revisions:
+          - { date: 2026-09-01, target: 5, reason: early }
+          - { date: 2026-10-10, reason: nothing }
+          - { date: 2026-10-20, target: 6, reason: '' }
+          - { date: 2026-10-25, target: 7, reason: first }
+          - { date: 2026-10-25, target: 8, reason: second }
+          - { date: 2026-10-30, start: 7, reason: no change left }
+          - { date: 2026-11-12, target: 9, reason: after the drop }
+      - { id: m, title: M, kind: milestone, revisions: [{ date: 2026-10-05, target: 1, reason: x }] }
+      - { id: l, title: L, start: 0, target: 10, kpi: g/k, cadence: monthly }
+kpis:
+  - { id: k, title: K, better: higher, target: 5 }
+";
+    let parsed = vec![(0, parse_file(0, text).0.expect("parsed"))];
+    let (_, diags) = validate(&parsed, &Config::default());
+    let got: Vec<(&str, u32)> = diags.iter().map(|d| (d.code.name(), d.span.line)).collect();
+    assert_eq!(
+        got,
+        [
+            ("drop-outside-period", 6),
+            ("revision-outside-period", 14),
+            ("empty-revision", 15),
+            ("empty-reason", 16),
+            ("duplicate-revision", 18),
+            ("start-equals-target", 19),
+            ("revision-after-drop", 20),
+            ("milestone-with-metric", 21),
+            ("cadence-on-linked-kr", 22),
+        ]
+    );
+    let dup = diags.iter().find(|d| d.code == Code::DuplicateRevision);
+    assert_eq!(dup.map(|d| d.related[0].span.line), Some(17));
+}

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 const SCHEMA_REJECTS: &[&str] = &[
     "empty-file",
     "due-on-metric",
+    "empty-reason",
     "invalid-checkin",
     "invalid-date",
     "invalid-ref",
@@ -55,6 +56,18 @@ const NOT_STRUCTURAL: &[(&str, &str)] = &[
     ("parent-cycle", "needs every item of the repository"),
     ("checkin-outside-period", "needs the period's dates"),
     ("due-outside-period", "needs the period's dates"),
+    ("revision-outside-period", "needs the period's dates"),
+    ("drop-outside-period", "needs the period's dates"),
+    ("revision-after-drop", "compares two dates"),
+    ("duplicate-revision", "compares revisions"),
+    (
+        "empty-revision",
+        "a rule across keys the schema does not state yet",
+    ),
+    (
+        "cadence-on-linked-kr",
+        "a rule across keys the schema does not state yet",
+    ),
     ("conflicting-checkin", "compares check-ins"),
     ("duplicate-checkin", "compares check-ins"),
     ("orphan-correction", "compares check-ins"),

@@ -607,3 +607,71 @@ fn progress_reads_as_a_percentage_and_scores_stay_fractions() {
         "{json}"
     );
 }
+
+/// SPEC 12: `--owner` matches a key result's own owner, else its objective's. In the
+/// example, dana owns the company activation objective and, inside sam's objective, the
+/// `error-rate` key result; JSON and the attention list name the key result's owner.
+#[test]
+fn owner_filters_match_a_key_results_own_owner() {
+    let o = run(
+        &acme(),
+        &[
+            "status",
+            "--owner",
+            "dana",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-15",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let rows: Vec<(String, Vec<String>)> = v["objectives"]
+        .as_array()
+        .expect("objectives")
+        .iter()
+        .map(|o| {
+            let krs = o["key_results"].as_array().expect("key results");
+            (
+                o["ref"].as_str().unwrap_or("").to_owned(),
+                krs.iter()
+                    .map(|k| format!("{} {}", k["ref"].as_str().unwrap_or(""), k["owner"]))
+                    .collect(),
+            )
+        })
+        .collect();
+    let fast = rows
+        .iter()
+        .find(|(r, _)| r == "platform/fast-everywhere")
+        .expect("sam's objective, for dana's key result");
+    assert_eq!(fast.1, ["platform/fast-everywhere/error-rate \"dana\""]);
+    let activation = rows
+        .iter()
+        .find(|(r, _)| r == "company/activation")
+        .expect("dana's objective");
+    assert_eq!(
+        activation.1.len(),
+        3,
+        "all of its key results: {activation:?}"
+    );
+    assert!(
+        rows.iter()
+            .all(|(r, _)| r == "platform/fast-everywhere" || r == "company/activation")
+    );
+    // Without the filter, the key result still names its own owner.
+    let o = run(
+        &acme(),
+        &["status", "--format", "json", "--as-of", "2026-11-15"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let owners: Vec<&str> = v["objectives"]
+        .as_array()
+        .expect("objectives")
+        .iter()
+        .filter(|o| o["ref"] == "platform/fast-everywhere")
+        .flat_map(|o| o["key_results"].as_array().expect("krs"))
+        .map(|k| k["owner"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(owners, ["sam", "dana", "sam"]);
+}

@@ -203,7 +203,7 @@ fn same_carried(
         carried_from,
         description: _, // TODO issue 27
         dropped: _,     // TODO issue 27
-        span: _, // where it is written
+        span: _,        // where it is written
     } = new;
     prop_assert_eq!(team, &old.team);
     prop_assert_eq!(id, &old.id);
@@ -253,7 +253,7 @@ fn same_carried(
             description: _, // TODO issue 27
             revisions: _,   // TODO issue 27
             dropped: _,     // TODO issue 27
-            span: _, // where it is written
+            span: _,        // where it is written
         } = new;
         prop_assert_eq!(id, &old.id);
         prop_assert_eq!(title, &old.title);
