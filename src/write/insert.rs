@@ -149,13 +149,22 @@ pub(crate) fn insert(text: &str, item: Item, addition: &Addition) -> Result<Inse
             (candidates, Expected::Entry(key, addition.new_value(&flow)))
         }
     };
-    let want_text = format!("v: {}\n", expected.value());
-    let want = yaml::parse(&want_text, 0).map_err(|_| InsertError::NotFinite)?;
-    let Node::Map(want) = &want.value else {
-        return Err(InsertError::NotFinite);
+    // What to add by hand when no candidate passes.
+    let layout = || {
+        let written = match existing {
+            Some(_) => format!("- {flow}"),
+            None => format!("{key}: {}", addition.new_value(&flow)),
+        };
+        InsertError::Layout(what.clone(), written)
     };
-    let Some((_, want)) = want.first() else {
-        return Err(InsertError::NotFinite);
+    // The entry as it must read back: the value written, parsed on its own.
+    let want_text = format!("v: {}\n", expected.value());
+    let want = yaml::parse(&want_text, 0).map_err(|_| layout())?;
+    let Some((_, want)) = (match &want.value {
+        Node::Map(entries) => entries.first(),
+        _ => None,
+    }) else {
+        return Err(layout());
     };
     for (at, insertion) in candidates {
         let mut new = String::with_capacity(text.len() + insertion.len());
@@ -175,11 +184,7 @@ pub(crate) fn insert(text: &str, item: Item, addition: &Addition) -> Result<Inse
             return Ok(Inserted { text: new, line });
         }
     }
-    let written = match existing {
-        Some(_) => format!("- {flow}"),
-        None => format!("{key}: {}", addition.new_value(&flow)),
-    };
-    Err(InsertError::Layout(what, written))
+    Err(layout())
 }
 
 /// The item of `text` with these ids: the first objective whose `id` is `objective`, and

@@ -266,3 +266,18 @@ fn items_are_located_by_their_ids() {
         Err(InsertError::NoItem(_))
     ));
 }
+
+/// An item written once and used twice (an alias) cannot change in one place only: nothing
+/// is inserted, and the message gives the entry to add by hand.
+#[test]
+fn a_layout_that_one_insertion_cannot_serve_is_refused() {
+    let old = "shared: &o\n  id: o\n  title: O\nobjectives:\n  - *o\n";
+    match insert(old, Item::Objective(0), &drop("d")) {
+        Err(e @ InsertError::Layout(..)) => assert!(
+            e.to_string()
+                .contains("add `dropped: { date: 2026-11-02, reason: \"d\" }` to it by hand"),
+            "{e}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
