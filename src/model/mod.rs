@@ -123,19 +123,19 @@ impl Objective {
             date: d.date,
             reason: &d.reason,
         });
-        let all = if self.key_results.is_empty() {
-            None
-        } else {
-            self.key_results
-                .iter()
-                .map(|k| k.dropped.as_ref().map(|d| d.date))
-                .collect::<Option<Vec<Date>>>()
-                .and_then(|dates| dates.into_iter().max())
-                .map(|date| DropAt {
-                    date,
-                    reason: ALL_KRS_DROPPED,
-                })
-        };
+        // The latest of the key results' dates when every one has one (none without any).
+        let all = self
+            .key_results
+            .iter()
+            .try_fold(None, |latest: Option<Date>, k| {
+                let d = k.dropped.as_ref()?.date;
+                Some(Some(latest.map_or(d, |l| l.max(d))))
+            })
+            .flatten()
+            .map(|date| DropAt {
+                date,
+                reason: ALL_KRS_DROPPED,
+            });
         match (own, all) {
             (Some(o), Some(a)) if a.date < o.date => Some(a),
             (Some(o), _) => Some(o),
