@@ -50,7 +50,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "write",
         &[
-            "diag", "config", "fsutil", "text", "load", "check", "checkin", "git", "schema",
+            "date", "diag", "config", "fsutil", "text", "load", "check", "checkin", "git", "schema",
         ],
     ),
     // Outputs.

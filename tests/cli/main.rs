@@ -34,6 +34,7 @@ mod readme_recipes;
 mod recipes;
 mod report;
 mod review;
+mod revise;
 mod rollover;
 mod schema;
 mod scoring;
