@@ -119,6 +119,14 @@ pub(crate) fn scalar(s: &str) -> String {
     if is_plain_safe(s) {
         return s.to_owned();
     }
+    quoted(s)
+}
+
+/// A string as a YAML double-quoted scalar that reads back as exactly that string, in any
+/// context: `"` and `\` escaped, and every character YAML would read as a line break or
+/// may not hold in a file (controls, NEL, U+2028/2029, a byte-order mark, U+FFFE/U+FFFF)
+/// written as an escape, so no text can end the scalar, start a comment or a new line.
+pub(crate) fn quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -133,6 +141,8 @@ pub(crate) fn scalar(s: &str) -> String {
             '\u{2028}' => out.push_str("\\L"),
             '\u{2029}' => out.push_str("\\P"),
             '\u{feff}' => out.push_str("\\uFEFF"),
+            '\u{fffe}' => out.push_str("\\uFFFE"),
+            '\u{ffff}' => out.push_str("\\uFFFF"),
             c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }

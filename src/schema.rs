@@ -6,7 +6,8 @@
 //!
 //! The schemas say what `check` says wherever a JSON Schema can: required keys, value
 //! shapes, closed sets, unknown keys, and the rules across keys of one mapping (a milestone
-//! takes no `start`; `team` is required once a file defines items). What needs other files
+//! takes no `start`, a `kpi:` key result no `cadence`, a revision names a `target` or a `start`;
+//! `team` is required once a file defines items). What needs other files
 //! or arithmetic (unknown refs, duplicate ids, `start == target`) is `check`'s alone. They
 //! are plain JSON Schema 2020-12 (no vendor formats), so strict validators compile them.
 
@@ -216,9 +217,20 @@ fn goal_file_rules(v: &mut Value) {
             "allOf".into(),
             json!([
                 rule,
-                // linked-kr-checkin: a key result linked to a KPI takes no check-ins.
-                { "if": needs(&["kpi"]), "then": { "properties": { "checkins": false } } }
+                // linked-kr-checkin: a key result linked to a KPI takes no check-ins;
+                // cadence-on-linked-kr: nor a cadence (its KPI's applies).
+                {
+                    "if": needs(&["kpi"]),
+                    "then": { "properties": { "checkins": false, "cadence": false } }
+                }
             ]),
+        );
+    }
+    if let Some(Value::Object(rev)) = root.get_mut("$defs").and_then(|d| d.get_mut("Revision")) {
+        // empty-revision: a revision names a new target, a new start or both.
+        rev.insert(
+            "anyOf".into(),
+            json!([needs(&["target"]), needs(&["start"])]),
         );
     }
 }
@@ -289,11 +301,12 @@ mod tests {
             assert!(text.contains("\"format\": \"date\""), "{name}: {text}");
             let mut all = Vec::new();
             properties(&v, "", &mut all);
-            // Inside `if`/`then`/`else`, properties restate a rule; the definition is described.
+            // Inside `if`/`then`/`else` (and a revision's `anyOf`), properties restate a rule;
+            // the definition is described.
             let defined: Vec<_> = all
                 .iter()
                 .filter(|(at, _)| {
-                    !["/if", "/then", "/else", "/oneOf"]
+                    !["/if", "/then", "/else", "/oneOf", "/anyOf"]
                         .iter()
                         .any(|r| at.contains(r))
                 })

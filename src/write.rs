@@ -7,10 +7,13 @@
 //! on the new text (validating the repository as it would be), replace it atomically, and
 //! when another program changed the file between the read and the write, read it again and
 //! decide again. [`log::Log`] appends check-ins to the check-in log this way
-//! (`checkin`, `checkin --from`, `pull`); an edit of a goal file is one more `decide`.
+//! (`checkin`, `checkin --from`, `pull`); [`edit::GoalFile`] records a revision or a drop in
+//! a goal file (`revise`, `drop`) as one insertion made by [`insert`], every other byte kept.
 //! [`create`] writes new files all or none (`rollover`).
 
 pub(crate) mod create;
+pub(crate) mod edit;
+pub(crate) mod insert;
 pub(crate) mod log;
 
 use crate::checkin::commit::{CommitError, Committer};
@@ -75,6 +78,9 @@ pub(crate) enum WriteError {
     /// The new text could not be made from the old (usage).
     #[error("cannot append to {shown}: {detail}")]
     Append { shown: String, detail: String },
+    /// The entry could not be inserted into the goal file (usage); nothing was written.
+    #[error("cannot change {shown}: {detail}; nothing was written")]
+    Edit { shown: String, detail: String },
     /// The repository as it would be could not be loaded (as for any command).
     #[error("{0}")]
     Load(LoadError),
@@ -113,7 +119,10 @@ impl WriteError {
     pub(crate) fn is_usage(&self) -> bool {
         matches!(
             self,
-            WriteError::NotWalked { .. } | WriteError::NotAFile { .. } | WriteError::Append { .. }
+            WriteError::NotWalked { .. }
+                | WriteError::NotAFile { .. }
+                | WriteError::Append { .. }
+                | WriteError::Edit { .. }
         )
     }
 }

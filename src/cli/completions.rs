@@ -9,6 +9,7 @@
 use super::{Cli, CmdResult, Ctx, exit, out};
 use crate::diag::Code;
 use crate::load::source::WorkTree;
+use crate::model::Records;
 use clap::{Args, Command, CommandFactory};
 use clap_complete::Shell;
 use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, CompletionCandidate};
@@ -64,6 +65,10 @@ enum Kind {
     Measured,
     /// KPIs with a source: what `pull` fetches.
     Sourced,
+    /// Objectives and key results: what `drop` drops.
+    Okrs,
+    /// Metric key results: what `revise` revises.
+    Metrics,
     Teams,
     Periods,
     Owners,
@@ -74,6 +79,8 @@ fn kind_of(subcommand: &str, value_name: &str) -> Option<Kind> {
     match value_name {
         "REF" if subcommand == "checkin" => Some(Kind::Measured),
         "REF" if subcommand == "pull" => Some(Kind::Sourced),
+        "REF" if subcommand == "drop" => Some(Kind::Okrs),
+        "REF" if subcommand == "revise" => Some(Kind::Metrics),
         "REF" => Some(Kind::Refs),
         "TEAM" => Some(Kind::Teams),
         "PERIOD" => Some(Kind::Periods),
@@ -144,12 +151,14 @@ fn candidates(kind: Kind, current: &OsStr) -> Vec<CompletionCandidate> {
     };
     for o in &goals.objectives {
         match kind {
-            Kind::Refs | Kind::Measured => {
-                if kind == Kind::Refs {
+            Kind::Refs | Kind::Measured | Kind::Okrs | Kind::Metrics => {
+                if matches!(kind, Kind::Refs | Kind::Okrs) {
                     add(o.reference().to_string(), Some(&o.title));
                 }
                 for kr in &o.key_results {
-                    add(o.kr_ref(kr).to_string(), Some(&kr.title));
+                    if kind != Kind::Metrics || kr.kind.records() == Records::Value {
+                        add(o.kr_ref(kr).to_string(), Some(&kr.title));
+                    }
                 }
             }
             Kind::Teams => add(o.team.clone(), None),
@@ -168,7 +177,7 @@ fn candidates(kind: Kind, current: &OsStr) -> Vec<CompletionCandidate> {
             Kind::Sourced if k.source.is_some() => {
                 add(k.reference().to_string(), Some(&k.title));
             }
-            Kind::Sourced => {}
+            Kind::Sourced | Kind::Okrs | Kind::Metrics => {}
             Kind::Teams => add(k.team.clone(), None),
             Kind::Owners => {
                 if let Some(owner) = &k.owner {
@@ -242,6 +251,8 @@ mod tests {
             ("log", "reference"),
             ("checkin", "reference"),
             ("pull", "refs"),
+            ("revise", "reference"),
+            ("drop", "reference"),
             ("status", "teams"),
             ("status", "periods"),
             ("status", "owner"),

@@ -11,14 +11,17 @@ mod checkin;
 mod completions;
 mod diff;
 mod digest;
+mod drop;
 mod explain;
 mod init;
 mod log;
 mod lsp;
 mod man;
 mod pull;
+mod record;
 mod report;
 mod review;
+mod revise;
 mod rollover;
 mod schema;
 mod show;
@@ -140,6 +143,8 @@ pub enum Command {
     Check(check::CheckArgs),
     Checkin(checkin::CheckinArgs),
     Pull(pull::PullArgs),
+    Revise(revise::ReviseArgs),
+    Drop(drop::DropArgs),
     Status(status::StatusArgs),
     Show(show::ShowArgs),
     Log(log::LogArgs),
@@ -205,6 +210,8 @@ pub fn run() -> u8 {
         Command::Check(a) => check::run(a, &ctx),
         Command::Checkin(a) => checkin::run(a, &ctx),
         Command::Pull(a) => pull::run(a, &ctx),
+        Command::Revise(a) => revise::run(a, &ctx),
+        Command::Drop(a) => drop::run(a, &ctx),
         Command::Status(a) => status::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),
         Command::Log(a) => log::run(a, &ctx),

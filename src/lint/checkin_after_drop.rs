@@ -60,7 +60,8 @@ const EXPLAIN: &str = r#"Once a key result is dropped (`dropped: { date, reason 
 it counts in no score, forecast or calibration, and reports show its figures of the day
 before the drop. A check-in dated on or after that day changes nothing, so it is most
 likely meant for another key result, or the drop is dated too early. Check in the key
-result that took its place, or leave the line as history: it is kept, only ignored.
+result that took its place instead. A line already committed is history: leave it (it is
+kept and only ignored) rather than delete it.
 
 Instead of:
 

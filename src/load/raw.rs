@@ -174,7 +174,8 @@ pub struct RawKeyResult {
     pub invalid: Vec<&'static str>,
 }
 
-/// A change of a metric key result's plan, with its reason (SPEC 3.4).
+/// A change of a metric key result's plan, with its reason (SPEC 3.4): a new `target`, a
+/// new `start` or both, in force from its date on.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Revision")]

@@ -3,7 +3,8 @@
 //! or an id that is not a slug; a percentage also gets `unit: "%"` on its key result or KPI
 //! when it has no unit. A [`Fix::AddLine`] adds a missing field (`title`, …) with the example
 //! the help gives, under the item's first key. Only block-style mappings get a new line: inside `{ … }` a line would
-//! break the YAML, so there the action is not offered.
+//! break the YAML, so there the action is not offered. Besides the fixes, a key result's
+//! `target` or `start` edited in place gets "Record a revision instead" ([`super::revise`]).
 
 use super::position::LineIndex;
 use super::store::Workspace;
@@ -43,6 +44,7 @@ pub(crate) fn actions(ws: &Workspace, path: &str, range: Range) -> Vec<CodeActio
             }));
         }
     }
+    out.extend(super::revise::action(ws, path, range));
     out
 }
 

@@ -1,5 +1,7 @@
 //! Completion while typing: keys (the goal-file schema's property names for the mapping the
-//! cursor is in, less those the mapping already has), keyword values (`commitment`, `kind`, `better`, `cadence`) and refs
+//! cursor is in, less those the mapping already has: an objective, a key result, a KPI, a
+//! check-in, a revision, a `dropped:` mapping), keyword values (`commitment`, `kind`,
+//! `better`, a KPI's and a key result's `cadence`) and refs
 //! (objectives of the same period for `parent`, KPIs for `kpi` and `guardrails`, key
 //! results and KPIs for a log's `ref`, the periods of the same objective for
 //! `carried_from`).
@@ -10,7 +12,7 @@
 
 use super::outline::Outline;
 use super::position::LineIndex;
-use crate::model::{Better, Cadence, Commitment, KrKind};
+use crate::model::{Better, Cadence, Commitment, KrCadence, KrKind};
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, Range, TextEdit,
 };
@@ -275,6 +277,8 @@ fn definition(parents: &[String]) -> Option<&'static str> {
         ["kpis"] => "Kpi",
         ["checkins"] => "LogCheckin",
         ["objectives", "key_results", "checkins"] => "KrCheckin",
+        ["objectives", "key_results", "revisions"] => "Revision",
+        ["objectives", "dropped"] | ["objectives", "key_results", "dropped"] => "Dropped",
         ["kpis", "checkins"] => "ValueCheckin",
         _ => return None,
     })
@@ -308,6 +312,8 @@ static KEYS: LazyLock<BTreeMap<&'static str, Vec<(String, String)>>> = LazyLock:
         "Kpi",
         "LogCheckin",
         "ValueCheckin",
+        "Revision",
+        "Dropped",
     ] {
         out.insert(name, props(&defs[name]));
     }
@@ -321,6 +327,16 @@ static KEYS: LazyLock<BTreeMap<&'static str, Vec<(String, String)>>> = LazyLock:
     out.insert("KrCheckin", kr);
     out
 });
+
+/// The goal-file schema's description of `key` in the mapping at `parents` (the keys of
+/// the enclosing mappings, outermost first), for hover; `None` for a key it does not know.
+pub(crate) fn key_doc(parents: &[String], key: &str) -> Option<&'static str> {
+    KEYS.get(definition(parents)?)?
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, doc)| doc.as_str())
+        .filter(|d| !d.is_empty())
+}
 
 /// What completion offers at `offset`. `outlines` are every goal file's; `current` the
 /// outline of this file's team and period as far as it can be read.
@@ -372,6 +388,7 @@ pub(crate) fn complete(
             let words: Option<&[&str]> = match (p.as_slice(), key) {
                 (["objectives"], "commitment") => Some(Commitment::NAMES),
                 (["objectives", "key_results"], "kind") => Some(KrKind::NAMES),
+                (["objectives", "key_results"], "cadence") => Some(KrCadence::NAMES),
                 (["kpis"], "better") => Some(Better::NAMES),
                 (["kpis"], "cadence") => Some(Cadence::NAMES),
                 _ => None,
@@ -599,6 +616,34 @@ mod tests {
         assert_eq!(k, ["higher", "lower"]);
         let k = keys("objectives:\n  - id: o\n    commitment: a|\n");
         assert_eq!(k, ["aspirational", "committed"]);
+        // SPEC 3.4: a key result's new keys, a revision's, a drop's, the KR cadences.
+        let k = keys("objectives:\n  - id: o\n    key_results:\n      - id: k\n        |\n");
+        for key in ["owner", "cadence", "description", "revisions", "dropped"] {
+            assert!(k.contains(&key.to_owned()), "{key}: {k:?}");
+        }
+        let k = keys("objectives:\n  - id: o\n    |\n");
+        for key in ["description", "dropped"] {
+            assert!(k.contains(&key.to_owned()), "{key}: {k:?}");
+        }
+        let k = keys(
+            "objectives:\n  - id: o\n    key_results:\n      - id: k\n        revisions:\n          - date: 2026-11-02\n            |\n",
+        );
+        assert_eq!(k, ["reason", "start", "target"]);
+        let k = keys(
+            "objectives:\n  - id: o\n    key_results:\n      - id: k\n        revisions:\n          - { date: 2026-11-02, |",
+        );
+        assert_eq!(k, ["reason", "start", "target"]);
+        let k = keys("objectives:\n  - id: o\n    dropped:\n      |\n");
+        assert_eq!(k, ["date", "reason"]);
+        let k = keys(
+            "objectives:\n  - id: o\n    key_results:\n      - id: k\n        dropped: { reason: r, |",
+        );
+        assert_eq!(k, ["date"]);
+        let k =
+            keys("objectives:\n  - id: o\n    key_results:\n      - id: k\n        cadence: |\n");
+        assert_eq!(k, ["weekly", "biweekly", "monthly"]);
+        let k = keys("kpis:\n  - id: k\n    cadence: |\n");
+        assert_eq!(k, ["weekly", "monthly", "quarterly"]);
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! Hover: the figures of the item under the cursor (an id, or a ref to it) as of today,
-//! what a check-in contributes, and the `goalpost explain` text of the diagnostics there.
+//! Hover: the figures of the item under the cursor (an id, its title, or a ref to it) as of
+//! today with its `description`, what a check-in contributes, what a key means (its goal-file
+//! schema description, as key completion shows it), and the `goalpost explain` text of the
+//! diagnostics there.
 //!
 //! Figures come from the report view model (`crate::report::view`: `measure()`,
 //! `forecast_words()`, `value()`, `thresholds()`), never recomputed here, and from the last
@@ -29,8 +31,11 @@ pub(crate) fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<Hover> 
     let mut parts: Vec<String> = Vec::new();
     if let Some(loc) = &loc {
         let role = locate::role(loc);
-        if let Some(target) = Target::at(loc) {
+        if let Some(target) = Target::at(loc).or_else(|| title_of(loc)) {
             parts.push(item(ws, &target, loc));
+        }
+        if let Some(doc) = key_doc(loc) {
+            parts.push(doc);
         }
         if matches!(role, Role::Checkin | Role::LogRef)
             && let Some(c) = checkin(ws, path, loc)
@@ -50,6 +55,40 @@ pub(crate) fn hover(ws: &Workspace, path: &str, offset: usize) -> Option<Hover> 
         }),
         range,
     })
+}
+
+/// The item whose `title` the cursor is on (the value, not the key).
+fn title_of(loc: &Located) -> Option<Target> {
+    let keys = loc.keys();
+    if loc.on_key || keys.last() != Some(&"title") {
+        return None;
+    }
+    match (keys.as_slice(), loc.path.len()) {
+        (["objectives", "title"], 3) => Some(Target::Objective {
+            team: loc.team.clone()?,
+            id: loc.objective.clone()?,
+            period: loc.period.clone(),
+        }),
+        (["objectives", "key_results", "title"], 5) => Some(Target::Kr {
+            team: loc.team.clone()?,
+            objective: loc.objective.clone()?,
+            id: loc.kr.clone()?,
+            period: loc.period.clone(),
+            date: None,
+        }),
+        _ => None,
+    }
+}
+
+/// What the key under the cursor means: its description in the goal-file schema.
+fn key_doc(loc: &Located) -> Option<String> {
+    if !loc.on_key {
+        return None;
+    }
+    let mut keys: Vec<String> = loc.keys().into_iter().map(str::to_owned).collect();
+    let key = keys.pop()?;
+    let doc = super::complete::key_doc(&keys, &key)?;
+    Some(format!("**{}:** {}", md(&key), md(doc)))
 }
 
 /// The `goalpost explain` texts of the diagnostics whose range holds `offset`.
@@ -165,6 +204,10 @@ fn objective(ws: &Workspace, valid: &Valid, id: crate::model::ObjectiveId) -> St
         md(&o.title),
         String::new(),
     ];
+    if let Some(d) = &o.description {
+        lines.push(md(d));
+        lines.push(String::new());
+    }
     let mut who = Vec::new();
     if let Some(owner) = &o.owner {
         who.push(format!("owner {}", md(owner)));
@@ -179,6 +222,9 @@ fn objective(ws: &Workspace, valid: &Valid, id: crate::model::ObjectiveId) -> St
     ));
     if let Some(f) = s.forecast {
         lines.push(format!("- forecast {}", fixed(f, 2)));
+    }
+    if let Some(d) = o.drop() {
+        lines.push(dropped(d, ws.today));
     }
     if let Some(p) = row.parent {
         lines.push(format!("- parent {}", md(&p.reference().to_string())));
@@ -229,6 +275,12 @@ fn key_result(ws: &Workspace, valid: &Valid, id: crate::model::KrId) -> String {
         ),
         md(&kr.kr.title),
         String::new(),
+    ];
+    if let Some(d) = &kr.kr.description {
+        lines.push(md(d));
+        lines.push(String::new());
+    }
+    lines.extend([
         format!(
             "- progress {} (**{}**)",
             md(&kr.measure()),
@@ -239,7 +291,26 @@ fn key_result(ws: &Workspace, valid: &Valid, id: crate::model::KrId) -> String {
             s.status.label(),
             fixed(s.expected, 2)
         ),
-    ];
+    ]);
+    if let Some(d) = kr.objective.kr_drop(kr.kr) {
+        lines.push(dropped(d, ws.today));
+    }
+    if let Some(r) = kr.kr.revisions.iter().max_by_key(|r| r.date) {
+        lines.push(format!(
+            "- {}, the latest on {}: {}",
+            plural(kr.kr.revisions.len(), "revision"),
+            r.date,
+            md(&r.reason)
+        ));
+    }
+    let mut who = Vec::new();
+    if let Some(owner) = kr.objective.kr_owner(kr.kr) {
+        who.push(format!("owner {}", md(owner)));
+    }
+    if kr.kpi.is_none() {
+        who.push(format!("cadence {}", kr.kr.cadence.as_str()));
+    }
+    lines.push(format!("- {}", who.join(" · ")));
     if let Some(c) = s.confidence {
         lines.push(format!("- confidence {}", num(c)));
     }
@@ -263,6 +334,16 @@ fn key_result(ws: &Workspace, valid: &Valid, id: crate::model::KrId) -> String {
     lines.push(String::new());
     lines.push(provenance(ws, valid));
     lines.join("\n")
+}
+
+/// An item's drop: in effect, or dated after today.
+fn dropped(d: crate::model::DropAt<'_>, today: Date) -> String {
+    let when = if d.date > today {
+        "to be dropped"
+    } else {
+        "dropped"
+    };
+    format!("- {when} on {}: {}", d.date, md(d.reason))
 }
 
 fn kpi(ws: &Workspace, valid: &Valid, id: crate::model::KpiId) -> String {

@@ -5,11 +5,13 @@
 //! - [`store`]: the document store: open buffers over the work tree, per-file parse cache;
 //! - [`diagnostics`]: `check`'s diagnostics in LSP form, published per file and cleared;
 //! - [`locate`] and [`outline`]: what is at a place, and what each file defines and refers to;
-//! - [`hover`], [`navigate`] (definition, references, symbols), [`complete`], [`actions`];
+//! - [`hover`], [`navigate`] (definition, references, symbols), [`complete`], [`actions`]
+//!   (with [`revise`]: a revision instead of a target edited in place, against git HEAD);
 //! - [`transport`]: stdin and stdout, with bounds on headers and message sizes.
 //!
-//! It reads only what the CLI reads (SPEC 10: the resolver, the roots, no hidden files),
-//! never writes, runs nothing and opens no connection: it talks to its client on stdio.
+//! It reads only what the CLI reads (SPEC 10: the resolver, the roots, no hidden files, and
+//! for [`revise`] the goal file as committed at HEAD, through libgit2), never writes, runs
+//! nothing and opens no connection: it talks to its client on stdio.
 
 pub(crate) mod actions;
 pub(crate) mod complete;
@@ -19,6 +21,7 @@ pub(crate) mod locate;
 pub(crate) mod navigate;
 pub(crate) mod outline;
 pub(crate) mod position;
+pub(crate) mod revise;
 pub(crate) mod server;
 pub(crate) mod store;
 pub(crate) mod transport;

@@ -168,7 +168,9 @@ pub struct KrJson<'a> {
 /// A drop: its date and reason.
 #[derive(Serialize, JsonSchema)]
 pub struct DroppedJson<'a> {
+    /// The day it was dropped: its status is `dropped` from this date on.
     pub date: Date,
+    /// Why, as written.
     pub reason: &'a str,
 }
 
@@ -184,11 +186,15 @@ impl<'a> From<DropAt<'a>> for DroppedJson<'a> {
 /// A revision of a key result's plan, as written.
 #[derive(Serialize, JsonSchema)]
 pub struct RevisionJson<'a> {
+    /// The day the revised figures take effect.
     pub date: Date,
+    /// The target it puts in force; null when it keeps the one in force before it.
     #[serde(serialize_with = "num::opt")]
     pub target: Option<f64>,
+    /// The start it puts in force; null when it keeps the one in force before it.
     #[serde(serialize_with = "num::opt")]
     pub start: Option<f64>,
+    /// Why the plan changed, as written.
     pub reason: &'a str,
 }
 

@@ -160,3 +160,58 @@ fn a_log_no_root_walks_is_refused_before_anything_is_opened() {
     assert!(matches!(result, Err(WriteError::NotWalked { .. })));
     assert!(!dir.path().join("elsewhere").exists());
 }
+
+#[test]
+fn a_goal_file_edit_inserts_the_entry_or_writes_nothing() {
+    use super::edit::{GoalFile, Recorded};
+    use super::insert::Addition;
+    let dir = repo();
+    let path = "goals/growth/2026-Q4.yaml";
+    let file = GoalFile::open(dir.path(), path, "record a drop", false).expect("it opens");
+    let drop = |date: &str, reason: &str| Addition::Drop {
+        date: Date::parse(date).unwrap(),
+        reason: reason.to_owned(),
+    };
+    // Outside the period: `drop-outside-period`, nothing written.
+    match file.record("onboarding", Some("guide"), &drop("2027-01-04", "late")) {
+        Ok(Recorded::Refused(after)) => assert!(
+            after
+                .diags
+                .iter()
+                .any(|d| d.code == crate::diag::Code::DropOutsidePeriod),
+            "{:?}",
+            after.diags
+        ),
+        _ => panic!("not refused"),
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(path)).unwrap(),
+        GOALS
+    );
+    // An item the file no longer has is a usage error.
+    assert!(matches!(
+        file.record("onboarding", Some("gone"), &drop("2026-11-02", "r")),
+        Err(WriteError::Edit { .. })
+    ));
+    match file.record(
+        "onboarding",
+        Some("guide"),
+        &drop("2026-11-02", "done elsewhere"),
+    ) {
+        Ok(Recorded::Written { text, line }) => {
+            assert_eq!(
+                text,
+                format!(
+                    "{GOALS}        dropped: {{ date: 2026-11-02, reason: \"done elsewhere\" }}\n"
+                )
+            );
+            assert_eq!(line, 14);
+        }
+        _ => panic!("not written"),
+    }
+    assert!(
+        std::fs::read_to_string(dir.path().join(path))
+            .unwrap()
+            .ends_with("elsewhere\" }\n")
+    );
+}

@@ -215,3 +215,37 @@ fn pull_completes_the_kpis_that_have_a_source() {
         "pull",
     );
 }
+
+#[test]
+fn revise_completes_metric_key_results_and_drop_objectives_and_key_results() {
+    if tools::on_path("bash").is_none() {
+        return tools::missing("bash completion test", "bash");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "goals/g.yaml",
+        b"team: growth\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - { id: metric, title: M, start: 1, target: 2 }\n      - { id: guide, title: G, kind: milestone }\nkpis:\n  - { id: churn, title: C, better: lower, target: 5 }\n",
+    );
+    let (got, err) = bash_complete(
+        dir.path(),
+        "source <(COMPLETE=bash \"$GOALPOST\")",
+        &[
+            &["goalpost", "revise", "growth/"],
+            &["goalpost", "drop", "growth/"],
+        ],
+    );
+    assert_eq!(err, "", "completion prints nothing on stderr");
+    has(
+        &got[0],
+        &["growth/o/metric"],
+        &["growth/o", "growth/o/guide", "growth/churn"],
+        "revise",
+    );
+    has(
+        &got[1],
+        &["growth/o", "growth/o/metric", "growth/o/guide"],
+        &["growth/churn"],
+        "drop",
+    );
+}

@@ -86,6 +86,12 @@ fn outputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
         ("goals/b.yaml", "team: [unclosed\n"),
     ]);
     let empty = repo(&[("goalpost.toml", "roots = [\"nowhere\"]\n")]);
+    // Every key of SPEC 3.4: revisions, drops, a key result's owner, cadence, description.
+    let new_keys = repo(&[(
+        "goals/r.yaml",
+        &std::fs::read_to_string(root().join("tests/fixtures/valid/revisions-and-drops.yaml"))
+            .expect("the fixture"),
+    )]);
     let bare = tempfile::tempdir().expect("tempdir");
     let hostile = repo(&[(
         "goals/h.yaml",
@@ -188,6 +194,12 @@ fn outputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
             vec!["--as-of", "2027-03-01", "status", "--format", "json"],
         ),
         ("status", hostile.path(), vec!["status", "--format", "json"]),
+        (
+            "status",
+            new_keys.path(),
+            vec!["status", "--format", "json"],
+        ),
+        ("check", new_keys.path(), vec!["check", "--format", "json"]),
         ("check", &acme, vec!["check", "--format", "json"]),
         ("check", broken.path(), vec!["check", "--format", "json"]),
         ("check", empty.path(), vec!["check", "--format", "json"]),

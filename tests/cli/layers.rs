@@ -50,7 +50,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "write",
         &[
-            "diag", "config", "fsutil", "text", "load", "check", "checkin", "git", "schema",
+            "date", "diag", "config", "fsutil", "text", "load", "check", "checkin", "git", "schema",
         ],
     ),
     // Outputs.
@@ -82,7 +82,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "lsp",
         &[
             "date", "period", "diag", "model", "select", "text", "fsutil", "config", "load",
-            "validate", "score", "explain", "check", "checkin", "report", "schema",
+            "validate", "score", "explain", "check", "checkin", "report", "schema", "git",
         ],
     ),
     // The command line: any module but itself is below it.

@@ -1095,3 +1095,203 @@ fn framing_that_breaks_the_bounds_ends_the_server_with_a_clear_error() {
         "the server read {sent} bytes of headers"
     );
 }
+
+/// Applies LSP text edits (non-overlapping, any order) to a text; positions in UTF-16 are
+/// byte columns here (the texts are ASCII).
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| -> usize {
+        let line = p["line"].as_u64().expect("line") as usize;
+        let col = p["character"].as_u64().expect("character") as usize;
+        text.split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            + col
+    };
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().expect("newText").to_owned(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_owned();
+    for (a, b, t) in spans {
+        out.replace_range(a..b, &t);
+    }
+    out
+}
+
+const PLANNED: &str = "team: growth
+period: 2026-Q4
+objectives:
+  - id: onboarding
+    title: Make onboarding so good that users don't need support
+    description: \"Why: <b>new</b> users @all reach [a report](https://evil.example) alone\"
+    key_results:
+      - id: tickets
+        title: Reduce weekly support tickets from 250 to 150
+        owner: carol
+        cadence: biweekly
+        start: 250
+        target: 150
+        revisions:
+          - { date: 2026-10-20, target: 170, reason: the FAQ project was cut }
+        checkins:
+          - { date: 2026-11-02, value: 200 }
+      - id: completion
+        title: Increase onboarding completion from 60% to 80%
+        description: Share of sign-ups that finish the checklist.
+        start: 60
+        target: 80
+        unit: \"%\"
+        checkins:
+          - { date: 2026-11-05, value: 70 }
+";
+
+/// SPEC 3.4 in the editor: completion of the new keys and the key result cadences, hover
+/// on a key (its schema description) and on an item (its sanitised description), and, in a
+/// real git repository, the code action that turns a target edited in place into a revision.
+#[test]
+fn revisions_drops_and_descriptions_in_the_editor() {
+    let r = repo(&[("goals/g.yaml", PLANNED)]);
+    git_as(r.path(), "Test", &["init", "-q", "-b", "main"]);
+    git_as(r.path(), "Test", &["add", "-A"]);
+    git_as(r.path(), "Test", &["commit", "-q", "-m", "plan"]);
+    let mut c = Client::start_on(r.path(), r.path(), "2026-11-15");
+    let g = uri(&r.path().join("goals/g.yaml"));
+    c.open(&g, PLANNED);
+    let labels = |v: &Value| -> Vec<String> {
+        let items = v.get("items").unwrap_or(v);
+        items
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i["label"].as_str().map(str::to_owned))
+            .collect()
+    };
+
+    // Completion: a revision's keys, a drop's, a key result's cadence words.
+    let typing = PLANNED.replace(
+        "reason: the FAQ project was cut }\n",
+        "reason: the FAQ project was cut }\n          - date: 2026-11-10\n            \n",
+    );
+    c.change(&g, 2, &typing);
+    let at = pos(&typing, "- date: 2026-11-10\n            ", 31);
+    let k = labels(&c.request("textDocument/completion", doc_pos(&g, at)));
+    assert_eq!(k, ["reason", "start", "target"]);
+    let typing = PLANNED.replace(
+        "        cadence: biweekly\n",
+        "        cadence: \n        dropped: { \n",
+    );
+    c.change(&g, 3, &typing);
+    let k = labels(&c.request(
+        "textDocument/completion",
+        doc_pos(&g, pos(&typing, "cadence: \n", 9)),
+    ));
+    assert_eq!(k, ["weekly", "biweekly", "monthly"]);
+    let k = labels(&c.request(
+        "textDocument/completion",
+        doc_pos(&g, pos(&typing, "dropped: { \n", 11)),
+    ));
+    assert_eq!(k, ["date", "reason"]);
+    c.change(&g, 4, PLANNED);
+
+    // Hover on a key: what it means, from the goal-file schema.
+    let hover = |c: &mut Client, at: Value| -> String {
+        let h = c.request("textDocument/hover", doc_pos(&g, at));
+        h["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let md = hover(&mut c, pos(PLANNED, "cadence: biweekly", 2));
+    assert!(
+        md.contains("**cadence:** How often it is checked in"),
+        "{md}"
+    );
+    let md = hover(&mut c, pos(PLANNED, "revisions:", 3));
+    assert!(
+        md.contains("**revisions:** Re-planning with a reason"),
+        "{md}"
+    );
+    // On an item's id or title: its description, sanitised like every text.
+    let md = hover(&mut c, pos(PLANNED, "title: Make onboarding", 12));
+    assert!(md.contains("**Objective** growth/onboarding"), "{md}");
+    assert!(
+        md.contains("Why: &lt;b&gt;new&lt;/b&gt; users @\u{2060}all"),
+        "{md}"
+    );
+    assert!(!md.contains("<b>") && !md.contains("](https://"), "{md}");
+    let md = hover(&mut c, pos(PLANNED, "id: completion", 5));
+    assert!(md.contains("that finish the checklist"), "{md}");
+    let md = hover(&mut c, pos(PLANNED, "id: tickets", 5));
+    assert!(md.contains("1 revision, the latest on 2026-10-20"), "{md}");
+    assert!(md.contains("owner carol · cadence biweekly"), "{md}");
+
+    // The committed target, unchanged: no action on its line.
+    let target_line = |text: &str, needle: &str| -> Value {
+        let p = pos(text, needle, 0);
+        json!({"start": p, "end": p})
+    };
+    let actions = |c: &mut Client, range: Value| -> Vec<Value> {
+        let a = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": g}, "range": range, "context": {"diagnostics": []}}),
+        );
+        a.as_array().cloned().unwrap_or_default()
+    };
+    assert!(actions(&mut c, target_line(PLANNED, "target: 150")).is_empty());
+
+    // Edited in place: put the committed value back and append a revision instead.
+    let moved = PLANNED.replace("target: 150", "target: 140");
+    c.change(&g, 5, &moved);
+    let a = actions(&mut c, target_line(&moved, "target: 140"));
+    let revise = a
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Record a revision instead of editing `target`"))
+        })
+        .unwrap_or_else(|| panic!("no revise action: {a:?}"));
+    assert_eq!(revise["kind"], "refactor.rewrite");
+    let fixed = apply(
+        &moved,
+        revise["edit"]["changes"][&g].as_array().expect("edits"),
+    );
+    assert_eq!(
+        fixed,
+        PLANNED.replace(
+            "reason: the FAQ project was cut }\n",
+            "reason: the FAQ project was cut }\n          - { date: 2026-11-15, target: 140, reason: \"\" }\n",
+        )
+    );
+    // A start edited in place, on a key result without revisions: a new `revisions:`.
+    let moved = PLANNED.replace("start: 60", "start: 55");
+    c.change(&g, 6, &moved);
+    let a = actions(&mut c, target_line(&moved, "start: 55"));
+    assert_eq!(a.len(), 1, "{a:?}");
+    let fixed = apply(
+        &moved,
+        a[0]["edit"]["changes"][&g].as_array().expect("edits"),
+    );
+    let expected = PLANNED.replace(
+        "        start: 60\n",
+        "        start: 60\n        revisions:\n          - { date: 2026-11-15, start: 55, reason: \"\" }\n",
+    );
+    assert_eq!(fixed, expected);
+    // Once the reason is written, the file is valid and scores the revised start.
+    std::fs::write(
+        r.path().join("goals/g.yaml"),
+        fixed.replace("reason: \"\"", "reason: recounted"),
+    )
+    .expect("write");
+    let o = run(r.path(), &["check", "--as-of", "2026-11-15"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    c.shutdown();
+}

@@ -35,6 +35,7 @@ mod readme_recipes;
 mod recipes;
 mod report;
 mod review;
+mod revise;
 mod rollover;
 mod schema;
 mod scoring;

@@ -6,11 +6,12 @@ use crate::common::*;
 use clap::Parser;
 
 /// The `goalpost` command lines in a text: from `goalpost` to the end of the shell command
-/// (a redirection, pipe or `&&`), with quotes removed.
-/// In Markdown only lines inside code fences count.
+/// (a redirection, pipe or `&&`), with quotes removed; a line ending in ` \` continues on
+/// the next one, as in a shell. In Markdown only lines inside code fences count.
 fn invocations(text: &str, markdown: bool) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    let text = text.replace(" \\\n", " ");
     for line in text.lines() {
         if line.trim_start().starts_with("```") {
             in_fence = !in_fence;

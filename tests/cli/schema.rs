@@ -15,8 +15,10 @@ use std::path::{Path, PathBuf};
 /// format, range or a rule across the keys of one mapping.
 const SCHEMA_REJECTS: &[&str] = &[
     "empty-file",
+    "cadence-on-linked-kr",
     "due-on-metric",
     "empty-reason",
+    "empty-revision",
     "invalid-checkin",
     "invalid-date",
     "invalid-ref",
@@ -60,14 +62,6 @@ const NOT_STRUCTURAL: &[(&str, &str)] = &[
     ("drop-outside-period", "needs the period's dates"),
     ("revision-after-drop", "compares two dates"),
     ("duplicate-revision", "compares revisions"),
-    (
-        "empty-revision",
-        "a rule across keys the schema does not state yet",
-    ),
-    (
-        "cadence-on-linked-kr",
-        "a rule across keys the schema does not state yet",
-    ),
     ("conflicting-checkin", "compares check-ins"),
     ("duplicate-checkin", "compares check-ins"),
     ("orphan-correction", "compares check-ins"),
@@ -715,5 +709,149 @@ fn the_kind_table_validation_and_the_schema_agree_on_every_kind_and_key() {
             "the_kind_table_validation_and_the_schema_agree_on_every_kind_and_key",
             "check-jsonschema",
         );
+    }
+}
+
+/// A goal file with one metric key result and `extra` (more key results), and a KPI.
+fn new_key_file(extra: &str) -> String {
+    format!(
+        "team: growth\nperiod: 2026-Q4\nobjectives:\n  - id: onboarding\n    title: Make onboarding so good that users do not need support\n    \
+         key_results:\n      - id: completion\n        title: Increase onboarding completion from 60% to 80%\n        \
+         start: 60\n        target: 80\n{extra}kpis:\n  - id: d7\n    title: Day-7 retention\n    better: higher\n    target: 45\n"
+    )
+}
+
+/// Each broken form of the keys of SPEC 3.4 (revisions, drops, a key result's cadence), the
+/// error `goalpost check` gives it, and the key result that shows it.
+fn broken_new_keys() -> Vec<(&'static str, &'static str, String)> {
+    let tickets = |rest: &str| {
+        format!(
+            "      - id: tickets\n        title: Cut tickets\n        start: 250\n        target: 150\n{rest}"
+        )
+    };
+    vec![
+        (
+            "revisions-on-milestone",
+            "milestone-with-metric",
+            "      - id: guide\n        title: Ship the setup guide\n        kind: milestone\n        \
+             revisions:\n          - { date: 2026-11-01, target: 2, reason: re-planned }\n"
+                .to_owned(),
+        ),
+        (
+            "cadence-with-kpi",
+            "cadence-on-linked-kr",
+            "      - id: retention\n        title: Lift retention\n        start: 38\n        target: 50\n        \
+             kpi: growth/d7\n        cadence: monthly\n"
+                .to_owned(),
+        ),
+        (
+            "revision-without-date",
+            "missing-field",
+            tickets("        revisions:\n          - { target: 170, reason: re-planned }\n"),
+        ),
+        (
+            "revision-without-reason",
+            "missing-field",
+            tickets("        revisions:\n          - { date: 2026-11-01, target: 170 }\n"),
+        ),
+        (
+            "revision-without-figures",
+            "empty-revision",
+            tickets("        revisions:\n          - { date: 2026-11-01, reason: re-planned }\n"),
+        ),
+        (
+            "revision-with-empty-reason",
+            "empty-reason",
+            tickets("        revisions:\n          - { date: 2026-11-01, target: 170, reason: \" \" }\n"),
+        ),
+        (
+            "revision-with-unknown-key",
+            "unknown-key",
+            tickets(
+                "        revisions:\n          - { date: 2026-11-01, target: 170, reason: r, value: 3 }\n",
+            ),
+        ),
+        (
+            "dropped-without-date",
+            "missing-field",
+            tickets("        dropped: { reason: merged }\n"),
+        ),
+        (
+            "dropped-without-reason",
+            "missing-field",
+            tickets("        dropped:\n          date: 2026-11-01\n"),
+        ),
+        (
+            "dropped-as-a-date",
+            "invalid-type",
+            tickets("        dropped: 2026-11-01\n"),
+        ),
+        (
+            "cadence-daily",
+            "invalid-type",
+            tickets("        cadence: daily\n"),
+        ),
+    ]
+}
+
+/// Every broken form of the new keys (revisions, drops, cadence) is an error of `goalpost
+/// check` and is refused by check-jsonschema and by Ajv; the valid fixture that uses every
+/// new key (`tests/fixtures/valid/revisions-and-drops.yaml`) passes both (see above).
+#[test]
+fn broken_revisions_drops_and_cadences_fail_check_and_both_validators() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut files = Vec::new();
+    for (name, code, extra) in broken_new_keys() {
+        let r = repo(&[("goals/g.yaml", &new_key_file(&extra))]);
+        let (status, v) = check_json(r.path(), &[]);
+        assert_eq!(status, 1, "{name}: {v:#}");
+        let errors: Vec<&str> = v["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| d["severity"] == "error")
+            .filter_map(|d| d["code"].as_str())
+            .collect();
+        assert_eq!(errors, [code], "{name}");
+        let path = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&path, new_key_file(&extra)).expect("write");
+        files.push(path);
+    }
+    // The same file without the broken key result is valid, for both validators too.
+    let fine = dir.path().join("fine.yaml");
+    std::fs::write(&fine, new_key_file("")).expect("write");
+    let schema = root().join("schema/goalpost.schema.json");
+    let mut verdicts = Vec::new();
+    match tools::check_jsonschema() {
+        Some(cj) => verdicts.push(("check-jsonschema", check_jsonschema(&cj, &schema, &files))),
+        None => tools::missing(
+            "broken_revisions_drops_and_cadences_fail_check_and_both_validators",
+            "check-jsonschema (PyPI)",
+        ),
+    }
+    match tools::node(&["ajv", "ajv-formats", "yaml"]) {
+        Some(node) => {
+            let v = ajv(&node, &schema, std::slice::from_ref(&fine));
+            assert!(
+                v.schema_errors.is_empty(),
+                "Ajv refuses a valid file:\n{}",
+                v.output
+            );
+            verdicts.push(("Ajv", ajv(&node, &schema, &files)));
+        }
+        None => tools::missing(
+            "broken_revisions_drops_and_cadences_fail_check_and_both_validators",
+            "node with ajv, ajv-formats and yaml (npm)",
+        ),
+    }
+    for (validator, v) in verdicts {
+        for f in &files {
+            assert!(
+                v.schema_errors.contains(f),
+                "{validator} accepts {}:\n{}",
+                f.display(),
+                v.output
+            );
+        }
     }
 }
