@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """An independent implementation of goalpost's scoring (SPEC 3.1-3.4, 4, 5 and 12 "Check-in
-due") and a differential test of `goalpost status --format json` against it.
+due") and a differential test of `goalpost status --format json --as-of D --since D'`
+against it (each item's figures, and its `previous` ones as of D').
 
     python3 tests/tools/oracle.py --bin target/debug/goalpost [--cases N] [--seed S]
                                   [--case I] [--keep DIR] [--all] [--stats]
@@ -56,9 +57,7 @@ D = dt.date
 ONE = dt.timedelta(days=1)
 EPS = 1e-9
 STATS = {}  # how often goalpost reported each status (printed with --stats)
-TODAY = "2027-12-31"  # GOALPOST_TODAY: after every generated date
-AT_RISK_GAP = 0.10
-OFF_TRACK_GAP = 0.25
+TODAY = "2028-12-31"  # GOALPOST_TODAY: after every generated date
 OVERDUE_EXCLUDES_STALE = False
 KR_CADENCE = {"weekly": 7, "biweekly": 14, "monthly": 31}
 KPI_CADENCE = {"weekly": 7, "monthly": 31, "quarterly": 92}
@@ -67,6 +66,8 @@ PERIODS = {
     "2026-Q4": (D(2026, 10, 1), D(2026, 12, 31)),
     "2026-11": (D(2026, 11, 1), D(2026, 11, 30)),
     "2027-Q1": (D(2027, 1, 1), D(2027, 3, 31)),
+    "2026-H2": (D(2026, 7, 1), D(2026, 12, 31)),
+    "2028-02": (D(2028, 2, 1), D(2028, 2, 29)),
     "sprint-a": (D(2026, 10, 12), D(2026, 11, 20)),  # defined in goalpost.toml
 }
 WORDS = ["grow", "reduce", "ship", "launch", "fix", "retain", "measure", "cut", "speed", "win"]
@@ -100,6 +101,8 @@ class Repo:
         self.kpis = {}  # ref -> dict
         self.checkins = []  # every check-in entry (dict with ref, date, pos, ...)
         self.stale_days = 14
+        self.gaps = None  # (at_risk_gap, off_track_gap) written in goalpost.toml
+        self.at_risk_gap, self.off_track_gap = 0.10, 0.25
 
     # -- check-in history -------------------------------------------------------------
     def observations(self, ref):
@@ -211,9 +214,9 @@ class Repo:
                 f["status"] = "no_data"
             else:
                 gap = f["expected"] - f["progress"]
-                if gap <= AT_RISK_GAP + EPS:
+                if gap <= self.at_risk_gap + EPS:
                     st = "on_track"
-                elif gap <= OFF_TRACK_GAP + EPS:
+                elif gap <= self.off_track_gap + EPS:
                     st = "at_risk"
                 else:
                     st = "off_track"
@@ -274,9 +277,9 @@ class Repo:
                 status = "no_data"
             else:
                 gap = expected - score
-                if gap <= AT_RISK_GAP + EPS:
+                if gap <= self.at_risk_gap + EPS:
                     status = "on_track"
-                elif gap <= OFF_TRACK_GAP + EPS:
+                elif gap <= self.off_track_gap + EPS:
                     status = "at_risk"
                 else:
                     status = "off_track"
@@ -335,14 +338,21 @@ def rand_date(rng, lo, hi):
 
 
 def rand_num(rng, lo, hi):
+    """A number in [lo, hi] times the repository's scale (rng.scale)."""
     x = rng.uniform(lo, hi)
-    return int(round(x)) if rng.random() < 0.6 else round(x, 1)
+    x = int(round(x)) if rng.random() < 0.6 else round(x, 1)
+    scale = getattr(rng, "scale", 1)
+    return x * scale if isinstance(scale, int) else round(x * scale, 6)
 
 
 def gen_repo(rng):
     repo = Repo()
+    rng.scale = rng.choice([1, 1, 1, 1, 1000000, 0.001])  # large values, small values
     repo.stale_days_written = rng.choice([None, 7, 10, 14, 20, 40])
     repo.stale_days = repo.stale_days_written or 14
+    if rng.random() < 0.3:
+        repo.gaps = rng.choice([(0.05, 0.2), (0.15, 0.3), (0.2, 0.5)])
+        repo.at_risk_gap, repo.off_track_gap = repo.gaps
     teams = rng.sample(["core", "growth", "ops", "web"], rng.randint(1, 2))
     # KPIs first (KRs and guardrails link them)
     for team in teams:
@@ -353,7 +363,7 @@ def gen_repo(rng):
             sign = 1 if better == "higher" else -1
             critical = None
             if rng.random() < 0.7:
-                critical = target - sign * rng.choice([1, 5, 10, 15.5])
+                critical = target - sign * rng.choice([1, 5, 10, 15.5]) * rng.scale
             kpi = {"ref": ref, "team": team, "id": f"m{i}", "better": better, "target": target,
                    "critical": critical, "cadence": rng.choice(list(KPI_CADENCE)),
                    "style": rng.random()}
@@ -567,6 +577,8 @@ def write_repo(rng, repo, root):
     toml = ["[periods.sprint-a]", "start = 2026-10-12", "end = 2026-11-20"]
     if repo.stale_days_written is not None:
         toml.insert(0, f"stale_days = {repo.stale_days_written}")
+    if repo.gaps is not None:
+        toml += ["[status]", f"at_risk_gap = {repo.gaps[0]}", f"off_track_gap = {repo.gaps[1]}"]
     inline = {}
     log = []
     for c in repo.checkins:
@@ -699,8 +711,8 @@ def iso(d):
     return d.isoformat() if isinstance(d, D) else d
 
 
-def compare(repo, doc, t):
-    """The first differing figure as a message, or None."""
+def compare(repo, doc, t, since):
+    """The first differing figure as a message, or None; `previous` is as of `since`."""
     objs = {o["ref"]: o for o in doc["objectives"]}
     krs = {kr["ref"]: kr for o in doc["objectives"] for kr in o["key_results"]}
     kpis = {k["ref"]: k for k in doc["kpis"]}
@@ -714,6 +726,12 @@ def compare(repo, doc, t):
             checks += 1
             if not same(want[key], got[key]):
                 return f"{o['ref']} {key}: oracle {want[key]!r}, goalpost {got[key]!r}", checks
+        prev = repo.obj_report(o, since)
+        for key in ("score", "status"):
+            checks += 1
+            if not same(prev[key], got["previous"][key]):
+                return (f"{o['ref']} previous.{key} (since {since}): oracle {prev[key]!r}, "
+                        f"goalpost {got['previous'][key]!r}"), checks
         for kr in o["key_results"]:
             g = krs.get(kr["ref"])
             if g is None:
@@ -729,6 +747,12 @@ def compare(repo, doc, t):
                 checks += 1
                 if not same(wv, gv):
                     return f"{kr['ref']} {key}: oracle {wv!r}, goalpost {gv!r}", checks
+            prev = repo.kr_report(o, kr, since)
+            for key in ("progress", "status", "confidence"):
+                checks += 1
+                if not same(prev[key], g["previous"][key]):
+                    return (f"{kr['ref']} previous.{key} (since {since}): oracle "
+                            f"{prev[key]!r}, goalpost {g['previous'][key]!r}"), checks
             wf, gf = w["forecast"], g["forecast"]
             checks += 1
             if (wf is None) != (gf is None):
@@ -748,6 +772,12 @@ def compare(repo, doc, t):
             checks += 1
             if not same(iso(want[key]), got[key]):
                 return f"{ref} {key}: oracle {want[key]!r}, goalpost {got[key]!r}", checks
+        prev = repo.kpi_figures(k, since)
+        for key in ("value", "status"):
+            checks += 1
+            if not same(prev[key], got["previous"][key]):
+                return (f"{ref} previous.{key} (since {since}): oracle {prev[key]!r}, "
+                        f"goalpost {got['previous'][key]!r}"), checks
     return None, checks
 
 
@@ -762,8 +792,10 @@ def run_case(binary, seed, case, keep=None):
         for t in as_of_dates(rng, repo):
             env = dict(os.environ, GOALPOST_TODAY=TODAY, NO_COLOR="1")
             env.pop("CLICOLOR_FORCE", None)
+            since = t - dt.timedelta(days=rng.choice([0, 1, 7, 7, 20, 45]))
             p = subprocess.run([binary, "-C", root, "status", "--format", "json", "--as-of",
-                                t.isoformat()], capture_output=True, text=True, env=env)
+                                t.isoformat(), "--since", since.isoformat()],
+                               capture_output=True, text=True, env=env)
             if p.returncode != 0:
                 return (f"as of {t}: goalpost status exited {p.returncode} "
                         f"(a generated repository must be valid):\n{p.stderr[:3000]}"), checks
@@ -775,7 +807,7 @@ def run_case(binary, seed, case, keep=None):
                     STATS[key] = STATS.get(key, 0) + 1
                     if kr["forecast"] and kr["forecast"]["low"] is not None:
                         STATS["forecast band"] = STATS.get("forecast band", 0) + 1
-            msg, n = compare(repo, doc, t)
+            msg, n = compare(repo, doc, t, since)
             checks += n
             if msg:
                 return f"as of {t}: {msg}", checks
