@@ -414,7 +414,7 @@ def add_corrections(rng, repo, ref, metric, before=None):
         for _ in range(rng.choice([1, 1, 2])):
             corr = {"ref": ref, "date": d, "correction": rng.choice(["typo", "wrong query",
                                                                      "re-measured: 5% off"]),
-                    "where": "log"}
+                    "where": rng.choice(["log", "log", "inline"])}
             if metric:
                 corr["value"] = rand_num(rng, 0, 100)
             else:
