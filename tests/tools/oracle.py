@@ -37,7 +37,8 @@ Readings taken where the SPEC leaves room:
   reading order: so the original a correction takes its unnamed fields from is the last
   *distinct* original (SPEC 3.2 says "the last original in reading order", which read
   literally is the later copy of a repeated one; goalpost takes the first, and both are
-  defensible since the SPEC does not say which copy counts).
+  defensible since the SPEC does not say which copy counts; REPEAT_COUNTS_AT_FIRST = False
+  takes the literal reading).
 - Thresholds: `done` at progress >= 1 - 1e-9, pass marks >= 0.7 / 1.0 minus 1e-9, gaps
   <= 0.10 / 0.25 plus 1e-9; confidences compare strictly (< 0.7, < 0.4) as given.
 """
@@ -59,6 +60,7 @@ EPS = 1e-9
 STATS = {}  # how often goalpost reported each status (printed with --stats)
 TODAY = "2028-12-31"  # GOALPOST_TODAY: after every generated date
 OVERDUE_EXCLUDES_STALE = False
+REPEAT_COUNTS_AT_FIRST = True  # False: the literal "last original in reading order" (3.2)
 KR_CADENCE = {"weekly": 7, "biweekly": 14, "monthly": 31}
 KPI_CADENCE = {"weekly": 7, "monthly": 31, "quarterly": 92}
 PERIODS = {
@@ -118,7 +120,7 @@ class Repo:
             corrections = [c for c in entries if "correction" in c]
             if corrections:
                 eff = dict(corrections[-1])
-                last = distinct(originals)[-1]
+                last = (distinct(originals) if REPEAT_COUNTS_AT_FIRST else originals)[-1]
                 for k in ("confidence", "note"):
                     if k not in eff and k in last:
                         eff[k] = last[k]
