@@ -23,6 +23,7 @@ mod lsp;
 mod man;
 mod milestones;
 mod nvim;
+mod oracle;
 mod outputs;
 mod plan_history;
 mod precommit;
