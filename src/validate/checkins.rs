@@ -393,16 +393,21 @@ fn settle(
     let mut order: Vec<&Checkin> = group.iter().collect();
     order.sort_by_key(|c| (c.span.file, c.span.start));
     let mut distinct: Vec<&Checkin> = Vec::with_capacity(order.len());
-    for c in order {
+    for &c in &order {
         match distinct.iter().find(|d| same(d, c)) {
             Some(first) => v.push(duplicate(c, first, reference)),
             None => distinct.push(c),
         }
     }
-    let winner = distinct
+    // "The last in reading order", read literally: a repeated copy stands where its last
+    // copy is (identical copies count once, but the later one is the later word).
+    let winner = order
         .iter()
-        .rposition(|c| c.correction().is_some())
+        .rev()
+        .find(|c| c.correction().is_some())
+        .and_then(|w| distinct.iter().position(|d| same(d, w)))
         .unwrap_or(distinct.len() - 1);
+    let last_original = order.iter().rev().find(|c| c.correction().is_none());
     if distinct.iter().all(|c| c.correction().is_some()) {
         orphan(v, distinct[0], reference, around);
     }
@@ -414,7 +419,7 @@ fn settle(
         .collect();
     let mut settled = distinct[winner].clone();
     if settled.correction().is_some()
-        && let Some(original) = distinct.iter().rev().find(|c| c.correction().is_none())
+        && let Some(original) = last_original
     {
         inherit(&mut settled, original);
     }

@@ -571,3 +571,24 @@ kpis:
     let dup = diags.iter().find(|d| d.code == Code::DuplicateRevision);
     assert_eq!(dup.map(|d| d.related[0].span.line), Some(17));
 }
+
+/// SPEC 3.2, read literally (found by the oracle, `tests/tools/oracle.py`): a correction takes
+/// the fields it does not name from "the last original in reading order", and a repeated
+/// original stands where its last copy is. The log (read first) has 5 then 6; the goal file
+/// repeats the 5, so the 5's confidence 0.7 is the one the correction keeps.
+#[test]
+fn a_correction_inherits_from_the_last_copy_of_a_repeated_original() {
+    let goal = "team: ops\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - { id: k, title: K, start: 0, target: 10, checkins: [{ date: 2026-10-21, value: 5, confidence: 0.7 }] }\n";
+    let log = "checkins:\n  - { ref: ops/o/k, date: 2026-10-21, value: 5, confidence: 0.7 }\n  - { ref: ops/o/k, date: 2026-10-21, value: 6, confidence: 0.3 }\n  - { ref: ops/o/k, date: 2026-10-21, value: 7, correction: wrong query }\n";
+    // The log is file 0: it is read first.
+    let (goals, codes) = check(&[log, goal]);
+    assert_eq!(codes, ["duplicate-checkin"]);
+    let c = &goals.objectives[0].key_results[0].checkins[0];
+    assert_eq!(c.obs, Observation::Value(7.0));
+    assert_eq!(c.confidence, Some(0.7));
+    // A repeated correction wins at its last copy too: A, B, A again → A.
+    let log = "checkins:\n  - { ref: ops/o/k, date: 2026-10-21, value: 7, correction: a }\n  - { ref: ops/o/k, date: 2026-10-21, value: 8, correction: b }\n  - { ref: ops/o/k, date: 2026-10-21, value: 7, correction: a }\n";
+    let (goals, _) = check(&[log, goal]);
+    let c = &goals.objectives[0].key_results[0].checkins[0];
+    assert_eq!(c.obs, Observation::Value(7.0));
+}

@@ -33,12 +33,10 @@ Readings taken where the SPEC leaves room:
 - `overdue` is checkin_due < T; an item with no checkin_due is not overdue. (SPEC 12 says an
   item is never both stale and overdue in the attention list; the JSON flag is read as the
   plain comparison, see OVERDUE_EXCLUDES_STALE.)
-- Identical check-ins of one ref and date count once, at the place of the first of them in
-  reading order: so the original a correction takes its unnamed fields from is the last
-  *distinct* original (SPEC 3.2 says "the last original in reading order", which read
-  literally is the later copy of a repeated one; goalpost takes the first, and both are
-  defensible since the SPEC does not say which copy counts; REPEAT_COUNTS_AT_FIRST = False
-  takes the literal reading).
+- Identical check-ins of one ref and date count once; "the last original in reading order"
+  (SPEC 3.2) is read literally, so a repeated original stands where its last copy is
+  (goalpost took the first copy's place until the oracle found the difference;
+  REPEAT_COUNTS_AT_FIRST = True checks that older reading).
 - Thresholds: `done` at progress >= 1 - 1e-9, pass marks >= 0.7 / 1.0 minus 1e-9, gaps
   <= 0.10 / 0.25 plus 1e-9; confidences compare strictly (< 0.7, < 0.4) as given.
 """
@@ -60,7 +58,7 @@ EPS = 1e-9
 STATS = {}  # how often goalpost reported each status (printed with --stats)
 TODAY = "2028-12-31"  # GOALPOST_TODAY: after every generated date
 OVERDUE_EXCLUDES_STALE = False
-REPEAT_COUNTS_AT_FIRST = True  # False: the literal "last original in reading order" (3.2)
+REPEAT_COUNTS_AT_FIRST = False  # False: the literal "last original in reading order" (3.2)
 KR_CADENCE = {"weekly": 7, "biweekly": 14, "monthly": 31}
 KPI_CADENCE = {"weekly": 7, "monthly": 31, "quarterly": 92}
 PERIODS = {
