@@ -12,7 +12,7 @@ use crate::model::*;
 use crate::period::builtin;
 use crate::score::{Scorecard, Status};
 use crate::text::num;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// What to roll over.
 #[derive(Debug, Clone)]
@@ -103,10 +103,16 @@ pub(crate) fn plan(
             hint,
         });
     }
-    let teams: BTreeSet<&str> = in_from
-        .iter()
-        .map(|&i| goals.objective(i).team.as_str())
-        .collect();
+    // Each team's FROM objectives, in `in_from`'s order, grouped once (a scan of every
+    // objective per team was quadratic in teams; issue 34).
+    let mut by_team: BTreeMap<&str, Vec<ObjectiveId>> = BTreeMap::new();
+    for &i in &in_from {
+        by_team
+            .entry(goals.objective(i).team.as_str())
+            .or_default()
+            .push(i);
+    }
+    let teams: BTreeSet<&str> = by_team.keys().copied().collect();
     for t in opts.teams {
         if !teams.contains(t.as_str()) {
             return Err(RolloverError::UnknownTeam {
@@ -129,7 +135,7 @@ pub(crate) fn plan(
     let mut carried: Vec<(&str, Vec<ObjectiveId>)> = Vec::new();
     for team in teams.iter().copied().filter(|t| chosen(t)) {
         let mut mine = Vec::new();
-        for &i in in_from.iter().filter(|&&i| goals.objective(i).team == team) {
+        for &i in by_team.get(team).map_or(&[][..], Vec::as_slice) {
             let o = goals.objective(i);
             if !carries(o, card.objective(i), opts.all) {
                 continue;
@@ -156,11 +162,11 @@ pub(crate) fn plan(
             continue;
         }
         // The team's first FROM file in path order (file indexes follow path order).
-        let first = in_from
+        let first = by_team
+            .get(team)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .map(|&i| goals.objective(i))
-            .filter(|o| o.team == team)
-            .map(|o| sources.path(o.span.file))
+            .map(|&i| sources.path(goals.objective(i).span.file))
             .min()
             .unwrap_or_default();
         let path = file_name(first, team, from, to, &|p| taken(p) || planned.contains(p))?;
