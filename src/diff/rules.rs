@@ -55,7 +55,13 @@ fn rewritten_help(reference: &Ref, date: Date) -> String {
     )
 }
 const DUE_MOVED_HELP: &str = "moving a milestone's due date inside its period changes when it counts as late and hides a slip: keep the date, and report a low `confidence` on check-ins instead (or explain the change in review)";
-const MOVED_HELP: &str = "changing a target inside its period hides a miss: keep it, and report a low `confidence` on check-ins instead (or explain the change in review)";
+/// The help of a start or target edited in place: put it back and record the change the
+/// way that keeps the old plan and says why (SPEC 3.4).
+fn moved_help(reference: &Ref, key: &str, from: &str, to: &str) -> String {
+    format!(
+        "changing a {key} in place hides that the plan changed: put `{key}: {from}` back and record the new {key} as a revision with its reason, `goalpost revise {reference} --{key} {to} --reason REASON`; or keep the old {key} and report a low `confidence` on check-ins"
+    )
+}
 
 /// Runs the history rules. `base_name` names the base revision in messages; new entries
 /// may be added to `head_sources` for files that no longer exist (so a deletion has a
@@ -120,13 +126,17 @@ pub(crate) fn history(
         };
         let span = c.head_span.unwrap_or_default();
         for f in &c.fields {
-            let (name, help) = match f {
-                Field::Start(_) => ("start", MOVED_HELP),
-                Field::Target(_) => ("target", MOVED_HELP),
-                Field::Due(_) => ("due date", DUE_MOVED_HELP),
+            let name = match f {
+                Field::Start(_) => "start",
+                Field::Target(_) => "target",
+                Field::Due(_) => "due date",
                 _ => continue,
             };
             let (from, to) = f.values(Wording::Brief);
+            let help = match f {
+                Field::Due(_) => DUE_MOVED_HELP.to_owned(),
+                _ => moved_help(&c.reference, name, &from, &to),
+            };
             let key = if name == "due date" { "due" } else { name };
             let at = value_span(head_sources, &mut parsed, span, key).unwrap_or(span);
             let mut d = Diagnostic::new(

@@ -16,20 +16,24 @@ pub(super) const LINT: Lint = Lint {
 };
 
 /// `goalpost explain goalpost-moved`, after the summary line and a blank line.
-const EXPLAIN: &str = r#"Changing a key result's target or start during its period changes what the score means:
-lowering the bar late turns a likely miss into a success, and reports stop showing what
-the team set out to do. `check --base` and `goalpost diff` flag such changes so they are
-discussed in review instead of slipping through. Edits before the period starts are fine.
-If the target still stands but looks out of reach, say so with a low `confidence` on a
-check-in and let the final score tell the story; missing a stretch goal is normal. A
-milestone's `due` date is the same kind of bar: moving it later turns a late milestone
-back to on track, so it is flagged too.
+const EXPLAIN: &str = r#"Changing a key result's target or start in place during its period rewrites what the
+score means: lowering the bar late turns a likely miss into a success, and reports stop
+showing what the team set out to do. `check --base` and `goalpost diff` flag such edits.
+Edits before the period starts are fine. When the plan really changed, record it as a
+revision with its reason (`goalpost revise`): the old figures stay in the history, the new
+ones count from that day, and the review shows both. When the target still stands but looks
+out of reach, say so with a low `confidence` on a check-in instead. A milestone's `due` date
+is the same kind of bar: moving it later turns a late milestone back to on track.
 
 Instead of:
 
     -    target: 80
     +    target: 70
 
-keep the target and report honestly:
+record the change with its reason:
+
+    goalpost revise growth/onboarding/completion --target 70 --reason "team halved"
+
+or keep the target and report honestly:
 
     - { ref: growth/onboarding/completion, date: 2026-11-16, value: 66, confidence: 0.4 }"#;

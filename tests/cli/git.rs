@@ -314,6 +314,13 @@ fn the_project_may_be_a_subdirectory_of_the_repository() {
         .and_then(|a| a.iter().find(|d| d["code"] == "goalpost-moved"))
         .expect("a goalpost-moved diagnostic");
     assert_eq!(moved["file"], "goals/growth.yaml");
+    // The help offers the honest way: the old target back, the new one as a revision.
+    let help = moved["help"].as_str().unwrap_or("");
+    assert!(
+        help.contains("goalpost revise growth/onboarding/completion --target ")
+            && help.contains("put `target: "),
+        "{help}"
+    );
 }
 
 // -- goalpost diff --------------------------------------------------------------------------------
