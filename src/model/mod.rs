@@ -229,14 +229,42 @@ impl KeyResult {
 /// A metric's `(start, target)` in force at `t` (SPEC 3.4): `written` as revised by the
 /// revisions dated on or before `t`, in date order, each changing the fields it names.
 pub(crate) fn in_force(written: (f64, f64), revisions: &[Revision], t: Date) -> (f64, f64) {
-    let mut applied: Vec<&Revision> = revisions.iter().filter(|r| r.date <= t).collect();
-    applied.sort_by_key(|r| r.date);
-    let (mut start, mut target) = written;
-    for r in applied {
-        start = r.start.unwrap_or(start);
-        target = r.target.unwrap_or(target);
-    }
-    (start, target)
+    plan_steps(written, revisions)
+        .into_iter()
+        .take_while(|s| s.revision.date <= t)
+        .last()
+        .map_or(written, |s| s.after)
+}
+
+/// One revision of a metric's plan and the `(start, target)` in force before and after it.
+pub(crate) struct PlanStep<'a> {
+    pub revision: &'a Revision,
+    pub before: (f64, f64),
+    pub after: (f64, f64),
+}
+
+/// The plan of a metric written as `written` and revised by `revisions` (any order), step by
+/// step in date order: the one fold that `in_force`, validation (a plan in force that
+/// describes no change) and the revision wording read.
+pub(crate) fn plan_steps(written: (f64, f64), revisions: &[Revision]) -> Vec<PlanStep<'_>> {
+    let mut by_date: Vec<&Revision> = revisions.iter().collect();
+    by_date.sort_by_key(|r| r.date);
+    let mut now = written;
+    by_date
+        .into_iter()
+        .map(|revision| {
+            let before = now;
+            now = (
+                revision.start.unwrap_or(now.0),
+                revision.target.unwrap_or(now.1),
+            );
+            PlanStep {
+                revision,
+                before,
+                after: now,
+            }
+        })
+        .collect()
 }
 
 /// What a key result measures.

@@ -118,22 +118,21 @@ pub(crate) fn drop_words(d: DropAt<'_>) -> String {
 /// A key result's revisions dated on or before `upto`, oldest first, each in words with the
 /// figures it changed: "target 80 → 70 on 2026-11-10: the scope was cut".
 pub(crate) fn revision_lines(kr: &KeyResult, upto: Date) -> Vec<String> {
-    let Some((mut start, mut target)) = kr.kind.bounds() else {
+    let Some(written) = kr.kind.bounds() else {
         return Vec::new();
     };
-    let mut revs: Vec<&Revision> = kr.revisions.iter().filter(|r| r.date <= upto).collect();
-    revs.sort_by_key(|r| r.date);
     let unit = kr.unit.as_deref();
-    revs.into_iter()
-        .map(|r| {
+    plan_steps(written, &kr.revisions)
+        .into_iter()
+        .take_while(|s| s.revision.date <= upto)
+        .map(|s| {
+            let (r, (start, target)) = (s.revision, s.before);
             let mut parts = Vec::new();
             if let Some(t) = r.target {
                 parts.push(format!("target {} → {}", num(target), with_unit(t, unit)));
-                target = t;
             }
-            if let Some(s) = r.start {
-                parts.push(format!("start {} → {}", num(start), with_unit(s, unit)));
-                start = s;
+            if let Some(n) = r.start {
+                parts.push(format!("start {} → {}", num(start), with_unit(n, unit)));
             }
             format!("{} on {}: {}", parts.join(", "), r.date, r.reason)
         })

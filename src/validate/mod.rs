@@ -895,12 +895,8 @@ impl<'c> Validator<'c> {
         }
         // The plan in force from each revision on must still describe a change.
         if !start.is_nan() {
-            let mut by_date: Vec<&Revision> = out.iter().collect();
-            by_date.sort_by_key(|r| r.date);
-            let (mut s, mut t) = (start, target);
-            for r in by_date {
-                s = r.start.unwrap_or(s);
-                t = r.target.unwrap_or(t);
+            for step in crate::model::plan_steps((start, target), &out) {
+                let (r, (s, t)) = (step.revision, step.after);
                 if s == t {
                     self.push(
                         Diagnostic::new(
