@@ -16,6 +16,7 @@ pub enum Output {
     Diff,
     Log,
     Digest,
+    Insights,
 }
 
 impl Output {
@@ -27,6 +28,7 @@ impl Output {
         Output::Diff,
         Output::Log,
         Output::Digest,
+        Output::Insights,
     ];
 
     /// The command whose `--format json` this is, and the value of `schema --output`.
@@ -38,6 +40,7 @@ impl Output {
             Output::Diff => "diff",
             Output::Log => "log",
             Output::Digest => "digest",
+            Output::Insights => "insights",
         }
     }
 }
@@ -59,6 +62,7 @@ pub(crate) fn output_json(which: Output, strict: bool) -> String {
         Output::Diff => output::<crate::report::diff::DiffJson>(),
         Output::Log => output::<crate::report::log::LogJson>(),
         Output::Digest => output::<crate::report::digest::DigestJson>(),
+        Output::Insights => output::<crate::insights::json::InsightsJson>(),
     };
     if !strict {
         open(&mut value);

@@ -69,6 +69,14 @@ impl Date {
         }
     }
 
+    /// The calendar date of a moment (Unix seconds) in a fixed offset from UTC (minutes), as
+    /// a clock there showed it: a commit's author date in the author's own zone.
+    pub fn of_moment(seconds: i64, offset_minutes: i32) -> Option<Date> {
+        let local = seconds.checked_add(i64::from(offset_minutes) * 60)?;
+        let t = jiff::Timestamp::from_second(local).ok()?;
+        Some(Date(t.to_zoned(jiff::tz::TimeZone::UTC).date()))
+    }
+
     /// The first day of this date's month.
     pub fn first_of_month(self) -> Date {
         Date(self.0.first_of_month())

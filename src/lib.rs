@@ -18,6 +18,7 @@ mod explain;
 mod fsutil;
 mod git;
 mod history;
+mod insights;
 mod lifecycle;
 mod lint;
 mod load;

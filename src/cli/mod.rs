@@ -14,6 +14,7 @@ mod digest;
 mod drop;
 mod explain;
 mod init;
+mod insights;
 mod log;
 mod lsp;
 mod man;
@@ -150,6 +151,7 @@ pub enum Command {
     Log(log::LogArgs),
     Report(report::ReportArgs),
     Review(review::ReviewArgs),
+    Insights(insights::InsightsArgs),
     Rollover(rollover::RolloverArgs),
     Calendar(calendar::CalendarArgs),
     Diff(diff::DiffArgs),
@@ -217,6 +219,7 @@ pub fn run() -> u8 {
         Command::Log(a) => log::run(a, &ctx),
         Command::Report(a) => report::run(a, &ctx),
         Command::Review(a) => review::run(a, &ctx),
+        Command::Insights(a) => insights::run(a, &ctx),
         Command::Rollover(a) => rollover::run(a, &ctx),
         Command::Calendar(a) => calendar::run(a, &ctx),
         Command::Diff(a) => diff::run(a, &ctx),

@@ -7,6 +7,9 @@ use super::{Error, Locked, Oid, Repo, watchdog};
 use git2::{ErrorCode, ObjectType, Sort};
 use std::collections::HashMap;
 
+/// A file that differs between two trees: its path and its blob on each side.
+pub(crate) type ChangedFile = (String, Option<Oid>, Option<Oid>);
+
 /// The author of a commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Author {
@@ -132,6 +135,90 @@ impl Reader<'_> {
         Ok(out)
     }
 
+    /// The goal files that differ between two commits' trees (`old` `None`: an empty tree):
+    /// regular files named `*.yaml` or `*.yml` at or under one of `roots` (repository paths;
+    /// "" is the whole tree), each with its blob on both sides (`None` where absent). Only
+    /// directories whose ids differ are read, so a commit that touched one file costs a
+    /// few tree reads. Links and submodules are not goal files. A directory with more
+    /// entries than a run reads files is an error.
+    pub(crate) fn changed_files(
+        &self,
+        old: Option<Oid>,
+        new: Oid,
+        roots: &[String],
+    ) -> Result<Vec<ChangedFile>, Error> {
+        watchdog::tick();
+        let repo = &*self.git.guard;
+        let tree_of = |id: git2::Oid| -> Result<git2::Tree<'_>, Error> {
+            let max = crate::load::MAX_FILES;
+            super::bounded_tree(repo, id, max)?.ok_or_else(|| {
+                Error(git2::Error::from_str(&format!(
+                    "a directory of commit {new} holds more than {max} entries; goalpost reads at most {max} files"
+                )))
+            })
+        };
+        let old = match old {
+            Some(c) => Some(repo.find_commit(c.0)?.tree_id()),
+            None => None,
+        };
+        let new = repo.find_commit(new.0)?.tree_id();
+        let mut out = Vec::new();
+        // (directory path, old tree, new tree) still to compare.
+        let mut todo: Vec<(String, Option<git2::Oid>, Option<git2::Oid>)> =
+            vec![(String::new(), old, Some(new))];
+        while let Some((dir, a, b)) = todo.pop() {
+            watchdog::tick();
+            let a = a.map(tree_of).transpose()?;
+            let b = b.map(tree_of).transpose()?;
+            let mut names: Vec<Vec<u8>> = Vec::new();
+            for t in a.iter().chain(b.iter()) {
+                names.extend(t.iter().map(|e| e.name_bytes().to_vec()));
+            }
+            names.sort();
+            names.dedup();
+            for name in names {
+                let Ok(name) = String::from_utf8(name) else {
+                    continue;
+                };
+                let find = |t: &Option<git2::Tree<'_>>| {
+                    t.as_ref()
+                        .and_then(|t| t.get_name(&name))
+                        .map(|e| (e.id(), e.kind(), e.filemode()))
+                };
+                let (x, y) = (find(&a), find(&b));
+                if x.map(|e| e.0) == y.map(|e| e.0) && x.map(|e| e.2) == y.map(|e| e.2) {
+                    continue;
+                }
+                let path = if dir.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                let tree = |e: Option<(git2::Oid, Option<ObjectType>, i32)>| {
+                    e.filter(|e| e.1 == Some(ObjectType::Tree)).map(|e| e.0)
+                };
+                let file = |e: Option<(git2::Oid, Option<ObjectType>, i32)>| {
+                    e.filter(|e| {
+                        e.1 == Some(ObjectType::Blob) && (e.2 == 0o100644 || e.2 == 0o100755)
+                    })
+                    .map(|e| Oid(e.0))
+                };
+                let (ta, tb) = (tree(x), tree(y));
+                if (ta.is_some() || tb.is_some()) && roots.iter().any(|r| related(&path, r)) {
+                    todo.push((path.clone(), ta, tb));
+                }
+                let goal = (name.ends_with(".yaml") || name.ends_with(".yml"))
+                    && roots.iter().any(|r| under(&path, r));
+                let (fa, fb) = (file(x), file(y));
+                if goal && fa != fb {
+                    out.push((path, fa, fb));
+                }
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
     /// A blob's bytes when it is at most `max` bytes (its header is read first, never the
     /// content of a larger one); `None` when larger.
     pub(crate) fn blob(&self, id: Oid, max: u64) -> Result<Option<Vec<u8>>, Error> {
@@ -154,4 +241,14 @@ impl Reader<'_> {
             .filter_map(|l| git2::Oid::from_str(l.trim()).ok().map(Oid))
             .collect()
     }
+}
+
+/// Whether `path` is `root` or inside it ("" holds everything).
+fn under(path: &str, root: &str) -> bool {
+    root.is_empty() || path == root || path.strip_prefix(root).is_some_and(|r| r.starts_with('/'))
+}
+
+/// Whether a directory `path` is inside `root` or on the way to it.
+fn related(path: &str, root: &str) -> bool {
+    under(path, root) || root.strip_prefix(path).is_some_and(|r| r.starts_with('/'))
 }

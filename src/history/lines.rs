@@ -129,6 +129,16 @@ pub(crate) enum Line {
 
 /// Classifies one changed line of a log for the item whose ref is `reference`.
 pub(crate) fn classify(line: &[u8], reference: &str) -> Line {
+    classify_for(line, Some(reference))
+}
+
+/// Classifies one changed line of a log for every item: a one-line check-in of any ref is
+/// [`Line::Checkin`] (one without a ref, [`Line::Other`]).
+pub(crate) fn classify_any(line: &[u8]) -> Line {
+    classify_for(line, None)
+}
+
+fn classify_for(line: &[u8], reference: Option<&str>) -> Line {
     let Ok(text) = std::str::from_utf8(line) else {
         return Line::Unknown;
     };
@@ -143,7 +153,7 @@ pub(crate) fn classify(line: &[u8], reference: &str) -> Line {
     if !rest.starts_with('{') || !(rest.ends_with('}') || rest.contains("} #")) {
         return Line::Unknown;
     }
-    if !text.contains(reference) {
+    if reference.is_some_and(|r| !text.contains(r)) {
         return Line::Other;
     }
     // One flow mapping: parse it as the single entry of a log with the project's loader.
@@ -155,7 +165,9 @@ pub(crate) fn classify(line: &[u8], reference: &str) -> Line {
     match raw.checkins.take() {
         Some(mut list) if list.len() == 1 && diags.is_empty() => {
             let c = list.remove(0);
-            if c.reference().is_some_and(|r| r.value == reference) {
+            if c.reference()
+                .is_some_and(|r| reference.is_none_or(|want| r.value == want))
+            {
                 Line::Checkin(Box::new(c))
             } else {
                 Line::Other

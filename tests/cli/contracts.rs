@@ -217,6 +217,23 @@ fn outputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
             ],
         ),
         (
+            "insights",
+            h,
+            vec!["--as-of", "2027-01-05", "insights", "--format", "json"],
+        ),
+        ("insights", h, vec!["insights", "--format", "json"]),
+        (
+            "insights",
+            hostile.path(),
+            vec!["--as-of", "2027-01-05", "insights", "--format", "json"],
+        ),
+        // Not a git repository: no latency, no moves in place (nulls and zeros).
+        (
+            "insights",
+            new_keys.path(),
+            vec!["--as-of", "2027-01-05", "insights", "--format", "json"],
+        ),
+        (
             "review",
             hostile.path(),
             vec![

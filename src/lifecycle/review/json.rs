@@ -140,6 +140,8 @@ pub(crate) struct CalibrationJson {
     pub brier: Option<f64>,
     /// The number of key results counted (each once).
     pub n: usize,
+    #[serde(flatten)]
+    pub parts: PartsJson,
     /// Per owner: a key result counts for its own owner, else its objective's (key results
     /// without either count only above). Dropped key results do not count.
     pub by_owner: BTreeMap<String, BrierJson>,
@@ -151,12 +153,46 @@ pub(crate) struct BrierJson {
     #[serde(serialize_with = "num::opt")]
     pub brier: Option<f64>,
     pub n: usize,
+    #[serde(flatten)]
+    pub parts: PartsJson,
+}
+
+/// Murphy's decomposition of the Brier score over the same (confidence, outcome) pairs (SPEC
+/// 14): brier = reliability − resolution + uncertainty when each confidence bin holds one
+/// value. All null when no key result counts.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct PartsJson {
+    /// How far the confidences in each bin were from the outcome rate there (0 is best).
+    #[serde(serialize_with = "num::opt")]
+    pub reliability: Option<f64>,
+    /// How far the bins' outcome rates were from the overall rate (higher is better).
+    #[serde(serialize_with = "num::opt")]
+    pub resolution: Option<f64>,
+    /// ō(1 − ō) for the overall outcome rate ō.
+    #[serde(serialize_with = "num::opt")]
+    pub uncertainty: Option<f64>,
+    /// The mean confidence less the outcome rate: above 0 too hopeful, below too cautious.
+    #[serde(serialize_with = "num::opt")]
+    pub optimism: Option<f64>,
+}
+
+impl PartsJson {
+    pub(crate) fn of(bins: &crate::insights::measures::Bins) -> PartsJson {
+        let d = bins.decompose();
+        PartsJson {
+            reliability: d.as_ref().map(|d| d.reliability),
+            resolution: d.as_ref().map(|d| d.resolution),
+            uncertainty: d.as_ref().map(|d| d.uncertainty),
+            optimism: d.as_ref().map(|d| d.optimism),
+        }
+    }
 }
 
 fn calibration(c: &Calibration) -> CalibrationJson {
     CalibrationJson {
         brier: c.all.score(),
         n: c.all.n,
+        parts: PartsJson::of(&c.all.bins),
         by_owner: c
             .by_owner
             .iter()
@@ -166,6 +202,7 @@ fn calibration(c: &Calibration) -> CalibrationJson {
                     BrierJson {
                         brier: b.score(),
                         n: b.n,
+                        parts: PartsJson::of(&b.bins),
                     },
                 )
             })

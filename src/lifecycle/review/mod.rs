@@ -11,6 +11,7 @@ pub(crate) mod markdown;
 pub(crate) mod text;
 
 use super::carry;
+use crate::insights::measures::Bins;
 use crate::model::*;
 use crate::score::{KrScore, Scorecard, Status};
 use schemars::JsonSchema;
@@ -87,6 +88,8 @@ pub(crate) struct KrBrier {
     pub brier: f64,
     /// The mean over the period's days of (c_d − o): above 0 too hopeful, below too cautious.
     pub lean: f64,
+    /// Its days as (c_d, o) pairs of weight 1/m, binned by confidence (SPEC 14).
+    pub bins: Bins,
 }
 
 impl KrBrier {
@@ -105,6 +108,8 @@ impl KrBrier {
         // Walk the confidences dated on or before E: each stands from its date (or S) until
         // the next one's.
         let (mut sum, mut lean) = (0.0, 0.0);
+        let mut bins = Bins::default();
+        let m = days as f64;
         let mut standing = 0.5;
         let mut from = s;
         for c in upto(observations, e).iter().filter(confident) {
@@ -113,6 +118,7 @@ impl KrBrier {
                 let n = from.days_until(c.date) as f64;
                 sum += n * (standing - o) * (standing - o);
                 lean += n * (standing - o);
+                bins.add(standing, o, n / m);
                 from = c.date;
             }
             standing = conf;
@@ -120,9 +126,11 @@ impl KrBrier {
         let n = (from.days_until(e) + 1) as f64;
         sum += n * (standing - o) * (standing - o);
         lean += n * (standing - o);
+        bins.add(standing, o, n / m);
         Some(KrBrier {
             brier: sum / days as f64,
             lean: lean / days as f64,
+            bins,
         })
     }
 }
@@ -135,6 +143,8 @@ pub(crate) struct Brier {
     /// Σ of the key results' leans: which way the confidences leaned.
     lean: f64,
     pub n: usize,
+    /// Every pair of the key results counted, binned (SPEC 14's decomposition).
+    pub bins: Bins,
 }
 
 impl Brier {
@@ -143,6 +153,7 @@ impl Brier {
         self.sum += kr.brier;
         self.lean += kr.lean;
         self.n += 1;
+        self.bins.merge(&kr.bins);
     }
 
     /// The mean of the confidences less the outcomes, day by day and key result by key
@@ -161,6 +172,7 @@ impl Brier {
         self.sum += other.sum;
         self.lean += other.lean;
         self.n += other.n;
+        self.bins.merge(&other.bins);
     }
 }
 
