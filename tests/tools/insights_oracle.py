@@ -285,7 +285,13 @@ class World:
 
 
 def identity(c):
+    """What finds a check-in's commits: (ref, date, value) or (ref, date, done)."""
     return (c["ref"], c["date"], ("done", c["done"]) if "done" in c else ("value", c["value"]))
+
+
+def checkin_key(c):
+    """What makes check-ins identical (counted once): every field written."""
+    return identity(c) + (c.get("confidence"), c.get("note"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -352,7 +358,7 @@ def expected(world, t, sel_periods=None, sel_teams=None, sel_owners=None, at=Non
             if kr["kpi"] is None:
                 for c in world.item_entries(kr, at):
                     if "correction" not in c and s <= c["date"] <= tk:
-                        f["ids"].add(identity(c))
+                        f["ids"].add(checkin_key(c))
             obs = world.kr_obs(kr, at)
             f["cadence"] = cadence(s, tk, [c["date"] for c in obs])
             # moves and revisions
@@ -435,10 +441,10 @@ def expected(world, t, sel_periods=None, sel_teams=None, sel_owners=None, at=Non
             if "correction" in c:
                 continue
             if any(s <= c["date"] <= tk for s, tk in windows):
-                kpi_ids[identity(c)] = (k["team"], k["owner"])
+                kpi_ids[checkin_key(c)] = (k["team"], k["owner"])
 
     def measures(group_krs, ids):
-        lat = [(cdates[i] - i[1]).days for i in ids if i in cdates]
+        lat = [(cdates[i[:3]] - i[1]).days for i in ids if i[:3] in cdates]
         m = {"latency": {"median": median(lat),
                          "backfilled": (sum(1 for x in lat if x > 7) / len(lat)) if lat else None,
                          "n": len(lat)}}
@@ -466,7 +472,7 @@ def expected(world, t, sel_periods=None, sel_teams=None, sel_owners=None, at=Non
     all_ids.update(kpi_ids)
 
     def kpi_listed(i):
-        return COUNT_UNCOMMITTED_KPI_TEAMS or i in cdates
+        return COUNT_UNCOMMITTED_KPI_TEAMS or i[:3] in cdates
 
     teams = sorted({f["team"] for f in krs}
                    | {v[0] for i, v in kpi_ids.items() if kpi_listed(i)})
