@@ -108,7 +108,10 @@ TODAY = "2028-12-31"  # GOALPOST_TODAY: after every generated date
 TEAMS = ["core", "growth", "ops"]
 OWNERS = ["ana", "bo", "cy"]
 OFFSETS = [13 * 60, -11 * 60, 14 * 60, -12 * 60, 330, -480, 0, 60, 545, -210]  # minutes
-COUNT_UNCOMMITTED_KPI_TEAMS = False  # oracle reading: a team needs a *committed* KPI check-in
+COUNT_UNCOMMITTED_KPI_TEAMS = False
+# True: a commit introduces a check-in when the *file* holding it did not hold it in a parent
+# (not the contract's reading, which looks at the whole tree; for diagnosing differences).
+INTRODUCED_PER_FILE = os.environ.get("INSIGHTS_ORACLE_PER_FILE") == "1"  # oracle reading: a team needs a *committed* KPI check-in
 
 
 def days(n):
@@ -140,11 +143,14 @@ def median(xs):
 
 
 def present(commit, at):
-    """Whether something committed at `commit` (None: work tree only) is in view `at`
-    (a commit index, or None for the work tree)."""
+    """Whether a change of the line of commits made at index `commit` (None: work tree only)
+    is in view `at`: None (the work tree), an index (the line up to it) or a set of indices
+    (a commit of a side branch, or one that leaves a change out)."""
     if at is None:
         return True
-    return commit is not None and commit <= at
+    if commit is None:
+        return False
+    return commit <= at if isinstance(at, int) else commit in at
 
 
 def in_force(start, target, revisions, d):
@@ -299,24 +305,21 @@ def checkin_key(c):
 # ---------------------------------------------------------------------------------------
 
 
-def commit_dates(world, at):
-    """identity -> least local author date of the commits introducing it (commits up to
-    `at`, or all of them for the work tree)."""
-    last = len(world.commits) - 1 if at is None else at
+def commit_dates(world):
+    """identity -> least local author date of the commits introducing it (their tree holds
+    it, none of their parents' trees does)."""
     out = {}
-    prev = set()
-    by_commit = {}
-    for c in world.entries:
-        if "correction" not in c and c["commit"] is not None:
-            by_commit.setdefault(c["commit"], []).append(c)
-    cur = set()
-    for i in range(last + 1):
-        cur = cur | {identity(c) for c in by_commit.get(i, [])}
-        for ident in cur - prev:
-            d = world.commits[i]["date"]
-            if ident not in out or d < out[ident]:
-                out[ident] = d
-        prev = set(cur)
+    held = []
+    originals = [c for c in world.entries if "correction" not in c]
+    for node in world.nodes:
+        ids = {identity(c) + ((c["path"],) if INTRODUCED_PER_FILE else ())
+               for c in originals if present(c["commit"], node["incl"])}
+        held.append(ids)
+        before = set().union(*(held[p] for p in node["parents"]))
+        for ident in ids - before:
+            ident = ident[:3]
+            if ident not in out or node["date"] < out[ident]:
+                out[ident] = node["date"]
     return out
 
 
@@ -339,7 +342,7 @@ def expected(world, t, sel_periods=None, sel_teams=None, sel_owners=None, at=Non
     def owner_ok(owner):
         return not sel_owners or owner in sel_owners
 
-    cdates = commit_dates(world, at)
+    cdates = commit_dates(world)
     krs = []  # per counted KR: figures
     for o in objs:
         if o["period"] not in sel or not team_ok(o["team"]):
@@ -366,15 +369,15 @@ def expected(world, t, sel_periods=None, sel_teams=None, sel_owners=None, at=Non
             f["revisions"] = 0
             f["skill"] = []
             if kr["kind"] == "metric":
-                last = len(world.commits) - 1 if at is None else at
-                for i in range(1, last + 1):
-                    if not present(o["added"], i - 1):
+                for node in world.nodes:
+                    ps = [world.nodes[p]["incl"] for p in node["parents"]]
+                    if not ps or not all(present(o["added"], v) for v in ps + [node["incl"]]):
                         continue
-                    s0, t0, _, r0 = world.version(kr, i - 1)
-                    s1, t1, _, r1 = world.version(kr, i)
-                    if (s0, t0) == (s1, t1):
-                        continue
-                    d = world.commits[i]["date"]
+                    s1, t1, _, r1 = world.version(kr, node["incl"])
+                    if any(world.version(kr, v)[:2] == (s1, t1) for v in ps):
+                        continue  # for a merge: differs from every parent
+                    s0, t0, _, r0 = world.version(kr, ps[0])
+                    d = node["date"]
                     if not s <= d <= e:
                         continue
                     a, b = in_force(s0, t0, r0, d)
@@ -865,13 +868,9 @@ def build_commits(rng, w):
                     kr["versions"][-1] = (idx, st, tg, title)
                 else:
                     kr["versions"].append((idx, st, tg, title))
-            # every view of the plan must be valid (revisions appended later included)
-            for at in [None] + list(range(len(reqs))):
-                if not present(o["added"], at):
-                    continue
-                st, tg, _, revs = w.version(kr, at)
-                if kr["kind"] == "metric" and not plan_valid(st, tg, revs):
-                    raise AssertionError(f"generator: invalid plan for {kr['ref']} at {at}")
+    for at in [None] + list(range(len(reqs))):
+        if not view_valid(w, at):
+            raise AssertionError(f"generator: invalid tree at {at}")
     # reading order: entries appended in commit order, uncommitted ones last
     order = sorted(w.entries, key=lambda c: (c["commit"] if c["commit"] is not None else big,
                                              rng.random()))
@@ -881,6 +880,57 @@ def build_commits(rng, w):
         c["pos"] = (c["path"].split("/"), i)
     for c in w.entries:
         c["flow"] = c["where"] == "log" or rng.random() < 0.6
+    build_nodes(rng, w)
+
+
+def view_valid(w, at):
+    """The rules a generated tree could break: plans (start != target in force), check-ins
+    of an objective not there, corrections without an original, different originals of one
+    date without a correction."""
+    for o in w.objectives:
+        if not present(o["added"], at):
+            if any(present(c["commit"], at) for c in w.entries
+                   if c["item"]["type"] == "kr" and c["item"]["obj"] is o):
+                return False
+            continue
+        for kr in o["krs"]:
+            st, tg, _, revs = w.version(kr, at)
+            if kr["kind"] == "metric" and not plan_valid(st, tg, revs):
+                return False
+    groups = {}
+    for c in w.entries:
+        if present(c["commit"], at):
+            groups.setdefault((id(c["item"]), c["date"]), []).append(c)
+    for es in groups.values():
+        corr = any("correction" in c for c in es)
+        if corr and not any("correction" not in c and not c.get("second") for c in es):
+            return False
+        if any(c.get("second") for c in es) and not corr:
+            return False
+    return True
+
+
+def build_nodes(rng, w):
+    """The commits of the history: the line, or (sometimes) the line with commit k made on a
+    side branch and commit k + 1 on main, then merged (the merge changes nothing)."""
+    n = len(w.commits)
+    nodes = [dict(cm, incl=i, parents=[i - 1] if i else []) for i, cm in enumerate(w.commits)]
+    if n >= 4 and rng.random() < 0.4:
+        for k in rng.sample(range(1, n - 2), min(4, n - 3)):
+            x = dict(w.commits[k], incl=frozenset(range(k + 1)), parents=[k - 1])
+            y = dict(w.commits[k + 1], incl=frozenset(range(k)) | {k + 1}, parents=[k - 1])
+            if not (view_valid(w, x["incl"]) and view_valid(w, y["incl"])):
+                continue
+            local = w.commits[k + 1]["local"] + dt.timedelta(hours=rng.choice([-30, 1, 20]))
+            off = rng.choice(OFFSETS)
+            m = {"local": local, "off": off, "date": local.date(), "incl": k + 1,
+                 "utc": local - dt.timedelta(minutes=off), "parents": [k + 1, k],
+                 "what": f"merge {k} into {k + 1}"}
+            # nodes: 0..k-1, x (k), y (k+1), m (k+2), then k+2.. shifted by one
+            rest = [dict(cm, parents=[i]) for i, cm in enumerate(nodes[k + 2:], start=k + 2)]
+            nodes = nodes[:k] + [x, y, m] + rest
+            break
+    w.nodes = nodes
 
 
 def entry_path(c):
@@ -1020,17 +1070,17 @@ def write_repo(rng, w, root):
         out.append(b"data %d\n" % len(b))
         out.append(b + b"\n")
 
-    for i, cm in enumerate(w.commits):
+    for i, cm in enumerate(w.nodes):
         later = cm["utc"] + (dt.timedelta(days=rng.randint(1, 2)) if rng.random() < 0.2
                              else dt.timedelta(0))
         out.append(f"commit refs/heads/main\nmark :{i + 1}\n"
                    f"author Oracle <oracle@example.com> {git_date(cm['local'], cm['off'])}\n"
                    f"committer Oracle <oracle@example.com> {git_date(later, 0)}\n".encode())
         data(f"{i}: {cm['what']}")
-        if i:
-            out.append(f"from :{i}\n".encode())
+        for j, p in enumerate(cm["parents"]):
+            out.append(f"{'merge' if j else 'from'} :{p + 1}\n".encode())
         out.append(b"deleteall\n")
-        files = render(w, i)
+        files = render(w, cm["incl"])
         files["goalpost.toml"] = toml
         for path in sorted(files):
             out.append(f"M 100644 inline {path}\n".encode())
@@ -1043,7 +1093,7 @@ def write_repo(rng, w, root):
     with open(marks) as f:
         for line in f:
             mark, sha = line.split()
-            w.commits[int(mark[1:]) - 1]["sha"] = sha
+            w.nodes[int(mark[1:]) - 1]["sha"] = sha
     git(root, "reset", "-q", "--hard", "main")
     write_files(root, render(w, None))
 
@@ -1135,7 +1185,7 @@ def run_case(binary, seed, case, keep=None, check_commits=False):
         if msg:
             return msg
         if check_commits:
-            for cm in w.commits:
+            for cm in w.nodes:
                 msg = check_valid(binary, root, cm["sha"])
                 if msg:
                     return f"commit {cm['sha'][:10]}: {msg}"
