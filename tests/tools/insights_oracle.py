@@ -24,9 +24,10 @@ different originals a union merge brought together), identical duplicates. The h
 line of commits, each with an author date in its own UTC offset (+13:00, -11:00, +14:00,
 -12:00, ... often near midnight, so that the author's calendar date is not UTC's; the
 committer date is UTC and sometimes a day or two later): check-ins are committed 0-20 days
-after their date (some a day or two before it, some never: left in the work tree), targets
-and starts are edited in place (eased, raised, shifted, an edit put back later; inside and
-outside the period, judged by the author's own date), titles edited (not a move). Every
+after their date (some a day or two before it, some never: left in the work tree), in
+places a commit made on a side branch and merged back (the merge dated before or after
+it), targets and starts are edited in place (eased, raised, shifted, an edit put back later;
+inside and outside the period, judged by the author's own date), titles edited (not a move). Every
 commit's tree is valid (the generator checks it: `goalpost check` on the work tree must
 report no error; `--check-commits` checks every commit too). The oracle computes the
 expected JSON from that data (never from git's or goalpost's output) and compares every
@@ -43,13 +44,18 @@ Readings taken (those of the contract; where it is silent, marked "oracle readin
   effective owner = own owner else the objective's in `--owner`) not dropped as of T_K (own
   drop, objective's drop, or all KRs of the objective dropped, from the latest of their
   dates).
-- Latency: identities (ref, date, value) / (ref, date, done) of the non-correction
-  check-ins of counted KRs dated in [S, T_K] and of the KPIs of the selected teams (all
-  teams without `--team`; KPI owner in `--owner` when given, so an ownerless KPI then counts
-  nowhere) dated in [S, T_K] of at least one selected period; each identity once. Its
-  commit date: the least author date (own offset, calendar date) of the commits that
-  introduce it (their tree holds the identity and their parent's does not; the root commit
-  introduces all it holds). Work-tree-only identities are left out. median (mean of the two
+- Latency: the non-correction check-ins of counted KRs dated in [S, T_K] and of the KPIs
+  of the selected teams (all teams without `--team`; KPI owner in `--owner` when given, so
+  an ownerless KPI then counts nowhere) dated in [S, T_K] of at least one selected period;
+  each check-in once: identical ones (every field the same) count once, two that differ
+  only in a field outside the identity (confidence) are two (oracle reading, goalpost's
+  too). A check-in's commit date is that of its identity (ref, date, value) / (ref, date,
+  done): the least author date (own offset, calendar date) of the commits that introduce
+  it, i.e. whose tree (any file) holds the identity while no parent's tree does (the root
+  commit introduces all it holds; a merge introduces nothing its parents hold).
+  Work-tree-only identities are left out. For diagnosing a difference only:
+  INSIGHTS_ORACLE_PER_FILE=1 takes instead "the file holding it did not hold it in the
+  parent", INSIGHTS_ORACLE_FIRST_PARENT=1 "its first parent did not hold it". median (mean of the two
   middle ones for an even count), backfilled = share of latency > 7, n; null when n = 0.
   A check-in belongs to its item's team and owner (KR: objective's team, KR's effective
   owner; KPI: its team and owner).
@@ -111,7 +117,9 @@ OFFSETS = [13 * 60, -11 * 60, 14 * 60, -12 * 60, 330, -480, 0, 60, 545, -210]  #
 COUNT_UNCOMMITTED_KPI_TEAMS = False
 # True: a commit introduces a check-in when the *file* holding it did not hold it in a parent
 # (not the contract's reading, which looks at the whole tree; for diagnosing differences).
-INTRODUCED_PER_FILE = os.environ.get("INSIGHTS_ORACLE_PER_FILE") == "1"  # oracle reading: a team needs a *committed* KPI check-in
+INTRODUCED_PER_FILE = os.environ.get("INSIGHTS_ORACLE_PER_FILE") == "1"
+# True: a merge introduces what its first parent lacks (not the contract's reading either).
+INTRODUCED_FIRST_PARENT = os.environ.get("INSIGHTS_ORACLE_FIRST_PARENT") == "1"  # oracle reading: a team needs a *committed* KPI check-in
 
 
 def days(n):
@@ -315,7 +323,8 @@ def commit_dates(world):
         ids = {identity(c) + ((c["path"],) if INTRODUCED_PER_FILE else ())
                for c in originals if present(c["commit"], node["incl"])}
         held.append(ids)
-        before = set().union(*(held[p] for p in node["parents"]))
+        parents = node["parents"][:1] if INTRODUCED_FIRST_PARENT else node["parents"]
+        before = set().union(*(held[p] for p in parents))
         for ident in ids - before:
             ident = ident[:3]
             if ident not in out or node["date"] < out[ident]:
