@@ -17,6 +17,7 @@ mod forecast;
 mod git;
 mod import;
 mod init;
+mod insights;
 mod layers;
 mod log;
 mod lsp;
