@@ -15,8 +15,8 @@ the dates in the goal files:
 - Check-ins (one-line flow mappings `- { date: D, ... }` under `checkins:`, inline or in a
   log with `ref:`), revisions and `dropped: { date: D, ... }` are committed at D plus a
   latency drawn per team and person (most 0-2 days, some 3-7, a few backfilled 8-30 days;
-  weekends mostly roll over to Monday), one commit per team per ISO week of the dates
-  ("growth: check-ins for week 38"), authored by the person who made most of them (`by:`,
+  weekends mostly move to the Friday before, or to Monday), one commit per team per ISO
+  week of the dates ("growth: check-ins for week 38"), authored by the person who made most of them (`by:`,
   else the KR's, KPI's or objective's `owner:`), as `NAME <NAME@acme.example>`, on working
   hours in that person's own UTC offset. Until its first check-in a `checkins:` key reads
   `checkins: []`, so that every commit holds valid goal files.
@@ -114,7 +114,6 @@ class Unit:
         self.owner = None
         self.correction = False
         self.uid = None
-        self.due = None  # the date the commit that adds it is made (local, author's offset)
 
 
 class GoalFile:
@@ -455,7 +454,7 @@ def ease(rng, start, target):
     return None
 
 
-def plan(files, others, today, seed, people, named, moves_on):
+def plan(files, today, seed, people, named, moves_on):
     rng = random.Random(f"{seed}:plan")
     owners_by_ref = {}
     for f in files:
@@ -596,9 +595,13 @@ def plan(files, others, today, seed, people, named, moves_on):
         author = most_common([u.owner for u in us], default_owner(team or None))
         brng = random.Random(f"{seed}:batch:{team}:{y}:{w}")
         lat = people.latency(brng, team, author)
-        day = max(u.effective for u in us) + lat * DAY
+        newest = max(u.effective for u in us)
+        day = newest + lat * DAY
         if day.weekday() >= 5 and brng.random() < 0.85:
-            day += (7 - day.weekday()) * DAY
+            # Weekends mostly stay free: done on the Friday when it is not too early, else
+            # on Monday.
+            friday = weekday_before(day)
+            day = friday if friday >= newest else day + (7 - day.weekday()) * DAY
         day = min(day, today)
         kinds = collections.Counter("correction" if u.correction else u.kind for u in us)
         words = [(f"a {w}" if kinds[k] == 1 else f"{w}s") if k != "checkin" else "check-ins"
@@ -785,7 +788,7 @@ def main(argv=None):
             raise Fail("git is not on PATH")
         files, others, named = read_source(src)
         people = People(a.seed, a.domain)
-        events, today, units = plan(files, others, a.today, a.seed, people, named, not a.no_moves)
+        events, today, units = plan(files, a.today, a.seed, people, named, not a.no_moves)
         os.makedirs(out, exist_ok=True)
         write_history(out, src, events, files, others, people)
     except Fail as e:
