@@ -15,6 +15,7 @@ mod explain;
 mod fixtures;
 mod forecast;
 mod git;
+mod history_script;
 mod import;
 mod init;
 mod insights;
