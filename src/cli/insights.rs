@@ -60,7 +60,7 @@ pub(super) fn run(args: InsightsArgs, ctx: &Ctx) -> CmdResult {
 }
 
 /// The history of the goal roots; `None` (with a note) outside a git repository.
-fn read_history(
+pub(super) fn read_history(
     checked: &crate::check::Checked,
     ctx: &Ctx,
 ) -> Result<Option<history::History>, Failure> {

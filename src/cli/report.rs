@@ -63,6 +63,18 @@ pub(super) fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
     let (card, before) = super::scored(&checked, ctx, since)?;
     let mut view = StatusView::new(goals, &card, &objectives, &kpis);
     view.since(&before, &card);
+    // The HTML report ends with how the teams plan and report (SPEC 14), over what it shows.
+    if args.format == ReportFormat::Html {
+        let sel = crate::insights::Selection {
+            periods: args.filter.periods.clone(),
+            teams: args.filter.teams.clone(),
+            owners: args.filter.owner.iter().cloned().collect(),
+        };
+        let history = super::insights::read_history(&checked, ctx)?;
+        let r = crate::insights::insights(goals, &card, history.as_ref(), &sel, ctx.as_of)
+            .map_err(|e| Failure::Usage(e.to_string()))?;
+        view.insights_html = Some(crate::insights::html::section(&r));
+    }
     let fail = |path: &std::path::Path, e: std::io::Error| {
         Failure::Io(format!("cannot write {}: {e}", path.display()))
     };

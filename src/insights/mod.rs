@@ -4,16 +4,16 @@
 //! per owner and overall, and summarises. Renderers: [`text`], [`markdown`], [`json`].
 
 pub(crate) mod history;
+pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod markdown;
-pub(crate) mod measures;
 pub(crate) mod text;
 
 use crate::lifecycle::review::{Brier, KrBrier};
 use crate::model::*;
 use crate::score::Scorecard;
+use crate::score::measures::{self, Skill, median};
 use history::{History, Identity, KrKey, ObsKey};
-use measures::{Skill, median};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A check-in more than this many days late is backfilled (SPEC 14).

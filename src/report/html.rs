@@ -503,6 +503,9 @@ pub fn write_page(w: &mut dyn Write, view: &StatusView, org: &str) -> io::Result
     if view.objectives.is_empty() && view.kpis.is_empty() {
         w.write_all(b"<p class=\"muted\">No objectives or KPIs match.</p>\n")?;
     }
+    if let Some(section) = &view.insights_html {
+        emit(w, PreEscaped(section.clone()))?;
+    }
     w.write_all(b"</main>\n")?;
     close_page(w, view.as_of, false)
 }
@@ -528,7 +531,7 @@ pub fn write_site(view: &StatusView, org: &str, file: &mut PageSink) -> io::Resu
         open_page(w, &title, true)?;
         let top = html! {
             header { h1 { (title) } (summary(&view.summary(), !view.kpis.is_empty())) }
-            main { (attention(view)) (contents(view, Links::Site)) }
+            main { (attention(view)) (contents(view, Links::Site)) @if let Some(s) = &view.insights_html { (PreEscaped(s)) } }
         };
         emit(w, top)?;
         close_page(w, view.as_of, true)

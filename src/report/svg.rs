@@ -298,6 +298,68 @@ pub(crate) fn kpi_sparkline(row: &KpiRow) -> Markup {
     }
 }
 
+/// The reliability diagram of calibration (SPEC 14): each confidence bin's mean confidence
+/// (x) against how often its key results reached their target (y), a dot whose area grows
+/// with the bin's weight, beside the diagonal of perfect calibration. Dots below the diagonal
+/// are confidences too hopeful.
+pub(crate) fn reliability_diagram(bins: &[crate::score::measures::BinSummary]) -> Markup {
+    let (w, h, pad) = (220.0, 220.0, 30.0);
+    let x = |c: f64| pad + c.clamp(0.0, 1.0) * (w - 2.0 * pad);
+    let y = |o: f64| h - pad - o.clamp(0.0, 1.0) * (h - 2.0 * pad);
+    let total: f64 = bins.iter().map(|b| b.weight).sum();
+    let r = |weight: f64| {
+        let share = if total > 0.0 { weight / total } else { 0.0 };
+        3.0 + 9.0 * share.clamp(0.0, 1.0).sqrt()
+    };
+    let label = format!(
+        "Reliability diagram: {} confidence bins; dots on the diagonal are well calibrated, below it too hopeful",
+        bins.len()
+    );
+    html! {
+        svg class="rel" viewBox={ "0 0 " (w) " " (h) } role="img" aria-label=(label) {
+            path class="axis" d={ "M" (pad) "," (pad) "V" (h - pad) "H" (w - pad) } {}
+            path class="diag" d={ "M" (x(0.0)) "," (y(0.0)) "L" (x(1.0)) "," (y(1.0)) } {}
+            text x=(w / 2.0) y=(h - 6.0) text-anchor="middle" { "confidence given" }
+            text x="10" y=(h / 2.0) text-anchor="middle" transform={ "rotate(-90 10 " (h / 2.0) ")" } { "target reached" }
+            text x=(x(0.0)) y=(h - pad + 12.0) text-anchor="middle" { "0" }
+            text x=(x(1.0)) y=(h - pad + 12.0) text-anchor="middle" { "1" }
+            text x=(pad - 4.0) y=(y(1.0) + 4.0) text-anchor="end" { "1" }
+            @for b in bins {
+                circle class="dot" cx=(format!("{:.1}", x(b.confidence))) cy=(format!("{:.1}", y(b.outcome))) r=(format!("{:.1}", r(b.weight))) {
+                    title { (format!("confidence {:.2}, reached {}, weight {:.1}", b.confidence, percent(b.outcome), b.weight)) }
+                }
+            }
+        }
+    }
+}
+
+/// A bar chart of check-in latency: how many check-ins were committed how long after their
+/// date, one bar per bucket (`counts` in the order of `labels`).
+pub(crate) fn latency_histogram(labels: &[&str], counts: &[usize]) -> Markup {
+    let (w, h, pad, top) = (360.0, 150.0, 24.0, 14.0);
+    let n = labels.len().max(1) as f64;
+    let most = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let slot = (w - 2.0 * pad) / n;
+    let label = format!(
+        "Check-in latency: {} check-ins by days from their date to their commit",
+        counts.iter().sum::<usize>()
+    );
+    html! {
+        svg class="lat" viewBox={ "0 0 " (w) " " (h) } role="img" aria-label=(label) {
+            path class="axis" d={ "M" (pad) "," (h - pad) "H" (w - pad) } {}
+            @for (i, (l, c)) in labels.iter().zip(counts).enumerate() {
+                @let bh = (*c as f64 / most) * (h - pad - top - 4.0);
+                @let x0 = pad + i as f64 * slot;
+                rect class="bar" x=(format!("{:.1}", x0 + 3.0)) y=(format!("{:.1}", h - pad - bh)) width=(format!("{:.1}", slot - 6.0)) height=(format!("{:.1}", bh)) {
+                    title { (format!("{l}: {c}")) }
+                }
+                text x=(format!("{:.1}", x0 + slot / 2.0)) y=(format!("{:.1}", h - pad - bh - 3.0)) text-anchor="middle" { (c) }
+                text x=(format!("{:.1}", x0 + slot / 2.0)) y=(h - 8.0) text-anchor="middle" { (l) }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

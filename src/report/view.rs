@@ -25,6 +25,9 @@ pub struct StatusView<'a> {
     pub open_summary: Vec<attention::TeamSummary>,
     /// The date the rows' `previous` figures are as of ([`StatusView::since`]).
     pub since: Option<Date>,
+    /// The HTML section on how the teams plan and report (SPEC 14, rendered by `insights`),
+    /// written at the end of the HTML report; `None` unless asked.
+    pub(crate) insights_html: Option<String>,
 }
 
 /// One objective and its figures.
@@ -256,6 +259,7 @@ impl<'a> StatusView<'a> {
             attention,
             open_summary,
             since: None,
+            insights_html: None,
         }
     }
 

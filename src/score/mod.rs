@@ -321,6 +321,7 @@ fn active<'a>(
 }
 
 pub(crate) mod forecast;
+pub(crate) mod measures;
 
 pub(crate) use crate::model::metric_progress;
 pub(crate) use forecast::Forecast;

@@ -76,7 +76,22 @@ const LAYERS: &[(&str, &[&str])] = &[
             "diag", "period", "model", "text", "load", "score", "checkin", "report", "schema",
         ],
     ),
-    ("contract", &["schema", "report", "lifecycle"]),
+    (
+        "insights",
+        &[
+            "date",
+            "model",
+            "select",
+            "text",
+            "load",
+            "score",
+            "git",
+            "history",
+            "report",
+            "lifecycle",
+        ],
+    ),
+    ("contract", &["schema", "report", "lifecycle", "insights"]),
     // The editor server speaks its protocol itself.
     (
         "lsp",
@@ -110,6 +125,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "write",
             "report",
             "lifecycle",
+            "insights",
             "contract",
             "lsp",
         ],

@@ -177,7 +177,7 @@ pub(crate) struct PartsJson {
 }
 
 impl PartsJson {
-    pub(crate) fn of(bins: &crate::insights::measures::Bins) -> PartsJson {
+    pub(crate) fn of(bins: &crate::score::measures::Bins) -> PartsJson {
         let d = bins.decompose();
         PartsJson {
             reliability: d.as_ref().map(|d| d.reliability),

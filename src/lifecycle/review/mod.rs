@@ -11,8 +11,8 @@ pub(crate) mod markdown;
 pub(crate) mod text;
 
 use super::carry;
-use crate::insights::measures::Bins;
 use crate::model::*;
+use crate::score::measures::Bins;
 use crate::score::{KrScore, Scorecard, Status};
 use schemars::JsonSchema;
 use serde::Serialize;

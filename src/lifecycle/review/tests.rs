@@ -27,7 +27,7 @@ fn grades_follow_the_commitment() {
 /// A key result's Brier score with no confidence standing but `c` all period.
 fn flat(c: f64, reached: bool) -> KrBrier {
     let o = if reached { 1.0 } else { 0.0 };
-    let mut bins = crate::insights::measures::Bins::default();
+    let mut bins = crate::score::measures::Bins::default();
     bins.add(c, o, 1.0);
     KrBrier {
         brier: (c - o) * (c - o),
