@@ -13,11 +13,11 @@ use crate::history::HistoryError;
 use crate::history::lines::{self, Line};
 use crate::load::raw::{RawCheckin, RawFile};
 use crate::model::{Date, Revision, Span, in_force};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// An observation as a hashable key: a value's bits (with −0 as 0), or a milestone state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum ObsKey {
     Value(u64),
     Done(bool),
@@ -29,11 +29,39 @@ impl ObsKey {
     }
 }
 
-/// One check-in as history knows it: the ref it is written for, its date, its observation.
-pub(crate) type Identity = (String, Date, ObsKey);
+/// One check-in as history knows it: the ref it is written for (interned: [`Names`]), its
+/// date, its observation.
+pub(crate) type Identity = (u32, Date, ObsKey);
 
 /// A metric key result by team, period, objective and id.
 pub(crate) type KrKey = (String, String, String, String);
+
+/// Interned strings: refs and key-result keys are compared and hashed as numbers.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    ids: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Names {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.ids.insert(s.into(), i);
+        self.names.push(s.into());
+        i
+    }
+
+    fn get(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+
+    fn name(&self, i: u32) -> &str {
+        &self.names[i as usize]
+    }
+}
 
 /// A metric key result's plan in one version of its file: `start`, `target` as written and
 /// the revisions.
@@ -70,16 +98,30 @@ pub(crate) struct Move {
 #[derive(Debug, Default)]
 pub(crate) struct History {
     /// Each check-in committed: the earliest author date of a commit that added it.
-    pub committed: HashMap<Identity, Date>,
+    committed: HashMap<Identity, Date>,
     /// Every in-place edit of a metric key result's plan, in walk order.
     pub moves: Vec<Move>,
+    refs: Names,
+}
+
+impl History {
+    /// The earliest author date of a commit that added a check-in of `reference` on `date`
+    /// observing `obs`; `None` when no commit holds it.
+    pub(crate) fn committed(&self, reference: &str, date: Date, obs: ObsKey) -> Option<Date> {
+        let r = self.refs.get(reference)?;
+        self.committed.get(&(r, date, obs)).copied()
+    }
 }
 
 /// The parts of one version of a goal file that history compares.
 #[derive(Debug, Default)]
 struct Facts {
-    checkins: HashSet<Identity>,
-    plans: HashMap<KrKey, Plan>,
+    /// Sorted, each once.
+    checkins: Vec<Identity>,
+    /// Sorted by key (an interned "team/period/objective/kr").
+    plans: Vec<(u32, Plan)>,
+    /// Neither objectives nor KPIs: a log, whose changed lines can be read alone.
+    log_only: bool,
 }
 
 /// Walks every commit reachable from `start` (default HEAD). `roots` are the goal roots as
@@ -108,6 +150,7 @@ pub(crate) fn read(
     let mut walk = Walk {
         git: &git,
         facts: HashMap::new(),
+        keys: Names::default(),
         out: History::default(),
     };
     // Parents before children.
@@ -122,7 +165,22 @@ struct Walk<'r> {
     /// The parsed facts of the last version seen of each path (a child's old side is its
     /// parent's new side).
     facts: HashMap<String, (Oid, Rc<Facts>)>,
+    /// Interned key-result keys, "team\0period\0objective\0kr".
+    keys: Names,
     out: History,
+}
+
+/// Adds to `out` what is in `a` and not in `b` (both sorted).
+fn difference(a: &[Identity], b: &[Identity], out: &mut Vec<Identity>) {
+    let mut j = 0;
+    for x in a {
+        while j < b.len() && b[j] < *x {
+            j += 1;
+        }
+        if j >= b.len() || b[j] != *x {
+            out.push(*x);
+        }
+    }
 }
 
 impl Walk<'_> {
@@ -134,28 +192,33 @@ impl Walk<'_> {
         };
         let first = info.parents.first().copied();
         let changed = self.git.changed_files(first, id, roots)?;
-        // Check-ins added against the first parent: removed lines cancel added ones, so a
+        // Check-ins added against the first parent: removed ones cancel added ones, so a
         // check-in moved from one file to another is not new.
-        let mut added: HashSet<Identity> = HashSet::new();
-        let mut removed: HashSet<Identity> = HashSet::new();
+        let mut added: Vec<Identity> = Vec::new();
+        let mut removed: Vec<Identity> = Vec::new();
         let mut moves: Vec<Move> = Vec::new();
         for (path, old, new) in &changed {
-            if let (Some(o), Some(n)) = (old, new)
-                && self.lines(*o, *n, &mut removed, &mut added)?
+            let before = self.facts_of(path, *old, None)?;
+            if before.log_only
+                && let (Some(o), Some(n)) = (old, new)
+                && let Some(after) = self.lines(&before, *o, *n, &mut removed, &mut added)?
             {
+                self.facts.insert(path.clone(), (*n, Rc::new(after)));
                 continue;
             }
-            let before = self.facts_of(path, *old)?;
-            let after = self.facts_of(path, *new)?;
-            added.extend(after.checkins.difference(&before.checkins).cloned());
-            removed.extend(before.checkins.difference(&after.checkins).cloned());
+            let after = self.facts_of(path, *new, None)?;
+            difference(&after.checkins, &before.checkins, &mut added);
+            difference(&before.checkins, &after.checkins, &mut removed);
             for (key, plan) in &after.plans {
-                let Some(old_plan) = before.plans.get(key) else {
+                let Ok(i) = before.plans.binary_search_by_key(key, |p| p.0) else {
                     continue;
                 };
+                let old_plan = &before.plans[i].1;
                 if old_plan.written != plan.written {
+                    let mut parts = self.keys.name(*key).split('\0').map(str::to_owned);
+                    let mut next = || parts.next().unwrap_or_default();
                     moves.push(Move {
-                        key: key.clone(),
+                        key: (next(), next(), next(), next()),
                         commit: id.to_string(),
                         author: a.name.clone(),
                         date,
@@ -166,10 +229,16 @@ impl Walk<'_> {
                 }
             }
         }
-        for c in added.difference(&removed) {
+        added.sort_unstable();
+        added.dedup();
+        removed.sort_unstable();
+        removed.dedup();
+        let mut new = Vec::new();
+        difference(&added, &removed, &mut new);
+        for c in new {
             self.out
                 .committed
-                .entry(c.clone())
+                .entry(c)
                 .and_modify(|d| *d = (*d).min(date))
                 .or_insert(date);
         }
@@ -199,31 +268,38 @@ impl Walk<'_> {
         changed: &[crate::git::ChangedFile],
         m: &Move,
     ) -> Result<bool, HistoryError> {
+        let (t, p, o, k) = &m.key;
+        let key = self.keys.intern(&format!("{t}\0{p}\0{o}\0{k}"));
+        let plan = |f: &Facts| {
+            f.plans
+                .binary_search_by_key(&key, |p| p.0)
+                .ok()
+                .map(|i| f.plans[i].1.written)
+        };
         for (_, old, new) in changed {
-            let after = self.facts_uncached(*new)?;
-            if after.plans.get(&m.key).map(|p| p.written) != Some(m.after) {
+            let after = self.facts_uncached(*new, None)?;
+            if plan(&after) != Some(m.after) {
                 continue;
             }
-            let before = self.facts_uncached(*old)?;
-            return Ok(before
-                .plans
-                .get(&m.key)
-                .is_some_and(|p| p.written != m.after));
+            let before = self.facts_uncached(*old, None)?;
+            return Ok(plan(&before).is_some_and(|w| w != m.after));
         }
         Ok(false)
     }
 
-    /// The check-ins on a log's changed lines; `false` when a changed line is anything but
-    /// a one-line check-in with a ref, a comment or a blank line.
+    /// A log's new version from its old one and the check-ins on its changed lines; `None`
+    /// when a changed line is anything but a one-line check-in with a ref, a comment or a
+    /// blank line (then the file is parsed whole).
     fn lines(
         &mut self,
+        before: &Facts,
         old: Oid,
         new: Oid,
-        removed: &mut HashSet<Identity>,
-        added: &mut HashSet<Identity>,
-    ) -> Result<bool, HistoryError> {
+        removed: &mut Vec<Identity>,
+        added: &mut Vec<Identity>,
+    ) -> Result<Option<Facts>, HistoryError> {
         let (Some(a), Some(b)) = (self.blob(old)?, self.blob(new)?) else {
-            return Ok(false);
+            return Ok(None);
         };
         let (gone, came) = lines::changed_lines(&a, &b);
         let mut found: (Vec<Identity>, Vec<Identity>) = (Vec::new(), Vec::new());
@@ -231,17 +307,45 @@ impl Walk<'_> {
             for l in list {
                 match lines::classify_any(l) {
                     Line::Nothing => {}
-                    Line::Checkin(c) => match logged(&c) {
-                        Some(i) => into.push(i),
-                        None => return Ok(false),
-                    },
-                    Line::Other | Line::Unknown => return Ok(false),
+                    Line::Checkin(c) => {
+                        let Some(r) = c.reference() else {
+                            return Ok(None);
+                        };
+                        let r = self.out.refs.intern(&r.value);
+                        if let Some(i) = identity(r, &c) {
+                            into.push(i);
+                        } else if c.correction().is_none() {
+                            // Not a check-in a parse would keep: read the file whole.
+                            return Ok(None);
+                        }
+                    }
+                    Line::Other | Line::Unknown => return Ok(None),
                 }
             }
         }
+        // The new version: the old one's check-ins less those removed (one copy each: an
+        // identical copy elsewhere in the file keeps it) plus those added. A log's copies of
+        // one check-in are rare, so a removed line whose twin remains is told by a parse.
+        found.0.sort_unstable();
+        found.1.sort_unstable();
+        if found.0.windows(2).any(|w| w[0] == w[1]) || found.1.windows(2).any(|w| w[0] == w[1]) {
+            return Ok(None);
+        }
+        let mut checkins: Vec<Identity> = Vec::with_capacity(before.checkins.len() + found.1.len());
+        difference(&before.checkins, &found.0, &mut checkins);
+        checkins.extend(found.1.iter().copied());
+        checkins.sort_unstable();
+        if checkins.windows(2).any(|w| w[0] == w[1]) {
+            // A check-in added that the file held already: a parse says what the file holds.
+            return Ok(None);
+        }
         removed.extend(found.0);
         added.extend(found.1);
-        Ok(true)
+        Ok(Some(Facts {
+            checkins,
+            plans: Vec::new(),
+            log_only: true,
+        }))
     }
 
     fn blob(&self, id: Oid) -> Result<Option<Vec<u8>>, HistoryError> {
@@ -249,7 +353,12 @@ impl Walk<'_> {
     }
 
     /// The facts of one version of a path, parsed once per version in a row.
-    fn facts_of(&mut self, path: &str, blob: Option<Oid>) -> Result<Rc<Facts>, HistoryError> {
+    fn facts_of(
+        &mut self,
+        path: &str,
+        blob: Option<Oid>,
+        bytes: Option<&[u8]>,
+    ) -> Result<Rc<Facts>, HistoryError> {
         let Some(blob) = blob else {
             return Ok(Rc::default());
         };
@@ -258,35 +367,112 @@ impl Walk<'_> {
         {
             return Ok(Rc::clone(f));
         }
-        let f = self.facts_uncached(Some(blob))?;
+        let f = self.facts_uncached(Some(blob), bytes)?;
         self.facts.insert(path.to_owned(), (blob, Rc::clone(&f)));
         Ok(f)
     }
 
-    fn facts_uncached(&self, blob: Option<Oid>) -> Result<Rc<Facts>, HistoryError> {
+    fn facts_uncached(
+        &mut self,
+        blob: Option<Oid>,
+        bytes: Option<&[u8]>,
+    ) -> Result<Rc<Facts>, HistoryError> {
         let Some(blob) = blob else {
             return Ok(Rc::default());
         };
-        let Some(bytes) = self.blob(blob)? else {
-            return Ok(Rc::default());
+        let read;
+        let bytes = match bytes {
+            Some(b) => b,
+            None => match self.blob(blob)? {
+                Some(b) => {
+                    read = b;
+                    &read[..]
+                }
+                None => return Ok(Rc::default()),
+            },
         };
-        Ok(Rc::new(match crate::load::decode(&bytes, 0) {
+        Ok(Rc::new(match crate::load::decode(bytes, 0) {
             Err(_) => Facts::default(),
             Ok(text) => match crate::load::parse_file(0, &text).0 {
-                Some(raw) => Facts::of(&raw),
+                Some(raw) => self.facts(&raw),
                 None => Facts::default(),
             },
         }))
     }
+
+    fn facts(&mut self, raw: &RawFile) -> Facts {
+        let mut f = Facts {
+            log_only: raw.objectives.is_none() && raw.kpis.is_none(),
+            ..Facts::default()
+        };
+        let refs = &mut self.out.refs;
+        for c in raw.checkins.iter().flatten() {
+            if let Some(r) = c.reference()
+                && let Some(i) = identity(refs.intern(&r.value), c)
+            {
+                f.checkins.push(i);
+            }
+        }
+        let team = raw.team.as_ref().map(|t| t.value.as_str());
+        let period = raw.period.as_ref().map(|p| p.value.as_str());
+        if let Some(team) = team {
+            for k in raw.kpis.iter().flatten() {
+                let Some(id) = &k.id else { continue };
+                let r = refs.intern(&format!("{team}/{}", id.value));
+                for c in k.checkins.iter().flatten() {
+                    f.checkins.extend(identity(r, c));
+                }
+            }
+            for o in raw.objectives.iter().flatten() {
+                let Some(oid) = &o.id else { continue };
+                for kr in o.key_results.iter().flatten() {
+                    let Some(kid) = &kr.id else { continue };
+                    if kr.checkins.as_ref().is_some_and(|c| !c.is_empty()) {
+                        let r = refs.intern(&format!("{team}/{}/{}", oid.value, kid.value));
+                        for c in kr.checkins.iter().flatten() {
+                            f.checkins.extend(identity(r, c));
+                        }
+                    }
+                    if let (Some(period), Some(s), Some(t)) = (period, &kr.start, &kr.target) {
+                        let revisions = kr
+                            .revisions
+                            .iter()
+                            .flatten()
+                            .filter_map(|r| {
+                                Some(Revision {
+                                    date: Date::parse(r.date.as_ref()?.value.as_str())?,
+                                    target: r.target.as_ref().map(|v| v.value),
+                                    start: r.start.as_ref().map(|v| v.value),
+                                    reason: String::new(),
+                                    span: Span::default(),
+                                })
+                            })
+                            .collect();
+                        let key = self
+                            .keys
+                            .intern(&format!("{team}\0{period}\0{}\0{}", oid.value, kid.value));
+                        f.plans.push((
+                            key,
+                            Plan {
+                                written: (s.value, t.value),
+                                revisions,
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        f.checkins.sort_unstable();
+        f.checkins.dedup();
+        f.plans.sort_by_key(|p| p.0);
+        // Two key results of one key in a file (an error there): keep the first, like a
+        // lookup would.
+        f.plans.dedup_by_key(|p| p.0);
+        f
+    }
 }
 
-/// A logged check-in's identity (it names its ref).
-fn logged(c: &RawCheckin) -> Option<Identity> {
-    let r = c.reference()?.value.clone();
-    identity(r, c)
-}
-
-fn identity(reference: String, c: &RawCheckin) -> Option<Identity> {
+fn identity(reference: u32, c: &RawCheckin) -> Option<Identity> {
     let date = Date::parse(c.date.as_ref()?.value.as_str())?;
     let obs = match (&c.value, c.done()) {
         (Some(v), _) => ObsKey::value(v.value),
@@ -298,69 +484,4 @@ fn identity(reference: String, c: &RawCheckin) -> Option<Identity> {
         return None;
     }
     Some((reference, date, obs))
-}
-
-impl Facts {
-    fn of(raw: &RawFile) -> Facts {
-        let mut f = Facts::default();
-        let team = raw.team.as_ref().map(|t| t.value.as_str());
-        let period = raw.period.as_ref().map(|p| p.value.as_str());
-        for c in raw.checkins.iter().flatten() {
-            if let Some(i) = logged(c) {
-                f.checkins.insert(i);
-            }
-        }
-        let Some(team) = team else {
-            return f;
-        };
-        for k in raw.kpis.iter().flatten() {
-            let Some(id) = &k.id else { continue };
-            for c in k.checkins.iter().flatten() {
-                if let Some(i) = identity(format!("{team}/{}", id.value), c) {
-                    f.checkins.insert(i);
-                }
-            }
-        }
-        for o in raw.objectives.iter().flatten() {
-            let Some(oid) = &o.id else { continue };
-            for kr in o.key_results.iter().flatten() {
-                let Some(kid) = &kr.id else { continue };
-                for c in kr.checkins.iter().flatten() {
-                    let r = format!("{team}/{}/{}", oid.value, kid.value);
-                    if let Some(i) = identity(r, c) {
-                        f.checkins.insert(i);
-                    }
-                }
-                if let (Some(period), Some(s), Some(t)) = (period, &kr.start, &kr.target) {
-                    let revisions = kr
-                        .revisions
-                        .iter()
-                        .flatten()
-                        .filter_map(|r| {
-                            Some(Revision {
-                                date: Date::parse(r.date.as_ref()?.value.as_str())?,
-                                target: r.target.as_ref().map(|v| v.value),
-                                start: r.start.as_ref().map(|v| v.value),
-                                reason: String::new(),
-                                span: Span::default(),
-                            })
-                        })
-                        .collect();
-                    f.plans.insert(
-                        (
-                            team.to_owned(),
-                            period.to_owned(),
-                            oid.value.clone(),
-                            kid.value.clone(),
-                        ),
-                        Plan {
-                            written: (s.value, t.value),
-                            revisions,
-                        },
-                    );
-                }
-            }
-        }
-        f
-    }
 }

@@ -13,7 +13,7 @@ use crate::lifecycle::review::{Brier, KrBrier};
 use crate::model::*;
 use crate::score::Scorecard;
 use crate::score::measures::{self, Skill, median};
-use history::{History, Identity, KrKey, ObsKey};
+use history::{History, KrKey, ObsKey};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A check-in more than this many days late is backfilled (SPEC 14).
@@ -201,20 +201,21 @@ pub(crate) fn insights(
     let mut groups = Groups::default();
     let mut changes = Vec::new();
     let mut histogram = vec![0usize; LATENCY_BUCKETS.len()];
-    let mut latency = |groups: &mut Groups, team: &str, owner: Option<&str>, id: Identity| {
-        let Some(h) = history else { return };
-        let Some(&committed) = h.committed.get(&id) else {
-            return;
+    let mut latency =
+        |groups: &mut Groups, team: &str, owner: Option<&str>, r: &str, c: &Checkin| {
+            let Some(h) = history else { return };
+            let Some(committed) = h.committed(r, c.date, key(c)) else {
+                return;
+            };
+            let days = c.date.days_until(committed);
+            if let Some(b) = LATENCY_BUCKETS
+                .iter()
+                .position(|(_, lo, hi)| *lo <= days && days <= *hi)
+            {
+                histogram[b] += 1;
+            }
+            groups.each(team, owner, |a| a.latencies.push(days as f64));
         };
-        let days = id.1.days_until(committed);
-        if let Some(b) = LATENCY_BUCKETS
-            .iter()
-            .position(|(_, lo, hi)| *lo <= days && days <= *hi)
-        {
-            histogram[b] += 1;
-        }
-        groups.each(team, owner, |a| a.latencies.push(days as f64));
-    };
     // Counted metric key results by key, for the moves history found.
     let mut metric: HashMap<KrKey, (Ref, &str, Option<&str>, &Period)> = HashMap::new();
     for (oi, o) in goals.objectives.iter().enumerate() {
@@ -240,7 +241,7 @@ pub(crate) fn insights(
                 let r = reference.to_string();
                 for c in inside {
                     for orig in originals(c) {
-                        latency(&mut groups, team, owner, (r.clone(), orig.date, key(orig)));
+                        latency(&mut groups, team, owner, &r, orig);
                     }
                 }
             }
@@ -312,12 +313,7 @@ pub(crate) fn insights(
                 .any(|p| p.start <= c.date && c.date <= t.min(p.end));
             if inside {
                 for orig in originals(c) {
-                    latency(
-                        &mut groups,
-                        &k.team,
-                        k.owner.as_deref(),
-                        (r.clone(), orig.date, key(orig)),
-                    );
+                    latency(&mut groups, &k.team, k.owner.as_deref(), &r, orig);
                 }
             }
         }
