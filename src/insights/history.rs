@@ -149,7 +149,9 @@ pub(crate) fn read(
     }
     let mut walk = Walk {
         git: &git,
+        paths: Names::default(),
         facts: HashMap::new(),
+        holders: HashMap::new(),
         keys: Names::default(),
         out: History::default(),
     };
@@ -162,9 +164,13 @@ pub(crate) fn read(
 
 struct Walk<'r> {
     git: &'r Reader<'r>,
-    /// The parsed facts of the last version seen of each path (a child's old side is its
-    /// parent's new side).
-    facts: HashMap<String, (Oid, Rc<Facts>)>,
+    /// Interned repository paths.
+    paths: Names,
+    /// The facts of the last version read of each path (a child's old side is its parent's
+    /// new side).
+    facts: HashMap<u32, (Oid, Rc<Facts>)>,
+    /// Each check-in in the remembered versions: the paths that hold it.
+    holders: HashMap<Identity, Vec<u32>>,
     /// Interned key-result keys, "team\0period\0objective\0kr".
     keys: Names,
     out: History,
@@ -192,65 +198,84 @@ impl Walk<'_> {
         };
         let first = info.parents.first().copied();
         let changed = self.git.changed_files(first, id, roots)?;
-        // Check-ins added against the first parent: removed ones cancel added ones, so a
-        // check-in moved from one file to another is not new.
-        let mut added: Vec<Identity> = Vec::new();
+        // Check-ins new in a changed file against the first parent (with the file), and
+        // those its old side held: the candidates for "introduced by this commit".
+        let mut candidates: Vec<(Identity, u32)> = Vec::new();
         let mut removed: Vec<Identity> = Vec::new();
         let mut moves: Vec<Move> = Vec::new();
+        let mut changed_paths: Vec<u32> = Vec::with_capacity(changed.len());
         for (path, old, new) in &changed {
-            let before = self.facts_of(path, *old, None)?;
-            if before.log_only
-                && let (Some(o), Some(n)) = (old, new)
-                && let Some(after) = self.lines(&before, *o, *n, &mut removed, &mut added)?
-            {
-                self.facts.insert(path.clone(), (*n, Rc::new(after)));
-                continue;
-            }
-            let after = self.facts_of(path, *new, None)?;
-            difference(&after.checkins, &before.checkins, &mut added);
-            difference(&before.checkins, &after.checkins, &mut removed);
-            for (key, plan) in &after.plans {
-                let Ok(i) = before.plans.binary_search_by_key(key, |p| p.0) else {
-                    continue;
-                };
-                let old_plan = &before.plans[i].1;
-                if old_plan.written != plan.written {
-                    let mut parts = self.keys.name(*key).split('\0').map(str::to_owned);
-                    let mut next = || parts.next().unwrap_or_default();
-                    moves.push(Move {
-                        key: (next(), next(), next(), next()),
-                        commit: id.to_string(),
-                        author: a.name.clone(),
-                        date,
-                        before: old_plan.written,
-                        after: plan.written,
-                        sizes: (old_plan.size(date), plan.size(date)),
-                    });
+            let pid = self.paths.intern(path);
+            changed_paths.push(pid);
+            let before = self.facts_of(path, *old)?;
+            let mut file_added = Vec::new();
+            let after = match (old, new) {
+                (Some(o), Some(n)) if before.log_only => {
+                    self.lines(&before, *o, *n, &mut removed, &mut file_added)?
                 }
-            }
+                _ => None,
+            };
+            let after = match after {
+                Some(f) => Rc::new(f),
+                None => {
+                    let after = self.facts_uncached(*new)?;
+                    difference(&after.checkins, &before.checkins, &mut file_added);
+                    difference(&before.checkins, &after.checkins, &mut removed);
+                    self.plan_moves(&before, &after, id, &a.name, date, &mut moves);
+                    after
+                }
+            };
+            candidates.extend(file_added.into_iter().map(|x| (x, pid)));
+            self.set_cache(pid, *new, after);
         }
-        added.sort_unstable();
-        added.dedup();
+        changed_paths.sort_unstable();
         removed.sort_unstable();
         removed.dedup();
-        let mut new = Vec::new();
-        difference(&added, &removed, &mut new);
-        for c in new {
+        candidates.sort_unstable();
+        candidates.dedup_by_key(|c| c.0);
+        let mut others = Vec::new();
+        for &p in info.parents.iter().skip(1) {
+            let changed = self.git.changed_files(Some(p), id, roots)?;
+            let mut old_sides = Vec::with_capacity(changed.len());
+            for (path, old, _) in &changed {
+                old_sides.push((self.paths.intern(path), self.facts_uncached(*old)?));
+            }
+            old_sides.sort_by_key(|o| o.0);
+            others.push((changed, old_sides));
+        }
+        for (x, _) in candidates {
+            // A parent holds it: the first parent in a changed file's old side, or any
+            // parent in a file this commit holds it in and did not change against it.
+            if removed.binary_search(&x).is_ok() || self.held(id, x, &changed_paths)? {
+                continue;
+            }
+            let mut held = false;
+            for (_, old_sides) in &others {
+                let differ: Vec<u32> = old_sides.iter().map(|o| o.0).collect();
+                if old_sides.iter().any(|o| o.1.checkins.binary_search(&x).is_ok())
+                    || self.held(id, x, &differ)?
+                {
+                    held = true;
+                    break;
+                }
+            }
+            if held {
+                continue;
+            }
             self.out
                 .committed
-                .entry(c)
+                .entry(x)
                 .and_modify(|d| *d = (*d).min(date))
                 .or_insert(date);
         }
         // A merge moved a plan only where every parent had it otherwise.
-        for &p in info.parents.iter().skip(1) {
+        for (other, _) in &others {
             if moves.is_empty() {
                 break;
             }
-            let other = self.git.changed_files(Some(p), id, roots)?;
             let mut keep = Vec::new();
             for m in moves {
-                if self.moved_against(&other, &m)? {
+                if self.moved_against(other, &m)? {
                     keep.push(m);
                 }
             }
@@ -259,6 +284,91 @@ impl Walk<'_> {
         moves.sort_by(|x, y| x.key.cmp(&y.key));
         self.out.moves.extend(moves);
         Ok(())
+    }
+
+    /// Whether commit `id` holds `x` in a file other than `except` (sorted path ids): the
+    /// files whose last version read holds it are checked against the commit's tree.
+    fn held(&mut self, id: Oid, x: Identity, except: &[u32]) -> Result<bool, HistoryError> {
+        let Some(paths) = self.holders.get(&x) else {
+            return Ok(false);
+        };
+        let paths: Vec<u32> = paths
+            .iter()
+            .copied()
+            .filter(|p| except.binary_search(p).is_err())
+            .collect();
+        for p in paths {
+            let path = self.paths.name(p).to_owned();
+            let Some(blob) = self.git.entries(id, std::slice::from_ref(&path))?[0] else {
+                continue;
+            };
+            if self.facts.get(&p).is_some_and(|(b, _)| *b == blob)
+                || self
+                    .facts_uncached(Some(blob))?
+                    .checkins
+                    .binary_search(&x)
+                    .is_ok()
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Remembers a path's version (`None`: the file is gone), keeping [`Walk::holders`] in
+    /// step with what is remembered.
+    fn set_cache(&mut self, path: u32, blob: Option<Oid>, facts: Rc<Facts>) {
+        let old = match blob {
+            Some(b) => self.facts.insert(path, (b, Rc::clone(&facts))),
+            None => self.facts.remove(&path),
+        };
+        let old = old.map(|o| o.1).unwrap_or_default();
+        let new = if blob.is_some() { facts } else { Rc::default() };
+        let (mut gone, mut came) = (Vec::new(), Vec::new());
+        difference(&old.checkins, &new.checkins, &mut gone);
+        difference(&new.checkins, &old.checkins, &mut came);
+        for x in gone {
+            if let Some(v) = self.holders.get_mut(&x) {
+                v.retain(|p| *p != path);
+                if v.is_empty() {
+                    self.holders.remove(&x);
+                }
+            }
+        }
+        for x in came {
+            self.holders.entry(x).or_default().push(path);
+        }
+    }
+
+    /// The plans edited in place between two versions of a file.
+    fn plan_moves(
+        &self,
+        before: &Facts,
+        after: &Facts,
+        id: Oid,
+        author: &str,
+        date: Date,
+        moves: &mut Vec<Move>,
+    ) {
+        for (key, plan) in &after.plans {
+            let Ok(i) = before.plans.binary_search_by_key(key, |p| p.0) else {
+                continue;
+            };
+            let old_plan = &before.plans[i].1;
+            if old_plan.written != plan.written {
+                let mut parts = self.keys.name(*key).split('\0').map(str::to_owned);
+                let mut next = || parts.next().unwrap_or_default();
+                moves.push(Move {
+                    key: (next(), next(), next(), next()),
+                    commit: id.to_string(),
+                    author: author.to_owned(),
+                    date,
+                    before: old_plan.written,
+                    after: plan.written,
+                    sizes: (old_plan.size(date), plan.size(date)),
+                });
+            }
+        }
     }
 
     /// Whether the key result's written plan differs between another parent's tree and the
@@ -277,11 +387,11 @@ impl Walk<'_> {
                 .map(|i| f.plans[i].1.written)
         };
         for (_, old, new) in changed {
-            let after = self.facts_uncached(*new, None)?;
+            let after = self.facts_uncached(*new)?;
             if plan(&after) != Some(m.after) {
                 continue;
             }
-            let before = self.facts_uncached(*old, None)?;
+            let before = self.facts_uncached(*old)?;
             return Ok(plan(&before).is_some_and(|w| w != m.after));
         }
         Ok(false)
@@ -352,46 +462,29 @@ impl Walk<'_> {
         Ok(self.git.blob(id, crate::load::MAX_FILE_BYTES)?)
     }
 
-    /// The facts of one version of a path, parsed once per version in a row.
-    fn facts_of(
-        &mut self,
-        path: &str,
-        blob: Option<Oid>,
-        bytes: Option<&[u8]>,
-    ) -> Result<Rc<Facts>, HistoryError> {
+    /// The facts of one version of a path: the remembered ones when it is the version read
+    /// last there (a child's old side is its parent's new side), else parsed.
+    fn facts_of(&mut self, path: &str, blob: Option<Oid>) -> Result<Rc<Facts>, HistoryError> {
         let Some(blob) = blob else {
             return Ok(Rc::default());
         };
-        if let Some((b, f)) = self.facts.get(path)
+        let pid = self.paths.intern(path);
+        if let Some((b, f)) = self.facts.get(&pid)
             && *b == blob
         {
             return Ok(Rc::clone(f));
         }
-        let f = self.facts_uncached(Some(blob), bytes)?;
-        self.facts.insert(path.to_owned(), (blob, Rc::clone(&f)));
-        Ok(f)
+        self.facts_uncached(Some(blob))
     }
 
-    fn facts_uncached(
-        &mut self,
-        blob: Option<Oid>,
-        bytes: Option<&[u8]>,
-    ) -> Result<Rc<Facts>, HistoryError> {
+    fn facts_uncached(&mut self, blob: Option<Oid>) -> Result<Rc<Facts>, HistoryError> {
         let Some(blob) = blob else {
             return Ok(Rc::default());
         };
-        let read;
-        let bytes = match bytes {
-            Some(b) => b,
-            None => match self.blob(blob)? {
-                Some(b) => {
-                    read = b;
-                    &read[..]
-                }
-                None => return Ok(Rc::default()),
-            },
+        let Some(bytes) = self.blob(blob)? else {
+            return Ok(Rc::default());
         };
-        Ok(Rc::new(match crate::load::decode(bytes, 0) {
+        Ok(Rc::new(match crate::load::decode(&bytes, 0) {
             Err(_) => Facts::default(),
             Ok(text) => match crate::load::parse_file(0, &text).0 {
                 Some(raw) => self.facts(&raw),
