@@ -170,27 +170,34 @@ impl Reader<'_> {
             watchdog::tick();
             let a = a.map(tree_of).transpose()?;
             let b = b.map(tree_of).transpose()?;
-            let mut names: Vec<Vec<u8>> = Vec::new();
-            for t in a.iter().chain(b.iter()) {
-                names.extend(t.iter().map(|e| e.name_bytes().to_vec()));
-            }
-            names.sort();
-            names.dedup();
-            for name in names {
-                let Ok(name) = String::from_utf8(name) else {
-                    continue;
+            // Both listings in git's order (a directory sorts as if its name ended in `/`),
+            // walked side by side: no name is copied.
+            let mut xs = a.iter().flat_map(|t| t.iter()).peekable();
+            let mut ys = b.iter().flat_map(|t| t.iter()).peekable();
+            loop {
+                let order = match (xs.peek(), ys.peek()) {
+                    (None, None) => break,
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (Some(x), Some(y)) => git_order(x, y),
                 };
-                let find = |t: &Option<git2::Tree<'_>>| {
-                    t.as_ref()
-                        .and_then(|t| t.get_name(&name))
-                        .map(|e| (e.id(), e.kind(), e.filemode()))
+                let (x, y) = match order {
+                    std::cmp::Ordering::Less => (xs.next(), None),
+                    std::cmp::Ordering::Greater => (None, ys.next()),
+                    std::cmp::Ordering::Equal => (xs.next(), ys.next()),
                 };
-                let (x, y) = (find(&a), find(&b));
-                if x.map(|e| e.0) == y.map(|e| e.0) && x.map(|e| e.2) == y.map(|e| e.2) {
+                let parts = |e: &Option<git2::TreeEntry<'_>>| {
+                    e.as_ref().map(|e| (e.id(), e.kind(), e.filemode()))
+                };
+                let (px, py) = (parts(&x), parts(&y));
+                if px == py {
                     continue;
                 }
+                let Some(name) = x.as_ref().or(y.as_ref()).and_then(|e| e.name().ok()) else {
+                    continue;
+                };
                 let path = if dir.is_empty() {
-                    name.clone()
+                    name.to_owned()
                 } else {
                     format!("{dir}/{name}")
                 };
@@ -203,13 +210,13 @@ impl Reader<'_> {
                     })
                     .map(|e| Oid(e.0))
                 };
-                let (ta, tb) = (tree(x), tree(y));
+                let (ta, tb) = (tree(px), tree(py));
                 if (ta.is_some() || tb.is_some()) && roots.iter().any(|r| related(&path, r)) {
                     todo.push((path.clone(), ta, tb));
                 }
                 let goal = (name.ends_with(".yaml") || name.ends_with(".yml"))
                     && roots.iter().any(|r| under(&path, r));
-                let (fa, fb) = (file(x), file(y));
+                let (fa, fb) = (file(px), file(py));
                 if goal && fa != fb {
                     out.push((path, fa, fb));
                 }
@@ -251,4 +258,15 @@ fn under(path: &str, root: &str) -> bool {
 /// Whether a directory `path` is inside `root` or on the way to it.
 fn related(path: &str, root: &str) -> bool {
     under(path, root) || root.strip_prefix(path).is_some_and(|r| r.starts_with('/'))
+}
+
+/// Git's order of tree entries: by name bytes, a directory's name read as if it ended in `/`.
+fn git_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    let (x, xs) = (a.name_bytes(), a.kind() == Some(ObjectType::Tree));
+    let (y, ys) = (b.name_bytes(), b.kind() == Some(ObjectType::Tree));
+    let n = x.len().min(y.len());
+    x[..n].cmp(&y[..n]).then_with(|| {
+        let at = |s: &[u8], slash: bool| s.get(n).copied().or(slash.then_some(b'/'));
+        at(x, xs).cmp(&at(y, ys))
+    })
 }

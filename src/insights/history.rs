@@ -252,7 +252,9 @@ impl Walk<'_> {
             let mut held = false;
             for (_, old_sides) in &others {
                 let differ: Vec<u32> = old_sides.iter().map(|o| o.0).collect();
-                if old_sides.iter().any(|o| o.1.checkins.binary_search(&x).is_ok())
+                if old_sides
+                    .iter()
+                    .any(|o| o.1.checkins.binary_search(&x).is_ok())
                     || self.held(id, x, &differ)?
                 {
                     held = true;
