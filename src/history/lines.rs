@@ -79,6 +79,44 @@ pub(crate) fn value_edit(text: &[u8], p: usize, old: &[u8], new: &[u8]) -> bool 
     plain(old) && plain(new) && before.windows(2).any(|w| w == b": ")
 }
 
+/// Where `new` is `old` with whole lines inserted: each insertion's byte offset in `old` (a
+/// line start, or the end) and the lines inserted there (each with its line break), in
+/// order. `None` when anything else changed (a line removed or edited, a last line without
+/// a line break extended). Lines are aligned greedily, which finds the insertions whenever
+/// the inserted lines differ from the lines after them.
+pub(crate) fn insertions<'a>(old: &[u8], new: &'a [u8]) -> Option<Vec<(usize, Vec<&'a [u8]>)>> {
+    let mut p = common_prefix(old, new);
+    while p > 0 && old[p - 1] != b'\n' {
+        p -= 1;
+    }
+    let max = old.len().min(new.len()) - p;
+    let mut s = common_suffix(&old[p..], &new[p..]).min(max);
+    let at_line_start = |t: &[u8], s: usize| t.len() - s == p || t[t.len() - s - 1] == b'\n';
+    while s > 0 && !(at_line_start(old, s) && at_line_start(new, s)) {
+        s -= 1;
+    }
+    let old_mid = &old[p..old.len() - s];
+    let new_mid = &new[p..new.len() - s];
+    let mut out: Vec<(usize, Vec<&'a [u8]>)> = Vec::new();
+    let mut old_lines = old_mid.split_inclusive(|&b| b == b'\n').peekable();
+    let mut at = p;
+    for line in new_mid.split_inclusive(|&b| b == b'\n') {
+        if old_lines.peek() == Some(&line) {
+            at += line.len();
+            old_lines.next();
+            continue;
+        }
+        if !line.ends_with(b"\n") {
+            return None;
+        }
+        match out.last_mut() {
+            Some((pos, lines)) if *pos == at => lines.push(line),
+            _ => out.push((at, vec![line])),
+        }
+    }
+    (old_lines.next().is_none()).then_some(out)
+}
+
 /// Bytes compared at a time before narrowing down byte by byte: slice equality is a
 /// `memcmp`, many times faster than comparing byte pairs.
 const CHUNK: usize = 256;
@@ -150,21 +188,15 @@ fn classify_for(line: &[u8], reference: Option<&str>) -> Line {
         return Line::Unknown;
     };
     let rest = rest.trim_start();
-    if !rest.starts_with('{') || !(rest.ends_with('}') || rest.contains("} #")) {
+    if !one_flow_mapping(rest) {
         return Line::Unknown;
     }
     if reference.is_some_and(|r| !text.contains(r)) {
         return Line::Other;
     }
-    // One flow mapping: parse it as the single entry of a log with the project's loader.
-    let doc = format!("checkins:\n  - {rest}\n");
-    let (raw, diags) = crate::load::parse_file(0, &doc);
-    let Some(mut raw) = raw else {
-        return Line::Unknown;
-    };
-    match raw.checkins.take() {
-        Some(mut list) if list.len() == 1 && diags.is_empty() => {
-            let c = list.remove(0);
+    match flow_checkin(rest) {
+        None => Line::Unknown,
+        Some(c) => {
             if c.reference()
                 .is_some_and(|r| reference.is_none_or(|want| r.value == want))
             {
@@ -173,7 +205,28 @@ fn classify_for(line: &[u8], reference: Option<&str>) -> Line {
                 Line::Other
             }
         }
-        _ => Line::Unknown,
+    }
+}
+
+/// Whether `s` is written as one flow mapping on its line: `{`, then a last `}` followed by
+/// nothing or a comment.
+pub(crate) fn one_flow_mapping(s: &str) -> bool {
+    s.starts_with('{')
+        && s.rfind('}').is_some_and(|i| {
+            let after = s[i + 1..].trim();
+            after.is_empty() || (after.starts_with('#') && s[i + 1..].starts_with([' ', '\t']))
+        })
+}
+
+/// One flow mapping (`{ date: …, value: … }`), parsed as the single entry of a log with the
+/// project's loader; `None` when it is not a check-in that reads without a problem.
+pub(crate) fn flow_checkin(flow: &str) -> Option<RawCheckin> {
+    let doc = format!("checkins:\n  - {flow}\n");
+    let (raw, diags) = crate::load::parse_file(0, &doc);
+    let mut raw = raw?;
+    match raw.checkins.take() {
+        Some(mut list) if list.len() == 1 && diags.is_empty() => Some(list.remove(0)),
+        _ => None,
     }
 }
 
@@ -247,6 +300,27 @@ mod tests {
     }
 
     #[test]
+    fn insertions_are_found_between_lines() {
+        let old = b"a\n  - x\nb\n  - y\nc\n";
+        let new = b"a\n  - x\n  - x2\nb\n  - y\n  - y2\n  - y3\nc\n";
+        let got = insertions(old, new).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].0, 8);
+        assert_eq!(got[0].1, vec![&b"  - x2\n"[..]]);
+        assert_eq!(got[1].0, 16);
+        assert_eq!(got[1].1, vec![&b"  - y2\n"[..], &b"  - y3\n"[..]]);
+        // At the end; nothing; an edit; a removal; a last line extended.
+        assert_eq!(
+            insertions(b"a\n", b"a\nb\n").unwrap(),
+            vec![(2, vec![&b"b\n"[..]])]
+        );
+        assert!(insertions(b"a\n", b"a\n").unwrap().is_empty());
+        assert!(insertions(b"a\nb\n", b"a\nc\n").is_none());
+        assert!(insertions(b"a\nb\n", b"a\n").is_none());
+        assert!(insertions(b"a", b"a\nb\n").is_none());
+    }
+
+    #[test]
     fn lines_are_classified() {
         let r = "growth/churn";
         assert!(matches!(classify(b"  # note", r), Line::Nothing));
@@ -269,6 +343,14 @@ mod tests {
             Line::Checkin(c) => assert_eq!(c.value.map(|v| v.value), Some(4.5)),
             other => panic!("{other:?}"),
         }
+        // A comment after the mapping, however spaced.
+        assert!(matches!(
+            classify(
+                b"  - { ref: growth/churn, date: 2026-10-01, value: 4 }   # Q4",
+                r
+            ),
+            Line::Checkin(_)
+        ));
         assert!(matches!(classify(b"checkins:", r), Line::Unknown));
         assert!(matches!(classify(b"    value: 4", r), Line::Unknown));
         assert!(matches!(

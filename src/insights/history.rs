@@ -122,6 +122,20 @@ struct Facts {
     plans: Vec<(u32, Plan)>,
     /// Neither objectives nor KPIs: a log, whose changed lines can be read alone.
     log_only: bool,
+    /// Where check-ins can be appended inline: after the last one of each key result or
+    /// KPI written one per line, by byte offset.
+    tails: Vec<Tail>,
+    /// The version's bytes (kept while it is the version remembered for its path).
+    bytes: Option<Rc<[u8]>>,
+}
+
+/// The end of an item's inline check-ins: the byte after the line break of its last one
+/// (a one-line flow mapping in a block sequence), the item's ref and that line's indent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Tail {
+    at: usize,
+    reference: u32,
+    indent: usize,
 }
 
 /// Walks every commit reachable from `start` (default HEAD). `roots` are the goal roots as
@@ -212,6 +226,9 @@ impl Walk<'_> {
             let after = match (old, new) {
                 (Some(o), Some(n)) if before.log_only => {
                     self.lines(&before, *o, *n, &mut removed, &mut file_added)?
+                }
+                (Some(_), Some(n)) if before.bytes.is_some() => {
+                    self.appended(&before, *n, &mut file_added)?
                 }
                 _ => None,
             };
@@ -457,6 +474,95 @@ impl Walk<'_> {
             checkins,
             plans: Vec::new(),
             log_only: true,
+            tails: Vec::new(),
+            bytes: Some(Rc::from(b)),
+        }))
+    }
+
+    /// A definition file's new version when it only appends one-line check-ins after the
+    /// last inline check-in of some items (the weekly check-in commit): the old version's
+    /// facts plus those check-ins, without a parse. `None` for anything else.
+    fn appended(
+        &mut self,
+        before: &Facts,
+        new: Oid,
+        added: &mut Vec<Identity>,
+    ) -> Result<Option<Facts>, HistoryError> {
+        let Some(a) = before.bytes.clone() else {
+            return Ok(None);
+        };
+        let Some(b) = self.blob(new)? else {
+            return Ok(None);
+        };
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        if a.starts_with(BOM) || b.starts_with(BOM) || std::str::from_utf8(&b).is_err() {
+            return Ok(None);
+        }
+        let Some(inserts) = lines::insertions(&a, &b) else {
+            return Ok(None);
+        };
+        let mut found: Vec<Identity> = Vec::new();
+        let mut grown: Vec<(usize, usize)> = Vec::new();
+        for (at, lines) in &inserts {
+            let Ok(i) = before.tails.binary_search_by_key(at, |t| t.at) else {
+                return Ok(None);
+            };
+            let tail = before.tails[i];
+            for line in lines {
+                let Ok(text) = std::str::from_utf8(line) else {
+                    return Ok(None);
+                };
+                let text = text.trim_end_matches(['\n', '\r']);
+                let body = text.trim_start_matches(' ');
+                if text.len() - body.len() != tail.indent {
+                    return Ok(None);
+                }
+                let Some(flow) = body.strip_prefix("- ") else {
+                    return Ok(None);
+                };
+                let flow = flow.trim();
+                if !lines::one_flow_mapping(flow) {
+                    return Ok(None);
+                }
+                let Some(c) = lines::flow_checkin(flow) else {
+                    return Ok(None);
+                };
+                if c.reference().is_some() {
+                    return Ok(None);
+                }
+                match identity(tail.reference, &c) {
+                    Some(x) => found.push(x),
+                    None if c.correction().is_some() => {}
+                    None => return Ok(None),
+                }
+            }
+            grown.push((*at, lines.iter().map(|l| l.len()).sum()));
+        }
+        let mut checkins = before.checkins.clone();
+        checkins.extend(found.iter().copied());
+        checkins.sort_unstable();
+        checkins.dedup();
+        // Each tail moves by what was inserted at or before it.
+        let tails = before
+            .tails
+            .iter()
+            .map(|t| Tail {
+                at: t.at
+                    + grown
+                        .iter()
+                        .filter(|g| g.0 <= t.at)
+                        .map(|g| g.1)
+                        .sum::<usize>(),
+                ..*t
+            })
+            .collect();
+        added.extend(found);
+        Ok(Some(Facts {
+            checkins,
+            plans: before.plans.clone(),
+            log_only: false,
+            tails,
+            bytes: Some(Rc::from(b)),
         }))
     }
 
@@ -486,16 +592,18 @@ impl Walk<'_> {
         let Some(bytes) = self.blob(blob)? else {
             return Ok(Rc::default());
         };
-        Ok(Rc::new(match crate::load::decode(&bytes, 0) {
+        let mut f = match crate::load::decode(&bytes, 0) {
             Err(_) => Facts::default(),
             Ok(text) => match crate::load::parse_file(0, &text).0 {
-                Some(raw) => self.facts(&raw),
+                Some(raw) => self.facts(&raw, &text),
                 None => Facts::default(),
             },
-        }))
+        };
+        f.bytes = Some(Rc::from(bytes));
+        Ok(Rc::new(f))
     }
 
-    fn facts(&mut self, raw: &RawFile) -> Facts {
+    fn facts(&mut self, raw: &RawFile, text: &str) -> Facts {
         let mut f = Facts {
             log_only: raw.objectives.is_none() && raw.kpis.is_none(),
             ..Facts::default()
@@ -517,6 +625,7 @@ impl Walk<'_> {
                 for c in k.checkins.iter().flatten() {
                     f.checkins.extend(identity(r, c));
                 }
+                f.tails.extend(tail(text, k.checkins.as_deref(), r));
             }
             for o in raw.objectives.iter().flatten() {
                 let Some(oid) = &o.id else { continue };
@@ -527,6 +636,7 @@ impl Walk<'_> {
                         for c in kr.checkins.iter().flatten() {
                             f.checkins.extend(identity(r, c));
                         }
+                        f.tails.extend(tail(text, kr.checkins.as_deref(), r));
                     }
                     if let (Some(period), Some(s), Some(t)) = (period, &kr.start, &kr.target) {
                         let revisions = kr
@@ -560,11 +670,40 @@ impl Walk<'_> {
         f.checkins.sort_unstable();
         f.checkins.dedup();
         f.plans.sort_by_key(|p| p.0);
+        f.tails.sort_by_key(|t| t.at);
+        // Two items ending at one place cannot both be appended to: neither is.
+        let ats: Vec<usize> = f.tails.iter().map(|t| t.at).collect();
+        f.tails
+            .retain(|t| ats.iter().filter(|a| **a == t.at).count() == 1);
         // Two key results of one key in a file (an error there): keep the first, like a
         // lookup would.
         f.plans.dedup_by_key(|p| p.0);
         f
     }
+}
+
+/// Where one item's inline check-ins end, when the last one is a one-line flow mapping in a
+/// block sequence (`  - { date: …, value: … }`) followed by a line break.
+fn tail(text: &str, checkins: Option<&[RawCheckin]>, reference: u32) -> Option<Tail> {
+    let last = checkins?.last()?;
+    let start = last.span.start as usize;
+    let end = start + last.span.len as usize;
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = start + text.get(start..)?.find('\n')?;
+    if end > line_end {
+        return None;
+    }
+    let line = text.get(line_start..line_end)?.trim_end_matches('\r');
+    let body = line.trim_start_matches(' ');
+    let flow = body.strip_prefix("- ")?.trim();
+    if !lines::one_flow_mapping(flow) {
+        return None;
+    }
+    Some(Tail {
+        at: line_end + 1,
+        reference,
+        indent: line.len() - body.len(),
+    })
 }
 
 fn identity(reference: u32, c: &RawCheckin) -> Option<Identity> {
