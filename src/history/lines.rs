@@ -79,12 +79,15 @@ pub(crate) fn value_edit(text: &[u8], p: usize, old: &[u8], new: &[u8]) -> bool 
     plain(old) && plain(new) && before.windows(2).any(|w| w == b": ")
 }
 
+/// Lines inserted at one byte offset of the old text.
+pub(crate) type Insertion<'a> = (usize, Vec<&'a [u8]>);
+
 /// Where `new` is `old` with whole lines inserted: each insertion's byte offset in `old` (a
 /// line start, or the end) and the lines inserted there (each with its line break), in
 /// order. `None` when anything else changed (a line removed or edited, a last line without
 /// a line break extended). Lines are aligned greedily, which finds the insertions whenever
 /// the inserted lines differ from the lines after them.
-pub(crate) fn insertions<'a>(old: &[u8], new: &'a [u8]) -> Option<Vec<(usize, Vec<&'a [u8]>)>> {
+pub(crate) fn insertions<'a>(old: &[u8], new: &'a [u8]) -> Option<Vec<Insertion<'a>>> {
     let mut p = common_prefix(old, new);
     while p > 0 && old[p - 1] != b'\n' {
         p -= 1;
@@ -97,7 +100,7 @@ pub(crate) fn insertions<'a>(old: &[u8], new: &'a [u8]) -> Option<Vec<(usize, Ve
     }
     let old_mid = &old[p..old.len() - s];
     let new_mid = &new[p..new.len() - s];
-    let mut out: Vec<(usize, Vec<&'a [u8]>)> = Vec::new();
+    let mut out: Vec<Insertion<'a>> = Vec::new();
     let mut old_lines = old_mid.split_inclusive(|&b| b == b'\n').peekable();
     let mut at = p;
     for line in new_mid.split_inclusive(|&b| b == b'\n') {
