@@ -21,7 +21,8 @@ the dates in the goal files:
   hours in that person's own UTC offset. Until its first check-in a `checkins:` key reads
   `checkins: []`, so that every commit holds valid goal files.
 - A move in place (SPEC 14): for a few metric KRs of closed periods, the file first appears
-  with an easier `target:` that a commit inside the period edits to the final value.
+  with another `target:` (easier or harder) that a commit inside the period edits to the
+  final value.
   `--no-moves` leaves them out.
 
 Everything works line by line on the text, so comments, blank lines, CRLF line ends and the
@@ -438,7 +439,10 @@ def most_common(names, default):
 
 
 def ease(rng, start, target):
-    """An easier target between start and target, written like them, or None."""
+    """The target a move in place starts from, written like start and target, or None:
+    about half the time an easier one (between start and target: the move raises it), else a
+    harder one (beyond target: the move eases it, the goalposts moving)."""
+    harder = rng.random() < 0.5
     try:
         s, t = Decimal(start), Decimal(target)
     except InvalidOperation:
@@ -448,8 +452,10 @@ def ease(rng, start, target):
         q = Decimal(1).scaleb(-(places + extra))
         for _ in range(4):
             f = Decimal(str(round(rng.uniform(0.55, 0.85), 3)))
+            if harder:
+                f = 2 - f
             e = (s + (t - s) * f).quantize(q)
-            if min(s, t) < e < max(s, t):
+            if e != s and e != t and (harder or min(s, t) < e < max(s, t)):
                 return f"{e:f}"
     return None
 
@@ -552,7 +558,7 @@ def plan(files, today, seed, people, named, moves_on):
         e.creates.append(f)
         events.append(e)
 
-    # Moves in place: a few metric KRs of closed periods start with an easier target.
+    # Moves in place: a few metric KRs of closed periods start with another target.
     if moves_on:
         cands = []
         for f in sorted(period_files, key=lambda f: f.rel):

@@ -126,7 +126,7 @@ struct Facts {
     /// KPI written one per line, by byte offset.
     tails: Vec<Tail>,
     /// The version's bytes (kept while it is the version remembered for its path).
-    bytes: Option<Rc<[u8]>>,
+    bytes: Option<Rc<Vec<u8>>>,
 }
 
 /// The end of an item's inline check-ins: the byte after the line break of its last one
@@ -427,7 +427,14 @@ impl Walk<'_> {
         removed: &mut Vec<Identity>,
         added: &mut Vec<Identity>,
     ) -> Result<Option<Facts>, HistoryError> {
-        let (Some(a), Some(b)) = (self.blob(old)?, self.blob(new)?) else {
+        let a = match &before.bytes {
+            Some(a) => Rc::clone(a),
+            None => match self.blob(old)? {
+                Some(a) => Rc::new(a),
+                None => return Ok(None),
+            },
+        };
+        let Some(b) = self.blob(new)? else {
             return Ok(None);
         };
         let (gone, came) = lines::changed_lines(&a, &b);
@@ -475,7 +482,7 @@ impl Walk<'_> {
             plans: Vec::new(),
             log_only: true,
             tails: Vec::new(),
-            bytes: Some(Rc::from(b)),
+            bytes: Some(Rc::new(b)),
         }))
     }
 
@@ -562,7 +569,7 @@ impl Walk<'_> {
             plans: before.plans.clone(),
             log_only: false,
             tails,
-            bytes: Some(Rc::from(b)),
+            bytes: Some(Rc::new(b)),
         }))
     }
 
@@ -599,7 +606,7 @@ impl Walk<'_> {
                 None => Facts::default(),
             },
         };
-        f.bytes = Some(Rc::from(bytes));
+        f.bytes = Some(Rc::new(bytes));
         Ok(Rc::new(f))
     }
 

@@ -22,7 +22,7 @@ fn days(x: f64) -> String {
 pub(crate) fn lines(s: &Summary, any_closed: bool, history: bool) -> Vec<(&'static str, String)> {
     let latency = match (s.latency_median, s.backfilled) {
         (Some(m), Some(b)) => format!(
-            "median {}, {} backfilled (committed over a week late), {}",
+            "median {}, {} over a week late, {}",
             days(m),
             percent(b),
             plural(s.latency_n, "check-in")
@@ -56,16 +56,20 @@ pub(crate) fn lines(s: &Summary, any_closed: bool, history: bool) -> Vec<(&'stat
     );
     let skill = match s.skill {
         Some(k) => format!(
-            "{} over {} (1 is perfect, 0 no better than assuming nothing moves)",
+            "{} over {}",
             fixed(k, 2),
             plural(s.skill_n, "key-result week")
         ),
         None if !any_closed => "– (no closed period)".to_owned(),
-        None => format!("– ({})", plural(s.skill_n, "key-result week")),
+        None if s.skill_n == 0 => "– (no forecast in a closed period)".to_owned(),
+        None => format!(
+            "– ({}: the naive forecast never erred)",
+            plural(s.skill_n, "key-result week")
+        ),
     };
     let calibration = match (s.brier, &s.decomposition) {
         (Some(b), Some(d)) => format!(
-            "Brier {} (n = {}): reliability {}, resolution {}, uncertainty {}, {}",
+            "Brier {} (n = {}): reliability {}, resolution {}, uncertainty {}; {}",
             fixed(b, 2),
             s.calibration_n,
             fixed(d.reliability, 3),
@@ -74,7 +78,7 @@ pub(crate) fn lines(s: &Summary, any_closed: bool, history: bool) -> Vec<(&'stat
             optimism(d.optimism)
         ),
         _ if !any_closed => "– (no closed period)".to_owned(),
-        _ => "– (n = 0: no confidence given)".to_owned(),
+        _ => "– (n = 0: no confidence given in a closed period)".to_owned(),
     };
     vec![
         ("Check-in latency", latency),
@@ -85,16 +89,23 @@ pub(crate) fn lines(s: &Summary, any_closed: bool, history: bool) -> Vec<(&'stat
     ]
 }
 
-/// "confidences 0.12 too hopeful" / "0.05 too cautious" / "no lean".
+/// "0.12 too hopeful" / "0.05 too cautious" / "no lean": the mean confidence less the
+/// outcome rate.
 pub(crate) fn optimism(x: f64) -> String {
     if x.abs() < 0.005 {
         "no lean".to_owned()
     } else if x > 0.0 {
-        format!("confidences {} too hopeful", fixed(x, 2))
+        format!("{} too hopeful", fixed(x, 2))
     } else {
-        format!("confidences {} too cautious", fixed(-x, 2))
+        format!("{} too cautious", fixed(-x, 2))
     }
 }
+
+/// How to read the figures, said once under them.
+pub(crate) const LEGEND: &str =
+    "Latency: days from a check-in's date to its commit. Skill: 1 is perfect, 0 no better
+than assuming nothing moves. Brier: 0 is perfect, 0.25 is always saying 0.5; reliability 0
+is best, higher resolution is better.";
 
 /// One change of plan as a line (without the ref).
 pub(crate) fn change(c: &PlanChange) -> String {
@@ -186,6 +197,7 @@ pub(crate) fn render(r: &Insights, by_owner: bool) -> String {
             let _ = writeln!(out, "  {}  {}", h(&reference(c).to_string()), change(c));
         }
     }
+    let _ = writeln!(out, "\n{LEGEND}");
     if !by_owner && !r.by_owner.is_empty() {
         let _ = writeln!(
             out,
