@@ -45,7 +45,7 @@ pub(super) fn run(args: InsightsArgs, ctx: &Ctx) -> CmdResult {
     // Check the selection before reading any history.
     insights::periods(&checked.goals, &sel, ctx.as_of)
         .map_err(|e| Failure::Usage(e.to_string()))?;
-    let history = read_history(&checked, ctx)?;
+    let history = read_history(&checked, ctx, true)?;
     let r = insights::insights(&checked.goals, &card, history.as_ref(), &sel, ctx.as_of)
         .map_err(|e| Failure::Usage(e.to_string()))?;
     let doc = match args.format {
@@ -59,14 +59,19 @@ pub(super) fn run(args: InsightsArgs, ctx: &Ctx) -> CmdResult {
     Ok(exit::OK)
 }
 
-/// The history of the goal roots; `None` (with a note) outside a git repository.
+/// The history of the goal roots; `None` outside a git repository (with a note when `note`;
+/// without `note`, a shallow clone also gives `None` instead of an error).
 pub(super) fn read_history(
     checked: &crate::check::Checked,
     ctx: &Ctx,
+    note: bool,
 ) -> Result<Option<history::History>, Failure> {
     let repo = match crate::git::Repo::discover(&ctx.root) {
         Ok(r) => r,
         Err(crate::git::GitError::NotARepo { .. }) if ctx.at.is_none() => {
+            if !note {
+                return Ok(None);
+            }
             eprintln!(
                 "note: not a git repository: check-in latency and plans moved in place need the history"
             );
@@ -88,10 +93,11 @@ pub(super) fn read_history(
         })
         .collect();
     roots.push(repo.git_path(&checked.config.checkin_log));
-    history::read(&repo, ctx.at.as_deref(), &roots)
-        .map(Some)
-        .map_err(|e| match e {
-            HistoryError::Revision(e) => Failure::from(e),
-            _ => Failure::Io(e.to_string()),
-        })
+    match history::read(&repo, ctx.at.as_deref(), &roots) {
+        Ok(h) => Ok(Some(h)),
+        // A report is not refused for a shallow CI checkout: it goes without the history.
+        Err(HistoryError::Shallow) if !note => Ok(None),
+        Err(HistoryError::Revision(e)) => Err(Failure::from(e)),
+        Err(e) => Err(Failure::Io(e.to_string())),
+    }
 }

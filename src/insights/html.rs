@@ -35,7 +35,7 @@ pub(crate) fn section(r: &Insights) -> String {
                 }
             }
             table.measures {
-                thead { tr { th { "" } th { "Check-in latency" } th { "Cadence" } th { "Plans moved" } th { "Forecast skill" } th { "Calibration" } } }
+                thead { tr { th { "Who" } th { "Check-in latency" } th { "Cadence" } th { "Plans moved" } th { "Forecast skill" } th { "Calibration" } } }
                 tbody {
                     @for (name, s) in &rows {
                         tr {
@@ -55,7 +55,7 @@ pub(crate) fn section(r: &Insights) -> String {
                         @for b in &bins {
                             tr {
                                 td { (format!("{:.1}–{:.1}", b.low, b.high)) }
-                                td { (format!("{:.1}", b.weight)) }
+                                td { (format!("{:.2}", b.weight)) }
                                 td { (format!("{:.2}", b.confidence)) }
                                 td { (crate::text::percent(b.outcome)) }
                             }

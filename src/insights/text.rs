@@ -27,7 +27,7 @@ pub(crate) fn lines(s: &Summary, any_closed: bool, history: bool) -> Vec<(&'stat
             percent(b),
             plural(s.latency_n, "check-in")
         ),
-        _ if !history => "– (not a git repository: no commit dates)".to_owned(),
+        _ if !history => "– (no git history: not a repository, or a shallow clone)".to_owned(),
         _ => "– (no committed check-ins)".to_owned(),
     };
     let mut cadence = Vec::new();

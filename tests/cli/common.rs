@@ -122,3 +122,19 @@ pub fn git_as(dir: &Path, who: &str, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&o.stdout).trim().to_owned()
 }
+
+/// A copy of examples/acme with the history `examples/history.py` gives it (deterministic:
+/// the same commits every time), in `DIR/acme-history` of the returned directory.
+pub fn acme_with_history() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = Command::new("python3")
+        .arg(root().join("examples/history.py"))
+        .arg(root().join("examples/acme"))
+        .arg(dir.path().join("acme-history"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("python3 runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    dir
+}

@@ -286,17 +286,8 @@ fn the_readme_shows_real_insights_of_the_example() {
     let command = "$ goalpost -C /tmp/acme-history --as-of 2026-11-30 insights\n";
     let start = readme.find(command).expect("the README shows insights") + command.len();
     let shown = &readme[start..start + readme[start..].find("```").expect("a fence")];
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = acme_with_history();
     let out = dir.path().join("acme-history");
-    let o = std::process::Command::new("python3")
-        .arg(root().join("examples/history.py"))
-        .arg(root().join("examples/acme"))
-        .arg(&out)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("python3 runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = run(&out, &["--as-of", "2026-11-30", "insights"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(shown, stdout(&o));

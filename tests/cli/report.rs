@@ -480,9 +480,10 @@ fn html_report_survives_phones_print_dark_mode_and_colour_blindness() {
             p["background"], "rgb(255, 255, 255)",
             "{name}: no dark mode"
         );
-        // 13 objectives and 15 KPIs: no page per objective.
+        // 13 objectives and 15 KPIs: no page per objective (the insights section at the end
+        // of the single page, issue 30, is one more).
         let pages = p["printPages"].as_u64().expect("pages");
-        assert!((1..=8).contains(&pages), "{name}: {pages} printed pages");
+        assert!((1..=9).contains(&pages), "{name}: {pages} printed pages");
     }
     // The index's filter box works under the page's own Content-Security-Policy.
     let filter = &found["pages"]["index"]["filter"];
@@ -574,8 +575,8 @@ fn a_300_team_report_renders_in_headless_chromium() {
     let size = std::fs::metadata(&page).expect("the page").len();
     // The attention list adds a row per entry (950 here) to the 4.9 MB of the sections;
     // the charts' direct labels and the sparklines' target and critical lines (issue 28)
-    // about 0.55 MB more.
-    assert!(size <= 6_100_000, "{size} bytes");
+    // about 0.55 MB more; the insights section (issue 30) a row of measures per team, 0.12 MB.
+    assert!(size <= 6_250_000, "{size} bytes");
     let png = tmp.path().join("org.png");
     let started = Instant::now();
     let shot = headless(
