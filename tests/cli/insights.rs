@@ -241,6 +241,16 @@ fn usage_and_history_errors() {
     let o = run(&shallow.path().join("c"), &["insights"]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("--unshallow"), "{}", stderr(&o));
+    // The HTML report (whose last section is the insights) is not refused there: a CI
+    // checkout is often shallow. It goes without the history.
+    let page = shallow.path().join("page.html");
+    let o = run(
+        &shallow.path().join("c"),
+        &["report", "--format", "html", "-o", page.to_str().expect("utf-8")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&page).expect("the page");
+    assert!(html.contains("no git history"), "{html}");
     // Outside git: figures from the files alone, and a note saying what is missing.
     let plain = repo(&[("goals/t/2026-Q3.yaml", DEF)]);
     let o = run(
