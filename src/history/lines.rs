@@ -8,18 +8,7 @@ use std::collections::HashMap;
 
 /// The lines only in `old` and only in `new`, each side in file order.
 pub(crate) fn changed_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (Vec<&'a [u8]>, Vec<&'a [u8]>) {
-    let mut p = common_prefix(old, new);
-    // Back up to the start of the line the difference is in.
-    while p > 0 && old[p - 1] != b'\n' {
-        p -= 1;
-    }
-    let max = old.len().min(new.len()) - p;
-    let mut s = common_suffix(&old[p..], &new[p..]).min(max);
-    // The suffix must start at a line start on both sides.
-    let at_line_start = |t: &[u8], s: usize| t.len() - s == p || t[t.len() - s - 1] == b'\n';
-    while s > 0 && !(at_line_start(old, s) && at_line_start(new, s)) {
-        s -= 1;
-    }
+    let (p, s) = common_lines(old, new);
     let lines = |t: &'a [u8]| -> Vec<&'a [u8]> {
         let mid = &t[p..t.len() - s];
         mid.split(|&b| b == b'\n')
@@ -51,6 +40,23 @@ pub(crate) fn changed_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (Vec<&'a [u8]>,
     let removed = take(old_mid, -1);
     let added = take(new_mid, 1);
     (removed, added)
+}
+
+/// The whole lines two versions share at their start and at their end: the byte length of
+/// the common prefix (backed up to a line start) and of the common suffix (starting at a line
+/// start on both sides, not overlapping the prefix).
+fn common_lines(old: &[u8], new: &[u8]) -> (usize, usize) {
+    let mut p = common_prefix(old, new);
+    while p > 0 && old[p - 1] != b'\n' {
+        p -= 1;
+    }
+    let max = old.len().min(new.len()) - p;
+    let mut s = common_suffix(&old[p..], &new[p..]).min(max);
+    let at_line_start = |t: &[u8], s: usize| t.len() - s == p || t[t.len() - s - 1] == b'\n';
+    while s > 0 && !(at_line_start(old, s) && at_line_start(new, s)) {
+        s -= 1;
+    }
+    (p, s)
 }
 
 /// Where two versions differ: the length of their common prefix, and the ends of the
@@ -88,16 +94,7 @@ pub(crate) type Insertion<'a> = (usize, Vec<&'a [u8]>);
 /// a line break extended). Lines are aligned greedily, which finds the insertions whenever
 /// the inserted lines differ from the lines after them.
 pub(crate) fn insertions<'a>(old: &[u8], new: &'a [u8]) -> Option<Vec<Insertion<'a>>> {
-    let mut p = common_prefix(old, new);
-    while p > 0 && old[p - 1] != b'\n' {
-        p -= 1;
-    }
-    let max = old.len().min(new.len()) - p;
-    let mut s = common_suffix(&old[p..], &new[p..]).min(max);
-    let at_line_start = |t: &[u8], s: usize| t.len() - s == p || t[t.len() - s - 1] == b'\n';
-    while s > 0 && !(at_line_start(old, s) && at_line_start(new, s)) {
-        s -= 1;
-    }
+    let (p, s) = common_lines(old, new);
     let old_mid = &old[p..old.len() - s];
     let new_mid = &new[p..new.len() - s];
     let mut out: Vec<Insertion<'a>> = Vec::new();

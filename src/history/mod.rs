@@ -141,13 +141,8 @@ pub(crate) fn log(
 ) -> Result<Vec<Change>, HistoryError> {
     let start = start.map(|rev| repo.resolve(rev)).transpose()?;
     let git = repo.reader();
-    let start = match start {
-        Some(rev) => rev.commit,
-        None => match git.head()? {
-            Some(id) => id,
-            // An unborn branch: nothing committed yet, so no history.
-            None => return Ok(Vec::new()),
-        },
+    let Some(start) = start_commit(start, &git)? else {
+        return Ok(Vec::new());
     };
     let mut files = vec![Tracked {
         git_path: repo.git_path(&item.definition),
@@ -215,6 +210,18 @@ pub(crate) fn log(
         }
     }
     Ok(out)
+}
+
+/// The commit a walk starts from: the revision given (resolved before the reader holds the
+/// repository), else HEAD; `None` on an unborn branch (nothing committed yet, so no history).
+pub(crate) fn start_commit(
+    start: Option<crate::git::Revision>,
+    git: &Reader<'_>,
+) -> Result<Option<Oid>, HistoryError> {
+    Ok(match start {
+        Some(rev) => Some(rev.commit),
+        None => git.head()?,
+    })
 }
 
 /// What a merge changed against every parent: the changes (and check-ins) that its first

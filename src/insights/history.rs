@@ -147,12 +147,8 @@ pub(crate) fn read(
 ) -> Result<History, HistoryError> {
     let start = start.map(|rev| repo.resolve(rev)).transpose()?;
     let git = repo.reader();
-    let start = match start {
-        Some(rev) => rev.commit,
-        None => match git.head()? {
-            Some(id) => id,
-            None => return Ok(History::default()),
-        },
+    let Some(start) = crate::history::start_commit(start, &git)? else {
+        return Ok(History::default());
     };
     if git.is_shallow() {
         return Err(HistoryError::Shallow);

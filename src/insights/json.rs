@@ -2,6 +2,7 @@
 //! `Serialize`, so `goalpost schema --output insights` is generated from what is written.
 
 use super::{Insights, Summary};
+use crate::lifecycle::review::json::PartsJson;
 use crate::report::wire::{FormatVersion, num};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -104,14 +105,8 @@ pub(crate) struct CalibrationJson {
     pub brier: Option<f64>,
     /// Key results counted.
     pub n: usize,
-    #[serde(serialize_with = "num::opt")]
-    pub reliability: Option<f64>,
-    #[serde(serialize_with = "num::opt")]
-    pub resolution: Option<f64>,
-    #[serde(serialize_with = "num::opt")]
-    pub uncertainty: Option<f64>,
-    #[serde(serialize_with = "num::opt")]
-    pub optimism: Option<f64>,
+    #[serde(flatten)]
+    pub parts: PartsJson,
     /// The confidence bins that hold weight, lowest first.
     pub bins: Vec<BinJson>,
 }
@@ -161,10 +156,7 @@ pub(crate) fn measures(s: &Summary) -> MeasuresJson {
         calibration: CalibrationJson {
             brier: s.brier,
             n: s.calibration_n,
-            reliability: d.map(|d| d.reliability),
-            resolution: d.map(|d| d.resolution),
-            uncertainty: d.map(|d| d.uncertainty),
-            optimism: d.map(|d| d.optimism),
+            parts: PartsJson::from(d),
             bins: d
                 .map(|d| {
                     d.bins

@@ -246,7 +246,13 @@ fn usage_and_history_errors() {
     let page = shallow.path().join("page.html");
     let o = run(
         &shallow.path().join("c"),
-        &["report", "--format", "html", "-o", page.to_str().expect("utf-8")],
+        &[
+            "report",
+            "--format",
+            "html",
+            "-o",
+            page.to_str().expect("utf-8"),
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = std::fs::read_to_string(&page).expect("the page");

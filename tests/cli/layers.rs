@@ -79,7 +79,6 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "insights",
         &[
-            "date",
             "model",
             "select",
             "text",

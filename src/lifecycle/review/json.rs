@@ -178,12 +178,16 @@ pub(crate) struct PartsJson {
 
 impl PartsJson {
     pub(crate) fn of(bins: &crate::score::measures::Bins) -> PartsJson {
-        let d = bins.decompose();
+        PartsJson::from(bins.decompose().as_ref())
+    }
+
+    /// The parts of a decomposition; all null for none.
+    pub(crate) fn from(d: Option<&crate::score::measures::Decomposition>) -> PartsJson {
         PartsJson {
-            reliability: d.as_ref().map(|d| d.reliability),
-            resolution: d.as_ref().map(|d| d.resolution),
-            uncertainty: d.as_ref().map(|d| d.uncertainty),
-            optimism: d.as_ref().map(|d| d.optimism),
+            reliability: d.map(|d| d.reliability),
+            resolution: d.map(|d| d.resolution),
+            uncertainty: d.map(|d| d.uncertainty),
+            optimism: d.map(|d| d.optimism),
         }
     }
 }
