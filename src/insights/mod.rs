@@ -275,18 +275,29 @@ pub(crate) fn insights(
             if !closed {
                 continue;
             }
-            // Forecast skill, week by week (SPEC 14).
+            // Forecast skill, week by week (SPEC 14). A week's errors change only when an
+            // observation or a revision comes between it and the one before, so a run of
+            // weeks without one is counted at once: a period of any length costs one step per
+            // observation and revision.
             if let Some(plan_end) = kr.measure_at(p.end).bounds() {
                 let mut skill = Skill::default();
                 let last = latest_value(obs, p.end);
+                let mut events: Vec<Date> = obs.iter().map(|c| c.date).collect();
+                events.extend(kr.revisions.iter().map(|r| r.date));
+                events.sort_unstable();
                 let mut w = p.start.add_days(7);
                 while w < p.end {
+                    let next = events
+                        .get(events.partition_point(|d| *d <= w))
+                        .map_or(p.end, |d| (*d).min(p.end));
+                    // The weeks w + 7j before `next`: each sees what w sees.
+                    let weeks = (w.days_until(next) - 1) / 7 + 1;
                     if let Some(f) = crate::score::forecast::forecast(kr.measure_at(w), p, obs, w)
                         && let Some(now) = latest_value(obs, w)
                     {
-                        skill.add(plan_end, f.value, now, last);
+                        skill.add_weeks(plan_end, f.value, now, last, weeks as usize);
                     }
-                    w = w.add_days(7);
+                    w = w.add_days(7 * weeks);
                 }
                 groups.each(team, owner, |a| a.skill.merge(&skill));
             }

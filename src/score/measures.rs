@@ -65,12 +65,26 @@ pub(crate) struct Skill {
 impl Skill {
     /// Adds one key-result week: the forecast value and the current value as of that week,
     /// and the final value, all read with the plan `(start, target)` in force at the end.
+    #[cfg(test)]
     pub(crate) fn add(&mut self, plan: (f64, f64), forecast: f64, current: f64, last: Option<f64>) {
+        self.add_weeks(plan, forecast, current, last, 1);
+    }
+
+    /// Adds `weeks` key-result weeks that all had this forecast and current value.
+    pub(crate) fn add_weeks(
+        &mut self,
+        plan: (f64, f64),
+        forecast: f64,
+        current: f64,
+        last: Option<f64>,
+        weeks: usize,
+    ) {
         let p = |v: Option<f64>| metric_progress(plan.0, plan.1, v);
         let fin = p(last);
-        self.forecast_error += (p(Some(forecast)) - fin).abs();
-        self.naive_error += (p(Some(current)) - fin).abs();
-        self.n += 1;
+        let k = weeks as f64;
+        self.forecast_error += k * (p(Some(forecast)) - fin).abs();
+        self.naive_error += k * (p(Some(current)) - fin).abs();
+        self.n += weeks;
     }
 
     pub(crate) fn merge(&mut self, other: &Skill) {
@@ -239,6 +253,11 @@ mod tests {
         let mut z = Skill::default();
         z.add((0.0, 100.0), 70.0, 80.0, Some(80.0));
         assert_eq!(z.skill(), None);
+        // A run of weeks counts as that many weeks.
+        let mut w = Skill::default();
+        w.add_weeks((0.0, 100.0), 70.0, 40.0, Some(80.0), 3);
+        assert_eq!(w.n, 3);
+        assert!((w.skill().unwrap() - 0.75).abs() < 1e-12);
         assert_eq!(Skill::default().skill(), None);
     }
 

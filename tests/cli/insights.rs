@@ -308,3 +308,43 @@ fn the_readme_shows_real_insights_of_the_example() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(shown, stdout(&o));
 }
+
+/// A period of thousands of years (a hostile goalpost.toml) costs a step per check-in, not per
+/// week: 200 key results over 8,000 years answer at once instead of never.
+#[test]
+fn a_period_of_millennia_is_measured_by_its_check_ins() {
+    let mut krs = String::new();
+    for i in 0..200 {
+        krs.push_str(&format!(
+            "      - {{ id: k{i}, title: K, start: 0, target: 100, checkins: [{{ date: 2000-01-10, value: 5, confidence: 0.5 }}, {{ date: 2020-06-01, value: 50 }}] }}\n"
+        ));
+    }
+    let goals = format!(
+        "team: t\nperiod: forever\nobjectives:\n  - id: o\n    title: Last\n    key_results:\n{krs}"
+    );
+    let d = repo(&[
+        (
+            "goalpost.toml",
+            "[periods.forever]\nstart = 0001-01-01\nend = 8000-12-31\n",
+        ),
+        ("goals/t.yaml", &goals),
+    ]);
+    let o = run(
+        d.path(),
+        &[
+            "--as-of",
+            "8001-01-01",
+            "insights",
+            "--period",
+            "forever",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    // Every week from the first check-in on (year 2000 to 8000): about 313,000 per key result.
+    let n = v["overall"]["skill"]["n"].as_u64().expect("n");
+    assert!(n > 200 * 300_000, "{n}");
+    assert_eq!(v["overall"]["calibration"]["n"], 200);
+}
