@@ -38,14 +38,17 @@ pub(crate) fn cadence(dates: &[Date], s: Date, until: Date) -> Cadence {
         .map(|w| w[0].days_until(w[1]) as f64)
         .collect();
     let weeks = s.days_until(until).max(0) / 7 + 1;
-    let mut held = vec![false; weeks as usize];
+    // The weeks that hold a date, counted from the sorted dates (not a flag per week: a
+    // period may be as long as a goalpost.toml says).
+    let mut covered = 0;
+    let mut last = None;
     for d in dates {
-        let k = s.days_until(*d) / 7;
-        if (0..weeks).contains(&k) {
-            held[k as usize] = true;
+        let k = s.days_until(*d).div_euclid(7);
+        if (0..weeks).contains(&k) && last != Some(k) {
+            covered += 1;
+            last = Some(k);
         }
     }
-    let covered = held.iter().filter(|h| **h).count();
     Cadence {
         first_checkin_days,
         median_gap: median(&mut gaps),
