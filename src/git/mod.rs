@@ -15,7 +15,7 @@ pub(crate) mod read;
 mod tree;
 pub(crate) mod watchdog;
 
-pub(crate) use read::{ChangedFile, CommitInfo, Reader};
+pub(crate) use read::{ChangedFile, CommitInfo, Reader, Trees};
 pub(crate) use tree::GitTree;
 
 /// A git object id (a commit or a blob) as the rest of goalpost holds it: compared, hashed

@@ -5,6 +5,7 @@
 
 use super::{Error, Locked, Oid, Repo, watchdog};
 use git2::{ErrorCode, ObjectType, Sort};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// A file that differs between two trees: its path and its blob on each side.
@@ -41,7 +42,124 @@ impl Repo {
     }
 }
 
+/// Trees read while walking history, kept by id for a while: a commit's old side is its
+/// parent's new side, read just before (libgit2 keeps only small trees itself).
+pub(crate) struct Trees<'a> {
+    repo: &'a git2::Repository,
+    cache: RefCell<HashMap<git2::Oid, git2::Tree<'a>>>,
+}
+
+impl<'a> Trees<'a> {
+    /// The goal files that differ between two commits' trees (`old` `None`: an empty tree):
+    /// regular files named `*.yaml` or `*.yml` at or under one of `roots` (repository paths;
+    /// "" is the whole tree), each with its blob on both sides (`None` where absent). Only
+    /// directories whose ids differ are read, so a commit that touched one file costs a
+    /// few tree reads. Links and submodules are not goal files. A directory with more
+    /// entries than a run reads files is an error.
+    pub(crate) fn changed_files(
+        &self,
+        old: Option<Oid>,
+        new: Oid,
+        roots: &[String],
+    ) -> Result<Vec<ChangedFile>, Error> {
+        watchdog::tick();
+        let repo = self.repo;
+        let tree_of = |id: git2::Oid| -> Result<git2::Tree<'a>, Error> {
+            if let Some(t) = self.cache.borrow().get(&id) {
+                return Ok(t.clone());
+            }
+            let max = crate::load::MAX_FILES;
+            let t = super::bounded_tree(repo, id, max)?.ok_or_else(|| {
+                Error(git2::Error::from_str(&format!(
+                    "a directory of commit {new} holds more than {max} entries; goalpost reads at most {max} files"
+                )))
+            })?;
+            let mut cache = self.cache.borrow_mut();
+            if cache.len() >= 64 {
+                cache.clear();
+            }
+            cache.insert(id, t.clone());
+            Ok(t)
+        };
+        let old = match old {
+            Some(c) => Some(repo.find_commit(c.0)?.tree_id()),
+            None => None,
+        };
+        let new = repo.find_commit(new.0)?.tree_id();
+        let mut out = Vec::new();
+        // (directory path, old tree, new tree) still to compare.
+        let mut todo: Vec<(String, Option<git2::Oid>, Option<git2::Oid>)> =
+            vec![(String::new(), old, Some(new))];
+        while let Some((dir, a, b)) = todo.pop() {
+            watchdog::tick();
+            let a = a.map(tree_of).transpose()?;
+            let b = b.map(tree_of).transpose()?;
+            // Both listings in git's order (a directory sorts as if its name ended in `/`),
+            // walked side by side: no name is copied.
+            let mut xs = a.iter().flat_map(|t| t.iter()).peekable();
+            let mut ys = b.iter().flat_map(|t| t.iter()).peekable();
+            loop {
+                let order = match (xs.peek(), ys.peek()) {
+                    (None, None) => break,
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (Some(x), Some(y)) => git_order(x, y),
+                };
+                let (x, y) = match order {
+                    std::cmp::Ordering::Less => (xs.next(), None),
+                    std::cmp::Ordering::Greater => (None, ys.next()),
+                    std::cmp::Ordering::Equal => (xs.next(), ys.next()),
+                };
+                let parts = |e: &Option<git2::TreeEntry<'_>>| {
+                    e.as_ref().map(|e| (e.id(), e.kind(), e.filemode()))
+                };
+                let (px, py) = (parts(&x), parts(&y));
+                if px == py {
+                    continue;
+                }
+                let Some(name) = x.as_ref().or(y.as_ref()).and_then(|e| e.name().ok()) else {
+                    continue;
+                };
+                let path = if dir.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                let tree = |e: Option<(git2::Oid, Option<ObjectType>, i32)>| {
+                    e.filter(|e| e.1 == Some(ObjectType::Tree)).map(|e| e.0)
+                };
+                let file = |e: Option<(git2::Oid, Option<ObjectType>, i32)>| {
+                    e.filter(|e| {
+                        e.1 == Some(ObjectType::Blob) && (e.2 == 0o100644 || e.2 == 0o100755)
+                    })
+                    .map(|e| Oid(e.0))
+                };
+                let (ta, tb) = (tree(px), tree(py));
+                if (ta.is_some() || tb.is_some()) && roots.iter().any(|r| related(&path, r)) {
+                    todo.push((path.clone(), ta, tb));
+                }
+                let goal = (name.ends_with(".yaml") || name.ends_with(".yml"))
+                    && roots.iter().any(|r| under(&path, r));
+                let (fa, fb) = (file(px), file(py));
+                if goal && fa != fb {
+                    out.push((path, fa, fb));
+                }
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+}
+
 impl Reader<'_> {
+    /// A tree cache for [`Trees::changed_files`] over this reader's repository.
+    pub(crate) fn trees(&self) -> Trees<'_> {
+        Trees {
+            repo: &self.git.guard,
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
     /// The commit HEAD points at; `None` on an unborn branch (nothing committed yet).
     pub(crate) fn head(&self) -> Result<Option<Oid>, Error> {
         match self.git.guard.head().and_then(|h| h.peel_to_commit()) {
@@ -132,97 +250,6 @@ impl Reader<'_> {
             });
             out.push(found);
         }
-        Ok(out)
-    }
-
-    /// The goal files that differ between two commits' trees (`old` `None`: an empty tree):
-    /// regular files named `*.yaml` or `*.yml` at or under one of `roots` (repository paths;
-    /// "" is the whole tree), each with its blob on both sides (`None` where absent). Only
-    /// directories whose ids differ are read, so a commit that touched one file costs a
-    /// few tree reads. Links and submodules are not goal files. A directory with more
-    /// entries than a run reads files is an error.
-    pub(crate) fn changed_files(
-        &self,
-        old: Option<Oid>,
-        new: Oid,
-        roots: &[String],
-    ) -> Result<Vec<ChangedFile>, Error> {
-        watchdog::tick();
-        let repo = &*self.git.guard;
-        let tree_of = |id: git2::Oid| -> Result<git2::Tree<'_>, Error> {
-            let max = crate::load::MAX_FILES;
-            super::bounded_tree(repo, id, max)?.ok_or_else(|| {
-                Error(git2::Error::from_str(&format!(
-                    "a directory of commit {new} holds more than {max} entries; goalpost reads at most {max} files"
-                )))
-            })
-        };
-        let old = match old {
-            Some(c) => Some(repo.find_commit(c.0)?.tree_id()),
-            None => None,
-        };
-        let new = repo.find_commit(new.0)?.tree_id();
-        let mut out = Vec::new();
-        // (directory path, old tree, new tree) still to compare.
-        let mut todo: Vec<(String, Option<git2::Oid>, Option<git2::Oid>)> =
-            vec![(String::new(), old, Some(new))];
-        while let Some((dir, a, b)) = todo.pop() {
-            watchdog::tick();
-            let a = a.map(tree_of).transpose()?;
-            let b = b.map(tree_of).transpose()?;
-            // Both listings in git's order (a directory sorts as if its name ended in `/`),
-            // walked side by side: no name is copied.
-            let mut xs = a.iter().flat_map(|t| t.iter()).peekable();
-            let mut ys = b.iter().flat_map(|t| t.iter()).peekable();
-            loop {
-                let order = match (xs.peek(), ys.peek()) {
-                    (None, None) => break,
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (Some(x), Some(y)) => git_order(x, y),
-                };
-                let (x, y) = match order {
-                    std::cmp::Ordering::Less => (xs.next(), None),
-                    std::cmp::Ordering::Greater => (None, ys.next()),
-                    std::cmp::Ordering::Equal => (xs.next(), ys.next()),
-                };
-                let parts = |e: &Option<git2::TreeEntry<'_>>| {
-                    e.as_ref().map(|e| (e.id(), e.kind(), e.filemode()))
-                };
-                let (px, py) = (parts(&x), parts(&y));
-                if px == py {
-                    continue;
-                }
-                let Some(name) = x.as_ref().or(y.as_ref()).and_then(|e| e.name().ok()) else {
-                    continue;
-                };
-                let path = if dir.is_empty() {
-                    name.to_owned()
-                } else {
-                    format!("{dir}/{name}")
-                };
-                let tree = |e: Option<(git2::Oid, Option<ObjectType>, i32)>| {
-                    e.filter(|e| e.1 == Some(ObjectType::Tree)).map(|e| e.0)
-                };
-                let file = |e: Option<(git2::Oid, Option<ObjectType>, i32)>| {
-                    e.filter(|e| {
-                        e.1 == Some(ObjectType::Blob) && (e.2 == 0o100644 || e.2 == 0o100755)
-                    })
-                    .map(|e| Oid(e.0))
-                };
-                let (ta, tb) = (tree(px), tree(py));
-                if (ta.is_some() || tb.is_some()) && roots.iter().any(|r| related(&path, r)) {
-                    todo.push((path.clone(), ta, tb));
-                }
-                let goal = (name.ends_with(".yaml") || name.ends_with(".yml"))
-                    && roots.iter().any(|r| under(&path, r));
-                let (fa, fb) = (file(px), file(py));
-                if goal && fa != fb {
-                    out.push((path, fa, fb));
-                }
-            }
-        }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
     }
 

@@ -159,6 +159,7 @@ pub(crate) fn read(
     }
     let mut walk = Walk {
         git: &git,
+        trees: git.trees(),
         paths: Names::default(),
         facts: HashMap::new(),
         holders: HashMap::new(),
@@ -174,6 +175,7 @@ pub(crate) fn read(
 
 struct Walk<'r> {
     git: &'r Reader<'r>,
+    trees: crate::git::Trees<'r>,
     /// Interned repository paths.
     paths: Names,
     /// The facts of the last version read of each path (a child's old side is its parent's
@@ -207,7 +209,7 @@ impl Walk<'_> {
             return Ok(());
         };
         let first = info.parents.first().copied();
-        let changed = self.git.changed_files(first, id, roots)?;
+        let changed = self.trees.changed_files(first, id, roots)?;
         // Check-ins new in a changed file against the first parent (with the file), and
         // those its old side held: the candidates for "introduced by this commit".
         let mut candidates: Vec<(Identity, u32)> = Vec::new();
@@ -248,7 +250,7 @@ impl Walk<'_> {
         candidates.dedup_by_key(|c| c.0);
         let mut others = Vec::new();
         for &p in info.parents.iter().skip(1) {
-            let changed = self.git.changed_files(Some(p), id, roots)?;
+            let changed = self.trees.changed_files(Some(p), id, roots)?;
             let mut old_sides = Vec::with_capacity(changed.len());
             for (path, old, _) in &changed {
                 old_sides.push((self.paths.intern(path), self.facts_uncached(*old)?));
