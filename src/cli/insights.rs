@@ -42,12 +42,18 @@ pub(super) fn run(args: InsightsArgs, ctx: &Ctx) -> CmdResult {
         teams: args.teams,
         owners: args.owners,
     };
-    // Check the selection before reading any history.
-    insights::periods(&checked.goals, &sel, ctx.as_of)
+    // The selection is checked before any history is read.
+    let periods = insights::periods(&checked.goals, &sel, ctx.as_of)
         .map_err(|e| Failure::Usage(e.to_string()))?;
     let history = read_history(&checked, ctx, true)?;
-    let r = insights::insights(&checked.goals, &card, history.as_ref(), &sel, ctx.as_of)
-        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let r = insights::insights(
+        &checked.goals,
+        &card,
+        history.as_ref(),
+        &sel,
+        periods,
+        ctx.as_of,
+    );
     let doc = match args.format {
         InsightsFormat::Text => super::wrapped(text::render(&r, args.by_owner)),
         InsightsFormat::Markdown => {

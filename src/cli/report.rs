@@ -70,9 +70,10 @@ pub(super) fn run(args: ReportArgs, ctx: &Ctx) -> CmdResult {
             teams: args.filter.teams.clone(),
             owners: args.filter.owner.iter().cloned().collect(),
         };
-        let history = super::insights::read_history(&checked, ctx, false)?;
-        let r = crate::insights::insights(goals, &card, history.as_ref(), &sel, ctx.as_of)
+        let periods = crate::insights::periods(goals, &sel, ctx.as_of)
             .map_err(|e| Failure::Usage(e.to_string()))?;
+        let history = super::insights::read_history(&checked, ctx, false)?;
+        let r = crate::insights::insights(goals, &card, history.as_ref(), &sel, periods, ctx.as_of);
         view.insights_html = Some(crate::insights::html::section(&r));
     }
     let fail = |path: &std::path::Path, e: std::io::Error| {

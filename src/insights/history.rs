@@ -248,8 +248,10 @@ impl Walk<'_> {
         removed.dedup();
         candidates.sort_unstable();
         candidates.dedup_by_key(|c| c.0);
+        // A merge's other parents, read only when there is something to judge against them.
         let mut others = Vec::new();
-        for &p in info.parents.iter().skip(1) {
+        let judge = !candidates.is_empty() || !moves.is_empty();
+        for &p in info.parents.iter().skip(1).filter(|_| judge) {
             let changed = self.trees.changed_files(Some(p), id, roots)?;
             let mut old_sides = Vec::with_capacity(changed.len());
             for (path, old, _) in &changed {

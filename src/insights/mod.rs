@@ -183,16 +183,17 @@ pub(crate) fn periods(goals: &Goals, sel: &Selection, t: Date) -> Result<Vec<Per
     Ok(out)
 }
 
-/// Measures the selected periods as of `t`; `card` is the scorecard as of `t` (a closed
-/// period's figures are frozen at its end), `history` what git says (`None` outside git).
+/// Measures `periods` (from [`periods`]) as of `t`; `card` is the scorecard as of `t` (a
+/// closed period's figures are frozen at its end), `history` what git says (`None` outside
+/// git).
 pub(crate) fn insights(
     goals: &Goals,
     card: &Scorecard,
     history: Option<&History>,
     sel: &Selection,
+    periods: Vec<Period>,
     t: Date,
-) -> Result<Insights, SelectError> {
-    let periods = periods(goals, sel, t)?;
+) -> Insights {
     let names: BTreeSet<&str> = periods.iter().map(|p| p.name.as_str()).collect();
     let team_ok = |team: &str| sel.teams.is_empty() || sel.teams.iter().any(|x| x == team);
     let owner_ok = |o: Option<&str>| {
@@ -371,7 +372,7 @@ pub(crate) fn insights(
         owners,
         overall,
     } = groups;
-    Ok(Insights {
+    Insights {
         as_of: t,
         any_closed: periods.iter().any(|p| p.end < t),
         periods: periods.into_iter().map(|p| p.name).collect(),
@@ -381,7 +382,7 @@ pub(crate) fn insights(
         by_owner: owners.into_iter().map(|(k, a)| (k, summary(a))).collect(),
         changes,
         latency_histogram: histogram,
-    })
+    }
 }
 
 fn change_order(c: &PlanChange) -> (String, String, Date) {

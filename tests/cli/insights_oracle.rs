@@ -10,18 +10,9 @@
 //! the seed and the case, and `python3 tests/tools/insights_oracle.py --bin
 //! target/debug/goalpost --seed S --case I --keep DIR` writes that repository out.
 
-use crate::common::{bin, root, stderr, stdout};
+use crate::common::{root, stderr, stdout};
 use crate::tools;
 use std::process::Command;
-
-fn env_number(name: &str, default: u64) -> u64 {
-    match std::env::var(name) {
-        Ok(v) => v
-            .parse()
-            .unwrap_or_else(|_| panic!("{name} must be a whole number, not {v:?}")),
-        Err(_) => default,
-    }
-}
 
 #[test]
 fn insights_oracle_checks_its_own_arithmetic() {
@@ -55,24 +46,5 @@ fn insights_agree_with_the_independent_oracle() {
     if tools::on_path("git").is_none() {
         return tools::missing("insights_agree_with_the_independent_oracle", "git");
     }
-    let cases = env_number("GOALPOST_INSIGHTS_CASES", 40);
-    let seed = env_number("GOALPOST_INSIGHTS_SEED", 1);
-    let o = Command::new(python)
-        .arg(root().join("tests/tools/insights_oracle.py"))
-        .arg("--bin")
-        .arg(bin())
-        .args(["--cases", &cases.to_string(), "--seed", &seed.to_string()])
-        .output()
-        .expect("python runs");
-    assert!(
-        o.status.success(),
-        "goalpost insights and the oracle disagree (seed {seed}, {cases} cases):\n{}{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    assert!(
-        stdout(&o).contains(&format!("{cases} repositories")),
-        "the oracle did not run every case:\n{}",
-        stdout(&o)
-    );
+    crate::oracle::run_oracle(&python, "insights_oracle.py", "GOALPOST_INSIGHTS", 40);
 }

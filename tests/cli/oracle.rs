@@ -21,6 +21,32 @@ fn env_number(name: &str, default: u64) -> u64 {
     }
 }
 
+/// Runs an oracle script of `tests/tools` against the debug binary on the number of cases
+/// and the seed the environment variables `{prefix}_CASES` and `{prefix}_SEED` give (else
+/// `cases` and 1), and fails when it disagrees or did not run every case.
+pub(crate) fn run_oracle(python: &std::path::Path, script: &str, prefix: &str, cases: u64) {
+    let cases = env_number(&format!("{prefix}_CASES"), cases);
+    let seed = env_number(&format!("{prefix}_SEED"), 1);
+    let o = Command::new(python)
+        .arg(root().join("tests/tools").join(script))
+        .arg("--bin")
+        .arg(bin())
+        .args(["--cases", &cases.to_string(), "--seed", &seed.to_string()])
+        .output()
+        .expect("python runs");
+    assert!(
+        o.status.success(),
+        "goalpost and {script} disagree (seed {seed}, {cases} cases):\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains(&format!("{cases} repositories")),
+        "{script} did not run every case:\n{}",
+        stdout(&o)
+    );
+}
+
 #[test]
 fn scores_agree_with_the_independent_oracle() {
     let Some(python) = tools::python() else {
@@ -29,24 +55,5 @@ fn scores_agree_with_the_independent_oracle() {
             "python3 (3.11+)",
         );
     };
-    let cases = env_number("GOALPOST_ORACLE_CASES", 200);
-    let seed = env_number("GOALPOST_ORACLE_SEED", 1);
-    let o = Command::new(python)
-        .arg(root().join("tests/tools/oracle.py"))
-        .arg("--bin")
-        .arg(bin())
-        .args(["--cases", &cases.to_string(), "--seed", &seed.to_string()])
-        .output()
-        .expect("python runs");
-    assert!(
-        o.status.success(),
-        "goalpost and the oracle disagree (seed {seed}, {cases} cases):\n{}{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    assert!(
-        stdout(&o).contains(&format!("{cases} repositories")),
-        "the oracle did not run every case:\n{}",
-        stdout(&o)
-    );
+    run_oracle(&python, "oracle.py", "GOALPOST_ORACLE", 200);
 }
