@@ -62,7 +62,7 @@ impl Checked {
 /// Load → validate from a source. An invalid goalpost.toml or an unreadable file is a
 /// [`LoadError`]; problems in goal files are diagnostics.
 pub(crate) fn load(source: &dyn Source) -> Result<Checked, LoadError> {
-    Ok(validate(load::load(source)?))
+    Ok(validate(source, load::load(source)?))
 }
 
 /// [`load`] for one of two revisions that share most files (`diff`, `check --base`): the
@@ -72,7 +72,7 @@ pub(crate) fn load_sharing(
     source: &dyn Source,
     cache: &mut ParseCache,
 ) -> Result<Checked, LoadError> {
-    Ok(validate(load::load_sharing(source, cache)?))
+    Ok(validate(source, load::load_sharing(source, cache)?))
 }
 
 /// Loads two revisions that share most files (`diff`, `check --base`): each shared file is
@@ -102,7 +102,7 @@ pub(crate) fn load_pair(
             .expect("the base is taken once");
         loaded.map(|loaded| {
             let parsed: Vec<u32> = loaded.files.iter().map(|(f, _)| *f).collect();
-            let mut c = validate(loaded);
+            let mut c = validate(base, loaded);
             if c.has_errors() {
                 reread(base, &mut c.sources, &parsed);
             } else {
@@ -138,7 +138,7 @@ fn reread(source: &dyn Source, sources: &mut Sources, which: &[u32]) {
     }
 }
 
-fn validate(loaded: load::Loaded) -> Checked {
+fn validate(source: &dyn Source, mut loaded: load::Loaded) -> Checked {
     // Every goal file found, also one that did not parse (its problem is reported).
     let is_goal_file = |p: &str| p.ends_with(".yaml") || p.ends_with(".yml");
     let files = loaded
@@ -157,7 +157,22 @@ fn validate(loaded: load::Loaded) -> Checked {
             unread.scan(&f.text);
         }
     }
-    let mut v = crate::validate::validate_with(loaded.files, &loaded.config, unread);
+    // The upstream snapshots of the same tree (SPEC 13), validated on their own; the files
+    // they name are added to the sources after this repository's own.
+    let snapshots = load::upstream::read(source, &mut loaded);
+    let ups = (!snapshots.is_empty()).then(|| {
+        let name = loaded.config.name.clone();
+        let mut ups =
+            crate::validate::upstream::gather(snapshots, &mut loaded.sources, name.as_deref());
+        loaded.diags.append(&mut ups.diags);
+        Box::new(ups)
+    });
+    let mut v = crate::validate::validate_in(
+        loaded.files,
+        &loaded.config,
+        unread,
+        crate::validate::Refs::Local(ups),
+    );
     let mut diags = loaded.diags;
     diags.append(&mut v.diags);
     crate::diag::sort(&mut diags);

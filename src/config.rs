@@ -3,6 +3,7 @@
 //! is checked in [`sources`].
 
 pub(crate) mod sources;
+pub(crate) mod upstreams;
 
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Severity, Span, suggest};
@@ -23,6 +24,10 @@ pub struct Config {
     pub periods: BTreeMap<String, (Date, Date)>,
     /// `[sources.NAME]`: where `goalpost pull` fetches KPI values.
     pub sources: BTreeMap<String, sources::Source>,
+    /// `name`: how other repositories' upstream tables name this one (SPEC 13).
+    pub name: Option<String>,
+    /// `[upstreams.NAME]`: the repositories whose goals this one vendors.
+    pub upstreams: BTreeMap<String, upstreams::Upstream>,
 }
 
 impl Default for Config {
@@ -36,6 +41,8 @@ impl Default for Config {
             lints: BTreeMap::new(),
             periods: BTreeMap::new(),
             sources: BTreeMap::new(),
+            name: None,
+            upstreams: BTreeMap::new(),
         }
     }
 }
@@ -77,6 +84,15 @@ pub(crate) struct RawConfig {
     /// repository. A KPI names one with `source: { from: NAME }`.
     #[schemars(extend("propertyNames" = { "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$" }))]
     sources: Option<BTreeMap<String, sources::RawSource>>,
+    /// This repository's name for the repositories that vendor it as an upstream: their
+    /// objectives whose parent is `NAME:team/objective` are shown under this repository's
+    /// objective (the roll-up). A slug.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$"))]
+    name: Option<String>,
+    /// Repositories whose goals this one refers to (`NAME:team/objective` in `parent`,
+    /// `NAME:team/kpi` in `guardrails` and `kpi`), vendored by `goalpost upstream update`.
+    #[schemars(extend("propertyNames" = { "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$" }))]
+    upstreams: Option<BTreeMap<String, upstreams::RawUpstream>>,
 }
 
 /// Status thresholds, as fractions of a key result's whole change (0–1).
@@ -136,6 +152,8 @@ const KEYS: &[&str] = &[
     "lints",
     "periods",
     "sources",
+    "name",
+    "upstreams",
 ];
 
 /// Parses goalpost.toml (`file` is its index among the sources, for spans).
@@ -177,6 +195,7 @@ pub fn parse(text: &str, file: u32) -> Result<Config, Vec<Diagnostic>> {
                 let pool: &[&str] = match () {
                     _ if msg.contains("at_risk_gap") => &["at_risk_gap", "off_track_gap"],
                     _ if msg.contains("`start`") => &["start", "end"],
+                    _ if msg.contains("`ref`") => upstreams::KEYS,
                     _ if msg.contains("`url`") || msg.contains("`path`") => {
                         &["kind", "url", "token_env", "timeout_secs", "path"]
                     }
@@ -325,6 +344,23 @@ pub fn parse(text: &str, file: u32) -> Result<Config, Vec<Diagnostic>> {
     }
     if let Some(raw) = raw.sources {
         cfg.sources = sources::check(raw, &find, &mut diags);
+    }
+    if let Some(name) = raw.name {
+        if crate::model::is_slug(&name) {
+            cfg.name = Some(name);
+        } else {
+            diags.push(
+                Diagnostic::new(
+                    Code::InvalidConfig,
+                    find("name"),
+                    format!("name `{}` is not a valid id", name.escape_debug()),
+                )
+                .help("use 1–63 lowercase letters, digits, `-` and `_`, such as name = \"growth\""),
+            );
+        }
+    }
+    if let Some(raw) = raw.upstreams {
+        cfg.upstreams = upstreams::check(raw, &find, &mut diags);
     }
     if diags.is_empty() {
         Ok(cfg)

@@ -169,6 +169,12 @@ codes! {
     UnknownRef = "unknown-ref", Error;
     /// Objectives' `parent` links form a cycle.
     ParentCycle = "parent-cycle", Error;
+    /// A ref names an upstream that has no snapshot (or no pin in goalpost.lock).
+    UpstreamMissing = "upstream-missing", Error;
+    /// An upstream snapshot differs from what goalpost.lock pins.
+    UpstreamModified = "upstream-modified", Error;
+    /// An upstream snapshot's goal files do not validate.
+    UpstreamInvalid = "upstream-invalid", Error;
     // -- check-ins -------------------------------------------------------------------------
     /// A check-in's fields do not fit its target (value vs done).
     InvalidCheckin = "invalid-checkin", Error;

@@ -89,6 +89,9 @@ fn check_text(code: CheckCode) -> &'static str {
         CheckCode::DuplicateId => include_str!("explain/duplicate-id.md"),
         CheckCode::UnknownRef => include_str!("explain/unknown-ref.md"),
         CheckCode::ParentCycle => include_str!("explain/parent-cycle.md"),
+        CheckCode::UpstreamMissing => include_str!("explain/upstream-missing.md"),
+        CheckCode::UpstreamModified => include_str!("explain/upstream-modified.md"),
+        CheckCode::UpstreamInvalid => include_str!("explain/upstream-invalid.md"),
         // -- check-ins -------------------------------------------------------------------------
         CheckCode::InvalidCheckin => include_str!("explain/invalid-checkin.md"),
         CheckCode::LinkedKrCheckin => include_str!("explain/linked-kr-checkin.md"),

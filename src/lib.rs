@@ -31,6 +31,7 @@ mod schema;
 mod score;
 mod select;
 mod text;
+mod upstream;
 mod validate;
 mod write;
 

@@ -27,6 +27,7 @@ mod rollover;
 mod schema;
 mod show;
 mod status;
+mod upstream;
 
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Severity, Span};
@@ -155,6 +156,7 @@ pub enum Command {
     Rollover(rollover::RolloverArgs),
     Calendar(calendar::CalendarArgs),
     Diff(diff::DiffArgs),
+   Upstream(upstream::UpstreamArgs),
     Digest(digest::DigestArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
@@ -223,6 +225,7 @@ pub fn run() -> u8 {
         Command::Rollover(a) => rollover::run(a, &ctx),
         Command::Calendar(a) => calendar::run(a, &ctx),
         Command::Diff(a) => diff::run(a, &ctx),
+       Command::Upstream(a) => upstream::run(a, &ctx),
         Command::Digest(a) => digest::run(a, &ctx),
         Command::Schema(a) => schema::run(a, &ctx),
         Command::Explain(a) => explain::run(a, &ctx),

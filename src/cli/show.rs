@@ -25,7 +25,18 @@ pub(super) fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
     let checked = load_valid(ctx)?;
     let goals = &checked.goals;
     let since = super::FilterArgs::since_or_week(args.since, ctx.as_of)?;
-    let (card, before) = super::scored(&checked, ctx, since)?;
+    let (mut card, before) = super::scored(&checked, ctx, since)?;
+    // An upstream objective (`NAME:team/objective`, SPEC 13): its figures from the snapshot,
+    // with no "since" (its history is its own repository's).
+    if let Ok(r @ Ref::Item { .. }) = args.reference.parse::<Ref>()
+        && r.upstream().is_some()
+    {
+        let i = upstream_target(goals, &r, args.period.as_deref(), ctx.as_of)?;
+        crate::score::score_upstream(super::valid(&checked)?, &mut card, i, (&checked.config).into());
+        let text = show::render_with(goals, &card, None, crate::select::Target::Objective(i), &|_| None);
+        out(&super::wrapped(text))?;
+        return Ok(exit::OK);
+    }
     let target = super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?;
     // Authors from git blame for check-ins without `by`, one blame per file.
     let mut blamer = Blamer::open(&ctx.root);
@@ -49,4 +60,39 @@ pub(super) fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
         &lookup,
     )))?;
     Ok(exit::OK)
+}
+
+/// The upstream objective `r` names: in the period asked for, else the one open at `as_of`,
+/// else the latest.
+fn upstream_target(
+    goals: &Goals,
+    r: &Ref,
+    period: Option<&str>,
+    as_of: Date,
+) -> Result<ObjectiveId, super::Failure> {
+    let Ref::Item { team, id } = r else {
+        return Err(super::Failure::Usage(format!("`{r}`: show takes an upstream objective")));
+    };
+    let mut found: Vec<ObjectiveId> = goals
+        .upstream_objective_ids()
+        .filter(|&i| {
+            let o = goals.objective(i);
+            o.team == *team && o.id == *id && period.is_none_or(|p| o.period.name == p)
+        })
+        .collect();
+    found.sort_by_key(|&i| {
+        let p = &goals.objective(i).period;
+        (!p.contains(as_of), std::cmp::Reverse(p.end))
+    });
+    found.first().copied().ok_or_else(|| {
+        let upstream = r.upstream().unwrap_or_default();
+        let kpi = goals.upstream.kpis.iter().any(|k| k.team == *team && k.id == *id);
+        super::Failure::Usage(if kpi {
+            format!("`{r}` is a KPI of upstream `{upstream}`: show it in its own repository, or through a key result or guardrail that names it")
+        } else if goals.upstream.pins.iter().any(|p| p.name == upstream) {
+            format!("upstream `{upstream}` has no objective `{r}`")
+        } else {
+            format!("no snapshot of upstream `{upstream}` is read here; declare it in goalpost.toml and run `goalpost upstream update {upstream}`")
+        })
+    })
 }

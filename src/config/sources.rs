@@ -176,7 +176,7 @@ pub(crate) fn check(
 }
 
 /// Whether `s` can name an environment variable: `[A-Za-z_][A-Za-z0-9_]*`.
-fn is_env_name(s: &str) -> bool {
+pub(crate) fn is_env_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()

@@ -11,6 +11,7 @@ pub(crate) mod raw;
 pub(crate) mod resolve;
 pub(crate) mod shape;
 pub(crate) mod source;
+pub(crate) mod upstream;
 pub(crate) mod yaml;
 
 use crate::config::{self, Config};
@@ -215,10 +216,29 @@ pub(crate) fn load_sharing(
     load_cached(source, Limits::default(), Some(cache))
 }
 
+/// [`load_with`] walking `roots` instead of the roots goalpost.toml names (an upstream
+/// snapshot, whose goalpost.toml is the upstream's).
+pub(crate) fn load_roots(
+    source: &dyn Source,
+    limits: Limits,
+    roots: &[String],
+) -> Result<Loaded, LoadError> {
+    load_inner(source, limits, None, Some(roots))
+}
+
 fn load_cached(
     source: &dyn Source,
     limits: Limits,
     cache: Option<&mut ParseCache>,
+) -> Result<Loaded, LoadError> {
+    load_inner(source, limits, cache, None)
+}
+
+fn load_inner(
+    source: &dyn Source,
+    limits: Limits,
+    cache: Option<&mut ParseCache>,
+    roots: Option<&[String]>,
 ) -> Result<Loaded, LoadError> {
     let Limits {
         file_bytes: max_file_bytes,
@@ -259,11 +279,12 @@ fn load_cached(
     };
     // One walk over every root: roots are deduplicated, each real file listed once, and the
     // walk stops after `max_files + 1` entries.
-    let entries = match source.walk(&loaded.config.roots, max_files) {
+    let roots = roots.unwrap_or(&loaded.config.roots);
+    let entries = match source.walk(roots, max_files) {
         Ok(entries) => entries,
         Err(e) => {
             let e = LoadError::Io {
-                path: loaded.config.roots.join(", "),
+                path: roots.join(", "),
                 source: e,
             };
             too_many(&mut loaded, e)?;
@@ -271,7 +292,10 @@ fn load_cached(
         }
     };
     let mut paths: Vec<String> = Vec::new();
-    for (i, entry) in entries.into_iter().enumerate() {
+    // `upstreams/` holds other repositories' goals (SPEC 13), never this one's own.
+    let upstreams = format!("{}/", crate::config::upstreams::DIR);
+    let entries = entries.into_iter().filter(|e| !e.path().starts_with(&upstreams));
+    for (i, entry) in entries.enumerate() {
         if i == max_files {
             let file = push_source(&mut loaded.sources, entry.path().to_owned(), String::new());
             loaded.diags.push(

@@ -21,10 +21,28 @@ pub struct KrId {
     pub index: u32,
 }
 
+/// The bit that marks the id of an item of an upstream snapshot (SPEC 13): such an id
+/// counts in [`Upstream`](super::Upstream)'s lists, not in the repository's own. Its
+/// [`ObjectiveId::index`] is past the end of any list of the repository's own items, so it
+/// can never be taken for one of them (indexing panics, `get` gives `None`).
+const UPSTREAM: u32 = 1 << 31;
+
 impl ObjectiveId {
     /// The `n`th objective.
     pub fn new(n: usize) -> ObjectiveId {
-        ObjectiveId(id32(n))
+        ObjectiveId(id32(n) & !UPSTREAM)
+    }
+    /// The `n`th objective of the upstream snapshots.
+    pub fn upstream(n: usize) -> ObjectiveId {
+        ObjectiveId(id32(n) | UPSTREAM)
+    }
+    /// Whether it is an upstream objective.
+    pub fn is_upstream(self) -> bool {
+        self.0 & UPSTREAM != 0
+    }
+    /// Its position among the upstream objectives, if it is one.
+    pub fn upstream_index(self) -> Option<usize> {
+        self.is_upstream().then_some((self.0 & !UPSTREAM) as usize)
     }
     pub fn index(self) -> usize {
         self.0 as usize
@@ -41,7 +59,19 @@ impl ObjectiveId {
 impl KpiId {
     /// The `n`th KPI.
     pub fn new(n: usize) -> KpiId {
-        KpiId(id32(n))
+        KpiId(id32(n) & !UPSTREAM)
+    }
+    /// The `n`th KPI of the upstream snapshots.
+    pub fn upstream(n: usize) -> KpiId {
+        KpiId(id32(n) | UPSTREAM)
+    }
+    /// Whether it is an upstream KPI.
+    pub fn is_upstream(self) -> bool {
+        self.0 & UPSTREAM != 0
+    }
+    /// Its position among the upstream KPIs, if it is one.
+    pub fn upstream_index(self) -> Option<usize> {
+        self.is_upstream().then_some((self.0 & !UPSTREAM) as usize)
     }
     pub fn index(self) -> usize {
         self.0 as usize
@@ -52,6 +82,12 @@ impl KpiId {
 /// caps files and bytes).
 pub(crate) fn id32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The upstream of a team name (`company` of `company:acme`): items of an upstream
+/// snapshot carry its name in their team (SPEC 13), so that they are always shown with it.
+pub(crate) fn upstream_of(team: &str) -> Option<&str> {
+    team.split_once(':').map(|(u, _)| u)
 }
 
 /// A slug: `^[a-z0-9][a-z0-9_-]{0,62}$`.
@@ -101,6 +137,11 @@ impl Ref {
         }
     }
 
+    /// The upstream a ref points into (`company` of `company:acme/grow`), if any.
+    pub fn upstream(&self) -> Option<&str> {
+        upstream_of(self.team())
+    }
+
     /// The objective a key-result ref points into (`team/objective`).
     pub fn objective(&self) -> Option<Ref> {
         match self {
@@ -143,10 +184,20 @@ impl FromStr for Ref {
 
     fn from_str(s: &str) -> Result<Ref, RefError> {
         let parts: Vec<&str> = s.split('/').collect();
-        if (2..=3).contains(&parts.len())
-            && let Some(bad) = parts.iter().find(|p| !is_slug(p))
-        {
-            return Err(RefError::Slug((*bad).to_owned()));
+        if (2..=3).contains(&parts.len()) {
+            // The team may carry an upstream's name: `NAME:team` (SPEC 13).
+            let (upstream, team) = match parts[0].split_once(':') {
+                Some((u, t)) => (Some(u), t),
+                None => (None, parts[0]),
+            };
+            if let Some(bad) = upstream
+                .into_iter()
+                .chain(std::iter::once(team))
+                .chain(parts[1..].iter().copied())
+                .find(|p| !is_slug(p))
+            {
+                return Err(RefError::Slug(bad.to_owned()));
+            }
         }
         match parts.as_slice() {
             [team, id] => Ok(Ref::item(team, id)),
@@ -201,8 +252,8 @@ impl schemars::JsonSchema for Ref {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}(/[a-z0-9][a-z0-9_-]{0,62}){1,2}$",
-            "description": "`team/objective`, `team/objective/kr` or `team/kpi`."
+            "pattern": "^([a-z0-9][a-z0-9_-]{0,62}:)?[a-z0-9][a-z0-9_-]{0,62}(/[a-z0-9][a-z0-9_-]{0,62}){1,2}$",
+            "description": "`team/objective`, `team/objective/kr` or `team/kpi`; an upstream's item is prefixed with the upstream's name, `company:team/objective`."
         })
     }
 }

@@ -10,7 +10,7 @@ mod valid;
 pub(crate) use crate::date::Date;
 pub(crate) use crate::diag::Span;
 pub(crate) use crate::period::Period;
-pub(crate) use ids::{KpiId, KrId, ObjectiveId, Ref, RefParts, is_slug};
+pub(crate) use ids::{KpiId, KrId, ObjectiveId, Ref, RefParts, is_slug, upstream_of};
 pub(crate) use keywords::{Better, Cadence, Commitment, KrCadence};
 pub use keywords::{KrKey, KrKind, Records, Takes};
 pub use valid::Valid;
@@ -22,15 +22,59 @@ pub struct Goals {
     pub objectives: Vec<Objective>,
     /// Sorted by team, id.
     pub kpis: Vec<Kpi>,
+    /// The items of the upstream snapshots that this repository's goals may refer to (SPEC
+    /// 13). They are never among `objectives` and `kpis`: only an id from a reference
+    /// (`parent`, `guardrails`, `kpi:`) reaches them, through [`Goals::objective`] and
+    /// [`Goals::kpi`].
+    pub upstream: std::sync::Arc<Upstream>,
+}
+
+/// The goals of the upstream snapshots (SPEC 13), their teams written `NAME:team`. Their
+/// references point into these lists (ids made with `ObjectiveId::upstream`) or, for the
+/// roll-up, to this repository's objectives.
+#[derive(Debug, Clone, Default)]
+pub struct Upstream {
+    pub objectives: Vec<Objective>,
+    pub kpis: Vec<Kpi>,
+    /// Each snapshot that validated, in name order.
+    pub pins: Vec<Pin>,
+}
+
+/// An upstream snapshot: its name and the commit goalpost.lock pins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pin {
+    pub name: String,
+    pub commit: String,
+    /// The upstream's own status gaps (its goalpost.toml), for its objectives' statuses.
+    pub gaps: (f64, f64),
+}
+
+impl Upstream {
+    /// The pin of the upstream an item of team `team` (`NAME:team`) comes from.
+    pub fn pin(&self, team: &str) -> Option<&Pin> {
+        let name = ids::upstream_of(team)?;
+        self.pins.iter().find(|p| p.name == name)
+    }
 }
 
 impl Goals {
     pub fn objective(&self, id: ObjectiveId) -> &Objective {
-        &self.objectives[id.index()]
+        match id.upstream_index() {
+            Some(n) => &self.upstream.objectives[n],
+            None => &self.objectives[id.index()],
+        }
     }
 
     pub fn kpi(&self, id: KpiId) -> &Kpi {
-        &self.kpis[id.index()]
+        match id.upstream_index() {
+            Some(n) => &self.upstream.kpis[n],
+            None => &self.kpis[id.index()],
+        }
+    }
+
+    /// Every upstream objective's id.
+    pub fn upstream_objective_ids(&self) -> impl Iterator<Item = ObjectiveId> + use<> {
+        (0..self.upstream.objectives.len()).map(ObjectiveId::upstream)
     }
 
     /// A key result and its objective.

@@ -447,6 +447,65 @@ fn kpi_section(group: &[KpiRow]) -> Markup {
     }
 }
 
+/// Goals across repositories (SPEC 13): each upstream objective the selected ones align
+/// to, with its figures from the snapshot and the objectives here under it; and each
+/// objective here with the vendored objectives (the teams' repositories) under it.
+fn across(view: &StatusView) -> Markup {
+    let rows: Vec<&ObjectiveRow> = view.objectives.iter().chain(&view.upstream).collect();
+    // Each parent with its children, in the order parents are first met.
+    let mut groups: Vec<(&ObjectiveRow, Vec<&ObjectiveRow>)> = Vec::new();
+    for child in &rows {
+        let Some(p) = child.objective.parent else {
+            continue;
+        };
+        // Only links that cross a repository boundary.
+        if p.is_upstream() == child.id.is_upstream() {
+            continue;
+        }
+        let Some(parent) = rows.iter().find(|r| r.id == p) else {
+            continue;
+        };
+        match groups.iter_mut().find(|(g, _)| g.id == p) {
+            Some((_, c)) => c.push(child),
+            None => groups.push((parent, vec![child])),
+        }
+    }
+    let pin = |row: &ObjectiveRow| {
+        view.goals
+            .upstream
+            .pin(&row.objective.team)
+            .map(|p| format!("pinned at {}", &p.commit[..p.commit.len().min(10)]))
+    };
+    html! {
+        @if !groups.is_empty() {
+            section.across aria-labelledby="across" {
+                h2 id="across" { "Across repositories" }
+                @for (parent, children) in &groups {
+                    article.o {
+                        h3 { code { (parent.reference()) } " " (parent.objective.title) }
+                        ul.b {
+                            li class=(parent.score.status.as_str()) { (parent.score.status.label()) }
+                            li.info { "score " (score(parent.score.score)) }
+                            @if let Some(p) = pin(parent) { li.info { (p) } }
+                        }
+                        table {
+                            tr { th { "objective" } th { "score" } th { "status" } }
+                            @for c in children {
+                                tr {
+                                    td { code { (c.reference()) } " " (c.objective.title)
+                                        @if let Some(p) = pin(c) { " " span.note { "(" (p) ")" } } }
+                                    td.n { (score(c.score.score)) }
+                                    td { span class={ "s " (c.score.status.as_str()) } { (c.score.status.label()) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// What needs someone (SPEC 12), most severe first: the first thing a page shows after the
 /// summary.
 fn attention(view: &StatusView) -> Markup {
@@ -496,6 +555,7 @@ pub fn write_page(w: &mut dyn Write, view: &StatusView, org: &str) -> io::Result
         emit(w, team_section(&group, view.as_of, &mut frames))?;
         w.write_all(b"\n")?;
     }
+    emit(w, across(view))?;
     for group in view.kpi_sections() {
         emit(w, kpi_section(group))?;
         w.write_all(b"\n")?;

@@ -125,7 +125,12 @@ pub(crate) fn render_with(
     match target {
         Target::Objective(i) => {
             let o = goals.objective(i);
-            let entries = crate::attention::list(goals, card, &[i], &o.guardrails);
+            // An upstream objective is never in the attention list (SPEC 13).
+            let entries = if i.is_upstream() {
+                Vec::new()
+            } else {
+                crate::attention::list(goals, card, &[i], &o.guardrails)
+            };
             objective(&mut out, goals, &row(i), &entries, before.map(|b| b.as_of));
         }
         Target::KeyResult(id) => {
@@ -195,9 +200,11 @@ fn objective(
     if let Some(from) = carried_from {
         field(out, "carried from", h(from));
     }
+    // Children here, and vendored ones (the roll-up, SPEC 13).
     let children: Vec<String> = goals
         .objectives
         .iter()
+        .chain(&goals.upstream.objectives)
         .filter(|c| c.parent == Some(row.id))
         .map(|c| h(&c.reference()))
         .collect();

@@ -381,6 +381,7 @@ mod tests {
             })
             .collect();
         Goals {
+            upstream: Default::default(),
             objectives: Vec::new(),
             kpis: vec![Kpi {
                 team: "t".into(),

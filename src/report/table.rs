@@ -373,6 +373,9 @@ fn objective_rows(grid: &mut Grid, row: &ObjectiveRow, depth: usize) {
         title.push_str(" [committed]");
     }
     let mut notes = Vec::new();
+    if row.id.is_upstream() {
+        notes.push("upstream".to_owned());
+    }
     if let Some(d) = dropped {
         notes.push(format!("⊘ {}", h(&d)));
     }
@@ -579,17 +582,38 @@ impl Trimmed {
     }
 }
 
-/// Objectives under their parents, one table per period.
+/// Objectives under their parents, one table per period. An objective whose parent is in
+/// an upstream snapshot is shown under it (its ref carries the upstream's name), and
+/// vendored objectives whose parent is one of these under that one (SPEC 13).
 fn tree(view: &StatusView, opts: TableOptions, out: &mut Trimmed) {
-    let by_index: HashMap<ObjectiveId, &ObjectiveRow> =
-        view.objectives.iter().map(|o| (o.id, o)).collect();
+    let by_index: HashMap<ObjectiveId, &ObjectiveRow> = view
+        .objectives
+        .iter()
+        .chain(&view.upstream)
+        .map(|o| (o.id, o))
+        .collect();
     let selected: HashSet<ObjectiveId> = by_index.keys().copied().collect();
     let mut children: HashMap<ObjectiveId, Vec<ObjectiveId>> = HashMap::new();
     let mut roots = Vec::new();
+    let mut seen: HashSet<ObjectiveId> = HashSet::new();
     for row in &view.objectives {
         match row.objective.parent {
+            Some(p) if p.is_upstream() && selected.contains(&p) => {
+                children.entry(p).or_default().push(row.id);
+                if seen.insert(p) {
+                    roots.push(p);
+                }
+            }
             Some(p) if selected.contains(&p) => children.entry(p).or_default().push(row.id),
             _ => roots.push(row.id),
+        }
+    }
+    for row in &view.upstream {
+        if let Some(p) = row.objective.parent
+            && !p.is_upstream()
+            && selected.contains(&p)
+        {
+            children.entry(p).or_default().push(row.id);
         }
     }
     let mut period: Option<&str> = None;

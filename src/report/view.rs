@@ -28,6 +28,11 @@ pub struct StatusView<'a> {
     /// The HTML section on how the teams plan and report (SPEC 14, rendered by `insights`),
     /// written at the end of the HTML report; `None` unless asked.
     pub(crate) insights_html: Option<String>,
+    /// Upstream objectives next to the selected ones (SPEC 13): their parents in an upstream
+    /// snapshot, and the vendored objectives whose parent is one of them (the roll-up), with
+    /// figures from their snapshot. Shown in trees, never counted or listed as needing
+    /// attention.
+    pub upstream: Vec<ObjectiveRow<'a>>,
 }
 
 /// One objective and its figures.
@@ -243,6 +248,20 @@ impl<'a> StatusView<'a> {
     ) -> StatusView<'a> {
         let attention = attention::list(goals, card, objectives, kpis);
         let open_summary = attention::summary(goals, card, objectives);
+        let chosen: std::collections::HashSet<ObjectiveId> = objectives.iter().copied().collect();
+        let parents: std::collections::HashSet<ObjectiveId> = objectives
+            .iter()
+            .filter_map(|&id| goals.objective(id).parent)
+            .collect();
+        let upstream = card
+            .upstream
+            .iter()
+            .filter(|s| {
+                parents.contains(&s.id)
+                    || goals.objective(s.id).parent.is_some_and(|p| chosen.contains(&p))
+            })
+            .map(|s| ObjectiveRow::new(goals, card, s.id))
+            .collect();
         let objectives = objectives
             .iter()
             .map(|&id| ObjectiveRow::new(goals, card, id))
@@ -260,6 +279,7 @@ impl<'a> StatusView<'a> {
             open_summary,
             since: None,
             insights_html: None,
+            upstream,
         }
     }
 

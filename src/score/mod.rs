@@ -153,10 +153,19 @@ pub struct Scorecard {
     pub objectives: Vec<ObjectiveScore>,
     /// One per KPI, in the order of `Goals::kpis`.
     pub kpis: Vec<KpiScore>,
+    /// The upstream objectives the goals touch ([`upstream_touched`]), by id: scored from
+    /// their snapshot with their upstream's status gaps, shown, never counted (SPEC 13).
+    pub upstream: Vec<ObjectiveScore>,
 }
 
 impl Scorecard {
+    /// An objective's figures; an upstream one must be among those [`upstream_touched`]
+    /// gives.
     pub fn objective(&self, id: ObjectiveId) -> &ObjectiveScore {
+        if id.is_upstream() {
+            let at = self.upstream.binary_search_by_key(&id, |s| s.id);
+            return &self.upstream[at.expect("an upstream objective the goals touch")];
+        }
         &self.objectives[id.index()]
     }
 
@@ -236,11 +245,60 @@ pub fn score(goals: Valid<'_>, t: Date, th: Thresholds) -> Scorecard {
         .objective_ids()
         .map(|id| objective(id, goals, (&kpis, t), t, th))
         .collect();
+    let upstream = upstream_touched(goals)
+        .into_iter()
+        .map(|id| upstream_objective(goals, id, t, th))
+        .collect();
     Scorecard {
         as_of: t,
         objectives,
         kpis,
+        upstream,
     }
+}
+
+/// Adds upstream objective `id`'s figures to `card` (for `show NAME:team/objective`), with
+/// its upstream's status gaps.
+pub(crate) fn score_upstream(goals: Valid<'_>, card: &mut Scorecard, id: ObjectiveId, th: Thresholds) {
+    let goals = goals.goals();
+    if !id.is_upstream() || card.upstream.iter().any(|s| s.id == id) {
+        return;
+    }
+    let s = upstream_objective(goals, id, card.as_of, th);
+    card.upstream.push(s);
+    card.upstream.sort_by_key(|s| s.id);
+}
+
+fn upstream_objective(goals: &Goals, id: ObjectiveId, t: Date, th: Thresholds) -> ObjectiveScore {
+    let o = goals.objective(id);
+    let th = match goals.upstream.pin(&o.team) {
+        Some(pin) => Thresholds {
+            at_risk_gap: pin.gaps.0,
+            off_track_gap: pin.gaps.1,
+            ..th
+        },
+        None => th,
+    };
+    objective(id, goals, (&[], t), t, th)
+}
+
+/// The upstream objectives that these goals touch (SPEC 13), in id order: the parents of
+/// their objectives, and the upstream objectives whose parent is one of theirs (the
+/// roll-up of a repository that vendors its teams).
+pub fn upstream_touched(goals: &Goals) -> Vec<ObjectiveId> {
+    let mut out: Vec<ObjectiveId> = goals
+        .objectives
+        .iter()
+        .filter_map(|o| o.parent.filter(|p| p.is_upstream()))
+        .chain(
+            goals
+                .upstream_objective_ids()
+                .filter(|&id| goals.objective(id).parent.is_some_and(|p| !p.is_upstream())),
+        )
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The figures as of an earlier date `t` than `now`'s, for "what changed since" (SPEC 12).

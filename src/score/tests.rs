@@ -82,6 +82,7 @@ fn kpi(better: Better, target: f64, critical: Option<f64>, checkins: Vec<Checkin
 
 fn one(o: Objective, t: &str) -> ObjectiveScore {
     let goals = Goals {
+        upstream: Default::default(),
         objectives: vec![o],
         kpis: Vec::new(),
     };
@@ -256,6 +257,7 @@ fn kpi_linked_kr_uses_kpi_checkins_even_before_the_period() {
     let mut kr = metric("r", 38.0, 50.0, vec![]);
     kr.kpi = Some(KpiId::new(0));
     let goals = Goals {
+        upstream: Default::default(),
         objectives: vec![objective(vec![kr])],
         kpis: vec![kpi(
             Better::Higher,
@@ -305,6 +307,7 @@ fn kpi_health_trend_and_staleness() {
         ],
     );
     let goals = Goals {
+        upstream: Default::default(),
         objectives: vec![],
         kpis: vec![k],
     };
@@ -346,6 +349,7 @@ fn kpi_health_trend_and_staleness() {
         ],
     );
     let goals = Goals {
+        upstream: Default::default(),
         objectives: vec![],
         kpis: vec![flat],
     };
@@ -357,6 +361,7 @@ fn kpi_health_trend_and_staleness() {
     .kpis[0];
     assert_eq!((s.trend, s.status), (Some(Trend::Flat), KpiStatus::Warning));
     let none = Goals {
+        upstream: Default::default(),
         objectives: vec![],
         kpis: vec![kpi(Better::Higher, 1.0, None, vec![])],
     };
@@ -369,6 +374,7 @@ fn guardrail_breach_follows_kpi_health() {
     let mut o = objective(vec![metric("a", 0.0, 1.0, vec![v("2026-10-02", 0.5)])]);
     o.guardrails = vec![KpiId::new(0)];
     let goals = Goals {
+        upstream: Default::default(),
         objectives: vec![o],
         kpis: vec![kpi(
             Better::Lower,
@@ -397,6 +403,7 @@ fn closed_periods_are_frozen_at_their_end() {
     let mut o = objective(vec![kr]);
     o.guardrails = vec![KpiId::new(0)];
     let goals = Goals {
+        upstream: Default::default(),
         objectives: vec![o],
         kpis: vec![kpi(
             Better::Higher,
@@ -474,6 +481,7 @@ fn a_kpi_key_result_is_stale_when_its_kpi_is() {
     let mut monthly = kpi(Better::Higher, 45.0, None, vec![v("2026-10-31", 40.0)]);
     monthly.cadence = Cadence::Monthly;
     let goals = Goals {
+        upstream: Default::default(),
         objectives: vec![objective(vec![kr])],
         kpis: vec![monthly],
     };

@@ -56,6 +56,7 @@ mod tests {
             span: Span::default(),
         };
         let goals = Goals {
+            upstream: Default::default(),
             objectives: Vec::new(),
             kpis: vec![Kpi {
                 team: "growth".into(),

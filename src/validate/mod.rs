@@ -7,6 +7,7 @@ mod checkins;
 mod future;
 mod sources;
 mod unread;
+pub(crate) mod upstream;
 
 pub(crate) use future::future_checkins;
 pub(crate) use unread::Unread;
@@ -56,6 +57,15 @@ pub(crate) fn validate_owned(
     (v.goals, v.diags)
 }
 
+/// How refs into upstreams (`NAME:team/id`, SPEC 13) are judged.
+pub(crate) enum Refs {
+    /// This repository's goals: resolved in the snapshots (none when `None`).
+    Local(Option<Box<upstream::Upstreams>>),
+    /// An upstream snapshot's own goals: refs to further upstreams are not resolved and
+    /// not errors; parents are kept for the roll-up ([`Validated::rollup`]).
+    Snapshot,
+}
+
 /// What [`validate_with`] found.
 #[derive(Debug, Default)]
 pub(crate) struct Validated {
@@ -67,6 +77,9 @@ pub(crate) struct Validated {
     /// to `target`, ...). Empty when there is no error. Comparisons (`check --base`) skip
     /// these items rather than take the placeholders for what was written.
     pub flawed: HashSet<Span>,
+    /// Validating a snapshot ([`Refs::Snapshot`]): each objective whose parent names
+    /// another repository (position, `NAME:team`, id).
+    pub rollup: Vec<(usize, String, String)>,
 }
 
 /// [`validate_owned`], knowing what the goal files that did not parse would have defined
@@ -77,8 +90,23 @@ pub(crate) fn validate_with(
     config: &Config,
     unread: Unread,
 ) -> Validated {
+    validate_in(files, config, unread, Refs::Local(None))
+}
+
+/// [`validate_with`], judging refs into upstreams as `refs` says.
+pub(crate) fn validate_in(
+    files: Vec<(u32, RawFile)>,
+    config: &Config,
+    unread: Unread,
+    refs: Refs,
+) -> Validated {
     let mut v = Validator::new(config);
     v.unread = unread;
+    let (snapshot, ups) = match refs {
+        Refs::Snapshot => (true, None),
+        Refs::Local(ups) => (false, ups),
+    };
+    let mut rollup = Vec::new();
     let mut kpis: Vec<(Kpi, Pending)> = Vec::new();
     let mut objectives: Vec<(Objective, PendingObjective)> = Vec::new();
     let mut logs: Vec<Vec<RawCheckin>> = Vec::new();
@@ -237,8 +265,18 @@ pub(crate) fn validate_with(
         };
         if let Some(p) = parent {
             let period = objectives[i].0.period.name.clone();
-            let found = v.objective_ref(&p, &period, &index, &objectives);
-            objectives[i].0.parent = found.map(ObjectiveId::new);
+            objectives[i].0.parent = match p.value.split_once(':') {
+                Some(_) if snapshot => {
+                    if let Ok(Ref::Item { team, id }) = p.value.parse() {
+                        rollup.push((i, team, id));
+                    }
+                    None
+                }
+                Some((name, _)) => v.upstream_objective(&p, name, &period, ups.as_deref()),
+                None => v
+                    .objective_ref(&p, &period, &index, &objectives)
+                    .map(ObjectiveId::new),
+            };
         }
         if let Some(c) = carried_from
             && v.carried_from(&c, i, &index, &objectives)
@@ -247,16 +285,25 @@ pub(crate) fn validate_with(
         }
         let mut guards = Vec::new();
         for g in &guardrails {
-            if let Some(k) = v.kpi_ref(g, &index, "guardrail") {
-                guards.push(KpiId::new(k));
-            }
+            let found = match g.value.split_once(':') {
+                Some(_) if snapshot => None,
+                Some((name, _)) => v.upstream_kpi(g, name, ups.as_deref(), "guardrail"),
+                None => v.kpi_ref(g, &index, "guardrail").map(KpiId::new),
+            };
+            guards.extend(found);
         }
         objectives[i].0.guardrails = guards;
         for (kr, link) in links.iter().enumerate() {
             if let Some(link) = link {
-                objectives[i].0.key_results[kr].kpi = v
-                    .kpi_ref(link, &index, "key result's `kpi`")
-                    .map(KpiId::new);
+                objectives[i].0.key_results[kr].kpi = match link.value.split_once(':') {
+                    Some(_) if snapshot => None,
+                    Some((name, _)) => {
+                        v.upstream_kpi(link, name, ups.as_deref(), "key result's `kpi`")
+                    }
+                    None => v
+                        .kpi_ref(link, &index, "key result's `kpi`")
+                        .map(KpiId::new),
+                };
             }
         }
     }
@@ -269,12 +316,34 @@ pub(crate) fn validate_with(
         }
     }
     kpis.shrink_to_fit();
+    // The roll-up: upstream objectives whose parent is one of these (same period).
+    let upstream = match ups {
+        None => Default::default(),
+        Some(ups) => {
+            let mut ups = *ups;
+            for (u, team, id) in std::mem::take(&mut ups.rollup) {
+                let period = &ups.upstream.objectives[u].period.name;
+                let found = obj_index
+                    .get(&(team, id))
+                    .into_iter()
+                    .flatten()
+                    .find(|&&j| objectives[j].period.name == *period);
+                ups.upstream.objectives[u].parent = found.map(|&j| ObjectiveId::new(j));
+            }
+            std::sync::Arc::new(ups.upstream)
+        }
+    };
     let mut diags = v.diags;
     crate::diag::sort(&mut diags);
     Validated {
-        goals: Goals { objectives, kpis },
+        goals: Goals {
+            objectives,
+            kpis,
+            upstream,
+        },
         diags,
         flawed: v.flawed,
+        rollup,
     }
 }
 
@@ -1116,6 +1185,139 @@ impl<'c> Validator<'c> {
             index.kpis.keys().cloned(),
             extra,
         );
+        None
+    }
+
+    /// Where an upstream ref can be resolved: the snapshots' index, or `None` after
+    /// reporting why not (`upstream-missing`), or silently when the upstream is already
+    /// reported.
+    fn upstream_of<'u>(
+        &mut self,
+        r: &Sp<String>,
+        name: &str,
+        ups: Option<&'u upstream::Upstreams>,
+    ) -> Option<(&'u upstream::Upstreams, String)> {
+        let found = ups.and_then(|u| u.states.get(name).map(|f| (u, f)));
+        match found {
+            Some((u, upstream::Found::Ready { commit })) => Some((u, commit.clone())),
+            Some((_, upstream::Found::Broken)) => None,
+            Some((_, upstream::Found::Missing)) => {
+                self.push(
+                    Diagnostic::new(
+                        Code::UpstreamMissing,
+                        r.span,
+                        format!("`{}` names upstream `{name}`, which has no snapshot in this repository", r.value),
+                    )
+                    .help(format!("run `goalpost upstream update {name}` and commit `upstreams/{name}/` and goalpost.lock")),
+                );
+                None
+            }
+            None if self.config.upstreams.contains_key(name) => {
+                // Declared, but the snapshots were not read (a tool that reads one file).
+                None
+            }
+            None => {
+                let d = Diagnostic::new(
+                    Code::UpstreamMissing,
+                    r.span,
+                    format!("`{}` names upstream `{name}`, which goalpost.toml does not declare", r.value),
+                );
+                let declared = self.config.upstreams.keys().map(String::as_str);
+                self.push(match suggest(name, declared) {
+                    Some(s) => d.did_you_mean(s),
+                    None => d.help(format!("declare it in goalpost.toml as `[upstreams.{name}]` with its `url` and `ref`, then run `goalpost upstream update {name}`")),
+                });
+                None
+            }
+        }
+    }
+
+    /// An objective of an upstream (`NAME:team/objective`), of the same period.
+    fn upstream_objective(
+        &mut self,
+        r: &Sp<String>,
+        name: &str,
+        period: &str,
+        ups: Option<&upstream::Upstreams>,
+    ) -> Option<ObjectiveId> {
+        let (u, commit) = self.upstream_of(r, name, ups)?;
+        let Ok(Ref::Item { team, id }) = r.value.parse() else {
+            return None;
+        };
+        let at = crate::load::upstream::short(&commit);
+        match u.objectives.get(&(team, id)) {
+            Some(js) => {
+                if let Some(&j) = js
+                    .iter()
+                    .find(|&&j| u.upstream.objectives[j].period.name == period)
+                {
+                    return Some(ObjectiveId::upstream(j));
+                }
+                let others: Vec<&str> = js
+                    .iter()
+                    .map(|&j| u.upstream.objectives[j].period.name.as_str())
+                    .collect();
+                self.push(
+                    Diagnostic::new(
+                        Code::UnknownRef,
+                        r.span,
+                        format!("`parent` names objective `{}`, which upstream `{name}` (at {at}) defines in period {}, not {period}", r.value, others.join(", ")),
+                    )
+                    .help("a parent must be in the same period: align to the upstream objective of this period"),
+                );
+                None
+            }
+            None => {
+                let candidates = u
+                    .upstream
+                    .objectives
+                    .iter()
+                    .filter(|o| o.period.name == period && crate::model::upstream_of(&o.team) == Some(name))
+                    .map(|o| o.reference().to_string());
+                let d = Diagnostic::new(
+                    Code::UnknownRef,
+                    r.span,
+                    format!("`parent` names objective `{}`, which upstream `{name}` (at {at}) does not define", r.value),
+                );
+                let d = match self.suggestion(&r.value, candidates) {
+                    Some(s) => d.did_you_mean(&s),
+                    None => d.help(format!("check the spelling; if it is new upstream, run `goalpost upstream update {name}`")),
+                };
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    /// A KPI of an upstream (`NAME:team/kpi`).
+    fn upstream_kpi(
+        &mut self,
+        r: &Sp<String>,
+        name: &str,
+        ups: Option<&upstream::Upstreams>,
+        what: &str,
+    ) -> Option<KpiId> {
+        let (u, commit) = self.upstream_of(r, name, ups)?;
+        if let Some(&k) = u.kpis.get(&r.value) {
+            return Some(KpiId::upstream(k));
+        }
+        let at = crate::load::upstream::short(&commit);
+        let candidates = u
+            .upstream
+            .kpis
+            .iter()
+            .filter(|k| crate::model::upstream_of(&k.team) == Some(name))
+            .map(|k| k.reference().to_string());
+        let d = Diagnostic::new(
+            Code::UnknownRef,
+            r.span,
+            format!("{what} names KPI `{}`, which upstream `{name}` (at {at}) does not define", r.value),
+        );
+        let d = match self.suggestion(&r.value, candidates) {
+            Some(s) => d.did_you_mean(&s),
+            None => d.help(format!("check the spelling; if it is new upstream, run `goalpost upstream update {name}`")),
+        };
+        self.push(d);
         None
     }
 

@@ -235,6 +235,7 @@ fn items_with_errors_are_flagged_as_flawed() {
         goals,
         diags,
         flawed,
+        rollup: _, // not a snapshot
     } = validate_with(parsed, &Config::default(), Unread::default());
     assert!(
         diags.iter().any(|d| d.code == Code::StartEqualsTarget),

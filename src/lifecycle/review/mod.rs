@@ -258,6 +258,9 @@ pub(crate) struct ObjectiveReview<'g> {
     pub grade: Grade,
     pub band: Band,
     pub key_results: Vec<KrReview<'g>>,
+    /// The vendored objectives of other repositories whose parent it is (the roll-up, SPEC
+    /// 13), with their scores from their snapshots; listed, not graded here.
+    pub children: Vec<(&'g Objective, f64)>,
 }
 
 /// An item dropped in the period (SPEC 3.4, 7.0): listed apart, not graded.
@@ -476,6 +479,16 @@ fn team_review<'g>(
                 }
             })
             .collect();
+        let children = goals
+            .upstream_objective_ids()
+            .filter(|&c| goals.objective(c).parent == Some(id))
+            .filter_map(|c| {
+                card.upstream
+                    .binary_search_by_key(&c, |s| s.id)
+                    .ok()
+                    .map(|at| (goals.objective(c), card.upstream[at].score))
+            })
+            .collect();
         objectives.push(ObjectiveReview {
             id,
             objective: o,
@@ -483,6 +496,7 @@ fn team_review<'g>(
             grade: Grade::of(s.score, o.commitment),
             band: Band::of(s.score),
             key_results,
+            children,
         });
     }
     let aspirational: Vec<&ObjectiveReview> = objectives

@@ -136,6 +136,15 @@ fn team(out: &mut String, t: &TeamReview, color: bool) {
                 let _ = writeln!(out, "      note {date}: {}", h(note));
             }
         }
+        for (c, s) in &o.children {
+            let _ = writeln!(
+                out,
+                "    ↳ {}  {}  {}",
+                h(&c.reference().to_string()),
+                score(*s),
+                h(&c.title)
+            );
+        }
     }
     for d in &t.dropped {
         let _ = writeln!(

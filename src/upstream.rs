@@ -1,0 +1,204 @@
+//! `goalpost upstream update` as a library (SPEC 13): read an upstream repository's goal
+//! files at a commit (from any [`Source`]: a fetched revision or a local repository's),
+//! validate them as their repository would, and write them to `upstreams/NAME/` with their
+//! pins in goalpost.lock, all or nothing. Fetching is `crate::git::remote`; printing is
+//! `cli`.
+
+use crate::config::upstreams::{DIR, Upstream};
+use crate::load::source::Source;
+use crate::load::upstream::{LOCK, Lock, Pinned, Snapshotted, load_snapshot, sha256};
+use crate::load::{Limits, LoadError};
+use crate::validate::upstream::{Snapshot, validate_snapshot};
+use std::path::{Path, PathBuf};
+
+/// An upstream read at a commit and validated.
+pub(crate) struct Fetched {
+    pub name: String,
+    pub commit: String,
+    /// Each file to write: its path inside the snapshot and its text.
+    pub files: Vec<(String, String)>,
+    pub snapshot: Snapshot,
+}
+
+/// Reads upstream `name` from `tree` (its files at `commit`): the goal files under the
+/// roots goalpost.toml names for it, and its own goalpost.toml, with the containment and
+/// size rules of every read. `Err` when its goalpost.toml cannot be used.
+pub(crate) fn read(
+    tree: &dyn Source,
+    name: &str,
+    upstream: &Upstream,
+    commit: String,
+) -> Result<Fetched, LoadError> {
+    let loaded = crate::load::load_roots(tree, Limits::default(), &upstream.roots)?;
+    let parsed: std::collections::HashSet<u32> = loaded.files.iter().map(|(f, _)| *f).collect();
+    let files = loaded
+        .sources
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| f.path == "goalpost.toml" || parsed.contains(&(*i as u32)))
+        .map(|(_, f)| (f.path.clone(), f.text.clone()))
+        .collect();
+    let mut snapshot = validate_snapshot(loaded, name);
+    // Diagnostics name the files where they would be written.
+    for f in &mut snapshot.sources.files {
+        f.path = format!("{DIR}/{name}/{}", f.path);
+    }
+    Ok(Fetched {
+        name: name.to_owned(),
+        commit,
+        files,
+        snapshot,
+    })
+}
+
+/// The snapshot of `name` in `tree` (the work tree) as it is now, validated; `None` when
+/// there is none or it cannot be read.
+pub(crate) fn current(tree: &dyn Source, name: &str) -> Option<Snapshot> {
+    let snap = Snapshotted::new(tree, name);
+    let loaded = load_snapshot(&snap).ok()?;
+    if loaded.sources.files.is_empty() {
+        return None;
+    }
+    let s = validate_snapshot(loaded, name);
+    s.is_valid().then_some(s)
+}
+
+/// Why a snapshot was not written.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum WriteError {
+    #[error("{0} is a symbolic link; goalpost does not write through links (SPEC 10)")]
+    Link(String),
+    #[error("cannot write {path}: {error}")]
+    Io { path: String, error: std::io::Error },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+    move |error| WriteError::Io {
+        path: path.display().to_string(),
+        error,
+    }
+}
+
+/// Writes every fetched upstream to `upstreams/NAME/` and their pins to goalpost.lock
+/// (`lock` is the lock as read; entries of other upstreams stay), all or nothing: each
+/// snapshot is written beside its old one first, then the directories are swapped and the
+/// lock replaced; on any failure what was swapped is swapped back.
+pub(crate) fn write(
+    root: &Path,
+    fetched: &[Fetched],
+    config: &crate::config::Config,
+    mut lock: Lock,
+) -> Result<(), WriteError> {
+    let dir = root.join(DIR);
+    let refuse_links = |p: &Path| -> Result<(), WriteError> {
+        match crate::fsutil::link_inside(root, p).map_err(io(p))? {
+            Some(link) => Err(WriteError::Link(link.display().to_string())),
+            None => Ok(()),
+        }
+    };
+    refuse_links(&root.join(LOCK))?;
+    for f in fetched {
+        refuse_links(&dir.join(&f.name))?;
+    }
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let pid = std::process::id();
+    // 1. Each new snapshot beside the old one.
+    let mut staged: Vec<(PathBuf, PathBuf, PathBuf)> = Vec::new();
+    let cleanup = |staged: &[(PathBuf, PathBuf, PathBuf)]| {
+        for (new, _, _) in staged {
+            let _ = std::fs::remove_dir_all(new);
+        }
+    };
+    for f in fetched {
+        let new = dir.join(format!(".{}.goalpost-new-{pid}", f.name));
+        let old = dir.join(format!(".{}.goalpost-old-{pid}", f.name));
+        let target = dir.join(&f.name);
+        let _ = std::fs::remove_dir_all(&new);
+        staged.push((new.clone(), old, target));
+        if let Err(e) = stage(&new, &f.files) {
+            cleanup(&staged);
+            return Err(e);
+        }
+    }
+    for f in fetched {
+        let Some(up) = config.upstreams.get(&f.name) else {
+            continue;
+        };
+        lock.upstreams.insert(
+            f.name.clone(),
+            Pinned {
+                url: up.location.shown(),
+                reference: up.reference.clone(),
+                commit: f.commit.clone(),
+                files: f
+                    .files
+                    .iter()
+                    .map(|(p, t)| (p.clone(), sha256(t.as_bytes())))
+                    .collect(),
+            },
+        );
+    }
+    // 2. Swap the directories, then replace the lock; undo the swaps on failure.
+    let mut swapped: Vec<usize> = Vec::new();
+    let undo = |swapped: &[usize]| {
+        for &i in swapped.iter().rev() {
+            let (new, old, target) = &staged[i];
+            let _ = std::fs::rename(target, new);
+            let _ = std::fs::rename(old, target);
+        }
+    };
+    for (i, (new, old, target)) in staged.iter().enumerate() {
+        let had_old = std::fs::symlink_metadata(target).is_ok();
+        let result = (|| {
+            if had_old {
+                std::fs::rename(target, old).map_err(io(target))?;
+            }
+            std::fs::rename(new, target).map_err(io(target))
+        })();
+        if let Err(e) = result {
+            if had_old && std::fs::symlink_metadata(target).is_err() {
+                let _ = std::fs::rename(old, target);
+            }
+            undo(&swapped);
+            cleanup(&staged);
+            return Err(e);
+        }
+        swapped.push(i);
+    }
+    let lock_path = root.join(LOCK);
+    if let Err(e) = crate::fsutil::write_atomic(&lock_path, lock.to_text().as_bytes()) {
+        undo(&swapped);
+        cleanup(&staged);
+        return Err(WriteError::Io {
+            path: lock_path.display().to_string(),
+            error: e,
+        });
+    }
+    for (_, old, _) in &staged {
+        let _ = std::fs::remove_dir_all(old);
+    }
+    Ok(())
+}
+
+/// Writes `files` into the new directory `dir` (each synced).
+fn stage(dir: &Path, files: &[(String, String)]) -> Result<(), WriteError> {
+    std::fs::create_dir(dir).map_err(io(dir))?;
+    for (path, text) in files {
+        // Paths come from a walk of the upstream's tree: relative, without `..` or hidden
+        // parts. Checked again here, since they are written.
+        if path.is_empty()
+            || path
+                .split('/')
+                .any(|p| p.is_empty() || p == ".." || crate::fsutil::is_hidden(p))
+        {
+            continue;
+        }
+        let full = dir.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        crate::fsutil::write_new(&full, text.as_bytes()).map_err(io(&full))?;
+    }
+    Ok(())
+}
