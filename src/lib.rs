@@ -24,6 +24,7 @@ mod lint;
 mod load;
 mod lsp;
 mod model;
+mod net;
 mod period;
 mod pull;
 mod report;

@@ -110,7 +110,7 @@ pub(super) fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
         now_ms,
         clock_today: Date::today(),
         env: &env,
-        get: &pull::http::get,
+        get: &crate::net::get,
         progress: &progress,
     };
     let pulled = pull::pull(&request, &kpis).map_err(Failure::Usage)?;

@@ -12,10 +12,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub(crate) mod commit;
 mod config;
 pub(crate) mod read;
+// Used by `goalpost upstream update`, which is being built on another branch.
+#[allow(dead_code)]
+mod remote;
 mod tree;
 pub(crate) mod watchdog;
 
 pub(crate) use read::{ChangedFile, CommitInfo, Reader, Trees};
+#[allow(unused_imports)]
+pub(crate) use remote::{Auth, FetchError, Remote, fetch, open_local};
 pub(crate) use tree::GitTree;
 
 /// A git object id (a commit or a blob) as the rest of goalpost holds it: compared, hashed
@@ -98,7 +103,12 @@ pub(crate) struct Repo {
     /// The project root relative to the work tree, with `/` and a trailing `/`, or "".
     prefix: String,
     /// The project root on disk (canonical), for links in a revision with absolute targets.
+    /// For an upstream's repository a relative path, which no absolute target lies below.
     root: PathBuf,
+    /// The temporary directory of a fetched repository, removed when the last clone of
+    /// this (and the last tree read from it) is dropped. After `repo`, so that the
+    /// repository is closed first.
+    temp: Option<Arc<remote::TempDir>>,
 }
 
 /// The repository, held for one stretch of git work (watched for stalls, see [`watchdog`]).
@@ -154,7 +164,27 @@ impl Repo {
             repo: Arc::new(Mutex::new(repo)),
             prefix,
             root,
+            temp: None,
         })
+    }
+
+    /// Another repository, read only as an object database (SPEC 13): its trees from the
+    /// top (prefix ""), and an absolute link in them never leads to a file (nothing on this
+    /// machine is "inside" an upstream). `temp` is the directory it lives in, if goalpost made it.
+    fn upstream(repo: Repository, temp: Option<remote::TempDir>) -> Repo {
+        Repo {
+            repo: Arc::new(Mutex::new(repo)),
+            prefix: String::new(),
+            // Relative: `Path::strip_prefix` of an absolute path by it always fails.
+            root: PathBuf::from("upstream"),
+            temp: temp.map(Arc::new),
+        }
+    }
+
+    /// Where a fetched repository's temporary directory is.
+    #[cfg(test)]
+    pub(crate) fn temp_dir(&self) -> Option<PathBuf> {
+        self.temp.as_ref().map(|t| t.path().to_owned())
     }
 
     /// The project root relative to the git work tree ("" at the top).
@@ -324,7 +354,8 @@ impl Repo {
             self.prefix.clone(),
             self.root.clone(),
             rev.clone(),
-        ))
+        )
+        .keeping(self.temp.clone()))
     }
 }
 

@@ -41,6 +41,9 @@ pub(crate) struct GitTree {
     ahead: Mutex<Option<Arc<Ahead>>>,
     /// Where the tree's links lead, each resolved once (see [`resolve::Memo`]).
     memo: resolve::Memo,
+    /// A fetched repository's temporary directory, kept while the tree is (last, so that
+    /// the repository is closed first).
+    _temp: Option<Arc<super::remote::TempDir>>,
 }
 
 /// Fewest files worth a reading thread.
@@ -147,7 +150,14 @@ impl GitTree {
             handoff: None,
             ahead: Mutex::new(None),
             memo: resolve::Memo::default(),
+            _temp: None,
         }
+    }
+
+    /// The tree keeps `temp` (a fetched repository's directory) as long as it lives.
+    pub(super) fn keeping(mut self, temp: Option<Arc<super::remote::TempDir>>) -> GitTree {
+        self._temp = temp;
+        self
     }
 
     /// Makes `older` keep the blobs it reads for `newer`, which takes each one it reads too

@@ -3,20 +3,20 @@
 //! (an instant query that must return exactly one sample) or a CSV file in the repository.
 //! The result is values and troubles per KPI; the command turns values into check-ins.
 //!
-//! Only this module reaches the network, through [`http`] alone, and only at URLs that
+//! Only this module reaches the network, through [`crate::net`] alone, and only at URLs that
 //! goalpost.toml names: a goal file contributes a query, which travels percent-encoded in
 //! the URL's query string. CSV files are read through the one path resolver. A source that
 //! cannot be reached is asked nothing more in the run.
 
 pub(crate) mod csv;
 pub(crate) mod dates;
-pub(crate) mod http;
 pub(crate) mod prometheus;
 
 use crate::config::sources::Source;
 use crate::date::Date;
 use crate::load::source::{self as files, Read, Refused};
 use crate::model::{Goals, KpiId};
+use crate::net as http;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
