@@ -32,8 +32,19 @@ pub(super) fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
         && r.upstream().is_some()
     {
         let i = upstream_target(goals, &r, args.period.as_deref(), ctx.as_of)?;
-        crate::score::score_upstream(super::valid(&checked)?, &mut card, i, (&checked.config).into());
-        let text = show::render_with(goals, &card, None, crate::select::Target::Objective(i), &|_| None);
+        crate::score::score_upstream(
+            super::valid(&checked)?,
+            &mut card,
+            i,
+            (&checked.config).into(),
+        );
+        let text = show::render_with(
+            goals,
+            &card,
+            None,
+            crate::select::Target::Objective(i),
+            &|_| None,
+        );
         out(&super::wrapped(text))?;
         return Ok(exit::OK);
     }
@@ -71,7 +82,9 @@ fn upstream_target(
     as_of: Date,
 ) -> Result<ObjectiveId, super::Failure> {
     let Ref::Item { team, id } = r else {
-        return Err(super::Failure::Usage(format!("`{r}`: show takes an upstream objective")));
+        return Err(super::Failure::Usage(format!(
+            "`{r}`: show takes an upstream objective"
+        )));
     };
     let mut found: Vec<ObjectiveId> = goals
         .upstream_objective_ids()

@@ -10,7 +10,7 @@ use super::{CmdResult, Ctx, Failure, exit, out, plural};
 use crate::config::upstreams::{Location, Upstream};
 use crate::diag::Severity;
 use crate::diff::{Side, compare};
-use crate::git::remote::{Auth, FetchError, Remote};
+use crate::git::{Auth, FetchError, Remote};
 use crate::load::upstream::{LOCK, Lock, short};
 use crate::model::Valid;
 use crate::report::diff::{self, Header};
@@ -134,11 +134,9 @@ fn update(args: UpdateArgs, ctx: &Ctx) -> CmdResult {
         };
         let changes = changes(before.as_ref(), &f.snapshot, ctx);
         match args.format {
-            DiffFormat::Text => texts.push(super::wrapped(diff::text(
-                &header,
-                &changes,
-                ctx.color_out,
-            ))),
+            DiffFormat::Text => {
+                texts.push(super::wrapped(diff::text(&header, &changes, ctx.color_out)))
+            }
             DiffFormat::Markdown => texts.push(diff::markdown(&header, &changes)),
             DiffFormat::Json => {
                 let d: serde_json::Value =
@@ -217,14 +215,14 @@ fn fetch_one(name: &str, up: &Upstream, ctx: &Ctx) -> Result<Fetched, Failure> {
                 (Some(t), Some(user)) => Auth::Basic { user, token: t },
                 (Some(t), None) => Auth::Bearer(t),
             };
-            crate::git::remote::fetch(&Remote {
+            crate::git::fetch(&Remote {
                 url,
                 reference: &up.reference,
                 auth,
                 timeout: std::time::Duration::from_secs(up.timeout_secs),
             })
         }
-        Location::Path(p) => crate::git::remote::open_local(&ctx.root.join(p), &up.reference),
+        Location::Path(p) => crate::git::open_local(&ctx.root.join(p), &up.reference),
     };
     let (repo, rev) = fetched.map_err(|e| {
         let m = format!("upstream `{name}` ({}): {e}", up.location.shown());
@@ -253,11 +251,7 @@ fn fetch_one(name: &str, up: &Upstream, ctx: &Ctx) -> Result<Fetched, Failure> {
 
 /// What changed from the old snapshot (none: everything is new) to the new one, both scored
 /// as of `--as-of` with their own thresholds.
-fn changes(
-    before: Option<&Snapshot>,
-    after: &Snapshot,
-    ctx: &Ctx,
-) -> Vec<crate::diff::ItemChange> {
+fn changes(before: Option<&Snapshot>, after: &Snapshot, ctx: &Ctx) -> Vec<crate::diff::ItemChange> {
     let empty = crate::model::Goals::default();
     let old_goals = before.map_or(&empty, |b| &b.goals);
     let old_th = before.map_or_else(

@@ -145,7 +145,10 @@ pub(crate) fn check(
         };
         if !is_reference(&reference) {
             bad(
-                format!("upstream `{name}`: `{}` is not a branch or tag name", reference.escape_debug()),
+                format!(
+                    "upstream `{name}`: `{}` is not a branch or tag name",
+                    reference.escape_debug()
+                ),
                 "name the branch or tag to follow, such as ref = \"main\"",
             );
             ok = false;
@@ -176,7 +179,9 @@ pub(crate) fn check(
             && (user.is_empty() || user.contains(':') || user.chars().any(char::is_control))
         {
             bad(
-                format!("upstream `{name}`: token_user is empty or holds `:` or control characters"),
+                format!(
+                    "upstream `{name}`: token_user is empty or holds `:` or control characters"
+                ),
                 "token_user is the user name sent with the token, such as \"x-access-token\"",
             );
             ok = false;

@@ -42,14 +42,16 @@ impl Finding for Breached {
 fn check(input: &Input, out: &mut Report) {
     let Input { goals, card, .. } = *input;
     // A dropped objective is no longer pursued: its guardrails guard nothing (SPEC 3.4).
-    for (o, _) in goals
+    for (o, s) in goals
         .objectives
         .iter()
         .zip(&card.objectives)
         .filter(|(o, s)| o.period.contains(card.as_of) && s.status != Status::Dropped)
     {
-        for &k in &o.guardrails {
-            if card.kpi(k).status == KpiStatus::Critical {
+        // As scored for the objective (an open one's T_K is the as-of date): also a
+        // guardrail in an upstream snapshot (SPEC 13), which has no entry of its own.
+        for (&k, &status) in o.guardrails.iter().zip(&s.guardrails) {
+            if status == KpiStatus::Critical {
                 let finding = Breached {
                     kpi: goals.kpi(k).reference(),
                     objective: o.reference(),

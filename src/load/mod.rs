@@ -294,7 +294,9 @@ fn load_inner(
     let mut paths: Vec<String> = Vec::new();
     // `upstreams/` holds other repositories' goals (SPEC 13), never this one's own.
     let upstreams = format!("{}/", crate::config::upstreams::DIR);
-    let entries = entries.into_iter().filter(|e| !e.path().starts_with(&upstreams));
+    let entries = entries
+        .into_iter()
+        .filter(|e| !e.path().starts_with(&upstreams));
     for (i, entry) in entries.enumerate() {
         if i == max_files {
             let file = push_source(&mut loaded.sources, entry.path().to_owned(), String::new());

@@ -84,16 +84,20 @@ shape!(
         ]
     })
 );
-shape!(KpiRef, "A KPI reference, `team/kpi`.", |_g| json_schema!({
-    "type": "string",
-    "pattern": format!("^{SLUG}/{SLUG}$")
-}));
 shape!(
-    ObjectiveRef,
-    "An objective reference, `team/objective`.",
+    KpiRef,
+    "A KPI reference, `team/kpi`, or `NAME:team/kpi` for a KPI of upstream NAME.",
     |_g| json_schema!({
         "type": "string",
-        "pattern": format!("^{SLUG}/{SLUG}$")
+        "pattern": format!("^({SLUG}:)?{SLUG}/{SLUG}$")
+    })
+);
+shape!(
+    ObjectiveRef,
+    "An objective reference, `team/objective`, or `NAME:team/objective` for an objective of upstream NAME.",
+    |_g| json_schema!({
+        "type": "string",
+        "pattern": format!("^({SLUG}:)?{SLUG}/{SLUG}$")
     })
 );
 shape!(

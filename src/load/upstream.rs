@@ -159,7 +159,11 @@ impl Source for Snapshotted<'_> {
     }
 
     fn describe(&self) -> String {
-        format!("{} of {}", self.prefix.trim_end_matches('/'), self.inner.describe())
+        format!(
+            "{} of {}",
+            self.prefix.trim_end_matches('/'),
+            self.inner.describe()
+        )
     }
 }
 
@@ -188,8 +192,15 @@ pub(crate) fn read(source: &dyn Source, loaded: &mut Loaded) -> Vec<Snapshot> {
 
 /// goalpost.lock, or an empty lock when there is none; `None` when it cannot be used
 /// (reported).
-fn read_lock(source: &dyn Source, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<Lock> {
-    let fail = |sources: &mut Sources, diags: &mut Vec<Diagnostic>, text: String, message: String| {
+fn read_lock(
+    source: &dyn Source,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Lock> {
+    let fail = |sources: &mut Sources,
+                diags: &mut Vec<Diagnostic>,
+                text: String,
+                message: String| {
         let file = push_source(sources, LOCK.to_owned(), text);
         diags.push(
             Diagnostic::new(Code::UpstreamModified, Span { file, line: 1, col: 1, ..Span::default() }, message)
@@ -204,14 +215,39 @@ fn read_lock(source: &dyn Source, sources: &mut Sources, diags: &mut Vec<Diagnos
             match decode(&bytes, file) {
                 Ok(text) => match Lock::parse(&text) {
                     Ok(lock) => Some(lock),
-                    Err(why) => fail(sources, diags, text, format!("goalpost.lock cannot be read: {why}")),
+                    Err(why) => fail(
+                        sources,
+                        diags,
+                        text,
+                        format!("goalpost.lock cannot be read: {why}"),
+                    ),
                 },
-                Err(_) => fail(sources, diags, String::new(), "goalpost.lock is not UTF-8 text".to_owned()),
+                Err(_) => fail(
+                    sources,
+                    diags,
+                    String::new(),
+                    "goalpost.lock is not UTF-8 text".to_owned(),
+                ),
             }
         }
-        Ok(Read::TooLarge(n)) => fail(sources, diags, String::new(), format!("goalpost.lock is {n} bytes; the limit is {MAX_FILE_BYTES}")),
-        Ok(Read::Refused(_)) => fail(sources, diags, String::new(), "goalpost.lock is a link; goalpost does not follow it".to_owned()),
-        Err(e) => fail(sources, diags, String::new(), format!("goalpost.lock cannot be read: {e}")),
+        Ok(Read::TooLarge(n)) => fail(
+            sources,
+            diags,
+            String::new(),
+            format!("goalpost.lock is {n} bytes; the limit is {MAX_FILE_BYTES}"),
+        ),
+        Ok(Read::Refused(_)) => fail(
+            sources,
+            diags,
+            String::new(),
+            "goalpost.lock is a link; goalpost does not follow it".to_owned(),
+        ),
+        Err(e) => fail(
+            sources,
+            diags,
+            String::new(),
+            format!("goalpost.lock cannot be read: {e}"),
+        ),
     }
 }
 
@@ -232,10 +268,19 @@ fn snapshot(source: &dyn Source, name: &str, pin: &Pinned, loaded: &mut Loaded) 
             }
         }
         Err(LoadError::Io { path, source: e }) => {
-            let file = push_source(&mut loaded.sources, format!("{}{path}", tree.prefix), String::new());
+            let file = push_source(
+                &mut loaded.sources,
+                format!("{}{path}", tree.prefix),
+                String::new(),
+            );
             loaded.diags.push(Diagnostic::new(
                 Code::UpstreamModified,
-                Span { file, line: 1, col: 1, ..Span::default() },
+                Span {
+                    file,
+                    line: 1,
+                    col: 1,
+                    ..Span::default()
+                },
                 format!("the snapshot of upstream `{name}` cannot be read: {e}"),
             ));
             return State::Broken;
@@ -250,8 +295,14 @@ fn snapshot(source: &dyn Source, name: &str, pin: &Pinned, loaded: &mut Loaded) 
     for (path, hash) in &hashes {
         match pin.files.get(path) {
             Some(h) if h.eq_ignore_ascii_case(hash) => {}
-            Some(_) => problems.push((path.clone(), "differs from the version goalpost.lock pins".to_owned())),
-            None => problems.push((path.clone(), "is not part of the snapshot goalpost.lock pins".to_owned())),
+            Some(_) => problems.push((
+                path.clone(),
+                "differs from the version goalpost.lock pins".to_owned(),
+            )),
+            None => problems.push((
+                path.clone(),
+                "is not part of the snapshot goalpost.lock pins".to_owned(),
+            )),
         }
     }
     for path in pin.files.keys() {
@@ -261,7 +312,11 @@ fn snapshot(source: &dyn Source, name: &str, pin: &Pinned, loaded: &mut Loaded) 
     }
     if !problems.is_empty() {
         for (path, why) in problems {
-            let file = push_source(&mut loaded.sources, format!("{}{path}", tree.prefix), String::new());
+            let file = push_source(
+                &mut loaded.sources,
+                format!("{}{path}", tree.prefix),
+                String::new(),
+            );
             loaded.diags.push(
                 Diagnostic::new(
                     Code::UpstreamModified,

@@ -258,7 +258,10 @@ impl<'a> StatusView<'a> {
             .iter()
             .filter(|s| {
                 parents.contains(&s.id)
-                    || goals.objective(s.id).parent.is_some_and(|p| chosen.contains(&p))
+                    || goals
+                        .objective(s.id)
+                        .parent
+                        .is_some_and(|p| chosen.contains(&p))
             })
             .map(|s| ObjectiveRow::new(goals, card, s.id))
             .collect();

@@ -259,7 +259,12 @@ pub fn score(goals: Valid<'_>, t: Date, th: Thresholds) -> Scorecard {
 
 /// Adds upstream objective `id`'s figures to `card` (for `show NAME:team/objective`), with
 /// its upstream's status gaps.
-pub(crate) fn score_upstream(goals: Valid<'_>, card: &mut Scorecard, id: ObjectiveId, th: Thresholds) {
+pub(crate) fn score_upstream(
+    goals: Valid<'_>,
+    card: &mut Scorecard,
+    id: ObjectiveId,
+    th: Thresholds,
+) {
     let goals = goals.goals();
     if !id.is_upstream() || card.upstream.iter().any(|s| s.id == id) {
         return;
@@ -285,7 +290,7 @@ fn upstream_objective(goals: &Goals, id: ObjectiveId, t: Date, th: Thresholds) -
 /// The upstream objectives that these goals touch (SPEC 13), in id order: the parents of
 /// their objectives, and the upstream objectives whose parent is one of theirs (the
 /// roll-up of a repository that vendors its teams).
-pub fn upstream_touched(goals: &Goals) -> Vec<ObjectiveId> {
+pub(crate) fn upstream_touched(goals: &Goals) -> Vec<ObjectiveId> {
     let mut out: Vec<ObjectiveId> = goals
         .objectives
         .iter()

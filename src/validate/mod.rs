@@ -1220,7 +1220,10 @@ impl<'c> Validator<'c> {
                 let d = Diagnostic::new(
                     Code::UpstreamMissing,
                     r.span,
-                    format!("`{}` names upstream `{name}`, which goalpost.toml does not declare", r.value),
+                    format!(
+                        "`{}` names upstream `{name}`, which goalpost.toml does not declare",
+                        r.value
+                    ),
                 );
                 let declared = self.config.upstreams.keys().map(String::as_str);
                 self.push(match suggest(name, declared) {
@@ -1272,12 +1275,17 @@ impl<'c> Validator<'c> {
                     .upstream
                     .objectives
                     .iter()
-                    .filter(|o| o.period.name == period && crate::model::upstream_of(&o.team) == Some(name))
+                    .filter(|o| {
+                        o.period.name == period && crate::model::upstream_of(&o.team) == Some(name)
+                    })
                     .map(|o| o.reference().to_string());
                 let d = Diagnostic::new(
                     Code::UnknownRef,
                     r.span,
-                    format!("`parent` names objective `{}`, which upstream `{name}` (at {at}) does not define", r.value),
+                    format!(
+                        "`parent` names objective `{}`, which upstream `{name}` (at {at}) does not define",
+                        r.value
+                    ),
                 );
                 let d = match self.suggestion(&r.value, candidates) {
                     Some(s) => d.did_you_mean(&s),
@@ -1311,11 +1319,16 @@ impl<'c> Validator<'c> {
         let d = Diagnostic::new(
             Code::UnknownRef,
             r.span,
-            format!("{what} names KPI `{}`, which upstream `{name}` (at {at}) does not define", r.value),
+            format!(
+                "{what} names KPI `{}`, which upstream `{name}` (at {at}) does not define",
+                r.value
+            ),
         );
         let d = match self.suggestion(&r.value, candidates) {
             Some(s) => d.did_you_mean(&s),
-            None => d.help(format!("check the spelling; if it is new upstream, run `goalpost upstream update {name}`")),
+            None => d.help(format!(
+                "check the spelling; if it is new upstream, run `goalpost upstream update {name}`"
+            )),
         };
         self.push(d);
         None
@@ -1421,12 +1434,13 @@ impl<'c> Validator<'c> {
                 state[cur] = walk;
                 path.push(cur);
                 match &objectives[cur].0.parent {
-                    Some(next) => cur = next.index(),
-                    None => break,
+                    // An upstream parent ends the walk: a cycle cannot leave the repository.
+                    Some(next) if !next.is_upstream() => cur = next.index(),
+                    _ => break,
                 }
             }
             if state[cur] == walk
-                && objectives[cur].0.parent.is_some()
+                && objectives[cur].0.parent.is_some_and(|p| !p.is_upstream())
                 && let Some(pos) = path.iter().position(|&p| p == cur)
             {
                 self.parent_cycle(objectives, &path[pos..]);

@@ -36,7 +36,9 @@ pub(super) enum Found {
     Missing,
     /// Reported already (modified, unreadable or invalid): refs into it are not judged.
     Broken,
-    Ready { commit: String },
+    Ready {
+        commit: String,
+    },
 }
 
 /// Validates every snapshot and gathers those that validate. Files of the snapshots named

@@ -54,6 +54,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "date", "diag", "config", "fsutil", "text", "load", "check", "checkin", "git", "schema",
         ],
     ),
+    ("upstream", &["config", "fsutil", "load", "validate"]),
     // Outputs.
     (
         "report",

