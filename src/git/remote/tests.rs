@@ -590,3 +590,25 @@ fn opens_local_repositories_as_object_databases() {
         assert!(e.to_string().contains("is not a git repository (a local upstream is read as a repository: its committed files at main, not its work tree)"), "{e}");
     }
 }
+
+/// A measure, not a check: fetches `GOALPOST_FETCH_URL` (branch `main`) and reads every goal
+/// file under `goals` (`cargo test --release --lib fetch_for_measure -- --ignored`).
+#[test]
+#[ignore]
+#[allow(clippy::print_stderr)]
+fn fetch_for_measure() {
+    let Ok(url) = std::env::var("GOALPOST_FETCH_URL") else {
+        return;
+    };
+    let started = Instant::now();
+    let (repo, rev) = fetch(&remote(&url, "main")).unwrap();
+    let fetched = started.elapsed();
+    let t = repo.tree(&rev).unwrap();
+    let files = t.walk(&["goals".to_owned()], 100_000).unwrap();
+    let total: usize = files.iter().map(|e| bytes(&t, e.path()).len()).sum();
+    eprintln!(
+        "fetched in {fetched:?}; read {} files, {total} bytes, in {:?} all told",
+        files.len(),
+        started.elapsed()
+    );
+}
