@@ -8,7 +8,8 @@ use crate::config::upstreams::{DIR, Upstream};
 use crate::load::source::Source;
 use crate::load::upstream::{LOCK, Lock, Pinned, Snapshotted, load_snapshot, sha256};
 use crate::load::{Limits, LoadError};
-use crate::validate::upstream::{Snapshot, validate_snapshot};
+pub(crate) use crate::validate::upstream::Snapshot;
+use crate::validate::upstream::validate_snapshot;
 use std::path::{Path, PathBuf};
 
 /// An upstream read at a commit and validated.

@@ -16,8 +16,7 @@ use crate::model::Valid;
 use crate::report::diff::{self, Header};
 use crate::score::{Thresholds, score};
 use crate::text::safe;
-use crate::upstream::Fetched;
-use crate::validate::upstream::Snapshot;
+use crate::upstream::{Fetched, Snapshot};
 use clap::{Args, Subcommand};
 
 /// Vendor other repositories' goals: `upstream update` pins them under `upstreams/`.

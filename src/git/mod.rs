@@ -12,14 +12,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub(crate) mod commit;
 mod config;
 pub(crate) mod read;
-// Used by `goalpost upstream update`, which is being built on another branch.
-#[allow(dead_code)]
 mod remote;
 mod tree;
 pub(crate) mod watchdog;
 
 pub(crate) use read::{ChangedFile, CommitInfo, Reader, Trees};
-#[allow(unused_imports)]
 pub(crate) use remote::{Auth, FetchError, Remote, fetch, open_local};
 pub(crate) use tree::GitTree;
 

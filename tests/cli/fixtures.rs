@@ -13,6 +13,14 @@ const ELSEWHERE: &[(&str, &str)] = &[
         "check::symlink_leaving_the_repository_is_refused",
     ),
     ("history-rewritten", "git tests (check --base)"),
+    (
+        "upstream-modified",
+        "upstream::a_snapshot_edited_by_hand_is_upstream_modified",
+    ),
+    (
+        "upstream-invalid",
+        "upstream::an_upstream_that_does_not_validate_is_refused_and_nothing_is_written",
+    ),
     ("goalpost-moved", "git tests (check --base)"),
     (
         "closed-period-changed",

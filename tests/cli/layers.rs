@@ -125,6 +125,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "checkin",
             "schema",
             "write",
+            "upstream",
             "report",
             "lifecycle",
             "insights",

@@ -39,6 +39,10 @@ const PARSER_REJECTS: &[&str] = &["duplicate-key", "yaml-syntax"];
 /// lints are never structural and need no line here ([`not_structural`]).
 const NOT_STRUCTURAL: &[(&str, &str)] = &[
     (
+        "upstream-missing",
+        "a well-formed upstream ref; whether a snapshot holds it is not in the file",
+    ),
+    (
         "invalid-encoding",
         "bytes, not structure: Node reads them with replacement characters",
     ),
