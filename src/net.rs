@@ -123,13 +123,8 @@ pub(crate) fn allowed(url: &str, secret: bool) -> Result<(), String> {
 }
 
 fn exchange(url: &str, post: Option<&[u8]>, call: &Call) -> Result<Streamed, String> {
-    // (`pull` still reaches plain http on any host without a token; `upstream update` asks
-    // [`allowed`] first.)
-    if call.authorization.is_some() && !url.starts_with("https://") && !is_loopback(origin(url)) {
-        return Err(
-            "a token is sent only over https (or to this machine); use an https url".to_owned(),
-        );
-    }
+    // SPEC 11, for `pull` and `upstream update` alike: https, or http to this machine.
+    allowed(url, call.authorization.is_some())?;
     let timeout = call.timeout;
     let mut config = ureq::Agent::config_builder();
     if is_loopback(origin(url)) {
@@ -319,6 +314,25 @@ mod tests {
             }
             let _ = is_loopback(origin(&location));
         }
+    }
+
+    /// SPEC 11: `https`, or `http` only to this machine, for every request (`pull`'s too,
+    /// with or without a token). Refused before any connection: 10.255.255.1 is not routed,
+    /// so a connection attempt would only end with the timeout.
+    #[test]
+    fn plain_http_goes_only_to_this_machine() {
+        let started = std::time::Instant::now();
+        let e = get(
+            "http://10.255.255.1:9/api/v1/query",
+            None,
+            Duration::from_secs(5),
+        )
+        .expect_err("plain http to another host is refused");
+        assert!(e.contains("https"), "{e}");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "it tried to connect: {e}"
+        );
     }
 
     #[test]

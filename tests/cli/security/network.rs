@@ -1,5 +1,6 @@
-//! Only `pull` reaches the network (SPEC 10, 11). Every other command, on a repository whose
-//! KPIs name a Prometheus source, opens no connection to it; `pull` connects only to the URL
+//! Only `pull` and `upstream update` reach the network (SPEC 10, 11, 13). Every other
+//! command, on a repository whose KPIs name a Prometheus source and whose goalpost.toml
+//! declares an upstream on the same server, opens no connection to it; `pull` connects only to the URL
 //! goalpost.toml names, follows no redirect to another host, reads a bounded answer and never
 //! prints the token. The servers here are sockets of this test on the loopback interface.
 
@@ -20,7 +21,7 @@ fn repository(url: &str, token_env: Option<&str>) -> tempfile::TempDir {
         (
             "goalpost.toml",
             &format!(
-                "[sources.prom]\nkind = \"prometheus\"\nurl = \"{url}\"\ntimeout_secs = 1\n{token}"
+                "[sources.prom]\nkind = \"prometheus\"\nurl = \"{url}\"\ntimeout_secs = 1\n{token}\n[upstreams.company]\nurl = \"{url}/company\"\nref = \"main\"\ntimeout_secs = 1\n"
             ),
         ),
         ("goals/kpis.yaml", GOALS),
@@ -44,7 +45,7 @@ fn connected(listener: &TcpListener) -> bool {
 }
 
 #[test]
-fn no_command_but_pull_opens_a_connection() {
+fn no_command_but_pull_and_upstream_update_opens_a_connection() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
     listener.set_nonblocking(true).expect("non-blocking");
     let port = listener.local_addr().expect("address").port();
@@ -100,6 +101,22 @@ fn no_command_but_pull_opens_a_connection() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(connected(&listener), "pull did not connect");
+    // And `upstream update` makes one, to the upstream's URL (no answer: exit 3, nothing
+    // written).
+    let o = run_guarded(
+        dir,
+        &["upstream", "update"],
+        &[("GOALPOST_TODAY", TODAY)],
+        60,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(connected(&listener), "upstream update did not connect");
+    assert!(!dir.join("goalpost.lock").exists());
 }
 
 /// A one-thread HTTP server on a loopback port: answers each request with `answer(request
