@@ -25,6 +25,10 @@ pub struct StatusArgs {
     /// no_data, not_started, achieved, missed; for KPIs healthy, warning, critical, no_data.
     #[arg(long, value_name = "STATUS", value_delimiter = ',')]
     pub status: Vec<String>,
+    /// Also list the upstream objectives and KPIs the goals refer to (`NAME:team/id`), and the
+    /// vendored objectives under theirs, with figures from the pinned snapshots.
+    #[arg(long)]
+    pub upstream: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,21 +78,49 @@ pub(super) fn run(args: StatusArgs, ctx: &Ctx) -> CmdResult {
             |k| has(k.score.status.as_str()),
         );
     }
+    // `--upstream` (SPEC 13): the upstream items, apart from this repository's own.
+    let upstream = args
+        .upstream
+        .then(|| StatusView::of_upstream(&view, &card))
+        .filter(|u| {
+            args.format == StatusFormat::Json || !u.objectives.is_empty() || !u.kpis.is_empty()
+        });
+    const UPSTREAM: &str = "Upstream goals (from the snapshots goalpost.lock pins)";
     let text = match args.format {
         // Streamed: at thousands of teams the document is megabytes.
         StatusFormat::Json => {
-            out_with(|w| json::write_status(w, &view))?;
+            out_with(|w| json::write_status_with(w, &view, upstream.as_ref()))?;
             return Ok(exit::OK);
         }
-        StatusFormat::Markdown => markdown::status(&view, crate::text::fit::GITHUB_LIMIT),
-        StatusFormat::Csv => csv::status(&view),
+        StatusFormat::Markdown => {
+            let mut text = markdown::status(&view, crate::text::fit::GITHUB_LIMIT);
+            if let Some(u) = &upstream {
+                text.push_str(&format!("\n## {UPSTREAM}\n\n"));
+                text.push_str(&markdown::status(u, crate::text::fit::GITHUB_LIMIT));
+            }
+            text
+        }
+        StatusFormat::Csv => {
+            let mut text = csv::status(&view);
+            if let Some(u) = &upstream {
+                // The same columns: the rows' refs carry the upstream's name.
+                let rows = csv::status(u);
+                text.push_str(rows.split_once('\n').map_or("", |(_, rest)| rest));
+            }
+            text
+        }
         StatusFormat::Table => {
             let opts = table::TableOptions {
                 color: ctx.color_out,
                 width: terminal_width(),
                 tree: args.tree,
             };
-            table::status(&view, opts)
+            let mut text = table::status(&view, opts);
+            if let Some(u) = &upstream {
+                text.push_str(&format!("\n{UPSTREAM}\n\n"));
+                text.push_str(&table::status(u, opts));
+            }
+            text
         }
     };
     out(&text)?;

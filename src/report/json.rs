@@ -25,6 +25,26 @@ pub struct StatusJson<'a> {
     pub attention: Vec<AttentionJson>,
     pub objectives: Rows<'a, ObjectiveRow<'a>, ObjectiveJson<'a>>,
     pub kpis: Rows<'a, KpiRow<'a>, KpiJson<'a>>,
+    /// With `status --upstream` (SPEC 13), else null: the upstream objectives and KPIs
+    /// these goals refer to, and the vendored objectives under theirs, with figures from the
+    /// snapshots. Never counted in `summary` or `attention`.
+    pub upstream: Option<UpstreamJson<'a>>,
+}
+
+/// The upstream items of `status --upstream` (SPEC 13).
+#[derive(Serialize, JsonSchema)]
+pub struct UpstreamJson<'a> {
+    /// Each upstream snapshot read, with the commit goalpost.lock pins.
+    pub pins: Vec<PinJson<'a>>,
+    pub objectives: Rows<'a, ObjectiveRow<'a>, ObjectiveJson<'a>>,
+    pub kpis: Rows<'a, KpiRow<'a>, KpiJson<'a>>,
+}
+
+/// An upstream snapshot and its pin.
+#[derive(Serialize, JsonSchema)]
+pub struct PinJson<'a> {
+    pub name: &'a str,
+    pub commit: &'a str,
 }
 
 /// A list of rows serialised one at a time as `J` (built from each row, written, dropped):
@@ -434,6 +454,15 @@ pub fn write_status<W: std::io::Write + ?Sized>(
     w: &mut W,
     view: &StatusView,
 ) -> std::io::Result<()> {
+    write_status_with(w, view, None)
+}
+
+/// [`write_status`], with the upstream items of `status --upstream` (SPEC 13).
+pub fn write_status_with<W: std::io::Write + ?Sized>(
+    w: &mut W,
+    view: &StatusView,
+    upstream: Option<&StatusView>,
+) -> std::io::Result<()> {
     let doc = StatusJson {
         format_version: super::FormatVersion,
         as_of: view.as_of,
@@ -466,6 +495,26 @@ pub fn write_status<W: std::io::Write + ?Sized>(
             rows: &view.kpis,
             to_json: kpi,
         },
+        upstream: upstream.map(|u| UpstreamJson {
+            pins: u
+                .goals
+                .upstream
+                .pins
+                .iter()
+                .map(|p| PinJson {
+                    name: &p.name,
+                    commit: &p.commit,
+                })
+                .collect(),
+            objectives: Rows {
+                rows: &u.objectives,
+                to_json: objective,
+            },
+            kpis: Rows {
+                rows: &u.kpis,
+                to_json: kpi,
+            },
+        }),
     };
     super::wire::to_writer_pretty(&mut *w, &doc)?;
     w.write_all(b"\n")

@@ -286,6 +286,34 @@ impl<'a> StatusView<'a> {
         }
     }
 
+    /// The upstream items of `status --upstream` (SPEC 13): the upstream objectives next to
+    /// `view`'s (see [`StatusView::upstream`]) and the upstream KPIs the goals name, with no
+    /// attention list or summary (upstream items are never counted here).
+    pub fn of_upstream(view: &StatusView<'a>, card: &'a Scorecard) -> StatusView<'a> {
+        let goals = view.goals;
+        let objectives = view
+            .upstream
+            .iter()
+            .map(|r| ObjectiveRow::new(goals, card, r.id))
+            .collect();
+        let kpis = card
+            .upstream_kpis
+            .iter()
+            .map(|s| KpiRow::new(goals, card, s.id))
+            .collect();
+        StatusView {
+            as_of: card.as_of,
+            goals,
+            objectives,
+            kpis,
+            attention: Vec::new(),
+            open_summary: Vec::new(),
+            since: None,
+            insights_html: None,
+            upstream: Vec::new(),
+        }
+    }
+
     /// Runs of objectives that share a period and team (objectives are sorted so), each run
     /// a section of a human report, in the order of SPEC 12: open periods first (by end
     /// date), then those not started (by start), then closed ones (most recent first); teams

@@ -156,6 +156,8 @@ pub struct Scorecard {
     /// The upstream objectives the goals touch ([`upstream_touched`]), by id: scored from
     /// their snapshot with their upstream's status gaps, shown, never counted (SPEC 13).
     pub upstream: Vec<ObjectiveScore>,
+    /// The upstream KPIs the goals name (`guardrails`, `kpi:`), by id, as of the date.
+    pub upstream_kpis: Vec<KpiScore>,
 }
 
 impl Scorecard {
@@ -169,7 +171,13 @@ impl Scorecard {
         &self.objectives[id.index()]
     }
 
+    /// A KPI's figures; an upstream one must be among those the goals name
+    /// ([`upstream_kpis_named`]).
     pub fn kpi(&self, id: KpiId) -> &KpiScore {
+        if id.is_upstream() {
+            let at = self.upstream_kpis.binary_search_by_key(&id, |s| s.id);
+            return &self.upstream_kpis[at.expect("an upstream KPI the goals name")];
+        }
         &self.kpis[id.index()]
     }
 
@@ -249,12 +257,35 @@ pub fn score(goals: Valid<'_>, t: Date, th: Thresholds) -> Scorecard {
         .into_iter()
         .map(|id| upstream_objective(goals, id, t, th))
         .collect();
+    let upstream_kpis = upstream_kpis_named(goals)
+        .into_iter()
+        .map(|id| kpi(id, goals.kpi(id), t))
+        .collect();
     Scorecard {
         as_of: t,
         objectives,
         kpis,
         upstream,
+        upstream_kpis,
     }
+}
+
+/// The upstream KPIs these goals name in `guardrails` and `kpi:` (SPEC 13), in id order.
+pub(crate) fn upstream_kpis_named(goals: &Goals) -> Vec<KpiId> {
+    let mut out: Vec<KpiId> = goals
+        .objectives
+        .iter()
+        .flat_map(|o| {
+            o.guardrails
+                .iter()
+                .copied()
+                .chain(o.key_results.iter().filter_map(|k| k.kpi))
+        })
+        .filter(|k| k.is_upstream())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Adds upstream objective `id`'s figures to `card` (for `show NAME:team/objective`), with

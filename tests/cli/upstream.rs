@@ -550,3 +550,52 @@ fn upstream_config_is_checked() {
     assert!(err.contains("not a branch or tag"), "{err}");
     assert!(err.contains("leaves the repository"), "{err}");
 }
+
+#[test]
+fn status_upstream_lists_the_referenced_upstream_goals_apart() {
+    let (top, commit) = two_repos();
+    let growth = top.path().join("growth");
+    ok(&run(&growth, &["upstream", "update"]));
+    // Plain status: only this repository's goals, and `upstream` is null in JSON.
+    let o = run(&growth, &["status", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["upstream"].is_null(), "{v}");
+    // With --upstream: the parent and the KPI the goals name, from the snapshot, apart.
+    let o = run(&growth, &["status", "--upstream", "--format", "json"]);
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let u = &v["upstream"];
+    assert_eq!(u["pins"][0]["name"], "company", "{u}");
+    assert_eq!(u["pins"][0]["commit"], commit.as_str(), "{u}");
+    assert_eq!(u["objectives"][0]["ref"], "company:company/grow", "{u}");
+    assert_eq!(u["kpis"][0]["ref"], "company:company/nps", "{u}");
+    assert_eq!(u["kpis"][0]["value"], 44.0, "{u}");
+    assert_eq!(v["objectives"].as_array().unwrap().len(), 1);
+    assert!(v["attention"].to_string().find("company:").is_none(), "{v}");
+    // The document keeps to the committed schema.
+    if let Some(cj) = crate::tools::check_jsonschema() {
+        let file = top.path().join("status.json");
+        std::fs::write(&file, &o.stdout).unwrap();
+        let c = Command::new(cj)
+            .arg("--schemafile")
+            .arg(root().join("schema/output/status.schema.json"))
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(c.status.success(), "{}{}", stdout(&c), stderr(&c));
+    } else {
+        crate::tools::missing(
+            "status_upstream_lists_the_referenced_upstream_goals_apart",
+            "check-jsonschema (PyPI)",
+        );
+    }
+    for format in ["table", "markdown", "csv"] {
+        let o = run(&growth, &["status", "--upstream", "--format", format]);
+        ok(&o);
+        let out = stdout(&o);
+        assert!(out.contains("company:company/grow"), "{format}: {out}");
+        assert!(out.contains("company:company/nps"), "{format}: {out}");
+        let plain = stdout(&run(&growth, &["status", "--format", format]));
+        assert!(!plain.contains("company:company/nps"), "{format}: {plain}");
+    }
+}
