@@ -203,3 +203,71 @@ fn stage(dir: &Path, files: &[(String, String)]) -> Result<(), WriteError> {
     }
     Ok(())
 }
+
+/// What changed from the snapshot `before` (none: everything is new) to `after` (none:
+/// everything went), both scored as of `as_of` with their own thresholds.
+pub(crate) fn changes(
+    before: Option<&Snapshot>,
+    after: Option<&Snapshot>,
+    as_of: crate::date::Date,
+) -> Vec<crate::diff::ItemChange> {
+    use crate::score::{Thresholds, score};
+    let empty = crate::model::Goals::default();
+    let (old_goals, new_goals) = (
+        before.map_or(&empty, |s| &s.goals),
+        after.map_or(&empty, |s| &s.goals),
+    );
+    let th =
+        |s: Option<&Snapshot>| s.map_or_else(Thresholds::default, |s| Thresholds::from(&s.config));
+    let (Some(old), Some(new)) = (
+        crate::model::Valid::of(old_goals, before.map_or(&[], |s| &s.diags)),
+        crate::model::Valid::of(new_goals, after.map_or(&[], |s| &s.diags)),
+    ) else {
+        return Vec::new();
+    };
+    let old_card = score(old, as_of, th(before));
+    let new_card = score(new, as_of, th(after));
+    crate::diff::compare(
+        crate::diff::Side::scored(old_goals, &old_card),
+        crate::diff::Side::scored(new_goals, &new_card),
+        as_of,
+    )
+}
+
+/// The upstreams whose pin differs between two versions of this repository (each read
+/// from its source, with its goals as validated there), with what changed in their
+/// snapshots (SPEC 13: `diff` shows a bump as upstream changes). In name order.
+pub(crate) fn bumps(
+    (base, base_goals, base_config): (&dyn Source, &crate::model::Goals, &crate::config::Config),
+    (head, head_goals, head_config): (&dyn Source, &crate::model::Goals, &crate::config::Config),
+    as_of: crate::date::Date,
+) -> Vec<crate::diff::UpstreamChanges> {
+    let pin = |g: &crate::model::Goals, name: &str| {
+        g.upstream
+            .pins
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.commit.clone())
+    };
+    let names: std::collections::BTreeSet<&String> = base_config
+        .upstreams
+        .keys()
+        .chain(head_config.upstreams.keys())
+        .collect();
+    let mut out = Vec::new();
+    for name in names {
+        let (before, after) = (pin(base_goals, name), pin(head_goals, name));
+        if before == after {
+            continue;
+        }
+        let old = before.as_ref().and_then(|_| current(base, name));
+        let new = after.as_ref().and_then(|_| current(head, name));
+        out.push(crate::diff::UpstreamChanges {
+            name: name.clone(),
+            before,
+            after,
+            changes: changes(old.as_ref(), new.as_ref(), as_of),
+        });
+    }
+    out
+}

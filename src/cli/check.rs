@@ -115,6 +115,31 @@ pub(super) fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
             plural(note.errors, "error")
         );
     }
+    // A bump of an upstream's pin is said, with how much changed there (SPEC 13).
+    if let (Some((tree, rev)), Some(old)) = (&base, &old)
+        && args.format == CheckFormat::Human
+    {
+        let bumps = crate::upstream::bumps(
+            (tree, &old.goals, &old.config),
+            (source.as_ref(), &checked.goals, &checked.config),
+            ctx.as_of,
+        );
+        for b in bumps {
+            let pin = |c: &Option<String>| {
+                c.as_deref().map_or("no snapshot".to_owned(), |c| {
+                    c[..c.len().min(10)].to_owned()
+                })
+            };
+            eprintln!(
+                "note: upstream `{}` moves from {} to {}: {} (`goalpost diff {}` lists them)",
+                b.name,
+                pin(&b.before),
+                pin(&b.after),
+                plural(b.changes.len(), "changed item"),
+                safe::human(&rev.name)
+            );
+        }
+    }
     crate::diag::sort(&mut checked.diags);
     if args.deny_warnings {
         for d in &mut checked.diags {

@@ -82,10 +82,21 @@ pub(super) fn run(args: DiffArgs, ctx: &Ctx) -> CmdResult {
         Side::scored(&head.goals, &head_card),
         ctx.as_of,
     );
+    // A bump of an upstream's pin shows as that upstream's changes (SPEC 13).
+    let upstreams = crate::upstream::bumps(
+        (&base_tree, &base.goals, &base.config),
+        (head_source.as_ref(), &head.goals, &head.config),
+        ctx.as_of,
+    );
     out(&match args.format {
-        DiffFormat::Text => super::wrapped(diff::text(&header, &changes, ctx.color_out)),
-        DiffFormat::Markdown => diff::markdown(&header, &changes),
-        DiffFormat::Json => diff::json(&header, &changes),
+        DiffFormat::Text => super::wrapped(diff::text_with(
+            &header,
+            &changes,
+            &upstreams,
+            ctx.color_out,
+        )),
+        DiffFormat::Markdown => diff::markdown_with(&header, &changes, &upstreams),
+        DiffFormat::Json => diff::json_with(&header, &changes, &upstreams),
     })?;
     // The process ends here: freeing both sides item by item is left to it.
     std::mem::forget((base, head, base_card, head_card, changes));

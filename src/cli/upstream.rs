@@ -9,14 +9,11 @@ use super::diff::DiffFormat;
 use super::{CmdResult, Ctx, Failure, exit, out, plural};
 use crate::config::upstreams::{Location, Upstream};
 use crate::diag::Severity;
-use crate::diff::{Side, compare};
 use crate::git::{Auth, FetchError, Remote};
 use crate::load::upstream::{LOCK, Lock, short};
-use crate::model::Valid;
 use crate::report::diff::{self, Header};
-use crate::score::{Thresholds, score};
 use crate::text::safe;
-use crate::upstream::{Fetched, Snapshot};
+use crate::upstream::Fetched;
 use clap::{Args, Subcommand};
 
 /// Vendor other repositories' goals: `upstream update` pins them under `upstreams/`.
@@ -131,7 +128,7 @@ fn update(args: UpdateArgs, ctx: &Ctx) -> CmdResult {
             head_commit: Some(f.commit.clone()),
             as_of: ctx.as_of,
         };
-        let changes = changes(before.as_ref(), &f.snapshot, ctx);
+        let changes = crate::upstream::changes(before.as_ref(), Some(&f.snapshot), ctx.as_of);
         match args.format {
             DiffFormat::Text => {
                 texts.push(super::wrapped(diff::text(&header, &changes, ctx.color_out)))
@@ -246,28 +243,4 @@ fn fetch_one(name: &str, up: &Upstream, ctx: &Ctx) -> Result<Fetched, Failure> {
             "upstream `{name}`: cannot read {path}: {source}"
         )),
     })
-}
-
-/// What changed from the old snapshot (none: everything is new) to the new one, both scored
-/// as of `--as-of` with their own thresholds.
-fn changes(before: Option<&Snapshot>, after: &Snapshot, ctx: &Ctx) -> Vec<crate::diff::ItemChange> {
-    let empty = crate::model::Goals::default();
-    let old_goals = before.map_or(&empty, |b| &b.goals);
-    let old_th = before.map_or_else(
-        || Thresholds::from(&after.config),
-        |b| Thresholds::from(&b.config),
-    );
-    let (Some(old), Some(new)) = (
-        Valid::of(old_goals, &[]),
-        Valid::of(&after.goals, &after.diags),
-    ) else {
-        return Vec::new();
-    };
-    let old_card = score(old, ctx.as_of, old_th);
-    let new_card = score(new, ctx.as_of, Thresholds::from(&after.config));
-    compare(
-        Side::scored(old_goals, &old_card),
-        Side::scored(&after.goals, &new_card),
-        ctx.as_of,
-    )
 }

@@ -25,6 +25,18 @@ use crate::model::*;
 use crate::score::Scorecard;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// What changed in an upstream snapshot between two versions of this repository (SPEC 13:
+/// a bump of its pin shows as upstream changes).
+#[derive(Debug, Clone)]
+pub(crate) struct UpstreamChanges {
+    pub name: String,
+    /// The commit pinned on the older side; `None` when it had no snapshot.
+    pub before: Option<String>,
+    /// The commit pinned on the newer side; `None` when it has no snapshot.
+    pub after: Option<String>,
+    pub changes: Vec<ItemChange>,
+}
+
 /// One side of a comparison: goals, and their scorecard when figures are wanted.
 #[derive(Clone, Copy)]
 pub(crate) struct Side<'a> {

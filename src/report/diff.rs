@@ -587,6 +587,21 @@ pub(crate) struct DiffJson {
     pub summary: Summary,
     /// Objectives by period, team and id, each followed by its key results, then KPIs.
     pub changes: Vec<ChangeJson>,
+    /// The upstreams whose pin differs between the sides (SPEC 13), in name order, with what
+    /// changed in their snapshots (refs carry the upstream's name).
+    pub upstreams: Vec<UpstreamDiffJson>,
+}
+
+/// A bump of an upstream's pin.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct UpstreamDiffJson {
+    pub name: String,
+    /// The commit pinned on the base side; null when it had no snapshot.
+    pub before: Option<String>,
+    /// The commit pinned on the head side; null when it has none.
+    pub after: Option<String>,
+    pub summary: Summary,
+    pub changes: Vec<ChangeJson>,
 }
 
 /// A threshold that moved: `start`/`target` (key results), `target`/`critical` (KPIs).
@@ -684,8 +699,23 @@ impl From<&ItemChange> for ChangeJson {
 }
 
 impl DiffJson {
-    pub(crate) fn new(h: &Header, changes: &[ItemChange]) -> DiffJson {
+    /// The document of `changes` and the upstream bumps.
+    pub(crate) fn new(
+        h: &Header,
+        changes: &[ItemChange],
+        upstreams: &[crate::diff::UpstreamChanges],
+    ) -> DiffJson {
         DiffJson {
+            upstreams: upstreams
+                .iter()
+                .map(|u| UpstreamDiffJson {
+                    name: u.name.clone(),
+                    before: u.before.clone(),
+                    after: u.after.clone(),
+                    summary: summary(&u.changes),
+                    changes: u.changes.iter().map(ChangeJson::from).collect(),
+                })
+                .collect(),
             format_version: super::FormatVersion,
             base: h.base.clone(),
             base_commit: h.base_commit.clone(),
@@ -700,8 +730,64 @@ impl DiffJson {
 
 /// The JSON document ([`DiffJson`]).
 pub(crate) fn json(h: &Header, changes: &[ItemChange]) -> String {
-    let mut s = super::wire::to_string_pretty(&DiffJson::new(h, changes))
+    json_with(h, changes, &[])
+}
+
+/// [`json`] with the upstream bumps (SPEC 13).
+pub(crate) fn json_with(
+    h: &Header,
+    changes: &[ItemChange],
+    upstreams: &[crate::diff::UpstreamChanges],
+) -> String {
+    let mut s = super::wire::to_string_pretty(&DiffJson::new(h, changes, upstreams))
         .expect("diff values serialise: finite numbers");
     s.push('\n');
     s
+}
+
+/// The header of an upstream's own changes: its two pins.
+fn upstream_header(h: &Header, u: &crate::diff::UpstreamChanges) -> Header {
+    Header {
+        base: format!("upstream {}", u.name),
+        base_commit: u.before.clone().unwrap_or_else(|| "none".to_owned()),
+        head: format!("upstream {}", u.name),
+        head_commit: Some(u.after.clone().unwrap_or_else(|| "none".to_owned())),
+        as_of: h.as_of,
+    }
+}
+
+/// [`text`], then each upstream bump's changes (SPEC 13).
+pub(crate) fn text_with(
+    h: &Header,
+    changes: &[ItemChange],
+    upstreams: &[crate::diff::UpstreamChanges],
+    color: bool,
+) -> String {
+    let mut out = text(h, changes, color);
+    for u in upstreams {
+        out.push('\n');
+        out.push_str(&text(&upstream_header(h, u), &u.changes, color));
+    }
+    out
+}
+
+/// [`markdown`], then each upstream bump's changes, all within GitHub's limit: the
+/// repository's own changes get what the bumps leave (each bump at most a quarter of it).
+pub(crate) fn markdown_with(
+    h: &Header,
+    changes: &[ItemChange],
+    upstreams: &[crate::diff::UpstreamChanges],
+) -> String {
+    let per = GITHUB_LIMIT / 4 / upstreams.len().max(1);
+    let tails: Vec<String> = upstreams
+        .iter()
+        .map(|u| markdown_within(&upstream_header(h, u), &u.changes, per))
+        .collect();
+    let used: usize = tails.iter().map(|t| t.len() + 1).sum();
+    let mut out = markdown_within(h, changes, GITHUB_LIMIT.saturating_sub(used));
+    for t in tails {
+        out.push('\n');
+        out.push_str(&t);
+    }
+    out
 }

@@ -54,7 +54,12 @@ const LAYERS: &[(&str, &[&str])] = &[
             "date", "diag", "config", "fsutil", "text", "load", "check", "checkin", "git", "schema",
         ],
     ),
-    ("upstream", &["config", "fsutil", "load", "validate"]),
+    (
+        "upstream",
+        &[
+            "date", "config", "fsutil", "model", "load", "validate", "score", "diff",
+        ],
+    ),
     // Outputs.
     (
         "report",

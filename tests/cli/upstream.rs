@@ -396,6 +396,36 @@ fn revisions_read_their_own_snapshot_and_lock() {
     commit_all(&growth, "bump company");
     let o = run(&growth, &["check", "--base", &first]);
     ok(&o);
+    // The bump shows as upstream changes: `check --base` says so, `diff` lists them.
+    assert!(
+        stderr(&o).contains("note: upstream `company` moves from"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&growth, &["diff", &first, "HEAD"]);
+    ok(&o);
+    let out = stdout(&o);
+    assert!(out.contains("upstream company"), "{out}");
+    assert!(out.contains("company:company/expand"), "{out}");
+    let o = run(&growth, &["diff", &first, "HEAD", "--format", "json"]);
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["upstreams"][0]["name"], "company", "{v}");
+    assert!(
+        v["upstreams"][0]["changes"]
+            .to_string()
+            .contains("company:company/expand"),
+        "{v}"
+    );
+    // The repository's own change (the realigned parent) is listed as usual.
+    assert!(
+        v["changes"].to_string().contains("growth/activation"),
+        "{v}"
+    );
+    // No bump, no upstream section.
+    let o = run(&growth, &["diff", "HEAD", "HEAD", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["upstreams"], serde_json::json!([]), "{v}");
 }
 
 #[test]
