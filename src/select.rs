@@ -176,6 +176,12 @@ pub(crate) fn resolve(
         }
         None => {}
     }
+    // An upstream's item (SPEC 13): read here from its snapshot, changed only upstream.
+    if let Some(upstream) = parsed.as_ref().and_then(Ref::upstream) {
+        return Err(SelectError(format!(
+            "`{reference}` is an item of upstream `{upstream}`: its goals are changed and checked in in their own repository (`goalpost show` shows its objectives here)"
+        )));
+    }
     // The ref exists, in other periods than the one asked for: name them, rather than
     // suggest the same ref again.
     if let (Some(p), Some(r)) = (period, &parsed) {

@@ -597,20 +597,19 @@ pub(crate) fn refused_link(r: &crate::load::source::Refused, color: bool) -> Fai
 /// Prints the errors (not the warnings) of `checked` on stderr and returns how many there
 /// were; the caller adds its own closing line.
 pub(crate) fn print_errors(checked: &Checked, ctx: &Ctx) -> usize {
-    let errors: Vec<Diagnostic> = checked
-        .diags
+    print_error_diags(&checked.diags, &checked.sources, ctx)
+}
+
+/// Prints the errors among `diags` (read from `sources`) on stderr; returns how many.
+pub(crate) fn print_error_diags(diags: &[Diagnostic], sources: &Sources, ctx: &Ctx) -> usize {
+    let errors: Vec<Diagnostic> = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .cloned()
         .collect();
     eprint!(
         "{}",
-        diagnostics::human(
-            &errors,
-            &checked.sources,
-            ctx.color_err,
-            ctx.max_diagnostics
-        )
+        diagnostics::human(&errors, sources, ctx.color_err, ctx.max_diagnostics)
     );
     errors.len()
 }

@@ -8,7 +8,6 @@
 use super::diff::DiffFormat;
 use super::{CmdResult, Ctx, Failure, exit, out, plural};
 use crate::config::upstreams::{Location, Upstream};
-use crate::diag::Severity;
 use crate::git::{Auth, FetchError, Remote};
 use crate::load::upstream::{LOCK, Lock, short};
 use crate::report::diff::{self, Header};
@@ -89,26 +88,11 @@ fn update(args: UpdateArgs, ctx: &Ctx) -> CmdResult {
         let up = &config.upstreams[*name];
         let f = fetch_one(name, up, ctx)?;
         if !f.snapshot.is_valid() {
-            let errors: Vec<_> = f
-                .snapshot
-                .diags
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .cloned()
-                .collect();
-            eprint!(
-                "{}",
-                crate::report::diagnostics::human(
-                    &errors,
-                    &f.snapshot.sources,
-                    ctx.color_err,
-                    ctx.max_diagnostics
-                )
-            );
+            let n = super::print_error_diags(&f.snapshot.diags, &f.snapshot.sources, ctx);
             eprintln!(
                 "error: upstream `{name}` at {} has {} in its goal files; nothing was written (fix them upstream, then update again)",
                 short(&f.commit),
-                plural(errors.len(), "error")
+                plural(n, "error")
             );
             return Ok(exit::FINDINGS);
         }

@@ -190,6 +190,20 @@ fn a_local_upstream_is_vendored_pinned_and_resolved() {
     assert!(out.contains("growth/activation"), "{out}");
     let o = run(&growth, &["show", "company:company/nope"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // Upstream items are never appended to: a check-in is refused, saying why.
+    let log = std::fs::read(growth.join("goals/growth/2026-q4.yaml")).unwrap();
+    let o = run(&growth, &["checkin", "company:company/grow/arr", "13"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("item of upstream `company`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!growth.join("goals/checkins.yaml").exists());
+    assert_eq!(
+        std::fs::read(growth.join("goals/growth/2026-q4.yaml")).unwrap(),
+        log
+    );
 }
 
 #[test]
