@@ -643,3 +643,57 @@ fn status_upstream_lists_the_referenced_upstream_goals_apart() {
         assert!(!plain.contains("company:company/nps"), "{format}: {plain}");
     }
 }
+
+/// `git mktree` of `listing` (lines `MODE TYPE ID\tNAME`) in `dir`; the tree's id.
+fn mktree(dir: &Path, listing: &str) -> String {
+    use std::io::Write as _;
+    let mut child = Command::new("git")
+        .current_dir(dir)
+        .arg("mktree")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(listing.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().expect("git mktree");
+    assert!(o.status.success());
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+#[test]
+fn a_huge_upstream_tree_is_refused_from_its_size() {
+    let (top, _) = two_repos();
+    let company = top.path().join("company");
+    let growth = top.path().join("growth");
+    // `main` of the upstream becomes a commit whose goals tree holds 100,001 entries.
+    let file = git_as(
+        &company,
+        "Ann",
+        &["rev-parse", "HEAD:goals/company/2026-q4.yaml"],
+    );
+    let mut many = String::with_capacity(100_001 * 64);
+    for i in 0..=100_000 {
+        many.push_str(&format!("100644 blob {file}\tn{i}.md\n"));
+    }
+    let goals = mktree(&company, &many);
+    let root = mktree(&company, &format!("040000 tree {goals}\tgoals\n"));
+    let head = git_as(&company, "Ann", &["rev-parse", "HEAD"]);
+    let wide = git_as(
+        &company,
+        "Ann",
+        &["commit-tree", &root, "-p", &head, "-m", "wide"],
+    );
+    git_as(&company, "Ann", &["update-ref", "refs/heads/main", &wide]);
+    let started = std::time::Instant::now();
+    let o = run(&growth, &["upstream", "update"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("resource-limit"), "{}", stderr(&o));
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(!growth.join("upstreams/company").exists());
+    assert!(!growth.join("goalpost.lock").exists());
+}
