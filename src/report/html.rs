@@ -591,7 +591,7 @@ pub fn write_site(view: &StatusView, org: &str, file: &mut PageSink) -> io::Resu
         open_page(w, &title, true)?;
         let top = html! {
             header { h1 { (title) } (summary(&view.summary(), !view.kpis.is_empty())) }
-            main { (attention(view)) (contents(view, Links::Site)) @if let Some(s) = &view.insights_html { (PreEscaped(s)) } }
+            main { (attention(view)) (contents(view, Links::Site)) (across(view)) @if let Some(s) = &view.insights_html { (PreEscaped(s)) } }
         };
         emit(w, top)?;
         close_page(w, view.as_of, true)

@@ -442,9 +442,9 @@ fn revisions_read_their_own_snapshot_and_lock() {
     assert_eq!(v["upstreams"], serde_json::json!([]), "{v}");
 }
 
-#[test]
-fn the_company_sees_every_team_under_its_objectives() {
-    // Three repositories: the company vendors two teams, each aligned to the company.
+/// Three repositories: the company vendors two teams, each aligned to the company (the
+/// roll-up). Returns the directory holding them and the company's.
+fn company_with_teams() -> (tempfile::TempDir, std::path::PathBuf) {
     let (top, _) = two_repos();
     let growth = top.path().join("growth");
     ok(&run(&growth, &["upstream", "update"]));
@@ -470,6 +470,12 @@ fn the_company_sees_every_team_under_its_objectives() {
     );
     write(&company, "goalpost.toml", toml.as_bytes());
     ok(&run(&company, &["upstream", "update"]));
+    (top, company)
+}
+
+#[test]
+fn the_company_sees_every_team_under_its_objectives() {
+    let (_top, company) = company_with_teams();
     assert_eq!(check_json(&company, &[]).0, 0);
     let o = run(&company, &["status", "--tree"]);
     ok(&o);
@@ -696,4 +702,67 @@ fn a_huge_upstream_tree_is_refused_from_its_size() {
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert!(!growth.join("upstreams/company").exists());
     assert!(!growth.join("goalpost.lock").exists());
+}
+
+/// The company's page "Across repositories" in a real browser: at 390, 768 and 1440 px, dark
+/// mode and print, nothing overflows and axe-core finds no violation.
+#[test]
+fn the_across_repositories_page_passes_the_browser_checks() {
+    let Some(node) = crate::tools::node(&["puppeteer-core", "axe-core"]) else {
+        return crate::tools::missing(
+            "the_across_repositories_page_passes_the_browser_checks",
+            "puppeteer-core and axe-core",
+        );
+    };
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|b| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|d| d.join(b))
+                    .find(|p| p.is_file())
+            })
+        });
+    let Some(browser) = browser else {
+        return crate::tools::missing(
+            "the_across_repositories_page_passes_the_browser_checks",
+            "chromium",
+        );
+    };
+    let (top, company) = company_with_teams();
+    let page = top.path().join("company.html");
+    ok(&run(
+        &company,
+        &["report", "--format", "html", "-o", page.to_str().unwrap()],
+    ));
+    assert!(
+        std::fs::read_to_string(&page)
+            .unwrap()
+            .contains("Across repositories")
+    );
+    let shots = top.path().join("shots");
+    std::fs::create_dir(&shots).unwrap();
+    let o = node.script(
+        "browser.cjs",
+        &[browser.as_path(), shots.as_path(), page.as_path()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let found: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    for (name, p) in found["pages"].as_object().expect("pages") {
+        for (width, bad) in p["overflow"].as_object().expect("overflow") {
+            assert_eq!(
+                bad.as_array().map(Vec::len),
+                Some(0),
+                "{name} at {width}: {bad:#}"
+            );
+        }
+        for (width, v) in p["axe"].as_object().expect("axe") {
+            assert_eq!(
+                v.as_array().map(Vec::len),
+                Some(0),
+                "axe, {name} at {width}: {v:#}"
+            );
+        }
+        assert_eq!(p["consoleErrors"], serde_json::json!([]), "{name}");
+    }
 }
