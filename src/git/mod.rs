@@ -512,6 +512,47 @@ mod tests {
         );
     }
 
+    /// A tree object written by hand, as a hostile server can send one: entries named `..`,
+    /// `.` or with a `/` are no names git writes (`git fsck` rejects them; libgit2 itself
+    /// refuses an empty one), and are never walked or read.
+    #[test]
+    fn entries_git_would_never_write_are_skipped() {
+        let (dir, r) = repo_with(&[("goals/a.yaml", Node::File("team: a\n"))]);
+        let repo = Repository::open(dir.path()).expect("the repository");
+        let blob = repo.blob(b"team: evil\n").expect("a blob");
+        let goals = repo
+            .head()
+            .and_then(|h| h.peel_to_tree())
+            .and_then(|t| t.get_path(std::path::Path::new("goals")).map(|e| e.id()))
+            .expect("goals");
+        let mut raw = Vec::new();
+        for (mode, name, id) in [
+            ("40000", "..", goals),
+            ("40000", ".", goals),
+            ("100644", "x/../../e.yaml", blob),
+            ("100644", "a.yaml", blob),
+        ] {
+            raw.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            raw.extend_from_slice(id.as_bytes());
+        }
+        let odb = repo.odb().expect("the object database");
+        let bad_goals = odb.write(git2::ObjectType::Tree, &raw).expect("a raw tree");
+        let mut top = repo.treebuilder(None).expect("a tree builder");
+        top.insert("goals", bad_goals, 0o040000).expect("an entry");
+        let top = repo.find_tree(top.write().expect("the tree")).expect("it");
+        let sig = git2::Signature::now("Test", "test@example.com").expect("a signature");
+        let head = repo.head().and_then(|h| h.peel_to_commit()).expect("HEAD");
+        repo.commit(Some("HEAD"), &sig, &sig, "hostile", &top, &[&head])
+            .expect("a commit");
+        let t = head_tree(&r);
+        let walk = t.walk(&["goals".to_owned()], 100).expect("a walk");
+        assert_eq!(walk, vec![Entry::File("goals/a.yaml".into())]);
+        assert!(matches!(
+            t.read("goals/x/../../e.yaml", 100),
+            Ok(Read::Missing)
+        ));
+    }
+
     #[test]
     fn reads_with_a_size_bound() {
         let (_dir, r) = repo_with(&[("goals/a.yaml", Node::File("team: a\n"))]);

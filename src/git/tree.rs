@@ -266,6 +266,11 @@ impl GitTree {
         let mut out = Vec::with_capacity(tree.len());
         for entry in tree.iter() {
             let Ok(name) = entry.name() else { continue };
+            // Names git never writes (`git fsck` rejects them), which only a hand-made tree
+            // from a hostile server holds: they would name other paths than their own.
+            if name.is_empty() || name == "." || name == ".." || name.contains('/') {
+                continue;
+            }
             let path = if dir.is_empty() {
                 name.to_owned()
             } else {
