@@ -1206,7 +1206,7 @@ impl<'c> Validator<'c> {
                     Diagnostic::new(
                         Code::UpstreamMissing,
                         r.span,
-                        format!("`{}` names upstream `{name}`, which has no snapshot in this repository", r.value),
+                        format!("`{}` names upstream `{name}`, which has no snapshot pinned in goalpost.lock", r.value),
                     )
                     .help(format!("run `goalpost upstream update {name}` and commit `upstreams/{name}/` and goalpost.lock")),
                 );
