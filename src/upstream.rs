@@ -16,9 +16,27 @@ use std::path::{Path, PathBuf};
 pub(crate) struct Fetched {
     pub name: String,
     pub commit: String,
-    /// Each file to write: its path inside the snapshot and its text.
-    pub files: Vec<(String, String)>,
+    /// The files to write: their indexes in `snapshot.sources` (paths inside the snapshot).
+    pub files: Vec<u32>,
     pub snapshot: Snapshot,
+}
+
+impl Fetched {
+    /// Each file to write: its path inside the snapshot and its text.
+    pub(crate) fn files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files
+            .iter()
+            .map(|&f| (self.snapshot.sources.path(f), self.snapshot.sources.text(f)))
+    }
+
+    /// The snapshot's sources named where they would be written, for its diagnostics.
+    pub(crate) fn shown_sources(&self) -> crate::load::Sources {
+        let mut s = self.snapshot.sources.clone();
+        for f in &mut s.files {
+            f.path = format!("{DIR}/{}/{}", self.name, f.path);
+        }
+        s
+    }
 }
 
 /// Reads upstream `name` from `tree` (its files at `commit`): the goal files under the
@@ -32,19 +50,10 @@ pub(crate) fn read(
 ) -> Result<Fetched, LoadError> {
     let loaded = crate::load::load_roots(tree, Limits::default(), &upstream.roots)?;
     let parsed: std::collections::HashSet<u32> = loaded.files.iter().map(|(f, _)| *f).collect();
-    let files = loaded
-        .sources
-        .files
-        .iter()
-        .enumerate()
-        .filter(|(i, f)| f.path == "goalpost.toml" || parsed.contains(&(*i as u32)))
-        .map(|(_, f)| (f.path.clone(), f.text.clone()))
+    let files = (0..loaded.sources.files.len() as u32)
+        .filter(|&i| loaded.sources.path(i) == "goalpost.toml" || parsed.contains(&i))
         .collect();
-    let mut snapshot = validate_snapshot(loaded, name);
-    // Diagnostics name the files where they would be written.
-    for f in &mut snapshot.sources.files {
-        f.path = format!("{DIR}/{name}/{}", f.path);
-    }
+    let snapshot = validate_snapshot(loaded, name);
     Ok(Fetched {
         name: name.to_owned(),
         commit,
@@ -117,7 +126,7 @@ pub(crate) fn write(
         let target = dir.join(&f.name);
         let _ = std::fs::remove_dir_all(&new);
         staged.push((new.clone(), old, target));
-        if let Err(e) = stage(&new, &f.files) {
+        if let Err(e) = stage(&new, f.files()) {
             cleanup(&staged);
             return Err(e);
         }
@@ -133,9 +142,8 @@ pub(crate) fn write(
                 reference: up.reference.clone(),
                 commit: f.commit.clone(),
                 files: f
-                    .files
-                    .iter()
-                    .map(|(p, t)| (p.clone(), sha256(t.as_bytes())))
+                    .files()
+                    .map(|(p, t)| (p.to_owned(), sha256(t.as_bytes())))
                     .collect(),
             },
         );
@@ -182,9 +190,18 @@ pub(crate) fn write(
     Ok(())
 }
 
-/// Writes `files` into the new directory `dir` (each synced).
-fn stage(dir: &Path, files: &[(String, String)]) -> Result<(), WriteError> {
+/// Writes `files` into the new directory `dir`, private to this run until it is swapped
+/// in. Files are not synced one by one (that was most of an update's time, BENCHMARKS.md):
+/// the swap makes the snapshot appear whole or not at all, and a file a crash cut short
+/// differs from its hash in goalpost.lock, which every check compares (`upstream-modified`,
+/// mended by running the update again).
+fn stage<'f>(
+    dir: &Path,
+    files: impl Iterator<Item = (&'f str, &'f str)>,
+) -> Result<(), WriteError> {
+    use std::io::Write as _;
     std::fs::create_dir(dir).map_err(io(dir))?;
+    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for (path, text) in files {
         // Paths come from a walk of the upstream's tree: relative, without `..` or hidden
         // parts. Checked again here, since they are written.
@@ -196,10 +213,18 @@ fn stage(dir: &Path, files: &[(String, String)]) -> Result<(), WriteError> {
             continue;
         }
         let full = dir.join(path);
-        if let Some(parent) = full.parent() {
+        if let Some(parent) = full.parent()
+            && !made.contains(parent)
+        {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
+            made.insert(parent.to_owned());
         }
-        crate::fsutil::write_new(&full, text.as_bytes()).map_err(io(&full))?;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&full)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(io(&full))?;
     }
     Ok(())
 }

@@ -88,7 +88,7 @@ fn update(args: UpdateArgs, ctx: &Ctx) -> CmdResult {
         let up = &config.upstreams[*name];
         let f = fetch_one(name, up, ctx)?;
         if !f.snapshot.is_valid() {
-            let n = super::print_error_diags(&f.snapshot.diags, &f.snapshot.sources, ctx);
+            let n = super::print_error_diags(&f.snapshot.diags, &f.shown_sources(), ctx);
             eprintln!(
                 "error: upstream `{name}` at {} has {} in its goal files; nothing was written (fix them upstream, then update again)",
                 short(&f.commit),
