@@ -1375,6 +1375,43 @@ fn upstream_refs_resolve_in_the_editor() {
     c.change(&doc, 3, &text);
     c.diagnostics(&doc, |d| d.is_empty());
 
+    // Completion offers the upstream's items, the name typed so far replaced.
+    let typing = text.replace("parent: company:company/grow", "parent: company:co");
+    c.change(&doc, 4, &typing);
+    let items = c.request(
+        "textDocument/completion",
+        doc_pos(&doc, pos(&typing, "company:co\n", 10)),
+    );
+    let items = items.as_array().cloned().unwrap_or_default();
+    let grow = items
+        .iter()
+        .find(|i| i["label"] == "company:company/grow")
+        .unwrap_or_else(|| panic!("{items:?}"));
+    assert_eq!(
+        grow["textEdit"]["range"]["start"],
+        pos(&typing, "company:co\n", 0),
+        "{grow}"
+    );
+    assert!(
+        !items.iter().any(|i| i["label"] == "company:company/nps"),
+        "a parent is an objective: {items:?}"
+    );
+    let kpi_line = "kpi: company:company/nps";
+    let typing = text.replace(kpi_line, "kpi: comp");
+    c.change(&doc, 5, &typing);
+    let items = c.request(
+        "textDocument/completion",
+        doc_pos(&doc, pos(&typing, "kpi: comp", 9)),
+    );
+    assert!(
+        items
+            .as_array()
+            .is_some_and(|v| v.iter().any(|i| i["label"] == "company:company/nps")),
+        "{items}"
+    );
+    c.change(&doc, 6, &text);
+    c.diagnostics(&doc, |d| d.is_empty());
+
     // An edit to the snapshot in the editor: upstream-modified on that file, live; undone,
     // it is gone.
     c.open(&snap, &snap_text);
