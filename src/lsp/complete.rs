@@ -12,7 +12,7 @@
 
 use super::outline::Outline;
 use super::position::LineIndex;
-use crate::model::{Better, Cadence, Commitment, KrCadence, KrKind};
+use crate::model::{Better, Cadence, Commitment, KrCadence, KrKind, Upstream};
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, Range, TextEdit,
 };
@@ -346,8 +346,27 @@ pub(crate) fn complete(
     outlines: &[(String, Arc<Outline>)],
     team: Option<&str>,
     period: Option<&str>,
+    upstream: Option<&Upstream>,
 ) -> Vec<CompletionItem> {
-    let cx = context(text, offset);
+    let mut cx = context(text, offset);
+    // A ref into an upstream is written `NAME:team/id` (SPEC 13): the word typed so far
+    // includes the upstream's name.
+    if matches!(cx.key.as_deref(), Some("parent" | "guardrails" | "kpi")) {
+        let before = &text[..cx.word_start];
+        if let Some(head) = before.strip_suffix(':') {
+            let name = head
+                .chars()
+                .rev()
+                .take_while(|&c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                .count();
+            let start = head.len() - name;
+            // After `key: `, `[` or `,`: a value, not the key itself.
+            let value = head[..start].trim_end().ends_with([':', '[', ',']);
+            if name > 0 && value {
+                cx.word_start = start;
+            }
+        }
+    }
     let index = LineIndex::new(text);
     let range = Range::new(
         index.position(text, cx.word_start),
@@ -405,9 +424,15 @@ pub(crate) fn complete(
                 return out;
             }
             let refs = match (p.as_slice(), key) {
-                (["objectives"], "parent") => objectives_in(outlines, period),
+                (["objectives"], "parent") => {
+                    let mut v = objectives_in(outlines, period);
+                    v.extend(upstream_objectives(upstream, period));
+                    v
+                }
                 (["objectives"], "guardrails") | (["objectives", "key_results"], "kpi") => {
-                    kpis(outlines)
+                    let mut v = kpis(outlines);
+                    v.extend(upstream_kpis(upstream));
+                    v
                 }
                 (["checkins"], "ref") => {
                     let mut v = key_results(outlines);
@@ -448,6 +473,46 @@ fn objectives_in(outlines: &[(String, Arc<Outline>)], period: Option<&str>) -> V
         }
     }
     out
+}
+
+/// The objectives of the upstream snapshots (`NAME:team/id`) in `period`.
+fn upstream_objectives(upstream: Option<&Upstream>, period: Option<&str>) -> Vec<Offer> {
+    let Some(up) = upstream else {
+        return Vec::new();
+    };
+    up.objectives
+        .iter()
+        .filter(|o| period.is_none_or(|p| o.period.name == p))
+        .map(|o| {
+            (
+                format!("{}/{}", o.team, o.id),
+                Some(upstream_detail(&o.title, &o.team)),
+                CompletionItemKind::CLASS,
+            )
+        })
+        .collect()
+}
+
+/// The KPIs of the upstream snapshots (`NAME:team/id`).
+fn upstream_kpis(upstream: Option<&Upstream>) -> Vec<Offer> {
+    let Some(up) = upstream else {
+        return Vec::new();
+    };
+    up.kpis
+        .iter()
+        .map(|k| {
+            (
+                format!("{}/{}", k.team, k.id),
+                Some(upstream_detail(&k.title, &k.team)),
+                CompletionItemKind::CONSTANT,
+            )
+        })
+        .collect()
+}
+
+fn upstream_detail(title: &str, team: &str) -> String {
+    let name = crate::model::upstream_of(team).unwrap_or_default();
+    format!("{title} (upstream {name})")
 }
 
 fn kpis(outlines: &[(String, Arc<Outline>)]) -> Vec<Offer> {
@@ -597,7 +662,7 @@ mod tests {
         let keys = |text: &str| -> Vec<String> {
             let offset = text.find('|').expect("cursor");
             let text = text.replacen('|', "", 1);
-            complete(&text, offset, &[], None, None)
+            complete(&text, offset, &[], None, None, None)
                 .into_iter()
                 .map(|i| i.label)
                 .collect()
@@ -651,7 +716,7 @@ mod tests {
         let keys = |text: &str| -> Vec<String> {
             let offset = text.find('|').expect("cursor");
             let text = text.replacen('|', "", 1);
-            complete(&text, offset, &[], None, None)
+            complete(&text, offset, &[], None, None, None)
                 .into_iter()
                 .map(|i| i.label)
                 .collect()

@@ -172,6 +172,9 @@ fn item(ws: &Workspace, target: &Target, loc: &Located) -> String {
         Target::Item { .. } => "Item",
     };
     let head = format!("**{what}** {}", md(&target.reference()));
+    if let Some(text) = upstream_item(ws, target, &head) {
+        return text;
+    }
     let Some(valid) = &ws.valid else {
         return format!(
             "{head}\n\n_No figures: the workspace has not validated yet ({})_",
@@ -189,6 +192,103 @@ fn item(ws: &Workspace, target: &Target, loc: &Located) -> String {
         ),
         None => format!("{head}\n\n_Not defined_"),
     }
+}
+
+/// The hover of an item of an upstream snapshot (`NAME:team/id`, SPEC 13): what the snapshot
+/// says of it and the commit it is pinned at; `None` for an item of this repository.
+fn upstream_item(ws: &Workspace, target: &Target, head: &str) -> Option<String> {
+    let (team, id, period) = match target {
+        Target::Objective { team, id, period } => (team, id, period.as_deref()),
+        Target::Kpi { team, id } | Target::Item { team, id } => (team, id, None),
+        Target::Kr { team, .. } => (team, &String::new(), None),
+    };
+    let name = crate::model::upstream_of(team)?;
+    let pin = ws
+        .upstream()
+        .and_then(|u| u.pins.iter().find(|p| p.name == name));
+    let (Some(up), Some(pin)) = (ws.upstream(), pin) else {
+        return Some(format!(
+            "{head}\n\n_No snapshot of upstream {} is read here (see the diagnostics)_",
+            md(name)
+        ));
+    };
+    let pinned = format!(
+        "- from upstream {}, pinned at commit `{}` (goalpost.lock)",
+        md(name),
+        crate::load::upstream::short(&pin.commit)
+    );
+    let not_defined = || {
+        format!(
+            "{head}\n\n_Not defined by upstream {} at commit `{}`_",
+            md(name),
+            crate::load::upstream::short(&pin.commit)
+        )
+    };
+    if matches!(target, Target::Kpi { .. } | Target::Item { .. })
+        && let Some(k) = up.kpis.iter().find(|k| k.team == *team && k.id == *id)
+    {
+        let mut lines = vec![
+            format!("**KPI** {}/{}", md(&k.team), md(&k.id)),
+            md(&k.title),
+            String::new(),
+        ];
+        if let Some(owner) = &k.owner {
+            lines.push(format!("- owner {}", md(owner)));
+        }
+        lines.push(pinned);
+        return Some(lines.join("\n"));
+    }
+    if matches!(target, Target::Kpi { .. } | Target::Kr { .. }) {
+        return Some(not_defined());
+    }
+    let found = up
+        .objectives
+        .iter()
+        .filter(|o| o.team == *team && o.id == *id)
+        .find(|o| period.is_none_or(|p| o.period.name == p));
+    let Some(o) = found else {
+        return Some(not_defined());
+    };
+    let mut lines = vec![
+        format!(
+            "**Objective** {}/{} · {}",
+            md(&o.team),
+            md(&o.id),
+            md(&o.period.name)
+        ),
+        md(&o.title),
+        String::new(),
+    ];
+    if let Some(d) = &o.description {
+        lines.push(md(d));
+        lines.push(String::new());
+    }
+    let mut who = Vec::new();
+    if let Some(owner) = &o.owner {
+        who.push(format!("owner {}", md(owner)));
+    }
+    who.push(o.commitment.as_str().to_owned());
+    lines.push(format!("- {}", who.join(" · ")));
+    // Its figures when the last state that validated scored it (a parent of its goals).
+    if let Some(valid) = &ws.valid {
+        let scored = valid.card.upstream.iter().find(|s| {
+            let u = valid.goals.objective(s.id);
+            u.team == o.team && u.id == o.id && u.period.name == o.period.name
+        });
+        if let Some(s) = scored {
+            lines.push(format!(
+                "- score **{}** · expected {} · **{}**",
+                fixed(s.score, 2),
+                fixed(s.expected, 2),
+                s.status.label()
+            ));
+        }
+    }
+    for kr in &o.key_results {
+        lines.push(format!("- {} {}", md(&kr.id), md(&kr.title)));
+    }
+    lines.push(pinned);
+    Some(lines.join("\n"))
 }
 
 fn objective(ws: &Workspace, valid: &Valid, id: crate::model::ObjectiveId) -> String {

@@ -176,6 +176,9 @@ pub(crate) fn definitions(
     outlines: &[(String, Arc<Outline>)],
     target: &Target,
 ) -> Vec<Location> {
+    if let Some(found) = upstream_definitions(ws, target) {
+        return found;
+    }
     let mut found: Vec<(String, Spanned)> = Vec::new();
     let same = |s: &Option<String>, t: &str| s.as_deref() == Some(t);
     for (path, o) in outlines {
@@ -236,6 +239,67 @@ pub(crate) fn definitions(
         .iter()
         .filter_map(|(path, s)| location(ws, path, &s.span))
         .collect()
+}
+
+/// Where an item of an upstream snapshot (`NAME:team/id`, SPEC 13) is defined: its `id:`
+/// in the snapshot's file under `upstreams/NAME/`. `None` for an item of this repository.
+fn upstream_definitions(ws: &Workspace, target: &Target) -> Option<Vec<Location>> {
+    let team = match target {
+        Target::Objective { team, .. }
+        | Target::Kr { team, .. }
+        | Target::Kpi { team, .. }
+        | Target::Item { team, .. } => team,
+    };
+    crate::model::upstream_of(team)?;
+    let Some(up) = ws.upstream() else {
+        return Some(Vec::new());
+    };
+    let mut spans: Vec<Span> = Vec::new();
+    match target {
+        Target::Objective { id, period, .. } => spans.extend(
+            up.objectives
+                .iter()
+                .filter(|o| o.team == *team && o.id == *id)
+                .filter(|o| period.as_ref().is_none_or(|p| o.period.name == *p))
+                .map(|o| o.span),
+        ),
+        Target::Kr { objective, id, .. } => spans.extend(
+            up.objectives
+                .iter()
+                .filter(|o| o.team == *team && o.id == *objective)
+                .flat_map(|o| &o.key_results)
+                .filter(|kr| kr.id == *id)
+                .map(|kr| kr.span),
+        ),
+        Target::Kpi { id, .. } | Target::Item { id, .. } => {
+            spans.extend(
+                up.kpis
+                    .iter()
+                    .filter(|k| k.team == *team && k.id == *id)
+                    .map(|k| k.span),
+            );
+            if matches!(target, Target::Item { .. }) {
+                spans.extend(
+                    up.objectives
+                        .iter()
+                        .filter(|o| o.team == *team && o.id == *id)
+                        .map(|o| o.span),
+                );
+            }
+        }
+    }
+    Some(
+        spans
+            .iter()
+            .filter_map(|span| {
+                let path = ws.sources.path(span.file);
+                let text = ws.snapshot_text(path)?;
+                let range = LineIndex::new(&text).range(&text, span);
+                let uri: Uri = ws.uri_of(path).parse().ok()?;
+                Some(Location::new(uri, range))
+            })
+            .collect(),
+    )
 }
 
 /// The places that refer to `target` (`parent`, `guardrails`, `kpi`, log `ref`s,

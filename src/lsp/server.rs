@@ -378,6 +378,7 @@ impl Server<'_> {
                     &outlines,
                     team.as_deref(),
                     period.as_deref(),
+                    self.ws.upstream(),
                 );
                 json(serde_json::to_value(items))
             }

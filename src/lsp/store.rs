@@ -15,6 +15,7 @@ use crate::fsutil::is_hidden;
 use crate::load::raw::RawFile;
 use crate::load::resolve::{Hidden, Resolved};
 use crate::load::source::{Entry, Read, Source, WorkTree};
+use crate::load::upstream::LOCK;
 use crate::load::{self, Limits, LoadError, SourceFile, Sources};
 use crate::model::Goals;
 use crate::score::Scorecard;
@@ -87,6 +88,26 @@ pub(crate) struct Workspace {
     meta: Vec<Option<Meta>>,
     /// The same for goalpost.toml (`None` when missing or open).
     config_meta: Option<Meta>,
+    /// The upstream snapshots (SPEC 13), read as `check` reads them. Their files follow the
+    /// repository's own in `sources` (ids from `raw.len()` on); nothing else indexes them.
+    snapshots: Snapshots,
+}
+
+/// The upstream snapshots as last read, and what they were read from.
+#[derive(Default)]
+struct Snapshots {
+    /// Read since goalpost.toml, goalpost.lock, a buffer or file under `upstreams/`, or the
+    /// list of the repository's own files last changed.
+    fresh: bool,
+    /// The snapshots gathered, cloned into each validation (it consumes them); `None` when
+    /// goalpost.toml declares no upstream.
+    gathered: Option<crate::validate::upstream::Upstreams>,
+    /// The problems of reading and validating them (`upstream-modified`,
+    /// `upstream-invalid`), located in the files after the repository's own.
+    diags: Vec<Diagnostic>,
+    /// goalpost.lock and the files under `upstreams/NAME/` on disk when they were read, so
+    /// that a save reads them again only when one of them changed.
+    disk: Vec<(String, Option<Meta>)>,
 }
 
 /// When a file on disk last changed, and its length.
@@ -116,6 +137,7 @@ impl Workspace {
             timings: String::new(),
             meta: Vec::new(),
             config_meta: None,
+            snapshots: Snapshots::default(),
         })
     }
 
@@ -151,6 +173,10 @@ impl Workspace {
     }
 
     fn is_goal_path(&self, path: &str) -> bool {
+        // `upstreams/` holds other repositories' goals (SPEC 13), never this one's own.
+        if is_snapshot_path(path) {
+            return false;
+        }
         let roots = match &self.config {
             Ok(c) => c.roots.clone(),
             Err(_) => Config::default().roots,
@@ -227,10 +253,32 @@ impl Workspace {
 
     /// Closes a buffer: the file on disk counts again.
     pub(crate) fn close(&mut self, path: &str) {
-        if self.buffers.remove(path).is_some() && self.is_tracked(path) {
+        if self.buffers.remove(path).is_none() {
+            return;
+        }
+        if self.is_tracked(path) {
             self.tree.forget();
             self.reload_file(path);
+        } else {
+            self.snapshot_changed(path);
         }
+    }
+
+    /// Whether goalpost.toml declares upstreams: then goalpost.lock and `upstreams/` are read.
+    fn has_upstreams(&self) -> bool {
+        self.config.as_ref().is_ok_and(|c| !c.upstreams.is_empty())
+    }
+
+    /// After a change at `path`: when it is goalpost.lock or under `upstreams/` and
+    /// upstreams are declared, the snapshots are read again before the next validation
+    /// (returns true).
+    fn snapshot_changed(&mut self, path: &str) -> bool {
+        if !(path == LOCK || is_snapshot_path(path)) || !self.has_upstreams() {
+            return false;
+        }
+        self.snapshots.fresh = false;
+        self.dirty = true;
+        true
     }
 
     /// Re-reads one tracked path after its buffer changed: goalpost.toml means everything
@@ -238,6 +286,9 @@ impl Workspace {
     fn buffer_changed(&mut self, path: &str) -> bool {
         if path == "goalpost.toml" {
             self.reload();
+            return true;
+        }
+        if self.snapshot_changed(path) {
             return true;
         }
         if !self.is_goal_path(path) || self.config.is_err() {
@@ -264,7 +315,10 @@ impl Workspace {
                 if matches!(read, Ok(Read::Missing)) {
                     return;
                 }
-                let f = self.sources.files.len() as u32;
+                // The snapshots' files follow the repository's own: they are read again.
+                let f = self.raw.len() as u32;
+                self.sources.files.truncate(f as usize);
+                self.snapshots.fresh = false;
                 self.sources.files.push(SourceFile {
                     path: path.to_owned(),
                     text: String::new(),
@@ -335,6 +389,10 @@ impl Workspace {
             self.reload();
             return;
         }
+        if self.has_upstreams() && self.snapshots.disk != self.snapshot_disk() {
+            self.snapshots.fresh = false;
+            self.dirty = true;
+        }
         let roots = match &self.config {
             Ok(c) => c.roots.clone(),
             Err(_) => {
@@ -350,7 +408,11 @@ impl Workspace {
             self.reload();
             return;
         };
-        let mut listed: Vec<&str> = entries.iter().map(|e| e.path()).collect();
+        let mut listed: Vec<&str> = entries
+            .iter()
+            .map(|e| e.path())
+            .filter(|p| !is_snapshot_path(p))
+            .collect();
         listed.sort_unstable();
         listed.dedup();
         let known: Vec<&str> = self.goal_paths().collect();
@@ -445,7 +507,93 @@ impl Workspace {
         self.order = order;
         self.sources = sources;
         self.config = config;
+        self.snapshots.fresh = false;
         self.dirty = true;
+    }
+
+    /// Reads goalpost.lock and the upstream snapshots through the buffers over the work tree
+    /// and gathers them, as `check` does (SPEC 13); their files are put after the
+    /// repository's own in `sources`.
+    fn read_snapshots(&mut self) {
+        self.sources.files.truncate(self.raw.len());
+        self.snapshots = Snapshots {
+            fresh: true,
+            ..Snapshots::default()
+        };
+        if !self.has_upstreams() {
+            return;
+        }
+        // Taken before reading: a change after it is seen by the next refresh.
+        let disk = self.snapshot_disk();
+        self.tree.forget();
+        let Ok(config) = &mut self.config else {
+            return;
+        };
+        let config = std::mem::take(config);
+        let layer = Layer {
+            tree: &self.tree,
+            buffers: &self.buffers,
+        };
+        let mut loaded = load::Loaded {
+            config,
+            sources: std::mem::take(&mut self.sources),
+            ..load::Loaded::default()
+        };
+        let snapshots = load::upstream::read(&layer, &mut loaded);
+        let mut gathered = crate::validate::upstream::gather(
+            snapshots,
+            &mut loaded.sources,
+            loaded.config.name.as_deref(),
+        );
+        loaded.diags.append(&mut gathered.diags);
+        self.sources = loaded.sources;
+        self.config = Ok(loaded.config);
+        self.snapshots.gathered = Some(gathered);
+        self.snapshots.diags = loaded.diags;
+        self.snapshots.disk = disk;
+    }
+
+    /// goalpost.lock and every file under `upstreams/NAME/` of each declared upstream, with
+    /// their times and lengths on disk (`None` when open in a buffer).
+    fn snapshot_disk(&self) -> Vec<(String, Option<Meta>)> {
+        let Ok(config) = &self.config else {
+            return Vec::new();
+        };
+        let mut out = vec![(LOCK.to_owned(), self.disk_meta(LOCK))];
+        for name in config.upstreams.keys() {
+            let dir = format!("{}/{name}", crate::config::upstreams::DIR);
+            let toml = format!("{dir}/goalpost.toml");
+            out.push((toml.clone(), self.disk_meta(&toml)));
+            let entries = self
+                .tree
+                .walk(&[dir], Limits::default().files)
+                .unwrap_or_default();
+            for e in entries {
+                let meta = self.disk_meta(e.path());
+                out.push((e.path().to_owned(), meta));
+            }
+        }
+        out
+    }
+
+    /// The upstream snapshots' goals as last read (whether or not this repository's goals
+    /// validate now).
+    pub(crate) fn upstream(&self) -> Option<&crate::model::Upstream> {
+        self.snapshots.gathered.as_ref().map(|g| &g.upstream)
+    }
+
+    /// The text of a file of a snapshot (`upstreams/NAME/...`): its buffer, else the disk.
+    pub(crate) fn snapshot_text(&self, path: &str) -> Option<String> {
+        if !is_snapshot_path(path) {
+            return None;
+        }
+        if let Some(b) = self.buffers.get(path) {
+            return Some(b.text.clone());
+        }
+        match self.tree.read(path, Limits::default().file_bytes) {
+            Ok(Read::Bytes(bytes)) => String::from_utf8(bytes).ok(),
+            _ => None,
+        }
     }
 
     pub(crate) fn is_dirty(&self) -> bool {
@@ -459,17 +607,20 @@ impl Workspace {
             return;
         }
         self.dirty = false;
-        let config = match &self.config {
-            Ok(c) => c,
-            Err(diags) => {
-                self.analysis = Analysis {
-                    errors: diags.len(),
-                    diags: diags.clone(),
-                };
-                return;
-            }
-        };
+        if let Err(diags) = &self.config {
+            self.analysis = Analysis {
+                errors: diags.len(),
+                diags: diags.clone(),
+            };
+            return;
+        }
         let t0 = std::time::Instant::now();
+        if !self.snapshots.fresh {
+            self.read_snapshots();
+        }
+        let Ok(config) = &self.config else {
+            return;
+        };
         // Copies still being made are nearly done: waiting costs less than copying again.
         if let Some(rx) = self.copying.take()
             && let Ok(batch) = rx.recv()
@@ -497,9 +648,16 @@ impl Workspace {
             }
         }
         let t1 = std::time::Instant::now();
-        let v = crate::validate::validate_with(files, config, unread);
+        let ups = self
+            .snapshots
+            .gathered
+            .as_ref()
+            .map(|u| Box::new(u.clone()));
+        let v =
+            crate::validate::validate_in(files, config, unread, crate::validate::Refs::Local(ups));
         let t2 = std::time::Instant::now();
         let mut diags: Vec<Diagnostic> = self.file_diags.iter().flatten().cloned().collect();
+        diags.extend(self.snapshots.diags.iter().cloned());
         diags.extend(v.diags);
         let goals = Arc::new(v.goals);
         // `future-checkin` is a warning: the errors are known before it runs.
@@ -660,6 +818,12 @@ impl Source for Layer<'_> {
     fn describe(&self) -> String {
         "the editor's buffers over the work tree".to_owned()
     }
+}
+
+/// Whether `path` is in a snapshot of an upstream (`upstreams/...`, SPEC 13).
+fn is_snapshot_path(path: &str) -> bool {
+    path.strip_prefix(crate::config::upstreams::DIR)
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Decodes and parses one goal file's bytes as `load` does (its text, raw form and

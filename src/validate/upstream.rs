@@ -14,7 +14,7 @@ use crate::model::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// The snapshots, ready for this repository's refs.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Upstreams {
     pub upstream: Upstream,
     /// `NAME:team/kpi` → position in `upstream.kpis`.

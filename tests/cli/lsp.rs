@@ -1295,3 +1295,163 @@ fn revisions_drops_and_descriptions_in_the_editor() {
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     c.shutdown();
 }
+
+/// Goals across repositories (SPEC 13) in the editor: the snapshots are read as `check`
+/// reads them, so refs into an upstream resolve, a typo is `unknown-ref` naming the pin, an
+/// edit to a snapshot is `upstream-modified` on that file, and hover and go-to-definition
+/// reach the upstream's items.
+#[test]
+fn upstream_refs_resolve_in_the_editor() {
+    let (top, commit) = crate::upstream::two_repos();
+    let growth = top.path().join("growth");
+    crate::upstream::ok(&run(&growth, &["upstream", "update"]));
+    let short = &commit[..10];
+    let mut c = Client::start(&growth, &growth);
+    let path = growth.join("goals/growth/2026-q4.yaml");
+    let (doc, text) = (uri(&path), std::fs::read_to_string(&path).expect("read"));
+    c.open(&doc, &text);
+
+    // Hover on the parent: the upstream objective and its pin. Answered after the first
+    // diagnostics were published: there are none.
+    let h = c.request(
+        "textDocument/hover",
+        doc_pos(&doc, pos(&text, "company:company/grow", 17)),
+    );
+    let md = h["contents"]["value"].as_str().unwrap_or_default();
+    assert!(md.contains("Grow revenue in the mid-market"), "{md}");
+    assert!(md.contains("company:company/grow"), "{md}");
+    assert!(md.contains(&format!("pinned at commit `{short}`")), "{md}");
+    assert!(md.contains("score **"), "{md}");
+    let latest = c.latest_diagnostics();
+    assert!(latest.values().all(|d| d.is_empty()), "{latest:?}");
+    // On a KPI ref: the upstream KPI.
+    let h = c.request(
+        "textDocument/hover",
+        doc_pos(&doc, pos(&text, "kpi: company:company/nps", 20)),
+    );
+    let md = h["contents"]["value"].as_str().unwrap_or_default();
+    assert!(md.contains("Net promoter score"), "{md}");
+    assert!(md.contains(short), "{md}");
+
+    // Go to definition: the `id:` in the snapshot.
+    let snap_path = growth.join("upstreams/company/goals/company/2026-q4.yaml");
+    let snap = uri(&snap_path);
+    let snap_text = std::fs::read_to_string(&snap_path).expect("read");
+    let found = c.request(
+        "textDocument/definition",
+        doc_pos(&doc, pos(&text, "company:company/grow", 17)),
+    );
+    assert_eq!(found[0]["uri"], snap.as_str(), "{found}");
+    assert_eq!(
+        found[0]["range"]["start"],
+        pos(&snap_text, "id: grow", 4),
+        "{found}"
+    );
+    let found = c.request(
+        "textDocument/definition",
+        doc_pos(&doc, pos(&text, "[company:company/nps", 18)),
+    );
+    assert_eq!(found[0]["uri"], snap.as_str(), "{found}");
+    assert_eq!(
+        found[0]["range"]["start"],
+        pos(&snap_text, "id: nps", 4),
+        "{found}"
+    );
+
+    // A typo in an upstream ref: unknown-ref naming the upstream and its pin; then fixed.
+    c.change(
+        &doc,
+        2,
+        &text.replace(
+            "parent: company:company/grow",
+            "parent: company:company/grwo",
+        ),
+    );
+    let d = c.diagnostics(&doc, |d| !d.is_empty());
+    assert_eq!(codes_of(&d), ["unknown-ref"], "{d:?}");
+    let message = d[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("company:company/grwo"), "{message}");
+    assert!(message.contains(short), "{message}");
+    c.change(&doc, 3, &text);
+    c.diagnostics(&doc, |d| d.is_empty());
+
+    // Completion offers the upstream's items, the name typed so far replaced.
+    let typing = text.replace("parent: company:company/grow", "parent: company:co");
+    c.change(&doc, 4, &typing);
+    let items = c.request(
+        "textDocument/completion",
+        doc_pos(&doc, pos(&typing, "company:co\n", 10)),
+    );
+    let items = items.as_array().cloned().unwrap_or_default();
+    let grow = items
+        .iter()
+        .find(|i| i["label"] == "company:company/grow")
+        .unwrap_or_else(|| panic!("{items:?}"));
+    assert_eq!(
+        grow["textEdit"]["range"]["start"],
+        pos(&typing, "company:co\n", 0),
+        "{grow}"
+    );
+    assert!(
+        !items.iter().any(|i| i["label"] == "company:company/nps"),
+        "a parent is an objective: {items:?}"
+    );
+    let kpi_line = "kpi: company:company/nps";
+    let typing = text.replace(kpi_line, "kpi: comp");
+    c.change(&doc, 5, &typing);
+    let items = c.request(
+        "textDocument/completion",
+        doc_pos(&doc, pos(&typing, "kpi: comp", 9)),
+    );
+    assert!(
+        items
+            .as_array()
+            .is_some_and(|v| v.iter().any(|i| i["label"] == "company:company/nps")),
+        "{items}"
+    );
+    c.change(&doc, 6, &text);
+    c.diagnostics(&doc, |d| d.is_empty());
+
+    // An edit to the snapshot in the editor: upstream-modified on that file, live; undone,
+    // it is gone.
+    c.open(&snap, &snap_text);
+    c.change(
+        &snap,
+        2,
+        &snap_text.replace("Grow revenue", "Grow all revenue"),
+    );
+    let d = c.diagnostics(&snap, |d| !d.is_empty());
+    assert_eq!(codes_of(&d), ["upstream-modified"], "{d:?}");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("differs from the version goalpost.lock pins"),
+        "{d:?}"
+    );
+    c.change(&snap, 3, &snap_text);
+    c.diagnostics(&snap, |d| d.is_empty());
+    // The same on disk, seen when the editor says files changed.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": snap}}),
+    );
+    std::fs::write(
+        &snap_path,
+        snap_text.replace("Grow revenue", "Grow all revenue"),
+    )
+    .expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": snap, "type": 2}]}),
+    );
+    let d = c.diagnostics(&snap, |d| !d.is_empty());
+    assert_eq!(codes_of(&d), ["upstream-modified"], "{d:?}");
+    std::fs::write(&snap_path, &snap_text).expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": snap, "type": 2}]}),
+    );
+    c.diagnostics(&snap, |d| d.is_empty());
+    c.shutdown();
+}

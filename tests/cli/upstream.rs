@@ -82,8 +82,9 @@ fn commit_all(dir: &Path, message: &str) -> String {
     git_as(dir, "Ann", &["rev-parse", "HEAD"])
 }
 
-/// A company repository and a team repository beside it that names it as a local upstream.
-fn two_repos() -> (tempfile::TempDir, String) {
+/// A company repository and a team repository beside it that names it as a local upstream
+/// (also for the editor's tests, tests/cli/lsp.rs).
+pub(crate) fn two_repos() -> (tempfile::TempDir, String) {
     let top = tempfile::tempdir().expect("tempdir");
     let company = top.path().join("company");
     write(&company, "goalpost.toml", COMPANY_TOML.as_bytes());
@@ -99,7 +100,7 @@ fn two_repos() -> (tempfile::TempDir, String) {
     (top, commit)
 }
 
-fn ok(o: &std::process::Output) {
+pub(crate) fn ok(o: &std::process::Output) {
     assert!(
         o.status.success(),
         "exit {:?}\nstdout:\n{}\nstderr:\n{}",
