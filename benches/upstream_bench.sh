@@ -157,21 +157,33 @@ def fresh_clone_dir():
     n[0] += 1
     return os.path.join(clones, f"clone-{n[0]}")
 
+# Each update writes into a fresh copy of the team repository without a snapshot (made
+# untimed, like each clone's fresh directory): deleting the previous snapshot just before would
+# make ext4 scan the inodes it freed when the next files are created (`recently_deleted`),
+# a cost the clones into fresh directories do not pay.
+teams = os.path.join(work, "teams")
+template = os.path.join(work, "team-template")
+shutil.copytree(team, template, symlinks=True,
+                ignore=shutil.ignore_patterns("upstreams", "goalpost.lock"))
+os.makedirs(teams, exist_ok=True)
+t = [0]
+
+def fresh_team():
+    t[0] += 1
+    return os.path.join(teams, f"team-{t[0]}")
+
 def no_snapshot():
-    shutil.rmtree(os.path.join(team, "upstreams"), ignore_errors=True)
-    try:
-        os.remove(os.path.join(team, "goalpost.lock"))
-    except FileNotFoundError:
-        pass
+    # `argv()` (which names the fresh copy) runs before the preparation: copy to that name.
+    shutil.copytree(template, os.path.join(teams, f"team-{t[0]}"), symlinks=True)
 
 # (label, argv or a function giving it, untimed preparation[, environment added])
 groups = [
     [
-        ("upstream update", lambda: g + ["-C", team, "upstream", "update"], no_snapshot),
+        ("upstream update", lambda: g + ["-C", fresh_team(), "upstream", "update"], no_snapshot),
         ("git clone --depth 1", lambda: ["git", "clone", "-q", "--depth", "1", url, fresh_clone_dir()], None),
         ("git clone --depth 1 --no-checkout",
          lambda: ["git", "clone", "-q", "--depth", "1", "--no-checkout", url, fresh_clone_dir()], None),
-    ] + ([("upstream update, fsync a no-op", lambda: g + ["-C", team, "upstream", "update"],
+    ] + ([("upstream update, fsync a no-op", lambda: g + ["-C", fresh_team(), "upstream", "update"],
            no_snapshot, {"LD_PRELOAD": nofsync})] if nofsync else []),
     [
         ("check (team, with the snapshot)", lambda: g + ["-C", team, "check"], None),
@@ -209,6 +221,8 @@ for r in range(runs):
             cpus[label].append(c)
     shutil.rmtree(clones, ignore_errors=True)
     os.makedirs(clones)
+    shutil.rmtree(teams, ignore_errors=True)
+    os.makedirs(teams)
 
 med_w = {l: statistics.median(v) for l, v in wall.items()}
 med_c = {l: statistics.median(v) for l, v in cpus.items()}

@@ -157,6 +157,8 @@ fn update(args: UpdateArgs, ctx: &Ctx) -> CmdResult {
             f.name
         );
     }
+    // The process ends here: freeing the snapshots item by item is left to it.
+    std::mem::forget((fetched, texts, json));
     Ok(exit::OK)
 }
 
