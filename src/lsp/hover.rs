@@ -249,26 +249,7 @@ fn upstream_item(ws: &Workspace, target: &Target, head: &str) -> Option<String> 
     let Some(o) = found else {
         return Some(not_defined());
     };
-    let mut lines = vec![
-        format!(
-            "**Objective** {}/{} · {}",
-            md(&o.team),
-            md(&o.id),
-            md(&o.period.name)
-        ),
-        md(&o.title),
-        String::new(),
-    ];
-    if let Some(d) = &o.description {
-        lines.push(md(d));
-        lines.push(String::new());
-    }
-    let mut who = Vec::new();
-    if let Some(owner) = &o.owner {
-        who.push(format!("owner {}", md(owner)));
-    }
-    who.push(o.commitment.as_str().to_owned());
-    lines.push(format!("- {}", who.join(" · ")));
+    let mut lines = objective_head(o);
     // Its figures when the last state that validated scored it (a parent of its goals).
     if let Some(valid) = &ws.valid {
         let scored = valid.card.upstream.iter().find(|s| {
@@ -291,14 +272,13 @@ fn upstream_item(ws: &Workspace, target: &Target, head: &str) -> Option<String> 
     Some(lines.join("\n"))
 }
 
-fn objective(ws: &Workspace, valid: &Valid, id: crate::model::ObjectiveId) -> String {
-    let row = ObjectiveRow::new(&valid.goals, &valid.card, id);
-    let o = row.objective;
-    let s = row.score;
+/// The first lines of an objective's hover, here or upstream: its ref and period, its title,
+/// its description, its owner and commitment.
+fn objective_head(o: &crate::model::Objective) -> Vec<String> {
     let mut lines = vec![
         format!(
             "**Objective** {} · {}",
-            md(&row.reference().to_string()),
+            md(&o.reference().to_string()),
             md(&o.period.name)
         ),
         md(&o.title),
@@ -314,6 +294,14 @@ fn objective(ws: &Workspace, valid: &Valid, id: crate::model::ObjectiveId) -> St
     }
     who.push(o.commitment.as_str().to_owned());
     lines.push(format!("- {}", who.join(" · ")));
+    lines
+}
+
+fn objective(ws: &Workspace, valid: &Valid, id: crate::model::ObjectiveId) -> String {
+    let row = ObjectiveRow::new(&valid.goals, &valid.card, id);
+    let o = row.objective;
+    let s = row.score;
+    let mut lines = objective_head(o);
     lines.push(format!(
         "- score **{}** · expected {} · **{}**",
         fixed(s.score, 2),

@@ -138,3 +138,25 @@ pub fn acme_with_history() -> tempfile::TempDir {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     dir
 }
+
+/// `git mktree` of `listing` (lines `MODE TYPE ID\tNAME`) in `dir`; the tree's id.
+pub fn mktree(dir: &Path, listing: &str) -> String {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new("git")
+        .current_dir(dir)
+        .arg("mktree")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(listing.as_bytes())
+        .expect("feed mktree");
+    let o = child.wait_with_output().expect("git mktree");
+    assert!(o.status.success(), "git mktree failed");
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}

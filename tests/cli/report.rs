@@ -421,6 +421,27 @@ fn html_report_renders_in_headless_chromium() {
     }
 }
 
+/// What `tests/tools/browser.cjs` found, for every page at every width: nothing overflows its
+/// card or is clipped, and axe-core finds no violation.
+pub(crate) fn assert_pages_fit(found: &serde_json::Value) {
+    for (name, p) in found["pages"].as_object().expect("pages") {
+        for (width, bad) in p["overflow"].as_object().expect("overflow") {
+            assert_eq!(
+                bad.as_array().map(Vec::len),
+                Some(0),
+                "{name} at {width}: {bad:#}"
+            );
+        }
+        for (width, v) in p["axe"].as_object().expect("axe") {
+            assert_eq!(
+                v.as_array().map(Vec::len),
+                Some(0),
+                "axe, {name} at {width}: {v:#}"
+            );
+        }
+    }
+}
+
 /// The single page and the site at 390, 768 and 1440 px, in dark mode and printed (driven by
 /// `tests/tools/browser.cjs`: puppeteer-core over Debian's Chromium, axe-core): nothing
 /// overflows its card or is clipped, axe-core finds no violation, and the five statuses
@@ -461,21 +482,8 @@ fn html_report_survives_phones_print_dark_mode_and_colour_blindness() {
     let o = node.script("browser.cjs", &args);
     assert!(o.status.success(), "{}", stderr(&o));
     let found: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_pages_fit(&found);
     for (name, p) in found["pages"].as_object().expect("pages") {
-        for (width, bad) in p["overflow"].as_object().expect("overflow") {
-            assert_eq!(
-                bad.as_array().map(Vec::len),
-                Some(0),
-                "{name} at {width}: {bad:#}"
-            );
-        }
-        for (width, v) in p["axe"].as_object().expect("axe") {
-            assert_eq!(
-                v.as_array().map(Vec::len),
-                Some(0),
-                "axe, {name} at {width}: {v:#}"
-            );
-        }
         assert_ne!(
             p["background"], "rgb(255, 255, 255)",
             "{name}: no dark mode"

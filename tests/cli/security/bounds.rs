@@ -222,27 +222,6 @@ fn eighty_thousand_diagnostics_in_one_file_render_in_linear_time() {
     assert!(err.len() < 40_000 * 1_000, "{} bytes", err.len());
 }
 
-/// `git mktree` of `listing` (lines `MODE TYPE ID\tNAME`) in `dir`; the tree's id.
-fn mktree(dir: &Path, listing: &str) -> String {
-    use std::io::Write as _;
-    let mut child = Command::new("git")
-        .current_dir(dir)
-        .arg("mktree")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("git runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(listing.as_bytes())
-        .expect("feed mktree");
-    let o = child.wait_with_output().expect("git mktree");
-    assert!(o.status.success(), "git mktree failed");
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
-}
-
 #[test]
 fn git_trees_are_bounded_by_the_file_count() {
     let r = repo(&[("goals/a.yaml", &kpi_file("growth"))]);
