@@ -17,7 +17,7 @@
 //! unsafe code) to keep SPEC 11's rules (same-origin redirects, one deadline, capped bodies,
 //! no proxy for loopback, where a token may go), and gitoxide's blocking HTTP client would
 //! bring a second git implementation and its build into the binary. The protocol is small
-//! (pkt-lines, one GET and one POST), and `ureq` (which `pull` already uses) carries it: no
+//! (pkt-lines, one GET and one POST), and the HTTP client of `crate::net` (which `pull` already used) carries it: no
 //! new crate, no build time beyond this file, +0.5 MB of stripped binary for all of SPEC 13
 //! (BENCHMARKS.md, "Upstreams").
 
