@@ -77,6 +77,9 @@ pub(crate) fn current(tree: &dyn Source, name: &str) -> Option<Snapshot> {
 /// Why a snapshot was not written.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum WriteError {
+    /// goalpost.lock could not be written (its transaction's error).
+    #[error(transparent)]
+    Lock(crate::write::WriteError),
     #[error("{0} is a symbolic link; goalpost does not write through links (SPEC 10)")]
     Link(String),
     #[error("cannot write {path}: {error}")]
@@ -90,27 +93,32 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
-/// Writes every fetched upstream to `upstreams/NAME/` and their pins to goalpost.lock
-/// (`lock` is the lock as read; entries of other upstreams stay), all or nothing: each
-/// snapshot is written beside its old one first, then the directories are swapped and the
-/// lock replaced; on any failure what was swapped is swapped back.
+/// Writes every fetched upstream to `upstreams/NAME/` and their pins to goalpost.lock, all or
+/// nothing: each snapshot is written beside its old one first; then, under goalpost.lock's
+/// transaction (`crate::write::File`: its lock, the lock file read again under it so that
+/// pins another run wrote stay, an atomic replace), the directories are swapped and the lock
+/// replaced. On any failure what was swapped is swapped back.
 pub(crate) fn write(
     root: &Path,
     fetched: &[Fetched],
     config: &crate::config::Config,
-    mut lock: Lock,
 ) -> Result<(), WriteError> {
     let dir = root.join(DIR);
-    let refuse_links = |p: &Path| -> Result<(), WriteError> {
-        match crate::fsutil::link_inside(root, p).map_err(io(p))? {
-            Some(link) => Err(WriteError::Link(link.display().to_string())),
-            None => Ok(()),
-        }
-    };
-    refuse_links(&root.join(LOCK))?;
     for f in fetched {
-        refuse_links(&dir.join(&f.name))?;
+        let p = dir.join(&f.name);
+        if let Some(link) = crate::fsutil::link_inside(root, &p).map_err(io(&p))? {
+            return Err(WriteError::Link(link.display().to_string()));
+        }
     }
+    // Resolved like every file goalpost writes (a link out or to a hidden file is refused).
+    let lock_file = crate::write::File::open(
+        root,
+        LOCK,
+        "goalpost.lock",
+        "update the upstream pins",
+        false,
+    )
+    .map_err(WriteError::Lock)?;
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let pid = std::process::id();
     // 1. Each new snapshot beside the old one.
@@ -131,25 +139,25 @@ pub(crate) fn write(
             return Err(e);
         }
     }
-    for f in fetched {
-        let Some(up) = config.upstreams.get(&f.name) else {
-            continue;
-        };
-        lock.upstreams.insert(
-            f.name.clone(),
-            Pinned {
+    let pins: Vec<(String, Pinned)> = fetched
+        .iter()
+        .filter_map(|f| {
+            let up = config.upstreams.get(&f.name)?;
+            let files = f
+                .files()
+                .map(|(p, t)| (p.to_owned(), sha256(t.as_bytes())))
+                .collect();
+            let pin = Pinned {
                 url: up.location.shown(),
                 reference: up.reference.clone(),
                 commit: f.commit.clone(),
-                files: f
-                    .files()
-                    .map(|(p, t)| (p.to_owned(), sha256(t.as_bytes())))
-                    .collect(),
-            },
-        );
-    }
-    // 2. Swap the directories, then replace the lock; undo the swaps on failure.
-    let mut swapped: Vec<usize> = Vec::new();
+                files,
+            };
+            Some((f.name.clone(), pin))
+        })
+        .collect();
+    // 2. Under the lock file's transaction: swap the directories (once, however often the
+    // lock file must be read again), then the lock file is replaced.
     let undo = |swapped: &[usize]| {
         for &i in swapped.iter().rev() {
             let (new, old, target) = &staged[i];
@@ -157,37 +165,58 @@ pub(crate) fn write(
             let _ = std::fs::rename(old, target);
         }
     };
-    for (i, (new, old, target)) in staged.iter().enumerate() {
-        let had_old = std::fs::symlink_metadata(target).is_ok();
-        let result = (|| {
-            if had_old {
-                std::fs::rename(target, old).map_err(io(target))?;
+    let mut swapped: Vec<usize> = Vec::new();
+    let mut swap_failed: Option<WriteError> = None;
+    let result = lock_file.transact(|existing| {
+        let mut lock = match existing {
+            None => Lock::default(),
+            Some(text) => Lock::parse(text).map_err(|detail| crate::write::WriteError::Edit {
+                shown: LOCK.to_owned(),
+                detail,
+            })?,
+        };
+        lock.upstreams.extend(pins.iter().cloned());
+        if swapped.len() < staged.len() && swap_failed.is_none() {
+            for (i, (new, old, target)) in staged.iter().enumerate().skip(swapped.len()) {
+                if let Err(e) = swap(new, old, target) {
+                    swap_failed = Some(e);
+                    return Ok(crate::write::Decision::Stop(()));
+                }
+                swapped.push(i);
             }
-            std::fs::rename(new, target).map_err(io(target))
-        })();
-        if let Err(e) = result {
-            if had_old && std::fs::symlink_metadata(target).is_err() {
-                let _ = std::fs::rename(old, target);
-            }
-            undo(&swapped);
-            cleanup(&staged);
-            return Err(e);
         }
-        swapped.push(i);
-    }
-    let lock_path = root.join(LOCK);
-    if let Err(e) = crate::fsutil::write_atomic(&lock_path, lock.to_text().as_bytes()) {
+        Ok(crate::write::Decision::Write(lock.to_text(), ()))
+    });
+    let failed = match (result, swap_failed) {
+        (_, Some(e)) => Some(e),
+        (Err(e), None) => Some(WriteError::Lock(e)),
+        (Ok(()), None) => None,
+    };
+    if let Some(e) = failed {
         undo(&swapped);
         cleanup(&staged);
-        return Err(WriteError::Io {
-            path: lock_path.display().to_string(),
-            error: e,
-        });
+        return Err(e);
     }
     for (_, old, _) in &staged {
         let _ = std::fs::remove_dir_all(old);
     }
     Ok(())
+}
+
+/// Puts the staged snapshot `new` in the place of `target`, the old one (if any) kept as
+/// `old`; on failure, as it was.
+fn swap(new: &Path, old: &Path, target: &Path) -> Result<(), WriteError> {
+    let had_old = std::fs::symlink_metadata(target).is_ok();
+    if had_old {
+        std::fs::rename(target, old).map_err(io(target))?;
+    }
+    std::fs::rename(new, target)
+        .map_err(io(target))
+        .inspect_err(|_| {
+            if had_old {
+                let _ = std::fs::rename(old, target);
+            }
+        })
 }
 
 /// Writes `files` into the new directory `dir`, private to this run until it is swapped

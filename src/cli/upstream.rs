@@ -134,8 +134,9 @@ fn update(args: UpdateArgs, ctx: &Ctx) -> CmdResult {
     }
 
     // 3. Write, all or nothing.
-    crate::upstream::write(&ctx.root, &fetched, &config, lock).map_err(|e| match e {
+    crate::upstream::write(&ctx.root, &fetched, &config).map_err(|e| match e {
         crate::upstream::WriteError::Link(_) => Failure::Usage(e.to_string()),
+        crate::upstream::WriteError::Lock(e) => super::write_failure(e, ctx),
         crate::upstream::WriteError::Io { .. } => Failure::Io(e.to_string()),
     })?;
     match args.format {

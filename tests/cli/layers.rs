@@ -57,7 +57,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "upstream",
         &[
-            "date", "config", "fsutil", "model", "load", "validate", "score", "diff",
+            "date", "config", "fsutil", "model", "load", "validate", "score", "diff", "write",
         ],
     ),
     // Outputs.

@@ -733,3 +733,39 @@ fn the_across_repositories_page_passes_the_browser_checks() {
         assert_eq!(p["consoleErrors"], serde_json::json!([]), "{name}");
     }
 }
+
+/// goalpost.lock is written through the library's transaction: a read-only lock stops the
+/// update before any snapshot is swapped, and nothing changes.
+#[test]
+fn a_read_only_lock_stops_the_update_and_nothing_changes() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (top, _) = two_repos();
+    let growth = top.path().join("growth");
+    ok(&run(&growth, &["upstream", "update"]));
+    let lock_path = growth.join("goalpost.lock");
+    let lock = std::fs::read(&lock_path).unwrap();
+    std::fs::set_permissions(&lock_path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let company = top.path().join("company");
+    write(
+        &company,
+        "goals/company/2026-q4.yaml",
+        COMPANY.replace("14 million", "15 million").as_bytes(),
+    );
+    commit_all(&company, "raise");
+    let o = run(&growth, &["upstream", "update"]);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&lock_path).unwrap(), lock);
+    assert_eq!(
+        std::fs::read_to_string(growth.join("upstreams/company/goals/company/2026-q4.yaml"))
+            .unwrap(),
+        COMPANY
+    );
+    let left: Vec<_> = std::fs::read_dir(growth.join("upstreams"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("company")]);
+    assert_eq!(check_json(&growth, &[]).0, 0);
+}
