@@ -126,9 +126,9 @@ pub(super) fn run(args: CheckArgs, ctx: &Ctx) -> CmdResult {
         );
         for b in bumps {
             let pin = |c: &Option<String>| {
-                c.as_deref().map_or("no snapshot".to_owned(), |c| {
-                    c[..c.len().min(10)].to_owned()
-                })
+                c.as_deref()
+                    .map_or("no snapshot", crate::load::upstream::short)
+                    .to_owned()
             };
             eprintln!(
                 "note: upstream `{}` moves from {} to {}: {} (`goalpost diff {}` lists them)",

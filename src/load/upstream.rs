@@ -342,7 +342,7 @@ pub(crate) fn load_snapshot(tree: &dyn Source) -> Result<Loaded, LoadError> {
 
 /// The first 10 digits of a commit id, as messages show it.
 pub(crate) fn short(commit: &str) -> &str {
-    &commit[..commit.len().min(10)]
+    commit.get(..10).unwrap_or(commit)
 }
 
 #[cfg(test)]

@@ -474,7 +474,7 @@ fn across(view: &StatusView) -> Markup {
         view.goals
             .upstream
             .pin(&row.objective.team)
-            .map(|p| format!("pinned at {}", &p.commit[..p.commit.len().min(10)]))
+            .map(|p| format!("pinned at {}", crate::load::upstream::short(&p.commit)))
     };
     html! {
         @if !groups.is_empty() {
