@@ -223,7 +223,7 @@ pub(crate) fn load_roots(
     limits: Limits,
     roots: &[String],
 ) -> Result<Loaded, LoadError> {
-    load_inner(source, limits, None, Some(roots))
+    load_inner(source, limits, None, Some(roots), cores())
 }
 
 fn load_cached(
@@ -231,7 +231,14 @@ fn load_cached(
     limits: Limits,
     cache: Option<&mut ParseCache>,
 ) -> Result<Loaded, LoadError> {
-    load_inner(source, limits, cache, None)
+    load_inner(source, limits, cache, None, cores())
+}
+
+/// The threads to read and parse with: one per core, at most 16.
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(16)
 }
 
 fn load_inner(
@@ -239,6 +246,7 @@ fn load_inner(
     limits: Limits,
     cache: Option<&mut ParseCache>,
     roots: Option<&[String]>,
+    threads: usize,
 ) -> Result<Loaded, LoadError> {
     let Limits {
         file_bytes: max_file_bytes,
@@ -328,11 +336,59 @@ fn load_inner(
     paths.sort();
     paths.dedup();
 
-    // Read sequentially (cheap, and keeps the total-size bound exact), parse in parallel.
+    // The workers read, decode and parse the files ([`read_all`]); here their results are
+    // taken in path order exactly as one thread reading them would: the total-size bound,
+    // the first read error and the file numbers come out the same.
+    let base = loaded.sources.files.len() as u32;
+    let mut got = read_all(source, &paths, base, limits, cache.is_none(), threads).into_iter();
     let mut texts: Vec<(u32, String)> = Vec::with_capacity(paths.len());
+    let mut parsed: Vec<Parsed> = Vec::new();
     let mut total: u64 = 0;
     for path in paths {
-        let read = match source.read(&path, max_file_bytes) {
+        let file = loaded.sources.files.len() as u32;
+        let got = match got.next().flatten() {
+            Some(g) => g,
+            // Not taken by a worker (one stopped early, or panicked): read it here.
+            None => Got::of(source, &path, file, max_file_bytes, cache.is_none()),
+        };
+        let read = match got {
+            Got::Other(read) => read,
+            Got::Bytes { len, decoded } => {
+                total += len;
+                if total > max_total_bytes {
+                    push_source(&mut loaded.sources, path.clone(), String::new());
+                    loaded.diags.push(Diagnostic::new(
+                        Code::ResourceLimit,
+                        Span { file, line: 1, col: 1, ..Span::default() },
+                        format!("goal files add up to more than {max_total_bytes} bytes; `{path}` and later files were not read"),
+                    ));
+                    break;
+                }
+                // Numbered ahead of a file that vanished in between: decoded again here.
+                let decoded = if decoded.file == file {
+                    *decoded
+                } else {
+                    decoded.renumber(file)
+                };
+                match decoded.text {
+                    Ok(text) => {
+                        push_source(&mut loaded.sources, path, String::new());
+                        parsed.extend(decoded.parsed);
+                        texts.push((file, text));
+                    }
+                    Err((d, bytes)) => {
+                        push_source(
+                            &mut loaded.sources,
+                            path,
+                            String::from_utf8_lossy(&bytes).into_owned(),
+                        );
+                        loaded.diags.push(*d);
+                    }
+                }
+                continue;
+            }
+        };
+        let read = match read {
             Ok(read) => read,
             Err(e) => {
                 let e = LoadError::Io {
@@ -353,38 +409,13 @@ fn load_inner(
                 let file = push_source(&mut loaded.sources, path.clone(), String::new());
                 loaded.diags.push(too_large(file, &path, n, max_file_bytes));
             }
-            Read::Bytes(bytes) => {
-                total += bytes.len() as u64;
-                let file = loaded.sources.files.len() as u32;
-                if total > max_total_bytes {
-                    push_source(&mut loaded.sources, path.clone(), String::new());
-                    loaded.diags.push(Diagnostic::new(
-                        Code::ResourceLimit,
-                        Span { file, line: 1, col: 1, ..Span::default() },
-                        format!("goal files add up to more than {max_total_bytes} bytes; `{path}` and later files were not read"),
-                    ));
-                    break;
-                }
-                match decode_owned(bytes, file) {
-                    Ok(text) => {
-                        push_source(&mut loaded.sources, path, String::new());
-                        texts.push((file, text));
-                    }
-                    Err((d, bytes)) => {
-                        push_source(
-                            &mut loaded.sources,
-                            path,
-                            String::from_utf8_lossy(&bytes).into_owned(),
-                        );
-                        loaded.diags.push(*d);
-                    }
-                }
-            }
+            // Taken apart by `Got::of`.
+            Read::Bytes(_) => {}
         }
     }
 
     let results = match cache {
-        None => parse_all(&texts),
+        None => parsed,
         Some(cache) => parse_cached(&texts, cache),
     };
     for ((file, text), (raw, diags)) in texts.into_iter().zip(results) {
@@ -550,6 +581,134 @@ fn parse_all(texts: &[(u32, String)]) -> Vec<Parsed> {
         .collect()
 }
 
+/// One goal file as a reader left it.
+enum Got {
+    /// Read whole: its length and what decoding (and parsing) made of it.
+    Bytes { len: u64, decoded: Box<Decoded> },
+    /// What else a read gives: nothing there, too large, a refused link, or an error.
+    Other(std::io::Result<Read>),
+}
+
+/// A file's bytes decoded (and parsed) as file number `file`.
+struct Decoded {
+    file: u32,
+    text: Result<String, (Box<Diagnostic>, Vec<u8>)>,
+    /// Its parse, when the readers parse (no [`ParseCache`]).
+    parsed: Option<Parsed>,
+}
+
+impl Got {
+    /// Reads `path` as file number `file`; decodes it, and parses it when `parse`.
+    fn of(source: &dyn Source, path: &str, file: u32, max: u64, parse: bool) -> Got {
+        match source.read(path, max) {
+            Ok(Read::Bytes(bytes)) => {
+                let len = bytes.len() as u64;
+                let text = decode_owned(bytes, file);
+                let parsed = match &text {
+                    Ok(t) if parse => Some(parse_and_lower(file, t)),
+                    _ => None,
+                };
+                Got::Bytes {
+                    len,
+                    decoded: Box::new(Decoded { file, text, parsed }),
+                }
+            }
+            other => Got::Other(other),
+        }
+    }
+}
+
+impl Decoded {
+    /// The same file as file number `file` (a file before it vanished between the walk and
+    /// the read, so it moved up one).
+    fn renumber(self, file: u32) -> Decoded {
+        match self.text {
+            Ok(text) => Decoded {
+                file,
+                parsed: self.parsed.map(|_| parse_and_lower(file, &text)),
+                text: Ok(text),
+            },
+            Err((mut d, bytes)) => {
+                d.span.file = file;
+                Decoded {
+                    file,
+                    text: Err((d, bytes)),
+                    parsed: None,
+                }
+            }
+        }
+    }
+}
+
+/// Reads, decodes and (when `parse`) parses `paths` on all cores, path `i` as file number
+/// `base + i`, with `threads` threads. Threads take the next path from a shared counter, so the paths taken are
+/// always a prefix of the list; they stop taking more once the files read add up to more
+/// than the total-size bound or a read fails, so every path up to the one where a reader in
+/// path order stops has been read. A path no thread took (or whose thread panicked) is
+/// `None`, for the caller to read itself. On one core nothing is read here.
+fn read_all(
+    source: &dyn Source,
+    paths: &[String],
+    base: u32,
+    limits: Limits,
+    parse: bool,
+    threads: usize,
+) -> Vec<Option<Got>> {
+    use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+    let mut slots: Vec<Option<Got>> = std::iter::repeat_with(|| None).take(paths.len()).collect();
+    if threads <= 1 || paths.len() < 4 {
+        return slots;
+    }
+    let next = AtomicUsize::new(0);
+    let total = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    let work = || {
+        let mut done = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = paths.get(i) else {
+                break;
+            };
+            let got = Got::of(source, path, base + i as u32, limits.file_bytes, parse);
+            match &got {
+                Got::Bytes { len, .. } => {
+                    let sum = total
+                        .fetch_add(*len, Ordering::Relaxed)
+                        .saturating_add(*len);
+                    if sum > limits.total_bytes {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                }
+                Got::Other(Err(_)) => stop.store(true, Ordering::Relaxed),
+                Got::Other(Ok(_)) => {}
+            }
+            done.push((i, got));
+        }
+        done
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(16 * 1024 * 1024)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        // This thread works too (with its own, main-thread stack).
+        for (i, g) in work() {
+            slots[i] = Some(g);
+        }
+        for h in handles {
+            for (i, g) in h.join().unwrap_or_default() {
+                slots[i] = Some(g);
+            }
+        }
+    });
+    slots
+}
+
 /// [`decode`] without copying the text (the bytes come back with the diagnostic).
 fn decode_owned(mut bytes: Vec<u8>, file: u32) -> Result<String, (Box<Diagnostic>, Vec<u8>)> {
     if let Err(d) = decode_check(&bytes, file) {
@@ -703,6 +862,89 @@ mod tests {
         let d = limit_diags(&l);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].0, "goals/f000003.yaml");
+    }
+
+    /// Files of every kind a read can give, by index: sizes that vary, a file that vanished
+    /// after the walk, a refused link, one too large, bytes that do not decode, a YAML error,
+    /// and (from `fail_at`) a read error.
+    struct Mixed {
+        n: usize,
+        fail_at: Option<usize>,
+    }
+
+    impl Source for Mixed {
+        fn walk(&self, _: &[String], max: usize) -> std::io::Result<Vec<Entry>> {
+            Ok((0..self.n)
+                .map(|i| Entry::File(format!("goals/f{i:04}.yaml")))
+                .take(max + 1)
+                .collect())
+        }
+        fn read(&self, path: &str, _: u64) -> std::io::Result<Read> {
+            if path == "goalpost.toml" {
+                return Ok(Read::Missing);
+            }
+            let i: usize = path[7..11].parse().expect("a generated path");
+            if self.fail_at.is_some_and(|f| i >= f) {
+                return Err(std::io::Error::other("the disk went away"));
+            }
+            Ok(match i % 11 {
+                3 => Read::Missing,
+                5 => Read::Refused(Refused {
+                    link: path.to_owned(),
+                    target: "../../etc/passwd".to_owned(),
+                    why: resolve::Why::Outside,
+                }),
+                7 => Read::TooLarge(1 << 30),
+                8 => Read::Bytes(b"team: a\nkpis: caf\xe9\n".to_vec()),
+                9 => Read::Bytes(b"team: [a\n".to_vec()),
+                _ => Read::Bytes(
+                    format!(
+                        "team: t{i}\nkpis:\n  - {{ id: k{i}, title: \"{}\", target: 1, better: higher }}\n",
+                        "x".repeat(i % 13)
+                    )
+                    .into_bytes(),
+                ),
+            })
+        }
+        fn describe(&self) -> String {
+            "memory".to_owned()
+        }
+    }
+
+    /// What a load says, in a form two loads can be compared by.
+    fn summary(l: Result<Loaded, LoadError>) -> String {
+        match l {
+            Ok(l) => format!(
+                "{:?}\n{:?}\n{:?}",
+                l.sources.files,
+                l.diags,
+                l.files
+                    .iter()
+                    .map(|(f, raw)| (f, format!("{raw:?}")))
+                    .collect::<Vec<_>>()
+            ),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    #[test]
+    fn readers_on_many_threads_load_what_one_reader_loads() {
+        for (n, fail_at) in [(40, None), (40, Some(17)), (3, None), (200, Some(150))] {
+            for total in [u64::MAX, 400, 1000, 61] {
+                let tree = Mixed { n, fail_at };
+                let lim = limits(1000, total, 1 << 20);
+                let one = summary(load_inner(&tree, lim, None, None, 1));
+                for threads in [2, 3, 8] {
+                    for _ in 0..5 {
+                        let many = summary(load_inner(&tree, lim, None, None, threads));
+                        assert!(
+                            one == many,
+                            "{n} files, a read failing at {fail_at:?}, {total} bytes at most, {threads} threads:\n{one}\n---\n{many}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
