@@ -535,10 +535,19 @@ pub(crate) fn scored(
     since: Date,
 ) -> Result<(crate::score::Scorecard, crate::score::Before), Failure> {
     let th = crate::score::Thresholds::from(&checked.config);
-    Ok((
-        card(checked, ctx)?,
-        crate::score::before(valid(checked)?, since, th),
-    ))
+    let goals = valid(checked)?;
+    // The two scorings only read the goals: "before" on another core, when there is one.
+    std::thread::scope(|scope| {
+        let before = std::thread::Builder::new()
+            .stack_size(16 * 1024 * 1024)
+            .spawn_scoped(scope, || crate::score::before(goals, since, th));
+        let card = crate::score::score(goals, ctx.as_of, th);
+        let before = match before {
+            Ok(t) => t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => crate::score::before(goals, since, th),
+        };
+        Ok((card, before))
+    })
 }
 
 /// The scorecard of `checked` as of `--as-of`.
