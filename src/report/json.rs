@@ -487,12 +487,13 @@ pub fn write_status_with<W: std::io::Write + ?Sized>(
                 checkin_due: e.checkin_due,
             })
             .collect(),
+        // Spliced in below, rendered on every core.
         objectives: Rows {
-            rows: &view.objectives,
+            rows: &[],
             to_json: objective,
         },
         kpis: Rows {
-            rows: &view.kpis,
+            rows: &[],
             to_json: kpi,
         },
         upstream: upstream.map(|u| UpstreamJson {
@@ -516,6 +517,155 @@ pub fn write_status_with<W: std::io::Write + ?Sized>(
             },
         }),
     };
-    super::wire::to_writer_pretty(&mut *w, &doc)?;
+    // The document with both lists empty, then each list's rows written where it stands:
+    // a top-level key is the only place a line break is followed by two spaces and a quote
+    // (text inside strings has its line breaks escaped).
+    let head = super::wire::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+    let (a, rest) = head
+        .split_once("\n  \"objectives\": []")
+        .ok_or_else(|| std::io::Error::other("the status document lost its objectives"))?;
+    let (b, c) = rest
+        .split_once("\n  \"kpis\": []")
+        .ok_or_else(|| std::io::Error::other("the status document lost its KPIs"))?;
+    w.write_all(a.as_bytes())?;
+    w.write_all(b"\n  \"objectives\": ")?;
+    write_rows(w, &view.objectives, objective)?;
+    w.write_all(b.as_bytes())?;
+    w.write_all(b"\n  \"kpis\": ")?;
+    write_rows(w, &view.kpis, kpi)?;
+    w.write_all(c.as_bytes())?;
     w.write_all(b"\n")
+}
+
+/// Writes `rows` as a JSON array one level inside the top-level object, laid out as
+/// [`super::wire::to_writer_pretty`] lays it out there. Rows are rendered in rounds, a chunk
+/// per thread at a time, and written in order after each round: all cores serialize, and at
+/// most a round's rows are held at once.
+fn write_rows<'a, W, R, J>(w: &mut W, rows: &'a [R], to_json: fn(&'a R) -> J) -> std::io::Result<()>
+where
+    W: std::io::Write + ?Sized,
+    R: Sync,
+    J: Serialize,
+{
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const CHUNK: usize = 64;
+    if rows.is_empty() {
+        return w.write_all(b"[]");
+    }
+    // One row at a time, each line break followed by the four spaces of its depth.
+    let render = |start: usize, chunk: &'a [R]| -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(chunk.len() * 2048);
+        let mut one = Vec::with_capacity(4096);
+        for (i, r) in chunk.iter().enumerate() {
+            out.extend_from_slice(if start + i == 0 {
+                b"\n    "
+            } else {
+                b",\n    "
+            });
+            one.clear();
+            super::wire::to_writer_pretty(&mut one, &to_json(r)).map_err(std::io::Error::other)?;
+            let mut rest = &one[..];
+            while let Some(at) = rest.iter().position(|&b| b == b'\n') {
+                out.extend_from_slice(&rest[..=at]);
+                out.extend_from_slice(b"    ");
+                rest = &rest[at + 1..];
+            }
+            out.extend_from_slice(rest);
+        }
+        Ok(out)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(16);
+    let chunks: Vec<(usize, &'a [R])> = rows
+        .chunks(CHUNK)
+        .enumerate()
+        .map(|(i, c)| (i * CHUNK, c))
+        .collect();
+    w.write_all(b"[")?;
+    for round in chunks.chunks(threads * 4) {
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            while let Some(&(start, chunk)) = round.get(next.fetch_add(1, Ordering::Relaxed)) {
+                done.push((start, render(start, chunk)));
+            }
+            done
+        };
+        let mut slots: Vec<Option<std::io::Result<Vec<u8>>>> =
+            std::iter::repeat_with(|| None).take(round.len()).collect();
+        let first = round.first().map_or(0, |r| r.0);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..threads.min(round.len()))
+                .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+                .collect();
+            for (start, out) in work() {
+                slots[(start - first) / CHUNK] = Some(out);
+            }
+            for h in handles {
+                // A panicked thread's chunks are rendered again below.
+                for (start, out) in h.join().unwrap_or_default() {
+                    slots[(start - first) / CHUNK] = Some(out);
+                }
+            }
+        });
+        for (slot, &(start, chunk)) in slots.into_iter().zip(round) {
+            let out = slot.unwrap_or_else(|| render(start, chunk))?;
+            w.write_all(&out)?;
+        }
+    }
+    w.write_all(b"\n  ]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Item {
+        id: usize,
+        name: String,
+        progress: f64,
+        nested: Vec<Vec<u8>>,
+        empty: Vec<u8>,
+        none: Option<u8>,
+    }
+
+    fn item(i: &usize) -> Item {
+        Item {
+            id: *i,
+            name: format!("line\nbreak \"{i}\"\t\u{1b}[31m"),
+            progress: if i.is_multiple_of(3) {
+                -0.0
+            } else {
+                *i as f64 / 7.0
+            },
+            nested: vec![vec![1, 2], Vec::new()],
+            empty: Vec::new(),
+            none: None,
+        }
+    }
+
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        objectives: Rows<'a, usize, Item>,
+    }
+
+    #[test]
+    fn rows_written_on_many_threads_read_as_one_serialization() {
+        for n in [0, 1, 2, 63, 64, 65, 1000, 3333] {
+            let rows: Vec<usize> = (0..n).collect();
+            let expected = crate::report::wire::to_string_pretty(&Doc {
+                objectives: Rows {
+                    rows: &rows,
+                    to_json: item,
+                },
+            })
+            .unwrap();
+            let mut got = b"{\n  \"objectives\": ".to_vec();
+            write_rows(&mut got, &rows, item).unwrap();
+            got.extend_from_slice(b"\n}");
+            assert_eq!(String::from_utf8(got).unwrap(), expected, "{n} rows");
+        }
+    }
 }

@@ -184,30 +184,85 @@ pub(super) fn attach(
         }
     }
 
-    let kpis = kpis
+    // Each item's history is merged on its own: on every core, the diagnostics in item order.
+    let kpis: Vec<(Kpi, Vec<Checkin>)> = kpis
         .into_iter()
         .zip(kpi_cks)
         .enumerate()
-        .map(|(i, ((mut k, _), cks))| {
-            let cks = append(cks, kpi_log.remove(&i));
-            k.checkins = merge(v, cks, &k.reference().to_string());
-            k
-        })
+        .map(|(i, ((k, _), cks))| (k, append(cks, kpi_log.remove(&i))))
         .collect();
-    let objectives = objectives
+    let kpis = in_order(v, kpis, |(mut k, cks), diags| {
+        k.checkins = merge(diags, cks, &k.reference().to_string());
+        k
+    });
+    let objectives: Vec<(Objective, Vec<Vec<Checkin>>)> = objectives
         .into_iter()
         .zip(kr_cks)
         .enumerate()
-        .map(|(j, ((mut o, _), per_kr))| {
-            let oref = o.reference();
-            for (r, (kr, cks)) in o.key_results.iter_mut().zip(per_kr).enumerate() {
-                let cks = append(cks, kr_log.remove(&(j, r)));
-                kr.checkins = merge(v, cks, &format!("{oref}/{}", kr.id));
-            }
-            o
+        .map(|(j, ((o, _), per_kr))| {
+            let per_kr = per_kr
+                .into_iter()
+                .enumerate()
+                .map(|(r, cks)| append(cks, kr_log.remove(&(j, r))))
+                .collect();
+            (o, per_kr)
         })
         .collect();
+    let objectives = in_order(v, objectives, |(mut o, per_kr), diags| {
+        let oref = o.reference();
+        for (kr, cks) in o.key_results.iter_mut().zip(per_kr) {
+            kr.checkins = merge(diags, cks, &format!("{oref}/{}", kr.id));
+        }
+        o
+    });
     (objectives, kpis)
+}
+
+/// `f` over `items` on every core, each thread taking one run of consecutive items: the
+/// results in item order, and the diagnostics `f` reports added to `v` in the order one
+/// thread going through the items would have reported them.
+fn in_order<T: Send, U: Send>(
+    v: &mut Validator,
+    items: Vec<T>,
+    f: impl Fn(T, &mut Vec<Diagnostic>) -> U + Sync,
+) -> Vec<U> {
+    let threads = super::threads();
+    if threads <= 1 || items.len() < 256 {
+        return items.into_iter().map(|x| f(x, &mut v.diags)).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    let mut runs: Vec<Vec<T>> = Vec::with_capacity(threads);
+    let mut items = items.into_iter();
+    loop {
+        let run: Vec<T> = items.by_ref().take(per).collect();
+        if run.is_empty() {
+            break;
+        }
+        runs.push(run);
+    }
+    let f = &f;
+    let work = move |run: Vec<T>| {
+        let mut diags = Vec::new();
+        let out: Vec<U> = run.into_iter().map(|x| f(x, &mut diags)).collect();
+        (out, diags)
+    };
+    let done: Vec<(Vec<U>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let mut runs = runs.into_iter();
+        let first = runs.next();
+        let handles: Vec<_> = runs.map(|run| scope.spawn(move || work(run))).collect();
+        let mut done = Vec::with_capacity(handles.len() + 1);
+        done.extend(first.map(work));
+        for h in handles {
+            done.push(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        done
+    });
+    let mut out = Vec::with_capacity(per * done.len());
+    for (o, diags) in done {
+        out.extend(o);
+        v.diags.extend(diags);
+    }
+    out
 }
 
 /// `cks` followed by `more`, growing `cks` by exactly what it needs.
@@ -309,7 +364,7 @@ pub(super) fn convert(v: &mut Validator, raw: &RawCheckin, expect: Records) -> O
 /// Sorts one item's check-ins by date and folds same-date repeats (in place): identical
 /// ones count once (a warning), different ones are an error unless a correction of that
 /// date settles them ([`settle`]).
-fn merge(v: &mut Validator, mut cks: Vec<Checkin>, reference: &str) -> Vec<Checkin> {
+fn merge(v: &mut Vec<Diagnostic>, mut cks: Vec<Checkin>, reference: &str) -> Vec<Checkin> {
     cks.sort_by_key(|c| c.date); // stable: file order within a date
     let n = cks.len();
     let mut kept: usize = 0;
@@ -385,7 +440,7 @@ fn duplicate(c: &Checkin, first: &Checkin, reference: &str) -> Diagnostic {
 /// the correction. A date with corrections only is an orphan. `around` is the nearest dates
 /// with check-ins before and after, for the orphan's help.
 fn settle(
-    v: &mut Validator,
+    v: &mut Vec<Diagnostic>,
     group: &[Checkin],
     reference: &str,
     around: (Option<Date>, Option<Date>),
@@ -448,7 +503,7 @@ fn inherit(correction: &mut Checkin, original: &Checkin) {
 
 /// `orphan-correction`: a correction of a date on which the item has no other check-in.
 fn orphan(
-    v: &mut Validator,
+    v: &mut Vec<Diagnostic>,
     c: &Checkin,
     reference: &str,
     (before, after): (Option<Date>, Option<Date>),

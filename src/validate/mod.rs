@@ -107,88 +107,13 @@ pub(crate) fn validate_in(
         Refs::Local(ups) => (false, ups),
     };
     let mut rollup = Vec::new();
-    let mut kpis: Vec<(Kpi, Pending)> = Vec::new();
-    let mut objectives: Vec<(Objective, PendingObjective)> = Vec::new();
-    let mut logs: Vec<Vec<RawCheckin>> = Vec::new();
 
     // Each raw file is dropped once its items are built.
-    for (_, mut f) in files {
-        let f = &mut f;
-        // Already done while loading; raw files from elsewhere are lowered here.
-        lower_file(f);
-        let team = f.team.as_ref().and_then(|t| v.slug(t, "team"));
-        let has_objectives = f.objectives.as_ref().is_some_and(|o| !o.is_empty());
-        let has_items = has_objectives || f.kpis.as_ref().is_some_and(|k| !k.is_empty());
-        if has_items && f.team.is_none() && !f.invalid.contains(&"team") {
-            v.push(
-                Diagnostic::new(
-                    Code::MissingField,
-                    f.span,
-                    "`team` is required when a file defines objectives or KPIs",
-                )
-                .help("add a line such as `team: growth` at the top of the file"),
-            );
-        }
-        if has_items && team.is_none() {
-            // Refs into this file would be blamed for its missing or invalid team.
-            let ids = f.objectives.iter().flatten().map(|o| &o.id);
-            let ids = ids.chain(f.kpis.iter().flatten().map(|k| &k.id));
-            v.unread.add(
-                None,
-                ids.flatten().map(|i| i.value.clone()).collect::<Vec<_>>(),
-            );
-        }
-        let period = match &f.period {
-            Some(p) => v.period(p),
-            None => {
-                if has_objectives && !f.invalid.contains(&"period") {
-                    v.push(
-                        Diagnostic::new(
-                            Code::MissingField,
-                            f.span,
-                            "`period` is required when a file defines objectives",
-                        )
-                        .help("add a line such as `period: 2026-Q4`"),
-                    );
-                }
-                None
-            }
-        };
-        // Items that are not built (their file's team or period is missing) still have their
-        // own required keys checked, so one run names every missing key (as schema tools do).
-        if has_items && (team.is_none() || period.is_none()) {
-            for o in f.objectives.iter().flatten() {
-                v.objective_keys(o);
-            }
-        }
-        if team.is_none() {
-            for k in f.kpis.iter().flatten() {
-                v.kpi_keys(k);
-            }
-        }
-        for raw in f.kpis.iter_mut().flatten() {
-            if let Some(team) = &team {
-                let checkins = std::mem::take(&mut raw.lowered);
-                match v.kpi(raw, team) {
-                    Some(k) => kpis.push((k, Pending { checkins })),
-                    None => v.orphan_checkins(&checkins, Records::Value),
-                }
-            }
-        }
-        if let (Some(team), None, true) = (&team, &period, has_objectives) {
-            let ids = f.objectives.iter().flatten().filter_map(|o| o.id.as_ref());
-            v.unread
-                .add(Some(team), ids.map(|i| i.value.clone()).collect::<Vec<_>>());
-        }
-        for raw in f.objectives.iter_mut().flatten() {
-            if let (Some(team), Some(period)) = (&team, &period)
-                && let Some(o) = v.objective(raw, team, period)
-            {
-                objectives.push(o);
-            }
-        }
-        logs.extend(f.checkins.take());
-    }
+    let Built {
+        mut kpis,
+        mut objectives,
+        logs,
+    } = build_files(&mut v, files);
 
     kpis.sort_by(|a, b| (&a.0.team, &a.0.id).cmp(&(&b.0.team, &b.0.id)));
     objectives.sort_by(|a, b| {
@@ -345,6 +270,206 @@ pub(crate) fn validate_in(
         flawed: v.flawed,
         rollup,
     }
+}
+
+thread_local! {
+    /// Threads validation may use on this thread's behalf; 0: one per core (at most 16).
+    static THREADS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The threads validation uses ([`THREADS`]).
+pub(crate) fn threads() -> usize {
+    match THREADS.with(|t| t.get()) {
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(16),
+        n => n,
+    }
+}
+
+/// Runs `f` with validation on `n` threads on this thread's behalf (tests compare one with
+/// several).
+#[cfg(test)]
+pub(crate) fn with_threads<T>(n: usize, f: impl FnOnce() -> T) -> T {
+    let old = THREADS.with(|t| t.replace(n));
+    let out = f();
+    THREADS.with(|t| t.set(old));
+    out
+}
+
+/// What the pass over the files builds, in file order.
+#[derive(Default)]
+struct Built {
+    kpis: Vec<(Kpi, Pending)>,
+    objectives: Vec<(Objective, PendingObjective)>,
+    logs: Vec<Vec<RawCheckin>>,
+}
+
+/// Builds every file's items ([`build_file`]) on every core, each thread taking a run of
+/// consecutive files with a validator of its own: items, diagnostics and what unread files
+/// would have defined come back in file order, as one pass would give them. The one thing a
+/// file's pass shares with the others is the run's suggestion budget, spent only on a KPI
+/// `source` that names no source: then the files go through one pass, in order.
+fn build_files(v: &mut Validator, files: Vec<(u32, RawFile)>) -> Built {
+    let threads = threads();
+    let unknown_source = || {
+        files.iter().any(|(_, f)| {
+            f.kpis.iter().flatten().any(|k| {
+                k.source
+                    .as_ref()
+                    .and_then(|s| s.from.as_ref())
+                    .is_some_and(|from| !v.config.sources.contains_key(&from.value))
+            })
+        })
+    };
+    if threads <= 1 || files.len() < 64 || unknown_source() {
+        let mut built = Built::default();
+        for (_, mut f) in files {
+            build_file(v, &mut f, &mut built);
+        }
+        return built;
+    }
+    let per = files.len().div_ceil(threads);
+    let mut runs: Vec<Vec<(u32, RawFile)>> = Vec::with_capacity(threads);
+    let mut files = files.into_iter();
+    loop {
+        let run: Vec<(u32, RawFile)> = files.by_ref().take(per).collect();
+        if run.is_empty() {
+            break;
+        }
+        runs.push(run);
+    }
+    // Runs are taken in turn by whichever thread is free (this one too), so a thread that
+    // cannot be started leaves its share to the others.
+    let config = v.config;
+    type Run = std::sync::Mutex<Option<Vec<(u32, RawFile)>>>;
+    let runs: Vec<Run> = runs
+        .into_iter()
+        .map(|r| std::sync::Mutex::new(Some(r)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(slot) = runs.get(i) else {
+                return done;
+            };
+            let run = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+            let mut tv = Validator::new(config);
+            let mut built = Built::default();
+            for (_, mut f) in run.into_iter().flatten() {
+                build_file(&mut tv, &mut f, &mut built);
+            }
+            done.push((i, built, tv));
+        }
+    };
+    let mut done: Vec<(usize, Built, Validator)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(16 * 1024 * 1024)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        let mut done = work();
+        for h in handles {
+            done.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        done
+    });
+    done.sort_by_key(|d| d.0);
+    let done = done.into_iter().map(|(_, b, tv)| (b, tv));
+    let mut built = Built::default();
+    for (b, tv) in done {
+        built.kpis.extend(b.kpis);
+        built.objectives.extend(b.objectives);
+        built.logs.extend(b.logs);
+        v.diags.extend(tv.diags);
+        v.flawed.extend(tv.flawed);
+        v.unread.extend(tv.unread);
+    }
+    built
+}
+
+/// One file's items: its KPIs and objectives built (with their own diagnostics), its
+/// top-level check-ins kept for later.
+fn build_file(v: &mut Validator, f: &mut RawFile, built: &mut Built) {
+    // Already done while loading; raw files from elsewhere are lowered here.
+    lower_file(f);
+    let team = f.team.as_ref().and_then(|t| v.slug(t, "team"));
+    let has_objectives = f.objectives.as_ref().is_some_and(|o| !o.is_empty());
+    let has_items = has_objectives || f.kpis.as_ref().is_some_and(|k| !k.is_empty());
+    if has_items && f.team.is_none() && !f.invalid.contains(&"team") {
+        v.push(
+            Diagnostic::new(
+                Code::MissingField,
+                f.span,
+                "`team` is required when a file defines objectives or KPIs",
+            )
+            .help("add a line such as `team: growth` at the top of the file"),
+        );
+    }
+    if has_items && team.is_none() {
+        // Refs into this file would be blamed for its missing or invalid team.
+        let ids = f.objectives.iter().flatten().map(|o| &o.id);
+        let ids = ids.chain(f.kpis.iter().flatten().map(|k| &k.id));
+        v.unread.add(
+            None,
+            ids.flatten().map(|i| i.value.clone()).collect::<Vec<_>>(),
+        );
+    }
+    let period = match &f.period {
+        Some(p) => v.period(p),
+        None => {
+            if has_objectives && !f.invalid.contains(&"period") {
+                v.push(
+                    Diagnostic::new(
+                        Code::MissingField,
+                        f.span,
+                        "`period` is required when a file defines objectives",
+                    )
+                    .help("add a line such as `period: 2026-Q4`"),
+                );
+            }
+            None
+        }
+    };
+    // Items that are not built (their file's team or period is missing) still have their
+    // own required keys checked, so one run names every missing key (as schema tools do).
+    if has_items && (team.is_none() || period.is_none()) {
+        for o in f.objectives.iter().flatten() {
+            v.objective_keys(o);
+        }
+    }
+    if team.is_none() {
+        for k in f.kpis.iter().flatten() {
+            v.kpi_keys(k);
+        }
+    }
+    for raw in f.kpis.iter_mut().flatten() {
+        if let Some(team) = &team {
+            let checkins = std::mem::take(&mut raw.lowered);
+            match v.kpi(raw, team) {
+                Some(k) => built.kpis.push((k, Pending { checkins })),
+                None => v.orphan_checkins(&checkins, Records::Value),
+            }
+        }
+    }
+    if let (Some(team), None, true) = (&team, &period, has_objectives) {
+        let ids = f.objectives.iter().flatten().filter_map(|o| o.id.as_ref());
+        v.unread
+            .add(Some(team), ids.map(|i| i.value.clone()).collect::<Vec<_>>());
+    }
+    for raw in f.objectives.iter_mut().flatten() {
+        if let (Some(team), Some(period)) = (&team, &period)
+            && let Some(o) = v.objective(raw, team, period)
+        {
+            built.objectives.push(o);
+        }
+    }
+    built.logs.extend(f.checkins.take());
 }
 
 /// Lookup tables for references.

@@ -593,3 +593,126 @@ fn a_correction_inherits_from_the_last_copy_of_a_repeated_original() {
     let c = &goals.objectives[0].key_results[0].checkins[0];
     assert_eq!(c.obs, Observation::Value(7.0));
 }
+
+/// A generated repository of `n` files full of what validation reports: duplicate ids
+/// across files, unknown and cyclic parents, unknown guardrails, flawed key results,
+/// duplicate, conflicting and corrected check-ins, orphan corrections, check-ins outside
+/// their period, unknown refs in a log, and files without a team or period.
+fn tangled(n: usize, seed: u64) -> Vec<String> {
+    let mut x = seed;
+    let mut rnd = move |m: u64| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) % m
+    };
+    let mut files = Vec::new();
+    for i in 0..n {
+        let team = format!("t{}", rnd(30));
+        let q = 1 + rnd(4);
+        let mut f = match rnd(20) {
+            0 => String::from("objectives:\n"),
+            1 => format!("team: {team}\nobjectives:\n"),
+            _ => format!("team: {team}\nperiod: 2026-Q{q}\nobjectives:\n"),
+        };
+        for o in 0..1 + rnd(3) {
+            let id = format!("o{}", rnd(6));
+            f.push_str(&format!("  - id: {id}\n    title: Objective {i} {o}\n"));
+            if rnd(3) == 0 {
+                f.push_str(&format!("    parent: t{}/o{}\n", rnd(30), rnd(6)));
+            }
+            if rnd(4) == 0 {
+                f.push_str(&format!("    guardrails: [t{}/k{}]\n", rnd(30), rnd(3)));
+            }
+            f.push_str("    key_results:\n");
+            for k in 0..1 + rnd(3) {
+                let (start, target) = (rnd(5), rnd(5));
+                f.push_str(&format!(
+                    "      - id: kr{k}\n        title: KR\n        start: {start}\n        target: {target}\n        checkins:"
+                ));
+                let count = rnd(5);
+                f.push_str(if count == 0 { " []\n" } else { "\n" });
+                for _ in 0..count {
+                    let month = 3 * (q - 1) + 1 + rnd(4);
+                    let day = 1 + rnd(28);
+                    let fix = if rnd(6) == 0 {
+                        ", correction: typo"
+                    } else {
+                        ""
+                    };
+                    f.push_str(&format!(
+                        "          - {{ date: 2026-{month:02}-{day:02}, value: {}{fix} }}\n",
+                        rnd(3)
+                    ));
+                }
+            }
+        }
+        if rnd(3) == 0 {
+            f.push_str("kpis:\n");
+            for k in 0..1 + rnd(2) {
+                f.push_str(&format!(
+                    "  - id: k{k}\n    title: KPI\n    better: higher\n    target: {}\n    checkins:\n      - {{ date: 2026-0{}-0{}, value: {} }}\n",
+                    rnd(3),
+                    1 + rnd(9),
+                    1 + rnd(9),
+                    rnd(2)
+                ));
+            }
+        }
+        files.push(f);
+    }
+    let mut log = String::from("checkins:\n");
+    for _ in 0..n * 4 {
+        let fix = if rnd(8) == 0 {
+            ", correction: late"
+        } else {
+            ""
+        };
+        log.push_str(&format!(
+            "  - {{ ref: t{}/o{}/kr{}, date: 2026-{:02}-{:02}, value: {}{fix} }}\n",
+            rnd(30),
+            rnd(6),
+            rnd(3),
+            1 + rnd(12),
+            1 + rnd(28),
+            rnd(3)
+        ));
+    }
+    files.push(log);
+    files
+}
+
+#[test]
+fn validation_on_many_threads_gives_what_one_thread_gives() {
+    for (n, seed) in [(300, 1), (200, 7), (70, 42), (600, 3)] {
+        let files = tangled(n, seed);
+        let parsed: Vec<(u32, RawFile)> = files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, text)| {
+                let (raw, diags) = parse_file(i as u32, text);
+                assert!(diags.is_empty(), "parse: {diags:?}\n{text}");
+                raw.map(|r| (i as u32, r))
+            })
+            .collect();
+        let run = |threads: usize| {
+            let v = with_threads(threads, || {
+                validate_with(parsed.clone(), &Config::default(), Unread::default())
+            });
+            let mut flawed: Vec<String> = v.flawed.iter().map(|s| format!("{s:?}")).collect();
+            flawed.sort();
+            format!("{:?}\n{:?}\n{flawed:?}", v.goals, v.diags)
+        };
+        let one = run(1);
+        assert!(
+            one.matches("code:").count() > 50,
+            "too few findings to compare"
+        );
+        for threads in [2, 3, 7] {
+            assert!(
+                run(threads) == one,
+                "{n} files (seed {seed}) on {threads} threads differ from one thread"
+            );
+        }
+    }
+}

@@ -61,6 +61,13 @@ impl Unread {
         }
     }
 
+    /// Adds what `other` records.
+    pub(crate) fn extend(&mut self, other: Unread) {
+        self.pairs.extend(other.pairs);
+        self.any_team.extend(other.any_team);
+        self.teams.extend(other.teams);
+    }
+
     /// Whether `reference` (`team/id` or `team/objective/kr`) may name an item of an
     /// unread file: whether its team's objective or KPI `id` may be defined there.
     pub(crate) fn covers(&self, reference: &Ref) -> bool {
