@@ -8,6 +8,7 @@ pub(crate) mod convert;
 pub(crate) mod fastyaml;
 pub(crate) mod lower;
 pub(crate) mod raw;
+mod renumber;
 pub(crate) mod resolve;
 pub(crate) mod shape;
 pub(crate) mod source;
@@ -216,6 +217,59 @@ pub(crate) fn load_sharing(
     load_cached(source, Limits::default(), Some(cache))
 }
 
+/// The files one load read and parsed, by path, for loading the same tree again after this
+/// run added files to it (`rollover` validates the repository with its new files): the
+/// second load walks the roots again, so it finds what the loader finds, but takes each file
+/// the first load parsed as that load read it, and reads and parses only the others. The
+/// parses are moved to the files' new indexes ([`renumber`]). Files are taken as this run
+/// read them, as the command's plan was made from them; what another program changes
+/// meanwhile is not this run's to judge.
+#[derive(Default)]
+pub(crate) struct Kept {
+    files: std::collections::HashMap<String, KeptFile>,
+}
+
+/// One file of a [`Kept`] load.
+struct KeptFile {
+    /// Its index in that load.
+    index: u32,
+    /// How many bytes were read (its text may be shorter by a byte-order mark).
+    bytes: u64,
+    /// Its text, once given back by [`Kept::texts`].
+    text: Option<String>,
+    parsed: Parsed,
+}
+
+impl Kept {
+    /// Gives back the texts of the files kept, from the sources of the load that kept them
+    /// (so that they are not held twice meanwhile); the texts of `sources` are moved out.
+    pub(crate) fn texts(&mut self, sources: &mut Sources) {
+        for f in &mut sources.files {
+            if let Some(kept) = self.files.get_mut(&f.path) {
+                kept.text = Some(std::mem::take(&mut f.text));
+            }
+        }
+    }
+}
+
+/// [`load`] that keeps a copy of each parse in `kept`, for [`load_kept`].
+pub(crate) fn load_keeping(source: &dyn Source, kept: &mut Kept) -> Result<Loaded, LoadError> {
+    load_inner(source, Limits::default(), Cache::Keep(kept), None)
+}
+
+/// [`load`] of a tree loaded before with [`load_keeping`], taking the files kept in `kept`.
+pub(crate) fn load_kept(source: &dyn Source, kept: Kept) -> Result<Loaded, LoadError> {
+    load_inner(source, Limits::default(), Cache::Kept(kept), None)
+}
+
+/// How a load shares its parses with another one.
+enum Cache<'a> {
+    None,
+    Shared(&'a mut ParseCache),
+    Keep(&'a mut Kept),
+    Kept(Kept),
+}
+
 /// [`load_with`] walking `roots` instead of the roots goalpost.toml names (an upstream
 /// snapshot, whose goalpost.toml is the upstream's).
 pub(crate) fn load_roots(
@@ -223,7 +277,7 @@ pub(crate) fn load_roots(
     limits: Limits,
     roots: &[String],
 ) -> Result<Loaded, LoadError> {
-    load_inner(source, limits, None, Some(roots))
+    load_inner(source, limits, Cache::None, Some(roots))
 }
 
 fn load_cached(
@@ -231,13 +285,17 @@ fn load_cached(
     limits: Limits,
     cache: Option<&mut ParseCache>,
 ) -> Result<Loaded, LoadError> {
+    let cache = match cache {
+        Some(cache) => Cache::Shared(cache),
+        None => Cache::None,
+    };
     load_inner(source, limits, cache, None)
 }
 
 fn load_inner(
     source: &dyn Source,
     limits: Limits,
-    cache: Option<&mut ParseCache>,
+    mut cache: Cache,
     roots: Option<&[String]>,
 ) -> Result<Loaded, LoadError> {
     let Limits {
@@ -331,7 +389,37 @@ fn load_inner(
     // Read sequentially (cheap, and keeps the total-size bound exact), parse in parallel.
     let mut texts: Vec<(u32, String)> = Vec::with_capacity(paths.len());
     let mut total: u64 = 0;
+    // How many bytes each of `texts` was read from (for a kept load).
+    let mut sizes: Vec<u64> = Vec::new();
+    // Files taken from a kept load: (index now, index there, parse).
+    let mut taken: Vec<(u32, u32, Parsed)> = Vec::new();
     for path in paths {
+        let kept = match &mut cache {
+            Cache::Kept(kept) => kept.files.remove(&path),
+            _ => None,
+        };
+        if let Some(KeptFile {
+            index,
+            bytes,
+            text: Some(text),
+            parsed,
+        }) = kept
+        {
+            // As read before: it counts towards the bound on the total again, and is not
+            // decoded again.
+            total += bytes;
+            let file = loaded.sources.files.len() as u32;
+            if total > max_total_bytes {
+                push_source(&mut loaded.sources, path.clone(), String::new());
+                loaded.diags.push(too_much(file, &path, max_total_bytes));
+                break;
+            }
+            push_source(&mut loaded.sources, path, String::new());
+            taken.push((file, index, parsed));
+            texts.push((file, text));
+            sizes.push(bytes);
+            continue;
+        }
         let read = match source.read(&path, max_file_bytes) {
             Ok(read) => read,
             Err(e) => {
@@ -354,21 +442,19 @@ fn load_inner(
                 loaded.diags.push(too_large(file, &path, n, max_file_bytes));
             }
             Read::Bytes(bytes) => {
-                total += bytes.len() as u64;
+                let size = bytes.len() as u64;
+                total += size;
                 let file = loaded.sources.files.len() as u32;
                 if total > max_total_bytes {
                     push_source(&mut loaded.sources, path.clone(), String::new());
-                    loaded.diags.push(Diagnostic::new(
-                        Code::ResourceLimit,
-                        Span { file, line: 1, col: 1, ..Span::default() },
-                        format!("goal files add up to more than {max_total_bytes} bytes; `{path}` and later files were not read"),
-                    ));
+                    loaded.diags.push(too_much(file, &path, max_total_bytes));
                     break;
                 }
                 match decode_owned(bytes, file) {
                     Ok(text) => {
                         push_source(&mut loaded.sources, path, String::new());
                         texts.push((file, text));
+                        sizes.push(size);
                     }
                     Err((d, bytes)) => {
                         push_source(
@@ -384,8 +470,23 @@ fn load_inner(
     }
 
     let results = match cache {
-        None => parse_all(&texts),
-        Some(cache) => parse_cached(&texts, cache),
+        Cache::None => parse_all(&texts),
+        Cache::Shared(cache) => parse_cached(&texts, cache),
+        Cache::Keep(kept) => {
+            let results = parse_all(&texts);
+            for (((f, _), p), &bytes) in texts.iter().zip(&results).zip(&sizes) {
+                let path = loaded.sources.files[*f as usize].path.clone();
+                let file = KeptFile {
+                    index: *f,
+                    bytes,
+                    text: None,
+                    parsed: p.clone(),
+                };
+                kept.files.insert(path, file);
+            }
+            results
+        }
+        Cache::Kept(_) => take_kept(&texts, taken),
     };
     for ((file, text), (raw, diags)) in texts.into_iter().zip(results) {
         loaded.sources.files[file as usize].text = text;
@@ -410,6 +511,23 @@ pub(crate) fn too_large(file: u32, path: &str, n: u64, max: u64) -> Diagnostic {
         format!("`{path}` is {n} bytes; goal files may be at most {max} bytes"),
     )
     .help("split the file (for example one check-in log per team or per year)")
+}
+
+/// The `resource-limit` diagnostic of goal file `path`, read when the files read add up to
+/// more than `max` bytes.
+fn too_much(file: u32, path: &str, max: u64) -> Diagnostic {
+    Diagnostic::new(
+        Code::ResourceLimit,
+        Span {
+            file,
+            line: 1,
+            col: 1,
+            ..Span::default()
+        },
+        format!(
+            "goal files add up to more than {max} bytes; `{path}` and later files were not read"
+        ),
+    )
 }
 
 /// The `symlink-escape` diagnostic (`resource-limit` past a bound of the run) of a path
@@ -472,6 +590,31 @@ fn parse_cached(texts: &[(u32, String)], cache: &mut ParseCache) -> Vec<Parsed> 
         .map(|(f, t)| cache.files.remove(&cache.key(*f, t)))
         .collect();
     cache.files.clear();
+    let missing: Vec<(u32, String)> = texts
+        .iter()
+        .zip(&found)
+        .filter(|(_, p)| p.is_none())
+        .map(|(t, _)| t.clone())
+        .collect();
+    let mut parsed = parse_all(&missing).into_iter();
+    found
+        .iter_mut()
+        .map(|p| p.take().or_else(|| parsed.next()).unwrap_or_default())
+        .collect()
+}
+
+/// The parses of `texts`: those `taken` from a kept load (new index, old index, parse)
+/// moved to their new indexes, the others parsed now.
+fn take_kept(texts: &[(u32, String)], taken: Vec<(u32, u32, Parsed)>) -> Vec<Parsed> {
+    let mut taken = taken.into_iter().peekable();
+    let mut found: Vec<Option<Parsed>> = texts
+        .iter()
+        .map(|(f, _)| {
+            let (_, from, mut parsed) = taken.next_if(|(t, _, _)| t == f)?;
+            renumber::renumber(&mut parsed, from, *f);
+            Some(parsed)
+        })
+        .collect();
     let missing: Vec<(u32, String)> = texts
         .iter()
         .zip(&found)

@@ -1,10 +1,11 @@
 //! New files, all or none (`rollover`, SPEC 7.0): every file through the path resolver (no
 //! write through a link out of the repository), created new (never overwriting); then the
 //! repository is validated, and when it no longer validates the new files are removed again
-//! ([`WriteError::Invalid`] carries the errors).
+//! ([`WriteError::Invalid`] carries the errors). The validation takes the files the caller
+//! read before writing as it read them ([`Kept`]) and reads only the others.
 
 use super::{Invalid, WriteError};
-use crate::check::Checked;
+use crate::check::{Checked, Kept};
 use crate::load::resolve::{Hidden, Resolved};
 use crate::load::source::WorkTree;
 use crate::text::safe;
@@ -12,16 +13,19 @@ use std::path::PathBuf;
 
 /// Creates each `(path, text)` of `files` in `tree`, then validates the repository with
 /// them; on any failure the files this call created are removed again. `command` names the
-/// writer in messages. Returns the repository as it now is.
+/// writer in messages; `kept` holds the parses of the caller's load of `tree`
+/// ([`crate::check::load_keeping`]; an empty one reads every file again). Returns the
+/// repository as it now is.
 pub(crate) fn create(
     tree: &WorkTree,
     files: &[(&str, &str)],
     command: &'static str,
+    kept: Kept,
 ) -> Result<Checked, WriteError> {
     let mut written: Vec<PathBuf> = Vec::new();
     let result = create_each(tree, files, command, &mut written).and_then(|()| {
         // The repository with the new files must validate, or they go again.
-        let after = crate::check::load(tree)?;
+        let after = crate::check::load_kept(tree, kept)?;
         if after.has_errors() {
             return Err(WriteError::Invalid(Invalid(Box::new(after))));
         }
