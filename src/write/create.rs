@@ -37,35 +37,48 @@ pub(crate) fn create(
     result
 }
 
+/// How many files are written before their syncs are waited for (each stays open until
+/// then, so a bounded number; issue 33).
+const BATCH: usize = 256;
+
 fn create_each(
     tree: &WorkTree,
     files: &[(&str, &str)],
     command: &'static str,
     written: &mut Vec<PathBuf>,
 ) -> Result<(), WriteError> {
-    for &(path, text) in files {
-        let shown = safe::human(path).into_owned();
-        let real = match tree.resolve(path, Hidden::Refuse) {
-            Ok(Resolved::Missing { real: Some(real) }) => real,
-            Ok(Resolved::Refused(r)) => return Err(WriteError::Refused(r)),
-            Ok(_) => return Err(WriteError::Appeared { shown, command }),
-            Err(source) => return Err(WriteError::Unresolved { shown, source }),
+    let failed = |path: &str, e: std::io::Error| {
+        let what = if e.kind() == std::io::ErrorKind::AlreadyExists {
+            format!("it appeared while {command} was writing")
+        } else {
+            e.to_string()
         };
-        let full = tree.absolute(&real);
-        let result = match full.parent() {
-            Some(dir) => std::fs::create_dir_all(dir),
-            None => Ok(()),
+        WriteError::Create {
+            shown: safe::human(path).into_owned(),
+            what,
         }
-        .and_then(|()| crate::fsutil::write_new(&full, text.as_bytes()));
-        if let Err(e) = result {
-            let what = if e.kind() == std::io::ErrorKind::AlreadyExists {
-                format!("it appeared while {command} was writing")
-            } else {
-                e.to_string()
+    };
+    for batch in files.chunks(BATCH) {
+        // Dropped on an early return: the temporary files not linked yet go with it.
+        let mut new = crate::fsutil::NewFiles::default();
+        for &(path, text) in batch {
+            let shown = safe::human(path).into_owned();
+            let real = match tree.resolve(path, Hidden::Refuse) {
+                Ok(Resolved::Missing { real: Some(real) }) => real,
+                Ok(Resolved::Refused(r)) => return Err(WriteError::Refused(r)),
+                Ok(_) => return Err(WriteError::Appeared { shown, command }),
+                Err(source) => return Err(WriteError::Unresolved { shown, source }),
             };
-            return Err(WriteError::Create { shown, what });
+            let full = tree.absolute(&real);
+            match full.parent() {
+                Some(dir) => std::fs::create_dir_all(dir),
+                None => Ok(()),
+            }
+            .and_then(|()| new.add(&full, text.as_bytes()))
+            .map_err(|e| failed(path, e))?;
         }
-        written.push(full);
+        new.finish(written)
+            .map_err(|(i, e)| failed(batch.get(i).map_or("", |f| f.0), e))?;
     }
     Ok(())
 }
