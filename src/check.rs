@@ -12,7 +12,7 @@ use crate::lint::Scope;
 use crate::load::source::Source;
 use crate::load::{self, LoadError, Sources};
 
-pub(crate) use crate::load::ParseCache;
+pub(crate) use crate::load::{Kept, ParseCache};
 use crate::model::{Date, Goals, Ref};
 use crate::score::Scorecard;
 use std::collections::{HashMap, HashSet};
@@ -73,6 +73,19 @@ pub(crate) fn load_sharing(
     cache: &mut ParseCache,
 ) -> Result<Checked, LoadError> {
     Ok(validate(source, load::load_sharing(source, cache)?))
+}
+
+/// [`load`] that keeps a copy of each parse in `kept`, for validating the same tree again
+/// with [`load_kept`] once this run has added files to it ([`Kept`]).
+pub(crate) fn load_keeping(source: &dyn Source, kept: &mut Kept) -> Result<Checked, LoadError> {
+    Ok(validate(source, load::load_keeping(source, kept)?))
+}
+
+/// [`load`] after [`load_keeping`] of the same tree: the files kept are taken as they were
+/// read and parsed then, the others (the files this run added) read and parsed now, and the
+/// whole repository is validated.
+pub(crate) fn load_kept(source: &dyn Source, kept: Kept) -> Result<Checked, LoadError> {
+    Ok(validate(source, load::load_kept(source, kept)?))
 }
 
 /// Loads two revisions that share most files (`diff`, `check --base`): each shared file is

@@ -490,8 +490,20 @@ fn roots_span(text: &str, file: u32) -> Span {
 /// For commands that score: load and validate, and refuse (exit 1, diagnostics on stderr)
 /// when anything is invalid.
 pub(crate) fn load_valid(ctx: &Ctx) -> Result<Checked, Failure> {
+    load_valid_keeping(ctx, None)
+}
+
+/// [`load_valid`] that keeps a copy of each parse in `kept`, when given, for validating the
+/// repository again after writing to it ([`crate::check::Kept`]).
+pub(crate) fn load_valid_keeping(
+    ctx: &Ctx,
+    kept: Option<&mut crate::check::Kept>,
+) -> Result<Checked, Failure> {
     let source = ctx.source()?;
-    let mut checked = check_source(source.as_ref())?;
+    let mut checked = match kept {
+        None => check_source(source.as_ref())?,
+        Some(kept) => crate::check::load_keeping(source.as_ref(), kept).map_err(load_failure)?,
+    };
     require_goal_files(&mut checked, ctx, source.as_ref());
     if checked.has_errors() {
         let n = print_errors(&checked, ctx);
@@ -558,8 +570,9 @@ pub(crate) fn card(checked: &Checked, ctx: &Ctx) -> Result<crate::score::Scoreca
 
 impl Ctx {
     /// [`load_valid`], then the scorecard as of `--as-of` ([`card`]): the load → validate →
-    /// score path of the commands that need no "what changed" (`calendar`, `review`,
-    /// `rollover`; `status`, `report`, `show` and `digest` add [`scored`]'s `since`).
+    /// score path of the commands that need no "what changed" (`calendar`, `review`;
+    /// `status`, `report`, `show` and `digest` add [`scored`]'s `since`; `rollover` keeps
+    /// its parses for the validation after writing).
     pub(crate) fn scored(&self) -> Result<(Checked, crate::score::Scorecard), Failure> {
         let checked = load_valid(self)?;
         let card = card(&checked, self)?;

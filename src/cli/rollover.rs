@@ -39,7 +39,12 @@ pub(super) fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
             "--at: rollover writes to the work tree and cannot write to a revision".to_owned(),
         ));
     }
-    let (checked, card) = ctx.scored()?;
+    // The parses are kept for the validation after writing, which then reads and parses
+    // only the new files (issue 34); a dry run writes nothing, so keeps nothing.
+    let mut kept = crate::check::Kept::default();
+    let keep = (!args.dry_run).then_some(&mut kept);
+    let mut checked = super::load_valid_keeping(ctx, keep)?;
+    let card = super::card(&checked, ctx)?;
     let goals = &checked.goals;
     let Some(to) = Period::resolve(&args.to, &checked.config.periods) else {
         return Err(Failure::Usage(format!(
@@ -103,8 +108,10 @@ pub(super) fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
         .iter()
         .map(|f| (f.path.as_str(), f.text.as_str()))
         .collect();
-    match crate::write::create::create(&tree, &files, "rollover") {
-        Ok(_) => {}
+    // The plan is made: the texts the first load read go back to `kept`.
+    kept.texts(&mut checked.sources);
+    let after = match crate::write::create::create(&tree, &files, "rollover", kept) {
+        Ok(after) => after,
         Err(WriteError::Invalid(Invalid(after))) => {
             let n = super::print_errors(&after, ctx);
             eprintln!(
@@ -114,7 +121,7 @@ pub(super) fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
             return Err(Failure::Reported(exit::FINDINGS));
         }
         Err(e) => return Err(super::write_failure(e, ctx)),
-    }
+    };
     let mut report = String::new();
     for f in &plan.files {
         let refs: Vec<String> = f.carried.iter().map(|r| format!("`{r}`")).collect();
@@ -130,5 +137,7 @@ pub(super) fn run(args: RolloverArgs, ctx: &Ctx) -> CmdResult {
     eprintln!(
         "next: read the new files (a carried key result starts where it ended, so a title may name an old start), then run `goalpost check`"
     );
+    // The process ends here: freeing the goals of both loads item by item is left to it.
+    std::mem::forget((checked, card, after));
     Ok(exit::OK)
 }

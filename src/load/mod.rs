@@ -8,6 +8,7 @@ pub(crate) mod convert;
 pub(crate) mod fastyaml;
 pub(crate) mod lower;
 pub(crate) mod raw;
+mod renumber;
 pub(crate) mod resolve;
 pub(crate) mod shape;
 pub(crate) mod source;
@@ -216,6 +217,59 @@ pub(crate) fn load_sharing(
     load_cached(source, Limits::default(), Some(cache))
 }
 
+/// The files one load read and parsed, by path, for loading the same tree again after this
+/// run added files to it (`rollover` validates the repository with its new files): the
+/// second load walks the roots again, so it finds what the loader finds, but takes each file
+/// the first load parsed as that load read it, and reads and parses only the others. The
+/// parses are moved to the files' new indexes ([`renumber`]). Files are taken as this run
+/// read them, as the command's plan was made from them; what another program changes
+/// meanwhile is not this run's to judge.
+#[derive(Default)]
+pub(crate) struct Kept {
+    files: std::collections::HashMap<String, KeptFile>,
+}
+
+/// One file of a [`Kept`] load.
+struct KeptFile {
+    /// Its index in that load.
+    index: u32,
+    /// How many bytes were read (its text may be shorter by a byte-order mark).
+    bytes: u64,
+    /// Its text, once given back by [`Kept::texts`].
+    text: Option<String>,
+    parsed: Parsed,
+}
+
+impl Kept {
+    /// Gives back the texts of the files kept, from the sources of the load that kept them
+    /// (so that they are not held twice meanwhile); the texts of `sources` are moved out.
+    pub(crate) fn texts(&mut self, sources: &mut Sources) {
+        for f in &mut sources.files {
+            if let Some(kept) = self.files.get_mut(&f.path) {
+                kept.text = Some(std::mem::take(&mut f.text));
+            }
+        }
+    }
+}
+
+/// [`load`] that keeps a copy of each parse in `kept`, for [`load_kept`].
+pub(crate) fn load_keeping(source: &dyn Source, kept: &mut Kept) -> Result<Loaded, LoadError> {
+    load_inner(source, Limits::default(), Cache::Keep(kept), None, cores())
+}
+
+/// [`load`] of a tree loaded before with [`load_keeping`], taking the files kept in `kept`.
+pub(crate) fn load_kept(source: &dyn Source, kept: Kept) -> Result<Loaded, LoadError> {
+    load_inner(source, Limits::default(), Cache::Kept(kept), None, cores())
+}
+
+/// How a load shares its parses with another one.
+enum Cache<'a> {
+    None,
+    Shared(&'a mut ParseCache),
+    Keep(&'a mut Kept),
+    Kept(Kept),
+}
+
 /// [`load_with`] walking `roots` instead of the roots goalpost.toml names (an upstream
 /// snapshot, whose goalpost.toml is the upstream's).
 pub(crate) fn load_roots(
@@ -223,7 +277,7 @@ pub(crate) fn load_roots(
     limits: Limits,
     roots: &[String],
 ) -> Result<Loaded, LoadError> {
-    load_inner(source, limits, None, Some(roots), cores())
+    load_inner(source, limits, Cache::None, Some(roots), cores())
 }
 
 fn load_cached(
@@ -231,6 +285,10 @@ fn load_cached(
     limits: Limits,
     cache: Option<&mut ParseCache>,
 ) -> Result<Loaded, LoadError> {
+    let cache = match cache {
+        Some(cache) => Cache::Shared(cache),
+        None => Cache::None,
+    };
     load_inner(source, limits, cache, None, cores())
 }
 
@@ -244,7 +302,7 @@ fn cores() -> usize {
 fn load_inner(
     source: &dyn Source,
     limits: Limits,
-    cache: Option<&mut ParseCache>,
+    mut cache: Cache,
     roots: Option<&[String]>,
     threads: usize,
 ) -> Result<Loaded, LoadError> {
@@ -340,16 +398,55 @@ fn load_inner(
     // taken in path order exactly as one thread reading them would: the total-size bound,
     // the first read error and the file numbers come out the same.
     let base = loaded.sources.files.len() as u32;
-    let mut got = read_all(source, &paths, base, limits, cache.is_none(), threads).into_iter();
+    // Parsed by the workers unless another load shares the parses; a load that takes
+    // most files from a kept one reads the rest here, one by one.
+    let parse = matches!(cache, Cache::None | Cache::Keep(_));
+    let threads = if matches!(cache, Cache::Kept(_)) {
+        1
+    } else {
+        threads
+    };
+    let mut got = read_all(source, &paths, base, limits, parse, threads).into_iter();
     let mut texts: Vec<(u32, String)> = Vec::with_capacity(paths.len());
     let mut parsed: Vec<Parsed> = Vec::new();
     let mut total: u64 = 0;
+    // How many bytes each of `texts` was read from (for a kept load).
+    let mut sizes: Vec<u64> = Vec::new();
+    // Files taken from a kept load: (index now, index there, parse).
+    let mut taken: Vec<(u32, u32, Parsed)> = Vec::new();
     for path in paths {
         let file = loaded.sources.files.len() as u32;
-        let got = match got.next().flatten() {
+        let read_by_worker = got.next().flatten();
+        let kept = match &mut cache {
+            Cache::Kept(kept) => kept.files.remove(&path),
+            _ => None,
+        };
+        if let Some(KeptFile {
+            index,
+            bytes,
+            text: Some(text),
+            parsed,
+        }) = kept
+        {
+            // As read before: it counts towards the bound on the total again, and is not
+            // decoded again.
+            total += bytes;
+            if total > max_total_bytes {
+                push_source(&mut loaded.sources, path.clone(), String::new());
+                loaded.diags.push(too_much(file, &path, max_total_bytes));
+                break;
+            }
+            push_source(&mut loaded.sources, path, String::new());
+            taken.push((file, index, parsed));
+            texts.push((file, text));
+            sizes.push(bytes);
+            continue;
+        }
+        let got = match read_by_worker {
             Some(g) => g,
-            // Not taken by a worker (one stopped early, or panicked): read it here.
-            None => Got::of(source, &path, file, max_file_bytes, cache.is_none()),
+            // Not taken by a worker (none reads for this load, one stopped early, or one
+            // panicked): read it here.
+            None => Got::of(source, &path, file, max_file_bytes, parse),
         };
         let read = match got {
             Got::Other(read) => read,
@@ -357,11 +454,7 @@ fn load_inner(
                 total += len;
                 if total > max_total_bytes {
                     push_source(&mut loaded.sources, path.clone(), String::new());
-                    loaded.diags.push(Diagnostic::new(
-                        Code::ResourceLimit,
-                        Span { file, line: 1, col: 1, ..Span::default() },
-                        format!("goal files add up to more than {max_total_bytes} bytes; `{path}` and later files were not read"),
-                    ));
+                    loaded.diags.push(too_much(file, &path, max_total_bytes));
                     break;
                 }
                 // Numbered ahead of a file that vanished in between: decoded again here.
@@ -375,6 +468,7 @@ fn load_inner(
                         push_source(&mut loaded.sources, path, String::new());
                         parsed.extend(decoded.parsed);
                         texts.push((file, text));
+                        sizes.push(len);
                     }
                     Err((d, bytes)) => {
                         push_source(
@@ -415,8 +509,22 @@ fn load_inner(
     }
 
     let results = match cache {
-        None => parsed,
-        Some(cache) => parse_cached(&texts, cache),
+        Cache::None => parsed,
+        Cache::Shared(cache) => parse_cached(&texts, cache),
+        Cache::Keep(kept) => {
+            for (((f, _), p), &bytes) in texts.iter().zip(&parsed).zip(&sizes) {
+                let path = loaded.sources.files[*f as usize].path.clone();
+                let file = KeptFile {
+                    index: *f,
+                    bytes,
+                    text: None,
+                    parsed: p.clone(),
+                };
+                kept.files.insert(path, file);
+            }
+            parsed
+        }
+        Cache::Kept(_) => take_kept(&texts, taken),
     };
     for ((file, text), (raw, diags)) in texts.into_iter().zip(results) {
         loaded.sources.files[file as usize].text = text;
@@ -441,6 +549,23 @@ pub(crate) fn too_large(file: u32, path: &str, n: u64, max: u64) -> Diagnostic {
         format!("`{path}` is {n} bytes; goal files may be at most {max} bytes"),
     )
     .help("split the file (for example one check-in log per team or per year)")
+}
+
+/// The `resource-limit` diagnostic of goal file `path`, read when the files read add up to
+/// more than `max` bytes.
+fn too_much(file: u32, path: &str, max: u64) -> Diagnostic {
+    Diagnostic::new(
+        Code::ResourceLimit,
+        Span {
+            file,
+            line: 1,
+            col: 1,
+            ..Span::default()
+        },
+        format!(
+            "goal files add up to more than {max} bytes; `{path}` and later files were not read"
+        ),
+    )
 }
 
 /// The `symlink-escape` diagnostic (`resource-limit` past a bound of the run) of a path
@@ -503,6 +628,31 @@ fn parse_cached(texts: &[(u32, String)], cache: &mut ParseCache) -> Vec<Parsed> 
         .map(|(f, t)| cache.files.remove(&cache.key(*f, t)))
         .collect();
     cache.files.clear();
+    let missing: Vec<(u32, String)> = texts
+        .iter()
+        .zip(&found)
+        .filter(|(_, p)| p.is_none())
+        .map(|(t, _)| t.clone())
+        .collect();
+    let mut parsed = parse_all(&missing).into_iter();
+    found
+        .iter_mut()
+        .map(|p| p.take().or_else(|| parsed.next()).unwrap_or_default())
+        .collect()
+}
+
+/// The parses of `texts`: those `taken` from a kept load (new index, old index, parse)
+/// moved to their new indexes, the others parsed now.
+fn take_kept(texts: &[(u32, String)], taken: Vec<(u32, u32, Parsed)>) -> Vec<Parsed> {
+    let mut taken = taken.into_iter().peekable();
+    let mut found: Vec<Option<Parsed>> = texts
+        .iter()
+        .map(|(f, _)| {
+            let (_, from, mut parsed) = taken.next_if(|(t, _, _)| t == f)?;
+            renumber::renumber(&mut parsed, from, *f);
+            Some(parsed)
+        })
+        .collect();
     let missing: Vec<(u32, String)> = texts
         .iter()
         .zip(&found)
@@ -933,10 +1083,10 @@ mod tests {
             for total in [u64::MAX, 400, 1000, 61] {
                 let tree = Mixed { n, fail_at };
                 let lim = limits(1000, total, 1 << 20);
-                let one = summary(load_inner(&tree, lim, None, None, 1));
+                let one = summary(load_inner(&tree, lim, Cache::None, None, 1));
                 for threads in [2, 3, 8] {
                     for _ in 0..5 {
-                        let many = summary(load_inner(&tree, lim, None, None, threads));
+                        let many = summary(load_inner(&tree, lim, Cache::None, None, threads));
                         assert!(
                             one == many,
                             "{n} files, a read failing at {fail_at:?}, {total} bytes at most, {threads} threads:\n{one}\n---\n{many}"
