@@ -240,25 +240,44 @@ fn in_order<T: Send, U: Send>(
         }
         runs.push(run);
     }
+    // Runs are taken in turn by whichever thread is free (this one too), so a thread that
+    // cannot be started leaves its share to the others.
+    let runs: Vec<std::sync::Mutex<Option<Vec<T>>>> = runs
+        .into_iter()
+        .map(|r| std::sync::Mutex::new(Some(r)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let f = &f;
-    let work = move |run: Vec<T>| {
-        let mut diags = Vec::new();
-        let out: Vec<U> = run.into_iter().map(|x| f(x, &mut diags)).collect();
-        (out, diags)
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(slot) = runs.get(i) else {
+                return done;
+            };
+            let run = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+            let mut diags = Vec::new();
+            let out: Vec<U> = run
+                .into_iter()
+                .flatten()
+                .map(|x| f(x, &mut diags))
+                .collect();
+            done.push((i, out, diags));
+        }
     };
-    let done: Vec<(Vec<U>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
-        let mut runs = runs.into_iter();
-        let first = runs.next();
-        let handles: Vec<_> = runs.map(|run| scope.spawn(move || work(run))).collect();
-        let mut done = Vec::with_capacity(handles.len() + 1);
-        done.extend(first.map(work));
+    let mut done: Vec<(usize, Vec<U>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .collect();
+        let mut done = work();
         for h in handles {
-            done.push(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            done.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         }
         done
     });
+    done.sort_by_key(|d| d.0);
     let mut out = Vec::with_capacity(per * done.len());
-    for (o, diags) in done {
+    for (_, o, diags) in done {
         out.extend(o);
         v.diags.extend(diags);
     }
