@@ -25,6 +25,7 @@ mod load;
 mod lsp;
 mod model;
 mod net;
+mod par;
 mod period;
 mod pull;
 mod report;

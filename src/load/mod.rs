@@ -254,12 +254,24 @@ impl Kept {
 
 /// [`load`] that keeps a copy of each parse in `kept`, for [`load_kept`].
 pub(crate) fn load_keeping(source: &dyn Source, kept: &mut Kept) -> Result<Loaded, LoadError> {
-    load_inner(source, Limits::default(), Cache::Keep(kept), None, cores())
+    load_inner(
+        source,
+        Limits::default(),
+        Cache::Keep(kept),
+        None,
+        crate::par::cores(),
+    )
 }
 
 /// [`load`] of a tree loaded before with [`load_keeping`], taking the files kept in `kept`.
 pub(crate) fn load_kept(source: &dyn Source, kept: Kept) -> Result<Loaded, LoadError> {
-    load_inner(source, Limits::default(), Cache::Kept(kept), None, cores())
+    load_inner(
+        source,
+        Limits::default(),
+        Cache::Kept(kept),
+        None,
+        crate::par::cores(),
+    )
 }
 
 /// How a load shares its parses with another one.
@@ -277,7 +289,13 @@ pub(crate) fn load_roots(
     limits: Limits,
     roots: &[String],
 ) -> Result<Loaded, LoadError> {
-    load_inner(source, limits, Cache::None, Some(roots), cores())
+    load_inner(
+        source,
+        limits,
+        Cache::None,
+        Some(roots),
+        crate::par::cores(),
+    )
 }
 
 fn load_cached(
@@ -289,14 +307,7 @@ fn load_cached(
         Some(cache) => Cache::Shared(cache),
         None => Cache::None,
     };
-    load_inner(source, limits, cache, None, cores())
-}
-
-/// The threads to read and parse with: one per core, at most 16.
-fn cores() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(16)
+    load_inner(source, limits, cache, None, crate::par::cores())
 }
 
 fn load_inner(
@@ -678,57 +689,15 @@ pub(crate) fn parse_and_lower(file: u32, text: &str) -> Parsed {
     (raw, diags)
 }
 
-/// Parses files on all cores; results come back in input order.
-///
-/// Threads take the next unparsed file from a shared counter rather than a fixed share of
-/// the list, so one slow file or a descheduled thread does not leave the others idle.
+/// Parses files on all cores ([`crate::par`]); results come back in input order.
 fn parse_all(texts: &[(u32, String)]) -> Vec<Parsed> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(16);
+    let threads = crate::par::cores();
     if threads <= 1 || texts.len() < 4 {
         return texts.iter().map(|(f, t)| parse_and_lower(*f, t)).collect();
     }
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some((f, t)) = texts.get(i) else {
-                return done;
-            };
-            done.push((i, parse_and_lower(*f, t)));
-        }
-    };
-    let mut slots: Vec<Option<Parsed>> =
-        std::iter::repeat_with(|| None).take(texts.len()).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(16 * 1024 * 1024)
-                    .spawn_scoped(scope, work)
-                    .ok()
-            })
-            .collect();
-        // This thread works too (with its own, main-thread stack).
-        for (i, p) in work() {
-            slots[i] = Some(p);
-        }
-        for h in handles {
-            // A panicked thread's files stay `None` and are parsed again below.
-            for (i, p) in h.join().unwrap_or_default() {
-                slots[i] = Some(p);
-            }
-        }
-    });
-    slots
-        .into_iter()
-        .zip(texts)
-        .map(|(p, (f, t))| p.unwrap_or_else(|| parse_and_lower(*f, t)))
-        .collect()
+    crate::par::map(texts.iter().collect(), threads, |(f, t)| {
+        parse_and_lower(*f, t)
+    })
 }
 
 /// One goal file as a reader left it.
@@ -790,12 +759,12 @@ impl Decoded {
     }
 }
 
-/// Reads, decodes and (when `parse`) parses `paths` on all cores, path `i` as file number
-/// `base + i`, with `threads` threads. Threads take the next path from a shared counter, so the paths taken are
-/// always a prefix of the list; they stop taking more once the files read add up to more
-/// than the total-size bound or a read fails, so every path up to the one where a reader in
-/// path order stops has been read. A path no thread took (or whose thread panicked) is
-/// `None`, for the caller to read itself. On one core nothing is read here.
+/// Reads, decodes and (when `parse`) parses `paths` on `threads` threads ([`crate::par`]),
+/// path `i` as file number `base + i`. Paths are taken in order, so those read are always
+/// the first ones; no more are taken once the files read add up to more than the total-size
+/// bound or a read fails, so every path up to where a reader in path order stops has been
+/// read. A path nobody took is `None`, for the caller to read itself; on one thread nothing
+/// is read here.
 fn read_all(
     source: &dyn Source,
     paths: &[String],
@@ -804,59 +773,26 @@ fn read_all(
     parse: bool,
     threads: usize,
 ) -> Vec<Option<Got>> {
-    use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicU64, Ordering};
 
-    let mut slots: Vec<Option<Got>> = std::iter::repeat_with(|| None).take(paths.len()).collect();
     if threads <= 1 || paths.len() < 4 {
-        return slots;
+        return std::iter::repeat_with(|| None).take(paths.len()).collect();
     }
-    let next = AtomicUsize::new(0);
     let total = AtomicU64::new(0);
-    let stop = AtomicBool::new(false);
-    let work = || {
-        let mut done = Vec::new();
-        while !stop.load(Ordering::Relaxed) {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(path) = paths.get(i) else {
-                break;
-            };
-            let got = Got::of(source, path, base + i as u32, limits.file_bytes, parse);
-            match &got {
-                Got::Bytes { len, .. } => {
-                    let sum = total
-                        .fetch_add(*len, Ordering::Relaxed)
-                        .saturating_add(*len);
-                    if sum > limits.total_bytes {
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                }
-                Got::Other(Err(_)) => stop.store(true, Ordering::Relaxed),
-                Got::Other(Ok(_)) => {}
+    crate::par::map_until(paths.iter().enumerate().collect(), threads, |(i, path)| {
+        let got = Got::of(source, path, base + i as u32, limits.file_bytes, parse);
+        let stop = match &got {
+            Got::Bytes { len, .. } => {
+                let sum = total
+                    .fetch_add(*len, Ordering::Relaxed)
+                    .saturating_add(*len);
+                sum > limits.total_bytes
             }
-            done.push((i, got));
-        }
-        done
-    };
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(16 * 1024 * 1024)
-                    .spawn_scoped(scope, work)
-                    .ok()
-            })
-            .collect();
-        // This thread works too (with its own, main-thread stack).
-        for (i, g) in work() {
-            slots[i] = Some(g);
-        }
-        for h in handles {
-            for (i, g) in h.join().unwrap_or_default() {
-                slots[i] = Some(g);
-            }
-        }
-    });
-    slots
+            Got::Other(Err(_)) => true,
+            Got::Other(Ok(_)) => false,
+        };
+        (got, stop)
+    })
 }
 
 /// [`decode`] without copying the text (the bytes come back with the diagnostic).

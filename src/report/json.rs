@@ -547,7 +547,6 @@ where
     R: Sync,
     J: Serialize,
 {
-    use std::sync::atomic::{AtomicUsize, Ordering};
     const CHUNK: usize = 64;
     if rows.is_empty() {
         return w.write_all(b"[]");
@@ -574,9 +573,7 @@ where
         }
         Ok(out)
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(16);
+    let threads = crate::par::cores();
     let chunks: Vec<(usize, &'a [R])> = rows
         .chunks(CHUNK)
         .enumerate()
@@ -584,34 +581,11 @@ where
         .collect();
     w.write_all(b"[")?;
     for round in chunks.chunks(threads * 4) {
-        let next = AtomicUsize::new(0);
-        let work = || {
-            let mut done = Vec::new();
-            while let Some(&(start, chunk)) = round.get(next.fetch_add(1, Ordering::Relaxed)) {
-                done.push((start, render(start, chunk)));
-            }
-            done
-        };
-        let mut slots: Vec<Option<std::io::Result<Vec<u8>>>> =
-            std::iter::repeat_with(|| None).take(round.len()).collect();
-        let first = round.first().map_or(0, |r| r.0);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..threads.min(round.len()))
-                .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
-                .collect();
-            for (start, out) in work() {
-                slots[(start - first) / CHUNK] = Some(out);
-            }
-            for h in handles {
-                // A panicked thread's chunks are rendered again below.
-                for (start, out) in h.join().unwrap_or_default() {
-                    slots[(start - first) / CHUNK] = Some(out);
-                }
-            }
+        let done = crate::par::map(round.to_vec(), threads, |(start, chunk)| {
+            render(start, chunk)
         });
-        for (slot, &(start, chunk)) in slots.into_iter().zip(round) {
-            let out = slot.unwrap_or_else(|| render(start, chunk))?;
-            w.write_all(&out)?;
+        for out in done {
+            w.write_all(&out?)?;
         }
     }
     w.write_all(b"\n  ]")

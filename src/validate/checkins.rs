@@ -230,54 +230,13 @@ fn in_order<T: Send, U: Send>(
     if threads <= 1 || items.len() < 256 {
         return items.into_iter().map(|x| f(x, &mut v.diags)).collect();
     }
-    let per = items.len().div_ceil(threads);
-    let mut runs: Vec<Vec<T>> = Vec::with_capacity(threads);
-    let mut items = items.into_iter();
-    loop {
-        let run: Vec<T> = items.by_ref().take(per).collect();
-        if run.is_empty() {
-            break;
-        }
-        runs.push(run);
-    }
-    // Runs are taken in turn by whichever thread is free (this one too), so a thread that
-    // cannot be started leaves its share to the others.
-    let runs: Vec<std::sync::Mutex<Option<Vec<T>>>> = runs
-        .into_iter()
-        .map(|r| std::sync::Mutex::new(Some(r)))
-        .collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let f = &f;
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(slot) = runs.get(i) else {
-                return done;
-            };
-            let run = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
-            let mut diags = Vec::new();
-            let out: Vec<U> = run
-                .into_iter()
-                .flatten()
-                .map(|x| f(x, &mut diags))
-                .collect();
-            done.push((i, out, diags));
-        }
-    };
-    let mut done: Vec<(usize, Vec<U>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads)
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
-            .collect();
-        let mut done = work();
-        for h in handles {
-            done.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        }
-        done
+    let done = crate::par::map(crate::par::runs(items, threads), threads, |run| {
+        let mut diags = Vec::new();
+        let out: Vec<U> = run.into_iter().map(|x| f(x, &mut diags)).collect();
+        (out, diags)
     });
-    done.sort_by_key(|d| d.0);
-    let mut out = Vec::with_capacity(per * done.len());
-    for (_, o, diags) in done {
+    let mut out = Vec::new();
+    for (o, diags) in done {
         out.extend(o);
         v.diags.extend(diags);
     }

@@ -280,9 +280,7 @@ thread_local! {
 /// The threads validation uses ([`THREADS`]).
 pub(crate) fn threads() -> usize {
     match THREADS.with(|t| t.get()) {
-        0 => std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(16),
+        0 => crate::par::cores(),
         n => n,
     }
 }
@@ -329,58 +327,15 @@ fn build_files(v: &mut Validator, files: Vec<(u32, RawFile)>) -> Built {
         }
         return built;
     }
-    let per = files.len().div_ceil(threads);
-    let mut runs: Vec<Vec<(u32, RawFile)>> = Vec::with_capacity(threads);
-    let mut files = files.into_iter();
-    loop {
-        let run: Vec<(u32, RawFile)> = files.by_ref().take(per).collect();
-        if run.is_empty() {
-            break;
-        }
-        runs.push(run);
-    }
-    // Runs are taken in turn by whichever thread is free (this one too), so a thread that
-    // cannot be started leaves its share to the others.
     let config = v.config;
-    type Run = std::sync::Mutex<Option<Vec<(u32, RawFile)>>>;
-    let runs: Vec<Run> = runs
-        .into_iter()
-        .map(|r| std::sync::Mutex::new(Some(r)))
-        .collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(slot) = runs.get(i) else {
-                return done;
-            };
-            let run = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
-            let mut tv = Validator::new(config);
-            let mut built = Built::default();
-            for (_, mut f) in run.into_iter().flatten() {
-                build_file(&mut tv, &mut f, &mut built);
-            }
-            done.push((i, built, tv));
+    let done = crate::par::map(crate::par::runs(files, threads), threads, |run| {
+        let mut tv = Validator::new(config);
+        let mut built = Built::default();
+        for (_, mut f) in run {
+            build_file(&mut tv, &mut f, &mut built);
         }
-    };
-    let mut done: Vec<(usize, Built, Validator)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(16 * 1024 * 1024)
-                    .spawn_scoped(scope, work)
-                    .ok()
-            })
-            .collect();
-        let mut done = work();
-        for h in handles {
-            done.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        }
-        done
+        (built, tv)
     });
-    done.sort_by_key(|d| d.0);
-    let done = done.into_iter().map(|(_, b, tv)| (b, tv));
     let mut built = Built::default();
     for (b, tv) in done {
         built.kpis.extend(b.kpis);

@@ -14,6 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("fsutil", &[]),
     ("diag", &[]),
+    ("par", &[]),
     ("period", &["date"]),
     ("model", &["date", "period", "diag"]),
     ("select", &["model", "diag"]),
@@ -21,11 +22,11 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The pipeline: load → validate → score.
     (
         "load",
-        &["date", "diag", "model", "config", "fsutil", "text"],
+        &["date", "diag", "model", "config", "fsutil", "text", "par"],
     ),
     (
         "validate",
-        &["date", "diag", "model", "config", "load", "text"],
+        &["date", "diag", "model", "config", "load", "text", "par"],
     ),
     ("score", &["date", "model", "config"]),
     // Beside it, below report.
@@ -75,6 +76,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "attention",
             "diff",
             "history",
+            "par",
         ],
     ),
     (
