@@ -634,29 +634,19 @@ fn parse_cached(texts: &[(u32, String)], cache: &mut ParseCache) -> Vec<Parsed> 
         }
         return results;
     }
-    let mut found: Vec<Option<Parsed>> = texts
+    let found: Vec<Option<Parsed>> = texts
         .iter()
         .map(|(f, t)| cache.files.remove(&cache.key(*f, t)))
         .collect();
     cache.files.clear();
-    let missing: Vec<(u32, String)> = texts
-        .iter()
-        .zip(&found)
-        .filter(|(_, p)| p.is_none())
-        .map(|(t, _)| t.clone())
-        .collect();
-    let mut parsed = parse_all(&missing).into_iter();
-    found
-        .iter_mut()
-        .map(|p| p.take().or_else(|| parsed.next()).unwrap_or_default())
-        .collect()
+    parse_missing(texts, found)
 }
 
 /// The parses of `texts`: those `taken` from a kept load (new index, old index, parse)
 /// moved to their new indexes, the others parsed now.
 fn take_kept(texts: &[(u32, String)], taken: Vec<(u32, u32, Parsed)>) -> Vec<Parsed> {
     let mut taken = taken.into_iter().peekable();
-    let mut found: Vec<Option<Parsed>> = texts
+    let found: Vec<Option<Parsed>> = texts
         .iter()
         .map(|(f, _)| {
             let (_, from, mut parsed) = taken.next_if(|(t, _, _)| t == f)?;
@@ -664,6 +654,11 @@ fn take_kept(texts: &[(u32, String)], taken: Vec<(u32, u32, Parsed)>) -> Vec<Par
             Some(parsed)
         })
         .collect();
+    parse_missing(texts, found)
+}
+
+/// `found`, with the parses it lacks (of the texts at the same places) made now.
+fn parse_missing(texts: &[(u32, String)], mut found: Vec<Option<Parsed>>) -> Vec<Parsed> {
     let missing: Vec<(u32, String)> = texts
         .iter()
         .zip(&found)
