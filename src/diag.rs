@@ -249,6 +249,17 @@ impl Span {
         len: 0,
     };
 
+    /// The start of file `file` (line 1, column 1): for what concerns a file as a whole (a
+    /// size bound, a refused link, a file that cannot be read).
+    pub fn file_start(file: u32) -> Span {
+        Span {
+            file,
+            line: 1,
+            col: 1,
+            ..Span::default()
+        }
+    }
+
     pub fn is_nowhere(&self) -> bool {
         *self == Span::NOWHERE
     }

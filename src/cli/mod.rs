@@ -479,12 +479,7 @@ fn roots_span(text: &str, file: u32) -> Span {
         }
         offset += line.len();
     }
-    Span {
-        file,
-        line: 1,
-        col: 1,
-        ..Span::default()
-    }
+    Span::file_start(file)
 }
 
 /// For commands that score: load and validate, and refuse (exit 1, diagnostics on stderr)

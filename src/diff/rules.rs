@@ -471,12 +471,7 @@ fn deleted_at(sources: &mut Sources, old_path: &str, item: Option<Span>) -> Span
                 }
                 offset += line.len();
             }
-            Span {
-                file: f as u32,
-                line: 1,
-                col: 1,
-                ..Span::default()
-            }
+            Span::file_start(f as u32)
         }
         (None, Some(span)) => span,
         (None, None) => {
@@ -484,12 +479,7 @@ fn deleted_at(sources: &mut Sources, old_path: &str, item: Option<Span>) -> Span
                 path: old_path.to_owned(),
                 text: String::new(),
             });
-            Span {
-                file: (sources.files.len() - 1) as u32,
-                line: 1,
-                col: 1,
-                ..Span::default()
-            }
+            Span::file_start((sources.files.len() - 1) as u32)
         }
     }
 }

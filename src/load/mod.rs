@@ -333,17 +333,8 @@ fn load_inner(
         let Some(t) = t else { return Err(e) };
         let file = push_source(&mut loaded.sources, t.dir.clone(), String::new());
         loaded.diags.push(
-            Diagnostic::new(
-                Code::ResourceLimit,
-                Span {
-                    file,
-                    line: 1,
-                    col: 1,
-                    ..Span::default()
-                },
-                t.to_string(),
-            )
-            .help("keep goal files in directories of reasonable size"),
+            Diagnostic::new(Code::ResourceLimit, Span::file_start(file), t.to_string())
+                .help("keep goal files in directories of reasonable size"),
         );
         Ok(())
     };
@@ -380,12 +371,7 @@ fn load_inner(
             loaded.diags.push(
                 Diagnostic::new(
                     Code::ResourceLimit,
-                    Span {
-                        file,
-                        line: 1,
-                        col: 1,
-                        ..Span::default()
-                    },
+                    Span::file_start(file),
                     format!(
                         "more than {max_files} goal files found; goalpost reads at most {max_files}"
                     ),
@@ -551,12 +537,7 @@ fn load_inner(
 pub(crate) fn too_large(file: u32, path: &str, n: u64, max: u64) -> Diagnostic {
     Diagnostic::new(
         Code::ResourceLimit,
-        Span {
-            file,
-            line: 1,
-            col: 1,
-            ..Span::default()
-        },
+        Span::file_start(file),
         format!("`{path}` is {n} bytes; goal files may be at most {max} bytes"),
     )
     .help("split the file (for example one check-in log per team or per year)")
@@ -567,12 +548,7 @@ pub(crate) fn too_large(file: u32, path: &str, n: u64, max: u64) -> Diagnostic {
 fn too_much(file: u32, path: &str, max: u64) -> Diagnostic {
     Diagnostic::new(
         Code::ResourceLimit,
-        Span {
-            file,
-            line: 1,
-            col: 1,
-            ..Span::default()
-        },
+        Span::file_start(file),
         format!(
             "goal files add up to more than {max} bytes; `{path}` and later files were not read"
         ),
@@ -591,17 +567,7 @@ pub(crate) fn refused(file: u32, r: &Refused) -> Diagnostic {
         | resolve::Why::Loop
         | resolve::Why::Dangling => Code::SymlinkEscape,
     };
-    Diagnostic::new(
-        code,
-        Span {
-            file,
-            line: 1,
-            col: 1,
-            ..Span::default()
-        },
-        r.describe(),
-    )
-    .help(r.help())
+    Diagnostic::new(code, Span::file_start(file), r.describe()).help(r.help())
 }
 
 fn push_source(sources: &mut Sources, path: String, text: String) -> u32 {

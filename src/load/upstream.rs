@@ -203,7 +203,7 @@ fn read_lock(
                 message: String| {
         let file = push_source(sources, LOCK.to_owned(), text);
         diags.push(
-            Diagnostic::new(Code::UpstreamModified, Span { file, line: 1, col: 1, ..Span::default() }, message)
+            Diagnostic::new(Code::UpstreamModified, Span::file_start(file), message)
                 .help("goalpost.lock is written by `goalpost upstream update`: run it again rather than edit the file"),
         );
         None
@@ -275,12 +275,7 @@ fn snapshot(source: &dyn Source, name: &str, pin: &Pinned, loaded: &mut Loaded) 
             );
             loaded.diags.push(Diagnostic::new(
                 Code::UpstreamModified,
-                Span {
-                    file,
-                    line: 1,
-                    col: 1,
-                    ..Span::default()
-                },
+                Span::file_start(file),
                 format!("the snapshot of upstream `{name}` cannot be read: {e}"),
             ));
             return State::Broken;
@@ -320,7 +315,7 @@ fn snapshot(source: &dyn Source, name: &str, pin: &Pinned, loaded: &mut Loaded) 
             loaded.diags.push(
                 Diagnostic::new(
                     Code::UpstreamModified,
-                    Span { file, line: 1, col: 1, ..Span::default() },
+                    Span::file_start(file),
                     format!("`{}{path}` {why} (upstream `{name}` at {})", tree.prefix, short(&pin.commit)),
                 )
                 .help(format!("upstream goals are edited upstream: restore the snapshot with `git checkout -- {DIR}/{name}` or run `goalpost upstream update {name}`")),
