@@ -139,7 +139,7 @@ impl Grid {
             })
             .collect();
         let Some(width) = opts.width.map(usize::from) else {
-            return self.table(&shown, None, opts).to_string();
+            return self.unwrapped(&shown, opts);
         };
         let widths: Vec<(usize, usize)> = (0..n).map(|c| self.widths(c)).collect();
         // Between two columns comfy-table draws a blank (the `junction` of the style).
@@ -168,7 +168,7 @@ impl Grid {
         let mut order = order.into_iter();
         loop {
             if natural(&shown) <= width {
-                return self.table(&shown, None, opts).to_string();
+                return self.unwrapped(&shown, opts);
             }
             if wrapped(&shown, COMFORT) <= width {
                 break;
@@ -220,6 +220,76 @@ impl Grid {
         }
         grid.table(&all, Some((width, constraints)), opts)
             .to_string()
+    }
+
+    /// The table with every column as wide as its widest line: drawn here when there is
+    /// no colour, as comfy-table would draw it (`plain_tables_are_drawn_as_comfy_table_draws_them`
+    /// holds the two to the same bytes), by comfy-table otherwise. At 3,000 teams comfy-table's
+    /// cell and line objects cost about a second; this is one pass over the text.
+    fn unwrapped(self, shown: &[usize], opts: TableOptions) -> String {
+        if !opts.color
+            && let Some(out) = self.plain(shown)
+        {
+            return out;
+        }
+        self.table(shown, None, opts).to_string()
+    }
+
+    /// [`Grid::unwrapped`] without colour: a column's content is as wide as its widest line
+    /// (header included, at least 1), each cell padded by one blank on either side and
+    /// aligned within that, columns joined by a blank, a rule of `─` under the header, rows
+    /// of several lines topped up with blanks. `None` when a column would be wider than
+    /// comfy-table's widths can hold (it then splits lines; it draws those tables itself).
+    fn plain(&self, shown: &[usize]) -> Option<String> {
+        const MOST: usize = u16::MAX as usize - 2 * PAD;
+        fn cell(row: &[TCell], c: usize) -> &str {
+            row.get(c).map_or("", |t| t.text.as_str())
+        }
+        let mut widths: Vec<usize> = shown
+            .iter()
+            .map(|&c| self.columns[c].header.width().max(1))
+            .collect();
+        let mut bytes = 0;
+        for row in &self.rows {
+            for (w, &c) in widths.iter_mut().zip(shown) {
+                let text = cell(row, c);
+                bytes += text.len();
+                for line in text.split('\n') {
+                    *w = (*w).max(line.width());
+                }
+            }
+        }
+        if widths.iter().any(|&w| w > MOST) {
+            return None;
+        }
+        let line_width: usize = widths.iter().map(|w| w + PAD + 1).sum();
+        let mut out = String::with_capacity(bytes + (self.rows.len() + 2) * line_width);
+        plain_line(&mut out, &widths, |j| {
+            Some((self.columns[shown[j]].header, false))
+        });
+        out.push('\n');
+        for (j, &w) in widths.iter().enumerate() {
+            if j > 0 {
+                out.push(' ');
+            }
+            out.extend(std::iter::repeat_n('─', w + PAD));
+        }
+        for row in &self.rows {
+            let height = shown
+                .iter()
+                .map(|&c| cell(row, c).split('\n').count())
+                .max()
+                .unwrap_or(1);
+            for k in 0..height {
+                out.push('\n');
+                plain_line(&mut out, &widths, |j| {
+                    let c = shown[j];
+                    let text = cell(row, c).split('\n').nth(k)?;
+                    Some((text, self.columns[c].right))
+                });
+            }
+        }
+        Some(out)
     }
 
     fn table(
@@ -274,6 +344,26 @@ impl Grid {
             }
         }
         t
+    }
+}
+
+/// One line of a [`Grid::plain`] table: `text(j)` is column j's text on it and whether it
+/// is right-aligned (`None`: blanks).
+fn plain_line<'a>(
+    out: &mut String,
+    widths: &[usize],
+    text: impl Fn(usize) -> Option<(&'a str, bool)>,
+) {
+    for (j, &w) in widths.iter().enumerate() {
+        if j > 0 {
+            out.push(' ');
+        }
+        let (t, right) = text(j).unwrap_or(("", false));
+        let room = w - t.width().min(w);
+        let (left, after) = if right { (room, 0) } else { (0, room) };
+        out.extend(std::iter::repeat_n(' ', 1 + left));
+        out.push_str(t);
+        out.extend(std::iter::repeat_n(' ', after + 1));
     }
 }
 
@@ -650,7 +740,7 @@ fn tree(view: &StatusView, opts: TableOptions, out: &mut Trimmed) {
 
 #[cfg(test)]
 mod tests {
-    use super::Trimmed;
+    use super::{ATTENTION_COLUMNS, Grid, KPI_COLUMNS, OKR_COLUMNS, TCell, TableOptions, Trimmed};
 
     /// What `status` did before it trimmed on the way in: the whole text, line by line.
     fn trim_whole(out: &str) -> String {
@@ -662,6 +752,38 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// The tables drawn here without colour are comfy-table's to the byte: any text (wide,
+        /// zero-width and combining characters, line breaks, blanks at either end, empty
+        /// cells, short rows) in any of the three tables, with any columns shown.
+        #[test]
+        fn plain_tables_are_drawn_as_comfy_table_draws_them(
+            which in 0usize..3,
+            rows in proptest::collection::vec(
+                proptest::collection::vec(
+                    "[a Z0\\-·└⚠✓▇中😀\u{301}\u{200b}\t\r\n]{0,9}",
+                    0..8,
+                ),
+                0..7,
+            ),
+            keep in proptest::collection::vec(proptest::bool::ANY, 7),
+        ) {
+            let columns = [OKR_COLUMNS, KPI_COLUMNS, ATTENTION_COLUMNS][which];
+            let shown: Vec<usize> = (0..columns.len()).filter(|&c| c == 0 || keep[c]).collect();
+            let grid = || {
+                let mut g = Grid::new(columns);
+                for r in &rows {
+                    g.push(r.iter().take(columns.len()).map(TCell::new).collect());
+                }
+                g
+            };
+            let opts = TableOptions { color: false, width: None, tree: false };
+            let ours = grid().plain(&shown);
+            proptest::prop_assert!(ours.is_some());
+            let theirs = grid().table(&shown, None, opts).to_string();
+            proptest::prop_assert_eq!(ours.unwrap(), theirs);
+        }
+
         /// Any pieces, ending inside a line or after it: trimming happens only at a line
         /// break, so where the pieces are cut does not matter.
         #[test]
