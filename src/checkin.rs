@@ -179,6 +179,10 @@ pub(crate) enum AppendError {
         "the line would not land in its top-level `checkins:` list; make `checkins:` the last key of the file"
     )]
     NotLast,
+    #[error(
+        "with the new check-ins it would be {bytes} bytes, over the {max} bytes goalpost reads in one goal file; start a new log by pointing `checkin_log` in goalpost.toml at a new file (say goals/checkins-2027.yaml) and keep this one for its history"
+    )]
+    TooLarge { bytes: usize, max: u64 },
 }
 
 /// The log's text with `c` appended as one line. `existing` is `None` for a log that does
@@ -272,6 +276,14 @@ pub(crate) fn line_count(text: &str) -> usize {
 /// Parses the old and new text with the real loader: the new one must hold every old
 /// top-level check-in plus `cs` as the last ones, in order.
 fn verify(old: Option<&str>, new: String, cs: &[NewCheckin]) -> Result<String, AppendError> {
+    // The loader reads no goal file past its bound (a `resource-limit` error then).
+    let max = crate::load::MAX_FILE_BYTES;
+    if new.len() as u64 > max {
+        return Err(AppendError::TooLarge {
+            bytes: new.len(),
+            max,
+        });
+    }
     let count = |text: &str| -> Option<Vec<RawCheckin>> {
         crate::load::parse_file(0, text)
             .0

@@ -296,3 +296,27 @@ fn a_correction_is_written_as_its_own_key() {
         "{ ref: growth/onboarding/completion, date: 2026-11-20, value: 75, correction: \"typo: 75, not 57\" }"
     );
 }
+
+/// A log that the rows would take past the loader's bound on a goal file is refused as too
+/// large, naming the bound and how to split the log; it used to be told that `checkins:` was
+/// not the last key of the file, which it was.
+#[test]
+fn a_log_the_rows_would_take_past_the_size_bound_is_refused_as_too_large() {
+    let line = format!("  - {}\n", ck(None).flow().unwrap());
+    let max = crate::load::MAX_FILE_BYTES as usize;
+    let mut text = String::from("checkins:\n");
+    while text.len() + line.len() <= max {
+        text.push_str(&line);
+    }
+    // Just within the bound: the loader reads it.
+    assert!(parse_file(0, &text).0.is_some());
+    let rows = vec![ck(Some("one more")); 3];
+    match append_many(Some(&text), &rows) {
+        Err(e @ AppendError::TooLarge { .. }) => {
+            let said = e.to_string();
+            assert!(said.contains(&max.to_string()), "{said}");
+            assert!(said.contains("checkin_log"), "{said}");
+        }
+        other => panic!("not refused as too large: {:?}", other.map(|t| t.len())),
+    }
+}
