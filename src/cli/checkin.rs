@@ -7,7 +7,9 @@
 //! write is read again and the check-in appended to the new content (SPEC 10).
 
 use super::append;
-use super::{Checked, CmdResult, Ctx, Failure, check_source, exit, out, parse_date, plural};
+use super::{
+    Checked, CmdResult, Ctx, Failure, check_source_keeping, exit, out, parse_date, plural,
+};
 use crate::checkin::NewCheckin;
 use crate::diag::Code;
 use crate::model::{Date, Goals, Observation, Records};
@@ -85,7 +87,8 @@ pub(super) fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
     if let Some(from) = &args.from {
         return import::run(from, args.input_format, args.commit, ctx);
     }
-    let checked = check_source(ctx.source()?.as_ref())?;
+    let mut kept = crate::check::Kept::default();
+    let mut checked = check_source_keeping(ctx.source()?.as_ref(), &mut kept)?;
     // A correction is how two different check-ins of one date (a union merge's) are
     // settled: it may be appended when those conflicts are the only errors, and the
     // validation after the append says whether it settled them.
@@ -105,6 +108,7 @@ pub(super) fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
     }
     let commit = args.commit;
     let (new, was) = new_checkin(args, &checked, ctx.as_of)?;
+    kept.texts(&mut checked.sources);
     if new.date > ctx.today {
         let (date, today) = (new.date, ctx.today);
         eprintln!(
@@ -117,10 +121,14 @@ pub(super) fn run(args: CheckinArgs, ctx: &Ctx) -> CmdResult {
         said.push_str(&format!(", correcting {was}: {}", safe::human(reason)));
     }
     let text = match log
-        .append(std::slice::from_ref(&new))
+        .append_kept(std::slice::from_ref(&new), Some(kept))
         .map_err(|e| super::write_failure(e, ctx))?
     {
-        Appended::Written { text, .. } => text,
+        Appended::Written { text, after, .. } => {
+            // Both loads are left to the process's exit, as `status` leaves its model.
+            std::mem::forget((after, checked));
+            text
+        }
         Appended::Nothing { .. } => {
             out(&format!("already recorded: {said}; nothing written\n"))?;
             return Ok(exit::OK);

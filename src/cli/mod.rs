@@ -394,6 +394,15 @@ pub(crate) fn check_source(source: &dyn Source) -> Result<Checked, Failure> {
     crate::check::load(source).map_err(load_failure)
 }
 
+/// [`check_source`] that keeps a copy of each parse in `kept`, for judging the repository
+/// again once a check-in is appended ([`crate::write::log::Log::append_kept`]).
+pub(crate) fn check_source_keeping(
+    source: &dyn Source,
+    kept: &mut crate::check::Kept,
+) -> Result<Checked, Failure> {
+    crate::check::load_keeping(source, kept).map_err(load_failure)
+}
+
 /// Why goals could not be loaded, as a failure of the command.
 pub(crate) fn load_failure(e: LoadError) -> Failure {
     match e {

@@ -6,7 +6,7 @@
 //! value. Everything from a server or the repository is printed escaped.
 
 use super::append;
-use super::{CmdResult, Ctx, Failure, exit, load_valid, out, parse_date, plural};
+use super::{CmdResult, Ctx, Failure, exit, load_valid_keeping, out, parse_date, plural};
 use crate::checkin::{self, NewCheckin};
 use crate::model::{Date, Goals, KpiId, Observation};
 use crate::pull::{self, Trouble};
@@ -58,7 +58,8 @@ pub(super) fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
             "--since {since} is after the date pulled ({date})"
         )));
     }
-    let checked = load_valid(ctx)?;
+    let mut kept = crate::check::Kept::default();
+    let mut checked = load_valid_keeping(ctx, Some(&mut kept))?;
     let goals = &checked.goals;
     let kpis = targets(&args.refs, goals, date)?;
     if kpis.is_empty() {
@@ -137,11 +138,22 @@ pub(super) fn run(args: PullArgs, ctx: &Ctx) -> CmdResult {
     }
     let rows: Vec<NewCheckin> = plan.rows.iter().map(|(r, _)| r.clone()).collect();
     // Rows another run appended in the meantime are skipped by the writer.
+    kept.texts(&mut checked.sources);
     let (text, also) = match log
-        .append(&rows)
+        .append_kept(&rows, Some(kept))
         .map_err(|e| super::write_failure(e, ctx))?
     {
-        Appended::Written { text, skipped, .. } => (text, skipped),
+        Appended::Written {
+            text,
+            skipped,
+            after,
+            ..
+        } => {
+            // The repository as judged is left to the process's exit, as `status` leaves
+            // its model.
+            std::mem::forget(after);
+            (text, skipped)
+        }
         Appended::Nothing { skipped } => {
             out(&format!(
                 "nothing new to append{}\n",

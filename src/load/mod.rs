@@ -241,6 +241,11 @@ struct KeptFile {
 }
 
 impl Kept {
+    /// Leaves the file at `path` out: the next load reads and parses it.
+    pub(crate) fn forget(&mut self, path: &str) {
+        self.files.remove(path);
+    }
+
     /// Gives back the texts of the files kept, from the sources of the load that kept them
     /// (so that they are not held twice meanwhile); the texts of `sources` are moved out.
     pub(crate) fn texts(&mut self, sources: &mut Sources) {

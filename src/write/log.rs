@@ -29,6 +29,9 @@ pub(crate) enum Appended {
     Written {
         /// The log's new text.
         text: String,
+        /// The repository with the rows, as judged (a command may leave it to the
+        /// process's exit rather than free it).
+        after: Box<Checked>,
         skipped: Vec<usize>,
         /// Warnings about the rows written (a date after today).
         warnings: Vec<(usize, Diagnostic)>,
@@ -38,6 +41,9 @@ pub(crate) enum Appended {
     /// The repository with the rows would be invalid: nothing was written.
     Refused(Box<Refusal>),
 }
+
+/// What a load kept for judging the repository again ([`Log::append_kept`]).
+pub(crate) use crate::check::Kept;
 
 /// Why rows were refused.
 pub(crate) struct Refusal {
@@ -90,17 +96,34 @@ impl Log {
     }
 
     /// Appends `rows` as one atomic write under the log's lock (see the module docs).
+    #[cfg(test)]
     pub(crate) fn append(&self, rows: &[NewCheckin]) -> Result<Appended, WriteError> {
+        self.append_kept(rows, None)
+    }
+
+    /// [`Log::append`] after a load that kept its parses ([`crate::check::load_keeping`],
+    /// their texts given back with [`Kept::texts`]): the repository with the rows is judged
+    /// with the other files taken as that load read them, and only the log read and parsed
+    /// again. Used once; a second judgement (rows dropped as repeats, or a log another
+    /// program changed meanwhile) reads every file.
+    pub(crate) fn append_kept(
+        &self,
+        rows: &[NewCheckin],
+        kept: Option<Kept>,
+    ) -> Result<Appended, WriteError> {
+        let mut kept = kept;
         self.file
-            .transact(|existing| match self.judge(existing, rows)? {
+            .transact(|existing| match self.judge(existing, rows, &mut kept)? {
                 Judged::Clean {
                     text,
                     skipped,
                     warnings,
+                    after,
                 } => Ok(Decision::Write(
                     text.clone(),
                     Appended::Written {
                         text,
+                        after,
                         skipped,
                         warnings,
                     },
@@ -115,9 +138,34 @@ impl Log {
         self.file.commit(text, message)
     }
 
+    /// The repository with the log's new `text` (`overlay`), loaded and validated: with
+    /// `kept`, every other file as the kept load read it. The log itself is never taken
+    /// from `kept`; should the load hold anything but `text` for it, every file is read.
+    fn load_after(
+        &self,
+        overlay: &Overlay<'_>,
+        text: &str,
+        kept: Option<Kept>,
+    ) -> Result<Checked, WriteError> {
+        if let Some(mut kept) = kept {
+            kept.forget(&self.walked);
+            let after = crate::check::load_kept(overlay, kept)?;
+            let log = after.sources.files.iter().find(|f| f.path == self.walked);
+            if log.is_some_and(|f| f.text == text) {
+                return Ok(after);
+            }
+        }
+        Ok(crate::check::load(overlay)?)
+    }
+
     /// The log's text with `rows` appended, judged by validating the repository with it.
     /// Rows identical to a check-in already there are dropped and the rest judged again.
-    fn judge(&self, existing: Option<&str>, rows: &[NewCheckin]) -> Result<Judged, WriteError> {
+    fn judge(
+        &self,
+        existing: Option<&str>,
+        rows: &[NewCheckin],
+        kept: &mut Option<Kept>,
+    ) -> Result<Judged, WriteError> {
         let mut keep: Vec<usize> = (0..rows.len()).collect();
         let mut skipped = Vec::new();
         loop {
@@ -140,7 +188,7 @@ impl Log {
                 path: self.walked.clone(),
                 bytes: text.clone().into_bytes(),
             };
-            let after = crate::check::load(&overlay)?;
+            let after = self.load_after(&overlay, &text, kept.take())?;
             let Some(file) = after
                 .sources
                 .files
@@ -193,6 +241,7 @@ impl Log {
                 text,
                 skipped,
                 warnings,
+                after: Box::new(after),
             });
         }
     }
@@ -203,6 +252,7 @@ enum Judged {
         text: String,
         skipped: Vec<usize>,
         warnings: Vec<(usize, Diagnostic)>,
+        after: Box<Checked>,
     },
     Nothing {
         skipped: Vec<usize>,

@@ -149,6 +149,79 @@ fn a_row_that_would_make_the_repository_invalid_writes_nothing() {
     ));
 }
 
+/// A kept load of the repository, its texts given back, as `checkin` makes one.
+fn kept(dir: &Path) -> super::log::Kept {
+    let tree = crate::load::source::WorkTree::new(dir).expect("the tree opens");
+    let mut kept = super::log::Kept::default();
+    let mut checked = crate::check::load_keeping(&tree, &mut kept).expect("it loads");
+    kept.texts(&mut checked.sources);
+    kept
+}
+
+/// What a judgement comes to, for comparing two: the rows refused with their codes and
+/// lines, the errors at no row, the rows skipped, or the text written.
+fn outcome(a: Appended) -> String {
+    match a {
+        Appended::Refused(r) => format!(
+            "refused {:?} {:?}",
+            r.rows
+                .iter()
+                .map(|(i, d)| (*i, d.code, d.span.line, d.message.clone()))
+                .collect::<Vec<_>>(),
+            r.other.iter().map(|d| d.code).collect::<Vec<_>>()
+        ),
+        Appended::Nothing { skipped } => format!("nothing {skipped:?}"),
+        Appended::Written { text, skipped, .. } => format!("written {skipped:?}\n{text}"),
+    }
+}
+
+#[test]
+fn rows_judged_with_a_kept_load_are_judged_as_with_every_file_read_again() {
+    let cases: Vec<Vec<NewCheckin>> = vec![
+        vec![row("2026-10-19", Observation::Value(66.0))],
+        // `done` on a metric: refused at its row.
+        vec![
+            row("2026-10-19", Observation::Value(66.0)),
+            row("2026-10-26", Observation::Done(true)),
+        ],
+        // Another value on a date the log has: a conflict, refused.
+        vec![row("2026-10-12", Observation::Value(65.0))],
+        // The check-in the log has: skipped, then judged again.
+        vec![
+            row("2026-10-12", Observation::Value(64.0)),
+            row("2026-11-02", Observation::Value(70.0)),
+        ],
+    ];
+    for rows in cases {
+        let (a, b) = (repo(), repo());
+        let log_a = Log::open(a.path(), &Config::default(), false).expect("the log opens");
+        let log_b = Log::open(b.path(), &Config::default(), false).expect("the log opens");
+        let with_kept = log_a
+            .append_kept(&rows, Some(kept(a.path())))
+            .expect("judged");
+        let without = log_b.append_kept(&rows, None).expect("judged");
+        assert_eq!(outcome(with_kept), outcome(without));
+        assert_eq!(read(a.path()), read(b.path()));
+    }
+    // The log changed after the kept load (another run appended a conflicting check-in):
+    // the log is judged as it is now, not as the kept load read it.
+    let dir = repo();
+    let kept = kept(dir.path());
+    let other =
+        format!("{LOG}  - {{ ref: growth/onboarding/completion, date: 2026-10-19, value: 1 }}\n");
+    std::fs::write(dir.path().join("goals/checkins.yaml"), &other).unwrap();
+    let log = Log::open(dir.path(), &Config::default(), false).expect("the log opens");
+    let rows = [row("2026-10-19", Observation::Value(66.0))];
+    match log.append_kept(&rows, Some(kept)).expect("judged") {
+        Appended::Refused(r) => {
+            let codes: Vec<_> = r.rows.iter().map(|(i, d)| (*i, d.code)).collect();
+            assert_eq!(codes, [(0, crate::diag::Code::ConflictingCheckin)]);
+        }
+        a => panic!("not refused: {}", outcome(a)),
+    }
+    assert_eq!(read(dir.path()), other);
+}
+
 #[test]
 fn a_log_no_root_walks_is_refused_before_anything_is_opened() {
     let dir = repo();

@@ -6,7 +6,7 @@
 //! repository's path rules; it is bounded like a goal file.
 
 use super::super::append;
-use super::super::{CmdResult, Ctx, Failure, check_source, exit, out, plural};
+use super::super::{CmdResult, Ctx, Failure, check_source_keeping, exit, out, plural};
 use crate::checkin::NewCheckin;
 use crate::checkin::import::{self, Format, ImportError, Row};
 use crate::diag::{Code, Diagnostic};
@@ -75,7 +75,8 @@ pub(super) fn run(from: &Path, format: Option<InputFormat>, commit: bool, ctx: &
             row.line, row.checkin.date, ctx.today
         );
     }
-    let checked = check_source(ctx.source()?.as_ref())?;
+    let mut kept = crate::check::Kept::default();
+    let mut checked = check_source_keeping(ctx.source()?.as_ref(), &mut kept)?;
     if checked.has_errors() {
         super::refuse(
             ctx,
@@ -86,15 +87,21 @@ pub(super) fn run(from: &Path, format: Option<InputFormat>, commit: bool, ctx: &
     }
     let log = append::open(ctx, &checked.config, commit)?;
     let checkins: Vec<NewCheckin> = rows.iter().map(|r| r.checkin.clone()).collect();
+    kept.texts(&mut checked.sources);
     let (text, skipped, warnings) = match log
-        .append(&checkins)
+        .append_kept(&checkins, Some(kept))
         .map_err(|e| super::super::write_failure(e, ctx))?
     {
         Appended::Written {
             text,
+            after,
             skipped,
             warnings,
-        } => (text, skipped, warnings),
+        } => {
+            // Both loads are left to the process's exit, as `status` leaves its model.
+            std::mem::forget((after, checked));
+            (text, skipped, warnings)
+        }
         Appended::Nothing { skipped } => {
             out(&format!(
                 "all {} of {name} are already recorded; nothing written\n",
