@@ -65,6 +65,28 @@ pub(crate) fn load(source: &dyn Source) -> Result<Checked, LoadError> {
     Ok(validate(source, load::load(source)?))
 }
 
+/// [`load`] of goalpost.toml, the folders of `teams` under each root and the check-in log
+/// ([`load::load_teams`]), validated as a repository of their own. Check-ins that name an
+/// item of another team (most of a shared log) are left out first: they concern none of
+/// these teams' items. Anything else that points outside these files (a parent, a linked
+/// KPI) is an `unknown-ref` error here.
+pub(crate) fn load_teams(source: &dyn Source, teams: &[String]) -> Result<Checked, LoadError> {
+    let mut loaded = load::load_teams(source, teams)?;
+    let others = |c: &crate::load::raw::RawCheckin| {
+        c.reference().is_some_and(|r| {
+            r.value
+                .parse::<Ref>()
+                .is_ok_and(|r| r.upstream().is_none() && !teams.iter().any(|t| t == r.team()))
+        })
+    };
+    for (_, f) in &mut loaded.files {
+        if let Some(checkins) = &mut f.checkins {
+            checkins.retain(|c| !others(c));
+        }
+    }
+    Ok(validate(source, loaded))
+}
+
 /// [`load`] for one of two revisions that share most files (`diff`, `check --base`): the
 /// first load records its parses in `cache`, the second reuses those of identical files
 /// ([`ParseCache`]).

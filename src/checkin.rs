@@ -10,7 +10,7 @@ pub(crate) mod store;
 
 use crate::date::Date;
 use crate::load::raw::RawCheckin;
-use crate::load::source::{self, Entry, Read, Source};
+use crate::load::source::{Entry, Read, Source};
 use crate::model::Observation;
 use std::io;
 
@@ -311,23 +311,8 @@ pub(crate) struct Overlay<'a> {
     pub bytes: Vec<u8>,
 }
 
-/// Whether a walk of goal root `root` lists `path` (below it, no hidden component, a
-/// goal-file name): the check-in log must be such a path, or goalpost would never read it.
-pub(crate) fn is_walked(path: &str, root: &str) -> bool {
-    let root = crate::load::resolve::normalize(root);
-    let rest = if root.is_empty() {
-        Some(path)
-    } else {
-        path.strip_prefix(root.as_str())
-            .and_then(|r| r.strip_prefix('/'))
-    };
-    rest.is_some_and(|rest| {
-        source::is_goal_file(rest)
-            && rest
-                .split('/')
-                .all(|part| !part.is_empty() && !part.starts_with('.'))
-    })
-}
+/// Whether a walk of goal root `root` lists `path` ([`crate::load::source::is_walked`]).
+pub(crate) use crate::load::source::is_walked;
 
 impl Source for Overlay<'_> {
     fn walk(&self, roots: &[String], max: usize) -> io::Result<Vec<Entry>> {

@@ -2,7 +2,7 @@
 //! first, with author, date and what changed. The item is resolved in the current goals;
 //! its history is searched in the files that hold it now (`crate::history`).
 
-use super::{CmdResult, Ctx, Failure, exit, load_valid, out};
+use super::{CmdResult, Ctx, Failure, exit, out};
 use crate::history::{self, HistoryError, Item, Repo};
 use crate::report::log;
 use clap::{Args, ValueEnum};
@@ -31,8 +31,12 @@ pub enum LogFormat {
 }
 
 pub(super) fn run(args: LogArgs, ctx: &Ctx) -> CmdResult {
-    let checked = load_valid(ctx)?;
-    let target = super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?;
+    let (checked, found) =
+        super::load_for_item(ctx, &args.reference, args.period.as_deref(), false)?;
+    let target = match found {
+        Some(t) => t,
+        None => super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?,
+    };
     let item = Item::of(&checked.goals, &checked.sources, target);
     let fail = |e: HistoryError| match e {
         HistoryError::Revision(e) => Failure::from(e),

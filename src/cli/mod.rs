@@ -520,6 +520,81 @@ pub(crate) fn load_valid_keeping(
     Ok(checked)
 }
 
+/// The goals for `show` and `log` about `reference`, and the item when it was found in the
+/// teams' own files. Those are read first: goalpost.toml, the files in the item's team's
+/// folder under each root (`goals/growth/` for `growth/onboarding`) and the check-in log,
+/// then the folders of the teams they refer to (a parent objective, a linked KPI), a few
+/// rounds at most. When such a set of files holds no error and defines the item (a key
+/// result, if `key_result_only`), they are the goals. Else the whole repository is loaded
+/// and must be valid ([`load_valid`]), and the item is for the caller to find ([`target`]).
+/// A repository of thousands of teams then answers a question about one item from a few
+/// files (README, `goalpost show`).
+pub(crate) fn load_for_item(
+    ctx: &Ctx,
+    reference: &str,
+    period: Option<&str>,
+    key_result_only: bool,
+) -> Result<(Checked, Option<crate::select::Target>), Failure> {
+    if let Ok(r) = reference.parse::<crate::model::Ref>()
+        && r.upstream().is_none()
+        && crate::model::is_slug(r.team())
+    {
+        let source = ctx.source()?;
+        if let Some(checked) = load_teams_of(source.as_ref(), r.team())
+            && let Ok(t) = crate::select::resolve(&checked.goals, reference, period, ctx.as_of)
+            && (!key_result_only || matches!(t, crate::select::Target::KeyResult(_)))
+        {
+            return Ok((checked, Some(t)));
+        }
+    }
+    Ok((load_valid(ctx)?, None))
+}
+
+/// `team`'s files and those of the teams they refer to, when they validate
+/// ([`load_for_item`]). Each round adds the teams that the `unknown-ref` errors name; any
+/// other error, or a ref into a team already read, ends it with `None`.
+fn load_teams_of(source: &dyn Source, team: &str) -> Option<Checked> {
+    const ROUNDS: usize = 4;
+    let mut teams = vec![team.to_owned()];
+    for _ in 0..ROUNDS {
+        let checked = crate::check::load_teams(source, &teams).ok()?;
+        if checked.files == 0 {
+            return None;
+        }
+        let mut more: Vec<String> = Vec::new();
+        for d in checked
+            .diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
+            if d.code != crate::diag::Code::UnknownRef {
+                return None;
+            }
+            // The ref as written (the span covers the value, quotes and all).
+            let text = checked
+                .sources
+                .files
+                .get(d.span.file as usize)?
+                .text
+                .as_str();
+            let (start, len) = (d.span.start as usize, d.span.len as usize);
+            let written = text.get(start..start.checked_add(len)?)?;
+            let r: crate::model::Ref = written.trim_matches(['"', '\'']).parse().ok()?;
+            if r.upstream().is_some() || teams.iter().any(|t| t == r.team()) {
+                return None;
+            }
+            if !more.iter().any(|t| t == r.team()) {
+                more.push(r.team().to_owned());
+            }
+        }
+        if more.is_empty() {
+            return Some(checked);
+        }
+        teams.extend(more);
+    }
+    None
+}
+
 /// What a ref named on the command line (`show`, `log`) is in `checked`; the path of a goal
 /// file given instead is told apart, with the items it defines.
 pub(crate) fn target(

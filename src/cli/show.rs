@@ -1,6 +1,6 @@
 //! `goalpost show REF`: one objective, key result or KPI in depth.
 
-use super::{CmdResult, Ctx, exit, load_valid, out};
+use super::{CmdResult, Ctx, exit, out};
 use crate::history::blame::Blamer;
 use crate::model::*;
 use crate::report::show;
@@ -22,7 +22,8 @@ pub struct ShowArgs {
 }
 
 pub(super) fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
-    let checked = load_valid(ctx)?;
+    let (checked, found) =
+        super::load_for_item(ctx, &args.reference, args.period.as_deref(), true)?;
     let goals = &checked.goals;
     let since = super::FilterArgs::since_or_week(args.since, ctx.as_of)?;
     let (mut card, before) = super::scored(&checked, ctx, since)?;
@@ -48,7 +49,10 @@ pub(super) fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
         out(&super::wrapped(text))?;
         return Ok(exit::OK);
     }
-    let target = super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?;
+    let target = match found {
+        Some(t) => t,
+        None => super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?,
+    };
     // Authors from git blame for check-ins without `by`, one blame per file.
     let mut blamer = Blamer::open(&ctx.root);
     let mut authors: HashMap<(u32, u32), String> = HashMap::new();

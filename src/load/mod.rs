@@ -263,7 +263,7 @@ pub(crate) fn load_keeping(source: &dyn Source, kept: &mut Kept) -> Result<Loade
         source,
         Limits::default(),
         Cache::Keep(kept),
-        None,
+        Walk::Config,
         crate::par::cores(),
     )
 }
@@ -274,7 +274,7 @@ pub(crate) fn load_kept(source: &dyn Source, kept: Kept) -> Result<Loaded, LoadE
         source,
         Limits::default(),
         Cache::Kept(kept),
-        None,
+        Walk::Config,
         crate::par::cores(),
     )
 }
@@ -298,7 +298,7 @@ pub(crate) fn load_roots(
         source,
         limits,
         Cache::None,
-        Some(roots),
+        Walk::Roots(roots),
         crate::par::cores(),
     )
 }
@@ -312,14 +312,62 @@ fn load_cached(
         Some(cache) => Cache::Shared(cache),
         None => Cache::None,
     };
-    load_inner(source, limits, cache, None, crate::par::cores())
+    load_inner(source, limits, cache, Walk::Config, crate::par::cores())
+}
+
+/// Which paths a load walks.
+#[derive(Clone, Copy)]
+enum Walk<'a> {
+    /// The roots goalpost.toml names.
+    Config,
+    /// These roots instead.
+    Roots(&'a [String]),
+    /// Some teams' folders under each root of goalpost.toml, and the check-in log
+    /// ([`load_teams`]).
+    Teams(&'a [String]),
+}
+
+/// The paths [`Walk::Teams`] walks: `<root>/<team>` for each root and team, and the
+/// check-in log when a root walks it.
+fn team_paths(config: &crate::config::Config, teams: &[String]) -> Vec<String> {
+    let mut paths: Vec<String> = Vec::new();
+    for r in &config.roots {
+        let root = resolve::normalize(r);
+        for team in teams {
+            paths.push(match root.as_str() {
+                "" => team.clone(),
+                root => format!("{root}/{team}"),
+            });
+        }
+    }
+    if config
+        .roots
+        .iter()
+        .any(|r| source::is_walked(&config.checkin_log, r))
+    {
+        paths.push(config.checkin_log.clone());
+    }
+    paths
+}
+
+/// [`load`] of goalpost.toml, the files in each team's folder under each root
+/// (`goals/growth/`) and the check-in log: what defines or checks in the teams' items when
+/// their files are kept in their folders (`show`, `log`). `teams` are slugs.
+pub(crate) fn load_teams(source: &dyn Source, teams: &[String]) -> Result<Loaded, LoadError> {
+    load_inner(
+        source,
+        Limits::default(),
+        Cache::None,
+        Walk::Teams(teams),
+        crate::par::cores(),
+    )
 }
 
 fn load_inner(
     source: &dyn Source,
     limits: Limits,
     mut cache: Cache,
-    roots: Option<&[String]>,
+    walk: Walk,
     threads: usize,
 ) -> Result<Loaded, LoadError> {
     let Limits {
@@ -352,7 +400,15 @@ fn load_inner(
     };
     // One walk over every root: roots are deduplicated, each real file listed once, and the
     // walk stops after `max_files + 1` entries.
-    let roots = roots.unwrap_or(&loaded.config.roots);
+    let team_roots: Vec<String>;
+    let roots: &[String] = match walk {
+        Walk::Config => &loaded.config.roots,
+        Walk::Roots(roots) => roots,
+        Walk::Teams(teams) => {
+            team_roots = team_paths(&loaded.config, teams);
+            &team_roots
+        }
+    };
     let entries = match source.walk(roots, max_files) {
         Ok(entries) => entries,
         Err(e) => {
@@ -985,10 +1041,11 @@ mod tests {
             for total in [u64::MAX, 400, 1000, 61] {
                 let tree = Mixed { n, fail_at };
                 let lim = limits(1000, total, 1 << 20);
-                let one = summary(load_inner(&tree, lim, Cache::None, None, 1));
+                let one = summary(load_inner(&tree, lim, Cache::None, Walk::Config, 1));
                 for threads in [2, 3, 8] {
                     for _ in 0..5 {
-                        let many = summary(load_inner(&tree, lim, Cache::None, None, threads));
+                        let many =
+                            summary(load_inner(&tree, lim, Cache::None, Walk::Config, threads));
                         assert!(
                             one == many,
                             "{n} files, a read failing at {fail_at:?}, {total} bytes at most, {threads} threads:\n{one}\n---\n{many}"

@@ -42,6 +42,24 @@ impl TooManyEntries {
     }
 }
 
+/// Whether a walk of goal root `root` lists `path` (below it, no hidden component, a
+/// goal-file name): the check-in log must be such a path, or goalpost would never read it.
+pub(crate) fn is_walked(path: &str, root: &str) -> bool {
+    let root = super::resolve::normalize(root);
+    let rest = if root.is_empty() {
+        Some(path)
+    } else {
+        path.strip_prefix(root.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+    };
+    rest.is_some_and(|rest| {
+        is_goal_file(rest)
+            && rest
+                .split('/')
+                .all(|part| !part.is_empty() && !part.starts_with('.'))
+    })
+}
+
 /// A tree of files: the work tree or a git revision.
 pub trait Source: Sync {
     /// Every goal file below `roots` (repo-relative), sorted, hidden entries skipped, each

@@ -20,6 +20,7 @@ mod import;
 mod init;
 mod insights;
 mod insights_oracle;
+mod item_files;
 mod layers;
 mod log;
 mod lsp;
