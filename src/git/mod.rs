@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub(crate) mod commit;
 mod config;
+mod rawtree;
 pub(crate) mod read;
 mod remote;
 mod tree;
@@ -384,7 +385,7 @@ fn bounded_blob(
 
 /// Most bytes one tree entry takes: a mode, a space, a name no file system takes longer
 /// (255 bytes), a NUL and an object id (SHA-256's 32 bytes), rounded up.
-const MAX_TREE_ENTRY_BYTES: u64 = 300;
+pub(super) const MAX_TREE_ENTRY_BYTES: u64 = 300;
 
 /// Reads a tree of at most `max` entries; `Ok(None)` when it has more. A tree whose header
 /// says it is larger than `max` entries of the longest names is refused before it is

@@ -203,12 +203,13 @@ impl Reader<'_> {
 
     /// The blob at each of `paths` (repository paths) in a commit's tree; `None` where there
     /// is none (missing, or not a file). A tree on the way with more entries than a run reads
-    /// files is an error.
+    /// files is an error. Each name is looked up in the tree's bytes ([`super::rawtree`]),
+    /// and by libgit2 where those decline (a malformed tree).
     pub(crate) fn entries(&self, commit: Oid, paths: &[String]) -> Result<Vec<Option<Oid>>, Error> {
         watchdog::tick();
         let repo = &*self.git.guard;
+        let max = crate::load::MAX_FILES;
         let tree = |id: git2::Oid| -> Result<git2::Tree<'_>, Error> {
-            let max = crate::load::MAX_FILES;
             super::bounded_tree(repo, id, max)?.ok_or_else(|| {
                 Error(git2::Error::from_str(&format!(
                     "a directory of commit {} holds more than {max} entries; goalpost reads at most {max} files",
@@ -216,10 +217,40 @@ impl Reader<'_> {
                 )))
             })
         };
-        let root = tree(repo.find_commit(commit.0)?.tree_id())?;
-        // Each directory is read once for all the paths (they usually share `goals/`).
-        let mut dirs: HashMap<String, Option<git2::Tree<'_>>> = HashMap::new();
-        dirs.insert(String::new(), Some(root));
+        // `name` in tree `id`: (whether it is a directory, whether a blob, its id).
+        let lookup =
+            |id: git2::Oid, name: &str| -> Result<Option<(bool, bool, git2::Oid)>, Error> {
+                use super::rawtree::Found;
+                watchdog::tick();
+                let odb = repo.odb()?;
+                let (size, kind) = odb.read_header(id)?;
+                if kind == ObjectType::Tree
+                    && size as u64 <= (max as u64).saturating_mul(super::MAX_TREE_ENTRY_BYTES)
+                {
+                    let object = odb.read(id)?;
+                    match super::rawtree::find(object.data(), name.as_bytes(), max) {
+                        Some(Found::Missing) => return Ok(None),
+                        Some(Found::Entry { mode, id }) => {
+                            let id = git2::Oid::from_bytes(&id)?;
+                            return Ok(Some((Found::is_tree(mode), Found::is_blob(mode), id)));
+                        }
+                        None => {}
+                    }
+                }
+                Ok(tree(id)?.get_name(name).map(|e| {
+                    (
+                        e.kind() == Some(ObjectType::Tree),
+                        e.kind() == Some(ObjectType::Blob),
+                        e.id(),
+                    )
+                }))
+            };
+        // A tree with more entries than a run reads files is an error wherever it is
+        // looked into: `rawtree::find` declines it, and `tree` says so.
+        let root_id = repo.find_commit(commit.0)?.tree_id();
+        // Each directory is looked up once for all the paths (they usually share `goals/`).
+        let mut dirs: HashMap<String, Option<git2::Oid>> = HashMap::new();
+        dirs.insert(String::new(), Some(root_id));
         let mut out = Vec::with_capacity(paths.len());
         for path in paths {
             let parts: Vec<&str> = path.split('/').collect();
@@ -234,20 +265,22 @@ impl Reader<'_> {
                 if dirs.contains_key(&prefix) {
                     continue;
                 }
-                let sub = match dirs.get(&parent).and_then(Option::as_ref) {
-                    Some(t) => match t.get_name(part) {
-                        Some(e) if e.kind() == Some(ObjectType::Tree) => Some(tree(e.id())?),
+                let sub = match dirs.get(&parent).copied().flatten() {
+                    Some(t) => match lookup(t, part)? {
+                        Some((true, _, id)) => Some(id),
                         _ => None,
                     },
                     None => None,
                 };
                 dirs.insert(prefix.clone(), sub);
             }
-            let found = dirs.get(&prefix).and_then(Option::as_ref).and_then(|t| {
-                t.get_name(name)
-                    .filter(|e| e.kind() == Some(ObjectType::Blob))
-                    .map(|e| Oid(e.id()))
-            });
+            let found = match dirs.get(&prefix).copied().flatten() {
+                Some(t) => match lookup(t, name)? {
+                    Some((_, true, id)) => Some(Oid(id)),
+                    _ => None,
+                },
+                None => None,
+            };
             out.push(found);
         }
         Ok(out)

@@ -1,0 +1,267 @@
+//! One name looked up in a tree object's bytes, without libgit2 parsing the tree.
+//!
+//! `blame` (`show`) finds a file in the tree of every commit of its history; libgit2 parses
+//! each tree whole into entries (the mode of each through `strtol`), and the 3,000-entry
+//! `goals/` tree of a large organisation, parsed once per commit, was most of `show`. Here
+//! the bytes are scanned up to where the name would be, as git itself looks a path up. The
+//! answer is given only when what was scanned is what libgit2 reads the same way:
+//! well-formed entries, strictly in git's order, no name twice. For anything else [`find`]
+//! declines and the caller asks libgit2. Entries past the name are not read: a tree that
+//! is sorted and well-formed up to there but not after (which git's own checks refuse, and
+//! libgit2 may misread or refuse) is answered from its sorted part.
+
+use std::cmp::Ordering;
+
+/// Bytes of an object id (SHA-1).
+const ID: usize = 20;
+
+/// What [`find`] found of a name in a tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// No entry of that name.
+    Missing,
+    /// An entry: its mode and object id.
+    Entry { mode: u32, id: [u8; ID] },
+}
+
+impl Found {
+    /// Whether the entry is a directory, as libgit2 tells (`S_ISDIR` of its mode).
+    pub(crate) fn is_tree(mode: u32) -> bool {
+        mode & 0o170000 == 0o040000
+    }
+
+    /// Whether the entry is a blob, as libgit2 tells: anything but a directory or a
+    /// submodule (`160000`).
+    pub(crate) fn is_blob(mode: u32) -> bool {
+        !Self::is_tree(mode) && mode & 0o170000 != 0o160000
+    }
+}
+
+/// `name` in the tree whose object bytes are `data`, when the tree is well-formed and
+/// strictly sorted with unique names and has at most `max` entries; `None` otherwise (the
+/// caller asks libgit2).
+pub(crate) fn find(data: &[u8], name: &[u8], max: usize) -> Option<Found> {
+    scan(data, name, max).map(|(found, _)| found)
+}
+
+/// [`find`], with how many bytes of `data` it read (a prefix of whole entries).
+fn scan(data: &[u8], name: &[u8], max: usize) -> Option<(Found, usize)> {
+    // Below this size a tree cannot hold more than `max` entries (the least entry is a
+    // one-digit mode, a blank, a one-byte name, a NUL and the id), so the scan may stop
+    // past the name; above it every entry is counted.
+    let may_stop = data.len() <= max.saturating_mul(4 + ID);
+    let mut rest = data;
+    let mut count = 0usize;
+    let mut prev: Option<(&[u8], bool)> = None;
+    let mut found = Found::Missing;
+    while !rest.is_empty() {
+        // The mode: octal digits, then a blank.
+        let blank = memchr::memchr(b' ', rest)?;
+        let digits = &rest[..blank];
+        if digits.is_empty()
+            || digits.len() > 7
+            || !digits.iter().all(|b| (b'0'..=b'7').contains(b))
+        {
+            return None;
+        }
+        let mode = digits
+            .iter()
+            .fold(0u32, |m, &d| m * 8 + u32::from(d - b'0'));
+        if mode > u32::from(u16::MAX) {
+            return None;
+        }
+        rest = &rest[blank + 1..];
+        // The name, up to a NUL, then the id.
+        let nul = memchr::memchr(0, rest)?;
+        let entry = &rest[..nul];
+        if entry.is_empty() || entry.len() > usize::from(u16::MAX) || rest.len() < nul + 1 + ID {
+            return None;
+        }
+        let id: [u8; ID] = rest[nul + 1..nul + 1 + ID].try_into().ok()?;
+        rest = &rest[nul + 1 + ID..];
+        let dir = Found::is_tree(mode);
+        if let Some((p, pdir)) = prev
+            && git_order(p, pdir, entry, dir) != Ordering::Less
+        {
+            return None;
+        }
+        if entry == name {
+            found = Found::Entry { mode, id };
+        }
+        prev = Some((entry, dir));
+        count += 1;
+        if count > max {
+            return None;
+        }
+        // Past `name/` in git's order: a later entry can be neither `name` nor `name/`.
+        if may_stop && git_order(entry, dir, name, true) == Ordering::Greater {
+            break;
+        }
+    }
+    // A name twice (a file and a directory) cannot be told here; strictly sorted entries
+    // differ, but such a pair need not be neighbours.
+    let read = data.len() - rest.len();
+    if matches!(found, Found::Entry { .. }) && twice(&data[..read], name) {
+        return None;
+    }
+    Some((found, read))
+}
+
+/// Git's order of tree entries: by bytes, a directory's name as if it ended in `/`.
+fn git_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> Ordering {
+    let n = a.len().min(b.len());
+    match a[..n].cmp(&b[..n]) {
+        Ordering::Equal => {}
+        o => return o,
+    }
+    let end = |s: &[u8], dir: bool| match s.get(n) {
+        Some(&c) => c,
+        None if dir => b'/',
+        None => 0,
+    };
+    end(a, a_dir).cmp(&end(b, b_dir))
+}
+
+/// Whether `name` is the name of two entries of a tree [`find`] has read whole.
+fn twice(data: &[u8], name: &[u8]) -> bool {
+    let mut rest = data;
+    let mut seen = 0;
+    while let Some(blank) = memchr::memchr(b' ', rest) {
+        rest = &rest[blank + 1..];
+        let Some(nul) = memchr::memchr(0, rest) else {
+            break;
+        };
+        if &rest[..nul] == name {
+            seen += 1;
+        }
+        rest = rest.get(nul + 1 + ID..).unwrap_or_default();
+    }
+    seen > 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A tree object's bytes from entries (mode as written, name, id byte).
+    fn tree(entries: &[(&str, &str, u8)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (mode, name, id) in entries {
+            out.extend_from_slice(mode.as_bytes());
+            out.push(b' ');
+            out.extend_from_slice(name.as_bytes());
+            out.push(0);
+            out.extend_from_slice(&[*id; ID]);
+        }
+        out
+    }
+
+    #[test]
+    fn a_sorted_tree_answers_and_anything_else_declines() {
+        let t = tree(&[
+            ("100644", "a", 1),
+            ("100644", "a-b", 2),
+            ("40000", "a.d", 3),
+            ("40000", "goals", 4),
+        ]);
+        assert_eq!(
+            find(&t, b"goals", 10),
+            Some(Found::Entry {
+                mode: 0o40000,
+                id: [4; ID]
+            })
+        );
+        assert_eq!(find(&t, b"nope", 10), Some(Found::Missing));
+        assert_eq!(find(&t, b"goals", 3), None, "more entries than allowed");
+        // Out of order, a name twice, a mode that is not octal, a cut id, before the name
+        // or where it would be: libgit2's to say.
+        let unsorted = tree(&[("100644", "a-b", 1), ("100644", "a", 2)]);
+        assert_eq!(find(&unsorted, b"a", 10), None);
+        // Past where the name would be, the tree is not read.
+        let unsorted_later = tree(&[("100644", "b", 1), ("100644", "a", 2)]);
+        assert_eq!(find(&unsorted_later, b"a", 10), Some(Found::Missing));
+        let twice = tree(&[("100644", "a", 1), ("100644", "a-b", 2), ("40000", "a", 3)]);
+        assert_eq!(find(&twice, b"a", 10), None);
+        assert_eq!(find(&tree(&[("100694", "a", 1)]), b"a", 10), None);
+        assert_eq!(find(&t[..t.len() - 1], b"a", 10), None);
+        // A directory sorts as if its name ended in `/`: `a.d` file before `a` directory.
+        let dir_last = tree(&[("100644", "a.d", 1), ("40000", "a", 2)]);
+        assert!(find(&dir_last, b"a", 10).is_some());
+    }
+
+    /// Entries libgit2 can be asked about: names from a small alphabet (so that prefixes,
+    /// `-`, `.` and `/`-order cases are common), modes of every kind and some odd ones.
+    fn entries() -> impl Strategy<Value = Vec<(String, String, u8)>> {
+        let mode = prop_oneof![
+            Just("100644".to_owned()),
+            Just("100755".to_owned()),
+            Just("40000".to_owned()),
+            Just("120000".to_owned()),
+            Just("160000".to_owned()),
+            Just("040000".to_owned()),
+            Just("644".to_owned()),
+            Just("1006449".to_owned()),
+            Just("".to_owned()),
+        ];
+        prop::collection::vec((mode, "[ab.\\-]{0,3}", any::<u8>()), 0..7)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Whenever [`find`] answers, libgit2 parses the entries it read and its lookup by
+        /// name there gives the same entry (or none); a whole tree that is well-formed,
+        /// sorted and of unique names is always answered, as libgit2 answers on all of it.
+        #[test]
+        fn answers_agree_with_libgit2(
+            mut list in entries(),
+            sort in any::<bool>(),
+            name in "[ab.\\-]{1,3}",
+        ) {
+            if sort {
+                let dir = |m: &str| u32::from_str_radix(m, 8).is_ok_and(Found::is_tree);
+                list.sort_by(|a, b| git_order(a.1.as_bytes(), dir(&a.0), b.1.as_bytes(), dir(&b.0)));
+            }
+            let refs: Vec<(&str, &str, u8)> =
+                list.iter().map(|(m, n, i)| (m.as_str(), n.as_str(), *i)).collect();
+            let data = tree(&refs);
+            let well_formed = list.iter().all(|(m, n, _)| {
+                !n.is_empty() && !m.is_empty() && m.len() <= 7 && u32::from_str_radix(m, 8).is_ok()
+            });
+            let mut names: Vec<&str> = list.iter().map(|e| e.1.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let whole = sort && well_formed && names.len() == list.len();
+            let dir = tempfile::tempdir().unwrap();
+            let repo = git2::Repository::init_bare(dir.path()).unwrap();
+            let libgit2 = |bytes: &[u8]| -> Option<Option<(bool, bool, Vec<u8>)>> {
+                let id = repo.odb().unwrap().write(git2::ObjectType::Tree, bytes).unwrap();
+                let t = repo.find_tree(id).ok()?;
+                Some(t.get_name(&name).map(|e| {
+                    (
+                        e.kind() == Some(git2::ObjectType::Tree),
+                        e.kind() == Some(git2::ObjectType::Blob),
+                        e.id().as_bytes().to_vec(),
+                    )
+                }))
+            };
+            let ours = scan(&data, name.as_bytes(), 100);
+            if whole {
+                prop_assert!(ours.is_some(), "a sorted tree of unique names is answered");
+                // On all of it, libgit2 answers as on the part read.
+                prop_assert_eq!(libgit2(&data), libgit2(&data[..ours.unwrap().1]));
+            }
+            if let Some((found, read)) = ours {
+                let theirs = libgit2(&data[..read]);
+                prop_assert!(theirs.is_some(), "libgit2 reads the entries find read");
+                let ours = match found {
+                    Found::Missing => None,
+                    Found::Entry { mode, id } => {
+                        Some((Found::is_tree(mode), Found::is_blob(mode), id.to_vec()))
+                    }
+                };
+                prop_assert_eq!(ours, theirs.unwrap());
+            }
+        }
+    }
+}
