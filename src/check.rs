@@ -66,12 +66,13 @@ pub(crate) fn load(source: &dyn Source) -> Result<Checked, LoadError> {
 }
 
 /// [`load`] of goalpost.toml, the folders of `teams` under each root and the check-in log
-/// ([`load::load_teams`]), validated as a repository of their own. Check-ins that name an
-/// item of another team (most of a shared log) are left out first: they concern none of
-/// these teams' items. Anything else that points outside these files (a parent, a linked
-/// KPI) is an `unknown-ref` error here.
+/// ([`load::load_teams`]), validated as a repository of their own. The log's check-ins that
+/// name an item of another team (most of a shared log) are left out first: they concern
+/// none of these teams' items. Anything else that points outside these files (a parent, a
+/// linked KPI, a check-in in a team's own file) is an `unknown-ref` error here.
 pub(crate) fn load_teams(source: &dyn Source, teams: &[String]) -> Result<Checked, LoadError> {
     let mut loaded = load::load_teams(source, teams)?;
+    let log = load::resolve::normalize(&loaded.config.checkin_log);
     let others = |c: &crate::load::raw::RawCheckin| {
         c.reference().is_some_and(|r| {
             r.value
@@ -79,7 +80,10 @@ pub(crate) fn load_teams(source: &dyn Source, teams: &[String]) -> Result<Checke
                 .is_ok_and(|r| r.upstream().is_none() && !teams.iter().any(|t| t == r.team()))
         })
     };
-    for (_, f) in &mut loaded.files {
+    for (i, f) in &mut loaded.files {
+        if loaded.sources.files[*i as usize].path != log {
+            continue;
+        }
         if let Some(checkins) = &mut f.checkins {
             checkins.retain(|c| !others(c));
         }

@@ -145,3 +145,22 @@ fn an_item_defined_outside_its_teams_folder_is_found() {
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("Ship it from elsewhere"), "{out}");
 }
+
+/// A check-in in the team's own files that names an item defined nowhere is an error of the
+/// files read: it is reported, as before, not passed over as another team's business.
+#[test]
+fn a_bad_ref_in_the_teams_own_files_is_still_reported() {
+    let org = organisation();
+    write(
+        org.path(),
+        "goals/team-0001/more-checkins.yaml",
+        b"checkins:\n  - { ref: team-0002/obj-0/no-such-kr, date: 2026-11-02, value: 1 }\n",
+    );
+    let (code, _, err) = answer(org.path(), &["show", "team-0001/obj-0/kr-1"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("no-such-kr"), "{err}");
+    assert_eq!(
+        answer(org.path(), &["log", "team-0001/obj-0/kr-1"]).0,
+        Some(1)
+    );
+}
