@@ -50,14 +50,18 @@ impl Blamer {
     }
 }
 
-/// The lines of a text, without their line ends.
+/// The lines of a text, without their line ends (`\n`, or `\r\n`).
 fn lines(bytes: &[u8]) -> Vec<&[u8]> {
-    let mut out: Vec<&[u8]> = bytes
-        .split(|&b| b == b'\n')
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-        .collect();
-    if bytes.ends_with(b"\n") || bytes.is_empty() {
-        out.pop();
+    let mut out: Vec<&[u8]> = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        let l = &bytes[start..end];
+        out.push(l.strip_suffix(b"\r").unwrap_or(l));
+        start = end + 1;
+    }
+    if start < bytes.len() {
+        let l = &bytes[start..];
+        out.push(l.strip_suffix(b"\r").unwrap_or(l));
     }
     out
 }
@@ -201,11 +205,16 @@ pub(crate) fn blame(
                 passed
             };
             if !passed.is_empty() {
-                pending
-                    .entry(parent)
-                    .or_insert_with(|| (pblob, Vec::new()))
-                    .1
-                    .extend(passed);
+                // Moved, not copied, to a parent no other child has passed lines to (a
+                // long file unchanged over many commits passes all of its lines each time).
+                match pending.entry(parent) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        e.get_mut().1.extend(passed)
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert((pblob, passed));
+                    }
+                }
             }
         }
         for (line, _) in mine {
@@ -225,6 +234,23 @@ mod tests {
 
     fn ls(s: &str) -> Vec<&[u8]> {
         lines(s.as_bytes())
+    }
+
+    proptest::proptest! {
+        /// The lines are those of a split at every `\n`, each without a final `\r`, the
+        /// empty piece after a final `\n` (or of an empty text) left out.
+        #[test]
+        fn lines_are_a_split_at_line_feeds(text in "[ab\\r\\n]{0,12}") {
+            let bytes = text.as_bytes();
+            let mut split: Vec<&[u8]> = bytes
+                .split(|&b| b == b'\n')
+                .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+                .collect();
+            if bytes.ends_with(b"\n") || bytes.is_empty() {
+                split.pop();
+            }
+            proptest::prop_assert_eq!(lines(bytes), split);
+        }
     }
 
     #[test]
