@@ -54,6 +54,9 @@ fn scan(data: &[u8], name: &[u8], max: usize) -> Option<(Found, usize)> {
     let mut count = 0usize;
     let mut prev: Option<(&[u8], bool)> = None;
     let mut found = Found::Missing;
+    // Entries named `name`: a file and a directory of one name are both in order (they
+    // need not be neighbours), and which one libgit2 finds is not for this scan to say.
+    let mut named = 0;
     while !rest.is_empty() {
         // The mode: octal digits, then a blank.
         let blank = memchr::memchr(b' ', rest)?;
@@ -87,6 +90,7 @@ fn scan(data: &[u8], name: &[u8], max: usize) -> Option<(Found, usize)> {
         }
         if entry == name {
             found = Found::Entry { mode, id };
+            named += 1;
         }
         prev = Some((entry, dir));
         count += 1;
@@ -98,10 +102,8 @@ fn scan(data: &[u8], name: &[u8], max: usize) -> Option<(Found, usize)> {
             break;
         }
     }
-    // A name twice (a file and a directory) cannot be told here; strictly sorted entries
-    // differ, but such a pair need not be neighbours.
     let read = data.len() - rest.len();
-    if matches!(found, Found::Entry { .. }) && twice(&data[..read], name) {
+    if named > 1 {
         return None;
     }
     Some((found, read))
@@ -120,23 +122,6 @@ fn git_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> Ordering {
         None => 0,
     };
     end(a, a_dir).cmp(&end(b, b_dir))
-}
-
-/// Whether `name` is the name of two entries of a tree [`find`] has read whole.
-fn twice(data: &[u8], name: &[u8]) -> bool {
-    let mut rest = data;
-    let mut seen = 0;
-    while let Some(blank) = memchr::memchr(b' ', rest) {
-        rest = &rest[blank + 1..];
-        let Some(nul) = memchr::memchr(0, rest) else {
-            break;
-        };
-        if &rest[..nul] == name {
-            seen += 1;
-        }
-        rest = rest.get(nul + 1 + ID..).unwrap_or_default();
-    }
-    seen > 1
 }
 
 #[cfg(test)]
