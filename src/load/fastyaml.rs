@@ -14,8 +14,18 @@ use std::borrow::Cow;
 
 /// Nesting beyond this is left to serde-saphyr and its depth budget.
 const MAX_DEPTH: usize = 24;
-/// Nodes beyond this are left to serde-saphyr and its node budget.
-const MAX_NODES: usize = 1_000_000;
+/// Nodes beyond this are left to serde-saphyr and its budgets. The fast path counts nodes as
+/// serde-saphyr's budget does, and a node is at most two parser events (a collection's start
+/// and end) beside the stream's and the document's four, so a file taken here is inside both
+/// of serde-saphyr's bounds: the two parsers never disagree on a file near them.
+pub(super) const MAX_NODES: usize = {
+    let by_events = (super::yaml::MAX_EVENTS - 4) / 2;
+    if by_events < super::yaml::MAX_NODES {
+        by_events
+    } else {
+        super::yaml::MAX_NODES
+    }
+};
 /// YAML limits implicit keys to 1024 characters.
 const MAX_KEY: usize = 1024;
 

@@ -131,6 +131,11 @@ impl<'de> Deserialize<'de> for Node<'de> {
 pub(crate) const MAX_DEPTH: usize = 32;
 /// Most alias uses (`*name`) in one file.
 pub(crate) const MAX_ALIASES: usize = 1_000;
+/// Most nodes (scalars, keys included, and collections) in one file.
+pub(crate) const MAX_NODES: usize = 2_000_000;
+/// Most parser events in one file: a scalar is one, a collection two (start and end), and the
+/// stream and the document two each.
+pub(crate) const MAX_EVENTS: usize = 4_000_000;
 
 fn options() -> serde_saphyr::Options {
     let mut o = serde_saphyr::Options::default();
@@ -146,8 +151,8 @@ fn options() -> serde_saphyr::Options {
     // right after `key_results:`) "invalid YAML". They are bounded by the file size anyway.
     budget.max_buffered_comment_events = usize::MAX;
     budget.max_documents = 1;
-    budget.max_events = 4_000_000;
-    budget.max_nodes = 2_000_000;
+    budget.max_events = MAX_EVENTS;
+    budget.max_nodes = MAX_NODES;
     o.budget = Some(budget);
     o.alias_limits.max_total_replayed_events = 100_000;
     o

@@ -2,6 +2,7 @@
 //! it must never accept a file serde-saphyr rejects.
 
 use super::differential::agrees;
+use super::{MAX_NODES, parse};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use std::fmt::Write;
@@ -261,4 +262,37 @@ fn generated_documents_take_the_fast_path() {
         }
     }
     assert!(taken * 5 > total, "{taken} of {total}");
+}
+
+/// A check-in log past a million nodes (120,000 rows of four keys, about 9 MB) is still the
+/// fast path's: serde-saphyr took several times as long on it, twice per `checkin --from`.
+#[test]
+fn a_log_of_over_a_million_nodes_takes_the_fast_path() {
+    let mut text = String::from("checkins:\n");
+    for i in 0..120_000 {
+        let _ = writeln!(
+            text,
+            "  - {{ ref: team-{:04}/kpi-1, date: 2026-11-{:02}, value: {i}, confidence: 0.5 }}",
+            i % 3000,
+            1 + i % 28
+        );
+    }
+    assert!(parse(&text).is_some());
+}
+
+/// At the fast path's node bound, with the most parser events a node can bring (an empty flow
+/// mapping per line), serde-saphyr still takes the file and builds the same tree; one node
+/// more and the fast path leaves it to serde-saphyr.
+#[test]
+fn the_fast_paths_node_bound_is_inside_serde_saphyrs_budgets() {
+    // The root mapping, its key and the sequence are three nodes.
+    let rows = MAX_NODES - 3;
+    let mut text = String::with_capacity(10 + rows * 7);
+    text.push_str("c:\n");
+    for _ in 0..rows {
+        text.push_str("  - {}\n");
+    }
+    assert_eq!(agrees(&text), Ok(true));
+    text.push_str("  - {}\n");
+    assert!(parse(&text).is_none());
 }
