@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the commands that append check-ins cost beside `status --format json` (issue 33:
-# `checkin`, `checkin --from` <= 1.3x status).
+# `checkin`, `checkin --from`, `pull` <= 1.3x status).
 #
 #   ORG=/tmp/bench-org3000 benches/write_bench.sh
 #   RUNS=5 ROWS="1000 100000" BIN=/tmp/goalpost-new ORG=/tmp/bench-org300 benches/write_bench.sh
@@ -14,6 +14,10 @@
 #   - goalpost checkin --from ROWS.csv                       for each size in ROWS (default
 #                                                            1000): a row per team in turn,
 #                                                            KPI kpi-2, dates new each round
+#   - goalpost pull                                          every team's kpi-0 takes its value
+#                                                            from a CSV source in the copy
+#                                                            (metrics/kpis.csv, one row a KPI):
+#                                                            a check-in per team, no network
 # with `--as-of 2026-11-15` and GOALPOST_TODAY=2026-12-31, and prints the medians of CPU time
 # (user + sys, all threads) and wall time, peak RSS, and each command's ratio to status.
 set -euo pipefail
@@ -35,6 +39,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/goalpost-write.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -a "$ORG" "$work/org"
 teams=$(find "$ORG/goals" -mindepth 1 -maxdepth 1 -type d -name 'team-*' | wc -l)
+# `pull`'s source: each team's kpi-0 reads metrics/kpis.csv (the copy's; status reads it too).
+printf '\n[sources.warehouse]\nkind = "csv"\npath = "metrics/kpis.csv"\n' >>"$work/org/goalpost.toml"
+sed -i 's/^  - id: kpi-0$/  - id: kpi-0\n    source: { from: warehouse }/' "$work"/org/goals/team-*/kpis.yaml
+mkdir -p "$work/org/metrics"
+awk -v n="$teams" 'BEGIN { print "ref,date,value"; for (t = 0; t < n; t++) printf "team-%04d/kpi-0,2026-01-01,%d\n", t, t % 97 + 1 }' \
+    >"$work/org/metrics/kpis.csv"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $teams teams" >&2
 
 export GOALPOST_TODAY=2026-12-31 NO_COLOR=1
@@ -74,6 +84,7 @@ def measure(args):
 
 
 names = ["status --format json", "checkin REF VALUE"] + [f"checkin --from ({n:,} rows)" for n in sizes]
+names += [f"pull ({teams:,} KPIs)"]
 got = {name: [] for name in names}
 log = os.path.join("goals", "checkins.yaml")  # gen_org.py's check-in log
 with open(os.path.join(org, log), "rb") as fh:
@@ -87,6 +98,7 @@ for r in range(runs):
     cmds = [["status", "--format", "json"],
             ["checkin", "team-0000/kpi-2", str(rng.randint(1, 900)), "--date", str(date)]]
     cmds += [["checkin", "--from", rows_file(n, r)] for n in sizes]
+    cmds += [["pull"]]
     order = list(range(len(names)))
     k = r % len(order)
     for i in order[k:] + order[:k]:

@@ -9,6 +9,7 @@ pub(crate) mod import;
 pub(crate) mod store;
 
 use crate::date::Date;
+use crate::load::Parsed;
 use crate::load::raw::RawCheckin;
 use crate::load::source::{Entry, Read, Source};
 use crate::model::Observation;
@@ -195,10 +196,32 @@ pub(crate) fn append(existing: Option<&str>, c: &NewCheckin) -> Result<String, A
 
 /// The log's text with each of `cs` appended as one line, in order (see [`append`]): the
 /// last `cs.len()` lines of the result are the new check-ins.
+#[cfg(test)]
 pub(crate) fn append_many(
     existing: Option<&str>,
     cs: &[NewCheckin],
 ) -> Result<String, AppendError> {
+    let before = existing.map_or(Some(0), top_level_checkins);
+    append_checked(existing, before, cs).map(|(text, _)| text)
+}
+
+/// How many check-ins the top level of the log `text` holds, as the loader parses it; `None`
+/// when it does not parse.
+pub(crate) fn top_level_checkins(text: &str) -> Option<usize> {
+    crate::load::parse_file(0, text.strip_prefix('\u{feff}').unwrap_or(text))
+        .0
+        .map(|f| f.checkins.map_or(0, |c| c.len()))
+}
+
+/// [`append_many`], given how many top-level check-ins `existing` holds (`before`, as
+/// [`top_level_checkins`] counts them, perhaps from a parse made earlier of the same text),
+/// and giving back the loader's parse of the new text as file 0 (lowered as a load lowers
+/// it), which a load of that text may take instead of parsing it again.
+pub(crate) fn append_checked(
+    existing: Option<&str>,
+    before: Option<usize>,
+    cs: &[NewCheckin],
+) -> Result<(String, Parsed), AppendError> {
     let flows: Vec<String> = cs
         .iter()
         .map(|c| c.flow().ok_or(AppendError::NotFinite))
@@ -210,7 +233,7 @@ pub(crate) fn append_many(
             out.push_str(flow);
             out.push('\n');
         }
-        return verify(None, out, cs);
+        return verify(before, out, cs);
     };
     // The line ending the file already uses; YAML also takes a lone CR as a line break.
     let eol = if text.contains("\r\n") {
@@ -220,7 +243,8 @@ pub(crate) fn append_many(
     } else {
         "\n"
     };
-    let lines = yaml_lines(text);
+    // A byte-order mark is not part of the first line (the loader reads the file without).
+    let lines = yaml_lines(text.strip_prefix('\u{feff}').unwrap_or(text));
     let Some(key) = lines.iter().rposition(|l| l.starts_with("checkins:")) else {
         return Err(AppendError::NoCheckinsKey);
     };
@@ -244,7 +268,7 @@ pub(crate) fn append_many(
         out.push_str(flow);
         out.push_str(eol);
     }
-    verify(Some(text), out, cs)
+    verify(before, out, cs)
 }
 
 /// The lines of `text` without their line breaks, split where YAML splits them (`\r\n`,
@@ -273,9 +297,13 @@ pub(crate) fn line_count(text: &str) -> usize {
     yaml_lines(text).len()
 }
 
-/// Parses the old and new text with the real loader: the new one must hold every old
-/// top-level check-in plus `cs` as the last ones, in order.
-fn verify(old: Option<&str>, new: String, cs: &[NewCheckin]) -> Result<String, AppendError> {
+/// Parses the new text with the real loader: it must hold the old text's `before` top-level
+/// check-ins plus `cs` as the last ones, in order.
+fn verify(
+    before: Option<usize>,
+    new: String,
+    cs: &[NewCheckin],
+) -> Result<(String, Parsed), AppendError> {
     // The loader reads no goal file past its bound (a `resource-limit` error then).
     let max = crate::load::MAX_FILE_BYTES;
     if new.len() as u64 > max {
@@ -284,19 +312,16 @@ fn verify(old: Option<&str>, new: String, cs: &[NewCheckin]) -> Result<String, A
             max,
         });
     }
-    let count = |text: &str| -> Option<Vec<RawCheckin>> {
-        crate::load::parse_file(0, text)
-            .0
-            .map(|f| f.checkins.unwrap_or_default())
-    };
-    let before = old.map_or(Some(Vec::new()), count);
-    let after = count(&new);
+    let parsed = crate::load::parse_and_lower(0, new.strip_prefix('\u{feff}').unwrap_or(&new));
+    let after = parsed
+        .0
+        .as_ref()
+        .map(|f| f.checkins.as_deref().unwrap_or_default());
     match (before, after) {
         (Some(b), Some(a))
-            if a.len() == b.len() + cs.len()
-                && a[b.len()..].iter().zip(cs).all(|(l, c)| c.matches(l)) =>
+            if a.len() == b + cs.len() && a[b..].iter().zip(cs).all(|(l, c)| c.matches(l)) =>
         {
-            Ok(new)
+            Ok((new, parsed))
         }
         _ => Err(AppendError::NotLast),
     }

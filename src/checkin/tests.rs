@@ -284,6 +284,17 @@ fn many_check_ins_are_appended_in_order_as_one_line_each() {
     assert_eq!(append_many(Some(old), &bad), Err(AppendError::NotFinite));
 }
 
+/// A log saved with a byte-order mark (the loader reads it without) takes check-ins as any
+/// other: its first line is `checkins:`, not a line that merely lacks the key.
+#[test]
+fn a_log_that_starts_with_a_byte_order_mark_takes_check_ins() {
+    let old = "\u{feff}checkins:\n  - { ref: a/b, date: 2026-10-01, value: 1 }\n";
+    let new = append_many(Some(old), &[ck(None)]).expect("appended");
+    assert!(new.starts_with(old));
+    assert_eq!(line_count(&new), 3);
+    assert_eq!(read_back(new.trim_start_matches('\u{feff}')).len(), 2);
+}
+
 #[test]
 fn a_correction_is_written_as_its_own_key() {
     let c = NewCheckin {

@@ -246,6 +246,36 @@ impl Kept {
         self.files.remove(path);
     }
 
+    /// How many top-level check-ins the kept parse of `path` holds (`Some(None)`: it did not
+    /// parse), when its text, given back by [`Kept::texts`], is `text`; `None` otherwise.
+    pub(crate) fn top_level_checkins(&self, path: &str, text: &str) -> Option<Option<usize>> {
+        let f = self.files.get(path)?;
+        (f.text.as_deref() == Some(text)).then(|| {
+            f.parsed
+                .0
+                .as_ref()
+                .map(|raw| raw.checkins.as_ref().map_or(0, Vec::len))
+        })
+    }
+
+    /// Keeps `parsed`, a parse of `text` as file 0 made by [`parse_and_lower`], as the file at
+    /// `path`: the next load takes it when it reads that path, instead of parsing it again.
+    /// A text that a load would not take as it is (a byte-order mark, bytes it refuses) is
+    /// left out, and that load reads and parses it.
+    pub(crate) fn put(&mut self, path: &str, text: &str, parsed: Parsed) {
+        if decode(text.as_bytes(), 0).ok().as_deref() != Some(text) {
+            self.forget(path);
+            return;
+        }
+        let file = KeptFile {
+            index: 0,
+            bytes: text.len() as u64,
+            text: Some(text.to_owned()),
+            parsed,
+        };
+        self.files.insert(path.to_owned(), file);
+    }
+
     /// Gives back the texts of the files kept, from the sources of the load that kept them
     /// (so that they are not held twice meanwhile); the texts of `sources` are moved out.
     pub(crate) fn texts(&mut self, sources: &mut Sources) {
@@ -636,7 +666,7 @@ fn push_source(sources: &mut Sources, path: String, text: String) -> u32 {
     (sources.files.len() - 1) as u32
 }
 
-type Parsed = (Option<RawFile>, Vec<Diagnostic>);
+pub(crate) type Parsed = (Option<RawFile>, Vec<Diagnostic>);
 
 /// Parses one file's text into a raw file and its diagnostics.
 pub fn parse_file(file: u32, text: &str) -> Parsed {

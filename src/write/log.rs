@@ -10,6 +10,7 @@ use crate::check::Checked;
 use crate::checkin::{self, NewCheckin, Overlay};
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Severity, Span};
+use crate::load::Parsed;
 use std::path::{Path, PathBuf};
 
 /// The check-in log, resolved for writing.
@@ -146,9 +147,13 @@ impl Log {
         overlay: &Overlay<'_>,
         text: &str,
         kept: Option<Kept>,
+        parsed: Option<Parsed>,
     ) -> Result<Checked, WriteError> {
         if let Some(mut kept) = kept {
-            kept.forget(&self.walked);
+            match parsed {
+                Some(parsed) => kept.put(&self.walked, text, parsed),
+                None => kept.forget(&self.walked),
+            }
             let after = crate::check::load_kept(overlay, kept)?;
             let log = after.sources.files.iter().find(|f| f.path == self.walked);
             if log.is_some_and(|f| f.text == text) {
@@ -174,21 +179,34 @@ impl Log {
                 return Ok(Judged::Nothing { skipped });
             }
             let batch: Vec<NewCheckin> = keep.iter().map(|&i| rows[i].clone()).collect();
-            let mut text =
-                checkin::append_many(existing, &batch).map_err(|e| WriteError::Append {
-                    shown: self.shown.clone(),
-                    detail: e.to_string(),
+            // The log's top-level check-ins as the kept load counted them, when it read
+            // the text the log holds now; else counted now.
+            let before = match (existing, kept.as_ref()) {
+                (None, _) => Some(0),
+                (Some(text), Some(k)) => k
+                    .top_level_checkins(&self.walked, text)
+                    .unwrap_or_else(|| checkin::top_level_checkins(text)),
+                (Some(text), None) => checkin::top_level_checkins(text),
+            };
+            let (mut text, parsed) =
+                checkin::append_checked(existing, before, &batch).map_err(|e| {
+                    WriteError::Append {
+                        shown: self.shown.clone(),
+                        detail: e.to_string(),
+                    }
                 })?;
+            let mut parsed = Some(parsed);
             // A new log points editors at the schema, where the project keeps one.
             if existing.is_none() && self.root.join(crate::schema::GOAL_FILE_SCHEMA).is_file() {
                 text = format!("{}\n{text}", crate::schema::modeline(&self.walked));
+                parsed = None;
             }
             let overlay = Overlay {
                 inner: &self.file.tree,
                 path: self.walked.clone(),
                 bytes: text.clone().into_bytes(),
             };
-            let after = self.load_after(&overlay, &text, kept.take())?;
+            let after = self.load_after(&overlay, &text, kept.take(), parsed)?;
             let Some(file) = after
                 .sources
                 .files

@@ -203,6 +203,32 @@ fn rows_judged_with_a_kept_load_are_judged_as_with_every_file_read_again() {
         assert_eq!(outcome(with_kept), outcome(without));
         assert_eq!(read(a.path()), read(b.path()));
     }
+    // A log that starts with a byte-order mark (the load reads it without), and one with CRLF
+    // line breaks: judged alike too.
+    for text in [format!("\u{feff}{LOG}"), LOG.replace('\n', "\r\n")] {
+        let (a, b) = (repo(), repo());
+        for dir in [&a, &b] {
+            std::fs::write(dir.path().join("goals/checkins.yaml"), &text).unwrap();
+        }
+        let rows = [
+            row("2026-10-19", Observation::Value(66.0)),
+            row("2026-10-26", Observation::Done(true)),
+        ];
+        let log_a = Log::open(a.path(), &Config::default(), false).expect("the log opens");
+        let log_b = Log::open(b.path(), &Config::default(), false).expect("the log opens");
+        let with_kept = log_a
+            .append_kept(&rows, Some(kept(a.path())))
+            .expect("judged");
+        let without = log_b.append_kept(&rows, None).expect("judged");
+        assert_eq!(outcome(with_kept), outcome(without));
+        let rows = [row("2026-10-19", Observation::Value(66.0))];
+        let with_kept = log_a
+            .append_kept(&rows, Some(kept(a.path())))
+            .expect("judged");
+        let without = log_b.append_kept(&rows, None).expect("judged");
+        assert_eq!(outcome(with_kept), outcome(without));
+        assert_eq!(read(a.path()), read(b.path()));
+    }
     // The log changed after the kept load (another run appended a conflicting check-in):
     // the log is judged as it is now, not as the kept load read it.
     let dir = repo();
