@@ -98,9 +98,9 @@ pub(crate) fn insertions<'a>(old: &[u8], new: &'a [u8]) -> Option<Vec<Insertion<
     let old_mid = &old[p..old.len() - s];
     let new_mid = &new[p..new.len() - s];
     let mut out: Vec<Insertion<'a>> = Vec::new();
-    let mut old_lines = old_mid.split_inclusive(|&b| b == b'\n').peekable();
+    let mut old_lines = LinesInclusive(old_mid).peekable();
     let mut at = p;
-    for line in new_mid.split_inclusive(|&b| b == b'\n') {
+    for line in LinesInclusive(new_mid) {
         if old_lines.peek() == Some(&line) {
             at += line.len();
             old_lines.next();
@@ -115,6 +115,24 @@ pub(crate) fn insertions<'a>(old: &[u8], new: &'a [u8]) -> Option<Vec<Insertion<
         }
     }
     (old_lines.next().is_none()).then_some(out)
+}
+
+/// The lines of a text, each with its `\n` (the last one without, when the text does not end
+/// with one): `split_inclusive` at line feeds, found with `memchr`.
+struct LinesInclusive<'a>(&'a [u8]);
+
+impl<'a> Iterator for LinesInclusive<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', self.0).map_or(self.0.len(), |i| i + 1);
+        let (line, rest) = self.0.split_at(end);
+        self.0 = rest;
+        Some(line)
+    }
 }
 
 /// Bytes compared at a time before narrowing down byte by byte: slice equality is a
@@ -357,5 +375,15 @@ mod tests {
             classify(b"  - ref: growth/churn", r),
             Line::Unknown
         ));
+    }
+
+    proptest::proptest! {
+        /// The lines found with `memchr` are `split_inclusive`'s at line feeds.
+        #[test]
+        fn inclusive_lines_are_a_split_inclusive_at_line_feeds(text in "[ab\\r\\n]{0,12}") {
+            let bytes = text.as_bytes();
+            let want: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+            proptest::prop_assert_eq!(LinesInclusive(bytes).collect::<Vec<_>>(), want);
+        }
     }
 }

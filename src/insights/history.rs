@@ -188,6 +188,29 @@ struct Walk<'r> {
     out: History,
 }
 
+/// `a` and `b` (both sorted, `a` without repeats) as one sorted list, each once.
+fn merged(a: &[Identity], b: &[Identity]) -> Vec<Identity> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => j += 1,
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out.dedup();
+    out
+}
+
 /// Adds to `out` what is in `a` and not in `b` (both sorted).
 fn difference(a: &[Identity], b: &[Identity], out: &mut Vec<Identity>) {
     let mut j = 0;
@@ -545,10 +568,8 @@ impl Walk<'_> {
             }
             grown.push((*at, lines.iter().map(|l| l.len()).sum()));
         }
-        let mut checkins = before.checkins.clone();
-        checkins.extend(found.iter().copied());
-        checkins.sort_unstable();
-        checkins.dedup();
+        found.sort_unstable();
+        let checkins = merged(&before.checkins, &found);
         // Each tail moves by what was inserted at or before it.
         let tails = before
             .tails
@@ -725,4 +746,30 @@ fn identity(reference: u32, c: &RawCheckin) -> Option<Identity> {
         return None;
     }
     Some((reference, date, obs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Two sorted lists merged are the two together, sorted, each check-in once.
+        #[test]
+        fn merged_lists_are_the_sorted_union(
+            a in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
+            b in proptest::collection::vec((0u32..4, 0i32..6, 0u64..3), 0..12),
+        ) {
+            let id = |(r, d, v): (u32, i32, u64)| -> Identity {
+                let date = Date::from_ymd(2026, 1, 1).expect("a date").add_days(i64::from(d));
+                (r, date, ObsKey::Value(v))
+            };
+            let a: Vec<Identity> = a.into_iter().map(id).collect();
+            let mut b: Vec<Identity> = b.into_iter().map(id).collect();
+            b.sort_unstable();
+            let mut want: Vec<Identity> = a.iter().chain(&b).copied().collect();
+            want.sort_unstable();
+            want.dedup();
+            proptest::prop_assert_eq!(merged(&a, &b), want);
+        }
+    }
 }
