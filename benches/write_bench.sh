@@ -7,8 +7,9 @@
 #
 # ORG is an organisation made by benches/gen_org.py (its teams are team-0000, team-0001, ...
 # with a KPI kpi-2); it is copied to a temporary directory once (the original is never
-# written); each round puts the copy's check-in log back as it was and then runs, in an
-# order that rotates from round to round (RUNS rounds, default 5):
+# written); each command starts from the copy's check-in log as it was (put back before
+# each, untimed), and each round runs, in an order that rotates from round to round (RUNS
+# rounds, default 5):
 #   - goalpost status --format json
 #   - goalpost checkin team-0000/kpi-2 VALUE --date D      (D new each round)
 #   - goalpost checkin --from ROWS.csv                       for each size in ROWS (default
@@ -90,10 +91,6 @@ log = os.path.join("goals", "checkins.yaml")  # gen_org.py's check-in log
 with open(os.path.join(org, log), "rb") as fh:
     original_log = fh.read()
 for r in range(runs):
-    # Each round starts from the organisation's own log, so that rounds measure the same
-    # sizes (and 100,000 rows a round never take the log past the bound on a goal file).
-    with open(os.path.join(org, log), "wb") as fh:
-        fh.write(original_log)
     date = datetime.date(2026, 12, 1) - datetime.timedelta(days=r)
     cmds = [["status", "--format", "json"],
             ["checkin", "team-0000/kpi-2", str(rng.randint(1, 900)), "--date", str(date)]]
@@ -102,6 +99,9 @@ for r in range(runs):
     order = list(range(len(names)))
     k = r % len(order)
     for i in order[k:] + order[:k]:
+        # Every command starts from the organisation's own log, whatever ran before it.
+        with open(os.path.join(org, log), "wb") as fh:
+            fh.write(original_log)
         got[names[i]].append(measure(cmds[i]))
 
 med = {n: [statistics.median(x[i] for x in got[n]) for i in range(3)] for n in names}
