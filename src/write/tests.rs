@@ -192,42 +192,34 @@ fn rows_judged_with_a_kept_load_are_judged_as_with_every_file_read_again() {
             row("2026-11-02", Observation::Value(70.0)),
         ],
     ];
-    for rows in cases {
-        let (a, b) = (repo(), repo());
+    // `rows` appended to the logs of `a` (judged with a kept load) and `b` (every file read
+    // again): the same outcome, the same log.
+    let judged_alike = |a: &tempfile::TempDir, b: &tempfile::TempDir, rows: &[NewCheckin]| {
         let log_a = Log::open(a.path(), &Config::default(), false).expect("the log opens");
         let log_b = Log::open(b.path(), &Config::default(), false).expect("the log opens");
         let with_kept = log_a
-            .append_kept(&rows, Some(kept(a.path())))
+            .append_kept(rows, Some(kept(a.path())))
             .expect("judged");
-        let without = log_b.append_kept(&rows, None).expect("judged");
+        let without = log_b.append_kept(rows, None).expect("judged");
         assert_eq!(outcome(with_kept), outcome(without));
         assert_eq!(read(a.path()), read(b.path()));
+    };
+    for rows in cases {
+        judged_alike(&repo(), &repo(), &rows);
     }
     // A log that starts with a byte-order mark (the load reads it without), and one with CRLF
-    // line breaks: judged alike too.
+    // line breaks: judged alike too, a refused row and then a written one.
     for text in [format!("\u{feff}{LOG}"), LOG.replace('\n', "\r\n")] {
         let (a, b) = (repo(), repo());
         for dir in [&a, &b] {
             std::fs::write(dir.path().join("goals/checkins.yaml"), &text).unwrap();
         }
-        let rows = [
+        let refused = [
             row("2026-10-19", Observation::Value(66.0)),
             row("2026-10-26", Observation::Done(true)),
         ];
-        let log_a = Log::open(a.path(), &Config::default(), false).expect("the log opens");
-        let log_b = Log::open(b.path(), &Config::default(), false).expect("the log opens");
-        let with_kept = log_a
-            .append_kept(&rows, Some(kept(a.path())))
-            .expect("judged");
-        let without = log_b.append_kept(&rows, None).expect("judged");
-        assert_eq!(outcome(with_kept), outcome(without));
-        let rows = [row("2026-10-19", Observation::Value(66.0))];
-        let with_kept = log_a
-            .append_kept(&rows, Some(kept(a.path())))
-            .expect("judged");
-        let without = log_b.append_kept(&rows, None).expect("judged");
-        assert_eq!(outcome(with_kept), outcome(without));
-        assert_eq!(read(a.path()), read(b.path()));
+        judged_alike(&a, &b, &refused);
+        judged_alike(&a, &b, &[row("2026-10-19", Observation::Value(66.0))]);
     }
     // The log changed after the kept load (another run appended a conflicting check-in):
     // the log is judged as it is now, not as the kept load read it.
