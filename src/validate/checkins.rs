@@ -68,9 +68,19 @@ pub(super) fn attach(
         }
     }
     // Logged check-ins come after the inline ones; they are kept apart until then, so that
-    // the items' exactly sized vectors grow once, not by doubling.
-    let mut kpi_log: HashMap<usize, Vec<Checkin>> = HashMap::new();
-    let mut kr_log: HashMap<(usize, usize), Vec<Checkin>> = HashMap::new();
+    // the items' exactly sized vectors grow once, not by doubling. By item, as indexes: the
+    // key results of objective `j` start at `kr_at[j]`.
+    let mut kpi_log: Vec<Vec<Checkin>> = vec![Vec::new(); kpis.len()];
+    let kr_at: Vec<usize> = objectives
+        .iter()
+        .scan(0, |n, (o, _)| {
+            let at = *n;
+            *n += o.key_results.len();
+            Some(at)
+        })
+        .collect();
+    let krs = objectives.iter().map(|(o, _)| o.key_results.len()).sum();
+    let mut kr_log: Vec<Vec<Checkin>> = vec![Vec::new(); krs];
     // One file's log at a time, dropped once converted.
     for log in logs {
         for raw in &log {
@@ -100,7 +110,7 @@ pub(super) fn attach(
                 match v.kpi_ref(reference, index, "check-in") {
                     Some(k) => {
                         if let Some(c) = convert(v, raw, Records::Value) {
-                            kpi_log.entry(k).or_default().push(c);
+                            kpi_log[k].push(c);
                         }
                     }
                     None => continue,
@@ -179,7 +189,7 @@ pub(super) fn attach(
                 continue;
             }
             if let Some(c) = convert(v, raw, kr.kind.records()) {
-                kr_log.entry((j, r)).or_default().push(c);
+                kr_log[kr_at[j] + r].push(c);
             }
         }
     }
@@ -189,7 +199,7 @@ pub(super) fn attach(
         .into_iter()
         .zip(kpi_cks)
         .enumerate()
-        .map(|(i, ((k, _), cks))| (k, append(cks, kpi_log.remove(&i))))
+        .map(|(i, ((k, _), cks))| (k, append(cks, std::mem::take(&mut kpi_log[i]))))
         .collect();
     let kpis = in_order(v, kpis, |(mut k, cks), diags| {
         k.checkins = merge(diags, cks, &k.reference().to_string());
@@ -203,7 +213,7 @@ pub(super) fn attach(
             let per_kr = per_kr
                 .into_iter()
                 .enumerate()
-                .map(|(r, cks)| append(cks, kr_log.remove(&(j, r))))
+                .map(|(r, cks)| append(cks, std::mem::take(&mut kr_log[kr_at[j] + r])))
                 .collect();
             (o, per_kr)
         })
@@ -244,8 +254,8 @@ fn in_order<T: Send, U: Send>(
 }
 
 /// `cks` followed by `more`, growing `cks` by exactly what it needs.
-fn append(mut cks: Vec<Checkin>, more: Option<Vec<Checkin>>) -> Vec<Checkin> {
-    if let Some(mut more) = more {
+fn append(mut cks: Vec<Checkin>, mut more: Vec<Checkin>) -> Vec<Checkin> {
+    if !more.is_empty() {
         cks.reserve_exact(more.len());
         cks.append(&mut more);
     }
