@@ -263,7 +263,8 @@ impl Kept {
     /// A text that a load would not take as it is (a byte-order mark, bytes it refuses) is
     /// left out, and that load reads and parses it.
     pub(crate) fn put(&mut self, path: &str, text: &str, parsed: Parsed) {
-        if decode(text.as_bytes(), 0).ok().as_deref() != Some(text) {
+        // What `decode` would make of the text's bytes is the text itself.
+        if text.starts_with('\u{feff}') || decode_check(text.as_bytes(), 0).is_err() {
             self.forget(path);
             return;
         }

@@ -104,9 +104,9 @@ impl Log {
 
     /// [`Log::append`] after a load that kept its parses ([`crate::check::load_keeping`],
     /// their texts given back with [`Kept::texts`]): the repository with the rows is judged
-    /// with the other files taken as that load read them, and only the log read and parsed
-    /// again. Used once; a second judgement (rows dropped as repeats, or a log another
-    /// program changed meanwhile) reads every file.
+    /// with the other files taken as that load read them, and the log as the check of the
+    /// append parsed its new text. Used once; a second judgement (rows dropped as repeats, or
+    /// a log another program changed meanwhile) reads every file.
     pub(crate) fn append_kept(
         &self,
         rows: &[NewCheckin],
@@ -140,8 +140,10 @@ impl Log {
     }
 
     /// The repository with the log's new `text` (`overlay`), loaded and validated: with
-    /// `kept`, every other file as the kept load read it. The log itself is never taken
-    /// from `kept`; should the load hold anything but `text` for it, every file is read.
+    /// `kept`, every other file as the kept load read it, and the log from `parsed` (the
+    /// check's parse of `text`), or read and parsed again when there is none. The log's
+    /// parse from the kept load is never taken; should the load hold anything but `text`
+    /// for the log, every file is read.
     fn load_after(
         &self,
         overlay: &Overlay<'_>,
