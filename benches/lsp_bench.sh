@@ -24,7 +24,7 @@ fi
 show='^lsp:|panicked|FAILED|error'
 if [ -n "${LOG:-}" ]; then
     export GOALPOST_LSP_LOG=1
-    show="$show| ms: goalpost: validated"
+    show="$show| ms: goalpost: (validated|answered)|^   then: "
 fi
 GOALPOST_BENCH_ORG="$dir" ROUNDS="${ROUNDS:-40}" PAUSE_MS="${PAUSE_MS:-250}" TODAY="${TODAY:-2026-11-15}" \
   cargo test --release --quiet --test cli lsp::bench_diagnostics_after_a_change \

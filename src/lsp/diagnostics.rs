@@ -64,6 +64,39 @@ impl Published {
         out
     }
 
+    /// [`Published::update`] for `paths` only: the others are left as last published.
+    pub(crate) fn update_paths(
+        &mut self,
+        ws: &Workspace,
+        paths: &[String],
+    ) -> Vec<PublishDiagnosticsParams> {
+        let mut out = Vec::new();
+        for path in paths {
+            let Some(f) = ws.id(path) else { continue };
+            let mut diags: Vec<&Diagnostic> = ws
+                .analysis
+                .diags
+                .iter()
+                .filter(|d| !d.span.is_nowhere() && d.span.file == f)
+                .collect();
+            diags.sort_by(|a, b| crate::diag::order(a, b));
+            let key = fingerprint(&diags, ws.buffer(path).map(|b| b.version));
+            let had = self.last.get(path);
+            if had == Some(&key) || (had.is_none() && diags.is_empty()) {
+                continue;
+            }
+            if diags.is_empty() {
+                self.last.remove(path);
+            } else {
+                self.last.insert(path.clone(), key);
+            }
+            if let Some(p) = params(ws, path, convert(ws, &diags)) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
     /// Forgets a path's last diagnostics (its document closed: the client dropped them).
     pub(crate) fn forget(&mut self, path: &str) {
         self.last.remove(path);

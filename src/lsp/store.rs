@@ -24,6 +24,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod quick;
+
 /// An open document's text and version.
 #[derive(Debug, Clone)]
 pub(crate) struct Buffer {
@@ -94,6 +96,13 @@ pub(crate) struct Workspace {
     /// What the last analysis replaced (the analysis before it, goals and scores), freed
     /// once its diagnostics are published ([`Workspace::free_replaced`]).
     replaced: Vec<Box<dyn Send>>,
+    /// Files read again since the last [`Workspace::analyse`] (an edit, a save).
+    edited: Vec<u32>,
+    /// Whether [`Workspace::analyse_quick`] may answer: a whole analysis ran since the
+    /// project was last read whole, and no file was added since.
+    quick_ok: bool,
+    /// Per file: its team at the last whole analysis (when it named a valid one).
+    full_teams: Vec<Option<String>>,
 }
 
 /// The upstream snapshots as last read, and what they were read from.
@@ -142,6 +151,9 @@ impl Workspace {
             config_meta: None,
             snapshots: Snapshots::default(),
             replaced: Vec::new(),
+            edited: Vec::new(),
+            quick_ok: false,
+            full_teams: Vec::new(),
         })
     }
 
@@ -333,6 +345,7 @@ impl Workspace {
                 self.meta.push(None);
                 self.ids.insert(path.to_owned(), f);
                 self.order.push(f);
+                self.quick_ok = false;
                 let sources = &self.sources;
                 self.order
                     .sort_by(|a, b| sources.path(*a).cmp(sources.path(*b)));
@@ -363,6 +376,9 @@ impl Workspace {
         self.stamps[i] = self.new_stamp();
         self.meta[i] = meta;
         self.dirty = true;
+        if !self.edited.contains(&file) {
+            self.edited.push(file);
+        }
     }
 
     /// The modification time and length of the file at `path` on disk (through the
@@ -513,6 +529,8 @@ impl Workspace {
         self.config = config;
         self.snapshots.fresh = false;
         self.dirty = true;
+        self.quick_ok = false;
+        self.edited.clear();
     }
 
     /// Reads goalpost.lock and the upstream snapshots through the buffers over the work tree
@@ -611,6 +629,8 @@ impl Workspace {
             return;
         }
         self.dirty = false;
+        self.edited.clear();
+        self.quick_ok = false;
         if let Err(diags) = &self.config {
             self.analysis = Analysis {
                 errors: diags.len(),
@@ -693,6 +713,15 @@ impl Workspace {
         );
         let old = std::mem::replace(&mut self.analysis, Analysis { diags, errors });
         self.replaced.push(Box::new(old));
+        self.full_teams = self
+            .raw
+            .iter()
+            .map(|raw| {
+                let team = raw.as_ref()?.team.as_ref()?;
+                crate::model::is_slug(&team.value).then(|| team.value.clone())
+            })
+            .collect();
+        self.quick_ok = true;
     }
 
     /// Frees what the last analysis replaced: at 3,000 teams, freeing the goals took a quarter
