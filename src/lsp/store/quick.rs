@@ -22,7 +22,7 @@ use super::Workspace;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::raw::{RawCheckin, RawFile};
 use crate::model::Ref;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 impl Workspace {
     /// Answers for the files edited since the last [`Workspace::analyse`] from the teams
@@ -67,31 +67,34 @@ impl Workspace {
             }
             seeds.extend(self.full_teams[i].clone());
         }
-        // The teams whose refs name a seed, then every team the set refers to.
+        // The teams whose refs name a seed, then every team the set refers to: each team's
+        // files are looked at once, so a chain of thousands of teams stays linear.
+        let mut files_of: HashMap<String, Vec<u32>> = HashMap::new();
         let mut teams: HashSet<String> = seeds.iter().cloned().collect();
+        let seeds: HashSet<String> = teams.clone();
+        let mut todo: Vec<String> = seeds.iter().cloned().collect();
         for &f in &self.order {
             let Some(raw) = &self.raw[f as usize] else {
                 continue;
             };
             let Some(team) = team_of(raw) else { continue };
             if !teams.contains(&team) && refs_of(raw).any(|t| seeds.contains(&t)) {
-                teams.insert(team);
+                teams.insert(team.clone());
+                todo.push(team.clone());
             }
+            files_of.entry(team).or_default().push(f);
         }
-        loop {
-            let mut more: Vec<String> = Vec::new();
-            for &f in &self.order {
+        while let Some(team) = todo.pop() {
+            for &f in files_of.get(&team).into_iter().flatten() {
                 let Some(raw) = &self.raw[f as usize] else {
                     continue;
                 };
-                if team_of(raw).is_some_and(|t| teams.contains(&t)) {
-                    more.extend(refs_of(raw).filter(|t| !teams.contains(t)));
+                for t in refs_of(raw) {
+                    if teams.insert(t.clone()) {
+                        todo.push(t);
+                    }
                 }
             }
-            if more.is_empty() {
-                break;
-            }
-            teams.extend(more);
         }
         // Their files whole; of the other files, the top-level check-ins that name their items.
         let mut files: Vec<(u32, RawFile)> = Vec::new();
@@ -458,6 +461,52 @@ mod tests {
         if !broken {
             assert!(answered * 4 >= cases * 3, "{answered} of {cases} answered");
         }
+    }
+
+    #[test]
+    fn a_chain_of_teams_is_followed_to_its_end() {
+        // Team t0's objective supports t1's, which supports t2's, ...: an edit of t0's file
+        // is answered from every team of the chain (a parent cycle could close anywhere on
+        // it), each team's files looked at once.
+        const N: usize = 300;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::write(dir.path().join("goalpost.toml"), "roots = [\"goals\"]\n").expect("write");
+        let file = |i: usize, id: &str| {
+            let parent = if i + 1 < N {
+                format!("    parent: t{}/o\n", i + 1)
+            } else {
+                String::new()
+            };
+            format!(
+                "team: t{i}\nperiod: 2026-Q4\nobjectives:\n  - id: {id}\n    title: Objective of t{i}\n    owner: ann\n{parent}    key_results:\n      - id: a\n        title: Raise a from 1 to 2\n        start: 1\n        target: 2\n        checkins:\n          - {{ date: 2026-10-01, value: 1 }}\n      - id: b\n        title: Raise b from 1 to 2\n        start: 1\n        target: 2\n"
+            )
+        };
+        for i in 0..N {
+            let d = dir.path().join(format!("goals/t{i}"));
+            std::fs::create_dir_all(&d).expect("mkdir");
+            std::fs::write(d.join("2026-Q4.yaml"), file(i, "o")).expect("write");
+        }
+        let today = Date::parse("2026-11-01").expect("a date");
+        let mut ws = Workspace::new(dir.path(), today).expect("opens");
+        ws.reload();
+        ws.analyse();
+        let path = "goals/t0/2026-Q4.yaml";
+        let text = ws
+            .text(path)
+            .expect("read")
+            .replace("title: Objective", "titel: Objective");
+        ws.open(path, format!("file:///{path}"), text, 1);
+        let f = ws.id(path).expect("known");
+        assert!(ws.analyse_quick().is_some(), "answered");
+        assert!(
+            ws.timings.contains(&format!("of {N} teams")),
+            "{}",
+            ws.timings
+        );
+        let quick = of(&ws, f);
+        assert!(!quick.is_empty());
+        ws.analyse();
+        assert_eq!(quick, of(&ws, f));
     }
 
     #[test]
