@@ -14,7 +14,9 @@
 //! upstreams (their roll-up reads every team), when an edited file is the check-in log or
 //! has `checkins:` of its own, has no team, or is new, when the last whole validation found
 //! an error outside the edited files (its lints were off; an edit may turn them back on),
-//! or when a ref in an edited file names nothing (a "did you mean" looks at every item).
+//! or when a ref in an edited file names nothing (a "did you mean" looks at every item); and
+//! not when those teams hold more than half of a project of more than [`MOST_OF`] files,
+//! where it would cost what the whole validation costs.
 //! `lsp::store::quick::tests::quick_answers_are_the_whole_validations` holds its answers to the whole
 //! validation's on generated projects and edits.
 
@@ -23,6 +25,10 @@ use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::raw::{RawCheckin, RawFile};
 use crate::model::Ref;
 use std::collections::{HashMap, HashSet};
+
+/// Past this many files, a first answer that would read more than half of the project is not
+/// given (below it, the whole validation is quick anyway).
+const MOST_OF: usize = 256;
 
 impl Workspace {
     /// Answers for the files edited since the last [`Workspace::analyse`] from the teams
@@ -95,6 +101,16 @@ impl Workspace {
                     }
                 }
             }
+        }
+        // When those teams hold most of a large project (an edit of the objectives every team
+        // supports), the first answer would cost what the whole validation costs: only that.
+        let theirs: usize = teams
+            .iter()
+            .filter_map(|t| files_of.get(t))
+            .map(Vec::len)
+            .sum();
+        if theirs > MOST_OF && theirs * 2 > self.order.len() {
+            return None;
         }
         // Their files whole; of the other files, the top-level check-ins that name their items.
         let mut files: Vec<(u32, RawFile)> = Vec::new();
@@ -468,23 +484,42 @@ mod tests {
         // Team t0's objective supports t1's, which supports t2's, ...: an edit of t0's file
         // is answered from every team of the chain (a parent cycle could close anywhere on
         // it), each team's files looked at once.
-        const N: usize = 300;
+        let (_dir, mut ws, f) = chain(200);
+        assert!(ws.analyse_quick().is_some(), "answered");
+        assert!(ws.timings.contains("of 200 teams"), "{}", ws.timings);
+        let quick = of(&ws, f);
+        assert!(!quick.is_empty());
+        ws.analyse();
+        assert_eq!(quick, of(&ws, f));
+    }
+
+    #[test]
+    fn an_edit_that_needs_most_of_a_large_project_waits_for_the_whole_validation() {
+        let (_dir, mut ws, _) = chain(MOST_OF + 44);
+        assert!(ws.analyse_quick().is_none());
+        let (_dir, mut ws, _) = chain(MOST_OF - 6);
+        assert!(ws.analyse_quick().is_some());
+    }
+
+    /// A project of `n` teams whose objectives each support the next team's, validated
+    /// whole, with t0's file then opened with an unknown key; and that file's id.
+    fn chain(n: usize) -> (tempfile::TempDir, Workspace, u32) {
         let dir = tempfile::tempdir().expect("a temporary directory");
         std::fs::write(dir.path().join("goalpost.toml"), "roots = [\"goals\"]\n").expect("write");
-        let file = |i: usize, id: &str| {
-            let parent = if i + 1 < N {
+        let file = |i: usize| {
+            let parent = if i + 1 < n {
                 format!("    parent: t{}/o\n", i + 1)
             } else {
                 String::new()
             };
             format!(
-                "team: t{i}\nperiod: 2026-Q4\nobjectives:\n  - id: {id}\n    title: Objective of t{i}\n    owner: ann\n{parent}    key_results:\n      - id: a\n        title: Raise a from 1 to 2\n        start: 1\n        target: 2\n        checkins:\n          - {{ date: 2026-10-01, value: 1 }}\n      - id: b\n        title: Raise b from 1 to 2\n        start: 1\n        target: 2\n"
+                "team: t{i}\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: Objective of t{i}\n    owner: ann\n{parent}    key_results:\n      - id: a\n        title: Raise a from 1 to 2\n        start: 1\n        target: 2\n        checkins:\n          - {{ date: 2026-10-01, value: 1 }}\n      - id: b\n        title: Raise b from 1 to 2\n        start: 1\n        target: 2\n"
             )
         };
-        for i in 0..N {
+        for i in 0..n {
             let d = dir.path().join(format!("goals/t{i}"));
             std::fs::create_dir_all(&d).expect("mkdir");
-            std::fs::write(d.join("2026-Q4.yaml"), file(i, "o")).expect("write");
+            std::fs::write(d.join("2026-Q4.yaml"), file(i)).expect("write");
         }
         let today = Date::parse("2026-11-01").expect("a date");
         let mut ws = Workspace::new(dir.path(), today).expect("opens");
@@ -497,16 +532,7 @@ mod tests {
             .replace("title: Objective", "titel: Objective");
         ws.open(path, format!("file:///{path}"), text, 1);
         let f = ws.id(path).expect("known");
-        assert!(ws.analyse_quick().is_some(), "answered");
-        assert!(
-            ws.timings.contains(&format!("of {N} teams")),
-            "{}",
-            ws.timings
-        );
-        let quick = of(&ws, f);
-        assert!(!quick.is_empty());
-        ws.analyse();
-        assert_eq!(quick, of(&ws, f));
+        (dir, ws, f)
     }
 
     #[test]
