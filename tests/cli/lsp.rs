@@ -954,14 +954,7 @@ fn bench_diagnostics_after_a_change() {
         let log = if first.contains("the whole project follows") {
             quick += 1;
             let whole = wait_for(&mut c, "goal files in");
-            if let Some(ms) = whole
-                .split("goal files in ")
-                .nth(1)
-                .and_then(|r| r.split(' ').next())
-                .and_then(|ms| ms.parse::<f64>().ok())
-            {
-                wholes.push(ms);
-            }
+            wholes.extend(ms_after(&whole, "goal files in "));
             if std::env::var_os("GOALPOST_LSP_LOG").is_some() {
                 eprintln!("   then: {whole}");
             }
@@ -969,14 +962,7 @@ fn bench_diagnostics_after_a_change() {
         } else {
             wait_for(&mut c, "goal files in")
         };
-        if let Some(ms) = log
-            .split("on a CPU ")
-            .nth(1)
-            .and_then(|r| r.split(' ').next())
-            .and_then(|ms| ms.parse::<f64>().ok())
-        {
-            cpu.push(ms);
-        }
+        cpu.extend(ms_after(&log, "on a CPU "));
         if std::env::var_os("GOALPOST_LSP_LOG").is_some() {
             eprintln!("{:.0} ms: {log}", times[times.len() - 1]);
         }
@@ -1026,6 +1012,11 @@ fn bench_diagnostics_after_a_change() {
     }
     assert!(rss > 0, "no /proc status for the server");
     c.shutdown();
+}
+
+/// The number of milliseconds a server log line gives right after `marker`.
+fn ms_after(log: &str, marker: &str) -> Option<f64> {
+    log.split(marker).nth(1)?.split(' ').next()?.parse().ok()
 }
 
 /// The resident and peak resident memory of a process, in KiB (0 where /proc has none).
