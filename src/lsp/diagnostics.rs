@@ -15,7 +15,7 @@ use lsp_types::{
     DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
     PublishDiagnosticsParams, Uri,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// What was published last, per path, so that only changes are sent and fixed files are
 /// cleared.
@@ -31,36 +31,22 @@ impl Published {
     /// own diagnostics tells), so an edit costs one file, not every file with warnings.
     pub(crate) fn update(&mut self, ws: &Workspace) -> Vec<PublishDiagnosticsParams> {
         let now = ws.diagnostics_by_path();
-        let mut out = Vec::new();
-        let mut seen = HashSet::new();
         let mut paths: Vec<&String> = now.keys().collect();
         paths.sort();
-        for path in paths {
-            let mut diags = now[path].clone();
-            diags.sort_by(|a, b| crate::diag::order(a, b));
-            let diags = &diags;
-            let key = fingerprint(diags, ws.buffer(path).map(|b| b.version));
-            seen.insert(path.clone());
-            if self.last.get(path) == Some(&key) {
-                continue;
-            }
-            self.last.insert(path.clone(), key);
-            if let Some(p) = params(ws, path, convert(ws, diags)) {
-                out.push(p);
-            }
-        }
+        let mut out: Vec<PublishDiagnosticsParams> = paths
+            .into_iter()
+            .filter_map(|path| self.one(ws, path, now[path].clone()))
+            .collect();
         let gone: Vec<String> = self
             .last
             .keys()
-            .filter(|p| !seen.contains(*p))
+            .filter(|p| !now.contains_key(*p))
             .cloned()
             .collect();
-        for path in gone {
-            self.last.remove(&path);
-            if let Some(p) = params(ws, &path, Vec::new()) {
-                out.push(p);
-            }
-        }
+        out.extend(
+            gone.iter()
+                .filter_map(|path| self.one(ws, path, Vec::new())),
+        );
         out
     }
 
@@ -70,31 +56,40 @@ impl Published {
         ws: &Workspace,
         paths: &[String],
     ) -> Vec<PublishDiagnosticsParams> {
-        let mut out = Vec::new();
-        for path in paths {
-            let Some(f) = ws.id(path) else { continue };
-            let mut diags: Vec<&Diagnostic> = ws
-                .analysis
-                .diags
-                .iter()
-                .filter(|d| !d.span.is_nowhere() && d.span.file == f)
-                .collect();
-            diags.sort_by(|a, b| crate::diag::order(a, b));
-            let key = fingerprint(&diags, ws.buffer(path).map(|b| b.version));
-            let had = self.last.get(path);
-            if had == Some(&key) || (had.is_none() && diags.is_empty()) {
-                continue;
-            }
-            if diags.is_empty() {
-                self.last.remove(path);
-            } else {
-                self.last.insert(path.clone(), key);
-            }
-            if let Some(p) = params(ws, path, convert(ws, &diags)) {
-                out.push(p);
-            }
+        paths
+            .iter()
+            .filter_map(|path| {
+                let f = ws.id(path)?;
+                let diags: Vec<&Diagnostic> = ws
+                    .analysis
+                    .diags
+                    .iter()
+                    .filter(|d| !d.span.is_nowhere() && d.span.file == f)
+                    .collect();
+                self.one(ws, path, diags)
+            })
+            .collect()
+    }
+
+    /// The notification for one path whose diagnostics are now `diags`, when they differ
+    /// from what was last published for it (an empty list clears a path that had some).
+    fn one(
+        &mut self,
+        ws: &Workspace,
+        path: &str,
+        mut diags: Vec<&Diagnostic>,
+    ) -> Option<PublishDiagnosticsParams> {
+        if diags.is_empty() {
+            self.last.remove(path)?;
+            return params(ws, path, Vec::new());
         }
-        out
+        diags.sort_by(|a, b| crate::diag::order(a, b));
+        let key = fingerprint(&diags, ws.buffer(path).map(|b| b.version));
+        if self.last.get(path) == Some(&key) {
+            return None;
+        }
+        self.last.insert(path.to_owned(), key);
+        params(ws, path, convert(ws, &diags))
     }
 
     /// Forgets a path's last diagnostics (its document closed: the client dropped them).

@@ -454,8 +454,6 @@ impl Server<'_> {
     }
 }
 
-/// This thread's time on a CPU and waiting in the run queue so far, in ns (Linux's
-/// `/proc/thread-self/schedstat`; `None` elsewhere).
 /// How long the editor must be quiet after a quick answer before the whole project is
 /// validated again.
 const QUIET: std::time::Duration = std::time::Duration::from_millis(200);
@@ -477,6 +475,8 @@ fn cpu_since(a: Option<(u64, u64)>) -> String {
     cpu_between(a, schedstat())
 }
 
+/// This thread's time on a CPU and waiting in the run queue so far, in ns (Linux's
+/// `/proc/thread-self/schedstat`; `None` elsewhere).
 fn schedstat() -> Option<(u64, u64)> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let mut f = s.split_whitespace().map(|x| x.parse::<u64>().ok());

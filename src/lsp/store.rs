@@ -653,24 +653,16 @@ impl Workspace {
                 .extend(batch.into_iter().map(|(f, stamp, copy)| (f, (stamp, copy))));
         }
         let mut files = Vec::with_capacity(self.order.len());
-        let mut unread = crate::validate::Unread::default();
         for &f in &self.order {
-            match &self.raw[f as usize] {
-                Some(raw) => {
-                    let copy = match self.spare.remove(&f) {
-                        Some((stamp, copy)) if stamp == self.stamps[f as usize] => copy,
-                        _ => RawFile::clone(raw),
-                    };
-                    files.push((f, copy));
-                }
-                None => {
-                    let path = self.sources.path(f);
-                    if path.ends_with(".yaml") || path.ends_with(".yml") {
-                        unread.scan(self.sources.text(f));
-                    }
-                }
+            if let Some(raw) = &self.raw[f as usize] {
+                let copy = match self.spare.remove(&f) {
+                    Some((stamp, copy)) if stamp == self.stamps[f as usize] => copy,
+                    _ => RawFile::clone(raw),
+                };
+                files.push((f, copy));
             }
         }
+        let unread = self.unread();
         let t1 = std::time::Instant::now();
         let ups = self
             .snapshots
@@ -716,12 +708,23 @@ impl Workspace {
         self.full_teams = self
             .raw
             .iter()
-            .map(|raw| {
-                let team = raw.as_ref()?.team.as_ref()?;
-                crate::model::is_slug(&team.value).then(|| team.value.clone())
-            })
+            .map(|raw| quick::team_of(raw.as_ref()?))
             .collect();
         self.quick_ok = true;
+    }
+
+    /// What the goal files that did not parse would have defined ([`crate::validate::Unread`]):
+    /// refs into them are not blamed on the files that make them.
+    fn unread(&self) -> crate::validate::Unread {
+        let mut unread = crate::validate::Unread::default();
+        for &f in &self.order {
+            let path = self.sources.path(f);
+            if self.raw[f as usize].is_none() && (path.ends_with(".yaml") || path.ends_with(".yml"))
+            {
+                unread.scan(self.sources.text(f));
+            }
+        }
+        unread
     }
 
     /// Frees what the last analysis replaced: at 3,000 teams, freeing the goals took a quarter

@@ -52,14 +52,8 @@ impl Workspace {
             return None;
         }
         let log = crate::load::resolve::normalize(&config.checkin_log);
-        let team_of = |raw: &RawFile| -> Option<String> {
-            raw.team
-                .as_ref()
-                .map(|t| t.value.clone())
-                .filter(|t| crate::model::is_slug(t))
-        };
         // The teams the edited files belong to, now and at the last whole validation.
-        let mut seeds: Vec<String> = Vec::new();
+        let mut seeds: HashSet<String> = HashSet::new();
         for &f in &self.edited {
             let i = f as usize;
             if self.sources.path(f) == log || i >= self.full_teams.len() {
@@ -69,15 +63,14 @@ impl Workspace {
                 if raw.checkins.is_some() {
                     return None;
                 }
-                seeds.push(team_of(raw)?);
+                seeds.insert(team_of(raw)?);
             }
             seeds.extend(self.full_teams[i].clone());
         }
         // The teams whose refs name a seed, then every team the set refers to: each team's
         // files are looked at once, so a chain of thousands of teams stays linear.
         let mut files_of: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut teams: HashSet<String> = seeds.iter().cloned().collect();
-        let seeds: HashSet<String> = teams.clone();
+        let mut teams: HashSet<String> = seeds.clone();
         let mut todo: Vec<String> = seeds.iter().cloned().collect();
         for &f in &self.order {
             let Some(raw) = &self.raw[f as usize] else {
@@ -104,27 +97,23 @@ impl Workspace {
         }
         // When those teams hold most of a large project (an edit of the objectives every team
         // supports), the first answer would cost what the whole validation costs: only that.
-        let theirs: usize = teams
+        let subset: HashSet<u32> = teams
             .iter()
             .filter_map(|t| files_of.get(t))
-            .map(Vec::len)
-            .sum();
-        if theirs > MOST_OF && theirs * 2 > self.order.len() {
+            .flatten()
+            .copied()
+            .collect();
+        if subset.len() > MOST_OF && subset.len() * 2 > self.order.len() {
             return None;
         }
         // Their files whole; of the other files, the top-level check-ins that name their items.
         let mut files: Vec<(u32, RawFile)> = Vec::new();
         let mut read: Vec<u32> = Vec::new();
-        let mut unread = crate::validate::Unread::default();
         for &f in &self.order {
             let Some(raw) = &self.raw[f as usize] else {
-                let path = self.sources.path(f);
-                if path.ends_with(".yaml") || path.ends_with(".yml") {
-                    unread.scan(self.sources.text(f));
-                }
                 continue;
             };
-            if team_of(raw).is_some_and(|t| teams.contains(&t)) {
+            if subset.contains(&f) {
                 files.push((f, RawFile::clone(raw)));
                 read.push(f);
             } else if let Some(checkins) = &raw.checkins {
@@ -150,6 +139,7 @@ impl Workspace {
             }
         }
         let n = read.len();
+        let unread = self.unread();
         let v =
             crate::validate::validate_in(files, config, unread, crate::validate::Refs::Local(None));
         let mut diags: Vec<Diagnostic> = read
@@ -189,6 +179,14 @@ impl Workspace {
         out.sort_unstable();
         Some(out)
     }
+}
+
+/// The team a file names, when it is a valid one (the file's items are that team's).
+pub(super) fn team_of(raw: &RawFile) -> Option<String> {
+    raw.team
+        .as_ref()
+        .filter(|t| crate::model::is_slug(&t.value))
+        .map(|t| t.value.clone())
 }
 
 /// The teams the refs of a file's objectives and key results name (upstream refs and refs
