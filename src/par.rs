@@ -101,6 +101,133 @@ pub(crate) fn map_until<T: Send, U: Send>(
     out
 }
 
+/// `f` of each of `jobs` on `threads` threads, each result handed to `take` on this thread
+/// in job order as soon as it and those before it are done. At most `window` jobs are taken
+/// ahead of the first result not yet handed over, so at most that many results are held at
+/// once, and no thread waits for the slowest of a round. `take`'s first error stops the
+/// threads (jobs already taken are finished) and is returned; so is `f`'s.
+pub(crate) fn ordered<T: Send, U: Send, E: Send>(
+    jobs: Vec<T>,
+    threads: usize,
+    window: usize,
+    f: impl Fn(T) -> Result<U, E> + Sync,
+    mut take: impl FnMut(U) -> Result<(), E>,
+) -> Result<(), E> {
+    let window = window.max(1);
+    if threads <= 1 || jobs.len() <= 1 {
+        for job in jobs {
+            take(f(job)?)?;
+        }
+        return Ok(());
+    }
+    let n = jobs.len();
+    struct State<T, U, E> {
+        /// The jobs not taken yet, in order; the next one is job `next`.
+        jobs: std::vec::IntoIter<T>,
+        next: usize,
+        /// Results by job index, not yet handed over.
+        done: std::collections::BTreeMap<usize, Result<U, E>>,
+        /// The first job whose result is not handed over yet.
+        handed: usize,
+        stop: bool,
+        /// A panic of `f` on another thread, resumed on this one.
+        panic: Option<Box<dyn std::any::Any + Send>>,
+    }
+    let state = Mutex::new(State::<T, U, E> {
+        jobs: jobs.into_iter(),
+        next: 0,
+        done: std::collections::BTreeMap::new(),
+        handed: 0,
+        stop: false,
+        panic: None,
+    });
+    let changed = std::sync::Condvar::new();
+    let lock = || state.lock().unwrap_or_else(|p| p.into_inner());
+    // A job to do, when one may be taken now: `None` to wait (or, once every job is taken
+    // or the run stops, to end).
+    let claim = |s: &mut State<T, U, E>| -> Option<(usize, T)> {
+        if s.stop || s.next >= s.handed + window {
+            return None;
+        }
+        let job = s.jobs.next()?;
+        s.next += 1;
+        Some((s.next - 1, job))
+    };
+    let worker = || {
+        let mut s = lock();
+        loop {
+            if s.stop || s.next >= n {
+                return;
+            }
+            match claim(&mut s) {
+                Some((i, job)) => {
+                    drop(s);
+                    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(job)));
+                    s = lock();
+                    match out {
+                        Ok(out) => {
+                            s.done.insert(i, out);
+                        }
+                        // The job's result will never come: the run ends, and this thread's
+                        // caller panics with it.
+                        Err(p) => {
+                            s.panic.get_or_insert(p);
+                            s.stop = true;
+                        }
+                    }
+                    changed.notify_all();
+                }
+                None => s = changed.wait(s).unwrap_or_else(|p| p.into_inner()),
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads.min(n))
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(STACK)
+                    .spawn_scoped(scope, worker)
+                    .ok()
+            })
+            .collect();
+        // This thread hands the results over in order, and works when nothing is ready.
+        let result = (|| {
+            let mut s = lock();
+            while s.handed < n && s.panic.is_none() {
+                let first = s.handed;
+                if let Some(out) = s.done.remove(&first) {
+                    s.handed += 1;
+                    changed.notify_all();
+                    drop(s);
+                    take(out?)?;
+                    s = lock();
+                } else if let Some((i, job)) = claim(&mut s) {
+                    drop(s);
+                    let out = f(job);
+                    s = lock();
+                    s.done.insert(i, out);
+                } else {
+                    s = changed.wait(s).unwrap_or_else(|p| p.into_inner());
+                }
+            }
+            Ok(())
+        })();
+        let panic = {
+            let mut s = lock();
+            s.stop = true;
+            changed.notify_all();
+            s.panic.take()
+        };
+        for h in handles {
+            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        }
+        if let Some(p) = panic {
+            std::panic::resume_unwind(p);
+        }
+        result
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +241,77 @@ mod tests {
                 jobs.iter().map(|x| x * x).collect::<Vec<_>>()
             );
         }
+    }
+
+    #[test]
+    fn ordered_hands_results_over_in_job_order() {
+        for threads in [1, 2, 3, 16] {
+            for window in [1, 2, 7, 1000] {
+                let mut seen = Vec::new();
+                let r: Result<(), ()> = ordered(
+                    (0..500u64).collect(),
+                    threads,
+                    window,
+                    |x| {
+                        // Uneven jobs, so later ones often finish first.
+                        if x % 7 == 0 {
+                            std::thread::yield_now();
+                        }
+                        Ok(x * x)
+                    },
+                    |y| {
+                        seen.push(y);
+                        Ok(())
+                    },
+                );
+                assert_eq!(r, Ok(()));
+                assert_eq!(seen, (0..500u64).map(|x| x * x).collect::<Vec<_>>());
+            }
+        }
+    }
+
+    #[test]
+    fn ordered_stops_at_the_first_error_in_job_order() {
+        for threads in [1, 2, 4] {
+            let mut seen = Vec::new();
+            let r = ordered(
+                (0..300u32).collect(),
+                threads,
+                8,
+                |x| if x == 100 || x == 200 { Err(x) } else { Ok(x) },
+                |y| {
+                    seen.push(y);
+                    Ok(())
+                },
+            );
+            assert_eq!(r, Err(100), "{threads} threads");
+            assert_eq!(seen, (0..100).collect::<Vec<_>>());
+            let r = ordered((0..300u32).collect(), threads, 8, Ok, |y| {
+                if y == 50 { Err(y) } else { Ok(()) }
+            });
+            assert_eq!(r, Err(50));
+        }
+    }
+
+    #[test]
+    fn ordered_resumes_a_panic_of_another_thread_rather_than_waiting_for_its_job() {
+        let main = std::thread::current().id();
+        let r = std::panic::catch_unwind(|| {
+            ordered(
+                (0..64u32).collect(),
+                2,
+                64,
+                |x| {
+                    if std::thread::current().id() != main {
+                        panic!("job {x}");
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    Ok::<u32, ()>(x)
+                },
+                |_| Ok(()),
+            )
+        });
+        assert!(r.is_err(), "the worker's panic reaches the caller");
     }
 
     #[test]

@@ -538,9 +538,9 @@ pub fn write_status_with<W: std::io::Write + ?Sized>(
 }
 
 /// Writes `rows` as a JSON array one level inside the top-level object, laid out as
-/// [`super::wire::to_writer_pretty`] lays it out there. Rows are rendered in rounds, a chunk
-/// per thread at a time, and written in order after each round: all cores serialize, and at
-/// most a round's rows are held at once.
+/// [`super::wire::to_writer_pretty`] lays it out there. Rows are rendered in chunks on every
+/// core and each is written as soon as those before it are: at most eight chunks a thread
+/// are held at once.
 fn write_rows<'a, W, R, J>(w: &mut W, rows: &'a [R], to_json: fn(&'a R) -> J) -> std::io::Result<()>
 where
     W: std::io::Write + ?Sized,
@@ -580,14 +580,13 @@ where
         .map(|(i, c)| (i * CHUNK, c))
         .collect();
     w.write_all(b"[")?;
-    for round in chunks.chunks(threads * 4) {
-        let done = crate::par::map(round.to_vec(), threads, |(start, chunk)| {
-            render(start, chunk)
-        });
-        for out in done {
-            w.write_all(&out?)?;
-        }
-    }
+    crate::par::ordered(
+        chunks,
+        threads,
+        threads * 8,
+        |(start, chunk)| render(start, chunk),
+        |out| w.write_all(&out),
+    )?;
     w.write_all(b"\n  ]")
 }
 
