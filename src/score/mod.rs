@@ -249,10 +249,9 @@ pub struct KpiScore {
 pub fn score(goals: Valid<'_>, t: Date, th: Thresholds) -> Scorecard {
     let goals = goals.goals();
     let kpis = kpis_at(goals, t);
-    let objectives = goals
-        .objective_ids()
-        .map(|id| objective(id, goals, (&kpis, t), t, th))
-        .collect();
+    let objectives = each(goals.objective_ids().collect(), |id| {
+        objective(id, goals, (&kpis, t), t, th)
+    });
     let upstream = upstream_touched(goals)
         .into_iter()
         .map(|id| upstream_objective(goals, id, t, th))
@@ -363,12 +362,9 @@ impl Before {
 pub(crate) fn before(goals: Valid<'_>, t: Date, th: Thresholds) -> Before {
     let goals = goals.goals();
     let kpis = kpis_at(goals, t);
-    let objectives = goals
-        .objective_ids()
-        .map(|id| {
-            (goals.objective(id).period.end >= t).then(|| objective(id, goals, (&kpis, t), t, th))
-        })
-        .collect();
+    let objectives = each(goals.objective_ids().collect(), |id| {
+        (goals.objective(id).period.end >= t).then(|| objective(id, goals, (&kpis, t), t, th))
+    });
     Before {
         as_of: t,
         objectives,
@@ -378,11 +374,27 @@ pub(crate) fn before(goals: Valid<'_>, t: Date, th: Thresholds) -> Before {
 
 /// Every KPI's figures as of `t`, in the order of `Goals::kpis`.
 fn kpis_at(goals: &Goals, t: Date) -> Vec<KpiScore> {
-    goals
-        .kpi_ids()
-        .map(|id| kpi(id, goals.kpi(id), t))
-        .collect()
+    each(goals.kpi_ids().collect(), |id| kpi(id, goals.kpi(id), t))
 }
+
+/// `f` of each of `ids`, in order; on every core when there are many. Each item's figures
+/// depend on the goals only, never on another item's figures, so the result is the same
+/// on any number of threads.
+fn each<I: Send, U: Send>(ids: Vec<I>, f: impl Fn(I) -> U + Sync) -> Vec<U> {
+    let threads = crate::par::cores();
+    if threads <= 1 || ids.len() < PARALLEL_FROM {
+        return ids.into_iter().map(f).collect();
+    }
+    // Several runs a thread: one slow run (or a descheduled thread) does not hold the rest.
+    let runs = crate::par::runs(ids, threads * 4);
+    let done = crate::par::map(runs, threads, |run| {
+        run.into_iter().map(&f).collect::<Vec<_>>()
+    });
+    done.into_iter().flatten().collect()
+}
+
+/// Below this many items, scoring stays on the calling thread.
+const PARALLEL_FROM: usize = 1024;
 
 /// Expected progress at `t` for a period: the share of its days elapsed, clamped to [0, 1]
 /// (a key result's own is [`KrMeasure::expected`], which knows milestone due dates).

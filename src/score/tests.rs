@@ -866,3 +866,77 @@ fn a_key_results_cadence_sets_when_it_goes_stale() {
     let goals = goals_of(&[&text("monthly")]);
     assert!(scored(&goals, "2026-11-21").objectives[0].key_results[0].stale);
 }
+
+/// Past [`super::PARALLEL_FROM`] items the scorecard is computed on every core: each figure
+/// must be what scoring that item alone gives, in the same order.
+#[test]
+fn many_items_are_scored_on_every_core_exactly_as_one_by_one() {
+    let n = super::PARALLEL_FROM * 3 + 17;
+    let objectives: Vec<Objective> = (0..n)
+        .map(|i| {
+            let x = (i % 97) as f64;
+            let mut o = objective(vec![
+                metric(
+                    "a",
+                    0.0,
+                    100.0,
+                    vec![v("2026-10-15", x), v("2026-11-02", x + 3.0)],
+                ),
+                metric("b", 50.0, 10.0, vec![v("2026-10-20", 50.0 - x / 3.0)]),
+            ]);
+            o.id = format!("o{i}");
+            o
+        })
+        .collect();
+    let kpis: Vec<Kpi> = (0..n)
+        .map(|i| {
+            let mut k = kpi(
+                Better::Higher,
+                50.0,
+                Some(10.0),
+                vec![
+                    v("2026-10-01", (i % 61) as f64),
+                    v("2026-11-01", (i % 89) as f64),
+                ],
+            );
+            k.id = format!("k{i}");
+            k
+        })
+        .collect();
+    let goals = Goals {
+        upstream: Default::default(),
+        objectives: objectives.clone(),
+        kpis: kpis.clone(),
+    };
+    let t = d("2026-11-10");
+    let card = score(Valid::assume(&goals), t, Thresholds::default());
+    let before = before(
+        Valid::assume(&goals),
+        d("2026-11-03"),
+        Thresholds::default(),
+    );
+    assert_eq!(card.objectives.len(), n);
+    assert_eq!(card.kpis.len(), n);
+    for (i, o) in objectives.into_iter().enumerate().step_by(7) {
+        let mut alone = one(o, "2026-11-10");
+        alone.id = ObjectiveId::new(i);
+        for kr in &mut alone.key_results {
+            kr.id.objective = ObjectiveId::new(i);
+        }
+        assert_eq!(card.objectives[i], alone, "objective {i}");
+    }
+    for (i, k) in kpis.into_iter().enumerate().step_by(7) {
+        let alone = Goals {
+            upstream: Default::default(),
+            objectives: Vec::new(),
+            kpis: vec![k],
+        };
+        let mut s = score(Valid::assume(&alone), t, Thresholds::default())
+            .kpis
+            .remove(0);
+        s.id = KpiId::new(i);
+        assert_eq!(card.kpis[i], s, "KPI {i}");
+        assert_eq!(before.kpis[i].id, KpiId::new(i));
+    }
+    assert!(before.objectives.iter().all(Option::is_some));
+}

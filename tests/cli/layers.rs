@@ -28,7 +28,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "validate",
         &["date", "diag", "model", "config", "load", "text", "par"],
     ),
-    ("score", &["date", "model", "config"]),
+    ("score", &["date", "model", "config", "par"]),
     // Beside it, below report.
     ("net", &[]),
     ("git", &["load", "net"]),
