@@ -238,6 +238,9 @@ pub struct KpiRow<'a> {
     pub previous: Option<&'a KpiScore>,
 }
 
+/// From this many rows on, [`StatusView::new`] lists what needs attention on another core.
+const PARALLEL_FROM: usize = 1024;
+
 impl<'a> StatusView<'a> {
     /// The rows of the selected objectives and KPIs, in output order.
     pub fn new(
@@ -246,8 +249,38 @@ impl<'a> StatusView<'a> {
         objectives: &[ObjectiveId],
         kpis: &[KpiId],
     ) -> StatusView<'a> {
-        let attention = attention::list(goals, card, objectives, kpis);
-        let open_summary = attention::summary(goals, card, objectives);
+        // The attention list on another core while this one builds the rows (at thousands
+        // of teams, each is a few tens of milliseconds on one core).
+        let lists = || {
+            (
+                attention::list(goals, card, objectives, kpis),
+                attention::summary(goals, card, objectives),
+            )
+        };
+        std::thread::scope(|scope| {
+            let other = (objectives.len() + kpis.len() >= PARALLEL_FROM && crate::par::cores() > 1)
+                .then(|| std::thread::Builder::new().spawn_scoped(scope, lists).ok())
+                .flatten();
+            let rows = Self::rows(goals, card, objectives, kpis);
+            let (attention, open_summary) = match other {
+                Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                None => lists(),
+            };
+            StatusView {
+                attention,
+                open_summary,
+                ..rows
+            }
+        })
+    }
+
+    /// [`StatusView::new`] without its attention list and summary.
+    fn rows(
+        goals: &'a Goals,
+        card: &'a Scorecard,
+        objectives: &[ObjectiveId],
+        kpis: &[KpiId],
+    ) -> StatusView<'a> {
         let chosen: std::collections::HashSet<ObjectiveId> = objectives.iter().copied().collect();
         let parents: std::collections::HashSet<ObjectiveId> = objectives
             .iter()
@@ -278,8 +311,8 @@ impl<'a> StatusView<'a> {
             goals,
             objectives,
             kpis,
-            attention,
-            open_summary,
+            attention: Vec::new(),
+            open_summary: Vec::new(),
             since: None,
             insights_html: None,
             upstream,
