@@ -60,13 +60,25 @@ pub(super) fn attach(
         }
     }
 
-    // Logged check-ins name their item by ref.
+    // Logged check-ins name their item by ref: a key result by a scan of its objective's
+    // few key results (the last of an id, as a map filled in order would keep), or by a map
+    // for the rare objective with many, so a log naming thousands of them stays linear.
     let mut kr_index: HashMap<(usize, &str), usize> = HashMap::new();
     for (i, (o, _)) in objectives.iter().enumerate() {
-        for (r, kr) in o.key_results.iter().enumerate() {
-            kr_index.insert((i, kr.id.as_str()), r);
+        if o.key_results.len() > SCAN_KRS {
+            for (r, kr) in o.key_results.iter().enumerate() {
+                kr_index.insert((i, kr.id.as_str()), r);
+            }
         }
     }
+    let kr_of = |j: usize, id: &str| -> Option<usize> {
+        let krs = &objectives[j].0.key_results;
+        if krs.len() > SCAN_KRS {
+            kr_index.get(&(j, id)).copied()
+        } else {
+            krs.iter().rposition(|kr| kr.id == id)
+        }
+    };
     // Logged check-ins come after the inline ones; they are kept apart until then, so that
     // the items' exactly sized vectors grow once, not by doubling. By item, as indexes: the
     // key results of objective `j` start at `kr_at[j]`.
@@ -93,7 +105,7 @@ pub(super) fn attach(
                 }
                 continue;
             };
-            let Ok(parsed) = reference.value.parse::<Ref>() else {
+            let Ok(mut parsed) = reference.value.parse::<Ref>() else {
                 v.bad_ref(
                     reference,
                     "`ref`",
@@ -105,7 +117,7 @@ pub(super) fn attach(
                 team,
                 objective,
                 id: kr_id,
-            } = &parsed
+            } = &mut parsed
             else {
                 match v.kpi_ref(reference, index, "check-in") {
                     Some(k) => {
@@ -121,7 +133,9 @@ pub(super) fn attach(
                 convert(v, raw, Records::Value); // reports the date problem
                 continue;
             };
-            let key = (team.clone(), objective.clone());
+            // Moved out, not copied: `parsed` is not read again (a rare case below parses
+            // the ref anew).
+            let key = (std::mem::take(team), std::mem::take(objective));
             let Some(candidates) = index.objectives.get(&key) else {
                 let known = objectives.iter().flat_map(|(o, _)| {
                     o.key_results
@@ -138,7 +152,9 @@ pub(super) fn attach(
                 .collect();
             let j = match holding.as_slice() {
                 [j] => *j,
-                [] if v.unread.covers(&parsed) => continue,
+                [] if reference.value.parse().is_ok_and(|r| v.unread.covers(&r)) => {
+                    continue;
+                }
                 [] => {
                     let periods: Vec<String> = candidates
                         .iter()
@@ -175,7 +191,7 @@ pub(super) fn attach(
                 }
             };
             let o = &objectives[j].0;
-            let Some(&r) = kr_index.get(&(j, kr_id.as_str())) else {
+            let Some(r) = kr_of(j, kr_id) else {
                 let known = o
                     .key_results
                     .iter()
@@ -194,39 +210,37 @@ pub(super) fn attach(
         }
     }
 
-    // Each item's history is merged on its own: on every core, the diagnostics in item order.
-    let kpis: Vec<(Kpi, Vec<Checkin>)> = kpis
+    // Each item's history is joined (inline, then logged) and merged on its own: on every
+    // core, the diagnostics in item order.
+    let kpis: Vec<_> = kpis
         .into_iter()
-        .zip(kpi_cks)
-        .enumerate()
-        .map(|(i, ((k, _), cks))| (k, append(cks, std::mem::take(&mut kpi_log[i]))))
+        .zip(kpi_cks.into_iter().zip(kpi_log))
         .collect();
-    let kpis = in_order(v, kpis, |(mut k, cks), diags| {
-        k.checkins = merge(diags, cks, &k.reference().to_string());
+    let kpis = in_order(v, kpis, |((mut k, _), (cks, log)), diags| {
+        k.checkins = merge(diags, append(cks, log), &k.reference().to_string());
         k
     });
-    let objectives: Vec<(Objective, Vec<Vec<Checkin>>)> = objectives
+    let mut kr_log = kr_log.into_iter();
+    let objectives: Vec<_> = objectives
         .into_iter()
         .zip(kr_cks)
-        .enumerate()
-        .map(|(j, ((o, _), per_kr))| {
-            let per_kr = per_kr
-                .into_iter()
-                .enumerate()
-                .map(|(r, cks)| append(cks, std::mem::take(&mut kr_log[kr_at[j] + r])))
-                .collect();
-            (o, per_kr)
+        .map(|(o, per_kr)| {
+            let log: Vec<Vec<Checkin>> = kr_log.by_ref().take(per_kr.len()).collect();
+            (o, per_kr, log)
         })
         .collect();
-    let objectives = in_order(v, objectives, |(mut o, per_kr), diags| {
+    let objectives = in_order(v, objectives, |((mut o, _), per_kr, log), diags| {
         let oref = o.reference();
-        for (kr, cks) in o.key_results.iter_mut().zip(per_kr) {
-            kr.checkins = merge(diags, cks, &format!("{oref}/{}", kr.id));
+        for ((kr, cks), log) in o.key_results.iter_mut().zip(per_kr).zip(log) {
+            kr.checkins = merge(diags, append(cks, log), &format!("{oref}/{}", kr.id));
         }
         o
     });
     (objectives, kpis)
 }
+
+/// Above this many key results an objective's are found by a map, below by a scan.
+const SCAN_KRS: usize = 16;
 
 /// `f` over `items` on every core, each thread taking one run of consecutive items: the
 /// results in item order, and the diagnostics `f` reports added to `v` in the order one

@@ -115,8 +115,8 @@ pub(crate) fn validate_in(
         logs,
     } = build_files(&mut v, files);
 
-    kpis.sort_by(|a, b| (&a.0.team, &a.0.id).cmp(&(&b.0.team, &b.0.id)));
-    objectives.sort_by(|a, b| {
+    kpis = sorted_by(kpis, |a, b| (&a.0.team, &a.0.id).cmp(&(&b.0.team, &b.0.id)));
+    objectives = sorted_by(objectives, |a, b| {
         let (a, b) = (&a.0, &b.0);
         (a.period.start, a.period.end, &a.period.name, &a.team, &a.id).cmp(&(
             b.period.start,
@@ -130,18 +130,23 @@ pub(crate) fn validate_in(
     // Uniqueness, naming both places.
     let mut kpi_index: HashMap<String, usize> = HashMap::with_capacity(kpis.len());
     for (i, (k, _)) in kpis.iter().enumerate() {
-        match kpi_index.get(&k.reference().to_string()) {
-            Some(&first) => v.duplicate(
-                "KPI",
-                &k.reference().to_string(),
-                k.span,
-                kpis[first].0.span,
-            ),
-            None => {
-                kpi_index.insert(k.reference().to_string(), i);
+        match kpi_index.entry(k.ref_parts().to_string()) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let first = *first.get();
+                v.duplicate(
+                    "KPI",
+                    &k.ref_parts().to_string(),
+                    k.span,
+                    kpis[first].0.span,
+                );
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(i);
             }
         }
     }
+    // One buffer for the `team/id` of each objective, looked up among the KPIs.
+    let mut oref = String::new();
     let mut obj_index: HashMap<(String, String), Vec<usize>> =
         HashMap::with_capacity(objectives.len());
     // (team, id, period) → first definition; a hash, not a scan of `obj_index`, so that one
@@ -164,7 +169,12 @@ pub(crate) fn validate_in(
                 .or_default()
                 .push(i);
         }
-        if let Some(&k) = kpi_index.get(&o.reference().to_string()) {
+        oref.clear();
+        {
+            use std::fmt::Write as _;
+            let _ = write!(oref, "{}/{}", o.team, o.id);
+        }
+        if let Some(&k) = kpi_index.get(oref.as_str()) {
             v.push(
                 Diagnostic::new(Code::DuplicateId, o.span, format!("objective id `{}` is also a KPI of team `{}`", o.id, o.team))
                     .related(kpis[k].0.span, "the KPI is defined here")
@@ -179,13 +189,14 @@ pub(crate) fn validate_in(
         objectives: &obj_index,
     };
     for i in 0..objectives.len() {
+        // Taken, not copied, but for the parent (its span places a cycle's diagnostic).
         let (parent, carried_from, guardrails, links) = {
-            let p = &objectives[i].1;
+            let p = &mut objectives[i].1;
             (
                 p.parent.clone(),
-                p.carried_from.clone(),
-                p.guardrails.clone(),
-                p.krs.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(),
+                p.carried_from.take(),
+                std::mem::take(&mut p.guardrails),
+                p.krs.iter_mut().map(|(l, _)| l.take()).collect::<Vec<_>>(),
             )
         };
         if let Some(p) = parent {
@@ -270,6 +281,18 @@ pub(crate) fn validate_in(
         flawed: v.flawed,
         rollup,
     }
+}
+
+/// `items` stably sorted by `cmp`. The items are large, so the sort orders their indexes
+/// and each item is then moved once, rather than at every step of the sort.
+fn sorted_by<T>(items: Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| cmp(&items[a], &items[b]));
+    if order.iter().enumerate().all(|(at, &i)| at == i) {
+        return items;
+    }
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
 }
 
 thread_local! {

@@ -716,3 +716,36 @@ fn validation_on_many_threads_gives_what_one_thread_gives() {
         }
     }
 }
+
+/// A logged check-in finds its key result by a scan of a few key results, or by a map past
+/// `SCAN_KRS` of them: either way the one of that id, and an unknown id is reported.
+#[test]
+fn log_checkins_find_their_key_result_among_few_or_many() {
+    for krs in [1usize, 3, 16, 17, 40] {
+        let mut goal = String::from(
+            "team: g\nperiod: 2026-Q4\nobjectives:\n  - id: o\n    title: O\n    key_results:\n",
+        );
+        for r in 0..krs {
+            goal.push_str(&format!(
+                "      - {{ id: k{r}, title: K, start: 0, target: 100 }}\n"
+            ));
+        }
+        let mut log = String::from("checkins:\n");
+        for r in (0..krs).rev() {
+            log.push_str(&format!(
+                "  - {{ ref: g/o/k{r}, date: 2026-11-01, value: {r} }}\n"
+            ));
+        }
+        log.push_str("  - { ref: g/o/nope, date: 2026-11-01, value: 1 }\n");
+        let (goals, codes) = check(&[&goal, &log]);
+        assert_eq!(codes, ["unknown-ref"], "{krs} key results");
+        for (r, kr) in goals.objectives[0].key_results.iter().enumerate() {
+            assert_eq!(kr.checkins.len(), 1, "{krs} key results: k{r}");
+            assert_eq!(
+                kr.checkins[0].obs,
+                crate::model::Observation::Value(r as f64),
+                "{krs} key results: k{r}"
+            );
+        }
+    }
+}
