@@ -48,15 +48,8 @@ pub(super) fn attach(
                 }
                 continue;
             }
-            let mut cks = inline_checkins(v, lowered, kr.kind.records());
-            cks.retain(|c| {
-                let inside = o.period.contains(c.date);
-                if !inside {
-                    outside(v, c, o);
-                }
-                inside
-            });
-            kr_cks[i][r] = cks;
+            // Those outside the period are dropped (and reported) in the merge below.
+            kr_cks[i][r] = inline_checkins(v, lowered, kr.kind.records());
         }
     }
 
@@ -229,7 +222,17 @@ pub(super) fn attach(
             (o, per_kr, log)
         })
         .collect();
-    let objectives = in_order(v, objectives, |((mut o, _), per_kr, log), diags| {
+    let objectives = in_order(v, objectives, |((mut o, _), mut per_kr, log), diags| {
+        // Inline check-ins outside the period; the logged ones were matched by date.
+        for cks in &mut per_kr {
+            cks.retain(|c| {
+                let inside = o.period.contains(c.date);
+                if !inside {
+                    outside(diags, c, &o);
+                }
+                inside
+            });
+        }
         let oref = o.reference();
         for ((kr, cks), log) in o.key_results.iter_mut().zip(per_kr).zip(log) {
             kr.checkins = merge(diags, append(cks, log), &format!("{oref}/{}", kr.id));
@@ -333,8 +336,8 @@ fn linked(v: &mut Validator, span: Span, kr: &KeyResult, o: &Objective, kpis: &[
     );
 }
 
-fn outside(v: &mut Validator, c: &Checkin, o: &Objective) {
-    v.push(
+fn outside(diags: &mut Vec<Diagnostic>, c: &Checkin, o: &Objective) {
+    diags.push(
         Diagnostic::new(Code::CheckinOutsidePeriod, c.span, format!("check-in dated {} is outside the period of `{}`, {} ({} to {})", c.date, o.reference(), o.period.name, o.period.start, o.period.end))
             .help("key-result check-ins belong inside their objective's period; fix the date, or record the value on a KPI instead"),
     );
