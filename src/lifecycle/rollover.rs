@@ -155,6 +155,11 @@ pub(crate) fn plan(
         in_to.extend(ids.iter().map(|&i| (*team, goals.objective(i).id.as_str())));
     }
 
+    // Each path's text (the first file of that path), found once for every team's header.
+    let mut texts: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for f in &sources.files {
+        texts.entry(f.path.as_str()).or_insert(f.text.as_str());
+    }
     let mut files = Vec::new();
     let mut planned: HashSet<String> = HashSet::new();
     for (team, ids) in carried {
@@ -171,7 +176,8 @@ pub(crate) fn plan(
             .unwrap_or_default();
         let path = file_name(first, team, from, to, &|p| taken(p) || planned.contains(p))?;
         planned.insert(path.clone());
-        let mut text = header(sources, first, &path, from, to, opts.all);
+        let first_text = texts.get(first).copied().unwrap_or_default();
+        let mut text = header(first_text, &path, from, to, opts.all);
         text.push_str(&format!(
             "team: {}\nperiod: {}\nobjectives:\n",
             yaml_text(team),
@@ -245,16 +251,11 @@ fn file_name(
     })
 }
 
-/// The modeline and the comment naming FROM. The modeline is the FROM file's when it has
+/// The modeline and the comment naming FROM. The modeline is the FROM file's (`text`) when it has
 /// one (the new file is in the same directory, so its relative path holds), else the one
 /// `init` writes, computed for the new file's path.
-fn header(sources: &Sources, first: &str, path: &str, from: &str, to: &str, all: bool) -> String {
+fn header(text: &str, path: &str, from: &str, to: &str, all: bool) -> String {
     const MODELINE: &str = "# yaml-language-server: $schema=";
-    let text = sources
-        .files
-        .iter()
-        .find(|f| f.path == first)
-        .map_or("", |f| f.text.as_str());
     let modeline = text
         .lines()
         .take_while(|l| l.starts_with('#') || l.trim().is_empty())
