@@ -4,7 +4,11 @@
 #   benches/growth_bench.sh                       # generates both organisations, RUNS=2
 #   ORG3K=/tmp/org3000 ORG10K=/tmp/org10000 RUNS=3 benches/growth_bench.sh
 #   BIN=/tmp/goalpost-before benches/growth_bench.sh
+#   ONLY='rollover' TMPDIR=/dev/shm ORG3K=/dev/shm/org3000 ORG10K=... benches/growth_bench.sh
 #
+# ONLY (a Python regular expression) keeps the commands whose words it finds, and
+# `status --format json`, every ratio's denominator. TMPDIR places the work directory (and
+# `rollover`'s copies): on tmpfs, file creation costs no inode search (see BENCHMARKS.md).
 # Generates (unless ORG3K / ORG10K name them) organisations of 3,000 and 10,000 teams with
 # benches/gen_org.py (about 120 and 400 MB of goal files; the 10,000-team one takes half a
 # minute and 560 MB of disk), then runs each command RUNS times on each, interleaved, with
@@ -70,6 +74,10 @@ def run(org, cmd):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return cpu() - c0
 
+only = os.environ.get("ONLY")
+if only:
+    import re
+    commands = [c for i, c in enumerate(commands) if i == 0 or re.search(only, " ".join(c))]
 times = {(i, size): [] for i in range(len(commands)) for size in ("3k", "10k")}
 for r in range(runs):
     for i, cmd in enumerate(commands):
