@@ -236,6 +236,7 @@ pub(super) fn attach(
         let oref = o.reference();
         for ((kr, cks), log) in o.key_results.iter_mut().zip(per_kr).zip(log) {
             kr.checkins = merge(diags, append(cks, log), &format!("{oref}/{}", kr.id));
+            kr.checkins.shrink_to_fit();
         }
         o
     });

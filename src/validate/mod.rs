@@ -245,12 +245,8 @@ pub(crate) fn validate_in(
     }
     v.parent_cycles(&objectives);
 
-    let (mut objectives, mut kpis) = checkins::attach(&mut v, objectives, kpis, logs, &index);
-    for o in &mut objectives {
-        for kr in &mut o.key_results {
-            kr.checkins.shrink_to_fit();
-        }
-    }
+    // Each key result's check-ins are sized to fit in the merge, on every core.
+    let (objectives, mut kpis) = checkins::attach(&mut v, objectives, kpis, logs, &index);
     kpis.shrink_to_fit();
     // The roll-up: upstream objectives whose parent is one of these (same period).
     let upstream = match ups {
