@@ -856,3 +856,47 @@ fn kr_owner_cadence_and_descriptions_are_plain_fields() {
     );
     assert!(!find(&changes, "growth/onboarding/tickets").goalpost_moved);
 }
+
+/// Histories the same on both sides are no change, however they are written; one field of
+/// one plain check-in that differs (or a note on one side) is found.
+#[test]
+fn the_same_plain_history_is_no_change_and_one_difference_is_found() {
+    let (g, _) = goals(BASE);
+    let c = g.kpis[0].checkins[0].clone();
+    let at = |date: &str, v: f64, confidence: Option<f64>| Checkin {
+        date: Date::parse(date).expect("a date"),
+        obs: Observation::Value(v),
+        confidence,
+        text: None,
+        ..c.clone()
+    };
+    let base: Vec<Checkin> = (1..=9)
+        .map(|d| at(&format!("2026-10-0{d}"), d as f64, Some(0.5)))
+        .collect();
+    assert!(compare_checkins(&base, &base.clone()).is_empty());
+    // Another line (a span) is not another check-in.
+    let moved: Vec<Checkin> = base
+        .iter()
+        .map(|c| Checkin {
+            span: Span::default(),
+            ..c.clone()
+        })
+        .collect();
+    assert!(compare_checkins(&base, &moved).is_empty());
+    let mut head = base.clone();
+    head[4].confidence = Some(0.6);
+    assert_eq!(
+        compare_checkins(&base, &head).changed,
+        vec![FromTo::new(base[4].clone(), head[4].clone())]
+    );
+    let mut noted = base.clone();
+    noted[7] = Checkin {
+        text: crate::model::CheckinText::boxed(Some("why".to_owned()), None),
+        ..noted[7].clone()
+    };
+    assert_eq!(compare_checkins(&base, &noted).changed.len(), 1);
+    assert_eq!(
+        compare_checkins(&base, &base[1..]).removed,
+        vec![base[0].clone()]
+    );
+}
