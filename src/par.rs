@@ -78,14 +78,7 @@ pub(crate) fn map_until<T: Send, U: Send>(
         work()
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..threads.min(n))
-                .filter_map(|_| {
-                    std::thread::Builder::new()
-                        .stack_size(STACK)
-                        .spawn_scoped(scope, work)
-                        .ok()
-                })
-                .collect();
+            let handles = helpers(scope, threads.min(n) - 1, &work);
             // This thread works too (with its own, main-thread stack).
             let mut done = work();
             for h in handles {
@@ -182,14 +175,7 @@ pub(crate) fn ordered<T: Send, U: Send, E: Send>(
         }
     };
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads.min(n))
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(STACK)
-                    .spawn_scoped(scope, worker)
-                    .ok()
-            })
-            .collect();
+        let handles = helpers(scope, threads.min(n) - 1, &worker);
         // This thread hands the results over in order, and works when nothing is ready.
         let result = (|| {
             let mut s = lock();
@@ -226,6 +212,23 @@ pub(crate) fn ordered<T: Send, U: Send, E: Send>(
         }
         result
     })
+}
+
+/// `n` threads running `f` in `scope`, each with a stack of [`STACK`]; fewer when the
+/// system refuses some (the caller's own thread does their share then).
+fn helpers<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    n: usize,
+    f: &'scope (impl Fn() -> T + Sync),
+) -> Vec<std::thread::ScopedJoinHandle<'scope, T>> {
+    (0..n)
+        .filter_map(|_| {
+            std::thread::Builder::new()
+                .stack_size(STACK)
+                .spawn_scoped(scope, f)
+                .ok()
+        })
+        .collect()
 }
 
 #[cfg(test)]
