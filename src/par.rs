@@ -176,8 +176,10 @@ pub(crate) fn ordered<T: Send, U: Send, E: Send>(
     };
     std::thread::scope(|scope| {
         let handles = helpers(scope, threads.min(n) - 1, &worker);
-        // This thread hands the results over in order, and works when nothing is ready.
-        let result = (|| {
+        // This thread hands the results over in order, and works when nothing is ready. A
+        // panic here (in `take`, or in `f` on this thread) first stops the workers, which
+        // would otherwise wait for it to take their results.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut s = lock();
             while s.handed < n && s.panic.is_none() {
                 let first = s.handed;
@@ -197,7 +199,7 @@ pub(crate) fn ordered<T: Send, U: Send, E: Send>(
                 }
             }
             Ok(())
-        })();
+        }));
         let panic = {
             let mut s = lock();
             s.stop = true;
@@ -207,6 +209,7 @@ pub(crate) fn ordered<T: Send, U: Send, E: Send>(
         for h in handles {
             h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         }
+        let result = result.unwrap_or_else(|p| std::panic::resume_unwind(p));
         if let Some(p) = panic {
             std::panic::resume_unwind(p);
         }
@@ -315,6 +318,29 @@ mod tests {
             )
         });
         assert!(r.is_err(), "the worker's panic reaches the caller");
+    }
+
+    #[test]
+    fn ordered_ends_when_the_caller_panics_while_workers_wait() {
+        // The workers fill the window and wait for the caller, which panics taking the
+        // first result: the panic must come back, not a wait for ever.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let r = std::panic::catch_unwind(|| {
+                ordered(
+                    (0..10_000u32).collect(),
+                    4,
+                    4,
+                    Ok::<u32, ()>,
+                    |_| -> Result<(), ()> { panic!("the writer fails") },
+                )
+            });
+            let _ = tx.send(r.is_err());
+        });
+        let panicked = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("ordered returned (no hang)");
+        assert!(panicked);
     }
 
     #[test]
