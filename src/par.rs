@@ -217,6 +217,49 @@ pub(crate) fn ordered<T: Send, U: Send, E: Send>(
     })
 }
 
+/// `f` of each of `items`, in order, on `threads` threads, in runs of consecutive items
+/// (several a thread, so that a slow run or a descheduled thread does not hold the rest);
+/// on this thread alone below `from` items.
+pub(crate) fn each<T: Send, U: Send>(
+    items: Vec<T>,
+    threads: usize,
+    from: usize,
+    f: impl Fn(T) -> U + Sync,
+) -> Vec<U> {
+    if threads <= 1 || items.len() < from.max(2) {
+        return items.into_iter().map(f).collect();
+    }
+    map(runs(items, threads * 4), threads, |run| {
+        run.into_iter().map(&f).collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// `a` on another thread while this one does `b`, when `apart` and a thread can be had;
+/// else one after the other here. A panic of `a` is resumed here.
+pub(crate) fn join<A: Send, B>(
+    apart: bool,
+    a: impl Fn() -> A + Sync,
+    b: impl FnOnce() -> B,
+) -> (A, B) {
+    if !apart {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .stack_size(STACK)
+            .spawn_scoped(scope, &a);
+        let b = b();
+        let a = match other {
+            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => a(),
+        };
+        (a, b)
+    })
+}
+
 /// `n` threads running `f` in `scope`, each with a stack of [`STACK`]; fewer when the
 /// system refuses some (the caller's own thread does their share then).
 fn helpers<'scope, T: Send + 'scope>(
@@ -341,6 +384,20 @@ mod tests {
             .recv_timeout(std::time::Duration::from_secs(20))
             .expect("ordered returned (no hang)");
         assert!(panicked);
+    }
+
+    #[test]
+    fn each_and_join_give_what_one_thread_gives() {
+        for threads in [1, 2, 5] {
+            for n in [0, 1, 7, 100, 1001] {
+                let items: Vec<u64> = (0..n).collect();
+                let one: Vec<u64> = items.iter().map(|x| x * 3 + 1).collect();
+                assert_eq!(each(items, threads, 10, |x| x * 3 + 1), one);
+            }
+        }
+        for apart in [false, true] {
+            assert_eq!(join(apart, || 2 + 2, || "b"), (4, "b"));
+        }
     }
 
     #[test]

@@ -628,17 +628,12 @@ pub(crate) fn scored(
     let th = crate::score::Thresholds::from(&checked.config);
     let goals = valid(checked)?;
     // The two scorings only read the goals: "before" on another core, when there is one.
-    std::thread::scope(|scope| {
-        let before = std::thread::Builder::new()
-            .stack_size(16 * 1024 * 1024)
-            .spawn_scoped(scope, || crate::score::before(goals, since, th));
-        let card = crate::score::score(goals, ctx.as_of, th);
-        let before = match before {
-            Ok(t) => t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            Err(_) => crate::score::before(goals, since, th),
-        };
-        Ok((card, before))
-    })
+    let (before, card) = crate::par::join(
+        crate::par::cores() > 1,
+        || crate::score::before(goals, since, th),
+        || crate::score::score(goals, ctx.as_of, th),
+    );
+    Ok((card, before))
 }
 
 /// The scorecard of `checked` as of `--as-of`.

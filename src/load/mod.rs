@@ -673,18 +673,7 @@ pub(crate) type Parsed = (Option<RawFile>, Vec<Diagnostic>);
 /// A copy of each of `parsed`, in order, made on `threads` threads: at thousands of files,
 /// copying every parse is a quarter of a second on one core.
 fn copies(parsed: &[Parsed], threads: usize) -> Vec<Parsed> {
-    if threads <= 1 || parsed.len() < 64 {
-        return parsed.to_vec();
-    }
-    let runs = crate::par::runs((0..parsed.len()).collect(), threads * 4);
-    crate::par::map(runs, threads, |run| {
-        run.into_iter()
-            .map(|i| parsed[i].clone())
-            .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect()
+    crate::par::each(parsed.iter().collect(), threads, 64, Parsed::clone)
 }
 
 /// Parses one file's text into a raw file and its diagnostics.
@@ -727,25 +716,11 @@ fn take_kept(texts: &[(u32, String)], taken: Vec<(u32, u32, Parsed)>) -> Vec<Par
         .map(|(f, _)| taken.next_if(|(t, _, _)| t == f))
         .collect();
     // Renumbered on every core: a new file early in path order moves every later one.
-    let renumbered = |run: Vec<Option<(u32, u32, Parsed)>>| -> Vec<Option<Parsed>> {
-        run.into_iter()
-            .map(|p| {
-                let (to, from, mut parsed) = p?;
-                renumber::renumber(&mut parsed, from, to);
-                Some(parsed)
-            })
-            .collect()
-    };
-    let threads = crate::par::cores();
-    let found: Vec<Option<Parsed>> = if threads <= 1 || paired.len() < 64 {
-        renumbered(paired)
-    } else {
-        let runs = crate::par::runs(paired, threads * 4);
-        crate::par::map(runs, threads, renumbered)
-            .into_iter()
-            .flatten()
-            .collect()
-    };
+    let found = crate::par::each(paired, crate::par::cores(), 64, |p| {
+        let (to, from, mut parsed) = p?;
+        renumber::renumber(&mut parsed, from, to);
+        Some(parsed)
+    });
     parse_missing(texts, found)
 }
 

@@ -257,21 +257,14 @@ impl<'a> StatusView<'a> {
                 attention::summary(goals, card, objectives),
             )
         };
-        std::thread::scope(|scope| {
-            let other = (objectives.len() + kpis.len() >= PARALLEL_FROM && crate::par::cores() > 1)
-                .then(|| std::thread::Builder::new().spawn_scoped(scope, lists).ok())
-                .flatten();
-            let rows = Self::rows(goals, card, objectives, kpis);
-            let (attention, open_summary) = match other {
-                Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                None => lists(),
-            };
-            StatusView {
-                attention,
-                open_summary,
-                ..rows
-            }
-        })
+        let apart = objectives.len() + kpis.len() >= PARALLEL_FROM && crate::par::cores() > 1;
+        let ((attention, open_summary), rows) =
+            crate::par::join(apart, lists, || Self::rows(goals, card, objectives, kpis));
+        StatusView {
+            attention,
+            open_summary,
+            ..rows
+        }
     }
 
     /// [`StatusView::new`] without its attention list and summary.

@@ -381,16 +381,7 @@ fn kpis_at(goals: &Goals, t: Date) -> Vec<KpiScore> {
 /// depend on the goals only, never on another item's figures, so the result is the same
 /// on any number of threads.
 fn each<I: Send, U: Send>(ids: Vec<I>, f: impl Fn(I) -> U + Sync) -> Vec<U> {
-    let threads = crate::par::cores();
-    if threads <= 1 || ids.len() < PARALLEL_FROM {
-        return ids.into_iter().map(f).collect();
-    }
-    // Several runs a thread: one slow run (or a descheduled thread) does not hold the rest.
-    let runs = crate::par::runs(ids, threads * 4);
-    let done = crate::par::map(runs, threads, |run| {
-        run.into_iter().map(&f).collect::<Vec<_>>()
-    });
-    done.into_iter().flatten().collect()
+    crate::par::each(ids, crate::par::cores(), PARALLEL_FROM, f)
 }
 
 /// Below this many items, scoring stays on the calling thread.

@@ -132,13 +132,7 @@ pub(crate) fn validate_in(
     for (i, (k, _)) in kpis.iter().enumerate() {
         match kpi_index.entry(k.ref_parts().to_string()) {
             std::collections::hash_map::Entry::Occupied(first) => {
-                let first = *first.get();
-                v.duplicate(
-                    "KPI",
-                    &k.ref_parts().to_string(),
-                    k.span,
-                    kpis[first].0.span,
-                );
+                v.duplicate("KPI", first.key(), k.span, kpis[*first.get()].0.span);
             }
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(i);
@@ -172,7 +166,7 @@ pub(crate) fn validate_in(
         oref.clear();
         {
             use std::fmt::Write as _;
-            let _ = write!(oref, "{}/{}", o.team, o.id);
+            let _ = write!(oref, "{}", o.ref_parts());
         }
         if let Some(&k) = kpi_index.get(oref.as_str()) {
             v.push(

@@ -112,6 +112,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "cli",
         &[
+            "par",
             "date",
             "diag",
             "model",
