@@ -53,8 +53,21 @@ pub(super) fn run(args: ShowArgs, ctx: &Ctx) -> CmdResult {
         Some(t) => t,
         None => super::target(&checked, &args.reference, args.period.as_deref(), ctx.as_of)?,
     };
-    // Authors from git blame for check-ins without `by`, one blame per file.
+    // Authors from git blame for check-ins without `by`: the files they are in blamed
+    // together, in one walk over the history.
     let mut blamer = Blamer::open(&ctx.root);
+    let mut files: Vec<u32> = show::checkins_of(goals, target)
+        .iter()
+        .filter(|c| c.by().is_none())
+        .map(|c| c.span.file)
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    let files: Vec<(&str, &str)> = files
+        .into_iter()
+        .map(|f| (checked.sources.path(f), checked.sources.text(f)))
+        .collect();
+    blamer.prepare(&files);
     let mut authors: HashMap<(u32, u32), String> = HashMap::new();
     for c in show::checkins_of(goals, target) {
         if c.by().is_none() {

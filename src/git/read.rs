@@ -217,17 +217,32 @@ impl Reader<'_> {
                 )))
             })
         };
+        let odb = repo.odb()?;
+        // The tree objects read in this call (a directory all the paths share, as `goals/`
+        // usually is, is read once); `None` for one libgit2 is to parse.
+        let mut read: HashMap<git2::Oid, Option<git2::OdbObject<'_>>> = HashMap::new();
         // `name` in tree `id`: (whether it is a directory, whether a blob, its id).
-        let lookup =
+        let mut lookup =
             |id: git2::Oid, name: &str| -> Result<Option<(bool, bool, git2::Oid)>, Error> {
                 use super::rawtree::Found;
                 watchdog::tick();
-                let odb = repo.odb()?;
-                let (size, kind) = odb.read_header(id)?;
-                if kind == ObjectType::Tree
-                    && size as u64 <= (max as u64).saturating_mul(super::MAX_TREE_ENTRY_BYTES)
-                {
-                    let object = odb.read(id)?;
+                let object = match read.entry(id) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        let (size, kind) = odb.read_header(id)?;
+                        e.insert(
+                            if kind == ObjectType::Tree
+                                && size as u64
+                                    <= (max as u64).saturating_mul(super::MAX_TREE_ENTRY_BYTES)
+                            {
+                                Some(odb.read(id)?)
+                            } else {
+                                None
+                            },
+                        )
+                    }
+                };
+                if let Some(object) = object {
                     match super::rawtree::find(object.data(), name.as_bytes(), max) {
                         Some(Found::Missing) => return Ok(None),
                         Some(Found::Entry { mode, id }) => {

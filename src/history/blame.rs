@@ -1,14 +1,17 @@
 //! Check-in authors from blame, for check-ins written without `by`: who last changed each
 //! line of a file. The work-tree text is compared with HEAD's version first, so a line that
 //! is not committed yet has no author rather than someone else's. Outside a repository every
-//! author is unknown; that is not an error. One blame per file per run.
+//! author is unknown; that is not an error. One blame per file per run, and the files one
+//! command needs are blamed together, in one walk.
 //!
 //! This is git's algorithm on the wrapper's walk (`crate::git::Reader`), not libgit2's blame:
 //! commits are taken newest first; each holds the lines still looking for an author; a line
 //! that a parent's version has too (matched by a line diff of the two versions) passes to
 //! that parent, the others were written by this commit. Each version is read once, with the
 //! goal-file size bound (the header is read first; when the walk meets a larger version, no
-//! author of the file is given), and the walk stops when every line has an author.
+//! author of the file is given), and the walk stops when every line has an author. When
+//! several files are blamed, each commit's tree is looked into once for all of them; each
+//! file's answer is the one it would have alone.
 
 use super::Repo;
 use crate::git::{self, Oid, Reader};
@@ -32,21 +35,48 @@ impl Blamer {
         }
     }
 
+    /// Blames, in one walk, each of `files` (project-relative path, current text) not blamed
+    /// yet; [`Blamer::author`] then answers from what this found.
+    pub(crate) fn prepare(&mut self, files: &[(&str, &str)]) {
+        let mut todo: Vec<(&str, &str)> = Vec::new();
+        for &(path, text) in files {
+            if !self.cache.contains_key(path) && !todo.iter().any(|(p, _)| *p == path) {
+                todo.push((path, text));
+            }
+        }
+        let found = match (&self.repo, todo.len()) {
+            (_, 0) => return,
+            (None, _) => vec![Vec::new(); todo.len()],
+            (Some(repo), _) => {
+                let git = repo.reader();
+                let paths: Vec<(String, &str)> = todo
+                    .iter()
+                    .map(|&(path, text)| (repo.git_path(path), text))
+                    .collect();
+                // A failed walk gives each file the answer of its own walk (which fails
+                // only where the joint one failed for that file).
+                match blame_all(&git, &paths) {
+                    Ok(all) => all,
+                    Err(_) => paths
+                        .iter()
+                        .map(|(p, t)| blame(&git, p, t).unwrap_or_default())
+                        .collect(),
+                }
+            }
+        };
+        for ((path, _), authors) in todo.into_iter().zip(found) {
+            self.cache.insert(path.to_owned(), authors);
+        }
+    }
+
     /// The author of 1-based `line` of `path`, whose current text is `text`; `None` when
     /// the line is not committed or there is no repository.
     pub(crate) fn author(&mut self, path: &str, text: &str, line: u32) -> Option<String> {
         if !self.cache.contains_key(path) {
-            let authors = self.blame(path, text).unwrap_or_default();
-            self.cache.insert(path.to_owned(), authors);
+            self.prepare(&[(path, text)]);
         }
         let authors = self.cache.get(path)?;
         authors.get((line as usize).checked_sub(1)?).cloned()?
-    }
-
-    fn blame(&self, path: &str, text: &str) -> Option<Vec<Option<String>>> {
-        let repo = self.repo.as_ref()?;
-        let git = repo.reader();
-        blame(&git, &repo.git_path(path), text).ok()
     }
 }
 
@@ -71,7 +101,7 @@ fn lines(bytes: &[u8]) -> Vec<&[u8]> {
 const MAX_CELLS: usize = 4_000_000;
 
 /// Pairs `(old, new)` of line indexes that are the same line in both versions: the common
-/// prefix and suffix, and a longest common subsequence of what is between.
+/// prefix and suffix, and a longest common subsequence of what is between. In order of both.
 pub(crate) fn matching_lines(old: &[&[u8]], new: &[&[u8]]) -> Vec<(usize, usize)> {
     let p = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     let s = old[p..]
@@ -116,6 +146,7 @@ pub(crate) fn matching_lines(old: &[&[u8]], new: &[&[u8]]) -> Vec<(usize, usize)
 /// newer side of one commit and the older side of the next).
 struct Blobs<'g> {
     git: &'g Reader<'g>,
+    keep: usize,
     recent: Vec<(Oid, Option<Rc<Vec<u8>>>)>,
 }
 
@@ -125,7 +156,7 @@ impl Blobs<'_> {
             return Ok(b.clone());
         }
         let b = self.git.blob(id, crate::load::MAX_FILE_BYTES)?.map(Rc::new);
-        if self.recent.len() >= 8 {
+        if self.recent.len() >= self.keep {
             self.recent.remove(0);
         }
         self.recent.push((id, b.clone()));
@@ -140,88 +171,155 @@ pub(crate) fn blame(
     path: &str,
     text: &str,
 ) -> Result<Vec<Option<String>>, git::Error> {
-    let current = lines(text.as_bytes());
-    let mut authors: Vec<Option<String>> = vec![None; current.len()];
+    let mut all = blame_all(git, &[(path.to_owned(), text)])?;
+    Ok(all.pop().unwrap_or_default())
+}
+
+/// Lines of one file still looking for an author at one commit: the file (an index into
+/// the files blamed), its blob there, and pairs (line of the current text, line of that
+/// blob) in order of the latter.
+type Pending = (usize, Oid, Vec<(usize, usize)>);
+
+/// The blobs at `paths` in `commit`; `None` where there is none or it cannot be told. A
+/// failure to look one path up does not hide the others.
+fn entries(git: &Reader<'_>, commit: Oid, paths: &[String]) -> Vec<Option<Oid>> {
+    match git.entries(commit, paths) {
+        Ok(found) => found,
+        Err(_) => paths
+            .iter()
+            .map(|p| {
+                git.entries(commit, std::slice::from_ref(p))
+                    .ok()
+                    .and_then(|e| e[0])
+            })
+            .collect(),
+    }
+}
+
+/// Who last changed each line of each of `files` (a repository path and the work-tree
+/// text there), in one walk: for each file, what [`blame`] of it alone gives.
+pub(crate) fn blame_all(
+    git: &Reader<'_>,
+    files: &[(String, &str)],
+) -> Result<Vec<Vec<Option<String>>>, git::Error> {
+    let mut authors: Vec<Vec<Option<String>>> = files
+        .iter()
+        .map(|(_, text)| vec![None; lines(text.as_bytes()).len()])
+        .collect();
     let Some(head) = git.head()? else {
-        return Ok(authors);
-    };
-    let paths = [path.to_owned()];
-    let entry = |c: Oid| -> Option<Oid> { git.entries(c, &paths).ok().and_then(|e| e[0]) };
-    let Some(head_blob) = entry(head) else {
         return Ok(authors);
     };
     let mut blobs = Blobs {
         git,
+        keep: 4 * files.len() + 4,
         recent: Vec::new(),
     };
-    let Some(committed) = blobs.get(head_blob)? else {
-        return Ok(authors);
-    };
-    // Lines still looking for an author, per commit: (line of `text`, line in that
-    // commit's version), with that version's blob.
-    let mut pending: HashMap<Oid, (Oid, Vec<(usize, usize)>)> = HashMap::new();
-    let first: Vec<(usize, usize)> = matching_lines(&lines(&committed), &current)
-        .into_iter()
-        .map(|(old, new)| (new, old))
-        .collect();
-    let mut left = first.len();
-    if left == 0 {
-        return Ok(authors);
-    }
-    pending.insert(head, (head_blob, first));
-    for id in git.walk(head)? {
-        let id = id?;
-        let Some((blob, mut mine)) = pending.remove(&id) else {
+    let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+    // Per file, the lines still looking for an author; `None` once the walk met a version
+    // too large to read (no author of that file is given then).
+    let mut left: Vec<Option<usize>> = vec![Some(0); files.len()];
+    let mut start: Vec<Pending> = Vec::new();
+    for (f, blob) in entries(git, head, &paths).into_iter().enumerate() {
+        let Some(blob) = blob else { continue };
+        let Some(committed) = blobs.get(blob)? else {
             continue;
         };
+        let first: Vec<(usize, usize)> =
+            matching_lines(&lines(&committed), &lines(files[f].1.as_bytes()))
+                .into_iter()
+                .map(|(old, new)| (new, old))
+                .collect();
+        left[f] = Some(first.len());
+        if !first.is_empty() {
+            start.push((f, blob, first));
+        }
+    }
+    // Files with lines still looking for an author.
+    let mut open = start.len();
+    if open == 0 {
+        return Ok(authors);
+    }
+    let mut pending: HashMap<Oid, Vec<Pending>> = HashMap::new();
+    pending.insert(head, start);
+    for id in git.walk(head)? {
+        let id = id?;
+        let Some(mut here) = pending.remove(&id) else {
+            continue;
+        };
+        here.retain(|(f, _, _)| left[*f].is_some());
+        if here.is_empty() {
+            continue;
+        }
         let commit = git.commit(id)?;
-        let text = blobs.get(blob)?;
         for &parent in &commit.parents {
-            if mine.is_empty() {
+            let looking: Vec<usize> = (0..here.len())
+                .filter(|&k| !here[k].2.is_empty() && left[here[k].0].is_some())
+                .collect();
+            if looking.is_empty() {
                 break;
             }
-            let Some(pblob) = entry(parent) else { continue };
-            let passed: Vec<(usize, usize)> = if pblob == blob {
-                std::mem::take(&mut mine)
-            } else {
-                let (Some(old), Some(new)) = (blobs.get(pblob)?, text.as_ref()) else {
-                    // A version larger than a goal file may be: not read, and no line's
-                    // author can be told past it.
-                    return Ok(vec![None; current.len()]);
+            let wanted: Vec<String> = looking.iter().map(|&k| paths[here[k].0].clone()).collect();
+            for (k, pblob) in looking.into_iter().zip(entries(git, parent, &wanted)) {
+                let Some(pblob) = pblob else { continue };
+                let (f, blob, mine) = &mut here[k];
+                let passed: Vec<(usize, usize)> = if pblob == *blob {
+                    std::mem::take(mine)
+                } else {
+                    let (Some(new), Some(old)) = (blobs.get(*blob)?, blobs.get(pblob)?) else {
+                        // A version larger than a goal file may be: not read, and no line's
+                        // author can be told past it.
+                        authors[*f] = vec![None; authors[*f].len()];
+                        left[*f] = None;
+                        open -= 1;
+                        continue;
+                    };
+                    // Both in order of the newer version's lines: one merge pass.
+                    let same = matching_lines(&lines(&old), &lines(&new));
+                    let mut kept = Vec::new();
+                    let mut passed = Vec::new();
+                    let mut i = 0;
+                    for (line, at) in std::mem::take(mine) {
+                        while i < same.len() && same[i].1 < at {
+                            i += 1;
+                        }
+                        match same.get(i) {
+                            Some(&(o, n)) if n == at => passed.push((line, o)),
+                            _ => kept.push((line, at)),
+                        }
+                    }
+                    *mine = kept;
+                    passed
                 };
-                let map: HashMap<usize, usize> = matching_lines(&lines(&old), &lines(new))
-                    .into_iter()
-                    .map(|(o, n)| (n, o))
-                    .collect();
-                let mut kept = Vec::new();
-                let mut passed = Vec::new();
-                for (line, at) in mine {
-                    match map.get(&at) {
-                        Some(&o) => passed.push((line, o)),
-                        None => kept.push((line, at)),
-                    }
+                if passed.is_empty() {
+                    continue;
                 }
-                mine = kept;
-                passed
-            };
-            if !passed.is_empty() {
-                // Moved, not copied, to a parent no other child has passed lines to (a
-                // long file unchanged over many commits passes all of its lines each time).
-                match pending.entry(parent) {
-                    std::collections::hash_map::Entry::Occupied(mut e) => {
-                        e.get_mut().1.extend(passed)
+                // Moved, not copied, to a parent no other child has passed lines of this
+                // file to (a long file unchanged over many commits passes all of its lines
+                // each time).
+                let theirs = pending.entry(parent).or_default();
+                match theirs.iter_mut().find(|(g, _, _)| g == f) {
+                    Some((_, _, lines)) => {
+                        lines.extend(passed);
+                        lines.sort_by_key(|&(_, at)| at);
                     }
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert((pblob, passed));
-                    }
+                    None => theirs.push((*f, pblob, passed)),
                 }
             }
         }
-        for (line, _) in mine {
-            authors[line] = Some(commit.author.name.clone());
-            left -= 1;
+        for (f, _, mine) in here {
+            let Some(n) = left[f].as_mut() else { continue };
+            if mine.is_empty() {
+                continue;
+            }
+            for (line, _) in mine {
+                authors[f][line] = Some(commit.author.name.clone());
+                *n -= 1;
+            }
+            if *n == 0 {
+                open -= 1;
+            }
         }
-        if left == 0 {
+        if open == 0 {
             break;
         }
     }
@@ -231,6 +329,7 @@ pub(crate) fn blame(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn ls(s: &str) -> Vec<&[u8]> {
         lines(s.as_bytes())
@@ -250,6 +349,160 @@ mod tests {
                 split.pop();
             }
             proptest::prop_assert_eq!(lines(bytes), split);
+        }
+    }
+
+    /// Runs git in `dir` as `who`, on day `day` of a fixed month.
+    fn git(dir: &Path, who: &str, day: u32, args: &[&str]) -> String {
+        let date = format!("2026-01-{:02}T12:00:00Z", day % 28 + 1);
+        let out = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", who)
+            .env("GIT_AUTHOR_EMAIL", "someone@example.com")
+            .env("GIT_COMMITTER_NAME", who)
+            .env("GIT_COMMITTER_EMAIL", "someone@example.com")
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// `git blame`'s author of each line of `path` at HEAD.
+    fn git_blame(dir: &Path, path: &str) -> Vec<Option<String>> {
+        git(
+            dir,
+            "x",
+            0,
+            &["blame", "--line-porcelain", "HEAD", "--", path],
+        )
+        .lines()
+        .filter_map(|l| l.strip_prefix("author "))
+        .map(|a| Some(a.to_owned()))
+        .collect()
+    }
+
+    /// Histories of two files edited by four people (lines replaced, inserted and deleted,
+    /// every line written once, so that the diff of two versions has one answer), with a
+    /// branch merged in: blamed together, each file gets what it gets alone, and what
+    /// `git blame` says; a line not committed has no author.
+    #[test]
+    fn files_blamed_together_get_what_each_gets_alone_and_what_git_blame_says() {
+        let people = ["Ann Ash", "Bob Birch", "Cy Cedar", "Dee Dogwood"];
+        for seed in 1..=5u64 {
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path();
+            git(d, "x", 0, &["init", "-q", "-b", "main"]);
+            let mut rng = seed;
+            let mut next = move |n: usize| {
+                rng = rng
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((rng >> 33) as usize) % n.max(1)
+            };
+            let mut fresh = 0;
+            let mut files: Vec<Vec<String>> = vec![Vec::new(), Vec::new()];
+            let names = ["a.yaml", "b/c.yaml"];
+            std::fs::create_dir(d.join("b")).unwrap();
+            let write = |files: &Vec<Vec<String>>, only: Option<usize>| {
+                for (k, lines) in files.iter().enumerate() {
+                    if only.is_none_or(|o| o == k) {
+                        std::fs::write(d.join(names[k]), lines.join("\n") + "\n").unwrap();
+                    }
+                }
+            };
+            for c in 0..14u32 {
+                let who = people[next(4)];
+                if c == 8 {
+                    git(d, who, c, &["checkout", "-q", "-b", "side"]);
+                }
+                if c == 10 {
+                    git(d, who, c, &["checkout", "-q", "main"]);
+                    files[0] = git(d, who, c, &["show", "HEAD:a.yaml"])
+                        .lines()
+                        .map(str::to_owned)
+                        .collect();
+                }
+                // On the side branch only a.yaml changes, on main after it only b/c.yaml:
+                // the merge has no conflict.
+                let only = match c {
+                    8 | 9 => Some(0),
+                    10 | 11 => Some(1),
+                    _ => None,
+                };
+                for (k, lines) in files.iter_mut().enumerate() {
+                    if only.is_some_and(|o| o != k) {
+                        continue;
+                    }
+                    for _ in 0..1 + next(3) {
+                        fresh += 1;
+                        let line = format!("line-{fresh}: {k}");
+                        match next(4) {
+                            0 if lines.len() > 1 => {
+                                let at = next(lines.len());
+                                lines.remove(at);
+                            }
+                            1 if !lines.is_empty() => {
+                                let at = next(lines.len());
+                                lines[at] = line;
+                            }
+                            _ => {
+                                let at = next(lines.len() + 1);
+                                lines.insert(at, line);
+                            }
+                        }
+                    }
+                }
+                write(&files, only);
+                git(d, who, c, &["add", "-A"]);
+                git(d, who, c, &["commit", "-q", "-m", "edit"]);
+                if c == 11 {
+                    git(
+                        d,
+                        who,
+                        c,
+                        &["merge", "-q", "--no-ff", "-m", "merge", "side"],
+                    );
+                    files[0] = git(d, who, c, &["show", "HEAD:a.yaml"])
+                        .lines()
+                        .map(str::to_owned)
+                        .collect();
+                }
+            }
+            let repo = Repo::discover(d).unwrap();
+            let reader = repo.reader();
+            let texts: Vec<String> = names
+                .iter()
+                .map(|n| std::fs::read_to_string(d.join(n)).unwrap())
+                .collect();
+            let both: Vec<(String, &str)> = names
+                .iter()
+                .zip(&texts)
+                .map(|(n, t)| (n.to_string(), t.as_str()))
+                .collect();
+            let together = blame_all(&reader, &both).unwrap();
+            for (k, name) in names.iter().enumerate() {
+                let alone = blame(&reader, name, &texts[k]).unwrap();
+                assert_eq!(together[k], alone, "seed {seed}, {name}");
+                assert_eq!(alone, git_blame(d, name), "seed {seed}, {name}");
+                assert!(alone.iter().all(Option::is_some), "seed {seed}, {name}");
+            }
+            // A line added in the work tree has no author; the others keep theirs.
+            let edited = format!("new line\n{}", texts[1]);
+            let with_new: Vec<(String, &str)> =
+                vec![both[0].clone(), (names[1].to_owned(), edited.as_str())];
+            let after = blame_all(&reader, &with_new).unwrap();
+            assert_eq!(after[0], together[0]);
+            assert_eq!(after[1][0], None);
+            assert_eq!(after[1][1..], together[1][..]);
         }
     }
 
