@@ -73,19 +73,12 @@ pub(crate) fn load(source: &dyn Source) -> Result<Checked, LoadError> {
 pub(crate) fn load_teams(source: &dyn Source, teams: &[String]) -> Result<Checked, LoadError> {
     let mut loaded = load::load_teams(source, teams)?;
     let log = load::resolve::normalize(&loaded.config.checkin_log);
-    let others = |c: &crate::load::raw::RawCheckin| {
-        c.reference().is_some_and(|r| {
-            r.value
-                .parse::<Ref>()
-                .is_ok_and(|r| r.upstream().is_none() && !teams.iter().any(|t| t == r.team()))
-        })
-    };
     for (i, f) in &mut loaded.files {
         if loaded.sources.files[*i as usize].path != log {
             continue;
         }
         if let Some(checkins) = &mut f.checkins {
-            checkins.retain(|c| !others(c));
+            checkins.retain(|c| !load::of_other_team(c, teams));
         }
     }
     Ok(validate(source, loaded))

@@ -140,7 +140,7 @@ impl<'a> Iterator for LinesInclusive<'a> {
 const CHUNK: usize = 256;
 
 /// The length of the longest common prefix.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+pub(crate) fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let n = a.len().min(b.len());
     let mut i = 0;
     while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {

@@ -7,6 +7,8 @@
 pub(crate) mod convert;
 pub(crate) mod fastyaml;
 pub(crate) mod lower;
+mod narrow;
+pub(crate) use narrow::of_other_team;
 pub(crate) mod raw;
 mod renumber;
 pub(crate) mod resolve;
@@ -432,10 +434,13 @@ fn load_inner(
     // One walk over every root: roots are deduplicated, each real file listed once, and the
     // walk stops after `max_files + 1` entries.
     let team_roots: Vec<String>;
+    // A load of some teams narrows the check-in log to them before parsing it.
+    let mut narrow_to: Option<&[String]> = None;
     let roots: &[String] = match walk {
         Walk::Config => &loaded.config.roots,
         Walk::Roots(roots) => roots,
         Walk::Teams(teams) => {
+            narrow_to = Some(teams);
             team_roots = team_paths(&loaded.config, teams);
             &team_roots
         }
@@ -489,7 +494,12 @@ fn load_inner(
     let base = loaded.sources.files.len() as u32;
     // Parsed by the workers unless another load shares the parses; a load that takes
     // most files from a kept one reads the rest here, one by one.
-    let parse = matches!(cache, Cache::None | Cache::Keep(_));
+    let log = resolve::normalize(&loaded.config.checkin_log);
+    let parse = match (matches!(cache, Cache::None | Cache::Keep(_)), narrow_to) {
+        (false, _) => Parse::No,
+        (true, None) => Parse::Whole,
+        (true, Some(teams)) => Parse::Narrowed { log: &log, teams },
+    };
     let threads = if matches!(cache, Cache::Kept(_)) {
         1
     } else {
@@ -778,16 +788,31 @@ struct Decoded {
     parsed: Option<Parsed>,
 }
 
+/// What the readers of a load do with a file once decoded.
+#[derive(Clone, Copy)]
+enum Parse<'a> {
+    /// Nothing: another load shares its parses.
+    No,
+    /// Parse it.
+    Whole,
+    /// Parse it; the check-in log (at `log`) narrowed to `teams` first ([`narrow`]).
+    Narrowed { log: &'a str, teams: &'a [String] },
+}
+
 impl Got {
-    /// Reads `path` as file number `file`; decodes it, and parses it when `parse`.
-    fn of(source: &dyn Source, path: &str, file: u32, max: u64, parse: bool) -> Got {
+    /// Reads `path` as file number `file`; decodes it, and parses it as `parse` says.
+    fn of(source: &dyn Source, path: &str, file: u32, max: u64, parse: Parse<'_>) -> Got {
         match source.read(path, max) {
             Ok(Read::Bytes(bytes)) => {
                 let len = bytes.len() as u64;
                 let text = decode_owned(bytes, file);
-                let parsed = match &text {
-                    Ok(t) if parse => Some(parse_and_lower(file, t)),
-                    _ => None,
+                let parsed = match (&text, parse) {
+                    (Err(_), _) | (_, Parse::No) => None,
+                    (Ok(t), Parse::Narrowed { log, teams }) if path == log => {
+                        let narrowed = narrow::other_teams_blanked(t, teams);
+                        Some(parse_and_lower(file, narrowed.as_deref().unwrap_or(t)))
+                    }
+                    (Ok(t), _) => Some(parse_and_lower(file, t)),
                 };
                 Got::Bytes {
                     len,
@@ -832,7 +857,7 @@ fn read_all(
     paths: &[String],
     base: u32,
     limits: Limits,
-    parse: bool,
+    parse: Parse<'_>,
     threads: usize,
 ) -> Vec<Option<Got>> {
     use std::sync::atomic::{AtomicU64, Ordering};
