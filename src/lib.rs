@@ -32,6 +32,8 @@ mod report;
 mod schema;
 mod score;
 mod select;
+#[cfg(test)]
+mod testgit;
 mod text;
 mod upstream;
 mod validate;

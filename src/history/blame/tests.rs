@@ -1,5 +1,4 @@
-//! Blame against hand-made cases, a line diff of the whole, and `git blame` itself (this
-//! file runs the git CLI, so it is test code only).
+//! Blame against hand-made cases, a line diff of the whole, and `git blame` itself.
 
 use super::*;
 use std::path::Path;
@@ -39,25 +38,11 @@ proptest::proptest! {
 /// Runs git in `dir` as `who`, on day `day` of a fixed month.
 fn git(dir: &Path, who: &str, day: u32, args: &[&str]) -> String {
     let date = format!("2026-01-{:02}T12:00:00Z", day % 28 + 1);
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", who)
-        .env("GIT_AUTHOR_EMAIL", "someone@example.com")
-        .env("GIT_COMMITTER_NAME", who)
-        .env("GIT_COMMITTER_EMAIL", "someone@example.com")
-        .env("GIT_AUTHOR_DATE", &date)
-        .env("GIT_COMMITTER_DATE", &date)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let env = [
+        ("GIT_AUTHOR_DATE", date.as_str()),
+        ("GIT_COMMITTER_DATE", date.as_str()),
+    ];
+    crate::testgit::git(dir, who, &env, args)
 }
 
 /// `git blame`'s author of each line of `path` at HEAD.
