@@ -32,8 +32,6 @@ mod report;
 mod schema;
 mod score;
 mod select;
-#[cfg(test)]
-mod testgit;
 mod text;
 mod upstream;
 mod validate;

@@ -14,6 +14,8 @@ mod config;
 mod rawtree;
 pub(crate) mod read;
 mod remote;
+#[cfg(test)]
+pub(crate) mod testgit;
 mod tree;
 pub(crate) mod watchdog;
 

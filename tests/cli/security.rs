@@ -46,8 +46,8 @@ fn the_program_has_no_code_that_spawns_processes_or_opens_sockets() {
     ];
     // Test code only (`#[cfg(test)] mod tests;` of src/git/remote.rs): it makes repositories
     // with the git CLI and starts the smart HTTP test server (tests/tools/git_http.py).
-    // And `src/testgit.rs`, the git CLI for tests (`#[cfg(test)] mod testgit;` of lib.rs).
-    let test_only = ["git/remote/tests.rs", "testgit.rs"];
+    // And `src/git/testgit.rs`, the git CLI for tests (`#[cfg(test)]` in src/git/mod.rs).
+    let test_only = ["git/remote/tests.rs", "git/testgit.rs"];
     for f in files {
         let rel = f
             .strip_prefix(root().join("src"))

@@ -270,7 +270,7 @@ proptest::proptest! {
 // ---- against git itself ----
 
 fn git(dir: &Path, args: &[&str]) -> String {
-    crate::testgit::git(dir, "Test", &[], args)
+    crate::git::testgit::git(dir, "Test", &[], args)
         .trim()
         .to_owned()
 }

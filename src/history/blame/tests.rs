@@ -42,7 +42,7 @@ fn git(dir: &Path, who: &str, day: u32, args: &[&str]) -> String {
         ("GIT_AUTHOR_DATE", date.as_str()),
         ("GIT_COMMITTER_DATE", date.as_str()),
     ];
-    crate::testgit::git(dir, who, &env, args)
+    crate::git::testgit::git(dir, who, &env, args)
 }
 
 /// `git blame`'s author of each line of `path` at HEAD.
