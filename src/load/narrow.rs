@@ -15,7 +15,7 @@
 //! text kept for diagnostics and blame is the original.
 
 use crate::load::raw::RawCheckin;
-use crate::model::{Ref, is_slug};
+use crate::model::is_slug;
 
 /// The longest row read here; a longer one ends the narrowing (the log is parsed whole).
 const MAX_ROW: usize = 1024;
@@ -122,25 +122,21 @@ pub(crate) fn other_teams_blanked(text: &str, teams: &[String]) -> Option<String
 }
 
 /// Whether a load of `teams` drops the log's check-in `c` once parsed: its ref names an
-/// item of another team, and no upstream's.
+/// item of another team, and no upstream's ([`other_team`]).
 pub(crate) fn of_other_team(c: &RawCheckin, teams: &[String]) -> bool {
-    c.reference().is_some_and(|r| {
-        r.value
-            .parse::<Ref>()
-            .is_ok_and(|r| r.upstream().is_none() && !teams.iter().any(|t| t == r.team()))
-    })
+    c.reference().is_some_and(|r| other_team(&r.value, teams))
 }
 
-/// Whether a row naming `reference` (written in this module's form: slug characters and
-/// `/`, so no upstream's) is one a load of `teams` drops once parsed: a ref that parses
-/// ([`is_ref`]), of another team.
+/// Whether a check-in naming `reference` is one a load of `teams` drops once parsed: a ref
+/// that parses ([`is_ref`]; an upstream's, `NAME:team/...`, does not), of another team.
 fn other_team(reference: &str, teams: &[String]) -> bool {
     let team = reference.split('/').next().unwrap_or_default();
     !teams.iter().any(|t| t == team) && is_ref(reference)
 }
 
-/// Whether `reference`, without a `:`, parses as a [`crate::model::Ref`]: two or three
-/// slugs joined by `/` (what `Ref`'s parser asks of it), told without building one.
+/// Whether `reference` parses as a [`crate::model::Ref`] of this repository: two or three
+/// slugs joined by `/` (what `Ref`'s parser asks of it; a slug holds no `:`, so an
+/// upstream's ref is not one), told without building one.
 fn is_ref(reference: &str) -> bool {
     let parts = reference.split('/');
     (2..=3).contains(&parts.clone().count()) && parts.into_iter().all(is_slug)

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::load::{Parsed, parse_and_lower};
+use crate::model::Ref;
 use proptest::prelude::*;
 
 /// What a load of `teams` keeps of a parse of the log.
@@ -162,10 +163,18 @@ proptest! {
         }
     }
 
-    /// Told without building a `Ref`, as `Ref`'s parser tells it.
+    /// Told without building a `Ref`, as `Ref`'s parser tells it: a ref of this
+    /// repository (not an upstream's) whose team is not one of those asked for.
     #[test]
-    fn refs_are_told_as_the_parser_tells_them(r in "[a-cA_.0-9-]{0,4}(/[a-cA_.0-9-]{0,4}){0,4}") {
-        prop_assert_eq!(is_ref(&r), r.parse::<Ref>().is_ok(), "{}", r);
+    fn refs_are_told_as_the_parser_tells_them(
+        r in "([a-c]{1,2}:)?[a-cA_.0-9-]{0,4}(/[a-cA_.0-9-]{0,4}){0,4}",
+        ask in prop::sample::select(vec![vec!["a"], vec!["b", "a-1"], vec![]]),
+    ) {
+        let ask = teams(&ask);
+        let parsed = r.parse::<Ref>().is_ok_and(|r| {
+            r.upstream().is_none() && !ask.iter().any(|t| t == r.team())
+        });
+        prop_assert_eq!(other_team(&r, &ask), parsed, "{}", r);
     }
 
     /// Logs of rows in and near the plain form, for several teams, with comments, blank
