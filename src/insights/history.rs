@@ -166,9 +166,24 @@ pub(crate) fn read(
         keys: Names::default(),
         out: History::default(),
     };
-    // Parents before children.
+    // Parents before children. First every commit's trees, then the files they changed:
+    // libgit2 keeps the bases of recently read delta chains in one small cache, and reading
+    // a commit's trees and then its blobs, commit by commit, evicts each other's bases (on a
+    // year of a 300-team organisation, the same objects cost 1.2 s read in turn and 0.7 s
+    // read trees first).
+    let mut steps = Vec::with_capacity(commits.len());
     for &id in commits.iter().rev() {
-        walk.commit(id, roots)?;
+        let info = git.commit(id)?;
+        let a = &info.author;
+        let Some(date) = Date::of_moment(a.seconds, a.offset_minutes) else {
+            continue;
+        };
+        let first = info.parents.first().copied();
+        let changed = walk.trees.changed_files(first, id, roots)?;
+        steps.push((info, date, changed));
+    }
+    for (info, date, changed) in steps {
+        walk.commit(&info, date, changed, roots)?;
     }
     Ok(walk.out)
 }
@@ -225,14 +240,16 @@ fn difference(a: &[Identity], b: &[Identity], out: &mut Vec<Identity>) {
 }
 
 impl Walk<'_> {
-    fn commit(&mut self, id: Oid, roots: &[String]) -> Result<(), HistoryError> {
-        let info = self.git.commit(id)?;
-        let a = &info.author;
-        let Some(date) = Date::of_moment(a.seconds, a.offset_minutes) else {
-            return Ok(());
-        };
-        let first = info.parents.first().copied();
-        let changed = self.trees.changed_files(first, id, roots)?;
+    /// One commit, with its author date and the goal files it changed against its first
+    /// parent.
+    fn commit(
+        &mut self,
+        info: &crate::git::CommitInfo,
+        date: Date,
+        changed: Vec<crate::git::ChangedFile>,
+        roots: &[String],
+    ) -> Result<(), HistoryError> {
+        let (id, a) = (info.id, &info.author);
         // Check-ins new in a changed file against the first parent (with the file), and
         // those its old side held: the candidates for "introduced by this commit".
         let mut candidates: Vec<(Identity, u32)> = Vec::new();
