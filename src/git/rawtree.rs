@@ -50,46 +50,28 @@ fn scan(data: &[u8], name: &[u8], max: usize) -> Option<(Found, usize)> {
     // one-digit mode, a blank, a one-byte name, a NUL and the id), so the scan may stop
     // past the name; above it every entry is counted.
     let may_stop = data.len() <= max.saturating_mul(4 + ID);
-    let mut rest = data;
+    let mut at = 0;
     let mut count = 0usize;
     let mut prev: Option<(&[u8], bool)> = None;
     let mut found = Found::Missing;
     // Entries named `name`: a file and a directory of one name are both in order (they
     // need not be neighbours), and which one libgit2 finds is not for this scan to say.
     let mut named = 0;
-    while !rest.is_empty() {
-        // The mode: octal digits, then a blank.
-        let blank = memchr::memchr(b' ', rest)?;
-        let digits = &rest[..blank];
-        if digits.is_empty()
-            || digits.len() > 7
-            || !digits.iter().all(|b| (b'0'..=b'7').contains(b))
-        {
-            return None;
-        }
-        let mode = digits
-            .iter()
-            .fold(0u32, |m, &d| m * 8 + u32::from(d - b'0'));
-        if mode > u32::from(u16::MAX) {
-            return None;
-        }
-        rest = &rest[blank + 1..];
-        // The name, up to a NUL, then the id.
-        let nul = memchr::memchr(0, rest)?;
-        let entry = &rest[..nul];
-        if entry.is_empty() || entry.len() > usize::from(u16::MAX) || rest.len() < nul + 1 + ID {
-            return None;
-        }
-        let id: [u8; ID] = rest[nul + 1..nul + 1 + ID].try_into().ok()?;
-        rest = &rest[nul + 1 + ID..];
-        let dir = Found::is_tree(mode);
+    while at < data.len() {
+        let e = entry(data, at)?;
+        let entry = &data[e.name.0..e.name.1];
+        at = e.end;
+        let dir = Found::is_tree(e.mode);
         if let Some((p, pdir)) = prev
             && git_order(p, pdir, entry, dir) != Ordering::Less
         {
             return None;
         }
         if entry == name {
-            found = Found::Entry { mode, id };
+            found = Found::Entry {
+                mode: e.mode,
+                id: e.id,
+            };
             named += 1;
         }
         prev = Some((entry, dir));
@@ -102,11 +84,112 @@ fn scan(data: &[u8], name: &[u8], max: usize) -> Option<(Found, usize)> {
             break;
         }
     }
-    let read = data.len() - rest.len();
     if named > 1 {
         return None;
     }
-    Some((found, read))
+    Some((found, at))
+}
+
+/// One entry of a tree object's bytes, by where it lies in them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry {
+    /// The mode as written (octal digits).
+    pub mode: u32,
+    /// The name's bytes: `data[name.0..name.1]`.
+    pub name: (usize, usize),
+    pub id: [u8; ID],
+    /// The byte after the entry.
+    pub end: usize,
+}
+
+impl Entry {
+    /// The mode as libgit2 gives it (`git_tree_entry_filemode`): a directory, an
+    /// executable file when the owner may execute it, a submodule, a link, else a file.
+    pub(crate) fn filemode(&self) -> u32 {
+        let kind = self.mode & 0o170000;
+        if kind == 0o040000 {
+            0o040000
+        } else if self.mode & 0o100 != 0 {
+            0o100755
+        } else if kind == 0o160000 || kind == 0o120000 {
+            kind
+        } else {
+            0o100644
+        }
+    }
+}
+
+/// The entry starting at `data[at]`: octal digits (at most seven, at most `u16::MAX`), a
+/// blank, a name of at most `u16::MAX` bytes up to a NUL, and the id; `None` for anything
+/// else (libgit2 is left to read it).
+fn entry(data: &[u8], at: usize) -> Option<Entry> {
+    let rest = &data[at..];
+    let blank = memchr::memchr(b' ', rest)?;
+    let digits = &rest[..blank];
+    if digits.is_empty() || digits.len() > 7 || !digits.iter().all(|b| (b'0'..=b'7').contains(b)) {
+        return None;
+    }
+    let mode = digits
+        .iter()
+        .fold(0u32, |m, &d| m * 8 + u32::from(d - b'0'));
+    if mode > u32::from(u16::MAX) {
+        return None;
+    }
+    let start = at + blank + 1;
+    let nul = memchr::memchr(0, &data[start..])?;
+    if nul == 0 || nul > usize::from(u16::MAX) || data.len() - start < nul + 1 + ID {
+        return None;
+    }
+    let id: [u8; ID] = data[start + nul + 1..start + nul + 1 + ID]
+        .try_into()
+        .ok()?;
+    Some(Entry {
+        mode,
+        name: (start, start + nul),
+        id,
+        end: start + nul + 1 + ID,
+    })
+}
+
+/// Every entry of the tree whose object bytes are `data`, in order, when the whole tree is
+/// well-formed and strictly sorted with unique names and has at most `max` entries; `None`
+/// otherwise (the caller asks libgit2).
+pub(crate) fn entries(data: &[u8], max: usize) -> Option<Vec<Entry>> {
+    let mut out: Vec<Entry> = Vec::new();
+    let mut at = 0;
+    while at < data.len() {
+        let e = entry(data, at)?;
+        if let Some(p) = out.last() {
+            let (pn, en) = (&data[p.name.0..p.name.1], &data[e.name.0..e.name.1]);
+            if git_order(pn, Found::is_tree(p.mode), en, Found::is_tree(e.mode)) != Ordering::Less {
+                return None;
+            }
+        }
+        if out.len() >= max {
+            return None;
+        }
+        at = e.end;
+        out.push(e);
+    }
+    // Strictly sorted in git's order, a name is twice only as a file and a later directory
+    // (`a` sorts as itself, `a/` after it): between the two lie only names that extend it
+    // by a byte below `/`. Each directory looks back over those.
+    for (i, d) in out.iter().enumerate() {
+        if !Found::is_tree(d.mode) {
+            continue;
+        }
+        let name = &data[d.name.0..d.name.1];
+        for e in out[..i].iter().rev() {
+            let other = &data[e.name.0..e.name.1];
+            if other == name {
+                return None;
+            }
+            if !(other.starts_with(name) && other[name.len()] < b'/') {
+                break;
+            }
+        }
+    }
+    Some(out)
 }
 
 /// Git's order of tree entries: by bytes, a directory's name as if it ended in `/`.
@@ -187,6 +270,9 @@ mod tests {
             Just("040000".to_owned()),
             Just("644".to_owned()),
             Just("1006449".to_owned()),
+            Just("100654".to_owned()),
+            Just("120755".to_owned()),
+            Just("100664".to_owned()),
             Just("".to_owned()),
         ];
         prop::collection::vec((mode, "[ab.\\-]{0,3}", any::<u8>()), 0..7)
@@ -246,6 +332,52 @@ mod tests {
                     }
                 };
                 prop_assert_eq!(ours, theirs.unwrap());
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Whenever [`entries`] answers, libgit2 parses the tree to the same entries (name,
+        /// id, kind and mode as it gives them); a tree that is well-formed, sorted and of
+        /// unique names is always answered.
+        #[test]
+        fn listings_agree_with_libgit2(mut list in entries(), sort in any::<bool>()) {
+            if sort {
+                let dir = |m: &str| u32::from_str_radix(m, 8).is_ok_and(Found::is_tree);
+                list.sort_by(|a, b| git_order(a.1.as_bytes(), dir(&a.0), b.1.as_bytes(), dir(&b.0)));
+            }
+            let refs: Vec<(&str, &str, u8)> =
+                list.iter().map(|(m, n, i)| (m.as_str(), n.as_str(), *i)).collect();
+            let data = tree(&refs);
+            let well_formed = list.iter().all(|(m, n, _)| {
+                !n.is_empty() && !m.is_empty() && m.len() <= 7 && u32::from_str_radix(m, 8).is_ok()
+            });
+            let mut names: Vec<&str> = list.iter().map(|e| e.1.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let ours = super::entries(&data, 100);
+            if sort && well_formed && names.len() == list.len() {
+                prop_assert!(ours.is_some(), "a sorted tree of unique names is answered");
+            }
+            if let Some(ours) = ours {
+                let dir = tempfile::tempdir().unwrap();
+                let repo = git2::Repository::init_bare(dir.path()).unwrap();
+                let id = repo.odb().unwrap().write(git2::ObjectType::Tree, &data).unwrap();
+                let t = repo.find_tree(id);
+                prop_assert!(t.is_ok(), "libgit2 parses a tree entries read");
+                let theirs: Vec<_> = t
+                    .unwrap()
+                    .iter()
+                    .map(|e| (e.name_bytes().to_vec(), e.id().as_bytes().to_vec(), e.filemode() as u32,
+                        Found::is_tree(e.filemode_raw() as u32), e.kind() == Some(git2::ObjectType::Tree)))
+                    .collect();
+                let ours: Vec<_> = ours
+                    .iter()
+                    .map(|e| (data[e.name.0..e.name.1].to_vec(), e.id.to_vec(), e.filemode(),
+                        Found::is_tree(e.mode), Found::is_tree(e.mode)))
+                    .collect();
+                prop_assert_eq!(ours, theirs);
             }
         }
     }

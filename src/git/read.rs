@@ -7,6 +7,7 @@ use super::{Error, Locked, Oid, Repo, watchdog};
 use git2::{ErrorCode, ObjectType, Sort};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// A file that differs between two trees: its path and its blob on each side.
 pub(crate) type ChangedFile = (String, Option<Oid>, Option<Oid>);
@@ -46,10 +47,84 @@ impl Repo {
 /// parent's new side, read just before (libgit2 keeps only small trees itself).
 pub(crate) struct Trees<'a> {
     repo: &'a git2::Repository,
-    cache: RefCell<HashMap<git2::Oid, git2::Tree<'a>>>,
+    cache: RefCell<HashMap<git2::Oid, Rc<Listing<'a>>>>,
 }
 
+/// A directory as [`Trees::changed_files`] compares it.
+enum Listing<'a> {
+    /// Entries read from the tree object's bytes ([`super::rawtree::entries`]): a
+    /// well-formed tree, sorted, of unique names (every tree git writes).
+    Raw {
+        data: Box<[u8]>,
+        entries: Vec<super::rawtree::Entry>,
+    },
+    /// Any other tree, as libgit2 parses it.
+    Parsed(git2::Tree<'a>),
+}
+
+impl Listing<'_> {
+    /// The bytes and entries of a listing read from bytes (none for an absent side);
+    /// `None` for one libgit2 parsed.
+    fn raw(l: &Option<Rc<Self>>) -> Option<(&[u8], &[super::rawtree::Entry])> {
+        match l.as_deref() {
+            None => Some((&[], &[])),
+            Some(Listing::Raw { data, entries }) => Some((data, entries)),
+            Some(Listing::Parsed(_)) => None,
+        }
+    }
+}
+
+/// An entry as the comparison tells entries apart: its id, kind and mode as libgit2 gives
+/// them.
+type Parts = (git2::Oid, Option<ObjectType>, i32);
+
 impl<'a> Trees<'a> {
+    /// The listing of tree `id`, from the cache or read. A tree whose header says it is
+    /// larger than `MAX_FILES` entries of the longest names is never inflated; one the
+    /// bytes decline is parsed by libgit2 ([`super::bounded_tree`]), which refuses one of
+    /// more entries. `commit` names the commit in that error.
+    fn listing(&self, id: git2::Oid, commit: Oid) -> Result<Rc<Listing<'a>>, Error> {
+        if let Some(t) = self.cache.borrow().get(&id) {
+            return Ok(Rc::clone(t));
+        }
+        let max = crate::load::MAX_FILES;
+        let odb = self.repo.odb()?;
+        let (size, kind) = odb.read_header(id)?;
+        let raw = if kind == ObjectType::Tree
+            && size as u64 <= (max as u64).saturating_mul(super::MAX_TREE_ENTRY_BYTES)
+        {
+            let object = odb.read(id)?;
+            super::rawtree::entries(object.data(), max).map(|entries| Listing::Raw {
+                data: object.data().into(),
+                entries,
+            })
+        } else {
+            None
+        };
+        let listing = match raw {
+            Some(raw) => raw,
+            None => Listing::Parsed(self.parsed(id, commit)?),
+        };
+        let listing = Rc::new(listing);
+        let mut cache = self.cache.borrow_mut();
+        if cache.len() >= 64 {
+            cache.clear();
+        }
+        cache.insert(id, Rc::clone(&listing));
+        Ok(listing)
+    }
+
+    /// Tree `id` as libgit2 parses it; an error when it has more entries than a run reads
+    /// files.
+    fn parsed(&self, id: git2::Oid, commit: Oid) -> Result<git2::Tree<'a>, Error> {
+        let max = crate::load::MAX_FILES;
+        super::bounded_tree(self.repo, id, max)?.ok_or_else(|| {
+            Error(git2::Error::from_str(&format!(
+                "a directory of commit {commit} holds more than {max} entries; goalpost reads at most {max} files"
+            )))
+        })
+    }
+
     /// The goal files that differ between two commits' trees (`old` `None`: an empty tree):
     /// regular files named `*.yaml` or `*.yml` at or under one of `roots` (repository paths;
     /// "" is the whole tree), each with its blob on both sides (`None` where absent). Only
@@ -64,23 +139,7 @@ impl<'a> Trees<'a> {
     ) -> Result<Vec<ChangedFile>, Error> {
         watchdog::tick();
         let repo = self.repo;
-        let tree_of = |id: git2::Oid| -> Result<git2::Tree<'a>, Error> {
-            if let Some(t) = self.cache.borrow().get(&id) {
-                return Ok(t.clone());
-            }
-            let max = crate::load::MAX_FILES;
-            let t = super::bounded_tree(repo, id, max)?.ok_or_else(|| {
-                Error(git2::Error::from_str(&format!(
-                    "a directory of commit {new} holds more than {max} entries; goalpost reads at most {max} files"
-                )))
-            })?;
-            let mut cache = self.cache.borrow_mut();
-            if cache.len() >= 64 {
-                cache.clear();
-            }
-            cache.insert(id, t.clone());
-            Ok(t)
-        };
+        let commit = new;
         let old = match old {
             Some(c) => Some(repo.find_commit(c.0)?.tree_id()),
             None => None,
@@ -90,45 +149,24 @@ impl<'a> Trees<'a> {
         // (directory path, old tree, new tree) still to compare.
         let mut todo: Vec<(String, Option<git2::Oid>, Option<git2::Oid>)> =
             vec![(String::new(), old, Some(new))];
-        while let Some((dir, a, b)) = todo.pop() {
+        while let Some((dir, a_id, b_id)) = todo.pop() {
             watchdog::tick();
-            let a = a.map(tree_of).transpose()?;
-            let b = b.map(tree_of).transpose()?;
-            // Both listings in git's order (a directory sorts as if its name ended in `/`),
-            // walked side by side: no name is copied.
-            let mut xs = a.iter().flat_map(|t| t.iter()).peekable();
-            let mut ys = b.iter().flat_map(|t| t.iter()).peekable();
-            loop {
-                let order = match (xs.peek(), ys.peek()) {
-                    (None, None) => break,
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (Some(x), Some(y)) => git_order(x, y),
-                };
-                let (x, y) = match order {
-                    std::cmp::Ordering::Less => (xs.next(), None),
-                    std::cmp::Ordering::Greater => (None, ys.next()),
-                    std::cmp::Ordering::Equal => (xs.next(), ys.next()),
-                };
-                let parts = |e: &Option<git2::TreeEntry<'_>>| {
-                    e.as_ref().map(|e| (e.id(), e.kind(), e.filemode()))
-                };
-                let (px, py) = (parts(&x), parts(&y));
-                if px == py {
-                    continue;
-                }
-                let Some(name) = x.as_ref().or(y.as_ref()).and_then(|e| e.name().ok()) else {
-                    continue;
+            let a = a_id.map(|id| self.listing(id, commit)).transpose()?;
+            let b = b_id.map(|id| self.listing(id, commit)).transpose()?;
+            // An entry that differs between the two sides: a directory to compare, a goal
+            // file changed.
+            let mut differ = |name: &[u8], px: Option<Parts>, py: Option<Parts>| {
+                let Ok(name) = std::str::from_utf8(name) else {
+                    return;
                 };
                 let path = if dir.is_empty() {
                     name.to_owned()
                 } else {
                     format!("{dir}/{name}")
                 };
-                let tree = |e: Option<(git2::Oid, Option<ObjectType>, i32)>| {
-                    e.filter(|e| e.1 == Some(ObjectType::Tree)).map(|e| e.0)
-                };
-                let file = |e: Option<(git2::Oid, Option<ObjectType>, i32)>| {
+                let tree =
+                    |e: Option<Parts>| e.filter(|e| e.1 == Some(ObjectType::Tree)).map(|e| e.0);
+                let file = |e: Option<Parts>| {
                     e.filter(|e| {
                         e.1 == Some(ObjectType::Blob) && (e.2 == 0o100644 || e.2 == 0o100755)
                     })
@@ -144,7 +182,20 @@ impl<'a> Trees<'a> {
                 if goal && fa != fb {
                     out.push((path, fa, fb));
                 }
+            };
+            if let (Some(x), Some(y)) = (Listing::raw(&a), Listing::raw(&b)) {
+                raw_differences(x, y, &mut differ)?;
+                continue;
             }
+            // A side only libgit2 reads: both sides as libgit2 parses them.
+            let tree = |l: Option<Rc<Listing<'a>>>, id: Option<git2::Oid>| match (l.as_deref(), id)
+            {
+                (Some(Listing::Parsed(t)), _) => Ok(Some(t.clone())),
+                (_, Some(id)) => self.parsed(id, commit).map(Some),
+                (_, None) => Ok(None),
+            };
+            let (a, b) = (tree(a, a_id)?, tree(b, b_id)?);
+            parsed_differences(a.as_ref(), b.as_ref(), &mut differ);
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
@@ -335,6 +386,107 @@ fn related(path: &str, root: &str) -> bool {
     under(path, root) || root.strip_prefix(path).is_some_and(|r| r.starts_with('/'))
 }
 
+/// Calls `differ` with each entry that differs between two listings read from tree bytes
+/// (`(data, entries)`; both sorted in git's order, names unique), in that order: its name
+/// and its parts on each side (`None` where absent).
+fn raw_differences(
+    (xd, xs): (&[u8], &[super::rawtree::Entry]),
+    (yd, ys): (&[u8], &[super::rawtree::Entry]),
+    differ: &mut impl FnMut(&[u8], Option<Parts>, Option<Parts>),
+) -> Result<(), Error> {
+    use super::rawtree::Entry;
+    use std::cmp::Ordering;
+    let parts = |e: &Entry| -> Result<Parts, Error> {
+        let kind = match e.mode & 0o170000 {
+            0o160000 => ObjectType::Commit,
+            0o040000 => ObjectType::Tree,
+            _ => ObjectType::Blob,
+        };
+        Ok((
+            git2::Oid::from_bytes(&e.id)?,
+            Some(kind),
+            e.filemode() as i32,
+        ))
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < xs.len() || j < ys.len() {
+        let order = match (xs.get(i), ys.get(j)) {
+            (Some(x), Some(y)) => {
+                // The same bytes: the same entry.
+                if xd[x.name.0..x.end] == yd[y.name.0..y.end] && x.mode == y.mode {
+                    i += 1;
+                    j += 1;
+                    continue;
+                }
+                let (xn, yn) = (&xd[x.name.0..x.name.1], &yd[y.name.0..y.name.1]);
+                raw_order(xn, x.mode, yn, y.mode)
+            }
+            (Some(_), None) => Ordering::Less,
+            _ => Ordering::Greater,
+        };
+        let (x, y) = match order {
+            Ordering::Less => (xs.get(i).inspect(|_| i += 1), None),
+            Ordering::Greater => (None, ys.get(j).inspect(|_| j += 1)),
+            Ordering::Equal => (xs.get(i).inspect(|_| i += 1), ys.get(j).inspect(|_| j += 1)),
+        };
+        let px = x.map(parts).transpose()?;
+        let py = y.map(parts).transpose()?;
+        if px == py {
+            continue;
+        }
+        let n = match (x, y) {
+            (Some(x), _) => &xd[x.name.0..x.name.1],
+            (None, Some(y)) => &yd[y.name.0..y.name.1],
+            (None, None) => continue,
+        };
+        differ(n, px, py);
+    }
+    Ok(())
+}
+
+/// [`raw_differences`] for trees libgit2 parsed: both listings in git's order (a directory
+/// sorts as if its name ended in `/`), walked side by side; no name is copied.
+fn parsed_differences(
+    a: Option<&git2::Tree<'_>>,
+    b: Option<&git2::Tree<'_>>,
+    differ: &mut impl FnMut(&[u8], Option<Parts>, Option<Parts>),
+) {
+    let mut xs = a.iter().flat_map(|t| t.iter()).peekable();
+    let mut ys = b.iter().flat_map(|t| t.iter()).peekable();
+    loop {
+        let order = match (xs.peek(), ys.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) => git_order(x, y),
+        };
+        let (x, y) = match order {
+            std::cmp::Ordering::Less => (xs.next(), None),
+            std::cmp::Ordering::Greater => (None, ys.next()),
+            std::cmp::Ordering::Equal => (xs.next(), ys.next()),
+        };
+        let parts =
+            |e: &Option<git2::TreeEntry<'_>>| e.as_ref().map(|e| (e.id(), e.kind(), e.filemode()));
+        let (px, py) = (parts(&x), parts(&y));
+        if px == py {
+            continue;
+        }
+        if let Some(e) = x.as_ref().or(y.as_ref()) {
+            differ(e.name_bytes(), px, py);
+        }
+    }
+}
+
+/// [`git_order`] of two entries read from tree bytes, by name and mode.
+fn raw_order(x: &[u8], xmode: u32, y: &[u8], ymode: u32) -> std::cmp::Ordering {
+    let n = x.len().min(y.len());
+    let dir = |mode: u32| mode & 0o170000 == 0o040000;
+    x[..n].cmp(&y[..n]).then_with(|| {
+        let at = |s: &[u8], slash: bool| s.get(n).copied().or(slash.then_some(b'/'));
+        at(x, dir(xmode)).cmp(&at(y, dir(ymode)))
+    })
+}
+
 /// Git's order of tree entries: by name bytes, a directory's name read as if it ended in `/`.
 fn git_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
     let (x, xs) = (a.name_bytes(), a.kind() == Some(ObjectType::Tree));
@@ -345,3 +497,6 @@ fn git_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Orde
         at(x, xs).cmp(&at(y, ys))
     })
 }
+
+#[cfg(test)]
+mod tests;
