@@ -188,31 +188,58 @@ pub(crate) fn classify(line: &[u8], reference: &str) -> Line {
     classify_for(line, Some(reference))
 }
 
-/// Classifies one changed line of a log for every item: a one-line check-in of any ref is
-/// [`Line::Checkin`] (one without a ref, [`Line::Other`]).
-pub(crate) fn classify_any(line: &[u8]) -> Line {
-    classify_for(line, None)
+fn classify_for(line: &[u8], reference: Option<&str>) -> Line {
+    match shape(line, reference) {
+        Ok(flow) => checkin_line(flow_checkin(flow), reference),
+        Err(l) => l,
+    }
 }
 
-fn classify_for(line: &[u8], reference: Option<&str>) -> Line {
+/// Classifies changed lines of a log for every item: a one-line check-in of any ref is
+/// [`Line::Checkin`] (one without a ref, [`Line::Other`]). The check-ins among them are
+/// parsed together ([`flow_checkins`]).
+pub(crate) fn classify_all(lines: &[&[u8]]) -> Vec<Line> {
+    let shapes: Vec<Result<&str, Line>> = lines.iter().map(|l| shape(l, None)).collect();
+    let flows: Vec<&str> = shapes
+        .iter()
+        .filter_map(|s| s.as_ref().ok().copied())
+        .collect();
+    let mut parsed = flow_checkins(&flows).into_iter();
+    shapes
+        .into_iter()
+        .map(|s| match s {
+            Ok(_) => checkin_line(parsed.next().flatten(), None),
+            Err(l) => l,
+        })
+        .collect()
+}
+
+/// A changed line's flow mapping when it is a one-line check-in to parse (for `reference`,
+/// when it may be one of that ref); what the line is otherwise.
+fn shape<'l>(line: &'l [u8], reference: Option<&str>) -> Result<&'l str, Line> {
     let Ok(text) = std::str::from_utf8(line) else {
-        return Line::Unknown;
+        return Err(Line::Unknown);
     };
     let t = text.trim();
     if t.is_empty() || t.starts_with('#') {
-        return Line::Nothing;
+        return Err(Line::Nothing);
     }
     let Some(rest) = t.strip_prefix('-') else {
-        return Line::Unknown;
+        return Err(Line::Unknown);
     };
     let rest = rest.trim_start();
     if !one_flow_mapping(rest) {
-        return Line::Unknown;
+        return Err(Line::Unknown);
     }
     if reference.is_some_and(|r| !text.contains(r)) {
-        return Line::Other;
+        return Err(Line::Other);
     }
-    match flow_checkin(rest) {
+    Ok(rest)
+}
+
+/// What a one-line check-in line is, from its parse.
+fn checkin_line(c: Option<RawCheckin>, reference: Option<&str>) -> Line {
+    match c {
         None => Line::Unknown,
         Some(c) => {
             if c.reference()
@@ -226,14 +253,46 @@ fn classify_for(line: &[u8], reference: Option<&str>) -> Line {
     }
 }
 
-/// Whether `s` is written as one flow mapping on its line: `{`, then a last `}` followed by
-/// nothing or a comment.
 pub(crate) fn one_flow_mapping(s: &str) -> bool {
     s.starts_with('{')
         && s.rfind('}').is_some_and(|i| {
             let after = s[i + 1..].trim();
             after.is_empty() || (after.starts_with('#') && s[i + 1..].starts_with([' ', '\t']))
         })
+}
+
+/// [`flow_checkin`] of each of `flows` (one-line flow mappings, [`one_flow_mapping`]), as one
+/// parse of a log holding them all when it reads without a problem and each entry lies on
+/// its own line (then each line was read as it is read alone: from the same state, the same
+/// bytes, to the same end); one by one otherwise.
+pub(crate) fn flow_checkins(flows: &[&str]) -> Vec<Option<RawCheckin>> {
+    match batch(flows) {
+        Some(list) => list.into_iter().map(Some).collect(),
+        None => flows.iter().map(|f| flow_checkin(f)).collect(),
+    }
+}
+
+/// The one parse of [`flow_checkins`]; `None` when it is not to be trusted line by line.
+fn batch(flows: &[&str]) -> Option<Vec<RawCheckin>> {
+    if flows.len() < 2 {
+        return None;
+    }
+    let mut doc = String::from("checkins:\n");
+    let mut at = Vec::with_capacity(flows.len());
+    for flow in flows {
+        doc.push_str("  - ");
+        at.push((doc.len(), doc.len() + flow.len()));
+        doc.push_str(flow);
+        doc.push('\n');
+    }
+    let (raw, diags) = crate::load::parse_file(0, &doc);
+    let list = raw?.checkins.take()?;
+    let own_lines = list.len() == flows.len()
+        && list.iter().zip(&at).all(|(c, &(start, end))| {
+            let (s, n) = (c.span.start as usize, c.span.len as usize);
+            s == start && s + n <= end
+        });
+    (diags.is_empty() && own_lines).then_some(list)
 }
 
 /// One flow mapping (`{ date: …, value: … }`), parsed as the single entry of a log with the
@@ -377,6 +436,41 @@ mod tests {
         ));
     }
 
+    /// A check-in as the history compares it: everything but where it was read.
+    fn unplaced(c: &Option<RawCheckin>) -> String {
+        let text = format!("{c:?}");
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("Span {") {
+            out.push_str(&rest[..i]);
+            rest = &rest[i..];
+            rest = &rest[rest.find('}').map_or(rest.len(), |j| j + 1)..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn clean_lines_are_read_in_one_parse() {
+        let flows = [
+            "{ date: 2026-01-02, value: 3 }",
+            "{ ref: t/k, date: 2026-01-03, value: 4, note: \"it's {fine}\" }  # ok",
+            "{ date: 2026-01-04, done: true, confidence: 0.5 }",
+        ];
+        let list = batch(&flows).expect("one parse");
+        let alone: Vec<String> = flows.iter().map(|f| unplaced(&flow_checkin(f))).collect();
+        let batched: Vec<String> = list.into_iter().map(|c| unplaced(&Some(c))).collect();
+        assert_eq!(batched, alone);
+        // A quote left open runs into the next line: read one by one.
+        assert!(
+            batch(&[
+                "{ date: 2026-01-02, note: '}",
+                "{ date: 2026-01-03, note: '}"
+            ])
+            .is_none()
+        );
+    }
+
     proptest::proptest! {
         /// The lines found with `memchr` are `split_inclusive`'s at line feeds.
         #[test]
@@ -384,6 +478,50 @@ mod tests {
             let bytes = text.as_bytes();
             let want: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
             proptest::prop_assert_eq!(LinesInclusive(bytes).collect::<Vec<_>>(), want);
+        }
+    }
+
+    /// A piece of a one-line flow mapping: fields as written, quotes and braces left open.
+    fn field() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "date: 2026-01-02",
+            "date: 2026-01-03",
+            "value: 3",
+            "value: '4'",
+            "note: \"a}\"",
+            "note: 'it''s'",
+            "note: '}",
+            "note: \"",
+            "note: [1, 2",
+            "note: { a: 1 }",
+            "ref: t/k",
+            "done: true",
+            "confidence: 0.7",
+            "x: 1",
+            "by: ann",
+            "date: 2026-01-02 }, { date: 2026-01-03",
+        ])
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Lines read in one parse read as each does alone, whatever they hold.
+        #[test]
+        fn lines_read_together_read_as_alone(
+            lines in proptest::collection::vec(
+                (proptest::collection::vec(field(), 0..4), proptest::sample::select(vec!["", "  # c", " }", "'"])),
+                0..6,
+            ),
+        ) {
+            let texts: Vec<String> = lines
+                .iter()
+                .map(|(fields, tail)| format!("{{ {} }}{tail}", fields.join(", ")))
+                .filter(|t| one_flow_mapping(t))
+                .collect();
+            let flows: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let together: Vec<String> = flow_checkins(&flows).iter().map(unplaced).collect();
+            let alone: Vec<String> = flows.iter().map(|f| unplaced(&flow_checkin(f))).collect();
+            proptest::prop_assert_eq!(together, alone);
         }
     }
 }

@@ -97,8 +97,10 @@ pub(crate) struct Move {
 /// What the walk found.
 #[derive(Debug, Default)]
 pub(crate) struct History {
-    /// Each check-in committed: the earliest author date of a commit that added it.
-    committed: HashMap<Identity, Date>,
+    /// Each check-in committed: the earliest author date of a commit that added it. Each
+    /// commit's additions are pushed during the walk; [`read`] sorts them at its end and
+    /// keeps the earliest of each.
+    committed: Vec<(Identity, Date)>,
     /// Every in-place edit of a metric key result's plan, in walk order.
     pub moves: Vec<Move>,
     refs: Names,
@@ -109,7 +111,11 @@ impl History {
     /// observing `obs`; `None` when no commit holds it.
     pub(crate) fn committed(&self, reference: &str, date: Date, obs: ObsKey) -> Option<Date> {
         let r = self.refs.get(reference)?;
-        self.committed.get(&(r, date, obs)).copied()
+        let i = self.committed.partition_point(|c| c.0 < (r, date, obs));
+        self.committed
+            .get(i)
+            .filter(|c| c.0 == (r, date, obs))
+            .map(|c| c.1)
     }
 }
 
@@ -212,6 +218,9 @@ pub(crate) fn read(
     for (step, changes) in steps.iter().zip(changes) {
         walk.commit(step, changes.into_iter().flatten().collect(), roots)?;
     }
+    // Each check-in once, with its earliest date.
+    walk.out.committed.sort_unstable();
+    walk.out.committed.dedup_by_key(|c| c.0);
     Ok(walk.out)
 }
 
@@ -276,6 +285,29 @@ fn merged(a: &[Identity], b: &[Identity]) -> Vec<Identity> {
     out.extend_from_slice(&b[j..]);
     out.dedup();
     out
+}
+
+/// `a` and `b` (both sorted, each without repeats) as one sorted list; `None` when they
+/// share a check-in.
+fn disjoint_union(a: &[Identity], b: &[Identity]) -> Option<Vec<Identity>> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => return None,
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    Some(out)
 }
 
 /// Adds to `out` what is in `a` and not in `b` (both sorted).
@@ -390,11 +422,7 @@ impl Walk<'_> {
             if held {
                 continue;
             }
-            self.out
-                .committed
-                .entry(x)
-                .and_modify(|d| *d = (*d).min(date))
-                .or_insert(date);
+            self.out.committed.push((x, date));
         }
         // A merge moved a plan only where every parent had it otherwise.
         for (other, _) in &others {
@@ -563,8 +591,8 @@ impl Walk<'_> {
         let (gone, came) = lines::changed_lines(&a, &b);
         let mut found: (Vec<Identity>, Vec<Identity>) = (Vec::new(), Vec::new());
         for (list, into) in [(gone, &mut found.0), (came, &mut found.1)] {
-            for l in list {
-                match lines::classify_any(l) {
+            for l in lines::classify_all(&list) {
+                match l {
                     Line::Nothing => {}
                     Line::Checkin(c) => {
                         let Some(r) = c.reference() else {
@@ -590,14 +618,12 @@ impl Walk<'_> {
         if found.0.windows(2).any(|w| w[0] == w[1]) || found.1.windows(2).any(|w| w[0] == w[1]) {
             return Ok(None);
         }
-        let mut checkins: Vec<Identity> = Vec::with_capacity(before.checkins.len() + found.1.len());
-        difference(&before.checkins, &found.0, &mut checkins);
-        checkins.extend(found.1.iter().copied());
-        checkins.sort_unstable();
-        if checkins.windows(2).any(|w| w[0] == w[1]) {
+        let mut kept: Vec<Identity> = Vec::with_capacity(before.checkins.len());
+        difference(&before.checkins, &found.0, &mut kept);
+        let Some(checkins) = disjoint_union(&kept, &found.1) else {
             // A check-in added that the file held already: a parse says what the file holds.
             return Ok(None);
-        }
+        };
         removed.extend(found.0);
         added.extend(found.1);
         Ok(Some(Facts {
@@ -633,6 +659,9 @@ impl Walk<'_> {
         };
         let mut found: Vec<Identity> = Vec::new();
         let mut grown: Vec<(usize, usize)> = Vec::new();
+        // Each inserted line's flow mapping and the item it is appended to, then all of
+        // them parsed together.
+        let mut flows: Vec<(&str, u32)> = Vec::new();
         for (at, lines) in &inserts {
             let Ok(i) = before.tails.binary_search_by_key(at, |t| t.at) else {
                 return Ok(None);
@@ -654,19 +683,23 @@ impl Walk<'_> {
                 if !lines::one_flow_mapping(flow) {
                     return Ok(None);
                 }
-                let Some(c) = lines::flow_checkin(flow) else {
-                    return Ok(None);
-                };
-                if c.reference().is_some() {
-                    return Ok(None);
-                }
-                match identity(tail.reference, &c) {
-                    Some(x) => found.push(x),
-                    None if c.correction().is_some() => {}
-                    None => return Ok(None),
-                }
+                flows.push((flow, tail.reference));
             }
             grown.push((*at, lines.iter().map(|l| l.len()).sum()));
+        }
+        let texts: Vec<&str> = flows.iter().map(|f| f.0).collect();
+        for (c, (_, reference)) in lines::flow_checkins(&texts).into_iter().zip(&flows) {
+            let Some(c) = c else {
+                return Ok(None);
+            };
+            if c.reference().is_some() {
+                return Ok(None);
+            }
+            match identity(*reference, &c) {
+                Some(x) => found.push(x),
+                None if c.correction().is_some() => {}
+                None => return Ok(None),
+            }
         }
         found.sort_unstable();
         let checkins = merged(&before.checkins, &found);
@@ -870,6 +903,25 @@ mod tests {
             want.sort_unstable();
             want.dedup();
             proptest::prop_assert_eq!(merged(&a, &b), want);
+        }
+
+        /// Two sorted lists without repeats as one sorted list, or `None` when they share
+        /// a check-in: what sorting them together and looking for neighbours says.
+        #[test]
+        fn a_disjoint_union_is_the_sorted_concatenation(
+            a in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
+            b in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
+        ) {
+            let id = |(r, d, v): (u32, i32, u64)| -> Identity {
+                let date = Date::from_ymd(2026, 1, 1).expect("a date").add_days(i64::from(d));
+                (r, date, ObsKey::Value(v))
+            };
+            let a: Vec<Identity> = a.into_iter().map(id).collect();
+            let b: Vec<Identity> = b.into_iter().map(id).collect();
+            let mut want: Vec<Identity> = a.iter().chain(&b).copied().collect();
+            want.sort_unstable();
+            let want = (!want.windows(2).any(|w| w[0] == w[1])).then_some(want);
+            proptest::prop_assert_eq!(disjoint_union(&a, &b), want);
         }
     }
 }
