@@ -350,7 +350,7 @@ impl Walk<'_> {
                 after
             }
         };
-        let (came, gone) = self.set_cache(pid, *new, after);
+        let (came, gone) = self.set_cache(pid, *new, after, Some((&before, &added, &removed)));
         Ok(Change {
             path: pid,
             blob: *new,
@@ -472,12 +472,16 @@ impl Walk<'_> {
     }
 
     /// Remembers a path's version for the file pass (`None`: the file is gone): the
-    /// check-ins it has that the version before did not, and those it lost.
+    /// check-ins it has that the version before did not, and those it lost. `read` is what
+    /// was found against the version `before` (what it added and removed, each possibly
+    /// more than what changed): when that is the version remembered, those lists are
+    /// checked against both versions instead of comparing the two whole.
     fn set_cache(
         &mut self,
         path: u32,
         blob: Option<Oid>,
         facts: Rc<Facts>,
+        read: Option<(&Rc<Facts>, &[Identity], &[Identity])>,
     ) -> (Vec<Identity>, Vec<Identity>) {
         let old = match blob {
             Some(b) => self.facts.insert(path, (b, Rc::clone(&facts))),
@@ -486,8 +490,27 @@ impl Walk<'_> {
         let old = old.map(|o| o.1).unwrap_or_default();
         let new = if blob.is_some() { facts } else { Rc::default() };
         let (mut gone, mut came) = (Vec::new(), Vec::new());
-        difference(&old.checkins, &new.checkins, &mut gone);
-        difference(&new.checkins, &old.checkins, &mut came);
+        match read {
+            Some((before, added, removed)) if Rc::ptr_eq(before, &old) => {
+                let has = |f: &Facts, x: &Identity| f.checkins.binary_search(x).is_ok();
+                came.extend(added.iter().filter(|x| !has(&old, x) && has(&new, x)));
+                gone.extend(removed.iter().filter(|x| has(&old, x) && !has(&new, x)));
+                came.sort_unstable();
+                came.dedup();
+                gone.sort_unstable();
+                gone.dedup();
+                if cfg!(debug_assertions) {
+                    let (mut g, mut c) = (Vec::new(), Vec::new());
+                    difference(&old.checkins, &new.checkins, &mut g);
+                    difference(&new.checkins, &old.checkins, &mut c);
+                    assert_eq!((&came, &gone), (&c, &g), "what a version added and lost");
+                }
+            }
+            _ => {
+                difference(&old.checkins, &new.checkins, &mut gone);
+                difference(&new.checkins, &old.checkins, &mut came);
+            }
+        }
         (came, gone)
     }
 
@@ -635,9 +658,10 @@ impl Walk<'_> {
         }))
     }
 
-    /// A definition file's new version when it only appends one-line check-ins after the
-    /// last inline check-in of some items (the weekly check-in commit): the old version's
-    /// facts plus those check-ins, without a parse. `None` for anything else.
+    /// A definition file's new version when it only inserts one-line check-ins among or
+    /// after the inline check-ins of some items (the weekly check-in commit, and one that
+    /// catches up on a week missed): the old version's facts plus those check-ins, without
+    /// a parse ([`inserted`]). `None` for anything else.
     fn appended(
         &mut self,
         before: &Facts,
@@ -650,73 +674,10 @@ impl Walk<'_> {
         let Some(b) = self.blob(new)? else {
             return Ok(None);
         };
-        const BOM: &[u8] = b"\xEF\xBB\xBF";
-        if a.starts_with(BOM) || b.starts_with(BOM) || std::str::from_utf8(&b).is_err() {
-            return Ok(None);
-        }
-        let Some(inserts) = lines::insertions(&a, &b) else {
+        let Some((found, tails)) = inserted(&before.tails, &a, &b) else {
             return Ok(None);
         };
-        let mut found: Vec<Identity> = Vec::new();
-        let mut grown: Vec<(usize, usize)> = Vec::new();
-        // Each inserted line's flow mapping and the item it is appended to, then all of
-        // them parsed together.
-        let mut flows: Vec<(&str, u32)> = Vec::new();
-        for (at, lines) in &inserts {
-            let Ok(i) = before.tails.binary_search_by_key(at, |t| t.at) else {
-                return Ok(None);
-            };
-            let tail = before.tails[i];
-            for line in lines {
-                let Ok(text) = std::str::from_utf8(line) else {
-                    return Ok(None);
-                };
-                let text = text.trim_end_matches(['\n', '\r']);
-                let body = text.trim_start_matches(' ');
-                if text.len() - body.len() != tail.indent {
-                    return Ok(None);
-                }
-                let Some(flow) = body.strip_prefix("- ") else {
-                    return Ok(None);
-                };
-                let flow = flow.trim();
-                if !lines::one_flow_mapping(flow) {
-                    return Ok(None);
-                }
-                flows.push((flow, tail.reference));
-            }
-            grown.push((*at, lines.iter().map(|l| l.len()).sum()));
-        }
-        let texts: Vec<&str> = flows.iter().map(|f| f.0).collect();
-        for (c, (_, reference)) in lines::flow_checkins(&texts).into_iter().zip(&flows) {
-            let Some(c) = c else {
-                return Ok(None);
-            };
-            if c.reference().is_some() {
-                return Ok(None);
-            }
-            match identity(*reference, &c) {
-                Some(x) => found.push(x),
-                None if c.correction().is_some() => {}
-                None => return Ok(None),
-            }
-        }
-        found.sort_unstable();
         let checkins = merged(&before.checkins, &found);
-        // Each tail moves by what was inserted at or before it.
-        let tails = before
-            .tails
-            .iter()
-            .map(|t| Tail {
-                at: t.at
-                    + grown
-                        .iter()
-                        .filter(|g| g.0 <= t.at)
-                        .map(|g| g.1)
-                        .sum::<usize>(),
-                ..*t
-            })
-            .collect();
         added.extend(found);
         Ok(Some(Facts {
             checkins,
@@ -756,115 +717,235 @@ impl Walk<'_> {
         let mut f = match crate::load::decode(&bytes, 0) {
             Err(_) => Facts::default(),
             Ok(text) => match crate::load::parse_file(0, &text).0 {
-                Some(raw) => self.facts(&raw, &text),
+                Some(raw) => file_facts(&mut self.out.refs, &mut self.keys, &raw, &text),
                 None => Facts::default(),
             },
         };
         f.bytes = Some(Rc::new(bytes));
         Ok(Rc::new(f))
     }
+}
 
-    fn facts(&mut self, raw: &RawFile, text: &str) -> Facts {
-        let mut f = Facts {
-            log_only: raw.objectives.is_none() && raw.kpis.is_none(),
-            ..Facts::default()
-        };
-        let refs = &mut self.out.refs;
-        for c in raw.checkins.iter().flatten() {
-            if let Some(r) = c.reference()
-                && let Some(i) = identity(refs.intern(&r.value), c)
-            {
-                f.checkins.push(i);
-            }
+/// The facts of one version of a goal file from its parse (`refs` and `keys` intern its
+/// refs and key-result keys).
+fn file_facts(refs: &mut Names, keys: &mut Names, raw: &RawFile, text: &str) -> Facts {
+    let mut f = Facts {
+        log_only: raw.objectives.is_none() && raw.kpis.is_none(),
+        ..Facts::default()
+    };
+    for c in raw.checkins.iter().flatten() {
+        if let Some(r) = c.reference()
+            && let Some(i) = identity(refs.intern(&r.value), c)
+        {
+            f.checkins.push(i);
         }
-        let team = raw.team.as_ref().map(|t| t.value.as_str());
-        let period = raw.period.as_ref().map(|p| p.value.as_str());
-        if let Some(team) = team {
-            for k in raw.kpis.iter().flatten() {
-                let Some(id) = &k.id else { continue };
-                let r = refs.intern(&format!("{team}/{}", id.value));
-                for c in k.checkins.iter().flatten() {
-                    f.checkins.extend(identity(r, c));
-                }
-                f.tails.extend(tail(text, k.checkins.as_deref(), r));
+    }
+    let team = raw.team.as_ref().map(|t| t.value.as_str());
+    let period = raw.period.as_ref().map(|p| p.value.as_str());
+    if let Some(team) = team {
+        for k in raw.kpis.iter().flatten() {
+            let Some(id) = &k.id else { continue };
+            let r = refs.intern(&format!("{team}/{}", id.value));
+            for c in k.checkins.iter().flatten() {
+                f.checkins.extend(identity(r, c));
             }
-            for o in raw.objectives.iter().flatten() {
-                let Some(oid) = &o.id else { continue };
-                for kr in o.key_results.iter().flatten() {
-                    let Some(kid) = &kr.id else { continue };
-                    if kr.checkins.as_ref().is_some_and(|c| !c.is_empty()) {
-                        let r = refs.intern(&format!("{team}/{}/{}", oid.value, kid.value));
-                        for c in kr.checkins.iter().flatten() {
-                            f.checkins.extend(identity(r, c));
-                        }
-                        f.tails.extend(tail(text, kr.checkins.as_deref(), r));
+            anchors(text, k.checkins.as_deref(), r, &mut f.tails);
+        }
+        for o in raw.objectives.iter().flatten() {
+            let Some(oid) = &o.id else { continue };
+            for kr in o.key_results.iter().flatten() {
+                let Some(kid) = &kr.id else { continue };
+                if kr.checkins.as_ref().is_some_and(|c| !c.is_empty()) {
+                    let r = refs.intern(&format!("{team}/{}/{}", oid.value, kid.value));
+                    for c in kr.checkins.iter().flatten() {
+                        f.checkins.extend(identity(r, c));
                     }
-                    if let (Some(period), Some(s), Some(t)) = (period, &kr.start, &kr.target) {
-                        let revisions = kr
-                            .revisions
-                            .iter()
-                            .flatten()
-                            .filter_map(|r| {
-                                Some(Revision {
-                                    date: Date::parse(r.date.as_ref()?.value.as_str())?,
-                                    target: r.target.as_ref().map(|v| v.value),
-                                    start: r.start.as_ref().map(|v| v.value),
-                                    reason: String::new(),
-                                    span: Span::default(),
-                                })
+                    anchors(text, kr.checkins.as_deref(), r, &mut f.tails);
+                }
+                if let (Some(period), Some(s), Some(t)) = (period, &kr.start, &kr.target) {
+                    let revisions = kr
+                        .revisions
+                        .iter()
+                        .flatten()
+                        .filter_map(|r| {
+                            Some(Revision {
+                                date: Date::parse(r.date.as_ref()?.value.as_str())?,
+                                target: r.target.as_ref().map(|v| v.value),
+                                start: r.start.as_ref().map(|v| v.value),
+                                reason: String::new(),
+                                span: Span::default(),
                             })
-                            .collect();
-                        let key = self
-                            .keys
-                            .intern(&format!("{team}\0{period}\0{}\0{}", oid.value, kid.value));
-                        f.plans.push((
-                            key,
-                            Plan {
-                                written: (s.value, t.value),
-                                revisions,
-                            },
-                        ));
-                    }
+                        })
+                        .collect();
+                    let key =
+                        keys.intern(&format!("{team}\0{period}\0{}\0{}", oid.value, kid.value));
+                    f.plans.push((
+                        key,
+                        Plan {
+                            written: (s.value, t.value),
+                            revisions,
+                        },
+                    ));
                 }
             }
         }
-        f.checkins.sort_unstable();
-        f.checkins.dedup();
-        f.plans.sort_by_key(|p| p.0);
-        f.tails.sort_by_key(|t| t.at);
-        // Two items ending at one place cannot both be appended to: neither is.
-        let ats: Vec<usize> = f.tails.iter().map(|t| t.at).collect();
-        f.tails
-            .retain(|t| ats.iter().filter(|a| **a == t.at).count() == 1);
-        // Two key results of one key in a file (an error there): keep the first, like a
-        // lookup would.
-        f.plans.dedup_by_key(|p| p.0);
-        f
+    }
+    f.checkins.sort_unstable();
+    f.checkins.dedup();
+    f.plans.sort_by_key(|p| p.0);
+    f.tails = unique_places(std::mem::take(&mut f.tails));
+    // Two key results of one key in a file (an error there): keep the first, like a
+    // lookup would.
+    f.plans.dedup_by_key(|p| p.0);
+    f
+}
+
+/// Where one-line check-ins can be inserted among one item's inline check-ins (`reference`):
+/// before each one written alone on its line as a block sequence entry
+/// (`  - { date: …, value: … }`), and after the last one when it is written so and a line
+/// break follows. Lines inserted there, at that indent, are entries of the same sequence.
+fn anchors(text: &str, checkins: Option<&[RawCheckin]>, reference: u32, out: &mut Vec<Tail>) {
+    let Some(list) = checkins else {
+        return;
+    };
+    for (i, c) in list.iter().enumerate() {
+        let Some((line_start, line_end, indent)) = one_line(text, c) else {
+            continue;
+        };
+        out.push(Tail {
+            at: line_start,
+            reference,
+            indent,
+        });
+        if i + 1 == list.len()
+            && let Some(end) = line_end
+        {
+            out.push(Tail {
+                at: end + 1,
+                reference,
+                indent,
+            });
+        }
     }
 }
 
-/// Where one item's inline check-ins end, when the last one is a one-line flow mapping in a
-/// block sequence (`  - { date: …, value: … }`) followed by a line break.
-fn tail(text: &str, checkins: Option<&[RawCheckin]>, reference: u32) -> Option<Tail> {
-    let last = checkins?.last()?;
-    let start = last.span.start as usize;
-    let end = start + last.span.len as usize;
+/// The line of a check-in written alone on it as a block sequence entry (spaces, `- `, the
+/// check-in's flow mapping, then nothing or a comment): where it starts, its line break
+/// (`None` at the end of the text) and its indent.
+fn one_line(text: &str, c: &RawCheckin) -> Option<(usize, Option<usize>, usize)> {
+    let start = c.span.start as usize;
+    let end = start + c.span.len as usize;
     let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
-    let line_end = start + text.get(start..)?.find('\n')?;
-    if end > line_end {
+    let line_end = text.get(start..)?.find('\n').map(|i| start + i);
+    if end > line_end.unwrap_or(text.len()) {
         return None;
     }
-    let line = text.get(line_start..line_end)?.trim_end_matches('\r');
+    let line = text
+        .get(line_start..line_end.unwrap_or(text.len()))?
+        .trim_end_matches('\r');
     let body = line.trim_start_matches(' ');
-    let flow = body.strip_prefix("- ")?.trim();
-    if !lines::one_flow_mapping(flow) {
+    let indent = line.len() - body.len();
+    let entry = body.strip_prefix("- ")?;
+    let flow = entry.trim_start_matches(' ');
+    // The entry is this check-in: its mapping starts where the check-in does.
+    if line_start + indent + 2 + (entry.len() - flow.len()) != start {
         return None;
     }
-    Some(Tail {
-        at: line_end + 1,
-        reference,
-        indent: line.len() - body.len(),
-    })
+    lines::one_flow_mapping(flow.trim_end()).then_some((line_start, line_end, indent))
+}
+
+/// Places sorted, those two items share left out (neither can be inserted at).
+fn unique_places(mut tails: Vec<Tail>) -> Vec<Tail> {
+    tails.sort_by_key(|t| t.at);
+    let mut out: Vec<Tail> = Vec::with_capacity(tails.len());
+    let mut i = 0;
+    while i < tails.len() {
+        let j = i + tails[i..]
+            .iter()
+            .take_while(|t| t.at == tails[i].at)
+            .count();
+        if j == i + 1 {
+            out.push(tails[i]);
+        }
+        i = j;
+    }
+    out
+}
+
+/// What `b` is when it is `a` with lines inserted only at `tails` (anchors of `a`, sorted,
+/// each place once), each a one-line check-in entry at its anchor's indent without a ref:
+/// the check-ins those lines hold (of their anchors' items) and the anchors of `b` (those
+/// of `a` moved, and one before each inserted line). `None` for anything else.
+fn inserted(tails: &[Tail], a: &[u8], b: &[u8]) -> Option<(Vec<Identity>, Vec<Tail>)> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if a.starts_with(BOM) || b.starts_with(BOM) || std::str::from_utf8(b).is_err() {
+        return None;
+    }
+    let inserts = lines::insertions(a, b)?;
+    // Each inserted line's flow mapping and the item it is inserted for, then all of them
+    // parsed together.
+    let mut flows: Vec<(&str, u32)> = Vec::new();
+    let mut grown: Vec<(usize, usize)> = Vec::with_capacity(inserts.len());
+    let mut new_anchors: Vec<Tail> = Vec::new();
+    let mut shift = 0;
+    for (at, lines) in &inserts {
+        if grown.last().is_some_and(|g| g.0 >= *at) {
+            return None;
+        }
+        let tail = tails[tails.binary_search_by_key(at, |t| t.at).ok()?];
+        let mut pos = at + shift;
+        for line in lines {
+            let text = std::str::from_utf8(line).ok()?;
+            let text = text.strip_suffix('\n')?.trim_end_matches('\r');
+            let body = text.trim_start_matches(' ');
+            if text.len() - body.len() != tail.indent {
+                return None;
+            }
+            let flow = body.strip_prefix("- ")?.trim();
+            if !lines::one_flow_mapping(flow) {
+                return None;
+            }
+            flows.push((flow, tail.reference));
+            new_anchors.push(Tail { at: pos, ..tail });
+            pos += line.len();
+        }
+        let size: usize = lines.iter().map(|l| l.len()).sum();
+        grown.push((*at, size));
+        shift += size;
+    }
+    let mut found: Vec<Identity> = Vec::with_capacity(flows.len());
+    let texts: Vec<&str> = flows.iter().map(|f| f.0).collect();
+    for (c, (_, reference)) in lines::flow_checkins(&texts).into_iter().zip(&flows) {
+        let c = c?;
+        if c.reference().is_some() {
+            return None;
+        }
+        match identity(*reference, &c) {
+            Some(x) => found.push(x),
+            None if c.correction().is_some() => {}
+            None => return None,
+        }
+    }
+    found.sort_unstable();
+    // Each anchor of `a` moves by what was inserted at or before it; those of the inserted
+    // lines fall between (an insertion's lines start at or after the anchors before it moved,
+    // and end before its own anchor moved).
+    let mut out: Vec<Tail> = Vec::with_capacity(tails.len() + new_anchors.len());
+    let mut fresh = new_anchors.into_iter().peekable();
+    let (mut g, mut moved) = (0, 0);
+    for t in tails {
+        while g < grown.len() && grown[g].0 <= t.at {
+            moved += grown[g].1;
+            g += 1;
+        }
+        let at = t.at + moved;
+        while let Some(n) = fresh.next_if(|n| n.at < at) {
+            out.push(n);
+        }
+        out.push(Tail { at, ..*t });
+    }
+    out.extend(fresh);
+    Some((found, out))
 }
 
 fn identity(reference: u32, c: &RawCheckin) -> Option<Identity> {
@@ -882,46 +963,4 @@ fn identity(reference: u32, c: &RawCheckin) -> Option<Identity> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    proptest::proptest! {
-        /// Two sorted lists merged are the two together, sorted, each check-in once.
-        #[test]
-        fn merged_lists_are_the_sorted_union(
-            a in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
-            b in proptest::collection::vec((0u32..4, 0i32..6, 0u64..3), 0..12),
-        ) {
-            let id = |(r, d, v): (u32, i32, u64)| -> Identity {
-                let date = Date::from_ymd(2026, 1, 1).expect("a date").add_days(i64::from(d));
-                (r, date, ObsKey::Value(v))
-            };
-            let a: Vec<Identity> = a.into_iter().map(id).collect();
-            let mut b: Vec<Identity> = b.into_iter().map(id).collect();
-            b.sort_unstable();
-            let mut want: Vec<Identity> = a.iter().chain(&b).copied().collect();
-            want.sort_unstable();
-            want.dedup();
-            proptest::prop_assert_eq!(merged(&a, &b), want);
-        }
-
-        /// Two sorted lists without repeats as one sorted list, or `None` when they share
-        /// a check-in: what sorting them together and looking for neighbours says.
-        #[test]
-        fn a_disjoint_union_is_the_sorted_concatenation(
-            a in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
-            b in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
-        ) {
-            let id = |(r, d, v): (u32, i32, u64)| -> Identity {
-                let date = Date::from_ymd(2026, 1, 1).expect("a date").add_days(i64::from(d));
-                (r, date, ObsKey::Value(v))
-            };
-            let a: Vec<Identity> = a.into_iter().map(id).collect();
-            let b: Vec<Identity> = b.into_iter().map(id).collect();
-            let mut want: Vec<Identity> = a.iter().chain(&b).copied().collect();
-            want.sort_unstable();
-            let want = (!want.windows(2).any(|w| w[0] == w[1])).then_some(want);
-            proptest::prop_assert_eq!(disjoint_union(&a, &b), want);
-        }
-    }
-}
+mod tests;

@@ -1,0 +1,218 @@
+use super::*;
+
+proptest::proptest! {
+    /// Two sorted lists merged are the two together, sorted, each check-in once.
+    #[test]
+    fn merged_lists_are_the_sorted_union(
+        a in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
+        b in proptest::collection::vec((0u32..4, 0i32..6, 0u64..3), 0..12),
+    ) {
+        let id = |(r, d, v): (u32, i32, u64)| -> Identity {
+            let date = Date::from_ymd(2026, 1, 1).expect("a date").add_days(i64::from(d));
+            (r, date, ObsKey::Value(v))
+        };
+        let a: Vec<Identity> = a.into_iter().map(id).collect();
+        let mut b: Vec<Identity> = b.into_iter().map(id).collect();
+        b.sort_unstable();
+        let mut want: Vec<Identity> = a.iter().chain(&b).copied().collect();
+        want.sort_unstable();
+        want.dedup();
+        proptest::prop_assert_eq!(merged(&a, &b), want);
+    }
+
+    /// Two sorted lists without repeats as one sorted list, or `None` when they share
+    /// a check-in: what sorting them together and looking for neighbours says.
+    #[test]
+    fn a_disjoint_union_is_the_sorted_concatenation(
+        a in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
+        b in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
+    ) {
+        let id = |(r, d, v): (u32, i32, u64)| -> Identity {
+            let date = Date::from_ymd(2026, 1, 1).expect("a date").add_days(i64::from(d));
+            (r, date, ObsKey::Value(v))
+        };
+        let a: Vec<Identity> = a.into_iter().map(id).collect();
+        let b: Vec<Identity> = b.into_iter().map(id).collect();
+        let mut want: Vec<Identity> = a.iter().chain(&b).copied().collect();
+        want.sort_unstable();
+        let want = (!want.windows(2).any(|w| w[0] == w[1])).then_some(want);
+        proptest::prop_assert_eq!(disjoint_union(&a, &b), want);
+    }
+}
+
+/// A KPI file of `items` KPIs, each with its inline check-ins: one a line at `indent`
+/// (`None`: the list written `[]`), a block-style one among them when `block`.
+fn kpis(items: &[(Option<usize>, u8, bool)]) -> String {
+    let mut out = String::from("team: t\nkpis:\n");
+    for (k, (indent, n, block)) in items.iter().enumerate() {
+        out.push_str(&format!("  - id: k{k}\n    title: K{k}\n    unit: x\n"));
+        match indent {
+            None => out.push_str("    checkins: []\n"),
+            Some(indent) => {
+                out.push_str("    checkins:\n");
+                let pad = " ".repeat(*indent);
+                for d in 0..*n {
+                    if *block && d == 1 {
+                        out.push_str(&format!(
+                            "{pad}- date: 2026-01-{:02}\n{pad}  value: {d}\n",
+                            d + 1
+                        ));
+                    } else {
+                        out.push_str(&format!(
+                            "{pad}- {{ date: 2026-01-{:02}, value: {d} }}\n",
+                            d + 1
+                        ));
+                    }
+                }
+                if *n == 0 {
+                    out.push_str(&format!(
+                        "{pad}- {{ date: 2026-02-01, value: 9 }}  # first\n"
+                    ));
+                }
+            }
+        }
+        out.push_str("    owner: ann\n");
+    }
+    out
+}
+
+/// `text` with each of `inserts` (a line number, its text) inserted before that line
+/// (past the last: at the end); lines taken in order of their number.
+fn with_lines(text: &str, inserts: &[(usize, String)]) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::new();
+    for (n, line) in lines.iter().enumerate() {
+        for (_, ins) in inserts.iter().filter(|i| i.0 == n) {
+            out.push_str(ins);
+        }
+        out.push_str(line);
+    }
+    for (_, ins) in inserts.iter().filter(|i| i.0 >= lines.len()) {
+        out.push_str(ins);
+    }
+    out
+}
+
+/// Lines a commit may insert: check-ins at the indents in use and others, a check-in with a
+/// ref, a correction, a comment, a key, a broken one.
+fn line() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    (
+        proptest::sample::select(vec![4usize, 6, 6, 6, 8]),
+        0u8..30,
+        proptest::sample::select(vec![
+            "- { date: 2026-03-DD, value: 1.5 }",
+            "- { date: 2026-03-DD, value: 2, confidence: 0.5 }",
+            "- { date: 2026-03-DD, value: 2, note: \"a } b\" }  # c",
+            "- { ref: t/k0, date: 2026-03-DD, value: 3 }",
+            "- { date: 2026-03-DD, value: 4, correction: 2026-01-01 }",
+            "- { date: 2026-01-01, value: 0 }",
+            "# a comment",
+            "x: 1",
+            "- { date: 2026-03-DD, value: '",
+        ]),
+    )
+        .prop_map(|(indent, day, l)| {
+            format!(
+                "{}{}\n",
+                " ".repeat(indent),
+                l.replace("DD", &format!("{:02}", day % 28 + 1))
+            )
+        })
+}
+
+/// Insertions at line numbers mostly at or after a one-line check-in of `text` (where they
+/// may be read from their lines), sorted.
+fn near_checkins(text: &str, mut inserts: Vec<(usize, String)>) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let near: Vec<usize> = (0..=lines.len())
+        .filter(|&n| {
+            let is = |n: usize| lines.get(n).is_some_and(|l| l.contains("- {"));
+            is(n) || (n > 0 && is(n - 1))
+        })
+        .collect();
+    for i in &mut inserts {
+        if i.0 % 4 != 0 && !near.is_empty() {
+            i.0 = near[i.0 % near.len()];
+        }
+    }
+    inserts.sort_by_key(|i| i.0);
+    inserts
+}
+
+/// The facts a full parse gives.
+fn parsed(refs: &mut Names, keys: &mut Names, text: &str) -> Option<Facts> {
+    let raw = crate::load::parse_file(0, text).0?;
+    Some(file_facts(refs, keys, &raw, text))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+    /// A version read from the lines a commit inserted has the check-ins a full parse finds
+    /// in it, and so has the next version read from its lines with the anchors that gave:
+    /// lines inserted before, among and after an item's inline check-ins at their indent.
+    #[test]
+    fn inserted_lines_read_as_the_whole_file(
+        items in proptest::collection::vec(
+            (proptest::option::weighted(0.85, proptest::sample::select(vec![4usize, 6])), 0u8..4, proptest::bool::weighted(0.2)),
+            1..4,
+        ),
+        first in proptest::collection::vec((0usize..40, line()), 0..4),
+        second in proptest::collection::vec((0usize..40, line()), 0..4),
+    ) {
+        let (mut refs, mut keys) = (Names::default(), Names::default());
+        let a = kpis(&items);
+        let before = parsed(&mut refs, &mut keys, &a).expect("the file parses");
+        let b = with_lines(&a, &near_checkins(&a, first));
+        let Some(after) = parsed(&mut refs, &mut keys, &b) else {
+            return Ok(());
+        };
+        let Some((found, tails)) = inserted(&before.tails, a.as_bytes(), b.as_bytes()) else {
+            return Ok(());
+        };
+        proptest::prop_assert_eq!(&merged(&before.checkins, &found), &after.checkins);
+        // The anchors that gave are those a parse gives: every one a place to insert at.
+        proptest::prop_assert_eq!(&tails, &after.tails);
+        let c = with_lines(&b, &near_checkins(&b, second));
+        let Some(last) = parsed(&mut refs, &mut keys, &c) else {
+            return Ok(());
+        };
+        if let Some((more, _)) = inserted(&tails, b.as_bytes(), c.as_bytes()) {
+            let have = merged(&after.checkins, &more);
+            proptest::prop_assert_eq!(&have, &last.checkins);
+        }
+    }
+}
+
+#[test]
+fn a_week_caught_up_is_read_from_its_lines() {
+    let (mut refs, mut keys) = (Names::default(), Names::default());
+    let a = kpis(&[(Some(6), 3, false), (Some(6), 2, false)]);
+    let before = parsed(&mut refs, &mut keys, &a).unwrap();
+    // Before the first, between two, after the last of an item.
+    let at = |needle: &str| {
+        a.split_inclusive('\n')
+            .position(|l| l.contains(needle))
+            .unwrap()
+    };
+    let b = with_lines(
+        &a,
+        &[
+            (
+                at("2026-01-01"),
+                "      - { date: 2025-12-25, value: 7 }\n".to_owned(),
+            ),
+            (
+                at("2026-01-03"),
+                "      - { date: 2026-01-02, value: 8.5 }\n".to_owned(),
+            ),
+        ],
+    );
+    let (found, tails) =
+        inserted(&before.tails, a.as_bytes(), b.as_bytes()).expect("read from lines");
+    let after = parsed(&mut refs, &mut keys, &b).unwrap();
+    assert_eq!(merged(&before.checkins, &found), after.checkins);
+    assert_eq!(found.len(), 2);
+    // The anchors that gave are those a parse gives.
+    assert_eq!(tails, after.tails);
+}
