@@ -208,12 +208,12 @@ fn git_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> Ordering {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use proptest::prelude::*;
 
     /// A tree object's bytes from entries (mode as written, name, id byte).
-    fn tree(entries: &[(&str, &str, u8)]) -> Vec<u8> {
+    pub(crate) fn tree(entries: &[(&str, &str, u8)]) -> Vec<u8> {
         let mut out = Vec::new();
         for (mode, name, id) in entries {
             out.extend_from_slice(mode.as_bytes());
@@ -260,7 +260,7 @@ mod tests {
 
     /// Entries libgit2 can be asked about: names from a small alphabet (so that prefixes,
     /// `-`, `.` and `/`-order cases are common), modes of every kind and some odd ones.
-    fn entries() -> impl Strategy<Value = Vec<(String, String, u8)>> {
+    pub(crate) fn entries() -> impl Strategy<Value = Vec<(String, String, u8)>> {
         let mode = prop_oneof![
             Just("100644".to_owned()),
             Just("100755".to_owned()),
@@ -278,6 +278,29 @@ mod tests {
         prop::collection::vec((mode, "[ab.\\-]{0,3}", any::<u8>()), 0..7)
     }
 
+    /// A tree's bytes from `list` (sorted in git's order first when `sort`), and whether
+    /// the tree is whole: sorted, well-formed and of unique names.
+    fn sample(list: &mut [(String, String, u8)], sort: bool) -> (Vec<u8>, bool) {
+        if sort {
+            let dir = |m: &str| u32::from_str_radix(m, 8).is_ok_and(Found::is_tree);
+            list.sort_by(|a, b| git_order(a.1.as_bytes(), dir(&a.0), b.1.as_bytes(), dir(&b.0)));
+        }
+        let refs: Vec<(&str, &str, u8)> = list
+            .iter()
+            .map(|(m, n, i)| (m.as_str(), n.as_str(), *i))
+            .collect();
+        let well_formed = list.iter().all(|(m, n, _)| {
+            !n.is_empty() && !m.is_empty() && m.len() <= 7 && u32::from_str_radix(m, 8).is_ok()
+        });
+        let mut names: Vec<&str> = list.iter().map(|e| e.1.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        (
+            tree(&refs),
+            sort && well_formed && names.len() == list.len(),
+        )
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         /// Whenever [`find`] answers, libgit2 parses the entries it read and its lookup by
@@ -289,20 +312,7 @@ mod tests {
             sort in any::<bool>(),
             name in "[ab.\\-]{1,3}",
         ) {
-            if sort {
-                let dir = |m: &str| u32::from_str_radix(m, 8).is_ok_and(Found::is_tree);
-                list.sort_by(|a, b| git_order(a.1.as_bytes(), dir(&a.0), b.1.as_bytes(), dir(&b.0)));
-            }
-            let refs: Vec<(&str, &str, u8)> =
-                list.iter().map(|(m, n, i)| (m.as_str(), n.as_str(), *i)).collect();
-            let data = tree(&refs);
-            let well_formed = list.iter().all(|(m, n, _)| {
-                !n.is_empty() && !m.is_empty() && m.len() <= 7 && u32::from_str_radix(m, 8).is_ok()
-            });
-            let mut names: Vec<&str> = list.iter().map(|e| e.1.as_str()).collect();
-            names.sort_unstable();
-            names.dedup();
-            let whole = sort && well_formed && names.len() == list.len();
+            let (data, whole) = sample(&mut list, sort);
             let dir = tempfile::tempdir().unwrap();
             let repo = git2::Repository::init_bare(dir.path()).unwrap();
             let libgit2 = |bytes: &[u8]| -> Option<Option<(bool, bool, Vec<u8>)>> {
@@ -343,21 +353,9 @@ mod tests {
         /// unique names is always answered.
         #[test]
         fn listings_agree_with_libgit2(mut list in entries(), sort in any::<bool>()) {
-            if sort {
-                let dir = |m: &str| u32::from_str_radix(m, 8).is_ok_and(Found::is_tree);
-                list.sort_by(|a, b| git_order(a.1.as_bytes(), dir(&a.0), b.1.as_bytes(), dir(&b.0)));
-            }
-            let refs: Vec<(&str, &str, u8)> =
-                list.iter().map(|(m, n, i)| (m.as_str(), n.as_str(), *i)).collect();
-            let data = tree(&refs);
-            let well_formed = list.iter().all(|(m, n, _)| {
-                !n.is_empty() && !m.is_empty() && m.len() <= 7 && u32::from_str_radix(m, 8).is_ok()
-            });
-            let mut names: Vec<&str> = list.iter().map(|e| e.1.as_str()).collect();
-            names.sort_unstable();
-            names.dedup();
+            let (data, whole) = sample(&mut list, sort);
             let ours = super::entries(&data, 100);
-            if sort && well_formed && names.len() == list.len() {
+            if whole {
                 prop_assert!(ours.is_some(), "a sorted tree of unique names is answered");
             }
             if let Some(ours) = ours {

@@ -266,23 +266,7 @@ struct Walk<'r> {
 
 /// `a` and `b` (both sorted, `a` without repeats) as one sorted list, each once.
 fn merged(a: &[Identity], b: &[Identity]) -> Vec<Identity> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => j += 1,
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
+    let mut out = union(a, b, false).unwrap_or_default();
     out.dedup();
     out
 }
@@ -290,6 +274,12 @@ fn merged(a: &[Identity], b: &[Identity]) -> Vec<Identity> {
 /// `a` and `b` (both sorted, each without repeats) as one sorted list; `None` when they
 /// share a check-in.
 fn disjoint_union(a: &[Identity], b: &[Identity]) -> Option<Vec<Identity>> {
+    union(a, b, true)
+}
+
+/// `a` and `b` (both sorted) as one sorted list, by one pass over both. A check-in in both
+/// is kept once, or gives `None` when `refuse_shared`.
+fn union(a: &[Identity], b: &[Identity], refuse_shared: bool) -> Option<Vec<Identity>> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
@@ -302,7 +292,8 @@ fn disjoint_union(a: &[Identity], b: &[Identity]) -> Option<Vec<Identity>> {
                 out.push(b[j]);
                 j += 1;
             }
-            std::cmp::Ordering::Equal => return None,
+            std::cmp::Ordering::Equal if refuse_shared => return None,
+            std::cmp::Ordering::Equal => j += 1,
         }
     }
     out.extend_from_slice(&a[i..]);

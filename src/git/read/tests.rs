@@ -3,39 +3,26 @@ use proptest::prelude::*;
 
 /// A tree object's bytes from entries (mode as written, name, id byte).
 fn tree(entries: &[(String, String, u8)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (mode, name, id) in entries {
-        out.extend_from_slice(mode.as_bytes());
-        out.push(b' ');
-        out.extend_from_slice(name.as_bytes());
-        out.push(0);
-        out.extend_from_slice(&[*id; 20]);
-    }
-    out
+    let refs: Vec<(&str, &str, u8)> = entries
+        .iter()
+        .map(|(m, n, i)| (m.as_str(), n.as_str(), *i))
+        .collect();
+    crate::git::rawtree::tests::tree(&refs)
 }
 
-/// Entries of one tree: names from a small alphabet (prefixes and `/`-order cases are
-/// common), modes of every kind, ids from a few values (so that the two sides often
-/// share an entry), sorted in git's order as git writes them.
+/// Entries of one tree as git writes them: those of `rawtree`'s tests that are well-formed,
+/// ids from a few values (so that the two sides often share an entry), sorted in git's
+/// order, each name once.
 fn listing() -> impl Strategy<Value = Vec<(String, String, u8)>> {
-    let mode = prop_oneof![
-        Just("100644".to_owned()),
-        Just("100755".to_owned()),
-        Just("40000".to_owned()),
-        Just("120000".to_owned()),
-        Just("160000".to_owned()),
-        Just("100654".to_owned()),
-    ];
-    prop::collection::vec((mode, "[ab.\\-]{1,3}", 0u8..3), 0..8).prop_map(|mut list| {
-        let dir = |m: &str| m == "40000";
-        list.sort_by(|a, b| {
-            raw_order(
-                a.1.as_bytes(),
-                if dir(&a.0) { 0o40000 } else { 0 },
-                b.1.as_bytes(),
-                if dir(&b.0) { 0o40000 } else { 0 },
-            )
+    crate::git::rawtree::tests::entries().prop_map(|mut list| {
+        list.retain(|(m, n, _)| {
+            !n.is_empty() && !m.is_empty() && m.len() <= 7 && u32::from_str_radix(m, 8).is_ok()
         });
+        for e in &mut list {
+            e.2 %= 3;
+        }
+        let mode = |m: &str| u32::from_str_radix(m, 8).unwrap_or(0);
+        list.sort_by(|a, b| raw_order(a.1.as_bytes(), mode(&a.0), b.1.as_bytes(), mode(&b.0)));
         let mut seen = std::collections::HashSet::new();
         list.retain(|e| seen.insert(e.1.clone()));
         list

@@ -1,5 +1,13 @@
 use super::*;
 
+/// Check-ins from small numbers: a ref, days after 2026-01-01, a value.
+fn ids(list: impl IntoIterator<Item = (u32, i32, u64)>) -> Vec<Identity> {
+    let start = Date::from_ymd(2026, 1, 1).expect("a date");
+    list.into_iter()
+        .map(|(r, d, v)| (r, start.add_days(i64::from(d)), ObsKey::Value(v)))
+        .collect()
+}
+
 proptest::proptest! {
     /// Two sorted lists merged are the two together, sorted, each check-in once.
     #[test]
@@ -7,12 +15,8 @@ proptest::proptest! {
         a in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
         b in proptest::collection::vec((0u32..4, 0i32..6, 0u64..3), 0..12),
     ) {
-        let id = |(r, d, v): (u32, i32, u64)| -> Identity {
-            let date = Date::from_ymd(2026, 1, 1).expect("a date").add_days(i64::from(d));
-            (r, date, ObsKey::Value(v))
-        };
-        let a: Vec<Identity> = a.into_iter().map(id).collect();
-        let mut b: Vec<Identity> = b.into_iter().map(id).collect();
+        let a: Vec<Identity> = ids(a);
+        let mut b: Vec<Identity> = ids(b);
         b.sort_unstable();
         let mut want: Vec<Identity> = a.iter().chain(&b).copied().collect();
         want.sort_unstable();
@@ -27,12 +31,8 @@ proptest::proptest! {
         a in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
         b in proptest::collection::btree_set((0u32..4, 0i32..6, 0u64..3), 0..12),
     ) {
-        let id = |(r, d, v): (u32, i32, u64)| -> Identity {
-            let date = Date::from_ymd(2026, 1, 1).expect("a date").add_days(i64::from(d));
-            (r, date, ObsKey::Value(v))
-        };
-        let a: Vec<Identity> = a.into_iter().map(id).collect();
-        let b: Vec<Identity> = b.into_iter().map(id).collect();
+        let a: Vec<Identity> = ids(a);
+        let b: Vec<Identity> = ids(b);
         let mut want: Vec<Identity> = a.iter().chain(&b).copied().collect();
         want.sort_unstable();
         let want = (!want.windows(2).any(|w| w[0] == w[1])).then_some(want);
