@@ -193,7 +193,7 @@ pub(crate) fn entries(data: &[u8], max: usize) -> Option<Vec<Entry>> {
 }
 
 /// Git's order of tree entries: by bytes, a directory's name as if it ended in `/`.
-fn git_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> Ordering {
+pub(crate) fn git_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> Ordering {
     let n = a.len().min(b.len());
     match a[..n].cmp(&b[..n]) {
         Ordering::Equal => {}

@@ -397,10 +397,13 @@ fn raw_differences(
     use super::rawtree::Entry;
     use std::cmp::Ordering;
     let parts = |e: &Entry| -> Result<Parts, Error> {
-        let kind = match e.mode & 0o170000 {
-            0o160000 => ObjectType::Commit,
-            0o040000 => ObjectType::Tree,
-            _ => ObjectType::Blob,
+        use super::rawtree::Found;
+        let kind = if Found::is_tree(e.mode) {
+            ObjectType::Tree
+        } else if Found::is_blob(e.mode) {
+            ObjectType::Blob
+        } else {
+            ObjectType::Commit
         };
         Ok((
             git2::Oid::from_bytes(&e.id)?,
@@ -419,7 +422,8 @@ fn raw_differences(
                     continue;
                 }
                 let (xn, yn) = (&xd[x.name.0..x.name.1], &yd[y.name.0..y.name.1]);
-                raw_order(xn, x.mode, yn, y.mode)
+                let dir = super::rawtree::Found::is_tree;
+                super::rawtree::git_order(xn, dir(x.mode), yn, dir(y.mode))
             }
             (Some(_), None) => Ordering::Less,
             _ => Ordering::Greater,
@@ -475,16 +479,6 @@ fn parsed_differences(
             differ(e.name_bytes(), px, py);
         }
     }
-}
-
-/// [`git_order`] of two entries read from tree bytes, by name and mode.
-fn raw_order(x: &[u8], xmode: u32, y: &[u8], ymode: u32) -> std::cmp::Ordering {
-    let n = x.len().min(y.len());
-    let dir = |mode: u32| mode & 0o170000 == 0o040000;
-    x[..n].cmp(&y[..n]).then_with(|| {
-        let at = |s: &[u8], slash: bool| s.get(n).copied().or(slash.then_some(b'/'));
-        at(x, dir(xmode)).cmp(&at(y, dir(ymode)))
-    })
 }
 
 /// Git's order of tree entries: by name bytes, a directory's name read as if it ended in `/`.

@@ -253,6 +253,8 @@ fn checkin_line(c: Option<RawCheckin>, reference: Option<&str>) -> Line {
     }
 }
 
+/// Whether `s` is written as one flow mapping on its line: `{`, then a last `}` followed by
+/// nothing or a comment.
 pub(crate) fn one_flow_mapping(s: &str) -> bool {
     s.starts_with('{')
         && s.rfind('}').is_some_and(|i| {

@@ -21,8 +21,11 @@ fn listing() -> impl Strategy<Value = Vec<(String, String, u8)>> {
         for e in &mut list {
             e.2 %= 3;
         }
-        let mode = |m: &str| u32::from_str_radix(m, 8).unwrap_or(0);
-        list.sort_by(|a, b| raw_order(a.1.as_bytes(), mode(&a.0), b.1.as_bytes(), mode(&b.0)));
+        let dir =
+            |m: &str| u32::from_str_radix(m, 8).is_ok_and(crate::git::rawtree::Found::is_tree);
+        list.sort_by(|a, b| {
+            crate::git::rawtree::git_order(a.1.as_bytes(), dir(&a.0), b.1.as_bytes(), dir(&b.0))
+        });
         let mut seen = std::collections::HashSet::new();
         list.retain(|e| seen.insert(e.1.clone()));
         list
