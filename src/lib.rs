@@ -6,6 +6,7 @@
 #![warn(unreachable_pub)]
 
 mod attention;
+mod bytes;
 mod check;
 mod checkin;
 mod cli;

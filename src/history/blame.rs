@@ -147,7 +147,7 @@ pub(crate) fn matching_lines(old: &[&[u8]], new: &[&[u8]]) -> Vec<(usize, usize)
 /// versions' lines. The lines both versions start with byte for byte are not split apart
 /// (a log that grew by a line is one run and the line).
 pub(crate) fn matching_runs(old: &[u8], new: &[u8]) -> Vec<(usize, usize, usize)> {
-    let mut b = crate::history::lines::common_prefix(old, new);
+    let mut b = crate::bytes::common_prefix(old, new);
     while b > 0 && old[b - 1] != b'\n' {
         b -= 1;
     }

@@ -3,6 +3,7 @@
 //! prefix and suffix leaves a handful of lines; comparing what is left as multisets is
 //! exact for our purpose (a moved line is no change) and far cheaper than a line diff.
 
+use crate::bytes::{common_prefix, common_suffix};
 use crate::load::raw::RawCheckin;
 use std::collections::HashMap;
 
@@ -88,22 +89,34 @@ pub(crate) fn value_edit(text: &[u8], p: usize, old: &[u8], new: &[u8]) -> bool 
 /// Lines inserted at one byte offset of the old text.
 pub(crate) type Insertion<'a> = (usize, Vec<&'a [u8]>);
 
-/// Where `new` is `old` with whole lines inserted: each insertion's byte offset in `old` (a
-/// line start, or the end) and the lines inserted there (each with its line break), in
-/// order. `None` when anything else changed (a line removed or edited, a last line without
-/// a line break extended). Lines are aligned greedily, which finds the insertions whenever
-/// the inserted lines differ from the lines after them.
-pub(crate) fn insertions<'a>(old: &[u8], new: &'a [u8]) -> Option<Vec<Insertion<'a>>> {
+/// Where `new` is `old` with whole lines inserted, and with some lines replaced one for one
+/// where `swap` allows it (given the old line's byte offset, the old line and the new one,
+/// each with its line break): each insertion's byte offset in `old` (a line start, or the
+/// end) and the lines inserted there (each with its line break), in order, and the offsets
+/// of the lines replaced. `None` when anything else changed (a line removed or edited, a
+/// last line without a line break extended). Lines are aligned greedily, which finds the
+/// insertions whenever the inserted lines differ from the lines after them.
+pub(crate) fn insertions<'a>(
+    old: &[u8],
+    new: &'a [u8],
+    swap: impl Fn(usize, &[u8], &[u8]) -> bool,
+) -> Option<(Vec<Insertion<'a>>, Vec<usize>)> {
     let (p, s) = common_lines(old, new);
     let old_mid = &old[p..old.len() - s];
     let new_mid = &new[p..new.len() - s];
     let mut out: Vec<Insertion<'a>> = Vec::new();
+    let mut swapped = Vec::new();
     let mut old_lines = LinesInclusive(old_mid).peekable();
     let mut at = p;
     for line in LinesInclusive(new_mid) {
         if old_lines.peek() == Some(&line) {
             at += line.len();
             old_lines.next();
+            continue;
+        }
+        if let Some(o) = old_lines.next_if(|o| swap(at, o, line)) {
+            swapped.push(at);
+            at += o.len();
             continue;
         }
         if !line.ends_with(b"\n") {
@@ -114,7 +127,7 @@ pub(crate) fn insertions<'a>(old: &[u8], new: &'a [u8]) -> Option<Vec<Insertion<
             _ => out.push((at, vec![line])),
         }
     }
-    (old_lines.next().is_none()).then_some(out)
+    (old_lines.next().is_none()).then_some((out, swapped))
 }
 
 /// The lines of a text, each with its `\n` (the last one without, when the text does not end
@@ -133,40 +146,6 @@ impl<'a> Iterator for LinesInclusive<'a> {
         self.0 = rest;
         Some(line)
     }
-}
-
-/// Bytes compared at a time before narrowing down byte by byte: slice equality is a
-/// `memcmp`, many times faster than comparing byte pairs.
-const CHUNK: usize = 256;
-
-/// The length of the longest common prefix.
-pub(crate) fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {
-        i += CHUNK;
-    }
-    i + a[i..n]
-        .iter()
-        .zip(&b[i..n])
-        .take_while(|(x, y)| x == y)
-        .count()
-}
-
-/// The length of the longest common suffix.
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
-    let mut i = 0;
-    while i + CHUNK <= n && a[n - i - CHUNK..n - i] == b[n - i - CHUNK..n - i] {
-        i += CHUNK;
-    }
-    i + a[..n - i]
-        .iter()
-        .rev()
-        .zip(b[..n - i].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count()
 }
 
 /// What one changed line of a log is.
@@ -382,7 +361,10 @@ mod tests {
     fn insertions_are_found_between_lines() {
         let old = b"a\n  - x\nb\n  - y\nc\n";
         let new = b"a\n  - x\n  - x2\nb\n  - y\n  - y2\n  - y3\nc\n";
-        let got = insertions(old, new).unwrap();
+        let none = |_: usize, _: &[u8], _: &[u8]| false;
+        let only = |old: &'static [u8], new: &'static [u8]| insertions(old, new, none);
+        let (got, swapped) = only(old, new).unwrap();
+        assert!(swapped.is_empty());
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].0, 8);
         assert_eq!(got[0].1, vec![&b"  - x2\n"[..]]);
@@ -390,13 +372,18 @@ mod tests {
         assert_eq!(got[1].1, vec![&b"  - y2\n"[..], &b"  - y3\n"[..]]);
         // At the end; nothing; an edit; a removal; a last line extended.
         assert_eq!(
-            insertions(b"a\n", b"a\nb\n").unwrap(),
+            only(b"a\n", b"a\nb\n").unwrap().0,
             vec![(2, vec![&b"b\n"[..]])]
         );
-        assert!(insertions(b"a\n", b"a\n").unwrap().is_empty());
-        assert!(insertions(b"a\nb\n", b"a\nc\n").is_none());
-        assert!(insertions(b"a\nb\n", b"a\n").is_none());
-        assert!(insertions(b"a", b"a\nb\n").is_none());
+        assert!(only(b"a\n", b"a\n").unwrap().0.is_empty());
+        assert!(only(b"a\nb\n", b"a\nc\n").is_none());
+        assert!(only(b"a\nb\n", b"a\n").is_none());
+        assert!(only(b"a", b"a\nb\n").is_none());
+        // A line replaced where `swap` allows it, and only there.
+        let swap = |at: usize, o: &[u8], n: &[u8]| at == 2 && o == b"b: []\n" && n == b"b:\n";
+        let (got, swapped) = insertions(b"a\nb: []\nc\n", b"a\nb:\n  - x\nc\n", swap).unwrap();
+        assert_eq!((got, swapped), (vec![(8, vec![&b"  - x\n"[..]])], vec![2]));
+        assert!(insertions(b"b: []\nb: []\n", b"b: []\nb:\n", swap).is_none());
     }
 
     #[test]

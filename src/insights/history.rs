@@ -128,18 +128,40 @@ struct Facts {
     plans: Vec<(u32, Plan)>,
     /// Neither objectives nor KPIs: a log, whose changed lines can be read alone.
     log_only: bool,
-    /// Where check-ins can be appended inline: after the last one of each key result or
-    /// KPI written one per line, by byte offset.
-    tails: Vec<Tail>,
+    /// Where check-ins can be inserted inline without a parse.
+    places: Places,
     /// The version's bytes (kept while it is the version remembered for its path).
     bytes: Option<Rc<Vec<u8>>>,
 }
 
-/// The end of an item's inline check-ins: the byte after the line break of its last one
-/// (a one-line flow mapping in a block sequence), the item's ref and that line's indent.
+/// Where one version of a file can take one-line check-ins that a commit inserts, read
+/// from the inserted lines without a parse ([`inserted`]).
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Places {
+    /// Among and after items' inline check-ins ([`anchors`]); sorted, each place once.
+    tails: Vec<Tail>,
+    /// Items' empty lists ([`empty_place`]); sorted.
+    empties: Vec<Empty>,
+}
+
+/// A place among an item's inline check-ins: the start of one of them written alone on its
+/// line (a one-line flow mapping in a block sequence), or the byte after the line break of
+/// the last one; the item's ref and that line's indent.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Tail {
     at: usize,
+    reference: u32,
+    indent: usize,
+}
+
+/// An item's inline check-ins written `checkins: []` on a line of their own in a block
+/// mapping, which a commit fills in by writing `checkins:` and check-in lines below it:
+/// the line (its start, and its length with its line break), the item's ref and the key's
+/// indent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Empty {
+    at: usize,
+    len: usize,
     reference: u32,
     indent: usize,
 }
@@ -644,7 +666,7 @@ impl Walk<'_> {
             checkins,
             plans: Vec::new(),
             log_only: true,
-            tails: Vec::new(),
+            places: Places::default(),
             bytes: Some(Rc::new(b)),
         }))
     }
@@ -665,7 +687,7 @@ impl Walk<'_> {
         let Some(b) = self.blob(new)? else {
             return Ok(None);
         };
-        let Some((found, tails)) = inserted(&before.tails, &a, &b) else {
+        let Some((found, places)) = inserted(&before.places, &a, &b) else {
             return Ok(None);
         };
         let checkins = merged(&before.checkins, &found);
@@ -674,7 +696,7 @@ impl Walk<'_> {
             checkins,
             plans: before.plans.clone(),
             log_only: false,
-            tails,
+            places,
             bytes: Some(Rc::new(b)),
         }))
     }
@@ -740,7 +762,12 @@ fn file_facts(refs: &mut Names, keys: &mut Names, raw: &RawFile, text: &str) -> 
             for c in k.checkins.iter().flatten() {
                 f.checkins.extend(identity(r, c));
             }
-            anchors(text, k.checkins.as_deref(), r, &mut f.tails);
+            anchors(text, k.checkins.as_deref(), r, &mut f.places.tails);
+            if k.checkins.as_ref().is_some_and(Vec::is_empty) {
+                f.places
+                    .empties
+                    .extend(empty_place(text, k.span, k.checkins_at, r));
+            }
         }
         for o in raw.objectives.iter().flatten() {
             let Some(oid) = &o.id else { continue };
@@ -751,7 +778,12 @@ fn file_facts(refs: &mut Names, keys: &mut Names, raw: &RawFile, text: &str) -> 
                     for c in kr.checkins.iter().flatten() {
                         f.checkins.extend(identity(r, c));
                     }
-                    anchors(text, kr.checkins.as_deref(), r, &mut f.tails);
+                    anchors(text, kr.checkins.as_deref(), r, &mut f.places.tails);
+                } else if kr.checkins.is_some() {
+                    let r = refs.intern(&format!("{team}/{}/{}", oid.value, kid.value));
+                    f.places
+                        .empties
+                        .extend(empty_place(text, kr.span, kr.checkins_at, r));
                 }
                 if let (Some(period), Some(s), Some(t)) = (period, &kr.start, &kr.target) {
                     let revisions = kr
@@ -784,7 +816,13 @@ fn file_facts(refs: &mut Names, keys: &mut Names, raw: &RawFile, text: &str) -> 
     f.checkins.sort_unstable();
     f.checkins.dedup();
     f.plans.sort_by_key(|p| p.0);
-    f.tails = unique_places(std::mem::take(&mut f.tails));
+    f.places.tails = unique_places(std::mem::take(&mut f.places.tails), |t| t.at);
+    f.places.empties = unique_places(std::mem::take(&mut f.places.empties), |e| e.at);
+    // An alias repeats what it names elsewhere, so lines inserted at a place could be
+    // another item's check-ins too. Aliases start with `*`; a file with none has none.
+    if text.contains('*') {
+        f.places = Places::default();
+    }
     // Two key results of one key in a file (an error there): keep the first, like a
     // lookup would.
     f.plans.dedup_by_key(|p| p.0);
@@ -845,46 +883,140 @@ fn one_line(text: &str, c: &RawCheckin) -> Option<(usize, Option<usize>, usize)>
     lines::one_flow_mapping(flow.trim_end()).then_some((line_start, line_end, indent))
 }
 
-/// Places sorted, those two items share left out (neither can be inserted at).
-fn unique_places(mut tails: Vec<Tail>) -> Vec<Tail> {
-    tails.sort_by_key(|t| t.at);
-    let mut out: Vec<Tail> = Vec::with_capacity(tails.len());
+/// Places sorted, those two items share left out (neither can be inserted at; an item
+/// repeated through an alias is one place with two refs).
+fn unique_places<T: Copy>(mut places: Vec<T>, at: impl Fn(&T) -> usize) -> Vec<T> {
+    places.sort_by_key(&at);
+    let mut out: Vec<T> = Vec::with_capacity(places.len());
     let mut i = 0;
-    while i < tails.len() {
-        let j = i + tails[i..]
+    while i < places.len() {
+        let j = i + places[i..]
             .iter()
-            .take_while(|t| t.at == tails[i].at)
+            .take_while(|t| at(t) == at(&places[i]))
             .count();
         if j == i + 1 {
-            out.push(tails[i]);
+            out.push(places[i]);
         }
         i = j;
     }
     out
 }
 
-/// What `b` is when it is `a` with lines inserted only at `tails` (anchors of `a`, sorted,
-/// each place once), each a one-line check-in entry at its anchor's indent without a ref:
-/// the check-ins those lines hold (of their anchors' items) and the anchors of `b` (those
-/// of `a` moved, and one before each inserted line). `None` for anything else.
-fn inserted(tails: &[Tail], a: &[u8], b: &[u8]) -> Option<(Vec<Identity>, Vec<Tail>)> {
+/// The line of an item's empty inline check-ins when a commit can fill it in without
+/// changing how anything else is read: the item is a block mapping (`item`, its span, does
+/// not start a flow mapping); its `checkins` value (`value`) is `[]`, alone after the key on
+/// a line of its own (`<indent>checkins: []`, no tag, anchor or comment); and the next line
+/// that is neither blank nor a comment is no deeper than the key, or there is none. Filled
+/// in, the line reads `<indent>checkins:` followed by one-line check-ins deeper than the key.
+fn empty_place(text: &str, item: Span, value: Option<Span>, reference: u32) -> Option<Empty> {
+    let v = value?.start as usize;
+    if text.as_bytes().get(item.start as usize) == Some(&b'{')
+        || !text.get(v..)?.starts_with("[]")
+        || text.contains('\r')
+    {
+        return None;
+    }
+    let at = text[..v].rfind('\n').map_or(0, |i| i + 1);
+    let head = &text[at..v];
+    let key = head.trim_start_matches(' ');
+    let indent = head.len() - key.len();
+    let gap = key.strip_prefix("checkins:")?;
+    if gap.is_empty() || !gap.bytes().all(|c| c == b' ') {
+        return None;
+    }
+    let end = v + 2 + text[v + 2..].find('\n')?;
+    if !text[v + 2..end].bytes().all(|c| c == b' ') {
+        return None;
+    }
+    for line in text[end + 1..].split('\n') {
+        let body = line.trim_start_matches(' ');
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        if line.len() - body.len() > indent || body.starts_with('\t') {
+            return None;
+        }
+        break;
+    }
+    Some(Empty {
+        at,
+        len: end + 1 - at,
+        reference,
+        indent,
+    })
+}
+
+/// What `b` is when it is `a` with lines inserted only at `places` of `a` (see [`Places`]),
+/// each a one-line check-in entry without a ref: at a tail, at its indent; below an empty
+/// list's line, rewritten `<indent>checkins:`, one or more at one indent deeper than the
+/// key. The check-ins those lines hold (of their places' items) and the places of `b`
+/// (those of `a` moved, one before each inserted line, and one after the lines that filled
+/// an empty list). `None` for anything else.
+fn inserted(places: &Places, a: &[u8], b: &[u8]) -> Option<(Vec<Identity>, Places)> {
     const BOM: &[u8] = b"\xEF\xBB\xBF";
+    const KEY: usize = "checkins:".len();
     if a.starts_with(BOM) || b.starts_with(BOM) || std::str::from_utf8(b).is_err() {
         return None;
     }
-    let inserts = lines::insertions(a, b)?;
+    let (tails, empties) = (&places.tails, &places.empties);
+    let (inserts, swapped) = lines::insertions(a, b, |at, old, new| {
+        empties.binary_search_by_key(&at, |e| e.at).is_ok_and(|i| {
+            let e = empties[i];
+            old.len() == e.len
+                && new.len() == e.indent + KEY + 1
+                && new[..e.indent + KEY] == old[..e.indent + KEY]
+                && new.ends_with(b"\n")
+        })
+    })?;
+    let filled: Vec<Empty> = swapped
+        .iter()
+        .filter_map(|at| Some(empties[empties.binary_search_by_key(at, |e| e.at).ok()?]))
+        .collect();
+    // Each filled line's change of size, at its end (anchors from there on move by it).
+    let fills: Vec<(usize, isize)> = filled
+        .iter()
+        .map(|e| (e.at + e.len, (e.indent + KEY + 1) as isize - e.len as isize))
+        .collect();
+    let mut fill = fills.iter().peekable();
     // Each inserted line's flow mapping and the item it is inserted for, then all of them
     // parsed together.
     let mut flows: Vec<(&str, u32)> = Vec::new();
-    let mut grown: Vec<(usize, usize)> = Vec::with_capacity(inserts.len());
+    let mut moved: Vec<(usize, isize)> = Vec::with_capacity(inserts.len() + fills.len());
     let mut new_anchors: Vec<Tail> = Vec::new();
-    let mut shift = 0;
+    let mut shift: isize = 0;
+    let mut used = 0;
     for (at, lines) in &inserts {
-        if grown.last().is_some_and(|g| g.0 >= *at) {
+        if moved.last().is_some_and(|g| g.0 >= *at) {
             return None;
         }
-        let tail = tails[tails.binary_search_by_key(at, |t| t.at).ok()?];
-        let mut pos = at + shift;
+        while let Some(&(end, by)) = fill.next_if(|f| f.0 <= *at) {
+            shift += by;
+            moved.push((end, by));
+        }
+        let tail = tails
+            .binary_search_by_key(at, |t| t.at)
+            .ok()
+            .map(|i| tails[i]);
+        let empty = filled.iter().find(|e| e.at + e.len == *at);
+        let (tail, after) = match (tail, empty) {
+            (Some(t), None) => (t, false),
+            (None, Some(e)) => {
+                let first = lines.first()?;
+                let indent = first.iter().take_while(|&&c| c == b' ').count();
+                if indent <= e.indent {
+                    return None;
+                }
+                used += 1;
+                let t = Tail {
+                    at: *at,
+                    reference: e.reference,
+                    indent,
+                };
+                (t, true)
+            }
+            _ => return None,
+        };
+        let mut pos = (*at as isize + shift) as usize;
         for line in lines {
             let text = std::str::from_utf8(line).ok()?;
             let text = text.strip_suffix('\n')?.trim_end_matches('\r');
@@ -900,10 +1032,18 @@ fn inserted(tails: &[Tail], a: &[u8], b: &[u8]) -> Option<(Vec<Identity>, Vec<Ta
             new_anchors.push(Tail { at: pos, ..tail });
             pos += line.len();
         }
+        if after {
+            new_anchors.push(Tail { at: pos, ..tail });
+        }
         let size: usize = lines.iter().map(|l| l.len()).sum();
-        grown.push((*at, size));
-        shift += size;
+        moved.push((*at, size as isize));
+        shift += size as isize;
     }
+    // Every list filled in holds check-ins now.
+    if used != filled.len() {
+        return None;
+    }
+    moved.extend(fill.copied());
     let mut found: Vec<Identity> = Vec::with_capacity(flows.len());
     let texts: Vec<&str> = flows.iter().map(|f| f.0).collect();
     for (c, (_, reference)) in lines::flow_checkins(&texts).into_iter().zip(&flows) {
@@ -918,25 +1058,44 @@ fn inserted(tails: &[Tail], a: &[u8], b: &[u8]) -> Option<(Vec<Identity>, Vec<Ta
         }
     }
     found.sort_unstable();
-    // Each anchor of `a` moves by what was inserted at or before it; those of the inserted
-    // lines fall between (an insertion's lines start at or after the anchors before it moved,
-    // and end before its own anchor moved).
+    // A place of `a` moves by what was inserted at or before it and by the lines filled in
+    // that end at or before it; those of the inserted lines fall between (an insertion's
+    // lines start at or after the places before it moved, and end before its own place
+    // moved).
+    let to_b = |x: usize, g: &mut usize, by: &mut isize| {
+        while *g < moved.len() && moved[*g].0 <= x {
+            *by += moved[*g].1;
+            *g += 1;
+        }
+        (x as isize + *by) as usize
+    };
     let mut out: Vec<Tail> = Vec::with_capacity(tails.len() + new_anchors.len());
     let mut fresh = new_anchors.into_iter().peekable();
-    let (mut g, mut moved) = (0, 0);
+    let (mut g, mut by) = (0, 0);
     for t in tails {
-        while g < grown.len() && grown[g].0 <= t.at {
-            moved += grown[g].1;
-            g += 1;
-        }
-        let at = t.at + moved;
+        let at = to_b(t.at, &mut g, &mut by);
         while let Some(n) = fresh.next_if(|n| n.at < at) {
             out.push(n);
         }
         out.push(Tail { at, ..*t });
     }
     out.extend(fresh);
-    Some((found, out))
+    let (mut g, mut by) = (0, 0);
+    let empties = empties
+        .iter()
+        .filter(|e| filled.binary_search_by_key(&e.at, |f| f.at).is_err())
+        .map(|e| Empty {
+            at: to_b(e.at, &mut g, &mut by),
+            ..*e
+        })
+        .collect();
+    Some((
+        found,
+        Places {
+            tails: out,
+            empties,
+        },
+    ))
 }
 
 fn identity(reference: u32, c: &RawCheckin) -> Option<Identity> {

@@ -164,6 +164,10 @@ pub struct RawKeyResult {
     /// Dated observations: `value` for a metric key result, `done` for a milestone.
     #[schemars(with = "Option<KrCheckins>")]
     pub checkins: Option<Vec<RawCheckin>>,
+    /// Where `checkins`' value is written (history reads an empty list filled in from the
+    /// changed lines).
+    #[schemars(skip)]
+    pub checkins_at: Option<Span>,
     /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
     #[schemars(skip)]
     pub lowered: Lowered,
@@ -267,6 +271,9 @@ pub struct RawKpi {
     /// Dated measurements, each with a `value`.
     #[schemars(with = "Option<Vec<ValueCheckin>>")]
     pub checkins: Option<Vec<RawCheckin>>,
+    /// Where `checkins`' value is written (as for a key result).
+    #[schemars(skip)]
+    pub checkins_at: Option<Span>,
     /// `checkins` once lowered ([`super::lower`]): then `checkins` is `None`.
     #[schemars(skip)]
     pub lowered: Lowered,

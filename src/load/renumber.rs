@@ -149,6 +149,7 @@ impl Move {
             revisions,
             dropped,
             checkins,
+            checkins_at,
             lowered,
             span,
             invalid: _,
@@ -182,6 +183,9 @@ impl Move {
         }
         self.dropped(dropped);
         self.raw_checkins(checkins);
+        if let Some(at) = checkins_at {
+            self.span(at);
+        }
         self.lowered(lowered);
         self.span(span);
     }
@@ -212,6 +216,7 @@ impl Move {
             owner,
             source,
             checkins,
+            checkins_at,
             lowered,
             span,
             invalid: _,
@@ -236,6 +241,9 @@ impl Move {
             self.span(span);
         }
         self.raw_checkins(checkins);
+        if let Some(at) = checkins_at {
+            self.span(at);
+        }
         self.lowered(lowered);
         self.span(span);
     }

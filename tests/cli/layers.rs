@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     // Leaves.
     ("date", &[]),
+    ("bytes", &[]),
     ("text", &[]),
     ("fsutil", &[]),
     ("diag", &[]),
@@ -31,7 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("score", &["date", "model", "config", "par"]),
     // Beside it, below report.
     ("net", &[]),
-    ("git", &["load", "net"]),
+    ("git", &["bytes", "load", "net"]),
     ("pull", &["date", "model", "config", "load", "net"]),
     ("attention", &["date", "period", "model", "score"]),
     ("lint", &["diag", "model", "config", "score", "text"]),
@@ -46,7 +47,10 @@ const LAYERS: &[(&str, &[&str])] = &[
             "diag", "model", "config", "load", "validate", "score", "lint", "diff",
         ],
     ),
-    ("history", &["model", "select", "load", "git", "diff"]),
+    (
+        "history",
+        &["bytes", "model", "select", "load", "git", "diff"],
+    ),
     ("checkin", &["date", "diag", "model", "load", "git"]),
     ("schema", &["model", "config", "load", "lint"]),
     (

@@ -43,14 +43,29 @@ proptest::proptest! {
 /// A KPI file of `items` KPIs, each with its inline check-ins: one a line at `indent`
 /// (`None`: the list written `[]`), a block-style one among them when `block`.
 fn kpis(items: &[(Option<usize>, u8, bool)]) -> String {
-    let mut out = String::from("team: t\nkpis:\n");
+    goals(items, false)
+}
+
+/// [`kpis`], or with `okrs` an objective's key results written alike, four spaces deeper.
+fn goals(items: &[(Option<usize>, u8, bool)], okrs: bool) -> String {
+    let (mut out, base) = match okrs {
+        false => (String::from("team: t\nkpis:\n"), ""),
+        true => (
+            String::from(
+                "team: t\nperiod: 2026-Q1\nobjectives:\n  - id: o\n    title: O\n    key_results:\n",
+            ),
+            "    ",
+        ),
+    };
     for (k, (indent, n, block)) in items.iter().enumerate() {
-        out.push_str(&format!("  - id: k{k}\n    title: K{k}\n    unit: x\n"));
+        out.push_str(&format!(
+            "{base}  - id: k{k}\n{base}    title: K{k}\n{base}    unit: x\n"
+        ));
         match indent {
-            None => out.push_str("    checkins: []\n"),
+            None => out.push_str(&format!("{base}    checkins: []\n")),
             Some(indent) => {
-                out.push_str("    checkins:\n");
-                let pad = " ".repeat(*indent);
+                out.push_str(&format!("{base}    checkins:\n"));
+                let pad = format!("{base}{}", " ".repeat(*indent));
                 for d in 0..*n {
                     if *block && d == 1 {
                         out.push_str(&format!(
@@ -71,7 +86,36 @@ fn kpis(items: &[(Option<usize>, u8, bool)]) -> String {
                 }
             }
         }
-        out.push_str("    owner: ann\n");
+        out.push_str(&format!("{base}    owner: ann\n"));
+    }
+    out
+}
+
+/// `text` with some of its `checkins: []` lines filled in (`fills`: which one, counted
+/// round, and the lines written below `checkins:`), each line indented by `base` more.
+fn filled(text: &str, fills: &[(usize, Vec<String>)], base: &str) -> String {
+    let empty = |l: &str| l.trim_start().starts_with("checkins: []");
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let count = lines.iter().filter(|l| empty(l)).count();
+    let mut out = String::new();
+    let mut k = 0;
+    for line in lines {
+        if !empty(line) {
+            out.push_str(line);
+            continue;
+        }
+        let fill = fills.iter().find(|f| count > 0 && f.0 % count == k);
+        k += 1;
+        match fill {
+            None => out.push_str(line),
+            Some((_, new)) => {
+                out.push_str(&line.replace(" []", ""));
+                for l in new {
+                    out.push_str(base);
+                    out.push_str(l);
+                }
+            }
+        }
     }
     out
 }
@@ -167,17 +211,17 @@ proptest::proptest! {
         let Some(after) = parsed(&mut refs, &mut keys, &b) else {
             return Ok(());
         };
-        let Some((found, tails)) = inserted(&before.tails, a.as_bytes(), b.as_bytes()) else {
+        let Some((found, places)) = inserted(&before.places, a.as_bytes(), b.as_bytes()) else {
             return Ok(());
         };
         proptest::prop_assert_eq!(&merged(&before.checkins, &found), &after.checkins);
         // The anchors that gave are those a parse gives: every one a place to insert at.
-        proptest::prop_assert_eq!(&tails, &after.tails);
+        proptest::prop_assert_eq!(&places, &after.places);
         let c = with_lines(&b, &near_checkins(&b, second));
         let Some(last) = parsed(&mut refs, &mut keys, &c) else {
             return Ok(());
         };
-        if let Some((more, _)) = inserted(&tails, b.as_bytes(), c.as_bytes()) {
+        if let Some((more, _)) = inserted(&places, b.as_bytes(), c.as_bytes()) {
             let have = merged(&after.checkins, &more);
             proptest::prop_assert_eq!(&have, &last.checkins);
         }
@@ -208,11 +252,160 @@ fn a_week_caught_up_is_read_from_its_lines() {
             ),
         ],
     );
-    let (found, tails) =
-        inserted(&before.tails, a.as_bytes(), b.as_bytes()).expect("read from lines");
+    let (found, places) =
+        inserted(&before.places, a.as_bytes(), b.as_bytes()).expect("read from lines");
     let after = parsed(&mut refs, &mut keys, &b).unwrap();
     assert_eq!(merged(&before.checkins, &found), after.checkins);
     assert_eq!(found.len(), 2);
     // The anchors that gave are those a parse gives.
-    assert_eq!(tails, after.tails);
+    assert_eq!(places, after.places);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+    /// Empty lists filled in (with lines inserted elsewhere in the same commit, or not) are
+    /// read from the lines as a full parse reads the file, KPIs' and key results' alike, and
+    /// the places that gives are a parse's; so is the next version, read from its lines.
+    #[test]
+    fn empty_lists_filled_in_read_as_the_whole_file(
+        items in proptest::collection::vec(
+            (proptest::option::weighted(0.5, proptest::sample::select(vec![4usize, 6])), 0u8..3, proptest::bool::weighted(0.1)),
+            1..4,
+        ),
+        okrs: bool,
+        fills in proptest::collection::vec((0usize..4, proptest::collection::vec(line(), 0..3)), 0..3),
+        first in proptest::collection::vec((0usize..40, line()), 0..2),
+        second in proptest::collection::vec((0usize..40, line()), 0..3),
+        more_fills in proptest::collection::vec((0usize..4, proptest::collection::vec(line(), 1..3)), 0..2),
+    ) {
+        let base = if okrs { "    " } else { "" };
+        let deeper = |v: Vec<(usize, String)>| -> Vec<(usize, String)> {
+            v.into_iter().map(|(n, l)| (n, format!("{base}{l}"))).collect()
+        };
+        let (mut refs, mut keys) = (Names::default(), Names::default());
+        let a = goals(&items, okrs);
+        let before = parsed(&mut refs, &mut keys, &a).expect("the file parses");
+        let b = filled(&with_lines(&a, &near_checkins(&a, deeper(first))), &fills, base);
+        let Some(after) = parsed(&mut refs, &mut keys, &b) else {
+            return Ok(());
+        };
+        let Some((found, places)) = inserted(&before.places, a.as_bytes(), b.as_bytes()) else {
+            return Ok(());
+        };
+        proptest::prop_assert_eq!(&merged(&before.checkins, &found), &after.checkins);
+        proptest::prop_assert_eq!(&places, &after.places);
+        let c = filled(&with_lines(&b, &near_checkins(&b, deeper(second))), &more_fills, base);
+        let Some(last) = parsed(&mut refs, &mut keys, &c) else {
+            return Ok(());
+        };
+        if let Some((more, next)) = inserted(&places, b.as_bytes(), c.as_bytes()) {
+            proptest::prop_assert_eq!(&merged(&after.checkins, &more), &last.checkins);
+            proptest::prop_assert_eq!(&next, &last.places);
+        }
+    }
+}
+
+#[test]
+fn a_first_week_fills_empty_lists_from_its_lines() {
+    for okrs in [false, true] {
+        let base = if okrs { "    " } else { "" };
+        let (mut refs, mut keys) = (Names::default(), Names::default());
+        let a = goals(
+            &[(None, 0, false), (Some(6), 1, false), (None, 0, false)],
+            okrs,
+        );
+        let before = parsed(&mut refs, &mut keys, &a).unwrap();
+        assert_eq!(before.places.empties.len(), 2, "{a}");
+        let b = filled(
+            &a,
+            &[
+                (
+                    0,
+                    vec!["      - { date: 2026-03-06, value: 1 }\n".to_owned()],
+                ),
+                (
+                    1,
+                    vec![
+                        "      - { date: 2026-03-06, value: 2 }\n".to_owned(),
+                        "      - { date: 2026-03-07, value: 3 }\n".to_owned(),
+                    ],
+                ),
+            ],
+            base,
+        );
+        let (found, places) =
+            inserted(&before.places, a.as_bytes(), b.as_bytes()).expect("read from lines");
+        let after = parsed(&mut refs, &mut keys, &b).unwrap();
+        assert_eq!(found.len(), 3);
+        assert_eq!(merged(&before.checkins, &found), after.checkins);
+        assert_eq!(places, after.places);
+        assert!(places.empties.is_empty());
+        // Not at the key's indent (a sequence there is read the same, but is not taken),
+        // and not left without check-ins.
+        for lines in [
+            vec![format!("{base}    - {{ date: 2026-03-06, value: 1 }}\n")],
+            vec![],
+        ] {
+            let b = filled(&a, &[(0, lines)], "");
+            assert!(
+                inserted(&before.places, a.as_bytes(), b.as_bytes()).is_none(),
+                "{b}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_empty_list_is_a_place_only_where_filling_it_in_changes_nothing_else() {
+    let place = |text: &str| {
+        let (mut refs, mut keys) = (Names::default(), Names::default());
+        parsed(&mut refs, &mut keys, text)
+            .unwrap()
+            .places
+            .empties
+            .len()
+    };
+    let kpi = |rest: &str| format!("team: t\nkpis:\n  - id: k\n    title: K\n{rest}");
+    assert_eq!(place(&kpi("    checkins: []\n    owner: ann\n")), 1);
+    assert_eq!(
+        place(&kpi("    checkins:   []  \n\n    # c\n  - id: j\n")),
+        1
+    );
+    assert_eq!(place(&kpi("    checkins: []\n")), 1);
+    for rest in [
+        // A comment, a tag or an anchor on the line; no line break; a flow mapping; the
+        // key first in its entry; carriage returns.
+        "    checkins: [] # none\n",
+        "    checkins: !!seq []\n",
+        "    checkins: &e []\n",
+        "    checkins: []",
+        "    checkins: []\r\n",
+    ] {
+        assert_eq!(place(&kpi(rest)), 0, "{rest:?}");
+    }
+    assert_eq!(
+        place("team: t\nkpis:\n  - { id: k, title: K,\n    checkins: []\n    }\n"),
+        0
+    );
+    assert_eq!(place("team: t\nkpis:\n  - checkins: []\n    id: k\n"), 0);
+    // One list reached through an alias from two items is not a place.
+    let aliased = "team: t\nperiod: 2026-Q1\nobjectives:\n  - id: a\n    title: A\n    key_results: &krs\n      - id: k\n        title: K\n        start: 0\n        target: 1\n        checkins: []\n  - id: b\n    title: B\n    key_results: *krs\n";
+    assert_eq!(place(aliased), 0);
+}
+
+#[test]
+fn a_list_reached_through_an_alias_is_not_read_from_inserted_lines() {
+    // Lines inserted into `a`'s check-ins are `b`'s too: a full parse gives both refs them.
+    let a = "team: t\nkpis:\n  - id: a\n    title: A\n    checkins: &l\n      - { date: 2026-01-01, value: 1 }\n  - id: b\n    title: B\n    checkins: *l\n";
+    let b = a.replace(
+        "value: 1 }\n",
+        "value: 1 }\n      - { date: 2026-01-02, value: 2 }\n",
+    );
+    let (mut refs, mut keys) = (Names::default(), Names::default());
+    let before = parsed(&mut refs, &mut keys, a).unwrap();
+    let after = parsed(&mut refs, &mut keys, &b).unwrap();
+    assert_eq!(after.checkins.len(), 4);
+    if let Some((found, _)) = inserted(&before.places, a.as_bytes(), b.as_bytes()) {
+        assert_eq!(merged(&before.checkins, &found), after.checkins);
+    }
 }
