@@ -156,8 +156,86 @@ fn entry(data: &[u8], at: usize) -> Option<Entry> {
 /// otherwise (the caller asks libgit2).
 pub(crate) fn entries(data: &[u8], max: usize) -> Option<Vec<Entry>> {
     let mut out: Vec<Entry> = Vec::new();
-    let mut at = 0;
-    while at < data.len() {
+    read_into(data, 0, data.len(), max, &mut out)?;
+    unique_names(data, &out).then_some(out)
+}
+
+/// [`entries`] of `data`, given another tree's bytes `old` and its entries (as [`entries`]
+/// gave them): the entries within the bytes the two share at their start and at their end
+/// are taken over, and only those between are read (a commit changes a few entries of a
+/// directory). The same answer as [`entries`]: the entries read between end where the
+/// shared end's first one starts (else all is read), so every entry after them is read
+/// from the same bytes as in `old`.
+pub(crate) fn entries_like(
+    old: &[u8],
+    old_entries: &[Entry],
+    data: &[u8],
+    max: usize,
+) -> Option<Vec<Entry>> {
+    let p = crate::bytes::common_prefix(old, data);
+    let s = crate::bytes::common_suffix(&old[p..], &data[p..]);
+    let start = |i: usize| if i == 0 { 0 } else { old_entries[i - 1].end };
+    // Entries before `k` lie wholly in the shared start: the same bytes at the same places.
+    let k = old_entries.partition_point(|e| e.end <= p);
+    // Those from `m` on lie wholly in the shared end: the same bytes, moved by the change
+    // of length (`s` ≤ both lengths − `p`, so nothing moves before `p`).
+    let (mut m, mut hi) = (k, old_entries.len());
+    while m < hi {
+        let mid = m + (hi - m) / 2;
+        if start(mid) < old.len() - s {
+            m = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    let moved = |x: usize| x + data.len() - old.len();
+    let mut out: Vec<Entry> = Vec::with_capacity(old_entries.len() + 4);
+    out.extend_from_slice(&old_entries[..k]);
+    let to = if m < old_entries.len() {
+        moved(start(m))
+    } else {
+        data.len()
+    };
+    if read_into(data, start(k), to, max, &mut out).is_none() {
+        // An entry runs past `to` (an edit moved the boundaries) or fails: read it all.
+        return entries(data, max);
+    }
+    let rest = &old_entries[m..];
+    if let Some(first) = rest.first() {
+        let name = &data[moved(first.name.0)..moved(first.name.1)];
+        if out.len() + rest.len() > max
+            || out.last().is_some_and(|e| {
+                let before = &data[e.name.0..e.name.1];
+                git_order(
+                    before,
+                    Found::is_tree(e.mode),
+                    name,
+                    Found::is_tree(first.mode),
+                ) != Ordering::Less
+            })
+        {
+            return None;
+        }
+    }
+    out.extend(rest.iter().map(|e| Entry {
+        name: (moved(e.name.0), moved(e.name.1)),
+        end: moved(e.end),
+        ..*e
+    }));
+    unique_names(data, &out).then_some(out)
+}
+
+/// Reads the entries of `data` from byte `at` to byte `to` onto `out`, each after the one
+/// before it in git's order, at most `max` in all; `None` when one is malformed, out of
+/// order or one too many, or the last does not end at `to`.
+fn read_into(
+    data: &[u8],
+    mut at: usize,
+    to: usize,
+    max: usize,
+    out: &mut Vec<Entry>,
+) -> Option<()> {
+    while at < to {
         let e = entry(data, at)?;
         if let Some(p) = out.last() {
             let (pn, en) = (&data[p.name.0..p.name.1], &data[e.name.0..e.name.1]);
@@ -171,25 +249,30 @@ pub(crate) fn entries(data: &[u8], max: usize) -> Option<Vec<Entry>> {
         at = e.end;
         out.push(e);
     }
-    // Strictly sorted in git's order, a name is twice only as a file and a later directory
-    // (`a` sorts as itself, `a/` after it): between the two lie only names that extend it
-    // by a byte below `/`. Each directory looks back over those.
-    for (i, d) in out.iter().enumerate() {
+    (at == to).then_some(())
+}
+
+/// Whether no name is in `list` (sorted in git's order) twice. Strictly sorted in git's
+/// order, a name is twice only as a file and a later directory (`a` sorts as itself, `a/`
+/// after it): between the two lie only names that extend it by a byte below `/`. Each
+/// directory looks back over those.
+fn unique_names(data: &[u8], list: &[Entry]) -> bool {
+    for (i, d) in list.iter().enumerate() {
         if !Found::is_tree(d.mode) {
             continue;
         }
         let name = &data[d.name.0..d.name.1];
-        for e in out[..i].iter().rev() {
+        for e in list[..i].iter().rev() {
             let other = &data[e.name.0..e.name.1];
             if other == name {
-                return None;
+                return false;
             }
             if !(other.starts_with(name) && other[name.len()] < b'/') {
                 break;
             }
         }
     }
-    Some(out)
+    true
 }
 
 /// Git's order of tree entries: by bytes, a directory's name as if it ended in `/`.
@@ -378,5 +461,62 @@ pub(super) mod tests {
                 prop_assert_eq!(ours, theirs);
             }
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Reading a tree like another gives what reading it alone gives: for a changed
+        /// listing (entries added, dropped, renamed, retyped), for bytes edited anywhere (so
+        /// that entries break and boundaries fall mid-entry), with a small `max` too.
+        #[test]
+        fn a_tree_read_like_another_is_read_as_alone(
+            mut list in entries(),
+            mut other in entries(),
+            sort in proptest::bool::weighted(0.8),
+            keep in proptest::collection::vec(any::<bool>(), 7),
+            edit in (0usize..200, 0usize..4, proptest::collection::vec(any::<u8>(), 0..4)),
+            max in prop_oneof![Just(100usize), 0usize..8],
+        ) {
+            let (old, _) = sample(&mut list, true);
+            let Some(old_entries) = super::entries(&old, max) else {
+                return Ok(());
+            };
+            // The same tree with some entries left out and others added, and with bytes
+            // spliced in at a place.
+            let mut changed: Vec<_> = list
+                .iter()
+                .zip(keep.iter().cycle())
+                .filter(|(_, k)| **k)
+                .map(|(e, _)| e.clone())
+                .chain(other.drain(..))
+                .collect();
+            let (mut new, _) = sample(&mut changed, sort);
+            let (at, cut, bytes) = edit;
+            if at % 3 == 0 {
+                new = old.clone();
+                let at = at.min(new.len());
+                let cut = cut.min(new.len() - at);
+                new.splice(at..at + cut, bytes);
+            }
+            prop_assert_eq!(
+                super::entries_like(&old, &old_entries, &new, max),
+                super::entries(&new, max)
+            );
+        }
+    }
+
+    #[test]
+    fn a_tree_read_like_another_keeps_to_the_most_entries() {
+        let old = tree(&[("100644", "a", 1), ("100644", "b", 2), ("100644", "d", 4)]);
+        let new = tree(&[
+            ("100644", "a", 1),
+            ("100644", "b", 2),
+            ("100644", "c", 3),
+            ("100644", "d", 4),
+        ]);
+        let old_entries = super::entries(&old, 3).unwrap();
+        assert_eq!(super::entries_like(&old, &old_entries, &new, 3), None);
+        let like = super::entries_like(&old, &old_entries, &new, 4).unwrap();
+        assert_eq!(Some(like), super::entries(&new, 4));
     }
 }

@@ -82,8 +82,16 @@ impl<'a> Trees<'a> {
     /// The listing of tree `id`, from the cache or read. A tree whose header says it is
     /// larger than `MAX_FILES` entries of the longest names is never inflated; one the
     /// bytes decline is parsed by libgit2 ([`super::bounded_tree`]), which refuses one of
-    /// more entries. `commit` names the commit in that error.
-    fn listing(&self, id: git2::Oid, commit: Oid) -> Result<Rc<Listing<'a>>, Error> {
+    /// more entries. `commit` names the commit in that error. Given a listing read from
+    /// bytes that the tree likely shares much with (`like`: the same directory in the
+    /// parent), only the entries they do not share are read
+    /// ([`super::rawtree::entries_like`]).
+    fn listing(
+        &self,
+        id: git2::Oid,
+        commit: Oid,
+        like: Option<&Listing<'a>>,
+    ) -> Result<Rc<Listing<'a>>, Error> {
         if let Some(t) = self.cache.borrow().get(&id) {
             return Ok(Rc::clone(t));
         }
@@ -94,7 +102,15 @@ impl<'a> Trees<'a> {
             && size as u64 <= (max as u64).saturating_mul(super::MAX_TREE_ENTRY_BYTES)
         {
             let object = odb.read(id)?;
-            super::rawtree::entries(object.data(), max).map(|entries| Listing::Raw {
+            let data = object.data();
+            match like {
+                Some(Listing::Raw {
+                    data: old,
+                    entries: old_entries,
+                }) => super::rawtree::entries_like(old, old_entries, data, max),
+                _ => super::rawtree::entries(data, max),
+            }
+            .map(|entries| Listing::Raw {
                 data: object.data().into(),
                 entries,
             })
@@ -151,8 +167,10 @@ impl<'a> Trees<'a> {
             vec![(String::new(), old, Some(new))];
         while let Some((dir, a_id, b_id)) = todo.pop() {
             watchdog::tick();
-            let a = a_id.map(|id| self.listing(id, commit)).transpose()?;
-            let b = b_id.map(|id| self.listing(id, commit)).transpose()?;
+            let a = a_id.map(|id| self.listing(id, commit, None)).transpose()?;
+            let b = b_id
+                .map(|id| self.listing(id, commit, a.as_deref()))
+                .transpose()?;
             // An entry that differs between the two sides: a directory to compare, a goal
             // file changed.
             let mut differ = |name: &[u8], px: Option<Parts>, py: Option<Parts>| {
