@@ -157,7 +157,7 @@ fn entry(data: &[u8], at: usize) -> Option<Entry> {
 pub(crate) fn entries(data: &[u8], max: usize) -> Option<Vec<Entry>> {
     let mut out: Vec<Entry> = Vec::new();
     read_into(data, 0, data.len(), max, &mut out)?;
-    unique_names(data, &out).then_some(out)
+    unique_names(data, &out, 0).then_some(out)
 }
 
 /// [`entries`] of `data`, given another tree's bytes `old` and its entries (as [`entries`]
@@ -222,7 +222,8 @@ pub(crate) fn entries_like(
         end: moved(e.end),
         ..*e
     }));
-    unique_names(data, &out).then_some(out)
+    // A directory before `k` looks back over entries before it only, all as in `old`.
+    unique_names(data, &out, k).then_some(out)
 }
 
 /// Reads the entries of `data` from byte `at` to byte `to` onto `out`, each after the one
@@ -252,22 +253,27 @@ fn read_into(
     (at == to).then_some(())
 }
 
-/// Whether no name is in `list` (sorted in git's order) twice. Strictly sorted in git's
-/// order, a name is twice only as a file and a later directory (`a` sorts as itself, `a/`
-/// after it): between the two lie only names that extend it by a byte below `/`. Each
-/// directory looks back over those.
-fn unique_names(data: &[u8], list: &[Entry]) -> bool {
-    for (i, d) in list.iter().enumerate() {
+/// Whether no name is in `list` (sorted in git's order) twice, where the second is at or
+/// after index `from`. Strictly sorted in git's order, a name is twice only as a file and a
+/// later directory (`a` sorts as itself, `a/` after it): between the two lie only names
+/// that extend it by a byte below `/`. Each directory looks back over those.
+fn unique_names(data: &[u8], list: &[Entry], from: usize) -> bool {
+    for (i, d) in list.iter().enumerate().skip(from) {
         if !Found::is_tree(d.mode) {
             continue;
         }
         let name = &data[d.name.0..d.name.1];
         for e in list[..i].iter().rev() {
             let other = &data[e.name.0..e.name.1];
-            if other == name {
+            // Names are never empty; most neighbours differ in their last bytes, so look
+            // there first.
+            if other.get(name.len() - 1) != name.last() || !other.starts_with(name) {
+                break;
+            }
+            if other.len() == name.len() {
                 return false;
             }
-            if !(other.starts_with(name) && other[name.len()] < b'/') {
+            if other[name.len()] >= b'/' {
                 break;
             }
         }
