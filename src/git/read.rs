@@ -373,7 +373,21 @@ impl Reader<'_> {
     /// A blob's bytes when it is at most `max` bytes (its header is read first, never the
     /// content of a larger one); `None` when larger.
     pub(crate) fn blob(&self, id: Oid, max: u64) -> Result<Option<Vec<u8>>, Error> {
-        Ok(super::bounded_blob(&self.git.guard, id.0, max)?.map(|b| b.content().to_vec()))
+        // Read through the object database, not as a `git2::Blob`: the bytes are copied out
+        // anyway, and a blob object would be made and kept in libgit2's cache for nothing.
+        // Anything but a blob goes the other way, for the same error as ever.
+        watchdog::tick();
+        let odb = self.git.guard.odb()?;
+        let (size, kind) = odb.read_header(id.0)?;
+        if kind != ObjectType::Blob {
+            return Ok(
+                super::bounded_blob(&self.git.guard, id.0, max)?.map(|b| b.content().to_vec())
+            );
+        }
+        if size as u64 > max {
+            return Ok(None);
+        }
+        Ok(Some(odb.read(id.0)?.data().to_vec()))
     }
 
     /// Whether this is a shallow clone.
