@@ -242,6 +242,51 @@ pub(crate) fn one_flow_mapping(s: &str) -> bool {
         })
 }
 
+/// The date and value of a one-line check-in written exactly as goalpost writes a plain one,
+/// `{ date: YYYY-MM-DD, value: N }` or `{ date: YYYY-MM-DD, value: N, confidence: N }`
+/// (single spaces; each number an optional `-`, up to twelve digits without a leading zero,
+/// and optionally `.` and up to twelve more), read without a parse: a YAML parse reads
+/// such a line to a check-in with that date text and value and nothing else.
+/// `None` for any other text (then a parse says what it is).
+pub(crate) fn plain_checkin(flow: &str) -> Option<(&str, f64)> {
+    let rest = flow.strip_prefix("{ date: ")?;
+    let (date, rest) = rest.split_at_checked(10)?;
+    let shape = date.bytes().enumerate().all(|(i, c)| match i {
+        4 | 7 => c == b'-',
+        _ => c.is_ascii_digit(),
+    });
+    if !shape {
+        return None;
+    }
+    let (value, rest) = plain_number(rest.strip_prefix(", value: ")?)?;
+    let rest = match rest.strip_prefix(", confidence: ") {
+        Some(r) => plain_number(r)?.1,
+        None => rest,
+    };
+    (rest == " }").then_some((date, value))
+}
+
+/// A number at the start of `s` as [`plain_checkin`] takes it, and what follows it.
+fn plain_number(s: &str) -> Option<(f64, &str)> {
+    let digits = |t: &str| t.bytes().take_while(u8::is_ascii_digit).count();
+    let sign = usize::from(s.starts_with('-'));
+    let whole = digits(&s[sign..]);
+    if whole == 0 || whole > 12 || (whole > 1 && s.as_bytes()[sign] == b'0') {
+        return None;
+    }
+    let end = sign + whole;
+    if !s[end..].starts_with('.') {
+        // An integer, as YAML reads one: `-0` is 0.
+        return Some((s[..end].parse::<i64>().ok()? as f64, &s[end..]));
+    }
+    let fraction = digits(&s[end + 1..]);
+    if fraction == 0 || fraction > 12 {
+        return None;
+    }
+    let end = end + 1 + fraction;
+    Some((s[..end].parse().ok()?, &s[end..]))
+}
+
 /// [`flow_checkin`] of each of `flows` (one-line flow mappings, [`one_flow_mapping`]), as one
 /// parse of a log holding them all when it reads without a problem and each entry lies on
 /// its own line (then each line was read as it is read alone: from the same state, the same
@@ -292,10 +337,68 @@ pub(crate) fn flow_checkin(flow: &str) -> Option<RawCheckin> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Whenever [`plain_checkin`] reads a line, a parse reads it to a check-in with the
+        /// same date text and value and no other observation, ref or correction.
+        #[test]
+        fn plain_checkins_read_as_parsed(
+            date in proptest::sample::select(vec!["2026-07-03", "2026-07-03", "2026-07-03", "2026-07-03", "2026-13-40", "2026-7-03", "20260-7-03", "2026-07-0x", "2026-07-03 ", "'2026-07-03'"]),
+            value in "-?(0|[1-9][0-9]{0,13}|0[0-9]|[0-9]e[0-9]|\\.[0-9])(\\.[0-9]{0,13})?",
+            confidence in proptest::option::of("(0|1|0\\.[0-9]{1,3}|x|-0\\.5|1e-1)"),
+            seps in proptest::sample::select(vec![(", value: ", ", confidence: ", " }"), (", value: ", ", confidence: ", " }"), (", value: ", ", confidence: ", " }"), (", value: ", ", confidence: ", " }"), (",value: ", ", confidence: ", " }"), (", value: ", ",  confidence: ", " }"), (", value: ", ", confidence: ", "}"), (", value: ", ", confidence: ", " } # c"), (", done: ", ", confidence: ", " }"), (", value: ", ", note: ", " }"), (", value: ", ", ref: ", " }")]),
+        ) {
+            let mut flow = format!("{{ date: {date}{}{value}", seps.0);
+            if let Some(c) = &confidence {
+                flow.push_str(&format!("{}{c}", seps.1));
+            }
+            flow.push_str(seps.2);
+            let ours = plain_checkin(&flow);
+            if let Some((d, v)) = ours {
+                let c = flow_checkin(&flow);
+                proptest::prop_assert!(c.is_some(), "{flow}");
+                let c = c.unwrap();
+                proptest::prop_assert_eq!(c.date.as_ref().map(|d| d.value.as_str()), Some(d));
+                proptest::prop_assert_eq!(c.value.as_ref().map(|v| v.value.to_bits()), Some(v.to_bits()));
+                proptest::prop_assert!(c.reference().is_none() && c.correction().is_none() && c.done().is_none());
+            }
+        }
+    }
+
     fn strs(v: Vec<&[u8]>) -> Vec<String> {
         v.into_iter()
             .map(|l| String::from_utf8_lossy(l).into_owned())
             .collect()
+    }
+
+    #[test]
+    fn plain_checkins_are_those_goalpost_writes() {
+        let read = |f: &'static str| plain_checkin(f);
+        assert_eq!(
+            read("{ date: 2026-07-03, value: 402 }"),
+            Some(("2026-07-03", 402.0))
+        );
+        assert_eq!(
+            read("{ date: 2026-07-03, value: -0.25, confidence: 0.7 }"),
+            Some(("2026-07-03", -0.25))
+        );
+        assert_eq!(
+            read("{ date: 2026-07-03, value: 0, confidence: 1 }"),
+            Some(("2026-07-03", 0.0))
+        );
+        for f in [
+            "{ date: 2026-07-03, value: 402, note: x }",
+            "{ date: 2026-07-03, value: 402 } # c",
+            "{ date: 2026-07-03, value: 0402 }",
+            "{ date: 2026-07-03, value: 1e3 }",
+            "{ date: 2026-07-03, value: .5 }",
+            "{ date: 2026-07-03, value: 1234567890123 }",
+            "{ date: 2026-07-03, done: true }",
+            "{ ref: a/b, date: 2026-07-03, value: 1 }",
+            "{ date: '2026-07-03', value: 1 }",
+        ] {
+            assert_eq!(read(f), None, "{f}");
+        }
     }
 
     #[test]

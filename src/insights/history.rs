@@ -978,8 +978,10 @@ fn inserted(places: &Places, a: &[u8], b: &[u8]) -> Option<(Vec<Identity>, Place
         .map(|e| (e.at + e.len, (e.indent + KEY + 1) as isize - e.len as isize))
         .collect();
     let mut fill = fills.iter().peekable();
-    // Each inserted line's flow mapping and the item it is inserted for, then all of them
-    // parsed together.
+    // The check-ins of inserted lines in goalpost's plain shape, read from the text; each
+    // other line's flow mapping and the item it is inserted for, then all of those parsed
+    // together.
+    let mut found: Vec<Identity> = Vec::new();
     let mut flows: Vec<(&str, u32)> = Vec::new();
     let mut moved: Vec<(usize, isize)> = Vec::with_capacity(inserts.len() + fills.len());
     let mut new_anchors: Vec<Tail> = Vec::new();
@@ -1025,10 +1027,13 @@ fn inserted(places: &Places, a: &[u8], b: &[u8]) -> Option<(Vec<Identity>, Place
                 return None;
             }
             let flow = body.strip_prefix("- ")?.trim();
-            if !lines::one_flow_mapping(flow) {
+            if let Some((date, value)) = lines::plain_checkin(flow) {
+                found.push((tail.reference, Date::parse(date)?, ObsKey::value(value)));
+            } else if lines::one_flow_mapping(flow) {
+                flows.push((flow, tail.reference));
+            } else {
                 return None;
             }
-            flows.push((flow, tail.reference));
             new_anchors.push(Tail { at: pos, ..tail });
             pos += line.len();
         }
@@ -1044,7 +1049,6 @@ fn inserted(places: &Places, a: &[u8], b: &[u8]) -> Option<(Vec<Identity>, Place
         return None;
     }
     moved.extend(fill.copied());
-    let mut found: Vec<Identity> = Vec::with_capacity(flows.len());
     let texts: Vec<&str> = flows.iter().map(|f| f.0).collect();
     for (c, (_, reference)) in lines::flow_checkins(&texts).into_iter().zip(&flows) {
         let c = c?;
