@@ -106,46 +106,41 @@ pub(crate) fn insertions<'a>(
     let new_mid = &new[p..new.len() - s];
     let mut out: Vec<Insertion<'a>> = Vec::new();
     let mut swapped = Vec::new();
-    let mut old_lines = LinesInclusive(old_mid).peekable();
-    let mut at = p;
-    for line in LinesInclusive(new_mid) {
-        if old_lines.peek() == Some(&line) {
-            at += line.len();
-            old_lines.next();
-            continue;
+    // Where the comparison is in each (a line start).
+    let (mut i, mut j) = (0, 0);
+    while j < new_mid.len() {
+        // The whole lines both go on with alike, passed at once.
+        let c = common_prefix(&old_mid[i..], &new_mid[j..]);
+        let same = memchr::memrchr(b'\n', &new_mid[j..j + c]).map_or(0, |k| k + 1);
+        (i, j) = (i + same, j + same);
+        if j == new_mid.len() {
+            break;
         }
-        if let Some(o) = old_lines.next_if(|o| swap(at, o, line)) {
-            swapped.push(at);
-            at += o.len();
+        let line = line_at(new_mid, j);
+        let was = (i < old_mid.len()).then(|| line_at(old_mid, i));
+        j += line.len();
+        if let Some(o) = was.filter(|o| *o == line || swap(p + i, o, line)) {
+            if *o != *line {
+                swapped.push(p + i);
+            }
+            i += o.len();
             continue;
         }
         if !line.ends_with(b"\n") {
             return None;
         }
         match out.last_mut() {
-            Some((pos, lines)) if *pos == at => lines.push(line),
-            _ => out.push((at, vec![line])),
+            Some((pos, lines)) if *pos == p + i => lines.push(line),
+            _ => out.push((p + i, vec![line])),
         }
     }
-    (old_lines.next().is_none()).then_some((out, swapped))
+    (i == old_mid.len()).then_some((out, swapped))
 }
 
-/// The lines of a text, each with its `\n` (the last one without, when the text does not end
-/// with one): `split_inclusive` at line feeds, found with `memchr`.
-struct LinesInclusive<'a>(&'a [u8]);
-
-impl<'a> Iterator for LinesInclusive<'a> {
-    type Item = &'a [u8];
-
-    fn next(&mut self) -> Option<&'a [u8]> {
-        if self.0.is_empty() {
-            return None;
-        }
-        let end = memchr::memchr(b'\n', self.0).map_or(self.0.len(), |i| i + 1);
-        let (line, rest) = self.0.split_at(end);
-        self.0 = rest;
-        Some(line)
-    }
+/// The line of `t` that starts at byte `at`, with its `\n` (without, when it is the last
+/// and has none).
+fn line_at(t: &[u8], at: usize) -> &[u8] {
+    &t[at..memchr::memchr(b'\n', &t[at..]).map_or(t.len(), |k| at + k + 1)]
 }
 
 /// What one changed line of a log is.
@@ -561,6 +556,91 @@ mod tests {
             ])
             .is_none()
         );
+    }
+
+    /// The lines of a text, each with its `\n` (the last one without, when the text does not end
+    /// with one): `split_inclusive` at line feeds, found with `memchr`.
+    struct LinesInclusive<'a>(&'a [u8]);
+
+    impl<'a> Iterator for LinesInclusive<'a> {
+        type Item = &'a [u8];
+
+        fn next(&mut self) -> Option<&'a [u8]> {
+            if self.0.is_empty() {
+                return None;
+            }
+            let end = memchr::memchr(b'\n', self.0).map_or(self.0.len(), |i| i + 1);
+            let (line, rest) = self.0.split_at(end);
+            self.0 = rest;
+            Some(line)
+        }
+    }
+
+    /// [`insertions`] as it was first written, line by line: each new line matched with
+    /// the next old line, else a swap, else inserted.
+    fn insertions_line_by_line<'a>(
+        old: &[u8],
+        new: &'a [u8],
+        swap: impl Fn(usize, &[u8], &[u8]) -> bool,
+    ) -> Option<(Vec<Insertion<'a>>, Vec<usize>)> {
+        let (p, s) = common_lines(old, new);
+        let old_mid = &old[p..old.len() - s];
+        let new_mid = &new[p..new.len() - s];
+        let mut out: Vec<Insertion<'a>> = Vec::new();
+        let mut swapped = Vec::new();
+        let mut old_lines = LinesInclusive(old_mid).peekable();
+        let mut at = p;
+        for line in LinesInclusive(new_mid) {
+            if old_lines.peek() == Some(&line) {
+                at += line.len();
+                old_lines.next();
+                continue;
+            }
+            if let Some(o) = old_lines.next_if(|o| swap(at, o, line)) {
+                swapped.push(at);
+                at += o.len();
+                continue;
+            }
+            if !line.ends_with(b"\n") {
+                return None;
+            }
+            match out.last_mut() {
+                Some((pos, lines)) if *pos == at => lines.push(line),
+                _ => out.push((at, vec![line])),
+            }
+        }
+        (old_lines.next().is_none()).then_some((out, swapped))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Passing alike stretches at once finds what matching line by line finds: texts of
+        /// few distinct lines (so that inserted lines often equal those after them), lines
+        /// inserted, removed and edited, last lines with and without a line break, a swap
+        /// allowed for one kind of line.
+        #[test]
+        fn insertions_are_found_as_line_by_line(
+            old in proptest::collection::vec(proptest::sample::select(vec!["a\n", "b\n", "c: []\n", "a", "\n", "b\r\n"]), 0..12),
+            edits in proptest::collection::vec((0usize..14, 0u8..4, proptest::sample::select(vec!["a\n", "b\n", "c:\n", "x\n", "a", "b"])), 0..5),
+        ) {
+            let old: String = old.concat();
+            let mut lines: Vec<String> = old.split_inclusive('\n').map(str::to_owned).collect();
+            for (at, kind, text) in edits {
+                let at = at.min(lines.len());
+                match kind {
+                    0 | 1 => lines.insert(at, text.to_owned()),
+                    2 if at < lines.len() => { lines.remove(at); }
+                    _ if at < lines.len() => lines[at] = text.to_owned(),
+                    _ => {}
+                }
+            }
+            let new: String = lines.concat();
+            let swap = |_: usize, o: &[u8], n: &[u8]| o == b"c: []\n" && n == b"c:\n";
+            proptest::prop_assert_eq!(
+                insertions(old.as_bytes(), new.as_bytes(), swap),
+                insertions_line_by_line(old.as_bytes(), new.as_bytes(), swap)
+            );
+        }
     }
 
     proptest::proptest! {
