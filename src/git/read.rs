@@ -443,7 +443,25 @@ fn raw_differences(
             e.filemode() as i32,
         ))
     };
-    let (mut i, mut j) = (0, 0);
+    // Entries within the bytes both share at the start are the same entries; so are those
+    // within the bytes they share at the end when the two sides' first such entries end
+    // alike (then each side reads the same bytes from there on). Only those between are
+    // compared.
+    let p = crate::bytes::common_prefix(xd, yd);
+    let k = xs.partition_point(|e| e.end <= p);
+    let (mut i, mut j) = (k, k);
+    let s = crate::bytes::common_suffix(&xd[p..], &yd[p..]);
+    let tail = |d: &[u8], es: &[Entry]| {
+        let m = es.partition_point(|e| e.end <= d.len() - s);
+        (m, es.get(m).map(|e| d.len() - e.end))
+    };
+    let ((mx, ex), (my, ey)) = (tail(xd, xs), tail(yd, ys));
+    let (xs, ys) = if ex == ey && xs.len() - mx == ys.len() - my {
+        // The first entry ending in the shared end may start before it: compare it too.
+        (&xs[..(mx + 1).min(xs.len())], &ys[..(my + 1).min(ys.len())])
+    } else {
+        (xs, ys)
+    };
     while i < xs.len() || j < ys.len() {
         let order = match (xs.get(i), ys.get(j)) {
             (Some(x), Some(y)) => {
