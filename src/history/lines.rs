@@ -101,9 +101,7 @@ pub(crate) fn insertions<'a>(
     new: &'a [u8],
     swap: impl Fn(usize, &[u8], &[u8]) -> bool,
 ) -> Option<(Vec<Insertion<'a>>, Vec<usize>)> {
-    let (p, s) = common_lines(old, new);
-    let old_mid = &old[p..old.len() - s];
-    let new_mid = &new[p..new.len() - s];
+    let (p, old_mid, new_mid) = middles(old, new);
     let mut out: Vec<Insertion<'a>> = Vec::new();
     let mut swapped = Vec::new();
     // Where the comparison is in each (a line start).
@@ -135,6 +133,13 @@ pub(crate) fn insertions<'a>(
         }
     }
     (i == old_mid.len()).then_some((out, swapped))
+}
+
+/// Where two versions' differing middles start (after the whole lines they share at their
+/// start), and the middles (before the whole lines they share at their end).
+fn middles<'o, 'n>(old: &'o [u8], new: &'n [u8]) -> (usize, &'o [u8], &'n [u8]) {
+    let (p, s) = common_lines(old, new);
+    (p, &old[p..old.len() - s], &new[p..new.len() - s])
 }
 
 /// The line of `t` that starts at byte `at`, with its `\n` (without, when it is the last
@@ -583,9 +588,7 @@ mod tests {
         new: &'a [u8],
         swap: impl Fn(usize, &[u8], &[u8]) -> bool,
     ) -> Option<(Vec<Insertion<'a>>, Vec<usize>)> {
-        let (p, s) = common_lines(old, new);
-        let old_mid = &old[p..old.len() - s];
-        let new_mid = &new[p..new.len() - s];
+        let (p, old_mid, new_mid) = middles(old, new);
         let mut out: Vec<Insertion<'a>> = Vec::new();
         let mut swapped = Vec::new();
         let mut old_lines = LinesInclusive(old_mid).peekable();

@@ -204,28 +204,39 @@ proptest::proptest! {
         first in proptest::collection::vec((0usize..40, line()), 0..4),
         second in proptest::collection::vec((0usize..40, line()), 0..4),
     ) {
-        let (mut refs, mut keys) = (Names::default(), Names::default());
         let a = kpis(&items);
-        let before = parsed(&mut refs, &mut keys, &a).expect("the file parses");
         let b = with_lines(&a, &near_checkins(&a, first));
-        let Some(after) = parsed(&mut refs, &mut keys, &b) else {
-            return Ok(());
-        };
-        let Some((found, places)) = inserted(&before.places, a.as_bytes(), b.as_bytes()) else {
-            return Ok(());
-        };
-        proptest::prop_assert_eq!(&merged(&before.checkins, &found), &after.checkins);
-        // The anchors that gave are those a parse gives: every one a place to insert at.
-        proptest::prop_assert_eq!(&places, &after.places);
-        let c = with_lines(&b, &near_checkins(&b, second));
-        let Some(last) = parsed(&mut refs, &mut keys, &c) else {
-            return Ok(());
-        };
-        if let Some((more, _)) = inserted(&places, b.as_bytes(), c.as_bytes()) {
-            let have = merged(&after.checkins, &more);
-            proptest::prop_assert_eq!(&have, &last.checkins);
-        }
+        read_as_parsed(&a, &b, |b| with_lines(b, &near_checkins(b, second.clone())))?;
     }
+}
+
+/// Checks that `b`, and then the version `next` makes of it, read from their lines (where
+/// they can be) have the check-ins a full parse finds in them, and that the places found
+/// are those a parse gives: every one a place to insert at.
+fn read_as_parsed(
+    a: &str,
+    b: &str,
+    next: impl Fn(&str) -> String,
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    let (mut refs, mut keys) = (Names::default(), Names::default());
+    let before = parsed(&mut refs, &mut keys, a).expect("the file parses");
+    let Some(after) = parsed(&mut refs, &mut keys, b) else {
+        return Ok(());
+    };
+    let Some((found, places)) = inserted(&before.places, a.as_bytes(), b.as_bytes()) else {
+        return Ok(());
+    };
+    proptest::prop_assert_eq!(&merged(&before.checkins, &found), &after.checkins);
+    proptest::prop_assert_eq!(&places, &after.places);
+    let c = next(b);
+    let Some(last) = parsed(&mut refs, &mut keys, &c) else {
+        return Ok(());
+    };
+    if let Some((more, then)) = inserted(&places, b.as_bytes(), c.as_bytes()) {
+        proptest::prop_assert_eq!(&merged(&after.checkins, &more), &last.checkins);
+        proptest::prop_assert_eq!(&then, &last.places);
+    }
+    Ok(())
 }
 
 #[test]
@@ -282,26 +293,11 @@ proptest::proptest! {
         let deeper = |v: Vec<(usize, String)>| -> Vec<(usize, String)> {
             v.into_iter().map(|(n, l)| (n, format!("{base}{l}"))).collect()
         };
-        let (mut refs, mut keys) = (Names::default(), Names::default());
         let a = goals(&items, okrs);
-        let before = parsed(&mut refs, &mut keys, &a).expect("the file parses");
         let b = filled(&with_lines(&a, &near_checkins(&a, deeper(first))), &fills, base);
-        let Some(after) = parsed(&mut refs, &mut keys, &b) else {
-            return Ok(());
-        };
-        let Some((found, places)) = inserted(&before.places, a.as_bytes(), b.as_bytes()) else {
-            return Ok(());
-        };
-        proptest::prop_assert_eq!(&merged(&before.checkins, &found), &after.checkins);
-        proptest::prop_assert_eq!(&places, &after.places);
-        let c = filled(&with_lines(&b, &near_checkins(&b, deeper(second))), &more_fills, base);
-        let Some(last) = parsed(&mut refs, &mut keys, &c) else {
-            return Ok(());
-        };
-        if let Some((more, next)) = inserted(&places, b.as_bytes(), c.as_bytes()) {
-            proptest::prop_assert_eq!(&merged(&after.checkins, &more), &last.checkins);
-            proptest::prop_assert_eq!(&next, &last.places);
-        }
+        read_as_parsed(&a, &b, |b| {
+            filled(&with_lines(b, &near_checkins(b, deeper(second.clone()))), &more_fills, base)
+        })?;
     }
 }
 
