@@ -348,3 +348,53 @@ fn a_period_of_millennia_is_measured_by_its_check_ins() {
     assert!(n > 200 * 300_000, "{n}");
     assert_eq!(v["overall"]["calibration"]["n"], 200);
 }
+
+/// Check-ins inserted into a list that an alias repeats are both items' (a parse gives them
+/// to both refs), and a key result's empty list filled in is read like any other version:
+/// every committed check-in has its latency.
+#[test]
+fn a_list_an_alias_repeats_and_a_list_filled_in_count_for_every_item() {
+    let kpis = "team: t
+kpis:
+  - id: a
+    title: A
+    better: higher
+    target: 4
+    checkins: &l
+      - { date: 2026-07-01, value: 1 }
+  - id: b
+    title: B
+    better: higher
+    target: 4
+    checkins: *l
+";
+    let def = DEF
+        .replace(
+            "          - { date: 2026-07-06, value: 10, confidence: 0.6 }\n",
+            "",
+        )
+        .replace(
+            "        checkins:\n      - id: m",
+            "        checkins: []\n      - id: m",
+        );
+    let d = repo(&[("goals/t/2026-Q3.yaml", &def), ("goals/t/kpis.yaml", kpis)]);
+    let p = d.path();
+    git_as(p, "ann", &["init", "-q", "-b", "main"]);
+    commit(p, "ann", "2026-07-02T10:00:00+00:00", "plan");
+    edit(
+        p,
+        "goals/t/kpis.yaml",
+        "      - { date: 2026-07-01, value: 1 }\n",
+        "      - { date: 2026-07-01, value: 1 }\n      - { date: 2026-07-15, value: 2 }\n",
+    );
+    edit(
+        p,
+        "goals/t/2026-Q3.yaml",
+        "        checkins: []\n",
+        "        checkins:\n          - { date: 2026-07-14, value: 10 }\n",
+    );
+    commit(p, "ann", "2026-07-16T10:00:00+00:00", "week 29");
+    let v = json(p, &[]);
+    // a and b: 07-01 (1 day) and 07-15 (1 day) each; k: 07-14 (2 days).
+    assert_eq!(v["teams"][0]["latency"]["n"], 5, "{v}");
+}
