@@ -823,6 +823,11 @@ fn file_facts(refs: &mut Names, keys: &mut Names, raw: &RawFile, text: &str) -> 
     if text.contains('*') {
         f.places = Places::default();
     }
+    // A carriage return breaks a line for YAML: an empty list's line and those after it
+    // are read by line feeds only.
+    if text.contains('\r') {
+        f.places.empties.clear();
+    }
     // Two key results of one key in a file (an error there): keep the first, like a
     // lookup would.
     f.plans.dedup_by_key(|p| p.0);
@@ -906,13 +911,12 @@ fn unique_places<T: Copy>(mut places: Vec<T>, at: impl Fn(&T) -> usize) -> Vec<T
 /// changing how anything else is read: the item is a block mapping (`item`, its span, does
 /// not start a flow mapping); its `checkins` value (`value`) is `[]`, alone after the key on
 /// a line of its own (`<indent>checkins: []`, no tag, anchor or comment); and the next line
-/// that is neither blank nor a comment is no deeper than the key, or there is none. Filled
+/// that is neither blank nor a comment is no deeper than the key, or there is none (the
+/// caller leaves out a text with a carriage return). Filled
 /// in, the line reads `<indent>checkins:` followed by one-line check-ins deeper than the key.
 fn empty_place(text: &str, item: Span, value: Option<Span>, reference: u32) -> Option<Empty> {
     let v = value?.start as usize;
-    if text.as_bytes().get(item.start as usize) == Some(&b'{')
-        || !text.get(v..)?.starts_with("[]")
-        || text.contains('\r')
+    if text.as_bytes().get(item.start as usize) == Some(&b'{') || !text.get(v..)?.starts_with("[]")
     {
         return None;
     }
@@ -999,7 +1003,11 @@ fn inserted(places: &Places, a: &[u8], b: &[u8]) -> Option<(Vec<Identity>, Place
             .binary_search_by_key(at, |t| t.at)
             .ok()
             .map(|i| tails[i]);
-        let empty = filled.iter().find(|e| e.at + e.len == *at);
+        // Filled lines are sorted, so by their ends too.
+        let empty = filled
+            .binary_search_by_key(at, |e| e.at + e.len)
+            .ok()
+            .map(|i| filled[i]);
         let (tail, after) = match (tail, empty) {
             (Some(t), None) => (t, false),
             (None, Some(e)) => {
