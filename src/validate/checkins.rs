@@ -64,14 +64,6 @@ pub(super) fn attach(
             }
         }
     }
-    let kr_of = |j: usize, id: &str| -> Option<usize> {
-        let krs = &objectives[j].0.key_results;
-        if krs.len() > SCAN_KRS {
-            kr_index.get(&(j, id)).copied()
-        } else {
-            krs.iter().rposition(|kr| kr.id == id)
-        }
-    };
     // Logged check-ins come after the inline ones; they are kept apart until then, so that
     // the items' exactly sized vectors grow once, not by doubling. By item, as indexes: the
     // key results of objective `j` start at `kr_at[j]`.
@@ -86,119 +78,40 @@ pub(super) fn attach(
         .collect();
     let krs = objectives.iter().map(|(o, _)| o.key_results.len()).sum();
     let mut kr_log: Vec<Vec<Checkin>> = vec![Vec::new(); krs];
+    let items = Items {
+        objectives: &objectives,
+        kpis: &kpis,
+        index,
+        kr_index: &kr_index,
+        kr_at: &kr_at,
+    };
+    let threads = super::threads();
     // One file's log at a time, dropped once converted.
     for log in logs {
-        for raw in &log {
-            let Some(reference) = raw.reference() else {
-                if !raw.invalid.contains(&"ref") {
-                    v.push(
-                    Diagnostic::new(Code::MissingField, raw.span, "a logged check-in has no `ref`")
-                        .help("name the key result or KPI, for example `ref: growth/onboarding/completion` or `ref: growth/churn`"),
-                );
-                }
-                continue;
+        // The rows that go to an item without a word to say are resolved on every core,
+        // each with a validator of its own that finds no suggestions; a row that has
+        // something to say (or goes nowhere) is resolved again below, in order, with the
+        // run's validator, so the diagnostics and the suggestion budget are spent as one
+        // pass over the log would spend them.
+        let mut clean: Vec<Option<(Slot, Checkin)>> = if threads > 1 && log.len() >= PAR_ROWS {
+            let config = v.config;
+            crate::par::each(log.iter().collect(), threads, PAR_ROWS, |raw| {
+                let mut own = Validator::new(config);
+                own.suggest_budget = 0;
+                items.logged(&mut own, raw).filter(|_| own.diags.is_empty())
+            })
+        } else {
+            Vec::new()
+        };
+        for (n, raw) in log.iter().enumerate() {
+            let found = match clean.get_mut(n).and_then(Option::take) {
+                Some(found) => Some(found),
+                None => items.logged(v, raw),
             };
-            let Ok(mut parsed) = reference.value.parse::<Ref>() else {
-                v.bad_ref(
-                    reference,
-                    "`ref`",
-                    "`team/kpi` or `team/objective/key-result`",
-                );
-                continue;
-            };
-            let Ref::KeyResult {
-                team,
-                objective,
-                id: kr_id,
-            } = &mut parsed
-            else {
-                match v.kpi_ref(reference, index, "check-in") {
-                    Some(k) => {
-                        if let Some(c) = convert(v, raw, Records::Value) {
-                            kpi_log[k].push(c);
-                        }
-                    }
-                    None => continue,
-                }
-                continue;
-            };
-            let Some(date) = raw.date.as_ref().and_then(|d| Date::parse(&d.value)) else {
-                convert(v, raw, Records::Value); // reports the date problem
-                continue;
-            };
-            // Moved out, not copied: `parsed` is not read again (a rare case below parses
-            // the ref anew).
-            let key = (std::mem::take(team), std::mem::take(objective));
-            let Some(candidates) = index.objectives.get(&key) else {
-                let known = objectives.iter().flat_map(|(o, _)| {
-                    o.key_results
-                        .iter()
-                        .map(move |kr| format!("{}/{}", o.reference(), kr.id))
-                });
-                v.unknown_ref(reference, "check-in names key result", known, None);
-                continue;
-            };
-            let holding: Vec<usize> = candidates
-                .iter()
-                .copied()
-                .filter(|&j| objectives[j].0.period.contains(date))
-                .collect();
-            let j = match holding.as_slice() {
-                [j] => *j,
-                [] if reference.value.parse().is_ok_and(|r| v.unread.covers(&r)) => {
-                    continue;
-                }
-                [] => {
-                    let periods: Vec<String> = candidates
-                        .iter()
-                        .map(|&j| {
-                            let p = &objectives[j].0.period;
-                            format!("{} ({} to {})", p.name, p.start, p.end)
-                        })
-                        .collect();
-                    let span = raw.date.as_ref().map_or(raw.span, |d| d.span);
-                    v.push(
-                    Diagnostic::new(Code::CheckinOutsidePeriod, span, format!("check-in for `{}` is dated {date}, outside the objective's period {}", reference.value, periods.join(", ")))
-                        .help("key-result check-ins belong inside their objective's period; fix the date, or record the value on a KPI instead"),
-                );
-                    continue;
-                }
-                many => {
-                    let names: Vec<&str> = many
-                        .iter()
-                        .map(|&j| objectives[j].0.period.name.as_str())
-                        .collect();
-                    v.push(
-                        Diagnostic::new(
-                            Code::UnknownRef,
-                            reference.span,
-                            format!(
-                                "`{}` on {date} matches objectives in several periods: {}",
-                                reference.value,
-                                names.join(", ")
-                            ),
-                        )
-                        .help("give the objectives different ids in overlapping periods"),
-                    );
-                    continue;
-                }
-            };
-            let o = &objectives[j].0;
-            let Some(r) = kr_of(j, kr_id) else {
-                let known = o
-                    .key_results
-                    .iter()
-                    .map(|kr| format!("{}/{}", o.reference(), kr.id));
-                v.unknown_ref(reference, "check-in names key result", known, None);
-                continue;
-            };
-            let kr = &o.key_results[r];
-            if kr.kpi.is_some() {
-                linked(v, raw.span, kr, o, &kpis);
-                continue;
-            }
-            if let Some(c) = convert(v, raw, kr.kind.records()) {
-                kr_log[kr_at[j] + r].push(c);
+            match found {
+                Some((Slot::Kpi(k), c)) => kpi_log[k].push(c),
+                Some((Slot::KeyResult(at), c)) => kr_log[at].push(c),
+                None => {}
             }
         }
     }
@@ -245,6 +158,147 @@ pub(super) fn attach(
 
 /// Above this many key results an objective's are found by a map, below by a scan.
 const SCAN_KRS: usize = 16;
+
+/// From this many rows on, a log's rows are resolved on every core.
+const PAR_ROWS: usize = 1024;
+
+/// Where a logged check-in goes: a KPI's index, or a key result's place among all the key
+/// results in objective order.
+enum Slot {
+    Kpi(usize),
+    KeyResult(usize),
+}
+
+/// What logged check-ins are resolved against.
+struct Items<'a, 'i> {
+    objectives: &'a [(Objective, PendingObjective)],
+    kpis: &'a [(Kpi, Pending)],
+    index: &'a Index<'i>,
+    /// (objective, key result id) → key result, for objectives of more than [`SCAN_KRS`].
+    kr_index: &'a HashMap<(usize, &'a str), usize>,
+    /// The place of each objective's first key result among all key results.
+    kr_at: &'a [usize],
+}
+
+impl Items<'_, '_> {
+    /// The key result of objective `j` with id `id` (the last of that id).
+    fn kr_of(&self, j: usize, id: &str) -> Option<usize> {
+        let krs = &self.objectives[j].0.key_results;
+        if krs.len() > SCAN_KRS {
+            self.kr_index.get(&(j, id)).copied()
+        } else {
+            krs.iter().rposition(|kr| kr.id == id)
+        }
+    }
+
+    /// One logged check-in, converted, and where it goes; its problems reported to `v`
+    /// (`None` when it goes nowhere).
+    fn logged(&self, v: &mut Validator, raw: &RawCheckin) -> Option<(Slot, Checkin)> {
+        let objectives = self.objectives;
+        let Some(reference) = raw.reference() else {
+            if !raw.invalid.contains(&"ref") {
+                v.push(
+                    Diagnostic::new(Code::MissingField, raw.span, "a logged check-in has no `ref`")
+                        .help("name the key result or KPI, for example `ref: growth/onboarding/completion` or `ref: growth/churn`"),
+                );
+            }
+            return None;
+        };
+        let Ok(mut parsed) = reference.value.parse::<Ref>() else {
+            v.bad_ref(
+                reference,
+                "`ref`",
+                "`team/kpi` or `team/objective/key-result`",
+            );
+            return None;
+        };
+        let Ref::KeyResult {
+            team,
+            objective,
+            id: kr_id,
+        } = &mut parsed
+        else {
+            let k = v.kpi_ref(reference, self.index, "check-in")?;
+            return convert(v, raw, Records::Value).map(|c| (Slot::Kpi(k), c));
+        };
+        let Some(date) = raw.date.as_ref().and_then(|d| Date::parse(&d.value)) else {
+            convert(v, raw, Records::Value); // reports the date problem
+            return None;
+        };
+        // Moved out, not copied: `parsed` is not read again (a rare case below parses
+        // the ref anew).
+        let key = (std::mem::take(team), std::mem::take(objective));
+        let Some(candidates) = self.index.objectives.get(&key) else {
+            let known = objectives.iter().flat_map(|(o, _)| {
+                o.key_results
+                    .iter()
+                    .map(move |kr| format!("{}/{}", o.reference(), kr.id))
+            });
+            v.unknown_ref(reference, "check-in names key result", known, None);
+            return None;
+        };
+        let mut holding = candidates
+            .iter()
+            .copied()
+            .filter(|&j| objectives[j].0.period.contains(date));
+        let j = match (holding.next(), holding.next()) {
+            (Some(j), None) => j,
+            (None, _) if reference.value.parse().is_ok_and(|r| v.unread.covers(&r)) => {
+                return None;
+            }
+            (None, _) => {
+                let periods: Vec<String> = candidates
+                    .iter()
+                    .map(|&j| {
+                        let p = &objectives[j].0.period;
+                        format!("{} ({} to {})", p.name, p.start, p.end)
+                    })
+                    .collect();
+                let span = raw.date.as_ref().map_or(raw.span, |d| d.span);
+                v.push(
+                    Diagnostic::new(Code::CheckinOutsidePeriod, span, format!("check-in for `{}` is dated {date}, outside the objective's period {}", reference.value, periods.join(", ")))
+                        .help("key-result check-ins belong inside their objective's period; fix the date, or record the value on a KPI instead"),
+                );
+                return None;
+            }
+            (Some(_), Some(_)) => {
+                let names: Vec<&str> = candidates
+                    .iter()
+                    .filter(|&&j| objectives[j].0.period.contains(date))
+                    .map(|&j| objectives[j].0.period.name.as_str())
+                    .collect();
+                v.push(
+                    Diagnostic::new(
+                        Code::UnknownRef,
+                        reference.span,
+                        format!(
+                            "`{}` on {date} matches objectives in several periods: {}",
+                            reference.value,
+                            names.join(", ")
+                        ),
+                    )
+                    .help("give the objectives different ids in overlapping periods"),
+                );
+                return None;
+            }
+        };
+        let o = &objectives[j].0;
+        let Some(r) = self.kr_of(j, kr_id) else {
+            let known = o
+                .key_results
+                .iter()
+                .map(|kr| format!("{}/{}", o.reference(), kr.id));
+            v.unknown_ref(reference, "check-in names key result", known, None);
+            return None;
+        };
+        let kr = &o.key_results[r];
+        if kr.kpi.is_some() {
+            linked(v, raw.span, kr, o, self.kpis);
+            return None;
+        }
+        convert(v, raw, kr.kind.records()).map(|c| (Slot::KeyResult(self.kr_at[j] + r), c))
+    }
+}
 
 /// `f` over `items` on every core, each thread taking one run of consecutive items: the
 /// results in item order, and the diagnostics `f` reports added to `v` in the order one

@@ -628,8 +628,12 @@ fn tangled(n: usize, seed: u64) -> Vec<String> {
             for k in 0..1 + rnd(3) {
                 let (start, target) = (rnd(5), rnd(5));
                 f.push_str(&format!(
-                    "      - id: kr{k}\n        title: KR\n        start: {start}\n        target: {target}\n        checkins:"
+                    "      - id: kr{k}\n        title: KR\n        start: {start}\n        target: {target}\n"
                 ));
+                if rnd(10) == 0 {
+                    f.push_str(&format!("        kpi: t{}/k{}\n", rnd(30), rnd(2)));
+                }
+                f.push_str("        checkins:");
                 let count = rnd(5);
                 f.push_str(if count == 0 { " []\n" } else { "\n" });
                 for _ in 0..count {
@@ -661,6 +665,8 @@ fn tangled(n: usize, seed: u64) -> Vec<String> {
         }
         files.push(f);
     }
+    // Most rows name a key result; some a KPI, some nothing valid: no ref, a ref that is not
+    // one, a date that is not one, a value a key result or KPI refuses.
     let mut log = String::from("checkins:\n");
     for _ in 0..n * 4 {
         let fix = if rnd(8) == 0 {
@@ -668,15 +674,43 @@ fn tangled(n: usize, seed: u64) -> Vec<String> {
         } else {
             ""
         };
-        log.push_str(&format!(
-            "  - {{ ref: t{}/o{}/kr{}, date: 2026-{:02}-{:02}, value: {}{fix} }}\n",
-            rnd(30),
-            rnd(6),
-            rnd(3),
-            1 + rnd(12),
-            1 + rnd(28),
-            rnd(3)
-        ));
+        let (month, day, value) = (1 + rnd(12), 1 + rnd(28), rnd(3));
+        let row = match rnd(40) {
+            0 => format!("{{ date: 2026-{month:02}-{day:02}, value: {value} }}"),
+            1 => format!(
+                "{{ ref: t{}, date: 2026-{month:02}-{day:02}, value: {value} }}",
+                rnd(30)
+            ),
+            2 => format!(
+                "{{ ref: t{}/o{}/kr{}, date: 2026-{month:02}-{day:02}x, value: {value} }}",
+                rnd(30),
+                rnd(6),
+                rnd(3)
+            ),
+            3 => format!(
+                "{{ ref: t{}/o{}/kr{}, date: 2026-{month:02}-{day:02}, done: true }}",
+                rnd(30),
+                rnd(6),
+                rnd(3)
+            ),
+            4..=9 => format!(
+                "{{ ref: t{}/k{}, date: 2026-{month:02}-{day:02}, value: {value}{fix} }}",
+                rnd(30),
+                rnd(3)
+            ),
+            10 => format!(
+                "{{ ref: t{}/k{}, date: 2026-{month:02}-{day:02}, confidence: 7 }}",
+                rnd(30),
+                rnd(3)
+            ),
+            _ => format!(
+                "{{ ref: t{}/o{}/kr{}, date: 2026-{month:02}-{day:02}, value: {value}{fix} }}",
+                rnd(30),
+                rnd(6),
+                rnd(3)
+            ),
+        };
+        log.push_str(&format!("  - {row}\n"));
     }
     files.push(log);
     files
