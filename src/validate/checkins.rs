@@ -3,7 +3,7 @@
 //! (value vs done, confidence range, real dates), and merged per item into one date-sorted
 //! history where identical repeats count once and conflicting ones are errors.
 
-use super::{Index, Pending, PendingObjective, Validator};
+use super::{Index, LISTED, Pending, PendingObjective, SCAN_PERIODS, Validator};
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Span};
 use crate::load::raw::Lowered;
@@ -78,8 +78,21 @@ pub(super) fn attach(
         .collect();
     let krs = objectives.iter().map(|(o, _)| o.key_results.len()).sum();
     let mut kr_log: Vec<Vec<Checkin>> = vec![Vec::new(); krs];
+    let spans: HashMap<(String, String), Spans> = index
+        .objectives
+        .iter()
+        .filter(|(_, js)| js.len() > SCAN_PERIODS)
+        .map(|(key, js)| {
+            let periods: Vec<(Date, Date)> = js
+                .iter()
+                .map(|&j| (objectives[j].0.period.start, objectives[j].0.period.end))
+                .collect();
+            (key.clone(), Spans::new(js.clone(), &periods))
+        })
+        .collect();
     let items = Items {
         objectives: &objectives,
+        spans: &spans,
         kpis: &kpis,
         index,
         kr_index: &kr_index,
@@ -159,6 +172,85 @@ pub(super) fn attach(
 /// Above this many key results an objective's are found by a map, below by a scan.
 const SCAN_KRS: usize = 16;
 
+/// The periods of the objectives of one team and id, for finding those that hold a date
+/// without looking through them all: an id in thousands of periods, named by thousands of
+/// logged check-ins, stays linear.
+pub(super) struct Spans {
+    /// The objectives, in objective order (so by period start, then end).
+    objectives: Vec<usize>,
+    starts: Vec<Date>,
+    /// The ends, sorted.
+    ends: Vec<Date>,
+    /// The latest end below each node of a tree over the objectives (leaves from `size`).
+    latest: Vec<Option<Date>>,
+    size: usize,
+}
+
+impl Spans {
+    /// `periods[i]` is the (start, end) of `objectives[i]`; starts ascending.
+    pub(super) fn new(objectives: Vec<usize>, periods: &[(Date, Date)]) -> Spans {
+        debug_assert!(periods.windows(2).all(|w| w[0].0 <= w[1].0));
+        let size = periods.len().next_power_of_two();
+        let mut latest = vec![None; 2 * size];
+        for (i, &(_, end)) in periods.iter().enumerate() {
+            latest[size + i] = Some(end);
+        }
+        for n in (1..size).rev() {
+            latest[n] = latest[2 * n].max(latest[2 * n + 1]);
+        }
+        let mut ends: Vec<Date> = periods.iter().map(|p| p.1).collect();
+        ends.sort_unstable();
+        Spans {
+            objectives,
+            starts: periods.iter().map(|p| p.0).collect(),
+            ends,
+            latest,
+            size,
+        }
+    }
+
+    /// The first `k` objectives (in objective order) whose period holds `date`.
+    pub(super) fn holding(&self, date: Date, k: usize) -> Vec<usize> {
+        let before = self.starts.partition_point(|&s| s <= date);
+        let mut found = Vec::new();
+        self.visit(1, 0, self.size, before, date, k, &mut found);
+        found.into_iter().map(|i| self.objectives[i]).collect()
+    }
+
+    /// How many objectives' periods hold `date`: those starting by then, less those ended
+    /// before it (which all started before it).
+    pub(super) fn count(&self, date: Date) -> usize {
+        let started = self.starts.partition_point(|&s| s <= date);
+        let ended = self.ends.partition_point(|&e| e < date);
+        started - ended
+    }
+
+    /// Leaves below `node` (covering `lo..hi`) before `before` whose end is `date` or later,
+    /// leftmost first, until `found` has `k`.
+    #[allow(clippy::too_many_arguments)]
+    fn visit(
+        &self,
+        node: usize,
+        lo: usize,
+        hi: usize,
+        before: usize,
+        date: Date,
+        k: usize,
+        found: &mut Vec<usize>,
+    ) {
+        if found.len() >= k || lo >= before || self.latest[node] < Some(date) {
+            return;
+        }
+        if hi - lo == 1 {
+            found.push(lo);
+            return;
+        }
+        let mid = (lo + hi) / 2;
+        self.visit(2 * node, lo, mid, before, date, k, found);
+        self.visit(2 * node + 1, mid, hi, before, date, k, found);
+    }
+}
+
 /// From this many rows on, a log's rows are resolved on every core.
 const PAR_ROWS: usize = 1024;
 
@@ -172,6 +264,8 @@ enum Slot {
 /// What logged check-ins are resolved against.
 struct Items<'a, 'i> {
     objectives: &'a [(Objective, PendingObjective)],
+    /// The periods of each team and id with more than [`SCAN_PERIODS`] objectives.
+    spans: &'a HashMap<(String, String), Spans>,
     kpis: &'a [(Kpi, Pending)],
     index: &'a Index<'i>,
     /// (objective, key result id) → key result, for objectives of more than [`SCAN_KRS`].
@@ -237,36 +331,51 @@ impl Items<'_, '_> {
             v.unknown_ref(reference, "check-in names key result", known, None);
             return None;
         };
-        let mut holding = candidates
-            .iter()
-            .copied()
-            .filter(|&j| objectives[j].0.period.contains(date));
-        let j = match (holding.next(), holding.next()) {
+        // The first of the objectives whose period holds the date, and the next if any.
+        let holding = match self.spans.get(&key) {
+            Some(spans) => {
+                let two = spans.holding(date, 2);
+                (two.first().copied(), two.get(1).copied())
+            }
+            None => {
+                let mut all = candidates
+                    .iter()
+                    .copied()
+                    .filter(|&j| objectives[j].0.period.contains(date));
+                (all.next(), all.next())
+            }
+        };
+        let j = match holding {
             (Some(j), None) => j,
             (None, _) if reference.value.parse().is_ok_and(|r| v.unread.covers(&r)) => {
                 return None;
             }
             (None, _) => {
-                let periods: Vec<String> = candidates
-                    .iter()
-                    .map(|&j| {
-                        let p = &objectives[j].0.period;
-                        format!("{} ({} to {})", p.name, p.start, p.end)
-                    })
-                    .collect();
+                let periods = candidates.iter().map(|&j| {
+                    let p = &objectives[j].0.period;
+                    format!("{} ({} to {})", p.name, p.start, p.end)
+                });
                 let span = raw.date.as_ref().map_or(raw.span, |d| d.span);
                 v.push(
-                    Diagnostic::new(Code::CheckinOutsidePeriod, span, format!("check-in for `{}` is dated {date}, outside the objective's period {}", reference.value, periods.join(", ")))
+                    Diagnostic::new(Code::CheckinOutsidePeriod, span, format!("check-in for `{}` is dated {date}, outside the objective's period {}", reference.value, super::listed(periods)))
                         .help("key-result check-ins belong inside their objective's period; fix the date, or record the value on a KPI instead"),
                 );
                 return None;
             }
             (Some(_), Some(_)) => {
-                let names: Vec<&str> = candidates
-                    .iter()
-                    .filter(|&&j| objectives[j].0.period.contains(date))
-                    .map(|&j| objectives[j].0.period.name.as_str())
-                    .collect();
+                let (names, n) = match self.spans.get(&key) {
+                    Some(spans) => (spans.holding(date, LISTED + 1), spans.count(date)),
+                    None => {
+                        let all: Vec<usize> = candidates
+                            .iter()
+                            .copied()
+                            .filter(|&j| objectives[j].0.period.contains(date))
+                            .collect();
+                        let n = all.len();
+                        (all, n)
+                    }
+                };
+                let names = names.iter().map(|&j| objectives[j].0.period.name.as_str());
                 v.push(
                     Diagnostic::new(
                         Code::UnknownRef,
@@ -274,7 +383,7 @@ impl Items<'_, '_> {
                         format!(
                             "`{}` on {date} matches objectives in several periods: {}",
                             reference.value,
-                            names.join(", ")
+                            super::listed_of(names, n)
                         ),
                     )
                     .help("give the objectives different ids in overlapping periods"),

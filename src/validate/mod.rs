@@ -194,7 +194,7 @@ pub(crate) fn validate_in(
             )
         };
         if let Some(p) = parent {
-            let period = objectives[i].0.period.name.clone();
+            let period = objectives[i].0.period.clone();
             objectives[i].0.parent = match p.value.split_once(':') {
                 Some(_) if snapshot => {
                     if let Ok(Ref::Item { team, id }) = p.value.parse() {
@@ -202,7 +202,7 @@ pub(crate) fn validate_in(
                     }
                     None
                 }
-                Some((name, _)) => v.upstream_objective(&p, name, &period, ups.as_deref()),
+                Some((name, _)) => v.upstream_objective(&p, name, &period.name, ups.as_deref()),
                 None => v
                     .objective_ref(&p, &period, &index, &objectives)
                     .map(ObjectiveId::new),
@@ -1349,15 +1349,15 @@ impl<'c> Validator<'c> {
                 {
                     return Some(ObjectiveId::upstream(j));
                 }
-                let others: Vec<&str> = js
-                    .iter()
-                    .map(|&j| u.upstream.objectives[j].period.name.as_str())
-                    .collect();
+                let others = listed(
+                    js.iter()
+                        .map(|&j| u.upstream.objectives[j].period.name.as_str()),
+                );
                 self.push(
                     Diagnostic::new(
                         Code::UnknownRef,
                         r.span,
-                        format!("`parent` names objective `{}`, which upstream `{name}` (at {at}) defines in period {}, not {period}", r.value, others.join(", ")),
+                        format!("`parent` names objective `{}`, which upstream `{name}` (at {at}) defines in period {others}, not {period}", r.value),
                     )
                     .help("a parent must be in the same period: align to the upstream objective of this period"),
                 );
@@ -1430,23 +1430,19 @@ impl<'c> Validator<'c> {
     fn objective_ref(
         &mut self,
         r: &Sp<String>,
-        period: &str,
+        period: &Period,
         index: &Index,
         objectives: &[(Objective, PendingObjective)],
     ) -> Option<usize> {
         let key = split2(&r.value);
         if let Some(js) = index.objectives.get(&key) {
-            if let Some(&j) = js.iter().find(|&&j| objectives[j].0.period.name == period) {
+            if let Some(j) = in_period(js, period, objectives) {
                 return Some(j);
             }
-            let others: Vec<&str> = js
-                .iter()
-                .map(|&j| objectives[j].0.period.name.as_str())
-                .collect();
+            let others = listed(js.iter().map(|&j| objectives[j].0.period.name.as_str()));
             let extra = format!(
-                "`{}` exists in period {}; a parent must be in the same period ({period})",
-                r.value,
-                others.join(", ")
+                "`{}` exists in period {others}; a parent must be in the same period ({})",
+                r.value, period.name
             );
             self.unknown_ref(
                 r,
@@ -1458,7 +1454,7 @@ impl<'c> Validator<'c> {
         }
         let same_period = objectives
             .iter()
-            .filter(|(o, _)| o.period.name == period)
+            .filter(|(o, _)| o.period.name == period.name)
             .map(|(o, _)| o.reference().to_string());
         self.unknown_ref(r, "`parent` names objective", same_period, None);
         None
@@ -1475,27 +1471,32 @@ impl<'c> Validator<'c> {
     ) -> bool {
         let o = &objectives[i].0;
         let reference = o.reference().to_string();
-        let periods: Vec<&str> = index
+        let same: &[usize] = index
             .objectives
             .get(&(o.team.clone(), o.id.clone()))
-            .into_iter()
-            .flatten()
-            .filter(|&&j| j != i)
-            .map(|&j| objectives[j].0.period.name.as_str())
-            .collect();
-        if periods.contains(&c.value.as_str()) || self.unread.covers(&Ref::item(&o.team, &o.id)) {
+            .map_or(&[], Vec::as_slice);
+        // Another objective of the id in the period named (a period that does not resolve
+        // is no objective's).
+        let named = Period::resolve(&c.value, &self.config.periods)
+            .and_then(|p| in_period(same, &p, objectives))
+            .is_some_and(|j| j != i);
+        if named || self.unread.covers(&Ref::item(&o.team, &o.id)) {
             return true;
         }
+        let others = || same.iter().filter(|&&j| j != i);
         let help = if c.value == o.period.name {
             "an objective is carried over from an earlier period, not from its own: remove `carried_from` or name the period it came from".to_owned()
-        } else if periods.is_empty() {
+        } else if others().next().is_none() {
             format!(
                 "no other period has an objective `{reference}`: `carried_from` names the period an objective with the same id was carried over from; remove it, or fix the id"
             )
         } else {
+            // `i` is among them when it is the first objective of its id in its period.
+            let own = usize::from(in_period(same, &o.period, objectives) == Some(i));
+            let names = others().map(|&j| objectives[j].0.period.name.as_str());
             format!(
                 "`{reference}` exists in period {}: did you mean that?",
-                periods.join(", ")
+                listed_of(names, same.len() - own)
             )
         };
         self.push(
@@ -1583,6 +1584,59 @@ impl<'c> Validator<'c> {
         self.push(d);
     }
 }
+
+/// At most this many names are listed in one message; the rest are counted.
+pub(super) const LISTED: usize = 8;
+
+/// `names` joined with ", ", the first [`LISTED`] of them and how many more: a message about
+/// one id in thousands of periods, repeated for thousands of lines, stays short.
+pub(super) fn listed<S: AsRef<str>>(names: impl ExactSizeIterator<Item = S>) -> String {
+    let n = names.len();
+    listed_of(names, n)
+}
+
+/// [`listed`] of an iterator that does not know its length: `n` names in all.
+pub(super) fn listed_of<S: AsRef<str>>(names: impl Iterator<Item = S>, n: usize) -> String {
+    let mut out = String::new();
+    for (k, name) in names.take(LISTED).enumerate() {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name.as_ref());
+    }
+    if n > LISTED {
+        out.push_str(&format!(", and {} more", n - LISTED));
+    }
+    out
+}
+
+/// Of `candidates` (objectives of one team and id, in objective order, so by period start,
+/// end and name), the one in `period`: by a scan of a few, by binary search of many, so that
+/// an id in thousands of periods, named by thousands of refs, stays linear.
+fn in_period(
+    candidates: &[usize],
+    period: &Period,
+    objectives: &[(Objective, PendingObjective)],
+) -> Option<usize> {
+    if candidates.len() <= SCAN_PERIODS {
+        return candidates
+            .iter()
+            .copied()
+            .find(|&j| objectives[j].0.period.name == period.name);
+    }
+    let key = |j: usize| {
+        let p = &objectives[j].0.period;
+        (p.start, p.end, p.name.as_str())
+    };
+    let want = (period.start, period.end, period.name.as_str());
+    candidates
+        .binary_search_by(|&j| key(j).cmp(&want))
+        .ok()
+        .map(|at| candidates[at])
+}
+
+/// Up to this many objectives of one id are looked through one by one.
+pub(super) const SCAN_PERIODS: usize = 16;
 
 /// The `(team, id)` an objective or KPI ref names; nothing matches a ref of another shape.
 fn split2(r: &str) -> (String, String) {

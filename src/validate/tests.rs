@@ -783,3 +783,258 @@ fn log_checkins_find_their_key_result_among_few_or_many() {
         }
     }
 }
+
+/// The files of team `t`: objective `o` in each of `periods` (one file each), then `more`.
+fn in_periods(periods: &[String], more: &[&str]) -> Vec<String> {
+    let mut files: Vec<String> = periods
+        .iter()
+        .map(|p| {
+            format!("team: t\nperiod: {p}\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - {{ id: k, title: K, start: 0, target: 10 }}\n")
+        })
+        .collect();
+    files.extend(more.iter().map(|s| (*s).to_owned()));
+    files
+}
+
+/// The messages and helps of validating `files`, each diagnostic as `code: message / help`.
+fn messages(files: &[String], config: &Config) -> Vec<String> {
+    let parsed: Vec<(u32, RawFile)> = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, text)| {
+            let (raw, diags) = parse_file(i as u32, text);
+            assert!(diags.is_empty(), "parse: {diags:?}");
+            raw.map(|r| (i as u32, r))
+        })
+        .collect();
+    let (_, diags) = validate(&parsed, config);
+    diags
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {} / {}",
+                d.code.name(),
+                d.message,
+                d.help.as_deref().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// A message that names the periods of an id lists a few and counts the rest: one id in
+/// thousands of periods, named by thousands of check-ins or `carried_from`s, would otherwise
+/// make output quadratic in the input.
+#[test]
+fn messages_list_a_few_of_many_periods_and_count_the_rest() {
+    let quarters: Vec<String> = (0..20)
+        .map(|i| format!("{}-Q{}", 2000 + i / 4, i % 4 + 1))
+        .collect();
+    let carried = "team: t\nperiod: 2030-Q1\nobjectives:\n  - id: o\n    title: O\n    carried_from: 1999-Q1\n    key_results:\n      - { id: k, title: K, start: 0, target: 10 }\n";
+    let parent = "team: u\nperiod: 2030-Q2\nobjectives:\n  - id: p\n    title: P\n    parent: t/o\n    key_results:\n      - { id: k, title: K, start: 0, target: 10 }\n";
+    let log = "checkins:\n  - { ref: t/o/k, date: 2031-01-05, value: 1 }\n";
+    let got = messages(
+        &in_periods(&quarters, &[carried, parent, log]),
+        &Config::default(),
+    );
+    // Its own period is not among those listed.
+    let listed =
+        "2000-Q1, 2000-Q2, 2000-Q3, 2000-Q4, 2001-Q1, 2001-Q2, 2001-Q3, 2001-Q4, and 12 more";
+    assert!(
+        got.iter().any(|m| m.contains(&format!(
+            "`t/o` exists in period {listed}: did you mean that?"
+        ))),
+        "{got:#?}"
+    );
+    let listed =
+        "2000-Q1, 2000-Q2, 2000-Q3, 2000-Q4, 2001-Q1, 2001-Q2, 2001-Q3, 2001-Q4, and 13 more";
+    assert!(
+        got.iter().any(|m| m.contains(&format!(
+            "`t/o` exists in period {listed}; a parent must be in the same period (2030-Q2)"
+        ))),
+        "{got:#?}"
+    );
+    let outside = "outside the objective's period 2000-Q1 (2000-01-01 to 2000-03-31), 2000-Q2 (2000-04-01 to 2000-06-30), 2000-Q3 (2000-07-01 to 2000-09-30), 2000-Q4 (2000-10-01 to 2000-12-31), 2001-Q1 (2001-01-01 to 2001-03-31), 2001-Q2 (2001-04-01 to 2001-06-30), 2001-Q3 (2001-07-01 to 2001-09-30), 2001-Q4 (2001-10-01 to 2001-12-31), and 13 more /";
+    assert!(got.iter().any(|m| m.contains(outside)), "{got:#?}");
+
+    // Twenty periods of goalpost.toml that all hold one day: a check-in that day matches
+    // every one of them.
+    let mut config = Config::default();
+    let names: Vec<String> = (0..20).map(|i| format!("p{i:02}")).collect();
+    for (i, name) in names.iter().enumerate() {
+        let start = crate::date::Date::parse(&format!("2026-01-{:02}", i + 1)).expect("a date");
+        let end = crate::date::Date::parse("2026-12-31").expect("a date");
+        config.periods.insert(name.clone(), (start, end));
+    }
+    let log = "checkins:\n  - { ref: t/o/k, date: 2026-06-01, value: 1 }\n";
+    let got = messages(&in_periods(&names, &[log]), &config);
+    assert!(
+        got.iter().any(|m| m.contains("`t/o/k` on 2026-06-01 matches objectives in several periods: p00, p01, p02, p03, p04, p05, p06, p07, and 12 more /")),
+        "{got:#?}"
+    );
+}
+
+/// A deterministic stream of numbers below `m`.
+fn numbers(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut x = seed;
+    move |m: u64| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) % m
+    }
+}
+
+/// `Spans` finds the periods holding a date as a look through every period does: the first
+/// few in order, and how many.
+#[test]
+fn spans_find_the_periods_that_hold_a_date_as_a_scan_does() {
+    use super::checkins::Spans;
+    let day = |n: u64| {
+        crate::date::Date::parse("2026-01-01")
+            .expect("a date")
+            .add_days(n as i64)
+    };
+    for seed in 0..200 {
+        let mut rnd = numbers(seed);
+        let n = 1 + rnd(70) as usize;
+        let mut periods: Vec<(crate::date::Date, crate::date::Date)> = (0..n)
+            .map(|_| {
+                let start = rnd(400);
+                let long = rnd(3) == 0;
+                (day(start), day(start + rnd(if long { 300 } else { 40 })))
+            })
+            .collect();
+        periods.sort();
+        let objectives: Vec<usize> = (0..n).map(|i| 1000 + i).collect();
+        let spans = Spans::new(objectives.clone(), &periods);
+        for d in 0..460 {
+            let date = day(d);
+            let all: Vec<usize> = (0..n)
+                .filter(|&i| periods[i].0 <= date && date <= periods[i].1)
+                .map(|i| objectives[i])
+                .collect();
+            assert_eq!(spans.count(date), all.len(), "seed {seed}, day {d}");
+            for k in [1, 2, 9] {
+                let want: Vec<usize> = all.iter().copied().take(k).collect();
+                assert_eq!(spans.holding(date, k), want, "seed {seed}, day {d}, k {k}");
+            }
+        }
+    }
+}
+
+/// With many periods of one id (past the scan's threshold) refs and logged check-ins find
+/// the objectives a look at every period finds: a parent in the same period, `carried_from`
+/// a period that has the id, and a check-in the one objective whose period holds its date
+/// (or a diagnostic when none or several do), whatever the periods' overlaps.
+#[test]
+fn an_id_in_many_periods_is_found_as_in_few() {
+    for (seed, custom) in [(1, 3), (2, 30), (3, 60), (4, 10)] {
+        let mut rnd = numbers(seed);
+        let mut config = Config::default();
+        let day = |n: u64| {
+            crate::date::Date::parse("2026-01-01")
+                .expect("a date")
+                .add_days(n as i64)
+        };
+        let mut names: Vec<String> = (0..8)
+            .map(|q| format!("{}-Q{}", 2026 + q / 4, q % 4 + 1))
+            .collect();
+        for c in 0..custom {
+            let start = rnd(700);
+            let length = rnd(120);
+            let name = format!("c{c:02}");
+            config
+                .periods
+                .insert(name.clone(), (day(start), day(start + length)));
+            names.push(name);
+        }
+        let mut files: Vec<String> = Vec::new();
+        for p in &names {
+            files.push(format!("team: t\nperiod: {p}\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - {{ id: k, title: K, start: 0, target: 10 }}\n"));
+            let pick = rnd(names.len() as u64) as usize;
+            let carried = if rnd(4) == 0 {
+                "1999-Q1".to_owned()
+            } else {
+                names[pick].clone()
+            };
+            files.push(format!("team: u\nperiod: {p}\nobjectives:\n  - id: p\n    title: P\n    parent: t/o\n    carried_from: {carried}\n    key_results:\n      - {{ id: k, title: K, start: 0, target: 10 }}\n"));
+        }
+        let mut log = String::from("checkins:\n");
+        let mut dates = Vec::new();
+        for _ in 0..300 {
+            let date = day(rnd(760));
+            dates.push(date);
+            log.push_str(&format!("  - {{ ref: t/o/k, date: {date}, value: 1 }}\n"));
+        }
+        files.push(log);
+        let parsed: Vec<(u32, RawFile)> = files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, text)| parse_file(i as u32, text).0.map(|r| (i as u32, r)))
+            .collect();
+        let (goals, diags) = validate(&parsed, &config);
+        let t: Vec<&crate::model::Objective> =
+            goals.objectives.iter().filter(|o| o.team == "t").collect();
+        assert_eq!(t.len(), names.len());
+        // Parents: the objective of `t` in the same period.
+        for o in goals.objectives.iter().filter(|o| o.team == "u") {
+            let parent = goals.objective(o.parent.expect("a parent"));
+            assert_eq!(
+                (parent.team.as_str(), &parent.period.name),
+                ("t", &o.period.name)
+            );
+        }
+        // `carried_from`: reported only when it names a period without `u/p`, or its own.
+        let carried_errors = diags
+            .iter()
+            .filter(|d| d.message.starts_with("`carried_from` names period"))
+            .count();
+        let wrong = goals
+            .objectives
+            .iter()
+            .filter(|o| o.team == "u")
+            .filter(|o| o.carried_from.is_none())
+            .count();
+        assert_eq!(carried_errors, wrong, "seed {seed}");
+        // Check-ins: each goes to the one objective whose period holds it, else a diagnostic.
+        let mut expected = std::collections::BTreeMap::<String, usize>::new();
+        let (mut outside, mut several) = (0, 0);
+        for date in &dates {
+            let holding: Vec<&&crate::model::Objective> =
+                t.iter().filter(|o| o.period.contains(*date)).collect();
+            match holding[..] {
+                [o] => *expected.entry(o.period.name.clone()).or_default() += 1,
+                [] => outside += 1,
+                _ => several += 1,
+            }
+        }
+        let count = |code: &str| diags.iter().filter(|d| d.code.name() == code).count();
+        assert_eq!(count("checkin-outside-period"), outside, "seed {seed}");
+        let several_found = diags
+            .iter()
+            .filter(|d| d.message.contains("matches objectives in several periods"))
+            .count();
+        assert_eq!(several_found, several, "seed {seed}");
+        for o in &t {
+            let raw = expected.get(&o.period.name).copied().unwrap_or(0);
+            // Same-date repeats count once (a warning): compare the distinct dates.
+            let mut want: Vec<crate::date::Date> = dates
+                .iter()
+                .copied()
+                .filter(|d| {
+                    let holding = t.iter().filter(|x| x.period.contains(*d)).count();
+                    holding == 1 && o.period.contains(*d)
+                })
+                .collect();
+            want.sort();
+            want.dedup();
+            let got: Vec<crate::date::Date> =
+                o.key_results[0].checkins.iter().map(|c| c.date).collect();
+            assert_eq!(
+                got, want,
+                "seed {seed}, period {} ({raw} rows)",
+                o.period.name
+            );
+        }
+    }
+}
