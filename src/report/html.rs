@@ -21,6 +21,7 @@ use crate::model::*;
 use crate::score::{KpiStatus, Status};
 use crate::text::{plural, safe};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 /// The stylesheet, inlined in every page.
@@ -116,11 +117,16 @@ fn close_page(w: &mut dyn Write, as_of: Date, script: bool) -> io::Result<()> {
 /// shown (open ones first, at most three): `acme: goals as of 2026-11-22 (2026-Q4,
 /// 2026-Q3)`.
 fn title(view: &StatusView, org: &str) -> String {
+    // The first three periods, and whether there is a fourth (not all of them: thousands
+    // of periods would make this quadratic).
     let mut periods: Vec<&str> = Vec::new();
     for group in view.sections() {
         let name = group[0].objective.period.name.as_str();
         if !periods.contains(&name) {
             periods.push(name);
+            if periods.len() > 3 {
+                break;
+            }
         }
     }
     let mut shown = periods
@@ -384,20 +390,22 @@ fn objective(row: &ObjectiveRow, as_of: Date, frame: &str) -> Markup {
     }
 }
 
-/// The chart frames defined so far on the page being written, by period.
+/// The chart frames defined so far on the page being written: each period's number, in the
+/// order first met (a map, so that thousands of periods stay linear).
 #[derive(Default)]
 struct Frames {
-    periods: Vec<String>,
+    periods: HashMap<String, usize>,
 }
 
 impl Frames {
     /// The frame id for `period`, and its definition when the page does not have it yet.
     fn get(&mut self, period: &Period, as_of: Date) -> (String, Option<Markup>) {
-        match self.periods.iter().position(|p| *p == period.name) {
-            Some(n) => (svg::frame_id(n), None),
+        match self.periods.get(&period.name) {
+            Some(&n) => (svg::frame_id(n), None),
             None => {
-                self.periods.push(period.name.clone());
-                let id = svg::frame_id(self.periods.len() - 1);
+                let n = self.periods.len();
+                self.periods.insert(period.name.clone(), n);
+                let id = svg::frame_id(n);
                 let defs = svg::frame_defs(period, as_of, &id);
                 (id, Some(defs))
             }
@@ -452,6 +460,13 @@ fn kpi_section(group: &[KpiRow]) -> Markup {
 /// objective here with the vendored objectives (the teams' repositories) under it.
 fn across(view: &StatusView) -> Markup {
     let rows: Vec<&ObjectiveRow> = view.objectives.iter().chain(&view.upstream).collect();
+    // The first row of each objective, and where each parent's group is (maps, so that
+    // thousands of links stay linear).
+    let mut row_of: HashMap<_, &ObjectiveRow> = HashMap::new();
+    for r in &rows {
+        row_of.entry(r.id).or_insert(*r);
+    }
+    let mut group_of: HashMap<_, usize> = HashMap::new();
     // Each parent with its children, in the order parents are first met.
     let mut groups: Vec<(&ObjectiveRow, Vec<&ObjectiveRow>)> = Vec::new();
     for child in &rows {
@@ -462,12 +477,15 @@ fn across(view: &StatusView) -> Markup {
         if p.is_upstream() == child.id.is_upstream() {
             continue;
         }
-        let Some(parent) = rows.iter().find(|r| r.id == p) else {
+        let Some(&parent) = row_of.get(&p) else {
             continue;
         };
-        match groups.iter_mut().find(|(g, _)| g.id == p) {
-            Some((_, c)) => c.push(child),
-            None => groups.push((parent, vec![child])),
+        match group_of.get(&p) {
+            Some(&g) => groups[g].1.push(child),
+            None => {
+                group_of.insert(p, groups.len());
+                groups.push((parent, vec![child]));
+            }
         }
     }
     let pin = |row: &ObjectiveRow| {
