@@ -70,6 +70,85 @@ pub(crate) fn builtin(name: &str) -> Option<(Date, Date)> {
     }
 }
 
+/// Spans of days (periods), each with a number, for finding those that hold a date without
+/// looking through them all: one objective id in thousands of periods, named by thousands of
+/// check-ins, stays linear.
+pub(crate) struct Spans {
+    /// The numbers, in the order the spans were given (by start).
+    numbers: Vec<usize>,
+    starts: Vec<Date>,
+    /// The ends, sorted.
+    ends: Vec<Date>,
+    /// The latest end below each node of a tree over the objectives (leaves from `size`).
+    latest: Vec<Option<Date>>,
+    size: usize,
+}
+
+impl Spans {
+    /// `periods[i]` is the (start, end) of number `objectives[i]`; starts ascending.
+    pub(crate) fn new(numbers: Vec<usize>, periods: &[(Date, Date)]) -> Spans {
+        debug_assert!(periods.windows(2).all(|w| w[0].0 <= w[1].0));
+        let size = periods.len().next_power_of_two();
+        let mut latest = vec![None; 2 * size];
+        for (i, &(_, end)) in periods.iter().enumerate() {
+            latest[size + i] = Some(end);
+        }
+        for n in (1..size).rev() {
+            latest[n] = latest[2 * n].max(latest[2 * n + 1]);
+        }
+        let mut ends: Vec<Date> = periods.iter().map(|p| p.1).collect();
+        ends.sort_unstable();
+        Spans {
+            numbers,
+            starts: periods.iter().map(|p| p.0).collect(),
+            ends,
+            latest,
+            size,
+        }
+    }
+
+    /// The numbers of the first `k` spans (in the order given) that hold `date`.
+    pub(crate) fn holding(&self, date: Date, k: usize) -> Vec<usize> {
+        let before = self.starts.partition_point(|&s| s <= date);
+        let mut found = Vec::new();
+        self.visit(1, 0, self.size, before, date, k, &mut found);
+        found.into_iter().map(|i| self.numbers[i]).collect()
+    }
+
+    /// How many spans hold `date`: those starting by then, less those ended before it
+    /// (which all started before it).
+    pub(crate) fn count(&self, date: Date) -> usize {
+        let started = self.starts.partition_point(|&s| s <= date);
+        let ended = self.ends.partition_point(|&e| e < date);
+        started - ended
+    }
+
+    /// Leaves below `node` (covering `lo..hi`) before `before` whose end is `date` or later,
+    /// leftmost first, until `found` has `k`.
+    #[allow(clippy::too_many_arguments)]
+    fn visit(
+        &self,
+        node: usize,
+        lo: usize,
+        hi: usize,
+        before: usize,
+        date: Date,
+        k: usize,
+        found: &mut Vec<usize>,
+    ) {
+        if found.len() >= k || lo >= before || self.latest[node] < Some(date) {
+            return;
+        }
+        if hi - lo == 1 {
+            found.push(lo);
+            return;
+        }
+        let mid = (lo + hi) / 2;
+        self.visit(2 * node, lo, mid, before, date, k, found);
+        self.visit(2 * node + 1, mid, hi, before, date, k, found);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

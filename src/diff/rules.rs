@@ -104,6 +104,7 @@ pub(crate) fn history(
         added: config
             .severity(Code::KrAddedMidPeriod)
             .filter(|_| base.valid),
+        readers: std::cell::OnceCell::new(),
     };
     for c in &changes {
         rewritten(c, base.sources, head_sources, base_name, &mut out.diags);
@@ -174,6 +175,64 @@ struct Record<'a> {
     as_of: Date,
     closed: Option<Severity>,
     added: Option<Severity>,
+    /// What KPI check-ins added are judged against, made when the first is met.
+    readers: std::cell::OnceCell<Readers>,
+}
+
+/// The KPIs of the newer side by team and id, and for each the closed periods with a key
+/// result that reads it: maps, so that a change adding a check-in to each of thousands of
+/// KPIs does not look through every KPI and every objective for each.
+struct Readers {
+    kpis: HashMap<(String, String), KpiId>,
+    /// For each KPI: the first objective (in objective order) of each closed period with a
+    /// key result reading it, as (objective, key result), and their periods.
+    reading: HashMap<KpiId, (Vec<(usize, usize)>, crate::period::Spans)>,
+}
+
+impl Readers {
+    fn of(head: &Goals, as_of: Date) -> Readers {
+        let mut kpis = HashMap::new();
+        for k in head.kpi_ids() {
+            let kpi = head.kpi(k);
+            kpis.entry((kpi.team.clone(), kpi.id.clone())).or_insert(k);
+        }
+        let mut found: HashMap<KpiId, Vec<(usize, usize)>> = HashMap::new();
+        let mut named: HashSet<(KpiId, &str)> = HashSet::new();
+        for (i, o) in head.objectives.iter().enumerate() {
+            if o.period.end >= as_of {
+                continue;
+            }
+            let mut seen: Vec<KpiId> = Vec::new();
+            for (r, kr) in o.key_results.iter().enumerate() {
+                let Some(k) = kr.kpi else { continue };
+                // The first key result of the objective reading the KPI.
+                if seen.contains(&k) {
+                    continue;
+                }
+                seen.push(k);
+                if named.insert((k, o.period.name.as_str())) {
+                    found.entry(k).or_default().push((i, r));
+                }
+            }
+        }
+        let reading = found
+            .into_iter()
+            .map(|(k, at)| {
+                let spans: Vec<(Date, Date)> = at
+                    .iter()
+                    .map(|&(i, _)| {
+                        (
+                            head.objectives[i].period.start,
+                            head.objectives[i].period.end,
+                        )
+                    })
+                    .collect();
+                let index = crate::period::Spans::new((0..at.len()).collect(), &spans);
+                (k, (at, index))
+            })
+            .collect();
+        Readers { kpis, reading }
+    }
 }
 
 impl Record<'_> {
@@ -246,11 +305,14 @@ impl Record<'_> {
             return;
         }
         // A KPI's id on the newer side, to find the key results that read it.
+        let readers = || {
+            self.readers
+                .get_or_init(|| Readers::of(self.head, self.as_of))
+        };
         let kpi = match (&c.reference, c.kind) {
-            (Ref::Item { team, id }, ItemKind::Kpi) => self.head.kpi_ids().find(|&k| {
-                let k = self.head.kpi(k);
-                &k.team == team && &k.id == id
-            }),
+            (Ref::Item { team, id }, ItemKind::Kpi) => {
+                readers().kpis.get(&(team.clone(), id.clone())).copied()
+            }
             _ => None,
         };
         for added in &c.checkins.added {
@@ -281,17 +343,16 @@ impl Record<'_> {
                     }
                 }
                 ItemKind::Kpi => {
+                    // Each closed period holding the date, once, with the first key result
+                    // (in objective order) that reads the KPI there.
                     let Some(kpi) = kpi else { continue };
-                    let mut named: HashSet<&str> = HashSet::new();
-                    for o in &self.head.objectives {
-                        if o.period.end < self.as_of
-                            && o.period.contains(added.date)
-                            && !named.contains(o.period.name.as_str())
-                            && let Some(kr) = o.key_results.iter().find(|k| k.kpi == Some(kpi))
-                        {
-                            named.insert(&o.period.name);
-                            push(&o.period, Some(o.kr_ref(kr)));
-                        }
+                    let Some((at, spans)) = readers().reading.get(&kpi) else {
+                        continue;
+                    };
+                    for n in spans.holding(added.date, usize::MAX) {
+                        let (i, r) = at[n];
+                        let o = &self.head.objectives[i];
+                        push(&o.period, Some(o.kr_ref(&o.key_results[r])));
                     }
                 }
                 ItemKind::Objective => {}

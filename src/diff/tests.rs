@@ -900,3 +900,138 @@ fn the_same_plain_history_is_no_change_and_one_difference_is_found() {
         vec![base[0].clone()]
     );
 }
+
+/// A KPI's check-ins added since the base name, for each closed period holding their date,
+/// the first key result (in objective order) of that period that reads the KPI, as a look at
+/// every objective finds it, whatever the periods' overlaps and however many there are.
+#[test]
+fn kpi_checkins_added_in_closed_periods_name_the_first_reader_of_each_period() {
+    let mut x: u64 = 7;
+    let mut rnd = move |m: u64| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) % m
+    };
+    let day = |n: u64| {
+        Date::parse("2025-01-01")
+            .expect("a date")
+            .add_days(n as i64)
+    };
+    for custom in [2, 12, 40] {
+        let mut config = Config::default();
+        let mut names: Vec<String> = (0..8)
+            .map(|q| format!("{}-Q{}", 2025 + q / 4, q % 4 + 1))
+            .collect();
+        for c in 0..custom {
+            let start = rnd(600);
+            let length = rnd(150);
+            let name = format!("c{c:02}");
+            config
+                .periods
+                .insert(name.clone(), (day(start), day(start + length)));
+            names.push(name);
+        }
+        let kpi = "team: t\nkpis:\n  - id: kp\n    title: KP\n    better: higher\n    target: 5\n    checkins:\n      - { date: 2025-01-01, value: 1 }\n";
+        let mut files: Vec<String> = vec![kpi.to_owned()];
+        for p in &names {
+            for o in 0..2 {
+                let mut f = format!(
+                    "team: t\nperiod: {p}\nobjectives:\n  - id: o{o}\n    title: O\n    key_results:\n"
+                );
+                for k in 0..1 + rnd(3) {
+                    let link = if rnd(2) == 0 {
+                        ", start: 0, target: 10, kpi: t/kp"
+                    } else {
+                        ", start: 0, target: 10"
+                    };
+                    f.push_str(&format!("      - {{ id: k{k}, title: K{link} }}\n"));
+                }
+                files.push(f);
+            }
+        }
+        let mut head_kpi = kpi.to_owned();
+        let mut dates = Vec::new();
+        for _ in 0..60 {
+            let d = day(1 + rnd(700));
+            if !dates.contains(&d) {
+                dates.push(d);
+                head_kpi.push_str(&format!("      - {{ date: {d}, value: 2 }}\n"));
+            }
+        }
+        let load = |files: &[String]| {
+            let parsed: Vec<(u32, crate::load::raw::RawFile)> = files
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| parse_file(i as u32, t).0.map(|r| (i as u32, r)))
+                .collect();
+            let (g, diags) = crate::validate::validate(&parsed, &config);
+            assert!(
+                !diags
+                    .iter()
+                    .any(|d| d.severity == crate::diag::Severity::Error),
+                "{diags:?}"
+            );
+            let sources = Sources {
+                files: files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| SourceFile {
+                        path: format!("goals/f{i}.yaml"),
+                        text: t.clone(),
+                    })
+                    .collect(),
+            };
+            (g, sources)
+        };
+        let (b, bs) = load(&files);
+        files[0] = head_kpi;
+        let (h, mut hs) = load(&files);
+        let as_of = Date::parse("2026-11-15").expect("a date");
+        let found = history(
+            Tree {
+                goals: &b,
+                sources: &bs,
+                flawed: &Default::default(),
+                card: None,
+                valid: true,
+            },
+            &h,
+            None,
+            &mut hs,
+            "main",
+            as_of,
+            &config,
+        );
+        let got: Vec<String> = found
+            .diags
+            .iter()
+            .filter(|d| d.code == Code::ClosedPeriodChanged)
+            .map(|d| d.message.clone())
+            .collect();
+        // Each added check-in in date order, then objectives in order, a period named once.
+        let mut want = Vec::new();
+        let mut sorted = dates.clone();
+        sorted.sort();
+        for d in sorted {
+            let mut named = std::collections::HashSet::new();
+            for o in &h.objectives {
+                if o.period.end < as_of
+                    && o.period.contains(d)
+                    && !named.contains(&o.period.name)
+                    && let Some(kr) = o.key_results.iter().find(|k| k.kpi.is_some())
+                {
+                    named.insert(o.period.name.clone());
+                    want.push(format!(
+                        "a check-in of `t/kp` dated {d} was added to {} (closed on {}) since main (where `{}` reads it)",
+                        o.period.name,
+                        o.period.end,
+                        o.kr_ref(kr)
+                    ));
+                }
+            }
+        }
+        assert!(want.len() > 10, "{custom}: too few findings to compare");
+        assert_eq!(got, want, "{custom} custom periods");
+    }
+}

@@ -9,6 +9,7 @@ use crate::diag::{Code, Diagnostic, Span};
 use crate::load::raw::Lowered;
 use crate::load::raw::RawCheckin;
 use crate::model::*;
+use crate::period::Spans;
 use std::collections::HashMap;
 
 pub(super) fn attach(
@@ -171,85 +172,6 @@ pub(super) fn attach(
 
 /// Above this many key results an objective's are found by a map, below by a scan.
 const SCAN_KRS: usize = 16;
-
-/// The periods of the objectives of one team and id, for finding those that hold a date
-/// without looking through them all: an id in thousands of periods, named by thousands of
-/// logged check-ins, stays linear.
-pub(super) struct Spans {
-    /// The objectives, in objective order (so by period start, then end).
-    objectives: Vec<usize>,
-    starts: Vec<Date>,
-    /// The ends, sorted.
-    ends: Vec<Date>,
-    /// The latest end below each node of a tree over the objectives (leaves from `size`).
-    latest: Vec<Option<Date>>,
-    size: usize,
-}
-
-impl Spans {
-    /// `periods[i]` is the (start, end) of `objectives[i]`; starts ascending.
-    pub(super) fn new(objectives: Vec<usize>, periods: &[(Date, Date)]) -> Spans {
-        debug_assert!(periods.windows(2).all(|w| w[0].0 <= w[1].0));
-        let size = periods.len().next_power_of_two();
-        let mut latest = vec![None; 2 * size];
-        for (i, &(_, end)) in periods.iter().enumerate() {
-            latest[size + i] = Some(end);
-        }
-        for n in (1..size).rev() {
-            latest[n] = latest[2 * n].max(latest[2 * n + 1]);
-        }
-        let mut ends: Vec<Date> = periods.iter().map(|p| p.1).collect();
-        ends.sort_unstable();
-        Spans {
-            objectives,
-            starts: periods.iter().map(|p| p.0).collect(),
-            ends,
-            latest,
-            size,
-        }
-    }
-
-    /// The first `k` objectives (in objective order) whose period holds `date`.
-    pub(super) fn holding(&self, date: Date, k: usize) -> Vec<usize> {
-        let before = self.starts.partition_point(|&s| s <= date);
-        let mut found = Vec::new();
-        self.visit(1, 0, self.size, before, date, k, &mut found);
-        found.into_iter().map(|i| self.objectives[i]).collect()
-    }
-
-    /// How many objectives' periods hold `date`: those starting by then, less those ended
-    /// before it (which all started before it).
-    pub(super) fn count(&self, date: Date) -> usize {
-        let started = self.starts.partition_point(|&s| s <= date);
-        let ended = self.ends.partition_point(|&e| e < date);
-        started - ended
-    }
-
-    /// Leaves below `node` (covering `lo..hi`) before `before` whose end is `date` or later,
-    /// leftmost first, until `found` has `k`.
-    #[allow(clippy::too_many_arguments)]
-    fn visit(
-        &self,
-        node: usize,
-        lo: usize,
-        hi: usize,
-        before: usize,
-        date: Date,
-        k: usize,
-        found: &mut Vec<usize>,
-    ) {
-        if found.len() >= k || lo >= before || self.latest[node] < Some(date) {
-            return;
-        }
-        if hi - lo == 1 {
-            found.push(lo);
-            return;
-        }
-        let mid = (lo + hi) / 2;
-        self.visit(2 * node, lo, mid, before, date, k, found);
-        self.visit(2 * node + 1, mid, hi, before, date, k, found);
-    }
-}
 
 /// From this many rows on, a log's rows are resolved on every core.
 const PAR_ROWS: usize = 1024;

@@ -888,7 +888,7 @@ fn numbers(seed: u64) -> impl FnMut(u64) -> u64 {
 /// few in order, and how many.
 #[test]
 fn spans_find_the_periods_that_hold_a_date_as_a_scan_does() {
-    use super::checkins::Spans;
+    use crate::period::Spans;
     let day = |n: u64| {
         crate::date::Date::parse("2026-01-01")
             .expect("a date")

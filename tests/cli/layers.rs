@@ -27,7 +27,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "validate",
-        &["date", "diag", "model", "config", "load", "text", "par"],
+        &[
+            "date", "period", "diag", "model", "config", "load", "text", "par",
+        ],
     ),
     ("score", &["date", "model", "config", "par"]),
     // Beside it, below report.
@@ -39,7 +41,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("explain", &["diag", "lint"]),
     (
         "diff",
-        &["diag", "model", "config", "load", "score", "lint", "text"],
+        &[
+            "period", "diag", "model", "config", "load", "score", "lint", "text",
+        ],
     ),
     (
         "check",
