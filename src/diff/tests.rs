@@ -201,25 +201,28 @@ fn checkin_comparison_names_the_fields() {
     assert_eq!(super::rules::describe_checkin(a), "value 6.1");
 }
 
+/// The history rules' findings against a valid base named `main`, without figures.
+fn judged(
+    (b, bs): (&Goals, &Sources),
+    (h, hs): (&Goals, &mut Sources),
+    as_of: Date,
+    config: &Config,
+) -> Vec<crate::diag::Diagnostic> {
+    let tree = Tree {
+        goals: b,
+        sources: bs,
+        flawed: &Default::default(),
+        card: None,
+        valid: true,
+    };
+    history(tree, h, None, hs, "main", as_of, config).diags
+}
+
 fn rules(base: &str, head: &str, as_of: &str) -> Vec<(Code, u32, String)> {
     let (b, bs) = goals(base);
     let (h, mut hs) = goals(head);
-    let d = history(
-        Tree {
-            goals: &b,
-            sources: &bs,
-            flawed: &Default::default(),
-            card: None,
-            valid: true,
-        },
-        &h,
-        None,
-        &mut hs,
-        "main",
-        Date::parse(as_of).expect("a date"),
-        &Config::default(),
-    );
-    d.diags
+    let as_of = Date::parse(as_of).expect("a date");
+    judged((&b, &bs), (&h, &mut hs), as_of, &Config::default())
         .into_iter()
         .map(|d| (d.code, d.span.line, d.message))
         .collect()
@@ -988,23 +991,8 @@ fn kpi_checkins_added_in_closed_periods_name_the_first_reader_of_each_period() {
         files[0] = head_kpi;
         let (h, mut hs) = load(&files);
         let as_of = Date::parse("2026-11-15").expect("a date");
-        let found = history(
-            Tree {
-                goals: &b,
-                sources: &bs,
-                flawed: &Default::default(),
-                card: None,
-                valid: true,
-            },
-            &h,
-            None,
-            &mut hs,
-            "main",
-            as_of,
-            &config,
-        );
+        let found = judged((&b, &bs), (&h, &mut hs), as_of, &config);
         let got: Vec<String> = found
-            .diags
             .iter()
             .filter(|d| d.code == Code::ClosedPeriodChanged)
             .map(|d| d.message.clone())

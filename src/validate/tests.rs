@@ -1,18 +1,22 @@
 use super::*;
 use crate::load::parse_file;
 
-/// Validates goal files given as (path, text) and returns the codes found, in order.
-fn check(files: &[&str]) -> (Goals, Vec<String>) {
-    let parsed: Vec<(u32, RawFile)> = files
+/// Goal files' texts parsed as files 0, 1, …, each without a parse diagnostic.
+fn parsed<S: AsRef<str>>(files: &[S]) -> Vec<(u32, RawFile)> {
+    files
         .iter()
         .enumerate()
         .filter_map(|(i, text)| {
-            let (raw, diags) = parse_file(i as u32, text);
+            let (raw, diags) = parse_file(i as u32, text.as_ref());
             assert!(diags.is_empty(), "parse: {diags:?}");
             raw.map(|r| (i as u32, r))
         })
-        .collect();
-    let (goals, diags) = validate(&parsed, &Config::default());
+        .collect()
+}
+
+/// Validates goal files given as (path, text) and returns the codes found, in order.
+fn check(files: &[&str]) -> (Goals, Vec<String>) {
+    let (goals, diags) = validate(&parsed(files), &Config::default());
     (
         goals,
         diags.iter().map(|d| d.code.name().to_owned()).collect(),
@@ -798,16 +802,7 @@ fn in_periods(periods: &[String], more: &[&str]) -> Vec<String> {
 
 /// The messages and helps of validating `files`, each diagnostic as `code: message / help`.
 fn messages(files: &[String], config: &Config) -> Vec<String> {
-    let parsed: Vec<(u32, RawFile)> = files
-        .iter()
-        .enumerate()
-        .filter_map(|(i, text)| {
-            let (raw, diags) = parse_file(i as u32, text);
-            assert!(diags.is_empty(), "parse: {diags:?}");
-            raw.map(|r| (i as u32, r))
-        })
-        .collect();
-    let (_, diags) = validate(&parsed, config);
+    let (_, diags) = validate(&parsed(files), config);
     diags
         .iter()
         .map(|d| {
@@ -967,12 +962,7 @@ fn an_id_in_many_periods_is_found_as_in_few() {
             log.push_str(&format!("  - {{ ref: t/o/k, date: {date}, value: 1 }}\n"));
         }
         files.push(log);
-        let parsed: Vec<(u32, RawFile)> = files
-            .iter()
-            .enumerate()
-            .filter_map(|(i, text)| parse_file(i as u32, text).0.map(|r| (i as u32, r)))
-            .collect();
-        let (goals, diags) = validate(&parsed, &config);
+        let (goals, diags) = validate(&parsed(&files), &config);
         let t: Vec<&crate::model::Objective> =
             goals.objectives.iter().filter(|o| o.team == "t").collect();
         assert_eq!(t.len(), names.len());
