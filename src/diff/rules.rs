@@ -202,14 +202,10 @@ impl Readers {
             if o.period.end >= as_of {
                 continue;
             }
-            let mut seen: Vec<KpiId> = Vec::new();
             for (r, kr) in o.key_results.iter().enumerate() {
                 let Some(k) = kr.kpi else { continue };
-                // The first key result of the objective reading the KPI.
-                if seen.contains(&k) {
-                    continue;
-                }
-                seen.push(k);
+                // The first key result reading the KPI, of the first objective of the period
+                // that has one (a set, not a scan: an objective may have thousands).
                 if named.insert((k, o.period.name.as_str())) {
                     found.entry(k).or_default().push((i, r));
                 }
