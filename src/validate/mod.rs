@@ -1341,14 +1341,14 @@ impl<'c> Validator<'c> {
             return None;
         };
         let at = crate::load::upstream::short(&commit);
+        // The one of that period by a map, not a scan of the id's periods.
+        let key = (team, id, period.to_owned());
+        if let Some(&j) = u.in_period.get(&key) {
+            return Some(ObjectiveId::upstream(j));
+        }
+        let (team, id, _) = key;
         match u.objectives.get(&(team, id)) {
             Some(js) => {
-                if let Some(&j) = js
-                    .iter()
-                    .find(|&&j| u.upstream.objectives[j].period.name == period)
-                {
-                    return Some(ObjectiveId::upstream(j));
-                }
                 let others = listed(
                     js.iter()
                         .map(|&j| u.upstream.objectives[j].period.name.as_str()),

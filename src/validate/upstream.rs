@@ -21,6 +21,9 @@ pub(crate) struct Upstreams {
     pub(super) kpis: HashMap<String, usize>,
     /// (`NAME:team`, id) → positions in `upstream.objectives`, one per period.
     pub(super) objectives: HashMap<(String, String), Vec<usize>>,
+    /// (`NAME:team`, id, period) → the first of them in that period: a map, so that one id
+    /// in thousands of periods, named by thousands of parents, stays linear.
+    pub(super) in_period: HashMap<(String, String, String), usize>,
     /// Each upstream goalpost.toml declares, and what was found.
     pub(super) states: BTreeMap<String, Found>,
     /// Parents of upstream objectives that name this repository (`N:team/objective`, `N`
@@ -124,6 +127,9 @@ pub(crate) fn gather(
                 .entry((o.team.clone(), o.id.clone()))
                 .or_default()
                 .push(o0 + n);
+            out.in_period
+                .entry((o.team.clone(), o.id.clone(), o.period.name.clone()))
+                .or_insert(o0 + n);
             out.upstream.objectives.push(o);
         }
         for (n, mut k) in kpis.into_iter().enumerate() {
