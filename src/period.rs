@@ -152,6 +152,35 @@ impl Spans {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `Spans` finds the spans holding a date as a look through every span does: the
+        /// first few in order, and how many.
+        #[test]
+        fn spans_find_the_periods_that_hold_a_date_as_a_scan_does(
+            mut spans in prop::collection::vec((0i64..400, prop_oneof![0i64..40, 0i64..300]), 1..70),
+        ) {
+            let day = |n: i64| Date::parse("2026-01-01").expect("a date").add_days(n);
+            spans.sort();
+            let periods: Vec<(Date, Date)> =
+                spans.iter().map(|&(s, len)| (day(s), day(s + len))).collect();
+            let numbers: Vec<usize> = (0..periods.len()).map(|i| 1000 + i).collect();
+            let index = Spans::new(numbers.clone(), &periods);
+            for d in 0..460 {
+                let date = day(d);
+                let all: Vec<usize> = (0..periods.len())
+                    .filter(|&i| periods[i].0 <= date && date <= periods[i].1)
+                    .map(|i| numbers[i])
+                    .collect();
+                prop_assert_eq!(index.count(date), all.len(), "day {}", d);
+                for k in [1, 2, 9] {
+                    let want: Vec<usize> = all.iter().copied().take(k).collect();
+                    prop_assert_eq!(index.holding(date, k), want, "day {}, k {}", d, k);
+                }
+            }
+        }
+    }
 
     fn span(name: &str) -> Option<String> {
         builtin(name).map(|(s, e)| format!("{s}..{e}"))

@@ -879,44 +879,6 @@ fn numbers(seed: u64) -> impl FnMut(u64) -> u64 {
     }
 }
 
-/// `Spans` finds the periods holding a date as a look through every period does: the first
-/// few in order, and how many.
-#[test]
-fn spans_find_the_periods_that_hold_a_date_as_a_scan_does() {
-    use crate::period::Spans;
-    let day = |n: u64| {
-        crate::date::Date::parse("2026-01-01")
-            .expect("a date")
-            .add_days(n as i64)
-    };
-    for seed in 0..200 {
-        let mut rnd = numbers(seed);
-        let n = 1 + rnd(70) as usize;
-        let mut periods: Vec<(crate::date::Date, crate::date::Date)> = (0..n)
-            .map(|_| {
-                let start = rnd(400);
-                let long = rnd(3) == 0;
-                (day(start), day(start + rnd(if long { 300 } else { 40 })))
-            })
-            .collect();
-        periods.sort();
-        let objectives: Vec<usize> = (0..n).map(|i| 1000 + i).collect();
-        let spans = Spans::new(objectives.clone(), &periods);
-        for d in 0..460 {
-            let date = day(d);
-            let all: Vec<usize> = (0..n)
-                .filter(|&i| periods[i].0 <= date && date <= periods[i].1)
-                .map(|i| objectives[i])
-                .collect();
-            assert_eq!(spans.count(date), all.len(), "seed {seed}, day {d}");
-            for k in [1, 2, 9] {
-                let want: Vec<usize> = all.iter().copied().take(k).collect();
-                assert_eq!(spans.holding(date, k), want, "seed {seed}, day {d}, k {k}");
-            }
-        }
-    }
-}
-
 /// With many periods of one id (past the scan's threshold) refs and logged check-ins find
 /// the objectives a look at every period finds: a parent in the same period, `carried_from`
 /// a period that has the id, and a check-in the one objective whose period holds its date
