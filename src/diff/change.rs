@@ -380,6 +380,21 @@ pub(crate) fn same_revision(a: &Revision, b: &Revision) -> bool {
     a.date == b.date && a.target == b.target && a.start == b.start && a.reason == b.reason
 }
 
+/// What [`same_revision`] compares, as a key: revisions with equal keys are the same.
+type RevisionKey<'r> = (Date, Option<u64>, Option<u64>, &'r str);
+
+/// A revision's [`RevisionKey`]; `None` when a figure is NaN (the same as no revision).
+fn revision_key(r: &Revision) -> Option<RevisionKey<'_>> {
+    // Equal numbers have equal keys: -0 is 0.
+    let bits = |x: Option<f64>| match x {
+        Some(v) if v.is_nan() => Err(()),
+        Some(0.0) => Ok(Some(0)),
+        Some(v) => Ok(Some(v.to_bits())),
+        None => Ok(None),
+    };
+    Some((r.date, bits(r.target).ok()?, bits(r.start).ok()?, &r.reason))
+}
+
 /// Whether two drops say the same thing: date and reason.
 pub(crate) fn same_drop(a: &Dropped, b: &Dropped) -> bool {
     a.date == b.date && a.reason == b.reason
@@ -395,28 +410,46 @@ pub(crate) fn compare_revisions(
     head: &[Revision],
     written: Option<(f64, f64)>,
 ) -> RevisionChanges {
-    let mut left: Vec<&Revision> = base.iter().collect();
+    use std::collections::{HashMap, VecDeque};
+    // Each head revision takes the first base revision left that says the same, and each
+    // base revision left then the first head revision left of its date: found through maps
+    // of queues in list order, not scans, so that a key result with thousands of revisions
+    // stays linear. A revision with a figure that is not a number says the same as nothing
+    // (NaN is not equal to itself), so it has no key.
+    let mut left: HashMap<RevisionKey<'_>, VecDeque<usize>> = HashMap::new();
+    for (i, b) in base.iter().enumerate() {
+        if let Some(k) = revision_key(b) {
+            left.entry(k).or_default().push_back(i);
+        }
+    }
+    let mut kept = vec![false; base.len()];
     let mut came: Vec<&Revision> = Vec::new();
     for h in head {
-        match left.iter().position(|b| same_revision(b, h)) {
-            Some(i) => {
-                left.remove(i);
-            }
+        match revision_key(h).and_then(|k| left.get_mut(&k)?.pop_front()) {
+            Some(i) => kept[i] = true,
             None => came.push(h),
         }
     }
+    let mut of_date: HashMap<Date, VecDeque<usize>> = HashMap::new();
+    for (i, h) in came.iter().enumerate() {
+        of_date.entry(h.date).or_default().push_back(i);
+    }
+    let mut taken = vec![false; came.len()];
     let mut out = RevisionChanges::default();
-    for b in left {
-        match came.iter().position(|h| h.date == b.date) {
-            Some(i) => out
-                .changed
-                .push(FromTo::new(b.clone(), came.remove(i).clone())),
+    for (b, _) in base.iter().zip(&kept).filter(|(_, kept)| !**kept) {
+        match of_date.get_mut(&b.date).and_then(VecDeque::pop_front) {
+            Some(i) => {
+                taken[i] = true;
+                out.changed.push(FromTo::new(b.clone(), came[i].clone()));
+            }
             None => out.removed.push(b.clone()),
         }
     }
     out.added = came
         .into_iter()
-        .map(|r| Revised {
+        .zip(taken)
+        .filter(|(_, taken)| !taken)
+        .map(|(r, _)| Revised {
             revision: r.clone(),
             before: written.map(|w| crate::model::in_force(w, head, r.date.add_days(-1))),
         })

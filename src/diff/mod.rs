@@ -121,17 +121,19 @@ pub(crate) fn pair_renames<'a, G: std::hash::Hash + Eq>(
             _ => {}
         }
     }
-    let mut drop = Vec::new();
+    let mut drop = vec![false; pairs.len()];
     for (k, g) in &gone {
         if let ([g], Some([n])) = (g.as_slice(), new.get(k).map(Vec::as_slice)) {
             pairs[*n].0 = pairs[*g].0;
-            drop.push(*g);
+            drop[*g] = true;
         }
     }
-    drop.sort_unstable();
-    for g in drop.into_iter().rev() {
-        pairs.remove(g);
-    }
+    // One pass, not a removal per rename: thousands of renamed items stay linear.
+    let mut at = 0;
+    pairs.retain(|_| {
+        at += 1;
+        !drop[at - 1]
+    });
 }
 
 /// Pairs two lists of children by id (head order, then the removed ones in base order), and
@@ -143,13 +145,22 @@ pub(crate) fn pair_children<'a, T>(
     title: impl Fn(&'a T) -> &'a str,
     renames: bool,
 ) -> Vec<Pair> {
+    // Each side's first child of each id, by id: looked up once per child, so a map rather
+    // than a scan of the other side (an objective may have thousands of key results).
+    let first = |side: &'a [T]| {
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(side.len());
+        for (j, t) in side.iter().enumerate() {
+            first.entry(id(t)).or_insert(j);
+        }
+        first
+    };
+    let (in_base, in_head) = (first(base), first(head));
     let mut pairs: Vec<Pair> = Vec::with_capacity(head.len());
     for (j, h) in head.iter().enumerate() {
-        let old = base.iter().position(|b| id(b) == id(h));
-        pairs.push((old, Some(j)));
+        pairs.push((in_base.get(id(h)).copied(), Some(j)));
     }
     for (j, b) in base.iter().enumerate() {
-        if !head.iter().any(|h| id(h) == id(b)) {
+        if !in_head.contains_key(id(b)) {
             pairs.push((Some(j), None));
         }
     }

@@ -393,6 +393,70 @@ fn a_key_result_invalid_at_the_base_is_not_compared() {
     );
 }
 
+/// Files of team `t{i}`, one per quarter from 2025-Q1 (two teams a quarter), each with one
+/// key result whose target is `target`.
+fn quarters(n: usize, target: &str) -> (Goals, Sources, HashSet<Span>) {
+    let mut files = Vec::new();
+    let mut sources = Sources::default();
+    for i in 0..n {
+        let text = format!(
+            "team: t{i}\nperiod: {}-Q{}\nobjectives:\n  - id: o\n    title: O\n    key_results:\n      - {{ id: k, title: K, start: 0, target: {target} }}\n",
+            2025 + i / 8,
+            i / 2 % 4 + 1
+        );
+        files.push((
+            i as u32,
+            parse_file(i as u32, &text).0.expect("a parsed file"),
+        ));
+        sources.files.push(SourceFile {
+            path: format!("goals/t{i}.yaml"),
+            text,
+        });
+    }
+    let v = crate::validate::validate_with(
+        files,
+        &Config::default(),
+        crate::validate::Unread::default(),
+    );
+    (v.goals, sources, v.flawed)
+}
+
+#[test]
+fn key_results_invalid_at_the_base_are_skipped_only_in_periods_open_on_the_newer_side() {
+    let (b, bs, flawed) = quarters(40, "ten");
+    assert_eq!(flawed.len(), 40);
+    let (h, mut hs, _) = quarters(40, "10");
+    for as_of in ["2026-11-15", "2025-02-01", "2031-01-01"] {
+        let found = history(
+            Tree {
+                goals: &b,
+                sources: &bs,
+                flawed: &flawed,
+                card: None,
+                valid: false,
+            },
+            &h,
+            None,
+            &mut hs,
+            "main",
+            Date::parse(as_of).expect("a date"),
+            &Config::default(),
+        );
+        let mut skipped: Vec<String> = found.skipped.iter().map(|r| r.to_string()).collect();
+        skipped.sort();
+        // The open quarter's two teams, by scanning the newer side's objectives.
+        let mut open: Vec<String> = h
+            .objectives
+            .iter()
+            .filter(|o| o.period.contains(Date::parse(as_of).expect("a date")))
+            .map(|o| format!("{}/o/k", o.team))
+            .collect();
+        open.sort();
+        assert_eq!(skipped, open, "as of {as_of}");
+        assert_eq!(skipped.len(), if as_of == "2031-01-01" { 0 } else { 2 });
+    }
+}
+
 #[test]
 fn every_field_is_typed() {
     let base = format!(
@@ -1021,5 +1085,133 @@ fn kpi_checkins_added_in_closed_periods_name_the_first_reader_of_each_period() {
         }
         assert!(want.len() > 10, "{custom}: too few findings to compare");
         assert_eq!(got, want, "{custom} custom periods");
+    }
+}
+
+/// `compare_revisions` as it was written first, scanning the lists: what the maps must give.
+fn revisions_by_scan(
+    base: &[Revision],
+    head: &[Revision],
+    written: Option<(f64, f64)>,
+) -> super::change::RevisionChanges {
+    use super::change::{FromTo, Revised, RevisionChanges, same_revision};
+    let mut left: Vec<&Revision> = base.iter().collect();
+    let mut came: Vec<&Revision> = Vec::new();
+    for h in head {
+        match left.iter().position(|b| same_revision(b, h)) {
+            Some(i) => {
+                left.remove(i);
+            }
+            None => came.push(h),
+        }
+    }
+    let mut out = RevisionChanges::default();
+    for b in left {
+        match came.iter().position(|h| h.date == b.date) {
+            Some(i) => out
+                .changed
+                .push(FromTo::new(b.clone(), came.remove(i).clone())),
+            None => out.removed.push(b.clone()),
+        }
+    }
+    out.added = came
+        .into_iter()
+        .map(|r| Revised {
+            revision: r.clone(),
+            before: written.map(|w| crate::model::in_force(w, head, r.date.add_days(-1))),
+        })
+        .collect();
+    out.added.sort_by_key(|r| r.revision.date);
+    out.changed.sort_by_key(|r| r.from.date);
+    out.removed.sort_by_key(|r| r.date);
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+    /// Revisions paired through maps pair as the scans did: repeated revisions, several of one
+    /// date, -0 against 0, NaN, in any order on either side.
+    #[test]
+    fn revisions_pair_as_a_scan_pairs_them(
+        base in proptest::collection::vec((0u8..4, 0u8..5, 0u8..3, 0u8..2), 0..12),
+        head in proptest::collection::vec((0u8..4, 0u8..5, 0u8..3, 0u8..2), 0..12),
+        line in 0u32..1000,
+    ) {
+        let figure = |f: u8| match f {
+            0 => None,
+            1 => Some(0.0),
+            2 => Some(-0.0),
+            3 => Some(f64::NAN),
+            _ => Some(5.0),
+        };
+        let list = |l: &[(u8, u8, u8, u8)], line: u32| -> Vec<Revision> {
+            l.iter()
+                .enumerate()
+                .map(|(i, &(d, t, s, r))| Revision {
+                    date: Date::parse(&format!("2026-10-0{}", d + 1)).expect("a date"),
+                    target: figure(t),
+                    start: figure(s.min(2) * 2 % 5),
+                    reason: ["scope", "vendor"][r as usize].to_owned(),
+                    span: Span { line: line + i as u32, ..Span::default() },
+                })
+                .collect()
+        };
+        let (b, h) = (list(&base, 1), list(&head, line));
+        for written in [None, Some((0.0, 10.0))] {
+            let maps = super::change::compare_revisions(&b, &h, written);
+            let scan = revisions_by_scan(&b, &h, written);
+            proptest::prop_assert_eq!(format!("{maps:?}"), format!("{scan:?}"));
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+    /// Children paired through maps pair as scans of the other side paired them: repeated
+    /// ids, titles shared or not, renames on and off.
+    #[test]
+    fn children_pair_as_a_scan_pairs_them(
+        base in proptest::collection::vec((0u8..6, 0u8..4), 0..10),
+        head in proptest::collection::vec((0u8..6, 0u8..4), 0..10),
+        renames: bool,
+    ) {
+        let named = |l: &[(u8, u8)]| -> Vec<(String, String)> {
+            l.iter().map(|(i, t)| (format!("k{i}"), format!("T{t}"))).collect()
+        };
+        let (b, h) = (named(&base), named(&head));
+        let maps = pair_children(&b, &h, |c| &c.0, |c| &c.1, renames);
+        // The scans.
+        let mut scan: Vec<Pair> = Vec::new();
+        for (j, x) in h.iter().enumerate() {
+            scan.push((b.iter().position(|y| y.0 == x.0), Some(j)));
+        }
+        for (j, y) in b.iter().enumerate() {
+            if !h.iter().any(|x| x.0 == y.0) {
+                scan.push((Some(j), None));
+            }
+        }
+        if renames && !b.is_empty() && !h.is_empty() {
+            let mut gone: HashMap<&str, Vec<usize>> = HashMap::new();
+            let mut new: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (n, pair) in scan.iter().enumerate() {
+                match *pair {
+                    (Some(x), None) => gone.entry(b[x].1.as_str()).or_default().push(n),
+                    (None, Some(x)) => new.entry(h[x].1.as_str()).or_default().push(n),
+                    _ => {}
+                }
+            }
+            let mut drop = Vec::new();
+            for (k, g) in &gone {
+                if let ([g], Some([n])) = (g.as_slice(), new.get(k).map(Vec::as_slice)) {
+                    scan[*n].0 = scan[*g].0;
+                    drop.push(*g);
+                }
+            }
+            drop.sort_unstable();
+            for g in drop.into_iter().rev() {
+                scan.remove(g);
+            }
+        }
+        proptest::prop_assert_eq!(maps, scan);
     }
 }
