@@ -95,6 +95,7 @@ pub(crate) fn history(
         ..History::default()
     };
     let mut parsed: HashMap<u32, Option<RawFile>> = HashMap::new();
+    let head_periods = first_periods(head);
     let record = Record {
         periods: periods(&[base.goals, head]),
         head,
@@ -114,7 +115,7 @@ pub(crate) fn history(
             continue;
         }
         if c.base_flawed {
-            if period_open(head, c, as_of) {
+            if period_open(&head_periods, c, as_of) {
                 out.skipped.push(c.reference.clone());
             }
             continue;
@@ -365,13 +366,23 @@ fn grade(status: ItemStatus) -> Option<&'static str> {
     }
 }
 
-/// Whether the period of a key result's objective (on the newer side) is open at `as_of`.
-fn period_open(head: &Goals, c: &ItemChange, as_of: Date) -> bool {
+/// The period of the first objective of `goals` (in objective order) in each period, by
+/// name: looked up once per flawed key result, so a map rather than a scan of the objectives.
+fn first_periods(goals: &Goals) -> HashMap<&str, &Period> {
+    let mut first = HashMap::new();
+    for o in &goals.objectives {
+        first.entry(o.period.name.as_str()).or_insert(&o.period);
+    }
+    first
+}
+
+/// Whether the period of a key result's objective (on the newer side, whose first periods by
+/// name are `head_periods`) is open at `as_of`.
+fn period_open(head_periods: &HashMap<&str, &Period>, c: &ItemChange, as_of: Date) -> bool {
     let Some(name) = &c.period else { return false };
-    head.objectives
-        .iter()
-        .find(|o| &o.period.name == name)
-        .is_some_and(|o| o.period.contains(as_of))
+    head_periods
+        .get(name.as_str())
+        .is_some_and(|p| p.contains(as_of))
 }
 
 const PLAN_REWRITTEN_HELP: &str = "revisions and drops are an append-only history: restore it as it was; to change the plan again, append a new revision (`goalpost revise`), which keeps the old one and records why";

@@ -177,6 +177,22 @@ pub(crate) fn validate_in(
         }
     }
 
+    // The local parent of each upstream objective that names one (the roll-up, set once
+    // the objectives are final), by (team, id, period): a map, not a scan of the id's
+    // periods for each, so that a snapshot naming an id defined in thousands of periods
+    // stays linear.
+    let rollup_parents: Vec<Option<usize>> = ups.as_deref().map_or_else(Vec::new, |ups| {
+        ups.rollup
+            .iter()
+            .map(|(u, team, id)| {
+                let period = ups.upstream.objectives[*u].period.name.as_str();
+                obj_first
+                    .get(&(team.as_str(), id.as_str(), period))
+                    .copied()
+            })
+            .collect()
+    });
+
     // References: parents, guardrails, KPI links.
     let index = Index {
         kpis: &kpi_index,
@@ -247,14 +263,11 @@ pub(crate) fn validate_in(
         None => Default::default(),
         Some(ups) => {
             let mut ups = *ups;
-            for (u, team, id) in std::mem::take(&mut ups.rollup) {
-                let period = &ups.upstream.objectives[u].period.name;
-                let found = obj_index
-                    .get(&(team, id))
-                    .into_iter()
-                    .flatten()
-                    .find(|&&j| objectives[j].period.name == *period);
-                ups.upstream.objectives[u].parent = found.map(|&j| ObjectiveId::new(j));
+            for ((u, _, _), found) in std::mem::take(&mut ups.rollup)
+                .into_iter()
+                .zip(rollup_parents)
+            {
+                ups.upstream.objectives[u].parent = found.map(ObjectiveId::new);
             }
             std::sync::Arc::new(ups.upstream)
         }
