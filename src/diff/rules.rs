@@ -94,7 +94,7 @@ pub(crate) fn history(
         touched: super::Touched::from_changes(&changes),
         ..History::default()
     };
-    let mut parsed: HashMap<u32, Option<RawFile>> = HashMap::new();
+    let mut parsed: HashMap<u32, Option<Reparsed>> = HashMap::new();
     let head_periods = first_periods(head);
     let record = Record {
         periods: periods(&[base.goals, head]),
@@ -556,23 +556,53 @@ fn deleted_at(sources: &mut Sources, old_path: &str, item: Option<Span>) -> Span
 /// (the model keeps only the key result's own span).
 fn value_span(
     sources: &Sources,
-    parsed: &mut HashMap<u32, Option<RawFile>>,
+    parsed: &mut HashMap<u32, Option<Reparsed>>,
     kr: Span,
     key: &str,
 ) -> Option<Span> {
-    let raw = parsed
+    let file = parsed
         .entry(kr.file)
-        .or_insert_with(|| crate::load::parse_file(kr.file, sources.text(kr.file)).0)
+        .or_insert_with(|| {
+            crate::load::parse_file(kr.file, sources.text(kr.file))
+                .0
+                .map(Reparsed::new)
+        })
         .as_ref()?;
-    let found = raw
-        .objectives
-        .iter()
-        .flatten()
-        .flat_map(|o| o.key_results.iter().flatten())
-        .find(|k| k.id.as_ref().is_some_and(|i| i.span == kr))?;
+    let found = file.key_result(kr)?;
     match key {
         "start" => found.start.as_ref().map(|v| v.span),
         "due" => found.due.as_ref().map(|v| v.span),
         _ => found.target.as_ref().map(|v| v.span),
+    }
+}
+
+/// A file parsed again for [`value_span`], with its key results by the span of their id:
+/// a file of thousands of moved targets is searched once, not once per target.
+struct Reparsed {
+    raw: RawFile,
+    /// The span of a key result's id → (objective, key result), the first with that span.
+    krs: HashMap<Span, (usize, usize)>,
+}
+
+impl Reparsed {
+    fn new(raw: RawFile) -> Reparsed {
+        let mut krs = HashMap::new();
+        for (i, o) in raw.objectives.iter().flatten().enumerate() {
+            for (j, k) in o.key_results.iter().flatten().enumerate() {
+                if let Some(id) = &k.id {
+                    krs.entry(id.span).or_insert((i, j));
+                }
+            }
+        }
+        Reparsed { raw, krs }
+    }
+
+    /// The key result whose id is at `span`.
+    fn key_result(&self, span: Span) -> Option<&crate::load::raw::RawKeyResult> {
+        let &(i, j) = self.krs.get(&span)?;
+        self.raw.objectives.as_ref()?[i]
+            .key_results
+            .as_ref()?
+            .get(j)
     }
 }

@@ -1215,3 +1215,40 @@ proptest::proptest! {
         proptest::prop_assert_eq!(maps, scan);
     }
 }
+
+#[test]
+fn many_moved_targets_of_one_file_are_each_located_at_their_value() {
+    let file = |target: u32| {
+        let mut s = String::from("team: growth\nperiod: 2026-Q4\nobjectives:\n");
+        for o in 0..3 {
+            s.push_str(&format!(
+                "  - id: o{o}\n    title: O{o}\n    key_results:\n"
+            ));
+            for k in 0..4 {
+                s.push_str(&format!(
+                    "      - id: k{k}\n        title: K{o}{k}\n        start: 0\n        target: {}\n",
+                    target + o * 10 + k
+                ));
+            }
+        }
+        s
+    };
+    let head = file(200);
+    let d = rules(&file(100), &head, "2026-11-15");
+    assert_eq!(d.len(), 12, "{d:?}");
+    for (code, line, message) in &d {
+        assert_eq!(*code, Code::GoalpostMoved);
+        let text = head.lines().nth(*line as usize - 1).expect("a line");
+        // `growth/oO/kK` moved to 200 + 10 O + K, written on the line reported.
+        let (o, k) = message
+            .split_once("`growth/o")
+            .and_then(|(_, r)| r.split_once("/k"))
+            .map(|(o, r)| (o.parse::<u32>().unwrap(), r[..1].parse::<u32>().unwrap()))
+            .expect("a key result named");
+        assert_eq!(
+            text.trim(),
+            format!("target: {}", 200 + o * 10 + k),
+            "{message}"
+        );
+    }
+}
