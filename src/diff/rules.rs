@@ -95,6 +95,7 @@ pub(crate) fn history(
         ..History::default()
     };
     let mut parsed: HashMap<u32, Option<Reparsed>> = HashMap::new();
+    let mut places = Places::default();
     let head_periods = first_periods(head);
     let record = Record {
         periods: periods(&[base.goals, head]),
@@ -108,7 +109,13 @@ pub(crate) fn history(
         readers: std::cell::OnceCell::new(),
     };
     for c in &changes {
-        rewritten(c, base.sources, head_sources, base_name, &mut out.diags);
+        rewritten(
+            c,
+            base.sources,
+            (head_sources, &mut places),
+            base_name,
+            &mut out.diags,
+        );
         plan_rewritten(c, base_name, &mut out.diags);
         record.judge(c, &mut out.diags);
         if c.kind != ItemKind::KeyResult {
@@ -450,7 +457,7 @@ fn plan_rewritten(c: &ItemChange, base_name: &str, out: &mut Vec<Diagnostic>) {
 fn rewritten(
     c: &ItemChange,
     base_sources: &Sources,
-    head_sources: &mut Sources,
+    (head_sources, places): (&mut Sources, &mut Places),
     base_name: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -483,7 +490,7 @@ fn rewritten(
     for old in &c.checkins.removed {
         let old_path = base_sources.path(old.span.file).to_owned();
         let was = format!("{old_path}:{}", old.span.line);
-        let span = deleted_at(head_sources, &old_path, c.head_span);
+        let span = places.deleted_at(head_sources, &old_path, c.head_span);
         out.push(
             Diagnostic::new(
                 Code::HistoryRewritten,
@@ -517,39 +524,62 @@ pub(crate) fn describe_checkin(c: &Checkin) -> String {
     parts.join(", ")
 }
 
-/// Where to report a check-in deleted from `old_path`: at its item when the item is still
-/// in that file, else at that file's `checkins:` list (or its first line), else at the item,
-/// else at the path itself (a file that was deleted).
-fn deleted_at(sources: &mut Sources, old_path: &str, item: Option<Span>) -> Span {
-    let file = sources.files.iter().position(|f| f.path == old_path);
-    match (file, item) {
-        (Some(f), Some(span)) if span.file as usize == f => span,
-        (Some(f), _) => {
-            let text = &sources.files[f].text;
-            let mut offset = 0;
-            for (i, line) in text.split_inclusive('\n').enumerate() {
-                if line.starts_with("checkins:") {
-                    return Span {
-                        file: f as u32,
-                        line: i as u32 + 1,
-                        col: 1,
-                        start: offset as u32,
-                        len: "checkins".len() as u32,
-                    };
-                }
-                offset += line.len();
+/// Where check-ins deleted since the base are reported ([`Places::deleted_at`]), each file
+/// looked up by path and searched for its `checkins:` line once per run: a change that
+/// deletes thousands of rows of a large log does not search it again for each.
+#[derive(Default)]
+struct Places {
+    /// A path → its index in the newer side's sources (`None`: not there).
+    files: HashMap<String, Option<usize>>,
+    /// A file → where a check-in deleted from it is reported when its item is elsewhere.
+    lists: HashMap<usize, Span>,
+}
+
+impl Places {
+    /// Where to report a check-in deleted from `old_path`: at its item when the item is
+    /// still in that file, else at that file's `checkins:` list (or its first line), else
+    /// at the item, else at the path itself (a file that was deleted).
+    fn deleted_at(&mut self, sources: &mut Sources, old_path: &str, item: Option<Span>) -> Span {
+        let file = *self
+            .files
+            .entry(old_path.to_owned())
+            .or_insert_with(|| sources.files.iter().position(|f| f.path == old_path));
+        match (file, item) {
+            (Some(f), Some(span)) if span.file as usize == f => span,
+            (Some(f), _) => *self
+                .lists
+                .entry(f)
+                .or_insert_with(|| list_at(&sources.files[f].text, f as u32)),
+            (None, Some(span)) => span,
+            (None, None) => {
+                sources.files.push(SourceFile {
+                    path: old_path.to_owned(),
+                    text: String::new(),
+                });
+                let f = sources.files.len() - 1;
+                self.files.insert(old_path.to_owned(), Some(f));
+                Span::file_start(f as u32)
             }
-            Span::file_start(f as u32)
-        }
-        (None, Some(span)) => span,
-        (None, None) => {
-            sources.files.push(SourceFile {
-                path: old_path.to_owned(),
-                text: String::new(),
-            });
-            Span::file_start((sources.files.len() - 1) as u32)
         }
     }
+}
+
+/// The `checkins:` line of the text of file `file`, else its start.
+fn list_at(text: &str, file: u32) -> Span {
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if line.starts_with("checkins:") {
+            return Span {
+                file,
+                line: i as u32 + 1,
+                col: 1,
+                start: offset as u32,
+                len: "checkins".len() as u32,
+            };
+        }
+        offset += line.len();
+    }
+    Span::file_start(file)
 }
 
 /// The span of a key result's `start`, `target` or `due` value, found by parsing its file again

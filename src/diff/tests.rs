@@ -1252,3 +1252,61 @@ fn many_moved_targets_of_one_file_are_each_located_at_their_value() {
         );
     }
 }
+
+#[test]
+fn check_ins_deleted_from_the_log_are_each_reported_at_its_list() {
+    let side = |log: &str| {
+        let texts = [
+            (
+                "goals/t.yaml",
+                "team: t\nkpis:\n  - { id: kp, title: KP, better: higher, target: 10 }\n"
+                    .to_owned(),
+            ),
+            ("goals/checkins.yaml", log.to_owned()),
+        ];
+        let mut files = Vec::new();
+        let mut sources = Sources::default();
+        for (i, (path, text)) in texts.into_iter().enumerate() {
+            files.push((
+                i as u32,
+                parse_file(i as u32, &text).0.expect("a parsed file"),
+            ));
+            sources.files.push(SourceFile {
+                path: path.to_owned(),
+                text,
+            });
+        }
+        let v = crate::validate::validate_with(files, &Config::default(), Default::default());
+        assert!(v.diags.is_empty(), "{:?}", v.diags);
+        (v.goals, sources)
+    };
+    let rows: String = (1..=5)
+        .map(|d| format!("  - {{ ref: t/kp, date: 2026-10-0{d}, value: {d} }}\n"))
+        .collect();
+    let (b, bs) = side(&format!("# the log\n# of t\ncheckins:\n{rows}"));
+    let (h, mut hs) = side("# the log\n# of t, emptied\ncheckins: []\n");
+    let d = judged(
+        (&b, &bs),
+        (&h, &mut hs),
+        Date::parse("2026-11-15").unwrap(),
+        &Config::default(),
+    );
+    assert_eq!(d.len(), 5, "{d:?}");
+    for (n, d) in d.iter().enumerate() {
+        assert_eq!(
+            (d.code, d.span.file, d.span.line, d.span.col),
+            (Code::HistoryRewritten, 1, 3, 1)
+        );
+        assert!(
+            d.message.contains(&format!("2026-10-0{}", n + 1)),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message
+                .contains(&format!("goals/checkins.yaml:{}", n + 4)),
+            "{}",
+            d.message
+        );
+    }
+}
