@@ -511,6 +511,47 @@ fn same(a: &Checkin, b: &Checkin) -> bool {
     a.obs == b.obs && a.confidence == b.confidence && a.text == b.text
 }
 
+/// What [`same`] compares, as a key: the figure, the confidence, and the note, author and
+/// correction reason.
+type SameKey<'c> = (
+    Option<bool>,
+    u64,
+    Option<u64>,
+    Option<(Option<&'c str>, Option<&'c str>, Option<&'c str>)>,
+);
+
+/// A check-in's [`SameKey`]: check-ins are [`same`] exactly when their keys are equal. `None`
+/// for one that such a key cannot stand for (a figure that is NaN, equal to nothing, or a
+/// correction already holding what it replaced), to be compared one by one.
+fn same_key(c: &Checkin) -> Option<SameKey<'_>> {
+    // Equal numbers have equal keys: -0 is 0.
+    let bits = |x: f64| match x {
+        x if x.is_nan() => None,
+        0.0 => Some(0),
+        x => Some(x.to_bits()),
+    };
+    let (done, figure) = match c.obs {
+        Observation::Value(x) => (None, bits(x)?),
+        Observation::Done(d) => (Some(d), 0),
+    };
+    let confidence = match c.confidence {
+        Some(x) => Some(bits(x)?),
+        None => None,
+    };
+    let text = match &c.text {
+        None => None,
+        Some(t) => {
+            let reason = match &t.correction {
+                Some(k) if !k.replaced.is_empty() => return None,
+                Some(k) => Some(k.reason.as_str()),
+                None => None,
+            };
+            Some((t.note.as_deref(), t.by.as_deref(), reason))
+        }
+    };
+    Some((done, figure, confidence, text))
+}
+
 fn duplicate(c: &Checkin, first: &Checkin, reference: &str) -> Diagnostic {
     Diagnostic::new(
         Code::DuplicateCheckin,
@@ -539,10 +580,24 @@ fn settle(
     let mut order: Vec<&Checkin> = group.iter().collect();
     order.sort_by_key(|c| (c.span.file, c.span.start));
     let mut distinct: Vec<&Checkin> = Vec::with_capacity(order.len());
+    // The first distinct check-in of each key: found by a look-up, not a scan of those found
+    // so far (a date may have thousands of check-ins).
+    let mut keyed: HashMap<SameKey<'_>, usize> = HashMap::new();
+    let first_same =
+        |keyed: &HashMap<SameKey<'_>, usize>, distinct: &[&Checkin], c: &Checkin| match same_key(c)
+        {
+            Some(k) => keyed.get(&k).copied(),
+            None => distinct.iter().position(|d| same(d, c)),
+        };
     for &c in &order {
-        match distinct.iter().find(|d| same(d, c)) {
-            Some(first) => v.push(duplicate(c, first, reference)),
-            None => distinct.push(c),
+        match first_same(&keyed, &distinct, c) {
+            Some(first) => v.push(duplicate(c, distinct[first], reference)),
+            None => {
+                if let Some(k) = same_key(c) {
+                    keyed.insert(k, distinct.len());
+                }
+                distinct.push(c);
+            }
         }
     }
     // "The last in reading order", read literally: a repeated copy stands where its last
@@ -551,7 +606,7 @@ fn settle(
         .iter()
         .rev()
         .find(|c| c.correction().is_some())
-        .and_then(|w| distinct.iter().position(|d| same(d, w)))
+        .and_then(|w| first_same(&keyed, &distinct, w))
         .unwrap_or(distinct.len() - 1);
     let last_original = order.iter().rev().find(|c| c.correction().is_none());
     if distinct.iter().all(|c| c.correction().is_some()) {
@@ -623,4 +678,71 @@ fn orphan(
             "a correction replaces the check-in of the same item and date; {near}: fix the date, or drop `correction:` to record a plain check-in"
         )),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checkin((obs, conf, note, by, corr): (u8, u8, u8, u8, u8)) -> Checkin {
+        let figure = |f: u8| [0.0, -0.0, f64::NAN, 1.5, 2.0][f as usize];
+        let word = |w: u8, s: &str| (w > 0).then(|| format!("{s}{w}"));
+        let correction = match corr {
+            0 => None,
+            1 | 2 => Some(Correction {
+                reason: format!("r{corr}"),
+                replaced: Vec::new(),
+            }),
+            _ => Some(Correction {
+                reason: "r1".to_owned(),
+                replaced: vec![checkin((3, 0, 0, 0, 0))],
+            }),
+        };
+        let text = (note > 0 || by > 0 || correction.is_some()).then(|| {
+            Box::new(CheckinText {
+                note: word(note, "n"),
+                by: word(by, "b"),
+                correction,
+            })
+        });
+        Checkin {
+            date: Date::parse("2026-10-01").unwrap(),
+            obs: if obs >= 5 {
+                Observation::Done(obs == 5)
+            } else {
+                Observation::Value(figure(obs))
+            },
+            confidence: (conf > 0).then(|| figure(conf - 1)),
+            text,
+            span: Span::default(),
+        }
+    }
+
+    /// Two check-ins with keys are the same exactly when their keys are equal, and a
+    /// check-in without one is the same as none (NaN) or has a correction that replaced
+    /// something (compared one by one): every pair of a small domain.
+    #[test]
+    fn keys_of_check_ins_are_equal_exactly_when_they_are_the_same() {
+        let mut all = Vec::new();
+        for obs in 0..7 {
+            for conf in 0..6 {
+                for note in 0..2 {
+                    for by in 0..2 {
+                        for corr in 0..4 {
+                            all.push(checkin((obs, conf, note, by, corr)));
+                        }
+                    }
+                }
+            }
+        }
+        let replaced = |c: &Checkin| c.correction().is_some_and(|k| !k.replaced.is_empty());
+        for a in &all {
+            for b in &all {
+                match (same_key(a), same_key(b)) {
+                    (Some(x), Some(y)) => assert_eq!(x == y, same(a, b), "{a:?} {b:?}"),
+                    _ => assert!(replaced(a) || replaced(b) || !same(a, b), "{a:?} {b:?}"),
+                }
+            }
+        }
+    }
 }
