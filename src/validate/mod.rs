@@ -998,6 +998,9 @@ impl<'c> Validator<'c> {
         drop_date: Option<Date>,
     ) -> Vec<Revision> {
         let mut out: Vec<Revision> = Vec::new();
+        // The first revision of each date in `out`: a look-up per revision, not a scan (a
+        // long custom period holds thousands of dates).
+        let mut dated: HashMap<Date, usize> = HashMap::new();
         for r in raw.revisions.iter().flatten() {
             let before = self.diags.len();
             let reason = self.reason(
@@ -1042,7 +1045,7 @@ impl<'c> Validator<'c> {
                 );
             }
             if let Some(date) = date
-                && let Some(first) = out.iter().find(|o| o.date == date)
+                && let Some(first) = dated.get(&date).map(|&i| &out[i])
             {
                 self.push(
                     Diagnostic::new(
@@ -1059,6 +1062,7 @@ impl<'c> Validator<'c> {
                 continue;
             }
             if let (Some(date), Some(reason)) = (date, reason) {
+                dated.entry(date).or_insert(out.len());
                 out.push(Revision {
                     date,
                     target: r.target.as_ref().map(|t| t.value),
