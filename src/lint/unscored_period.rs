@@ -53,10 +53,11 @@ fn check(input: &Input, out: &mut Report) {
             .zip(&s.key_results)
             .filter(|(_, ks)| ks.status != Status::Dropped)
         {
-            let inside = goals
-                .observations(kr)
-                .iter()
-                .any(|c| o.period.contains(c.date));
+            // Check-ins are sorted by date: the first on or after the start says it (a
+            // look-up, not a scan of a KPI's history read by thousands of key results).
+            let seen = goals.observations(kr);
+            let first = seen.partition_point(|c| c.date < o.period.start);
+            let inside = seen.get(first).is_some_and(|c| o.period.contains(c.date));
             if !inside {
                 let finding = Unscored {
                     kr: o.kr_ref(kr),
