@@ -11,6 +11,7 @@ use crate::score::{Before, Scorecard};
 use crate::text::safe;
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The name of the group of items with no owner.
 pub(crate) const UNOWNED: &str = "unowned";
@@ -83,18 +84,18 @@ pub(crate) fn build(
 ) -> Digest {
     let (as_of, since) = (card.as_of, before.as_of);
     let mut groups: Vec<OwnerDigest> = Vec::new();
-    let group = |owner: &Option<String>, groups: &mut Vec<OwnerDigest>| -> usize {
-        match groups.iter().position(|g| &g.owner == owner) {
-            Some(i) => i,
-            None => {
-                groups.push(OwnerDigest {
-                    owner: owner.clone(),
-                    attention: Vec::new(),
-                    changes: Vec::new(),
-                });
-                groups.len() - 1
-            }
-        }
+    // Each owner's group, by owner: a look-up per entry, not a scan of the groups (an
+    // organisation may have thousands of owners).
+    let mut index: HashMap<Option<String>, usize> = HashMap::new();
+    let mut group = |owner: &Option<String>, groups: &mut Vec<OwnerDigest>| -> usize {
+        *index.entry(owner.clone()).or_insert_with(|| {
+            groups.push(OwnerDigest {
+                owner: owner.clone(),
+                attention: Vec::new(),
+                changes: Vec::new(),
+            });
+            groups.len() - 1
+        })
     };
     for e in attention {
         let i = group(&e.owner, &mut groups);

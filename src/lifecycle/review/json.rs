@@ -302,14 +302,8 @@ pub(crate) fn document(r: &Review) -> ReviewJson {
                     })
                     .collect(),
                 carry_over: t
-                    .carry_over
-                    .iter()
-                    .map(|&i| {
-                        t.objectives
-                            .iter()
-                            .find(|o| o.id == i)
-                            .map_or_else(String::new, |o| o.objective.reference().to_string())
-                    })
+                    .carried()
+                    .map(|o| o.map_or_else(String::new, |o| o.objective.reference().to_string()))
                     .collect(),
                 calibration: calibration(&t.calibration),
                 sandbagging: t.sandbagging,

@@ -238,9 +238,8 @@ fn team(r: &Review, t: &TeamReview) -> String {
         out.push_str("**Carry over:** nothing; every objective reached its pass mark.\n");
     } else {
         let list: Vec<String> = t
-            .carry_over
-            .iter()
-            .filter_map(|&i| t.objectives.iter().find(|o| o.id == i))
+            .carried()
+            .flatten()
             .map(|o| {
                 format!(
                     "`{}` ({} of {:.1})",

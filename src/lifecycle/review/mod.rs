@@ -288,6 +288,17 @@ pub(crate) struct TeamReview<'g> {
     pub sandbagging: bool,
 }
 
+impl<'g> TeamReview<'g> {
+    /// The reviews of the objectives to carry over, in [`TeamReview::carry_over`]'s order
+    /// (`None` for one not graded here): looked up in a map made once, not found by a scan
+    /// of the team's objectives for each (a team may have thousands).
+    pub(crate) fn carried(&self) -> impl Iterator<Item = Option<&ObjectiveReview<'g>>> + '_ {
+        let by_id: std::collections::HashMap<ObjectiveId, &ObjectiveReview<'g>> =
+            self.objectives.iter().rev().map(|o| (o.id, o)).collect();
+        self.carry_over.iter().map(move |i| by_id.get(i).copied())
+    }
+}
+
 /// The review of one closed period.
 #[derive(Debug, Clone)]
 pub(crate) struct Review<'g> {

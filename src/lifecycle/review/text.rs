@@ -155,16 +155,14 @@ fn team(out: &mut String, t: &TeamReview, color: bool) {
             h(d.reason)
         );
     }
-    for &i in &t.carry_over {
-        if let Some(o) = t.objectives.iter().find(|o| o.id == i) {
-            let _ = writeln!(
-                out,
-                "  carry over: {} ({} of the pass mark {:.1})",
-                h(&o.objective.reference().to_string()),
-                score(o.score),
-                o.objective.commitment.pass_mark()
-            );
-        }
+    for o in t.carried().flatten() {
+        let _ = writeln!(
+            out,
+            "  carry over: {} ({} of the pass mark {:.1})",
+            h(&o.objective.reference().to_string()),
+            score(o.score),
+            o.objective.commitment.pass_mark()
+        );
     }
     if t.sandbagging {
         let _ = writeln!(
