@@ -6,7 +6,7 @@
 
 use super::view::{KpiRow, ObjectiveRow};
 use crate::date::Date;
-use crate::model::{Observation, Period};
+use crate::model::{Checkin, Observation, Period};
 use crate::score::metric_progress;
 use crate::text::percent;
 use maud::{Markup, html};
@@ -54,19 +54,23 @@ impl Frame {
 /// that value.
 pub(crate) fn kr_points(row: &super::view::KrRow) -> Vec<(Date, f64)> {
     let (kr, period) = (row.kr, &row.objective.period);
-    let mut points = Vec::new();
-    let mut before = None;
-    for c in row.seen() {
-        if c.obs.records() != kr.kind.records() {
-            continue;
-        }
-        let p = kr.kind.progress(Some(c.obs));
-        if c.date < period.start {
-            before = Some(p);
-        } else if c.date <= period.end {
-            points.push((c.date, p));
-        }
-    }
+    let records = |c: &&Checkin| c.obs.records() == kr.kind.records();
+    // The history is sorted by date: the period's part is found by binary search, and the
+    // value before it is the last one recorded before the start (a KPI read by thousands of
+    // key results is not walked from its first check-in for each).
+    let seen = row.seen();
+    let first = seen.partition_point(|c| c.date < period.start);
+    let before = seen[..first]
+        .iter()
+        .rev()
+        .find(records)
+        .map(|c| kr.kind.progress(Some(c.obs)));
+    let mut points: Vec<(Date, f64)> = seen[first..]
+        .iter()
+        .take_while(|c| c.date <= period.end)
+        .filter(records)
+        .map(|c| (c.date, kr.kind.progress(Some(c.obs))))
+        .collect();
     if let Some(p) = before
         && points.first().is_none_or(|f| f.0 > period.start)
     {

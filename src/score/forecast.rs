@@ -54,11 +54,13 @@ pub(crate) fn forecast(
     }
     let s = period.start;
     // The points in date order: the start, then each observation dated in [S, T].
+    // The history is sorted by date: the period's part is found by binary search, not by
+    // a scan of a KPI's years of check-ins for each key result that reads it.
+    let seen = upto(observations, t);
     let points: Vec<(f64, f64)> = std::iter::once((0.0, start))
         .chain(
-            upto(observations, t)
+            seen[seen.partition_point(|c| c.date < s)..]
                 .iter()
-                .filter(|c| c.date >= s)
                 .filter_map(|c| match c.obs {
                     Observation::Value(v) => Some((s.days_until(c.date) as f64, v)),
                     Observation::Done(_) => None,

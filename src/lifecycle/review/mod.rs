@@ -99,10 +99,11 @@ impl KrBrier {
     pub(crate) fn of(observations: &[Checkin], period: &Period, reached: bool) -> Option<KrBrier> {
         let (s, e) = (period.start, period.end);
         let confident = |c: &&Checkin| c.confidence.is_some();
-        observations
-            .iter()
-            .filter(confident)
-            .find(|c| s <= c.date && c.date <= e)?;
+        // Sorted by date: the period's check-ins are found by binary search, not by a walk
+        // of a KPI's history from its first check-in for each key result reading it.
+        let seen = upto(observations, e);
+        let inside = seen.partition_point(|c| c.date < s);
+        seen[inside..].iter().find(confident)?;
         let o = if reached { 1.0 } else { 0.0 };
         let days = s.days_until(e) + 1;
         // Walk the confidences dated on or before E: each stands from its date (or S) until
@@ -110,9 +111,15 @@ impl KrBrier {
         let (mut sum, mut lean) = (0.0, 0.0);
         let mut bins = Bins::default();
         let m = days as f64;
-        let mut standing = 0.5;
+        // The confidence standing at S is the last one dated on or before it.
+        let after = seen.partition_point(|c| c.date <= s);
+        let mut standing = seen[..after]
+            .iter()
+            .rev()
+            .find_map(|c| c.confidence)
+            .unwrap_or(0.5);
         let mut from = s;
-        for c in upto(observations, e).iter().filter(confident) {
+        for c in seen[after..].iter().filter(confident) {
             let Some(conf) = c.confidence else { continue };
             if c.date > from {
                 let n = from.days_until(c.date) as f64;
@@ -424,9 +431,11 @@ fn calibration_owner<'a>(o: &'a Objective, kr: &'a KeyResult) -> Option<&'a str>
 
 /// The notes of a key result's observations dated in `period`, by date.
 fn notes<'g>(observations: &'g [Checkin], period: &Period) -> Vec<(Date, &'g str)> {
-    upto(observations, period.end)
+    // Sorted by date: the period's part is found by binary search (a KPI read by thousands
+    // of key results is not scanned from its first check-in for each).
+    let seen = upto(observations, period.end);
+    seen[seen.partition_point(|c| c.date < period.start)..]
         .iter()
-        .filter(|c| c.date >= period.start)
         .filter_map(|c| Some((c.date, c.note()?)))
         .collect()
 }
