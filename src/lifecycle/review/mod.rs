@@ -16,7 +16,7 @@ use crate::score::measures::Bins;
 use crate::score::{KrScore, Scorecard, Status};
 use schemars::JsonSchema;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Floating-point slack of every threshold comparison (SPEC 5).
 const EPS: f64 = 1e-9;
@@ -413,11 +413,19 @@ pub(crate) fn review<'g>(
         teams: Vec::new(),
         calibration: Calibration::default(),
     };
+    // The upstream objectives under each local one, in upstream order: grouped once, not
+    // looked for among all of a snapshot's objectives for each local objective.
+    let mut children: HashMap<ObjectiveId, Vec<ObjectiveId>> = HashMap::new();
+    for c in goals.upstream_objective_ids() {
+        if let Some(parent) = goals.objective(c).parent {
+            children.entry(parent).or_default().push(c);
+        }
+    }
     for (team, mine) in by_team
         .into_iter()
         .filter(|(t, _)| teams.is_empty() || teams.iter().any(|x| x == t))
     {
-        let t = team_review(goals, card, team, &mine);
+        let t = team_review(goals, card, team, &mine, &children);
         out.calibration.merge(&t.calibration);
         out.teams.push(t);
     }
@@ -445,6 +453,7 @@ fn team_review<'g>(
     card: &'g Scorecard,
     team: &str,
     ids: &[ObjectiveId],
+    children: &HashMap<ObjectiveId, Vec<ObjectiveId>>,
 ) -> TeamReview<'g> {
     let mut calibration = Calibration::default();
     let mut objectives = Vec::with_capacity(ids.len());
@@ -499,9 +508,11 @@ fn team_review<'g>(
                 }
             })
             .collect();
-        let children = goals
-            .upstream_objective_ids()
-            .filter(|&c| goals.objective(c).parent == Some(id))
+        let children = children
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .copied()
             .filter_map(|c| {
                 card.upstream
                     .binary_search_by_key(&c, |s| s.id)
