@@ -349,6 +349,23 @@ fn a_rename_needs_an_unambiguous_title() {
     );
 }
 
+/// The history rules against a base that does not validate (its flawed items `flawed`).
+fn against_invalid(
+    (b, bs, flawed): (&Goals, &Sources, &HashSet<Span>),
+    (h, hs): (&Goals, &mut Sources),
+    as_of: &str,
+) -> super::rules::History {
+    let tree = Tree {
+        goals: b,
+        sources: bs,
+        flawed,
+        card: None,
+        valid: false,
+    };
+    let as_of = Date::parse(as_of).expect("a date");
+    history(tree, h, None, hs, "main", as_of, &Config::default())
+}
+
 #[test]
 fn a_key_result_invalid_at_the_base_is_not_compared() {
     // At the base, `start` equals `target`: the model holds placeholders (0 → 1) for it.
@@ -369,21 +386,7 @@ fn a_key_result_invalid_at_the_base_is_not_compared() {
     };
     let head = BASE.replace("target: 150", "target: 140");
     let (h, mut hs) = goals(&head);
-    let found = history(
-        Tree {
-            goals: &b,
-            sources: &bs,
-            flawed: &v.flawed,
-            card: None,
-            valid: false,
-        },
-        &h,
-        None,
-        &mut hs,
-        "main",
-        Date::parse("2026-11-15").expect("a date"),
-        &Config::default(),
-    );
+    let found = against_invalid((&b, &bs, &v.flawed), (&h, &mut hs), "2026-11-15");
     let messages: Vec<&str> = found.diags.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(messages[0].contains("`growth/onboarding/tickets` moved from 150 to 140"));
@@ -427,21 +430,7 @@ fn key_results_invalid_at_the_base_are_skipped_only_in_periods_open_on_the_newer
     assert_eq!(flawed.len(), 40);
     let (h, mut hs, _) = quarters(40, "10");
     for as_of in ["2026-11-15", "2025-02-01", "2031-01-01"] {
-        let found = history(
-            Tree {
-                goals: &b,
-                sources: &bs,
-                flawed: &flawed,
-                card: None,
-                valid: false,
-            },
-            &h,
-            None,
-            &mut hs,
-            "main",
-            Date::parse(as_of).expect("a date"),
-            &Config::default(),
-        );
+        let found = against_invalid((&b, &bs, &flawed), (&h, &mut hs), as_of);
         let mut skipped: Vec<String> = found.skipped.iter().map(|r| r.to_string()).collect();
         skipped.sort();
         // The open quarter's two teams, by scanning the newer side's objectives.
