@@ -583,17 +583,20 @@ fn settle(
     // The first distinct check-in of each key: found by a look-up, not a scan of those found
     // so far (a date may have thousands of check-ins).
     let mut keyed: HashMap<SameKey<'_>, usize> = HashMap::new();
-    let first_same =
-        |keyed: &HashMap<SameKey<'_>, usize>, distinct: &[&Checkin], c: &Checkin| match same_key(c)
-        {
-            Some(k) => keyed.get(&k).copied(),
-            None => distinct.iter().position(|d| same(d, c)),
-        };
+    // The index in `distinct` of the first check-in the same as `c`, whose key is `key`.
+    let first_same = |keyed: &HashMap<SameKey<'_>, usize>,
+                      distinct: &[&Checkin],
+                      c: &Checkin,
+                      key: Option<SameKey<'_>>| match key {
+        Some(k) => keyed.get(&k).copied(),
+        None => distinct.iter().position(|d| same(d, c)),
+    };
     for &c in &order {
-        match first_same(&keyed, &distinct, c) {
+        let key = same_key(c);
+        match first_same(&keyed, &distinct, c, key) {
             Some(first) => v.push(duplicate(c, distinct[first], reference)),
             None => {
-                if let Some(k) = same_key(c) {
+                if let Some(k) = key {
                     keyed.insert(k, distinct.len());
                 }
                 distinct.push(c);
@@ -606,7 +609,7 @@ fn settle(
         .iter()
         .rev()
         .find(|c| c.correction().is_some())
-        .and_then(|w| first_same(&keyed, &distinct, w))
+        .and_then(|w| first_same(&keyed, &distinct, w, same_key(w)))
         .unwrap_or(distinct.len() - 1);
     let last_original = order.iter().rev().find(|c| c.correction().is_none());
     if distinct.iter().all(|c| c.correction().is_some()) {
